@@ -1,0 +1,121 @@
+"""Accounts API: routes only; the rules live in `service`."""
+
+from http import HTTPStatus
+from typing import Annotated, Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from functions.auth import service
+from functions.auth.models import (
+    LABELS,
+    REGISTRATION_CATEGORIES,
+    LoginRequest,
+    PasswordChange,
+    ProfileOutput,
+    RefreshRequest,
+    Registration,
+    RegistrationAccepted,
+    TokensOutput,
+)
+from functions.common.api import (
+    CONSUMER_ERROR_RESPONSES,
+    CONSUMER_SECURITY,
+    ERROR_RESPONSES,
+    answers,
+    configure_resolver,
+    current_caller,
+    no_content,
+)
+from functions.common.identity import Tokens
+
+logger = Logger(service="auth")
+app = APIGatewayRestResolver(enable_validation=True)
+configure_resolver(app, LABELS, REGISTRATION_CATEGORIES)
+TAGS = ["Учётная запись"]
+
+
+def _tokens(tokens: Tokens) -> TokensOutput:
+    return TokensOutput(
+        id_token=tokens.id_token,
+        access_token=tokens.access_token,
+        refresh_token=tokens.refresh_token,
+        expires_in=tokens.expires_in,
+    )
+
+
+@app.post(
+    "/api/auth/register",
+    status_code=HTTPStatus.ACCEPTED,
+    summary="Зарегистрировать потребителя",
+    description="Создаёт учётную запись и отправляет пароль на email. Уже известный email получает "
+    "тот же ответ 202 и письмо о том, что адрес зарегистрирован.",
+    responses=answers(202, "Принято: письмо отправлено", RegistrationAccepted, ERROR_RESPONSES),
+    tags=TAGS,
+)
+def register(registration: Annotated[Registration, Body()]) -> RegistrationAccepted:
+    service.register(registration)
+    return RegistrationAccepted()
+
+
+@app.post(
+    "/api/auth/login",
+    summary="Войти",
+    responses=answers(200, "Токены", TokensOutput, {**ERROR_RESPONSES, 401: CONSUMER_ERROR_RESPONSES[401]}),
+    tags=TAGS,
+)
+def log_in(request: Annotated[LoginRequest, Body()]) -> TokensOutput:
+    return _tokens(service.log_in(request))
+
+
+@app.post(
+    "/api/auth/refresh",
+    summary="Обновить токены",
+    responses=answers(200, "Новые id_token и access_token", TokensOutput, CONSUMER_ERROR_RESPONSES),
+    tags=TAGS,
+)
+def refresh(request: Annotated[RefreshRequest, Body()]) -> TokensOutput:
+    return _tokens(service.refresh(request.refresh_token))
+
+
+@app.post(
+    "/api/auth/logout",
+    summary="Выйти на всех устройствах",
+    responses=answers(204, "Все токены обновления отозваны", None, CONSUMER_ERROR_RESPONSES),
+    security=CONSUMER_SECURITY,
+    tags=TAGS,
+)
+def log_out() -> Response[str]:
+    service.log_out(current_caller(app))
+    return no_content()
+
+
+@app.get(
+    "/api/profile",
+    summary="Профиль",
+    responses=answers(200, "Профиль потребителя", ProfileOutput, CONSUMER_ERROR_RESPONSES),
+    security=CONSUMER_SECURITY,
+    tags=TAGS,
+)
+def get_profile() -> ProfileOutput:
+    return service.profile(current_caller(app))
+
+
+@app.post(
+    "/api/profile/password",
+    summary="Сменить пароль",
+    responses=answers(204, "Пароль изменён, письмо отправлено", None, CONSUMER_ERROR_RESPONSES),
+    security=CONSUMER_SECURITY,
+    tags=TAGS,
+)
+def change_password(change: Annotated[PasswordChange, Body()]) -> Response[str]:
+    service.change_password(current_caller(app), change)
+    return no_content()
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

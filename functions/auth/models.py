@@ -1,0 +1,151 @@
+"""Requests and answers of the accounts API."""
+
+import re
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from functions.common.fields import Email, Phone
+
+MIN_PASSWORD_LENGTH = 6
+MAX_PASSWORD_LENGTH = 98  # Cognito accepts fewer than 99 characters
+
+# The version of the consent text shown next to the checkbox (web/index.html); stored with the consent.
+CONSENT_TEXT_VERSION = "2026-11-01"
+
+LABELS = {
+    "category": "Категория",
+    "full_name": "ФИО",
+    "org_name": "Название организации",
+    "email": "Email",
+    "phone": "Телефон",
+    "consent": "Согласие на обработку персональных данных",
+    "password": "Пароль",
+    "refresh_token": "Токен обновления",
+    "old_password": "Старый пароль",
+    "new_password": "Новый пароль",
+    "new_password_repeat": "Повтор нового пароля",
+}
+
+_PERSON_NAME = re.compile(r"^[A-Za-zА-Яа-яЁё]+(?:[ '\-.][A-Za-zА-Яа-яЁё]+)*\.?$")
+
+
+def _person_name(value: str) -> str:
+    value = " ".join(value.split())
+    if not _PERSON_NAME.match(value) or len(value.split(" ")) < 2:
+        raise PydanticCustomError(
+            "full_name_invalid",
+            "Укажите фамилию, имя и отчество (если есть) буквами, например «Иванов Иван Иванович».",
+        )
+    return value
+
+
+PersonName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_person_name)
+]
+OrgName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=300)]
+
+
+class _Registration(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    email: Email
+    phone: Phone
+    consent: bool = Field(default=False, description="Согласие на обработку персональных данных")
+
+    @field_validator("consent")
+    @classmethod
+    def _consent_given(cls, value: bool) -> bool:
+        if not value:
+            raise PydanticCustomError(
+                "consent_required",
+                "Отметьте согласие на обработку персональных данных: без него регистрация невозможна.",
+            )
+        return value
+
+
+class IndividualRegistration(_Registration):
+    """A person (физическое лицо), named by ФИО."""
+
+    category: Literal["individual"]
+    full_name: PersonName
+
+
+class LegalRegistration(_Registration):
+    """An organisation (юридическое лицо), named by its name."""
+
+    category: Literal["legal"]
+    org_name: OrgName
+
+
+Registration = Annotated[IndividualRegistration | LegalRegistration, Field(discriminator="category")]
+REGISTRATION_CATEGORIES = frozenset({"individual", "legal"})
+
+
+class RegistrationAccepted(BaseModel):
+    detail: str = "Если адрес указан верно, на него отправлено письмо с паролем для входа."
+
+
+Password = Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+class LoginRequest(BaseModel):
+    email: Email
+    password: Password
+
+
+class RefreshRequest(BaseModel):
+    refresh_token: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=8192)]
+
+
+class TokensOutput(BaseModel):
+    id_token: str
+    access_token: str
+    refresh_token: str | None = None
+    expires_in: int = Field(description="Срок действия id_token и access_token, секунд")
+
+
+class PasswordChange(BaseModel):
+    old_password: Password
+    new_password: Annotated[
+        str, StringConstraints(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)
+    ]
+    new_password_repeat: Password
+
+    @field_validator("new_password")
+    @classmethod
+    def _differs_from_old(cls, value: str, info: ValidationInfo) -> str:
+        if info.data.get("old_password") == value:
+            raise PydanticCustomError("password_unchanged", "Новый пароль должен отличаться от старого.")
+        return value
+
+    @field_validator("new_password_repeat")
+    @classmethod
+    def _repeats_new(cls, value: str, info: ValidationInfo) -> str:
+        if "new_password" in info.data and info.data["new_password"] != value:
+            raise PydanticCustomError(
+                "password_repeat_mismatch", "Повтор не совпадает с новым паролем: введите его ещё раз."
+            )
+        return value
+
+
+class ProfileOutput(BaseModel):
+    user_id: str
+    category: Literal["individual", "legal"]
+    full_name: str | None = None
+    org_name: str | None = None
+    email: str
+    phone: str
+    consent_given_at: datetime
+    consent_text_version: str
+    registered_at: datetime

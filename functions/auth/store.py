@@ -1,0 +1,23 @@
+"""Consumer profiles in DynamoDB: one item per consumer, keyed by the Cognito `sub`."""
+
+from typing import Any
+
+from functions.auth.models import ProfileOutput
+from functions.common.aws import table
+from functions.common.settings import portal_settings
+
+
+class ProfileStore:
+    def __init__(self) -> None:
+        self._table = table(portal_settings().profiles_table)
+
+    def create(self, profile: ProfileOutput) -> None:
+        item: dict[str, Any] = profile.model_dump(mode="json", exclude_none=True)
+        self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(user_id)")
+
+    def get(self, user_id: str) -> ProfileOutput | None:
+        item = self._table.get_item(Key={"user_id": user_id}).get("Item")
+        return ProfileOutput.model_validate(item) if item else None
+
+    def delete(self, user_id: str) -> None:
+        self._table.delete_item(Key={"user_id": user_id})

@@ -1,0 +1,129 @@
+"""The one resolver setup every domain uses: validation, error handlers, caller identity.
+
+A domain's `handler.py` makes `app = APIGatewayRestResolver(enable_validation=True)` (written out,
+so that Powertools' OpenAPI merge finds it), calls `configure_resolver(app, labels)` and
+declares its routes; everything that goes wrong below a route ends here as problem details.
+"""
+
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn, HTTPBearer, SecurityScheme
+from pydantic import BaseModel
+
+from functions.common.problems import (
+    PROBLEM_CONTENT_TYPE,
+    Problem,
+    ProblemDetails,
+    validation_problem,
+)
+
+logger = Logger()
+
+# OpenAPI: the security schemes the routes refer to (API Gateway enforces them).
+SECURITY_SCHEMES: dict[str, SecurityScheme] = {
+    "cognito": HTTPBearer(bearerFormat="JWT", description="ID-токен Amazon Cognito из POST /api/auth/login"),
+    "apiKey": APIKey(name="x-api-key", in_=APIKeyIn.header, description="Ключ интеграции API Gateway"),
+}
+CONSUMER_SECURITY: list[dict[str, list[str]]] = [{"cognito": []}]
+INTEGRATION_SECURITY: list[dict[str, list[str]]] = [{"apiKey": []}]
+
+# OpenAPI: the error answers a route may give, all in the problem details format.
+PROBLEM_RESPONSE: dict[str, Any] = {"content": {PROBLEM_CONTENT_TYPE: {"model": ProblemDetails}}}
+ERROR_RESPONSES: dict[int, Any] = {
+    400: {"description": "Тело запроса не JSON", **PROBLEM_RESPONSE},
+    422: {"description": "Поля заполнены неверно", **PROBLEM_RESPONSE},
+}
+CONSUMER_ERROR_RESPONSES: dict[int, Any] = {
+    **ERROR_RESPONSES,
+    401: {"description": "Нет токена, токен неверен или истёк", **PROBLEM_RESPONSE},
+}
+
+
+def answers(
+    status: int, description: str, model: type[BaseModel] | None, errors: Mapping[int, Any]
+) -> dict[int, Any]:
+    """The OpenAPI responses of a route: its success answer and the problems it may give."""
+    success: dict[str, Any] = {"description": description}
+    if model is not None:
+        success["content"] = {"application/json": {"model": model}}
+    return {status: success, **errors}
+
+
+def problem_response(details: ProblemDetails, headers: Mapping[str, str] | None = None) -> Response[str]:
+    return Response(
+        status_code=details.status,
+        content_type=PROBLEM_CONTENT_TYPE,
+        body=details.model_dump_json(),
+        headers=dict(headers or {}),
+    )
+
+
+def json_response(status: HTTPStatus, body: BaseModel) -> Response[str]:
+    return Response(status_code=status, content_type="application/json", body=body.model_dump_json())
+
+
+def no_content() -> Response[str]:
+    return Response(status_code=HTTPStatus.NO_CONTENT, body="")
+
+
+def configure_resolver(
+    app: APIGatewayRestResolver, labels: Mapping[str, str], union_tags: frozenset[str] = frozenset()
+) -> None:
+    """Makes every error of `app` (validation, refusals, unknown routes, failures) problem details,
+    and declares the API's security schemes for its OpenAPI document.
+
+    `labels` names the fields in Russian for validation messages; `union_tags` are the values of
+    discriminators (they appear in pydantic's error paths but are not fields).
+    """
+    app.configure_openapi(security_schemes=SECURITY_SCHEMES)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(error: RequestValidationError) -> Response[str]:
+        return problem_response(validation_problem(error.errors(), labels, union_tags))
+
+    @app.exception_handler(Problem)
+    def _refused(error: Problem) -> Response[str]:
+        return problem_response(error.details)
+
+    @app.not_found
+    def _no_route(_: NotFoundError) -> Response[str]:
+        return problem_response(
+            ProblemDetails(
+                title="Не найдено",
+                status=HTTPStatus.NOT_FOUND,
+                detail="Такого адреса в API нет. Список адресов: /api/docs.",
+            )
+        )
+
+    @app.exception_handler(Exception)
+    def _failed(error: Exception) -> Response[str]:
+        # The trace goes to the log only; the client learns nothing of the internals.
+        logger.exception("unhandled error", extra={"error_type": type(error).__name__})
+        return problem_response(
+            ProblemDetails(
+                title="Внутренняя ошибка",
+                status=HTTPStatus.INTERNAL_SERVER_ERROR,
+                detail="Не удалось выполнить запрос. Повторите попытку позже или обратитесь в поддержку.",
+            )
+        )
+
+
+class Caller(BaseModel):
+    """The consumer API Gateway's Cognito authorizer let through."""
+
+    user_id: str
+    email: str
+
+
+def current_caller(app: APIGatewayRestResolver) -> Caller:
+    claims: dict[str, Any] = app.current_event.request_context.authorizer.claims or {}
+    if not claims.get("sub"):
+        # Only reachable when a route is deployed without the authorizer: refuse, never guess.
+        raise Problem(HTTPStatus.UNAUTHORIZED, "Требуется вход", "Войдите в личный кабинет.")
+    return Caller(user_id=str(claims["sub"]), email=str(claims.get("email", "")))

@@ -1,0 +1,50 @@
+"""AWS clients, created lazily once per cold start (never at import time).
+
+Endpoints come from the SDK's own configuration, so `AWS_ENDPOINT_URL` points every client at the
+local moto server and nothing in the functions knows whether it runs locally.
+"""
+
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from botocore.config import Config
+
+if TYPE_CHECKING:
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
+    from mypy_boto3_dynamodb.service_resource import Table
+    from mypy_boto3_ses import SESClient
+
+# API Gateway gives a function 29 s; a call to AWS must fail well before that.
+_CONFIG = Config(connect_timeout=3, read_timeout=8, retries={"mode": "standard", "max_attempts": 3})
+
+
+@cache
+def _client(service: str) -> Any:
+    return boto3.client(service, config=_CONFIG)  # type: ignore[call-overload]
+
+
+@cache
+def _dynamodb() -> Any:
+    return boto3.resource("dynamodb", config=_CONFIG)
+
+
+def cognito() -> "CognitoIdentityProviderClient":
+    client: CognitoIdentityProviderClient = _client("cognito-idp")
+    return client
+
+
+def ses() -> "SESClient":
+    client: SESClient = _client("ses")
+    return client
+
+
+def table(name: str) -> "Table":
+    result: Table = _dynamodb().Table(name)
+    return result
+
+
+def reset_clients() -> None:
+    """Forgets every client: tests call it when they build a new AWS world."""
+    _client.cache_clear()
+    _dynamodb.cache_clear()

@@ -1,0 +1,175 @@
+"""Consumer accounts in the Cognito user pool, the only place that talks to Cognito.
+
+Cognito hashes passwords, enforces the policy (at least 6 characters), issues and revokes tokens and
+locks out repeated wrong passwords. The email is the username (the pool's username attribute).
+"""
+
+import secrets
+import string
+from dataclasses import dataclass
+from http import HTTPStatus
+
+from botocore.exceptions import ClientError
+
+from functions.common.aws import cognito
+from functions.common.problems import Problem, field_problem
+from functions.common.settings import portal_settings
+
+# No look-alike characters (0/O, 1/l/I): the consumer types this password from a mail.
+_PASSWORD_ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in "0O1lI")
+GENERATED_PASSWORD_LENGTH = 14
+
+
+def generate_password() -> str:
+    """A random password of 14 characters with upper and lower case letters and digits."""
+    while True:
+        password = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(GENERATED_PASSWORD_LENGTH))
+        if (
+            any(c.islower() for c in password)
+            and any(c.isupper() for c in password)
+            and any(c.isdigit() for c in password)
+        ):
+            return password
+
+
+@dataclass(frozen=True)
+class Tokens:
+    id_token: str
+    access_token: str
+    refresh_token: str | None
+    expires_in: int
+
+
+class AccountExists(Exception):
+    """The email is registered already."""
+
+
+class UnknownAccount(Exception):
+    """No account has this email."""
+
+
+_WRONG_CREDENTIALS = "Неверный email или пароль."
+_WRONG_OLD_PASSWORD = "Старый пароль указан неверно."  # noqa: S105 (a message, not a secret)
+_TOO_MANY_ATTEMPTS = "Слишком много неудачных попыток входа. Подождите несколько минут и попробуйте снова."
+
+
+def _code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def _password_refusal(error: ClientError, wrong_password: Problem) -> Problem:
+    """Cognito's refusal of a password as the consumer should read it; other errors go on up."""
+    message = str(error.response.get("Error", {}).get("Message", ""))
+    if _code(error) == "NotAuthorizedException" and "attempts exceeded" in message.lower():
+        return Problem(HTTPStatus.TOO_MANY_REQUESTS, "Вход временно заблокирован", _TOO_MANY_ATTEMPTS)
+    if _code(error) in ("NotAuthorizedException", "UserNotFoundException"):
+        return wrong_password
+    raise error
+
+
+class UserDirectory:
+    """The user pool seen from the portal: create, authenticate, set passwords, sign out."""
+
+    def __init__(self) -> None:
+        settings = portal_settings()
+        self._pool = settings.user_pool_id
+        self._client = settings.user_pool_client_id
+
+    def create(self, email: str, phone_e164: str, password: str) -> str:
+        """Creates a confirmed account with a permanent password; returns its `sub`."""
+        try:
+            created = cognito().admin_create_user(
+                UserPoolId=self._pool,
+                Username=email,
+                UserAttributes=[
+                    {"Name": "email", "Value": email},
+                    {"Name": "email_verified", "Value": "true"},
+                    {"Name": "phone_number", "Value": phone_e164},
+                ],
+                MessageAction="SUPPRESS",  # the portal mails its own Russian letter
+            )
+        except ClientError as error:
+            if _code(error) in ("UsernameExistsException", "AliasExistsException"):
+                raise AccountExists(email) from error
+            raise
+        user_id = next(a["Value"] for a in created["User"].get("Attributes", []) if a["Name"] == "sub")
+        try:
+            self.set_password(user_id, password)
+        except Exception:
+            self.delete(user_id)
+            raise
+        return user_id
+
+    def delete(self, user_id: str) -> None:
+        cognito().admin_delete_user(UserPoolId=self._pool, Username=user_id)
+
+    def set_password(self, username: str, password: str) -> None:
+        """Sets a permanent password; `username` is the `sub` or the email."""
+        try:
+            cognito().admin_set_user_password(
+                UserPoolId=self._pool, Username=username, Password=password, Permanent=True
+            )
+        except ClientError as error:
+            if _code(error) == "UserNotFoundException":
+                raise UnknownAccount(username) from error
+            if _code(error) == "InvalidPasswordException":
+                raise field_problem(
+                    "new_password", "Пароль не подходит: он должен содержать не меньше 6 символов."
+                ) from error
+            raise
+
+    def log_in(self, email: str, password: str) -> Tokens:
+        try:
+            result = cognito().initiate_auth(
+                ClientId=self._client,
+                AuthFlow="USER_PASSWORD_AUTH",
+                AuthParameters={"USERNAME": email, "PASSWORD": password},
+            )
+        except ClientError as error:
+            raise _password_refusal(
+                error, field_problem("password", _WRONG_CREDENTIALS, HTTPStatus.UNAUTHORIZED)
+            ) from error
+        return self._tokens(result.get("AuthenticationResult", {}))
+
+    def check_password(self, email: str, password: str) -> None:
+        """Refuses with a field error on `old_password` unless `password` is the account's one."""
+        try:
+            cognito().admin_initiate_auth(
+                UserPoolId=self._pool,
+                ClientId=self._client,
+                AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                AuthParameters={"USERNAME": email, "PASSWORD": password},
+            )
+        except ClientError as error:
+            raise _password_refusal(error, field_problem("old_password", _WRONG_OLD_PASSWORD)) from error
+
+    def refresh(self, refresh_token: str) -> Tokens:
+        try:
+            result = cognito().initiate_auth(
+                ClientId=self._client,
+                AuthFlow="REFRESH_TOKEN_AUTH",
+                AuthParameters={"REFRESH_TOKEN": refresh_token},
+            )
+        except ClientError as error:
+            if _code(error) in ("NotAuthorizedException", "InvalidParameterException"):
+                raise Problem(
+                    HTTPStatus.UNAUTHORIZED,
+                    "Сессия завершена",
+                    "Сессия истекла или завершена: войдите снова.",
+                ) from error
+            raise
+        return self._tokens(result.get("AuthenticationResult", {}))
+
+    def sign_out_everywhere(self, username: str) -> None:
+        """Revokes every refresh and access token of the account."""
+        cognito().admin_user_global_sign_out(UserPoolId=self._pool, Username=username)
+
+    @staticmethod
+    def _tokens(result: object) -> Tokens:
+        data = dict(result)  # type: ignore[call-overload]
+        return Tokens(
+            id_token=data["IdToken"],
+            access_token=data["AccessToken"],
+            refresh_token=data.get("RefreshToken"),
+            expires_in=int(data.get("ExpiresIn", 3600)),
+        )

@@ -1,0 +1,164 @@
+"""The portal's one error format: RFC 9457 problem details with Russian text.
+
+`{"type", "title", "status", "detail", "errors": [{"field", "message"}]}`, served as
+`application/problem+json`. Services raise `Problem`; validation errors of pydantic are turned into
+the same shape by `validation_problem`, naming every field with a message that says what to fix.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from http import HTTPStatus
+from typing import Any, get_args
+
+from pydantic import BaseModel
+from pydantic_core.core_schema import ErrorType
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class ProblemDetails(BaseModel):
+    """The body of every error answer of the API."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldError] = []
+
+
+class Problem(Exception):
+    """An answer that refuses the request; raised anywhere below a handler."""
+
+    def __init__(
+        self,
+        status: HTTPStatus,
+        title: str,
+        detail: str,
+        errors: Iterable[FieldError] = (),
+    ) -> None:
+        super().__init__(detail)
+        self.details = ProblemDetails(title=title, status=status, detail=detail, errors=list(errors))
+
+
+def field_problem(field: str, message: str, status: HTTPStatus = HTTPStatus.UNPROCESSABLE_ENTITY) -> Problem:
+    """A refusal caused by one field: the message goes both to `detail` and next to the field."""
+    return Problem(status, "Проверьте введённые данные", message, [FieldError(field=field, message=message)])
+
+
+def not_found(detail: str = "Запрошенный объект не найден.") -> Problem:
+    return Problem(HTTPStatus.NOT_FOUND, "Не найдено", detail)
+
+
+# ---------------------------------------------------------------- validation errors
+
+# Messages for pydantic's own error types. Errors the portal's validators raise carry their
+# own Russian text (PydanticCustomError) and are passed through as they are.
+_MESSAGES: Mapping[str, str] = {
+    "missing": "Заполните поле «{label}».",
+    "string_too_short": "Поле «{label}» должно содержать не меньше {min_length} символов.",
+    "string_too_long": "Поле «{label}» должно содержать не больше {max_length} символов.",
+    "string_type": "Поле «{label}» должно быть строкой.",
+    "string_pattern_mismatch": "Поле «{label}» заполнено в неверном формате.",
+    "bool_type": "Поле «{label}» должно быть true или false.",
+    "bool_parsing": "Поле «{label}» должно быть true или false.",
+    "int_type": "Поле «{label}» должно быть целым числом.",
+    "int_parsing": "Поле «{label}» должно быть целым числом.",
+    "int_from_float": "Поле «{label}» должно быть целым числом.",
+    "float_type": "Поле «{label}» должно быть числом.",
+    "float_parsing": "Поле «{label}» должно быть числом.",
+    "decimal_type": "Поле «{label}» должно быть числом.",
+    "decimal_parsing": "Поле «{label}» должно быть числом, например 1234,5.",
+    "decimal_max_digits": "Поле «{label}»: слишком много цифр.",
+    "decimal_max_places": "Поле «{label}»: не больше {decimal_places} знаков после запятой.",
+    "decimal_whole_digits": "Поле «{label}»: не больше {whole_digits} цифр до запятой.",
+    "greater_than": "Поле «{label}» должно быть больше {gt}.",
+    "greater_than_equal": "Поле «{label}» должно быть не меньше {ge}.",
+    "less_than": "Поле «{label}» должно быть меньше {lt}.",
+    "less_than_equal": "Поле «{label}» должно быть не больше {le}.",
+    "date_type": "Поле «{label}» должно быть датой в формате ГГГГ-ММ-ДД.",
+    "date_parsing": "Поле «{label}» должно быть датой в формате ГГГГ-ММ-ДД.",
+    "date_from_datetime_parsing": "Поле «{label}» должно быть датой в формате ГГГГ-ММ-ДД.",
+    "datetime_type": "Поле «{label}» должно быть датой и временем в формате ISO 8601.",
+    "datetime_parsing": "Поле «{label}» должно быть датой и временем в формате ISO 8601.",
+    "datetime_from_date_parsing": "Поле «{label}» должно быть датой и временем в формате ISO 8601.",
+    "uuid_type": "Поле «{label}» должно быть идентификатором UUID.",
+    "uuid_parsing": "Поле «{label}» должно быть идентификатором UUID.",
+    "literal_error": "Поле «{label}»: выберите одно из значений {expected}.",
+    "enum": "Поле «{label}»: выберите одно из значений {expected}.",
+    "union_tag_invalid": "Поле «{label}»: выберите одно из значений {expected_tags}.",
+    "union_tag_not_found": "Заполните поле «{label}».",
+    "list_type": "Поле «{label}» должно быть списком.",
+    "too_short": "Поле «{label}» должно содержать не меньше {min_length} элементов.",
+    "too_long": "Поле «{label}» должно содержать не больше {max_length} элементов.",
+    "dict_type": "Поле «{label}» должно быть объектом JSON.",
+    "model_type": "Поле «{label}» должно быть объектом JSON.",
+    "model_attributes_type": "Поле «{label}» должно быть объектом JSON.",
+    "extra_forbidden": "Поле «{label}» не предусмотрено: уберите его.",
+}
+_FALLBACK = "Поле «{label}» заполнено неверно."
+_BODY_NOT_JSON = "Тело запроса должно быть JSON-объектом в кодировке UTF-8."
+
+
+def _field_name(error: Mapping[str, Any], tags: frozenset[str]) -> str:
+    """The dotted path of the field inside the body, query or path, without union tags."""
+    loc = [str(part) for part in error.get("loc", ())]
+    if loc and loc[0] in ("body", "query", "path", "header"):
+        loc = loc[1:]
+    # A discriminated union puts the chosen tag (e.g. "legal") into the path: it is not a field.
+    loc = [part for part in loc if part not in tags]
+    if error.get("type") in ("union_tag_invalid", "union_tag_not_found"):
+        loc.append(str(error.get("ctx", {}).get("discriminator", "")).strip("'"))
+    return ".".join(part for part in loc if part)
+
+
+def _message(error: Mapping[str, Any], field: str, labels: Mapping[str, str]) -> str:
+    kind = str(error.get("type", ""))
+    if field == "" and kind in (
+        "model_type",
+        "model_attributes_type",
+        "dict_type",
+        "missing",
+        "json_invalid",
+    ):
+        return _BODY_NOT_JSON
+    template = _MESSAGES.get(kind)
+    if template is None:
+        # Our own validators speak Russian already; pydantic's other messages are English.
+        custom = kind not in _PYDANTIC_TYPES
+        return str(error.get("msg")) if custom else _FALLBACK.format(label=labels.get(field, field))
+    ctx = {key: _format_ctx(value) for key, value in (error.get("ctx") or {}).items()}
+    return template.format(label=labels.get(field, field), **ctx)
+
+
+def _format_ctx(value: Any) -> str:
+    text = str(value)
+    return text.replace("'", "«", 1).replace("'", "»", 1) if text.count("'") == 2 else text
+
+
+def validation_problem(
+    errors: Sequence[Mapping[str, Any]], labels: Mapping[str, str], tags: frozenset[str] = frozenset()
+) -> ProblemDetails:
+    """Turns pydantic/Powertools validation errors into problem details naming each field."""
+    if any(error.get("type") == "json_invalid" for error in errors):
+        return ProblemDetails(title="Неверный запрос", status=HTTPStatus.BAD_REQUEST, detail=_BODY_NOT_JSON)
+    fields: list[FieldError] = []
+    for error in errors:
+        name = _field_name(error, tags)
+        message = _message(error, name, labels)
+        if not any(f.field == name and f.message == message for f in fields):
+            fields.append(FieldError(field=name, message=message))
+    detail = fields[0].message if len(fields) == 1 else "Исправьте отмеченные поля."
+    return ProblemDetails(
+        title="Проверьте введённые данные",
+        status=HTTPStatus.UNPROCESSABLE_ENTITY,
+        detail=detail,
+        errors=fields,
+    )
+
+
+# pydantic's own error kinds; any other kind was raised by the portal's validators.
+_PYDANTIC_TYPES = frozenset(get_args(ErrorType))

@@ -1,0 +1,82 @@
+"""The OpenAPI document of the whole API, merged from every domain's resolver, and Swagger UI.
+
+The domains' handlers are imported on the first request (Powertools' OpenAPI merge), never at import.
+"""
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.openapi.models import Server
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from functions.common.api import SECURITY_SCHEMES
+
+logger = Logger(service="docs")
+FUNCTIONS_DIR = Path(__file__).resolve().parent.parent
+
+TITLE = "Личный кабинет потребителя — API"
+DESCRIPTION = """API личного кабинета потребителя сетевой компании.
+
+Ошибки всегда приходят в формате RFC 9457 (`application/problem+json`): `title`, `status`, `detail`
+и `errors` — список `{field, message}` с русским текстом о том, что исправить.
+
+* Маршруты потребителя требуют `Authorization: Bearer <id_token>` (токен из `POST /api/auth/login`).
+* Маршруты `/api/integration/*` — для систем компании: ключ в заголовке `x-api-key`."""
+
+app = APIGatewayRestResolver(enable_validation=True)
+app.configure_openapi_merge(
+    path=str(FUNCTIONS_DIR),
+    pattern="handler.py",
+    exclude=["**/docs/**", "**/__pycache__/**"],
+    recursive=True,
+    title=TITLE,
+    version="1.0.0",
+    description=DESCRIPTION,
+    servers=[Server(url="/")],
+    security_schemes=SECURITY_SCHEMES,
+    on_conflict="error",
+)
+app.enable_swagger(path="/api/docs", title=TITLE, compress=True)
+
+
+def _use_problem_details(schema: dict[str, Any]) -> dict[str, Any]:
+    """Validation errors are answered as problem details, not as Powertools' default shape."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.get("responses", {})
+            if "422" in responses or 422 in responses:
+                responses.pop(422, None)
+                responses["422"] = {
+                    "description": "Поля заполнены неверно",
+                    "content": {
+                        "application/problem+json": {
+                            "schema": {"$ref": "#/components/schemas/ProblemDetails"}
+                        }
+                    },
+                }
+    schemas = schema.get("components", {}).get("schemas", {})
+    for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
+        schemas.pop(unused, None)
+    return schema
+
+
+@cache
+def openapi_document() -> str:
+    import json
+
+    merged = json.loads(app.get_openapi_merge_json_schema())
+    return json.dumps(_use_problem_details(merged), ensure_ascii=False, indent=1)
+
+
+@app.get("/api/openapi.json", include_in_schema=False)
+def openapi_json() -> Response[str]:
+    return Response(status_code=200, content_type="application/json", body=openapi_document())
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,254 @@
+"""The local API Gateway: HTTP in, API Gateway REST proxy events to the real handlers, HTTP out.
+
+Routes, guards and API Gateway's own refusals come from `template.yaml`. Consumer routes get the
+Cognito authorizer's behaviour: the ID token is verified against the user pool's JWKS (signature,
+issuer, audience, expiry, token use) and its claims are passed as `requestContext.authorizer.claims`.
+Integration routes check the `x-api-key` header. It also serves `web/` and the local mail outbox.
+"""
+
+import base64
+import importlib
+import json
+import mimetypes
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jwt
+from werkzeug.utils import safe_join
+from werkzeug.wrappers import Request, Response
+from werkzeug.wsgi import wrap_file
+
+from infra.template import GatewayResponse, Route, gateway_responses, load_template, routes
+
+# The same headers CloudFront's response headers policy adds in AWS (template.yaml).
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+# Swagger UI (served by the docs function) needs its inline bootstrap script.
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; frame-ancestors 'none'"
+)
+
+Mail = dict[str, str]
+
+
+@dataclass
+class LambdaContext:
+    """What Lambda passes as `context`: enough for Powertools (logger, idempotency)."""
+
+    function_name: str
+    memory_limit_in_mb: int = 512
+    timeout_ms: int = 15_000
+
+    def __post_init__(self) -> None:
+        self.aws_request_id = str(uuid.uuid4())
+        self.invoked_function_arn = f"arn:aws:lambda:local:123456789012:function:{self.function_name}"
+        self.function_version = "$LATEST"
+        self.log_group_name = f"/aws/lambda/{self.function_name}"
+        self.log_stream_name = "local"
+        self._deadline = time.monotonic() + self.timeout_ms / 1000
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+class CognitoTokenVerifier:
+    """Checks an ID token as API Gateway's Cognito user pool authorizer does."""
+
+    def __init__(self, endpoint: str, region: str, user_pool_id: str, client_ids: list[str]) -> None:
+        self._jwks = jwt.PyJWKClient(f"{endpoint}/{user_pool_id}/.well-known/jwks.json", cache_keys=True)
+        self._issuer = f"https://cognito-idp.{region}.amazonaws.com/{user_pool_id}"
+        self._audience = client_ids
+
+    def claims(self, authorization: str | None) -> dict[str, Any] | None:
+        if not authorization:
+            return None
+        token = authorization.removeprefix("Bearer ").strip()
+        try:
+            key = self._jwks.get_signing_key_from_jwt(token)
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key.key,
+                algorithms=["RS256"],
+                audience=self._audience,
+                issuer=self._issuer,
+                options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+            )
+        except (jwt.PyJWTError, ValueError):
+            return None
+        return claims if claims.get("token_use") == "id" else None
+
+
+class LocalGateway:
+    def __init__(
+        self,
+        *,
+        verifier: CognitoTokenVerifier,
+        api_key: str,
+        web_dir: Path,
+        outbox: Callable[[], list[Mail]],
+        stage: str = "prod",
+    ) -> None:
+        template = load_template()
+        self.routes = routes(template)
+        self._refusals = gateway_responses(template)
+        self._verifier = verifier
+        self._api_key = api_key
+        self._web_dir = web_dir
+        self._outbox = outbox
+        self._stage = stage
+        self._handlers: dict[str, Callable[[dict[str, Any], Any], dict[str, Any]]] = {}
+
+    # ------------------------------------------------------------------ WSGI
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        request = Request(environ)
+        response = self.dispatch(request)
+        csp = DOCS_CSP if request.path == "/api/docs" else SECURITY_HEADERS["Content-Security-Policy"]
+        for name, value in {**SECURITY_HEADERS, "Content-Security-Policy": csp}.items():
+            response.headers.setdefault(name, value)
+        return response(environ, start_response)
+
+    def dispatch(self, request: Request) -> Response:
+        if request.path.startswith("/api/"):
+            return self._api(request)
+        if request.path == "/_local/outbox":
+            return Response(json.dumps(self._outbox(), ensure_ascii=False), content_type="application/json")
+        return self._static(request)
+
+    # ------------------------------------------------------------------ API
+    def _match(self, request: Request) -> tuple[Route, dict[str, str]] | None:
+        for route in self.routes:
+            found = route.pattern.match(request.path)
+            if found and route.method == request.method:
+                return route, found.groupdict()
+        return None
+
+    def _refuse(self, response_type: str) -> Response:
+        answer: GatewayResponse = self._refusals[response_type]
+        return Response(answer.body, status=answer.status, headers=answer.headers)
+
+    def _api(self, request: Request) -> Response:
+        matched = self._match(request)
+        if matched is None:
+            return self._refuse("MISSING_AUTHENTICATION_TOKEN")
+        route, path_parameters = matched
+        claims: dict[str, Any] | None = None
+        if route.auth == "cognito":
+            claims = self._verifier.claims(request.headers.get("Authorization"))
+            if claims is None:
+                return self._refuse("UNAUTHORIZED")
+        if route.auth == "api_key" and request.headers.get("x-api-key") != self._api_key:
+            return self._refuse("INVALID_API_KEY")
+        event = self._event(request, route, path_parameters, claims)
+        try:
+            result = self._handler(route)(event, LambdaContext(route.function))
+        except Exception:  # a crash of the function: API Gateway answers 502
+            import traceback
+
+            traceback.print_exc()
+            return self._refuse("DEFAULT_5XX")
+        return self._response(result)
+
+    def _handler(self, route: Route) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+        if route.handler not in self._handlers:
+            module, _, name = route.handler.rpartition(".")
+            self._handlers[route.handler] = getattr(importlib.import_module(module), name)
+        return self._handlers[route.handler]
+
+    def _event(
+        self,
+        request: Request,
+        route: Route,
+        path_parameters: Mapping[str, str],
+        claims: Mapping[str, Any] | None,
+    ) -> dict[str, Any]:
+        raw = request.get_data()
+        try:
+            body: str | None = raw.decode("utf-8") if raw else None
+            encoded = False
+        except UnicodeDecodeError:
+            body, encoded = base64.b64encode(raw).decode("ascii"), True
+        query = request.args
+        request_id = str(uuid.uuid4())
+        context: dict[str, Any] = {
+            "resourceId": "local",
+            "resourcePath": route.path,
+            "httpMethod": request.method,
+            "extendedRequestId": request_id,
+            "requestTime": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime()),
+            "path": f"/{self._stage}{request.path}",
+            "accountId": "123456789012",
+            "protocol": request.environ.get("SERVER_PROTOCOL", "HTTP/1.1"),
+            "stage": self._stage,
+            "domainPrefix": "local",
+            "requestTimeEpoch": int(time.time() * 1000),
+            "requestId": request_id,
+            "identity": {
+                "sourceIp": request.remote_addr or "127.0.0.1",
+                "userAgent": request.headers.get("User-Agent"),
+                "apiKey": request.headers.get("x-api-key") if route.auth == "api_key" else None,
+            },
+            "domainName": request.host,
+            "apiId": "local",
+        }
+        if claims is not None:
+            # API Gateway passes every claim as a string.
+            context["authorizer"] = {"claims": {k: str(v) for k, v in claims.items()}}
+        return {
+            "resource": route.path,
+            "path": request.path,
+            "httpMethod": request.method,
+            "headers": {k: v for k, v in request.headers.items()},
+            "multiValueHeaders": {k: request.headers.getlist(k) for k in request.headers.keys()},  # noqa: SIM118
+            "queryStringParameters": {k: query.getlist(k)[-1] for k in query} or None,
+            "multiValueQueryStringParameters": {k: query.getlist(k) for k in query} or None,
+            "pathParameters": dict(path_parameters) or None,
+            "stageVariables": None,
+            "requestContext": context,
+            "body": body,
+            "isBase64Encoded": encoded,
+        }
+
+    @staticmethod
+    def _response(result: Mapping[str, Any]) -> Response:
+        body = result.get("body") or ""
+        data = base64.b64decode(body) if result.get("isBase64Encoded") else str(body).encode("utf-8")
+        response = Response(data, status=int(result.get("statusCode", 200)))
+        for name, value in (result.get("headers") or {}).items():
+            response.headers[name] = str(value)
+        for name, values in (result.get("multiValueHeaders") or {}).items():
+            response.headers.remove(name)
+            for value in values:
+                response.headers.add(name, str(value))
+        return response
+
+    # ------------------------------------------------------------------ site
+    def _static(self, request: Request) -> Response:
+        relative = request.path.lstrip("/") or "index.html"
+        if relative.endswith("/"):
+            relative += "index.html"
+        path = safe_join(str(self._web_dir), relative)
+        if path is None or not Path(path).is_file():
+            return Response(
+                '<!doctype html><meta charset=utf-8><title>Не найдено</title><p>Страница не найдена. <a href="/">На главную</a>',
+                status=404,
+                content_type="text/html; charset=utf-8",
+            )
+        file = Path(path)
+        content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        if content_type.startswith("text/") or content_type.endswith(("javascript", "json")):
+            content_type += "; charset=utf-8"
+        response = Response(
+            wrap_file(request.environ, file.open("rb")), content_type=content_type, direct_passthrough=True
+        )
+        response.headers["Cache-Control"] = "no-cache"
+        return response

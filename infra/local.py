@@ -1,0 +1,164 @@
+"""`make run`: the whole portal on this machine, AWS emulated by moto's server.
+
+One process: moto's server with every resource of template.yaml, the local API Gateway serving
+web/ and the API on http://127.0.0.1:8000, and the mail outbox. Ctrl-C stops it cleanly.
+"""
+
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from types import FrameType
+
+import boto3
+from werkzeug.serving import make_server
+
+from infra.gateway import CognitoTokenVerifier, LocalGateway, Mail
+from infra.template import ROOT, cognito_authorizer_pool, load_template, pool_clients
+from infra.world import ACCOUNT_ID, World, build_world
+
+
+@dataclass(frozen=True)
+class LocalSettings:
+    """Every local default, each overridable by the environment variable of the same name."""
+
+    host: str = "127.0.0.1"
+    port: int = int(os.environ.get("PORT", "8000"))
+    moto_port: int = int(os.environ.get("MOTO_PORT", "0"))
+    region: str = os.environ.get("AWS_REGION", "eu-central-1")
+    integration_api_key: str = os.environ.get("INTEGRATION_API_KEY", "local-integration-key")
+    mail_sender: str = os.environ.get("MAIL_SENDER", "no-reply@portal.example.ru")
+    quiet_mail: bool = os.environ.get("QUIET_MAIL", "") == "1"
+
+
+def free_port(host: str) -> int:
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass
+class Outbox:
+    """Every mail SES (moto) accepted, oldest first, with the time the outbox first saw it."""
+
+    region: str
+    echo: bool
+    mails: list[Mail] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def collect(self) -> list[Mail]:
+        from moto.ses.models import ses_backends
+
+        sent = ses_backends[ACCOUNT_ID][self.region].sent_messages
+        with self._lock:
+            for message in sent[len(self.mails) :]:
+                mail = {
+                    "to": ", ".join(message.destinations.get("ToAddresses", [])),
+                    "subject": message.subject,
+                    "text": message.body,
+                    "sent_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                }
+                self.mails.append(mail)
+                if self.echo:
+                    print(
+                        f"\n──── письмо для {mail['to']}: {mail['subject']}\n{mail['text']}────", flush=True
+                    )
+            return list(self.mails)
+
+
+def start(settings: LocalSettings) -> tuple[World, LocalGateway, Outbox]:
+    from moto.server import ThreadedMotoServer
+
+    moto_port = settings.moto_port or free_port(settings.host)
+    server = ThreadedMotoServer(ip_address=settings.host, port=moto_port, verbose=False)
+    server.start()
+    endpoint = f"http://{settings.host}:{moto_port}"
+    # The functions find moto only through the SDK's standard endpoint variable.
+    os.environ.update(
+        AWS_ENDPOINT_URL=endpoint,
+        AWS_REGION=settings.region,
+        AWS_DEFAULT_REGION=settings.region,
+        AWS_ACCESS_KEY_ID=os.environ.get("AWS_ACCESS_KEY_ID", "local"),
+        AWS_SECRET_ACCESS_KEY=os.environ.get("AWS_SECRET_ACCESS_KEY", "local"),
+    )
+    os.environ.pop("AWS_PROFILE", None)
+    world = build_world(
+        boto3.Session(region_name=settings.region),
+        overrides={
+            "PortalUrl": f"http://{settings.host}:{settings.port}",
+            "MailSender": settings.mail_sender,
+        },
+    )
+    os.environ.update(world.environment)
+    template = load_template()
+    pool = cognito_authorizer_pool(template)
+    verifier = CognitoTokenVerifier(
+        endpoint, settings.region, world.refs[pool], [world.refs[c] for c in pool_clients(template, pool)]
+    )
+    outbox = Outbox(settings.region, echo=not settings.quiet_mail)
+    gateway = LocalGateway(
+        verifier=verifier,
+        api_key=settings.integration_api_key,
+        web_dir=ROOT / "web",
+        outbox=outbox.collect,
+    )
+    return world, gateway, outbox
+
+
+def banner(settings: LocalSettings, world: World, seconds: float) -> str:
+    url = f"http://{settings.host}:{settings.port}"
+    return f"""
+Личный кабинет потребителя работает локально (готов за {seconds:.1f} с).
+
+  Портал             {url}
+  API, документация  {url}/api/docs   (OpenAPI: {url}/api/openapi.json)
+  Почта (outbox)     {url}/_local/outbox  — письма также печатаются здесь, в консоли
+  Ключ интеграции    x-api-key: {settings.integration_api_key}   (INTEGRATION_API_KEY)
+  AWS (moto)         {os.environ["AWS_ENDPOINT_URL"]}, регион {settings.region}   (MOTO_PORT, AWS_REGION)
+  Отправитель писем  {settings.mail_sender}   (MAIL_SENDER)
+  Пул Cognito        {world.refs.get("UserPool", "—")}
+
+Как войти: на {url} нажмите «Регистрация» в правом верхнем углу, заполните форму и нажмите
+«Зарегистрировать». Письмо с паролем появится ниже и на {url}/_local/outbox. Данные хранятся
+в памяти и пропадают при остановке. Остановить: Ctrl-C.
+"""
+
+
+def main() -> None:
+    began = time.monotonic()
+    # Request lines of moto and of the gateway would bury the mails a person is looking for.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    settings = LocalSettings()
+    world, gateway, outbox = start(settings)
+    http = make_server(settings.host, settings.port, gateway, threaded=True)
+    print(banner(settings, world, time.monotonic() - began), flush=True)
+
+    stopping = threading.Event()
+
+    def poll_mail() -> None:
+        while not stopping.wait(0.3):
+            outbox.collect()
+
+    threading.Thread(target=poll_mail, daemon=True).start()
+
+    def stop(signum: int, _: FrameType | None) -> None:
+        stopping.set()
+        threading.Thread(target=http.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    http.serve_forever()
+    http.server_close()
+    print("\nОстановлено.", flush=True)
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

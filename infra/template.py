@@ -1,0 +1,176 @@
+"""Reads `template.yaml`, the single source of truth for resources, routes and environment.
+
+The local world, the local gateway and the tests all take what they need from here, so nothing the
+template declares is declared a second time in Python.
+"""
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE_PATH = ROOT / "template.yaml"
+
+
+class _TemplateLoader(yaml.SafeLoader):
+    """YAML with CloudFormation's short intrinsic tags (`!Ref X` becomes `{"Ref": "X"}`)."""
+
+
+def _intrinsic(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+    name = "Ref" if suffix == "Ref" else f"Fn::{suffix}"
+    value: Any
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+        if suffix == "GetAtt":
+            value = str(value).split(".", 1)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    return {name: value}
+
+
+_TemplateLoader.add_multi_constructor("!", _intrinsic)
+
+
+@cache
+def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as stream:
+        loaded: dict[str, Any] = yaml.load(stream, Loader=_TemplateLoader)  # noqa: S506 (a SafeLoader subclass)
+    return loaded
+
+
+def resources(template: Mapping[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    """The template's resources of one CloudFormation type, by logical id."""
+    return {
+        logical_id: resource
+        for logical_id, resource in template.get("Resources", {}).items()
+        if resource.get("Type") == kind
+    }
+
+
+def parameter_defaults(template: Mapping[str, Any]) -> dict[str, str]:
+    return {name: str(spec.get("Default", "")) for name, spec in template.get("Parameters", {}).items()}
+
+
+Resolver = Callable[[str, str | None], str]
+"""(logical id, attribute or None for Ref) -> the value in the running world."""
+
+
+def resolve(value: Any, lookup: Resolver) -> Any:
+    """Evaluates `Ref`, `Fn::GetAtt` and `Fn::Sub` the way CloudFormation would."""
+    if isinstance(value, dict) and len(value) == 1:
+        ((key, arg),) = value.items()
+        if key == "Ref":
+            return lookup(str(arg), None)
+        if key == "Fn::GetAtt":
+            return lookup(str(arg[0]), str(arg[1]))
+        if key == "Fn::Sub":
+            return re.sub(
+                r"\$\{([^}]+)\}",
+                lambda m: lookup(*_split_sub(m.group(1))),
+                str(arg if isinstance(arg, str) else arg[0]),
+            )
+    if isinstance(value, dict):
+        return {k: resolve(v, lookup) for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolve(v, lookup) for v in value]
+    return value
+
+
+def _split_sub(reference: str) -> tuple[str, str | None]:
+    name, _, attribute = reference.partition(".")
+    return name, attribute or None
+
+
+@dataclass(frozen=True)
+class Route:
+    """One API event of a function: what API Gateway would route, and how it guards it."""
+
+    function: str
+    handler: str
+    method: str
+    path: str
+    auth: str  # "cognito", "api_key" or "none"
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        regex = re.sub(r"\\\{([A-Za-z0-9_]+)\\\+?\\\}", r"(?P<\1>[^/]+)", re.escape(self.path))
+        return re.compile(f"^{regex}$")
+
+
+def routes(template: Mapping[str, Any]) -> list[Route]:
+    api = resources(template, "AWS::Serverless::Api")
+    default_auth = {
+        name: spec.get("Properties", {}).get("Auth", {}).get("DefaultAuthorizer")
+        for name, spec in api.items()
+    }
+    found: list[Route] = []
+    for name, function in resources(template, "AWS::Serverless::Function").items():
+        props = function["Properties"]
+        for event in props.get("Events", {}).values():
+            if event.get("Type") != "Api":
+                continue
+            spec = event["Properties"]
+            auth = spec.get("Auth", {})
+            api_name = spec.get("RestApiId", {}).get("Ref", "")
+            authorizer = auth.get("Authorizer", default_auth.get(api_name))
+            if auth.get("ApiKeyRequired"):
+                kind = "api_key"
+            elif authorizer and authorizer != "NONE":
+                kind = "cognito"
+            else:
+                kind = "none"
+            found.append(Route(name, props["Handler"], spec["Method"].upper(), spec["Path"], kind))
+    return found
+
+
+@dataclass(frozen=True)
+class GatewayResponse:
+    status: int
+    headers: dict[str, str]
+    body: str
+
+
+def gateway_responses(template: Mapping[str, Any]) -> dict[str, GatewayResponse]:
+    """API Gateway's own answers (UNAUTHORIZED, INVALID_API_KEY, …) as the template customises them."""
+    answers: dict[str, GatewayResponse] = {}
+    for resource in resources(template, "AWS::ApiGateway::GatewayResponse").values():
+        props = resource["Properties"]
+        headers = {
+            key.removeprefix("gatewayresponse.header."): str(value).strip("'")
+            for key, value in props.get("ResponseParameters", {}).items()
+        }
+        body = props.get("ResponseTemplates", {}).get("application/json", "")
+        status = int(props.get("StatusCode", 0)) or _default_status(body)
+        answers[props["ResponseType"]] = GatewayResponse(status, headers, body)
+    return answers
+
+
+def _default_status(body: str) -> int:
+    match = re.search(r'"status":\s*(\d{3})', body)
+    return int(match.group(1)) if match else 500
+
+
+def cognito_authorizer_pool(template: Mapping[str, Any]) -> str:
+    """The logical id of the user pool behind the API's Cognito authorizer."""
+    for api in resources(template, "AWS::Serverless::Api").values():
+        for authorizer in api["Properties"].get("Auth", {}).get("Authorizers", {}).values():
+            arn = authorizer.get("UserPoolArn", {})
+            if "Fn::GetAtt" in arn:
+                return str(arn["Fn::GetAtt"][0])
+    raise ValueError("template.yaml has no Cognito authorizer")
+
+
+def pool_clients(template: Mapping[str, Any], pool: str) -> list[str]:
+    """The logical ids of the app clients of a user pool."""
+    return [
+        logical_id
+        for logical_id, client in resources(template, "AWS::Cognito::UserPoolClient").items()
+        if client["Properties"].get("UserPoolId") == {"Ref": pool}
+    ]

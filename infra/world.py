@@ -1,0 +1,202 @@
+"""Creates in moto every resource `template.yaml` declares, and the functions' environment.
+
+Works against moto's server (`make run`, API tests) and inside `moto.mock_aws` (unit tests): it
+only uses a boto3 session. Property names are taken from the template, not repeated here.
+"""
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+
+from infra.template import load_template, parameter_defaults, resolve, resources
+
+ACCOUNT_ID = "123456789012"  # moto's account
+LOCAL_PREFIX = "portal"
+
+# Environment variables that legitimately differ per function; the rest must agree, because the
+# local gateway runs every function in one process with one environment.
+PER_FUNCTION_VARIABLES = frozenset({"POWERTOOLS_SERVICE_NAME"})
+
+
+@dataclass
+class World:
+    region: str
+    parameters: dict[str, str]
+    refs: dict[str, str] = field(default_factory=dict)
+    attributes: dict[tuple[str, str], str] = field(default_factory=dict)
+    environment: dict[str, str] = field(default_factory=dict)
+
+    def lookup(self, logical_id: str, attribute: str | None) -> str:
+        if attribute is None:
+            if logical_id in self.parameters:
+                return self.parameters[logical_id]
+            pseudo = {
+                "AWS::Region": self.region,
+                "AWS::AccountId": ACCOUNT_ID,
+                "AWS::StackName": LOCAL_PREFIX,
+                "AWS::Partition": "aws",
+                "AWS::URLSuffix": "amazonaws.com",
+            }
+            if logical_id in pseudo:
+                return pseudo[logical_id]
+            return self.refs[logical_id]
+        return self.attributes[(logical_id, attribute)]
+
+
+def _pick(props: Mapping[str, Any], *names: str) -> dict[str, Any]:
+    return {name: props[name] for name in names if name in props}
+
+
+def _create_tables(session: boto3.Session, template: Mapping[str, Any], world: World) -> None:
+    client = session.client("dynamodb")
+    tables = resources(template, "AWS::DynamoDB::Table")
+    for logical_id, resource in tables.items():
+        props = resource["Properties"]
+        name = f"{LOCAL_PREFIX}-{logical_id}"
+        client.create_table(
+            TableName=name,
+            BillingMode=props.get("BillingMode", "PAY_PER_REQUEST"),
+            **_pick(
+                props, "KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes", "LocalSecondaryIndexes"
+            ),
+        )
+        ttl = props.get("TimeToLiveSpecification")
+        if ttl:
+            client.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
+        arn = client.describe_table(TableName=name)["Table"]["TableArn"]
+        world.refs[logical_id] = name
+        world.attributes[(logical_id, "Arn")] = arn
+        world.attributes[(logical_id, "StreamArn")] = f"{arn}/stream/local"
+
+
+def _create_buckets(session: boto3.Session, template: Mapping[str, Any], world: World) -> None:
+    client = session.client("s3")
+    for logical_id in resources(template, "AWS::S3::Bucket"):
+        name = f"{LOCAL_PREFIX}-{logical_id}".lower()
+        if world.region == "us-east-1":
+            client.create_bucket(Bucket=name)
+        else:
+            client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": world.region})  # type: ignore[typeddict-item]
+        world.refs[logical_id] = name
+        world.attributes[(logical_id, "Arn")] = f"arn:aws:s3:::{name}"
+        world.attributes[(logical_id, "RegionalDomainName")] = f"{name}.s3.{world.region}.amazonaws.com"
+
+
+def _create_queues(session: boto3.Session, template: Mapping[str, Any], world: World) -> None:
+    client = session.client("sqs")
+    # Dead-letter queues first: a queue's redrive policy names its DLQ's ARN.
+    ordered = sorted(
+        resources(template, "AWS::SQS::Queue").items(),
+        key=lambda item: "RedrivePolicy" in item[1]["Properties"],
+    )
+    for logical_id, resource in ordered:
+        props = resolve(resource.get("Properties", {}), world.lookup)
+        attributes = {
+            key: json.dumps(value) if isinstance(value, dict) else str(value)
+            for key, value in props.items()
+            if key
+            in (
+                "VisibilityTimeout",
+                "MessageRetentionPeriod",
+                "ReceiveMessageWaitTimeSeconds",
+                "RedrivePolicy",
+            )
+        }
+        name = f"{LOCAL_PREFIX}-{logical_id}"
+        url = client.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+        world.refs[logical_id] = url
+        world.attributes[(logical_id, "QueueName")] = name
+        world.attributes[(logical_id, "Arn")] = f"arn:aws:sqs:{world.region}:{ACCOUNT_ID}:{name}"
+
+
+def _create_keys(session: boto3.Session, template: Mapping[str, Any], world: World) -> None:
+    client = session.client("kms")
+    for logical_id, resource in resources(template, "AWS::KMS::Key").items():
+        props = resource.get("Properties", {})
+        key = client.create_key(Description=str(props.get("Description", logical_id)))["KeyMetadata"]
+        world.refs[logical_id] = key["KeyId"]
+        world.attributes[(logical_id, "Arn")] = key["Arn"]
+        world.attributes[(logical_id, "KeyId")] = key["KeyId"]
+
+
+_POOL_PROPERTIES = (
+    "Policies",
+    "UsernameAttributes",
+    "UsernameConfiguration",
+    "AdminCreateUserConfig",
+    "AccountRecoverySetting",
+    "Schema",
+    "AutoVerifiedAttributes",
+    "MfaConfiguration",
+    "DeletionProtection",
+)
+_CLIENT_PROPERTIES = (
+    "ClientName",
+    "ExplicitAuthFlows",
+    "PreventUserExistenceErrors",
+    "GenerateSecret",
+    "EnableTokenRevocation",
+    "AccessTokenValidity",
+    "IdTokenValidity",
+    "RefreshTokenValidity",
+    "TokenValidityUnits",
+)
+
+
+def _create_user_pools(session: boto3.Session, template: Mapping[str, Any], world: World) -> None:
+    client = session.client("cognito-idp")
+    for logical_id, resource in resources(template, "AWS::Cognito::UserPool").items():
+        props = resolve(resource["Properties"], world.lookup)
+        pool = client.create_user_pool(
+            PoolName=str(props.get("UserPoolName", logical_id)), **_pick(props, *_POOL_PROPERTIES)
+        )["UserPool"]
+        world.refs[logical_id] = pool["Id"]
+        world.attributes[(logical_id, "Arn")] = pool["Arn"]
+        world.attributes[(logical_id, "ProviderURL")] = (
+            f"cognito-idp.{world.region}.amazonaws.com/{pool['Id']}"
+        )
+    for logical_id, resource in resources(template, "AWS::Cognito::UserPoolClient").items():
+        props = resolve(resource["Properties"], world.lookup)
+        created = client.create_user_pool_client(
+            UserPoolId=props["UserPoolId"], **_pick(props, *_CLIENT_PROPERTIES)
+        )
+        world.refs[logical_id] = created["UserPoolClient"]["ClientId"]
+
+
+def _function_environment(template: Mapping[str, Any], world: World) -> dict[str, str]:
+    shared = template.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
+    merged: dict[str, str] = {k: str(v) for k, v in resolve(shared, world.lookup).items()}
+    for name, function in resources(template, "AWS::Serverless::Function").items():
+        own = function["Properties"].get("Environment", {}).get("Variables", {})
+        for key, value in resolve(own, world.lookup).items():
+            if key in PER_FUNCTION_VARIABLES:
+                continue
+            if key in merged and merged[key] != str(value):
+                raise ValueError(
+                    f"{name} sets {key} differently from another function; the local stack needs one value"
+                )
+            merged[key] = str(value)
+    return merged
+
+
+def build_world(session: boto3.Session, overrides: Mapping[str, str] | None = None) -> World:
+    """Creates every table, bucket, queue, key, user pool and client; verifies the mail sender.
+
+    `overrides` replaces template parameters (e.g. PortalUrl for the local address).
+    """
+    template = load_template()
+    world = World(
+        region=session.region_name or "eu-central-1",
+        parameters={**parameter_defaults(template), **(overrides or {})},
+    )
+    _create_tables(session, template, world)
+    _create_buckets(session, template, world)
+    _create_keys(session, template, world)
+    _create_queues(session, template, world)
+    _create_user_pools(session, template, world)
+    session.client("ses").verify_email_identity(EmailAddress=world.parameters["MailSender"])
+    world.environment = _function_environment(template, world)
+    return world
