@@ -78,7 +78,7 @@ def refresh(refresh_token: str) -> Tokens:
 
 
 def log_out(caller: Caller) -> None:
-    UserDirectory().sign_out_everywhere(caller.user_id)
+    UserDirectory().sign_out_everywhere(caller.email)
 
 
 def profile(caller: Caller) -> ProfileOutput:
@@ -92,6 +92,6 @@ def change_password(caller: Caller, change: PasswordChange) -> None:
     directory = UserDirectory()
     directory.check_password(caller.email, change.old_password)
     directory.set_password(caller.user_id, change.new_password)
-    directory.sign_out_everywhere(caller.user_id)
+    directory.sign_out_everywhere(caller.email)
     send_mail(caller.email, *mails.password_changed(now().strftime("%d.%m.%Y %H:%M")))
     logger.info("password changed", extra={"user_id": caller.user_id})

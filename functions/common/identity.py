@@ -160,9 +160,13 @@ class UserDirectory:
             raise
         return self._tokens(result.get("AuthenticationResult", {}))
 
-    def sign_out_everywhere(self, username: str) -> None:
-        """Revokes every refresh and access token of the account."""
-        cognito().admin_user_global_sign_out(UserPoolId=self._pool, Username=username)
+    def sign_out_everywhere(self, email: str) -> None:
+        """Revokes every refresh and access token of the account.
+
+        By email, the name the consumer logs in with (Cognito resolves it to the same user as the
+        `sub`; moto only ends the sessions that were opened under the given name).
+        """
+        cognito().admin_user_global_sign_out(UserPoolId=self._pool, Username=email)
 
     @staticmethod
     def _tokens(result: object) -> Tokens:

@@ -125,12 +125,15 @@ def _message(error: Mapping[str, Any], field: str, labels: Mapping[str, str]) ->
         "json_invalid",
     ):
         return _BODY_NOT_JSON
+    ctx_raw = error.get("ctx") or {}
+    if kind == "string_too_short" and ctx_raw.get("min_length") == 1:
+        kind = "missing"  # an empty or blank string: the consumer left the field empty
     template = _MESSAGES.get(kind)
     if template is None:
         # Our own validators speak Russian already; pydantic's other messages are English.
         custom = kind not in _PYDANTIC_TYPES
         return str(error.get("msg")) if custom else _FALLBACK.format(label=labels.get(field, field))
-    ctx = {key: _format_ctx(value) for key, value in (error.get("ctx") or {}).items()}
+    ctx = {key: _format_ctx(value) for key, value in ctx_raw.items()}
     return template.format(label=labels.get(field, field), **ctx)
 
 

@@ -1,0 +1,259 @@
+"""Accounts through the local API Gateway over HTTP: the flow, the guards, the error format."""
+
+import gzip
+import json
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import boto3
+import jwt
+import moto
+import pytest
+import requests
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from infra.template import load_template, routes
+from tests.stack import LocalStack
+
+PROBLEM = "application/problem+json"
+
+
+def new_email() -> str:
+    return f"user-{uuid.uuid4().hex[:10]}@example.ru"
+
+
+def register(stack: LocalStack, email: str, **extra: Any) -> requests.Response:
+    body = {
+        "category": "individual",
+        "full_name": "Петров Пётр Петрович",
+        "email": email,
+        "phone": "+7 912 000-11-22",
+        "consent": True,
+        **extra,
+    }
+    return requests.post(f"{stack.url}/api/auth/register", json=body, timeout=10)
+
+
+def log_in(stack: LocalStack, email: str, password: str) -> requests.Response:
+    return requests.post(
+        f"{stack.url}/api/auth/login", json={"email": email, "password": password}, timeout=10
+    )
+
+
+@pytest.fixture(scope="module")
+def consumer(stack: LocalStack) -> dict[str, str]:
+    email = new_email()
+    assert register(stack, email).status_code == 202
+    password = stack.mailed_password(email)
+    tokens = log_in(stack, email, password).json()
+    return {"email": email, "password": password, **tokens}
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_register_read_mail_log_in_change_password_log_out_log_in_again(stack: LocalStack) -> None:
+    email = new_email()
+    response = register(stack, email)
+    assert response.status_code == 202
+    password = stack.mailed_password(email)
+
+    tokens = log_in(stack, email, password).json()
+    profile = requests.get(f"{stack.url}/api/profile", headers=bearer(tokens["id_token"]), timeout=10)
+    assert profile.status_code == 200
+    assert profile.json()["email"] == email
+
+    change = {
+        "old_password": password,
+        "new_password": "мой новый пароль",
+        "new_password_repeat": "мой новый пароль",
+    }
+    changed = requests.post(
+        f"{stack.url}/api/profile/password", json=change, headers=bearer(tokens["id_token"]), timeout=10
+    )
+    assert changed.status_code == 204
+    assert stack.outbox()[-1]["subject"] == "Пароль от личного кабинета изменён"
+
+    assert (
+        requests.post(
+            f"{stack.url}/api/auth/logout", headers=bearer(tokens["id_token"]), timeout=10
+        ).status_code
+        == 204
+    )
+    refreshed = requests.post(
+        f"{stack.url}/api/auth/refresh", json={"refresh_token": tokens["refresh_token"]}, timeout=10
+    )
+    assert refreshed.status_code == 401
+    assert log_in(stack, email, password).status_code == 401
+    assert log_in(stack, email, "мой новый пароль").status_code == 200
+
+
+def test_known_email_is_not_revealed(stack: LocalStack, consumer: dict[str, str]) -> None:
+    unknown = register(stack, new_email())
+    known = register(stack, consumer["email"])
+
+    assert (known.status_code, known.json()) == (unknown.status_code, unknown.json())
+    assert stack.outbox()[-1]["to"] == consumer["email"]
+    assert "уже зарегистрирован" in stack.outbox()[-1]["text"]
+
+
+def test_bad_registration_is_problem_details_naming_the_fields(stack: LocalStack) -> None:
+    response = requests.post(
+        f"{stack.url}/api/auth/register",
+        json={
+            "category": "legal",
+            "full_name": "Иванов Иван",
+            "email": "nope",
+            "phone": "0",
+            "consent": False,
+        },
+        timeout=10,
+    )
+
+    assert response.status_code == 422
+    assert response.headers["Content-Type"] == PROBLEM
+    assert {e["field"] for e in response.json()["errors"]} == {"org_name", "email", "phone", "consent"}
+
+
+def test_body_that_is_not_json_is_a_russian_400(stack: LocalStack) -> None:
+    response = requests.post(
+        f"{stack.url}/api/auth/login", data="{oops", headers={"Content-Type": "application/json"}, timeout=10
+    )
+
+    assert response.status_code == 400
+    assert response.headers["Content-Type"] == PROBLEM
+    assert response.json()["detail"] == "Тело запроса должно быть JSON-объектом в кодировке UTF-8."
+
+
+def _moto_private_key() -> Any:
+    path = Path(moto.__file__).parent / "cognitoidp" / "resources" / "jwks-private.json.gz"
+    return jwt.PyJWK(json.loads(gzip.decompress(path.read_bytes()))).key
+
+
+def _forged(claims: dict[str, Any], key: Any) -> str:
+    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": "dummy"})
+
+
+def _another_pools_token(stack: LocalStack) -> str:
+    cognito = boto3.client(
+        "cognito-idp",
+        endpoint_url=stack.moto_url,
+        region_name="eu-central-1",
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+    )
+    pool = cognito.create_user_pool(PoolName="another", UsernameAttributes=["email"])["UserPool"]["Id"]
+    client = cognito.create_user_pool_client(UserPoolId=pool, ClientName="c")["UserPoolClient"]["ClientId"]
+    cognito.admin_create_user(UserPoolId=pool, Username="x@example.ru", MessageAction="SUPPRESS")
+    cognito.admin_set_user_password(
+        UserPoolId=pool, Username="x@example.ru", Password="Pass-word-1!", Permanent=True
+    )
+    result = cognito.initiate_auth(
+        ClientId=client,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "x@example.ru", "PASSWORD": "Pass-word-1!"},
+    )
+    return str(result["AuthenticationResult"]["IdToken"])
+
+
+def test_consumer_routes_refuse_every_bad_token_with_401(stack: LocalStack, consumer: dict[str, str]) -> None:
+    real = jwt.decode(consumer["id_token"], options={"verify_signature": False})
+    expired = {**real, "iat": int(time.time()) - 7200, "exp": int(time.time()) - 3600}
+    bad_tokens = {
+        "nothing": None,
+        "garbage": "Bearer not-a-token",
+        "forged signature": "Bearer "
+        + _forged(real, rsa.generate_private_key(public_exponent=65537, key_size=2048)),
+        "expired": "Bearer " + _forged(expired, _moto_private_key()),
+        "wrong audience": "Bearer " + _forged({**real, "aud": "another-client"}, _moto_private_key()),
+        "access token": "Bearer " + consumer["access_token"],
+        "another pool": "Bearer " + _another_pools_token(stack),
+    }
+    consumer_routes = [r for r in routes(load_template()) if r.auth == "cognito"]
+    assert consumer_routes
+    for route in consumer_routes:
+        path = route.path.replace("{id}", "00000000-0000-0000-0000-000000000000")
+        for name, header in bad_tokens.items():
+            headers = {"Authorization": header} if header else {}
+            response = requests.request(
+                route.method, f"{stack.url}{path}", headers=headers, json={}, timeout=10
+            )
+            assert response.status_code == 401, (route, name)
+            assert response.headers["Content-Type"] == PROBLEM
+            assert response.json()["title"] == "Требуется вход"
+    ok = requests.get(f"{stack.url}/api/profile", headers=bearer(consumer["id_token"]), timeout=10)
+    assert ok.status_code == 200
+
+
+def test_integration_routes_need_the_api_key(stack: LocalStack, consumer: dict[str, str]) -> None:
+    url = f"{stack.url}/api/integration/users/reset-password"
+    body = {"email": "nobody@example.ru"}
+
+    missing = requests.post(url, json=body, timeout=10)
+    wrong = requests.post(url, json=body, headers={"x-api-key": "guess"}, timeout=10)
+    consumer_token = requests.post(url, json=body, headers=bearer(consumer["id_token"]), timeout=10)
+    right = requests.post(url, json=body, headers={"x-api-key": stack.api_key}, timeout=10)
+
+    for refused in (missing, wrong, consumer_token):
+        assert refused.status_code == 403
+        assert refused.headers["Content-Type"] == PROBLEM
+        assert "x-api-key" in refused.json()["detail"]
+    assert right.status_code == 404
+    assert right.json()["detail"] == "Потребитель с таким email не зарегистрирован."
+
+
+def test_support_reset_mails_a_password_that_works(stack: LocalStack) -> None:
+    email = new_email()
+    register(stack, email)
+    old = stack.mailed_password(email)
+
+    response = requests.post(
+        f"{stack.url}/api/integration/users/reset-password",
+        json={"email": email},
+        headers={"x-api-key": stack.api_key},
+        timeout=10,
+    )
+
+    assert response.status_code == 200
+    new = stack.mailed_password(email)
+    assert new != old
+    assert log_in(stack, email, new).status_code == 200
+
+
+def test_unknown_api_path_is_a_russian_404(stack: LocalStack) -> None:
+    response = requests.get(f"{stack.url}/api/no/such/thing", timeout=10)
+
+    assert response.status_code == 404
+    assert response.headers["Content-Type"] == PROBLEM
+    assert response.json()["title"] == "Не найдено"
+
+
+def test_openapi_and_swagger_ui_are_public(stack: LocalStack) -> None:
+    document = requests.get(f"{stack.url}/api/openapi.json", timeout=30)
+    page = requests.get(f"{stack.url}/api/docs", timeout=30)
+
+    assert document.status_code == 200
+    assert "/api/profile/password" in document.json()["paths"]
+    assert page.status_code == 200
+    assert page.headers["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("path", ["/", "/api/profile", "/api/nothing"])
+def test_security_headers_on_site_and_api(stack: LocalStack, path: str) -> None:
+    headers = requests.get(f"{stack.url}{path}", timeout=10).headers
+
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_outbox_lists_mails_oldest_first_with_the_fields(stack: LocalStack, consumer: dict[str, str]) -> None:
+    mails = stack.outbox()
+
+    assert mails
+    assert set(mails[0]) == {"to", "subject", "text", "sent_at"}
+    assert [m["sent_at"] for m in mails] == sorted(m["sent_at"] for m in mails)

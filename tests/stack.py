@@ -1,0 +1,87 @@
+"""Runs the local stack (`python -m infra.local`, what `make run` runs) for API and browser tests."""
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INTEGRATION_API_KEY = "test-integration-key"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass
+class LocalStack:
+    url: str
+    moto_url: str
+    api_key: str
+    process: subprocess.Popen[str]
+
+    def outbox(self) -> list[dict[str, str]]:
+        with urllib.request.urlopen(f"{self.url}/_local/outbox", timeout=10) as response:  # noqa: S310 (local)
+            mails: list[dict[str, str]] = json.load(response)
+            return mails
+
+    def mailed_password(self, email: str) -> str:
+        """The password of the newest mail to `email` that carries one."""
+        for mail in reversed(self.outbox()):
+            match = re.search(r"[Пп]ароль: (\S+)", mail["text"])
+            if mail["to"] == email and match:
+                return match.group(1)
+        raise AssertionError(f"no password mailed to {email}")
+
+    def stop(self) -> str:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            output, _ = self.process.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            output, _ = self.process.communicate()
+        return output
+
+
+def start_local_stack(timeout: float = 60) -> LocalStack:
+    port, moto_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "MOTO_PORT": str(moto_port),
+        "INTEGRATION_API_KEY": INTEGRATION_API_KEY,
+        "QUIET_MAIL": "1",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("AWS_ENDPOINT_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "infra.local"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    stack = LocalStack(
+        f"http://127.0.0.1:{port}", f"http://127.0.0.1:{moto_port}", INTEGRATION_API_KEY, process
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the local stack exited:\n{stack.stop()}")
+        try:
+            stack.outbox()
+            return stack
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"the local stack did not start in {timeout} s:\n{stack.stop()}")

@@ -1,0 +1,86 @@
+"""Unit tests run the real handlers against `moto.mock_aws`, on a world built from template.yaml."""
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from functions.common.aws import reset_clients
+from functions.common.settings import load_settings
+from infra.gateway import LambdaContext
+from infra.world import ACCOUNT_ID, World, build_world
+
+REGION = "eu-central-1"
+
+
+@pytest.fixture
+def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_REGION", REGION)
+    with mock_aws():
+        built = build_world(boto3.Session(region_name=REGION), overrides={"PortalUrl": "http://portal.test"})
+        for name, value in built.environment.items():
+            monkeypatch.setenv(name, value)
+        load_settings.cache_clear()
+        reset_clients()
+        yield built
+    load_settings.cache_clear()
+    reset_clients()
+
+
+def sent_mails() -> list[dict[str, str]]:
+    from moto.ses.models import ses_backends
+
+    return [
+        {"to": m.destinations["ToAddresses"][0], "subject": m.subject, "text": m.body}
+        for m in ses_backends[ACCOUNT_ID][REGION].sent_messages
+    ]
+
+
+def api_event(
+    method: str,
+    path: str,
+    body: Any = None,
+    *,
+    claims: dict[str, str] | None = None,
+    raw_body: str | None = None,
+) -> dict[str, Any]:
+    """An API Gateway REST proxy event as the Cognito authorizer would pass it."""
+    context: dict[str, Any] = {
+        "resourcePath": path,
+        "httpMethod": method,
+        "stage": "prod",
+        "path": f"/prod{path}",
+        "requestId": "test-request",
+        "identity": {"sourceIp": "127.0.0.1"},
+    }
+    if claims is not None:
+        context["authorizer"] = {"claims": claims}
+    return {
+        "resource": path,
+        "path": path,
+        "httpMethod": method,
+        "headers": {"Content-Type": "application/json"},
+        "multiValueHeaders": {"Content-Type": ["application/json"]},
+        "queryStringParameters": None,
+        "multiValueQueryStringParameters": None,
+        "pathParameters": None,
+        "stageVariables": None,
+        "requestContext": context,
+        "body": raw_body if raw_body is not None else (json.dumps(body) if body is not None else None),
+        "isBase64Encoded": False,
+    }
+
+
+def call(handler_module: Any, event: dict[str, Any]) -> tuple[int, Any]:
+    """Invokes a function's lambda_handler; returns the status and the decoded JSON body."""
+    result = handler_module.lambda_handler(event, LambdaContext("test"))
+    body = result.get("body")
+    return int(result["statusCode"]), json.loads(body) if body else None

@@ -1,0 +1,58 @@
+"""The OpenAPI document covers the whole API, merged across functions."""
+
+import json
+from typing import Any
+
+from functions.docs import handler as docs
+from infra.gateway import LambdaContext
+from infra.template import load_template, routes
+from infra.world import World
+from tests.unit.conftest import api_event, call
+
+
+def _document(world: World) -> dict[str, Any]:
+    status, document = call(docs, api_event("GET", "/api/openapi.json"))
+    assert status == 200
+    return dict(document)
+
+
+def test_openapi_lists_every_route_of_the_template(world: World) -> None:
+    document = _document(world)
+
+    for route in routes(load_template()):
+        if route.function == "DocsFunction":
+            continue
+        assert route.method.lower() in document["paths"][route.path], route
+
+
+def test_openapi_declares_the_security_of_each_route(world: World) -> None:
+    document = _document(world)
+
+    assert set(document["components"]["securitySchemes"]) == {"cognito", "apiKey"}
+    for route in routes(load_template()):
+        if route.function == "DocsFunction":
+            continue
+        operation = document["paths"][route.path][route.method.lower()]
+        expected = {"cognito": [{"cognito": []}], "api_key": [{"apiKey": []}], "none": None}[route.auth]
+        assert operation.get("security") == expected, route
+
+
+def test_validation_errors_are_documented_as_problem_details(world: World) -> None:
+    document = _document(world)
+
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            if "422" in operation["responses"]:
+                content = operation["responses"]["422"]["content"]
+                assert content == {
+                    "application/problem+json": {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}
+                }
+    assert "HTTPValidationError" not in json.dumps(document)
+
+
+def test_swagger_ui_is_served_with_the_merged_document(world: World) -> None:
+    result = docs.lambda_handler(api_event("GET", "/api/docs"), LambdaContext("docs"))
+
+    assert result["statusCode"] == 200
+    assert "SwaggerUIBundle" in result["body"]
+    assert "/api/auth/register" in result["body"]

@@ -1,0 +1,127 @@
+"""template.yaml is the single source of truth: it must be valid and agree with the code."""
+
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from infra.template import ROOT, load_template, resources, routes
+
+
+def _code_routes(module_name: str) -> set[tuple[str, str]]:
+    app = importlib.import_module(module_name).app
+    return {(route.method, route.openapi_path) for route in app._static_routes + app._dynamic_routes}
+
+
+def _handler_modules() -> set[str]:
+    return {
+        ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        for path in (ROOT / "functions").glob("*/handler.py")
+    }
+
+
+def test_cfn_lint_finds_nothing() -> None:
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "cfn-lint"), str(ROOT / "template.yaml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_template_route_is_served_by_its_handler() -> None:
+    for route in routes(load_template()):
+        module = route.handler.rpartition(".")[0]
+        assert (route.method, route.path) in _code_routes(module), f"{route} has no code"
+
+
+def test_every_handler_route_is_in_the_template() -> None:
+    declared = {(r.handler.rpartition(".")[0], r.method, r.path) for r in routes(load_template())}
+    for module in _handler_modules():
+        for method, path in _code_routes(module):
+            assert (module, method, path) in declared, (
+                f"{module} serves {method} {path}, template.yaml does not route it"
+            )
+
+
+def test_every_function_handler_exists() -> None:
+    for name, function in resources(load_template(), "AWS::Serverless::Function").items():
+        module, _, attribute = function["Properties"]["Handler"].rpartition(".")
+        assert callable(getattr(importlib.import_module(module), attribute)), name
+
+
+def test_every_domain_resolver_validates_and_answers_problems() -> None:
+    from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+
+    from functions.common.problems import Problem
+
+    for module in _handler_modules() - {"functions.docs.handler"}:
+        app = importlib.import_module(module).app
+        assert app._enable_validation, module
+        lookup = app.exception_handler_manager.lookup_exception_handler
+        assert lookup(Exception) is not None, module
+        assert lookup(RequestValidationError) not in (None, lookup(Exception)), module
+        assert lookup(Problem) not in (None, lookup(Exception)), module
+
+
+def test_integration_routes_need_the_api_key_and_consumer_routes_cognito() -> None:
+    for route in routes(load_template()):
+        if route.path.startswith("/api/integration/"):
+            assert route.auth == "api_key", route
+        elif route.path.startswith(
+            ("/api/auth/register", "/api/auth/login", "/api/auth/refresh")
+        ) or route.path in (
+            "/api/openapi.json",
+            "/api/docs",
+        ):
+            assert route.auth == "none", route
+        else:
+            assert route.auth == "cognito", route
+
+
+def _props(kind: str) -> list[dict[str, Any]]:
+    return [r["Properties"] for r in resources(load_template(), kind).values()]
+
+
+def test_tables_are_recoverable_encrypted_and_protected() -> None:
+    for table in _props("AWS::DynamoDB::Table"):
+        assert table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+        assert table["SSESpecification"]["SSEEnabled"] is True
+        assert table["DeletionProtectionEnabled"] is True
+        assert table["BillingMode"] == "PAY_PER_REQUEST"
+
+
+def test_user_pool_has_email_login_and_the_six_character_policy() -> None:
+    [pool] = _props("AWS::Cognito::UserPool")
+    assert pool["UsernameAttributes"] == ["email"]
+    assert pool["Policies"]["PasswordPolicy"]["MinimumLength"] == 6
+    assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
+    [client] = _props("AWS::Cognito::UserPoolClient")
+    assert client["PreventUserExistenceErrors"] == "ENABLED"
+    assert client["GenerateSecret"] is False
+
+
+def test_functions_run_python_3_12_and_log_with_retention() -> None:
+    template = load_template()
+    assert template["Globals"]["Function"]["Runtime"] == "python3.12"
+    log_groups = {
+        str(g["Properties"]["LogGroupName"]) for g in resources(template, "AWS::Logs::LogGroup").values()
+    }
+    for name in resources(template, "AWS::Serverless::Function"):
+        assert any(name in group for group in log_groups), f"{name} has no log group with retention"
+
+
+@pytest.mark.parametrize("statement_action", ["*", "dynamodb:*", "cognito-idp:*", "ses:*"])
+def test_no_function_is_granted_a_wildcard_action(statement_action: str) -> None:
+    for function in _props("AWS::Serverless::Function"):
+        for policy in function.get("Policies", []):
+            for statement in policy.get("Statement", []):
+                actions = (
+                    statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+                )
+                assert statement_action not in actions
