@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import jwt
-from werkzeug.utils import safe_join
+from werkzeug.security import safe_join
 from werkzeug.wrappers import Request, Response
 from werkzeug.wsgi import wrap_file
 
@@ -239,7 +239,8 @@ class LocalGateway:
         path = safe_join(str(self._web_dir), relative)
         if path is None or not Path(path).is_file():
             return Response(
-                '<!doctype html><meta charset=utf-8><title>Не найдено</title><p>Страница не найдена. <a href="/">На главную</a>',
+                "<!doctype html><meta charset=utf-8><title>Не найдено</title>"
+                '<p>Страница не найдена. <a href="/">На главную</a>',
                 status=404,
                 content_type="text/html; charset=utf-8",
             )

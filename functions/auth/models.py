@@ -61,7 +61,9 @@ class _Registration(BaseModel):
 
     email: Email
     phone: Phone
-    consent: bool = Field(default=False, validate_default=True, description="Согласие на обработку персональных данных")
+    consent: bool = Field(
+        default=False, validate_default=True, description="Согласие на обработку персональных данных"
+    )
 
     @field_validator("consent")
     @classmethod

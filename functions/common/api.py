@@ -83,11 +83,11 @@ def configure_resolver(
     """
     app.configure_openapi(security_schemes=SECURITY_SCHEMES)
 
-    @app.exception_handler(RequestValidationError)
+    @app.exception_handler(RequestValidationError)  # type: ignore[untyped-decorator]
     def _invalid(error: RequestValidationError) -> Response[str]:
         return problem_response(validation_problem(error.errors(), labels, union_tags))
 
-    @app.exception_handler(Problem)
+    @app.exception_handler(Problem)  # type: ignore[untyped-decorator]
     def _refused(error: Problem) -> Response[str]:
         return problem_response(error.details)
 
@@ -101,7 +101,7 @@ def configure_resolver(
             )
         )
 
-    @app.exception_handler(Exception)
+    @app.exception_handler(Exception)  # type: ignore[untyped-decorator]
     def _failed(error: Exception) -> Response[str]:
         # The trace goes to the log only; the client learns nothing of the internals.
         logger.exception("unhandled error", extra={"error_type": type(error).__name__})

@@ -29,8 +29,10 @@ def load_settings(model: type[SettingsT]) -> SettingsT:
     import os
 
     values = {name: os.environ.get(name.upper()) for name in model.model_fields}
-    return model.model_validate({k: v for k, v in values.items() if v is not None})
+    settings: SettingsT = model.model_validate({k: v for k, v in values.items() if v is not None})
+    return settings
 
 
 def portal_settings() -> PortalSettings:
-    return load_settings(PortalSettings)
+    settings: PortalSettings = load_settings(PortalSettings)
+    return settings
