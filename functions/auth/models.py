@@ -53,7 +53,20 @@ def _person_name(value: str) -> str:
 PersonName = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_person_name)
 ]
-OrgName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=300)]
+
+
+def _org_name(value: str) -> str:
+    value = " ".join(value.split())
+    if len(value) < 2 or not any(c.isalpha() for c in value):
+        raise PydanticCustomError(
+            "org_name_invalid", "Укажите название организации полностью, например «ООО «Энергосбыт»»."
+        )
+    return value
+
+
+OrgName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), AfterValidator(_org_name)
+]
 
 
 class _Registration(BaseModel):

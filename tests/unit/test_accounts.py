@@ -135,7 +135,8 @@ def test_known_email_gets_the_same_answer_and_a_mail_saying_so(world: World) -> 
         ({**IVAN, "category": "legal"}, "org_name", "Заполните поле «Название организации»."),
         ({**IVAN, "full_name": "Иван"}, "full_name", "Укажите фамилию, имя и отчество"),
         ({**IVAN, "full_name": "R2-D2 робот"}, "full_name", "Укажите фамилию, имя и отчество"),
-        ({**ROGA, "org_name": " "}, "org_name", "Поле «Название организации» должно содержать не меньше 2"),
+        ({**ROGA, "org_name": " "}, "org_name", "Заполните поле «Название организации»."),
+        ({**ROGA, "org_name": "1"}, "org_name", "Укажите название организации полностью"),
     ],
 )
 def test_bad_registration_names_the_field_in_russian_and_creates_nothing(

@@ -1,0 +1,182 @@
+"""Browser tests: the whole local stack in a subprocess, driven in Debian's Chromium by Playwright."""
+
+import json
+import os
+import re
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request, sync_playwright
+
+from tests.stack import LocalStack
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "e2e"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+LOCAL_HOST = "127.0.0.1"
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="session")
+def portal_url(stack: LocalStack) -> str:
+    """The base URL of the local stack (`python -m infra.local`, started once per session)."""
+    return stack.url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        message = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def viewport() -> dict[str, int]:
+    """The browser window; a test overrides it with @pytest.mark.parametrize("viewport", [...])."""
+    return DESKTOP
+
+
+@pytest.fixture
+def context(browser: Browser, viewport: dict[str, int]) -> Iterator[BrowserContext]:
+    opened = browser.new_context(viewport=viewport, locale="ru-RU", timezone_id="Europe/Moscow")
+    opened.set_default_timeout(15_000)
+    yield opened
+    opened.close()
+
+
+# Chromium logs every 4xx answer as a console error, also the API's refusals of bad input that the
+# page shows next to the fields; those are recorded apart, and a test names the ones it provokes.
+_REFUSAL = re.compile(r"^Failed to load resource: the server responded with a status of (4\d\d)\b")
+
+
+@dataclass
+class PageLog:
+    """What a page did that a test must not accept: console errors, script errors, foreign requests."""
+
+    console_errors: list[str] = field(default_factory=list)
+    api_refusals: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    foreign_requests: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    def on_console(self, message: ConsoleMessage) -> None:
+        if message.type != "error":
+            return
+        url = str(message.location.get("url", ""))
+        refusal = _REFUSAL.match(message.text)
+        path = urlsplit(url).path
+        if refusal and urlsplit(url).hostname == LOCAL_HOST and path.startswith("/api/"):
+            self.api_refusals.append(f"{refusal.group(1)} {path}")
+        else:
+            self.console_errors.append(f"{message.text} ({url})")
+
+    def on_request(self, request: Request) -> None:
+        self.requests.append(request.url)
+        if urlsplit(request.url).hostname != LOCAL_HOST:
+            self.foreign_requests.append(request.url)
+
+    @staticmethod
+    def assert_within_budget(page: Page, budget: int = 60_000) -> int:
+        """All JS and CSS the current document has loaded, uncompressed, fits the budget (DESIGN.md §8);
+        returns the total in bytes."""
+        loaded = page.evaluate(
+            """() => performance.getEntriesByType('resource')
+                .filter((entry) => /\\.(js|css)$/.test(new URL(entry.name).pathname))
+                .map((entry) => [new URL(entry.name).pathname, entry.decodedBodySize])"""
+        )
+        assert loaded, "no script or style was loaded"
+        total: int = sum(size for _, size in loaded)
+        assert total <= budget, f"{total} bytes of JS and CSS: {sorted(loaded, key=lambda x: -x[1])}"
+        return total
+
+    def assert_clean(self, expected_refusals: list[str]) -> None:
+        """No console or script errors, no request off 127.0.0.1, and exactly the API refusals
+        (e.g. "422 /api/auth/register") that the test provoked."""
+        assert self.console_errors == [], "console errors"
+        assert self.page_errors == [], "uncaught script errors"
+        assert self.foreign_requests == [], f"requests to hosts other than {LOCAL_HOST}"
+        assert self.requests, "the page made no requests at all"
+        assert self.api_refusals == expected_refusals, "API refusals other than the provoked ones"
+
+
+@pytest.fixture
+def page_log() -> PageLog:
+    return PageLog()
+
+
+@pytest.fixture
+def page(context: BrowserContext, page_log: PageLog) -> Page:
+    opened = context.new_page()
+    opened.on("console", page_log.on_console)
+    opened.on("pageerror", lambda error: page_log.page_errors.append(str(error)))
+    opened.on("request", page_log.on_request)
+    return opened
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+class Portal:
+    """The running local stack as a test sees it: its URL, its mail outbox, its API."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def outbox(self) -> list[dict[str, Any]]:
+        with urllib.request.urlopen(f"{self.url}/_local/outbox", timeout=10) as response:  # noqa: S310
+            mails: list[dict[str, Any]] = json.load(response)
+            return mails
+
+    def mailed_password(self, email: str, timeout: float = 15.0) -> str:
+        """The password of the newest registration mail to `email` (its line `Пароль: …`)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for mail in reversed(self.outbox()):
+                found = re.search(r"^Пароль: (\S+)$", mail["text"], re.MULTILINE)
+                if mail["to"] == email and found:
+                    return found.group(1)
+            if time.monotonic() > deadline:
+                pytest.fail(f"no mail with a password for {email} in the outbox")
+            time.sleep(0.2)
+
+    def register(self, body: dict[str, Any]) -> str:
+        """Registers through the API (not the form) and returns the mailed password."""
+        request = urllib.request.Request(  # noqa: S310 (a local http URL)
+            f"{self.url}/api/auth/register",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            assert response.status == 202
+        return self.mailed_password(body["email"])
+
+
+@pytest.fixture(scope="session")
+def portal(portal_url: str) -> Portal:
+    return Portal(portal_url)

@@ -1,0 +1,103 @@
+// The access form in the top-right corner of the header: «Вход» and «Регистрация» tabs.
+
+import * as api from './api.js';
+import * as session from './session.js';
+import { bindForm, clearErrors } from './forms.js';
+
+const $ = (id) => document.getElementById(id);
+
+function selectTab(tab, { focus = false } = {}) {
+  for (const other of document.querySelectorAll('#access [role="tab"]')) {
+    const selected = other === tab;
+    other.setAttribute('aria-selected', String(selected));
+    other.tabIndex = selected ? 0 : -1;
+    $(other.getAttribute('aria-controls')).hidden = !selected;
+  }
+  if (focus) tab.focus();
+}
+
+function setupTabs() {
+  const tabs = [...document.querySelectorAll('#access [role="tab"]')];
+  for (const tab of tabs) {
+    tab.addEventListener('click', () => selectTab(tab));
+    tab.addEventListener('keydown', (event) => {
+      const index = tabs.indexOf(tab);
+      const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: tabs.length - 1 }[event.key];
+      if (next === undefined) return;
+      event.preventDefault();
+      selectTab(tabs[(next + tabs.length) % tabs.length], { focus: true });
+    });
+  }
+}
+
+/** Shows the field of the chosen category (ФИО or название организации); only that one is sent. */
+function syncCategory(form) {
+  const category = form.elements.namedItem('category').value || 'individual';
+  for (const wrapper of form.querySelectorAll('[data-category]')) {
+    const active = wrapper.dataset.category === category;
+    wrapper.hidden = !active;
+    for (const control of wrapper.querySelectorAll('input, select, textarea')) control.disabled = !active;
+  }
+}
+
+/** A message above the login form: tone 'info' or 'warning'; an empty text hides it. */
+export function setNotice(text, tone = 'info') {
+  const notice = $('access-notice');
+  notice.textContent = text || '';
+  notice.className = `notice notice-${tone}`;
+  notice.hidden = !text;
+}
+
+/** Opens the «Вход» tab, optionally with a message and a prefilled email, and focuses the form. */
+export function showLogin({ message = '', tone = 'info', email = '' } = {}) {
+  selectTab($('tab-login'));
+  const form = $('login-form');
+  clearErrors(form);
+  if (email) form.elements.namedItem('email').value = email;
+  setNotice(message, tone);
+  const target = form.elements.namedItem(form.elements.namedItem('email').value ? 'password' : 'email');
+  target.focus();
+}
+
+/** Opens the «Регистрация» tab and focuses its first field. */
+export function showRegister() {
+  selectTab($('tab-register'));
+  $('register-form').querySelector('input:checked, input').focus();
+}
+
+/** Empties both forms (after logout nothing typed before should remain). */
+export function resetAccess() {
+  for (const form of [$('login-form'), $('register-form')]) {
+    form.reset();
+    clearErrors(form);
+  }
+  syncCategory($('register-form'));
+  setNotice('');
+}
+
+export function setupAccess() {
+  setupTabs();
+
+  const register = $('register-form');
+  register.addEventListener('change', (event) => {
+    if (event.target.name === 'category') syncCategory(register);
+  });
+  syncCategory(register);
+  bindForm(register, async (data) => {
+    await api.post('/api/auth/register', data, { auth: false });
+    register.reset();
+    syncCategory(register);
+    showLogin({
+      message: `Письмо с паролем отправлено на ${data.email}. Введите пароль из письма, чтобы войти.`,
+      email: data.email,
+    });
+  });
+
+  const login = $('login-form');
+  bindForm(login, async (data) => {
+    const tokens = await api.post('/api/auth/login', data, { auth: false });
+    login.reset();
+    setNotice('');
+    session.save(tokens, 'login');
+  });
+}

@@ -1,0 +1,77 @@
+// The site's entry point: header state (guest or signed in), logout, main menu and routing.
+
+import * as api from './api.js';
+import * as session from './session.js';
+import * as router from './router.js';
+import { resetAccess, setNotice, setupAccess, showLogin } from './access.js';
+
+const $ = (id) => document.getElementById(id);
+
+function applyAuthState() {
+  const inside = session.isAuthenticated();
+  $('site-header').classList.toggle('is-guest', !inside);
+  $('hero').hidden = inside;
+  $('access').hidden = inside;
+  $('account').hidden = !inside;
+  $('main-nav').hidden = !inside;
+  $('account-email').textContent = inside ? session.email() : '';
+  $('account-email').title = inside ? session.email() : '';
+}
+
+function markCurrentMenuItem(route) {
+  const path = route.parent || route.path;
+  for (const link of document.querySelectorAll('#main-nav a')) {
+    const target = link.getAttribute('href').slice(1);
+    const current = target === '/' ? path === '/' : path === target || path.startsWith(`${target}/`);
+    if (current) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+}
+
+async function logOut(button) {
+  button.disabled = true;
+  try {
+    // Revokes the refresh tokens on the server; the session ends here whatever the answer.
+    await api.post('/api/auth/logout', null, { expire: false });
+  } catch {
+    // Offline or already expired: nothing more to revoke from here.
+  } finally {
+    button.disabled = false;
+  }
+  session.clear('logout');
+}
+
+function main() {
+  applyAuthState();
+  setupAccess();
+
+  $('logout-button').addEventListener('click', (event) => logOut(event.currentTarget));
+  document.querySelector('.skip-link').addEventListener('click', (event) => {
+    event.preventDefault();
+    $('main').focus();
+  });
+
+  router.onNavigate(({ route, allowed }) => {
+    markCurrentMenuItem(route);
+    if (!allowed) setNotice(`Войдите, чтобы открыть раздел «${route.title}».`);
+  });
+
+  session.onChange(({ reason }) => {
+    applyAuthState();
+    if (reason === 'refresh') return;
+    if (reason === 'login') {
+      router.render({ focus: true });
+    } else if (reason === 'expired') {
+      router.render();
+      showLogin({ message: api.SESSION_EXPIRED, tone: 'warning' });
+    } else {
+      resetAccess();
+      router.navigate('/', { focus: false });
+      showLogin({ message: 'Вы вышли из личного кабинета.' });
+    }
+  });
+
+  router.start($('view'));
+}
+
+main();

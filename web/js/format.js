@@ -1,0 +1,57 @@
+// Russian formatting of dates, numbers and phone numbers (Intl with 'ru-RU').
+
+const LOCALE = 'ru-RU';
+
+function toDate(value) {
+  if (value === null || value === undefined || value === '') return null;
+  // A bare date (2026-11-27) is a calendar day, not midnight UTC.
+  const date = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00`) : new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** 27 ноября 2026 г. */
+export function formatDate(value) {
+  const date = toDate(value);
+  return date ? new Intl.DateTimeFormat(LOCALE, { day: 'numeric', month: 'long', year: 'numeric' }).format(date) : '—';
+}
+
+/** 27.11.2026 */
+export function formatShortDate(value) {
+  const date = toDate(value);
+  return date ? new Intl.DateTimeFormat(LOCALE, { day: '2-digit', month: '2-digit', year: 'numeric' }).format(date) : '—';
+}
+
+/** 27.11.2026, 21:17 */
+export function formatDateTime(value) {
+  const date = toDate(value);
+  return date
+    ? new Intl.DateTimeFormat(LOCALE, {
+        day: '2-digit',
+        month: '2-digit',
+        year: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+      }).format(date)
+    : '—';
+}
+
+/** 12 345,6 — digits: exact number of fraction digits, or up to `max` when `digits` is undefined. */
+export function formatNumber(value, { digits, max = 2 } = {}) {
+  if (value === null || value === undefined || value === '') return '—';
+  const number = Number(value);
+  if (!Number.isFinite(number)) return String(value);
+  const options = digits === undefined ? { maximumFractionDigits: max } : { minimumFractionDigits: digits, maximumFractionDigits: digits };
+  return new Intl.NumberFormat(LOCALE, options).format(number);
+}
+
+/** +79123456789 → +7 912 345-67-89; other numbers are shown as they are. */
+export function formatPhone(e164) {
+  const match = /^\+7(\d{3})(\d{3})(\d{2})(\d{2})$/.exec(String(e164 || ''));
+  return match ? `+7 ${match[1]} ${match[2]}-${match[3]}-${match[4]}` : String(e164 || '—');
+}
+
+/** 1 заявка, 2 заявки, 5 заявок: plural('заявка', 'заявки', 'заявок', n). */
+export function plural(one, few, many, n) {
+  const form = new Intl.PluralRules(LOCALE).select(Number(n));
+  return form === 'one' ? one : form === 'few' ? few : many;
+}

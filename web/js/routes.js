@@ -1,0 +1,16 @@
+// The cabinet's pages: hash route → view module in js/views/.
+//
+// To add a page: write js/views/<name>.js exporting `render(root, ctx)` (see router.js) and add or
+// update its entry here. `view: null` marks a page that is not built yet: it shows «Раздел готовится».
+// `public: true` pages open without login; `guestView` is shown instead of `view` to a guest.
+// Path segments written `:name` are parameters (ctx.params.name), e.g. '/requests/:id'.
+
+export const routes = [
+  { path: '/', view: 'home', guestView: 'public', public: true, title: 'Главная' },
+  { path: '/requests', view: 'requests', title: 'Заявки' },
+  { path: '/readings', view: 'readings', title: 'Показания' },
+  { path: '/readings/manual', view: null, title: 'Ручной ввод показаний', parent: '/readings' },
+  { path: '/readings/history', view: null, title: 'Просмотр ранее введенных показаний', parent: '/readings' },
+  { path: '/readings/askue', view: null, title: 'АСКУЭ', parent: '/readings' },
+  { path: '/profile', view: 'profile', title: 'Профиль' },
+];
