@@ -12,11 +12,17 @@ from botocore.config import Config
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
+    from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.service_resource import Table
+    from mypy_boto3_kms import KMSClient
     from mypy_boto3_ses import SESClient
+    from mypy_boto3_sqs import SQSClient
 
 # API Gateway gives a function 29 s; a call to AWS must fail well before that.
-_CONFIG = Config(connect_timeout=3, read_timeout=8, retries={"mode": "standard", "max_attempts": 3})
+# A pool big enough for the threads of a batch worker (askue sync) sharing one client.
+_CONFIG = Config(
+    connect_timeout=3, read_timeout=8, retries={"mode": "standard", "max_attempts": 3}, max_pool_connections=32
+)
 
 
 @cache
@@ -36,6 +42,22 @@ def cognito() -> "CognitoIdentityProviderClient":
 
 def ses() -> "SESClient":
     client: SESClient = _client("ses")
+    return client
+
+
+def dynamodb() -> "DynamoDBClient":
+    """The low-level client: thread-safe (a resource is not) and the only way to transactions."""
+    client: DynamoDBClient = _client("dynamodb")
+    return client
+
+
+def kms() -> "KMSClient":
+    client: KMSClient = _client("kms")
+    return client
+
+
+def sqs() -> "SQSClient":
+    client: SQSClient = _client("sqs")
     return client
 
 
