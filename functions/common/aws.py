@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.service_resource import Table
     from mypy_boto3_kms import KMSClient
+    from mypy_boto3_s3 import S3Client
     from mypy_boto3_ses import SESClient
     from mypy_boto3_sqs import SQSClient
 
@@ -58,6 +59,11 @@ def kms() -> "KMSClient":
 
 def sqs() -> "SQSClient":
     client: SQSClient = _client("sqs")
+    return client
+
+
+def s3() -> "S3Client":
+    client: S3Client = _client("s3")
     return client
 
 
