@@ -51,27 +51,32 @@ def api_event(
     *,
     claims: dict[str, str] | None = None,
     raw_body: str | None = None,
+    headers: dict[str, str] | None = None,
+    query: dict[str, str] | None = None,
+    path_parameters: dict[str, str] | None = None,
+    api_key_id: str | None = None,
 ) -> dict[str, Any]:
-    """An API Gateway REST proxy event as the Cognito authorizer would pass it."""
+    """An API Gateway REST proxy event as the Cognito authorizer (or the API key check) would pass it."""
     context: dict[str, Any] = {
         "resourcePath": path,
         "httpMethod": method,
         "stage": "prod",
         "path": f"/prod{path}",
         "requestId": "test-request",
-        "identity": {"sourceIp": "127.0.0.1"},
+        "identity": {"sourceIp": "127.0.0.1", "apiKeyId": api_key_id},
     }
     if claims is not None:
         context["authorizer"] = {"claims": claims}
+    all_headers = {"Content-Type": "application/json", **(headers or {})}
     return {
         "resource": path,
         "path": path,
         "httpMethod": method,
-        "headers": {"Content-Type": "application/json"},
-        "multiValueHeaders": {"Content-Type": ["application/json"]},
-        "queryStringParameters": None,
-        "multiValueQueryStringParameters": None,
-        "pathParameters": None,
+        "headers": all_headers,
+        "multiValueHeaders": {k: [v] for k, v in all_headers.items()},
+        "queryStringParameters": query,
+        "multiValueQueryStringParameters": {k: [v] for k, v in query.items()} if query else None,
+        "pathParameters": path_parameters,
         "stageVariables": None,
         "requestContext": context,
         "body": raw_body if raw_body is not None else (json.dumps(body) if body is not None else None),
