@@ -5,6 +5,7 @@
 the same shape by `validation_problem`, naming every field with a message that says what to fix.
 """
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any, get_args
@@ -139,7 +140,10 @@ def _message(error: Mapping[str, Any], field: str, labels: Mapping[str, str]) ->
 
 def _format_ctx(value: Any) -> str:
     text = str(value)
-    return text.replace("'", "«", 1).replace("'", "»", 1) if text.count("'") == 2 else text
+    if text.count("'") == 2:
+        return text.replace("'", "«", 1).replace("'", "»", 1)
+    # pydantic lists choices as "'a', 'b' or 'c'": in Russian, «a», «b» или «c».
+    return re.sub(r"'([^']*)'", r"«\1»", text).replace(" or ", " или ")
 
 
 def validation_problem(
