@@ -72,14 +72,22 @@ def _create_tables(session: boto3.Session, template: Mapping[str, Any], world: W
         world.attributes[(logical_id, "StreamArn")] = f"{arn}/stream/local"
 
 
+# CloudFormation's names of a CORS rule's properties where the S3 API names them differently.
+_CORS_NAMES = {"MaxAge": "MaxAgeSeconds", "Id": "ID"}
+
+
 def _create_buckets(session: boto3.Session, template: Mapping[str, Any], world: World) -> None:
     client = session.client("s3")
-    for logical_id in resources(template, "AWS::S3::Bucket"):
+    for logical_id, resource in resources(template, "AWS::S3::Bucket").items():
         name = f"{LOCAL_PREFIX}-{logical_id}".lower()
         if world.region == "us-east-1":
             client.create_bucket(Bucket=name)
         else:
             client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": world.region})  # type: ignore[typeddict-item]
+        cors = resolve(resource.get("Properties", {}).get("CorsConfiguration"), world.lookup)
+        if cors:
+            rules = [{_CORS_NAMES.get(k, k): v for k, v in rule.items()} for rule in cors["CorsRules"]]
+            client.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": rules})  # type: ignore[typeddict-item]
         world.refs[logical_id] = name
         world.attributes[(logical_id, "Arn")] = f"arn:aws:s3:::{name}"
         world.attributes[(logical_id, "RegionalDomainName")] = f"{name}.s3.{world.region}.amazonaws.com"

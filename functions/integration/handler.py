@@ -1,10 +1,11 @@
 """Routes for the company's systems (CRM, billing, support), guarded by the API key."""
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
-from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -17,11 +18,14 @@ from functions.common.api import (
 )
 from functions.integration import service
 from functions.integration.models import LABELS, PasswordReset, PasswordResetDone
+from functions.requests import service as requests
+from functions.requests.models import IntegrationPage, IntegrationRequest, RequestStatus, StatusChange
 
 logger = Logger(service="integration")
 app = APIGatewayRestResolver(enable_validation=True)
 configure_resolver(app, LABELS)
 TAGS = ["Интеграция"]
+FORBIDDEN = {403: {"description": "Нет ключа интеграции или он неверен", **PROBLEM_RESPONSE}}
 
 
 @app.post(
@@ -34,7 +38,7 @@ TAGS = ["Интеграция"]
         PasswordResetDone,
         {
             **ERROR_RESPONSES,
-            403: {"description": "Нет ключа интеграции или он неверен", **PROBLEM_RESPONSE},
+            **FORBIDDEN,
             404: {"description": "Такой email не зарегистрирован", **PROBLEM_RESPONSE},
         },
     ),
@@ -44,6 +48,52 @@ TAGS = ["Интеграция"]
 def reset_password(request: Annotated[PasswordReset, Body()]) -> PasswordResetDone:
     service.reset_password(request.email)
     return PasswordResetDone()
+
+
+@app.get(
+    "/api/integration/requests",
+    summary="Заявки в статусе",
+    description="Заявки, перешедшие в статус `status` не раньше `since` (ISO 8601), в порядке перехода. "
+    "Чтобы забирать новые заявки, запрашивайте `status=registered` с `since` — временем прошлого опроса; "
+    "следующая страница — `?cursor=` из ответа.",
+    responses=answers(200, "Страница заявок", IntegrationPage, {**ERROR_RESPONSES, **FORBIDDEN}),
+    security=INTEGRATION_SECURITY,
+    tags=TAGS,
+)
+def list_requests(
+    status: Annotated[RequestStatus, Query()],
+    since: Annotated[datetime | None, Query()] = None,
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> IntegrationPage:
+    return requests.list_for_integration(status, since, cursor, limit)
+
+
+@app.patch(
+    "/api/integration/requests/<id>",
+    summary="Изменить статус заявки",
+    description="Переводит заявку в новый статус по правилам, сохраняет изменение в истории и "
+    "отправляет потребителю письмо. Для «Отклонена» и «Требуются уточнения» комментарий обязателен.",
+    responses=answers(
+        200,
+        "Заявка после изменения",
+        IntegrationRequest,
+        {
+            **ERROR_RESPONSES,
+            **FORBIDDEN,
+            404: {"description": "Заявка не найдена", **PROBLEM_RESPONSE},
+            409: {"description": "Переход из текущего статуса запрещён", **PROBLEM_RESPONSE},
+        },
+    ),
+    security=INTEGRATION_SECURITY,
+    tags=TAGS,
+)
+def change_status(
+    id: Annotated[str, Path(max_length=64, description="id заявки")],
+    change: Annotated[StatusChange, Body()],
+) -> IntegrationRequest:
+    identity = app.current_event.request_context.identity
+    return requests.change_status(id, change, f"api-key:{identity.api_key_id or 'unknown'}")
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -3,8 +3,9 @@
 from pydantic import BaseModel
 
 from functions.common.fields import Email
+from functions.requests.models import LABELS as REQUEST_LABELS
 
-LABELS = {"email": "Email"}
+LABELS = {**REQUEST_LABELS, "email": "Email"}
 
 
 class PasswordReset(BaseModel):

@@ -1,0 +1,120 @@
+"""Service requests API («Заявки»): routes only; the rules live in `service`."""
+
+from http import HTTPStatus
+from typing import Annotated, Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from functions.common.api import (
+    CONSUMER_ERROR_RESPONSES,
+    CONSUMER_SECURITY,
+    PROBLEM_RESPONSE,
+    answers,
+    configure_resolver,
+    current_caller,
+    json_response,
+)
+from functions.requests import service
+from functions.requests.models import (
+    LABELS,
+    TYPE_TAGS,
+    NewRequest,
+    RequestCreated,
+    RequestDetail,
+    RequestPage,
+    RequestTypesOutput,
+    UploadForm,
+    UploadRequest,
+)
+
+logger = Logger(service="requests")
+app = APIGatewayRestResolver(enable_validation=True)
+configure_resolver(app, LABELS, TYPE_TAGS)
+TAGS = ["Заявки"]
+NOT_FOUND = {404: {"description": "Заявка не найдена", **PROBLEM_RESPONSE}}
+CONFLICT = {409: {"description": "Заявка с этим ключом ещё регистрируется", **PROBLEM_RESPONSE}}
+
+
+@app.get(
+    "/api/requests/types",
+    summary="Типы заявок",
+    description="Шесть типов заявок: код, название, срок рассмотрения в рабочих днях и JSON Schema "
+    "дополнительных полей (заголовки полей и значений — по-русски).",
+    responses=answers(200, "Типы заявок", RequestTypesOutput, CONSUMER_ERROR_RESPONSES),
+    security=CONSUMER_SECURITY,
+    tags=TAGS,
+)
+def request_types() -> RequestTypesOutput:
+    return service.request_types()
+
+
+@app.post(
+    "/api/requests/uploads",
+    summary="Получить форму загрузки файла",
+    description="Возвращает presigned POST: браузер отправляет `fields` и файл (поле `file`) прямо в S3 "
+    "по адресу `url` в течение 10 минут. PDF, JPEG, PNG или TIFF, не больше 10 МБ. "
+    "Полученный `key` передают в `attachments` при создании заявки.",
+    responses=answers(200, "Форма загрузки", UploadForm, CONSUMER_ERROR_RESPONSES),
+    security=CONSUMER_SECURITY,
+    tags=TAGS,
+)
+def prepare_upload(upload: Annotated[UploadRequest, Body()]) -> UploadForm:
+    return service.prepare_upload(current_caller(app), upload)
+
+
+@app.post(
+    "/api/requests",
+    summary="Создать заявку",
+    description="Регистрирует заявку, присваивает номер и срок рассмотрения, отправляет письмо. "
+    "Заголовок `Idempotency-Key` обязателен: повтор с тем же ключом и теми же данными возвращает ту же "
+    "заявку, с другими данными — отклоняется.",
+    responses=answers(
+        201, "Заявка зарегистрирована", RequestCreated, {**CONSUMER_ERROR_RESPONSES, **CONFLICT}
+    ),
+    security=CONSUMER_SECURITY,
+    tags=TAGS,
+)
+def file_request(
+    request: Annotated[NewRequest, Body()],
+    idempotency_key: Annotated[
+        str | None, Header(alias="idempotency-key", description="Уникальная строка на каждую новую заявку")
+    ] = None,
+) -> Response[str]:
+    created = service.submit(current_caller(app), request, idempotency_key, app.lambda_context)
+    return json_response(HTTPStatus.CREATED, created)
+
+
+@app.get(
+    "/api/requests",
+    summary="Мои заявки",
+    description="Заявки потребителя, сначала новые. Следующая страница — `?cursor=` из ответа.",
+    responses=answers(200, "Страница заявок", RequestPage, CONSUMER_ERROR_RESPONSES),
+    security=CONSUMER_SECURITY,
+    tags=TAGS,
+)
+def list_requests(
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+    limit: Annotated[int, Query(ge=1, le=50)] = 20,
+) -> RequestPage:
+    return service.list_requests(current_caller(app), cursor, limit)
+
+
+@app.get(
+    "/api/requests/<id>",
+    summary="Заявка",
+    description="Поля заявки, файлы (ссылки для скачивания действуют 5 минут) и история статусов.",
+    responses=answers(200, "Заявка", RequestDetail, {**CONSUMER_ERROR_RESPONSES, **NOT_FOUND}),
+    security=CONSUMER_SECURITY,
+    tags=TAGS,
+)
+def request_detail(id: Annotated[str, Path(max_length=64, description="id заявки")]) -> RequestDetail:
+    return service.request_detail(current_caller(app), id)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

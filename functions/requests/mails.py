@@ -1,0 +1,52 @@
+"""The texts of the mails about a consumer's service requests (Russian, plain)."""
+
+from datetime import date
+
+from functions.common.settings import portal_settings
+
+_MONTHS = (
+    "января", "февраля", "марта", "апреля", "мая", "июня",
+    "июля", "августа", "сентября", "октября", "ноября", "декабря",
+)  # fmt: skip
+
+
+def russian_date(day: date) -> str:
+    """18 декабря 2026 г."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year} г."
+
+
+def request_link(request_id: str) -> str:
+    return f"{portal_settings().portal_url.rstrip('/')}/#/requests/{request_id}"
+
+
+def registered(number: str, type_title: str, deadline: date, request_id: str) -> tuple[str, str]:
+    return (
+        f"Заявка № {number} зарегистрирована",
+        f"""Здравствуйте!
+
+Ваша заявка зарегистрирована в личном кабинете потребителя.
+
+Номер заявки: {number}
+Тип заявки: {type_title}
+Ориентировочный срок рассмотрения: до {russian_date(deadline)}
+
+Статус заявки и её историю можно посмотреть в разделе «Заявки»:
+{request_link(request_id)}
+
+При изменении статуса заявки мы сообщим вам письмом.""",
+    )
+
+
+def status_changed(number: str, status_title: str, comment: str | None, request_id: str) -> tuple[str, str]:
+    remark = f"\nКомментарий сетевой компании:\n{comment}\n" if comment else ""
+    return (
+        f"Заявка № {number}: {status_title.lower()}",
+        f"""Здравствуйте!
+
+Статус вашей заявки № {number} изменён.
+
+Новый статус: {status_title}
+{remark}
+Подробности и история заявки в разделе «Заявки»:
+{request_link(request_id)}""",
+    )

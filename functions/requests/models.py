@@ -1,0 +1,515 @@
+"""Requests and answers of the service requests API («Заявки»).
+
+Each of the six request types is a model with its own typed `fields`; together they form a union
+discriminated by `type`. Field titles are the Russian labels: they name the field in validation
+messages and label the inputs of the form the site renders from the type's JSON schema.
+"""
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from functions.common.fields import Phone
+from functions.requests.calendar import moscow_today
+
+MAX_ATTACHMENTS = 5
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_POWER_KW = Decimal(15000)
+
+# Accepted attachments: the content type and the file name endings that go with it.
+FILE_TYPES: Mapping[str, tuple[str, ...]] = {
+    "application/pdf": (".pdf",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/png": (".png",),
+    "image/tiff": (".tif", ".tiff"),
+}
+FILE_TYPES_TEXT = "PDF, JPEG, PNG или TIFF"
+
+
+# ---------------------------------------------------------------- reusable field types
+
+
+def _one_of(labels: Mapping[str, str]) -> dict[str, Any]:
+    """JSON schema of a choice with a Russian label for each value (the form shows a select)."""
+    return {"oneOf": [{"const": value, "title": title} for value, title in labels.items()]}
+
+
+def _not_in_future(value: date) -> date:
+    if value > moscow_today():
+        raise PydanticCustomError("date_in_future", "Дата не может быть позже сегодняшней.")
+    return value
+
+
+def _not_in_past(value: date) -> date:
+    if value < moscow_today():
+        raise PydanticCustomError("date_in_past", "Выберите сегодняшнюю или более позднюю дату.")
+    return value
+
+
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+PastDate = Annotated[date, AfterValidator(_not_in_future)]
+FutureDate = Annotated[date, AfterValidator(_not_in_past)]
+MeterNumber = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=30, pattern=r"^[0-9A-Za-zА-Яа-я\-/]+$"),
+]
+CADASTRAL_PATTERN = r"^\d{2}:\d{2}:\d{6,7}:\d{1,6}$"
+
+VOLTAGE_LABELS = {"0.4": "0,4 кВ", "6": "6 кВ", "10": "10 кВ", "20": "20 кВ", "35": "35 кВ", "110": "110 кВ"}
+RELIABILITY_LABELS = {"I": "I категория", "II": "II категория", "III": "III категория"}
+CONNECTION_REASON_LABELS = {
+    "new": "Новое присоединение",
+    "power_increase": "Увеличение максимальной мощности",
+    "scheme_change": "Изменение схемы внешнего электроснабжения",
+    "temporary": "Временное присоединение",
+}
+METER_WORK_LABELS = {"install": "Установка нового прибора учета", "replace": "Замена прибора учета"}
+CONSUMPTION_LABELS = {
+    "non_contractual": "Бездоговорное потребление",
+    "unmetered": "Безучетное потребление",
+}
+INCIDENT_LABELS = {"theft": "Хищение", "damage": "Повреждение", "theft_and_damage": "Хищение и повреждение"}
+
+
+class _Fields(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+
+
+class ConnectionFields(_Fields):
+    object_name: Line = Field(title="Наименование объекта", description="Например, жилой дом, гараж, магазин")
+    object_address: Line = Field(title="Адрес объекта")
+    cadastral_number: Annotated[str, StringConstraints(strip_whitespace=True, pattern=CADASTRAL_PATTERN)] = (
+        Field(title="Кадастровый номер земельного участка", description="Например, 77:01:0001001:1234")
+    )
+    reason: Literal["new", "power_increase", "scheme_change", "temporary"] = Field(
+        title="Причина обращения", json_schema_extra=_one_of(CONNECTION_REASON_LABELS)
+    )
+    max_power_kw: Decimal = Field(
+        title="Максимальная мощность, кВт",
+        description="Запрашиваемая мощность с учетом уже присоединенной, не больше 15 000 кВт",
+        gt=0,
+        le=MAX_POWER_KW,
+        max_digits=8,
+        decimal_places=3,
+    )
+    existing_power_kw: Decimal | None = Field(
+        default=None,
+        validate_default=True,
+        title="Ранее присоединенная мощность, кВт",
+        description="Только для увеличения мощности",
+        ge=0,
+        le=MAX_POWER_KW,
+        max_digits=8,
+        decimal_places=3,
+    )
+    voltage_kv: Literal["0.4", "6", "10", "20", "35", "110"] = Field(
+        title="Уровень напряжения", json_schema_extra=_one_of(VOLTAGE_LABELS)
+    )
+    reliability_category: Literal["I", "II", "III"] = Field(
+        title="Категория надежности", json_schema_extra=_one_of(RELIABILITY_LABELS)
+    )
+
+    @field_validator("existing_power_kw")
+    @classmethod
+    def _increase_names_the_existing_power(
+        cls, value: Decimal | None, info: ValidationInfo
+    ) -> Decimal | None:
+        if info.data.get("reason") != "power_increase":
+            return value
+        if value is None:
+            raise PydanticCustomError("existing_power_missing", "Укажите ранее присоединенную мощность.")
+        requested = info.data.get("max_power_kw")
+        if requested is not None and value >= requested:
+            raise PydanticCustomError(
+                "existing_power_too_big",
+                "При увеличении мощности ранее присоединенная должна быть меньше запрашиваемой.",
+            )
+        return value
+
+
+class MeterReadingFields(_Fields):
+    address: Line = Field(title="Адрес установки прибора учета")
+    meter_number: MeterNumber = Field(title="Номер прибора учета")
+    meter_model: Line | None = Field(default=None, title="Модель прибора учета")
+    desired_date: FutureDate = Field(title="Желаемая дата снятия показаний")
+    contact_phone: Phone | None = Field(
+        default=None, title="Телефон для связи", description="Если отличается от указанного при регистрации"
+    )
+
+
+class MeterAdmissionFields(_Fields):
+    address: Line = Field(title="Адрес установки прибора учета")
+    meter_number: MeterNumber = Field(title="Номер прибора учета")
+    meter_model: Line = Field(title="Модель прибора учета")
+    installation_date: PastDate = Field(title="Дата установки прибора учета")
+    desired_date: FutureDate = Field(title="Желаемая дата допуска")
+
+
+class MeterInstallationFields(_Fields):
+    address: Line = Field(title="Адрес точки поставки")
+    work: Literal["install", "replace"] = Field(
+        title="Вид работ", json_schema_extra=_one_of(METER_WORK_LABELS)
+    )
+    old_meter_number: MeterNumber | None = Field(
+        default=None,
+        validate_default=True,
+        title="Номер заменяемого прибора учета",
+        description="Только для замены",
+    )
+    meter_model: Line | None = Field(default=None, title="Желаемая модель прибора учета")
+    desired_date: FutureDate = Field(title="Желаемая дата работ")
+
+    @field_validator("old_meter_number")
+    @classmethod
+    def _replacement_names_the_old_meter(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("work") == "replace" and value is None:
+            raise PydanticCustomError("old_meter_missing", "Укажите номер заменяемого прибора учета.")
+        return value
+
+
+class UnmeteredConsumptionFields(_Fields):
+    kind: Literal["non_contractual", "unmetered"] = Field(
+        title="Вид нарушения", json_schema_extra=_one_of(CONSUMPTION_LABELS)
+    )
+    place: Line = Field(title="Место выявления (адрес)")
+    detected_on: PastDate = Field(title="Дата выявления")
+    description: LongText = Field(
+        title="Описание нарушения", description="Что именно обнаружено: подключение в обход счетчика и т. п."
+    )
+    violator: Line | None = Field(default=None, title="Сведения о нарушителе", description="Если известны")
+
+
+class GridTheftFields(_Fields):
+    incident: Literal["theft", "damage", "theft_and_damage"] = Field(
+        title="Что произошло", json_schema_extra=_one_of(INCIDENT_LABELS)
+    )
+    place: Line = Field(title="Место происшествия (адрес или ориентир)")
+    occurred_on: PastDate = Field(title="Дата обнаружения")
+    objects: LongText = Field(
+        title="Похищенное или поврежденное имущество", description="Например, провод СИП 4×16, 120 м"
+    )
+    police_notified: bool = Field(default=False, title="Сообщено в полицию")
+
+
+# ---------------------------------------------------------------- the request types
+
+
+class RequestType(StrEnum):
+    CONNECTION = "connection"
+    METER_READING = "meter_reading"
+    METER_ADMISSION = "meter_admission"
+    METER_INSTALLATION = "meter_installation"
+    UNMETERED_CONSUMPTION = "unmetered_consumption"
+    GRID_THEFT = "grid_theft"
+
+
+TYPE_TITLES: Mapping[RequestType, str] = {
+    RequestType.CONNECTION: "Заявка на технологическое присоединение к электрическим сетям",
+    RequestType.METER_READING: "Заявка на снятие показаний прибора учета э/э",
+    RequestType.METER_ADMISSION: "Заявка на осуществление допуска в эксплуатацию прибора учета",
+    RequestType.METER_INSTALLATION: "Заявка на оборудование точки поставки прибором учета (либо его замена)",
+    RequestType.UNMETERED_CONSUMPTION: "Заявление о бездоговорном (безучетном) потреблении э/э",
+    RequestType.GRID_THEFT: "Хищение объектов электросетевого хозяйства",
+}
+
+RequestText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+UploadKey = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
+
+
+def _distinct(keys: list[str]) -> list[str]:
+    if len(set(keys)) != len(keys):
+        raise PydanticCustomError("attachments_repeated", "Один и тот же файл приложен дважды.")
+    return keys
+
+
+Attachments = Annotated[list[UploadKey], Field(max_length=MAX_ATTACHMENTS), AfterValidator(_distinct)]
+
+
+class _Submission(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: RequestText = Field(title="Текст заявки")
+    attachments: Attachments = Field(default_factory=list, title="Файлы")
+
+
+class ConnectionRequest(_Submission):
+    type: Literal[RequestType.CONNECTION]
+    fields: ConnectionFields
+
+
+class MeterReadingRequest(_Submission):
+    type: Literal[RequestType.METER_READING]
+    fields: MeterReadingFields
+
+
+class MeterAdmissionRequest(_Submission):
+    type: Literal[RequestType.METER_ADMISSION]
+    fields: MeterAdmissionFields
+
+
+class MeterInstallationRequest(_Submission):
+    type: Literal[RequestType.METER_INSTALLATION]
+    fields: MeterInstallationFields
+
+
+class UnmeteredConsumptionRequest(_Submission):
+    type: Literal[RequestType.UNMETERED_CONSUMPTION]
+    fields: UnmeteredConsumptionFields
+
+
+class GridTheftRequest(_Submission):
+    type: Literal[RequestType.GRID_THEFT]
+    fields: GridTheftFields
+
+
+NewRequest = Annotated[
+    ConnectionRequest
+    | MeterReadingRequest
+    | MeterAdmissionRequest
+    | MeterInstallationRequest
+    | UnmeteredConsumptionRequest
+    | GridTheftRequest,
+    Field(discriminator="type"),
+]
+AnyNewRequest = (
+    ConnectionRequest
+    | MeterReadingRequest
+    | MeterAdmissionRequest
+    | MeterInstallationRequest
+    | UnmeteredConsumptionRequest
+    | GridTheftRequest
+)
+
+FIELDS_OF: Mapping[RequestType, type[_Fields]] = {
+    RequestType.CONNECTION: ConnectionFields,
+    RequestType.METER_READING: MeterReadingFields,
+    RequestType.METER_ADMISSION: MeterAdmissionFields,
+    RequestType.METER_INSTALLATION: MeterInstallationFields,
+    RequestType.UNMETERED_CONSUMPTION: UnmeteredConsumptionFields,
+    RequestType.GRID_THEFT: GridTheftFields,
+}
+TYPE_TAGS = frozenset(RequestType)
+
+
+# ---------------------------------------------------------------- statuses
+
+
+class RequestStatus(StrEnum):
+    REGISTERED = "registered"
+    IN_REVIEW = "in_review"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    REJECTED = "rejected"
+    NEEDS_INFO = "needs_info"
+
+
+STATUS_TITLES: Mapping[RequestStatus, str] = {
+    RequestStatus.REGISTERED: "Зарегистрирована",
+    RequestStatus.IN_REVIEW: "На рассмотрении",
+    RequestStatus.IN_PROGRESS: "В работе",
+    RequestStatus.DONE: "Выполнена",
+    RequestStatus.REJECTED: "Отклонена",
+    RequestStatus.NEEDS_INFO: "Требуются уточнения",
+}
+
+
+# ---------------------------------------------------------------- answers
+
+
+class RequestTypeOutput(BaseModel):
+    code: RequestType
+    title: str
+    review_working_days: int = Field(description="Ориентировочный срок рассмотрения, рабочих дней")
+    fields_schema: dict[str, Any] = Field(description="JSON Schema дополнительных полей типа")
+
+
+class RequestTypesOutput(BaseModel):
+    types: list[RequestTypeOutput]
+
+
+class UploadRequest(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    content_type: str = Field(title="Тип файла")
+    filename: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(title="Имя файла")
+    size: int = Field(title="Размер файла", gt=0)
+
+    @field_validator("content_type")
+    @classmethod
+    def _accepted_type(cls, value: str) -> str:
+        value = value.lower()
+        if value not in FILE_TYPES:
+            raise PydanticCustomError("file_type_refused", f"Можно приложить только файлы {FILE_TYPES_TEXT}.")
+        return value
+
+    @field_validator("filename")
+    @classmethod
+    def _name_matches_type(cls, value: str, info: ValidationInfo) -> str:
+        endings = FILE_TYPES.get(info.data.get("content_type", ""))
+        if endings and not value.lower().endswith(endings):
+            raise PydanticCustomError(
+                "file_name_mismatch",
+                f"Имя файла должно оканчиваться на {' или '.join(endings)}, как положено файлу этого типа.",
+            )
+        return value
+
+    @field_validator("size")
+    @classmethod
+    def _small_enough(cls, value: int) -> int:
+        if value > MAX_FILE_BYTES:
+            raise PydanticCustomError(
+                "file_too_big", "Файл больше 10 МБ: уменьшите его или разделите на части."
+            )
+        return value
+
+
+class UploadForm(BaseModel):
+    """A presigned POST: the browser sends `fields` and then the file (as `file`) to `url`."""
+
+    url: str
+    fields: dict[str, str]
+    key: str = Field(description="Ключ файла: его передают в attachments при создании заявки")
+    expires_in: int = Field(description="Форма действует столько секунд")
+    max_size: int
+
+
+class RequestCreated(BaseModel):
+    id: str
+    number: str
+    status: RequestStatus
+    status_title: str
+    created_at: datetime
+    review_deadline: date
+
+
+class HistoryEntry(BaseModel):
+    status: RequestStatus
+    status_title: str
+    at: datetime
+    comment: str | None = None
+
+
+class IntegrationHistoryEntry(HistoryEntry):
+    changed_by: str = Field(description="consumer — сам потребитель; иначе система компании или сотрудник")
+
+
+class Attachment(BaseModel):
+    key: str
+    filename: str
+    content_type: str
+    size: int
+
+
+class AttachmentLink(BaseModel):
+    filename: str
+    content_type: str
+    size: int
+    url: str = Field(description="Короткоживущая ссылка для скачивания")
+
+
+class FieldRow(BaseModel):
+    name: str
+    title: str
+    value: str = Field(description="Значение для показа человеку, по-русски")
+
+
+class RequestSummary(BaseModel):
+    id: str
+    number: str
+    type: RequestType
+    type_title: str
+    status: RequestStatus
+    status_title: str
+    created_at: datetime
+    review_deadline: date
+
+
+class RequestPage(BaseModel):
+    items: list[RequestSummary]
+    cursor: str | None = Field(
+        default=None, description="Передайте в ?cursor=, чтобы получить следующую страницу"
+    )
+
+
+class RequestDetail(RequestSummary):
+    text: str
+    fields: dict[str, Any]
+    field_rows: list[FieldRow]
+    attachments: list[AttachmentLink]
+    history: list[HistoryEntry]
+    updated_at: datetime
+
+
+class IntegrationRequest(RequestDetail):
+    """A request as the company's systems see it: with the consumer's id and email."""
+
+    history: list[IntegrationHistoryEntry]  # type: ignore[assignment]
+    user_id: str
+    email: str
+
+
+class IntegrationPage(BaseModel):
+    items: list[IntegrationRequest]
+    cursor: str | None = None
+
+
+def _comment(value: str) -> str:
+    return re.sub(r"[ \t]+", " ", value).strip()
+
+
+class StatusChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: RequestStatus = Field(title="Статус")
+    comment: Annotated[str, StringConstraints(max_length=2000), AfterValidator(_comment)] | None = Field(
+        default=None, title="Комментарий"
+    )
+    changed_by: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] | None
+    ) = Field(default=None, title="Кто изменил", description="Например, «CRM: Петрова А. В.»")
+
+
+# ---------------------------------------------------------------- labels for validation messages
+
+
+def _labels() -> dict[str, str]:
+    labels = {
+        "type": "Тип заявки",
+        "text": "Текст заявки",
+        "fields": "Дополнительные поля",
+        "attachments": "Файлы",
+        "filename": "Имя файла",
+        "content_type": "Тип файла",
+        "size": "Размер файла",
+        "cursor": "Курсор",
+        "limit": "Размер страницы",
+        "status": "Статус",
+        "since": "Начиная с",
+        "comment": "Комментарий",
+        "changed_by": "Кто изменил",
+        "Idempotency-Key": "Idempotency-Key",
+    }
+    for model in FIELDS_OF.values():
+        for name, info in model.model_fields.items():
+            labels[f"fields.{name}"] = info.title or name
+    for index in range(MAX_ATTACHMENTS + 5):
+        labels[f"attachments.{index}"] = f"Файл {index + 1}"
+    return labels
+
+
+LABELS = _labels()
