@@ -24,10 +24,15 @@ from werkzeug.wsgi import wrap_file
 
 from infra.template import GatewayResponse, Route, gateway_responses, load_template, routes
 
-# The same headers CloudFront's response headers policy adds in AWS (template.yaml).
+# The same headers CloudFront's response headers policy adds in AWS (template.yaml). The browser
+# uploads request files straight to S3 (moto locally): its origin is added to connect-src at start.
+SITE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'{connect}; frame-ancestors 'none'; base-uri 'self'; "
+    "form-action 'self'"
+)
 SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    "Content-Security-Policy": SITE_CSP.format(connect=""),
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
@@ -97,6 +102,7 @@ class LocalGateway:
         web_dir: Path,
         outbox: Callable[[], list[Mail]],
         stage: str = "prod",
+        connect_sources: Iterable[str] = (),
     ) -> None:
         template = load_template()
         self.routes = routes(template)
@@ -107,12 +113,13 @@ class LocalGateway:
         self._outbox = outbox
         self._stage = stage
         self._handlers: dict[str, Callable[[dict[str, Any], Any], dict[str, Any]]] = {}
+        self._site_csp = SITE_CSP.format(connect="".join(f" {source}" for source in connect_sources))
 
     # ------------------------------------------------------------------ WSGI
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         request = Request(environ)
         response = self.dispatch(request)
-        csp = DOCS_CSP if request.path == "/api/docs" else SECURITY_HEADERS["Content-Security-Policy"]
+        csp = DOCS_CSP if request.path == "/api/docs" else self._site_csp
         for name, value in {**SECURITY_HEADERS, "Content-Security-Policy": csp}.items():
             response.headers.setdefault(name, value)
         return response(environ, start_response)
@@ -196,6 +203,7 @@ class LocalGateway:
                 "sourceIp": request.remote_addr or "127.0.0.1",
                 "userAgent": request.headers.get("User-Agent"),
                 "apiKey": request.headers.get("x-api-key") if route.auth == "api_key" else None,
+                "apiKeyId": "local-integration" if route.auth == "api_key" else None,
             },
             "domainName": request.host,
             "apiId": "local",

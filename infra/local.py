@@ -107,6 +107,7 @@ def start(settings: LocalSettings) -> tuple[World, LocalGateway, Outbox]:
         api_key=settings.integration_api_key,
         web_dir=ROOT / "web",
         outbox=outbox.collect,
+        connect_sources=[endpoint],  # the browser posts request files to S3, here moto
     )
     return world, gateway, outbox
 
