@@ -1,0 +1,82 @@
+"""ASKUE API: routes only; the rules live in `service`."""
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from functions.askue import service
+from functions.askue.models import LABELS, FetchOutput, FetchRequest, LatestOutput
+from functions.common.api import (
+    CONSUMER_ERROR_RESPONSES,
+    CONSUMER_SECURITY,
+    PROBLEM_RESPONSE,
+    answers,
+    configure_resolver,
+    current_caller,
+    no_content,
+)
+
+logger = Logger(service="askue")
+app = APIGatewayRestResolver(enable_validation=True)
+configure_resolver(app, LABELS)
+TAGS = ["АСКУЭ"]
+
+FETCH_ERRORS: dict[int, Any] = {
+    **CONSUMER_ERROR_RESPONSES,
+    422: {
+        "description": "Поля заполнены неверно или АСКУЭ не приняла идентификатор или пароль",
+        **PROBLEM_RESPONSE,
+    },
+    502: {"description": "АСКУЭ вернула некорректные данные (ничего не сохранено)", **PROBLEM_RESPONSE},
+    503: {"description": "АСКУЭ недоступна", **PROBLEM_RESPONSE},
+    504: {"description": "АСКУЭ не ответила вовремя", **PROBLEM_RESPONSE},
+}
+
+
+@app.post(
+    "/api/askue/fetch",
+    summary="Получить данные из АСКУЭ",
+    description="Читает показания всех приборов учета, подключенных к АСКУЭ, прямо сейчас. С remember=true "
+    "идентификатор и пароль (зашифрованный KMS) сохраняются для автоматического обновления по расписанию.",
+    responses=answers(200, "Данные приборов учета", FetchOutput, FETCH_ERRORS),
+    security=CONSUMER_SECURITY,
+    tags=TAGS,
+)
+def fetch(request: Annotated[FetchRequest, Body()]) -> FetchOutput:
+    return service.fetch(current_caller(app), request)
+
+
+@app.get(
+    "/api/askue/latest",
+    summary="Последние полученные данные АСКУЭ",
+    description="Данные последнего получения (по кнопке или по расписанию), их время и состояние сохранённой "
+    "связи: none, active или credentials_rejected (АСКУЭ перестала принимать сохранённый пароль).",
+    responses=answers(200, "Последние данные и состояние связи", LatestOutput, CONSUMER_ERROR_RESPONSES),
+    security=CONSUMER_SECURITY,
+    tags=TAGS,
+)
+def latest() -> LatestOutput:
+    return service.latest(current_caller(app))
+
+
+@app.delete(
+    "/api/askue/link",
+    summary="Забыть идентификатор и пароль АСКУЭ",
+    description="Удаляет сохранённые идентификатор и пароль; автоматическое обновление прекращается. "
+    "Уже полученные данные остаются.",
+    responses=answers(204, "Связь с АСКУЭ удалена", None, CONSUMER_ERROR_RESPONSES),
+    security=CONSUMER_SECURITY,
+    tags=TAGS,
+)
+def forget() -> Response[str]:
+    service.forget(current_caller(app))
+    return no_content()
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

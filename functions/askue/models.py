@@ -1,0 +1,91 @@
+"""Requests and answers of the ASKUE API, and what the connectors give back."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+LABELS = {
+    "login": "Идентификатор",
+    "password": "Пароль",
+    "remember": "Запомнить для автоматического обновления",
+}
+
+Energy = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=6)]
+
+
+class AskueRow(BaseModel):
+    """One meter connected to ASKUE: its four energy totals and when ASKUE read them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    object_name: str = Field(description="Название объекта")
+    meter_name: str = Field(description="Название прибора учета")
+    active_import_kwh: Energy = Field(description="Прямая активная энергия (A+), кВт·ч")
+    active_export_kwh: Energy = Field(description="Обратная активная энергия (A−), кВт·ч")
+    reactive_import_kvarh: Energy = Field(description="Прямая реактивная энергия (R+), квар·ч")
+    reactive_export_kvarh: Energy = Field(description="Обратная реактивная энергия (R−), квар·ч")
+    read_at: datetime = Field(description="Дата получения информации")
+
+
+AskueLogin = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+AskuePassword = Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+class FetchRequest(BaseModel):
+    login: AskueLogin = Field(description="Идентификатор пользователя в системе АСКУЭ")
+    password: AskuePassword = Field(description="Пароль в системе АСКУЭ")
+    remember: bool = Field(
+        default=False,
+        description="Запомнить для автоматического обновления: пароль хранится зашифрованным (KMS)",
+    )
+
+
+class FetchOutput(BaseModel):
+    rows: list[AskueRow]
+    fetched_at: datetime = Field(description="Когда портал получил эти данные от АСКУЭ")
+    remembered: bool = Field(description="Идентификатор и пароль сохранены для автоматического обновления")
+
+
+LinkState = Literal["none", "active", "credentials_rejected"]
+
+
+class LinkOutput(BaseModel):
+    state: LinkState = Field(
+        description="none — связь не сохранена; active — данные обновляются по расписанию; "
+        "credentials_rejected — АСКУЭ перестала принимать сохранённый пароль"
+    )
+    login: str | None = None
+    linked_at: datetime | None = None
+    rejected_at: datetime | None = Field(default=None, description="Когда АСКУЭ отказала в доступе")
+
+
+class LatestOutput(BaseModel):
+    rows: list[AskueRow] = Field(description="Данные последнего получения (пусто, если данных ещё нет)")
+    fetched_at: datetime | None = Field(default=None, description="Когда получены эти данные")
+    source: Literal["fetch", "sync"] | None = Field(
+        default=None, description="fetch — по кнопке «Получить данные»; sync — автоматическое обновление"
+    )
+    link: LinkOutput
+
+
+class Snapshot(BaseModel):
+    """What one successful fetch brought: kept as history, the newest also as `latest`."""
+
+    rows: list[AskueRow]
+    fetched_at: datetime
+    login: str
+    source: Literal["fetch", "sync"]
+
+
+class StoredLink(BaseModel):
+    """A remembered ASKUE account: the password only as KMS ciphertext."""
+
+    user_id: str
+    email: str
+    login: str
+    password_ciphertext: bytes
+    state: Literal["active", "credentials_rejected"]
+    linked_at: datetime
+    rejected_at: datetime | None = None

@@ -1,0 +1,203 @@
+"""ASKUE rules: fetch on demand, remember and forget the link, the latest data, and the sync.
+
+A fetch that fails stores nothing: good data is never erased or overwritten by a failure. Wrong
+credentials during the sync mark the link (state credentials_rejected, with its time), take it off the
+schedule and mail the consumer once.
+"""
+
+import json
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Literal
+
+from aws_lambda_powertools import Logger
+
+from functions.askue import mails
+from functions.askue.connectors import AskueConnector, configured_connector
+from functions.askue.crypto import decrypt_password, encrypt_password
+from functions.askue.http import AskueCredentialsRejected, AskueError, AskueUnavailable
+from functions.askue.models import (
+    AskueRow,
+    FetchOutput,
+    FetchRequest,
+    LatestOutput,
+    LinkOutput,
+    Snapshot,
+    StoredLink,
+)
+from functions.askue.settings import askue_settings, planner_settings
+from functions.askue.store import SYNC_SHARDS, AskueStore
+from functions.common.api import Caller
+from functions.common.aws import sqs
+from functions.common.clock import now
+from functions.common.mail import send_mail
+from functions.common.problems import Problem, field_problem
+from functions.common.settings import portal_settings
+
+logger = Logger()
+
+CREDENTIALS_REJECTED = "АСКУЭ не приняла идентификатор или пароль. Проверьте их и повторите попытку."
+
+SyncOutcome = Literal["synced", "rejected", "skipped"]
+ReadingsRecorder = Callable[[str, list[AskueRow]], None]
+
+
+def _store() -> AskueStore:
+    return AskueStore(askue_settings().askue_table)
+
+
+def _refusal(error: AskueError) -> Problem:
+    """What the consumer is told when ASKUE did not give the data."""
+    if isinstance(error, AskueCredentialsRejected):
+        return field_problem("password", CREDENTIALS_REJECTED)
+    if isinstance(error, AskueUnavailable):
+        if error.timed_out:
+            return Problem(
+                HTTPStatus.GATEWAY_TIMEOUT,
+                "АСКУЭ недоступна",
+                "АСКУЭ не ответила вовремя. Данные не получены; повторите попытку через несколько минут.",
+            )
+        return Problem(
+            HTTPStatus.SERVICE_UNAVAILABLE,
+            "АСКУЭ недоступна",
+            "Нет связи с АСКУЭ. Данные не получены; повторите попытку через несколько минут.",
+        )
+    # AskueBadData: ASKUE answered with something the portal refuses to read.
+    return Problem(
+        HTTPStatus.BAD_GATEWAY,
+        "АСКУЭ вернула некорректные данные",
+        "Ответ АСКУЭ не удалось прочитать, поэтому он не сохранён. Повторите попытку позже; "
+        "если ошибка повторится, обратитесь в службу поддержки.",
+    )
+
+
+def fetch(caller: Caller, request: FetchRequest, connector: AskueConnector | None = None) -> FetchOutput:
+    """Reads the consumer's meters from ASKUE now; remembers the credentials only when asked."""
+    try:
+        rows = (connector or configured_connector()).fetch_latest(request.login, request.password)
+    except AskueError as error:
+        logger.info("askue fetch refused", extra={"error_type": type(error).__name__})
+        raise _refusal(error) from None
+    fetched_at = now()
+    store = _store()
+    store.save_snapshot(
+        caller.user_id, Snapshot(rows=rows, fetched_at=fetched_at, login=request.login, source="fetch")
+    )
+    if request.remember:
+        store.save_link(
+            StoredLink(
+                user_id=caller.user_id,
+                email=caller.email,
+                login=request.login,
+                password_ciphertext=encrypt_password(caller.user_id, request.password),
+                state="active",
+                linked_at=fetched_at,
+            )
+        )
+    logger.info(
+        "askue fetched",
+        extra={"user_id": caller.user_id, "meters": len(rows), "remembered": request.remember},
+    )
+    return FetchOutput(rows=rows, fetched_at=fetched_at, remembered=request.remember)
+
+
+def latest(caller: Caller) -> LatestOutput:
+    snapshot, link = _store().latest_and_link(caller.user_id)
+    state = (
+        LinkOutput(
+            state=link["link_state"],
+            login=link["login"],
+            linked_at=link["linked_at"],
+            rejected_at=link.get("rejected_at"),
+        )
+        if link
+        else LinkOutput(state="none")
+    )
+    if snapshot is None:
+        return LatestOutput(rows=[], link=state)
+    return LatestOutput(
+        rows=snapshot.rows, fetched_at=snapshot.fetched_at, source=snapshot.source, link=state
+    )
+
+
+def forget(caller: Caller) -> None:
+    """Deletes the remembered credentials; the data already received stays."""
+    _store().delete_link(caller.user_id)
+    logger.info("askue link forgotten", extra={"user_id": caller.user_id})
+
+
+# ---------------------------------------------------------------- the sync
+
+
+def plan_sync(batch_size: int = 10) -> int:
+    """Queues every active link (from the sparse index, shard by shard) in SendMessageBatch calls."""
+    settings = planner_settings()
+    store = AskueStore(settings.askue_table)
+    planned_at = now().isoformat()
+    queued = 0
+    for shard in range(SYNC_SHARDS):
+        users = store.linked_accounts(shard)
+        for start in range(0, len(users), batch_size):
+            chunk = users[start : start + batch_size]
+            _send_batch(settings.askue_sync_queue_url, chunk, planned_at)
+            queued += len(chunk)
+    logger.info("askue sync planned", extra={"accounts": queued})
+    return queued
+
+
+def _send_batch(queue_url: str, users: list[str], planned_at: str) -> None:
+    entries = {
+        str(i): json.dumps({"user_id": user, "planned_at": planned_at}) for i, user in enumerate(users)
+    }
+    for _ in range(3):
+        result = sqs().send_message_batch(
+            QueueUrl=queue_url, Entries=[{"Id": key, "MessageBody": body} for key, body in entries.items()]
+        )
+        failed = {entry["Id"] for entry in result.get("Failed", [])}
+        entries = {key: body for key, body in entries.items() if key in failed}
+        if not entries:
+            return
+    raise RuntimeError(f"{len(entries)} sync messages could not be queued")
+
+
+def sync_account(
+    user_id: str,
+    connector: AskueConnector | None = None,
+    record_readings: ReadingsRecorder | None = None,
+) -> SyncOutcome:
+    """Fetches one linked account and stores its snapshot.
+
+    Raises AskueUnavailable or AskueBadData (the message is retried, then dead-lettered); wrong
+    credentials are an answer, not a fault: the link is marked and the consumer mailed once.
+    """
+    store = _store()
+    link = store.get_link(user_id)
+    if link is None or link.state != "active":
+        logger.info("askue sync skipped: no active link", extra={"user_id": user_id})
+        return "skipped"
+    connector = connector or configured_connector()
+    password = decrypt_password(user_id, link.password_ciphertext)
+    try:
+        rows = connector.fetch_latest(link.login, password)
+    except AskueCredentialsRejected:
+        _reject(store, link)
+        return "rejected"
+    fetched_at = now()
+    store.save_snapshot(user_id, Snapshot(rows=rows, fetched_at=fetched_at, login=link.login, source="sync"))
+    if connector.registers and record_readings is not None:
+        record_readings(user_id, rows)
+    logger.info("askue synced", extra={"user_id": user_id, "meters": len(rows)})
+    return "synced"
+
+
+def _reject(store: AskueStore, link: StoredLink) -> None:
+    at = now()
+    if not store.mark_rejected(link.user_id, link.linked_at, at):
+        logger.info("askue credentials rejected again: already marked", extra={"user_id": link.user_id})
+        return
+    logger.info("askue credentials rejected: link marked", extra={"user_id": link.user_id})
+    try:
+        send_mail(link.email, *mails.credentials_rejected(link.login, at, portal_settings().portal_url))
+    except Exception:
+        # The mark stands (the page shows it); a second mail would be worse than none.
+        logger.exception("askue rejection mail not sent", extra={"user_id": link.user_id})

@@ -1,0 +1,214 @@
+"""ASKUE links and snapshots in DynamoDB (AskueTable), the only place that knows the item layout.
+
+One partition per consumer (`user_id`), three kinds of items by sort key `sk`:
+
+- `link` — the remembered ASKUE account: login, the password as KMS ciphertext, `link_state`
+  (active | credentials_rejected) and, only while active, `sync_shard`: the key of the sparse index
+  LinkedAccounts, so the planner finds exactly the links to sync without reading anything else;
+- `snapshot#<fetched_at>` — every successful fetch, kept as history (expires after SNAPSHOT_DAYS);
+- `latest` — a copy of the newest snapshot, overwritten only by newer data (a condition on
+  `fetched_at`), so the page reads the latest data and the link state in one Query.
+
+The low-level client is used because the sync worker writes from several threads (a boto3 resource
+is not thread-safe).
+"""
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from functions.askue.models import AskueRow, Snapshot, StoredLink
+from functions.common.aws import dynamodb
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
+
+LINK, LATEST, SNAPSHOT_PREFIX = "link", "latest", "snapshot#"
+SYNC_INDEX = "LinkedAccounts"
+SYNC_SHARDS = 16  # spreads the planner's index reads; more shards only when links reach millions
+SNAPSHOT_DAYS = 400
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def stamp(moment: datetime) -> str:
+    """One sortable text form of a moment (UTC, microseconds): the sort keys and conditions compare it."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def sync_shard(user_id: str) -> str:
+    return str(int(hashlib.sha256(user_id.encode()).hexdigest()[:8], 16) % SYNC_SHARDS)
+
+
+def _item(values: dict[str, Any]) -> dict[str, "AttributeValueTypeDef"]:
+    return {key: _serializer.serialize(value) for key, value in values.items() if value is not None}
+
+
+def _plain(item: dict[str, Any]) -> dict[str, Any]:
+    return {key: _deserializer.deserialize(value) for key, value in item.items()}
+
+
+def _is_condition_failure(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+class AskueStore:
+    def __init__(self, table_name: str) -> None:
+        self._table = table_name
+        self._client = dynamodb()
+
+    # ------------------------------------------------------------------ links
+    def save_link(self, link: StoredLink) -> None:
+        """Stores (or replaces) the consumer's link as active: the planner will find it."""
+        self._client.put_item(
+            TableName=self._table,
+            Item=_item(
+                {
+                    "user_id": link.user_id,
+                    "sk": LINK,
+                    "email": link.email,
+                    "login": link.login,
+                    "password_ciphertext": link.password_ciphertext,
+                    "link_state": link.state,
+                    "linked_at": stamp(link.linked_at),
+                    "sync_shard": sync_shard(link.user_id) if link.state == "active" else None,
+                }
+            ),
+        )
+
+    def get_link(self, user_id: str) -> StoredLink | None:
+        found = self._client.get_item(
+            TableName=self._table, Key=_item({"user_id": user_id, "sk": LINK}), ConsistentRead=True
+        ).get("Item")
+        return _link(_plain(found)) if found else None
+
+    def delete_link(self, user_id: str) -> None:
+        self._client.delete_item(TableName=self._table, Key=_item({"user_id": user_id, "sk": LINK}))
+
+    def mark_rejected(self, user_id: str, linked_at: datetime, at: datetime) -> bool:
+        """Marks the link whose password ASKUE refused and takes it off the schedule.
+
+        True only for the call that changed it: the link is still the one that was tried (not
+        replaced meanwhile) and was active, so the consumer is told once.
+        """
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=_item({"user_id": user_id, "sk": LINK}),
+                UpdateExpression="SET link_state = :rejected, rejected_at = :at REMOVE sync_shard",
+                ConditionExpression="link_state = :active AND linked_at = :linked_at",
+                ExpressionAttributeValues=_item(
+                    {
+                        ":rejected": "credentials_rejected",
+                        ":active": "active",
+                        ":at": stamp(at),
+                        ":linked_at": stamp(linked_at),
+                    }
+                ),
+            )
+        except ClientError as error:
+            if _is_condition_failure(error):
+                return False
+            raise
+        return True
+
+    def linked_accounts(self, shard: int) -> list[str]:
+        """The users whose link is active in one shard of the sparse index (a Query, never a Scan)."""
+        found: list[str] = []
+        paginator = self._client.get_paginator("query")
+        for page in paginator.paginate(
+            TableName=self._table,
+            IndexName=SYNC_INDEX,
+            KeyConditionExpression="sync_shard = :shard",
+            ExpressionAttributeValues=_item({":shard": str(shard)}),
+            ProjectionExpression="user_id",
+        ):
+            found.extend(_plain(item)["user_id"] for item in page.get("Items", []))
+        return found
+
+    # ------------------------------------------------------------------ snapshots
+    def save_snapshot(self, user_id: str, snapshot: Snapshot) -> bool:
+        """Adds the snapshot to the history and makes it `latest` unless newer data is there.
+
+        Returns whether it became `latest`.
+        """
+        at = stamp(snapshot.fetched_at)
+        values = {
+            "user_id": user_id,
+            "rows": [_row(row) for row in snapshot.rows],
+            "fetched_at": at,
+            "login": snapshot.login,
+            "source": snapshot.source,
+        }
+        expires = int((snapshot.fetched_at + timedelta(days=SNAPSHOT_DAYS)).timestamp())
+        self._client.put_item(
+            TableName=self._table,
+            Item=_item({**values, "sk": f"{SNAPSHOT_PREFIX}{at}", "expires_at": expires}),
+        )
+        try:
+            self._client.put_item(
+                TableName=self._table,
+                Item=_item({**values, "sk": LATEST}),
+                ConditionExpression="attribute_not_exists(sk) OR fetched_at < :at",
+                ExpressionAttributeValues=_item({":at": at}),
+            )
+        except ClientError as error:
+            if _is_condition_failure(error):
+                return False
+            raise
+        return True
+
+    def latest_and_link(self, user_id: str) -> tuple[Snapshot | None, dict[str, Any] | None]:
+        """The latest snapshot and the link's state in ONE Query ('latest' and 'link' sort next to
+        each other; snapshots start with 's'). The password ciphertext is not even read."""
+        items = self._client.query(
+            TableName=self._table,
+            KeyConditionExpression="user_id = :u AND sk BETWEEN :latest AND :link",
+            ExpressionAttributeValues=_item({":u": user_id, ":latest": LATEST, ":link": LINK}),
+            ProjectionExpression="sk, #rows, fetched_at, login, #source, link_state, linked_at, rejected_at",
+            ExpressionAttributeNames={"#rows": "rows", "#source": "source"},
+        ).get("Items", [])
+        latest: Snapshot | None = None
+        link: dict[str, Any] | None = None
+        for item in map(_plain, items):
+            if item["sk"] == LATEST:
+                latest = _snapshot(item)
+            elif item["sk"] == LINK:
+                link = item
+        return latest, link
+
+    def snapshots(self, user_id: str) -> list[Snapshot]:
+        """The history, oldest first (operators and tests; the page shows only `latest`)."""
+        found: list[Snapshot] = []
+        paginator = self._client.get_paginator("query")
+        for page in paginator.paginate(
+            TableName=self._table,
+            KeyConditionExpression="user_id = :u AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues=_item({":u": user_id, ":prefix": SNAPSHOT_PREFIX}),
+        ):
+            found.extend(_snapshot(_plain(item)) for item in page.get("Items", []))
+        return found
+
+
+def _row(row: AskueRow) -> dict[str, Any]:
+    return {**row.model_dump(exclude={"read_at"}), "read_at": stamp(row.read_at)}
+
+
+def _snapshot(item: dict[str, Any]) -> Snapshot:
+    return Snapshot.model_validate({key: item[key] for key in ("rows", "fetched_at", "login", "source")})
+
+
+def _link(item: dict[str, Any]) -> StoredLink:
+    return StoredLink(
+        user_id=item["user_id"],
+        email=item["email"],
+        login=item["login"],
+        password_ciphertext=bytes(item["password_ciphertext"]),
+        state=item["link_state"],
+        linked_at=item["linked_at"],
+        rejected_at=item.get("rejected_at"),
+    )

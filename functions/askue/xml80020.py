@@ -1,0 +1,187 @@
+"""Reading an XML 80020 document (the wholesale market's format of metered intervals) into rows.
+
+    <?xml version="1.0" encoding="windows-1251"?>
+    <message class="80020" version="2" number="17">
+      <datetime><timestamp>20261128013000</timestamp><daylightsavingtime>0</daylightsavingtime>
+        <day>20261127</day></datetime>
+      <sender><inn>…</inn><name>…</name></sender>
+      <area><inn>…</inn><name>Магазин, ул. Садовая, 12</name>
+        <measuringpoint code="…" name="Меркурий 230 № 31180254">
+          <measuringchannel code="01" desc="активная, приём">
+            <period start="0000" end="0030"><value status="0">1.25</value></period> … 48 of them
+          </measuringchannel> … channels 01 A+, 02 A−, 03 R+, 04 R−
+
+One document is one day. A row is a measuring point of an area: the object is the area's name, the
+meter is the point's name, and each channel's half-hour values summed give that day's energy in kWh
+(kvarh for 03/04). `read_at` is the end of the day in Moscow time (UTC+3; +1 hour when the document
+says daylight-saving time). A day has 48 half-hours, 46 when clocks go forward and 50 when they go
+back (the repeated or skipped hour). The whole document is checked before any row is made: a
+malformed, hostile (DTD, entities) or wrongly encoded document is refused, never half-read.
+"""
+
+import re
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from typing import Any
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+from pydantic import ValidationError
+
+from functions.askue.http import AskueBadData
+from functions.askue.models import AskueRow
+
+ENCODING = "windows-1251"
+CHANNELS = {
+    "01": "active_import_kwh",
+    "02": "active_export_kwh",
+    "03": "reactive_import_kvarh",
+    "04": "reactive_export_kvarh",
+}
+MOSCOW_WINTER = timedelta(hours=3)
+_DECLARATION = re.compile(rb"""\A<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_NUMBER = re.compile(r"\A\d{1,15}(?:\.\d{1,6})?\Z")
+_HHMM = re.compile(r"\A(?:[01]\d|2[0-3])[0-5]\d\Z")
+
+
+def parse_80020(document: bytes) -> list[AskueRow]:
+    """The rows of one 80020 document; AskueBadData when any part of it is not as the format says."""
+    root = _parse_safely(document)
+    if root.tag != "message" or root.get("class") != "80020":
+        raise AskueBadData('the root is not <message class="80020">')
+    day, dst = _day(root)
+    read_at = datetime(day.year, day.month, day.day, tzinfo=timezone(MOSCOW_WINTER + timedelta(hours=dst)))
+    read_at += timedelta(days=1)
+    areas = root.findall("area")
+    if not areas:
+        raise AskueBadData("no <area>")
+    rows = [row for area in areas for row in _area_rows(area, read_at)]
+    return rows
+
+
+def _parse_safely(document: bytes) -> Element:
+    declared = _DECLARATION.match(document.lstrip(b"\xef\xbb\xbf"))
+    if declared is None or declared.group(1).decode().lower() not in ("windows-1251", "cp1251"):
+        raise AskueBadData("an 80020 document must declare encoding windows-1251")
+    if not document.isascii() and _is_utf8(document):
+        # Russian text in windows-1251 is practically never valid UTF-8: this is UTF-8 mislabelled.
+        raise AskueBadData("the document says windows-1251 but is encoded in UTF-8")
+    try:
+        # No DTD at all: 80020 has none, and refusing it stops entity expansion and external
+        # entities before anything is expanded or fetched.
+        root: Element = fromstring(document, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except (DefusedXmlException, ParseError, ValueError, UnicodeError) as error:
+        raise AskueBadData(f"not a well-formed, safe XML document: {type(error).__name__}") from None
+    return root
+
+
+def _is_utf8(document: bytes) -> bool:
+    try:
+        document.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _text(parent: Element, path: str) -> str:
+    found = parent.find(path)
+    text = (found.text or "").strip() if found is not None else ""
+    if not text:
+        raise AskueBadData(f"<{path}> is missing or empty")
+    return text
+
+
+def _day(root: Element) -> tuple[datetime, int]:
+    when = root.find("datetime")
+    if when is None:
+        raise AskueBadData("no <datetime>")
+    try:
+        day = datetime.strptime(_text(when, "day"), "%Y%m%d")
+    except ValueError:
+        raise AskueBadData("<day> is not YYYYMMDD") from None
+    flag = when.findtext("daylightsavingtime", default="0").strip()
+    if flag not in ("0", "1"):
+        raise AskueBadData("<daylightsavingtime> must be 0 or 1")
+    return day, int(flag)
+
+
+def _area_rows(area: Element, read_at: datetime) -> Iterator[AskueRow]:
+    object_name = _text(area, "name")
+    for point in area.findall("measuringpoint"):
+        meter_name = (point.get("name") or "").strip() or (point.get("code") or "").strip()
+        if not meter_name:
+            raise AskueBadData("a <measuringpoint> has neither name nor code")
+        totals = _point_totals(point)
+        try:
+            yield AskueRow(object_name=object_name, meter_name=meter_name, read_at=read_at, **totals)
+        except ValidationError:
+            raise AskueBadData("a point's totals are out of range") from None
+
+
+def _point_totals(point: Element) -> dict[str, Any]:
+    totals: dict[str, Any] = dict.fromkeys(CHANNELS.values(), Decimal(0))
+    seen: set[str] = set()
+    for channel in point.findall("measuringchannel"):
+        code = channel.get("code", "")
+        if code not in CHANNELS:
+            raise AskueBadData(f"unknown measuringchannel code {code!r}")
+        if code in seen:
+            raise AskueBadData(f"measuringchannel {code} appears twice in one point")
+        seen.add(code)
+        totals[CHANNELS[code]] = _channel_sum(channel)
+    if not seen:
+        raise AskueBadData("a <measuringpoint> without channels")
+    return totals
+
+
+def _channel_sum(channel: Element) -> Decimal:
+    starts: list[str] = []
+    total = Decimal(0)
+    for period in channel.findall("period"):
+        start, end = period.get("start", ""), period.get("end", "")
+        if not _HHMM.match(start) or end not in (_half_hour_after(start), "2400"):
+            raise AskueBadData(f"period {start!r}–{end!r} is not a half-hour")
+        if end == "2400" and start != "2330":
+            raise AskueBadData("only the last period may end at 2400")
+        starts.append(start)
+        total += _value(period)
+    if tuple(starts) not in _valid_days():
+        raise AskueBadData(f"{len(starts)} periods do not make a day (48; 46 or 50 when clocks change)")
+    return total
+
+
+def _value(period: Element) -> Decimal:
+    values = period.findall("value")
+    if len(values) != 1:
+        raise AskueBadData("a period must hold exactly one <value>")
+    text = (values[0].text or "").strip()
+    if not _NUMBER.match(text):
+        raise AskueBadData(f"value {text[:20]!r} is not a non-negative number")
+    status = values[0].get("status", "0")
+    if not status.isdigit():
+        raise AskueBadData("value status must be a number")
+    try:
+        return Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the pattern allows only numbers
+        raise AskueBadData("value is not a number") from None
+
+
+def _half_hour_after(start: str) -> str:
+    minutes = (int(start[:2]) * 60 + int(start[2:]) + 30) % (24 * 60)
+    return f"{minutes // 60:02d}{minutes % 60:02d}"
+
+
+@cache
+def _valid_days() -> frozenset[tuple[str, ...]]:
+    """Every valid sequence of period starts: the 48 half-hours, or one hour skipped (46) or
+    repeated (50) at a whole hour, as on the days clocks change."""
+    full = tuple(f"{h:02d}{m:02d}" for h in range(24) for m in (0, 30))
+    days = {full}
+    for hour in range(24):
+        at = 2 * hour
+        days.add(full[:at] + full[at + 2 :])
+        days.add(full[: at + 2] + full[at : at + 2] + full[at + 2 :])
+    return frozenset(days)
