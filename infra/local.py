@@ -18,6 +18,8 @@ from types import FrameType
 import boto3
 from werkzeug.serving import make_server
 
+from infra.askue_simulator import DEMO_LOGIN, DEMO_PASSWORD, AskueSimulator
+from infra.events import LocalEvents
 from infra.gateway import CognitoTokenVerifier, LocalGateway, Mail
 from infra.template import ROOT, cognito_authorizer_pool, load_template, pool_clients
 from infra.world import ACCOUNT_ID, World, build_world
@@ -34,6 +36,9 @@ class LocalSettings:
     integration_api_key: str = os.environ.get("INTEGRATION_API_KEY", "local-integration-key")
     mail_sender: str = os.environ.get("MAIL_SENDER", "no-reply@portal.example.ru")
     quiet_mail: bool = os.environ.get("QUIET_MAIL", "") == "1"
+    askue_latency_ms: float = float(os.environ.get("ASKUE_LATENCY_MS", "150"))
+    askue_connector: str = os.environ.get("ASKUE_CONNECTOR", "json")
+    askue_sync_every: float = float(os.environ.get("ASKUE_SYNC_EVERY", "60"))
 
 
 def free_port(host: str) -> int:
@@ -72,7 +77,7 @@ class Outbox:
             return list(self.mails)
 
 
-def start(settings: LocalSettings) -> tuple[World, LocalGateway, Outbox]:
+def start(settings: LocalSettings) -> tuple[World, LocalGateway, Outbox, AskueSimulator]:
     from moto.server import ThreadedMotoServer
 
     moto_port = settings.moto_port or free_port(settings.host)
@@ -88,11 +93,14 @@ def start(settings: LocalSettings) -> tuple[World, LocalGateway, Outbox]:
         AWS_SECRET_ACCESS_KEY=os.environ.get("AWS_SECRET_ACCESS_KEY", "local"),
     )
     os.environ.pop("AWS_PROFILE", None)
+    simulator = AskueSimulator(latency=settings.askue_latency_ms / 1000, host=settings.host).start()
     world = build_world(
         boto3.Session(region_name=settings.region),
         overrides={
             "PortalUrl": f"http://{settings.host}:{settings.port}",
             "MailSender": settings.mail_sender,
+            "AskueBaseUrl": simulator.url,
+            "AskueConnector": settings.askue_connector,
         },
     )
     os.environ.update(world.environment)
@@ -109,7 +117,18 @@ def start(settings: LocalSettings) -> tuple[World, LocalGateway, Outbox]:
         outbox=outbox.collect,
         connect_sources=[endpoint],  # the browser posts request files to S3, here moto
     )
-    return world, gateway, outbox
+    return world, gateway, outbox, simulator
+
+
+def askue_banner(settings: LocalSettings, simulator: AskueSimulator, events: LocalEvents) -> str:
+    url = f"http://{settings.host}:{settings.port}"
+    every = events.interval("AskueSyncPlannerFunction")
+    return f"""  АСКУЭ (симулятор)  {simulator.url}   вход {DEMO_LOGIN} / {DEMO_PASSWORD}
+                     задержка {settings.askue_latency_ms:g} мс (ASKUE_LATENCY_MS),
+                     формат {settings.askue_connector} (ASKUE_CONNECTOR=json|xml80020)
+  Синхронизация АСКУЭ каждые {every:g} с (ASKUE_SYNC_EVERY; в AWS — по расписанию из template.yaml),
+                     запустить сейчас: curl -X POST {url}/_local/schedule/AskueSyncPlannerFunction
+"""
 
 
 def banner(settings: LocalSettings, world: World, seconds: float) -> str:
@@ -136,9 +155,13 @@ def main() -> None:
     # Request lines of moto and of the gateway would bury the mails a person is looking for.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     settings = LocalSettings()
-    world, gateway, outbox = start(settings)
-    http = make_server(settings.host, settings.port, gateway, threaded=True)
-    print(banner(settings, world, time.monotonic() - began), flush=True)
+    world, gateway, outbox, simulator = start(settings)
+    events = LocalEvents(world, every={"AskueSyncPlannerFunction": settings.askue_sync_every}).start()
+    http = make_server(settings.host, settings.port, events.wsgi(gateway), threaded=True)
+    print(
+        banner(settings, world, time.monotonic() - began) + askue_banner(settings, simulator, events),
+        flush=True,
+    )
 
     stopping = threading.Event()
 
@@ -156,6 +179,8 @@ def main() -> None:
     signal.signal(signal.SIGINT, stop)
     http.serve_forever()
     http.server_close()
+    events.stop()
+    simulator.stop()
     print("\nОстановлено.", flush=True)
     sys.exit(0)
 
