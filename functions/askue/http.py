@@ -6,6 +6,7 @@ another try; wrong credentials (401/403) and every other answer are not: repeati
 and could lock the consumer's ASKUE account.
 """
 
+import base64
 import random
 import time
 from collections.abc import Callable
@@ -73,8 +74,13 @@ class AskueHttp:
     def get(self, path: str, login: str, password: str, accept: str) -> bytes:
         policy = self._policy
         deadline = time.monotonic() + policy.budget
-        headers = urllib3.make_headers(basic_auth=f"{login}:{password}", user_agent="consumer-portal-askue/1")
-        headers["Accept"] = accept
+        # HTTP Basic in UTF-8 (RFC 7617): consumers' passwords may well be Cyrillic.
+        token = base64.b64encode(f"{login}:{password}".encode()).decode("ascii")
+        headers = {
+            "Authorization": f"Basic {token}",
+            "Accept": accept,
+            "User-Agent": "consumer-portal-askue/1",
+        }
         timed_out = False
         for attempt in range(1, policy.attempts + 1):
             remaining = deadline - time.monotonic()

@@ -4,7 +4,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 LABELS = {
     "login": "Идентификатор",
@@ -29,7 +30,17 @@ class AskueRow(BaseModel):
     read_at: datetime = Field(description="Дата получения информации")
 
 
-AskueLogin = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+def _login(value: str) -> str:
+    if ":" in value or any(ord(c) < 32 for c in value):
+        raise PydanticCustomError(
+            "askue_login_invalid", "Идентификатор АСКУЭ не может содержать двоеточие и служебные символы."
+        )
+    return value
+
+
+AskueLogin = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128), AfterValidator(_login)
+]
 AskuePassword = Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
 

@@ -11,6 +11,6 @@ export const routes = [
   { path: '/readings', view: 'readings', title: 'Показания' },
   { path: '/readings/manual', view: null, title: 'Ручной ввод показаний', parent: '/readings' },
   { path: '/readings/history', view: null, title: 'Просмотр ранее введенных показаний', parent: '/readings' },
-  { path: '/readings/askue', view: null, title: 'АСКУЭ', parent: '/readings' },
+  { path: '/readings/askue', view: 'askue', title: 'АСКУЭ', parent: '/readings' },
   { path: '/profile', view: 'profile', title: 'Профиль' },
 ];

@@ -1,0 +1,172 @@
+// «АСКУЭ»: the meters connected to ASKUE — data on demand, the latest synced data, the remembered link.
+
+import * as api from '../api.js';
+import { el, loading, message, pageTitle } from '../dom.js';
+import { bindForm } from '../forms.js';
+import { formatDateTime, formatNumber } from '../format.js';
+
+const COLUMNS = [
+  ['object_name', 'Название объекта'],
+  ['meter_name', 'Название прибора учета'],
+  ['active_import_kwh', 'Прямая активная энергия, кВт·ч'],
+  ['active_export_kwh', 'Обратная активная энергия, кВт·ч'],
+  ['reactive_import_kvarh', 'Прямая реактивная энергия, квар·ч'],
+  ['reactive_export_kvarh', 'Обратная реактивная энергия, квар·ч'],
+  ['read_at', 'Дата получения информации'],
+];
+const SOURCES = { fetch: 'по запросу', sync: 'автоматическое обновление' };
+
+function useStyles() {
+  if (document.querySelector('link[data-view="askue"]')) return;
+  document.head.append(el('link', { rel: 'stylesheet', href: '/css/askue.css', 'data-view': 'askue' }));
+}
+
+function cell(key, row) {
+  if (key === 'read_at') return formatDateTime(row.read_at);
+  if (key.endsWith('h')) return formatNumber(row[key], { max: 3 });
+  return row[key];
+}
+
+function table(rows) {
+  if (!rows.length) return el('p', { class: 'muted' }, 'АСКУЭ не вернула ни одного прибора учета.');
+  return el(
+    'div',
+    { class: 'askue-scroll' },
+    el(
+      'table',
+      { class: 'askue-table', id: 'askue-table' },
+      el('caption', { class: 'visually-hidden' }, 'Приборы учета, подключенные к АСКУЭ'),
+      el('thead', {}, el('tr', {}, COLUMNS.map(([, title]) => el('th', { scope: 'col' }, title)))),
+      el(
+        'tbody',
+        {},
+        rows.map((row) =>
+          el(
+            'tr',
+            {},
+            COLUMNS.map(([key, title], i) =>
+              el(i === 1 ? 'th' : 'td', { 'data-label': title, scope: i === 1 ? 'row' : null, class: key.endsWith('h') ? 'num' : null }, cell(key, row)),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function linkText(link) {
+  if (link.state === 'active') {
+    return message(
+      `Автоматическое обновление включено для идентификатора «${link.login}» (сохранён ${formatDateTime(link.linked_at)}). Данные обновляются по расписанию без ввода пароля.`,
+      'info',
+    );
+  }
+  if (link.state === 'credentials_rejected') {
+    return message(
+      `АСКУЭ перестала принимать сохранённый пароль для идентификатора «${link.login}» (${formatDateTime(link.rejected_at)}). Автоматическое обновление приостановлено: введите действующие идентификатор и пароль, отметьте «Запомнить для автоматического обновления» и нажмите «Получить данные».`,
+      'warning',
+    );
+  }
+  return el('p', { class: 'muted' }, 'Автоматическое обновление не настроено: отметьте «Запомнить для автоматического обновления», чтобы портал сам получал данные из АСКУЭ.');
+}
+
+function field(id, name, label, type, autocomplete) {
+  return el(
+    'div',
+    { class: 'field' },
+    el('label', { for: id, class: 'required' }, label),
+    el('input', { id, name, type, autocomplete, required: true, maxlength: name === 'login' ? 128 : 256 }),
+  );
+}
+
+function fetchForm(onFetched) {
+  const form = el(
+    'form',
+    { id: 'askue-form', class: 'form', method: 'post', novalidate: true },
+    field('askue-login', 'login', 'Идентификатор', 'text', 'username'),
+    field('askue-password', 'password', 'Пароль', 'password', 'current-password'),
+    el(
+      'div',
+      { class: 'field check' },
+      el('input', { id: 'askue-remember', name: 'remember', type: 'checkbox', 'aria-describedby': 'askue-remember-hint' }),
+      el('label', { for: 'askue-remember' }, 'Запомнить для автоматического обновления'),
+      el('p', { class: 'hint', id: 'askue-remember-hint' }, 'Пароль хранится в зашифрованном виде; «Забыть» удаляет его.'),
+    ),
+    el('button', { type: 'submit', class: 'btn btn-primary' }, 'Получить данные'),
+  );
+  bindForm(form, async (data) => {
+    const result = await api.post('/api/askue/fetch', data);
+    form.elements.password.value = '';
+    onFetched(result, data);
+    return result.remembered
+      ? 'Данные получены. Идентификатор и пароль сохранены: данные будут обновляться автоматически.'
+      : 'Данные получены.';
+  });
+  return form;
+}
+
+export async function render(root, { signal }) {
+  useStyles();
+  const state = { rows: [], fetchedAt: null, source: null, link: { state: 'none' } };
+  const status = el('div', { id: 'askue-link', 'aria-live': 'polite' });
+  const forgetStatus = el('p', { class: 'form-success', role: 'status', hidden: true });
+  const forget = el('button', { type: 'button', class: 'btn btn-secondary', id: 'askue-forget', hidden: true }, 'Забыть');
+  const when = el('p', { class: 'muted', id: 'askue-fetched-at' });
+  const data = el('div', { id: 'askue-data' }, loading());
+
+  function show() {
+    status.replaceChildren(linkText(state.link));
+    forget.hidden = state.link.state === 'none';
+    when.textContent = state.fetchedAt
+      ? `Последнее получение данных: ${formatDateTime(state.fetchedAt)} (${SOURCES[state.source] || 'по запросу'}).`
+      : 'Данных пока нет: введите идентификатор и пароль АСКУЭ и нажмите «Получить данные».';
+    data.replaceChildren(state.fetchedAt ? table(state.rows) : '');
+  }
+
+  forget.addEventListener('click', async () => {
+    forget.disabled = true;
+    try {
+      await api.del('/api/askue/link');
+      state.link = { state: 'none' };
+      show();
+      forgetStatus.textContent = 'Идентификатор и пароль АСКУЭ удалены из личного кабинета. Полученные данные сохранены.';
+      forgetStatus.hidden = false;
+    } catch (error) {
+      if (error?.expired) throw error;
+      status.replaceChildren(message(error.detail || 'Не удалось удалить сохранённый пароль.', 'error'));
+    } finally {
+      forget.disabled = false;
+    }
+  });
+
+  const form = fetchForm((result, sent) => {
+    Object.assign(state, { rows: result.rows, fetchedAt: result.fetched_at, source: 'fetch' });
+    if (result.remembered) state.link = { state: 'active', login: sent.login, linked_at: result.fetched_at };
+    forgetStatus.hidden = true;
+    show();
+  });
+
+  root.append(
+    ...pageTitle('АСКУЭ', 'Последние данные по показаниям приборов учета, подключенных к системе АСКУЭ. Для получения данных нужны идентификатор пользователя в системе АСКУЭ и пароль.'),
+    el('section', { class: 'card askue-form', 'aria-labelledby': 'askue-form-title' }, el('h2', { id: 'askue-form-title' }, 'Получить данные'), form),
+    el(
+      'section',
+      { class: 'card askue-result', 'aria-labelledby': 'askue-data-title' },
+      el('h2', { id: 'askue-data-title' }, 'Приборы учета'),
+      status,
+      el('div', { class: 'askue-actions' }, forget, forgetStatus),
+      when,
+      data,
+    ),
+  );
+
+  try {
+    const latest = await api.get('/api/askue/latest', { signal });
+    Object.assign(state, { rows: latest.rows, fetchedAt: latest.fetched_at, source: latest.source, link: latest.link });
+    show();
+  } catch (error) {
+    if (error?.name === 'AbortError' || error?.expired) throw error;
+    show();
+    data.replaceChildren(message(error.detail || 'Не удалось загрузить последние данные АСКУЭ.', 'error'));
+  }
+}
