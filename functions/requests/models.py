@@ -146,7 +146,7 @@ class MeterReadingFields(_Fields):
     address: Line = Field(title="Адрес установки прибора учета")
     meter_number: MeterNumber = Field(title="Номер прибора учета")
     meter_model: Line | None = Field(default=None, title="Модель прибора учета")
-    desired_date: FutureDate = Field(title="Желаемая дата снятия показаний")
+    reading_date: FutureDate = Field(title="Желаемая дата снятия показаний")
     contact_phone: Phone | None = Field(
         default=None, title="Телефон для связи", description="Если отличается от указанного при регистрации"
     )
@@ -157,11 +157,11 @@ class MeterAdmissionFields(_Fields):
     meter_number: MeterNumber = Field(title="Номер прибора учета")
     meter_model: Line = Field(title="Модель прибора учета")
     installation_date: PastDate = Field(title="Дата установки прибора учета")
-    desired_date: FutureDate = Field(title="Желаемая дата допуска")
+    admission_date: FutureDate = Field(title="Желаемая дата допуска")
 
 
 class MeterInstallationFields(_Fields):
-    address: Line = Field(title="Адрес точки поставки")
+    supply_point_address: Line = Field(title="Адрес точки поставки")
     work: Literal["install", "replace"] = Field(
         title="Вид работ", json_schema_extra=_one_of(METER_WORK_LABELS)
     )
@@ -171,8 +171,8 @@ class MeterInstallationFields(_Fields):
         title="Номер заменяемого прибора учета",
         description="Только для замены",
     )
-    meter_model: Line | None = Field(default=None, title="Желаемая модель прибора учета")
-    desired_date: FutureDate = Field(title="Желаемая дата работ")
+    desired_meter_model: Line | None = Field(default=None, title="Желаемая модель прибора учета")
+    work_date: FutureDate = Field(title="Желаемая дата работ")
 
     @field_validator("old_meter_number")
     @classmethod
@@ -198,7 +198,7 @@ class GridTheftFields(_Fields):
     incident: Literal["theft", "damage", "theft_and_damage"] = Field(
         title="Что произошло", json_schema_extra=_one_of(INCIDENT_LABELS)
     )
-    place: Line = Field(title="Место происшествия (адрес или ориентир)")
+    location: Line = Field(title="Место происшествия (адрес или ориентир)")
     occurred_on: PastDate = Field(title="Дата обнаружения")
     objects: LongText = Field(
         title="Похищенное или поврежденное имущество", description="Например, провод СИП 4×16, 120 м"
@@ -248,32 +248,32 @@ class _Submission(BaseModel):
 
 
 class ConnectionRequest(_Submission):
-    type: Literal[RequestType.CONNECTION]
+    type: Literal["connection"]
     fields: ConnectionFields
 
 
 class MeterReadingRequest(_Submission):
-    type: Literal[RequestType.METER_READING]
+    type: Literal["meter_reading"]
     fields: MeterReadingFields
 
 
 class MeterAdmissionRequest(_Submission):
-    type: Literal[RequestType.METER_ADMISSION]
+    type: Literal["meter_admission"]
     fields: MeterAdmissionFields
 
 
 class MeterInstallationRequest(_Submission):
-    type: Literal[RequestType.METER_INSTALLATION]
+    type: Literal["meter_installation"]
     fields: MeterInstallationFields
 
 
 class UnmeteredConsumptionRequest(_Submission):
-    type: Literal[RequestType.UNMETERED_CONSUMPTION]
+    type: Literal["unmetered_consumption"]
     fields: UnmeteredConsumptionFields
 
 
 class GridTheftRequest(_Submission):
-    type: Literal[RequestType.GRID_THEFT]
+    type: Literal["grid_theft"]
     fields: GridTheftFields
 
 
@@ -506,7 +506,10 @@ def _labels() -> dict[str, str]:
     }
     for model in FIELDS_OF.values():
         for name, info in model.model_fields.items():
-            labels[f"fields.{name}"] = info.title or name
+            # Errors name a field without its type (fields.x), so a name means one thing in every type.
+            label = labels.setdefault(f"fields.{name}", info.title or name)
+            if label != info.title:
+                raise ValueError(f"fields.{name} is titled «{label}» and «{info.title}» in different types")
     for index in range(MAX_ATTACHMENTS + 5):
         labels[f"attachments.{index}"] = f"Файл {index + 1}"
     return labels

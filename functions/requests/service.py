@@ -261,7 +261,8 @@ def _file(submission: Submission, email: str) -> RequestCreated:
     at = created_at.isoformat()
     year = moscow_date(created_at).year
     request_id = new_request_id(created_at)
-    deadline = review_deadline(request.type, created_at)
+    kind = RequestType(request.type)
+    deadline = review_deadline(kind, created_at)
 
     def build(sequence: int) -> Item:
         return {
@@ -270,7 +271,7 @@ def _file(submission: Submission, email: str) -> RequestCreated:
             "user_id": submission.user_id,
             "email": email,
             "number": _number(year, sequence),
-            "type": request.type.value,
+            "type": kind.value,
             "text": request.text,
             "fields": request.fields.model_dump(mode="json", exclude_none=True),
             "attachments": [a.model_dump() for a in attachments],
@@ -292,9 +293,9 @@ def _file(submission: Submission, email: str) -> RequestCreated:
         review_deadline=deadline,
     )
     logger.info(
-        "request filed", extra={"request_id": request_id, "number": created.number, "type": request.type}
+        "request filed", extra={"request_id": request_id, "number": created.number, "type": kind.value}
     )
-    _mail(email, *mails.registered(created.number, TYPE_TITLES[request.type], deadline, request_id))
+    _mail(email, *mails.registered(created.number, TYPE_TITLES[kind], deadline, request_id))
     return created
 
 

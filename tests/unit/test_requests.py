@@ -1,0 +1,878 @@
+"""Service requests («Заявки»): types, uploads, filing, numbering, deadlines, idempotency, list,
+detail, and the company's status changes — the real handlers against moto on the template's world."""
+
+import base64
+import json
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import boto3
+import pytest
+
+from functions.common.aws import dynamodb, table
+from functions.integration import handler as integration
+from functions.requests import calendar, service
+from functions.requests import handler as requests_api
+from functions.requests.models import RequestType
+from infra.gateway import LambdaContext
+from infra.world import World
+from tests.unit.conftest import api_event, call, sent_mails
+
+IVAN = {"sub": "0b1c2d3e-0000-4000-8000-000000000001", "email": "ivan@example.ru"}
+PETR = {"sub": "0b1c2d3e-0000-4000-8000-000000000002", "email": "petr@example.ru"}
+TODAY = date(2026, 11, 27)  # a Friday
+NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+VALID: dict[str, dict[str, Any]] = {
+    "connection": {
+        "object_name": "Жилой дом",
+        "object_address": "Московская обл., д. Берёзки, ул. Садовая, 7",
+        "cadastral_number": "50:20:0010101:1234",
+        "reason": "new",
+        "max_power_kw": "15",
+        "voltage_kv": "0.4",
+        "reliability_category": "III",
+    },
+    "meter_reading": {
+        "address": "г. Москва, ул. Мира, 5, кв. 12",
+        "meter_number": "01234567",
+        "reading_date": "2026-12-01",
+    },
+    "meter_admission": {
+        "address": "г. Москва, ул. Мира, 5, кв. 12",
+        "meter_number": "98765432",
+        "meter_model": "Меркурий 201.8",
+        "installation_date": "2026-11-20",
+        "admission_date": "2026-12-03",
+    },
+    "meter_installation": {
+        "supply_point_address": "г. Москва, ул. Мира, 5",
+        "work": "replace",
+        "old_meter_number": "111222",
+        "work_date": "2026-12-10",
+    },
+    "unmetered_consumption": {
+        "kind": "non_contractual",
+        "place": "г. Москва, ул. Лесная, 3",
+        "detected_on": "2026-11-25",
+        "description": "Провод наброшен на линию в обход прибора учета",
+    },
+    "grid_theft": {
+        "incident": "theft",
+        "location": "ВЛ-0,4 кВ у д. Берёзки, опоры 12–15",
+        "occurred_on": "2026-11-26",
+        "objects": "Провод СИП 4×16, около 120 м",
+        "police_notified": True,
+    },
+}
+
+
+def body_of(kind: str, **changes: Any) -> dict[str, Any]:
+    return {"type": kind, "text": "Прошу рассмотреть заявку.", "fields": dict(VALID[kind]), **changes}
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime], None]:
+    """Sets the portal's clock for the request rules (dates, numbers, deadlines)."""
+
+    def set_to(moment: datetime) -> None:
+        monkeypatch.setattr(calendar, "now", lambda: moment)
+        monkeypatch.setattr(service, "now", lambda: moment)
+
+    set_to(NOW)
+    return set_to
+
+
+@pytest.fixture
+def env(world: World, clock: Callable[[datetime], None]) -> World:
+    return world
+
+
+def file(body: dict[str, Any], claims: dict[str, str] = IVAN, key: str | None = "auto") -> tuple[int, Any]:
+    headers = {"Idempotency-Key": uuid.uuid4().hex if key == "auto" else key} if key else {}
+    return call(requests_api, api_event("POST", "/api/requests", body, claims=claims, headers=headers))
+
+
+def upload(world: World, claims: dict[str, str], name: str, content_type: str, data: bytes) -> str:
+    """Asks for an upload form and stores the file as the browser would (moto ignores the policy)."""
+    status, form = call(
+        requests_api,
+        api_event(
+            "POST",
+            "/api/requests/uploads",
+            {"filename": name, "content_type": content_type, "size": len(data)},
+            claims=claims,
+        ),
+    )
+    assert status == 200, form
+    put_object(
+        world, form["key"], data, form["fields"]["Content-Type"], form["fields"]["x-amz-meta-filename"]
+    )
+    return str(form["key"])
+
+
+def put_object(world: World, key: str, data: bytes, content_type: str, filename: str = "") -> None:
+    boto3.client("s3").put_object(
+        Bucket=world.refs["UploadsBucket"],
+        Key=key,
+        Body=data,
+        ContentType=content_type,
+        Metadata={"filename": filename} if filename else {},
+        Tagging="attached=no",
+    )
+
+
+def stored_requests(world: World) -> list[dict[str, Any]]:
+    items = boto3.resource("dynamodb").Table(world.refs["RequestsTable"]).scan()["Items"]
+    return [item for item in items if str(item["sk"]).startswith("REQUEST#")]
+
+
+def detail(request_id: str, claims: dict[str, str] = IVAN) -> tuple[int, Any]:
+    return call(
+        requests_api,
+        api_event("GET", f"/api/requests/{request_id}", claims=claims, path_parameters={"id": request_id}),
+    )
+
+
+def listing(claims: dict[str, str] = IVAN, **query: str) -> tuple[int, Any]:
+    return call(requests_api, api_event("GET", "/api/requests", claims=claims, query=query or None))
+
+
+def move(request_id: str, body: dict[str, Any]) -> tuple[int, Any]:
+    return call(
+        integration,
+        api_event(
+            "PATCH",
+            f"/api/integration/requests/{request_id}",
+            body,
+            path_parameters={"id": request_id},
+            api_key_id="crm-key",
+        ),
+    )
+
+
+def errors_of(problem: dict[str, Any]) -> dict[str, str]:
+    return {e["field"]: e["message"] for e in problem["errors"]}
+
+
+# ---------------------------------------------------------------- types
+
+
+def test_types_list_the_six_with_russian_titles_review_days_and_form_schemas(env: World) -> None:
+    status, body = call(requests_api, api_event("GET", "/api/requests/types", claims=IVAN))
+
+    assert status == 200
+    types = {t["code"]: t for t in body["types"]}
+    assert [t["title"] for t in body["types"]] == [
+        "Заявка на технологическое присоединение к электрическим сетям",
+        "Заявка на снятие показаний прибора учета э/э",
+        "Заявка на осуществление допуска в эксплуатацию прибора учета",
+        "Заявка на оборудование точки поставки прибором учета (либо его замена)",
+        "Заявление о бездоговорном (безучетном) потреблении э/э",
+        "Хищение объектов электросетевого хозяйства",
+    ]
+    assert {code: t["review_working_days"] for code, t in types.items()} == {
+        "connection": 15,
+        "meter_reading": 5,
+        "meter_admission": 10,
+        "meter_installation": 10,
+        "unmetered_consumption": 5,
+        "grid_theft": 3,
+    }
+    connection = types["connection"]["fields_schema"]
+    assert connection["properties"]["cadastral_number"]["title"] == "Кадастровый номер земельного участка"
+    assert connection["properties"]["max_power_kw"]["type"] == "number"
+    assert connection["properties"]["voltage_kv"]["oneOf"][0] == {"const": "0.4", "title": "0,4 кВ"}
+    assert "existing_power_kw" not in connection["required"]
+    assert types["meter_reading"]["fields_schema"]["properties"]["reading_date"]["format"] == "date"
+    for kind in types.values():
+        for spec in kind["fields_schema"]["properties"].values():
+            assert "anyOf" not in spec
+            assert any("а" <= c <= "я" for c in spec["title"].lower()), spec
+
+
+def test_review_days_come_from_the_environment(env: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from functions.common.settings import load_settings
+
+    days = (
+        "connection=20,meter_reading=2,meter_admission=10,meter_installation=10,"
+        "unmetered_consumption=5,grid_theft=1"
+    )
+    monkeypatch.setenv("REQUEST_REVIEW_DAYS", days)
+    load_settings.cache_clear()
+
+    _, body = call(requests_api, api_event("GET", "/api/requests/types", claims=IVAN))
+
+    assert body["types"][0]["review_working_days"] == 20
+    assert body["types"][-1]["review_working_days"] == 1
+
+
+# ---------------------------------------------------------------- review deadlines
+
+
+@pytest.mark.parametrize(
+    ("start", "days", "deadline"),
+    [
+        (date(2026, 11, 27), 3, date(2026, 12, 2)),  # Friday: the weekend is not counted
+        (date(2025, 12, 30), 5, date(2026, 1, 16)),  # 31 Dec moved off, New Year holidays, 9 Jan moved off
+        (date(2026, 12, 29), 3, date(2027, 1, 12)),  # 31 Dec 2026 is a day off, then 1–8 Jan and a weekend
+        (date(2025, 10, 31), 1, date(2025, 11, 1)),  # Saturday 1 Nov 2025 was a working day by decree
+        (date(2026, 5, 7), 2, date(2026, 5, 12)),  # 9 May is a Saturday: Monday 11 May is off
+        (date(2026, 3, 6), 1, date(2026, 3, 10)),  # 8 March is a Sunday: Monday 9 March is off
+    ],
+)
+def test_deadline_counts_working_days_of_the_russian_production_calendar(
+    start: date, days: int, deadline: date
+) -> None:
+    assert calendar.add_working_days(start, days) == deadline
+
+
+def test_request_filed_before_the_new_year_holidays_is_due_after_them(
+    env: World, clock: Callable[[datetime], None]
+) -> None:
+    clock(datetime(2026, 12, 29, 9, 0, tzinfo=UTC))
+
+    status, created = file(body_of("grid_theft", fields={**VALID["grid_theft"], "occurred_on": "2026-12-28"}))
+
+    assert status == 201, created
+    assert created["review_deadline"] == "2027-01-12"
+    assert "до 12 января 2027 г." in sent_mails()[-1]["text"]
+
+
+def test_request_filed_after_midnight_in_moscow_on_new_years_night_is_numbered_in_the_new_year(
+    env: World, clock: Callable[[datetime], None]
+) -> None:
+    clock(datetime(2026, 12, 31, 20, 0, tzinfo=UTC))  # 23:00 in Moscow
+    first = file(body_of("grid_theft"))[1]
+    clock(datetime(2026, 12, 31, 21, 30, tzinfo=UTC))  # 00:30 on 1 January in Moscow
+    second = file(body_of("grid_theft"))[1]
+
+    assert (first["number"], second["number"]) == ("2026-000001", "2027-000001")
+
+
+# ---------------------------------------------------------------- filing each type
+
+
+@pytest.mark.parametrize("kind", list(VALID))
+def test_each_type_is_filed_with_a_number_a_deadline_and_a_mail(env: World, kind: str) -> None:
+    key = upload(env, IVAN, "Заявление.pdf", "application/pdf", PDF)
+
+    status, created = file(body_of(kind, attachments=[key]))
+
+    assert status == 201, created
+    assert created["number"] == "2026-000001"
+    assert created["status"] == "registered"
+    assert created["status_title"] == "Зарегистрирована"
+    days = {"connection": 15, "meter_reading": 5, "meter_admission": 10}.get(
+        kind, {"grid_theft": 3}.get(kind)
+    )
+    if days:
+        assert created["review_deadline"] == calendar.add_working_days(TODAY, days).isoformat()
+    [mail] = sent_mails()
+    assert mail["to"] == "ivan@example.ru"
+    assert mail["subject"] == "Заявка № 2026-000001 зарегистрирована"
+    assert "Ориентировочный срок рассмотрения: до " in mail["text"]
+    assert f"http://portal.test/#/requests/{created['id']}" in mail["text"]
+    [item] = stored_requests(env)
+    assert item["type"] == kind
+    assert item["attachments"][0]["filename"] == "Заявление.pdf"
+    tags = boto3.client("s3").get_object_tagging(Bucket=env.refs["UploadsBucket"], Key=key)["TagSet"]
+    assert tags == [{"Key": "attached", "Value": "yes"}]
+
+
+def test_detail_shows_fields_in_russian_files_as_links_and_the_history(env: World) -> None:
+    key = upload(env, IVAN, "Схема участка.png", "image/png", PNG)
+    _, created = file(body_of("connection", attachments=[key]))
+
+    status, shown = detail(created["id"])
+
+    assert status == 200
+    assert shown["number"] == created["number"]
+    assert shown["type_title"] == "Заявка на технологическое присоединение к электрическим сетям"
+    rows = {row["title"]: row["value"] for row in shown["field_rows"]}
+    assert rows["Уровень напряжения"] == "0,4 кВ"
+    assert rows["Причина обращения"] == "Новое присоединение"
+    assert rows["Максимальная мощность, кВт"] == "15"
+    assert rows["Кадастровый номер земельного участка"] == "50:20:0010101:1234"
+    [attachment] = shown["attachments"]
+    assert attachment["filename"] == "Схема участка.png"
+    assert attachment["size"] == len(PNG)
+    assert "X-Amz-Signature=" in attachment["url"] and "X-Amz-Expires=300" in attachment["url"]
+    assert [(h["status"], h["status_title"]) for h in shown["history"]] == [
+        ("registered", "Зарегистрирована")
+    ]
+    assert "changed_by" not in shown["history"][0]
+
+
+# ---------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        (body_of("grid_theft", text="  "), "text", "Заполните поле «Текст заявки»."),
+        (
+            {k: v for k, v in body_of("grid_theft").items() if k != "text"},
+            "text",
+            "Заполните поле «Текст заявки».",
+        ),
+        (
+            {**body_of("grid_theft"), "type": "alien"},
+            "type",
+            "Поле «Тип заявки»: выберите одно из значений «connection»",
+        ),
+        ({"text": "x", "fields": {}}, "type", "Заполните поле «Тип заявки»."),
+        (
+            body_of("connection", fields={**VALID["connection"], "max_power_kw": "-5"}),
+            "fields.max_power_kw",
+            "Поле «Максимальная мощность, кВт» должно быть больше 0.",
+        ),
+        (
+            body_of("connection", fields={**VALID["connection"], "max_power_kw": "много"}),
+            "fields.max_power_kw",
+            "Поле «Максимальная мощность, кВт» должно быть числом",
+        ),
+        (
+            body_of("connection", fields={**VALID["connection"], "max_power_kw": "20000"}),
+            "fields.max_power_kw",
+            "Поле «Максимальная мощность, кВт» должно быть не больше 15000.",
+        ),
+        (
+            body_of("connection", fields={**VALID["connection"], "voltage_kv": "7"}),
+            "fields.voltage_kv",
+            "Поле «Уровень напряжения»: выберите одно из значений «0.4», «6», «10», «20», «35» или «110».",
+        ),
+        (
+            body_of("connection", fields={**VALID["connection"], "cadastral_number": "50-20-1"}),
+            "fields.cadastral_number",
+            "Поле «Кадастровый номер земельного участка» заполнено в неверном формате.",
+        ),
+        (
+            body_of("connection", fields={**VALID["connection"], "reason": "power_increase"}),
+            "fields.existing_power_kw",
+            "Укажите ранее присоединенную мощность.",
+        ),
+        (
+            body_of(
+                "connection",
+                fields={**VALID["connection"], "reason": "power_increase", "existing_power_kw": 20},
+            ),
+            "fields.existing_power_kw",
+            "При увеличении мощности ранее присоединенная должна быть меньше запрашиваемой.",
+        ),
+        (
+            body_of("meter_reading", fields={**VALID["meter_reading"], "reading_date": "01.12.2026"}),
+            "fields.reading_date",
+            "Поле «Желаемая дата снятия показаний» должно быть датой в формате ГГГГ-ММ-ДД.",
+        ),
+        (
+            body_of("meter_reading", fields={**VALID["meter_reading"], "reading_date": "2026-11-26"}),
+            "fields.reading_date",
+            "Выберите сегодняшнюю или более позднюю дату.",
+        ),
+        (
+            body_of("meter_reading", fields={**VALID["meter_reading"], "contact_phone": "123"}),
+            "fields.contact_phone",
+            "Укажите номер телефона",
+        ),
+        (
+            body_of(
+                "meter_admission", fields={**VALID["meter_admission"], "installation_date": "2026-11-28"}
+            ),
+            "fields.installation_date",
+            "Дата не может быть позже сегодняшней.",
+        ),
+        (
+            body_of("meter_installation", fields={**VALID["meter_installation"], "old_meter_number": None}),
+            "fields.old_meter_number",
+            "Укажите номер заменяемого прибора учета.",
+        ),
+        (
+            body_of(
+                "unmetered_consumption",
+                fields={**VALID["unmetered_consumption"], "detected_on": "2027-01-01"},
+            ),
+            "fields.detected_on",
+            "Дата не может быть позже сегодняшней.",
+        ),
+        (
+            body_of("grid_theft", fields={**VALID["grid_theft"], "objects": ""}),
+            "fields.objects",
+            "Заполните поле «Похищенное или поврежденное имущество».",
+        ),
+        (
+            body_of("grid_theft", fields={**VALID["grid_theft"], "colour": "red"}),
+            "fields.colour",
+            "Поле «fields.colour» не предусмотрено: уберите его.",
+        ),
+        (
+            body_of("grid_theft", attachments=[f"uploads/x/{i}" for i in range(6)]),
+            "attachments",
+            "Поле «Файлы» должно содержать не больше 5 элементов.",
+        ),
+        (
+            body_of("grid_theft", attachments=["uploads/a", "uploads/a"]),
+            "attachments",
+            "Один и тот же файл приложен дважды.",
+        ),
+    ],
+)
+def test_bad_request_names_the_field_in_russian_and_changes_nothing(
+    env: World, body: dict[str, Any], field: str, message: str
+) -> None:
+    status, problem = file(body)
+
+    assert status == 422, problem
+    assert problem["status"] == 422
+    assert errors_of(problem).get(field, "").startswith(message), problem
+    assert stored_requests(env) == []
+    assert sent_mails() == []
+
+
+def test_missing_idempotency_key_is_refused_on_its_own_field(env: World) -> None:
+    status, problem = file(body_of("grid_theft"), key=None)
+
+    assert status == 422
+    assert errors_of(problem)["Idempotency-Key"].startswith("Передайте заголовок Idempotency-Key")
+    assert stored_requests(env) == []
+
+
+# ---------------------------------------------------------------- uploads
+
+
+def test_upload_form_is_a_presigned_post_limited_to_the_callers_prefix_type_and_size(env: World) -> None:
+    status, form = call(
+        requests_api,
+        api_event(
+            "POST",
+            "/api/requests/uploads",
+            {"filename": "Скан заявления (1).PDF", "content_type": "application/pdf", "size": 2048},
+            claims=IVAN,
+        ),
+    )
+
+    assert status == 200
+    assert form["key"].startswith(f"uploads/{IVAN['sub']}/")
+    assert form["key"].endswith("/1.pdf")
+    assert form["expires_in"] == 600
+    policy = json.loads(base64.b64decode(form["fields"]["policy"]))
+    conditions = policy["conditions"]
+    assert ["content-length-range", 1, 10 * 1024 * 1024] in conditions
+    assert {"Content-Type": "application/pdf"} in conditions
+    assert {"key": form["key"]} in conditions
+    expires = datetime.fromisoformat(policy["expiration"].replace("Z", "+00:00"))
+    assert expires - datetime.now(UTC) < timedelta(minutes=11)
+
+
+@pytest.mark.parametrize(
+    ("upload_body", "field", "message"),
+    [
+        (
+            {"filename": "архив.zip", "content_type": "application/zip", "size": 100},
+            "content_type",
+            "Можно приложить только файлы PDF, JPEG, PNG или TIFF.",
+        ),
+        (
+            {"filename": "скан.pdf", "content_type": "application/pdf", "size": 10 * 1024 * 1024 + 1},
+            "size",
+            "Файл больше 10 МБ",
+        ),
+        (
+            {"filename": "скан.pdf", "content_type": "application/pdf", "size": 0},
+            "size",
+            "Поле «Размер файла»",
+        ),
+        (
+            {"filename": "скан.exe", "content_type": "application/pdf", "size": 10},
+            "filename",
+            "Имя файла должно оканчиваться на .pdf",
+        ),
+        ({"content_type": "image/png", "size": 10}, "filename", "Заполните поле «Имя файла»."),
+    ],
+)
+def test_bad_upload_request_is_refused(
+    env: World, upload_body: dict[str, Any], field: str, message: str
+) -> None:
+    status, problem = call(requests_api, api_event("POST", "/api/requests/uploads", upload_body, claims=IVAN))
+
+    assert status == 422
+    assert errors_of(problem)[field].startswith(message), problem
+
+
+def test_files_are_checked_again_when_attached(env: World) -> None:
+    fake_pdf = upload(env, IVAN, "не pdf.pdf", "application/pdf", PNG)  # the bytes of a PNG
+    big = f"uploads/{IVAN['sub']}/{uuid.uuid4().hex}/big.pdf"
+    put_object(env, big, PDF + b"0" * (10 * 1024 * 1024), "application/pdf")
+    text = f"uploads/{IVAN['sub']}/{uuid.uuid4().hex}/note.pdf"
+    put_object(env, text, b"hello", "text/plain")
+    petrs = upload(env, PETR, "чужой.pdf", "application/pdf", PDF)
+    never = f"uploads/{IVAN['sub']}/{uuid.uuid4().hex}/never.pdf"
+
+    status, problem = file(body_of("grid_theft", attachments=[fake_pdf, big, text, petrs, never]))
+
+    assert status == 422
+    assert errors_of(problem) == {
+        "attachments.0": "Файл «не pdf.pdf» повреждён или не является файлом PDF: "
+        "приложите настоящий файл PDF, JPEG, PNG или TIFF.",
+        "attachments.1": "Файл «big.pdf» больше 10 МБ: уменьшите его или разделите на части.",
+        "attachments.2": "Файл «note.pdf» не подходит: можно приложить только PDF, JPEG, PNG или TIFF.",
+        "attachments.3": "Файл не найден: загрузите его ещё раз кнопкой «Выберите файл».",
+        "attachments.4": "Файл не найден: загрузите его ещё раз кнопкой «Выберите файл».",
+    }
+    assert stored_requests(env) == []
+    tags = boto3.client("s3").get_object_tagging(Bucket=env.refs["UploadsBucket"], Key=petrs)["TagSet"]
+    assert tags == [{"Key": "attached", "Value": "no"}]
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type", "data"),
+    [
+        ("скан.jpg", "image/jpeg", b"\xff\xd8\xff\xe0" + b"\x00" * 20),
+        ("скан.tif", "image/tiff", b"II*\x00" + b"\x00" * 20),
+        ("скан.tiff", "image/tiff", b"MM\x00*" + b"\x00" * 20),
+        ("скан.png", "image/png", PNG),
+    ],
+)
+def test_each_accepted_file_type_is_attached(env: World, name: str, content_type: str, data: bytes) -> None:
+    key = upload(env, IVAN, name, content_type, data)
+
+    status, created = file(body_of("meter_reading", attachments=[key]))
+
+    assert status == 201, created
+
+
+# ---------------------------------------------------------------- idempotency
+
+
+def test_the_same_idempotency_key_twice_files_one_request(env: World) -> None:
+    body = body_of("meter_reading")
+
+    first = file(body, key="form-fill-0001")
+    second = file(body, key="form-fill-0001")
+
+    assert first[0] == second[0] == 201
+    assert first[1] == second[1]
+    assert len(stored_requests(env)) == 1
+    assert len(sent_mails()) == 1
+
+
+def test_the_same_idempotency_key_with_another_payload_is_refused(env: World) -> None:
+    file(body_of("meter_reading"), key="form-fill-0002")
+
+    status, problem = file(body_of("meter_reading", text="Другой текст"), key="form-fill-0002")
+
+    assert status == 422
+    assert errors_of(problem)["Idempotency-Key"].startswith(
+        "С этим Idempotency-Key уже отправлена другая заявка"
+    )
+    assert len(stored_requests(env)) == 1
+
+
+def test_the_same_key_of_another_consumer_is_another_request(env: World) -> None:
+    file(body_of("meter_reading"), key="form-fill-0003")
+    status, created = file(body_of("meter_reading"), claims=PETR, key="form-fill-0003")
+
+    assert status == 201
+    assert created["number"] == "2026-000002"
+
+
+def test_a_refused_attempt_does_not_use_up_the_key(env: World) -> None:
+    never = f"uploads/{IVAN['sub']}/{uuid.uuid4().hex}/never.pdf"
+    assert file(body_of("meter_reading", attachments=[never]), key="form-fill-0004")[0] == 422
+
+    status, created = file(body_of("meter_reading"), key="form-fill-0004")
+
+    assert status == 201
+    assert created["number"] == "2026-000001"
+
+
+def test_idempotency_records_expire_by_ttl(env: World) -> None:
+    file(body_of("meter_reading"), key="form-fill-0005")
+
+    [record] = boto3.resource("dynamodb").Table(env.refs["IdempotencyTable"]).scan()["Items"]
+    ttl = boto3.client("dynamodb").describe_time_to_live(TableName=env.refs["IdempotencyTable"])
+    assert ttl["TimeToLiveDescription"]["AttributeName"] == "expiration"
+    assert record["status"] == "COMPLETED"
+    assert int(record["expiration"]) > datetime.now(UTC).timestamp() + 23 * 3600
+
+
+# ---------------------------------------------------------------- numbering
+
+
+@pytest.fixture
+def atomic_moto(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DynamoDB applies each request atomically; moto does not (its transactions are not), so the
+    test serialises each AWS call. The threads still interleave between calls, where the race is."""
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    lock = threading.Lock()
+    original = BotocoreStubber.__call__
+
+    def atomic(self: BotocoreStubber, event_name: str, request: Any, **kwargs: Any) -> Any:
+        with lock:
+            return original(self, event_name, request, **kwargs)
+
+    monkeypatch.setattr(BotocoreStubber, "__call__", atomic)
+
+
+def test_fifty_concurrent_filings_get_unique_gap_free_numbers(env: World, atomic_moto: None) -> None:
+    from functions.common.api import Caller
+    from functions.requests.models import MeterReadingRequest
+
+    request = MeterReadingRequest.model_validate(body_of("meter_reading"))
+    numbers: list[str] = []
+    failures: list[BaseException] = []
+    start = threading.Barrier(50)
+
+    def one(index: int) -> None:
+        caller = Caller(user_id=f"user-{index:02d}", email=f"user{index}@example.ru")
+        start.wait()
+        try:
+            numbers.append(service.submit(caller, request, f"key-{index:08d}", LambdaContext("t")).number)
+        except BaseException as error:  # collected and asserted below
+            failures.append(error)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    assert sorted(numbers) == [f"2026-{n:06d}" for n in range(1, 51)]
+    assert sorted(str(i["number"]) for i in stored_requests(env)) == sorted(numbers)
+    counter = (
+        boto3.resource("dynamodb")
+        .Table(env.refs["RequestsTable"])
+        .get_item(Key={"pk": "COUNTER#2026", "sk": "REQUEST_NUMBER"})["Item"]
+    )
+    assert counter["last"] == 50
+
+
+def test_a_failed_write_uses_up_no_number(env: World) -> None:
+    client = table(env.refs["RequestsTable"]).meta.client
+
+    def fail(**_: Any) -> tuple[Any, dict[str, Any]]:
+        class Answer:
+            status_code = 500
+
+        return Answer(), {"Error": {"Code": "InternalServerError", "Message": "boom"}, "ResponseMetadata": {}}
+
+    client.meta.events.register("before-call.dynamodb.TransactWriteItems", fail, unique_id="fail")
+    status, _ = file(body_of("grid_theft"))
+    client.meta.events.unregister("before-call.dynamodb.TransactWriteItems", unique_id="fail")
+
+    assert status == 500
+    assert stored_requests(env) == []
+    assert file(body_of("grid_theft"))[1]["number"] == "2026-000001"
+
+
+# ---------------------------------------------------------------- the consumer's list and detail
+
+
+@pytest.fixture
+def dynamodb_calls(env: World) -> Iterator[list[str]]:
+    """Every DynamoDB operation the functions make, through either client they use."""
+    calls: list[str] = []
+
+    def record(event_name: str, **_: Any) -> None:
+        calls.append(event_name.rsplit(".", 1)[-1])
+
+    clients = [table(env.refs["RequestsTable"]).meta.client, dynamodb()]
+    for client in clients:
+        client.meta.events.register("before-call.dynamodb.*", record, unique_id="count")
+    yield calls
+    for client in clients:
+        client.meta.events.unregister("before-call.dynamodb.*", unique_id="count")
+
+
+def test_list_is_one_query_newest_first_and_pages_with_a_cursor(
+    env: World, clock: Callable[[datetime], None], dynamodb_calls: list[str]
+) -> None:
+    for minute, kind in enumerate(["connection", "meter_reading", "grid_theft"]):
+        clock(NOW + timedelta(minutes=minute))
+        file(body_of(kind))
+    file(body_of("grid_theft"), claims=PETR)
+    dynamodb_calls.clear()
+
+    status, page = listing(limit="2")
+
+    assert status == 200
+    assert dynamodb_calls == ["Query"]
+    assert [i["type"] for i in page["items"]] == ["grid_theft", "meter_reading"]
+    assert [i["number"] for i in page["items"]] == ["2026-000003", "2026-000002"]
+    assert page["items"][0]["status_title"] == "Зарегистрирована"
+    assert page["cursor"]
+    dynamodb_calls.clear()
+    status, rest = listing(limit="2", cursor=page["cursor"])
+    assert dynamodb_calls == ["Query"]
+    assert [i["type"] for i in rest["items"]] == ["connection"]
+    assert rest["cursor"] is None
+
+
+def test_a_forged_cursor_is_refused_and_reveals_nothing(env: World) -> None:
+    file(body_of("grid_theft"), claims=PETR)
+    file(body_of("grid_theft"))
+    file(body_of("grid_theft"))
+    _, page = listing(limit="1")
+    assert page["cursor"]
+    mine = json.loads(base64.urlsafe_b64decode(page["cursor"] + "=="))
+    petrs = {**mine, "pk": f"USER#{PETR['sub']}"}
+    forged = base64.urlsafe_b64encode(json.dumps(petrs).encode()).decode().rstrip("=")
+
+    for cursor in (forged, "не-курсор", base64.urlsafe_b64encode(b'{"pk": 1}').decode()):
+        status, problem = listing(cursor=cursor)
+        assert status == 422
+        assert errors_of(problem) == {
+            "cursor": "Курсор неверен или устарел: откройте список заново, с первой страницы."
+        }
+
+
+def test_another_consumers_request_is_not_found_like_a_missing_one(
+    env: World, dynamodb_calls: list[str]
+) -> None:
+    _, petrs = file(body_of("grid_theft"), claims=PETR)
+    dynamodb_calls.clear()
+
+    theirs = detail(petrs["id"], claims=IVAN)
+    assert dynamodb_calls == ["GetItem"]
+    missing = detail("01M8FEWQFNR64E9FA3R9R3PCS9", claims=IVAN)
+    malformed = detail("not-an-id", claims=IVAN)
+
+    assert theirs == missing == malformed
+    assert theirs[0] == 404
+    assert theirs[1]["detail"] == "Заявка не найдена."
+    assert detail(petrs["id"], claims=PETR)[0] == 200
+
+
+def test_list_of_a_new_consumer_is_empty(env: World) -> None:
+    assert listing() == (200, {"items": [], "cursor": None})
+
+
+# ---------------------------------------------------------------- the company's systems
+
+
+def test_integrator_moves_a_request_the_consumer_sees_it_and_gets_a_mail(env: World) -> None:
+    _, created = file(body_of("connection"))
+
+    status, moved = move(created["id"], {"status": "in_review", "comment": "Заявка принята к рассмотрению."})
+
+    assert status == 200, moved
+    assert moved["status"] == "in_review"
+    assert moved["email"] == "ivan@example.ru"
+    assert moved["history"][-1]["changed_by"] == "api-key:crm-key"
+    mail = sent_mails()[-1]
+    assert mail["to"] == "ivan@example.ru"
+    assert mail["subject"] == "Заявка № 2026-000001: на рассмотрении"
+    assert "Новый статус: На рассмотрении" in mail["text"]
+    assert "Заявка принята к рассмотрению." in mail["text"]
+    assert f"/#/requests/{created['id']}" in mail["text"]
+    _, shown = detail(created["id"])
+    assert shown["status_title"] == "На рассмотрении"
+    assert [(h["status"], h["comment"]) for h in shown["history"]] == [
+        ("registered", None),
+        ("in_review", "Заявка принята к рассмотрению."),
+    ]
+
+
+def test_needs_info_goes_back_to_review_and_the_named_operator_is_kept(env: World) -> None:
+    _, created = file(body_of("meter_admission"))
+
+    move(created["id"], {"status": "needs_info", "comment": "Приложите паспорт прибора учета."})
+    status, moved = move(created["id"], {"status": "in_review", "changed_by": "CRM: Петрова А. В."})
+
+    assert status == 200
+    assert [h["status"] for h in moved["history"]] == ["registered", "needs_info", "in_review"]
+    assert moved["history"][-1]["changed_by"] == "CRM: Петрова А. В."
+
+
+@pytest.mark.parametrize(
+    ("path", "target", "message"),
+    [
+        (
+            [],
+            "done",
+            "Заявку в статусе «Зарегистрирована» нельзя перевести в «Выполнена». Допустимые статусы: "
+            "«На рассмотрении», «Требуются уточнения», «Отклонена».",
+        ),
+        (["in_review", "in_progress", "done"], "in_progress", "Заявка в статусе «Выполнена» закрыта"),
+        ([], "registered", "Заявку в статусе «Зарегистрирована» нельзя перевести в «Зарегистрирована»"),
+    ],
+)
+def test_a_transition_the_rules_forbid_is_refused_naming_the_allowed_ones(
+    env: World, path: list[str], target: str, message: str
+) -> None:
+    _, created = file(body_of("grid_theft"))
+    for step in path:
+        assert move(created["id"], {"status": step})[0] == 200
+    mails = len(sent_mails())
+
+    status, problem = move(created["id"], {"status": target})
+
+    assert status == 409
+    assert problem["detail"].startswith(message)
+    assert len(sent_mails()) == mails
+    assert detail(created["id"])[1]["status"] == (path[-1] if path else "registered")
+
+
+def test_rejection_needs_a_comment(env: World) -> None:
+    _, created = file(body_of("grid_theft"))
+
+    status, problem = move(created["id"], {"status": "rejected", "comment": "  "})
+
+    assert status == 422
+    assert errors_of(problem) == {"comment": "Для статуса «Отклонена» напишите комментарий для потребителя."}
+
+
+def test_unknown_status_or_request_is_refused(env: World) -> None:
+    _, created = file(body_of("grid_theft"))
+
+    unknown_status = move(created["id"], {"status": "lost"})
+    unknown_request = move("01M8FEWQFNR64E9FA3R9R3PCS9", {"status": "in_review"})
+
+    assert unknown_status[0] == 422
+    assert errors_of(unknown_status[1])["status"].startswith(
+        "Поле «Статус»: выберите одно из значений «registered»"
+    )
+    assert unknown_request[0] == 404
+
+
+def test_integrator_lists_a_status_since_a_time_in_pages(
+    env: World, clock: Callable[[datetime], None], dynamodb_calls: list[str]
+) -> None:
+    ids = []
+    for minute in range(3):
+        clock(NOW + timedelta(minutes=minute))
+        ids.append(file(body_of("meter_reading"))[1]["id"])
+    move(ids[0], {"status": "in_review"})
+    dynamodb_calls.clear()
+
+    def pull(**query: str) -> tuple[int, Any]:
+        return call(integration, api_event("GET", "/api/integration/requests", query=query, api_key_id="k"))
+
+    status, page = pull(status="registered", since=(NOW + timedelta(seconds=30)).isoformat(), limit="1")
+
+    assert status == 200
+    assert dynamodb_calls == ["Query"]
+    assert [i["id"] for i in page["items"]] == [ids[1]]
+    assert page["items"][0]["email"] == "ivan@example.ru"
+    assert page["items"][0]["field_rows"]
+    _, rest = pull(
+        status="registered", since=(NOW + timedelta(seconds=30)).isoformat(), cursor=page["cursor"]
+    )
+    assert [i["id"] for i in rest["items"]] == [ids[2]]
+    _, reviewed = pull(status="in_review")
+    assert [i["id"] for i in reviewed["items"]] == [ids[0]]
+    bad_cursor = pull(status="in_review", cursor=page["cursor"])
+    assert bad_cursor[0] == 422
+    missing_status = pull()
+    assert errors_of(missing_status[1]) == {"status": "Заполните поле «Статус»."}
+
+
+def test_request_type_codes_are_stable() -> None:
+    assert [t.value for t in RequestType] == list(VALID)
