@@ -10,6 +10,7 @@ import base64
 import importlib
 import json
 import mimetypes
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -113,6 +114,9 @@ class LocalGateway:
         self._outbox = outbox
         self._stage = stage
         self._handlers: dict[str, Callable[[dict[str, Any], Any], dict[str, Any]]] = {}
+        # Lambda gives an execution environment one event at a time, and a Powertools resolver keeps
+        # the current event on itself: one function runs one event at a time here too.
+        self._running = {route.function: threading.Lock() for route in self.routes}
         self._site_csp = SITE_CSP.format(connect="".join(f" {source}" for source in connect_sources))
 
     # ------------------------------------------------------------------ WSGI
@@ -157,7 +161,8 @@ class LocalGateway:
             return self._refuse("INVALID_API_KEY")
         event = self._event(request, route, path_parameters, claims)
         try:
-            result = self._handler(route)(event, LambdaContext(route.function))
+            with self._running[route.function]:
+                result = self._handler(route)(event, LambdaContext(route.function))
         except Exception:  # a crash of the function: API Gateway answers 502
             import traceback
 
