@@ -1,0 +1,363 @@
+"""Meter readings: meter types and tariffs, what a consumer sends, what the API answers.
+
+Values are `Decimal`, never floats. A reading value is accepted as a JSON string ("1234,5" with a
+comma as Russians type it, or "1234.5") or a JSON number; it is non-negative, has at most 9 digits
+before and 2 after the decimal point, and is kept with exactly two decimal places. The API answers
+amounts as JSON strings with two decimals ("1234.50"), so no client ever parses them into a float.
+"""
+
+import re
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    WithJsonSchema,
+    field_validator,
+)
+from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
+from pydantic_core.core_schema import ErrorType
+
+
+class MeterType(StrEnum):
+    SINGLE_TARIFF = "single_tariff"
+    TWO_TARIFF = "two_tariff"
+    THREE_TARIFF = "three_tariff"
+
+
+class Source(StrEnum):
+    """Where a reading came from: typed in by the consumer, or taken from ASKUE by the sync."""
+
+    MANUAL = "manual"
+    ASKUE = "askue"
+
+
+Tariff = Literal["t1", "t2", "t3"]
+
+METER_TYPE_LABELS: dict[MeterType, str] = {
+    MeterType.SINGLE_TARIFF: "Однотарифный",
+    MeterType.TWO_TARIFF: "Двухтарифный (день/ночь)",
+    MeterType.THREE_TARIFF: "Трёхтарифный (пик/ночь/полупик)",
+}
+# "registered as …": the type in the words of an error message.
+METER_TYPE_ADJECTIVES: dict[MeterType, str] = {
+    MeterType.SINGLE_TARIFF: "однотарифный",
+    MeterType.TWO_TARIFF: "двухтарифный (день/ночь)",
+    MeterType.THREE_TARIFF: "трёхтарифный (пик/ночь/полупик)",
+}
+METER_TYPE_GENITIVE: dict[MeterType, str] = {
+    MeterType.SINGLE_TARIFF: "однотарифного",
+    MeterType.TWO_TARIFF: "двухтарифного",
+    MeterType.THREE_TARIFF: "трёхтарифного",
+}
+TARIFF_LABELS: dict[MeterType, dict[Tariff, str]] = {
+    MeterType.SINGLE_TARIFF: {"t1": "Т1"},
+    MeterType.TWO_TARIFF: {"t1": "Т1 (день)", "t2": "Т2 (ночь)"},
+    MeterType.THREE_TARIFF: {"t1": "Т1 (пик)", "t2": "Т2 (ночь)", "t3": "Т3 (полупик)"},
+}
+ALL_TARIFFS: tuple[Tariff, ...] = ("t1", "t2", "t3")
+SOURCE_LABELS: dict[Source, str] = {Source.MANUAL: "Вручную", Source.ASKUE: "АСКУЭ"}
+
+LABELS = {
+    "meter_type": "Тип прибора учета",
+    "meter_number": "Номер прибора учета",
+    "values": "Показания",
+    "values.t1": "Т1",
+    "values.t2": "Т2 (ночь)",
+    "values.t3": "Т3 (полупик)",
+    "cursor": "Продолжение списка",
+}
+
+# ---------------------------------------------------------------- meter number
+
+METER_NUMBER_MAX_LENGTH = 30
+_METER_NUMBER = re.compile(r"^[0-9A-Za-zА-ЯЁа-яё][0-9A-Za-zА-ЯЁа-яё/-]*$")
+METER_NUMBER_RULE = (
+    "Номер прибора учета: буквы, цифры, дефис и косая черта (/), без пробелов, не длиннее 30 символов, "
+    "начинается с буквы или цифры, например 01234567 или СЕ-301/12."
+)
+
+
+def _meter_number(value: str) -> str:
+    if not _METER_NUMBER.match(value):
+        raise PydanticCustomError("meter_number_invalid", METER_NUMBER_RULE)
+    # One meter, one number: "ce-301" and "CE-301" are the same meter.
+    return value.upper()
+
+
+MeterNumber = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=METER_NUMBER_MAX_LENGTH),
+    AfterValidator(_meter_number),
+    Field(
+        description="Номер прибора учета: буквы, цифры, «-» и «/», до 30 символов; хранится заглавными "
+        "буквами",
+        examples=["01234567"],
+    ),
+]
+
+
+_METER_TYPES = frozenset(m.value for m in MeterType)
+
+
+def _known_meter_type(value: object) -> object:
+    if isinstance(value, str) and value in _METER_TYPES:
+        return value
+    raise PydanticCustomError(
+        "meter_type_invalid",
+        "Выберите тип прибора учета: однотарифный (single_tariff), двухтарифный (день/ночь) "
+        "(two_tariff) или трёхтарифный (пик/ночь/полупик) (three_tariff).",
+    )
+
+
+MeterTypeField = Annotated[MeterType, BeforeValidator(_known_meter_type)]
+
+# ---------------------------------------------------------------- reading values
+
+MAX_WHOLE_DIGITS = 9
+MAX_DECIMAL_PLACES = 2
+CENT = Decimal("0.01")
+_NUMBER = re.compile(r"^(\d+)(?:\.(\d+))?$")
+_SPACES = re.compile(r"[\s\u00a0\u2009\u202f]")
+
+
+class ReadingValueError(ValueError):
+    """A value that is not a meter reading; `kind` and `message` are what the consumer reads."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+def _as_text(raw: object) -> str:
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float | Decimal):
+        raise ReadingValueError("reading_not_a_number", _NOT_A_NUMBER)
+    if isinstance(raw, float | Decimal):
+        try:
+            # repr of a JSON number is its shortest exact spelling; "f" writes out any exponent.
+            return format(Decimal(repr(raw)) if isinstance(raw, float) else raw, "f")
+        except (InvalidOperation, ValueError) as error:
+            raise ReadingValueError("reading_not_a_number", _NOT_A_NUMBER) from error
+    return _SPACES.sub("", str(raw))
+
+
+_NOT_A_NUMBER = (
+    "Введите показание цифрами, например 1234,5: целая часть и, если нужно, до двух цифр после "
+    "запятой (можно и точки)."
+)
+
+
+def parse_reading_value(raw: object) -> Decimal:
+    """A reading as typed ("12 345,6", "1234.50", 1234.5) → Decimal with two places.
+
+    Refuses (ReadingValueError) a sign (also "-0"), letters and exponents ("1e3", "NaN",
+    "Infinity"), more than 9 digits before or 2 after the point; trailing zeros after the point
+    do not count ("1,500" is 1,5). Spaces between digit groups are ignored.
+    """
+    text = _as_text(raw)
+    if text.startswith(("-", "−")):
+        raise ReadingValueError(
+            "reading_negative", "Показание не может быть отрицательным: введите его без знака «минус»."
+        )
+    found = _NUMBER.match(text.replace(",", ".", 1))
+    if found is None:
+        raise ReadingValueError("reading_not_a_number", _NOT_A_NUMBER)
+    whole, fraction = found.group(1).lstrip("0"), (found.group(2) or "").rstrip("0")
+    if len(whole) > MAX_WHOLE_DIGITS:
+        raise ReadingValueError(
+            "reading_too_many_digits", f"Показание: не больше {MAX_WHOLE_DIGITS} цифр до запятой."
+        )
+    if len(fraction) > MAX_DECIMAL_PLACES:
+        raise ReadingValueError(
+            "reading_too_many_decimals", f"Показание: не больше {MAX_DECIMAL_PLACES} цифр после запятой."
+        )
+    return Decimal(f"{whole or '0'}.{fraction or '0'}").quantize(CENT)
+
+
+def _reading_value(raw: object) -> Decimal | None:
+    if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+        return None  # not given: whether it is needed depends on the meter type
+    try:
+        return parse_reading_value(raw)
+    except ReadingValueError as error:
+        raise PydanticCustomError(error.kind, error.message) from None
+
+
+ReadingValue = Annotated[
+    Decimal | None,
+    BeforeValidator(_reading_value),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "string", "pattern": r"^\d{1,9}([.,]\d{1,2})?$"}, {"type": "number"}],
+            "description": "Показание, кВт·ч: до 9 цифр до и до 2 после запятой (или точки)",
+            "examples": ["12345,6"],
+        }
+    ),
+]
+
+
+def _two_places(value: Decimal) -> str:
+    return f"{value.quantize(CENT)}"
+
+
+Amount = Annotated[
+    Decimal,
+    PlainSerializer(_two_places, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{1,9}\.\d{2}$", "examples": ["12345.60"]}),
+]
+"""An amount of energy (a reading or a consumption), kWh, answered as a string with two decimals."""
+
+
+class TariffValues(BaseModel):
+    """The reading per tariff; which tariffs are required depends on the meter type."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    t1: ReadingValue = None
+    t2: ReadingValue = None
+    t3: ReadingValue = None
+
+    def present(self) -> dict[Tariff, Decimal]:
+        return {t: v for t in ALL_TARIFFS if (v := getattr(self, t)) is not None}
+
+
+def _tariff_errors(meter_type: MeterType, given: set[str]) -> list[InitErrorDetails]:
+    labels = TARIFF_LABELS[meter_type]
+    errors: list[InitErrorDetails] = []
+    for tariff in ALL_TARIFFS:
+        if tariff in labels and tariff not in given:
+            message = f"Введите показание по тарифу {labels[tariff]}."
+            errors.append(
+                InitErrorDetails(
+                    type=PydanticCustomError("tariff_missing", message), loc=(tariff,), input=None
+                )
+            )
+        elif tariff not in labels and tariff in given:
+            message = (
+                f"У {METER_TYPE_GENITIVE[meter_type]} прибора учета нет тарифа Т{tariff[1]}: "
+                f"уберите это показание или выберите другой тип прибора."
+            )
+            errors.append(
+                InitErrorDetails(
+                    type=PydanticCustomError("tariff_unexpected", message), loc=(tariff,), input=None
+                )
+            )
+    return errors
+
+
+_PYDANTIC_ERROR_TYPES = frozenset(get_args(ErrorType))
+
+
+def _again(error: ErrorDetails) -> InitErrorDetails:
+    """A validation error as it can be raised once more (with others)."""
+    kind = error["type"]
+    again = InitErrorDetails(
+        type=kind if kind in _PYDANTIC_ERROR_TYPES else PydanticCustomError(kind, error["msg"]),
+        loc=error["loc"],
+        input=error["input"],
+    )
+    if "ctx" in error and kind in _PYDANTIC_ERROR_TYPES:
+        again["ctx"] = error["ctx"]
+    return again
+
+
+def _given(raw: object) -> set[str]:
+    """The tariffs a consumer filled in (a blank string is not filled in)."""
+    if not isinstance(raw, dict):
+        return set()
+    return {t for t in ALL_TARIFFS if raw.get(t) is not None and str(raw[t]).strip() != ""}
+
+
+class ReadingEntry(BaseModel):
+    """A reading the consumer types in: meter type, meter number, one value per tariff of the type."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    meter_type: MeterTypeField
+    meter_number: MeterNumber
+    values: TariffValues = Field(
+        description="Показания по тарифам типа прибора: t1 — однотарифный; t1 (день), t2 (ночь) — "
+        "двухтарифный; t1 (пик), t2 (ночь), t3 (полупик) — трёхтарифный"
+    )
+
+    @field_validator("values", mode="wrap")
+    @classmethod
+    def _tariffs_of_the_type(
+        cls, raw: object, handler: ValidatorFunctionWrapHandler, info: ValidationInfo
+    ) -> TariffValues:
+        """Each tariff of the type is given and no other; named together with bad values.
+
+        Raised as one ValidationError so that each message names its own field (values.t2).
+        """
+        found: list[InitErrorDetails] = []
+        values: TariffValues | None = None
+        try:
+            values = handler(raw)
+        except ValidationError as error:
+            if not isinstance(raw, dict):
+                raise
+            found = [_again(e) for e in error.errors()]
+        meter_type = info.data.get("meter_type")
+        if meter_type is not None:  # else the type itself is refused: its tariffs cannot be judged
+            judged = {e["loc"][0] for e in found if e["loc"]}
+            given: set[str] = set(values.present()) if values is not None else _given(raw)
+            found += [e for e in _tariff_errors(meter_type, given) if e["loc"][0] not in judged]
+        if found or values is None:
+            raise ValidationError.from_exception_data("ReadingEntry", found)
+        return values
+
+
+# ---------------------------------------------------------------- answers
+
+
+class ReadingOutput(BaseModel):
+    """A stored reading with the consumption since the previous reading of the same meter."""
+
+    id: str
+    meter_number: str
+    meter_type: MeterType
+    values: dict[Tariff, Amount] = Field(description="Показания по тарифам, кВт·ч")
+    consumption: dict[Tariff, Amount] | None = Field(
+        description="Расход по тарифам с предыдущего показания этого прибора, кВт·ч; null у первого"
+    )
+    previous_taken_at: datetime | None = Field(description="Когда снято предыдущее показание прибора")
+    source: Source = Field(description="manual — введено вручную, askue — получено из АСКУЭ")
+    taken_at: datetime
+
+
+class ReadingPage(BaseModel):
+    items: list[ReadingOutput]
+    next_cursor: str | None = Field(description="Передайте в ?cursor=, чтобы получить следующую страницу")
+
+
+class MeterOutput(BaseModel):
+    """A meter the consumer has submitted readings for, with its last reading."""
+
+    meter_number: str
+    meter_type: MeterType
+    last_values: dict[Tariff, Amount]
+    last_taken_at: datetime
+    last_source: Source
+
+
+class MeterList(BaseModel):
+    items: list[MeterOutput]
+
+
+def amounts(raw: dict[str, Any] | None) -> dict[Tariff, Decimal] | None:
+    """Per-tariff amounts read back from storage, with two places again."""
+    if raw is None:
+        return None
+    return {t: Decimal(raw[t]).quantize(CENT) for t in ALL_TARIFFS if t in raw}

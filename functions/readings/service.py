@@ -1,0 +1,285 @@
+"""Meter readings: manual entry with its rules, history, export, the meter list, ASKUE readings.
+
+The rules (DESIGN §5): all tariffs of the type and no others (models.py); a meter keeps the type
+it was registered with; no value lower than the previous reading of the same meter and tariff
+(equal is allowed). The last two are checked against the meter's stored state, and the reading is
+stored only if that state is unchanged (store.ReadingStore.append); when a concurrent reading got
+there first, the meter is read again and the reading judged anew, so a lower value can never be
+stored after a higher one.
+"""
+
+import secrets
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import ROUND_DOWN, Decimal
+from enum import StrEnum
+from http import HTTPStatus
+
+from aws_lambda_powertools import Logger
+from pydantic import TypeAdapter, ValidationError
+
+from functions.common.clock import now
+from functions.common.problems import FieldError, Problem, field_problem
+from functions.readings import russian
+from functions.readings.export import readings_csv
+from functions.readings.models import (
+    CENT,
+    METER_NUMBER_RULE,
+    METER_TYPE_ADJECTIVES,
+    TARIFF_LABELS,
+    MeterList,
+    MeterNumber,
+    MeterOutput,
+    MeterType,
+    ReadingEntry,
+    ReadingOutput,
+    ReadingPage,
+    ReadingValueError,
+    Source,
+    Tariff,
+    parse_reading_value,
+)
+from functions.readings.store import BadCursor, Meter, ReadingStore, StaleMeter, decode_cursor, encode_cursor
+
+logger = Logger()
+
+PAGE_SIZE = 20
+EXPORT_MAX_ROWS = 20_000  # far more than a consumer types in; keeps the file within Lambda's 6 MB
+MAX_ATTEMPTS = 5  # to store a reading when concurrent readings of the same meter keep winning
+ASKUE_CLOCK_SKEW = timedelta(minutes=5)
+
+_METER_NUMBER = TypeAdapter(MeterNumber)
+_BAD_CURSOR = "Ссылка на продолжение списка повреждена или устарела: откройте список показаний заново."
+
+
+class MeterBusy(Exception):
+    """Concurrent readings of one meter kept winning; the reading was not stored. Safe to retry."""
+
+
+def _meter_filter(raw: str | None) -> str | None:
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        return _METER_NUMBER.validate_python(raw)
+    except ValidationError:
+        raise field_problem("meter_number", METER_NUMBER_RULE) from None
+
+
+def _pause(attempt: int) -> None:
+    """A short random wait before reading the meter again, so concurrent writers spread out."""
+    time.sleep((secrets.randbelow(40) + 10) * (attempt + 1) / 1000)
+
+
+def _after(meter: Meter | None, at: datetime) -> datetime:
+    """`at`, but later than the meter's last reading, so its history keeps the order of entry."""
+    if meter is not None and at <= meter.last_taken_at:
+        return meter.last_taken_at + timedelta(microseconds=1)
+    return at
+
+
+def _next_reading(
+    meter_number: str,
+    meter_type: MeterType,
+    values: dict[Tariff, Decimal],
+    source: Source,
+    taken_at: datetime,
+    meter: Meter | None,
+) -> ReadingOutput:
+    return ReadingOutput(
+        id=uuid.uuid4().hex,
+        meter_number=meter_number,
+        meter_type=meter_type,
+        values=values,
+        consumption={t: v - meter.last_values[t] for t, v in values.items()} if meter else None,
+        previous_taken_at=meter.last_taken_at if meter else None,
+        source=source,
+        taken_at=taken_at,
+    )
+
+
+# ---------------------------------------------------------------- manual entry
+
+
+def _refusal(entry: ReadingEntry, meter: Meter | None) -> Problem | None:
+    """Why the entry cannot follow the meter's last reading, or None when it can."""
+    if meter is None:
+        return None
+    if meter.meter_type != entry.meter_type:
+        return field_problem(
+            "meter_type",
+            f"Прибор учета № {meter.meter_number} зарегистрирован как "
+            f"{METER_TYPE_ADJECTIVES[meter.meter_type]}: выберите этот тип. Если прибор заменён, "
+            f"введите номер нового прибора.",
+        )
+    labels = TARIFF_LABELS[meter.meter_type]
+    lower = [
+        FieldError(
+            field=f"values.{tariff}",
+            message=f"Показание по тарифу {labels[tariff]} меньше предыдущего: "
+            f"{russian.amount(meter.last_values[tariff])} от {russian.date(meter.last_taken_at)}. "
+            f"Введите показание не меньше предыдущего; если прибор заменён, укажите номер нового прибора.",
+        )
+        for tariff, value in entry.values.present().items()
+        if value < meter.last_values[tariff]
+    ]
+    if not lower:
+        return None
+    detail = (
+        lower[0].message if len(lower) == 1 else "Показания меньше предыдущих: исправьте отмеченные поля."
+    )
+    return Problem(HTTPStatus.UNPROCESSABLE_ENTITY, "Проверьте введённые данные", detail, lower)
+
+
+def submit_reading(user_id: str, entry: ReadingEntry) -> ReadingOutput:
+    """Stores a reading typed in by the consumer; refuses it (422) when it breaks a rule."""
+    store = ReadingStore()
+    for attempt in range(MAX_ATTEMPTS):
+        meter = store.meter(user_id, entry.meter_number)
+        refusal = _refusal(entry, meter)
+        if refusal is not None:
+            raise refusal
+        reading = _next_reading(
+            entry.meter_number,
+            entry.meter_type,
+            entry.values.present(),
+            Source.MANUAL,
+            _after(meter, now()),
+            meter,
+        )
+        try:
+            store.append(user_id, reading, meter)
+        except StaleMeter:
+            logger.info("meter changed concurrently, judging the reading again", extra={"attempt": attempt})
+            _pause(attempt)
+            continue
+        logger.info("reading stored", extra={"user_id": user_id, "reading_id": reading.id})
+        return reading
+    raise Problem(
+        HTTPStatus.CONFLICT,
+        "Показания не сохранены",
+        "Показания этого прибора учета сейчас передаются с другого устройства. Повторите ввод.",
+    )
+
+
+# ---------------------------------------------------------------- reading back
+
+
+def history(user_id: str, meter_number: str | None, cursor: str | None) -> ReadingPage:
+    """A page of the consumer's readings (of one meter, if given), newest first: one Query."""
+    meter = _meter_filter(meter_number)
+    try:
+        after = decode_cursor(cursor, user_id, meter) if cursor else None
+    except BadCursor:
+        raise field_problem("cursor", _BAD_CURSOR) from None
+    readings, next_key = ReadingStore().page(user_id, meter, after, PAGE_SIZE)
+    return ReadingPage(items=readings, next_cursor=encode_cursor(next_key) if next_key else None)
+
+
+def export_csv(user_id: str, meter_number: str | None) -> str:
+    """The consumer's readings (of one meter, if given), newest first, as CSV for Excel."""
+    meter = _meter_filter(meter_number)
+    return readings_csv(ReadingStore().readings(user_id, meter, EXPORT_MAX_ROWS))
+
+
+def meters(user_id: str) -> MeterList:
+    """The meters the consumer has readings for, to offer their numbers again."""
+    return MeterList(
+        items=[
+            MeterOutput(
+                meter_number=m.meter_number,
+                meter_type=m.meter_type,
+                last_values=m.last_values,
+                last_taken_at=m.last_taken_at,
+                last_source=m.last_source,
+            )
+            for m in ReadingStore().meters(user_id)
+        ]
+    )
+
+
+# ---------------------------------------------------------------- ASKUE
+
+
+class AskueOutcome(StrEnum):
+    """What `record_askue_reading` did with a value."""
+
+    RECORDED = "recorded"  # stored as a new reading with source "askue"
+    UNCHANGED = "unchanged"  # equal to the meter's last value: nothing new to store
+    STALE = "stale"  # taken no later than the meter's last reading (e.g. the same snapshot again)
+    LOWER = "lower"  # lower than the meter's last value: skipped (replaced meter or ASKUE fault)
+    TYPE_MISMATCH = "type_mismatch"  # the consumer registered this meter number as multi-tariff
+    INVALID = "invalid"  # not a meter number, negative, too large, not a number, or in the future
+
+
+def _askue_value(active_import_kwh: Decimal) -> Decimal:
+    if not isinstance(active_import_kwh, Decimal) or not active_import_kwh.is_finite():
+        raise ReadingValueError("reading_not_a_number", "not a finite Decimal")
+    # ASKUE keeps more decimals than a reading has; cutting them off (never rounding up) keeps
+    # the stored value at or below the register, so the next value can never look lower.
+    return parse_reading_value(active_import_kwh.quantize(CENT, rounding=ROUND_DOWN))
+
+
+def record_askue_reading(
+    user_id: str, meter_number: str, active_import_kwh: Decimal, taken_at: datetime
+) -> AskueOutcome:
+    """Records a reading from ASKUE for a consumer's meter; the ASKUE sync calls it per meter row.
+
+    - `user_id`: the consumer's Cognito `sub`; `meter_number`: the meter's number as the consumer
+      would type it (letters, digits, "-", "/", up to 30 characters; stored upper-case);
+    - `active_import_kwh`: the A+ register total in kWh as a `Decimal` (more than two decimals are
+      cut off, not rounded); the meter is single-tariff (T1);
+    - `taken_at`: when ASKUE read the meter (an aware datetime; a naive one is taken as UTC).
+
+    The reading is stored with source "askue" and the consumption since the meter's previous
+    reading, under the same rules and the same concurrency guard as a manual one. A value the
+    rules refuse is not stored and does not raise: the outcome says why (`AskueOutcome`), and
+    LOWER and TYPE_MISMATCH are logged as warnings for the company to look into. Repeating a call
+    with the same snapshot is harmless (STALE). Only AWS faults raise (botocore's ClientError, or
+    MeterBusy when concurrent readings of the meter kept winning): both are transient, so the sync
+    may retry the account.
+
+    The calling function needs READINGS_TABLE and dynamodb:GetItem and dynamodb:PutItem on it.
+    """
+    at = taken_at if taken_at.tzinfo else taken_at.replace(tzinfo=UTC)
+    context = {"user_id": user_id, "meter_number": meter_number}
+    try:
+        number = _METER_NUMBER.validate_python(meter_number)
+        value = _askue_value(active_import_kwh)
+    except (ValidationError, ReadingValueError):
+        logger.warning("ASKUE reading refused: invalid meter number or value", extra=context)
+        return AskueOutcome.INVALID
+    if at > now() + ASKUE_CLOCK_SKEW:
+        logger.warning("ASKUE reading refused: taken in the future", extra=context)
+        return AskueOutcome.INVALID
+    store = ReadingStore()
+    for attempt in range(MAX_ATTEMPTS):
+        meter = store.meter(user_id, number)
+        outcome = _askue_refusal(meter, value, at)
+        if outcome is not None:
+            log = (
+                logger.warning if outcome in (AskueOutcome.LOWER, AskueOutcome.TYPE_MISMATCH) else logger.info
+            )
+            log("ASKUE reading not recorded", extra={**context, "outcome": outcome.value})
+            return outcome
+        reading = _next_reading(number, MeterType.SINGLE_TARIFF, {"t1": value}, Source.ASKUE, at, meter)
+        try:
+            store.append(user_id, reading, meter)
+        except StaleMeter:
+            _pause(attempt)
+            continue
+        return AskueOutcome.RECORDED
+    raise MeterBusy(number)
+
+
+def _askue_refusal(meter: Meter | None, value: Decimal, at: datetime) -> AskueOutcome | None:
+    if meter is None:
+        return None
+    if meter.meter_type != MeterType.SINGLE_TARIFF:
+        return AskueOutcome.TYPE_MISMATCH
+    if at <= meter.last_taken_at:
+        return AskueOutcome.STALE
+    last = meter.last_values["t1"]
+    if value < last:
+        return AskueOutcome.LOWER
+    return AskueOutcome.UNCHANGED if value == last else None

@@ -1,0 +1,278 @@
+"""Readings in DynamoDB, the only place that knows the table.
+
+One table, `READINGS_TABLE`, partition key `user_id` (the consumer's Cognito `sub`), sort key `sk`:
+
+- a reading: `sk = "reading#<taken_at, UTC, fixed width>#<id>"`, with `meter_key =
+  "<user_id>#<meter_number>"` for the global secondary index `ByMeter` (`meter_key`, `sk`). A
+  consumer's history is one Query on the table (`begins_with(sk, "reading#")`), a meter's history is
+  one Query on the index; both newest first (`ScanIndexForward=False`).
+- a meter: `sk = "meter#<meter_number>"`, holding the meter's type, its last values and a `version`.
+  It is what the "not lower than the previous reading" rule is checked against, and what the
+  consumer's meter list (one Query, `begins_with(sk, "meter#")`) is made of.
+
+A reading is stored in one TransactWriteItems together with the new state of its meter, on the
+condition that the meter's `version` is still the one the rule was checked against (or, for a new
+meter, that it does not exist yet). Two concurrent submissions for one meter thus never both pass:
+the loser gets `StaleMeter`, and the service reads the meter again and judges the reading anew.
+"""
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from boto3.dynamodb.conditions import Key
+from botocore.exceptions import ClientError
+from pydantic import BaseModel, ConfigDict
+
+from functions.common.aws import table
+from functions.common.settings import load_settings
+from functions.readings.models import (
+    MeterType,
+    ReadingOutput,
+    Source,
+    Tariff,
+    amounts,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+BY_METER_INDEX = "ByMeter"
+READING_PREFIX = "reading#"
+METER_PREFIX = "meter#"
+MAX_CURSOR_LENGTH = 1024
+_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width: the sort key orders readings by time
+_READING_SK = re.compile(r"^reading#\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z#[0-9a-f]{32}$")
+
+
+class ReadingsSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    readings_table: str
+
+
+@dataclass(frozen=True)
+class Meter:
+    """A consumer's meter as stored: its type and its last reading."""
+
+    meter_number: str
+    meter_type: MeterType
+    last_values: dict[Tariff, Decimal]
+    last_taken_at: datetime
+    last_reading_id: str
+    last_source: Source
+    version: int
+
+
+class StaleMeter(Exception):
+    """The meter changed after it was read (a concurrent reading was stored first)."""
+
+
+class BadCursor(ValueError):
+    """A cursor that this store did not give to this consumer for this list."""
+
+
+def _time(at: datetime) -> str:
+    return at.astimezone(UTC).strftime(_TIME_FORMAT)
+
+
+def _reading_sk(reading: ReadingOutput) -> str:
+    return f"{READING_PREFIX}{_time(reading.taken_at)}#{reading.id}"
+
+
+def _meter_sk(meter_number: str) -> str:
+    return f"{METER_PREFIX}{meter_number}"
+
+
+def _meter_key(user_id: str, meter_number: str) -> str:
+    return f"{user_id}#{meter_number}"
+
+
+def _reading(item: dict[str, Any]) -> ReadingOutput:
+    previous = item.get("previous_taken_at")
+    return ReadingOutput(
+        id=item["id"],
+        meter_number=item["meter_number"],
+        meter_type=MeterType(item["meter_type"]),
+        values=amounts(item["values"]) or {},
+        consumption=amounts(item.get("consumption")),
+        previous_taken_at=datetime.fromisoformat(previous) if previous else None,
+        source=Source(item["source"]),
+        taken_at=datetime.fromisoformat(item["taken_at"]),
+    )
+
+
+def _meter(item: dict[str, Any]) -> Meter:
+    return Meter(
+        meter_number=item["meter_number"],
+        meter_type=MeterType(item["meter_type"]),
+        last_values=amounts(item["last_values"]) or {},
+        last_taken_at=datetime.fromisoformat(item["last_taken_at"]),
+        last_reading_id=item["last_reading_id"],
+        last_source=Source(item["last_source"]),
+        version=int(item["version"]),
+    )
+
+
+# ---------------------------------------------------------------- cursors
+
+
+def encode_cursor(key: dict[str, str]) -> str:
+    """The opaque `next_cursor`: base64url of the key to continue after."""
+    data = json.dumps(key, separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, user_id: str, meter_number: str | None) -> dict[str, str]:
+    """The key a cursor stands for, if it is one this store gives out for this consumer's list.
+
+    It must be a reading key of the caller's own partition (and of the filtered meter), so a
+    tampered cursor can neither read another consumer's items nor jump into another list.
+    """
+    if len(cursor) > MAX_CURSOR_LENGTH:
+        raise BadCursor(cursor)
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError) as error:  # not base64, not UTF-8, not JSON
+        raise BadCursor(cursor) from error
+    expected = {"user_id": user_id}
+    if meter_number is not None:
+        expected["meter_key"] = _meter_key(user_id, meter_number)
+    if (
+        not isinstance(decoded, dict)
+        or set(decoded) != {*expected, "sk"}
+        or any(decoded[name] != value for name, value in expected.items())
+        or not isinstance(decoded["sk"], str)
+        or not _READING_SK.match(decoded["sk"])
+    ):
+        raise BadCursor(cursor)
+    return {str(name): str(value) for name, value in decoded.items()}
+
+
+def _key_of(item: dict[str, Any], by_meter: bool) -> dict[str, str]:
+    key = {"user_id": str(item["user_id"]), "sk": str(item["sk"])}
+    if by_meter:
+        key["meter_key"] = str(item["meter_key"])
+    return key
+
+
+# ---------------------------------------------------------------- store
+
+
+class ReadingStore:
+    def __init__(self) -> None:
+        self._table: Table = table(load_settings(ReadingsSettings).readings_table)
+
+    def meter(self, user_id: str, meter_number: str) -> Meter | None:
+        """The meter's current state, read consistently (the rule is checked against it)."""
+        item = self._table.get_item(
+            Key={"user_id": user_id, "sk": _meter_sk(meter_number)}, ConsistentRead=True
+        ).get("Item")
+        return _meter(item) if item else None
+
+    def append(self, user_id: str, reading: ReadingOutput, previous: Meter | None) -> None:
+        """Stores `reading` and makes it the meter's last one, if the meter is still `previous`.
+
+        Raises StaleMeter when another reading of the meter was stored since `previous` was read.
+        """
+        reading_item: dict[str, Any] = {
+            "user_id": user_id,
+            "sk": _reading_sk(reading),
+            "meter_key": _meter_key(user_id, reading.meter_number),
+            **reading.model_dump(mode="python", exclude_none=True),
+            "meter_type": reading.meter_type.value,
+            "source": reading.source.value,
+            "taken_at": _time(reading.taken_at),
+        }
+        if reading.previous_taken_at is not None:
+            reading_item["previous_taken_at"] = _time(reading.previous_taken_at)
+        meter_item: dict[str, Any] = {
+            "user_id": user_id,
+            "sk": _meter_sk(reading.meter_number),
+            "meter_number": reading.meter_number,
+            "meter_type": reading.meter_type.value,
+            "last_values": dict(reading.values),
+            "last_taken_at": _time(reading.taken_at),
+            "last_reading_id": reading.id,
+            "last_source": reading.source.value,
+            "version": previous.version + 1 if previous else 1,
+        }
+        meter_put: dict[str, Any] = {"TableName": self._table.name, "Item": meter_item}
+        if previous is None:
+            meter_put["ConditionExpression"] = "attribute_not_exists(sk)"
+        else:
+            meter_put["ConditionExpression"] = "#version = :read"
+            meter_put["ExpressionAttributeNames"] = {"#version": "version"}
+            meter_put["ExpressionAttributeValues"] = {":read": previous.version}
+        reading_put: dict[str, Any] = {
+            "TableName": self._table.name,
+            "Item": reading_item,
+            "ConditionExpression": "attribute_not_exists(sk)",
+        }
+        # The resource's client takes Python values (boto3 serialises them), not the low-level
+        # attribute values its type stubs describe.
+        client: Any = self._table.meta.client
+        try:
+            client.transact_write_items(TransactItems=[{"Put": reading_put}, {"Put": meter_put}])
+        except ClientError as error:
+            reasons: list[dict[str, Any]] = error.response.get("CancellationReasons", [])  # type: ignore[assignment]
+            if error.response.get("Error", {}).get("Code") == "TransactionCanceledException" and any(
+                reason.get("Code") in ("ConditionalCheckFailed", "TransactionConflict") for reason in reasons
+            ):
+                raise StaleMeter(reading.meter_number) from error
+            raise
+
+    def page(
+        self, user_id: str, meter_number: str | None, after: dict[str, str] | None, size: int
+    ) -> tuple[list[ReadingOutput], dict[str, str] | None]:
+        """One Query: up to `size` readings, newest first, and the key to continue after (or None)."""
+        query: dict[str, Any] = {"ScanIndexForward": False, "Limit": size + 1}
+        if meter_number is None:
+            query["KeyConditionExpression"] = Key("user_id").eq(user_id) & Key("sk").begins_with(
+                READING_PREFIX
+            )
+        else:
+            query["IndexName"] = BY_METER_INDEX
+            query["KeyConditionExpression"] = Key("meter_key").eq(_meter_key(user_id, meter_number))
+        if after is not None:
+            query["ExclusiveStartKey"] = after
+        answer = self._table.query(**query)
+        items = answer.get("Items", [])
+        # One item more than a page tells whether another page exists, without an empty last page.
+        more = len(items) > size or ("LastEvaluatedKey" in answer and len(items) > 0)
+        shown = items[:size]
+        next_key = _key_of(shown[-1], meter_number is not None) if more and shown else None
+        return [_reading(item) for item in shown], next_key
+
+    def readings(self, user_id: str, meter_number: str | None, limit: int) -> Iterator[ReadingOutput]:
+        """Every reading (at most `limit`), newest first: one Query per 1 MB of items."""
+        query: dict[str, Any] = {"ScanIndexForward": False}
+        if meter_number is None:
+            query["KeyConditionExpression"] = Key("user_id").eq(user_id) & Key("sk").begins_with(
+                READING_PREFIX
+            )
+        else:
+            query["IndexName"] = BY_METER_INDEX
+            query["KeyConditionExpression"] = Key("meter_key").eq(_meter_key(user_id, meter_number))
+        given = 0
+        while True:
+            answer = self._table.query(**query, Limit=limit - given)
+            for item in answer.get("Items", []):
+                yield _reading(item)
+                given += 1
+            if given >= limit or "LastEvaluatedKey" not in answer:
+                return
+            query["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+    def meters(self, user_id: str) -> list[Meter]:
+        """The consumer's meters, by number: one Query."""
+        answer = self._table.query(
+            KeyConditionExpression=Key("user_id").eq(user_id) & Key("sk").begins_with(METER_PREFIX)
+        )
+        return [_meter(item) for item in answer.get("Items", [])]
