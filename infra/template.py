@@ -100,7 +100,8 @@ class Route:
 
     @property
     def pattern(self) -> re.Pattern[str]:
-        regex = re.sub(r"\\\{([A-Za-z0-9_]+)\\\+?\\\}", r"(?P<\1>[^/]+)", re.escape(self.path))
+        # re.escape writes {id} as \{id\} and {proxy+} as \{proxy\+\}.
+        regex = re.sub(r"\\\{([A-Za-z0-9_]+)(?:\\\+)?\\\}", r"(?P<\1>[^/]+)", re.escape(self.path))
         return re.compile(f"^{regex}$")
 
 

@@ -125,3 +125,14 @@ def test_no_function_is_granted_a_wildcard_action(statement_action: str) -> None
                     statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
                 )
                 assert statement_action not in actions
+
+
+def test_path_parameters_of_the_template_match_one_segment() -> None:
+    from infra.template import Route
+
+    route = Route("F", "h", "GET", "/api/requests/{id}", "cognito")
+    found = route.pattern.match("/api/requests/01ABC")
+
+    assert found is not None and found.groupdict() == {"id": "01ABC"}
+    assert route.pattern.match("/api/requests/01ABC/extra") is None
+    assert Route("F", "h", "GET", "/files/{proxy+}", "none").pattern.match("/files/a") is not None
