@@ -8,6 +8,8 @@
 export const routes = [
   { path: '/', view: 'home', guestView: 'public', public: true, title: 'Главная' },
   { path: '/requests', view: 'requests', title: 'Заявки' },
+  { path: '/requests/new/:type', view: 'requests-new', title: 'Создание заявки', parent: '/requests' },
+  { path: '/requests/:id', view: 'requests-detail', title: 'Заявка', parent: '/requests' },
   { path: '/readings', view: 'readings', title: 'Показания' },
   { path: '/readings/manual', view: null, title: 'Ручной ввод показаний', parent: '/readings' },
   { path: '/readings/history', view: null, title: 'Просмотр ранее введенных показаний', parent: '/readings' },

@@ -1,41 +1,90 @@
-// «Заявки»: what the section is for and the request types (creating requests comes with later work).
+// «Заявки»: «Создание заявки» (a tile per type) and, below, all the consumer's requests, newest first.
 
-import { el, message, pageTitle } from '../dom.js';
+import * as api from '../api.js';
+import { el, loading, message, pageTitle } from '../dom.js';
+import { formatShortDate } from '../format.js';
+import { requestTypes, statusBadge, useStyles, workingDays } from './requests-ui.js';
 
-const TYPES = [
-  'Заявка на технологическое присоединение к электрическим сетям',
-  'Заявка на снятие показаний прибора учета э/э',
-  'Заявка на осуществление допуска в эксплуатацию прибора учета',
-  'Заявка на оборудование точки поставки прибором учета (либо его замена)',
-  'Заявление о бездоговорном (безучетном) потреблении э/э',
-  'Хищение объектов электросетевого хозяйства',
-];
+function tiles(types) {
+  return el(
+    'ul',
+    { class: 'cards req-types' },
+    types.map((type) =>
+      el(
+        'li',
+        { class: 'card link-card' },
+        el('h3', {}, el('a', { href: `#/requests/new/${type.code}` }, type.title)),
+        el('p', { class: 'muted' }, `Срок рассмотрения — до ${workingDays(type.review_working_days)}`),
+      ),
+    ),
+  );
+}
 
-export function render(root) {
+function row(item) {
+  return el(
+    'li',
+    { class: 'req-row' },
+    el('a', { href: `#/requests/${item.id}`, class: 'req-number' }, `№ ${item.number}`),
+    el('span', { class: 'req-type' }, item.type_title),
+    el('span', { class: 'req-date' }, `от ${formatShortDate(item.created_at)}`),
+    statusBadge(item),
+  );
+}
+
+async function fill(box, signal) {
+  const list = el('ul', { class: 'req-list', 'aria-label': 'Мои заявки' });
+  const more = el('button', { type: 'button', class: 'btn btn-secondary', hidden: true }, 'Показать ещё');
+  let cursor = null;
+  const load = async () => {
+    const page = await api.get(`/api/requests${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`, { signal });
+    list.append(...page.items.map(row));
+    cursor = page.cursor;
+    more.hidden = !cursor;
+    return page;
+  };
+  more.addEventListener('click', async () => {
+    more.disabled = true;
+    try {
+      await load();
+    } catch (error) {
+      if (error?.name !== 'AbortError' && !error?.expired) more.after(message(error.detail, 'error'));
+    } finally {
+      more.disabled = false;
+    }
+  });
+  const first = await load();
+  box.replaceChildren(first.items.length ? list : el('p', {}, 'Вы ещё не подавали заявок.'), more);
+}
+
+async function section(box, work) {
+  try {
+    await work();
+  } catch (error) {
+    if (error?.name === 'AbortError' || error?.expired) throw error;
+    box.replaceChildren(message(error.detail || 'Не удалось загрузить данные.', 'error'));
+  }
+}
+
+export async function render(root, { signal }) {
+  useStyles();
+  const create = el('div', {}, loading());
+  const mine = el('div', {}, loading());
   root.append(
     ...pageTitle(
       'Заявки',
-      'Раздел «Заявки» создан для возможности подачи заявки на осуществление услуг в электронном виде, без обращения в офис компании.',
+      'Подайте заявку на услугу в электронном виде, без обращения в офис компании, и следите за её выполнением.',
     ),
     el(
-      'div',
-      { class: 'grid-2' },
-      el(
-        'section',
-        { class: 'card', 'aria-labelledby': 'request-types' },
-        el('h2', { id: 'request-types' }, 'Типы заявок'),
-        el('ul', { class: 'list' }, TYPES.map((type) => el('li', {}, type))),
-      ),
-      el(
-        'section',
-        { class: 'card', 'aria-labelledby': 'request-howto' },
-        el('h2', { id: 'request-howto' }, 'Как подать заявку'),
-        el('p', {}, 'Создание заявок делается из подраздела «Создание заявки» путем нажатия на нужном типе заявки.'),
-        el('p', {}, 'При создании любой заявки необходимо заполнить поле «Текст заявки», в котором подробно описать необходимые действия. Также у каждого типа заявок существуют дополнительные поля, которые также необходимо заполнить.'),
-        el('p', {}, 'Желательно к заявке приложить файл с отсканированным заявлением на выполнение заявки с подписью абонента. Приложить файл можно с помощью кнопки «Выберите файл».'),
-        el('p', {}, 'После нажатия кнопки «Отправить» отобразится номер заявки и ориентировочный срок рассмотрения; эта же информация придёт письмом. Все оставленные заявки с текущим статусом выполнения видны в нижней части страницы раздела.'),
-      ),
+      'section',
+      { class: 'section', 'aria-labelledby': 'create-request' },
+      el('h2', { id: 'create-request' }, 'Создание заявки'),
+      el('p', {}, 'Выберите тип заявки. К заявке желательно приложить отсканированное заявление с подписью.'),
+      create,
     ),
-    message('Подача заявок в электронном виде готовится и скоро появится в этом разделе.', 'info'),
+    el('section', { class: 'section', 'aria-labelledby': 'my-requests' }, el('h2', { id: 'my-requests' }, 'Мои заявки'), mine),
   );
+  await Promise.all([
+    section(create, async () => create.replaceChildren(tiles(await requestTypes(signal)))),
+    section(mine, () => fill(mine, signal)),
+  ]);
 }

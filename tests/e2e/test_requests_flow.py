@@ -1,0 +1,287 @@
+"""«Заявки» in the browser: a consumer files a request of each type with a scanned file, sees the
+number and the deadline, finds them all in the list; the company moves one through the API and the
+consumer sees the new status and the comment after a reload, and downloads the file."""
+
+import json
+import re
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from playwright.sync_api import Locator, Page, expect
+
+from tests.e2e.conftest import PageLog, Portal
+from tests.stack import INTEGRATION_API_KEY
+
+pytestmark = pytest.mark.e2e
+
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
+SOON = (date.today() + timedelta(days=7)).isoformat()
+EARLIER = (date.today() - timedelta(days=2)).isoformat()
+PHONE = {"width": 375, "height": 812}
+
+# For each type: the tile's title, and what a consumer types (label → value) and picks (label → option).
+TYPES: list[tuple[str, dict[str, str], dict[str, str]]] = [
+    (
+        "Заявка на технологическое присоединение к электрическим сетям",
+        {
+            "Наименование объекта": "Жилой дом",
+            "Адрес объекта": "Московская обл., д. Берёзки, ул. Садовая, 7",
+            "Кадастровый номер земельного участка": "50:20:0010101:1234",
+            "Максимальная мощность, кВт": "15,5",
+        },
+        {
+            "Причина обращения": "Новое присоединение",
+            "Уровень напряжения": "0,4 кВ",
+            "Категория надежности": "III категория",
+        },
+    ),
+    (
+        "Заявка на снятие показаний прибора учета э/э",
+        {
+            "Адрес установки прибора учета": "г. Москва, ул. Мира, 5, кв. 12",
+            "Номер прибора учета": "01234567",
+            "Желаемая дата снятия показаний": SOON,
+        },
+        {},
+    ),
+    (
+        "Заявка на осуществление допуска в эксплуатацию прибора учета",
+        {
+            "Адрес установки прибора учета": "г. Москва, ул. Мира, 5, кв. 12",
+            "Номер прибора учета": "98765432",
+            "Модель прибора учета": "Меркурий 201.8",
+            "Дата установки прибора учета": EARLIER,
+            "Желаемая дата допуска": SOON,
+        },
+        {},
+    ),
+    (
+        "Заявка на оборудование точки поставки прибором учета (либо его замена)",
+        {
+            "Адрес точки поставки": "г. Москва, ул. Мира, 5",
+            "Номер заменяемого прибора учета": "111222",
+            "Желаемая дата работ": SOON,
+        },
+        {"Вид работ": "Замена прибора учета"},
+    ),
+    (
+        "Заявление о бездоговорном (безучетном) потреблении э/э",
+        {
+            "Место выявления (адрес)": "г. Москва, ул. Лесная, 3",
+            "Дата выявления": EARLIER,
+            "Описание нарушения": "Провод наброшен на линию в обход прибора учета",
+        },
+        {"Вид нарушения": "Бездоговорное потребление"},
+    ),
+    (
+        "Хищение объектов электросетевого хозяйства",
+        {
+            "Место происшествия (адрес или ориентир)": "ВЛ-0,4 кВ у д. Берёзки, опоры 12–15",
+            "Дата обнаружения": EARLIER,
+            "Похищенное или поврежденное имущество": "Провод СИП 4×16, около 120 м",
+        },
+        {"Что произошло": "Хищение"},
+    ),
+]
+
+
+def shot(page: Page, artifacts: Path, name: str) -> None:
+    page.screenshot(path=artifacts / f"{name}.png", full_page=True)
+
+
+def log_in(page: Page, portal: Portal) -> str:
+    email = f"e2e-req-{uuid.uuid4().hex[:10]}@example.ru"
+    password = portal.register(
+        {
+            "category": "individual",
+            "full_name": "Кузнецова Мария Петровна",
+            "email": email,
+            "phone": "+7 912 555-44-33",
+            "consent": True,
+        }
+    )
+    page.goto(portal.url)
+    form = page.locator("#login-form")
+    form.get_by_label("Email", exact=True).fill(email)
+    form.get_by_label("Пароль", exact=True).fill(password)
+    form.get_by_role("button", name="Войти").click()
+    expect(page.get_by_role("navigation", name="Главное меню")).to_be_visible()
+    return email
+
+
+def open_requests(page: Page) -> None:
+    page.get_by_role("navigation", name="Главное меню").get_by_role("link", name="Заявки").click()
+    expect(page.get_by_role("heading", level=1, name="Заявки")).to_be_visible()
+
+
+def fill_request(form: Locator, typed: dict[str, str], picked: dict[str, str], text: str) -> None:
+    form.get_by_label("Текст заявки", exact=True).fill(text)
+    for label, value in typed.items():
+        form.get_by_label(label, exact=True).fill(value)
+    for label, option in picked.items():
+        form.get_by_label(label, exact=True).select_option(label=option)
+
+
+def integrator(portal: Portal, method: str, path: str, **kwargs: Any) -> Any:
+    answer = requests.request(
+        method, f"{portal.url}{path}", headers={"x-api-key": INTEGRATION_API_KEY}, timeout=10, **kwargs
+    )
+    assert answer.ok, answer.text
+    return answer.json()
+
+
+def test_file_each_type_with_a_file_see_the_list_and_the_companys_answer(
+    page: Page, portal: Portal, page_log: PageLog, artifacts: Path
+) -> None:
+    email = log_in(page, portal)
+    open_requests(page)
+    create = page.get_by_role("region", name="Создание заявки")
+    for title, _, _ in TYPES:
+        expect(create.get_by_role("link", name=title, exact=True)).to_be_visible()
+    expect(page.get_by_text("Вы ещё не подавали заявок.")).to_be_visible()
+    shot(page, artifacts, "40-requests-empty")
+
+    # The first form: nothing filled and a file of a refused type, then fixed.
+    create.get_by_role("link", name=TYPES[0][0], exact=True).click()
+    form = page.locator("#request-form")
+    expect(page.get_by_role("heading", level=1, name=TYPES[0][0])).to_be_visible()
+    expect(page.get_by_text("Ориентировочный срок рассмотрения — 15 рабочих дней")).to_be_visible()
+    form.get_by_label("Выберите файл").set_input_files(
+        [{"name": "письмо.txt", "mimeType": "text/plain", "buffer": b"hello"}]
+    )
+    form.get_by_role("button", name="Отправить").click()
+    files = form.get_by_label("Выберите файл")
+    expect(files).to_have_attribute("aria-invalid", "true")
+    expect(files).to_have_accessible_description(re.compile("можно приложить только PDF, JPEG, PNG или TIFF"))
+    form.get_by_label("Выберите файл").set_input_files(
+        [{"name": "Заявление.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    expect(form.get_by_text(re.compile(r"Заявление\.pdf — \d+ Б"))).to_be_visible()
+    form.get_by_label("Максимальная мощность, кВт", exact=True).fill("-5")
+    form.get_by_role("button", name="Отправить").click()
+    text = form.get_by_label("Текст заявки", exact=True)
+    expect(text).to_have_attribute("aria-invalid", "true")
+    expect(text).to_have_accessible_description(re.compile("Заполните поле «Текст заявки»."))
+    power = form.get_by_label("Максимальная мощность, кВт", exact=True)
+    expect(power).to_have_accessible_description(re.compile("должно быть больше 0"))
+    expect(form.get_by_label("Уровень напряжения", exact=True)).to_have_attribute("aria-invalid", "true")
+    shot(page, artifacts, "41-request-form-errors")
+
+    numbers: list[str] = []
+    for index, (title, typed, picked) in enumerate(TYPES):
+        if index > 0:
+            open_requests(page)
+            page.get_by_role("region", name="Создание заявки").get_by_role(
+                "link", name=title, exact=True
+            ).click()
+            form = page.locator("#request-form")
+            name, data, mime = (
+                ("Скан.png", PNG, "image/png") if index % 2 else ("Заявление.pdf", PDF, "application/pdf")
+            )
+            form.get_by_label("Выберите файл").set_input_files(
+                [{"name": name, "mimeType": mime, "buffer": data}]
+            )
+        fill_request(form, typed, picked, f"Заявка № {index + 1} из e2e: прошу выполнить.")
+        if index == 0:
+            shot(page, artifacts, "42-request-form-filled")
+        with page.expect_request(f"{portal.url}/api/requests") as sent:
+            form.get_by_role("button", name="Отправить").click()
+        assert sent.value.headers.get("idempotency-key")
+        expect(page.get_by_role("heading", level=1, name="Заявка зарегистрирована")).to_be_visible()
+        done = page.get_by_role("status").filter(has_text="Номер заявки")
+        number = done.locator("dd").first.inner_text()
+        assert re.fullmatch(r"\d{4}-\d{6}", number), number
+        expect(done).to_contain_text(re.compile(r"до \d{1,2} [а-я]+ \d{4} г\."))
+        numbers.append(number)
+        if index == 0:
+            shot(page, artifacts, "43-request-registered")
+            body = sent.value.post_data_json
+            assert body["fields"]["max_power_kw"] == 15.5
+            assert len(body["attachments"]) == 1
+
+    mails = [m for m in portal.outbox() if m["to"] == email and "зарегистрирована" in m["subject"]]
+    assert [m["subject"] for m in mails] == [f"Заявка № {n} зарегистрирована" for n in numbers]
+
+    # The list at the bottom of «Заявки»: every request, newest first, with its status.
+    open_requests(page)
+    rows = page.get_by_role("list", name="Мои заявки").get_by_role("listitem")
+    expect(rows).to_have_count(6)
+    expect(rows.first).to_contain_text(f"№ {numbers[-1]}")
+    expect(rows.first).to_contain_text(TYPES[-1][0])
+    expect(rows.last).to_contain_text(f"№ {numbers[0]}")
+    expect(rows.filter(has_text="Зарегистрирована")).to_have_count(6)
+    shot(page, artifacts, "44-requests-list")
+
+    # The company takes the first request into review with a comment (its systems use the API key).
+    pulled = integrator(portal, "GET", "/api/integration/requests", params={"status": "registered"})
+    first = next(item for item in pulled["items"] if item["number"] == numbers[0])
+    integrator(
+        portal,
+        "PATCH",
+        f"/api/integration/requests/{first['id']}",
+        json={"status": "in_review", "comment": "Заявка передана инженеру, он свяжется с вами."},
+    )
+    page.reload()
+    row = page.get_by_role("list", name="Мои заявки").get_by_role("listitem").filter(has_text=numbers[0])
+    expect(row).to_contain_text("На рассмотрении")
+    row.get_by_role("link", name=f"№ {numbers[0]}").click()
+    expect(page.get_by_role("heading", level=1, name=f"Заявка № {numbers[0]}")).to_be_visible()
+    data = page.get_by_role("region", name="Данные заявки")
+    expect(data).to_contain_text("0,4 кВ")
+    expect(data).to_contain_text("15,5")
+    expect(data).to_contain_text("50:20:0010101:1234")
+    history = page.get_by_role("region", name="История статусов").get_by_role("listitem")
+    expect(history).to_have_count(2)
+    expect(history.last).to_contain_text("На рассмотрении")
+    expect(history.last).to_contain_text("Заявка передана инженеру, он свяжется с вами.")
+    link = data.get_by_role("link", name="Заявление.pdf")
+    with page.expect_download() as download:
+        link.click()
+    assert Path(download.value.path()).read_bytes() == PDF
+    shot(page, artifacts, "45-request-detail-in-review")
+    status_mail = portal.outbox()[-1]
+    assert status_mail["to"] == email
+    assert "Новый статус: На рассмотрении" in status_mail["text"]
+
+    # Each page of the section, loaded afresh, stays within the budget of JS and CSS.
+    weights = {}
+    pages = {"list": "/requests", "form": "/requests/new/connection", "detail": f"/requests/{first['id']}"}
+    for name, route in pages.items():
+        page.goto(f"{portal.url}/#{route}")
+        page.reload()
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        page.wait_for_load_state("networkidle")
+        weights[name] = page_log.assert_within_budget(page)
+    (artifacts / "requests-page-weight.json").write_text(json.dumps(weights, indent=2) + "\n")
+
+    page_log.assert_clean(expected_refusals=["422 /api/requests"])
+
+
+@pytest.mark.parametrize("viewport", [PHONE])
+def test_request_form_and_list_on_a_phone(
+    page: Page, portal: Portal, page_log: PageLog, artifacts: Path
+) -> None:
+    log_in(page, portal)
+    open_requests(page)
+    shot(page, artifacts, "46-phone-requests")
+    page.get_by_role("link", name=TYPES[1][0], exact=True).click()
+    form = page.locator("#request-form")
+    fill_request(form, TYPES[1][1], {}, "Прошу снять показания.")
+    form.get_by_label("Выберите файл").set_input_files(
+        [{"name": "Скан.png", "mimeType": "image/png", "buffer": PNG}]
+    )
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], "the form scrolls sideways on a phone"
+    shot(page, artifacts, "47-phone-request-form")
+    form.get_by_role("button", name="Отправить").click()
+    expect(page.get_by_role("heading", level=1, name="Заявка зарегистрирована")).to_be_visible()
+    page.get_by_role("link", name="Все заявки").click()
+    expect(page.get_by_role("list", name="Мои заявки").get_by_role("listitem")).to_have_count(1)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, artifacts, "48-phone-requests-list")
+    page_log.assert_clean(expected_refusals=[])

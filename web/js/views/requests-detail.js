@@ -1,0 +1,71 @@
+// A request's page: its fields, its files (short-lived download links) and the history of statuses.
+
+import * as api from '../api.js';
+import { el, message, pageTitle } from '../dom.js';
+import { formatDate, formatDateTime } from '../format.js';
+import { backLink, formatSize, statusBadge, useStyles } from './requests-ui.js';
+
+const row = (term, value) => el('div', { class: 'details-row' }, el('dt', {}, term), el('dd', {}, value));
+
+export async function render(root, { params, signal }) {
+  useStyles();
+  let request;
+  try {
+    request = await api.get(`/api/requests/${encodeURIComponent(params.id)}`, { signal });
+  } catch (error) {
+    if (error?.status !== 404) throw error;
+    root.append(...pageTitle('Заявка не найдена'), message('Такой заявки нет среди ваших заявок.', 'error'), backLink());
+    return;
+  }
+  root.append(
+    ...pageTitle(`Заявка № ${request.number}`, request.type_title),
+    el(
+      'div',
+      { class: 'grid-2' },
+      el(
+        'section',
+        { class: 'card', 'aria-labelledby': 'req-data' },
+        el('h2', { id: 'req-data' }, 'Данные заявки'),
+        el(
+          'dl',
+          { class: 'details' },
+          row('Статус', statusBadge(request)),
+          row('Дата подачи', formatDateTime(request.created_at)),
+          row('Ориентировочный срок рассмотрения', `до ${formatDate(request.review_deadline)}`),
+          request.field_rows.map((f) => row(f.title, f.value)),
+        ),
+        el('h3', {}, 'Текст заявки'),
+        el('p', { class: 'req-text' }, request.text),
+        el('h3', {}, 'Файлы'),
+        request.attachments.length
+          ? el(
+              'ul',
+              { class: 'req-files' },
+              request.attachments.map((f) =>
+                el('li', {}, el('a', { href: f.url, download: f.filename }, f.filename), ` — ${formatSize(f.size)}`),
+              ),
+            )
+          : el('p', { class: 'muted' }, 'Файлы не приложены.'),
+      ),
+      el(
+        'section',
+        { class: 'card', 'aria-labelledby': 'req-history' },
+        el('h2', { id: 'req-history' }, 'История статусов'),
+        el(
+          'ol',
+          { class: 'req-history' },
+          request.history.map((h) =>
+            el(
+              'li',
+              {},
+              el('time', { datetime: h.at }, formatDateTime(h.at)),
+              el('strong', {}, h.status_title),
+              h.comment ? el('p', {}, h.comment) : null,
+            ),
+          ),
+        ),
+      ),
+    ),
+    backLink(),
+  );
+}

@@ -1,0 +1,173 @@
+// «Создание заявки» of one type: the form rendered from the type's schema, files uploaded straight
+// to S3 with presigned forms, «Отправить» once per Idempotency-Key, then the number and the deadline.
+
+import * as api from '../api.js';
+import { ApiError } from '../api.js';
+import { el, message, pageTitle } from '../dom.js';
+import { bindForm } from '../forms.js';
+import { formatDate } from '../format.js';
+import { backLink, formatSize, requestTypes, useStyles, workingDays } from './requests-ui.js';
+
+const MAX_FILES = 5;
+const MAX_BYTES = 10 * 1024 * 1024;
+const TYPES = { pdf: 'application/pdf', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', tif: 'image/tiff', tiff: 'image/tiff' };
+
+const fileType = (file) => TYPES[file.name.split('.').pop().toLowerCase()] || file.type;
+
+function newKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function field(label, control, hint, extra = '') {
+  const hintId = hint ? `${control.id}-hint` : null;
+  if (hintId) control.setAttribute('aria-describedby', hintId);
+  const labelNode = el('label', { for: control.id, class: control.required ? 'required' : null }, label);
+  const parts = control.type === 'checkbox' ? [control, labelNode] : [labelNode, control];
+  return el('div', { class: `field ${extra}` }, ...parts, hint ? el('p', { class: 'hint', id: hintId }, hint) : null);
+}
+
+function control(name, spec, required) {
+  const props = { id: `rq-${name}`, name: `fields.${name}`, required, 'data-empty': 'omit' };
+  if (spec.type === 'boolean') return el('input', { ...props, type: 'checkbox', 'data-empty': null });
+  if (spec.oneOf) {
+    return el(
+      'select',
+      props,
+      el('option', { value: '' }, '— выберите —'),
+      spec.oneOf.map((choice) => el('option', { value: choice.const }, choice.title)),
+    );
+  }
+  if (spec.format === 'date') return el('input', { ...props, type: 'date' });
+  if (spec.type === 'number') return el('input', { ...props, type: 'text', inputmode: 'decimal', 'data-type': 'number' });
+  if (spec.maxLength > 300) return el('textarea', { ...props, rows: 3, maxlength: spec.maxLength });
+  return el('input', { ...props, type: 'text', maxlength: spec.maxLength });
+}
+
+function fieldsOf(schema) {
+  const required = new Set(schema.required);
+  return Object.entries(schema.properties).map(([name, spec]) => {
+    const input = control(name, spec, required.has(name));
+    return field(spec.title, input, spec.description, spec.type === 'boolean' ? 'check' : '');
+  });
+}
+
+function refuse(detail) {
+  return new ApiError(422, { title: 'Проверьте файлы', detail, errors: [{ field: 'attachments', message: detail }] });
+}
+
+function checkFiles(files) {
+  if (files.length > MAX_FILES) throw refuse(`Можно приложить не больше ${MAX_FILES} файлов.`);
+  for (const file of files) {
+    if (!fileType(file).match(/^(application\/pdf|image\/(jpeg|png|tiff))$/)) {
+      throw refuse(`Файл «${file.name}» не подходит: можно приложить только PDF, JPEG, PNG или TIFF.`);
+    }
+    if (file.size > MAX_BYTES) throw refuse(`Файл «${file.name}» больше 10 МБ: уменьшите его или разделите на части.`);
+    if (file.size === 0) throw refuse(`Файл «${file.name}» пустой.`);
+  }
+}
+
+/** Uploads each file once (a repeated «Отправить» reuses the keys) and returns their keys. */
+async function upload(files, uploaded, signal) {
+  const keys = [];
+  for (const file of files) {
+    if (!uploaded.has(file)) {
+      const form = await api.post('/api/requests/uploads', { filename: file.name, content_type: fileType(file), size: file.size }, { signal });
+      const body = new FormData();
+      for (const [name, value] of Object.entries(form.fields)) body.append(name, value);
+      body.append('file', file);
+      let sent;
+      try {
+        sent = await fetch(form.url, { method: 'POST', body, signal });
+      } catch (error) {
+        if (error.name === 'AbortError') throw error;
+      }
+      if (!sent?.ok) throw refuse(`Не удалось загрузить файл «${file.name}». Проверьте связь и нажмите «Отправить» ещё раз.`);
+      uploaded.set(file, form.key);
+    }
+    keys.push(uploaded.get(file));
+  }
+  return keys;
+}
+
+function success(root, created, type) {
+  root.replaceChildren(
+    ...pageTitle('Заявка зарегистрирована', type.title),
+    el(
+      'div',
+      { class: 'card req-success', role: 'status' },
+      el(
+        'dl',
+        { class: 'details' },
+        el('div', { class: 'details-row' }, el('dt', {}, 'Номер заявки'), el('dd', { class: 'req-big' }, created.number)),
+        el('div', { class: 'details-row' }, el('dt', {}, 'Ориентировочный срок рассмотрения'), el('dd', {}, `до ${formatDate(created.review_deadline)}`)),
+      ),
+      el('p', {}, 'Эта же информация отправлена вам на электронную почту.'),
+    ),
+    el(
+      'p',
+      { class: 'req-actions' },
+      el('a', { class: 'btn btn-primary', href: `#/requests/${created.id}` }, 'Открыть заявку'),
+      el('a', { class: 'btn btn-secondary', href: '#/requests' }, 'Все заявки'),
+    ),
+  );
+  root.querySelector('h1').focus();
+}
+
+export async function render(root, { params, signal }) {
+  useStyles();
+  const type = (await requestTypes(signal)).find((t) => t.code === params.type);
+  if (!type) {
+    root.append(...pageTitle('Создание заявки'), message('Такого типа заявки нет.', 'error'), backLink());
+    return;
+  }
+  const key = newKey(); // one per form fill: a repeated «Отправить» cannot file a second request
+  const uploaded = new Map();
+  const chosen = el('ul', { class: 'req-files', 'aria-live': 'polite' });
+  const files = el('input', {
+    id: 'rq-files',
+    name: 'attachments',
+    type: 'file',
+    multiple: true,
+    accept: '.pdf,.jpg,.jpeg,.png,.tif,.tiff,application/pdf,image/jpeg,image/png,image/tiff',
+  });
+  files.addEventListener('change', () => {
+    chosen.replaceChildren(...[...files.files].map((f) => el('li', {}, `${f.name} — ${formatSize(f.size)}`)));
+  });
+  const text = el('textarea', { id: 'rq-text', name: 'text', rows: 6, required: true, maxlength: 5000 });
+  const form = el(
+    'form',
+    { id: 'request-form', class: 'form card', method: 'post', novalidate: true },
+    field('Текст заявки', text, 'Подробно опишите необходимые действия.'),
+    ...fieldsOf(type.fields_schema),
+    el(
+      'div',
+      { class: 'field' },
+      el('label', { for: 'rq-files' }, 'Выберите файл'),
+      files,
+      el('p', { class: 'hint', id: 'rq-files-hint' }, 'Отсканированное заявление с подписью: PDF, JPEG, PNG или TIFF, до 10 МБ, не больше 5 файлов.'),
+      chosen,
+    ),
+    el('p', { class: 'form-note' }, el('span', { class: 'req', 'aria-hidden': 'true' }, '*'), ' Обязательные поля.'),
+    el('button', { type: 'submit', class: 'btn btn-primary' }, 'Отправить'),
+  );
+  files.setAttribute('aria-describedby', 'rq-files-hint');
+  root.append(
+    ...pageTitle(type.title, `Ориентировочный срок рассмотрения — ${workingDays(type.review_working_days)} с даты регистрации.`),
+    form,
+    backLink(),
+  );
+  bindForm(form, async (data) => {
+    const list = [...files.files];
+    checkFiles(list);
+    const attachments = await upload(list, uploaded, signal);
+    try {
+      const created = await api.post('/api/requests', { type: type.code, ...data, attachments }, { signal, headers: { 'Idempotency-Key': key } });
+      success(root, created, type);
+    } catch (error) {
+      // The service names files by position (attachments.0); the page shows them at the file input.
+      if (error instanceof ApiError) error.errors = error.errors.map((e) => ({ ...e, field: e.field.startsWith('attachments') ? 'attachments' : e.field }));
+      throw error;
+    }
+  });
+}
