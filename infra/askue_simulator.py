@@ -261,8 +261,9 @@ class AskueSimulator:
 
     def start(self) -> "AskueSimulator":
         self._server = make_server(self._host, self._port, self, threaded=True, request_handler=_QuietHandler)
+        server = self._server
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="askue-simulator", daemon=True
+            target=lambda: server.serve_forever(poll_interval=0.05), name="askue-simulator", daemon=True
         )
         self._thread.start()
         return self

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import urllib3
 from urllib3.exceptions import HTTPError as Urllib3Error
+from urllib3.exceptions import NewConnectionError
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
 
@@ -115,6 +116,8 @@ class AskueHttp:
                 redirect=False,
                 preload_content=False,
             )
+        except NewConnectionError as error:  # before TimeoutError: urllib3 makes it a subclass
+            raise _Transient(timed_out=False) from error
         except Urllib3Timeout as error:
             raise _Transient(timed_out=True) from error
         except (Urllib3Error, OSError) as error:

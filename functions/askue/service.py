@@ -130,17 +130,22 @@ def forget(caller: Caller) -> None:
 
 
 def plan_sync(batch_size: int = 10) -> int:
-    """Queues every active link (from the sparse index, shard by shard) in SendMessageBatch calls."""
+    """Queues every active link (read from the sparse index, shard by shard) in SendMessageBatch
+    calls of `batch_size` (SQS takes at most 10 per call)."""
     settings = planner_settings()
     store = AskueStore(settings.askue_table)
     planned_at = now().isoformat()
+    pending: list[str] = []
     queued = 0
     for shard in range(SYNC_SHARDS):
-        users = store.linked_accounts(shard)
-        for start in range(0, len(users), batch_size):
-            chunk = users[start : start + batch_size]
-            _send_batch(settings.askue_sync_queue_url, chunk, planned_at)
-            queued += len(chunk)
+        pending.extend(store.linked_accounts(shard))
+        while len(pending) >= batch_size:
+            _send_batch(settings.askue_sync_queue_url, pending[:batch_size], planned_at)
+            queued += batch_size
+            del pending[:batch_size]
+    if pending:
+        _send_batch(settings.askue_sync_queue_url, pending, planned_at)
+        queued += len(pending)
     logger.info("askue sync planned", extra={"accounts": queued})
     return queued
 

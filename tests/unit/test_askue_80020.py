@@ -1,0 +1,203 @@
+"""Reading XML 80020: valid days (48, 46, 50 half-hours), and every malformed or hostile document
+refused whole, without expanding or fetching anything."""
+
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+
+from functions.askue.http import AskueBadData
+from functions.askue.xml80020 import parse_80020
+from infra.askue_simulator import BILLION_LAUGHS, DEMO_METERS, XXE, document_80020
+
+HALF_HOURS = [f"{h:02d}{m:02d}" for h in range(24) for m in (0, 30)]
+
+
+def _end(start: str) -> str:
+    minutes = (int(start[:2]) * 60 + int(start[2:]) + 30) % 1440
+    return f"{minutes // 60:02d}{minutes % 60:02d}"
+
+
+def document(
+    starts: list[str] | None = None,
+    *,
+    value: str = "1.5",
+    channels: tuple[str, ...] = ("01", "02", "03", "04"),
+    dst: str = "0",
+    declaration: str = '<?xml version="1.0" encoding="windows-1251"?>',
+    extra_point: str = "",
+    encoding: str = "cp1251",
+) -> bytes:
+    starts = HALF_HOURS if starts is None else starts
+    periods = "".join(
+        f'<period start="{s}" end="{_end(s)}"><value status="0">{value}</value></period>' for s in starts
+    )
+    measured = "".join(
+        f'<measuringchannel code="{c}" desc="канал">{periods}</measuringchannel>' for c in channels
+    )
+    return (
+        f"""{declaration}
+<message class="80020" version="2" number="42">
+  <datetime><timestamp>20261128013000</timestamp><daylightsavingtime>{dst}</daylightsavingtime>
+    <day>20261127</day></datetime>
+  <sender><inn>7700000000</inn><name>АСКУЭ сетевой компании</name></sender>
+  <area><inn>7700000001</inn><name>Жилой дом, ул. Садовая, 12</name>
+    <measuringpoint code="452010000112001" name="Меркурий 234 № 41250017">{measured}</measuringpoint>
+    {extra_point}
+  </area>
+</message>"""
+    ).encode(encoding)
+
+
+def test_a_day_of_48_half_hours_is_summed_per_channel_into_one_row_per_point() -> None:
+    [row] = parse_80020(document(value="1.25"))
+
+    assert row.object_name == "Жилой дом, ул. Садовая, 12"
+    assert row.meter_name == "Меркурий 234 № 41250017"
+    assert row.active_import_kwh == Decimal("60.00")
+    assert row.active_export_kwh == row.reactive_import_kvarh == row.reactive_export_kvarh == Decimal("60.00")
+    # The day ends at midnight, Moscow time.
+    assert row.read_at == datetime(2026, 11, 28, tzinfo=timezone(timedelta(hours=3)))
+
+
+def test_missing_channels_count_as_zero() -> None:
+    [row] = parse_80020(document(channels=("01",)))
+
+    assert row.active_import_kwh == Decimal("72.0")
+    assert row.active_export_kwh == row.reactive_import_kvarh == row.reactive_export_kvarh == 0
+
+
+def test_a_day_when_clocks_go_forward_has_46_half_hours() -> None:
+    skipped = [s for s in HALF_HOURS if s not in ("0200", "0230")]
+
+    [row] = parse_80020(document(skipped, value="2", dst="1"))
+
+    assert row.active_import_kwh == Decimal(92)
+    # Summer time: the day ends at midnight UTC+4.
+    assert row.read_at.astimezone(UTC) == datetime(2026, 11, 27, 20, tzinfo=UTC)
+
+
+def test_a_day_when_clocks_go_back_has_50_half_hours() -> None:
+    repeated = [*HALF_HOURS[:6], "0200", "0230", *HALF_HOURS[6:]]
+
+    [row] = parse_80020(document(repeated, value="2"))
+
+    assert row.active_import_kwh == Decimal(100)
+
+
+@pytest.mark.parametrize(
+    "starts",
+    [
+        HALF_HOURS[:47],
+        [*HALF_HOURS, "0000"],
+        [s for s in HALF_HOURS if s not in ("0230", "0300")],
+        [*HALF_HOURS[:5], "0200", "0230", *HALF_HOURS[5:]],
+        list(reversed(HALF_HOURS)),
+    ],
+    ids=["47", "49", "46-not-a-whole-hour", "50-not-a-whole-hour", "reversed"],
+)
+def test_a_day_with_wrong_periods_is_refused(starts: list[str]) -> None:
+    with pytest.raises(AskueBadData, match="periods do not make a day"):
+        parse_80020(document(starts))
+
+
+@pytest.mark.parametrize(
+    ("broken", "reason"),
+    [
+        (lambda d: d[: len(d) // 2], "well-formed"),
+        (lambda d: d.replace(b'class="80020"', b'class="80040"'), "80020"),
+        (lambda d: d.replace(b'code="04"', b'code="05"'), "unknown measuringchannel"),
+        (lambda d: d.replace(b'code="04"', b'code="03"'), "appears twice"),
+        (lambda d: d.replace(b"<day>20261127</day>", b"<day>27.11.2026</day>"), "YYYYMMDD"),
+        (lambda d: d.replace(b"<daylightsavingtime>0<", b"<daylightsavingtime>yes<"), "daylightsavingtime"),
+        (lambda d: d.replace(b'end="0030"', b'end="0100"', 1), "not a half-hour"),
+        (lambda d: d.replace(b">1.5<", b">-1.5<", 1), "non-negative number"),
+        (lambda d: d.replace(b">1.5<", b">1,5<", 1), "non-negative number"),
+        (lambda d: d.replace(b">1.5<", b"><", 1), "non-negative number"),
+        (lambda d: d.replace(b'<value status="0">1.5</value>', b"", 1), "exactly one <value>"),
+    ],
+    ids=[
+        "truncated",
+        "other-class",
+        "unknown-channel",
+        "duplicate-channel",
+        "bad-day",
+        "bad-dst-flag",
+        "long-period",
+        "negative",
+        "comma",
+        "empty",
+        "no-value",
+    ],
+)
+def test_a_malformed_document_is_refused_whole(broken: Callable[[bytes], bytes], reason: str) -> None:
+    assert parse_80020(document()), "the undamaged document is valid"
+
+    with pytest.raises(AskueBadData, match=reason):
+        parse_80020(broken(document()))
+
+
+def test_a_point_without_channels_and_an_area_without_name_are_refused() -> None:
+    with pytest.raises(AskueBadData, match="without channels"):
+        parse_80020(document(extra_point='<measuringpoint code="1" name="Пустой"></measuringpoint>'))
+    nameless = document().replace("<name>Жилой дом, ул. Садовая, 12</name>".encode("cp1251"), b"")
+    with pytest.raises(AskueBadData, match="<name> is missing"):
+        parse_80020(nameless)
+
+
+def test_an_external_entity_is_refused_before_anything_is_read() -> None:
+    with pytest.raises(AskueBadData, match="DTDForbidden"):
+        parse_80020(XXE)
+
+
+def test_an_entity_expansion_bomb_is_refused_at_once() -> None:
+    began = time.perf_counter()
+
+    with pytest.raises(AskueBadData, match="DTDForbidden"):
+        parse_80020(BILLION_LAUGHS)
+
+    assert time.perf_counter() - began < 0.5
+
+
+def test_a_document_with_an_internal_entity_but_no_dtd_trickery_is_still_refused() -> None:
+    with_dtd = document().replace(b"<message ", b"<!DOCTYPE message []>\n<message ", 1)
+
+    with pytest.raises(AskueBadData, match="DTDForbidden"):
+        parse_80020(with_dtd)
+
+
+def test_utf8_labelled_windows_1251_is_refused() -> None:
+    with pytest.raises(AskueBadData, match="encoded in UTF-8"):
+        parse_80020(document(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    "declaration",
+    ['<?xml version="1.0" encoding="utf-8"?>', '<?xml version="1.0"?>', ""],
+    ids=["utf-8", "no-encoding", "no-declaration"],
+)
+def test_a_document_not_declared_windows_1251_is_refused(declaration: str) -> None:
+    with pytest.raises(AskueBadData, match="windows-1251"):
+        parse_80020(document(declaration=declaration))
+
+
+def test_the_simulators_day_sums_to_the_registers_growth_over_that_day() -> None:
+    day = date(2026, 11, 27)
+    start = datetime(2026, 11, 27, tzinfo=timezone(timedelta(hours=3)))
+
+    rows = parse_80020(document_80020(DEMO_METERS, day, 7, start + timedelta(days=1, hours=1)))
+
+    assert [row.meter_name for row in rows] == [meter.meter_name for meter in DEMO_METERS]
+    assert {row.object_name for row in rows} == {meter.object_name for meter in DEMO_METERS}
+    for row, meter in zip(rows, DEMO_METERS, strict=True):
+        for field, channel in [
+            ("active_import_kwh", "A+"),
+            ("active_export_kwh", "A-"),
+            ("reactive_import_kvarh", "R+"),
+            ("reactive_export_kvarh", "R-"),
+        ]:
+            growth = meter.register(channel, start + timedelta(days=1)) - meter.register(channel, start)
+            assert getattr(row, field) == growth
+    assert rows[0].active_export_kwh > 0, "the house exports energy"
