@@ -4,7 +4,7 @@ consumer's list and detail, and the company's status changes with their mails.""
 import re
 import uuid
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
@@ -497,9 +497,11 @@ def list_for_integration(
             )
         except InvalidCursor:
             raise field_problem("cursor", _INVALID_CURSOR) from None
-    items, last = RequestStore().list_by_status(
-        status.value, since.isoformat() if since else None, limit, start
+    # Stored times are ISO 8601 in UTC and compared as strings: `since` is written the same way.
+    after = (
+        (since if since.tzinfo else since.replace(tzinfo=UTC)).astimezone(UTC).isoformat() if since else None
     )
+    items, last = RequestStore().list_by_status(status.value, after, limit, start)
     return IntegrationPage(items=[_for_integration(item) for item in items], cursor=encode_cursor(last))
 
 

@@ -876,3 +876,23 @@ def test_integrator_lists_a_status_since_a_time_in_pages(
 
 def test_request_type_codes_are_stable() -> None:
     assert [t.value for t in RequestType] == list(VALID)
+
+
+def test_integrator_since_may_be_given_in_moscow_time(env: World, clock: Callable[[datetime], None]) -> None:
+    clock(datetime(2026, 11, 27, 9, 0, tzinfo=UTC))
+    early = file(body_of("meter_reading"))[1]["id"]
+    clock(datetime(2026, 11, 27, 10, 0, tzinfo=UTC))
+    late = file(body_of("meter_reading"))[1]["id"]
+
+    _, page = call(
+        integration,
+        api_event(
+            "GET",
+            "/api/integration/requests",
+            query={"status": "registered", "since": "2026-11-27T12:30:00+03:00"},
+            api_key_id="k",
+        ),
+    )
+
+    assert [i["id"] for i in page["items"]] == [late]
+    assert early != late
