@@ -1,6 +1,7 @@
 """Service requests: types, uploads, filing with a gap-free number and a review deadline, the
 consumer's list and detail, and the company's status changes with their mails."""
 
+import hashlib
 import re
 import uuid
 from collections.abc import Mapping
@@ -50,6 +51,7 @@ from functions.requests.models import (
 from functions.requests.settings import request_settings
 from functions.requests.store import (
     REQUEST_PREFIX,
+    AlreadyFiled,
     InvalidCursor,
     Item,
     Key,
@@ -283,7 +285,10 @@ def _file(submission: Submission, email: str) -> RequestCreated:
             "history": [{"status": RequestStatus.REGISTERED.value, "at": at, "changed_by": CONSUMER}],
         }
 
-    item = RequestStore().create_numbered(year, build)
+    try:
+        item = RequestStore().create_numbered(year, build, _claim(submission))
+    except AlreadyFiled as filed:
+        return _filed_before(submission, filed)
     created = RequestCreated(
         id=request_id,
         number=str(item["number"]),
@@ -297,6 +302,45 @@ def _file(submission: Submission, email: str) -> RequestCreated:
     )
     _mail(email, *mails.registered(created.number, TYPE_TITLES[kind], deadline, request_id))
     return created
+
+
+def _payload_hash(submission: Submission) -> str:
+    payload = submission.request.model_dump_json(exclude_none=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _claim(submission: Submission) -> Key:
+    """The once-ever claim of an Idempotency-Key, written with the request itself. Powertools'
+    record answers the usual retries; the claim also covers a retry after a crash between the write
+    and that record, or after the record expired."""
+    key_hash = hashlib.sha256(submission.idempotency_key.encode()).hexdigest()
+    return {
+        "pk": f"IDEMPOTENCY#{submission.user_id}#{key_hash}",
+        "sk": "CLAIM",
+        "payload": _payload_hash(submission),
+    }
+
+
+def _filed_before(submission: Submission, filed: AlreadyFiled) -> RequestCreated:
+    item = RequestStore().get_by_key(filed.key)
+    if filed.claim.get("payload") != _payload_hash(submission) or item is None:
+        raise _key_reused()
+    summary = _summary(item)
+    return RequestCreated(
+        id=summary.id,
+        number=summary.number,
+        status=RequestStatus.REGISTERED,
+        status_title=STATUS_TITLES[RequestStatus.REGISTERED],
+        created_at=summary.created_at,
+        review_deadline=summary.review_deadline,
+    )
+
+
+def _key_reused() -> Problem:
+    return field_problem(
+        "Idempotency-Key",
+        "С этим Idempotency-Key уже отправлена другая заявка. Для новой заявки создайте новый ключ.",
+    )
 
 
 def submit(
@@ -347,10 +391,7 @@ def submit(
     try:
         created: RequestCreated = once(submission=submission, email=caller.email)
     except IdempotencyValidationError:
-        raise field_problem(
-            "Idempotency-Key",
-            "С этим Idempotency-Key уже отправлена другая заявка. Для новой заявки создайте новый ключ.",
-        ) from None
+        raise _key_reused() from None
     except IdempotencyAlreadyInProgressError:
         raise Problem(
             HTTPStatus.CONFLICT,

@@ -81,6 +81,23 @@ def decode_cursor(cursor: str, expected: Callable[[dict[str, str]], bool]) -> Ke
     return key
 
 
+class AlreadyFiled(Exception):
+    """The Idempotency-Key was used before: `key` is the request it filed, `claim` what it claimed."""
+
+    def __init__(self, key: Key, claim: dict[str, str]) -> None:
+        super().__init__(key["sk"])
+        self.key = key
+        self.claim = claim
+
+
+def _raise_if_claimed(error: ClientError, pk: str) -> None:
+    reasons: list[dict[str, Any]] = error.response.get("CancellationReasons", [])  # type: ignore[assignment]
+    claim = reasons[2] if len(reasons) > 2 else {}
+    if claim.get("Code") == "ConditionalCheckFailed" and "Item" in claim:
+        old = {name: str(value.get("S", "")) for name, value in claim["Item"].items()}
+        raise AlreadyFiled({"pk": pk, "sk": old["claimed_by"]}, old)
+
+
 class StatusChanged(Exception):
     """The request left the status the change was made from (someone else moved it first)."""
 
@@ -91,13 +108,16 @@ class RequestStore:
         self._table = table(self._name)
 
     # ------------------------------------------------------------ creation with a gap-free number
-    def create_numbered(self, year: int, build: Callable[[int], Item]) -> Item:
+    def create_numbered(self, year: int, build: Callable[[int], Item], claim: Key) -> Item:
         """Writes the request `build(number)` makes, numbered next in `year`; returns the item.
 
         The counter's increment and the request's put are one transaction whose counter update is
         conditional on the value the number was derived from: either both happen or neither, so
         a failed write leaves no gap and two writers never get the same number. A writer that lost
         the race reads the winning value from the cancellation and tries the next number.
+
+        `claim` (the caller's Idempotency-Key and payload hash) is put in the same transaction, once
+        ever: if it exists, the request was filed already and `AlreadyFiled` names it.
         """
         counter = {"pk": f"COUNTER#{year}", "sk": "REQUEST_NUMBER"}
         last = self._counter_value(counter)
@@ -126,12 +146,21 @@ class RequestStore:
                                 "ConditionExpression": "attribute_not_exists(pk)",
                             }
                         },
+                        {
+                            "Put": {
+                                "TableName": self._name,
+                                "Item": {**claim, "claimed_by": item["sk"]},
+                                "ConditionExpression": "attribute_not_exists(pk)",
+                                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                            }
+                        },
                     ]
                 )
                 return item
             except ClientError as error:
                 if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
                     raise
+                _raise_if_claimed(error, item["pk"])
                 last = self._winning_value(error, counter, attempt)
         raise Problem(
             HTTPStatus.SERVICE_UNAVAILABLE,

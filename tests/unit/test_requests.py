@@ -896,3 +896,21 @@ def test_integrator_since_may_be_given_in_moscow_time(env: World, clock: Callabl
 
     assert [i["id"] for i in page["items"]] == [late]
     assert early != late
+
+
+def test_a_retry_after_the_idempotency_record_is_gone_still_files_nothing_new(env: World) -> None:
+    """A crash between the request's write and Powertools' record (or a retry after the record
+    expired) meets the claim written with the request itself."""
+    first = file(body_of("meter_reading"), key="form-fill-0006")
+    records = boto3.resource("dynamodb").Table(env.refs["IdempotencyTable"])
+    for record in records.scan()["Items"]:
+        records.delete_item(Key={"id": record["id"]})
+
+    again = file(body_of("meter_reading"), key="form-fill-0006")
+    other = file(body_of("meter_reading", text="Другой текст"), key="form-fill-0006")
+
+    assert again == first
+    assert other[0] == 422
+    assert errors_of(other[1])["Idempotency-Key"].startswith("С этим Idempotency-Key уже отправлена")
+    assert len(stored_requests(env)) == 1
+    assert len(sent_mails()) == 1
