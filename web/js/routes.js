@@ -11,8 +11,8 @@ export const routes = [
   { path: '/requests/new/:type', view: 'requests-new', title: 'Создание заявки', parent: '/requests' },
   { path: '/requests/:id', view: 'requests-detail', title: 'Заявка', parent: '/requests' },
   { path: '/readings', view: 'readings', title: 'Показания' },
-  { path: '/readings/manual', view: null, title: 'Ручной ввод показаний', parent: '/readings' },
-  { path: '/readings/history', view: null, title: 'Просмотр ранее введенных показаний', parent: '/readings' },
+  { path: '/readings/manual', view: 'readings-manual', title: 'Ручной ввод показаний', parent: '/readings' },
+  { path: '/readings/history', view: 'readings-history', title: 'Просмотр ранее введенных показаний', parent: '/readings' },
   { path: '/readings/askue', view: 'askue', title: 'АСКУЭ', parent: '/readings' },
   { path: '/profile', view: 'profile', title: 'Профиль' },
 ];

@@ -1,0 +1,134 @@
+// «Просмотр ранее введенных показаний»: the table newest first, «Показать ещё», a meter filter, CSV.
+
+import * as api from '../api.js';
+import { el, loading, message, pageTitle } from '../dom.js';
+import { formatDateTime } from '../format.js';
+import { METER_TYPES, SOURCES, backLink, loadMeters, perTariff, useStyles } from './readings-ui.js';
+
+const COLUMNS = ['Дата', 'Прибор учета', 'Показания, кВт·ч', 'Расход, кВт·ч', 'Источник'];
+
+function amounts(meterType, values) {
+  if (!values) return el('span', { class: 'muted' }, 'первое показание');
+  return el('ul', {}, perTariff(meterType, values).map(([label, value]) => el('li', { class: 'num' }, `${label}: ${value}`)));
+}
+
+function row(reading) {
+  const cells = [
+    el('td', {}, el('time', { datetime: reading.taken_at }, formatDateTime(reading.taken_at))),
+    el('th', { scope: 'row' }, el('div', {}, reading.meter_number, el('span', { class: 'rd-type' }, METER_TYPES[reading.meter_type]))),
+    el('td', {}, amounts(reading.meter_type, reading.values)),
+    el('td', {}, amounts(reading.meter_type, reading.consumption)),
+    el('td', {}, el('span', { class: `rd-source rd-source-${reading.source}` }, SOURCES[reading.source])),
+  ];
+  cells.forEach((cell, i) => cell.setAttribute('data-label', COLUMNS[i]));
+  return el('tr', {}, cells);
+}
+
+function query(params) {
+  const search = new URLSearchParams(Object.entries(params).filter(([, v]) => v));
+  return search.size ? `?${search}` : '';
+}
+
+/** Saves text as a file: the export needs the bearer token, so it is fetched, then handed over as a Blob. */
+function save(text, name) {
+  // The BOM tells Excel the file is UTF-8; decoding the answer as text dropped it.
+  const blob = new Blob([text.startsWith('\ufeff') ? '' : '\ufeff', text], { type: 'text/csv;charset=utf-8' });
+  const url = URL.createObjectURL(blob);
+  const link = el('a', { href: url, download: name, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export async function render(root, { query: routeQuery, navigate, signal }) {
+  useStyles();
+  const meter = routeQuery.get('meter') || '';
+  const filter = el(
+    'select',
+    { id: 'history-meter', name: 'meter_number' },
+    el('option', { value: '' }, 'Все приборы учета'),
+    meter ? el('option', { value: meter, selected: true }, meter) : null,
+  );
+  const download = el('button', { type: 'button', class: 'btn btn-secondary', id: 'history-download' }, 'Скачать CSV');
+  const notice = el('div', { 'aria-live': 'polite' });
+  const body = el('tbody', {});
+  const table = el(
+    'div',
+    { class: 'rd-scroll', hidden: true },
+    el(
+      'table',
+      { class: 'rd-table', id: 'history-table' },
+      el('caption', { class: 'rd-hidden' }, 'Ранее введенные показания, новые сначала'),
+      el('thead', {}, el('tr', {}, COLUMNS.map((title) => el('th', { scope: 'col' }, title)))),
+      body,
+    ),
+  );
+  const more = el('button', { type: 'button', class: 'btn btn-secondary rd-more', hidden: true }, 'Показать ещё');
+  const status = el('div', {}, loading());
+  let cursor = null;
+
+  async function load() {
+    more.disabled = true;
+    try {
+      const page = await api.get(`/api/readings${query({ meter_number: meter, cursor })}`, { signal });
+      body.append(...page.items.map(row));
+      cursor = page.next_cursor;
+      more.hidden = !cursor;
+      table.hidden = body.children.length === 0;
+      status.replaceChildren(
+        body.children.length
+          ? ''
+          : el('p', { class: 'muted' }, meter ? `Показаний прибора учета № ${meter} нет.` : 'Показаний пока нет. Передайте их в разделе ', meter ? '' : el('a', { href: '#/readings/manual' }, '«Ручной ввод»'), meter ? '' : '.'),
+      );
+    } catch (error) {
+      if (error?.name === 'AbortError' || error?.expired) throw error;
+      status.replaceChildren(message(error.detail || 'Не удалось загрузить показания.', 'error'));
+    } finally {
+      more.disabled = false;
+    }
+  }
+
+  filter.addEventListener('change', () => navigate(`/readings/history${query({ meter: filter.value })}`, { focus: false }));
+  more.addEventListener('click', () => load().catch(() => {}));
+  download.addEventListener('click', async () => {
+    download.disabled = true;
+    notice.replaceChildren();
+    try {
+      const text = await api.get(`/api/readings/export${query({ meter_number: meter })}`);
+      save(text || '', `показания-${new Date().toISOString().slice(0, 10)}.csv`);
+    } catch (error) {
+      if (error?.expired) throw error;
+      notice.replaceChildren(message(error.detail || 'Не удалось скачать файл.', 'error'));
+    } finally {
+      download.disabled = false;
+    }
+  });
+
+  root.append(
+    ...pageTitle('Просмотр ранее введенных показаний', 'Таблица с ранее введенными показаниями, новые сначала. Расход — с предыдущего показания того же прибора учета.'),
+    el(
+      'section',
+      { class: 'card rd-card' },
+      el('div', { class: 'rd-toolbar' }, el('div', { class: 'field' }, el('label', { for: filter.id }, 'Прибор учета'), filter), download),
+      notice,
+      status,
+      table,
+      more,
+    ),
+    backLink(),
+  );
+
+  const [meters] = await Promise.all([
+    // Without the list the table still shows: the filter then offers only «Все приборы учета».
+    loadMeters(signal).catch((error) => (error?.expired || error?.name === 'AbortError' ? Promise.reject(error) : [])),
+    load(),
+  ]);
+  filter.append(
+    ...meters
+      .filter((m) => m.meter_number !== meter)
+      .map((m) => el('option', { value: m.meter_number }, `${m.meter_number} — ${METER_TYPES[m.meter_type]}`)),
+  );
+  const chosen = meters.find((m) => m.meter_number === meter);
+  if (chosen) filter.options[1].textContent = `${meter} — ${METER_TYPES[chosen.meter_type]}`;
+}
