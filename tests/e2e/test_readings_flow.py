@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+import requests
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import PageLog, Portal
@@ -190,5 +191,37 @@ def test_readings_pages_on_a_phone(page: Page, portal: Portal, page_log: PageLog
     expect(page.locator("#history-table tbody tr").first.locator("td").nth(2)).to_contain_text("150,5")
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 375, "no sideways scrolling"
     shot(page, artifacts, "67-phone-readings-history")
+
+    page_log.assert_clean([])
+
+
+def test_history_shows_more_on_request(
+    page: Page, portal: Portal, page_log: PageLog, artifacts: Path
+) -> None:
+    logged_in(page, portal)
+    token = page.evaluate("() => JSON.parse(sessionStorage.getItem('portal.session')).idToken")
+    for i in range(25):
+        body = {"meter_type": "single_tariff", "meter_number": "A-1" if i % 5 else "B-2", "values": {"t1": i}}
+        response = requests.post(
+            f"{portal.url}/api/readings", json=body, headers={"Authorization": f"Bearer {token}"}, timeout=10
+        )
+        assert response.status_code == 201
+
+    page.goto(f"{portal.url}/#/readings/history")
+    rows = page.locator("#history-table tbody tr")
+    expect(rows).to_have_count(20)
+    expect(rows.first.locator("td").nth(1)).to_have_text("Т1: 24")
+    page.get_by_role("button", name="Показать ещё").click()
+    expect(rows).to_have_count(25)
+    expect(rows.last.locator("td").nth(1)).to_have_text("Т1: 0")
+    expect(page.get_by_role("button", name="Показать ещё")).to_be_hidden()
+    shot(page, artifacts, "68-readings-history-all-pages")
+
+    page.get_by_label("Прибор учета").select_option(label="B-2 — Однотарифный")
+    expect(rows).to_have_count(5)
+    expect(rows.first.locator("td").nth(2)).to_have_text("Т1: 5")
+    expect(page.get_by_role("button", name="Показать ещё")).to_be_hidden()
+    page.get_by_label("Прибор учета").select_option(label="Все приборы учета")
+    expect(rows).to_have_count(20)
 
     page_log.assert_clean([])
