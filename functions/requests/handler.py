@@ -31,7 +31,8 @@ from functions.requests.models import (
     UploadRequest,
 )
 
-logger = Logger(service="requests")
+# Not "requests": the logger would share its name with the requests library's logger.
+logger = Logger(service="service-requests")
 app = APIGatewayRestResolver(enable_validation=True)
 configure_resolver(app, LABELS, TYPE_TAGS)
 TAGS = ["Заявки"]

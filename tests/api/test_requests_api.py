@@ -275,3 +275,14 @@ def test_unknown_status_is_refused(stack: LocalStack) -> None:
 
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["field"] == "status"
+
+
+def test_requests_still_answer_after_the_openapi_document_imported_every_handler(
+    stack: LocalStack, ivan: dict[str, str]
+) -> None:
+    document = requests.get(f"{stack.url}/api/openapi.json", timeout=30)
+    answer = requests.get(f"{stack.url}/api/requests", headers=auth(ivan), timeout=10)
+
+    assert "/api/requests/{id}" in document.json()["paths"]
+    assert "/api/integration/requests/{id}" in document.json()["paths"]
+    assert answer.status_code == 200
