@@ -170,6 +170,7 @@ class Delivery:
 
     records: int
     failed: int
+    seconds: float = 0.0  # inside the function (what Lambda bills), without the polling around it
 
 
 @dataclass
@@ -227,16 +228,17 @@ class LocalEvents:
     def deliver(self, source: QueueSource, messages: Sequence[Mapping[str, Any]]) -> Delivery:
         event = sqs_event(messages, source.queue_arn, self.world.region)
         by_id = {message["MessageId"]: message for message in messages}
+        handler = load_handler(source.handler)
+        began = time.perf_counter()
         try:
-            result = load_handler(source.handler)(
-                event, LambdaContext(source.function, timeout_ms=source.timeout_ms)
-            )
+            result = handler(event, LambdaContext(source.function, timeout_ms=source.timeout_ms))
             reported = (result or {}).get("batchItemFailures", []) if source.reports_failures else []
             failed = {str(item["itemIdentifier"]) for item in reported}
         except Exception:
             # A failed invocation: Lambda leaves the whole batch on the queue.
             self.log(f"{source.function}: batch failed\n{traceback.format_exc()}")
             failed = set(by_id)
+        seconds = time.perf_counter() - began
         succeeded = [message for key, message in by_id.items() if key not in failed]
         if succeeded:
             self._sqs.delete_message_batch(
@@ -257,7 +259,7 @@ class LocalEvents:
                     for i, key in enumerate(failed)
                 ],
             )
-        return Delivery(records=len(messages), failed=len(failed))
+        return Delivery(records=len(messages), failed=len(failed), seconds=seconds)
 
     def drain(self, function: str, *, timeout: float = 60.0) -> list[Delivery]:
         """Delivers batches until the queue gives nothing (tests, benchmarks); failures stay queued."""

@@ -6,7 +6,7 @@ schedule and mail the consumer once.
 """
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Literal
 
@@ -165,18 +165,25 @@ def _send_batch(queue_url: str, users: list[str], planned_at: str) -> None:
     raise RuntimeError(f"{len(entries)} sync messages could not be queued")
 
 
+def links_for(user_ids: list[str]) -> dict[str, StoredLink]:
+    """The links of a batch of accounts, read at once."""
+    return _store().get_links(user_ids)
+
+
 def sync_account(
     user_id: str,
     connector: AskueConnector | None = None,
     record_readings: ReadingsRecorder | None = None,
+    links: Mapping[str, StoredLink] | None = None,
 ) -> SyncOutcome:
     """Fetches one linked account and stores its snapshot.
 
+    `links` are the batch's links when the worker read them already (else the link is read here).
     Raises AskueUnavailable or AskueBadData (the message is retried, then dead-lettered); wrong
     credentials are an answer, not a fault: the link is marked and the consumer mailed once.
     """
     store = _store()
-    link = store.get_link(user_id)
+    link = links.get(user_id) if links is not None else store.get_link(user_id)
     if link is None or link.state != "active":
         logger.info("askue sync skipped: no active link", extra={"user_id": user_id})
         return "skipped"

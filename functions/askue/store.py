@@ -86,6 +86,24 @@ class AskueStore:
         ).get("Item")
         return _link(_plain(found)) if found else None
 
+    def get_links(self, user_ids: list[str]) -> dict[str, StoredLink]:
+        """The links of several consumers in one BatchGetItem (the worker reads a batch's at once)."""
+        found: dict[str, StoredLink] = {}
+        keys = [_item({"user_id": user_id, "sk": LINK}) for user_id in dict.fromkeys(user_ids)]
+        for start in range(0, len(keys), 100):
+            request: Any = {self._table: {"Keys": keys[start : start + 100], "ConsistentRead": True}}
+            for _ in range(5):
+                answer = self._client.batch_get_item(RequestItems=request)
+                for item in answer.get("Responses", {}).get(self._table, []):
+                    link = _link(_plain(item))
+                    found[link.user_id] = link
+                request = answer.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+            if request:
+                raise RuntimeError("DynamoDB left links unread")
+        return found
+
     def delete_link(self, user_id: str) -> None:
         self._client.delete_item(TableName=self._table, Key=_item({"user_id": user_id, "sk": LINK}))
 

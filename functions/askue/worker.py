@@ -22,26 +22,42 @@ from functions.askue.readings import record_askue_readings
 logger = Logger(service="askue-sync")
 
 
+# The SQS event source's BatchSize (template.yaml): one thread per account of a batch. The pool lives
+# as long as the Lambda environment, so a batch does not pay for starting its threads.
+BATCH_SIZE = 10
+_pool = ThreadPoolExecutor(max_workers=BATCH_SIZE, thread_name_prefix="askue-sync")
+
+
 class ConcurrentBatchProcessor(BatchProcessor):
     """Powertools' BatchProcessor, with the records of a batch handled at the same time."""
 
     def process(self) -> list[tuple[Any, ...]]:
         if len(self.records) <= 1:
             return super().process()
-        with ThreadPoolExecutor(max_workers=len(self.records), thread_name_prefix="askue-sync") as pool:
-            return list(pool.map(self._process_record, self.records))
+        return list(_pool.map(self._process_record, self.records))
 
 
 processor = ConcurrentBatchProcessor(event_type=EventType.SQS)
 
 
-def sync_record(record: SQSRecord) -> str:
-    user_id = str(json.loads(record.body)["user_id"])
-    return service.sync_account(user_id, record_readings=record_askue_readings)
+def _user_id(body: str) -> str:
+    return str(json.loads(body)["user_id"])
 
 
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    # One BatchGetItem for the whole batch's links instead of one read per account.
+    user_ids = []
+    for record in event.get("Records", []):
+        try:
+            user_ids.append(_user_id(record.get("body", "")))
+        except (ValueError, KeyError, TypeError):
+            continue  # reported as this record's failure below
+    links = service.links_for(user_ids)
+
+    def sync_record(record: SQSRecord) -> str:
+        return service.sync_account(_user_id(record.body), record_readings=record_askue_readings, links=links)
+
     return process_partial_response(
         event=event, record_handler=sync_record, processor=processor, context=context
     )

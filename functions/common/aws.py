@@ -22,7 +22,10 @@ if TYPE_CHECKING:
 # API Gateway gives a function 29 s; a call to AWS must fail well before that.
 # A pool big enough for the threads of a batch worker (askue sync) sharing one client.
 _CONFIG = Config(
-    connect_timeout=3, read_timeout=8, retries={"mode": "standard", "max_attempts": 3}, max_pool_connections=32
+    connect_timeout=3,
+    read_timeout=8,
+    retries={"mode": "standard", "max_attempts": 3},
+    max_pool_connections=32,
 )
 
 

@@ -88,7 +88,9 @@ def test_demo_account_data_remember_reload_and_forget(
     assert house.locator("td").nth(2).inner_text() != "0", "the house exports energy (A−)"
     expect(house.locator("td").last).to_have_text(re.compile(r"^\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}$"))
     expect(page.locator("#askue-form").get_by_role("status")).to_contain_text("сохранены")
-    expect(page.locator("#askue-link")).to_contain_text("Автоматическое обновление включено для идентификатора «demo»")
+    expect(page.locator("#askue-link")).to_contain_text(
+        "Автоматическое обновление включено для идентификатора «demo»"
+    )
     shot(page, artifacts, "42-askue-demo-table")
 
     # The schedule syncs the remembered account; after a reload the page shows it without a password.
