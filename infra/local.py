@@ -21,6 +21,7 @@ from werkzeug.serving import make_server
 from infra.askue_simulator import DEMO_LOGIN, DEMO_PASSWORD, AskueSimulator
 from infra.events import LocalEvents
 from infra.gateway import CognitoTokenVerifier, LocalGateway, Mail
+from infra.moto_patches import atomic_dynamodb_requests
 from infra.template import ROOT, cognito_authorizer_pool, load_template, pool_clients
 from infra.world import ACCOUNT_ID, World, build_world
 
@@ -81,6 +82,7 @@ def start(settings: LocalSettings) -> tuple[World, LocalGateway, Outbox, AskueSi
     from moto.server import ThreadedMotoServer
 
     moto_port = settings.moto_port or free_port(settings.host)
+    atomic_dynamodb_requests()
     server = ThreadedMotoServer(ip_address=settings.host, port=moto_port, verbose=False)
     server.start()
     endpoint = f"http://{settings.host}:{moto_port}"

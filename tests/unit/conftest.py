@@ -11,6 +11,7 @@ from moto import mock_aws
 from functions.common.aws import reset_clients
 from functions.common.settings import load_settings
 from infra.gateway import LambdaContext
+from infra.moto_patches import atomic_dynamodb_requests
 from infra.world import ACCOUNT_ID, World, build_world
 
 REGION = "eu-central-1"
@@ -24,6 +25,7 @@ def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
     monkeypatch.setenv("AWS_REGION", REGION)
+    atomic_dynamodb_requests()
     with mock_aws():
         built = build_world(boto3.Session(region_name=REGION), overrides={"PortalUrl": "http://portal.test"})
         for name, value in built.environment.items():

@@ -1,6 +1,7 @@
 """Concurrent readings of one meter, in threads against moto: a lower value is never stored after a
 higher one, and the meter's last value is the higher one, whichever submission reaches DynamoDB
-first."""
+first. (The `world` fixture makes each of moto's DynamoDB operations atomic, as in DynamoDB:
+infra/moto_patches.py.)"""
 
 import itertools
 import os
@@ -26,25 +27,7 @@ WAIT = 10  # seconds any step may wait for the other thread before the test fail
 
 
 @pytest.fixture
-def atomic_moto(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    """DynamoDB executes each request atomically; moto's backend does not lock between threads
-    (a transaction checks, writes and may roll back the whole table while another thread writes),
-    so each backend operation is made one atomic step, as each request is in DynamoDB."""
-    from moto.dynamodb.models import DynamoDBBackend
-
-    lock = threading.RLock()
-    for name in ("get_item", "put_item", "update_item", "query", "transact_write_items"):
-        original = getattr(DynamoDBBackend, name)
-
-        def atomic(self: Any, *args: Any, __original: Callable[..., Any] = original, **kwargs: Any) -> Any:
-            with lock:
-                return __original(self, *args, **kwargs)
-
-        monkeypatch.setattr(DynamoDBBackend, name, atomic)
-
-
-@pytest.fixture
-def hooks(atomic_moto: None) -> Iterator[Callable[[str, Callable[..., None]], None]]:
+def hooks(world: World) -> Iterator[Callable[[str, Callable[..., None]], None]]:
     """Registers botocore event handlers on the client the functions use; removed afterwards."""
     events = table(os.environ["READINGS_TABLE"]).meta.client.meta.events
     registered: list[tuple[str, Callable[..., None]]] = []
@@ -169,7 +152,7 @@ def test_higher_racing_a_lower_that_lands_first_is_stored_after_it(
 
 
 def test_two_first_readings_of_a_new_meter_do_not_both_become_its_first(
-    atomic_moto: None, hooks: Callable[[str, Callable[..., None]], None]
+    world: World, hooks: Callable[[str, Callable[..., None]], None]
 ) -> None:
     all_read_before_any_writes(hooks)
     writes_first(hooks, first="higher", second="lower")
