@@ -287,7 +287,8 @@ class UploadStore:
         try:
             found = s3().head_object(Bucket=self._bucket, Key=key)
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            # Without s3:ListBucket (not granted) S3 answers a missing key with 403, not 404.
+            if error.response.get("Error", {}).get("Code") in ("403", "404", "NoSuchKey", "NotFound"):
                 return None
             raise
         return (

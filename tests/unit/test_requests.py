@@ -914,3 +914,27 @@ def test_a_retry_after_the_idempotency_record_is_gone_still_files_nothing_new(en
     assert errors_of(other[1])["Idempotency-Key"].startswith("С этим Idempotency-Key уже отправлена")
     assert len(stored_requests(env)) == 1
     assert len(sent_mails()) == 1
+
+
+def test_a_key_s3_refuses_to_show_is_not_found_like_a_missing_one(env: World) -> None:
+    """Without s3:ListBucket, S3 in AWS answers HeadObject of a missing key with 403."""
+    from functions.common.aws import s3
+
+    key = f"uploads/{IVAN['sub']}/{uuid.uuid4().hex}/gone.pdf"
+
+    def forbidden(**_: Any) -> tuple[Any, dict[str, Any]]:
+        class Answer:
+            status_code = 403
+
+        return Answer(), {"Error": {"Code": "403", "Message": "Forbidden"}, "ResponseMetadata": {}}
+
+    s3().meta.events.register("before-call.s3.HeadObject", forbidden, unique_id="forbidden")
+    try:
+        status, problem = file(body_of("grid_theft", attachments=[key]))
+    finally:
+        s3().meta.events.unregister("before-call.s3.HeadObject", unique_id="forbidden")
+
+    assert status == 422
+    assert errors_of(problem) == {
+        "attachments.0": "Файл не найден: загрузите его ещё раз кнопкой «Выберите файл»."
+    }
