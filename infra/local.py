@@ -133,7 +133,7 @@ def askue_banner(settings: LocalSettings, simulator: AskueSimulator, events: Loc
 """
 
 
-def banner(settings: LocalSettings, world: World, seconds: float) -> str:
+def banner(settings: LocalSettings, world: World, seconds: float, services: str) -> str:
     url = f"http://{settings.host}:{settings.port}"
     return f"""
 Личный кабинет потребителя работает локально (готов за {seconds:.1f} с).
@@ -145,10 +145,11 @@ def banner(settings: LocalSettings, world: World, seconds: float) -> str:
   AWS (moto)         {os.environ["AWS_ENDPOINT_URL"]}, регион {settings.region}   (MOTO_PORT, AWS_REGION)
   Отправитель писем  {settings.mail_sender}   (MAIL_SENDER)
   Пул Cognito        {world.refs.get("UserPool", "—")}
-
+{services}
 Как войти: на {url} нажмите «Регистрация» в правом верхнем углу, заполните форму и нажмите
-«Зарегистрировать». Письмо с паролем появится ниже и на {url}/_local/outbox. Данные хранятся
-в памяти и пропадают при остановке. Остановить: Ctrl-C.
+«Зарегистрировать». Письмо с паролем появится ниже и на {url}/_local/outbox. Данные АСКУЭ:
+«Показания» → «АСКУЭ», идентификатор {DEMO_LOGIN}, пароль {DEMO_PASSWORD}. Данные хранятся в памяти
+и пропадают при остановке. Остановить: Ctrl-C.
 """
 
 
@@ -161,7 +162,7 @@ def main() -> None:
     events = LocalEvents(world, every={"AskueSyncPlannerFunction": settings.askue_sync_every}).start()
     http = make_server(settings.host, settings.port, events.wsgi(gateway), threaded=True)
     print(
-        banner(settings, world, time.monotonic() - began) + askue_banner(settings, simulator, events),
+        banner(settings, world, time.monotonic() - began, askue_banner(settings, simulator, events)),
         flush=True,
     )
 
