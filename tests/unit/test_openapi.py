@@ -56,3 +56,16 @@ def test_swagger_ui_is_served_with_the_merged_document(world: World) -> None:
     assert result["statusCode"] == 200
     assert "SwaggerUIBundle" in result["body"]
     assert "/api/auth/register" in result["body"]
+
+
+def test_no_content_answers_are_documented_without_a_body(world: World) -> None:
+    document = _document(world)
+
+    no_content = [
+        operation["responses"]["204"]
+        for operations in document["paths"].values()
+        for operation in operations.values()
+        if "204" in operation["responses"]
+    ]
+    assert len(no_content) >= 3  # logout, password change, forgetting the ASKUE link
+    assert all("content" not in answer for answer in no_content)
