@@ -1,17 +1,20 @@
 """Field types two or more domains validate the same way: email and phone.
 
 Each refusal is a `PydanticCustomError` whose message is the Russian text the consumer reads.
+The validating libraries are imported when a value is first checked, not with the models: they
+cost a cold start some 50 ms, and most routes of the functions that declare these fields never
+validate one (benchmarks/coldstart.py).
 """
 
 from typing import Annotated
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, StringConstraints
 from pydantic_core import PydanticCustomError
 
 
 def _email(value: str) -> str:
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         checked = validate_email(value, check_deliverability=False)
     except EmailNotValidError as error:
@@ -22,6 +25,8 @@ def _email(value: str) -> str:
 
 
 def _phone(value: str) -> str:
+    import phonenumbers
+
     message = "Укажите номер телефона с кодом города или оператора, например +7 912 345-67-89."
     try:
         number = phonenumbers.parse(value, "RU")  # a Russian number may be written without +7

@@ -1,6 +1,8 @@
 """The OpenAPI document of the whole API, merged from every domain's resolver, and Swagger UI.
 
-The domains' handlers are imported on the first request (Powertools' OpenAPI merge), never at import.
+The merge is configured on the first request, never at import: Powertools' discovery parses every
+module of functions/ (about a quarter of a second) and the domains' handlers are imported when the
+document is first built, so a cold start of this function costs what the others' do.
 """
 
 from functools import cache
@@ -9,7 +11,6 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
-from aws_lambda_powertools.event_handler.openapi.models import Server
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -28,29 +29,33 @@ DESCRIPTION = """API личного кабинета потребителя се
 * Маршруты `/api/integration/*` — для систем компании: ключ в заголовке `x-api-key`."""
 
 app = APIGatewayRestResolver(enable_validation=True)
-app.configure_openapi_merge(
-    path=str(FUNCTIONS_DIR),
-    pattern="handler.py",
-    exclude=["**/docs/**", "**/__pycache__/**"],
-    recursive=True,
-    title=TITLE,
-    version="1.0.0",
-    description=DESCRIPTION,
-    servers=[Server(url="/")],
-    security_schemes=SECURITY_SCHEMES,
-    on_conflict="error",
-)
 app.enable_swagger(path="/api/docs", title=TITLE, compress=True)
 
 
+@cache
+def _configure_merge() -> None:
+    """Finds every domain's resolver for the merged document (Swagger UI reads it too)."""
+    from aws_lambda_powertools.event_handler.openapi.models import Server
+
+    app.configure_openapi_merge(
+        path=str(FUNCTIONS_DIR),
+        pattern="handler.py",
+        exclude=["**/docs/**", "**/__pycache__/**"],
+        recursive=True,
+        title=TITLE,
+        version="1.0.0",
+        description=DESCRIPTION,
+        servers=[Server(url="/")],
+        security_schemes=SECURITY_SCHEMES,
+        on_conflict="error",
+    )
+
+
 def _use_problem_details(schema: dict[str, Any]) -> dict[str, Any]:
-    """Validation errors are answered as problem details, not as Powertools' default shape; a 204
-    answer has no body."""
+    """Validation errors are answered as problem details, not as Powertools' default shape."""
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
             responses = operation.get("responses", {})
-            # "No Content" has no body (Powertools documents the handler's Response[str] as one).
-            responses.get("204", {}).pop("content", None)
             if "422" in responses or 422 in responses:
                 responses.pop(422, None)
                 responses["422"] = {
@@ -71,6 +76,7 @@ def _use_problem_details(schema: dict[str, Any]) -> dict[str, Any]:
 def openapi_document() -> str:
     import json
 
+    _configure_merge()
     merged = json.loads(app.get_openapi_merge_json_schema())
     return json.dumps(_use_problem_details(merged), ensure_ascii=False, indent=1)
 
@@ -82,4 +88,5 @@ def openapi_json() -> Response[str]:
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    _configure_merge()
     return app.resolve(event, context)
