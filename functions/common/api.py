@@ -12,7 +12,13 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.middlewares.openapi_validation import (
+    OpenAPIRequestValidationMiddleware,
+)
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from pydantic import BaseModel
 
 from functions.common.problems import (
@@ -49,6 +55,7 @@ INTEGRATION_SECURITY: list[dict[str, list[str]]] = [{"apiKey": []}]
 PROBLEM_RESPONSE: dict[str, Any] = {"content": {PROBLEM_CONTENT_TYPE: {"model": ProblemDetails}}}
 ERROR_RESPONSES: dict[int, Any] = {
     400: {"description": "Тело запроса не JSON", **PROBLEM_RESPONSE},
+    415: {"description": "Тело запроса передано не как application/json", **PROBLEM_RESPONSE},
     422: {"description": "Поля заполнены неверно", **PROBLEM_RESPONSE},
 }
 CONSUMER_ERROR_RESPONSES: dict[int, Any] = {
@@ -84,6 +91,27 @@ def no_content() -> Response[str]:
     return Response(status_code=HTTPStatus.NO_CONTENT, body="")
 
 
+class _JsonBodiesOnly(OpenAPIRequestValidationMiddleware):
+    """Powertools' request validation, reading a body only when it is sent as JSON.
+
+    Powertools would also read forms and multipart (and fail on a multipart without a boundary);
+    the API speaks JSON, so anything else is refused (415) before the body is read, and a body that
+    is not UTF-8 is a 400 like any other body that is not JSON.
+    """
+
+    def _get_body(self, app: Any) -> dict[str, Any]:
+        content_type = str(app.current_event.headers.get("content-type") or "").strip()
+        if content_type and content_type.split(";")[0].strip().lower() != "application/json":
+            raise RequestUnsupportedContentType("Unsupported content type", errors=[])
+        try:
+            body: dict[str, Any] = super()._get_body(app)
+        except UnicodeDecodeError as error:  # bytes that are not UTF-8 are not JSON either
+            raise RequestValidationError(
+                [{"type": "json_invalid", "loc": ("body",), "msg": "not UTF-8", "input": {}, "ctx": {}}]
+            ) from error
+        return body
+
+
 def configure_resolver(
     app: APIGatewayRestResolver, labels: Mapping[str, str], union_tags: frozenset[str] = frozenset()
 ) -> None:
@@ -94,10 +122,21 @@ def configure_resolver(
     discriminators (they appear in pydantic's error paths but are not fields).
     """
     app.configure_openapi(security_schemes=SECURITY_SCHEMES)
+    app._request_validation_middleware = _JsonBodiesOnly()  # type: ignore[no-untyped-call]
 
     @app.exception_handler(RequestValidationError)  # type: ignore[untyped-decorator]
     def _invalid(error: RequestValidationError) -> Response[str]:
         return problem_response(validation_problem(error.errors(), labels, union_tags))
+
+    @app.exception_handler(RequestUnsupportedContentType)  # type: ignore[untyped-decorator]
+    def _not_json(_: RequestUnsupportedContentType) -> Response[str]:
+        return problem_response(
+            ProblemDetails(
+                title="Неподдерживаемый формат запроса",
+                status=HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+                detail="Передайте тело запроса в формате JSON с заголовком Content-Type: application/json.",
+            )
+        )
 
     @app.exception_handler(Problem)  # type: ignore[untyped-decorator]
     def _refused(error: Problem) -> Response[str]:
