@@ -128,8 +128,15 @@ MeterTypeField = Annotated[MeterType, BeforeValidator(_known_meter_type)]
 MAX_WHOLE_DIGITS = 9
 MAX_DECIMAL_PLACES = 2
 CENT = Decimal("0.01")
-_NUMBER = re.compile(r"^(\d+)(?:\.(\d+))?$")
-_SPACES = re.compile(r"[\s\u00a0\u2009\u202f]")
+# ASCII digits only (Python's \d also takes other scripts' digits), and the spaces people put between
+# groups of digits: a space, a no-break space (Intl 'ru-RU'), a thin and a narrow no-break space.
+_NUMBER = re.compile(r"^([0-9]+)(?:\.([0-9]+))?$")
+_SPACE_CLASS = "[ \u00a0\u2009\u202f]"
+_SPACES = re.compile(_SPACE_CLASS)
+# What the API reads as a reading (the digit limits are the parser's) or as "not given" (blank).
+READING_TEXT_PATTERN = (
+    rf"^{_SPACE_CLASS}*(?:(?:[0-9]{_SPACE_CLASS}*)+(?:[.,]{_SPACE_CLASS}*(?:[0-9]{_SPACE_CLASS}*)+)?)?$"
+)
 
 
 class ReadingValueError(ValueError):
@@ -187,7 +194,7 @@ def parse_reading_value(raw: object) -> Decimal:
 
 
 def _reading_value(raw: object) -> Decimal | None:
-    if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+    if raw is None or (isinstance(raw, str) and _SPACES.sub("", raw) == ""):
         return None  # not given: whether it is needed depends on the meter type
     try:
         return parse_reading_value(raw)
@@ -200,8 +207,13 @@ ReadingValue = Annotated[
     BeforeValidator(_reading_value),
     WithJsonSchema(
         {
-            "anyOf": [{"type": "string", "pattern": r"^\d{1,9}([.,]\d{1,2})?$"}, {"type": "number"}],
-            "description": "Показание, кВт·ч: до 9 цифр до и до 2 после запятой (или точки)",
+            "anyOf": [
+                {"type": "string", "pattern": READING_TEXT_PATTERN},
+                {"type": "number", "minimum": 0},
+                {"type": "null"},
+            ],
+            "description": "Показание, кВт·ч: до 9 цифр до и до 2 после запятой (или точки); пробелы "
+            "между группами цифр допустимы; пустая строка или null — показание не передано",
             "examples": ["12345,6"],
         }
     ),

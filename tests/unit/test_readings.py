@@ -168,6 +168,7 @@ def test_reading_equal_to_the_previous_is_allowed(clock: Clock) -> None:
         ("0,0", "0.00"),
         ("00012,3", "12.30"),
         ("1,500", "1.50"),  # trailing zeros are not decimals
+        ("12\u00a0345,6", "12345.60"),  # grouped with a no-break space, as Intl 'ru-RU' writes it
         (1234.5, "1234.50"),  # a JSON number
         (17, "17.00"),
     ],
@@ -258,6 +259,8 @@ BAD_ENTRIES: list[tuple[str, dict[str, Any], str, str]] = [
     ("NaN", single("1", "NaN"), "values.t1", NOT_A_NUMBER),
     ("Infinity", single("1", "Infinity"), "values.t1", NOT_A_NUMBER),
     ("two commas", single("1", "1,2,3"), "values.t1", NOT_A_NUMBER),
+    ("digits of another script", single("1", "\u0661\u0662\u0663"), "values.t1", NOT_A_NUMBER),
+    ("a tab among the digits", single("1", "12\t345"), "values.t1", NOT_A_NUMBER),
     ("true", single("1", True), "values.t1", NOT_A_NUMBER),
     ("a list", single("1", [1]), "values.t1", NOT_A_NUMBER),
     ("ten digits", single("1", "1000000000"), "values.t1", TOO_MANY_DIGITS),
