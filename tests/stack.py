@@ -7,9 +7,10 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +30,23 @@ class LocalStack:
     moto_url: str
     api_key: str
     process: subprocess.Popen[str]
+    _output: list[str] = field(default_factory=list)
+    _reader: threading.Thread | None = None
+
+    def read_output(self) -> None:
+        """Keeps reading what the stack prints: an unread pipe fills up (64 KB) and blocks it."""
+
+        def read() -> None:
+            assert self.process.stdout is not None
+            for line in self.process.stdout:
+                self._output.append(line)
+
+        self._reader = threading.Thread(target=read, daemon=True)
+        self._reader.start()
+
+    def logs(self) -> str:
+        """Everything the stack (moto, the gateway, the functions' loggers) printed so far."""
+        return "".join(self._output)
 
     def outbox(self) -> list[dict[str, str]]:
         with urllib.request.urlopen(f"{self.url}/_local/outbox", timeout=10) as response:  # noqa: S310 (local)
@@ -43,14 +61,17 @@ class LocalStack:
                 return match.group(1)
         raise AssertionError(f"no password mailed to {email}")
 
-    def stop(self) -> str:
-        self.process.send_signal(signal.SIGTERM)
+    def stop(self, signum: int = signal.SIGTERM) -> str:
+        """Stops the stack as `make run` is stopped; returns everything it printed."""
+        self.process.send_signal(signum)
         try:
-            output, _ = self.process.communicate(timeout=15)
+            self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             self.process.kill()
-            output, _ = self.process.communicate()
-        return output
+            self.process.wait()
+        if self._reader is not None:
+            self._reader.join(timeout=10)
+        return self.logs()
 
 
 def start_local_stack(timeout: float = 60) -> LocalStack:
@@ -75,6 +96,7 @@ def start_local_stack(timeout: float = 60) -> LocalStack:
     stack = LocalStack(
         f"http://127.0.0.1:{port}", f"http://127.0.0.1:{moto_port}", INTEGRATION_API_KEY, process
     )
+    stack.read_output()
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

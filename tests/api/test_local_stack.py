@@ -8,8 +8,7 @@ from tests.stack import start_local_stack
 def test_local_stack_prints_its_defaults_and_stops_cleanly_on_ctrl_c() -> None:
     stack = start_local_stack()
 
-    stack.process.send_signal(signal.SIGINT)
-    output, _ = stack.process.communicate(timeout=15)
+    output = stack.stop(signal.SIGINT)
 
     assert stack.process.returncode == 0, output
     for shown in (
