@@ -34,15 +34,10 @@ api: $(STAMP)
 e2e: $(STAMP)
 	$(PY) -m pytest tests/e2e -q
 
-## package: the Lambda code and its dependencies for Python 3.12 on arm64, where template.yaml points
+## package: one folder per function, .aws-build/<Function>/ (its CodeUri in template.yaml), holding only
+## that function's code and dependencies for the template's runtime (Python 3.12, arm64); prints sizes
 package: $(STAMP)
-	rm -rf .aws-build/lambda && mkdir -p .aws-build/lambda
-	$(PY) -m pip install --quiet --target .aws-build/lambda --platform manylinux2014_aarch64 \
-		--implementation cp --python-version 3.12 --only-binary=:all: \
-		$$($(PY) -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml','rb'))['project']['dependencies']))")
-	cp -r functions .aws-build/lambda/
-	find .aws-build/lambda -name __pycache__ -prune -exec rm -rf {} +
-	du -sh .aws-build/lambda
+	$(PY) -m infra.package
 
 ## deploy: package, then sam deploy (needs AWS credentials and the SAM CLI); uploads web/
 deploy: package
