@@ -1,6 +1,5 @@
 """Routes for the company's systems (CRM, billing, support), guarded by the API key."""
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger
@@ -17,7 +16,7 @@ from functions.common.api import (
     configure_resolver,
 )
 from functions.integration import service
-from functions.integration.models import LABELS, PasswordReset, PasswordResetDone
+from functions.integration.models import LABELS, DateTimeWithZone, PasswordReset, PasswordResetDone
 from functions.requests import service as requests
 from functions.requests.models import IntegrationPage, IntegrationRequest, RequestStatus, StatusChange
 
@@ -62,7 +61,7 @@ def reset_password(request: Annotated[PasswordReset, Body()]) -> PasswordResetDo
 )
 def list_requests(
     status: Annotated[RequestStatus, Query()],
-    since: Annotated[datetime | None, Query()] = None,
+    since: Annotated[DateTimeWithZone | None, Query()] = None,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> IntegrationPage:

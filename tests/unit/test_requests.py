@@ -898,6 +898,20 @@ def test_integrator_since_may_be_given_in_moscow_time(env: World, clock: Callabl
     assert early != late
 
 
+@pytest.mark.parametrize("since", ["0.0", "1700000000", "2026-11-27", "2026-11-27T00:00:00", "вчера"])
+def test_integrator_since_must_be_a_date_and_time_with_a_zone(env: World, since: str) -> None:
+    status, problem = call(
+        integration,
+        api_event("GET", "/api/integration/requests", query={"status": "registered", "since": since}),
+    )
+
+    assert status == 422
+    assert errors_of(problem) == {
+        "since": "Укажите дату и время в формате ISO 8601 с часовым поясом, например 2026-11-27T00:00:00Z "
+        "или 2026-11-27T03:00:00+03:00."
+    }
+
+
 def test_a_retry_after_the_idempotency_record_is_gone_still_files_nothing_new(env: World) -> None:
     """A crash between the request's write and Powertools' record (or a retry after the record
     expired) meets the claim written with the request itself."""
