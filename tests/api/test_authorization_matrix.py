@@ -1,0 +1,457 @@
+"""Who may call what, generated from the routes of template.yaml, through the local gateway.
+
+1. Refusals: every consumer route × every wrong credential (none, garbage, a forged signature, an
+   expired token, another client's or another pool's token, an access token instead of the ID
+   token, the integration key instead of a token) gets API Gateway's UNAUTHORIZED answer exactly as
+   template.yaml words it; every integration route × (no key, a wrong key, a consumer's token) gets
+   INVALID_API_KEY. Public routes ignore credentials. A route added to the template is in the
+   matrix without anyone adding it here.
+2. Isolation: a second consumer, with a valid token of their own, never sees, changes or pages
+   through the first consumer's data — every consumer route has its check, and a new consumer route
+   fails `test_every_consumer_route_has_an_isolation_check` until it gets one.
+"""
+
+import gzip
+import json
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import jwt
+import moto
+import pytest
+import requests
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from infra.template import Route, gateway_responses, load_template, routes
+from tests.stack import LocalStack
+
+PROBLEM = "application/problem+json"
+TEMPLATE = load_template()
+ROUTES = routes(TEMPLATE)
+REFUSALS = gateway_responses(TEMPLATE)
+CONSUMER_ROUTES = [r for r in ROUTES if r.auth == "cognito"]
+INTEGRATION_ROUTES = [r for r in ROUTES if r.auth == "api_key"]
+PUBLIC_ROUTES = [r for r in ROUTES if r.auth == "none"]
+SOME_ID = "01M8FEWQFNR64E9FA3R9R3PCS9"
+
+DEMO_ASKUE = {"login": "demo", "password": "demo-askue-1"}
+THEFT = {
+    "type": "grid_theft",
+    "text": "Ночью срезали провод на линии вдоль дороги.",
+    "fields": {
+        "incident": "theft",
+        "location": "д. Берёзки, ВЛ-0,4 кВ, опоры 3–7",
+        "occurred_on": "2026-01-15",
+        "objects": "Провод СИП 4×16, около 80 м",
+    },
+}
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def _label(route: Route) -> str:
+    return f"{route.method} {route.path}"
+
+
+# ---------------------------------------------------------------- consumers
+
+
+@dataclass
+class Consumer:
+    stack: LocalStack
+    email: str
+    password: str
+    tokens: dict[str, Any]
+
+    @classmethod
+    def register(cls, stack: LocalStack) -> "Consumer":
+        email = f"matrix-{uuid.uuid4().hex[:10]}@example.ru"
+        body = {
+            "category": "individual",
+            "full_name": "Кузнецова Анна Сергеевна",
+            "email": email,
+            "phone": "+7 912 000-55-66",
+            "consent": True,
+        }
+        assert requests.post(f"{stack.url}/api/auth/register", json=body, timeout=10).status_code == 202
+        password = stack.mailed_password(email)
+        return cls(stack, email, password, cls._log_in(stack, email, password))
+
+    @staticmethod
+    def _log_in(stack: LocalStack, email: str, password: str) -> dict[str, Any]:
+        response = requests.post(
+            f"{stack.url}/api/auth/login", json={"email": email, "password": password}, timeout=10
+        )
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    def call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        headers = {"Authorization": f"Bearer {self.tokens['id_token']}", **kwargs.pop("headers", {})}
+        return requests.request(method, f"{self.stack.url}{path}", headers=headers, timeout=30, **kwargs)
+
+    def get(self, path: str, **params: Any) -> requests.Response:
+        response = self.call("GET", path, params=params)
+        return response
+
+    def can_still_log_in(self) -> bool:
+        response = requests.post(
+            f"{self.stack.url}/api/auth/login",
+            json={"email": self.email, "password": self.password},
+            timeout=10,
+        )
+        return response.status_code == 200
+
+    def upload(self, name: str = "Заявление.pdf") -> str:
+        form = self.call(
+            "POST",
+            "/api/requests/uploads",
+            json={"filename": name, "content_type": "application/pdf", "size": len(PDF)},
+        )
+        assert form.status_code == 200, form.text
+        answer = form.json()
+        posted = requests.post(
+            answer["url"], data=answer["fields"], files={"file": (name, PDF, "application/pdf")}, timeout=10
+        )
+        assert posted.status_code in (200, 201, 204), posted.text
+        return str(answer["key"])
+
+    def file_request(self, attachments: list[str]) -> requests.Response:
+        return self.call(
+            "POST",
+            "/api/requests",
+            json={**THEFT, "attachments": attachments},
+            headers={"Idempotency-Key": str(uuid.uuid4())},
+        )
+
+
+@dataclass
+class Scene:
+    """The first consumer (`owner`) with data in every domain, and a second one (`other`)."""
+
+    owner: Consumer
+    other: Consumer
+    request_ids: list[str]
+    requests_cursor: str
+    upload_key: str
+    meter: str
+    readings_cursor: str
+
+
+@pytest.fixture(scope="module")
+def scene(stack: LocalStack) -> Scene:
+    owner, other = Consumer.register(stack), Consumer.register(stack)
+    upload_key = owner.upload()
+    request_ids = []
+    for attachments in ([upload_key], [], []):
+        filed = owner.file_request(attachments)
+        assert filed.status_code == 201, filed.text
+        request_ids.append(filed.json()["id"])
+    first_page = owner.get("/api/requests", limit=1).json()
+    meter = f"MX-{uuid.uuid4().hex[:6].upper()}"
+    for value in range(21):  # a readings page is 20: the owner gets a next_cursor
+        reading = {"meter_type": "single_tariff", "meter_number": meter, "values": {"t1": str(100 + value)}}
+        assert owner.call("POST", "/api/readings", json=reading).status_code == 201
+    readings_page = owner.get("/api/readings").json()
+    fetched = owner.call("POST", "/api/askue/fetch", json={**DEMO_ASKUE, "remember": True})
+    assert fetched.status_code == 200, fetched.text
+    return Scene(
+        owner=owner,
+        other=other,
+        request_ids=request_ids,
+        requests_cursor=first_page["cursor"],
+        upload_key=upload_key,
+        meter=meter,
+        readings_cursor=readings_page["next_cursor"],
+    )
+
+
+# ---------------------------------------------------------------- 1. refusals
+
+
+def _moto_private_key() -> Any:
+    path = Path(moto.__file__).parent / "cognitoidp" / "resources" / "jwks-private.json.gz"
+    return jwt.PyJWK(json.loads(gzip.decompress(path.read_bytes()))).key
+
+
+def _signed(claims: dict[str, Any], key: Any) -> str:
+    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": "dummy"})
+
+
+def _another_pools_token(stack: LocalStack) -> str:
+    cognito = boto3.client(
+        "cognito-idp",
+        endpoint_url=stack.moto_url,
+        region_name="eu-central-1",
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+    )
+    pool = cognito.create_user_pool(PoolName="another", UsernameAttributes=["email"])["UserPool"]["Id"]
+    client = cognito.create_user_pool_client(UserPoolId=pool, ClientName="c")["UserPoolClient"]["ClientId"]
+    cognito.admin_create_user(UserPoolId=pool, Username="x@example.ru", MessageAction="SUPPRESS")
+    cognito.admin_set_user_password(
+        UserPoolId=pool, Username="x@example.ru", Password="Pass-word-1!", Permanent=True
+    )
+    result = cognito.initiate_auth(
+        ClientId=client,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "x@example.ru", "PASSWORD": "Pass-word-1!"},
+    )
+    return str(result["AuthenticationResult"]["IdToken"])
+
+
+CONSUMER_REFUSALS = [
+    "no token",
+    "not a JWT",
+    "forged signature",
+    "expired",
+    "another app client",
+    "another user pool",
+    "access token instead of ID token",
+    "integration key instead of a token",
+    "token without Bearer",
+]
+INTEGRATION_REFUSALS = ["no key", "wrong key", "consumer token instead of the key", "key in the query"]
+
+
+@pytest.fixture(scope="module")
+def credentials(stack: LocalStack, scene: Scene) -> dict[str, dict[str, str]]:
+    """Headers (and, for one, a query) for each wrong way to call; the consumer's own ones last."""
+    real = jwt.decode(scene.owner.tokens["id_token"], options={"verify_signature": False})
+    now = int(time.time())
+    moto_key = _moto_private_key()
+    stranger_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+    def bearer(token: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token}"}
+
+    return {
+        "no token": {},
+        "not a JWT": bearer("not-a-token"),
+        "forged signature": bearer(_signed(real, stranger_key)),
+        "expired": bearer(_signed({**real, "iat": now - 7200, "exp": now - 3600}, moto_key)),
+        "another app client": bearer(_signed({**real, "aud": "another-client"}, moto_key)),
+        "another user pool": bearer(_another_pools_token(stack)),
+        "access token instead of ID token": bearer(scene.owner.tokens["access_token"]),
+        "integration key instead of a token": {"x-api-key": stack.api_key},
+        "token without Bearer": {"Authorization": "Basic " + scene.owner.tokens["id_token"]},
+        "no key": {},
+        "wrong key": {"x-api-key": stack.api_key + "-guess"},
+        "consumer token instead of the key": bearer(scene.owner.tokens["id_token"]),
+        "key in the query": {},
+        "the consumer's own token": bearer(scene.owner.tokens["id_token"]),
+    }
+
+
+def _path(route: Route) -> str:
+    return route.path.replace("{id}", SOME_ID)
+
+
+def _assert_gateway_refusal(response: requests.Response, response_type: str) -> None:
+    expected = REFUSALS[response_type]
+    assert response.status_code == expected.status, response.text
+    assert response.headers["Content-Type"] == PROBLEM
+    assert response.json() == json.loads(expected.body)
+    for name, value in expected.headers.items():
+        assert response.headers[name] == value
+
+
+@pytest.mark.parametrize("how", CONSUMER_REFUSALS)
+@pytest.mark.parametrize("route", CONSUMER_ROUTES, ids=_label)
+def test_consumer_route_refuses_a_wrong_credential_with_401(
+    stack: LocalStack, credentials: dict[str, dict[str, str]], route: Route, how: str
+) -> None:
+    response = requests.request(
+        route.method, f"{stack.url}{_path(route)}", headers=credentials[how], json={}, timeout=10
+    )
+
+    _assert_gateway_refusal(response, "UNAUTHORIZED")
+    assert response.json()["title"] == "Требуется вход"
+
+
+@pytest.mark.parametrize("how", INTEGRATION_REFUSALS)
+@pytest.mark.parametrize("route", INTEGRATION_ROUTES, ids=_label)
+def test_integration_route_refuses_without_the_key_with_403(
+    stack: LocalStack, credentials: dict[str, dict[str, str]], route: Route, how: str
+) -> None:
+    params = {"api_key": stack.api_key, "x-api-key": stack.api_key} if how == "key in the query" else {}
+
+    response = requests.request(
+        route.method,
+        f"{stack.url}{_path(route)}",
+        headers=credentials[how],
+        params=params,
+        json={},
+        timeout=10,
+    )
+
+    _assert_gateway_refusal(response, "INVALID_API_KEY")
+    assert "x-api-key" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("how", ["forged signature", "expired", "integration key instead of a token"])
+@pytest.mark.parametrize("route", PUBLIC_ROUTES, ids=_label)
+def test_public_route_ignores_credentials_it_does_not_need(
+    stack: LocalStack, credentials: dict[str, dict[str, str]], route: Route, how: str
+) -> None:
+    anonymous = requests.request(route.method, f"{stack.url}{_path(route)}", json={}, timeout=30)
+    with_credentials = requests.request(
+        route.method, f"{stack.url}{_path(route)}", headers=credentials[how], json={}, timeout=30
+    )
+
+    assert anonymous.status_code not in (401, 403), anonymous.text
+    assert with_credentials.status_code == anonymous.status_code
+    assert with_credentials.headers["Content-Type"] == anonymous.headers["Content-Type"]
+
+
+def test_the_matrix_covers_every_route_of_the_template() -> None:
+    assert {r.auth for r in ROUTES} == {"cognito", "api_key", "none"}
+    assert len(CONSUMER_ROUTES) + len(INTEGRATION_ROUTES) + len(PUBLIC_ROUTES) == len(ROUTES)
+    assert len(CONSUMER_ROUTES) >= 15
+    assert len(INTEGRATION_ROUTES) >= 3
+
+
+# ---------------------------------------------------------------- 2. isolation
+
+
+def _profile(scene: Scene) -> None:
+    profile = scene.other.get("/api/profile").json()
+    assert profile["email"] == scene.other.email != scene.owner.email
+
+
+def _logout(scene: Scene) -> None:
+    another = Consumer.register(scene.owner.stack)
+    assert another.call("POST", "/api/auth/logout").status_code == 204
+    refreshed = requests.post(
+        f"{scene.owner.stack.url}/api/auth/refresh",
+        json={"refresh_token": scene.owner.tokens["refresh_token"]},
+        timeout=10,
+    )
+    assert refreshed.status_code == 200, "another consumer's logout ended the owner's session"
+
+
+def _password(scene: Scene) -> None:
+    change = {
+        "old_password": scene.owner.password,
+        "new_password": "чужой пароль 1",
+        "new_password_repeat": "чужой пароль 1",
+    }
+    refused = scene.other.call("POST", "/api/profile/password", json=change)
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "old_password"
+    assert scene.owner.can_still_log_in()
+
+
+def _request_types(scene: Scene) -> None:
+    # The same six types for everyone: no consumer's data in them.
+    assert scene.other.get("/api/requests/types").json() == scene.owner.get("/api/requests/types").json()
+
+
+def _uploads(scene: Scene) -> None:
+    key = scene.other.upload("Моё.pdf")
+    owners_prefix = scene.upload_key.rsplit("/", 2)[0]
+    assert not key.startswith(owners_prefix + "/")
+
+
+def _file_request(scene: Scene) -> None:
+    refused = scene.other.file_request([scene.upload_key])
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"][0]["field"] == "attachments.0"
+
+
+def _list_requests(scene: Scene) -> None:
+    listed = scene.other.get("/api/requests").json()
+    assert not {item["id"] for item in listed["items"]} & set(scene.request_ids)
+    paged = scene.other.get("/api/requests", cursor=scene.requests_cursor, limit=1)
+    assert paged.status_code == 422
+    assert paged.headers["Content-Type"] == PROBLEM
+    assert paged.json()["errors"][0]["field"] == "cursor"
+
+
+def _request_detail(scene: Scene) -> None:
+    unknown = scene.other.get(f"/api/requests/{SOME_ID}")
+    for request_id in scene.request_ids:
+        theirs = scene.other.get(f"/api/requests/{request_id}")
+        assert theirs.status_code == unknown.status_code == 404
+        assert theirs.json() == unknown.json()
+
+
+def _submit_reading(scene: Scene) -> None:
+    # The same meter number is the other consumer's own meter: lower than the owner's is fine, and
+    # the owner's history and last value do not change.
+    lower = {"meter_type": "single_tariff", "meter_number": scene.meter, "values": {"t1": "1"}}
+    assert scene.other.call("POST", "/api/readings", json=lower).status_code == 201
+    meters = {m["meter_number"]: m for m in scene.owner.get("/api/readings/meters").json()["items"]}
+    assert meters[scene.meter]["last_values"] == {"t1": "120.00"}
+    owners = scene.owner.get("/api/readings", meter_number=scene.meter).json()["items"]
+    assert all(r["values"]["t1"] != "1.00" for r in owners)
+
+
+def _list_readings(scene: Scene) -> None:
+    mine = scene.other.get("/api/readings").json()["items"]
+    assert all(r["values"]["t1"] == "1.00" for r in mine)  # only what _submit_reading may have sent
+    paged = scene.other.get("/api/readings", cursor=scene.readings_cursor)
+    assert paged.status_code == 422
+    assert paged.json()["errors"][0]["field"] == "cursor"
+
+
+def _export_readings(scene: Scene) -> None:
+    rows = scene.other.get("/api/readings/export").content.decode("utf-8-sig").splitlines()[1:]
+    assert not [row for row in rows if "120,00" in row or "100,00" in row]
+
+
+def _list_meters(scene: Scene) -> None:
+    for meter in scene.other.get("/api/readings/meters").json()["items"]:
+        assert meter["last_values"] != {"t1": "120.00"}
+
+
+def _askue_fetch(scene: Scene) -> None:
+    # Fetching reads ASKUE with the caller's credentials only; a failed fetch leaves the owner's link.
+    wrong = scene.other.call(
+        "POST", "/api/askue/fetch", json={**DEMO_ASKUE, "password": "x", "remember": True}
+    )
+    assert wrong.status_code == 422
+    assert scene.owner.get("/api/askue/latest").json()["link"]["state"] == "active"
+
+
+def _askue_latest(scene: Scene) -> None:
+    latest = scene.other.get("/api/askue/latest").json()
+    assert latest["rows"] == []
+    assert latest["link"]["state"] == "none"
+    assert scene.owner.get("/api/askue/latest").json()["rows"]
+
+
+def _askue_forget(scene: Scene) -> None:
+    assert scene.other.call("DELETE", "/api/askue/link").status_code == 204
+    assert scene.owner.get("/api/askue/latest").json()["link"]["state"] == "active"
+
+
+ISOLATION: dict[str, Callable[[Scene], None]] = {
+    "GET /api/profile": _profile,
+    "POST /api/auth/logout": _logout,
+    "POST /api/profile/password": _password,
+    "GET /api/requests/types": _request_types,
+    "POST /api/requests/uploads": _uploads,
+    "POST /api/requests": _file_request,
+    "GET /api/requests": _list_requests,
+    "GET /api/requests/{id}": _request_detail,
+    "POST /api/readings": _submit_reading,
+    "GET /api/readings": _list_readings,
+    "GET /api/readings/export": _export_readings,
+    "GET /api/readings/meters": _list_meters,
+    "POST /api/askue/fetch": _askue_fetch,
+    "GET /api/askue/latest": _askue_latest,
+    "DELETE /api/askue/link": _askue_forget,
+}
+
+
+def test_every_consumer_route_has_an_isolation_check() -> None:
+    assert set(ISOLATION) == {_label(r) for r in CONSUMER_ROUTES}
+
+
+@pytest.mark.parametrize("route", sorted(ISOLATION))
+def test_another_consumer_never_gets_the_first_consumers_data(scene: Scene, route: str) -> None:
+    ISOLATION[route](scene)
