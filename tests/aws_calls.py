@@ -1,0 +1,230 @@
+"""The AWS calls each route makes: every route of template.yaml driven once, as a consumer, the
+company's systems and the schedule would, against the moto world, each call recorded by botocore's
+`before-call` event.
+
+Used by tests/unit/test_aws_calls.py (which fails on a consumer read of more than one DynamoDB call,
+or on any Scan) and by benchmarks/aws_calls.py (which prints the table). Needs an active moto world
+with the functions' environment set, and the ASKUE simulator at ASKUE_BASE_URL.
+"""
+
+import json
+import re
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import boto3
+
+from functions.common.aws import reset_clients
+from infra.events import LocalEvents, load_handler
+from infra.gateway import LambdaContext
+from infra.template import Route, load_template, routes
+from infra.world import World
+from tests.unit.conftest import api_event, sent_mails
+
+PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+PLANNER, WORKER = "AskueSyncPlannerFunction", "AskueSyncWorkerFunction"
+
+
+@dataclass
+class Operation:
+    """One route (or scheduled/queued run) and the AWS calls it made, in order."""
+
+    method: str
+    path: str
+    function: str
+    auth: str  # cognito, api_key, none; "event" for a schedule or a queue
+    calls: list[tuple[str, str]] = field(default_factory=list)  # (service, operation)
+
+    @property
+    def is_consumer_read(self) -> bool:
+        return self.auth == "cognito" and self.method == "GET"
+
+    def count(self, service: str) -> Counter[str]:
+        return Counter(operation for s, operation in self.calls if s == service)
+
+
+class AwsCallRecorder:
+    """Hooks botocore's `before-call` on the default boto3 session, from which every client of
+    `functions.common.aws` is then made (the clients are forgotten, so they are made again)."""
+
+    def __init__(self) -> None:
+        self._current: list[tuple[str, str]] | None = None
+        boto3.setup_default_session()
+        assert boto3.DEFAULT_SESSION is not None
+        self._events = boto3.DEFAULT_SESSION.events
+        self._events.register("before-call", self._record, unique_id="aws-call-recorder")
+        reset_clients()
+
+    def _record(self, model: Any, **_: Any) -> None:
+        if self._current is not None:
+            self._current.append((model.service_model.service_name, model.name))
+
+    @contextmanager
+    def recording(self, into: list[tuple[str, str]]) -> Iterator[None]:
+        self._current = into
+        try:
+            yield
+        finally:
+            self._current = None
+
+    def close(self) -> None:
+        self._events.unregister("before-call", unique_id="aws-call-recorder")
+        reset_clients()
+
+
+class Tour:
+    """Calls each route through its function's real handler, with API Gateway's event."""
+
+    def __init__(self, world: World, recorder: AwsCallRecorder) -> None:
+        self.world = world
+        self.recorder = recorder
+        self.routes = {(r.method, r.path): r for r in routes(load_template())}
+        self.done: list[Operation] = []
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        expect: int,
+        claims: dict[str, str] | None = None,
+        **event: Any,
+    ) -> Any:
+        """Invokes the route `method path` (a template path, `{id}` filled from path_parameters)."""
+        route = self.routes[(method, path)]
+        actual = re.sub(r"\{(\w+)\}", lambda m: str(event["path_parameters"][m.group(1)]), path)
+        api_key = "tour-key" if route.auth == "api_key" else None
+        request = api_event(method, actual, body, claims=claims, api_key_id=api_key, **event)
+        result = self._invoke(route, request)
+        assert result["statusCode"] == expect, f"{method} {path}: {result['statusCode']} {result.get('body')}"
+        headers = {k.lower(): str(v) for k, v in (result.get("multiValueHeaders") or {}).items()}
+        body = result.get("body")
+        return json.loads(body) if body and "json" in headers.get("content-type", "") else body
+
+    def _invoke(self, route: Route, request: dict[str, Any]) -> dict[str, Any]:
+        done = Operation(route.method, route.path, route.function, route.auth)
+        with self.recorder.recording(done.calls):
+            result: dict[str, Any] = load_handler(route.handler)(request, LambdaContext(route.function))
+        self.done.append(done)
+        return result
+
+    def run_events(self, events: LocalEvents) -> None:
+        """The schedule's planner, then one batch of its queue to the worker (the polling is not theirs)."""
+        planned = Operation("SCHEDULE", "askue sync planner", PLANNER, "event")
+        with self.recorder.recording(planned.calls):
+            queued = events.fire(PLANNER)
+        assert queued["queued"] == 1, queued
+        worker = Operation("SQS", "askue sync worker (1 account)", WORKER, "event")
+        with self.recorder.recording(worker.calls):
+            delivery = events.poll(WORKER, wait_seconds=0)
+        assert delivery is not None and delivery.failed == 0, delivery
+        self.done += [planned, worker]
+
+
+def _mailed_password(email: str) -> str:
+    texts = [m["text"] for m in sent_mails() if m["to"] == email and "ароль: " in m["text"]]
+    match = re.search(r"[Пп]ароль: (\S+)", texts[-1])
+    assert match, texts
+    return match.group(1)
+
+
+def tour_every_route(world: World) -> list[Operation]:
+    """Every route of the template once (most of them on data the earlier steps made), plus the
+    ASKUE schedule and queue; returns each with its AWS calls."""
+    import jwt
+
+    events = LocalEvents(world, log=print)  # its SQS client is made before the hook: not recorded
+    recorder = AwsCallRecorder()
+    tour = Tour(world, recorder)
+    try:
+        email = "tour@example.ru"
+        registration = {"category": "individual", "full_name": "Иванов Иван Иванович", "email": email}
+        tour.call(
+            "POST",
+            "/api/auth/register",
+            {**registration, "phone": "+7 912 345-67-89", "consent": True},
+            expect=202,
+        )
+        password = _mailed_password(email)
+        tokens = tour.call("POST", "/api/auth/login", {"email": email, "password": password}, expect=200)
+        claims = {
+            k: str(v) for k, v in jwt.decode(tokens["id_token"], options={"verify_signature": False}).items()
+        }
+        tour.call("POST", "/api/auth/refresh", {"refresh_token": tokens["refresh_token"]}, expect=200)
+        tour.call("GET", "/api/profile", claims=claims, expect=200)
+        change = {
+            "old_password": password,
+            "new_password": "новый-пароль-1",
+            "new_password_repeat": "новый-пароль-1",
+        }
+        tour.call("POST", "/api/profile/password", change, claims=claims, expect=204)
+
+        tour.call("GET", "/api/requests/types", claims=claims, expect=200)
+        upload = {"filename": "схема.pdf", "content_type": "application/pdf", "size": len(PDF)}
+        form = tour.call("POST", "/api/requests/uploads", upload, claims=claims, expect=200)
+        boto3.Session().client("s3").put_object(  # the browser's upload, straight to S3
+            Bucket=world.refs["UploadsBucket"],
+            Key=form["key"],
+            Body=PDF,
+            ContentType="application/pdf",
+            Metadata={"filename": form["fields"]["x-amz-meta-filename"]},
+            Tagging="attached=no",
+        )
+        filing = {
+            "type": "meter_reading",
+            "text": "Прошу снять показания.",
+            "fields": {
+                "address": "г. Москва, ул. Мира, 5",
+                "meter_number": "01234567",
+                "reading_date": str(date.today() + timedelta(days=7)),
+            },
+            "attachments": [form["key"]],
+        }
+        created = tour.call(
+            "POST",
+            "/api/requests",
+            filing,
+            claims=claims,
+            headers={"Idempotency-Key": uuid.uuid4().hex},
+            expect=201,
+        )
+        tour.call("GET", "/api/requests", claims=claims, expect=200)
+        tour.call(
+            "GET", "/api/requests/{id}", claims=claims, path_parameters={"id": created["id"]}, expect=200
+        )
+
+        tour.call("GET", "/api/integration/requests", query={"status": "registered"}, expect=200)
+        move = {"status": "in_review", "comment": "Передана инженеру."}
+        tour.call(
+            "PATCH", "/api/integration/requests/{id}", move, path_parameters={"id": created["id"]}, expect=200
+        )
+        tour.call("POST", "/api/integration/users/reset-password", {"email": email}, expect=200)
+
+        reading = {
+            "meter_type": "two_tariff",
+            "meter_number": "СЕ-301/12",
+            "values": {"t1": "12345,6", "t2": "5000"},
+        }
+        tour.call("POST", "/api/readings", reading, claims=claims, expect=201)
+        tour.call("GET", "/api/readings", claims=claims, expect=200)
+        tour.call("GET", "/api/readings/export", claims=claims, expect=200)
+        tour.call("GET", "/api/readings/meters", claims=claims, expect=200)
+
+        askue = {"login": "demo", "password": "demo-askue-1", "remember": True}
+        tour.call("POST", "/api/askue/fetch", askue, claims=claims, expect=200)
+        tour.call("GET", "/api/askue/latest", claims=claims, expect=200)
+        tour.run_events(events)
+        tour.call("DELETE", "/api/askue/link", claims=claims, expect=204)
+
+        tour.call("GET", "/api/openapi.json", expect=200)
+        tour.call("GET", "/api/docs", expect=200)
+        tour.call("POST", "/api/auth/logout", claims=claims, expect=204)
+    finally:
+        recorder.close()
+    return tour.done

@@ -1,0 +1,40 @@
+"""AWS calls per route (DESIGN.md §8): a consumer's read is one DynamoDB call, and nothing on any
+path is a Scan — checked over every route of template.yaml (tests/aws_calls.py drives them all)."""
+
+import pytest
+
+from infra.askue_simulator import AskueSimulator
+from infra.template import load_template, routes
+from infra.world import World
+from tests.aws_calls import Operation, tour_every_route
+from tests.unit.askue_support import askue, simulator  # noqa: F401 (fixtures)
+
+
+@pytest.fixture
+def tour(world: World, askue: AskueSimulator) -> list[Operation]:  # noqa: F811 (the fixture)
+    return tour_every_route(world)
+
+
+def test_the_tour_takes_every_route_of_the_template(tour: list[Operation]) -> None:
+    declared = {(r.method, r.path) for r in routes(load_template())}
+
+    assert {(op.method, op.path) for op in tour if op.auth != "event"} == declared
+
+
+def test_every_consumer_read_is_one_dynamodb_call_at_most(tour: list[Operation]) -> None:
+    reads = [op for op in tour if op.is_consumer_read]
+
+    assert reads, "no consumer read was taken"
+    for op in reads:
+        assert sum(op.count("dynamodb").values()) <= 1, f"GET {op.path}: {op.calls}"
+
+
+def test_a_consumer_read_calls_nothing_but_dynamodb(tour: list[Operation]) -> None:
+    for op in tour:
+        if op.is_consumer_read:
+            assert {service for service, _ in op.calls} <= {"dynamodb"}, f"GET {op.path}: {op.calls}"
+
+
+def test_no_route_and_no_scheduled_run_scans(tour: list[Operation]) -> None:
+    for op in tour:
+        assert "Scan" not in op.count("dynamodb"), f"{op.method} {op.path}: {op.calls}"
