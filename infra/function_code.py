@@ -20,6 +20,8 @@ from infra.template import ROOT, load_template, resources
 
 PACKAGE = "functions"
 AWS_MODULE = "functions.common.aws"
+# What Lambda's Python runtime provides itself: imported where it exists, never packaged.
+RUNTIME_PROVIDED = frozenset({"snapshot_restore_py"})
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,8 @@ def _sort_import(module: str, statement: str, ours: set[str], external: set[str]
 
 
 def _is_stdlib(module: str) -> bool:
-    return module.split(".")[0] in sys.stdlib_module_names
+    """The standard library, or what the Lambda runtime adds to it."""
+    return module.split(".")[0] in sys.stdlib_module_names | RUNTIME_PROVIDED
 
 
 def _with_packages(module: str) -> set[str]:

@@ -4,6 +4,7 @@ Endpoints come from the SDK's own configuration, so `AWS_ENDPOINT_URL` points ev
 local moto server and nothing in the functions knows whether it runs locally.
 """
 
+import random
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,21 @@ _CONFIG = Config(
     retries={"mode": "standard", "max_attempts": 3},
     max_pool_connections=32,
 )
+
+
+def _reseed_random_after_restore() -> None:
+    """With SnapStart, Lambda resumes many environments from one snapshot of an initialised one, and
+    they would all draw the same numbers from `random` (botocore's retry jitter and ours): each
+    restore reseeds it. `snapshot_restore_py` comes with Lambda's Python runtimes (it is not
+    packaged); elsewhere there is no snapshot and nothing to do."""
+    try:
+        from snapshot_restore_py import register_after_restore
+    except ImportError:
+        return
+    register_after_restore(random.seed)
+
+
+_reseed_random_after_restore()
 
 
 @cache
