@@ -154,7 +154,8 @@ def sqs_event(messages: Iterable[Mapping[str, Any]], queue_arn: str, region: str
                 "body": message["Body"],
                 "attributes": dict(message.get("Attributes", {})),
                 "messageAttributes": _lambda_attributes(message.get("MessageAttributes", {})),
-                "md5OfBody": message.get("MD5OfBody") or hashlib.md5(message["Body"].encode()).hexdigest(),  # noqa: S324 (SQS's checksum)
+                "md5OfBody": message.get("MD5OfBody")
+                or hashlib.md5(message["Body"].encode(), usedforsecurity=False).hexdigest(),
                 "eventSource": "aws:sqs",
                 "eventSourceARN": queue_arn,
                 "awsRegion": region,

@@ -23,7 +23,7 @@ import hashlib
 import io
 import os
 import shutil
-import subprocess
+import subprocess  # nosec B404 # runs pip and Python with fixed arguments
 import sys
 import zipfile
 from collections.abc import Iterable, Mapping
@@ -199,7 +199,7 @@ def lambda_site(runtime: Runtime) -> Path:
     for stale in BUILD.glob(".site-*"):
         shutil.rmtree(stale)
     platforms = [arg for platform in runtime.platforms for arg in ("--platform", platform)]
-    subprocess.run(  # noqa: S603 (our own interpreter and arguments)
+    subprocess.run(  # noqa: S603 (our own interpreter and arguments)  # nosec B603
         [
             sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
             "--target", str(site), "--no-compile", "--only-binary=:all:", "--implementation", "cp",
@@ -220,7 +220,7 @@ def runtime_python(version: str) -> str | None:
         *sorted(str(p) for p in Path.home().glob(f".pyenv/versions/{version}.*/bin/python{version}")),
     ]
     for candidate in filter(None, candidates):
-        probe = subprocess.run(  # noqa: S603 (an interpreter this machine has, probed)
+        probe = subprocess.run(  # noqa: S603 (an interpreter this machine has, probed)  # nosec B603
             [candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
             capture_output=True,
             text=True,
@@ -234,7 +234,7 @@ def runtime_python(version: str) -> str | None:
 def compile_bytecode(folder: Path, python: str) -> None:
     """Compiles every module of the folder (bytecode is the same on every architecture); the hash
     mode trusts the files as built, so nothing is compared with the sources at import."""
-    subprocess.run(  # noqa: S603 (the runtime's Python found by runtime_python)
+    subprocess.run(  # noqa: S603 (the runtime's Python found by runtime_python)  # nosec B603
         [python, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash", str(folder)],
         check=True,
     )

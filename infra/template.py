@@ -41,7 +41,7 @@ _TemplateLoader.add_multi_constructor("!", _intrinsic)
 @cache
 def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
     with path.open(encoding="utf-8") as stream:
-        loaded: dict[str, Any] = yaml.load(stream, Loader=_TemplateLoader)  # noqa: S506 (a SafeLoader subclass)
+        loaded: dict[str, Any] = yaml.load(stream, Loader=_TemplateLoader)  # noqa: S506  # nosec B506 # a SafeLoader subclass
     return loaded
 
 

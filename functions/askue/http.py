@@ -91,7 +91,7 @@ class AskueHttp:
                 return self._attempt(f"{self._base_url}{path}", headers, remaining)
             except _Transient as fault:
                 timed_out = fault.timed_out
-            pause = random.uniform(0, min(policy.backoff_cap, policy.backoff_base * 2 ** (attempt - 1)))  # noqa: S311 (jitter, not secrecy)
+            pause = random.uniform(0, min(policy.backoff_cap, policy.backoff_base * 2 ** (attempt - 1)))  # noqa: S311 (jitter, not secrecy)  # nosec B311
             if attempt == policy.attempts or time.monotonic() + pause >= deadline:
                 break
             self._sleep(pause)

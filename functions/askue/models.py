@@ -9,7 +9,7 @@ from pydantic_core import PydanticCustomError
 
 LABELS = {
     "login": "Идентификатор",
-    "password": "Пароль",
+    "password": "Пароль",  # nosec B105 # a field's Russian label
     "remember": "Запомнить для автоматического обновления",
 }
 

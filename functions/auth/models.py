@@ -30,7 +30,7 @@ LABELS = {
     "email": "Email",
     "phone": "Телефон",
     "consent": "Согласие на обработку персональных данных",
-    "password": "Пароль",
+    "password": "Пароль",  # nosec B105 # these are the fields' Russian labels
     "refresh_token": "Токен обновления",
     "old_password": "Старый пароль",
     "new_password": "Новый пароль",

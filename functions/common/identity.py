@@ -49,7 +49,7 @@ class UnknownAccount(Exception):
 
 
 _WRONG_CREDENTIALS = "Неверный email или пароль."
-_WRONG_OLD_PASSWORD = "Старый пароль указан неверно."  # noqa: S105 (a message, not a secret)
+_WRONG_OLD_PASSWORD = "Старый пароль указан неверно."  # noqa: S105 (a message, not a secret)  # nosec B105
 _TOO_MANY_ATTEMPTS = "Слишком много неудачных попыток входа. Подождите несколько минут и попробуйте снова."
 
 

@@ -174,7 +174,7 @@ class RequestStore:
         if first.get("Code") == "ConditionalCheckFailed" and "last" in first.get("Item", {}):
             return int(first["Item"]["last"]["N"])
         # A conflicting transaction or throttling: back off a little and read the counter again.
-        time.sleep(random.uniform(0, min(0.2, 0.005 * 2**attempt)))  # noqa: S311 (jitter, not security)
+        time.sleep(random.uniform(0, min(0.2, 0.005 * 2**attempt)))  # noqa: S311 (jitter, not security)  # nosec B311
         return self._counter_value(counter)
 
     def _counter_value(self, counter: Key) -> int:
