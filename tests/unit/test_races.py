@@ -1,0 +1,97 @@
+"""Races, in threads against moto (whose DynamoDB operations the `world` fixture makes atomic, as
+DynamoDB's are): many filings at once get unique gap-free numbers, and one Idempotency-Key sent many
+times at once files one request. (Concurrent lower/higher readings of one meter:
+tests/unit/test_readings_concurrency.py.)"""
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+import pytest
+
+from functions.common.api import Caller
+from functions.common.problems import Problem
+from functions.requests import calendar, service
+from functions.requests.models import MeterReadingRequest, RequestCreated
+from infra.gateway import LambdaContext
+from infra.world import World
+from tests.unit.conftest import sent_mails
+
+NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+REQUEST = {
+    "type": "meter_reading",
+    "text": "Прошу снять показания.",
+    "fields": {
+        "address": "г. Москва, ул. Мира, 5, кв. 12",
+        "meter_number": "01234567",
+        "reading_date": "2026-12-01",
+    },
+}
+
+
+@pytest.fixture
+def clock(world: World, monkeypatch: pytest.MonkeyPatch) -> World:
+    monkeypatch.setattr(calendar, "now", lambda: NOW)
+    monkeypatch.setattr(service, "now", lambda: NOW)
+    return world
+
+
+def all_at_once(count: int, action: Callable[[int], Any]) -> tuple[list[Any], list[BaseException]]:
+    """Runs `action(i)` in `count` threads released together; their results and their errors."""
+    results: list[Any] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(count)
+
+    def one(index: int) -> None:
+        start.wait()
+        try:
+            results.append(action(index))
+        except BaseException as error:  # collected and asserted by the test
+            errors.append(error)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung"
+    return results, errors
+
+
+def stored_requests(world: World) -> list[dict[str, Any]]:
+    items = boto3.resource("dynamodb").Table(world.refs["RequestsTable"]).scan()["Items"]
+    return [item for item in items if str(item["sk"]).startswith("REQUEST#")]
+
+
+def test_two_hundred_concurrent_filings_get_unique_gap_free_numbers(clock: World) -> None:
+    request = MeterReadingRequest.model_validate(REQUEST)
+
+    def file(index: int) -> str:
+        caller = Caller(user_id=f"user-{index:03d}", email=f"user{index}@example.ru")
+        return service.submit(caller, request, f"race-key-{index:08d}", LambdaContext("t")).number
+
+    numbers, errors = all_at_once(200, file)
+
+    assert errors == []
+    assert sorted(numbers) == [f"2026-{n:06d}" for n in range(1, 201)]
+    assert sorted(str(item["number"]) for item in stored_requests(clock)) == sorted(numbers)
+
+
+def test_one_idempotency_key_sent_many_times_at_once_files_one_request(clock: World) -> None:
+    request = MeterReadingRequest.model_validate(REQUEST)
+    caller = Caller(user_id="user-same", email="same@example.ru")
+
+    def file(_: int) -> RequestCreated:
+        return service.submit(caller, request, "the-same-key-0001", LambdaContext("t"))
+
+    created, errors = all_at_once(30, file)
+
+    # Each retry gets the one request, or — while it is being filed — a Russian 409 to retry later.
+    assert created, "the request was filed"
+    assert len({(c.id, c.number) for c in created}) == 1
+    assert all(isinstance(e, Problem) and e.details.status == 409 for e in errors), errors
+    assert all("регистрируется" in e.details.detail for e in errors if isinstance(e, Problem))
+    assert len(stored_requests(clock)) == 1
+    assert len([m for m in sent_mails() if m["to"] == "same@example.ru"]) == 1
