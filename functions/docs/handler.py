@@ -52,10 +52,13 @@ def _configure_merge() -> None:
 
 
 def _use_problem_details(schema: dict[str, Any]) -> dict[str, Any]:
-    """Validation errors are answered as problem details, not as Powertools' default shape."""
+    """Validation errors are answered as problem details, not as Powertools' default shape; a 204
+    answer has no body."""
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
             responses = operation.get("responses", {})
+            # "No Content" has no body (Powertools documents the handler's Response[str] as one).
+            responses.get("204", {}).pop("content", None)
             if "422" in responses or 422 in responses:
                 responses.pop(422, None)
                 responses["422"] = {
