@@ -23,26 +23,20 @@ from werkzeug.security import safe_join
 from werkzeug.wrappers import Request, Response
 from werkzeug.wsgi import wrap_file
 
-from infra.template import GatewayResponse, Route, gateway_responses, load_template, routes
+from infra.template import (
+    GatewayResponse,
+    ResponseHeader,
+    Route,
+    gateway_responses,
+    load_template,
+    routes,
+    security_headers,
+)
 
-# The same headers CloudFront's response headers policy adds in AWS (template.yaml). The browser
-# uploads request files straight to S3 (moto locally): its origin is added to connect-src at start.
-SITE_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; connect-src 'self'{connect}; frame-ancestors 'none'; base-uri 'self'; "
-    "form-action 'self'"
-)
-SECURITY_HEADERS = {
-    "Content-Security-Policy": SITE_CSP.format(connect=""),
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-}
-# Swagger UI (served by the docs function) needs its inline bootstrap script.
-DOCS_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; frame-ancestors 'none'"
-)
+# Locally the browser uploads request files straight to moto's S3 (in AWS, *.amazonaws.com, which the
+# template's CSP allows): its origin is added to the CSP's connect-src at start.
+_CONNECT_SRC = "connect-src 'self'"
+
 
 Mail = dict[str, str]
 
@@ -117,15 +111,23 @@ class LocalGateway:
         # Lambda gives an execution environment one event at a time, and a Powertools resolver keeps
         # the current event on itself: one function runs one event at a time here too.
         self._running = {route.function: threading.Lock() for route in self.routes}
-        self._site_csp = SITE_CSP.format(connect="".join(f" {source}" for source in connect_sources))
+        # The headers CloudFront's response headers policy adds in AWS, from the same template.
+        self._headers: dict[str, ResponseHeader] = security_headers(template)
+        csp = self._headers["Content-Security-Policy"]
+        connect = _CONNECT_SRC + "".join(f" {source}" for source in connect_sources)
+        self._headers["Content-Security-Policy"] = ResponseHeader(
+            csp.value.replace(_CONNECT_SRC, connect, 1), csp.override
+        )
 
     # ------------------------------------------------------------------ WSGI
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         request = Request(environ)
         response = self.dispatch(request)
-        csp = DOCS_CSP if request.path == "/api/docs" else self._site_csp
-        for name, value in {**SECURITY_HEADERS, "Content-Security-Policy": csp}.items():
-            response.headers.setdefault(name, value)
+        # As CloudFront does: a header with Override replaces the origin's, the others (the CSP: the
+        # docs function allows Swagger UI's inline scripts by hash) only fill in a missing one.
+        for name, header in self._headers.items():
+            if header.override or name not in response.headers:
+                response.headers[name] = header.value
         return response(environ, start_response)
 
     def dispatch(self, request: Request) -> Response:

@@ -158,6 +158,39 @@ def _default_status(body: str) -> int:
     return int(match.group(1)) if match else 500
 
 
+@dataclass(frozen=True)
+class ResponseHeader:
+    """A header CloudFront's response headers policy adds; `override`: also over the origin's own."""
+
+    value: str
+    override: bool
+
+
+def security_headers(template: Mapping[str, Any]) -> dict[str, ResponseHeader]:
+    """The security headers of the template's CloudFront response headers policy, as sent."""
+    headers: dict[str, ResponseHeader] = {}
+    for policy in resources(template, "AWS::CloudFront::ResponseHeadersPolicy").values():
+        config = policy["Properties"]["ResponseHeadersPolicyConfig"].get("SecurityHeadersConfig", {})
+        if hsts := config.get("StrictTransportSecurity"):
+            value = f"max-age={hsts['AccessControlMaxAgeSec']}"
+            value += "; includeSubDomains" if hsts.get("IncludeSubdomains") else ""
+            value += "; preload" if hsts.get("Preload") else ""
+            headers["Strict-Transport-Security"] = ResponseHeader(value, bool(hsts["Override"]))
+        if nosniff := config.get("ContentTypeOptions"):
+            headers["X-Content-Type-Options"] = ResponseHeader("nosniff", bool(nosniff["Override"]))
+        if frame := config.get("FrameOptions"):
+            headers["X-Frame-Options"] = ResponseHeader(frame["FrameOption"], bool(frame["Override"]))
+        if referrer := config.get("ReferrerPolicy"):
+            headers["Referrer-Policy"] = ResponseHeader(
+                referrer["ReferrerPolicy"], bool(referrer["Override"])
+            )
+        if csp := config.get("ContentSecurityPolicy"):
+            headers["Content-Security-Policy"] = ResponseHeader(
+                csp["ContentSecurityPolicy"], bool(csp["Override"])
+            )
+    return headers
+
+
 def cognito_authorizer_pool(template: Mapping[str, Any]) -> str:
     """The logical id of the user pool behind the API's Cognito authorizer."""
     for api in resources(template, "AWS::Serverless::Api").values():

@@ -69,3 +69,35 @@ def test_no_content_answers_are_documented_without_a_body(world: World) -> None:
     ]
     assert len(no_content) >= 3  # logout, password change, forgetting the ASKUE link
     assert all("content" not in answer for answer in no_content)
+
+
+def _inline_scripts(page: str) -> list[str]:
+    import re
+
+    return re.findall(r"<script>(.*?)</script>", page, re.DOTALL)
+
+
+def _sha256(script: str) -> str:
+    import base64
+    import hashlib
+
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
+
+
+def test_swagger_ui_may_run_its_own_inline_scripts_and_no_other(world: World) -> None:
+    import gzip
+    from base64 import b64decode
+
+    for headers in ({}, {"Accept-Encoding": "gzip"}):
+        result = docs.lambda_handler(api_event("GET", "/api/docs", headers=headers), LambdaContext("docs"))
+        body = str(result["body"])
+        page = gzip.decompress(b64decode(body)).decode() if result["isBase64Encoded"] else body
+        [csp] = result["multiValueHeaders"]["Content-Security-Policy"]
+        directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+
+        scripts = _inline_scripts(page)
+        assert len(scripts) == 2  # the Swagger UI bundle and its start-up
+        assert directives["script-src"] == "'self' " + " ".join(_sha256(s) for s in scripts)
+        assert "unsafe" not in directives["script-src"]
+        assert directives["frame-ancestors"] == "'none'"
+        assert directives["default-src"] == "'self'"
