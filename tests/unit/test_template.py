@@ -136,3 +136,62 @@ def test_path_parameters_of_the_template_match_one_segment() -> None:
     assert found is not None and found.groupdict() == {"id": "01ABC"}
     assert route.pattern.match("/api/requests/01ABC/extra") is None
     assert Route("F", "h", "GET", "/files/{proxy+}", "none").pattern.match("/files/a") is not None
+
+
+# ---------------------------------------------------------------- durability, for every resource of a kind
+
+
+def _resources(kind: str) -> dict[str, dict[str, Any]]:
+    found = resources(load_template(), kind)
+    assert found, f"template.yaml has no {kind}"
+    return found
+
+
+def test_every_table_survives_deletion_and_replacement_and_can_be_restored() -> None:
+    for name, table in _resources("AWS::DynamoDB::Table").items():
+        props = table["Properties"]
+        assert table.get("DeletionPolicy") == "Retain", name
+        assert table.get("UpdateReplacePolicy") == "Retain", name
+        assert props["DeletionProtectionEnabled"] is True, name
+        assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}, name
+        assert props["SSESpecification"]["SSEEnabled"] is True, name
+
+
+def test_every_bucket_is_versioned_encrypted_private_and_tls_only() -> None:
+    template = load_template()
+    policies = [p["Properties"] for p in resources(template, "AWS::S3::BucketPolicy").values()]
+    for name, bucket in _resources("AWS::S3::Bucket").items():
+        props = bucket["Properties"]
+        assert props["VersioningConfiguration"] == {"Status": "Enabled"}, name
+        [rule] = props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+        assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in ("AES256", "aws:kms"), name
+        assert all(props["PublicAccessBlockConfiguration"].values()), name
+        assert len(props["PublicAccessBlockConfiguration"]) == 4, name
+        [policy] = [p for p in policies if p["Bucket"] == {"Ref": name}]
+        assert any(
+            s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": False}}
+            for s in policy["PolicyDocument"]["Statement"]
+        ), f"{name} accepts plain HTTP"
+
+
+def test_uploaded_files_survive_the_stack() -> None:
+    uploads = _resources("AWS::S3::Bucket")["UploadsBucket"]
+    assert uploads.get("DeletionPolicy") == uploads.get("UpdateReplacePolicy") == "Retain"
+
+
+def test_every_log_group_keeps_logs_for_the_retention_parameter() -> None:
+    template = load_template()
+    assert template["Parameters"]["LogRetentionDays"]["Default"] >= 365
+    for name, group in _resources("AWS::Logs::LogGroup").items():
+        assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}, name
+
+
+def test_identities_keys_and_queues_are_protected() -> None:
+    for name, pool in _resources("AWS::Cognito::UserPool").items():
+        assert pool["Properties"]["DeletionProtection"] == "ACTIVE", name
+        assert pool.get("DeletionPolicy") == "Retain", name
+    for name, key in _resources("AWS::KMS::Key").items():
+        assert key["Properties"]["EnableKeyRotation"] is True, name
+        assert key.get("DeletionPolicy") == "Retain", name
+    for name, queue in _resources("AWS::SQS::Queue").items():
+        assert queue["Properties"]["SqsManagedSseEnabled"] is True, name
