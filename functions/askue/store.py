@@ -1,13 +1,14 @@
 """ASKUE links and snapshots in DynamoDB (AskueTable), the only place that knows the item layout.
 
-One partition per consumer (`user_id`), three kinds of items by sort key `sk`:
+One partition per consumer (`user_id`), two kinds of items by sort key `sk`:
 
 - `link` — the remembered ASKUE account: login, the password as KMS ciphertext, `link_state`
   (active | credentials_rejected) and, only while active, `sync_shard`: the key of the sparse index
   LinkedAccounts, so the planner finds exactly the links to sync without reading anything else;
-- `snapshot#<fetched_at>` — every successful fetch, kept as history (expires after SNAPSHOT_DAYS);
-- `latest` — a copy of the newest snapshot, overwritten only by newer data (a condition on
-  `fetched_at`), so the page reads the latest data and the link state in one Query.
+- `snapshot#<newest first>` — every successful fetch, kept as history (expires after
+  SNAPSHOT_DAYS), keyed so that the newest sorts first, right after `link`: the page reads the
+  latest data and the link state in one Query of two items, and older data can never take the
+  newest one's place, whatever order the writes arrive in. Each fetch is written once.
 
 The low-level client is used because the sync worker writes from several threads (a boto3 resource
 is not thread-safe).
@@ -26,7 +27,9 @@ from functions.common.aws import dynamodb
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
 
-LINK, LATEST, SNAPSHOT_PREFIX = "link", "latest", "snapshot#"
+LINK, SNAPSHOT_PREFIX = "link", "snapshot#"
+_SNAPSHOTS_END = "snapshot$"  # sorts after every "snapshot#…"
+_NEWEST_FIRST_BASE = 10**17  # microseconds since 1970: the keys work until the year 5138
 SYNC_INDEX = "LinkedAccounts"
 SYNC_SHARDS = 16  # spreads the planner's index reads; more shards only when links reach millions
 SNAPSHOT_DAYS = 400
@@ -38,6 +41,12 @@ _deserializer = TypeDeserializer()
 def stamp(moment: datetime) -> str:
     """One sortable text form of a moment (UTC, microseconds): the sort keys and conditions compare it."""
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def snapshot_key(moment: datetime) -> str:
+    """`snapshot#` and the microseconds left until a far moment, zero-padded: later sorts first."""
+    microseconds = round(moment.timestamp() * 1_000_000)
+    return f"{SNAPSHOT_PREFIX}{_NEWEST_FIRST_BASE - microseconds:017d}"
 
 
 def sync_shard(user_id: str) -> str:
@@ -149,58 +158,47 @@ class AskueStore:
         return found
 
     # ------------------------------------------------------------------ snapshots
-    def save_snapshot(self, user_id: str, snapshot: Snapshot) -> bool:
-        """Adds the snapshot to the history and makes it `latest` unless newer data is there.
-
-        Returns whether it became `latest`.
-        """
-        at = stamp(snapshot.fetched_at)
-        values = {
-            "user_id": user_id,
-            "rows": [_row(row) for row in snapshot.rows],
-            "fetched_at": at,
-            "login": snapshot.login,
-            "source": snapshot.source,
-        }
+    def save_snapshot(self, user_id: str, snapshot: Snapshot) -> None:
+        """Adds the snapshot to the history; being the newest is its key's place, no second item."""
         expires = int((snapshot.fetched_at + timedelta(days=SNAPSHOT_DAYS)).timestamp())
         self._client.put_item(
             TableName=self._table,
-            Item=_item({**values, "sk": f"{SNAPSHOT_PREFIX}{at}", "expires_at": expires}),
+            Item=_item(
+                {
+                    "user_id": user_id,
+                    "sk": snapshot_key(snapshot.fetched_at),
+                    "rows": [_row(row) for row in snapshot.rows],
+                    "fetched_at": stamp(snapshot.fetched_at),
+                    "login": snapshot.login,
+                    "source": snapshot.source,
+                    "expires_at": expires,
+                }
+            ),
         )
-        try:
-            self._client.put_item(
-                TableName=self._table,
-                Item=_item({**values, "sk": LATEST}),
-                ConditionExpression="attribute_not_exists(sk) OR fetched_at < :at",
-                ExpressionAttributeValues=_item({":at": at}),
-            )
-        except ClientError as error:
-            if _is_condition_failure(error):
-                return False
-            raise
-        return True
 
     def latest_and_link(self, user_id: str) -> tuple[Snapshot | None, dict[str, Any] | None]:
-        """The latest snapshot and the link's state in ONE Query ('latest' and 'link' sort next to
-        each other; snapshots start with 's'). The password ciphertext is not even read."""
+        """The newest snapshot and the link's state in ONE Query of two items: 'link' sorts just
+        before the snapshots, and the newest snapshot first among them (without a link, the two
+        newest snapshots come). The password ciphertext is not even read."""
         items = self._client.query(
             TableName=self._table,
-            KeyConditionExpression="user_id = :u AND sk BETWEEN :latest AND :link",
-            ExpressionAttributeValues=_item({":u": user_id, ":latest": LATEST, ":link": LINK}),
+            KeyConditionExpression="user_id = :u AND sk BETWEEN :link AND :end",
+            ExpressionAttributeValues=_item({":u": user_id, ":link": LINK, ":end": _SNAPSHOTS_END}),
             ProjectionExpression="sk, #rows, fetched_at, login, #source, link_state, linked_at, rejected_at",
             ExpressionAttributeNames={"#rows": "rows", "#source": "source"},
+            Limit=2,
         ).get("Items", [])
         latest: Snapshot | None = None
         link: dict[str, Any] | None = None
         for item in map(_plain, items):
-            if item["sk"] == LATEST:
-                latest = _snapshot(item)
-            elif item["sk"] == LINK:
+            if item["sk"] == LINK:
                 link = item
+            elif latest is None:
+                latest = _snapshot(item)
         return latest, link
 
     def snapshots(self, user_id: str) -> list[Snapshot]:
-        """The history, oldest first (operators and tests; the page shows only `latest`)."""
+        """The history, oldest first (operators and tests; the page shows only the newest)."""
         found: list[Snapshot] = []
         paginator = self._client.get_paginator("query")
         for page in paginator.paginate(
@@ -209,7 +207,7 @@ class AskueStore:
             ExpressionAttributeValues=_item({":u": user_id, ":prefix": SNAPSHOT_PREFIX}),
         ):
             found.extend(_snapshot(_plain(item)) for item in page.get("Items", []))
-        return found
+        return found[::-1]
 
 
 def _row(row: AskueRow) -> dict[str, Any]:

@@ -61,7 +61,7 @@ def test_without_remember_no_credentials_are_stored_but_the_data_is(askue: Askue
     assert answer["link"] == {"state": "none", "login": None, "linked_at": None, "rejected_at": None}
     assert len(answer["rows"]) == 3
     assert answer["source"] == "fetch"
-    assert {item["sk"][:9] for item in stored_items()} == {"latest", "snapshot#"}
+    assert {item["sk"][:9] for item in stored_items()} == {"snapshot#"}
 
 
 def test_remember_keeps_the_password_only_encrypted_for_this_consumer(askue: AskueSimulator) -> None:

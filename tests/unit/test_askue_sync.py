@@ -262,11 +262,32 @@ def test_older_data_never_replaces_the_latest(askue: AskueSimulator) -> None:
     [newer] = store().snapshots("user-1")
     older = Snapshot(rows=[], fetched_at=newer.fetched_at - timedelta(minutes=5), login="demo", source="sync")
 
-    assert store().save_snapshot("user-1", older) is False
+    store().save_snapshot("user-1", older)  # a slow sync that fetched before the newer one
 
     latest, _ = store().latest_and_link("user-1")
     assert latest == newer
     assert len(store().snapshots("user-1")) == 2, "the history keeps both"
+
+
+def test_the_newest_of_many_snapshots_is_the_latest_with_or_without_a_link(askue: AskueSimulator) -> None:
+    start = now()
+    for minutes in (3, 1, 4, 2):  # written out of order
+        store().save_snapshot(
+            "user-1",
+            Snapshot(rows=[], fetched_at=start + timedelta(minutes=minutes), login="demo", source="sync"),
+        )
+
+    latest, link = store().latest_and_link("user-1")
+    assert latest is not None and latest.fetched_at == start + timedelta(minutes=4)
+    assert link is None
+
+    remember("user-1", "demo")
+    latest, link = store().latest_and_link("user-1")
+    assert latest is not None and latest.fetched_at == start + timedelta(minutes=4)
+    assert link is not None and link["link_state"] == "active"
+    assert [s.fetched_at for s in store().snapshots("user-1")] == [
+        start + timedelta(minutes=m) for m in (1, 2, 3, 4)
+    ]
 
 
 def test_synced_registers_appear_in_the_readings_history_marked_askue(events: LocalEvents) -> None:
