@@ -25,6 +25,7 @@ from functions.common.api import (
     CONSUMER_ERROR_RESPONSES,
     CONSUMER_SECURITY,
     ERROR_RESPONSES,
+    PROBLEM_RESPONSE,
     answers,
     configure_resolver,
     current_caller,
@@ -36,6 +37,9 @@ logger = Logger(service="auth")
 app = APIGatewayRestResolver(enable_validation=True)
 configure_resolver(app, LABELS, REGISTRATION_CATEGORIES)
 TAGS = ["Учётная запись"]
+LOCKED_OUT = {
+    429: {"description": "Слишком много неудачных попыток: вход временно заблокирован", **PROBLEM_RESPONSE}
+}
 
 
 def _tokens(tokens: Tokens) -> TokensOutput:
@@ -53,7 +57,15 @@ def _tokens(tokens: Tokens) -> TokensOutput:
     summary="Зарегистрировать потребителя",
     description="Создаёт учётную запись и отправляет пароль на email. Уже известный email получает "
     "тот же ответ 202 и письмо о том, что адрес зарегистрирован.",
-    responses=answers(202, "Принято: письмо отправлено", RegistrationAccepted, ERROR_RESPONSES),
+    responses=answers(
+        202,
+        "Принято: письмо отправлено",
+        RegistrationAccepted,
+        {
+            **ERROR_RESPONSES,
+            503: {"description": "Письмо не отправлено, регистрация отменена", **PROBLEM_RESPONSE},
+        },
+    ),
     tags=TAGS,
 )
 def register(registration: Annotated[Registration, Body()]) -> RegistrationAccepted:
@@ -64,7 +76,9 @@ def register(registration: Annotated[Registration, Body()]) -> RegistrationAccep
 @app.post(
     "/api/auth/login",
     summary="Войти",
-    responses=answers(200, "Токены", TokensOutput, {**ERROR_RESPONSES, 401: CONSUMER_ERROR_RESPONSES[401]}),
+    responses=answers(
+        200, "Токены", TokensOutput, {**ERROR_RESPONSES, 401: CONSUMER_ERROR_RESPONSES[401], **LOCKED_OUT}
+    ),
     tags=TAGS,
 )
 def log_in(request: Annotated[LoginRequest, Body()]) -> TokensOutput:
@@ -107,7 +121,9 @@ def get_profile() -> ProfileOutput:
 @app.post(
     "/api/profile/password",
     summary="Сменить пароль",
-    responses=answers(204, "Пароль изменён, письмо отправлено", None, CONSUMER_ERROR_RESPONSES),
+    responses=answers(
+        204, "Пароль изменён, письмо отправлено", None, {**CONSUMER_ERROR_RESPONSES, **LOCKED_OUT}
+    ),
     security=CONSUMER_SECURITY,
     tags=TAGS,
 )

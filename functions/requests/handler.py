@@ -38,6 +38,7 @@ configure_resolver(app, LABELS, TYPE_TAGS)
 TAGS = ["Заявки"]
 NOT_FOUND = {404: {"description": "Заявка не найдена", **PROBLEM_RESPONSE}}
 CONFLICT = {409: {"description": "Заявка с этим ключом ещё регистрируется", **PROBLEM_RESPONSE}}
+BUSY = {503: {"description": "Слишком много заявок регистрируется одновременно", **PROBLEM_RESPONSE}}
 
 
 @app.get(
@@ -74,7 +75,7 @@ def prepare_upload(upload: Annotated[UploadRequest, Body()]) -> UploadForm:
     "Заголовок `Idempotency-Key` обязателен: повтор с тем же ключом и теми же данными возвращает ту же "
     "заявку, с другими данными — отклоняется.",
     responses=answers(
-        201, "Заявка зарегистрирована", RequestCreated, {**CONSUMER_ERROR_RESPONSES, **CONFLICT}
+        201, "Заявка зарегистрирована", RequestCreated, {**CONSUMER_ERROR_RESPONSES, **CONFLICT, **BUSY}
     ),
     security=CONSUMER_SECURITY,
     tags=TAGS,

@@ -101,3 +101,22 @@ def test_swagger_ui_may_run_its_own_inline_scripts_and_no_other(world: World) ->
         assert "unsafe" not in directives["script-src"]
         assert directives["frame-ancestors"] == "'none'"
         assert directives["default-src"] == "'self'"
+
+
+def test_every_refusal_the_code_can_give_is_documented_on_its_route(world: World) -> None:
+    document = _document(world)
+    expected = {
+        ("post", "/api/auth/login"): {"401", "429"},  # wrong password; Cognito's lockout
+        ("post", "/api/auth/register"): {"503"},  # the mail with the password could not be sent
+        ("post", "/api/profile/password"): {"401", "422", "429"},
+        ("post", "/api/requests"): {"409", "503"},  # key still being filed; numbering contention
+        ("post", "/api/readings"): {"409"},
+        ("post", "/api/askue/fetch"): {"422", "502", "503", "504"},
+        ("patch", "/api/integration/requests/{id}"): {"403", "404", "409"},
+    }
+
+    for (method, path), statuses in expected.items():
+        responses = document["paths"][path][method]["responses"]
+        assert statuses <= set(responses), (method, path)
+        for status in statuses:
+            assert "application/problem+json" in responses[status]["content"], (method, path, status)
