@@ -5,6 +5,7 @@ import os
 import re
 import time
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,3 +181,29 @@ class Portal:
 @pytest.fixture(scope="session")
 def portal(portal_url: str) -> Portal:
     return Portal(portal_url)
+
+
+def shot(page: Page, artifacts: Path, name: str) -> None:
+    """A full-page screenshot into test-artifacts/e2e/<name>.png."""
+    page.screenshot(path=artifacts / f"{name}.png", full_page=True)
+
+
+def log_in_new_consumer(page: Page, portal: Portal, *, tag: str, start: str = "") -> str:
+    """Registers a new consumer through the API, logs in with the header's form on `start` (a hash
+    route of the site) and returns the consumer's email."""
+    email = f"e2e-{tag}-{uuid.uuid4().hex[:10]}@example.ru"
+    password = portal.register(
+        {
+            "category": "individual",
+            "full_name": "Кузнецова Мария Петровна",
+            "email": email,
+            "phone": "+7 912 555-44-33",
+            "consent": True,
+        }
+    )
+    page.goto(f"{portal.url}/{start}")
+    form = page.locator("#login-form")
+    form.get_by_label("Email", exact=True).fill(email)
+    form.get_by_label("Пароль", exact=True).fill(password)
+    form.get_by_role("button", name="Войти").click()
+    return email

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.conftest import DESKTOP, PageLog, Portal
+from tests.e2e.conftest import DESKTOP, PageLog, Portal, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -26,10 +26,6 @@ MENU = ["Заявки", "Показания", "Профиль"]
 
 def unique_email() -> str:
     return f"e2e-{uuid.uuid4().hex[:12]}@example.ru"
-
-
-def shot(page: Page, artifacts: Path, name: str) -> None:
-    page.screenshot(path=artifacts / f"{name}.png", full_page=True)
 
 
 def assert_field_error(form: Locator, label: str, message: str) -> None:

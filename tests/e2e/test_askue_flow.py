@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import PageLog, Portal
+from tests.e2e.conftest import PageLog, Portal, log_in_new_consumer, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -26,26 +26,8 @@ REFUSED = "АСКУЭ не приняла идентификатор или па
 RUSSIAN_NUMBER = re.compile(r"^\d{1,3}(?:[\u00a0\u202f ]\d{3})*(?:,\d{1,3})?$")
 
 
-def shot(page: Page, artifacts: Path, name: str) -> None:
-    page.screenshot(path=artifacts / f"{name}.png", full_page=True)
-
-
 def open_askue_as_new_consumer(page: Page, portal: Portal) -> None:
-    email = f"askue-{uuid.uuid4().hex[:10]}@example.ru"
-    password = portal.register(
-        {
-            "category": "individual",
-            "full_name": "Сидоров Сидор Сидорович",
-            "email": email,
-            "phone": "+79123456780",
-            "consent": True,
-        }
-    )
-    page.goto(f"{portal.url}/#/readings/askue")
-    form = page.locator("#login-form")
-    form.get_by_label("Email", exact=True).fill(email)
-    form.get_by_label("Пароль", exact=True).fill(password)
-    form.get_by_role("button", name="Войти").click()
+    log_in_new_consumer(page, portal, tag="askue", start="#/readings/askue")
     expect(page.get_by_role("heading", level=1, name="АСКУЭ")).to_be_visible()
 
 

@@ -4,14 +4,13 @@ CSV; and the same pages on a phone."""
 
 import json
 import re
-import uuid
 from pathlib import Path
 
 import pytest
 import requests
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.conftest import PageLog, Portal
+from tests.e2e.conftest import PageLog, Portal, log_in_new_consumer, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -19,26 +18,8 @@ METER = "СЕ-301/12"
 NBSP = "\u00a0"  # Intl 'ru-RU' groups thousands with a no-break space
 
 
-def shot(page: Page, artifacts: Path, name: str) -> None:
-    page.screenshot(path=artifacts / f"{name}.png", full_page=True)
-
-
 def logged_in(page: Page, portal: Portal) -> None:
-    email = f"e2e-readings-{uuid.uuid4().hex[:10]}@example.ru"
-    password = portal.register(
-        {
-            "category": "individual",
-            "full_name": "Кузнецова Мария Петровна",
-            "email": email,
-            "phone": "+79123456780",
-            "consent": True,
-        }
-    )
-    page.goto(portal.url)
-    form = page.locator("#login-form")
-    form.get_by_label("Email", exact=True).fill(email)
-    form.get_by_label("Пароль", exact=True).fill(password)
-    form.get_by_role("button", name="Войти").click()
+    log_in_new_consumer(page, portal, tag="readings")
     expect(page.get_by_role("navigation", name="Главное меню")).to_be_visible()
 
 

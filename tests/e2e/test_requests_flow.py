@@ -4,7 +4,6 @@ consumer sees the new status and the comment after a reload, and downloads the f
 
 import json
 import re
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ import pytest
 import requests
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.conftest import PageLog, Portal
+from tests.e2e.conftest import PageLog, Portal, log_in_new_consumer, shot
 from tests.stack import INTEGRATION_API_KEY
 
 pytestmark = pytest.mark.e2e
@@ -90,26 +89,8 @@ TYPES: list[tuple[str, dict[str, str], dict[str, str]]] = [
 ]
 
 
-def shot(page: Page, artifacts: Path, name: str) -> None:
-    page.screenshot(path=artifacts / f"{name}.png", full_page=True)
-
-
 def log_in(page: Page, portal: Portal) -> str:
-    email = f"e2e-req-{uuid.uuid4().hex[:10]}@example.ru"
-    password = portal.register(
-        {
-            "category": "individual",
-            "full_name": "Кузнецова Мария Петровна",
-            "email": email,
-            "phone": "+7 912 555-44-33",
-            "consent": True,
-        }
-    )
-    page.goto(portal.url)
-    form = page.locator("#login-form")
-    form.get_by_label("Email", exact=True).fill(email)
-    form.get_by_label("Пароль", exact=True).fill(password)
-    form.get_by_role("button", name="Войти").click()
+    email = log_in_new_consumer(page, portal, tag="requests")
     expect(page.get_by_role("navigation", name="Главное меню")).to_be_visible()
     return email
 
