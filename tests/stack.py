@@ -12,6 +12,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 INTEGRATION_API_KEY = "test-integration-key"
@@ -53,13 +54,29 @@ class LocalStack:
             mails: list[dict[str, str]] = json.load(response)
             return mails
 
-    def mailed_password(self, email: str) -> str:
-        """The password of the newest mail to `email` that carries one."""
-        for mail in reversed(self.outbox()):
-            match = re.search(r"[Пп]ароль: (\S+)", mail["text"])
-            if mail["to"] == email and match:
-                return match.group(1)
-        raise AssertionError(f"no password mailed to {email}")
+    def mailed_password(self, email: str, timeout: float = 15.0) -> str:
+        """The password of the newest mail to `email` that carries one (waits for it to arrive)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for mail in reversed(self.outbox()):
+                match = re.search(r"[Пп]ароль: (\S+)", mail["text"])
+                if mail["to"] == email and match:
+                    return match.group(1)
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no password mailed to {email}")
+            time.sleep(0.2)
+
+    def register(self, body: dict[str, Any]) -> str:
+        """Registers a consumer through the API (not the form) and returns the mailed password."""
+        request = urllib.request.Request(  # noqa: S310 (a local http URL)
+            f"{self.url}/api/auth/register",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            assert response.status == 202
+        return self.mailed_password(str(body["email"]))
 
     def stop(self, signum: int = signal.SIGTERM) -> str:
         """Stops the stack as `make run` is stopped; returns everything it printed."""

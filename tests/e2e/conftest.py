@@ -1,15 +1,11 @@
 """Browser tests: the whole local stack in a subprocess, driven in Debian's Chromium by Playwright."""
 
-import json
 import os
 import re
-import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -142,45 +138,13 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-class Portal:
-    """The running local stack as a test sees it: its URL, its mail outbox, its API."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-
-    def outbox(self) -> list[dict[str, Any]]:
-        with urllib.request.urlopen(f"{self.url}/_local/outbox", timeout=10) as response:  # noqa: S310
-            mails: list[dict[str, Any]] = json.load(response)
-            return mails
-
-    def mailed_password(self, email: str, timeout: float = 15.0) -> str:
-        """The password of the newest registration mail to `email` (its line `Пароль: …`)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            for mail in reversed(self.outbox()):
-                found = re.search(r"^Пароль: (\S+)$", mail["text"], re.MULTILINE)
-                if mail["to"] == email and found:
-                    return found.group(1)
-            if time.monotonic() > deadline:
-                pytest.fail(f"no mail with a password for {email} in the outbox")
-            time.sleep(0.2)
-
-    def register(self, body: dict[str, Any]) -> str:
-        """Registers through the API (not the form) and returns the mailed password."""
-        request = urllib.request.Request(  # noqa: S310 (a local http URL)
-            f"{self.url}/api/auth/register",
-            data=json.dumps(body).encode(),
-            headers={"Content-Type": "application/json"},
-            method="POST",
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            assert response.status == 202
-        return self.mailed_password(body["email"])
+# The running local stack as a browser test sees it: its URL, its mail outbox, registration.
+Portal = LocalStack
 
 
 @pytest.fixture(scope="session")
-def portal(portal_url: str) -> Portal:
-    return Portal(portal_url)
+def portal(stack: LocalStack) -> Portal:
+    return stack
 
 
 def shot(page: Page, artifacts: Path, name: str) -> None:
