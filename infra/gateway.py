@@ -1,15 +1,19 @@
 """The local API Gateway: HTTP in, API Gateway REST proxy events to the real handlers, HTTP out.
 
-Routes, guards and API Gateway's own refusals come from `template.yaml`. Consumer routes get the
-Cognito authorizer's behaviour: the ID token is verified against the user pool's JWKS (signature,
-issuer, audience, expiry, token use) and its claims are passed as `requestContext.authorizer.claims`.
-Integration routes check the `x-api-key` header. It also serves `web/` and the local mail outbox.
+Routes, guards and API Gateway's own refusals come from `template.yaml`. Consumer routes are guarded
+as API Gateway guards them: the template's Lambda TOKEN authorizer (functions/authorizer) is invoked
+with the `Authorization` header, its policy must allow the route, and its context is passed as
+`requestContext.authorizer`. API Gateway caches that answer per token for `ReauthorizeEvery`
+seconds; here it is asked on every request, so an ended session is refused at once. Integration
+routes check the `x-api-key` header. It also serves `web/` and the local mail outbox.
 """
 
 import base64
+import fnmatch
 import importlib
 import json
 import mimetypes
+import os
 import threading
 import time
 import uuid
@@ -18,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jwt
 from werkzeug.security import safe_join
 from werkzeug.wrappers import Request, Response
 from werkzeug.wsgi import wrap_file
@@ -31,6 +34,7 @@ from infra.template import (
     load_template,
     routes,
     security_headers,
+    token_authorizer,
 )
 
 # Locally the browser uploads request files straight to moto's S3 (in AWS, *.amazonaws.com, which the
@@ -61,38 +65,10 @@ class LambdaContext:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
-class CognitoTokenVerifier:
-    """Checks an ID token as API Gateway's Cognito user pool authorizer does."""
-
-    def __init__(self, endpoint: str, region: str, user_pool_id: str, client_ids: list[str]) -> None:
-        self._jwks = jwt.PyJWKClient(f"{endpoint}/{user_pool_id}/.well-known/jwks.json", cache_keys=True)
-        self._issuer = f"https://cognito-idp.{region}.amazonaws.com/{user_pool_id}"
-        self._audience = client_ids
-
-    def claims(self, authorization: str | None) -> dict[str, Any] | None:
-        if not authorization:
-            return None
-        token = authorization.removeprefix("Bearer ").strip()
-        try:
-            key = self._jwks.get_signing_key_from_jwt(token)
-            claims: dict[str, Any] = jwt.decode(
-                token,
-                key.key,
-                algorithms=["RS256"],
-                audience=self._audience,
-                issuer=self._issuer,
-                options={"require": ["exp", "iat", "sub", "iss", "aud"]},
-            )
-        except (jwt.PyJWTError, ValueError):
-            return None
-        return claims if claims.get("token_use") == "id" else None
-
-
 class LocalGateway:
     def __init__(
         self,
         *,
-        verifier: CognitoTokenVerifier,
         api_key: str,
         web_dir: Path,
         outbox: Callable[[], list[Mail]],
@@ -102,7 +78,7 @@ class LocalGateway:
         template = load_template()
         self.routes = routes(template)
         self._refusals = gateway_responses(template)
-        self._verifier = verifier
+        self._authorizer = token_authorizer(template)
         self._api_key = api_key
         self._web_dir = web_dir
         self._outbox = outbox
@@ -111,6 +87,7 @@ class LocalGateway:
         # Lambda gives an execution environment one event at a time, and a Powertools resolver keeps
         # the current event on itself: one function runs one event at a time here too.
         self._running = {route.function: threading.Lock() for route in self.routes}
+        self._running[self._authorizer.function] = threading.Lock()
         # The headers CloudFront's response headers policy adds in AWS, from the same template.
         self._headers: dict[str, ResponseHeader] = security_headers(template)
         csp = self._headers["Content-Security-Policy"]
@@ -154,14 +131,14 @@ class LocalGateway:
         if matched is None:
             return self._refuse("MISSING_AUTHENTICATION_TOKEN")
         route, path_parameters = matched
-        claims: dict[str, Any] | None = None
+        authorizer: dict[str, Any] | None = None
         if route.auth == "cognito":
-            claims = self._verifier.claims(request.headers.get("Authorization"))
-            if claims is None:
-                return self._refuse("UNAUTHORIZED")
+            authorizer, refusal = self._authorize(request, route)
+            if refusal is not None:
+                return self._refuse(refusal)
         if route.auth == "api_key" and request.headers.get("x-api-key") != self._api_key:
             return self._refuse("INVALID_API_KEY")
-        event = self._event(request, route, path_parameters, claims)
+        event = self._event(request, route, path_parameters, authorizer)
         try:
             with self._running[route.function]:
                 result = self._handler(route)(event, LambdaContext(route.function))
@@ -172,18 +149,53 @@ class LocalGateway:
             return self._refuse("DEFAULT_5XX")
         return self._response(result)
 
-    def _handler(self, route: Route) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
-        if route.handler not in self._handlers:
-            module, _, name = route.handler.rpartition(".")
-            self._handlers[route.handler] = getattr(importlib.import_module(module), name)
-        return self._handlers[route.handler]
+    def _authorize(self, request: Request, route: Route) -> tuple[dict[str, Any] | None, str | None]:
+        """The authorizer's context for this request, or the gateway response that refuses it."""
+        token = request.headers.get(self._authorizer.header)
+        if not token:  # API Gateway refuses a missing identity source without asking the authorizer
+            return None, "UNAUTHORIZED"
+        region = os.environ.get("AWS_REGION", "eu-central-1")
+        method_arn = (
+            f"arn:aws:execute-api:{region}:123456789012:local/{self._stage}/{route.method}{request.path}"
+        )
+        event = {"type": "TOKEN", "authorizationToken": token, "methodArn": method_arn}
+        function = self._authorizer.function
+        try:
+            with self._running[function]:
+                answer = self._handler(self._authorizer.handler)(event, LambdaContext(function))
+        except Exception as error:  # "Unauthorized" is the refusal; anything else a failed authorizer
+            if str(error) == "Unauthorized":
+                return None, "UNAUTHORIZED"
+            import traceback
+
+            traceback.print_exc()
+            return None, "DEFAULT_5XX"
+        effects = {
+            str(statement.get("Effect"))
+            for statement in answer.get("policyDocument", {}).get("Statement", [])
+            if any(
+                fnmatch.fnmatchcase(method_arn, pattern) for pattern in _as_list(statement.get("Resource"))
+            )
+        }
+        if "Deny" in effects or "Allow" not in effects:
+            return None, "ACCESS_DENIED"
+        # API Gateway passes the context's values as strings, next to the principal.
+        context = {key: str(value) for key, value in (answer.get("context") or {}).items()}
+        return {**context, "principalId": str(answer.get("principalId", "")), "integrationLatency": 0}, None
+
+    def _handler(self, handler: str | Route) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+        path = handler.handler if isinstance(handler, Route) else handler
+        if path not in self._handlers:
+            module, _, name = path.rpartition(".")
+            self._handlers[path] = getattr(importlib.import_module(module), name)
+        return self._handlers[path]
 
     def _event(
         self,
         request: Request,
         route: Route,
         path_parameters: Mapping[str, str],
-        claims: Mapping[str, Any] | None,
+        authorizer: Mapping[str, Any] | None,
     ) -> dict[str, Any]:
         raw = request.get_data()
         try:
@@ -215,9 +227,8 @@ class LocalGateway:
             "domainName": request.host,
             "apiId": "local",
         }
-        if claims is not None:
-            # API Gateway passes every claim as a string.
-            context["authorizer"] = {"claims": {k: str(v) for k, v in claims.items()}}
+        if authorizer is not None:
+            context["authorizer"] = dict(authorizer)
         return {
             "resource": route.path,
             "path": request.path,
@@ -268,3 +279,7 @@ class LocalGateway:
         )
         response.headers["Cache-Control"] = "no-cache"
         return response
+
+
+def _as_list(value: Any) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else [str(value or "")]

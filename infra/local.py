@@ -20,9 +20,9 @@ from werkzeug.serving import make_server
 
 from infra.askue_simulator import DEMO_LOGIN, DEMO_PASSWORD, AskueSimulator
 from infra.events import LocalEvents
-from infra.gateway import CognitoTokenVerifier, LocalGateway, Mail
+from infra.gateway import LocalGateway, Mail
 from infra.moto_patches import atomic_dynamodb_requests
-from infra.template import ROOT, cognito_authorizer_pool, load_template, pool_clients
+from infra.template import ROOT
 from infra.world import ACCOUNT_ID, World, build_world
 
 
@@ -106,14 +106,8 @@ def start(settings: LocalSettings) -> tuple[World, LocalGateway, Outbox, AskueSi
         },
     )
     os.environ.update(world.environment)
-    template = load_template()
-    pool = cognito_authorizer_pool(template)
-    verifier = CognitoTokenVerifier(
-        endpoint, settings.region, world.refs[pool], [world.refs[c] for c in pool_clients(template, pool)]
-    )
     outbox = Outbox(settings.region, echo=not settings.quiet_mail)
     gateway = LocalGateway(
-        verifier=verifier,
         api_key=settings.integration_api_key,
         web_dir=ROOT / "web",
         outbox=outbox.collect,

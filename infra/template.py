@@ -191,20 +191,29 @@ def security_headers(template: Mapping[str, Any]) -> dict[str, ResponseHeader]:
     return headers
 
 
-def cognito_authorizer_pool(template: Mapping[str, Any]) -> str:
-    """The logical id of the user pool behind the API's Cognito authorizer."""
+@dataclass(frozen=True)
+class TokenAuthorizer:
+    """The API's Lambda TOKEN authorizer: which function, which header, how long API Gateway caches."""
+
+    function: str
+    handler: str
+    header: str
+    cache_seconds: int
+
+
+def token_authorizer(template: Mapping[str, Any]) -> TokenAuthorizer:
+    """The API's default authorizer, a Lambda function reached by `FunctionArn: !GetAtt <fn>.Arn`."""
     for api in resources(template, "AWS::Serverless::Api").values():
-        for authorizer in api["Properties"].get("Auth", {}).get("Authorizers", {}).values():
-            arn = authorizer.get("UserPoolArn", {})
-            if "Fn::GetAtt" in arn:
-                return str(arn["Fn::GetAtt"][0])
-    raise ValueError("template.yaml has no Cognito authorizer")
-
-
-def pool_clients(template: Mapping[str, Any], pool: str) -> list[str]:
-    """The logical ids of the app clients of a user pool."""
-    return [
-        logical_id
-        for logical_id, client in resources(template, "AWS::Cognito::UserPoolClient").items()
-        if client["Properties"].get("UserPoolId") == {"Ref": pool}
-    ]
+        auth = api["Properties"].get("Auth", {})
+        spec = auth.get("Authorizers", {}).get(auth.get("DefaultAuthorizer"), {})
+        arn = spec.get("FunctionArn", {})
+        if spec.get("FunctionPayloadType") == "TOKEN" and "Fn::GetAtt" in arn:
+            function = str(arn["Fn::GetAtt"][0])
+            identity = spec.get("Identity", {})
+            return TokenAuthorizer(
+                function=function,
+                handler=resources(template, "AWS::Serverless::Function")[function]["Properties"]["Handler"],
+                header=str(identity.get("Header", "Authorization")),
+                cache_seconds=int(identity.get("ReauthorizeEvery", 300)),
+            )
+    raise ValueError("template.yaml has no Lambda TOKEN authorizer")

@@ -22,12 +22,13 @@ import boto3
 from functions.common.aws import reset_clients
 from infra.events import LocalEvents, load_handler
 from infra.gateway import LambdaContext
-from infra.template import Route, load_template, routes
+from infra.template import Route, load_template, routes, token_authorizer
 from infra.world import World
-from tests.unit.conftest import api_event, sent_mails
+from tests.unit.conftest import api_event, pool_keys_served, sent_mails
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 PLANNER, WORKER = "AskueSyncPlannerFunction", "AskueSyncWorkerFunction"
+AUTHORIZER = "SessionAuthorizerFunction"
 
 
 @dataclass
@@ -114,6 +115,20 @@ class Tour:
         self.done.append(done)
         return result
 
+    def authorize(self, id_token: str) -> None:
+        """What API Gateway asks the session authorizer before a consumer route (once per token per
+        `ReauthorizeEvery` on AWS: its answer is cached)."""
+        done = Operation("AUTHORIZER", "session authorizer (per token, cached 300 s)", AUTHORIZER, "event")
+        event = {
+            "type": "TOKEN",
+            "authorizationToken": f"Bearer {id_token}",
+            "methodArn": "arn:aws:execute-api:eu-central-1:123456789012:tour/prod/GET/api/profile",
+        }
+        with pool_keys_served(), self.recorder.recording(done.calls):
+            answer = load_handler(token_authorizer(load_template()).handler)(event, LambdaContext(AUTHORIZER))
+        assert answer["policyDocument"]["Statement"][0]["Effect"] == "Allow", answer
+        self.done.append(done)
+
     def run_events(self, events: LocalEvents) -> None:
         """The schedule's planner, then one batch of its queue to the worker (the polling is not theirs)."""
         planned = Operation("SCHEDULE", "askue sync planner", PLANNER, "event")
@@ -157,6 +172,7 @@ def tour_every_route(world: World) -> list[Operation]:
             k: str(v) for k, v in jwt.decode(tokens["id_token"], options={"verify_signature": False}).items()
         }
         tour.call("POST", "/api/auth/refresh", {"refresh_token": tokens["refresh_token"]}, expect=200)
+        tour.authorize(tokens["id_token"])
         tour.call("GET", "/api/profile", claims=claims, expect=200)
         change = {
             "old_password": password,

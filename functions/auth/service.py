@@ -19,6 +19,7 @@ from functions.common.clock import now
 from functions.common.identity import AccountExists, Tokens, UserDirectory, generate_password
 from functions.common.mail import send_mail
 from functions.common.problems import Problem, not_found
+from functions.common.sessions import end_sessions
 
 logger = Logger()
 
@@ -78,7 +79,7 @@ def refresh(refresh_token: str) -> Tokens:
 
 
 def log_out(caller: Caller) -> None:
-    UserDirectory().sign_out_everywhere(caller.email)
+    end_sessions(caller.user_id, caller.email)
 
 
 def profile(caller: Caller) -> ProfileOutput:
@@ -92,6 +93,6 @@ def change_password(caller: Caller, change: PasswordChange) -> None:
     directory = UserDirectory()
     directory.check_password(caller.email, change.old_password)
     directory.set_password(caller.user_id, change.new_password)
-    directory.sign_out_everywhere(caller.email)
+    end_sessions(caller.user_id, caller.email)
     send_mail(caller.email, *mails.password_changed(now().strftime("%d.%m.%Y %H:%M")))
     logger.info("password changed", extra={"user_id": caller.user_id})

@@ -166,15 +166,18 @@ def configure_resolver(
 
 
 class Caller(BaseModel):
-    """The consumer API Gateway's Cognito authorizer let through."""
+    """The consumer the session authorizer let through (functions/authorizer/handler.py)."""
 
     user_id: str
     email: str
 
 
 def current_caller(app: APIGatewayRestResolver) -> Caller:
-    claims: dict[str, Any] = app.current_event.request_context.authorizer.claims or {}
-    if not claims.get("sub"):
+    """Who calls, from the authorizer's context: the `sub` of a valid, not ended session and the
+    email of the portal's own profile (never a token claim the consumer could rewrite)."""
+    authorizer = app.current_event.request_context.authorizer
+    user_id, email = authorizer.get("sub"), authorizer.get("email")
+    if not user_id or not email:
         # Only reachable when a route is deployed without the authorizer: refuse, never guess.
         raise Problem(HTTPStatus.UNAUTHORIZED, "Требуется вход", "Войдите в личный кабинет.")
-    return Caller(user_id=str(claims["sub"]), email=str(claims.get("email", "")))
+    return Caller(user_id=str(user_id), email=str(email))

@@ -103,6 +103,16 @@ class UserDirectory:
     def delete(self, user_id: str) -> None:
         cognito().admin_delete_user(UserPoolId=self._pool, Username=user_id)
 
+    def user_id(self, email: str) -> str:
+        """The `sub` of the account that logs in with `email`."""
+        try:
+            user = cognito().admin_get_user(UserPoolId=self._pool, Username=email)
+        except ClientError as error:
+            if _code(error) == "UserNotFoundException":
+                raise UnknownAccount(email) from error
+            raise
+        return next(a["Value"] for a in user.get("UserAttributes", []) if a["Name"] == "sub")
+
     def set_password(self, username: str, password: str) -> None:
         """Sets a permanent password; `username` is the `sub` or the email."""
         try:

@@ -5,6 +5,7 @@ from aws_lambda_powertools import Logger
 from functions.common.identity import UnknownAccount, UserDirectory, generate_password
 from functions.common.mail import send_mail
 from functions.common.problems import not_found
+from functions.common.sessions import end_sessions
 
 logger = Logger()
 
@@ -17,7 +18,7 @@ def reset_password(email: str) -> None:
         directory.set_password(email, password)
     except UnknownAccount:
         raise not_found("Потребитель с таким email не зарегистрирован.") from None
-    directory.sign_out_everywhere(email)
+    end_sessions(directory.user_id(email), email)
     send_mail(
         email,
         "Новый пароль от личного кабинета потребителя",

@@ -1,11 +1,13 @@
 """Accounts through the local API Gateway over HTTP: the flow, the guards, the error format."""
 
+import json
 import uuid
 from typing import Any
 
 import pytest
 import requests
 
+from infra.template import gateway_responses, load_template
 from tests.stack import LocalStack
 
 PROBLEM = "application/problem+json"
@@ -68,17 +70,22 @@ def test_register_read_mail_log_in_change_password_log_out_log_in_again(stack: L
     assert changed.status_code == 204
     assert stack.outbox()[-1]["subject"] == "Пароль от личного кабинета изменён"
 
-    assert (
-        requests.post(
-            f"{stack.url}/api/auth/logout", headers=bearer(tokens["id_token"]), timeout=10
-        ).status_code
-        == 204
-    )
+    # The change ended every session: the token it was made with opens nothing any more.
+    old_session = requests.get(f"{stack.url}/api/profile", headers=bearer(tokens["id_token"]), timeout=10)
+    assert old_session.status_code == 401
     refreshed = requests.post(
         f"{stack.url}/api/auth/refresh", json={"refresh_token": tokens["refresh_token"]}, timeout=10
     )
     assert refreshed.status_code == 401
     assert log_in(stack, email, password).status_code == 401
+    again = log_in(stack, email, "мой новый пароль")
+    assert again.status_code == 200
+
+    new_token = again.json()["id_token"]
+    logout = requests.post(f"{stack.url}/api/auth/logout", headers=bearer(new_token), timeout=10)
+    assert logout.status_code == 204
+    after = requests.get(f"{stack.url}/api/profile", headers=bearer(new_token), timeout=10)
+    assert after.status_code == 401
     assert log_in(stack, email, "мой новый пароль").status_code == 200
 
 
@@ -188,3 +195,46 @@ def test_outbox_lists_mails_oldest_first_with_the_fields(stack: LocalStack, cons
     assert mails
     assert set(mails[0]) == {"to", "subject", "text", "sent_at"}
     assert [m["sent_at"] for m in mails] == sorted(m["sent_at"] for m in mails)
+
+
+def test_a_stolen_token_opens_nothing_once_the_owner_logged_out(stack: LocalStack) -> None:
+    """Every consumer route refuses, with the template's UNAUTHORIZED answer, an ID token issued
+    before the owner's logout: profile, uploads, filing a request, readings, ASKUE, password."""
+    email = new_email()
+    assert register(stack, email).status_code == 202
+    password = stack.mailed_password(email)
+    stolen = log_in(stack, email, password).json()["id_token"]
+    owner = log_in(stack, email, password).json()["id_token"]
+    assert requests.get(f"{stack.url}/api/profile", headers=bearer(stolen), timeout=10).status_code == 200
+
+    assert requests.post(f"{stack.url}/api/auth/logout", headers=bearer(owner), timeout=10).status_code == 204
+
+    attempts = [
+        ("GET", "/api/profile", None),
+        (
+            "POST",
+            "/api/requests/uploads",
+            {"filename": "a.pdf", "content_type": "application/pdf", "size": 10},
+        ),
+        ("POST", "/api/requests", {"type": "grid_theft", "text": "x", "fields": {}, "attachments": []}),
+        ("GET", "/api/readings", None),
+        ("POST", "/api/askue/fetch", {"login": "demo", "password": "demo-askue-1", "remember": False}),
+        (
+            "POST",
+            "/api/profile/password",
+            {"old_password": password, "new_password": "чужой-пароль", "new_password_repeat": "чужой-пароль"},
+        ),
+    ]
+    for method, path, body in attempts:
+        answer = requests.request(
+            method,
+            f"{stack.url}{path}",
+            json=body,
+            timeout=10,
+            headers={**bearer(stolen), "Idempotency-Key": "stolen-0001"},
+        )
+        assert answer.status_code == 401, (method, path, answer.text)
+        assert answer.headers["Content-Type"].startswith(PROBLEM)
+        assert answer.json() == json.loads(gateway_responses(load_template())["UNAUTHORIZED"].body)
+    # The password the thief tried to set is not in force; the owner's still is.
+    assert log_in(stack, email, password).status_code == 200

@@ -1,10 +1,15 @@
 """Unit tests run the real handlers against `moto.mock_aws`, on a world built from template.yaml."""
 
+import gzip
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import boto3
+import moto
 import pytest
 from moto import mock_aws
 
@@ -58,7 +63,7 @@ def api_event(
     path_parameters: dict[str, str] | None = None,
     api_key_id: str | None = None,
 ) -> dict[str, Any]:
-    """An API Gateway REST proxy event as the Cognito authorizer (or the API key check) would pass it."""
+    """An API Gateway REST proxy event as the session authorizer (or the API key check) would pass it."""
     context: dict[str, Any] = {
         "resourcePath": path,
         "httpMethod": method,
@@ -68,7 +73,8 @@ def api_event(
         "identity": {"sourceIp": "127.0.0.1", "apiKeyId": api_key_id},
     }
     if claims is not None:
-        context["authorizer"] = {"claims": claims}
+        # What the session authorizer (functions/authorizer) answers: its context, as strings.
+        context["authorizer"] = {"principalId": claims.get("sub", ""), "integrationLatency": 0, **claims}
     all_headers = {"Content-Type": "application/json", **(headers or {})}
     return {
         "resource": path,
@@ -91,3 +97,23 @@ def call(handler_module: Any, event: dict[str, Any]) -> tuple[int, Any]:
     result = handler_module.lambda_handler(event, LambdaContext("test"))
     body = result.get("body")
     return int(result["statusCode"]), json.loads(body) if body else None
+
+
+@contextmanager
+def pool_keys_served() -> Iterator[None]:
+    """The session authorizer reads the pool's JWKS over HTTP from the pool's address; moto's
+    `mock_aws` answers botocore only, so its keys (the ones moto's server serves there) are handed
+    over directly."""
+    import jwt
+
+    from functions.authorizer.tokens import forget_keys
+
+    keys = json.loads(
+        gzip.decompress(
+            (Path(moto.__file__).parent / "cognitoidp/resources/jwks-public.json.gz").read_bytes()
+        )
+    )
+    forget_keys()
+    with mock.patch.object(jwt.PyJWKClient, "fetch_data", lambda _self: keys):
+        yield
+    forget_keys()

@@ -37,6 +37,9 @@ def events(askue: AskueSimulator, world: World) -> LocalEvents:
     return LocalEvents(world, retry_after=0, wait_seconds=0, log=lambda _: None)
 
 
+USER_1 = {"sub": "user-1", "email": "user-1@example.ru"}
+
+
 def store() -> AskueStore:
     return AskueStore(askue_settings().askue_table)
 
@@ -189,7 +192,10 @@ def test_a_failing_account_is_retried_then_dead_lettered_and_its_good_data_kept(
     assert [d.failed for d in deliveries] == [1, 1, 1], "maxReceiveCount 3, then the DLQ"
     assert queue_counts(world) == (0, 1)
     assert store().snapshots("user-1") == [good]
-    status, latest = call(handler, consumer_event("GET", "/api/askue/latest", claims={"sub": "user-1"}))
+    status, latest = call(
+        handler,
+        consumer_event("GET", "/api/askue/latest", claims=USER_1),
+    )
     assert status == 200
     assert latest["source"] == "fetch"
     assert len(latest["rows"]) == 3
@@ -227,7 +233,10 @@ def test_wrong_credentials_mark_the_link_and_mail_the_consumer_once(
     assert "«demo»" in mail["text"]
     assert "Запомнить для автоматического обновления" in mail["text"]
     assert "an-old-password" not in mail["text"]
-    status, latest = call(handler, consumer_event("GET", "/api/askue/latest", claims={"sub": "user-1"}))
+    status, latest = call(
+        handler,
+        consumer_event("GET", "/api/askue/latest", claims=USER_1),
+    )
     assert status == 200
     assert latest["link"]["state"] == "credentials_rejected"
     assert latest["link"]["rejected_at"]

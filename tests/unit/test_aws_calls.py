@@ -38,3 +38,9 @@ def test_a_consumer_read_calls_nothing_but_dynamodb(tour: list[Operation]) -> No
 def test_no_route_and_no_scheduled_run_scans(tour: list[Operation]) -> None:
     for op in tour:
         assert "Scan" not in op.count("dynamodb"), f"{op.method} {op.path}: {op.calls}"
+
+
+def test_the_session_authorizer_reads_one_profile_item_and_nothing_else(tour: list[Operation]) -> None:
+    [authorizer] = [op for op in tour if op.method == "AUTHORIZER"]
+
+    assert authorizer.calls == [("dynamodb", "GetItem")]

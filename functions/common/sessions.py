@@ -1,0 +1,87 @@
+"""When a consumer's sessions end, and the rule every token of theirs is checked against.
+
+API Gateway's own Cognito authorizer checks a token's signature and expiry only, and Cognito's
+global sign-out revokes refresh and access tokens, not ID tokens already handed out: an ID token
+would open the API for the rest of its hour after a logout, a password change or a reset. So the
+profile keeps the time from which the consumer's tokens are valid (`sessions_valid_from`, whole
+seconds since the epoch, as a token's `iat`). Ending the sessions moves it to the next whole second
+and waits for that second to begin, so that every token issued before the answer is refused and
+every token issued after it is not; the session authorizer (functions/authorizer) refuses a token
+whose `iat` is earlier, and any token of a consumer who has no profile (a deleted account).
+"""
+
+import math
+import time
+from dataclasses import dataclass
+
+from functions.common.aws import dynamodb
+from functions.common.identity import UserDirectory
+from functions.common.settings import portal_settings
+
+
+@dataclass(frozen=True)
+class SessionOwner:
+    """What the authorizer needs of a profile: who it is, where mail goes, which tokens count."""
+
+    user_id: str
+    email: str
+    sessions_valid_from: int
+
+    def accepts(self, issued_at: int) -> bool:
+        return issued_at >= self.sessions_valid_from
+
+
+class SessionStore:
+    """The profile's session attributes (ProfilesTable, keyed by the Cognito `sub`)."""
+
+    def __init__(self) -> None:
+        self._table = portal_settings().profiles_table
+
+    def owner(self, user_id: str) -> SessionOwner | None:
+        """One strongly consistent GetItem: a session ended a moment ago is seen as ended."""
+        item = (
+            dynamodb()
+            .get_item(
+                TableName=self._table,
+                Key={"user_id": {"S": user_id}},
+                ProjectionExpression="user_id, email, sessions_valid_from",
+                ConsistentRead=True,
+            )
+            .get("Item")
+        )
+        if not item or "email" not in item:
+            return None
+        return SessionOwner(
+            user_id=item["user_id"]["S"],
+            email=item["email"]["S"],
+            sessions_valid_from=int(item.get("sessions_valid_from", {}).get("N", "0")),
+        )
+
+    def refuse_tokens_before(self, user_id: str, valid_from: int) -> None:
+        """Never moves the time back: a later ending of the sessions is kept."""
+        try:
+            dynamodb().update_item(
+                TableName=self._table,
+                Key={"user_id": {"S": user_id}},
+                UpdateExpression="SET sessions_valid_from = :t",
+                ConditionExpression="attribute_exists(user_id) AND "
+                "(attribute_not_exists(sessions_valid_from) OR sessions_valid_from < :t)",
+                ExpressionAttributeValues={":t": {"N": str(valid_from)}},
+            )
+        except dynamodb().exceptions.ConditionalCheckFailedException:
+            return  # no profile (nothing to end) or already ended from this second on
+
+
+def end_sessions(user_id: str, email: str) -> None:
+    """Ends every session of the consumer: tokens issued before this call returns are refused.
+
+    Cognito first (refresh and access tokens: no new ID token can be obtained), then the profile's
+    `sessions_valid_from` (the ID tokens already issued). At most a second is spent waiting for the
+    new second to begin, so that a login right after this call is not refused.
+    """
+    UserDirectory().sign_out_everywhere(email)
+    valid_from = math.floor(time.time()) + 1
+    SessionStore().refuse_tokens_before(user_id, valid_from)
+    remaining = valid_from - time.time()
+    if remaining > 0:
+        time.sleep(remaining)
