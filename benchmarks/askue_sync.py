@@ -1,4 +1,4 @@
-"""ASKUE sync throughput of one worker against its concurrency bound (DESIGN.md §8: at least 80%).
+"""ASKUE sync throughput of one worker against its concurrency bound (docs/architecture.md §10: at least 80%).
 
     .venv/bin/python benchmarks/askue_sync.py [--accounts 10000] [--latency-ms 50]
 

@@ -1,6 +1,6 @@
 """Cold start of every function in template.yaml against the floor, measured side by side.
 
-What a cold start costs before the first answer (DESIGN.md §8): importing the handler module (what
+What a cold start costs before the first answer (docs/architecture.md §10): importing the handler module (what
 Lambda does at init) and building the function's AWS clients (done lazily, on the first request
 that needs each). Each is measured in a fresh interpreter:
 

@@ -1,4 +1,4 @@
-"""AWS calls per route (DESIGN.md §8): a consumer's read is one DynamoDB call, and nothing on any
+"""AWS calls per route (docs/architecture.md §10): a consumer's read is one DynamoDB call, and nothing on any
 path is a Scan — checked over every route of template.yaml (tests/aws_calls.py drives them all)."""
 
 import pytest

@@ -1,5 +1,5 @@
 """Every page of the site loads at most 60 KB of JS and CSS, uncompressed, and nothing from another
-host (DESIGN.md §8) — read from web/ itself, so it holds for pages no browser test opens."""
+host (docs/architecture.md §10) — read from web/ itself, so it holds for pages no browser test opens."""
 
 import re
 
