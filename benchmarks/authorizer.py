@@ -39,7 +39,7 @@ def main() -> None:
     import boto3
     from moto import mock_aws
 
-    from infra.gateway import LambdaContext
+    from infra.lambda_runtime import LambdaContext
     from infra.moto_patches import atomic_dynamodb_requests
     from infra.world import build_world
 

@@ -1,5 +1,5 @@
-"""The AWS calls of every route of template.yaml, and of the ASKUE schedule and queue (docs/architecture.md §10:
-a consumer's read is one DynamoDB call; no Scan on any request path).
+"""The AWS calls of every route of template.yaml, and of the ASKUE schedule and queue
+(docs/architecture.md §10: a consumer's read is one DynamoDB call; no Scan on any request path).
 
 Drives every route once through its real handler against moto in this process (the same tour as
 tests/unit/test_aws_calls.py, which fails when a goal is missed), with the ASKUE simulator, and

@@ -1,5 +1,6 @@
-"""The JS and CSS each page of the site loads, uncompressed, against the 60 KB budget (docs/architecture.md §10),
-read from web/ without a browser (infra/page_weight.py); and any address of another host in web/.
+"""The JS and CSS each page of the site loads, uncompressed, against the 60 KB budget
+(docs/architecture.md §10), read from web/ without a browser (infra/page_weight.py); and any
+address of another host in web/.
 The browser tests measure the same in Chromium (test-artifacts/e2e/*page-weight.json).
 
     .venv/bin/python benchmarks/page_weight.py

@@ -12,7 +12,6 @@ retry happens while a person (or a test) is watching.
 """
 
 import hashlib
-import importlib
 import json
 import re
 import threading
@@ -26,11 +25,9 @@ from typing import Any
 
 import boto3
 
-from infra.gateway import LambdaContext
+from infra.lambda_runtime import LambdaContext, load_handler
 from infra.template import load_template, resolve, resources
 from infra.world import ACCOUNT_ID, World
-
-Handler = Callable[[dict[str, Any], Any], Any]
 
 _RATE = re.compile(r"\Arate\((\d+) (minute|minutes|hour|hours|day|days)\)\Z")
 _UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
@@ -106,12 +103,6 @@ def queue_sources(world: World, template: Mapping[str, Any] | None = None) -> li
                 )
             )
     return found
-
-
-def load_handler(path: str) -> Handler:
-    module, _, name = path.rpartition(".")
-    handler: Handler = getattr(importlib.import_module(module), name)
-    return handler
 
 
 def scheduled_event(source: ScheduleSource, region: str, at: datetime | None = None) -> dict[str, Any]:

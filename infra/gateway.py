@@ -10,7 +10,6 @@ routes check the `x-api-key` header. It also serves `web/` and the local mail ou
 
 import base64
 import fnmatch
-import importlib
 import json
 import mimetypes
 import os
@@ -18,7 +17,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +24,7 @@ from werkzeug.security import safe_join
 from werkzeug.wrappers import Request, Response
 from werkzeug.wsgi import wrap_file
 
+from infra.lambda_runtime import LambdaContext, load_handler
 from infra.template import (
     GatewayResponse,
     ResponseHeader,
@@ -43,26 +42,6 @@ _CONNECT_SRC = "connect-src 'self'"
 
 
 Mail = dict[str, str]
-
-
-@dataclass
-class LambdaContext:
-    """What Lambda passes as `context`: enough for Powertools (logger, idempotency)."""
-
-    function_name: str
-    memory_limit_in_mb: int = 512
-    timeout_ms: int = 15_000
-
-    def __post_init__(self) -> None:
-        self.aws_request_id = str(uuid.uuid4())
-        self.invoked_function_arn = f"arn:aws:lambda:local:123456789012:function:{self.function_name}"
-        self.function_version = "$LATEST"
-        self.log_group_name = f"/aws/lambda/{self.function_name}"
-        self.log_stream_name = "local"
-        self._deadline = time.monotonic() + self.timeout_ms / 1000
-
-    def get_remaining_time_in_millis(self) -> int:
-        return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
 class LocalGateway:
@@ -83,7 +62,6 @@ class LocalGateway:
         self._web_dir = web_dir
         self._outbox = outbox
         self._stage = stage
-        self._handlers: dict[str, Callable[[dict[str, Any], Any], dict[str, Any]]] = {}
         # Lambda gives an execution environment one event at a time, and a Powertools resolver keeps
         # the current event on itself: one function runs one event at a time here too.
         self._running = {route.function: threading.Lock() for route in self.routes}
@@ -141,7 +119,7 @@ class LocalGateway:
         event = self._event(request, route, path_parameters, authorizer)
         try:
             with self._running[route.function]:
-                result = self._handler(route)(event, LambdaContext(route.function))
+                result = load_handler(route.handler)(event, LambdaContext(route.function))
         except Exception:  # a crash of the function: API Gateway answers 502
             import traceback
 
@@ -162,7 +140,7 @@ class LocalGateway:
         function = self._authorizer.function
         try:
             with self._running[function]:
-                answer = self._handler(self._authorizer.handler)(event, LambdaContext(function))
+                answer = load_handler(self._authorizer.handler)(event, LambdaContext(function))
         except Exception as error:  # "Unauthorized" is the refusal; anything else a failed authorizer
             if str(error) == "Unauthorized":
                 return None, "UNAUTHORIZED"
@@ -182,13 +160,6 @@ class LocalGateway:
         # API Gateway passes the context's values as strings, next to the principal.
         context = {key: str(value) for key, value in (answer.get("context") or {}).items()}
         return {**context, "principalId": str(answer.get("principalId", "")), "integrationLatency": 0}, None
-
-    def _handler(self, handler: str | Route) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
-        path = handler.handler if isinstance(handler, Route) else handler
-        if path not in self._handlers:
-            module, _, name = path.rpartition(".")
-            self._handlers[path] = getattr(importlib.import_module(module), name)
-        return self._handlers[path]
 
     def _event(
         self,

@@ -1,5 +1,5 @@
-"""What each page of the site loads, read from web/ without a browser (docs/architecture.md §10: all JS and CSS
-of a page at most 60 KB uncompressed; no request to another host).
+"""What each page of the site loads, read from web/ without a browser (docs/architecture.md §10:
+all JS and CSS of a page at most 60 KB uncompressed; no request to another host).
 
 A page is the shell — index.html's stylesheets and its module scripts with their static imports —
 plus its view: the view's module, the modules it imports statically, and every stylesheet those

@@ -21,7 +21,7 @@ import boto3
 
 from functions.common.aws import reset_clients
 from infra.events import LocalEvents, load_handler
-from infra.gateway import LambdaContext
+from infra.lambda_runtime import LambdaContext
 from infra.template import Route, load_template, routes, token_authorizer
 from infra.world import World
 from tests.unit.conftest import api_event, pool_keys_served, sent_mails

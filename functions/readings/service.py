@@ -1,11 +1,11 @@
 """Meter readings: manual entry with its rules, history, export, the meter list, ASKUE readings.
 
-The rules (docs/architecture.md §7, Readings): all tariffs of the type and no others (models.py); a meter keeps the type
-it was registered with; no value lower than the previous reading of the same meter and tariff
-(equal is allowed). The last two are checked against the meter's stored state, and the reading is
-stored only if that state is unchanged (store.ReadingStore.append); when a concurrent reading got
-there first, the meter is read again and the reading judged anew, so a lower value can never be
-stored after a higher one.
+The rules (docs/architecture.md §7, Readings): all tariffs of the type and no others (models.py); a
+meter keeps the type it was registered with; no value lower than the previous reading of the same
+meter and tariff (equal is allowed). The last two are checked against the meter's stored state, and
+the reading is stored only if that state is unchanged (store.ReadingStore.append); when a concurrent
+reading got there first, the meter is read again and the reading judged anew, so a lower value can
+never be stored after a higher one.
 """
 
 import secrets

@@ -96,8 +96,8 @@ class PageLog:
 
     @staticmethod
     def assert_within_budget(page: Page, budget: int = 60_000) -> int:
-        """All JS and CSS the current document has loaded, uncompressed, fits the budget (docs/architecture.md §10);
-        returns the total in bytes."""
+        """All JS and CSS the current document has loaded, uncompressed, fits the budget
+        (docs/architecture.md §10); returns the total in bytes."""
         loaded = page.evaluate(
             """() => performance.getEntriesByType('resource')
                 .filter((entry) => /\\.(js|css)$/.test(new URL(entry.name).pathname))

@@ -15,7 +15,7 @@ from moto import mock_aws
 
 from functions.common.aws import reset_clients
 from functions.common.settings import load_settings
-from infra.gateway import LambdaContext
+from infra.lambda_runtime import LambdaContext
 from infra.moto_patches import atomic_dynamodb_requests
 from infra.world import ACCOUNT_ID, World, build_world
 

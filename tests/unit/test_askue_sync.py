@@ -20,7 +20,7 @@ from functions.common.clock import now
 from functions.readings.service import history
 from infra.askue_simulator import AskueSimulator
 from infra.events import LocalEvents, sqs_event
-from infra.gateway import LambdaContext
+from infra.lambda_runtime import LambdaContext
 from infra.template import load_template, resources
 from infra.world import World
 from tests.unit.askue_support import DEMO, askue, consumer_event, simulator

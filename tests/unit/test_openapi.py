@@ -4,7 +4,7 @@ import json
 from typing import Any
 
 from functions.docs import handler as docs
-from infra.gateway import LambdaContext
+from infra.lambda_runtime import LambdaContext
 from infra.template import load_template, routes
 from infra.world import World
 from tests.unit.conftest import api_event, call

@@ -15,7 +15,7 @@ from functions.common.api import Caller
 from functions.common.problems import Problem
 from functions.requests import calendar, service
 from functions.requests.models import MeterReadingRequest, RequestCreated
-from infra.gateway import LambdaContext
+from infra.lambda_runtime import LambdaContext
 from infra.world import World
 from tests.unit.conftest import sent_mails
 

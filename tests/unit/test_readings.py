@@ -17,7 +17,7 @@ from functions.common.aws import table
 from functions.readings import handler as readings
 from functions.readings import service
 from functions.readings.service import AskueOutcome, record_askue_reading
-from infra.gateway import LambdaContext
+from infra.lambda_runtime import LambdaContext
 from infra.world import World
 from tests.unit.conftest import api_event, call
 

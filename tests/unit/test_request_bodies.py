@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from functions.docs.handler import openapi_document
-from infra.gateway import LambdaContext
+from infra.lambda_runtime import LambdaContext
 from infra.template import load_template, routes
 from infra.world import World
 from tests.unit.conftest import api_event

@@ -17,7 +17,7 @@ from functions.integration import handler as integration
 from functions.requests import calendar, service
 from functions.requests import handler as requests_api
 from functions.requests.models import RequestType
-from infra.gateway import LambdaContext
+from infra.lambda_runtime import LambdaContext
 from infra.world import World
 from tests.unit.conftest import api_event, call, sent_mails
 

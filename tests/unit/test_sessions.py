@@ -20,7 +20,7 @@ from functions.auth.store import ProfileStore
 from functions.authorizer import handler as authorizer
 from functions.common.clock import now
 from functions.common.identity import UserDirectory
-from infra.gateway import LambdaContext
+from infra.lambda_runtime import LambdaContext
 from infra.template import load_template, resources
 from infra.world import World
 from tests.unit.conftest import api_event, call, pool_keys_served, sent_mails
