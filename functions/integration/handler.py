@@ -15,6 +15,7 @@ from functions.common.api import (
     answers,
     configure_resolver,
 )
+from functions.common.cursor import MAX_CURSOR_LENGTH
 from functions.integration import service
 from functions.integration.models import LABELS, DateTimeWithZone, PasswordReset, PasswordResetDone
 from functions.requests import service as requests
@@ -62,7 +63,7 @@ def reset_password(request: Annotated[PasswordReset, Body()]) -> PasswordResetDo
 def list_requests(
     status: Annotated[RequestStatus, Query()],
     since: Annotated[DateTimeWithZone | None, Query()] = None,
-    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> IntegrationPage:
     return requests.list_for_integration(status, since, cursor, limit)

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from functions.common.api import Caller
 from functions.common.clock import now
+from functions.common.cursor import decode_cursor, encode_cursor
 from functions.common.mail import send_mail
 from functions.common.problems import FieldError, Problem, field_problem, not_found
 from functions.requests import mails
@@ -52,14 +53,11 @@ from functions.requests.settings import request_settings
 from functions.requests.store import (
     REQUEST_PREFIX,
     AlreadyFiled,
-    InvalidCursor,
     Item,
     Key,
     RequestStore,
     StatusChanged,
     UploadStore,
-    decode_cursor,
-    encode_cursor,
     is_request_id,
     new_request_id,
     request_key,
@@ -428,25 +426,21 @@ def _summary(item: Item) -> RequestSummary:
     )
 
 
-_INVALID_CURSOR = "Курсор неверен или устарел: откройте список заново, с первой страницы."
-
-
 def list_requests(caller: Caller, cursor: str | None, limit: int) -> RequestPage:
     mine = user_key(caller.user_id)
-    start: Key | None = None
-    if cursor:
-        try:
-            start = decode_cursor(
-                cursor,
-                lambda key: (
-                    set(key) == {"pk", "sk"}
-                    and key["pk"] == mine
-                    and key["sk"].startswith(REQUEST_PREFIX)
-                    and is_request_id(key["sk"].removeprefix(REQUEST_PREFIX))
-                ),
-            )
-        except InvalidCursor:
-            raise field_problem("cursor", _INVALID_CURSOR) from None
+    start = (
+        decode_cursor(
+            cursor,
+            lambda key: (
+                set(key) == {"pk", "sk"}
+                and key["pk"] == mine
+                and key["sk"].startswith(REQUEST_PREFIX)
+                and is_request_id(key["sk"].removeprefix(REQUEST_PREFIX))
+            ),
+        )
+        if cursor
+        else None
+    )
     items, last = RequestStore().list_for_user(caller.user_id, limit, start)
     return RequestPage(items=[_summary(item) for item in items], cursor=encode_cursor(last))
 
@@ -527,17 +521,14 @@ def _for_integration(item: Item) -> IntegrationRequest:
 def list_for_integration(
     status: RequestStatus, since: datetime | None, cursor: str | None, limit: int
 ) -> IntegrationPage:
-    start: Key | None = None
-    if cursor:
-        try:
-            start = decode_cursor(
-                cursor,
-                lambda key: (
-                    set(key) == {"pk", "sk", "status", "status_changed_at"} and key["status"] == status
-                ),
-            )
-        except InvalidCursor:
-            raise field_problem("cursor", _INVALID_CURSOR) from None
+    start = (
+        decode_cursor(
+            cursor,
+            lambda key: set(key) == {"pk", "sk", "status", "status_changed_at"} and key["status"] == status,
+        )
+        if cursor
+        else None
+    )
     # Stored times are ISO 8601 in UTC and compared as strings: `since` is written the same way.
     after = (
         (since if since.tzinfo else since.replace(tzinfo=UTC)).astimezone(UTC).isoformat() if since else None

@@ -9,10 +9,18 @@ from typing import Any
 import pytest
 
 from functions.common.api import MAX_BODY_BYTES
+from functions.common.cursor import INVALID_CURSOR, MAX_CURSOR_LENGTH, decode_cursor, encode_cursor
+from functions.common.problems import Problem
 from functions.common.safe_json import MAX_DEPTH, UnsafeJson, loads, too_deep
+from functions.integration import handler as integration_api
+from functions.readings import handler as readings_api
+from functions.readings.store import cursor_belongs
+from functions.requests import handler as requests_api
 from infra.world import World
+from tests.unit.conftest import api_event, call
+from tests.unit.test_readings import BAD_CURSOR as READINGS_BAD_CURSOR
 from tests.unit.test_request_bodies import _body_routes, _problem, _send
-from tests.unit.test_requests import clock, env, file  # noqa: F401 (fixtures)
+from tests.unit.test_requests import IVAN, clock, env, file  # noqa: F401 (fixtures)
 
 JSON = {"Content-Type": "application/json"}
 TOO_DEEP = (
@@ -222,3 +230,122 @@ def test_the_largest_legitimate_request_escaped_to_ascii_is_filed(env: World) ->
     status, created = file(largest)  # sent as json.dumps writes it: every letter as \\uXXXX
 
     assert status == 201, created
+
+
+# ---------------------------------------------------------------- cursors
+
+CURSOR_LISTS = [
+    (requests_api, "/api/requests", {"claims": IVAN}, INVALID_CURSOR, "Курсор"),
+    (readings_api, "/api/readings", {"claims": IVAN}, READINGS_BAD_CURSOR, "Продолжение списка"),
+    (
+        integration_api,
+        "/api/integration/requests",
+        {"api_key_id": "crm-key", "query": {"status": "registered"}},
+        INVALID_CURSOR,
+        "Курсор",
+    ),
+]
+
+
+def _list_with_cursor(
+    handler: Any, path: str, how: dict[str, Any], cursor: str
+) -> tuple[int, dict[str, Any]]:
+    query = {**how.get("query", {}), "cursor": cursor}
+    event = api_event("GET", path, query=query, claims=how.get("claims"), api_key_id=how.get("api_key_id"))
+    status, body = call(handler, event)
+    return status, body
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "[" * 1500,
+        _b64(b"[" * 1500),
+        _b64(b"[" * 700),  # within the length: refused for its depth
+        _b64(b'{"pk": {"pk": "x"}}'),
+        "%5B" * 300,
+    ],
+    ids=["raw", "base64", "base64-within-the-length", "nested-object", "percent-encoded"],
+)
+def test_cursor_of_1500_nested_brackets_is_a_422_on_cursor_on_every_list(world: World, cursor: str) -> None:
+    for handler, path, how, message, label in CURSOR_LISTS:
+        status, problem = _list_with_cursor(handler, path, how, cursor)
+
+        assert status == 422, (path, problem)
+        assert [e["field"] for e in problem["errors"]] == ["cursor"]
+        assert problem["errors"][0]["message"] in (
+            message,
+            f"Поле «{label}» должно содержать не больше {MAX_CURSOR_LENGTH} символов.",
+        )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b'{"pk": NaN}',
+        b'{"pk": 1e999999}',
+        b'{"pk": ' + b"9" * 700 + b"}",
+        b'{"pk": "\\ud800"}',
+        b'{"pk": "\\u0000"}',
+        b"\xff\xfe",
+        b"{}",
+        b'"pk"',
+        b'{"pk": 1, "sk": "x"}',
+    ],
+    ids=["nan", "infinite", "long-number", "surrogate", "nul", "not-utf8", "empty", "string", "not-a-string"],
+)
+def test_a_cursor_of_hostile_json_is_a_422_on_cursor_on_every_list(world: World, text: bytes) -> None:
+    for handler, path, how, message, _ in CURSOR_LISTS:
+        status, problem = _list_with_cursor(handler, path, how, _b64(text))
+
+        assert status == 422, (path, problem)
+        assert problem["errors"] == [{"field": "cursor", "message": message}]
+
+
+def test_the_cursor_codec_refuses_what_it_did_not_give_out() -> None:
+    mine = {"pk": "USER#1", "sk": "REQUEST#2"}
+    given = encode_cursor(mine)
+    assert given is not None
+
+    def belongs(key: dict[str, str]) -> bool:
+        return key == mine
+
+    assert decode_cursor(given, belongs) == mine
+    assert decode_cursor(given + "=" * (-len(given) % 4), belongs) == mine  # padding tolerated
+    for cursor in (
+        encode_cursor({"pk": "USER#3", "sk": "REQUEST#2"}),  # someone else's
+        given + "\n",
+        given[:-1] + "!",
+        "A" * (MAX_CURSOR_LENGTH + 1),
+        _b64(b"[" * 5000),
+        "A",  # one character: not base64
+    ):
+        assert cursor is not None
+        with pytest.raises(Problem) as refused:
+            decode_cursor(cursor, belongs)
+        assert refused.value.details.status == 422
+        assert refused.value.details.errors[0].field == "cursor"
+
+
+def test_encode_cursor_of_no_key_is_none() -> None:
+    assert encode_cursor(None) is None
+    assert encode_cursor({}) is None
+
+
+def test_the_longest_cursor_given_out_is_under_half_the_limit() -> None:
+    # A meter's readings: the consumer's id twice, 30 Cyrillic letters escaped, the reading's key.
+    user_id = "0b1c2d3e-0000-4000-8000-000000000001"
+    key = {
+        "user_id": user_id,
+        "meter_key": f"{user_id}#{'Ж' * 30}",
+        "sk": f"reading#2026-11-20T09:01:00.000000Z#{'0' * 32}",
+    }
+    cursor = encode_cursor(key)
+
+    assert cursor is not None
+    assert len(cursor) < MAX_CURSOR_LENGTH / 2
+    assert decode_cursor(cursor, cursor_belongs(user_id, "Ж" * 30)) == key

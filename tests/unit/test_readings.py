@@ -495,7 +495,7 @@ def test_bad_or_tampered_cursor_is_a_422_on_cursor(clock: Clock, cursor: str) ->
     else:
         assert (
             errors_of(problem)["cursor"]
-            == "Поле «Продолжение списка» должно содержать не больше 2048 символов."
+            == "Поле «Продолжение списка» должно содержать не больше 1024 символов."
         )
 
 
