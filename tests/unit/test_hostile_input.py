@@ -3,10 +3,14 @@ characters), and the list cursors by one codec; each refusal is Russian problem 
 
 import base64
 import json
+import re
 import time
+import uuid
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from functions.common.api import MAX_BODY_BYTES
 from functions.common.cursor import INVALID_CURSOR, MAX_CURSOR_LENGTH, decode_cursor, encode_cursor
@@ -16,7 +20,9 @@ from functions.integration import handler as integration_api
 from functions.readings import handler as readings_api
 from functions.readings.store import cursor_belongs
 from functions.requests import handler as requests_api
+from infra.askue_simulator import AskueSimulator
 from infra.world import World
+from tests.unit.askue_support import askue, simulator  # noqa: F401 (fixtures)
 from tests.unit.conftest import api_event, call
 from tests.unit.test_readings import BAD_CURSOR as READINGS_BAD_CURSOR
 from tests.unit.test_request_bodies import _body_routes, _problem, _send
@@ -349,3 +355,191 @@ def test_the_longest_cursor_given_out_is_under_half_the_limit() -> None:
     assert cursor is not None
     assert len(cursor) < MAX_CURSOR_LENGTH / 2
     assert decode_cursor(cursor, cursor_belongs(user_id, "Ж" * 30)) == key
+
+
+# ---------------------------------------------------------------- fuzzing every JSON route
+
+# A body each route accepts (or refuses only for who sends it): the fuzz breaks one of its values at
+# a time, so that what it sends reaches the rules and the services behind the body, not only the
+# parser.
+VALID_BODIES: dict[str, dict[str, Any]] = {
+    "/api/auth/register": {
+        "category": "individual",
+        "full_name": "Иванов Иван Иванович",
+        "email": "ivan@example.ru",
+        "phone": "+7 912 345-67-89",
+        "consent": True,
+    },
+    "/api/auth/login": {"email": "ivan@example.ru", "password": "Пароль-для-входа-1"},
+    "/api/auth/refresh": {"refresh_token": "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIn0"},
+    "/api/profile/password": {
+        "old_password": "Old-password-1",
+        "new_password": "New-password-2!",
+        "new_password_repeat": "New-password-2!",
+    },
+    "/api/integration/users/reset-password": {"email": "ivan@example.ru"},
+    "/api/integration/requests/{id}": {"status": "in_review", "comment": "Заявка принята."},
+    "/api/readings": {
+        "meter_type": "two_tariff",
+        "meter_number": "СЕ-301/12",
+        "values": {"t1": "12345,6", "t2": 500},
+    },
+    "/api/requests/uploads": {"filename": "паспорт.pdf", "content_type": "application/pdf", "size": 1000},
+    "/api/requests": {
+        "type": "grid_theft",
+        "text": "Прошу рассмотреть заявку.",
+        "fields": {
+            "incident": "theft",
+            "location": "ВЛ-0,4 кВ у д. Берёзки",
+            "occurred_on": "2020-11-26",
+            "objects": "Провод СИП 4×16, около 120 м",
+            "police_notified": True,
+        },
+        "attachments": [],
+    },
+    "/api/askue/fetch": {"login": "demo", "password": "demo-askue-1", "remember": False},
+}
+# Raw JSON put in place of a value: what Python's json reads and JSON has not, or what it reads
+# into something no rule expects.
+HOSTILE_TOKENS = [
+    "-0",
+    "-0.0",
+    "-0e0",
+    "1e999999",
+    "-1e999999",
+    "1E400",
+    "0.1e-999999",
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "9" * 5000,
+    "1" * 101,
+    "[" * 5000 + "]" * 5000,
+    '{"a":' * 40 + "1" + "}" * 40,
+    '"\\ud800"',
+    '"\\udfff\\ud800"',
+    '"\\u0000"',
+    '"a\\u001bb"',
+    '"\\ud83d\\ude00"',
+    '"' + "я" * 70_000 + '"',
+    '"' + "\\\\" * 100 + '"',
+    "null",
+    "true",
+    "{}",
+    "[]",
+    '""',
+    '" "',
+]
+_CHARACTERS = st.characters(exclude_categories=[])  # surrogates and control characters included
+_TEXTS = st.text(_CHARACTERS, max_size=12) | st.sampled_from(
+    ["", " ", "consumer", "\u0000", "\ufeff", "0" * 40]
+)
+_KEYS = _TEXTS | st.sampled_from(sorted({key for body in VALID_BODIES.values() for key in body}))
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | _TEXTS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=3),
+    max_leaves=12,
+)
+_HOLE = "\ue000hole\ue000"
+
+
+def _as_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _places(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every path in a body where a value can be replaced or a key added."""
+    places = [path]
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            places += _places(inner, (*path, key))
+    return places
+
+
+def _with_hole(body: dict[str, Any], path: tuple[Any, ...], key: str | None) -> str:
+    """`body` as JSON with the value at `path` (or a new `key` under it) replaced by the hole."""
+    copy = json.loads(json.dumps(body))
+    parent = copy
+    for part in path[:-1]:
+        parent = parent[part]
+    if key is not None or not path:
+        target = parent[path[-1]] if path else copy
+        if isinstance(target, dict):
+            target[key or "extra"] = _HOLE
+            return _as_json(copy)
+    parent[path[-1]] = _HOLE
+    return _as_json(copy)
+
+
+@st.composite
+def _hostile_bodies(draw: st.DrawFn, path: str) -> tuple[str, bool]:
+    """A body for the route at `path` and whether it is sent base64-encoded (as API Gateway sends
+    bytes that are not UTF-8)."""
+    kind = draw(st.sampled_from(["broken valid body", "json", "text", "bytes"]))
+    if kind == "broken valid body":
+        body = VALID_BODIES[path]
+        where = draw(st.sampled_from(_places(body)))
+        key = draw(st.none() | _KEYS.filter(lambda k: not k.startswith("\ue000")))
+        raw = draw(st.sampled_from(HOSTILE_TOKENS) | _JSON_VALUES.map(_as_json))
+        return _with_hole(body, where, key).replace(_as_json(_HOLE), raw, 1), False
+    if kind == "json":
+        value = draw(_JSON_VALUES)
+        return json.dumps(value, ensure_ascii=draw(st.booleans())), False
+    if kind == "text":
+        return draw(st.text(_CHARACTERS, max_size=60)), False
+    return base64.b64encode(draw(st.binary(max_size=80))).decode(), True
+
+
+_CYRILLIC = re.compile("[А-Яа-яЁё]")
+
+
+def _assert_russian_problem_or_success(route: Any, body: str, result: dict[str, Any]) -> None:
+    status = result["statusCode"]
+    assert status < 500, (route.method, route.path, body[:300], result["body"][:500])
+    if status < 400:
+        return
+    problem = _problem(result)
+    assert problem["status"] == status
+    for text in (problem["title"], problem["detail"], *(e["message"] for e in problem["errors"])):
+        assert _CYRILLIC.search(text), (route.path, body[:300], problem)
+
+
+def test_the_fuzz_has_a_valid_body_for_every_json_route() -> None:
+    assert set(VALID_BODIES) == {route.path for route in _body_routes()}
+
+
+@settings(
+    max_examples=400,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
+@given(data=st.data())
+def test_no_body_gets_a_5xx_on_any_json_route_and_every_refusal_is_russian(
+    askue: AskueSimulator,  # noqa: F811 (the fixture: a valid ASKUE body reaches the simulator)
+    data: st.DataObject,
+) -> None:
+    route = data.draw(st.sampled_from(_body_routes()), label="route")
+    body, base64_encoded = data.draw(_hostile_bodies(route.path), label="body")
+
+    result = _send(route, body, {**JSON, "Idempotency-Key": uuid.uuid4().hex}, base64_encoded=base64_encoded)
+
+    _assert_russian_problem_or_success(route, body, result)
+
+
+@pytest.mark.parametrize("token", HOSTILE_TOKENS)
+def test_each_hostile_token_in_each_field_of_each_route_is_a_4xx_or_accepted(
+    askue: AskueSimulator,  # noqa: F811 (the fixture)
+    token: str,
+) -> None:
+    for route in _body_routes():
+        body = VALID_BODIES[route.path]
+        for where in _places(body)[1:]:
+            raw = _with_hole(body, where, None).replace(_as_json(_HOLE), token, 1)
+
+            result = _send(route, raw, {**JSON, "Idempotency-Key": uuid.uuid4().hex})
+
+            _assert_russian_problem_or_success(route, raw, result)
