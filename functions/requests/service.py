@@ -22,12 +22,15 @@ from functions.common.problems import FieldError, Problem, field_problem, not_fo
 from functions.requests import mails
 from functions.requests.calendar import add_working_days, moscow_date
 from functions.requests.models import (
+    API_KEY_ACTOR_PREFIX,
+    CONSUMER_ACTOR,
     FIELDS_OF,
     FILE_TYPES,
     FILE_TYPES_TEXT,
     MAX_FILE_BYTES,
     STATUS_TITLES,
     TYPE_TITLES,
+    UNKNOWN_KEY_ACTOR,
     AnyNewRequest,
     Attachment,
     AttachmentLink,
@@ -48,6 +51,7 @@ from functions.requests.models import (
     StatusChange,
     UploadForm,
     UploadRequest,
+    is_reserved_actor,
 )
 from functions.requests.settings import request_settings
 from functions.requests.store import (
@@ -72,7 +76,6 @@ logger = Logger()
 UPLOAD_FORM_SECONDS = 600
 DOWNLOAD_LINK_SECONDS = 300
 IDEMPOTENCY_SECONDS = 24 * 3600
-CONSUMER = "consumer"
 
 # ---------------------------------------------------------------- the statuses' rules (DESIGN §5)
 
@@ -280,7 +283,7 @@ def _file(submission: Submission, email: str) -> RequestCreated:
             "created_at": at,
             "updated_at": at,
             "review_deadline": deadline.isoformat(),
-            "history": [{"status": RequestStatus.REGISTERED.value, "at": at, "changed_by": CONSUMER}],
+            "history": [{"status": RequestStatus.REGISTERED.value, "at": at, "changed_by": CONSUMER_ACTOR}],
         }
 
     try:
@@ -509,10 +512,28 @@ def request_detail(caller: Caller, request_id: str) -> RequestDetail:
 # ---------------------------------------------------------------- the company's systems
 
 
+def _with_actor(entry: dict[str, Any], first: bool) -> dict[str, Any]:
+    """A history entry whose actor is one the portal sets: the consumer, who files the request
+    (the first entry), or an API key.
+
+    Before the actor was the portal's alone, a client could put any name into `changed_by`, even
+    "consumer": such an entry is shown as a change by an unknown key, the name as its operator
+    (unless it is one of the reserved ones).
+    """
+    actor = str(entry.get("changed_by", ""))
+    if (first and actor == CONSUMER_ACTOR) or actor.startswith(API_KEY_ACTOR_PREFIX):
+        return entry
+    named = None if not actor or is_reserved_actor(actor) else actor
+    return {**entry, "changed_by": UNKNOWN_KEY_ACTOR, "operator": entry.get("operator") or named}
+
+
 def _for_integration(item: Item) -> IntegrationRequest:
     return IntegrationRequest(
         **_detail_fields(item),
-        history=[IntegrationHistoryEntry.model_validate(entry) for entry in _history(item)],
+        history=[
+            IntegrationHistoryEntry.model_validate(_with_actor(entry, index == 0))
+            for index, entry in enumerate(_history(item))
+        ],
         user_id=str(item["user_id"]),
         email=str(item["email"]),
     )
@@ -547,7 +568,11 @@ def change_status(request_id: str, change: StatusChange, changed_by: str) -> Int
     current = RequestStatus(item["status"])
     check_transition(current, change)
     at = now().isoformat()
-    entry: Item = {"status": change.status.value, "at": at, "changed_by": change.changed_by or changed_by}
+    # The actor is who the portal knows made the change (the API key); the operator the client names
+    # is kept beside it, never in its place.
+    entry: Item = {"status": change.status.value, "at": at, "changed_by": changed_by}
+    if change.operator:
+        entry["operator"] = change.operator
     if change.comment:
         entry["comment"] = change.comment
     try:

@@ -378,7 +378,11 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
         "new_password_repeat": "New-password-2!",
     },
     "/api/integration/users/reset-password": {"email": "ivan@example.ru"},
-    "/api/integration/requests/{id}": {"status": "in_review", "comment": "Заявка принята."},
+    "/api/integration/requests/{id}": {
+        "status": "in_review",
+        "comment": "Заявка принята.",
+        "operator": "CRM: Петрова А. В.",
+    },
     "/api/readings": {
         "meter_type": "two_tariff",
         "meter_number": "СЕ-301/12",
