@@ -74,9 +74,13 @@ def too_deep(text: str, max_depth: int) -> bool:
     return max(accumulate(map(_STEP.__getitem__, brackets)), default=0) > max_depth
 
 
-def _integer(literal: str) -> int:
+def _integer(literal: str) -> int | float:
     if len(literal) > MAX_NUMBER_LENGTH:
         raise UnsafeJson(NUMBER_TOO_LONG)
+    if literal == "-0":
+        # int() would drop the sign; as a float it is kept, as it is for -0.0 and -0e0, so a rule
+        # about negative numbers (a meter reading) sees the same value in every spelling.
+        return -0.0
     return int(literal)
 
 

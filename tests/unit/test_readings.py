@@ -305,6 +305,27 @@ def test_json_nan_and_infinity_literals_are_refused(clock: Clock) -> None:
     assert all_readings() == []
 
 
+@pytest.mark.parametrize("literal", ["-0", "-0.0", "-0e0", "-0E+0", "-0.00", "-0.0e-5"])
+def test_negative_zero_as_a_json_number_is_refused_as_the_string_is(clock: Clock, literal: str) -> None:
+    raw = f'{{"meter_type": "single_tariff", "meter_number": "1", "values": {{"t1": {literal}}}}}'
+
+    status, problem = call(readings, event("POST", "/api/readings", raw_body=raw))
+
+    assert status == 422, problem
+    assert errors_of(problem) == {"values.t1": NEGATIVE}
+    assert all_readings() == []
+
+
+@pytest.mark.parametrize("literal", ["0", "0.0", "0e0", "0.00"])
+def test_zero_as_a_json_number_is_a_reading(clock: Clock, literal: str) -> None:
+    raw = f'{{"meter_type": "single_tariff", "meter_number": "1", "values": {{"t1": {literal}}}}}'
+
+    status, stored = call(readings, event("POST", "/api/readings", raw_body=raw))
+
+    assert status == 201, stored
+    assert stored["values"] == {"t1": "0.00"}
+
+
 def test_every_bad_field_is_named_at_once(clock: Clock) -> None:
     body = {"meter_type": "two_tariff", "meter_number": "", "values": {"t1": "abc", "t3": "1"}}
 
