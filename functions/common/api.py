@@ -5,6 +5,9 @@ so that Powertools' OpenAPI merge finds it), calls `configure_resolver(app, labe
 declares its routes; everything that goes wrong below a route ends here as problem details.
 """
 
+import base64
+import binascii
+import json
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
@@ -22,11 +25,14 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 from pydantic import BaseModel
 
 from functions.common.problems import (
+    BODY_NOT_JSON,
     PROBLEM_CONTENT_TYPE,
+    FieldError,
     Problem,
     ProblemDetails,
     validation_problem,
 )
+from functions.common.safe_json import MAX_DEPTH, UnsafeJson, loads
 
 logger = Logger()
 
@@ -51,10 +57,26 @@ SECURITY_SCHEMES: dict[str, Any] = {
 CONSUMER_SECURITY: list[dict[str, list[str]]] = [{"cognito": []}]
 INTEGRATION_SECURITY: list[dict[str, list[str]]] = [{"apiKey": []}]
 
+# The largest body the API takes is a service request (POST /api/requests): its text (5,000
+# characters), its fields (at most a 2,000-character description and three 300-character lines)
+# and five attachment keys of 400 characters, about 9,600 characters in all. A browser sends that as
+# UTF-8, two bytes a Cyrillic letter: some 20 KB; a client that escapes every letter as \uXXXX
+# (Python's json.dumps does) some 60 KB. 128 KB is twice that; API Gateway's own limit, 10 MB,
+# would let one request make a function decode, parse and validate 10 MB of JSON.
+MAX_BODY_BYTES = 128 * 1024
+# A body sent base64-encoded (API Gateway does that with bytes that are not UTF-8) is refused on its
+# encoded length first, before anything is decoded.
+_MAX_BASE64_LENGTH = (MAX_BODY_BYTES + 2) // 3 * 4
+
 # OpenAPI: the error answers a route may give, all in the problem details format.
 PROBLEM_RESPONSE: dict[str, Any] = {"content": {PROBLEM_CONTENT_TYPE: {"model": ProblemDetails}}}
 ERROR_RESPONSES: dict[int, Any] = {
-    400: {"description": "Тело запроса не JSON", **PROBLEM_RESPONSE},
+    400: {
+        "description": f"Тело запроса не JSON, вложено глубже {MAX_DEPTH} уровней, содержит NaN, Infinity, "
+        "слишком длинное число или недопустимый символ (NUL, одиночный суррогат)",
+        **PROBLEM_RESPONSE,
+    },
+    413: {"description": f"Тело запроса больше {MAX_BODY_BYTES // 1024} КБ", **PROBLEM_RESPONSE},
     415: {"description": "Тело запроса передано не как application/json", **PROBLEM_RESPONSE},
     422: {"description": "Поля заполнены неверно", **PROBLEM_RESPONSE},
 }
@@ -91,25 +113,63 @@ def no_content() -> Response[str]:
     return Response(status_code=HTTPStatus.NO_CONTENT, body="")
 
 
+_BAD_REQUEST = "Неверный запрос"
+
+
+def _body_too_large() -> Problem:
+    return Problem(
+        HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+        "Слишком большой запрос",
+        f"Тело запроса не должно быть больше {MAX_BODY_BYTES // 1024} КБ: сократите текст.",
+    )
+
+
+def read_json_body(body: str | None, base64_encoded: bool) -> Any:
+    """The request body as JSON, read by the portal's rules; refusals are problem details.
+
+    413 over MAX_BODY_BYTES; 400 for bytes that are not UTF-8, text that is not JSON, and JSON the
+    portal does not read (see functions.common.safe_json: too deep, NaN, huge numbers, NUL, lone
+    surrogates). No body is None (the route's validation then asks for one).
+    """
+    if not body:
+        return None
+    if len(body) > (_MAX_BASE64_LENGTH if base64_encoded else MAX_BODY_BYTES):
+        raise _body_too_large()  # a character is at least a byte: no need to encode to know
+    try:
+        raw = base64.b64decode(body, validate=True) if base64_encoded else body.encode("utf-8")
+        text = raw.decode("utf-8") if base64_encoded else body
+    except (binascii.Error, UnicodeError):  # not base64, not UTF-8, or a lone surrogate in the event
+        raise Problem(HTTPStatus.BAD_REQUEST, _BAD_REQUEST, BODY_NOT_JSON) from None
+    if len(raw) > MAX_BODY_BYTES:
+        raise _body_too_large()
+    if not text:
+        return None
+    try:
+        return loads(text)
+    except UnsafeJson as error:
+        field = [FieldError(field=error.field, message=error.message)] if error.field else []
+        raise Problem(HTTPStatus.BAD_REQUEST, _BAD_REQUEST, error.message, field) from None
+    except json.JSONDecodeError:
+        raise Problem(HTTPStatus.BAD_REQUEST, _BAD_REQUEST, BODY_NOT_JSON) from None
+
+
 class _JsonBodiesOnly(OpenAPIRequestValidationMiddleware):
     """Powertools' request validation, reading a body only when it is sent as JSON.
 
     Powertools would also read forms and multipart (and fail on a multipart without a boundary);
-    the API speaks JSON, so anything else is refused (415) before the body is read, and a body that
-    is not UTF-8 is a 400 like any other body that is not JSON.
+    the API speaks JSON, so anything else is refused (415) before the body is read. The body is
+    read by `read_json_body`, not by Powertools' `json_body` (plain `json.loads`, which fails with a
+    500 on JSON nested 5,000 deep or a 5,000-digit number).
+
+    Powertools runs its request validation before any middleware given to `app.use()`, so this
+    override of its `_get_body` is the one place a body can be read first.
     """
 
-    def _get_body(self, app: Any) -> dict[str, Any]:
+    def _get_body(self, app: Any) -> Any:
         content_type = str(app.current_event.headers.get("content-type") or "").strip()
         if content_type and content_type.split(";")[0].strip().lower() != "application/json":
             raise RequestUnsupportedContentType("Unsupported content type", errors=[])
-        try:
-            body: dict[str, Any] = super()._get_body(app)
-        except UnicodeDecodeError as error:  # bytes that are not UTF-8 are not JSON either
-            raise RequestValidationError(
-                [{"type": "json_invalid", "loc": ("body",), "msg": "not UTF-8", "input": {}, "ctx": {}}]
-            ) from error
-        return body
+        return read_json_body(app.current_event.body, bool(app.current_event.is_base64_encoded))
 
 
 def configure_resolver(

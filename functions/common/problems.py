@@ -101,7 +101,7 @@ _MESSAGES: Mapping[str, str] = {
     "extra_forbidden": "Поле «{label}» не предусмотрено: уберите его.",
 }
 _FALLBACK = "Поле «{label}» заполнено неверно."
-_BODY_NOT_JSON = "Тело запроса должно быть JSON-объектом в кодировке UTF-8."
+BODY_NOT_JSON = "Тело запроса должно быть JSON-объектом в кодировке UTF-8."
 
 
 def _field_name(error: Mapping[str, Any], tags: frozenset[str]) -> str:
@@ -125,7 +125,7 @@ def _message(error: Mapping[str, Any], field: str, labels: Mapping[str, str]) ->
         "missing",
         "json_invalid",
     ):
-        return _BODY_NOT_JSON
+        return BODY_NOT_JSON
     ctx_raw = error.get("ctx") or {}
     if kind == "string_too_short" and ctx_raw.get("min_length") == 1:
         kind = "missing"  # an empty or blank string: the consumer left the field empty
@@ -151,7 +151,7 @@ def validation_problem(
 ) -> ProblemDetails:
     """Turns pydantic/Powertools validation errors into problem details naming each field."""
     if any(error.get("type") == "json_invalid" for error in errors):
-        return ProblemDetails(title="Неверный запрос", status=HTTPStatus.BAD_REQUEST, detail=_BODY_NOT_JSON)
+        return ProblemDetails(title="Неверный запрос", status=HTTPStatus.BAD_REQUEST, detail=BODY_NOT_JSON)
     fields: list[FieldError] = []
     for error in errors:
         name = _field_name(error, tags)

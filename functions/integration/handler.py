@@ -15,10 +15,17 @@ from functions.common.api import (
     answers,
     configure_resolver,
 )
+from functions.common.cursor import MAX_CURSOR_LENGTH
 from functions.integration import service
 from functions.integration.models import LABELS, DateTimeWithZone, PasswordReset, PasswordResetDone
 from functions.requests import service as requests
-from functions.requests.models import IntegrationPage, IntegrationRequest, RequestStatus, StatusChange
+from functions.requests.models import (
+    IntegrationPage,
+    IntegrationRequest,
+    RequestStatus,
+    StatusChange,
+    integration_actor,
+)
 
 logger = Logger(service="integration")
 app = APIGatewayRestResolver(enable_validation=True)
@@ -62,7 +69,7 @@ def reset_password(request: Annotated[PasswordReset, Body()]) -> PasswordResetDo
 def list_requests(
     status: Annotated[RequestStatus, Query()],
     since: Annotated[DateTimeWithZone | None, Query()] = None,
-    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> IntegrationPage:
     return requests.list_for_integration(status, since, cursor, limit)
@@ -92,7 +99,7 @@ def change_status(
     change: Annotated[StatusChange, Body()],
 ) -> IntegrationRequest:
     identity = app.current_event.request_context.identity
-    return requests.change_status(id, change, f"api-key:{identity.api_key_id or 'unknown'}")
+    return requests.change_status(id, change, integration_actor(identity.api_key_id))
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

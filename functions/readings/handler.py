@@ -20,6 +20,7 @@ from functions.common.api import (
     json_response,
 )
 from functions.common.clock import now
+from functions.common.cursor import MAX_CURSOR_LENGTH
 from functions.readings import service
 from functions.readings.models import LABELS, MeterList, ReadingEntry, ReadingOutput, ReadingPage
 from functions.readings.russian import MOSCOW
@@ -35,7 +36,7 @@ MeterFilter = Annotated[
 ]
 Cursor = Annotated[
     str | None,
-    Query(description="next_cursor предыдущей страницы", max_length=2048),
+    Query(description="next_cursor предыдущей страницы", max_length=MAX_CURSOR_LENGTH),
 ]
 
 

@@ -169,7 +169,8 @@ _NOT_A_NUMBER = (
 def parse_reading_value(raw: object) -> Decimal:
     """A reading as typed ("12 345,6", "1234.50", 1234.5) → Decimal with two places.
 
-    Refuses (ReadingValueError) a sign (also "-0"), letters and exponents ("1e3", "NaN",
+    Refuses (ReadingValueError) a sign (also "-0", and the JSON numbers -0, -0.0 and -0e0, which
+    functions.common.safe_json reads as the float -0.0), letters and exponents ("1e3", "NaN",
     "Infinity"), more than 9 digits before or 2 after the point; trailing zeros after the point
     do not count ("1,500" is 1,5). Spaces between digit groups are ignored.
     """
@@ -209,7 +210,11 @@ ReadingValue = Annotated[
         {
             "anyOf": [
                 {"type": "string", "pattern": READING_TEXT_PATTERN},
-                {"type": "number", "minimum": 0},
+                {
+                    "type": "number",
+                    "minimum": 0,
+                    "description": "Без знака «минус», как и строка: -0, -0.0 и -0e0 не принимаются",
+                },
                 {"type": "null"},
             ],
             "description": "Показание, кВт·ч: до 9 цифр до и до 2 после запятой (или точки); пробелы "

@@ -20,6 +20,7 @@ from aws_lambda_powertools import Logger
 from pydantic import TypeAdapter, ValidationError
 
 from functions.common.clock import now
+from functions.common.cursor import decode_cursor, encode_cursor
 from functions.common.problems import FieldError, Problem, field_problem
 from functions.readings import russian
 from functions.readings.export import readings_csv
@@ -40,7 +41,7 @@ from functions.readings.models import (
     Tariff,
     parse_reading_value,
 )
-from functions.readings.store import BadCursor, Meter, ReadingStore, StaleMeter, decode_cursor, encode_cursor
+from functions.readings.store import Meter, ReadingStore, StaleMeter, cursor_belongs
 
 logger = Logger()
 
@@ -168,12 +169,9 @@ def submit_reading(user_id: str, entry: ReadingEntry) -> ReadingOutput:
 def history(user_id: str, meter_number: str | None, cursor: str | None) -> ReadingPage:
     """A page of the consumer's readings (of one meter, if given), newest first: one Query."""
     meter = _meter_filter(meter_number)
-    try:
-        after = decode_cursor(cursor, user_id, meter) if cursor else None
-    except BadCursor:
-        raise field_problem("cursor", _BAD_CURSOR) from None
+    after = decode_cursor(cursor, cursor_belongs(user_id, meter), _BAD_CURSOR) if cursor else None
     readings, next_key = ReadingStore().page(user_id, meter, after, PAGE_SIZE)
-    return ReadingPage(items=readings, next_cursor=encode_cursor(next_key) if next_key else None)
+    return ReadingPage(items=readings, next_cursor=encode_cursor(next_key))
 
 
 def export_csv(user_id: str, meter_number: str | None) -> str:

@@ -18,6 +18,7 @@ from functions.common.api import (
     current_caller,
     json_response,
 )
+from functions.common.cursor import MAX_CURSOR_LENGTH
 from functions.requests import service
 from functions.requests.models import (
     LABELS,
@@ -99,7 +100,7 @@ def file_request(
     tags=TAGS,
 )
 def list_requests(
-    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 20,
 ) -> RequestPage:
     return service.list_requests(current_caller(app), cursor, limit)

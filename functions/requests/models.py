@@ -6,6 +6,7 @@ messages and label the inputs of the form the site renders from the type's JSON 
 """
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -14,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
+    AliasChoices,
     BaseModel,
     ConfigDict,
     Field,
@@ -404,8 +406,61 @@ class HistoryEntry(BaseModel):
     comment: str | None = None
 
 
+# ---------------------------------------------------------------- who changed a request
+
+# The actors of a request's history, set by the portal only: the consumer (who files it) and the
+# company's systems, each by the API key its change came with. A client of the integration API may
+# name its operator (kept apart, in `operator`), never the actor.
+CONSUMER_ACTOR = "consumer"
+API_KEY_ACTOR_PREFIX = "api-key:"
+UNKNOWN_KEY_ACTOR = f"{API_KEY_ACTOR_PREFIX}unknown"
+# Cyrillic letters that look like Latin ones: «соnsumer» typed with them is still «consumer».
+_LOOKALIKES = str.maketrans("асеікмнорстухАВСЕІКМНОРСТХ", "aceikmhopctyxABCEIKMHOPCTX")
+_RESERVED_NAMES = frozenset({CONSUMER_ACTOR, "потребитель"})
+
+
+def is_reserved_actor(name: str) -> bool:
+    """Whether `name` is, or passes for, a value the portal sets itself (consumer, api-key:…)."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    squeezed = re.sub(r"[\W_]+", "", folded)  # "c o n s u m e r", "api_key-1"
+    return any(
+        word in _RESERVED_NAMES or word.startswith("apikey")
+        for word in (squeezed, squeezed.translate(_LOOKALIKES))
+    )
+
+
+def integration_actor(api_key_id: str | None) -> str:
+    """The actor of a change made with the API key `api_key_id` (API Gateway's id of the key)."""
+    return f"{API_KEY_ACTOR_PREFIX}{api_key_id or 'unknown'}"
+
+
+def _operator_name(value: str) -> str:
+    if is_reserved_actor(value):
+        raise PydanticCustomError(
+            "operator_reserved",
+            "Укажите сотрудника или систему компании, например «CRM: Петрова А. В.»: «consumer», "
+            "«потребитель» и «api-key:…» портал записывает в историю сам.",
+        )
+    return value
+
+
+OperatorName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    AfterValidator(_operator_name),
+]
+
+
 class IntegrationHistoryEntry(HistoryEntry):
-    changed_by: str = Field(description="consumer — сам потребитель; иначе система компании или сотрудник")
+    changed_by: str = Field(
+        pattern=rf"^({CONSUMER_ACTOR}|{API_KEY_ACTOR_PREFIX}.+)$",
+        description="Кто изменил; записывает портал, не клиент API: consumer — потребитель (подача "
+        "заявки), api-key:<id> — система компании с ключом интеграции <id>",
+    )
+    operator: str | None = Field(
+        default=None,
+        description="Сотрудник или система компании, которых назвал клиент API (поле operator изменения)",
+    )
 
 
 class Attachment(BaseModel):
@@ -479,9 +534,15 @@ class StatusChange(BaseModel):
     comment: Annotated[str, StringConstraints(max_length=2000), AfterValidator(_comment)] | None = Field(
         default=None, title="Комментарий"
     )
-    changed_by: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] | None
-    ) = Field(default=None, title="Кто изменил", description="Например, «CRM: Петрова А. В.»")
+    operator: OperatorName | None = Field(
+        default=None,
+        validation_alias=AliasChoices("operator", "changed_by"),
+        title="Сотрудник",
+        description="Кто в компании сделал изменение, для истории, например «CRM: Петрова А. В.». "
+        "Изменившим заявку (changed_by) история всегда называет ключ интеграции (api-key:<id>); "
+        "«consumer», «потребитель» и «api-key:…» здесь не принимаются. Прежнее имя поля, changed_by, "
+        "тоже принимается.",
+    )
 
 
 # ---------------------------------------------------------------- labels for validation messages
@@ -501,7 +562,8 @@ def _labels() -> dict[str, str]:
         "status": "Статус",
         "since": "Начиная с",
         "comment": "Комментарий",
-        "changed_by": "Кто изменил",
+        "changed_by": "Сотрудник",
+        "operator": "Сотрудник",
         "Idempotency-Key": "Idempotency-Key",
     }
     for model in FIELDS_OF.values():

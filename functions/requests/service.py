@@ -16,17 +16,21 @@ from pydantic import BaseModel, Field
 
 from functions.common.api import Caller
 from functions.common.clock import now
+from functions.common.cursor import decode_cursor, encode_cursor
 from functions.common.mail import send_mail
 from functions.common.problems import FieldError, Problem, field_problem, not_found
 from functions.requests import mails
 from functions.requests.calendar import add_working_days, moscow_date
 from functions.requests.models import (
+    API_KEY_ACTOR_PREFIX,
+    CONSUMER_ACTOR,
     FIELDS_OF,
     FILE_TYPES,
     FILE_TYPES_TEXT,
     MAX_FILE_BYTES,
     STATUS_TITLES,
     TYPE_TITLES,
+    UNKNOWN_KEY_ACTOR,
     AnyNewRequest,
     Attachment,
     AttachmentLink,
@@ -47,19 +51,17 @@ from functions.requests.models import (
     StatusChange,
     UploadForm,
     UploadRequest,
+    is_reserved_actor,
 )
 from functions.requests.settings import request_settings
 from functions.requests.store import (
     REQUEST_PREFIX,
     AlreadyFiled,
-    InvalidCursor,
     Item,
     Key,
     RequestStore,
     StatusChanged,
     UploadStore,
-    decode_cursor,
-    encode_cursor,
     is_request_id,
     new_request_id,
     request_key,
@@ -74,7 +76,6 @@ logger = Logger()
 UPLOAD_FORM_SECONDS = 600
 DOWNLOAD_LINK_SECONDS = 300
 IDEMPOTENCY_SECONDS = 24 * 3600
-CONSUMER = "consumer"
 
 # ---------------------------------------------------------------- the statuses' rules (DESIGN §5)
 
@@ -282,7 +283,7 @@ def _file(submission: Submission, email: str) -> RequestCreated:
             "created_at": at,
             "updated_at": at,
             "review_deadline": deadline.isoformat(),
-            "history": [{"status": RequestStatus.REGISTERED.value, "at": at, "changed_by": CONSUMER}],
+            "history": [{"status": RequestStatus.REGISTERED.value, "at": at, "changed_by": CONSUMER_ACTOR}],
         }
 
     try:
@@ -428,25 +429,21 @@ def _summary(item: Item) -> RequestSummary:
     )
 
 
-_INVALID_CURSOR = "Курсор неверен или устарел: откройте список заново, с первой страницы."
-
-
 def list_requests(caller: Caller, cursor: str | None, limit: int) -> RequestPage:
     mine = user_key(caller.user_id)
-    start: Key | None = None
-    if cursor:
-        try:
-            start = decode_cursor(
-                cursor,
-                lambda key: (
-                    set(key) == {"pk", "sk"}
-                    and key["pk"] == mine
-                    and key["sk"].startswith(REQUEST_PREFIX)
-                    and is_request_id(key["sk"].removeprefix(REQUEST_PREFIX))
-                ),
-            )
-        except InvalidCursor:
-            raise field_problem("cursor", _INVALID_CURSOR) from None
+    start = (
+        decode_cursor(
+            cursor,
+            lambda key: (
+                set(key) == {"pk", "sk"}
+                and key["pk"] == mine
+                and key["sk"].startswith(REQUEST_PREFIX)
+                and is_request_id(key["sk"].removeprefix(REQUEST_PREFIX))
+            ),
+        )
+        if cursor
+        else None
+    )
     items, last = RequestStore().list_for_user(caller.user_id, limit, start)
     return RequestPage(items=[_summary(item) for item in items], cursor=encode_cursor(last))
 
@@ -515,10 +512,28 @@ def request_detail(caller: Caller, request_id: str) -> RequestDetail:
 # ---------------------------------------------------------------- the company's systems
 
 
+def _with_actor(entry: dict[str, Any], first: bool) -> dict[str, Any]:
+    """A history entry whose actor is one the portal sets: the consumer, who files the request
+    (the first entry), or an API key.
+
+    Before the actor was the portal's alone, a client could put any name into `changed_by`, even
+    "consumer": such an entry is shown as a change by an unknown key, the name as its operator
+    (unless it is one of the reserved ones).
+    """
+    actor = str(entry.get("changed_by", ""))
+    if (first and actor == CONSUMER_ACTOR) or actor.startswith(API_KEY_ACTOR_PREFIX):
+        return entry
+    named = None if not actor or is_reserved_actor(actor) else actor
+    return {**entry, "changed_by": UNKNOWN_KEY_ACTOR, "operator": entry.get("operator") or named}
+
+
 def _for_integration(item: Item) -> IntegrationRequest:
     return IntegrationRequest(
         **_detail_fields(item),
-        history=[IntegrationHistoryEntry.model_validate(entry) for entry in _history(item)],
+        history=[
+            IntegrationHistoryEntry.model_validate(_with_actor(entry, index == 0))
+            for index, entry in enumerate(_history(item))
+        ],
         user_id=str(item["user_id"]),
         email=str(item["email"]),
     )
@@ -527,17 +542,14 @@ def _for_integration(item: Item) -> IntegrationRequest:
 def list_for_integration(
     status: RequestStatus, since: datetime | None, cursor: str | None, limit: int
 ) -> IntegrationPage:
-    start: Key | None = None
-    if cursor:
-        try:
-            start = decode_cursor(
-                cursor,
-                lambda key: (
-                    set(key) == {"pk", "sk", "status", "status_changed_at"} and key["status"] == status
-                ),
-            )
-        except InvalidCursor:
-            raise field_problem("cursor", _INVALID_CURSOR) from None
+    start = (
+        decode_cursor(
+            cursor,
+            lambda key: set(key) == {"pk", "sk", "status", "status_changed_at"} and key["status"] == status,
+        )
+        if cursor
+        else None
+    )
     # Stored times are ISO 8601 in UTC and compared as strings: `since` is written the same way.
     after = (
         (since if since.tzinfo else since.replace(tzinfo=UTC)).astimezone(UTC).isoformat() if since else None
@@ -556,7 +568,11 @@ def change_status(request_id: str, change: StatusChange, changed_by: str) -> Int
     current = RequestStatus(item["status"])
     check_transition(current, change)
     at = now().isoformat()
-    entry: Item = {"status": change.status.value, "at": at, "changed_by": change.changed_by or changed_by}
+    # The actor is who the portal knows made the change (the API key); the operator the client names
+    # is kept beside it, never in its place.
+    entry: Item = {"status": change.status.value, "at": at, "changed_by": changed_by}
+    if change.operator:
+        entry["operator"] = change.operator
     if change.comment:
         entry["comment"] = change.comment
     try:

@@ -10,9 +10,6 @@ One table, keyed for the ways it is read:
 * GSI `ById` (`request_id`, keys only): the company's systems address a request by its id alone.
 """
 
-import base64
-import binascii
-import json
 import random
 import re
 import secrets
@@ -56,29 +53,6 @@ def user_key(user_id: str) -> str:
 
 def request_key(user_id: str, request_id: str) -> Key:
     return {"pk": user_key(user_id), "sk": f"{REQUEST_PREFIX}{request_id}"}
-
-
-class InvalidCursor(Exception):
-    """A cursor that this service did not give to this caller for this list."""
-
-
-def encode_cursor(key: Item | None) -> str | None:
-    if not key:
-        return None
-    text = json.dumps(key, separators=(",", ":"), sort_keys=True)
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, expected: Callable[[dict[str, str]], bool]) -> Key:
-    """The DynamoDB start key in `cursor`, when `expected` accepts it (right keys, the caller's own)."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        key = json.loads(raw)
-    except (binascii.Error, ValueError, UnicodeDecodeError) as error:
-        raise InvalidCursor from error
-    if not (isinstance(key, dict) and all(isinstance(v, str) for v in key.values()) and expected(key)):
-        raise InvalidCursor
-    return key
 
 
 class AlreadyFiled(Exception):

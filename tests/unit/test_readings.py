@@ -290,15 +290,40 @@ def test_bad_entry_is_refused_in_russian_and_changes_nothing(
 
 
 def test_json_nan_and_infinity_literals_are_refused(clock: Clock) -> None:
-    for literal in ("NaN", "Infinity", "-Infinity"):
+    # Not JSON (RFC 8259), though Python's json reads them: refused with the body, before the fields.
+    for literal in ("NaN", "Infinity", "-Infinity", "1e999999"):
         raw = '{"meter_type": "single_tariff", "meter_number": "1", "values": {"t1": LITERAL}}'.replace(
             "LITERAL", literal
         )
         status, problem = call(readings, event("POST", "/api/readings", raw_body=raw))
 
-        assert status == 422
-        assert errors_of(problem)["values.t1"] in (NOT_A_NUMBER, NEGATIVE)
+        assert status == 400, literal
+        assert problem["detail"] in (
+            "NaN и Infinity не являются числами JSON: передайте число цифрами.",
+            "Число в теле запроса слишком велико.",
+        )
     assert all_readings() == []
+
+
+@pytest.mark.parametrize("literal", ["-0", "-0.0", "-0e0", "-0E+0", "-0.00", "-0.0e-5"])
+def test_negative_zero_as_a_json_number_is_refused_as_the_string_is(clock: Clock, literal: str) -> None:
+    raw = f'{{"meter_type": "single_tariff", "meter_number": "1", "values": {{"t1": {literal}}}}}'
+
+    status, problem = call(readings, event("POST", "/api/readings", raw_body=raw))
+
+    assert status == 422, problem
+    assert errors_of(problem) == {"values.t1": NEGATIVE}
+    assert all_readings() == []
+
+
+@pytest.mark.parametrize("literal", ["0", "0.0", "0e0", "0.00"])
+def test_zero_as_a_json_number_is_a_reading(clock: Clock, literal: str) -> None:
+    raw = f'{{"meter_type": "single_tariff", "meter_number": "1", "values": {{"t1": {literal}}}}}'
+
+    status, stored = call(readings, event("POST", "/api/readings", raw_body=raw))
+
+    assert status == 201, stored
+    assert stored["values"] == {"t1": "0.00"}
 
 
 def test_every_bad_field_is_named_at_once(clock: Clock) -> None:
@@ -491,7 +516,7 @@ def test_bad_or_tampered_cursor_is_a_422_on_cursor(clock: Clock, cursor: str) ->
     else:
         assert (
             errors_of(problem)["cursor"]
-            == "Поле «Продолжение списка» должно содержать не больше 2048 символов."
+            == "Поле «Продолжение списка» должно содержать не больше 1024 символов."
         )
 
 

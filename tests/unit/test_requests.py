@@ -13,6 +13,7 @@ import boto3
 import pytest
 
 from functions.common.aws import dynamodb, table
+from functions.docs.handler import openapi_document
 from functions.integration import handler as integration
 from functions.requests import calendar, service
 from functions.requests import handler as requests_api
@@ -154,6 +155,10 @@ def move(request_id: str, body: dict[str, Any]) -> tuple[int, Any]:
             api_key_id="crm-key",
         ),
     )
+
+
+def pull(**query: str) -> tuple[int, Any]:
+    return call(integration, api_event("GET", "/api/integration/requests", query=query, api_key_id="crm-key"))
 
 
 def errors_of(problem: dict[str, Any]) -> dict[str, str]:
@@ -780,15 +785,96 @@ def test_integrator_moves_a_request_the_consumer_sees_it_and_gets_a_mail(env: Wo
     ]
 
 
-def test_needs_info_goes_back_to_review_and_the_named_operator_is_kept(env: World) -> None:
+def test_needs_info_goes_back_to_review_and_the_named_operator_is_kept_beside_the_key(env: World) -> None:
     _, created = file(body_of("meter_admission"))
 
     move(created["id"], {"status": "needs_info", "comment": "Приложите паспорт прибора учета."})
-    status, moved = move(created["id"], {"status": "in_review", "changed_by": "CRM: Петрова А. В."})
+    status, moved = move(created["id"], {"status": "in_review", "operator": "CRM: Петрова А. В."})
 
     assert status == 200
     assert [h["status"] for h in moved["history"]] == ["registered", "needs_info", "in_review"]
-    assert moved["history"][-1]["changed_by"] == "CRM: Петрова А. В."
+    assert [(h["changed_by"], h["operator"]) for h in moved["history"]] == [
+        ("consumer", None),
+        ("api-key:crm-key", None),
+        ("api-key:crm-key", "CRM: Петрова А. В."),
+    ]
+
+
+def test_the_old_name_of_the_operator_field_names_the_operator_not_the_actor(env: World) -> None:
+    _, created = file(body_of("meter_admission"))
+
+    status, moved = move(created["id"], {"status": "in_review", "changed_by": "CRM: Петрова А. В."})
+
+    assert status == 200
+    assert moved["history"][-1]["changed_by"] == "api-key:crm-key"
+    assert moved["history"][-1]["operator"] == "CRM: Петрова А. В."
+
+
+OPERATOR_RESERVED = (
+    "Укажите сотрудника или систему компании, например «CRM: Петрова А. В.»: «consumer», "
+    "«потребитель» и «api-key:…» портал записывает в историю сам."
+)
+
+
+@pytest.mark.parametrize("field", ["operator", "changed_by"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "consumer",
+        " Consumer ",
+        "CONSUMER",
+        "соnsumеr",  # Cyrillic о and е
+        "c o n s u m e r",
+        "ＣＯＮＳＵＭＥＲ",  # fullwidth
+        "потребитель",
+        "Потребитель",
+        "api-key:crm-key",
+        "api-key:other",
+        "API key 7",
+    ],
+)
+def test_an_integration_cannot_make_the_history_say_the_consumer_or_another_key_did_it(
+    env: World, field: str, name: str
+) -> None:
+    _, created = file(body_of("connection"))
+
+    status, problem = move(created["id"], {"status": "in_review", field: name})
+
+    assert status == 422, problem
+    assert errors_of(problem) == {field: OPERATOR_RESERVED}
+    _, shown = pull(status="registered")
+    [request] = [r for r in shown["items"] if r["id"] == created["id"]]
+    assert [h["changed_by"] for h in request["history"]] == ["consumer"]
+
+
+def test_history_entries_written_before_the_rule_show_a_key_as_the_actor(env: World) -> None:
+    # Before, a client's `changed_by` was stored as the actor, "consumer" included.
+    _, created = file(body_of("connection"))
+    move(created["id"], {"status": "in_review"})
+    move(created["id"], {"status": "in_progress"})
+    [item] = stored_requests(env)
+    history = item["history"]
+    history[1]["changed_by"] = "consumer"
+    history[2]["changed_by"] = "CRM: Петрова А. В."
+    boto3.resource("dynamodb").Table(env.refs["RequestsTable"]).put_item(Item={**item, "history": history})
+
+    _, shown = pull(status="in_progress")
+
+    [request] = shown["items"]
+    assert [(h["changed_by"], h["operator"]) for h in request["history"]] == [
+        ("consumer", None),
+        ("api-key:unknown", None),
+        ("api-key:unknown", "CRM: Петрова А. В."),
+    ]
+
+
+def test_the_document_says_the_actor_is_the_portals_and_the_operator_the_clients() -> None:
+    schemas = json.loads(openapi_document())["components"]["schemas"]
+
+    assert set(schemas["StatusChange"]["properties"]) == {"status", "comment", "operator"}
+    entry = schemas["IntegrationHistoryEntry"]["properties"]
+    assert entry["changed_by"]["pattern"] == "^(consumer|api-key:.+)$"
+    assert "operator" in entry
 
 
 @pytest.mark.parametrize(
