@@ -6,9 +6,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 
 from infra.template import ROOT, load_template, resources, routes
+from infra.world import World
 
 
 def _code_routes(module_name: str) -> set[tuple[str, str]]:
@@ -174,6 +176,12 @@ def test_every_bucket_is_versioned_encrypted_private_and_tls_only() -> None:
         ), f"{name} accepts plain HTTP"
 
 
+def test_the_local_world_versions_the_buckets_as_the_template_does(world: World) -> None:
+    for name, bucket in _resources("AWS::S3::Bucket").items():
+        versioning = boto3.client("s3").get_bucket_versioning(Bucket=world.refs[name])
+        assert versioning.get("Status") == bucket["Properties"]["VersioningConfiguration"]["Status"], name
+
+
 def test_uploaded_files_survive_the_stack() -> None:
     uploads = _resources("AWS::S3::Bucket")["UploadsBucket"]
     assert uploads.get("DeletionPolicy") == uploads.get("UpdateReplacePolicy") == "Retain"
@@ -195,3 +203,4 @@ def test_identities_keys_and_queues_are_protected() -> None:
         assert key.get("DeletionPolicy") == "Retain", name
     for name, queue in _resources("AWS::SQS::Queue").items():
         assert queue["Properties"]["SqsManagedSseEnabled"] is True, name
+
