@@ -244,3 +244,20 @@ def test_a_filed_file_is_written_only_by_a_copy_and_read_from_the_requests_own_p
         ("Allow", filed, ["s3:GetObject"])
     ]
 
+
+def test_no_lifecycle_rule_expires_a_filed_file() -> None:
+    from functions.requests.service import filed_file_key
+
+    filed = filed_file_key("01M8FEWQFNR64E9FA3R9R3PCS9", 0)
+    rules = _resources("AWS::S3::Bucket")["UploadsBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+    harmless = {"Id", "Status", "Prefix", "NoncurrentVersionExpiration", "ExpiredObjectDeleteMarker"}
+    harmless |= {"AbortIncompleteMultipartUpload"}
+    covering = [
+        r for r in rules if filed.startswith(str(r.get("Prefix", r.get("Filter", {}).get("Prefix", ""))))
+    ]
+
+    assert covering, "the copies of filings that were not written are never purged"
+    for rule in covering:
+        assert set(rule) <= harmless, f"{rule['Id']} could expire a filed file"
+    [unattached] = [r for r in rules if r.get("TagFilters") == [{"Key": "attached", "Value": "no"}]]
+    assert unattached["Prefix"] == "uploads/" and not filed.startswith("uploads/")
