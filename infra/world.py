@@ -84,6 +84,10 @@ def _create_buckets(session: boto3.Session, template: Mapping[str, Any], world: 
             client.create_bucket(Bucket=name)
         else:
             client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": world.region})  # type: ignore[typeddict-item]
+        versioning = resource.get("Properties", {}).get("VersioningConfiguration")
+        if versioning:  # an object written again keeps its earlier versions, as in AWS
+            status = versioning["Status"]
+            client.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": status})
         cors = resolve(resource.get("Properties", {}).get("CorsConfiguration"), world.lookup)
         if cors:
             rules = [{_CORS_NAMES.get(k, k): v for k, v in rule.items()} for rule in cors["CorsRules"]]

@@ -4,7 +4,7 @@ consumer's list and detail, and the company's status changes with their mails.""
 import hashlib
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from functools import cache
 from http import HTTPStatus
@@ -56,11 +56,13 @@ from functions.requests.models import (
 from functions.requests.settings import request_settings
 from functions.requests.store import (
     REQUEST_PREFIX,
+    AlreadyAttached,
     AlreadyFiled,
     Item,
     Key,
     RequestStore,
     StatusChanged,
+    StoredUpload,
     UploadStore,
     is_request_id,
     new_request_id,
@@ -199,45 +201,118 @@ def prepare_upload(caller: Caller, upload: UploadRequest) -> UploadForm:
     )
 
 
-def _checked_attachment(caller: Caller, uploads: UploadStore, key: str) -> Attachment:
-    """The upload `key` as an attachment, after checking it is the caller's and really a file we
-    accept: S3 enforces the form's size and type in AWS, but not locally, and a form can lie."""
+def _is_own_upload(caller: Caller, key: str) -> bool:
     found = _UPLOAD_KEY.match(key)
-    if not found or found.group("user") != caller.user_id:
-        raise ValueError(FILE_NOT_FOUND)  # another consumer's key looks exactly like a missing one
-    stored = uploads.head(key)
+    return found is not None and found.group("user") == caller.user_id
+
+
+def _attached_elsewhere(number: str) -> str:
+    return (
+        f"Этот файл уже приложен к заявке № {number}. Чтобы приложить его к новой заявке, "
+        "загрузите его ещё раз кнопкой «Выберите файл»."
+    )
+
+
+def _filename(upload: StoredUpload) -> str:
+    return unquote(upload.metadata.get("filename", "")) or upload.key.rsplit("/", 1)[-1]
+
+
+def _checked_upload(uploads: UploadStore, key: str) -> StoredUpload:
+    """The current version of the upload `key` (the caller's own), after checking it is really a file
+    we accept: S3 enforces the form's size and type in AWS, but not locally, and a form can lie."""
+    stored = uploads.read(key, max(len(magic) for kinds in _MAGIC.values() for magic in kinds))
     if stored is None:
         raise ValueError(FILE_NOT_FOUND)
-    size, content_type, metadata = stored
-    filename = unquote(metadata.get("filename", "")) or key.rsplit("/", 1)[-1]
-    if content_type not in FILE_TYPES:
+    filename = _filename(stored)
+    if stored.content_type not in FILE_TYPES:
         raise ValueError(f"Файл «{filename}» не подходит: можно приложить только {FILE_TYPES_TEXT}.")
-    if size > MAX_FILE_BYTES:
+    if stored.size > MAX_FILE_BYTES:
         raise ValueError(f"Файл «{filename}» больше 10 МБ: уменьшите его или разделите на части.")
-    if size == 0 or not uploads.first_bytes(key, 8).startswith(_MAGIC[content_type]):
+    if stored.size == 0 or not stored.first_bytes.startswith(_MAGIC[stored.content_type]):
         raise ValueError(
-            f"Файл «{filename}» повреждён или не является файлом {content_type.split('/')[1].upper()}: "
-            f"приложите настоящий файл {FILE_TYPES_TEXT}."
+            f"Файл «{filename}» повреждён или не является файлом "
+            f"{stored.content_type.split('/')[1].upper()}: приложите настоящий файл {FILE_TYPES_TEXT}."
         )
-    return Attachment(key=key, filename=filename, content_type=content_type, size=size)
+    return stored
 
 
-def _attachments(caller: Caller, keys: list[str]) -> list[Attachment]:
-    uploads = UploadStore()
-    checked: list[Attachment] = []
+def _attachment_problem(errors: list[FieldError]) -> Problem:
+    detail = errors[0].message if len(errors) == 1 else "Исправьте отмеченные файлы."
+    return Problem(HTTPStatus.UNPROCESSABLE_ENTITY, "Проверьте приложенные файлы", detail, errors)
+
+
+def _checked_uploads(
+    caller: Caller, uploads: UploadStore, keys: Sequence[str], attached: Mapping[str, str]
+) -> list[StoredUpload]:
+    """Each upload of `keys`, checked; all refusals at once, each on its `attachments.<i>`. Another
+    consumer's key looks exactly like a missing one; an upload attached already is refused."""
+    checked: list[StoredUpload] = []
     errors: list[FieldError] = []
     for index, key in enumerate(keys):
         try:
-            checked.append(_checked_attachment(caller, uploads, key))
+            if not _is_own_upload(caller, key):
+                raise ValueError(FILE_NOT_FOUND)
+            if key in attached:
+                raise ValueError(_attached_elsewhere(attached[key]))
+            checked.append(_checked_upload(uploads, key))
         except ValueError as refusal:
             errors.append(FieldError(field=f"attachments.{index}", message=str(refusal)))
     if errors:
-        detail = errors[0].message if len(errors) == 1 else "Исправьте отмеченные файлы."
-        raise Problem(HTTPStatus.UNPROCESSABLE_ENTITY, "Проверьте приложенные файлы", detail, errors)
-    # Tagged before the request is written: a failure after this leaves a kept file, never a lost one.
-    for attachment in checked:
-        uploads.mark_attached(attachment.key)
+        raise _attachment_problem(errors)
     return checked
+
+
+def filed_file_key(request_id: str, index: int) -> str:
+    """Where a request keeps its `index`-th file: outside `uploads/`, so no upload form can write it."""
+    return f"requests/{request_id}/{index}"
+
+
+def _copies(
+    uploads: UploadStore, request_id: str, checked: Sequence[StoredUpload], made: list[str]
+) -> list[Attachment]:
+    """Copies each checked version to the request's own key (each key is added to `made` before its
+    copy is asked for, so that a failure can delete whatever was made)."""
+    attachments: list[Attachment] = []
+    for index, upload in enumerate(checked):
+        key = filed_file_key(request_id, index)
+        made.append(key)
+        copied = uploads.copy(upload, key)
+        if copied is None:
+            raise _attachment_problem(
+                [
+                    FieldError(
+                        field=f"attachments.{index}",
+                        message=f"Файл «{_filename(upload)}» изменился после проверки: "
+                        "загрузите его ещё раз.",
+                    )
+                ]
+            )
+        version_id, sha256 = copied
+        attachments.append(
+            Attachment(
+                key=key,
+                filename=_filename(upload),
+                content_type=upload.content_type,
+                size=upload.size,
+                upload=upload.key,
+                version_id=version_id,
+                sha256=sha256,
+            )
+        )
+    return attachments
+
+
+def _discard(uploads: UploadStore, keys: Sequence[str]) -> None:
+    """Deletes the copies of a filing that was not written; a copy that cannot be deleted is logged
+    (it is kept, never lost: the lifecycle does not expire anything under requests/)."""
+    try:
+        left = uploads.discard(keys)
+    except Exception:
+        left = list(keys)
+        logger.exception("copies of a failed filing not deleted", extra={"keys": left})
+        return
+    if left:
+        logger.error("copies of a failed filing not deleted", extra={"keys": left})
 
 
 # ---------------------------------------------------------------- filing a request
@@ -258,14 +333,28 @@ def _number(year: int, sequence: int) -> str:
 
 
 def _file(submission: Submission, email: str) -> RequestCreated:
+    """Files the request with its files: each upload is read once (one version, checked), that
+    version is copied to the request's own key, and the request, its number and the claims of its
+    Idempotency-Key and of each upload are written in one transaction. Copies of a filing that is
+    not written are deleted; a filing made already is answered before anything is copied."""
     request = submission.request
-    attachments = _attachments(Caller(user_id=submission.user_id, email=email), request.attachments)
+    caller = Caller(user_id=submission.user_id, email=email)
     created_at = now()
     at = created_at.isoformat()
     year = moscow_date(created_at).year
     request_id = new_request_id(created_at)
     kind = RequestType(request.type)
     deadline = review_deadline(kind, created_at)
+    store = RequestStore()
+    claim = _claim(submission)
+    before = store.before_filing(
+        submission.user_id, year, claim, [key for key in request.attachments if _is_own_upload(caller, key)]
+    )
+    if before.filed is not None:
+        return _filed_before(submission, before.filed)
+    uploads = UploadStore()
+    checked = _checked_uploads(caller, uploads, request.attachments, before.attached)
+    attachments: list[Attachment] = []
 
     def build(sequence: int) -> Item:
         return {
@@ -277,7 +366,7 @@ def _file(submission: Submission, email: str) -> RequestCreated:
             "type": kind.value,
             "text": request.text,
             "fields": request.fields.model_dump(mode="json", exclude_none=True),
-            "attachments": [a.model_dump() for a in attachments],
+            "attachments": [a.model_dump(exclude_none=True) for a in attachments],
             "status": RequestStatus.REGISTERED.value,
             "status_changed_at": at,
             "created_at": at,
@@ -286,10 +375,29 @@ def _file(submission: Submission, email: str) -> RequestCreated:
             "history": [{"status": RequestStatus.REGISTERED.value, "at": at, "changed_by": CONSUMER_ACTOR}],
         }
 
+    copies: list[str] = []
     try:
-        item = RequestStore().create_numbered(year, build, _claim(submission))
-    except AlreadyFiled as filed:
+        attachments = _copies(uploads, request_id, checked, copies)
+    except BaseException:
+        _discard(uploads, copies)
+        raise
+    try:
+        item = store.create_numbered(year, build, claim, request.attachments, before.last)
+    except AlreadyFiled as filed:  # the same filing, written meanwhile by a retry
+        _discard(uploads, copies)
         return _filed_before(submission, filed)
+    except AlreadyAttached as attached:  # attached meanwhile to another request
+        _discard(uploads, copies)
+        raise _attachment_problem(
+            [
+                FieldError(field=f"attachments.{index}", message=_attached_elsewhere(attached.numbers[key]))
+                for index, key in enumerate(request.attachments)
+                if key in attached.numbers
+            ]
+        ) from None
+    except BaseException:
+        _discard_unless_written(store, uploads, request_key(submission.user_id, request_id), copies)
+        raise
     created = RequestCreated(
         id=request_id,
         number=str(item["number"]),
@@ -303,6 +411,20 @@ def _file(submission: Submission, email: str) -> RequestCreated:
     )
     _mail(email, *mails.registered(created.number, TYPE_TITLES[kind], deadline, request_id))
     return created
+
+
+def _discard_unless_written(store: RequestStore, uploads: UploadStore, key: Key, copies: list[str]) -> None:
+    """After an unexpected failure the request may have been written all the same (an answer lost
+    after the write): its copies are deleted only when it surely was not."""
+    if not copies:
+        return
+    try:
+        written = store.exists(key)
+    except Exception:
+        logger.exception("copies of a failed filing kept: whether it was written is unknown")
+        return
+    if not written:
+        _discard(uploads, copies)
 
 
 def _payload_hash(submission: Submission) -> str:

@@ -7,17 +7,24 @@ One table, keyed for the ways it is read:
   key (another consumer's id simply is not there);
 * the yearly number counter: `pk = COUNTER#<year>`, `sk = REQUEST_NUMBER`, attribute `last`;
 * GSI `ByStatus` (`status`, `status_changed_at`): the company's systems list a status by time;
-* GSI `ById` (`request_id`, keys only): the company's systems address a request by its id alone.
+* GSI `ById` (`request_id`, keys only): the company's systems address a request by its id alone;
+* an upload attached to a request: `pk = UPLOAD#<upload key>`, `sk = ATTACHED`, written with the
+  request in its transaction, once ever: no upload is attached to two requests.
+
+The uploads bucket: consumers' forms write `uploads/<sub>/<uuid>/<name>` only; a filed file is the
+request's own copy, `requests/<request id>/<n>`, of exactly the version of the upload that was checked.
 """
 
+import base64
 import random
 import re
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
@@ -25,13 +32,18 @@ from functions.common.aws import s3, table
 from functions.common.problems import Problem
 from functions.requests.settings import request_settings
 
+if TYPE_CHECKING:
+    from mypy_boto3_s3.type_defs import CopySourceTypeDef, GetObjectOutputTypeDef
+
 REQUEST_PREFIX = "REQUEST#"
 USER_PREFIX = "USER#"
+UPLOAD_PREFIX = "UPLOAD#"
 _ID = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 # A consumer's list reads the summary only: the history and fields stay in the item.
 _SUMMARY = "request_id, #number, #type, #status, created_at, review_deadline"
 _NUMBERING_ATTEMPTS = 60
+_READ_ATTEMPTS = 10  # of a BatchGetItem whose keys DynamoDB left unprocessed (throttling)
 
 Item = dict[str, Any]
 Key = dict[str, str]
@@ -55,6 +67,14 @@ def request_key(user_id: str, request_id: str) -> Key:
     return {"pk": user_key(user_id), "sk": f"{REQUEST_PREFIX}{request_id}"}
 
 
+def upload_claim_key(upload_key: str) -> Key:
+    return {"pk": f"{UPLOAD_PREFIX}{upload_key}", "sk": "ATTACHED"}
+
+
+def counter_key(year: int) -> Key:
+    return {"pk": f"COUNTER#{year}", "sk": "REQUEST_NUMBER"}
+
+
 class AlreadyFiled(Exception):
     """The Idempotency-Key was used before: `key` is the request it filed, `claim` what it claimed."""
 
@@ -64,12 +84,53 @@ class AlreadyFiled(Exception):
         self.claim = claim
 
 
-def _raise_if_claimed(error: ClientError, pk: str) -> None:
+class AlreadyAttached(Exception):
+    """Uploads that are attached to a request already: upload key → that request's number."""
+
+    def __init__(self, numbers: dict[str, str]) -> None:
+        super().__init__(", ".join(numbers))
+        self.numbers = numbers
+
+
+@dataclass(frozen=True)
+class BeforeFiling:
+    """What a filing reads before it copies any file: the year's counter, whether its
+    Idempotency-Key filed a request already, and which of its uploads are attached already."""
+
+    last: int
+    filed: AlreadyFiled | None
+    attached: dict[str, str]  # upload key → the number of the request it is attached to
+
+
+def _cancellation_reasons(error: ClientError) -> list[dict[str, Any]]:
     reasons: list[dict[str, Any]] = error.response.get("CancellationReasons", [])  # type: ignore[assignment]
+    return reasons
+
+
+def _existing_claim(error: ClientError) -> dict[str, str] | None:
+    """The Idempotency-Key's claim that cancelled the transaction, if it was that."""
+    reasons = _cancellation_reasons(error)
     claim = reasons[2] if len(reasons) > 2 else {}
     if claim.get("Code") == "ConditionalCheckFailed" and "Item" in claim:
-        old = {name: str(value.get("S", "")) for name, value in claim["Item"].items()}
-        raise AlreadyFiled({"pk": pk, "sk": old["claimed_by"]}, old)
+        return {name: str(value.get("S", "")) for name, value in claim["Item"].items()}
+    return None
+
+
+def _raise_if_attached(error: ClientError, uploads: Sequence[str]) -> None:
+    numbers: dict[str, str] = {}
+    for upload, reason in zip(uploads, _cancellation_reasons(error)[3:], strict=False):
+        if reason.get("Code") == "ConditionalCheckFailed" and "Item" in reason:
+            numbers[upload] = str(reason["Item"].get("number", {}).get("S", ""))
+    if numbers:
+        raise AlreadyAttached(numbers)
+
+
+def _busy() -> Problem:
+    return Problem(
+        HTTPStatus.SERVICE_UNAVAILABLE,
+        "Заявка не зарегистрирована",
+        "Сейчас регистрируется слишком много заявок. Повторите отправку через минуту.",
+    )
 
 
 class StatusChanged(Exception):
@@ -82,7 +143,45 @@ class RequestStore:
         self._table = table(self._name)
 
     # ------------------------------------------------------------ creation with a gap-free number
-    def create_numbered(self, year: int, build: Callable[[int], Item], claim: Key) -> Item:
+    def before_filing(self, user_id: str, year: int, claim: Key, uploads: Sequence[str]) -> BeforeFiling:
+        """One consistent BatchGetItem of the year's counter, the Idempotency-Key's claim and the
+        uploads' claims: a filing that was made already, or an upload attached already, is answered
+        before any file is copied. (The transaction checks both again: this read only spares work.)"""
+        counter = counter_key(year)
+        keys = [counter, {"pk": claim["pk"], "sk": claim["sk"]}, *(upload_claim_key(u) for u in uploads)]
+        request: dict[str, Any] = {self._name: {"Keys": keys, "ConsistentRead": True}}
+        found: list[Item] = []
+        for attempt in range(_READ_ATTEMPTS):
+            answer = self._table.meta.client.batch_get_item(RequestItems=request)
+            found += answer.get("Responses", {}).get(self._name, [])
+            request = dict(answer.get("UnprocessedKeys") or {})
+            if not request:
+                break
+            time.sleep(random.uniform(0, min(0.2, 0.005 * 2**attempt)))  # noqa: S311 (jitter, not security)  # nosec B311
+        else:
+            raise _busy()
+        by_key = {(str(item["pk"]), str(item["sk"])): item for item in found}
+        counted = by_key.get((counter["pk"], counter["sk"]), {})
+        claimed = by_key.get((claim["pk"], claim["sk"]))
+        filed = None
+        if claimed is not None:
+            old = {name: str(value) for name, value in claimed.items()}
+            filed = AlreadyFiled({"pk": user_key(user_id), "sk": old["claimed_by"]}, old)
+        attached = {}
+        for upload in uploads:
+            key = upload_claim_key(upload)
+            if (key["pk"], key["sk"]) in by_key:
+                attached[upload] = str(by_key[(key["pk"], key["sk"])].get("number", ""))
+        return BeforeFiling(last=int(str(counted.get("last", 0))), filed=filed, attached=attached)
+
+    def create_numbered(
+        self,
+        year: int,
+        build: Callable[[int], Item],
+        claim: Key,
+        uploads: Sequence[str] = (),
+        last: int | None = None,
+    ) -> Item:
         """Writes the request `build(number)` makes, numbered next in `year`; returns the item.
 
         The counter's increment and the request's put are one transaction whose counter update is
@@ -91,10 +190,14 @@ class RequestStore:
         the race reads the winning value from the cancellation and tries the next number.
 
         `claim` (the caller's Idempotency-Key and payload hash) is put in the same transaction, once
-        ever: if it exists, the request was filed already and `AlreadyFiled` names it.
+        ever: if it exists, the request was filed already and `AlreadyFiled` names it. So is the claim
+        of each upload in `uploads`: if one exists, that upload is attached already (`AlreadyAttached`).
+
+        `last` is the counter as read before (`before_filing`); without it, it is read here.
         """
-        counter = {"pk": f"COUNTER#{year}", "sk": "REQUEST_NUMBER"}
-        last = self._counter_value(counter)
+        counter = counter_key(year)
+        if last is None:
+            last = self._counter_value(counter)
         for attempt in range(_NUMBERING_ATTEMPTS):
             item = build(last + 1)
             condition = "attribute_not_exists(#last)" if last == 0 else "#last = :last"
@@ -128,19 +231,39 @@ class RequestStore:
                                 "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                             }
                         },
+                        *self._upload_claims(uploads, item),
                     ]
                 )
                 return item
             except ClientError as error:
                 if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
                     raise
-                _raise_if_claimed(error, item["pk"])
+                old = _existing_claim(error)
+                if old is not None and old["claimed_by"] == item["sk"]:
+                    return item  # a retried call whose first attempt was written: this item is filed
+                if old is not None:
+                    raise AlreadyFiled({"pk": item["pk"], "sk": old["claimed_by"]}, old) from None
+                _raise_if_attached(error, uploads)
                 last = self._winning_value(error, counter, attempt)
-        raise Problem(
-            HTTPStatus.SERVICE_UNAVAILABLE,
-            "Заявка не зарегистрирована",
-            "Сейчас регистрируется слишком много заявок. Повторите отправку через минуту.",
-        )
+        raise _busy()
+
+    def _upload_claims(self, uploads: Sequence[str], item: Item) -> list[Any]:
+        """The once-ever claim of each upload by this request, for the transaction."""
+        return [
+            {
+                "Put": {
+                    "TableName": self._name,
+                    "Item": {**upload_claim_key(upload), "attached_to": item["sk"], "number": item["number"]},
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                }
+            }
+            for upload in uploads
+        ]
+
+    def exists(self, key: Key) -> bool:
+        """Whether `key` is written (a consistent read: right after a write that may have failed)."""
+        return "Item" in self._table.get_item(Key=key, ConsistentRead=True, ProjectionExpression="pk")
 
     def _winning_value(self, error: ClientError, counter: Key, attempt: int) -> int:
         reasons: list[dict[str, Any]] = error.response.get("CancellationReasons", [])  # type: ignore[assignment]
@@ -230,10 +353,37 @@ class RequestStore:
         return updated["Attributes"]
 
 
-class UploadStore:
-    """The uploads bucket: presigned forms, checks of what was uploaded, download links."""
+# Without s3:ListBucket (not granted) S3 answers a missing key with 403 (AccessDenied), not 404.
+_MISSING = frozenset({"403", "404", "AccessDenied", "NoSuchKey", "NotFound"})
+# A source that is gone or is no longer the version (or the bytes) that was read.
+_SOURCE_CHANGED = frozenset({"404", "412", "NoSuchKey", "NoSuchVersion", "PreconditionFailed"})
 
-    # Uploads carry this tag until a request attaches them; the bucket's lifecycle deletes the rest.
+
+@dataclass(frozen=True)
+class StoredUpload:
+    """One version of an upload as one ranged GetObject returned it: its id, size, type, metadata
+    and first bytes all belong to that version, and that version is what gets copied."""
+
+    key: str
+    version_id: str | None
+    etag: str
+    size: int
+    content_type: str
+    metadata: dict[str, str]
+    first_bytes: bytes
+
+
+def _total_size(answer: "GetObjectOutputTypeDef") -> int:
+    """The whole object's size: after the slash of `Content-Range: bytes 0-7/1234` for a range."""
+    total = str(answer.get("ContentRange", "")).rpartition("/")[2]
+    return int(total) if total.isdigit() else int(answer.get("ContentLength", 0))
+
+
+class UploadStore:
+    """The uploads bucket: presigned forms, checks of uploads, the requests' copies, download links."""
+
+    # Uploads carry this tag (the form sets it, and it stays): the bucket's lifecycle deletes them
+    # after UnattachedUploadDays, filed or not. A filed file is the request's copy, never tagged.
     PENDING_TAGGING = "<Tagging><TagSet><Tag><Key>attached</Key><Value>no</Value></Tag></TagSet></Tagging>"
 
     def __init__(self) -> None:
@@ -256,29 +406,71 @@ class UploadStore:
         )
         return str(form["url"]), {k: str(v) for k, v in form["fields"].items()}
 
-    def head(self, key: str) -> tuple[int, str, dict[str, str]] | None:
-        """The stored size, content type and metadata of `key`, or None when nothing is stored there."""
+    def read(self, key: str, count: int) -> StoredUpload | None:
+        """The current version of `key` with its first `count` bytes, or None when nothing is there."""
+        answer = self._get(key, f"bytes=0-{count - 1}")
+        if answer is None:
+            return None
+        with answer["Body"] as body:
+            first = body.read(count)
+        return StoredUpload(
+            key=key,
+            version_id=answer.get("VersionId"),
+            etag=str(answer.get("ETag", "")),
+            size=_total_size(answer),
+            content_type=str(answer.get("ContentType", "")),
+            metadata=dict(answer.get("Metadata", {})),
+            first_bytes=first,
+        )
+
+    def _get(self, key: str, byte_range: str | None) -> "GetObjectOutputTypeDef | None":
         try:
-            found = s3().head_object(Bucket=self._bucket, Key=key)
+            if byte_range is None:
+                return s3().get_object(Bucket=self._bucket, Key=key)
+            return s3().get_object(Bucket=self._bucket, Key=key, Range=byte_range)
         except ClientError as error:
-            # Without s3:ListBucket (not granted) S3 answers a missing key with 403, not 404.
-            if error.response.get("Error", {}).get("Code") in ("403", "404", "NoSuchKey", "NotFound"):
+            code = error.response.get("Error", {}).get("Code", "")
+            if code == "InvalidRange" and byte_range is not None:  # an empty object has no first byte
+                return self._get(key, None)
+            if code in _MISSING:
                 return None
             raise
-        return (
-            int(found.get("ContentLength", 0)),
-            str(found.get("ContentType", "")),
-            found.get("Metadata", {}),
-        )
 
-    def first_bytes(self, key: str, count: int) -> bytes:
-        answer = s3().get_object(Bucket=self._bucket, Key=key, Range=f"bytes=0-{count - 1}")
-        return answer["Body"].read()
+    def copy(self, upload: StoredUpload, key: str) -> tuple[str | None, str | None] | None:
+        """Copies the very version of `upload` that was read to `key`, with the type that was checked
+        and no tags; returns the copy's version id and SHA-256 (hex, computed by S3), or None when
+        that version is gone or (in a bucket that was ever unversioned) its bytes changed."""
+        source: CopySourceTypeDef = {"Bucket": self._bucket, "Key": upload.key}
+        if upload.version_id:
+            source["VersionId"] = upload.version_id
+        try:
+            copied = s3().copy_object(
+                Bucket=self._bucket,
+                Key=key,
+                CopySource=source,
+                CopySourceIfMatch=upload.etag,
+                MetadataDirective="REPLACE",
+                ContentType=upload.content_type,
+                Metadata=upload.metadata,
+                TaggingDirective="REPLACE",
+                ChecksumAlgorithm="SHA256",
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code", "") in _SOURCE_CHANGED:
+                return None
+            raise
+        checksum = copied.get("CopyObjectResult", {}).get("ChecksumSHA256")
+        return copied.get("VersionId"), base64.b64decode(checksum).hex() if checksum else None
 
-    def mark_attached(self, key: str) -> None:
-        s3().put_object_tagging(
-            Bucket=self._bucket, Key=key, Tagging={"TagSet": [{"Key": "attached", "Value": "yes"}]}
+    def discard(self, keys: Sequence[str]) -> list[str]:
+        """Deletes copies a filing made and did not keep; returns the keys S3 did not delete. In the
+        versioned bucket this leaves a delete marker: the lifecycle purges the copy the next day."""
+        if not keys:
+            return []
+        answer = s3().delete_objects(
+            Bucket=self._bucket, Delete={"Objects": [{"Key": key} for key in keys], "Quiet": True}
         )
+        return [str(error.get("Key", "")) for error in answer.get("Errors", [])]
 
     def download_url(self, key: str, filename: str, content_type: str, expires_in: int) -> str:
         from urllib.parse import quote

@@ -60,27 +60,39 @@ def petr(stack: LocalStack) -> dict[str, str]:
     return new_consumer(stack)
 
 
-def upload(stack: LocalStack, consumer: dict[str, str], name: str, content_type: str, data: bytes) -> str:
-    """Asks the API for an upload form and posts the file straight to S3, as the page does."""
+def upload_form(
+    stack: LocalStack, consumer: dict[str, str], name: str, content_type: str, size: int
+) -> dict[str, Any]:
     form = requests.post(
         f"{stack.url}/api/requests/uploads",
-        json={"filename": name, "content_type": content_type, "size": len(data)},
+        json={"filename": name, "content_type": content_type, "size": size},
         headers=auth(consumer),
         timeout=10,
     )
     assert form.status_code == 200, form.text
-    answer = form.json()
+    answer: dict[str, Any] = form.json()
     assert answer["url"].startswith(stack.moto_url)
+    return answer
+
+
+def post_form(stack: LocalStack, form: dict[str, Any], name: str, content_type: str, data: bytes) -> None:
+    """Posts the file with the form straight to S3, as the page does."""
     posted = requests.post(
-        answer["url"],
-        data=answer["fields"],
+        form["url"],
+        data=form["fields"],
         files={"file": (name, data, content_type)},
         headers={"Origin": stack.url},
         timeout=10,
     )
     assert posted.status_code in (200, 201, 204), posted.text
     assert posted.headers["Access-Control-Allow-Origin"] == stack.url
-    return str(answer["key"])
+
+
+def upload(stack: LocalStack, consumer: dict[str, str], name: str, content_type: str, data: bytes) -> str:
+    """Asks the API for an upload form and posts the file straight to S3, as the page does."""
+    form = upload_form(stack, consumer, name, content_type, len(data))
+    post_form(stack, form, name, content_type, data)
+    return str(form["key"])
 
 
 def create(
@@ -132,6 +144,39 @@ def test_file_a_request_with_a_real_upload_then_list_detail_and_download(
     mail = stack.outbox()[-1]
     assert mail["to"] == ivan["email"]
     assert mail["subject"] == f"Заявка № {number} зарегистрирована"
+
+
+def test_form_posted_again_after_filing_does_not_change_the_filed_file(
+    stack: LocalStack, ivan: dict[str, str]
+) -> None:
+    form = upload_form(stack, ivan, "Заявление.pdf", "application/pdf", len(PDF))
+    post_form(stack, form, "Заявление.pdf", "application/pdf", PDF)
+    created = create(stack, ivan, {**THEFT, "attachments": [form["key"]]})
+    assert created.status_code == 201, created.text
+    executable = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 56
+
+    post_form(stack, form, "Заявление.pdf", "application/pdf", executable)  # the same form, replayed
+    again = create(stack, ivan, {**THEFT, "text": "Ещё одна заявка.", "attachments": [form["key"]]})
+
+    request_id = created.json()["id"]
+    shown = requests.get(f"{stack.url}/api/requests/{request_id}", headers=auth(ivan), timeout=10).json()
+    pulled = requests.get(
+        f"{stack.url}/api/integration/requests",
+        params={"status": "registered", "since": created.json()["created_at"]},
+        headers=integrator(stack),
+        timeout=10,
+    ).json()
+    [theirs] = [item for item in pulled["items"] if item["id"] == request_id]
+    for [attachment] in (shown["attachments"], theirs["attachments"]):
+        assert (attachment["content_type"], attachment["size"]) == ("application/pdf", len(PDF))
+        downloaded = requests.get(attachment["url"], timeout=10)
+        assert downloaded.status_code == 200
+        assert downloaded.content == PDF
+        assert downloaded.headers["Content-Type"] == "application/pdf"
+    assert again.status_code == 422
+    assert again.json()["errors"][0]["message"].startswith(
+        f"Этот файл уже приложен к заявке № {created.json()['number']}."
+    )
 
 
 def test_a_retry_with_the_same_idempotency_key_files_nothing_new(

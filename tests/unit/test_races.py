@@ -1,9 +1,10 @@
 """Races, in threads against moto (whose DynamoDB operations the `world` fixture makes atomic, as
-DynamoDB's are): many filings at once get unique gap-free numbers, and one Idempotency-Key sent many
-times at once files one request. (Concurrent lower/higher readings of one meter:
-tests/unit/test_readings_concurrency.py.)"""
+DynamoDB's are): many filings at once get unique gap-free numbers, one Idempotency-Key sent many
+times at once files one request, and one upload named by many filings at once is attached to one.
+(Concurrent lower/higher readings of one meter: tests/unit/test_readings_concurrency.py.)"""
 
 import threading
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -95,3 +96,28 @@ def test_one_idempotency_key_sent_many_times_at_once_files_one_request(clock: Wo
     assert all("регистрируется" in e.details.detail for e in errors if isinstance(e, Problem))
     assert len(stored_requests(clock)) == 1
     assert len([m for m in sent_mails() if m["to"] == "same@example.ru"]) == 1
+
+
+def test_one_upload_named_by_many_filings_at_once_is_attached_to_one_request(clock: World) -> None:
+    caller = Caller(user_id="user-one-file", email="one-file@example.ru")
+    key = f"uploads/{caller.user_id}/{uuid.uuid4().hex}/scan.pdf"
+    bucket = clock.refs["UploadsBucket"]
+    s3 = boto3.client("s3")
+    s3.put_object(Bucket=bucket, Key=key, Body=b"%PDF-1.7\n%%EOF\n", ContentType="application/pdf")
+    request = MeterReadingRequest.model_validate({**REQUEST, "attachments": [key]})
+
+    def file(index: int) -> RequestCreated:
+        return service.submit(caller, request, f"one-file-key-{index:04d}", LambdaContext("t"))
+
+    created, errors = all_at_once(10, file)
+
+    assert [c.number for c in created] == ["2026-000001"]
+    assert len(errors) == 9
+    for error in errors:
+        assert isinstance(error, Problem) and error.details.status == 422, error
+        assert error.details.detail.startswith("Этот файл уже приложен к заявке № 2026-000001."), error
+    [item] = stored_requests(clock)
+    assert item["attachments"][0]["upload"] == key
+    # The copies the refused filings made are deleted; the filed one is the only file under requests/.
+    listed = s3.list_objects_v2(Bucket=bucket, Prefix="requests/").get("Contents", [])
+    assert [o["Key"] for o in listed] == [item["attachments"][0]["key"]]

@@ -2,6 +2,7 @@
 detail, and the company's status changes — the real handlers against moto on the template's world."""
 
 import base64
+import hashlib
 import json
 import threading
 import uuid
@@ -18,6 +19,7 @@ from functions.integration import handler as integration
 from functions.requests import calendar, service
 from functions.requests import handler as requests_api
 from functions.requests.models import RequestType
+from functions.requests.service import FILE_NOT_FOUND
 from infra.lambda_runtime import LambdaContext
 from infra.world import World
 from tests.unit.conftest import api_event, call, sent_mails
@@ -285,9 +287,15 @@ def test_each_type_is_filed_with_a_number_a_deadline_and_a_mail(env: World, kind
     assert f"http://portal.test/#/requests/{created['id']}" in mail["text"]
     [item] = stored_requests(env)
     assert item["type"] == kind
-    assert item["attachments"][0]["filename"] == "Заявление.pdf"
-    tags = boto3.client("s3").get_object_tagging(Bucket=env.refs["UploadsBucket"], Key=key)["TagSet"]
-    assert tags == [{"Key": "attached", "Value": "yes"}]
+    [attachment] = item["attachments"]
+    assert attachment["filename"] == "Заявление.pdf"
+    assert (attachment["key"], attachment["upload"]) == (f"requests/{created['id']}/0", key)
+    bucket, s3 = env.refs["UploadsBucket"], boto3.client("s3")
+    assert s3.get_object(Bucket=bucket, Key=attachment["key"])["Body"].read() == PDF
+    # The request's copy has no tag (no lifecycle rule expires it); the upload keeps attached=no
+    # and is deleted after UnattachedUploadDays like any upload.
+    assert s3.get_object_tagging(Bucket=bucket, Key=attachment["key"])["TagSet"] == []
+    assert s3.get_object_tagging(Bucket=bucket, Key=key)["TagSet"] == [{"Key": "attached", "Value": "no"}]
 
 
 def test_detail_shows_fields_in_russian_files_as_links_and_the_history(env: World) -> None:
@@ -1017,7 +1025,7 @@ def test_a_retry_after_the_idempotency_record_is_gone_still_files_nothing_new(en
 
 
 def test_a_key_s3_refuses_to_show_is_not_found_like_a_missing_one(env: World) -> None:
-    """Without s3:ListBucket, S3 in AWS answers HeadObject of a missing key with 403."""
+    """Without s3:ListBucket, S3 in AWS answers GetObject of a missing key with 403."""
     from functions.common.aws import s3
 
     key = f"uploads/{IVAN['sub']}/{uuid.uuid4().hex}/gone.pdf"
@@ -1028,13 +1036,249 @@ def test_a_key_s3_refuses_to_show_is_not_found_like_a_missing_one(env: World) ->
 
         return Answer(), {"Error": {"Code": "403", "Message": "Forbidden"}, "ResponseMetadata": {}}
 
-    s3().meta.events.register("before-call.s3.HeadObject", forbidden, unique_id="forbidden")
+    s3().meta.events.register("before-call.s3.GetObject", forbidden, unique_id="forbidden")
     try:
         status, problem = file(body_of("grid_theft", attachments=[key]))
     finally:
-        s3().meta.events.unregister("before-call.s3.HeadObject", unique_id="forbidden")
+        s3().meta.events.unregister("before-call.s3.GetObject", unique_id="forbidden")
 
     assert status == 422
     assert errors_of(problem) == {
         "attachments.0": "Файл не найден: загрузите его ещё раз кнопкой «Выберите файл»."
     }
+
+
+# ---------------------------------------------------------------- a filed file is the file that was checked
+
+MZ = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48  # a Windows executable
+OTHER_PDF = b"%PDF-1.4\n% another document, not the one that was checked\n%%EOF\n"
+
+
+def upload_form(claims: dict[str, str], name: str, content_type: str, size: int) -> dict[str, Any]:
+    status, form = call(
+        requests_api,
+        api_event(
+            "POST",
+            "/api/requests/uploads",
+            {"filename": name, "content_type": content_type, "size": size},
+            claims=claims,
+        ),
+    )
+    assert status == 200, form
+    return dict(form)
+
+
+def post_form(form: dict[str, Any], data: bytes, content_type: str = "application/pdf") -> None:
+    """Posts the presigned form with `data`, as a browser (or anyone holding the form) would."""
+    import requests
+
+    posted = requests.post(
+        form["url"], data=form["fields"], files={"file": ("file", data, content_type)}, timeout=10
+    )
+    assert posted.status_code in (200, 201, 204), posted.text
+
+
+def download(url: str) -> tuple[bytes, str]:
+    import requests
+
+    answer = requests.get(url, timeout=10)
+    assert answer.status_code == 200, answer.text
+    return answer.content, answer.headers["Content-Type"]
+
+
+def integrators_view(request_id: str) -> dict[str, Any]:
+    status, page = call(
+        integration,
+        api_event("GET", "/api/integration/requests", query={"status": "registered"}, api_key_id="k"),
+    )
+    assert status == 200, page
+    [found] = [item for item in page["items"] if item["id"] == request_id]
+    return dict(found)
+
+
+def objects_under(world: World, prefix: str) -> list[str]:
+    listed = boto3.client("s3").list_objects_v2(Bucket=world.refs["UploadsBucket"], Prefix=prefix)
+    return sorted(str(o["Key"]) for o in listed.get("Contents", []))
+
+
+def versions_under(world: World, prefix: str) -> list[str]:
+    listed = boto3.client("s3").list_object_versions(Bucket=world.refs["UploadsBucket"], Prefix=prefix)
+    return sorted(str(v["Key"]) for v in listed.get("Versions", []))
+
+
+def test_form_posted_again_after_filing_does_not_change_the_filed_file(env: World) -> None:
+    form = upload_form(IVAN, "Заявление.pdf", "application/pdf", len(PDF))
+    post_form(form, PDF)
+    status, created = file(body_of("connection", attachments=[form["key"]]))
+    assert status == 201, created
+
+    post_form(form, MZ)  # the same form, still valid, with an executable under the PDF's name and type
+
+    [theirs] = boto3.client("s3").list_object_versions(Bucket=env.refs["UploadsBucket"], Prefix=form["key"])[
+        "Versions"
+    ][:1]
+    assert theirs["IsLatest"] and theirs["Size"] == len(MZ)  # S3 took it: the upload was replaced
+    _, shown = detail(created["id"])
+    pulled = integrators_view(created["id"])
+    for [attachment] in (shown["attachments"], pulled["attachments"]):
+        assert (attachment["filename"], attachment["content_type"], attachment["size"]) == (
+            "Заявление.pdf",
+            "application/pdf",
+            len(PDF),
+        )
+        assert download(attachment["url"]) == (PDF, "application/pdf")
+    [item] = stored_requests(env)
+    assert item["attachments"][0]["sha256"] == hashlib.sha256(PDF).hexdigest()
+
+
+def test_a_form_posted_again_after_filing_cannot_be_attached_to_another_request(env: World) -> None:
+    form = upload_form(IVAN, "Заявление.pdf", "application/pdf", len(PDF))
+    post_form(form, PDF)
+    _, first = file(body_of("connection", attachments=[form["key"]]))
+    post_form(form, OTHER_PDF)  # late: a real PDF this time, after the filing
+    photo = upload(env, IVAN, "Фото.png", "image/png", PNG)
+
+    status, problem = file(body_of("grid_theft", attachments=[photo, form["key"]]))
+
+    assert status == 422
+    assert errors_of(problem) == {
+        "attachments.1": "Этот файл уже приложен к заявке № 2026-000001. Чтобы приложить его к новой "
+        "заявке, загрузите его ещё раз кнопкой «Выберите файл»."
+    }
+    assert [item["request_id"] for item in stored_requests(env)] == [first["id"]]
+    assert objects_under(env, "requests/") == [f"requests/{first['id']}/0"]
+    _, shown = detail(first["id"])
+    assert download(shown["attachments"][0]["url"])[0] == PDF
+    assert file(body_of("grid_theft", attachments=[photo]))[1]["number"] == "2026-000002"
+
+
+def test_a_form_first_posted_after_the_filing_that_named_it_changes_nothing_filed(env: World) -> None:
+    form = upload_form(IVAN, "Заявление.pdf", "application/pdf", len(PDF))
+
+    refused = file(body_of("connection", attachments=[form["key"]]), key="late-form-0001")
+    post_form(form, PDF)  # late: after the filing was refused for want of the file
+
+    assert refused[0] == 422
+    assert errors_of(refused[1]) == {"attachments.0": FILE_NOT_FOUND}
+    assert stored_requests(env) == []
+    assert objects_under(env, "requests/") == []
+    # The file posted late is an upload like any other: checked when a filing names it, then copied.
+    status, created = file(body_of("connection", attachments=[form["key"]]), key="late-form-0001")
+    assert status == 201, created
+    assert objects_under(env, "requests/") == [f"requests/{created['id']}/0"]
+
+
+def test_the_same_upload_cannot_be_attached_to_two_requests(env: World) -> None:
+    key = upload(env, IVAN, "Заявление.pdf", "application/pdf", PDF)
+    _, first = file(body_of("connection", attachments=[key]))
+
+    status, problem = file(body_of("meter_reading", attachments=[key]))
+
+    assert status == 422
+    assert errors_of(problem)["attachments.0"].startswith("Этот файл уже приложен к заявке № 2026-000001.")
+    assert len(stored_requests(env)) == 1
+    assert objects_under(env, "requests/") == [f"requests/{first['id']}/0"]
+    assert len(sent_mails()) == 1
+
+
+def test_another_consumers_attached_upload_is_not_found_like_a_missing_one(env: World) -> None:
+    petrs = upload(env, PETR, "Заявление.pdf", "application/pdf", PDF)
+    assert file(body_of("connection", attachments=[petrs]), claims=PETR)[0] == 201
+
+    status, problem = file(body_of("connection", attachments=[petrs]))
+
+    assert status == 422
+    assert errors_of(problem) == {"attachments.0": FILE_NOT_FOUND}
+
+
+def test_a_retry_with_the_same_idempotency_key_gives_the_same_request_with_the_same_files(
+    env: World,
+) -> None:
+    form = upload_form(IVAN, "Заявление.pdf", "application/pdf", len(PDF))
+    post_form(form, PDF)
+    body = body_of("connection", attachments=[form["key"]])
+    first = file(body, key="same-filing-0001")
+    filed = stored_requests(env)[0]["attachments"]
+    post_form(form, MZ)
+
+    again = file(body, key="same-filing-0001")
+    records = boto3.resource("dynamodb").Table(env.refs["IdempotencyTable"])
+    for record in records.scan()["Items"]:  # a retry after a crash, or after the record expired
+        records.delete_item(Key={"id": record["id"]})
+    after_the_record = file(body, key="same-filing-0001")
+
+    assert first[0] == 201
+    assert again == after_the_record == first
+    [item] = stored_requests(env)
+    assert item["attachments"] == filed
+    assert [a["key"] for a in item["attachments"]] == [f"requests/{first[1]['id']}/0"]
+    # Answered from the claims before anything was copied: one copy, never a second one deleted.
+    assert versions_under(env, "requests/") == [f"requests/{first[1]['id']}/0"]
+    _, shown = detail(first[1]["id"])
+    assert download(shown["attachments"][0]["url"])[0] == PDF
+    assert len(sent_mails()) == 1
+
+
+def test_copies_of_a_filing_that_failed_are_deleted_and_the_upload_can_be_filed_again(env: World) -> None:
+    key = upload(env, IVAN, "Заявление.pdf", "application/pdf", PDF)
+    client = table(env.refs["RequestsTable"]).meta.client
+
+    def fail(**_: Any) -> tuple[Any, dict[str, Any]]:
+        class Answer:
+            status_code = 500
+
+        return Answer(), {"Error": {"Code": "InternalServerError", "Message": "boom"}, "ResponseMetadata": {}}
+
+    client.meta.events.register("before-call.dynamodb.TransactWriteItems", fail, unique_id="fail")
+    status, _ = file(body_of("grid_theft", attachments=[key]))
+    client.meta.events.unregister("before-call.dynamodb.TransactWriteItems", unique_id="fail")
+
+    assert status == 500
+    assert stored_requests(env) == []
+    assert objects_under(env, "requests/") == []
+    status, created = file(body_of("grid_theft", attachments=[key]))
+    assert status == 201, created
+    assert created["number"] == "2026-000001"
+    assert objects_under(env, "requests/") == [f"requests/{created['id']}/0"]
+
+
+def test_a_filing_whose_answer_was_lost_after_the_write_keeps_its_files(env: World) -> None:
+    key = upload(env, IVAN, "Заявление.pdf", "application/pdf", PDF)
+    client = table(env.refs["RequestsTable"]).meta.client
+
+    def lost(**_: Any) -> None:
+        raise ConnectionError("the answer was lost")
+
+    client.meta.events.register("after-call.dynamodb.TransactWriteItems", lost, unique_id="lost")
+    status, _ = file(body_of("grid_theft", attachments=[key]), key="lost-answer-0001")
+    client.meta.events.unregister("after-call.dynamodb.TransactWriteItems", unique_id="lost")
+
+    assert status == 500
+    [item] = stored_requests(env)
+    assert objects_under(env, "requests/") == [item["attachments"][0]["key"]]
+    status, created = file(body_of("grid_theft", attachments=[key]), key="lost-answer-0001")
+    assert (status, created["id"]) == (201, item["request_id"])
+    assert download(detail(created["id"])[1]["attachments"][0]["url"])[0] == PDF
+
+
+def test_a_transaction_sent_again_after_it_was_written_files_the_request_once(
+    env: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """botocore sends a call again when its answer did not arrive: the second one is cancelled by the
+    first one's writes, and the filing is the first one's, files and mail included."""
+    key = upload(env, IVAN, "Заявление.pdf", "application/pdf", PDF)
+    client = table(env.refs["RequestsTable"]).meta.client
+    once = client.transact_write_items
+
+    def twice(**request: Any) -> Any:
+        once(**request)
+        return once(**request)
+
+    monkeypatch.setattr(client, "transact_write_items", twice)
+    status, created = file(body_of("grid_theft", attachments=[key]))
+
+    assert status == 201, created
+    [item] = stored_requests(env)
+    assert item["request_id"] == created["id"]
+    assert objects_under(env, "requests/") == [f"requests/{created['id']}/0"]
+    assert len(sent_mails()) == 1

@@ -6,9 +6,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 
 from infra.template import ROOT, load_template, resources, routes
+from infra.world import World
 
 
 def _code_routes(module_name: str) -> set[tuple[str, str]]:
@@ -177,6 +179,12 @@ def test_every_bucket_is_versioned_encrypted_private_and_tls_only() -> None:
         ), f"{name} accepts plain HTTP"
 
 
+def test_the_local_world_versions_the_buckets_as_the_template_does(world: World) -> None:
+    for name, bucket in _resources("AWS::S3::Bucket").items():
+        versioning = boto3.client("s3").get_bucket_versioning(Bucket=world.refs[name])
+        assert versioning.get("Status") == bucket["Properties"]["VersioningConfiguration"]["Status"], name
+
+
 def test_uploaded_files_survive_the_stack() -> None:
     uploads = _resources("AWS::S3::Bucket")["UploadsBucket"]
     assert uploads.get("DeletionPolicy") == uploads.get("UpdateReplacePolicy") == "Retain"
@@ -198,3 +206,61 @@ def test_identities_keys_and_queues_are_protected() -> None:
         assert key.get("DeletionPolicy") == "Retain", name
     for name, queue in _resources("AWS::SQS::Queue").items():
         assert queue["Properties"]["SqsManagedSseEnabled"] is True, name
+
+
+def _s3_statements(function: str) -> list[dict[str, Any]]:
+    """The function's S3 statements, each with its actions as a list and its resource's path after
+    the bucket (`requests/*`)."""
+    found = []
+    for policy in _resources("AWS::Serverless::Function")[function]["Properties"]["Policies"]:
+        for statement in policy.get("Statement", []):
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            if any(action.startswith("s3:") for action in actions):
+                path = str(statement["Resource"]["Fn::Sub"]).removeprefix("${UploadsBucket.Arn}/")
+                found.append({**statement, "Action": actions, "Path": path})
+    return found
+
+
+def test_a_filed_file_is_written_only_by_a_copy_and_read_from_the_requests_own_prefix() -> None:
+    from functions.requests.service import filed_file_key
+
+    filed = filed_file_key("01M8FEWQFNR64E9FA3R9R3PCS9", 0).split("/")[0] + "/*"
+    requests_fn = _s3_statements("RequestsFunction")
+    allowed = {(s["Path"], a) for s in requests_fn if s["Effect"] == "Allow" for a in s["Action"]}
+    [deny] = [s for s in requests_fn if s["Effect"] == "Deny"]
+
+    # The forms this role signs may write uploads/ only: a PutObject under requests/ that is not a
+    # copy (a presigned POST is one) is denied.
+    assert (filed, "s3:PutObject") in allowed and ("uploads/*", "s3:PutObject") in allowed
+    assert (deny["Path"], deny["Action"]) == (filed, ["s3:PutObject"])
+    assert deny["Condition"] == {"Null": {"s3:x-amz-copy-source": "true"}}
+    # Copying a given version of an upload needs GetObjectVersion on it; nothing else is versioned.
+    assert {a for p, a in allowed if p == "uploads/*"} == {
+        "s3:PutObject",
+        "s3:PutObjectTagging",
+        "s3:GetObject",
+        "s3:GetObjectVersion",
+    }
+    assert {a for p, a in allowed if p == filed} == {"s3:PutObject", "s3:GetObject", "s3:DeleteObject"}
+    # The company's systems get download links of the requests' copies, never of an upload.
+    assert [(s["Effect"], s["Path"], s["Action"]) for s in _s3_statements("IntegrationFunction")] == [
+        ("Allow", filed, ["s3:GetObject"])
+    ]
+
+
+def test_no_lifecycle_rule_expires_a_filed_file() -> None:
+    from functions.requests.service import filed_file_key
+
+    filed = filed_file_key("01M8FEWQFNR64E9FA3R9R3PCS9", 0)
+    rules = _resources("AWS::S3::Bucket")["UploadsBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+    harmless = {"Id", "Status", "Prefix", "NoncurrentVersionExpiration", "ExpiredObjectDeleteMarker"}
+    harmless |= {"AbortIncompleteMultipartUpload"}
+    covering = [
+        r for r in rules if filed.startswith(str(r.get("Prefix", r.get("Filter", {}).get("Prefix", ""))))
+    ]
+
+    assert covering, "the copies of filings that were not written are never purged"
+    for rule in covering:
+        assert set(rule) <= harmless, f"{rule['Id']} could expire a filed file"
+    [unattached] = [r for r in rules if r.get("TagFilters") == [{"Key": "attached", "Value": "no"}]]
+    assert unattached["Prefix"] == "uploads/" and not filed.startswith("uploads/")
