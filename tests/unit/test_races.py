@@ -14,7 +14,7 @@ import pytest
 from functions.common.api import Caller
 from functions.common.problems import Problem
 from functions.requests import calendar, service
-from functions.requests.models import MeterReadingRequest, RequestCreated
+from functions.requests.models import REQUEST_MODELS, RequestCreated
 from infra.lambda_runtime import LambdaContext
 from infra.world import World
 from tests.unit.conftest import sent_mails
@@ -66,7 +66,7 @@ def stored_requests(world: World) -> list[dict[str, Any]]:
 
 
 def test_two_hundred_concurrent_filings_get_unique_gap_free_numbers(clock: World) -> None:
-    request = MeterReadingRequest.model_validate(REQUEST)
+    request = REQUEST_MODELS["meter_reading"].model_validate(REQUEST)
 
     def file(index: int) -> str:
         caller = Caller(user_id=f"user-{index:03d}", email=f"user{index}@example.ru")
@@ -80,7 +80,7 @@ def test_two_hundred_concurrent_filings_get_unique_gap_free_numbers(clock: World
 
 
 def test_one_idempotency_key_sent_many_times_at_once_files_one_request(clock: World) -> None:
-    request = MeterReadingRequest.model_validate(REQUEST)
+    request = REQUEST_MODELS["meter_reading"].model_validate(REQUEST)
     caller = Caller(user_id="user-same", email="same@example.ru")
 
     def file(_: int) -> RequestCreated:

@@ -622,9 +622,9 @@ def atomic_moto(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_fifty_concurrent_filings_get_unique_gap_free_numbers(env: World, atomic_moto: None) -> None:
     from functions.common.api import Caller
-    from functions.requests.models import MeterReadingRequest
+    from functions.requests.models import REQUEST_MODELS
 
-    request = MeterReadingRequest.model_validate(body_of("meter_reading"))
+    request = REQUEST_MODELS["meter_reading"].model_validate(body_of("meter_reading"))
     numbers: list[str] = []
     failures: list[BaseException] = []
     start = threading.Barrier(50)
