@@ -16,7 +16,7 @@ from functions.common.aws import dynamodb, table
 from functions.integration import handler as integration
 from functions.requests import calendar, service
 from functions.requests import handler as requests_api
-from functions.requests.models import RequestType
+from functions.requests.models import REQUEST_KINDS, RequestType
 from infra.lambda_runtime import LambdaContext
 from infra.world import World
 from tests.unit.conftest import api_event, call, sent_mails
@@ -210,6 +210,56 @@ def test_review_days_come_from_the_environment(env: World, monkeypatch: pytest.M
 
     assert body["types"][0]["review_working_days"] == 20
     assert body["types"][-1]["review_working_days"] == 1
+
+
+def test_a_type_the_review_days_leave_out_keeps_the_registry_s_default(
+    env: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from functions.common.settings import load_settings
+
+    monkeypatch.setenv("REQUEST_REVIEW_DAYS", "grid_theft=7")  # e.g. a stack deployed before a new type
+    load_settings.cache_clear()
+
+    _, body = call(requests_api, api_event("GET", "/api/requests/types", claims=IVAN))
+    status, created = file(body_of("meter_reading"))
+
+    assert {t["code"]: t["review_working_days"] for t in body["types"]} == {
+        **{kind.code: kind.review_days for kind in REQUEST_KINDS},
+        "grid_theft": 7,
+    }
+    assert status == 201, created
+    assert created["review_deadline"] == calendar.add_working_days(TODAY, 5).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("days", "message"),
+    [
+        (
+            "connection=15,conection=20",
+            "REQUEST_REVIEW_DAYS names «conection», which is no request type; "
+            "the types .* are connection, meter_reading, ",
+        ),
+        ("grid_theft=0", "grid_theft=0: every review time is at least one working day"),
+        ("grid_theft=три", "grid_theft=три: every review time is at least one working day"),
+    ],
+)
+def test_review_days_naming_no_request_type_or_no_working_day_are_refused_when_the_function_starts(
+    monkeypatch: pytest.MonkeyPatch, days: str, message: str
+) -> None:
+    from pydantic import ValidationError
+
+    from functions.common.settings import load_settings
+    from functions.requests.settings import request_settings
+
+    monkeypatch.setenv("REQUESTS_TABLE", "requests")
+    monkeypatch.setenv("UPLOADS_BUCKET", "uploads")
+    monkeypatch.setenv("REQUEST_REVIEW_DAYS", days)
+    load_settings.cache_clear()
+    try:
+        with pytest.raises(ValidationError, match=message):
+            request_settings()
+    finally:
+        load_settings.cache_clear()
 
 
 # ---------------------------------------------------------------- review deadlines
