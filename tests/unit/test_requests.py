@@ -170,7 +170,7 @@ def errors_of(problem: dict[str, Any]) -> dict[str, str]:
 # ---------------------------------------------------------------- types
 
 
-def test_types_list_the_six_with_russian_titles_review_days_and_form_schemas(env: World) -> None:
+def test_types_list_the_registry_with_russian_titles_review_days_and_form_schemas(env: World) -> None:
     status, body = call(requests_api, api_event("GET", "/api/requests/types", claims=IVAN))
 
     assert status == 200
