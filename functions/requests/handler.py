@@ -45,8 +45,8 @@ BUSY = {503: {"description": "Слишком много заявок регис�
 @app.get(
     "/api/requests/types",
     summary="Типы заявок",
-    description="Шесть типов заявок: код, название, срок рассмотрения в рабочих днях и JSON Schema "
-    "дополнительных полей (заголовки полей и значений — по-русски).",
+    description="Типы заявок в порядке показа: код, название, описание, срок рассмотрения в рабочих днях "
+    "и JSON Schema дополнительных полей (заголовки полей и значений — по-русски).",
     responses=answers(200, "Типы заявок", RequestTypesOutput, CONSUMER_ERROR_RESPONSES),
     security=CONSUMER_SECURITY,
     tags=TAGS,

@@ -1,17 +1,22 @@
 """Requests and answers of the service requests API («Заявки»).
 
-Each of the six request types is a model with its own typed `fields`; together they form a union
-discriminated by `type`. Field titles are the Russian labels: they name the field in validation
-messages and label the inputs of the form the site renders from the type's JSON schema.
+The request types are the registry `REQUEST_KINDS`: one entry per type (code, Russian title, its
+fields model, default review days, description), in the order the site shows them. Everything else
+derives from it: the `RequestType` enum, one model per type (`fields` typed by its model) and their
+union discriminated by `type` (what the API validates and documents), `TYPE_TITLES`, `FIELDS_OF`,
+the labels of validation messages, `/api/requests/types` and the review days (settings.py). Field
+titles are the Russian labels: they name the field in validation messages and label the inputs of
+the form the site renders from the type's JSON schema.
 """
 
 import re
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import (
     AfterValidator,
@@ -21,6 +26,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationInfo,
+    create_model,
     field_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -211,23 +217,77 @@ class GridTheftFields(_Fields):
 # ---------------------------------------------------------------- the request types
 
 
-class RequestType(StrEnum):
-    CONNECTION = "connection"
-    METER_READING = "meter_reading"
-    METER_ADMISSION = "meter_admission"
-    METER_INSTALLATION = "meter_installation"
-    UNMETERED_CONSUMPTION = "unmetered_consumption"
-    GRID_THEFT = "grid_theft"
+@dataclass(frozen=True)
+class RequestKind:
+    """One request type: everything the portal knows of it."""
+
+    code: str  # the `type` of the API and of stored requests: never changes once used
+    title: str  # the tile, the form's heading, lists, mails
+    fields: type[_Fields]  # its own fields: validation, OpenAPI, the form and the detail page
+    review_days: int  # working days to review it, unless the template's RequestReviewDays names it
+    description: str  # what it is for (OpenAPI, /api/requests/types)
 
 
-TYPE_TITLES: Mapping[RequestType, str] = {
-    RequestType.CONNECTION: "Заявка на технологическое присоединение к электрическим сетям",
-    RequestType.METER_READING: "Заявка на снятие показаний прибора учета э/э",
-    RequestType.METER_ADMISSION: "Заявка на осуществление допуска в эксплуатацию прибора учета",
-    RequestType.METER_INSTALLATION: "Заявка на оборудование точки поставки прибором учета (либо его замена)",
-    RequestType.UNMETERED_CONSUMPTION: "Заявление о бездоговорном (безучетном) потреблении э/э",
-    RequestType.GRID_THEFT: "Хищение объектов электросетевого хозяйства",
-}
+# The request types, in the order the site shows them. A new type is one entry here and its fields
+# model above (README, "Adding a request type"); everything below derives from this tuple.
+REQUEST_KINDS: tuple[RequestKind, ...] = (
+    RequestKind(
+        code="connection",
+        title="Заявка на технологическое присоединение к электрическим сетям",
+        fields=ConnectionFields,
+        review_days=15,
+        description="Присоединение энергопринимающих устройств к сетям компании: новое, увеличение "
+        "максимальной мощности, изменение схемы внешнего электроснабжения или временное.",
+    ),
+    RequestKind(
+        code="meter_reading",
+        title="Заявка на снятие показаний прибора учета э/э",
+        fields=MeterReadingFields,
+        review_days=5,
+        description="Выезд сотрудника, чтобы снять показания прибора учета в выбранный день.",
+    ),
+    RequestKind(
+        code="meter_admission",
+        title="Заявка на осуществление допуска в эксплуатацию прибора учета",
+        fields=MeterAdmissionFields,
+        review_days=10,
+        description="Допуск установленного прибора учета в эксплуатацию: проверка и опломбирование.",
+    ),
+    RequestKind(
+        code="meter_installation",
+        title="Заявка на оборудование точки поставки прибором учета (либо его замена)",
+        fields=MeterInstallationFields,
+        review_days=10,
+        description="Установка прибора учета в точке поставки или замена установленного.",
+    ),
+    RequestKind(
+        code="unmetered_consumption",
+        title="Заявление о бездоговорном (безучетном) потреблении э/э",
+        fields=UnmeteredConsumptionFields,
+        review_days=5,
+        description="Сообщение о потреблении электроэнергии без договора или в обход прибора учета.",
+    ),
+    RequestKind(
+        code="grid_theft",
+        title="Хищение объектов электросетевого хозяйства",
+        fields=GridTheftFields,
+        review_days=3,
+        description="Сообщение о хищении или повреждении проводов, опор и другого имущества сетей.",
+    ),
+)
+
+if TYPE_CHECKING:
+
+    class RequestType(StrEnum):
+        """A code of `REQUEST_KINDS` (mypy cannot see members made from a tuple at run time)."""
+
+else:
+    RequestType = StrEnum(
+        "RequestType", [(kind.code.upper(), kind.code) for kind in REQUEST_KINDS], module=__name__
+    )
+
+KIND_OF: Mapping[RequestType, RequestKind] = {RequestType(kind.code): kind for kind in REQUEST_KINDS}
+TYPE_TITLES: Mapping[RequestType, str] = {code: kind.title for code, kind in KIND_OF.items()}
 
 RequestText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 UploadKey = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
@@ -242,70 +302,43 @@ def _distinct(keys: list[str]) -> list[str]:
 Attachments = Annotated[list[UploadKey], Field(max_length=MAX_ATTACHMENTS), AfterValidator(_distinct)]
 
 
-class _Submission(BaseModel):
+class NewRequestBase(BaseModel):
+    """What every request has; each type's model fixes `type` to its code and `fields` to its model."""
+
     model_config = ConfigDict(extra="forbid")
 
     text: RequestText = Field(title="Текст заявки")
     attachments: Attachments = Field(default_factory=list, title="Файлы")
+    type: str
+    fields: _Fields
 
 
-class ConnectionRequest(_Submission):
-    type: Literal["connection"]
-    fields: ConnectionFields
+def _request_model(kind: RequestKind) -> type[NewRequestBase]:
+    """The request of one type, named like `ConnectionRequest` and titled in Russian in OpenAPI."""
+    tag: Any = Literal[kind.code]  # `type` is exactly this code: the union's discriminator
+    return create_model(
+        "".join(word.title() for word in kind.code.split("_")) + "Request",
+        __base__=NewRequestBase,
+        __module__=__name__,
+        __doc__=kind.description,
+        __cls_kwargs__={"title": kind.title},
+        type=(tag, ...),
+        fields=(kind.fields, ...),
+    )
 
 
-class MeterReadingRequest(_Submission):
-    type: Literal["meter_reading"]
-    fields: MeterReadingFields
-
-
-class MeterAdmissionRequest(_Submission):
-    type: Literal["meter_admission"]
-    fields: MeterAdmissionFields
-
-
-class MeterInstallationRequest(_Submission):
-    type: Literal["meter_installation"]
-    fields: MeterInstallationFields
-
-
-class UnmeteredConsumptionRequest(_Submission):
-    type: Literal["unmetered_consumption"]
-    fields: UnmeteredConsumptionFields
-
-
-class GridTheftRequest(_Submission):
-    type: Literal["grid_theft"]
-    fields: GridTheftFields
-
-
-NewRequest = Annotated[
-    ConnectionRequest
-    | MeterReadingRequest
-    | MeterAdmissionRequest
-    | MeterInstallationRequest
-    | UnmeteredConsumptionRequest
-    | GridTheftRequest,
-    Field(discriminator="type"),
-]
-AnyNewRequest = (
-    ConnectionRequest
-    | MeterReadingRequest
-    | MeterAdmissionRequest
-    | MeterInstallationRequest
-    | UnmeteredConsumptionRequest
-    | GridTheftRequest
-)
-
-FIELDS_OF: Mapping[RequestType, type[_Fields]] = {
-    RequestType.CONNECTION: ConnectionFields,
-    RequestType.METER_READING: MeterReadingFields,
-    RequestType.METER_ADMISSION: MeterAdmissionFields,
-    RequestType.METER_INSTALLATION: MeterInstallationFields,
-    RequestType.UNMETERED_CONSUMPTION: UnmeteredConsumptionFields,
-    RequestType.GRID_THEFT: GridTheftFields,
+REQUEST_MODELS: Mapping[RequestType, type[NewRequestBase]] = {
+    code: _request_model(kind) for code, kind in KIND_OF.items()
 }
+FIELDS_OF: Mapping[RequestType, type[_Fields]] = {code: kind.fields for code, kind in KIND_OF.items()}
 TYPE_TAGS = frozenset(RequestType)
+
+if TYPE_CHECKING:
+    NewRequest = NewRequestBase  # what the code reads of any request
+else:
+    # What the API validates and documents: one of the types' models, chosen by `type` (a `oneOf`
+    # with a discriminator). `Union[...]` because `|` cannot join a tuple made at run time.
+    NewRequest = Annotated[Union[tuple(REQUEST_MODELS.values())], Field(discriminator="type")]  # noqa: UP007
 
 
 # ---------------------------------------------------------------- statuses
@@ -336,6 +369,7 @@ STATUS_TITLES: Mapping[RequestStatus, str] = {
 class RequestTypeOutput(BaseModel):
     code: RequestType
     title: str
+    description: str = Field(description="Для чего эта заявка")
     review_working_days: int = Field(description="Ориентировочный срок рассмотрения, рабочих дней")
     fields_schema: dict[str, Any] = Field(description="JSON Schema дополнительных полей типа")
 

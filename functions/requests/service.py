@@ -27,11 +27,11 @@ from functions.requests.models import (
     FIELDS_OF,
     FILE_TYPES,
     FILE_TYPES_TEXT,
+    KIND_OF,
     MAX_FILE_BYTES,
     STATUS_TITLES,
     TYPE_TITLES,
     UNKNOWN_KEY_ACTOR,
-    AnyNewRequest,
     Attachment,
     AttachmentLink,
     FieldRow,
@@ -154,11 +154,12 @@ def request_types() -> RequestTypesOutput:
         types=[
             RequestTypeOutput(
                 code=code,
-                title=TYPE_TITLES[code],
+                title=kind.title,
+                description=kind.description,
                 review_working_days=days[code],
                 fields_schema=_schemas()[code],
             )
-            for code in RequestType
+            for code, kind in KIND_OF.items()
         ]
     )
 
@@ -467,7 +468,7 @@ def _key_reused() -> Problem:
 
 
 def submit(
-    caller: Caller, request: AnyNewRequest, idempotency_key: str | None, context: "LambdaContext"
+    caller: Caller, request: NewRequest, idempotency_key: str | None, context: "LambdaContext"
 ) -> RequestCreated:
     """Files the request once per Idempotency-Key: a repeat with the same key and payload gets the
     first answer, the same key with another payload is refused."""

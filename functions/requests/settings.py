@@ -1,11 +1,16 @@
 """The requests domain's configuration, from the environment template.yaml gives its functions."""
 
+import re
 from collections.abc import Mapping
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from functions.common.settings import load_settings
-from functions.requests.models import RequestType
+from functions.requests.models import REQUEST_KINDS, RequestType
+
+
+def _default_review_days() -> dict[RequestType, int]:
+    return {RequestType(kind.code): kind.review_days for kind in REQUEST_KINDS}
 
 
 class RequestSettings(BaseModel):
@@ -14,21 +19,30 @@ class RequestSettings(BaseModel):
     requests_table: str
     uploads_bucket: str
     idempotency_table: str = ""
-    # "connection=15,meter_reading=5,…": working days to review each type (template parameter).
-    request_review_days: Mapping[RequestType, int] = {}
+    # "connection=15,meter_reading=5,…" (the template parameter RequestReviewDays): working days to
+    # review each type. A type it leaves out keeps the registry's default (models.REQUEST_KINDS):
+    # a stack deployed with an older list of types goes on working. A code that is no type is a
+    # typo that would silently leave its type at the default, so it is refused.
+    request_review_days: Mapping[RequestType, int] = Field(default_factory=_default_review_days)
 
     @field_validator("request_review_days", mode="before")
     @classmethod
     def _parse_days(cls, value: object) -> object:
         if not isinstance(value, str):
             return value
-        pairs = (part.split("=", 1) for part in value.split(",") if part.strip())
-        days = {code.strip(): int(count) for code, count in pairs}
-        missing = set(RequestType) - set(days)
-        if missing:
-            raise ValueError(f"REQUEST_REVIEW_DAYS names no review time for {sorted(missing)}")
-        if any(count < 1 for count in days.values()):
-            raise ValueError("REQUEST_REVIEW_DAYS: every review time is at least one working day")
+        days: dict[str, int] = {kind.code: kind.review_days for kind in REQUEST_KINDS}
+        for part in filter(str.strip, value.split(",")):
+            code, _, count = (piece.strip() for piece in part.partition("="))
+            if code not in days:
+                raise ValueError(
+                    f"REQUEST_REVIEW_DAYS names «{code}», which is no request type; "
+                    f"the types (functions/requests/models.py, REQUEST_KINDS) are {', '.join(days)}"
+                )
+            if not re.fullmatch("[0-9]+", count) or int(count) < 1:
+                raise ValueError(
+                    f"REQUEST_REVIEW_DAYS: {code}={count}: every review time is at least one working day"
+                )
+            days[code] = int(count)
         return days
 
 

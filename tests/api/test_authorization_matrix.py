@@ -346,7 +346,7 @@ def _password(scene: Scene) -> None:
 
 
 def _request_types(scene: Scene) -> None:
-    # The same six types for everyone: no consumer's data in them.
+    # The same request types for everyone: no consumer's data in them.
     assert scene.other.get("/api/requests/types").json() == scene.owner.get("/api/requests/types").json()
 
 

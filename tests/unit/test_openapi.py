@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 from functions.docs import handler as docs
+from functions.requests.models import REQUEST_KINDS
 from infra.lambda_runtime import LambdaContext
 from infra.template import load_template, routes
 from infra.world import World
@@ -48,6 +49,32 @@ def test_validation_errors_are_documented_as_problem_details(world: World) -> No
                     "application/problem+json": {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}
                 }
     assert "HTTPValidationError" not in json.dumps(document)
+
+
+def test_a_new_request_is_one_of_the_registry_s_types_chosen_by_its_type(world: World) -> None:
+    document = _document(world)
+    body = document["paths"]["/api/requests"]["post"]["requestBody"]["content"]["application/json"]
+    schemas = document["components"]["schemas"]
+
+    refs = [choice["$ref"] for choice in body["schema"]["oneOf"]]
+    assert body["schema"]["discriminator"] == {
+        "propertyName": "type",
+        "mapping": {kind.code: ref for kind, ref in zip(REQUEST_KINDS, refs, strict=True)},
+    }
+    for kind, ref in zip(REQUEST_KINDS, refs, strict=True):
+        request = schemas[ref.removeprefix("#/components/schemas/")]
+        assert (request["title"], request["description"]) == (kind.title, kind.description)
+        assert request["properties"]["type"]["const"] == kind.code
+        assert set(request["required"]) == {"type", "text", "fields"}
+        fields = schemas[request["properties"]["fields"]["$ref"].removeprefix("#/components/schemas/")]
+        assert fields["properties"].keys() == kind.fields.model_fields.keys()
+        assert all(
+            field["title"] == info.title
+            for field, info in zip(
+                fields["properties"].values(), kind.fields.model_fields.values(), strict=True
+            )
+        )
+    assert schemas["RequestType"]["enum"] == [kind.code for kind in REQUEST_KINDS]
 
 
 def test_swagger_ui_is_served_with_the_merged_document(world: World) -> None:

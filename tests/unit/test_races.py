@@ -15,7 +15,7 @@ import pytest
 from functions.common.api import Caller
 from functions.common.problems import Problem
 from functions.requests import calendar, service
-from functions.requests.models import MeterReadingRequest, RequestCreated
+from functions.requests.models import REQUEST_MODELS, RequestCreated
 from infra.lambda_runtime import LambdaContext
 from infra.world import World
 from tests.unit.conftest import sent_mails
@@ -67,7 +67,7 @@ def stored_requests(world: World) -> list[dict[str, Any]]:
 
 
 def test_two_hundred_concurrent_filings_get_unique_gap_free_numbers(clock: World) -> None:
-    request = MeterReadingRequest.model_validate(REQUEST)
+    request = REQUEST_MODELS["meter_reading"].model_validate(REQUEST)
 
     def file(index: int) -> str:
         caller = Caller(user_id=f"user-{index:03d}", email=f"user{index}@example.ru")
@@ -81,7 +81,7 @@ def test_two_hundred_concurrent_filings_get_unique_gap_free_numbers(clock: World
 
 
 def test_one_idempotency_key_sent_many_times_at_once_files_one_request(clock: World) -> None:
-    request = MeterReadingRequest.model_validate(REQUEST)
+    request = REQUEST_MODELS["meter_reading"].model_validate(REQUEST)
     caller = Caller(user_id="user-same", email="same@example.ru")
 
     def file(_: int) -> RequestCreated:
@@ -104,7 +104,7 @@ def test_one_upload_named_by_many_filings_at_once_is_attached_to_one_request(clo
     bucket = clock.refs["UploadsBucket"]
     s3 = boto3.client("s3")
     s3.put_object(Bucket=bucket, Key=key, Body=b"%PDF-1.7\n%%EOF\n", ContentType="application/pdf")
-    request = MeterReadingRequest.model_validate({**REQUEST, "attachments": [key]})
+    request = REQUEST_MODELS["meter_reading"].model_validate({**REQUEST, "attachments": [key]})
 
     def file(index: int) -> RequestCreated:
         return service.submit(caller, request, f"one-file-key-{index:04d}", LambdaContext("t"))

@@ -1,13 +1,19 @@
 """Service requests («Заявки»): types, uploads, filing, numbering, deadlines, idempotency, list,
 detail, and the company's status changes — the real handlers against moto on the template's world."""
 
+import ast
 import base64
 import hashlib
 import json
+import os
+import shutil
+import subprocess
+import sys
 import threading
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -18,9 +24,10 @@ from functions.docs.handler import openapi_document
 from functions.integration import handler as integration
 from functions.requests import calendar, service
 from functions.requests import handler as requests_api
-from functions.requests.models import RequestType
+from functions.requests.models import REQUEST_KINDS, RequestType
 from functions.requests.service import FILE_NOT_FOUND
 from infra.lambda_runtime import LambdaContext
+from infra.template import ROOT
 from infra.world import World
 from tests.unit.conftest import api_event, call, sent_mails
 
@@ -170,7 +177,7 @@ def errors_of(problem: dict[str, Any]) -> dict[str, str]:
 # ---------------------------------------------------------------- types
 
 
-def test_types_list_the_six_with_russian_titles_review_days_and_form_schemas(env: World) -> None:
+def test_types_list_the_registry_with_russian_titles_review_days_and_form_schemas(env: World) -> None:
     status, body = call(requests_api, api_event("GET", "/api/requests/types", claims=IVAN))
 
     assert status == 200
@@ -217,6 +224,152 @@ def test_review_days_come_from_the_environment(env: World, monkeypatch: pytest.M
 
     assert body["types"][0]["review_working_days"] == 20
     assert body["types"][-1]["review_working_days"] == 1
+
+
+def test_a_type_the_review_days_leave_out_keeps_the_registry_s_default(
+    env: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from functions.common.settings import load_settings
+
+    monkeypatch.setenv("REQUEST_REVIEW_DAYS", "grid_theft=7")  # e.g. a stack deployed before a new type
+    load_settings.cache_clear()
+
+    _, body = call(requests_api, api_event("GET", "/api/requests/types", claims=IVAN))
+    status, created = file(body_of("meter_reading"))
+
+    assert {t["code"]: t["review_working_days"] for t in body["types"]} == {
+        **{kind.code: kind.review_days for kind in REQUEST_KINDS},
+        "grid_theft": 7,
+    }
+    assert status == 201, created
+    assert created["review_deadline"] == calendar.add_working_days(TODAY, 5).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("days", "message"),
+    [
+        (
+            "connection=15,conection=20",
+            "REQUEST_REVIEW_DAYS names «conection», which is no request type; "
+            "the types .* are connection, meter_reading, ",
+        ),
+        ("grid_theft=0", "grid_theft=0: every review time is at least one working day"),
+        ("grid_theft=три", "grid_theft=три: every review time is at least one working day"),
+    ],
+)
+def test_review_days_naming_no_request_type_or_no_working_day_are_refused_when_the_function_starts(
+    monkeypatch: pytest.MonkeyPatch, days: str, message: str
+) -> None:
+    from pydantic import ValidationError
+
+    from functions.common.settings import load_settings
+    from functions.requests.settings import request_settings
+
+    monkeypatch.setenv("REQUESTS_TABLE", "requests")
+    monkeypatch.setenv("UPLOADS_BUCKET", "uploads")
+    monkeypatch.setenv("REQUEST_REVIEW_DAYS", days)
+    load_settings.cache_clear()
+    try:
+        with pytest.raises(ValidationError, match=message):
+            request_settings()
+    finally:
+        load_settings.cache_clear()
+
+
+# What a developer writes for a new request type: its fields model, and one entry at the end of
+# the registry. The test below makes exactly this edit to a copy of functions/ and nothing else.
+NEW_TYPE_FIELDS = """
+
+class StreetLightFields(_Fields):
+    pole_address: Line = Field(title="Адрес опоры освещения")
+    lamps_out: int = Field(title="Сколько светильников не горит", ge=1, le=100)
+"""
+NEW_TYPE_ENTRY = """\
+    RequestKind(
+        code="street_light",
+        title="Заявка о неисправности уличного освещения",
+        fields=StreetLightFields,
+        review_days=2,
+        description="Не горят светильники на опорах сетевой компании.",
+    ),
+"""
+
+
+def _with_a_new_type(models_source: str) -> str:
+    """models.py with NEW_TYPE_FIELDS after the last fields model and NEW_TYPE_ENTRY last in REQUEST_KINDS."""
+    module = ast.parse(models_source)
+    [registry] = [
+        node
+        for node in module.body
+        if isinstance(node, ast.AnnAssign)
+        and isinstance(node.target, ast.Name)
+        and node.target.id == "REQUEST_KINDS"
+    ]
+    last_fields = max(
+        node.end_lineno or 0
+        for node in module.body
+        if isinstance(node, ast.ClassDef) and any(getattr(b, "id", "") == "_Fields" for b in node.bases)
+    )
+    lines = models_source.splitlines(keepends=True)
+    closing = (registry.end_lineno or 0) - 1  # the line of the tuple's ")"
+    assert lines[closing].strip() == ")"
+    lines[closing:closing] = [NEW_TYPE_ENTRY]
+    lines[last_fields:last_fields] = [NEW_TYPE_FIELDS]
+    return "".join(lines)
+
+
+def test_a_new_request_type_is_one_registry_entry_and_its_fields_model(tmp_path: Path) -> None:
+    copy = tmp_path / "functions"
+    shutil.copytree(ROOT / "functions", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    models = copy / "requests" / "models.py"
+    models.write_text(_with_a_new_type(models.read_text()))
+    out = tmp_path / "seen.json"
+
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "tests/unit/added_request_type.py"), "street_light", str(out)],
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+    assert run.returncode == 0, run.stderr[-3000:]
+    seen = json.loads(out.read_text())
+    assert Path(seen["models_file"]).is_relative_to(tmp_path)
+    assert Path(seen["docs_file"]).is_relative_to(tmp_path)
+    # Listed last by /api/requests/types, with its title, description, form schema and review days
+    # (the registry's: the template's RequestReviewDays does not name it yet).
+    assert [t["code"] for t in seen["types"]] == [*(kind.code for kind in REQUEST_KINDS), "street_light"]
+    listed = seen["types"][-1]
+    assert listed["title"] == "Заявка о неисправности уличного освещения"
+    assert listed["description"] == "Не горят светильники на опорах сетевой компании."
+    assert listed["review_working_days"] == 2
+    assert {name: spec["title"] for name, spec in listed["fields_schema"]["properties"].items()} == {
+        "pole_address": "Адрес опоры освещения",
+        "lamps_out": "Сколько светильников не горит",
+    }
+    assert listed["fields_schema"]["required"] == ["pole_address", "lamps_out"]
+    # Validated: a bad field is named by its Russian title; a good request is filed and due in 2 days.
+    status, problem = seen["refused"]
+    assert status == 422, problem
+    assert list(errors_of(problem)) == ["fields.lamps_out"]
+    assert "«Сколько светильников не горит»" in errors_of(problem)["fields.lamps_out"]
+    status, created = seen["created"]
+    assert status == 201, created
+    assert created["review_deadline"] == calendar.add_working_days(TODAY, 2).isoformat()
+    assert seen["detail"]["type_title"] == "Заявка о неисправности уличного освещения"
+    assert [(row["title"], row["value"]) for row in seen["detail"]["field_rows"]] == [
+        ("Адрес опоры освещения", "ул. Садовая, опора 12"),
+        ("Сколько светильников не горит", "3"),
+    ]
+    # Documented: one more choice of the discriminated oneOf, titled in Russian.
+    schema = seen["new_request_body"]["content"]["application/json"]["schema"]
+    ref = "#/components/schemas/StreetLightRequest"
+    assert schema["oneOf"][-1] == {"$ref": ref}
+    assert schema["discriminator"]["mapping"]["street_light"] == ref
+    assert seen["schemas"]["StreetLightRequest"]["title"] == "Заявка о неисправности уличного освещения"
+    assert "street_light" in seen["schemas"]["RequestType"]["enum"]
 
 
 # ---------------------------------------------------------------- review deadlines
@@ -635,9 +788,9 @@ def atomic_moto(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_fifty_concurrent_filings_get_unique_gap_free_numbers(env: World, atomic_moto: None) -> None:
     from functions.common.api import Caller
-    from functions.requests.models import MeterReadingRequest
+    from functions.requests.models import REQUEST_MODELS
 
-    request = MeterReadingRequest.model_validate(body_of("meter_reading"))
+    request = REQUEST_MODELS["meter_reading"].model_validate(body_of("meter_reading"))
     numbers: list[str] = []
     failures: list[BaseException] = []
     start = threading.Barrier(50)

@@ -1,6 +1,7 @@
 """template.yaml is the single source of truth: it must be valid and agree with the code."""
 
 import importlib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -195,6 +196,24 @@ def test_every_log_group_keeps_logs_for_the_retention_parameter() -> None:
     assert template["Parameters"]["LogRetentionDays"]["Default"] >= 365
     for name, group in _resources("AWS::Logs::LogGroup").items():
         assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}, name
+
+
+def test_review_days_parameter_names_exactly_the_registry_s_request_types() -> None:
+    """A type added to REQUEST_KINDS fails here, not at run time, until the parameter names it."""
+    from functions.requests.models import REQUEST_KINDS
+
+    parameter = load_template()["Parameters"]["RequestReviewDays"]
+    codes = "|".join(kind.code for kind in REQUEST_KINDS)
+    default = ",".join(f"{kind.code}={kind.review_days}" for kind in REQUEST_KINDS)
+    pattern = f"^({codes})=[1-9][0-9]*(,({codes})=[1-9][0-9]*)*$"
+
+    assert parameter["Default"] == default, f"template.yaml, RequestReviewDays:\n    Default: {default}"
+    assert parameter["AllowedPattern"] == pattern, (
+        f'template.yaml, RequestReviewDays:\n    AllowedPattern: "{pattern}"'
+    )
+    assert re.fullmatch(pattern, "grid_theft=3,connection=20")
+    assert not re.fullmatch(pattern, "conection=15")  # a typo is refused when the stack is deployed
+    assert not re.fullmatch(pattern, "grid_theft=0")
 
 
 def test_identities_keys_and_queues_are_protected() -> None:

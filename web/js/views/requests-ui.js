@@ -12,7 +12,7 @@ export function useStyles() {
 
 let types = null;
 
-/** The six request types with their form schemas; asked once per page load. */
+/** The request types, in display order, with their form schemas; asked once per page load. */
 export function requestTypes(signal) {
   types ??= api.get('/api/requests/types', { signal }).then(
     (body) => body.types,
