@@ -176,7 +176,12 @@ class UserDirectory:
         By email, the name the consumer logs in with (Cognito resolves it to the same user as the
         `sub`; moto only ends the sessions that were opened under the given name).
         """
-        cognito().admin_user_global_sign_out(UserPoolId=self._pool, Username=email)
+        try:
+            cognito().admin_user_global_sign_out(UserPoolId=self._pool, Username=email)
+        except ClientError as error:
+            if _code(error) != "UserNotFoundException":
+                raise
+            # No account any more: no session of it can be open.
 
     @staticmethod
     def _tokens(result: object) -> Tokens:

@@ -213,3 +213,14 @@ def test_an_ended_session_is_not_moved_back_by_an_earlier_ending(pool: World) ->
     owner = SessionStore().owner(user_id)
     assert owner is not None
     assert owner.sessions_valid_from == later
+
+
+def test_logging_out_of_an_account_cognito_no_longer_has_is_not_a_failure(pool: World) -> None:
+    user_id = create_account()
+    token = log_in()["id_token"]
+    UserDirectory().delete(user_id)  # gone from the pool, its profile not yet
+
+    status, _ = as_consumer(auth, "POST", "/api/auth/logout", token)
+
+    assert status == 204
+    assert refused(f"Bearer {token}")
