@@ -1,13 +1,12 @@
 """The mail a consumer gets from the ASKUE sync (plain Russian text)."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
-# Moscow has kept UTC+3 all year since 2014; a fixed offset needs no time-zone database.
-MOSCOW = timezone(timedelta(hours=3))
+from functions.common import russian
 
 
 def credentials_rejected(login: str, at: datetime, portal_url: str) -> tuple[str, str]:
-    when = at.astimezone(MOSCOW).strftime("%d.%m.%Y в %H:%M")
+    when = russian.date_time(at).replace(" ", " в ", 1)
     return (
         "АСКУЭ не принимает сохранённый пароль",
         f"""Здравствуйте!

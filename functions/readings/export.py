@@ -8,7 +8,7 @@ import csv
 import io
 from collections.abc import Iterable
 
-from functions.readings import russian
+from functions.common import russian
 from functions.readings.models import ALL_TARIFFS, METER_TYPE_LABELS, SOURCE_LABELS, ReadingOutput
 
 BOM = "\ufeff"

@@ -19,11 +19,10 @@ from functions.common.api import (
     current_caller,
     json_response,
 )
-from functions.common.clock import now
+from functions.common.clock import moscow_today
 from functions.common.cursor import MAX_CURSOR_LENGTH
 from functions.readings import service
 from functions.readings.models import LABELS, MeterList, ReadingEntry, ReadingOutput, ReadingPage
-from functions.readings.russian import MOSCOW
 
 logger = Logger(service="readings")
 app = APIGatewayRestResolver(enable_validation=True)
@@ -90,7 +89,7 @@ def list_readings(meter_number: MeterFilter = None, cursor: Cursor = None) -> Re
 )
 def export_readings(meter_number: MeterFilter = None) -> Response[str]:
     body = service.export_csv(current_caller(app).user_id, meter_number)
-    day = now().astimezone(MOSCOW).date().isoformat()
+    day = moscow_today().isoformat()
     # An ASCII name for old clients, the Russian one (RFC 6266) for the rest.
     disposition = (
         f"attachment; filename=\"readings-{day}.csv\"; filename*=UTF-8''{quote(f'показания-{day}.csv')}"

@@ -19,10 +19,10 @@ from http import HTTPStatus
 from aws_lambda_powertools import Logger
 from pydantic import TypeAdapter, ValidationError
 
+from functions.common import russian
 from functions.common.clock import now
 from functions.common.cursor import decode_cursor, encode_cursor
 from functions.common.problems import FieldError, Problem, field_problem
-from functions.readings import russian
 from functions.readings.export import readings_csv
 from functions.readings.models import (
     CENT,

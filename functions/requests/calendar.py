@@ -1,29 +1,16 @@
-"""Dates of the grid company: Moscow's calendar day and working days of the Russian production calendar.
+"""Working days of the Russian production calendar (Moscow's calendar day is functions/common/clock.py).
 
 The production calendar comes from `holidays` (country RU): public holidays, the New Year holidays,
 and the days off moved by the government's yearly decree (a Saturday made a working day counts as
 one, the weekday it was moved to does not).
 """
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from functools import cache
 from typing import TYPE_CHECKING
 
-from functions.common.clock import now
-
 if TYPE_CHECKING:
     from holidays import HolidayBase
-
-# Moscow has kept UTC+3 all year since 2014; a fixed offset needs no time zone database in Lambda.
-MOSCOW = timezone(timedelta(hours=3), "MSK")
-
-
-def moscow_today() -> date:
-    return now().astimezone(MOSCOW).date()
-
-
-def moscow_date(moment: datetime) -> date:
-    return moment.astimezone(MOSCOW).date()
 
 
 @cache

@@ -31,8 +31,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from functions.common.clock import moscow_today
 from functions.common.fields import Phone
-from functions.requests.calendar import moscow_today
 
 MAX_ATTACHMENTS = 5
 MAX_FILE_BYTES = 10 * 1024 * 1024

@@ -14,13 +14,14 @@ from urllib.parse import quote, unquote
 from aws_lambda_powertools import Logger
 from pydantic import BaseModel, Field
 
+from functions.common import russian
 from functions.common.api import Caller
-from functions.common.clock import now
+from functions.common.clock import moscow_date, now
 from functions.common.cursor import decode_cursor, encode_cursor
 from functions.common.mail import send_mail
 from functions.common.problems import FieldError, Problem, field_problem, not_found
 from functions.requests import mails
-from functions.requests.calendar import add_working_days, moscow_date
+from functions.requests.calendar import add_working_days
 from functions.requests.models import (
     API_KEY_ACTOR_PREFIX,
     CONSUMER_ACTOR,
@@ -578,7 +579,7 @@ def _display(spec: Mapping[str, Any], value: Any) -> str:
         if choice.get("const") == value:
             return str(choice.get("title", value))
     if spec.get("format") == "date":
-        return date.fromisoformat(str(value)).strftime("%d.%m.%Y")
+        return russian.date(date.fromisoformat(str(value)))
     if spec.get("type") == "number":
         return str(value).replace(".", ",")
     return str(value)

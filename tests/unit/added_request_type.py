@@ -39,11 +39,12 @@ def main(code: str, out: Path) -> None:
         world = build_world(boto3.Session(region_name=REGION), overrides={"PortalUrl": "http://portal.test"})
         os.environ.update(world.environment)  # RequestReviewDays as the template has it: without `code`
 
+        from functions.common import clock
         from functions.docs import handler as docs
-        from functions.requests import calendar, models, service
         from functions.requests import handler as requests_api
+        from functions.requests import models, service
 
-        calendar.now = service.now = lambda: NOW
+        clock.now = service.now = lambda: NOW
 
         def file(fields: dict[str, Any]) -> tuple[int, Any]:
             body = {"type": code, "text": "Не горят фонари.", "fields": fields}

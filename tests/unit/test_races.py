@@ -12,9 +12,10 @@ from typing import Any
 import boto3
 import pytest
 
+from functions.common import clock as portal_clock
 from functions.common.api import Caller
 from functions.common.problems import Problem
-from functions.requests import calendar, service
+from functions.requests import service
 from functions.requests.models import REQUEST_MODELS, RequestCreated
 from infra.lambda_runtime import LambdaContext
 from infra.world import World
@@ -34,7 +35,7 @@ REQUEST = {
 
 @pytest.fixture
 def clock(world: World, monkeypatch: pytest.MonkeyPatch) -> World:
-    monkeypatch.setattr(calendar, "now", lambda: NOW)
+    monkeypatch.setattr(portal_clock, "now", lambda: NOW)
     monkeypatch.setattr(service, "now", lambda: NOW)
     return world
 

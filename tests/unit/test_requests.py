@@ -19,6 +19,7 @@ from typing import Any
 import boto3
 import pytest
 
+from functions.common import clock as portal_clock
 from functions.common.aws import dynamodb, table
 from functions.docs.handler import openapi_document
 from functions.integration import handler as integration
@@ -91,7 +92,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime], None]:
     """Sets the portal's clock for the request rules (dates, numbers, deadlines)."""
 
     def set_to(moment: datetime) -> None:
-        monkeypatch.setattr(calendar, "now", lambda: moment)
+        monkeypatch.setattr(portal_clock, "now", lambda: moment)
         monkeypatch.setattr(service, "now", lambda: moment)
 
     set_to(NOW)

@@ -1,38 +1,35 @@
 // Russian formatting of dates, numbers and phone numbers (Intl with 'ru-RU').
 
 const LOCALE = 'ru-RU';
+// Times are read in Moscow time, as in mails and the CSV export, whatever zone the browser is in;
+// a bare date (2026-11-27) is a calendar day and is shown as it is.
+const MOSCOW = 'Europe/Moscow';
 
 function toDate(value) {
   if (value === null || value === undefined || value === '') return null;
-  // A bare date (2026-11-27) is a calendar day, not midnight UTC.
-  const date = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00`) : new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
+  const day = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
+  const date = day ? new Date(`${value}T00:00:00Z`) : new Date(value);
+  return Number.isNaN(date.getTime()) ? null : { date, timeZone: day ? 'UTC' : MOSCOW };
+}
+
+function format(value, options) {
+  const found = toDate(value);
+  return found ? new Intl.DateTimeFormat(LOCALE, { ...options, timeZone: found.timeZone }).format(found.date) : '—';
 }
 
 /** 27 ноября 2026 г. */
 export function formatDate(value) {
-  const date = toDate(value);
-  return date ? new Intl.DateTimeFormat(LOCALE, { day: 'numeric', month: 'long', year: 'numeric' }).format(date) : '—';
+  return format(value, { day: 'numeric', month: 'long', year: 'numeric' });
 }
 
 /** 27.11.2026 */
 export function formatShortDate(value) {
-  const date = toDate(value);
-  return date ? new Intl.DateTimeFormat(LOCALE, { day: '2-digit', month: '2-digit', year: 'numeric' }).format(date) : '—';
+  return format(value, { day: '2-digit', month: '2-digit', year: 'numeric' });
 }
 
-/** 27.11.2026, 21:17 */
+/** 27.11.2026, 21:17 (Moscow time) */
 export function formatDateTime(value) {
-  const date = toDate(value);
-  return date
-    ? new Intl.DateTimeFormat(LOCALE, {
-        day: '2-digit',
-        month: '2-digit',
-        year: 'numeric',
-        hour: '2-digit',
-        minute: '2-digit',
-      }).format(date)
-    : '—';
+  return format(value, { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
 /** 12 345,6 — digits: exact number of fraction digits, or up to `max` when `digits` is undefined. */

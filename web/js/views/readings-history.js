@@ -96,7 +96,9 @@ export async function render(root, { query: routeQuery, navigate, signal }) {
     notice.replaceChildren();
     try {
       const text = await api.get(`/api/readings/export${query({ meter_number: meter })}`);
-      save(text || '', `показания-${new Date().toISOString().slice(0, 10)}.csv`);
+      // The day in Moscow, as the export's own times (sv-SE formats a date as YYYY-MM-DD).
+      const day = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Moscow' }).format(new Date());
+      save(text || '', `показания-${day}.csv`);
     } catch (error) {
       if (error?.expired) throw error;
       notice.replaceChildren(message(error.detail || 'Не удалось скачать файл.', 'error'));

@@ -1,11 +1,13 @@
-"""Readings as a Russian reader sees them: decimal comma, grouped thousands, Moscow time."""
+"""Dates, times and amounts as a Russian reader reads them: Moscow time, decimal comma, grouped
+thousands. The one place that formats them for mails, exports and messages (the site formats the
+same way in web/js/format.js)."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import date as Date
+from datetime import datetime
 from decimal import Decimal
 
-# The company's time zone for dates in messages and exports; Moscow has had no DST since 2014,
-# so a fixed offset is exact and needs no tz database in the Lambda image.
-MOSCOW = timezone(timedelta(hours=3), "MSK")
+from functions.common.clock import MOSCOW
+
 GROUP_SEPARATOR = "\u00a0"  # what Intl 'ru-RU' puts between groups of digits on the web
 
 
@@ -19,9 +21,10 @@ def plain_amount(value: Decimal) -> str:
     return f"{value:.2f}".replace(".", ",")
 
 
-def date(at: datetime) -> str:
-    """27.11.2026 (Moscow time)."""
-    return at.astimezone(MOSCOW).strftime("%d.%m.%Y")
+def date(at: datetime | Date) -> str:
+    """27.11.2026; a moment is read in Moscow time, a calendar day as it is."""
+    day = at.astimezone(MOSCOW).date() if isinstance(at, datetime) else at
+    return day.strftime("%d.%m.%Y")
 
 
 def date_time(at: datetime) -> str:
