@@ -140,7 +140,7 @@ def configure_resolver(
 
     @app.exception_handler(Problem)  # type: ignore[untyped-decorator]
     def _refused(error: Problem) -> Response[str]:
-        return problem_response(error.details)
+        return problem_response(error.details, error.headers)
 
     @app.not_found
     def _no_route(_: NotFoundError) -> Response[str]:
