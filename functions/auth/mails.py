@@ -3,12 +3,14 @@
 from functions.common.identity import GENERATED_PASSWORD_LENGTH
 
 
-def welcome(name: str, email: str, password: str) -> tuple[str, str]:
+def welcome(email: str, password: str) -> tuple[str, str]:
+    # Nothing the registrant typed but the address itself: a mail to an address nobody confirmed
+    # must not carry a text chosen by whoever registered it.
     return (
         "Регистрация в личном кабинете потребителя",
-        f"""Здравствуйте, {name}!
+        f"""Здравствуйте!
 
-Вы зарегистрированы в личном кабинете потребителя.
+Этот адрес зарегистрирован в личном кабинете потребителя.
 
 Имя пользователя: {email}
 Пароль: {password}
@@ -16,7 +18,7 @@ def welcome(name: str, email: str, password: str) -> tuple[str, str]:
 Войдите в кабинет с этими данными (форма входа в правом верхнем углу сайта).
 Пароль ({GENERATED_PASSWORD_LENGTH} символов) можно сменить в разделе «Профиль».
 
-Если вы не регистрировались, просто удалите это письмо.""",
+Если вы не регистрировались, просто удалите это письмо: без пароля из него войти в кабинет нельзя.""",
     )
 
 
@@ -42,4 +44,19 @@ def password_changed(when: str) -> tuple[str, str]:
 Все прежние сеансы входа завершены.
 
 Если пароль меняли не вы, срочно обратитесь в службу поддержки сетевой компании.""",
+    )
+
+
+def password_reset(email: str, password: str) -> tuple[str, str]:
+    return (
+        "Новый пароль от личного кабинета потребителя",
+        f"""Здравствуйте!
+
+По вашему обращению в службу поддержки пароль от личного кабинета потребителя сброшен.
+
+Имя пользователя: {email}
+Новый пароль: {password}
+
+Все прежние сеансы входа завершены. Пароль можно сменить в разделе «Профиль».
+Если вы не обращались в поддержку, сообщите об этом сетевой компании.""",
     )

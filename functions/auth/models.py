@@ -163,7 +163,9 @@ REGISTRATION_CATEGORIES = frozenset({"individual", "legal"})
 
 
 class RegistrationAccepted(BaseModel):
-    detail: str = "Если адрес указан верно, на него отправлено письмо с паролем для входа."
+    detail: str = (
+        "Если адрес указан верно, в течение нескольких минут на него придёт письмо с паролем для входа."
+    )
 
 
 Password = Annotated[str, StringConstraints(min_length=1, max_length=256)]

@@ -58,6 +58,10 @@ ERROR_RESPONSES: dict[int, Any] = {
     415: {"description": "Тело запроса передано не как application/json", **PROBLEM_RESPONSE},
     422: {"description": "Поля заполнены неверно", **PROBLEM_RESPONSE},
 }
+# OpenAPI: the header of a 429 or 503 that says when to try again.
+RETRY_AFTER: dict[str, Any] = {
+    "Retry-After": {"description": "Через сколько секунд повторить запрос", "schema": {"type": "integer"}}
+}
 CONSUMER_ERROR_RESPONSES: dict[int, Any] = {
     **ERROR_RESPONSES,
     401: {"description": "Нет токена, токен неверен или истёк", **PROBLEM_RESPONSE},
