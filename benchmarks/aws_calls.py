@@ -58,7 +58,7 @@ def main() -> None:
         route = f"{op.method} {op.path}"
         dynamodb = counted(op.count("dynamodb"))
         others = counted(Counter(f"{service} {name}" for service, name in op.calls if service != "dynamodb"))
-        print(f"{route:<44} {WHO[op.auth]:<9} {dynamodb:<50} {others}")
+        print(f"{route:<58} {WHO[op.auth]:<9} {dynamodb:<50} {others}")
     reads = [op for op in operations if op.is_consumer_read]
     most = max(sum(op.count("dynamodb").values()) for op in reads)
     scans = sum(op.count("dynamodb")["Scan"] for op in operations)

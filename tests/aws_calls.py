@@ -24,7 +24,7 @@ from infra.events import LocalEvents, load_handler
 from infra.lambda_runtime import LambdaContext
 from infra.template import Route, load_template, routes, token_authorizer
 from infra.world import World
-from tests.unit.conftest import api_event, pool_keys_served, sent_mails
+from tests.unit.conftest import api_event, deliver_mail, pool_keys_served, sent_mails
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 PLANNER, WORKER = "AskueSyncPlannerFunction", "AskueSyncWorkerFunction"
@@ -129,6 +129,20 @@ class Tour:
         assert answer["policyDocument"]["Statement"][0]["Effect"] == "Allow", answer
         self.done.append(done)
 
+    def run_mail(self, what: str) -> None:
+        """Delivers the mail queue to MailFunction (the polling is not its own): each invocation is an
+        operation of its own."""
+
+        @contextmanager
+        def invocation() -> Iterator[None]:
+            done = Operation("SQS", f"mail worker: {what}", "MailFunction", "event")
+            with self.recorder.recording(done.calls):
+                yield
+            self.done.append(done)
+
+        delivery = deliver_mail(self.world, invocation)
+        assert delivery.batches == 1 and delivery.failed == 0, delivery
+
     def run_events(self, events: LocalEvents) -> None:
         """The schedule's planner, then one batch of its queue to the worker (the polling is not theirs)."""
         planned = Operation("SCHEDULE", "askue sync planner", PLANNER, "event")
@@ -142,8 +156,8 @@ class Tour:
         self.done += [planned, worker]
 
 
-def _mailed_password(email: str) -> str:
-    texts = [m["text"] for m in sent_mails() if m["to"] == email and "ароль: " in m["text"]]
+def _mailed_password(world: World, email: str) -> str:
+    texts = [m["text"] for m in sent_mails(world) if m["to"] == email and "ароль: " in m["text"]]
     match = re.search(r"[Пп]ароль: (\S+)", texts[-1])
     assert match, texts
     return match.group(1)
@@ -159,14 +173,18 @@ def tour_every_route(world: World) -> list[Operation]:
     tour = Tour(world, recorder)
     try:
         email = "tour@example.ru"
-        registration = {"category": "individual", "full_name": "Иванов Иван Иванович", "email": email}
-        tour.call(
-            "POST",
-            "/api/auth/register",
-            {**registration, "phone": "+7 912 345-67-89", "consent": True},
-            expect=202,
-        )
-        password = _mailed_password(email)
+        registration = {
+            "category": "individual",
+            "full_name": "Иванов Иван Иванович",
+            "email": email,
+            "phone": "+7 912 345-67-89",
+            "consent": True,
+        }
+        tour.call("POST", "/api/auth/register", registration, expect=202)
+        tour.run_mail("registration of a new address")
+        password = _mailed_password(world, email)
+        tour.call("POST", "/api/auth/register", registration, expect=202)
+        tour.run_mail("registration of a known address")
         tokens = tour.call("POST", "/api/auth/login", {"email": email, "password": password}, expect=200)
         claims = {
             k: str(v) for k, v in jwt.decode(tokens["id_token"], options={"verify_signature": False}).items()
@@ -180,6 +198,7 @@ def tour_every_route(world: World) -> list[Operation]:
             "new_password_repeat": "новый-пароль-1",
         }
         tour.call("POST", "/api/profile/password", change, claims=claims, expect=204)
+        tour.run_mail("notice (password changed)")
 
         tour.call("GET", "/api/requests/types", claims=claims, expect=200)
         upload = {"filename": "схема.pdf", "content_type": "application/pdf", "size": len(PDF)}
@@ -210,6 +229,7 @@ def tour_every_route(world: World) -> list[Operation]:
             headers={"Idempotency-Key": uuid.uuid4().hex},
             expect=201,
         )
+        tour.run_mail("notice (request filed)")
         tour.call("GET", "/api/requests", claims=claims, expect=200)
         tour.call(
             "GET", "/api/requests/{id}", claims=claims, path_parameters={"id": created["id"]}, expect=200
@@ -220,7 +240,9 @@ def tour_every_route(world: World) -> list[Operation]:
         tour.call(
             "PATCH", "/api/integration/requests/{id}", move, path_parameters={"id": created["id"]}, expect=200
         )
-        tour.call("POST", "/api/integration/users/reset-password", {"email": email}, expect=200)
+        tour.run_mail("notice (request moved)")
+        tour.call("POST", "/api/integration/users/reset-password", {"email": email}, expect=202)
+        tour.run_mail("support reset")
 
         reading = {
             "meter_type": "two_tariff",

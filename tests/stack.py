@@ -54,11 +54,26 @@ class LocalStack:
             mails: list[dict[str, str]] = json.load(response)
             return mails
 
-    def mailed_password(self, email: str, timeout: float = 15.0) -> str:
-        """The password of the newest mail to `email` that carries one (waits for it to arrive)."""
+    def wait_for_mail(
+        self, to: str, subject: str | None = None, *, since: int = 0, timeout: float = 15.0
+    ) -> dict[str, str]:
+        """The newest mail to `to` (with `subject`, if given) among those after the outbox's first
+        `since`: mail goes through the queue, so it arrives a moment after the answer."""
         deadline = time.monotonic() + timeout
         while True:
-            for mail in reversed(self.outbox()):
+            for mail in reversed(self.outbox()[since:]):
+                if mail["to"] == to and (subject is None or mail["subject"] == subject):
+                    return mail
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no mail {subject or ''} to {to} in {timeout} s")
+            time.sleep(0.2)
+
+    def mailed_password(self, email: str, timeout: float = 15.0, *, since: int = 0) -> str:
+        """The password of the newest mail to `email` that carries one, among those after the
+        outbox's first `since` (waits for it to arrive)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for mail in reversed(self.outbox()[since:]):
                 match = re.search(r"[Пп]ароль: (\S+)", mail["text"])
                 if mail["to"] == email and match:
                     return match.group(1)

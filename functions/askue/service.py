@@ -30,7 +30,7 @@ from functions.askue.store import SYNC_SHARDS, AskueStore
 from functions.common.api import Caller
 from functions.common.aws import sqs
 from functions.common.clock import now
-from functions.common.mail import send_mail
+from functions.common.mail import queue_notice
 from functions.common.problems import Problem, field_problem
 from functions.common.settings import portal_settings
 
@@ -209,7 +209,7 @@ def _reject(store: AskueStore, link: StoredLink) -> None:
         return
     logger.info("askue credentials rejected: link marked", extra={"user_id": link.user_id})
     try:
-        send_mail(link.email, *mails.credentials_rejected(link.login, at, portal_settings().portal_url))
+        queue_notice(link.email, *mails.credentials_rejected(link.login, at, portal_settings().portal_url))
     except Exception:
         # The mark stands (the page shows it); a second mail would be worse than none.
         logger.exception("askue rejection mail not sent", extra={"user_id": link.user_id})

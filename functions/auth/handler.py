@@ -26,6 +26,7 @@ from functions.common.api import (
     CONSUMER_SECURITY,
     ERROR_RESPONSES,
     PROBLEM_RESPONSE,
+    RETRY_AFTER,
     answers,
     configure_resolver,
     current_caller,
@@ -55,15 +56,23 @@ def _tokens(tokens: Tokens) -> TokensOutput:
     "/api/auth/register",
     status_code=HTTPStatus.ACCEPTED,
     summary="Зарегистрировать потребителя",
-    description="Создаёт учётную запись и отправляет пароль на email. Уже известный email получает "
-    "тот же ответ 202 и письмо о том, что адрес зарегистрирован.",
+    description="Принимает регистрацию в очередь: в течение нескольких минут создаётся учётная запись "
+    "и на email приходит письмо с паролем. Уже известный email получает тот же ответ 202 (за то же "
+    "время) и письмо о том, что адрес зарегистрирован. На один адрес — не больше "
+    "`MailsPerAddressPerHour` (по умолчанию 3) писем о регистрации и сбросе пароля в час: остальные "
+    "регистрации получают тот же ответ 202, но письма не отправляются.",
     responses=answers(
         202,
-        "Принято: письмо отправлено",
+        "Принято: письмо будет отправлено",
         RegistrationAccepted,
         {
             **ERROR_RESPONSES,
-            503: {"description": "Письмо не отправлено, регистрация отменена", **PROBLEM_RESPONSE},
+            503: {
+                "description": "Очередь писем недоступна, регистрация не принята; повторите через "
+                "Retry-After секунд",
+                "headers": RETRY_AFTER,
+                **PROBLEM_RESPONSE,
+            },
         },
     ),
     tags=TAGS,
@@ -122,7 +131,10 @@ def get_profile() -> ProfileOutput:
     "/api/profile/password",
     summary="Сменить пароль",
     responses=answers(
-        204, "Пароль изменён, письмо отправлено", None, {**CONSUMER_ERROR_RESPONSES, **LOCKED_OUT}
+        204,
+        "Пароль изменён, все сеансы завершены; письмо об этом поставлено в очередь",
+        None,
+        {**CONSUMER_ERROR_RESPONSES, **LOCKED_OUT},
     ),
     security=CONSUMER_SECURITY,
     tags=TAGS,

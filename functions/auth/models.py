@@ -1,6 +1,7 @@
 """Requests and answers of the accounts API."""
 
 import re
+import unicodedata
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -37,26 +38,73 @@ LABELS = {
     "new_password_repeat": "Повтор нового пароля",
 }
 
-_PERSON_NAME = re.compile(r"^[A-Za-zА-Яа-яЁё]+(?:[ '\-.][A-Za-zА-Яа-яЁё]+)*\.?$")
+# A letter of any alphabet, with the combining marks that may follow it (a decomposed «й»).
+_LETTER = r"(?:[^\W\d_][\u0300-\u036f]*)"
+_APOSTROPHES = "'\u2019\u02bc"
+# A word (Анна-Мария, О'Нил) or initials, a dot only after a single letter (И. / И.И. / И.И).
+_NAME_PART = rf"(?:{_LETTER}+(?:[-\u2010{_APOSTROPHES}]{_LETTER}+)*|(?:{_LETTER}\.)+(?:{_LETTER})?)"
+_PERSON_NAME = re.compile(rf"{_NAME_PART}(?: {_NAME_PART})+")
+
+# What a mail client or a browser would make a link of: a scheme, www., an address, a domain with a
+# Latin top-level domain (evil.ru, EVIL.COM), or one of the Cyrillic top-level domains.
+_CYRILLIC_TLDS = "рф|рус|москва|моск|дети|онлайн|сайт|орг|ком|бел|укр|срб|мкд|қаз|мон"
+_LINK = re.compile(rf"://|www\.|@|[\w-]+\.[a-z]{{2,}}\b|\w\.(?:{_CYRILLIC_TLDS})(?!\w)", re.IGNORECASE)
+
+# Letters, digits, spaces and the punctuation names of organisations are written with.
+_ORG_PUNCTUATION = "-\u2013\u2014'\u2019\u2018\"«»„“”.,№()&+"
+_ORG_NAME = re.compile(rf"(?:{_LETTER}|\d|[ {re.escape(_ORG_PUNCTUATION)}])+")
+
+
+def _one_line(value: str) -> str:
+    """NFC (a decomposed letter becomes one character) and single spaces."""
+    return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+def has_link(value: str) -> bool:
+    """Whether `value` holds something a mail client or a browser could turn into a link."""
+    return _LINK.search(value) is not None
 
 
 def _person_name(value: str) -> str:
-    value = " ".join(value.split())
-    if not _PERSON_NAME.match(value) or len(value.split(" ")) < 2:
+    value = _one_line(value)
+    if has_link(value):
+        raise PydanticCustomError(
+            "full_name_link",
+            "ФИО не должно содержать ссылок и адресов сайтов: укажите только фамилию, имя и отчество.",
+        )
+    if not _PERSON_NAME.fullmatch(value):
         raise PydanticCustomError(
             "full_name_invalid",
-            "Укажите фамилию, имя и отчество (если есть) буквами, например «Иванов Иван Иванович».",
+            "Укажите фамилию, имя и отчество (если есть) буквами, например «Иванов Иван Иванович» "
+            "или «Иванов И.И.»: допустимы буквы, пробелы, дефис и апостроф, точка — только после инициала.",
         )
     return value
 
 
 PersonName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_person_name)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_person_name),
+    Field(
+        title="ФИО",
+        description="Фамилия, имя и отчество: буквы любого алфавита, пробелы, дефис, апостроф; "
+        "точка — только после инициала («Иванов И.И.», «Анна-Мария О'Нил»). Без ссылок.",
+    ),
 ]
 
 
 def _org_name(value: str) -> str:
-    value = " ".join(value.split())
+    value = _one_line(value)
+    if has_link(value):
+        raise PydanticCustomError(
+            "org_name_link", "Название организации не должно содержать ссылок и адресов сайтов."
+        )
+    if not _ORG_NAME.fullmatch(value):
+        raise PydanticCustomError(
+            "org_name_characters",
+            "Название организации может содержать только буквы, цифры, пробелы и знаки "
+            "- – — ' \" « » „ “ ” . , № ( ) & +: уберите остальные символы.",
+        )
     if len(value) < 2 or not any(c.isalpha() for c in value):
         raise PydanticCustomError(
             "org_name_invalid", "Укажите название организации полностью, например «ООО «Энергосбыт»»."
@@ -65,7 +113,14 @@ def _org_name(value: str) -> str:
 
 
 OrgName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), AfterValidator(_org_name)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
+    AfterValidator(_org_name),
+    Field(
+        title="Название организации",
+        description="Буквы, цифры, пробелы и знаки - – — ' \" « » „ “ ” . , № ( ) & +, "
+        "например «ООО «Ромашка»», «ТСЖ № 5». Без ссылок и адресов сайтов.",
+    ),
 ]
 
 
@@ -108,7 +163,9 @@ REGISTRATION_CATEGORIES = frozenset({"individual", "legal"})
 
 
 class RegistrationAccepted(BaseModel):
-    detail: str = "Если адрес указан верно, на него отправлено письмо с паролем для входа."
+    detail: str = (
+        "Если адрес указан верно, в течение нескольких минут на него придёт письмо с паролем для входа."
+    )
 
 
 Password = Annotated[str, StringConstraints(min_length=1, max_length=256)]

@@ -1,4 +1,10 @@
-"""Accounts: registration with a mailed password, login, refresh, logout, profile, password change."""
+"""Accounts: registration (queued), login, refresh, logout, profile, password change.
+
+A registration is validated here and queued as one job (functions/mail): the same single SQS call
+whatever the address, so neither the answer nor its time tells whether the address is registered,
+and SES being down changes nothing for the caller. MailFunction creates the account and mails its
+password, or mails a known address that it is registered already (functions/mail/service.py).
+"""
 
 from http import HTTPStatus
 
@@ -6,7 +12,6 @@ from aws_lambda_powertools import Logger
 
 from functions.auth import mails
 from functions.auth.models import (
-    CONSENT_TEXT_VERSION,
     IndividualRegistration,
     LegalRegistration,
     LoginRequest,
@@ -14,60 +19,33 @@ from functions.auth.models import (
     ProfileOutput,
 )
 from functions.auth.store import ProfileStore
+from functions.common import russian
 from functions.common.api import Caller
 from functions.common.clock import now
-from functions.common.identity import AccountExists, Tokens, UserDirectory, generate_password
-from functions.common.mail import send_mail
+from functions.common.identity import Tokens, UserDirectory
+from functions.common.mail import MailQueueUnavailable, queue_mail, queue_notice
 from functions.common.problems import Problem, not_found
 from functions.common.sessions import end_sessions
+from functions.mail.models import RegisterJob
 
 logger = Logger()
 
+QUEUE_RETRY_AFTER_SECONDS = 60
+
 
 def register(registration: IndividualRegistration | LegalRegistration) -> None:
-    """Creates the account and mails its password; a known email only gets a mail saying so.
-
-    Both outcomes look the same to the caller, so the API never tells who is registered.
-    """
-    directory = UserDirectory()
-    password = generate_password()
+    """Queues the registration: the answer is 202 for a new and a known address alike."""
+    job = RegisterJob(registration=registration)
     try:
-        user_id = directory.create(registration.email, registration.phone, password)
-    except AccountExists:
-        logger.info("registration of a known email")
-        send_mail(registration.email, *mails.already_registered(registration.email))
-        return
-
-    at = now()
-    name = (
-        registration.full_name if isinstance(registration, IndividualRegistration) else registration.org_name
-    )
-    profile = ProfileOutput(
-        user_id=user_id,
-        category=registration.category,
-        full_name=registration.full_name if isinstance(registration, IndividualRegistration) else None,
-        org_name=registration.org_name if isinstance(registration, LegalRegistration) else None,
-        email=registration.email,
-        phone=registration.phone,
-        consent_given_at=at,
-        consent_text_version=CONSENT_TEXT_VERSION,
-        registered_at=at,
-    )
-    store = ProfileStore()
-    try:
-        store.create(profile)
-        send_mail(registration.email, *mails.welcome(name, registration.email, password))
-    except Exception:
-        # Without the mail the consumer could never log in: undo, so that registering again works.
-        logger.exception("registration undone")
-        store.delete(user_id)
-        directory.delete(user_id)
+        queue_mail(job)
+    except MailQueueUnavailable:
         raise Problem(
             HTTPStatus.SERVICE_UNAVAILABLE,
-            "Регистрация не завершена",
-            "Не удалось отправить письмо с паролем. Повторите регистрацию через несколько минут.",
+            "Регистрация временно недоступна",
+            "Не удалось принять заявку на регистрацию. Повторите попытку через минуту.",
+            headers={"Retry-After": str(QUEUE_RETRY_AFTER_SECONDS)},
         ) from None
-    logger.info("consumer registered", extra={"user_id": user_id, "category": registration.category})
+    logger.info("registration queued", extra={"job_id": job.id, "category": registration.category})
 
 
 def log_in(request: LoginRequest) -> Tokens:
@@ -94,5 +72,9 @@ def change_password(caller: Caller, change: PasswordChange) -> None:
     directory.check_password(caller.email, change.old_password)
     directory.set_password(caller.user_id, change.new_password)
     end_sessions(caller.user_id, caller.email)
-    send_mail(caller.email, *mails.password_changed(now().strftime("%d.%m.%Y %H:%M")))
     logger.info("password changed", extra={"user_id": caller.user_id})
+    # The password has changed: the answer says so (204) even if the notice cannot be queued.
+    try:
+        queue_notice(caller.email, *mails.password_changed(russian.date_time(now())))
+    except MailQueueUnavailable:
+        logger.error("password-changed notice not queued", extra={"user_id": caller.user_id})

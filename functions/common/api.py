@@ -80,6 +80,10 @@ ERROR_RESPONSES: dict[int, Any] = {
     415: {"description": "Тело запроса передано не как application/json", **PROBLEM_RESPONSE},
     422: {"description": "Поля заполнены неверно", **PROBLEM_RESPONSE},
 }
+# OpenAPI: the header of a 429 or 503 that says when to try again.
+RETRY_AFTER: dict[str, Any] = {
+    "Retry-After": {"description": "Через сколько секунд повторить запрос", "schema": {"type": "integer"}}
+}
 CONSUMER_ERROR_RESPONSES: dict[int, Any] = {
     **ERROR_RESPONSES,
     401: {"description": "Нет токена, токен неверен или истёк", **PROBLEM_RESPONSE},
@@ -200,7 +204,7 @@ def configure_resolver(
 
     @app.exception_handler(Problem)  # type: ignore[untyped-decorator]
     def _refused(error: Problem) -> Response[str]:
-        return problem_response(error.details)
+        return problem_response(error.details, error.headers)
 
     @app.not_found
     def _no_route(_: NotFoundError) -> Response[str]:

@@ -13,15 +13,35 @@ from pydantic_core import PydanticCustomError
 
 
 def _email(value: str) -> str:
+    """The address as mail servers and Cognito take it: ASCII only, the domain in its ASCII form.
+
+    SES sends to ASCII addresses only (an internationalised domain as punycode, never a non-ASCII
+    mailbox name), and Cognito refuses a username with a non-ASCII mailbox or a non-Latin top-level
+    domain: such an address is refused here, with a message, rather than accepted and never mailed.
+    """
     from email_validator import EmailNotValidError, validate_email
 
+    local, _, _ = value.rpartition("@")
+    if not local.isascii():
+        raise PydanticCustomError(
+            "email_local_not_ascii",
+            "Часть адреса до @ должна быть набрана латиницей: проверьте, нет ли в ней русских букв "
+            "(например, «а», «о», «с», «і» вместо латинских).",
+        )
     try:
-        checked = validate_email(value, check_deliverability=False)
+        checked = validate_email(value, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as error:
         raise PydanticCustomError(
             "email_invalid", "Укажите адрес электронной почты в виде name@example.ru."
         ) from error
-    return checked.normalized.lower()
+    address = (checked.ascii_email or checked.normalized).lower()
+    if not address.rpartition(".")[2].isalpha():
+        raise PydanticCustomError(
+            "email_domain_unsupported",
+            "Адреса в доменах .рф, .рус и других доменах верхнего уровня не латиницей пока не "
+            "поддерживаются: укажите другой адрес электронной почты.",
+        )
+    return address
 
 
 def _phone(value: str) -> str:
@@ -40,7 +60,7 @@ def _phone(value: str) -> str:
 Email = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=254), AfterValidator(_email)
 ]
-"""A syntactically valid email, normalised and lower-cased (it is the login)."""
+"""A valid ASCII email (an internationalised domain as punycode), lower-cased: it is the login."""
 
 Phone = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32), AfterValidator(_phone)

@@ -7,6 +7,7 @@ locks out repeated wrong passwords. The email is the username (the pool's userna
 import secrets
 import string
 from dataclasses import dataclass
+from datetime import datetime
 from http import HTTPStatus
 
 from botocore.exceptions import ClientError
@@ -46,6 +47,16 @@ class AccountExists(Exception):
 
 class UnknownAccount(Exception):
     """No account has this email."""
+
+
+class RefusedAccount(Exception):
+    """Cognito refuses the username or an attribute (InvalidParameterException): no retry will help."""
+
+
+@dataclass(frozen=True)
+class Account:
+    user_id: str  # the `sub`
+    created_at: datetime
 
 
 _WRONG_CREDENTIALS = "Неверный email или пароль."
@@ -91,6 +102,8 @@ class UserDirectory:
         except ClientError as error:
             if _code(error) in ("UsernameExistsException", "AliasExistsException"):
                 raise AccountExists(email) from error
+            if _code(error) == "InvalidParameterException":
+                raise RefusedAccount(_code(error)) from error
             raise
         user_id = next(a["Value"] for a in created["User"].get("Attributes", []) if a["Name"] == "sub")
         try:
@@ -103,15 +116,16 @@ class UserDirectory:
     def delete(self, user_id: str) -> None:
         cognito().admin_delete_user(UserPoolId=self._pool, Username=user_id)
 
-    def user_id(self, email: str) -> str:
-        """The `sub` of the account that logs in with `email`."""
+    def find(self, email: str) -> Account | None:
+        """The account whose login is `email`, or None."""
         try:
             user = cognito().admin_get_user(UserPoolId=self._pool, Username=email)
         except ClientError as error:
             if _code(error) == "UserNotFoundException":
-                raise UnknownAccount(email) from error
+                return None
             raise
-        return next(a["Value"] for a in user.get("UserAttributes", []) if a["Name"] == "sub")
+        sub = next(a["Value"] for a in user.get("UserAttributes", []) if a["Name"] == "sub")
+        return Account(user_id=sub, created_at=user["UserCreateDate"])
 
     def set_password(self, username: str, password: str) -> None:
         """Sets a permanent password; `username` is the `sub` or the email."""

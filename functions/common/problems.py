@@ -40,9 +40,11 @@ class Problem(Exception):
         title: str,
         detail: str,
         errors: Iterable[FieldError] = (),
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(detail)
         self.details = ProblemDetails(title=title, status=status, detail=detail, errors=list(errors))
+        self.headers = dict(headers or {})  # e.g. Retry-After on a 429 or a 503
 
 
 def field_problem(field: str, message: str, status: HTTPStatus = HTTPStatus.UNPROCESSABLE_ENTITY) -> Problem:

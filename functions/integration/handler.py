@@ -1,5 +1,6 @@
 """Routes for the company's systems (CRM, billing, support), guarded by the API key."""
 
+from http import HTTPStatus
 from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger
@@ -12,12 +13,13 @@ from functions.common.api import (
     ERROR_RESPONSES,
     INTEGRATION_SECURITY,
     PROBLEM_RESPONSE,
+    RETRY_AFTER,
     answers,
     configure_resolver,
 )
 from functions.common.cursor import MAX_CURSOR_LENGTH
 from functions.integration import service
-from functions.integration.models import LABELS, DateTimeWithZone, PasswordReset, PasswordResetDone
+from functions.integration.models import LABELS, DateTimeWithZone, PasswordReset, PasswordResetAccepted
 from functions.requests import service as requests
 from functions.requests.models import (
     IntegrationPage,
@@ -36,24 +38,39 @@ FORBIDDEN = {403: {"description": "Нет ключа интеграции или
 
 @app.post(
     "/api/integration/users/reset-password",
+    status_code=HTTPStatus.ACCEPTED,
     summary="Сбросить пароль потребителя (служба поддержки)",
-    description="Задаёт новый случайный пароль, завершает все сеансы и отправляет пароль потребителю.",
+    description="Ставит сброс в очередь: в течение нескольких минут потребителю будет задан новый "
+    "случайный пароль, все сеансы завершены, а пароль отправлен на email. На один адрес — не больше "
+    "`MailsPerAddressPerHour` (по умолчанию 3) писем о регистрации и сбросе пароля в час.",
     responses=answers(
-        200,
-        "Пароль сброшен и отправлен",
-        PasswordResetDone,
+        202,
+        "Сброс принят: письмо с новым паролем будет отправлено",
+        PasswordResetAccepted,
         {
             **ERROR_RESPONSES,
             **FORBIDDEN,
             404: {"description": "Такой email не зарегистрирован", **PROBLEM_RESPONSE},
+            429: {
+                "description": "Лимит писем на этот адрес в этот час исчерпан; заголовок Retry-After — "
+                "через сколько секунд повторить",
+                "headers": RETRY_AFTER,
+                **PROBLEM_RESPONSE,
+            },
+            503: {
+                "description": "Очередь писем недоступна, пароль не изменён; повторите через "
+                "Retry-After секунд",
+                "headers": RETRY_AFTER,
+                **PROBLEM_RESPONSE,
+            },
         },
     ),
     security=INTEGRATION_SECURITY,
     tags=TAGS,
 )
-def reset_password(request: Annotated[PasswordReset, Body()]) -> PasswordResetDone:
+def reset_password(request: Annotated[PasswordReset, Body()]) -> PasswordResetAccepted:
     service.reset_password(request.email)
-    return PasswordResetDone()
+    return PasswordResetAccepted()
 
 
 @app.get(

@@ -17,8 +17,8 @@ class PasswordReset(BaseModel):
     email: Email
 
 
-class PasswordResetDone(BaseModel):
-    detail: str = "Новый пароль отправлен потребителю на email."
+class PasswordResetAccepted(BaseModel):
+    detail: str = "Пароль будет сброшен, новый пароль придёт потребителю на email в течение нескольких минут."
 
 
 # RFC 3339, as the document declares (format: date-time): pydantic alone would also read "0.0" or

@@ -1,35 +1,50 @@
-"""What the company's systems may do: support resets a consumer's password."""
+"""What the company's systems may do: support resets a consumer's password.
+
+The reset is queued (functions/mail): MailFunction sets a new generated password, ends every session
+and mails it. What support must know is answered here, before queuing: an unknown address (404),
+and an address that had its mails for this hour already (429, with Retry-After) — the job is
+counted against the address's limit now, and the worker, seeing the same job, does not count it again.
+"""
+
+from http import HTTPStatus
 
 from aws_lambda_powertools import Logger
 
-from functions.common.identity import UnknownAccount, UserDirectory, generate_password
-from functions.common.mail import send_mail
-from functions.common.problems import not_found
-from functions.common.sessions import end_sessions
+from functions.common.identity import UserDirectory
+from functions.common.mail import MailQueueUnavailable, queue_mail
+from functions.common.problems import Problem, not_found
+from functions.mail.models import ResetPasswordJob
+from functions.mail.store import MailLedger, seconds_to_next_hour
 
 logger = Logger()
 
+QUEUE_RETRY_AFTER_SECONDS = 60
+
 
 def reset_password(email: str) -> None:
-    """Sets a new random password, ends every session of the account and mails the password."""
-    directory = UserDirectory()
-    password = generate_password()
+    """Queues the reset of a registered account's password, within the address's mail limit."""
+    if UserDirectory().find(email) is None:
+        raise not_found("Потребитель с таким email не зарегистрирован.")
+    job = ResetPasswordJob(email=email)
+    ledger = MailLedger()
+    if not ledger.allow(email, job.id, job.requested_at):
+        wait = seconds_to_next_hour(job.requested_at)
+        logger.info("support reset refused: mail limit of the address reached", extra={"job_id": job.id})
+        raise Problem(
+            HTTPStatus.TOO_MANY_REQUESTS,
+            "Слишком много писем на этот адрес",
+            f"На этот адрес в течение часа можно отправить не больше {ledger.limit} писем о регистрации "
+            f"и сбросе пароля, и они уже отправлены. Повторите сброс через {-(-wait // 60)} мин.",
+            headers={"Retry-After": str(wait)},
+        )
     try:
-        directory.set_password(email, password)
-    except UnknownAccount:
-        raise not_found("Потребитель с таким email не зарегистрирован.") from None
-    end_sessions(directory.user_id(email), email)
-    send_mail(
-        email,
-        "Новый пароль от личного кабинета потребителя",
-        f"""Здравствуйте!
-
-По вашему обращению в службу поддержки пароль от личного кабинета потребителя сброшен.
-
-Имя пользователя: {email}
-Новый пароль: {password}
-
-Все прежние сеансы входа завершены. Пароль можно сменить в разделе «Профиль».
-Если вы не обращались в поддержку, сообщите об этом сетевой компании.""",
-    )
-    logger.info("password reset by support")
+        queue_mail(job)
+    except MailQueueUnavailable:
+        ledger.release(email, job.id, job.requested_at)
+        raise Problem(
+            HTTPStatus.SERVICE_UNAVAILABLE,
+            "Сброс пароля временно недоступен",
+            "Не удалось поставить сброс пароля в очередь; пароль не изменён. Повторите через минуту.",
+            headers={"Retry-After": str(QUEUE_RETRY_AFTER_SECONDS)},
+        ) from None
+    logger.info("password reset queued by support", extra={"job_id": job.id})

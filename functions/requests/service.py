@@ -18,7 +18,7 @@ from functions.common import russian
 from functions.common.api import Caller
 from functions.common.clock import moscow_date, now
 from functions.common.cursor import decode_cursor, encode_cursor
-from functions.common.mail import send_mail
+from functions.common.mail import queue_notice
 from functions.common.problems import FieldError, Problem, field_problem, not_found
 from functions.requests import mails
 from functions.requests.calendar import add_working_days
@@ -530,7 +530,7 @@ def submit(
 def _mail(to: str, subject: str, text: str) -> None:
     """A mail that could not be sent is logged: the request is kept and its page shows everything."""
     try:
-        send_mail(to, subject, text)
+        queue_notice(to, subject, text)
     except Exception:
         logger.exception("mail not sent", extra={"subject": subject})
 

@@ -2,8 +2,9 @@
 
 import gzip
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -20,6 +21,7 @@ from infra.moto_patches import atomic_dynamodb_requests
 from infra.world import ACCOUNT_ID, World, build_world
 
 REGION = "eu-central-1"
+_current_world: World | None = None  # the `world` of the running test: sent_mails() feeds its mail queue
 
 
 @pytest.fixture
@@ -37,14 +39,89 @@ def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
             monkeypatch.setenv(name, value)
         load_settings.cache_clear()
         reset_clients()
-        yield built
+        global _current_world
+        _current_world = built
+        try:
+            yield built
+        finally:
+            _current_world = None
     load_settings.cache_clear()
     reset_clients()
 
 
-def sent_mails() -> list[dict[str, str]]:
+MAIL_FUNCTION = "MailFunction"
+
+
+@dataclass
+class MailDelivery:
+    """What one `deliver_mail` did: invocations of MailFunction, jobs done, jobs left to retry."""
+
+    batches: int = 0
+    done: int = 0
+    failed: int = 0
+
+
+def deliver_mail(
+    world: World | None = None,
+    record: Callable[[], AbstractContextManager[object]] | None = None,
+    *,
+    receive_count: int = 1,
+) -> MailDelivery:
+    """Delivers what the mail queue holds to MailFunction, as Lambda's SQS event source would: in
+    batches of the template's BatchSize, in Lambda's event shape, deleting the messages it did and
+    leaving the ones it reported failed. Those are made visible again at the end (not during: a job
+    is tried once per call), so a later call delivers them again — as SQS does after the visibility
+    timeout, and into the dead-letter queue after maxReceiveCount. `record` wraps each invocation
+    (tests/aws_calls.py records the function's AWS calls); `receive_count` repeats it that often.
+    `world` is the running test's unless given."""
+    from infra.events import load_handler, queue_sources, sqs_event
+
+    delivery = MailDelivery()
+    world = world or _current_world
+    if world is None:
+        return delivery
+    [source] = [s for s in queue_sources(world) if s.function == MAIL_FUNCTION]
+    client = boto3.client("sqs")
+    for _ in range(receive_count):
+        failed: list[str] = []
+        while True:
+            messages = client.receive_message(
+                QueueUrl=source.queue_url,
+                MaxNumberOfMessages=source.batch_size,
+                AttributeNames=["All"],
+                MessageAttributeNames=["All"],
+            ).get("Messages", [])
+            if not messages:
+                break
+            event = sqs_event(messages, source.queue_arn, REGION)
+            try:
+                with record() if record is not None else nullcontext():
+                    result = load_handler(source.handler)(
+                        event, LambdaContext(MAIL_FUNCTION, timeout_ms=source.timeout_ms)
+                    )
+                reported = {str(item["itemIdentifier"]) for item in result.get("batchItemFailures", [])}
+            except Exception:  # Powertools fails the invocation when every record failed: all stay
+                reported = {message["MessageId"] for message in messages}
+            delivery.batches += 1
+            for message in messages:
+                if message["MessageId"] in reported:
+                    failed.append(message["ReceiptHandle"])
+                    delivery.failed += 1
+                else:
+                    client.delete_message(QueueUrl=source.queue_url, ReceiptHandle=message["ReceiptHandle"])
+                    delivery.done += 1
+        for handle in failed:
+            client.change_message_visibility(
+                QueueUrl=source.queue_url, ReceiptHandle=handle, VisibilityTimeout=0
+            )
+    return delivery
+
+
+def sent_mails(world: World | None = None) -> list[dict[str, str]]:
+    """Every mail SES sent, oldest first — after delivering what the mail queue holds."""
     from moto.ses.models import ses_backends
 
+    deliver_mail(world)
     return [
         {"to": m.destinations["ToAddresses"][0], "subject": m.subject, "text": m.body}
         for m in ses_backends[ACCOUNT_ID][REGION].sent_messages

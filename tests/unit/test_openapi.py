@@ -134,12 +134,14 @@ def test_every_refusal_the_code_can_give_is_documented_on_its_route(world: World
     document = _document(world)
     expected = {
         ("post", "/api/auth/login"): {"401", "429"},  # wrong password; Cognito's lockout
-        ("post", "/api/auth/register"): {"503"},  # the mail with the password could not be sent
+        ("post", "/api/auth/register"): {"503"},  # the mail queue did not take the registration
         ("post", "/api/profile/password"): {"401", "422", "429"},
         ("post", "/api/requests"): {"409", "503"},  # key still being filed; numbering contention
         ("post", "/api/readings"): {"409"},
         ("post", "/api/askue/fetch"): {"422", "502", "503", "504"},
         ("patch", "/api/integration/requests/{id}"): {"403", "404", "409"},
+        # unknown address; the address's mail limit; the mail queue did not take the reset
+        ("post", "/api/integration/users/reset-password"): {"403", "404", "429", "503"},
     }
 
     for (method, path), statuses in expected.items():
@@ -147,3 +149,18 @@ def test_every_refusal_the_code_can_give_is_documented_on_its_route(world: World
         assert statuses <= set(responses), (method, path)
         for status in statuses:
             assert "application/problem+json" in responses[status]["content"], (method, path, status)
+
+
+def test_a_refusal_that_says_when_to_retry_documents_retry_after(world: World) -> None:
+    document = _document(world)
+
+    for method, path, status in [
+        ("post", "/api/auth/register", "503"),
+        ("post", "/api/integration/users/reset-password", "429"),
+        ("post", "/api/integration/users/reset-password", "503"),
+    ]:
+        answer = document["paths"][path][method]["responses"][status]
+        assert answer["headers"]["Retry-After"]["schema"] == {"type": "integer"}, (path, status)
+    register = document["paths"]["/api/auth/register"]["post"]["responses"]
+    reset = document["paths"]["/api/integration/users/reset-password"]["post"]["responses"]
+    assert "202" in register and "202" in reset and "200" not in reset

@@ -1,0 +1,32 @@
+"""The jobs of the mail queue, told apart by `kind`.
+
+A notice is a finished text (functions/common/mail.py). A registration carries what the consumer
+sent, as validated by the API (validated again when read: a job holds only what the API accepts);
+a support reset carries the address. Neither carries a password: the worker generates it.
+"""
+
+from typing import Annotated, Literal
+
+from pydantic import Field, TypeAdapter
+
+from functions.auth.models import Registration
+from functions.common.fields import Email
+from functions.common.mail import MailJob, NoticeJob
+
+
+class RegisterJob(MailJob):
+    """Create the account and mail its password; for a known address, mail that it is registered."""
+
+    kind: Literal["register"] = "register"
+    registration: Registration
+
+
+class ResetPasswordJob(MailJob):
+    """Support reset the password: set a new generated one, end every session, mail it."""
+
+    kind: Literal["reset_password"] = "reset_password"
+    email: Email
+
+
+AnyMailJob = Annotated[RegisterJob | ResetPasswordJob | NoticeJob, Field(discriminator="kind")]
+MAIL_JOB: TypeAdapter[RegisterJob | ResetPasswordJob | NoticeJob] = TypeAdapter(AnyMailJob)

@@ -1,0 +1,154 @@
+"""What MailFunction does with each job of the mail queue.
+
+A job is done once: the ledger remembers finished jobs, so a message SQS delivers again is not
+mailed twice. Registrations and support resets mail an address at most `MailsPerAddressPerHour`
+times an hour (the ledger counts them, a job once however often it is delivered); past that a job
+is dropped, logged — the registrant got the same 202 as everyone, so nothing is revealed.
+
+A registration creates the Cognito account and its profile, then mails the password; when the mail
+fails (SES refusing), both are removed again and the job fails, so its retry starts afresh. A run
+that died half-way (the Lambda timed out) leaves an account whose profile is missing or was made by
+this very job: its retry removes that leftover instead of telling the address it is registered.
+A support reset sets a new generated password, ends every session and mails it; if the mail fails
+the retry sets another one. Passwords exist only here, never on the queue nor in a log.
+"""
+
+from datetime import timedelta
+
+from aws_lambda_powertools import Logger
+
+from functions.auth import mails
+from functions.auth.models import (
+    CONSENT_TEXT_VERSION,
+    IndividualRegistration,
+    LegalRegistration,
+    ProfileOutput,
+)
+from functions.auth.store import ProfileStore
+from functions.common.clock import now
+from functions.common.identity import (
+    AccountExists,
+    RefusedAccount,
+    UnknownAccount,
+    UserDirectory,
+    generate_password,
+)
+from functions.common.mail import NoticeJob
+from functions.common.sessions import end_sessions
+from functions.mail.models import RegisterJob, ResetPasswordJob
+from functions.mail.sender import send_mail
+from functions.mail.store import MailLedger
+
+logger = Logger()
+
+# An account younger than this may still be in the making by another run of a job (MailFunction's
+# Timeout is 30 s): it is never taken for a leftover.
+LEFTOVER_AGE = timedelta(minutes=2)
+
+
+class JobNotReady(Exception):
+    """Another run may be making or undoing the address's account right now: try the job later."""
+
+
+def deliver(job: RegisterJob | ResetPasswordJob | NoticeJob) -> str:
+    """Does the job; returns what happened (for the log). Raises to have it delivered again."""
+    ledger = MailLedger()
+    if ledger.is_done(job.id):
+        logger.info("mail job done before: skipped", extra={"kind": job.kind, "job_id": job.id})
+        return "done_before"
+    if isinstance(job, RegisterJob):
+        outcome = _register(job, ledger)
+    elif isinstance(job, ResetPasswordJob):
+        outcome = _reset_password(job, ledger)
+    else:
+        send_mail(job.to, job.subject, job.text)
+        outcome = "sent"
+    ledger.mark_done(job.id, now())
+    return outcome
+
+
+def _register(job: RegisterJob, ledger: MailLedger) -> str:
+    registration = job.registration
+    email = registration.email
+    if not ledger.allow(email, job.id, job.requested_at):
+        logger.warning("registration over the per-address mail limit: dropped", extra={"job_id": job.id})
+        return "over_limit"
+    directory, store = UserDirectory(), ProfileStore()
+    password = generate_password()
+    try:
+        try:
+            user_id = directory.create(email, registration.phone, password)
+        except AccountExists:
+            if not _remove_own_leftover(directory, store, job):
+                send_mail(email, *mails.already_registered(email))
+                logger.info("registration of a known email", extra={"job_id": job.id})
+                return "known"
+            user_id = directory.create(email, registration.phone, password)
+    except RefusedAccount:
+        # The API's validation should have refused the address; retrying would not help.
+        logger.error("registration refused by Cognito: dropped", extra={"job_id": job.id})
+        return "refused"
+    try:
+        store.create(_profile(user_id, job), registration_job=job.id)
+        send_mail(email, *mails.welcome(email, password))
+    except Exception:
+        # Without the mail the consumer could never log in: undo, so that the retry starts afresh.
+        logger.exception("registration undone, to be retried", extra={"job_id": job.id})
+        store.delete(user_id)
+        directory.delete(user_id)
+        raise
+    logger.info("consumer registered", extra={"user_id": user_id, "category": registration.category})
+    return "registered"
+
+
+def _remove_own_leftover(directory: UserDirectory, store: ProfileStore, job: RegisterJob) -> bool:
+    """True when the address's account was a leftover of an unfinished run (now removed); False when
+    it is a consumer's account. Raises JobNotReady when another run may still be at it."""
+    account = directory.find(job.registration.email)
+    if account is None:
+        raise JobNotReady("the account went away meanwhile")
+    exists, made_by = store.made_by(account.user_id)
+    if exists and made_by != job.id:
+        return False
+    if now() - account.created_at < LEFTOVER_AGE:
+        raise JobNotReady("the account is being made")
+    logger.warning("unfinished registration removed", extra={"user_id": account.user_id, "job_id": job.id})
+    store.delete(account.user_id)
+    directory.delete(account.user_id)
+    return True
+
+
+def _profile(user_id: str, job: RegisterJob) -> ProfileOutput:
+    registration = job.registration
+    return ProfileOutput(
+        user_id=user_id,
+        category=registration.category,
+        full_name=registration.full_name if isinstance(registration, IndividualRegistration) else None,
+        org_name=registration.org_name if isinstance(registration, LegalRegistration) else None,
+        email=registration.email,
+        phone=registration.phone,
+        consent_given_at=job.requested_at,
+        consent_text_version=CONSENT_TEXT_VERSION,
+        registered_at=job.requested_at,
+    )
+
+
+def _reset_password(job: ResetPasswordJob, ledger: MailLedger) -> str:
+    # The integration API counted the job already (and answered 429 past the limit): this is the
+    # same job, so it passes unless the count was lost.
+    if not ledger.allow(job.email, job.id, job.requested_at):
+        logger.warning("support reset over the per-address mail limit: dropped", extra={"job_id": job.id})
+        return "over_limit"
+    directory = UserDirectory()
+    password = generate_password()
+    try:
+        directory.set_password(job.email, password)
+    except UnknownAccount:
+        logger.warning("support reset of an account that is gone: dropped", extra={"job_id": job.id})
+        return "unknown"
+    account = directory.find(job.email)
+    if account is not None:  # every session of the account ends, its ID tokens included
+        end_sessions(account.user_id, job.email)
+    send_mail(job.email, *mails.password_reset(job.email, password))
+    logger.info("password reset by support", extra={"job_id": job.id})
+    return "reset"

@@ -1,0 +1,87 @@
+"""The mail ledger (template.yaml's MailLedgerTable): per-address counts and finished jobs.
+
+`limit#<SHA-256 of the address and the hour>`: the ids of the jobs that mailed (or will mail) the
+address in that clock hour, from registration and support resets. A job is counted by one
+conditional UpdateItem that adds its id unless the set is full — and a job already in the set is
+let through again, so a redelivered job is counted once. The hour is the one the job was asked for
+(not the one it is delivered in), so a retry never counts in a second hour. No address is stored in
+clear. `job#<id>`: a job that is done, so that a message SQS delivers again is not mailed twice.
+Both expire by TTL (`expires_at`).
+"""
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from functions.common.aws import table
+from functions.mail.settings import ledger_settings
+
+# A finished job is remembered longer than a message can live: on the queue (1 day) or in the
+# dead-letter queue (14 days), from where it may be redriven.
+DONE_KEPT = timedelta(days=15)
+
+
+def hour_of(at: datetime) -> datetime:
+    return at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def seconds_to_next_hour(at: datetime) -> int:
+    """Until the count of `at`'s hour no longer applies (what Retry-After says), at least 1 s."""
+    return max(1, int((hour_of(at) + timedelta(hours=1) - at.astimezone(UTC)).total_seconds()))
+
+
+class MailLedger:
+    def __init__(self) -> None:
+        settings = ledger_settings()
+        self._table = table(settings.mail_ledger_table)
+        self.limit = settings.mails_per_address_per_hour
+
+    @staticmethod
+    def _limit_key(address: str, at: datetime) -> dict[str, Any]:
+        digest = hashlib.sha256(f"{address.lower()}|{hour_of(at).isoformat()}".encode()).hexdigest()
+        return {"pk": f"limit#{digest}"}
+
+    def allow(self, address: str, job_id: str, at: datetime) -> bool:
+        """Counts the job's mail to `address` in `at`'s hour; False when the hour's limit is reached."""
+        expires = hour_of(at) + timedelta(hours=2)
+        try:
+            self._table.update_item(
+                Key=self._limit_key(address, at),
+                UpdateExpression="ADD job_ids :job SET expires_at = :expires",
+                ConditionExpression=(
+                    "attribute_not_exists(job_ids) OR size(job_ids) < :limit OR contains(job_ids, :id)"
+                ),
+                ExpressionAttributeValues={
+                    ":job": {job_id},
+                    ":id": job_id,
+                    ":limit": self.limit,
+                    ":expires": int(expires.timestamp()),
+                },
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def release(self, address: str, job_id: str, at: datetime) -> None:
+        """Uncounts a job that will not mail after all (it could not be queued)."""
+        self._table.update_item(
+            Key=self._limit_key(address, at),
+            UpdateExpression="DELETE job_ids :job",
+            ExpressionAttributeValues={":job": {job_id}},
+        )
+
+    def is_done(self, job_id: str) -> bool:
+        return "Item" in self._table.get_item(Key={"pk": f"job#{job_id}"}, ConsistentRead=True)
+
+    def mark_done(self, job_id: str, at: datetime) -> None:
+        self._table.put_item(
+            Item={
+                "pk": f"job#{job_id}",
+                "done_at": at.isoformat(),
+                "expires_at": int((at + DONE_KEPT).timestamp()),
+            }
+        )
