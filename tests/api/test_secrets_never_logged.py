@@ -94,6 +94,10 @@ def secrets_used(stack: LocalStack) -> set[str]:
     secrets.add(changed)
     change = {"old_password": generated, "new_password": changed, "new_password_repeat": changed}
     assert _post(stack, "/api/profile/password", change, auth).status_code == 204
+    # The change ended every session: a new one with the new password.
+    after_change = _tokens(_post(stack, "/api/auth/login", {"email": email, "password": changed}))
+    secrets |= _token_secrets(after_change)
+    auth = {"Authorization": f"Bearer {after_change['id_token']}"}
     wrong_old = {"old_password": "не тот " + changed, "new_password": "x" * 8, "new_password_repeat": "x" * 8}
     assert _post(stack, "/api/profile/password", wrong_old, auth).status_code == 422
 
