@@ -87,7 +87,7 @@ def file_request(
         str | None, Header(alias="idempotency-key", description="Уникальная строка на каждую новую заявку")
     ] = None,
 ) -> Response[str]:
-    created = service.submit(current_caller(app), request, idempotency_key, app.lambda_context)
+    created = service.submit(current_caller(app), request, idempotency_key)
     return json_response(HTTPStatus.CREATED, created)
 
 

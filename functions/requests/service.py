@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from functools import cache
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote, unquote
 
 from aws_lambda_powertools import Logger
@@ -71,14 +71,10 @@ from functions.requests.store import (
     user_key,
 )
 
-if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.typing import LambdaContext
-
 logger = Logger()
 
 UPLOAD_FORM_SECONDS = 600
 DOWNLOAD_LINK_SECONDS = 300
-IDEMPOTENCY_SECONDS = 24 * 3600
 
 # ---------------------------------------------------------------- the statuses' rules (DESIGN §5)
 
@@ -435,9 +431,8 @@ def _payload_hash(submission: Submission) -> str:
 
 
 def _claim(submission: Submission) -> Key:
-    """The once-ever claim of an Idempotency-Key, written with the request itself. Powertools'
-    record answers the usual retries; the claim also covers a retry after a crash between the write
-    and that record, or after the record expired."""
+    """The once-ever claim of an Idempotency-Key, written with the request itself: its conditional
+    put makes a second filing with the key impossible, and a repeat reads the request it names."""
     key_hash = hashlib.sha256(submission.idempotency_key.encode()).hexdigest()
     return {
         "pk": f"IDEMPOTENCY#{submission.user_id}#{key_hash}",
@@ -447,9 +442,17 @@ def _claim(submission: Submission) -> Key:
 
 
 def _filed_before(submission: Submission, filed: AlreadyFiled) -> RequestCreated:
-    item = RequestStore().get_by_key(filed.key)
-    if filed.claim.get("payload") != _payload_hash(submission) or item is None:
+    if filed.claim.get("payload") != _payload_hash(submission):
         raise _key_reused()
+    # The claim and the request are written in one transaction: a consistent read finds the request.
+    item = RequestStore().get_by_key(filed.key, consistent=True)
+    if item is None:
+        raise Problem(
+            HTTPStatus.CONFLICT,
+            "Заявка уже регистрируется",
+            "Эта заявка уже отправлена и регистрируется. "
+            "Подождите несколько секунд и обновите список заявок.",
+        )
     summary = _summary(item)
     return RequestCreated(
         id=summary.id,
@@ -468,24 +471,10 @@ def _key_reused() -> Problem:
     )
 
 
-def submit(
-    caller: Caller, request: NewRequest, idempotency_key: str | None, context: "LambdaContext"
-) -> RequestCreated:
+def submit(caller: Caller, request: NewRequest, idempotency_key: str | None) -> RequestCreated:
     """Files the request once per Idempotency-Key: a repeat with the same key and payload gets the
-    first answer, the same key with another payload is refused."""
-    from aws_lambda_powertools.utilities.idempotency import (
-        DynamoDBPersistenceLayer,
-        IdempotencyConfig,
-        idempotent_function,
-    )
-    from aws_lambda_powertools.utilities.idempotency.exceptions import (
-        IdempotencyAlreadyInProgressError,
-        IdempotencyValidationError,
-    )
-    from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
-
-    from functions.common.aws import dynamodb
-
+    first answer, the same key with another payload is refused. The key's claim, written in the
+    request's own transaction, is the one record of it (docs/architecture.md, «Data model»)."""
     if not idempotency_key or not _IDEMPOTENCY_KEY.match(idempotency_key):
         raise field_problem(
             "Idempotency-Key",
@@ -493,38 +482,8 @@ def submit(
             "-_.: (например, UUID), одну на каждую новую заявку. По нему повторная отправка не создаст "
             "вторую заявку.",
         )
-    # Built per call, not at import: the table name comes from the environment, the client is the
-    # portal's shared lazily created one, and the context gives the lock its real time to live.
-    config = IdempotencyConfig(
-        event_key_jmespath="[user_id, idempotency_key]",
-        payload_validation_jmespath="request",
-        raise_on_no_idempotency_key=True,
-        expires_after_seconds=IDEMPOTENCY_SECONDS,
-    )
-    config.register_lambda_context(context)
-    persistence = DynamoDBPersistenceLayer(
-        table_name=request_settings().idempotency_table,
-        boto3_client=dynamodb(),
-    )
-    once = idempotent_function(
-        data_keyword_argument="submission",
-        config=config,
-        persistence_store=persistence,
-        output_serializer=PydanticSerializer(model=RequestCreated),
-    )(_file)
     submission = Submission(user_id=caller.user_id, idempotency_key=idempotency_key, request=request)
-    try:
-        created: RequestCreated = once(submission=submission, email=caller.email)
-    except IdempotencyValidationError:
-        raise _key_reused() from None
-    except IdempotencyAlreadyInProgressError:
-        raise Problem(
-            HTTPStatus.CONFLICT,
-            "Заявка уже регистрируется",
-            "Эта заявка уже отправлена и регистрируется. "
-            "Подождите несколько секунд и обновите список заявок.",
-        ) from None
-    return created
+    return _file(submission, caller.email)
 
 
 def _mail(to: str, subject: str, text: str) -> None:

@@ -8,6 +8,8 @@ One table, keyed for the ways it is read:
 * the yearly number counter: `pk = COUNTER#<year>`, `sk = REQUEST_NUMBER`, attribute `last`;
 * GSI `ByStatus` (`status`, `status_changed_at`): the company's systems list a status by time;
 * GSI `ById` (`request_id`, keys only): the company's systems address a request by its id alone;
+* the claim of an Idempotency-Key: `pk = IDEMPOTENCY#<sub>#<key hash>`, `sk = CLAIM` (the payload's
+  hash and the request it filed), written with the request in its transaction, once ever;
 * an upload attached to a request: `pk = UPLOAD#<upload key>`, `sk = ATTACHED`, written with the
   request in its transaction, once ever: no upload is attached to two requests.
 
@@ -107,20 +109,29 @@ def _cancellation_reasons(error: ClientError) -> list[dict[str, Any]]:
     return reasons
 
 
-def _existing_claim(error: ClientError) -> dict[str, str] | None:
-    """The Idempotency-Key's claim that cancelled the transaction, if it was that."""
-    reasons = _cancellation_reasons(error)
-    claim = reasons[2] if len(reasons) > 2 else {}
-    if claim.get("Code") == "ConditionalCheckFailed" and "Item" in claim:
-        return {name: str(value.get("S", "")) for name, value in claim["Item"].items()}
+def _existing_claim(error: ClientError, claim: Key) -> dict[str, str] | None:
+    """The Idempotency-Key's claim that cancelled the transaction, if it was that: the reason whose
+    item (returned on the failed condition) has the claim's key, wherever it stands."""
+    for reason in _cancellation_reasons(error):
+        old = reason.get("Item", {})
+        if (
+            reason.get("Code") == "ConditionalCheckFailed"
+            and old.get("pk", {}).get("S") == claim["pk"]
+            and old.get("sk", {}).get("S") == claim["sk"]
+        ):
+            return {name: str(value.get("S", "")) for name, value in old.items()}
     return None
 
 
 def _raise_if_attached(error: ClientError, uploads: Sequence[str]) -> None:
+    """The uploads whose claims (found by their keys, not by their places) cancelled the transaction."""
+    claimed = {upload_claim_key(upload)["pk"]: upload for upload in uploads}
     numbers: dict[str, str] = {}
-    for upload, reason in zip(uploads, _cancellation_reasons(error)[3:], strict=False):
-        if reason.get("Code") == "ConditionalCheckFailed" and "Item" in reason:
-            numbers[upload] = str(reason["Item"].get("number", {}).get("S", ""))
+    for reason in _cancellation_reasons(error):
+        old = reason.get("Item", {})
+        upload = claimed.get(str(old.get("pk", {}).get("S", "")))
+        if reason.get("Code") == "ConditionalCheckFailed" and upload is not None:
+            numbers[upload] = str(old.get("number", {}).get("S", ""))
     if numbers:
         raise AlreadyAttached(numbers)
 
@@ -238,7 +249,7 @@ class RequestStore:
             except ClientError as error:
                 if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
                     raise
-                old = _existing_claim(error)
+                old = _existing_claim(error, claim)
                 if old is not None and old["claimed_by"] == item["sk"]:
                     return item  # a retried call whose first attempt was written: this item is filed
                 if old is not None:
@@ -306,8 +317,8 @@ class RequestStore:
         ).get("Items", [])
         return {"pk": str(found[0]["pk"]), "sk": str(found[0]["sk"])} if found else None
 
-    def get_by_key(self, key: Key) -> Item | None:
-        return self._table.get_item(Key=key).get("Item")
+    def get_by_key(self, key: Key, consistent: bool = False) -> Item | None:
+        return self._table.get_item(Key=key, ConsistentRead=consistent).get("Item")
 
     def list_by_status(
         self, status: str, since: str | None, limit: int, start: Key | None

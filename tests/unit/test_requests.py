@@ -27,7 +27,6 @@ from functions.requests import calendar, service
 from functions.requests import handler as requests_api
 from functions.requests.models import REQUEST_KINDS, RequestType
 from functions.requests.service import FILE_NOT_FOUND
-from infra.lambda_runtime import LambdaContext
 from infra.template import ROOT
 from infra.world import World
 from tests.unit.conftest import api_event, call, sent_mails
@@ -758,14 +757,16 @@ def test_a_refused_attempt_does_not_use_up_the_key(env: World) -> None:
     assert created["number"] == "2026-000001"
 
 
-def test_idempotency_records_expire_by_ttl(env: World) -> None:
-    file(body_of("meter_reading"), key="form-fill-0005")
+def test_the_key_is_claimed_once_ever_with_the_request_itself(env: World) -> None:
+    """The claim written in the request's transaction is the one record of an Idempotency-Key: no
+    other table, nothing that expires."""
+    _, created = file(body_of("meter_reading"), key="form-fill-0005")
 
-    [record] = boto3.resource("dynamodb").Table(env.refs["IdempotencyTable"]).scan()["Items"]
-    ttl = boto3.client("dynamodb").describe_time_to_live(TableName=env.refs["IdempotencyTable"])
-    assert ttl["TimeToLiveDescription"]["AttributeName"] == "expiration"
-    assert record["status"] == "COMPLETED"
-    assert int(record["expiration"]) > datetime.now(UTC).timestamp() + 23 * 3600
+    items = boto3.resource("dynamodb").Table(env.refs["RequestsTable"]).scan()["Items"]
+    [claim] = [item for item in items if str(item["pk"]).startswith("IDEMPOTENCY#")]
+    assert claim["claimed_by"] == f"REQUEST#{created['id']}"
+    assert "expiration" not in claim
+    assert not [name for name in env.refs if "Idempotency" in name]
 
 
 # ---------------------------------------------------------------- numbering
@@ -800,7 +801,7 @@ def test_fifty_concurrent_filings_get_unique_gap_free_numbers(env: World, atomic
         caller = Caller(user_id=f"user-{index:02d}", email=f"user{index}@example.ru")
         start.wait()
         try:
-            numbers.append(service.submit(caller, request, f"key-{index:08d}", LambdaContext("t")).number)
+            numbers.append(service.submit(caller, request, f"key-{index:08d}").number)
         except BaseException as error:  # collected and asserted below
             failures.append(error)
 
@@ -1160,13 +1161,9 @@ def test_integrator_since_must_be_a_date_and_time_with_a_zone(env: World, since:
     }
 
 
-def test_a_retry_after_the_idempotency_record_is_gone_still_files_nothing_new(env: World) -> None:
-    """A crash between the request's write and Powertools' record (or a retry after the record
-    expired) meets the claim written with the request itself."""
+def test_a_retry_however_late_still_files_nothing_new(env: World) -> None:
+    """A retry meets the claim written with the request itself, which never expires."""
     first = file(body_of("meter_reading"), key="form-fill-0006")
-    records = boto3.resource("dynamodb").Table(env.refs["IdempotencyTable"])
-    for record in records.scan()["Items"]:
-        records.delete_item(Key={"id": record["id"]})
 
     again = file(body_of("meter_reading"), key="form-fill-0006")
     other = file(body_of("meter_reading", text="Другой текст"), key="form-fill-0006")
@@ -1356,9 +1353,6 @@ def test_a_retry_with_the_same_idempotency_key_gives_the_same_request_with_the_s
     post_form(form, MZ)
 
     again = file(body, key="same-filing-0001")
-    records = boto3.resource("dynamodb").Table(env.refs["IdempotencyTable"])
-    for record in records.scan()["Items"]:  # a retry after a crash, or after the record expired
-        records.delete_item(Key={"id": record["id"]})
     after_the_record = file(body, key="same-filing-0001")
 
     assert first[0] == 201
