@@ -19,7 +19,7 @@ from functions.common.api import Caller
 from functions.common.clock import moscow_date, now
 from functions.common.cursor import decode_cursor, encode_cursor
 from functions.common.mail import send_mail
-from functions.common.problems import FieldError, Problem, field_problem, not_found
+from functions.common.problems import FieldError, Problem, ProblemDetails, field_problem, not_found
 from functions.requests import mails
 from functions.requests.calendar import add_working_days
 from functions.requests.models import (
@@ -484,6 +484,19 @@ def submit(caller: Caller, request: NewRequest, idempotency_key: str | None) -> 
         )
     submission = Submission(user_id=caller.user_id, idempotency_key=idempotency_key, request=request)
     return _file(submission, caller.email)
+
+
+NUMBERING_RETRY_SECONDS = 60
+
+
+def numbering_busy() -> tuple[ProblemDetails, dict[str, str]]:
+    """The answer to `NumberingBusy`: nothing was filed, send it again in a minute."""
+    details = ProblemDetails(
+        status=HTTPStatus.SERVICE_UNAVAILABLE,
+        title="Заявка не зарегистрирована",
+        detail="Сейчас регистрируется слишком много заявок. Повторите отправку через минуту.",
+    )
+    return details, {"Retry-After": str(NUMBERING_RETRY_SECONDS)}
 
 
 def _mail(to: str, subject: str, text: str) -> None:

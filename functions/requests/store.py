@@ -25,13 +25,11 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from functions.common.aws import s3, table
-from functions.common.problems import Problem
 from functions.requests.settings import request_settings
 
 if TYPE_CHECKING:
@@ -136,12 +134,9 @@ def _raise_if_attached(error: ClientError, uploads: Sequence[str]) -> None:
         raise AlreadyAttached(numbers)
 
 
-def _busy() -> Problem:
-    return Problem(
-        HTTPStatus.SERVICE_UNAVAILABLE,
-        "Заявка не зарегистрирована",
-        "Сейчас регистрируется слишком много заявок. Повторите отправку через минуту.",
-    )
+class NumberingBusy(Exception):
+    """The year's counter stayed contended (or the reads throttled) through every attempt: nothing
+    was written, the filing may be sent again."""
 
 
 class StatusChanged(Exception):
@@ -170,7 +165,7 @@ class RequestStore:
                 break
             time.sleep(random.uniform(0, min(0.2, 0.005 * 2**attempt)))  # noqa: S311 (jitter, not security)  # nosec B311
         else:
-            raise _busy()
+            raise NumberingBusy
         by_key = {(str(item["pk"]), str(item["sk"])): item for item in found}
         counted = by_key.get((counter["pk"], counter["sk"]), {})
         claimed = by_key.get((claim["pk"], claim["sk"]))
@@ -256,7 +251,7 @@ class RequestStore:
                     raise AlreadyFiled({"pk": item["pk"], "sk": old["claimed_by"]}, old) from None
                 _raise_if_attached(error, uploads)
                 last = self._winning_value(error, counter, attempt)
-        raise _busy()
+        raise NumberingBusy
 
     def _upload_claims(self, uploads: Sequence[str], item: Item) -> list[Any]:
         """The once-ever claim of each upload by this request, for the transaction."""

@@ -822,6 +822,26 @@ def test_fifty_concurrent_filings_get_unique_gap_free_numbers(env: World, atomic
     assert counter["last"] == 50
 
 
+def test_numbering_that_stays_busy_is_a_russian_503_to_retry_in_a_minute(
+    env: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from functions.requests import store
+    from infra.lambda_runtime import LambdaContext
+
+    monkeypatch.setattr(store, "_NUMBERING_ATTEMPTS", 0)  # every attempt lost to other filings
+    headers = {"Idempotency-Key": "busy-0001"}
+    event = api_event("POST", "/api/requests", body_of("meter_reading"), claims=IVAN, headers=headers)
+
+    answer = requests_api.lambda_handler(event, LambdaContext("test"))
+
+    assert answer["statusCode"] == 503
+    assert answer["multiValueHeaders"]["Retry-After"] == ["60"]
+    problem = json.loads(answer["body"])
+    assert problem["title"] == "Заявка не зарегистрирована"
+    assert problem["detail"] == "Сейчас регистрируется слишком много заявок. Повторите отправку через минуту."
+    assert stored_requests(env) == []
+
+
 def test_a_failed_write_uses_up_no_number(env: World) -> None:
     client = table(env.refs["RequestsTable"]).meta.client
 
