@@ -15,7 +15,7 @@ import pytest
 from functions.common import clock as portal_clock
 from functions.common.api import Caller
 from functions.common.problems import Problem
-from functions.requests import service
+from functions.requests import filing
 from functions.requests.models import REQUEST_MODELS, RequestCreated
 from infra.world import World
 from tests.unit.conftest import sent_mails
@@ -35,7 +35,7 @@ REQUEST = {
 @pytest.fixture
 def clock(world: World, monkeypatch: pytest.MonkeyPatch) -> World:
     monkeypatch.setattr(portal_clock, "now", lambda: NOW)
-    monkeypatch.setattr(service, "now", lambda: NOW)
+    monkeypatch.setattr(filing, "now", lambda: NOW)
     return world
 
 
@@ -71,7 +71,7 @@ def test_two_hundred_concurrent_filings_get_unique_gap_free_numbers(clock: World
 
     def file(index: int) -> str:
         caller = Caller(user_id=f"user-{index:03d}", email=f"user{index}@example.ru")
-        return service.submit(caller, request, f"race-key-{index:08d}").number
+        return filing.submit(caller, request, f"race-key-{index:08d}").number
 
     numbers, errors = all_at_once(200, file)
 
@@ -85,7 +85,7 @@ def test_one_idempotency_key_sent_many_times_at_once_files_one_request(clock: Wo
     caller = Caller(user_id="user-same", email="same@example.ru")
 
     def file(_: int) -> RequestCreated:
-        return service.submit(caller, request, "the-same-key-0001")
+        return filing.submit(caller, request, "the-same-key-0001")
 
     created, errors = all_at_once(30, file)
 
@@ -107,7 +107,7 @@ def test_one_upload_named_by_many_filings_at_once_is_attached_to_one_request(clo
     request = REQUEST_MODELS["meter_reading"].model_validate({**REQUEST, "attachments": [key]})
 
     def file(index: int) -> RequestCreated:
-        return service.submit(caller, request, f"one-file-key-{index:04d}")
+        return filing.submit(caller, request, f"one-file-key-{index:04d}")
 
     created, errors = all_at_once(10, file)
 

@@ -23,10 +23,10 @@ from functions.common import clock as portal_clock
 from functions.common.aws import dynamodb, table
 from functions.docs.handler import openapi_document
 from functions.integration import handler as integration
-from functions.requests import calendar, service
+from functions.requests import calendar, filing, transitions
 from functions.requests import handler as requests_api
 from functions.requests.models import REQUEST_KINDS, RequestType
-from functions.requests.service import FILE_NOT_FOUND
+from functions.requests.uploads import FILE_NOT_FOUND
 from infra.template import ROOT
 from infra.world import World
 from tests.unit.conftest import api_event, call, sent_mails
@@ -92,7 +92,8 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime], None]:
 
     def set_to(moment: datetime) -> None:
         monkeypatch.setattr(portal_clock, "now", lambda: moment)
-        monkeypatch.setattr(service, "now", lambda: moment)
+        monkeypatch.setattr(filing, "now", lambda: moment)
+        monkeypatch.setattr(transitions, "now", lambda: moment)
 
     set_to(NOW)
     return set_to
@@ -801,7 +802,7 @@ def test_fifty_concurrent_filings_get_unique_gap_free_numbers(env: World, atomic
         caller = Caller(user_id=f"user-{index:02d}", email=f"user{index}@example.ru")
         start.wait()
         try:
-            numbers.append(service.submit(caller, request, f"key-{index:08d}").number)
+            numbers.append(filing.submit(caller, request, f"key-{index:08d}").number)
         except BaseException as error:  # collected and asserted below
             failures.append(error)
 
