@@ -11,6 +11,8 @@ from functions.common.api import Caller
 from functions.common.clock import moscow_date, now
 from functions.common.problems import FieldError, Problem, ProblemDetails, field_problem
 from functions.requests import mails
+from functions.requests.files import UploadStore
+from functions.requests.ids import new_request_id
 from functions.requests.kinds import review_deadline
 from functions.requests.models import (
     CONSUMER_ACTOR,
@@ -29,8 +31,6 @@ from functions.requests.store import (
     Item,
     Key,
     RequestStore,
-    UploadStore,
-    new_request_id,
     request_key,
 )
 from functions.requests.uploads import (

@@ -9,6 +9,8 @@ from functions.common import russian
 from functions.common.api import Caller
 from functions.common.cursor import decode_cursor, encode_cursor
 from functions.common.problems import not_found
+from functions.requests.files import UploadStore
+from functions.requests.ids import is_request_id
 from functions.requests.kinds import form_schemas
 from functions.requests.models import (
     API_KEY_ACTOR_PREFIX,
@@ -34,8 +36,6 @@ from functions.requests.store import (
     REQUEST_PREFIX,
     Item,
     RequestStore,
-    UploadStore,
-    is_request_id,
     user_key,
 )
 

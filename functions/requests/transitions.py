@@ -8,6 +8,7 @@ from aws_lambda_powertools import Logger
 from functions.common.clock import now
 from functions.common.problems import FieldError, Problem, field_problem, not_found
 from functions.requests import mails
+from functions.requests.ids import is_request_id
 from functions.requests.models import (
     STATUS_TITLES,
     IntegrationRequest,
@@ -19,7 +20,6 @@ from functions.requests.store import (
     Item,
     RequestStore,
     StatusChanged,
-    is_request_id,
 )
 
 logger = Logger()

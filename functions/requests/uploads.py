@@ -10,6 +10,7 @@ from aws_lambda_powertools import Logger
 
 from functions.common.api import Caller
 from functions.common.problems import FieldError, Problem
+from functions.requests.files import StoredUpload, UploadStore
 from functions.requests.models import (
     FILE_TYPES,
     FILE_TYPES_TEXT,
@@ -17,10 +18,6 @@ from functions.requests.models import (
     Attachment,
     UploadForm,
     UploadRequest,
-)
-from functions.requests.store import (
-    StoredUpload,
-    UploadStore,
 )
 
 logger = Logger()
