@@ -14,7 +14,7 @@ Handler = Callable[[dict[str, Any], Any], Any]
 
 @dataclass
 class LambdaContext:
-    """What Lambda passes as `context`: enough for Powertools (logger, idempotency)."""
+    """What Lambda passes as `context`: enough for Powertools (the logger)."""
 
     function_name: str
     memory_limit_in_mb: int = 512

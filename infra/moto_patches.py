@@ -3,9 +3,12 @@
 Applied in this process only (the local stack's in-process moto server, the unit tests' mock_aws).
 """
 
+import copy
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
+from types import SimpleNamespace
 from typing import Any
 
 _LOCK = threading.RLock()
@@ -43,3 +46,73 @@ def atomic_dynamodb_requests() -> None:
 
         atomic._atomic = True  # type: ignore[attr-defined]
         setattr(DynamoDBBackend, name, atomic)
+    _cheap_transaction_backups(DynamoDBBackend)
+
+
+def _cheap_transaction_backups(backend_class: Any) -> None:
+    """Makes moto's TransactWriteItems cost what its items cost, not what its tables hold.
+
+    To roll back a cancelled transaction moto deep-copies each named table once per item, so a
+    transaction on a table of a few hundred items took ~50 ms and a burst of filings (which mostly
+    lose the numbering race and are cancelled) spent its time copying. Under the lock above the
+    backup can share the table's items: puts and deletes replace or drop an item of the live table
+    and leave the shared one as it was, and an update, which changes an item in place, is pointed
+    at a fresh copy of that one item first. What moto answers is unchanged.
+    """
+    import moto.dynamodb.models as models
+
+    transact = backend_class.transact_write_items
+    if getattr(transact, "_cheap_backups", False):
+        return
+
+    @wraps(transact)
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> Any:
+        with _LOCK, _shallow_table_backups(models):
+            for entry in transact_items:
+                if "Update" in entry:
+                    _copy_before_update(self, entry["Update"])
+            return transact(self, transact_items)
+
+    transact_write_items._cheap_backups = True  # type: ignore[attr-defined]
+    transact_write_items._atomic = True  # type: ignore[attr-defined]
+    backend_class.transact_write_items = transact_write_items
+
+
+@contextmanager
+def _shallow_table_backups(models: Any) -> Iterator[None]:
+    from moto.dynamodb.models.table import Table
+
+    def backup(thing: Any, memo: Any = None) -> Any:
+        if not isinstance(thing, Table):
+            return copy.deepcopy(thing, memo)
+        twin = copy.copy(thing)
+        twin.items = type(thing.items)(dict)
+        for hash_key, stored in thing.items.items():
+            twin.items[hash_key] = dict(stored) if isinstance(stored, dict) else stored
+        return twin
+
+    models.copy = SimpleNamespace(deepcopy=backup, copy=copy.copy)
+    try:
+        yield
+    finally:
+        models.copy = copy
+
+
+def _copy_before_update(backend: Any, update: dict[str, Any]) -> None:
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    table = backend.tables.get(update.get("TableName"))
+    if table is None:
+        return
+    key = update.get("Key", {})
+    try:
+        hash_key = DynamoType(key[table.hash_key_attr])
+        range_key = DynamoType(key[table.range_key_attr]) if table.range_key_attr else None
+    except (KeyError, TypeError):
+        return  # moto itself refuses the malformed key
+    stored = table.items.get(hash_key)
+    if range_key is None:
+        if stored is not None and not isinstance(stored, dict):
+            table.items[hash_key] = copy.deepcopy(stored)
+    elif isinstance(stored, dict) and range_key in stored:
+        stored[range_key] = copy.deepcopy(stored[range_key])

@@ -20,7 +20,7 @@ from functions.common.api import (
 from functions.common.cursor import MAX_CURSOR_LENGTH
 from functions.integration import service
 from functions.integration.models import LABELS, DateTimeWithZone, PasswordReset, PasswordResetAccepted
-from functions.requests import service as requests
+from functions.requests import presentation, transitions
 from functions.requests.models import (
     IntegrationPage,
     IntegrationRequest,
@@ -89,7 +89,7 @@ def list_requests(
     cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> IntegrationPage:
-    return requests.list_for_integration(status, since, cursor, limit)
+    return presentation.list_for_integration(status, since, cursor, limit)
 
 
 @app.patch(
@@ -116,7 +116,7 @@ def change_status(
     change: Annotated[StatusChange, Body()],
 ) -> IntegrationRequest:
     identity = app.current_event.request_context.identity
-    return requests.change_status(id, change, integration_actor(identity.api_key_id))
+    return transitions.change_status(id, change, integration_actor(identity.api_key_id))
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

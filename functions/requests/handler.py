@@ -1,4 +1,5 @@
-"""Service requests API («Заявки»): routes only; the rules live in `service`."""
+"""Service requests API («Заявки»): routes only; the rules live in `kinds`, `uploads`, `filing` and
+`presentation`."""
 
 from http import HTTPStatus
 from typing import Annotated, Any
@@ -17,9 +18,10 @@ from functions.common.api import (
     configure_resolver,
     current_caller,
     json_response,
+    problem_response,
 )
 from functions.common.cursor import MAX_CURSOR_LENGTH
-from functions.requests import service
+from functions.requests import filing, kinds, presentation, uploads
 from functions.requests.models import (
     LABELS,
     TYPE_TAGS,
@@ -31,6 +33,7 @@ from functions.requests.models import (
     UploadForm,
     UploadRequest,
 )
+from functions.requests.store import NumberingBusy
 
 # Not "requests": the logger would share its name with the requests library's logger.
 logger = Logger(service="service-requests")
@@ -40,6 +43,11 @@ TAGS = ["Заявки"]
 NOT_FOUND = {404: {"description": "Заявка не найдена", **PROBLEM_RESPONSE}}
 CONFLICT = {409: {"description": "Заявка с этим ключом ещё регистрируется", **PROBLEM_RESPONSE}}
 BUSY = {503: {"description": "Слишком много заявок регистрируется одновременно", **PROBLEM_RESPONSE}}
+
+
+@app.exception_handler(NumberingBusy)  # type: ignore[untyped-decorator]
+def _numbering_busy(_: NumberingBusy) -> Response[str]:
+    return problem_response(*filing.numbering_busy())
 
 
 @app.get(
@@ -52,7 +60,7 @@ BUSY = {503: {"description": "Слишком много заявок регис�
     tags=TAGS,
 )
 def request_types() -> RequestTypesOutput:
-    return service.request_types()
+    return kinds.request_types()
 
 
 @app.post(
@@ -66,7 +74,7 @@ def request_types() -> RequestTypesOutput:
     tags=TAGS,
 )
 def prepare_upload(upload: Annotated[UploadRequest, Body()]) -> UploadForm:
-    return service.prepare_upload(current_caller(app), upload)
+    return uploads.prepare_upload(current_caller(app), upload)
 
 
 @app.post(
@@ -87,7 +95,7 @@ def file_request(
         str | None, Header(alias="idempotency-key", description="Уникальная строка на каждую новую заявку")
     ] = None,
 ) -> Response[str]:
-    created = service.submit(current_caller(app), request, idempotency_key, app.lambda_context)
+    created = filing.submit(current_caller(app), request, idempotency_key)
     return json_response(HTTPStatus.CREATED, created)
 
 
@@ -103,7 +111,7 @@ def list_requests(
     cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 20,
 ) -> RequestPage:
-    return service.list_requests(current_caller(app), cursor, limit)
+    return presentation.list_requests(current_caller(app), cursor, limit)
 
 
 @app.get(
@@ -115,7 +123,7 @@ def list_requests(
     tags=TAGS,
 )
 def request_detail(id: Annotated[str, Path(max_length=64, description="id заявки")]) -> RequestDetail:
-    return service.request_detail(current_caller(app), id)
+    return presentation.request_detail(current_caller(app), id)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -2,6 +2,9 @@
 
 from datetime import date
 
+from aws_lambda_powertools import Logger
+
+from functions.common.mail import queue_notice
 from functions.common.settings import portal_settings
 
 _MONTHS = (
@@ -50,3 +53,14 @@ def status_changed(number: str, status_title: str, comment: str | None, request_
 Подробности и история заявки в разделе «Заявки»:
 {request_link(request_id)}""",
     )
+
+
+logger = Logger()
+
+
+def mail_consumer(to: str, subject: str, text: str) -> None:
+    """A mail that could not be sent is logged: the request is kept and its page shows everything."""
+    try:
+        queue_notice(to, subject, text)
+    except Exception:
+        logger.exception("mail not sent", extra={"subject": subject})

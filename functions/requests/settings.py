@@ -18,7 +18,6 @@ class RequestSettings(BaseModel):
 
     requests_table: str
     uploads_bucket: str
-    idempotency_table: str = ""
     # "connection=15,meter_reading=5,…" (the template parameter RequestReviewDays): working days to
     # review each type. A type it leaves out keeps the registry's default (models.REQUEST_KINDS):
     # a stack deployed with an older list of types goes on working. A code that is no type is a

@@ -1,4 +1,4 @@
-"""Service requests in DynamoDB and their files in S3: the only place that knows either.
+"""Service requests in DynamoDB: the only place that knows the table's items.
 
 One table, keyed for the ways it is read:
 
@@ -8,55 +8,37 @@ One table, keyed for the ways it is read:
 * the yearly number counter: `pk = COUNTER#<year>`, `sk = REQUEST_NUMBER`, attribute `last`;
 * GSI `ByStatus` (`status`, `status_changed_at`): the company's systems list a status by time;
 * GSI `ById` (`request_id`, keys only): the company's systems address a request by its id alone;
+* the claim of an Idempotency-Key: `pk = IDEMPOTENCY#<sub>#<key hash>`, `sk = CLAIM` (the payload's
+  hash and the request it filed), written with the request in its transaction, once ever;
 * an upload attached to a request: `pk = UPLOAD#<upload key>`, `sk = ATTACHED`, written with the
   request in its transaction, once ever: no upload is attached to two requests.
 
-The uploads bucket: consumers' forms write `uploads/<sub>/<uuid>/<name>` only; a filed file is the
-request's own copy, `requests/<request id>/<n>`, of exactly the version of the upload that was checked.
+The uploads bucket is `files.py`'s; the requests' ids are `ids.py`'s.
 """
 
-import base64
 import random
-import re
-import secrets
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from botocore.exceptions import ClientError
 
-from functions.common.aws import s3, table
-from functions.common.problems import Problem
+from functions.common.aws import table
 from functions.requests.settings import request_settings
-
-if TYPE_CHECKING:
-    from mypy_boto3_s3.type_defs import CopySourceTypeDef, GetObjectOutputTypeDef
 
 REQUEST_PREFIX = "REQUEST#"
 USER_PREFIX = "USER#"
 UPLOAD_PREFIX = "UPLOAD#"
-_ID = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
-_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 # A consumer's list reads the summary only: the history and fields stay in the item.
 _SUMMARY = "request_id, #number, #type, #status, created_at, review_deadline"
-_NUMBERING_ATTEMPTS = 60
+# How long a filing keeps trying for its number while others win the counter: well inside the
+# API functions' 15 s Timeout (template.yaml, Globals), so a burst is answered late rather than 503.
+_NUMBERING_BUDGET_S = 10.0
 _READ_ATTEMPTS = 10  # of a BatchGetItem whose keys DynamoDB left unprocessed (throttling)
 
 Item = dict[str, Any]
 Key = dict[str, str]
-
-
-def new_request_id(moment: datetime) -> str:
-    """A ULID: 48 bits of milliseconds and 80 random bits in Crockford base32, sortable by time."""
-    value = (int(moment.timestamp() * 1000) << 80) | secrets.randbits(80)
-    return "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(125, -1, -5))
-
-
-def is_request_id(value: str) -> bool:
-    return bool(_ID.match(value))
 
 
 def user_key(user_id: str) -> str:
@@ -107,30 +89,36 @@ def _cancellation_reasons(error: ClientError) -> list[dict[str, Any]]:
     return reasons
 
 
-def _existing_claim(error: ClientError) -> dict[str, str] | None:
-    """The Idempotency-Key's claim that cancelled the transaction, if it was that."""
-    reasons = _cancellation_reasons(error)
-    claim = reasons[2] if len(reasons) > 2 else {}
-    if claim.get("Code") == "ConditionalCheckFailed" and "Item" in claim:
-        return {name: str(value.get("S", "")) for name, value in claim["Item"].items()}
+def _existing_claim(error: ClientError, claim: Key) -> dict[str, str] | None:
+    """The Idempotency-Key's claim that cancelled the transaction, if it was that: the reason whose
+    item (returned on the failed condition) has the claim's key, wherever it stands."""
+    for reason in _cancellation_reasons(error):
+        old = reason.get("Item", {})
+        if (
+            reason.get("Code") == "ConditionalCheckFailed"
+            and old.get("pk", {}).get("S") == claim["pk"]
+            and old.get("sk", {}).get("S") == claim["sk"]
+        ):
+            return {name: str(value.get("S", "")) for name, value in old.items()}
     return None
 
 
 def _raise_if_attached(error: ClientError, uploads: Sequence[str]) -> None:
+    """The uploads whose claims (found by their keys, not by their places) cancelled the transaction."""
+    claimed = {upload_claim_key(upload)["pk"]: upload for upload in uploads}
     numbers: dict[str, str] = {}
-    for upload, reason in zip(uploads, _cancellation_reasons(error)[3:], strict=False):
-        if reason.get("Code") == "ConditionalCheckFailed" and "Item" in reason:
-            numbers[upload] = str(reason["Item"].get("number", {}).get("S", ""))
+    for reason in _cancellation_reasons(error):
+        old = reason.get("Item", {})
+        upload = claimed.get(str(old.get("pk", {}).get("S", "")))
+        if reason.get("Code") == "ConditionalCheckFailed" and upload is not None:
+            numbers[upload] = str(old.get("number", {}).get("S", ""))
     if numbers:
         raise AlreadyAttached(numbers)
 
 
-def _busy() -> Problem:
-    return Problem(
-        HTTPStatus.SERVICE_UNAVAILABLE,
-        "Заявка не зарегистрирована",
-        "Сейчас регистрируется слишком много заявок. Повторите отправку через минуту.",
-    )
+class NumberingBusy(Exception):
+    """The year's counter stayed contended (or the reads throttled) through every attempt: nothing
+    was written, the filing may be sent again."""
 
 
 class StatusChanged(Exception):
@@ -159,7 +147,7 @@ class RequestStore:
                 break
             time.sleep(random.uniform(0, min(0.2, 0.005 * 2**attempt)))  # noqa: S311 (jitter, not security)  # nosec B311
         else:
-            raise _busy()
+            raise NumberingBusy
         by_key = {(str(item["pk"]), str(item["sk"])): item for item in found}
         counted = by_key.get((counter["pk"], counter["sk"]), {})
         claimed = by_key.get((claim["pk"], claim["sk"]))
@@ -198,7 +186,10 @@ class RequestStore:
         counter = counter_key(year)
         if last is None:
             last = self._counter_value(counter)
-        for attempt in range(_NUMBERING_ATTEMPTS):
+        deadline = time.monotonic() + _NUMBERING_BUDGET_S
+        attempt = 0
+        while time.monotonic() < deadline:
+            attempt += 1
             item = build(last + 1)
             condition = "attribute_not_exists(#last)" if last == 0 else "#last = :last"
             values: dict[str, Any] = {":one": 1} if last == 0 else {":one": 1, ":last": last}
@@ -238,14 +229,14 @@ class RequestStore:
             except ClientError as error:
                 if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
                     raise
-                old = _existing_claim(error)
+                old = _existing_claim(error, claim)
                 if old is not None and old["claimed_by"] == item["sk"]:
                     return item  # a retried call whose first attempt was written: this item is filed
                 if old is not None:
                     raise AlreadyFiled({"pk": item["pk"], "sk": old["claimed_by"]}, old) from None
                 _raise_if_attached(error, uploads)
                 last = self._winning_value(error, counter, attempt)
-        raise _busy()
+        raise NumberingBusy
 
     def _upload_claims(self, uploads: Sequence[str], item: Item) -> list[Any]:
         """The once-ever claim of each upload by this request, for the transaction."""
@@ -266,12 +257,16 @@ class RequestStore:
         return "Item" in self._table.get_item(Key=key, ConsistentRead=True, ProjectionExpression="pk")
 
     def _winning_value(self, error: ClientError, counter: Key, attempt: int) -> int:
+        """The counter to try next after a lost try. The first time, the winner's value from the
+        cancellation (no wait: two writers meet often and sort it out at once). After that, a burst
+        is under way: wait a random moment, wider each time (full jitter, as AWS's architecture
+        blog "Exponential Backoff And Jitter" measures for optimistic concurrency), then read the
+        counter afresh: writers spread out instead of colliding again all at once."""
         reasons: list[dict[str, Any]] = error.response.get("CancellationReasons", [])  # type: ignore[assignment]
         first = reasons[0] if reasons else {}
-        if first.get("Code") == "ConditionalCheckFailed" and "last" in first.get("Item", {}):
+        if attempt == 1 and first.get("Code") == "ConditionalCheckFailed" and "last" in first.get("Item", {}):
             return int(first["Item"]["last"]["N"])
-        # A conflicting transaction or throttling: back off a little and read the counter again.
-        time.sleep(random.uniform(0, min(0.2, 0.005 * 2**attempt)))  # noqa: S311 (jitter, not security)  # nosec B311
+        time.sleep(random.uniform(0, min(3.0, 0.01 * 2 ** min(attempt, 10))))  # noqa: S311 (jitter, not security)  # nosec B311
         return self._counter_value(counter)
 
     def _counter_value(self, counter: Key) -> int:
@@ -306,8 +301,8 @@ class RequestStore:
         ).get("Items", [])
         return {"pk": str(found[0]["pk"]), "sk": str(found[0]["sk"])} if found else None
 
-    def get_by_key(self, key: Key) -> Item | None:
-        return self._table.get_item(Key=key).get("Item")
+    def get_by_key(self, key: Key, consistent: bool = False) -> Item | None:
+        return self._table.get_item(Key=key, ConsistentRead=consistent).get("Item")
 
     def list_by_status(
         self, status: str, since: str | None, limit: int, start: Key | None
@@ -351,137 +346,3 @@ class RequestStore:
                 raise StatusChanged from error
             raise
         return updated["Attributes"]
-
-
-# Without s3:ListBucket (not granted) S3 answers a missing key with 403 (AccessDenied), not 404.
-_MISSING = frozenset({"403", "404", "AccessDenied", "NoSuchKey", "NotFound"})
-# A source that is gone or is no longer the version (or the bytes) that was read.
-_SOURCE_CHANGED = frozenset({"404", "412", "NoSuchKey", "NoSuchVersion", "PreconditionFailed"})
-
-
-@dataclass(frozen=True)
-class StoredUpload:
-    """One version of an upload as one ranged GetObject returned it: its id, size, type, metadata
-    and first bytes all belong to that version, and that version is what gets copied."""
-
-    key: str
-    version_id: str | None
-    etag: str
-    size: int
-    content_type: str
-    metadata: dict[str, str]
-    first_bytes: bytes
-
-
-def _total_size(answer: "GetObjectOutputTypeDef") -> int:
-    """The whole object's size: after the slash of `Content-Range: bytes 0-7/1234` for a range."""
-    total = str(answer.get("ContentRange", "")).rpartition("/")[2]
-    return int(total) if total.isdigit() else int(answer.get("ContentLength", 0))
-
-
-class UploadStore:
-    """The uploads bucket: presigned forms, checks of uploads, the requests' copies, download links."""
-
-    # Uploads carry this tag (the form sets it, and it stays): the bucket's lifecycle deletes them
-    # after UnattachedUploadDays, filed or not. A filed file is the request's copy, never tagged.
-    PENDING_TAGGING = "<Tagging><TagSet><Tag><Key>attached</Key><Value>no</Value></Tag></TagSet></Tagging>"
-
-    def __init__(self) -> None:
-        self._bucket = request_settings().uploads_bucket
-
-    def presigned_post(
-        self, key: str, content_type: str, max_size: int, expires_in: int, metadata: dict[str, str]
-    ) -> tuple[str, dict[str, str]]:
-        """A form that lets the browser store exactly `key`, of this type and at most `max_size`."""
-        fields = {"Content-Type": content_type, "tagging": self.PENDING_TAGGING, **metadata}
-        form = s3().generate_presigned_post(
-            Bucket=self._bucket,
-            Key=key,
-            Fields=fields,
-            Conditions=[
-                *({name: value} for name, value in fields.items()),
-                ["content-length-range", 1, max_size],
-            ],
-            ExpiresIn=expires_in,
-        )
-        return str(form["url"]), {k: str(v) for k, v in form["fields"].items()}
-
-    def read(self, key: str, count: int) -> StoredUpload | None:
-        """The current version of `key` with its first `count` bytes, or None when nothing is there."""
-        answer = self._get(key, f"bytes=0-{count - 1}")
-        if answer is None:
-            return None
-        with answer["Body"] as body:
-            first = body.read(count)
-        return StoredUpload(
-            key=key,
-            version_id=answer.get("VersionId"),
-            etag=str(answer.get("ETag", "")),
-            size=_total_size(answer),
-            content_type=str(answer.get("ContentType", "")),
-            metadata=dict(answer.get("Metadata", {})),
-            first_bytes=first,
-        )
-
-    def _get(self, key: str, byte_range: str | None) -> "GetObjectOutputTypeDef | None":
-        try:
-            if byte_range is None:
-                return s3().get_object(Bucket=self._bucket, Key=key)
-            return s3().get_object(Bucket=self._bucket, Key=key, Range=byte_range)
-        except ClientError as error:
-            code = error.response.get("Error", {}).get("Code", "")
-            if code == "InvalidRange" and byte_range is not None:  # an empty object has no first byte
-                return self._get(key, None)
-            if code in _MISSING:
-                return None
-            raise
-
-    def copy(self, upload: StoredUpload, key: str) -> tuple[str | None, str | None] | None:
-        """Copies the very version of `upload` that was read to `key`, with the type that was checked
-        and no tags; returns the copy's version id and SHA-256 (hex, computed by S3), or None when
-        that version is gone or (in a bucket that was ever unversioned) its bytes changed."""
-        source: CopySourceTypeDef = {"Bucket": self._bucket, "Key": upload.key}
-        if upload.version_id:
-            source["VersionId"] = upload.version_id
-        try:
-            copied = s3().copy_object(
-                Bucket=self._bucket,
-                Key=key,
-                CopySource=source,
-                CopySourceIfMatch=upload.etag,
-                MetadataDirective="REPLACE",
-                ContentType=upload.content_type,
-                Metadata=upload.metadata,
-                TaggingDirective="REPLACE",
-                ChecksumAlgorithm="SHA256",
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code", "") in _SOURCE_CHANGED:
-                return None
-            raise
-        checksum = copied.get("CopyObjectResult", {}).get("ChecksumSHA256")
-        return copied.get("VersionId"), base64.b64decode(checksum).hex() if checksum else None
-
-    def discard(self, keys: Sequence[str]) -> list[str]:
-        """Deletes copies a filing made and did not keep; returns the keys S3 did not delete. In the
-        versioned bucket this leaves a delete marker: the lifecycle purges the copy the next day."""
-        if not keys:
-            return []
-        answer = s3().delete_objects(
-            Bucket=self._bucket, Delete={"Objects": [{"Key": key} for key in keys], "Quiet": True}
-        )
-        return [str(error.get("Key", "")) for error in answer.get("Errors", [])]
-
-    def download_url(self, key: str, filename: str, content_type: str, expires_in: int) -> str:
-        from urllib.parse import quote
-
-        return s3().generate_presigned_url(
-            "get_object",
-            Params={
-                "Bucket": self._bucket,
-                "Key": key,
-                "ResponseContentDisposition": f"attachment; filename*=UTF-8''{quote(filename)}",
-                "ResponseContentType": content_type,
-            },
-            ExpiresIn=expires_in,
-        )

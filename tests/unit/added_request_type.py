@@ -41,10 +41,10 @@ def main(code: str, out: Path) -> None:
 
         from functions.common import clock
         from functions.docs import handler as docs
+        from functions.requests import filing, models
         from functions.requests import handler as requests_api
-        from functions.requests import models, service
 
-        clock.now = service.now = lambda: NOW
+        clock.now = filing.now = lambda: NOW
 
         def file(fields: dict[str, Any]) -> tuple[int, Any]:
             body = {"type": code, "text": "Не горят фонари.", "fields": fields}

@@ -9,7 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -23,11 +23,10 @@ from functions.common import clock as portal_clock
 from functions.common.aws import dynamodb, table
 from functions.docs.handler import openapi_document
 from functions.integration import handler as integration
-from functions.requests import calendar, service
+from functions.requests import calendar, filing, transitions
 from functions.requests import handler as requests_api
 from functions.requests.models import REQUEST_KINDS, RequestType
-from functions.requests.service import FILE_NOT_FOUND
-from infra.lambda_runtime import LambdaContext
+from functions.requests.uploads import FILE_NOT_FOUND
 from infra.template import ROOT
 from infra.world import World
 from tests.unit.conftest import api_event, call, sent_mails
@@ -93,7 +92,8 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime], None]:
 
     def set_to(moment: datetime) -> None:
         monkeypatch.setattr(portal_clock, "now", lambda: moment)
-        monkeypatch.setattr(service, "now", lambda: moment)
+        monkeypatch.setattr(filing, "now", lambda: moment)
+        monkeypatch.setattr(transitions, "now", lambda: moment)
 
     set_to(NOW)
     return set_to
@@ -758,67 +758,63 @@ def test_a_refused_attempt_does_not_use_up_the_key(env: World) -> None:
     assert created["number"] == "2026-000001"
 
 
-def test_idempotency_records_expire_by_ttl(env: World) -> None:
-    file(body_of("meter_reading"), key="form-fill-0005")
+def test_the_key_is_claimed_once_ever_with_the_request_itself(env: World) -> None:
+    """The claim written in the request's transaction is the one record of an Idempotency-Key: no
+    other table, nothing that expires."""
+    _, created = file(body_of("meter_reading"), key="form-fill-0005")
 
-    [record] = boto3.resource("dynamodb").Table(env.refs["IdempotencyTable"]).scan()["Items"]
-    ttl = boto3.client("dynamodb").describe_time_to_live(TableName=env.refs["IdempotencyTable"])
-    assert ttl["TimeToLiveDescription"]["AttributeName"] == "expiration"
-    assert record["status"] == "COMPLETED"
-    assert int(record["expiration"]) > datetime.now(UTC).timestamp() + 23 * 3600
+    items = boto3.resource("dynamodb").Table(env.refs["RequestsTable"]).scan()["Items"]
+    [claim] = [item for item in items if str(item["pk"]).startswith("IDEMPOTENCY#")]
+    assert claim["claimed_by"] == f"REQUEST#{created['id']}"
+    assert "expiration" not in claim
+    assert not [name for name in env.refs if "Idempotency" in name]
 
 
 # ---------------------------------------------------------------- numbering
 
 
-@pytest.fixture
-def atomic_moto(monkeypatch: pytest.MonkeyPatch) -> None:
-    """DynamoDB applies each request atomically; moto does not (its transactions are not), so the
-    test serialises each AWS call. The threads still interleave between calls, where the race is."""
-    from moto.core.botocore_stubber import BotocoreStubber
+def test_numbering_that_stays_busy_is_a_russian_503_to_retry_in_a_minute(
+    env: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from functions.requests import store
+    from infra.lambda_runtime import LambdaContext
 
-    lock = threading.Lock()
-    original = BotocoreStubber.__call__
+    monkeypatch.setattr(store, "_NUMBERING_BUDGET_S", 0.5)
+    counter = {"pk": "COUNTER#2026", "sk": "REQUEST_NUMBER"}
+    others = boto3.resource("dynamodb").Table(env.refs["RequestsTable"])
+    tries: list[int] = []
 
-    def atomic(self: BotocoreStubber, event_name: str, request: Any, **kwargs: Any) -> Any:
-        with lock:
-            return original(self, event_name, request, **kwargs)
+    def another_filing_wins(**_: Any) -> None:  # right before each try, someone else takes the number
+        tries.append(1)
+        others.update_item(
+            Key=counter,
+            UpdateExpression="ADD #last :one",
+            ExpressionAttributeNames={"#last": "last"},
+            ExpressionAttributeValues={":one": 1},
+        )
 
-    monkeypatch.setattr(BotocoreStubber, "__call__", atomic)
-
-
-def test_fifty_concurrent_filings_get_unique_gap_free_numbers(env: World, atomic_moto: None) -> None:
-    from functions.common.api import Caller
-    from functions.requests.models import REQUEST_MODELS
-
-    request = REQUEST_MODELS["meter_reading"].model_validate(body_of("meter_reading"))
-    numbers: list[str] = []
-    failures: list[BaseException] = []
-    start = threading.Barrier(50)
-
-    def one(index: int) -> None:
-        caller = Caller(user_id=f"user-{index:02d}", email=f"user{index}@example.ru")
-        start.wait()
-        try:
-            numbers.append(service.submit(caller, request, f"key-{index:08d}", LambdaContext("t")).number)
-        except BaseException as error:  # collected and asserted below
-            failures.append(error)
-
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert failures == []
-    assert sorted(numbers) == [f"2026-{n:06d}" for n in range(1, 51)]
-    assert sorted(str(i["number"]) for i in stored_requests(env)) == sorted(numbers)
-    counter = (
-        boto3.resource("dynamodb")
-        .Table(env.refs["RequestsTable"])
-        .get_item(Key={"pk": "COUNTER#2026", "sk": "REQUEST_NUMBER"})["Item"]
+    client = table(env.refs["RequestsTable"]).meta.client
+    client.meta.events.register(
+        "before-call.dynamodb.TransactWriteItems", another_filing_wins, unique_id="win"
     )
-    assert counter["last"] == 50
+    headers = {"Idempotency-Key": "busy-0001"}
+    event = api_event("POST", "/api/requests", body_of("meter_reading"), claims=IVAN, headers=headers)
+
+    started = time.monotonic()
+    try:
+        answer = requests_api.lambda_handler(event, LambdaContext("test"))
+    finally:
+        client.meta.events.unregister("before-call.dynamodb.TransactWriteItems", unique_id="win")
+
+    assert len(tries) > 3, "it kept trying while it had time"
+    assert 0.5 <= time.monotonic() - started < 5
+
+    assert answer["statusCode"] == 503
+    assert answer["multiValueHeaders"]["Retry-After"] == ["60"]
+    problem = json.loads(answer["body"])
+    assert problem["title"] == "Заявка не зарегистрирована"
+    assert problem["detail"] == "Сейчас регистрируется слишком много заявок. Повторите отправку через минуту."
+    assert stored_requests(env) == []
 
 
 def test_a_failed_write_uses_up_no_number(env: World) -> None:
@@ -1160,13 +1156,9 @@ def test_integrator_since_must_be_a_date_and_time_with_a_zone(env: World, since:
     }
 
 
-def test_a_retry_after_the_idempotency_record_is_gone_still_files_nothing_new(env: World) -> None:
-    """A crash between the request's write and Powertools' record (or a retry after the record
-    expired) meets the claim written with the request itself."""
+def test_a_retry_however_late_still_files_nothing_new(env: World) -> None:
+    """A retry meets the claim written with the request itself, which never expires."""
     first = file(body_of("meter_reading"), key="form-fill-0006")
-    records = boto3.resource("dynamodb").Table(env.refs["IdempotencyTable"])
-    for record in records.scan()["Items"]:
-        records.delete_item(Key={"id": record["id"]})
 
     again = file(body_of("meter_reading"), key="form-fill-0006")
     other = file(body_of("meter_reading", text="Другой текст"), key="form-fill-0006")
@@ -1356,9 +1348,6 @@ def test_a_retry_with_the_same_idempotency_key_gives_the_same_request_with_the_s
     post_form(form, MZ)
 
     again = file(body, key="same-filing-0001")
-    records = boto3.resource("dynamodb").Table(env.refs["IdempotencyTable"])
-    for record in records.scan()["Items"]:  # a retry after a crash, or after the record expired
-        records.delete_item(Key={"id": record["id"]})
     after_the_record = file(body, key="same-filing-0001")
 
     assert first[0] == 201

@@ -241,7 +241,7 @@ def _s3_statements(function: str) -> list[dict[str, Any]]:
 
 
 def test_a_filed_file_is_written_only_by_a_copy_and_read_from_the_requests_own_prefix() -> None:
-    from functions.requests.service import filed_file_key
+    from functions.requests.uploads import filed_file_key
 
     filed = filed_file_key("01M8FEWQFNR64E9FA3R9R3PCS9", 0).split("/")[0] + "/*"
     requests_fn = _s3_statements("RequestsFunction")
@@ -268,7 +268,7 @@ def test_a_filed_file_is_written_only_by_a_copy_and_read_from_the_requests_own_p
 
 
 def test_no_lifecycle_rule_expires_a_filed_file() -> None:
-    from functions.requests.service import filed_file_key
+    from functions.requests.uploads import filed_file_key
 
     filed = filed_file_key("01M8FEWQFNR64E9FA3R9R3PCS9", 0)
     rules = _resources("AWS::S3::Bucket")["UploadsBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]

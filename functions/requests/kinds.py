@@ -1,0 +1,65 @@
+"""The request types as the site shows them (forms from the models' schemas) and their review deadlines."""
+
+from datetime import date, datetime
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel
+
+from functions.common.clock import moscow_date
+from functions.requests.calendar import add_working_days
+from functions.requests.models import (
+    FIELDS_OF,
+    KIND_OF,
+    RequestType,
+    RequestTypeOutput,
+    RequestTypesOutput,
+)
+from functions.requests.settings import request_settings
+
+# ---------------------------------------------------------------- types
+
+
+def _form_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's JSON schema with optional fields flattened to their own type (no `anyOf` null),
+    so that a form can be rendered from each property directly."""
+    schema = model.model_json_schema()
+    properties: dict[str, Any] = {}
+    for name, spec in schema.get("properties", {}).items():
+        variants = [v for v in spec.get("anyOf", []) if v.get("type") != "null"]
+        flat = {**variants[0], **{k: v for k, v in spec.items() if k != "anyOf"}} if variants else dict(spec)
+        if flat.get("default", "") is None:
+            del flat["default"]
+        properties[name] = flat
+    return {
+        "type": "object",
+        "title": schema.get("title", model.__name__),
+        "properties": properties,
+        "required": schema.get("required", []),
+        "additionalProperties": False,
+    }
+
+
+@cache
+def form_schemas() -> dict[RequestType, dict[str, Any]]:
+    return {code: _form_schema(model) for code, model in FIELDS_OF.items()}
+
+
+def request_types() -> RequestTypesOutput:
+    days = request_settings().request_review_days
+    return RequestTypesOutput(
+        types=[
+            RequestTypeOutput(
+                code=code,
+                title=kind.title,
+                description=kind.description,
+                review_working_days=days[code],
+                fields_schema=form_schemas()[code],
+            )
+            for code, kind in KIND_OF.items()
+        ]
+    )
+
+
+def review_deadline(kind: RequestType, created_at: datetime) -> date:
+    return add_working_days(moscow_date(created_at), request_settings().request_review_days[kind])

@@ -1,0 +1,188 @@
+"""How requests are shown: summaries and pages, the detail with its field rows and download links,
+and the company's views of them."""
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+from functions.common import russian
+from functions.common.api import Caller
+from functions.common.cursor import decode_cursor, encode_cursor
+from functions.common.problems import not_found
+from functions.requests.files import UploadStore
+from functions.requests.ids import is_request_id
+from functions.requests.kinds import form_schemas
+from functions.requests.models import (
+    API_KEY_ACTOR_PREFIX,
+    CONSUMER_ACTOR,
+    STATUS_TITLES,
+    TYPE_TITLES,
+    UNKNOWN_KEY_ACTOR,
+    Attachment,
+    AttachmentLink,
+    FieldRow,
+    HistoryEntry,
+    IntegrationHistoryEntry,
+    IntegrationPage,
+    IntegrationRequest,
+    RequestDetail,
+    RequestPage,
+    RequestStatus,
+    RequestSummary,
+    RequestType,
+    is_reserved_actor,
+)
+from functions.requests.store import (
+    REQUEST_PREFIX,
+    Item,
+    RequestStore,
+    user_key,
+)
+
+DOWNLOAD_LINK_SECONDS = 300
+
+# ---------------------------------------------------------------- reading
+
+
+def summary(item: Item) -> RequestSummary:
+    kind = RequestType(item["type"])
+    status = RequestStatus(item["status"])
+    return RequestSummary(
+        id=str(item["request_id"]),
+        number=str(item["number"]),
+        type=kind,
+        type_title=TYPE_TITLES[kind],
+        status=status,
+        status_title=STATUS_TITLES[status],
+        created_at=datetime.fromisoformat(str(item["created_at"])),
+        review_deadline=date.fromisoformat(str(item["review_deadline"])),
+    )
+
+
+def list_requests(caller: Caller, cursor: str | None, limit: int) -> RequestPage:
+    mine = user_key(caller.user_id)
+    start = (
+        decode_cursor(
+            cursor,
+            lambda key: (
+                set(key) == {"pk", "sk"}
+                and key["pk"] == mine
+                and key["sk"].startswith(REQUEST_PREFIX)
+                and is_request_id(key["sk"].removeprefix(REQUEST_PREFIX))
+            ),
+        )
+        if cursor
+        else None
+    )
+    items, last = RequestStore().list_for_user(caller.user_id, limit, start)
+    return RequestPage(items=[summary(item) for item in items], cursor=encode_cursor(last))
+
+
+def _display(spec: Mapping[str, Any], value: Any) -> str:
+    if isinstance(value, bool):
+        return "Да" if value else "Нет"
+    for choice in spec.get("oneOf", []):
+        if choice.get("const") == value:
+            return str(choice.get("title", value))
+    if spec.get("format") == "date":
+        return russian.date(date.fromisoformat(str(value)))
+    if spec.get("type") == "number":
+        return str(value).replace(".", ",")
+    return str(value)
+
+
+def _field_rows(kind: RequestType, fields: Mapping[str, Any]) -> list[FieldRow]:
+    properties = form_schemas()[kind]["properties"]
+    return [
+        FieldRow(name=name, title=str(spec.get("title", name)), value=_display(spec, fields[name]))
+        for name, spec in properties.items()
+        if fields.get(name) is not None
+    ]
+
+
+def _detail_fields(item: Item) -> dict[str, Any]:
+    kind = RequestType(item["type"])
+    uploads = UploadStore()
+    attachments = [Attachment.model_validate(a) for a in item.get("attachments", [])]
+    fields = dict(item.get("fields", {}))
+    return {
+        **summary(item).model_dump(),
+        "text": str(item["text"]),
+        "fields": fields,
+        "field_rows": _field_rows(kind, fields),
+        "attachments": [
+            AttachmentLink(
+                filename=a.filename,
+                content_type=a.content_type,
+                size=a.size,
+                url=uploads.download_url(a.key, a.filename, a.content_type, DOWNLOAD_LINK_SECONDS),
+            )
+            for a in attachments
+        ],
+        "updated_at": datetime.fromisoformat(str(item["updated_at"])),
+    }
+
+
+def _history(item: Item) -> list[dict[str, Any]]:
+    return [
+        {**entry, "status_title": STATUS_TITLES[RequestStatus(entry["status"])]}
+        for entry in item.get("history", [])
+    ]
+
+
+def request_detail(caller: Caller, request_id: str) -> RequestDetail:
+    item = RequestStore().get(caller.user_id, request_id) if is_request_id(request_id) else None
+    if item is None:
+        raise not_found("Заявка не найдена.")
+    return RequestDetail(
+        **_detail_fields(item), history=[HistoryEntry.model_validate(entry) for entry in _history(item)]
+    )
+
+
+# ---------------------------------------------------------------- the company's systems
+
+
+def _with_actor(entry: dict[str, Any], first: bool) -> dict[str, Any]:
+    """A history entry whose actor is one the portal sets: the consumer, who files the request
+    (the first entry), or an API key.
+
+    Before the actor was the portal's alone, a client could put any name into `changed_by`, even
+    "consumer": such an entry is shown as a change by an unknown key, the name as its operator
+    (unless it is one of the reserved ones).
+    """
+    actor = str(entry.get("changed_by", ""))
+    if (first and actor == CONSUMER_ACTOR) or actor.startswith(API_KEY_ACTOR_PREFIX):
+        return entry
+    named = None if not actor or is_reserved_actor(actor) else actor
+    return {**entry, "changed_by": UNKNOWN_KEY_ACTOR, "operator": entry.get("operator") or named}
+
+
+def for_integration(item: Item) -> IntegrationRequest:
+    return IntegrationRequest(
+        **_detail_fields(item),
+        history=[
+            IntegrationHistoryEntry.model_validate(_with_actor(entry, index == 0))
+            for index, entry in enumerate(_history(item))
+        ],
+        user_id=str(item["user_id"]),
+        email=str(item["email"]),
+    )
+
+
+def list_for_integration(
+    status: RequestStatus, since: datetime | None, cursor: str | None, limit: int
+) -> IntegrationPage:
+    start = (
+        decode_cursor(
+            cursor,
+            lambda key: set(key) == {"pk", "sk", "status", "status_changed_at"} and key["status"] == status,
+        )
+        if cursor
+        else None
+    )
+    # Stored times are ISO 8601 in UTC and compared as strings: `since` is written the same way.
+    after = (
+        (since if since.tzinfo else since.replace(tzinfo=UTC)).astimezone(UTC).isoformat() if since else None
+    )
+    items, last = RequestStore().list_by_status(status.value, after, limit, start)
+    return IntegrationPage(items=[for_integration(item) for item in items], cursor=encode_cursor(last))
