@@ -3,9 +3,10 @@ DynamoDB's are): many filings at once get unique gap-free numbers, one Idempoten
 times at once files one request, and one upload named by many filings at once is attached to one.
 (Concurrent lower/higher readings of one meter: tests/unit/test_readings_concurrency.py.)"""
 
+import sys
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -67,8 +68,20 @@ def stored_requests(world: World) -> list[dict[str, Any]]:
     return [item for item in items if str(item["sk"]).startswith("REQUEST#")]
 
 
+@pytest.fixture
+def lambda_like_threads() -> Iterator[None]:
+    """Each thread of a race plays one Lambda: it finishes a call before another thread takes the
+    interpreter (Python's default switches every 5 ms, in the middle of moto's work; 200 threads
+    then stretch every read-then-write over everybody's calls and nearly every try loses). The
+    threads still interleave between calls and wherever one waits (moto's lock, a backoff)."""
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(0.2)
+    yield
+    sys.setswitchinterval(previous)
+
+
 def test_two_hundred_concurrent_filings_get_unique_gap_free_numbers(
-    clock: World, monkeypatch: pytest.MonkeyPatch
+    clock: World, monkeypatch: pytest.MonkeyPatch, lambda_like_threads: None
 ) -> None:
     # moto answers one DynamoDB call at a time in this process (~10 ms a transaction, slower on a
     # busy machine), where DynamoDB answers them side by side: the time a filing may keep trying
