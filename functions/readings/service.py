@@ -22,7 +22,8 @@ from pydantic import TypeAdapter, ValidationError
 from functions.common import russian
 from functions.common.clock import now
 from functions.common.cursor import decode_cursor, encode_cursor
-from functions.common.problems import FieldError, Problem, field_problem
+from functions.common.errors import FieldError
+from functions.common.problems import Problem, field_problem
 from functions.readings.export import readings_csv
 from functions.readings.models import (
     CENT,

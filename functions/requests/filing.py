@@ -9,7 +9,8 @@ from pydantic import BaseModel, Field
 
 from functions.common.api import Caller
 from functions.common.clock import moscow_date, now
-from functions.common.problems import FieldError, Problem, ProblemDetails, field_problem
+from functions.common.errors import FieldError
+from functions.common.problems import Problem, ProblemDetails, field_problem
 from functions.requests import mails
 from functions.requests.files import UploadStore
 from functions.requests.ids import new_request_id

@@ -6,7 +6,8 @@ from http import HTTPStatus
 from aws_lambda_powertools import Logger
 
 from functions.common.clock import now
-from functions.common.problems import FieldError, Problem, field_problem, not_found
+from functions.common.errors import FieldError
+from functions.common.problems import Problem, field_problem, not_found
 from functions.requests import mails
 from functions.requests.ids import is_request_id
 from functions.requests.models import (

@@ -9,7 +9,8 @@ from urllib.parse import quote, unquote
 from aws_lambda_powertools import Logger
 
 from functions.common.api import Caller
-from functions.common.problems import FieldError, Problem
+from functions.common.errors import FieldError
+from functions.common.problems import Problem
 from functions.requests.files import StoredUpload, UploadStore
 from functions.requests.models import (
     FILE_TYPES,
