@@ -47,15 +47,6 @@ class Problem(Exception):
         self.headers = dict(headers or {})  # e.g. Retry-After on a 429 or a 503
 
 
-def field_problem(field: str, message: str, status: HTTPStatus = HTTPStatus.UNPROCESSABLE_ENTITY) -> Problem:
-    """A refusal caused by one field: the message goes both to `detail` and next to the field."""
-    return Problem(status, "Проверьте введённые данные", message, [FieldError(field=field, message=message)])
-
-
-def not_found(detail: str = "Запрошенный объект не найден.") -> Problem:
-    return Problem(HTTPStatus.NOT_FOUND, "Не найдено", detail)
-
-
 # ---------------------------------------------------------------- validation errors
 
 # Messages for pydantic's own error types. Errors the portal's validators raise carry their

@@ -5,6 +5,7 @@ resolver the portal builds answers by that table, and each row gives the status 
 promises, with the exception's Russian title, detail and fields as problem details.
 """
 
+import ast
 import importlib
 import json
 import pkgutil
@@ -32,6 +33,7 @@ from functions.common.errors import (
     invalid_field,
 )
 from infra.lambda_runtime import LambdaContext
+from infra.template import ROOT
 from tests.unit.conftest import api_event
 from tests.unit.test_template import _handler_modules
 
@@ -69,6 +71,33 @@ def test_every_resolver_the_portal_builds_answers_by_the_table() -> None:
         for kind in ERROR_ANSWERS:
             assert lookup(kind) not in (None, lookup(Exception)), (module, kind)
             assert lookup(kind) is not lookup(DomainError), (module, kind)
+
+
+# Where HTTP is spoken: the routes, and the one resolver setup with its error format.
+SPEAKS_HTTP = {"functions/common/api.py", "functions/common/problems.py"}
+HTTP_MODULES = {"http", "functions.common.problems", "aws_lambda_powertools.event_handler"}
+
+
+def _imported(tree: ast.AST) -> Iterator[str]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+            yield from (f"{node.module}.{alias.name}" for alias in node.names)
+
+
+def test_below_the_handlers_nothing_speaks_http() -> None:
+    for path in sorted((ROOT / "functions").rglob("*.py")):
+        name = path.relative_to(ROOT).as_posix()
+        if path.name == "handler.py" or name in SPEAKS_HTTP:
+            continue
+        spoken = {
+            module
+            for module in _imported(ast.parse(path.read_text(encoding="utf-8")))
+            if any(module == http or module.startswith(f"{http}.") for http in HTTP_MODULES)
+        }
+        assert not spoken, f"{name} imports {sorted(spoken)}: raise a functions.common.errors kind instead"
 
 
 # ---------------------------------------------------------------- each row's answer
