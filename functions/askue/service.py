@@ -7,7 +7,6 @@ schedule and mail the consumer once.
 
 import json
 from collections.abc import Callable, Mapping
-from http import HTTPStatus
 from typing import Literal
 
 from aws_lambda_powertools import Logger
@@ -30,8 +29,8 @@ from functions.askue.store import SYNC_SHARDS, AskueStore
 from functions.common.api import Caller
 from functions.common.aws import sqs
 from functions.common.clock import now
+from functions.common.errors import DomainError, ExternalBadData, ExternalTimeout, TryLater, invalid_field
 from functions.common.mail import queue_notice
-from functions.common.problems import Problem, field_problem
 from functions.common.settings import portal_settings
 
 logger = Logger()
@@ -46,25 +45,22 @@ def _store() -> AskueStore:
     return AskueStore(askue_settings().askue_table)
 
 
-def _refusal(error: AskueError) -> Problem:
+def _refusal(error: AskueError) -> DomainError:
     """What the consumer is told when ASKUE did not give the data."""
     if isinstance(error, AskueCredentialsRejected):
-        return field_problem("password", CREDENTIALS_REJECTED)
+        return invalid_field("password", CREDENTIALS_REJECTED)
     if isinstance(error, AskueUnavailable):
         if error.timed_out:
-            return Problem(
-                HTTPStatus.GATEWAY_TIMEOUT,
+            return ExternalTimeout(
                 "АСКУЭ недоступна",
                 "АСКУЭ не ответила вовремя. Данные не получены; повторите попытку через несколько минут.",
             )
-        return Problem(
-            HTTPStatus.SERVICE_UNAVAILABLE,
+        return TryLater(
             "АСКУЭ недоступна",
             "Нет связи с АСКУЭ. Данные не получены; повторите попытку через несколько минут.",
         )
     # AskueBadData: ASKUE answered with something the portal refuses to read.
-    return Problem(
-        HTTPStatus.BAD_GATEWAY,
+    return ExternalBadData(
         "АСКУЭ вернула некорректные данные",
         "Ответ АСКУЭ не удалось прочитать, поэтому он не сохранён. Повторите попытку позже; "
         "если ошибка повторится, обратитесь в службу поддержки.",

@@ -6,8 +6,6 @@ and SES being down changes nothing for the caller. MailFunction creates the acco
 password, or mails a known address that it is registered already (functions/mail/service.py).
 """
 
-from http import HTTPStatus
-
 from aws_lambda_powertools import Logger
 
 from functions.auth import mails
@@ -22,9 +20,9 @@ from functions.auth.store import ProfileStore
 from functions.common import russian
 from functions.common.api import Caller
 from functions.common.clock import now
+from functions.common.errors import NotFound, TryLater
 from functions.common.identity import Tokens, UserDirectory
 from functions.common.mail import MailQueueUnavailable, queue_mail, queue_notice
-from functions.common.problems import Problem, not_found
 from functions.common.sessions import end_sessions
 from functions.mail.models import RegisterJob
 
@@ -39,11 +37,10 @@ def register(registration: IndividualRegistration | LegalRegistration) -> None:
     try:
         queue_mail(job)
     except MailQueueUnavailable:
-        raise Problem(
-            HTTPStatus.SERVICE_UNAVAILABLE,
+        raise TryLater(
             "Регистрация временно недоступна",
             "Не удалось принять заявку на регистрацию. Повторите попытку через минуту.",
-            headers={"Retry-After": str(QUEUE_RETRY_AFTER_SECONDS)},
+            retry_after=QUEUE_RETRY_AFTER_SECONDS,
         ) from None
     logger.info("registration queued", extra={"job_id": job.id, "category": registration.category})
 
@@ -63,7 +60,7 @@ def log_out(caller: Caller) -> None:
 def profile(caller: Caller) -> ProfileOutput:
     found = ProfileStore().get(caller.user_id)
     if found is None:
-        raise not_found("Профиль не найден.")
+        raise NotFound("Профиль не найден.")
     return found
 
 

@@ -2,13 +2,16 @@
 
 A domain's `handler.py` makes `app = APIGatewayRestResolver(enable_validation=True)` (written out,
 so that Powertools' OpenAPI merge finds it), calls `configure_resolver(app, labels)` and
-declares its routes; everything that goes wrong below a route ends here as problem details.
+declares its routes; everything that goes wrong below a route ends here as problem details. The
+domain's refusals (functions/common/errors.py) get their status and headers from one table,
+`ERROR_ANSWERS`, the only place that knows which HTTP answer a domain exception is.
 """
 
 import base64
 import binascii
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
@@ -24,10 +27,21 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 )
 from pydantic import BaseModel
 
+from functions.common.errors import (
+    Conflict,
+    DomainError,
+    ExternalBadData,
+    ExternalTimeout,
+    FieldError,
+    InvalidInput,
+    NotFound,
+    TooManyAttempts,
+    TryLater,
+    Unauthorized,
+)
 from functions.common.problems import (
     BODY_NOT_JSON,
     PROBLEM_CONTENT_TYPE,
-    FieldError,
     Problem,
     ProblemDetails,
     validation_problem,
@@ -107,6 +121,46 @@ def problem_response(details: ProblemDetails, headers: Mapping[str, str] | None 
         body=details.model_dump_json(),
         headers=dict(headers or {}),
     )
+
+
+@dataclass(frozen=True)
+class ErrorAnswer:
+    """The HTTP answer to a kind of domain exception."""
+
+    status: HTTPStatus
+    retry_after: bool = False  # sends `Retry-After: <the exception's retry_after>` when it has one
+
+
+# Every domain exception, by its kind (the nearest class of its MRO found here), and the answer it
+# gets: its title, detail and fields as problem details with this status and these headers.
+ERROR_ANSWERS: Mapping[type[DomainError], ErrorAnswer] = {
+    InvalidInput: ErrorAnswer(HTTPStatus.UNPROCESSABLE_ENTITY),
+    NotFound: ErrorAnswer(HTTPStatus.NOT_FOUND),
+    Conflict: ErrorAnswer(HTTPStatus.CONFLICT),
+    Unauthorized: ErrorAnswer(HTTPStatus.UNAUTHORIZED),
+    TooManyAttempts: ErrorAnswer(HTTPStatus.TOO_MANY_REQUESTS, retry_after=True),
+    TryLater: ErrorAnswer(HTTPStatus.SERVICE_UNAVAILABLE, retry_after=True),
+    ExternalBadData: ErrorAnswer(HTTPStatus.BAD_GATEWAY),
+    ExternalTimeout: ErrorAnswer(HTTPStatus.GATEWAY_TIMEOUT),
+}
+
+
+def domain_error_response(error: DomainError, answer: ErrorAnswer) -> Response[str]:
+    """A domain exception as the API answers it: `answer` is its row of ERROR_ANSWERS."""
+    headers: dict[str, str] = {}
+    if answer.retry_after and error.retry_after is not None:
+        headers["Retry-After"] = str(error.retry_after)
+    return problem_response(
+        ProblemDetails(title=error.title, status=answer.status, detail=error.detail, errors=error.errors),
+        headers,
+    )
+
+
+def _answering(answer: ErrorAnswer) -> Callable[[DomainError], Response[str]]:
+    def handler(error: DomainError) -> Response[str]:
+        return domain_error_response(error, answer)
+
+    return handler
 
 
 def json_response(status: HTTPStatus, body: BaseModel) -> Response[str]:
@@ -205,6 +259,10 @@ def configure_resolver(
     @app.exception_handler(Problem)  # type: ignore[untyped-decorator]
     def _refused(error: Problem) -> Response[str]:
         return problem_response(error.details, error.headers)
+
+    # A handler per row of the table: Powertools picks the row nearest in the exception's MRO.
+    for kind, answer in ERROR_ANSWERS.items():
+        app.exception_handler(kind)(_answering(answer))
 
     @app.not_found
     def _no_route(_: NotFoundError) -> Response[str]:

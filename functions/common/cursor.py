@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 
-from functions.common.problems import field_problem
+from functions.common.errors import invalid_field
 from functions.common.safe_json import loads
 
 # The longest cursor given out is one of a meter's readings: the consumer's id (36 characters) twice,
@@ -39,9 +39,9 @@ def encode_cursor(key: Mapping[str, str] | None) -> str | None:
 def decode_cursor(cursor: str, belongs: Callable[[Key], bool], message: str = INVALID_CURSOR) -> Key:
     """The start key in `cursor`, if it is one this API gave out and `belongs` to the caller's list.
 
-    Anything else is refused as a problem (422) on the field `cursor` with `message`.
+    Anything else is refused (InvalidInput, a 422) on the field `cursor` with `message`.
     """
-    refused = field_problem("cursor", message)
+    refused = invalid_field("cursor", message)
     if len(cursor) > MAX_CURSOR_LENGTH or not _BASE64URL.fullmatch(cursor):
         raise refused
     try:

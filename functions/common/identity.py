@@ -8,12 +8,18 @@ import secrets
 import string
 from dataclasses import dataclass
 from datetime import datetime
-from http import HTTPStatus
 
 from botocore.exceptions import ClientError
 
 from functions.common.aws import cognito
-from functions.common.problems import Problem, field_problem
+from functions.common.errors import (
+    CHECK_INPUT,
+    DomainError,
+    FieldError,
+    TooManyAttempts,
+    Unauthorized,
+    invalid_field,
+)
 from functions.common.settings import portal_settings
 
 # No look-alike characters (0/O, 1/l/I): the consumer types this password from a mail.
@@ -68,11 +74,11 @@ def _code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
 
 
-def _password_refusal(error: ClientError, wrong_password: Problem) -> Problem:
+def _password_refusal(error: ClientError, wrong_password: DomainError) -> DomainError:
     """Cognito's refusal of a password as the consumer should read it; other errors go on up."""
     message = str(error.response.get("Error", {}).get("Message", ""))
     if _code(error) == "NotAuthorizedException" and "attempts exceeded" in message.lower():
-        return Problem(HTTPStatus.TOO_MANY_REQUESTS, "Вход временно заблокирован", _TOO_MANY_ATTEMPTS)
+        return TooManyAttempts("Вход временно заблокирован", _TOO_MANY_ATTEMPTS)
     if _code(error) in ("NotAuthorizedException", "UserNotFoundException"):
         return wrong_password
     raise error
@@ -137,7 +143,7 @@ class UserDirectory:
             if _code(error) == "UserNotFoundException":
                 raise UnknownAccount(username) from error
             if _code(error) == "InvalidPasswordException":
-                raise field_problem(
+                raise invalid_field(
                     "new_password", "Пароль не подходит: он должен содержать не меньше 6 символов."
                 ) from error
             raise
@@ -150,9 +156,10 @@ class UserDirectory:
                 AuthParameters={"USERNAME": email, "PASSWORD": password},
             )
         except ClientError as error:
-            raise _password_refusal(
-                error, field_problem("password", _WRONG_CREDENTIALS, HTTPStatus.UNAUTHORIZED)
-            ) from error
+            wrong = Unauthorized(
+                CHECK_INPUT, _WRONG_CREDENTIALS, [FieldError(field="password", message=_WRONG_CREDENTIALS)]
+            )
+            raise _password_refusal(error, wrong) from error
         return self._tokens(result.get("AuthenticationResult", {}))
 
     def check_password(self, email: str, password: str) -> None:
@@ -165,7 +172,7 @@ class UserDirectory:
                 AuthParameters={"USERNAME": email, "PASSWORD": password},
             )
         except ClientError as error:
-            raise _password_refusal(error, field_problem("old_password", _WRONG_OLD_PASSWORD)) from error
+            raise _password_refusal(error, invalid_field("old_password", _WRONG_OLD_PASSWORD)) from error
 
     def refresh(self, refresh_token: str) -> Tokens:
         try:
@@ -176,10 +183,8 @@ class UserDirectory:
             )
         except ClientError as error:
             if _code(error) in ("NotAuthorizedException", "InvalidParameterException"):
-                raise Problem(
-                    HTTPStatus.UNAUTHORIZED,
-                    "Сессия завершена",
-                    "Сессия истекла или завершена: войдите снова.",
+                raise Unauthorized(
+                    "Сессия завершена", "Сессия истекла или завершена: войдите снова."
                 ) from error
             raise
         return self._tokens(result.get("AuthenticationResult", {}))

@@ -1,8 +1,11 @@
 """The portal's one error format: RFC 9457 problem details with Russian text.
 
 `{"type", "title", "status", "detail", "errors": [{"field", "message"}]}`, served as
-`application/problem+json`. Services raise `Problem`; validation errors of pydantic are turned into
-the same shape by `validation_problem`, naming every field with a message that says what to fix.
+`application/problem+json`. Below the handlers a refusal is a domain exception
+(functions/common/errors.py), which functions/common/api.py answers in this shape; `Problem` is the
+answer itself, raised only by the resolver setup (functions/common/api.py) for what HTTP refuses (a
+body that is not JSON, too large, no caller). Validation errors of pydantic are turned into the same
+shape by `validation_problem`, naming every field with a message that says what to fix.
 """
 
 import re
@@ -13,12 +16,9 @@ from typing import Any, get_args
 from pydantic import BaseModel
 from pydantic_core.core_schema import ErrorType
 
+from functions.common.errors import FieldError
+
 PROBLEM_CONTENT_TYPE = "application/problem+json"
-
-
-class FieldError(BaseModel):
-    field: str
-    message: str
 
 
 class ProblemDetails(BaseModel):
@@ -32,7 +32,7 @@ class ProblemDetails(BaseModel):
 
 
 class Problem(Exception):
-    """An answer that refuses the request; raised anywhere below a handler."""
+    """An answer that refuses the request at the HTTP level; raised by functions/common/api.py only."""
 
     def __init__(
         self,
@@ -45,15 +45,6 @@ class Problem(Exception):
         super().__init__(detail)
         self.details = ProblemDetails(title=title, status=status, detail=detail, errors=list(errors))
         self.headers = dict(headers or {})  # e.g. Retry-After on a 429 or a 503
-
-
-def field_problem(field: str, message: str, status: HTTPStatus = HTTPStatus.UNPROCESSABLE_ENTITY) -> Problem:
-    """A refusal caused by one field: the message goes both to `detail` and next to the field."""
-    return Problem(status, "Проверьте введённые данные", message, [FieldError(field=field, message=message)])
-
-
-def not_found(detail: str = "Запрошенный объект не найден.") -> Problem:
-    return Problem(HTTPStatus.NOT_FOUND, "Не найдено", detail)
 
 
 # ---------------------------------------------------------------- validation errors

@@ -6,13 +6,11 @@ and an address that had its mails for this hour already (429, with Retry-After) 
 counted against the address's limit now, and the worker, seeing the same job, does not count it again.
 """
 
-from http import HTTPStatus
-
 from aws_lambda_powertools import Logger
 
+from functions.common.errors import NotFound, TooManyAttempts, TryLater
 from functions.common.identity import UserDirectory
 from functions.common.mail import MailQueueUnavailable, queue_mail
-from functions.common.problems import Problem, not_found
 from functions.mail.models import ResetPasswordJob
 from functions.mail.store import MailLedger, seconds_to_next_hour
 
@@ -24,27 +22,25 @@ QUEUE_RETRY_AFTER_SECONDS = 60
 def reset_password(email: str) -> None:
     """Queues the reset of a registered account's password, within the address's mail limit."""
     if UserDirectory().find(email) is None:
-        raise not_found("Потребитель с таким email не зарегистрирован.")
+        raise NotFound("Потребитель с таким email не зарегистрирован.")
     job = ResetPasswordJob(email=email)
     ledger = MailLedger()
     if not ledger.allow(email, job.id, job.requested_at):
         wait = seconds_to_next_hour(job.requested_at)
         logger.info("support reset refused: mail limit of the address reached", extra={"job_id": job.id})
-        raise Problem(
-            HTTPStatus.TOO_MANY_REQUESTS,
+        raise TooManyAttempts(
             "Слишком много писем на этот адрес",
             f"На этот адрес в течение часа можно отправить не больше {ledger.limit} писем о регистрации "
             f"и сбросе пароля, и они уже отправлены. Повторите сброс через {-(-wait // 60)} мин.",
-            headers={"Retry-After": str(wait)},
+            retry_after=wait,
         )
     try:
         queue_mail(job)
     except MailQueueUnavailable:
         ledger.release(email, job.id, job.requested_at)
-        raise Problem(
-            HTTPStatus.SERVICE_UNAVAILABLE,
+        raise TryLater(
             "Сброс пароля временно недоступен",
             "Не удалось поставить сброс пароля в очередь; пароль не изменён. Повторите через минуту.",
-            headers={"Retry-After": str(QUEUE_RETRY_AFTER_SECONDS)},
+            retry_after=QUEUE_RETRY_AFTER_SECONDS,
         ) from None
     logger.info("password reset queued by support", extra={"job_id": job.id})

@@ -14,7 +14,6 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
-from http import HTTPStatus
 
 from aws_lambda_powertools import Logger
 from pydantic import TypeAdapter, ValidationError
@@ -22,7 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 from functions.common import russian
 from functions.common.clock import now
 from functions.common.cursor import decode_cursor, encode_cursor
-from functions.common.problems import FieldError, Problem, field_problem
+from functions.common.errors import CHECK_INPUT, Conflict, FieldError, InvalidInput, invalid_field
 from functions.readings.export import readings_csv
 from functions.readings.models import (
     CENT,
@@ -64,7 +63,7 @@ def _meter_filter(raw: str | None) -> str | None:
     try:
         return _METER_NUMBER.validate_python(raw)
     except ValidationError:
-        raise field_problem("meter_number", METER_NUMBER_RULE) from None
+        raise invalid_field("meter_number", METER_NUMBER_RULE) from None
 
 
 def _pause(attempt: int) -> None:
@@ -102,12 +101,12 @@ def _next_reading(
 # ---------------------------------------------------------------- manual entry
 
 
-def _refusal(entry: ReadingEntry, meter: Meter | None) -> Problem | None:
+def _refusal(entry: ReadingEntry, meter: Meter | None) -> InvalidInput | None:
     """Why the entry cannot follow the meter's last reading, or None when it can."""
     if meter is None:
         return None
     if meter.meter_type != entry.meter_type:
-        return field_problem(
+        return invalid_field(
             "meter_type",
             f"Прибор учета № {meter.meter_number} зарегистрирован как "
             f"{METER_TYPE_ADJECTIVES[meter.meter_type]}: выберите этот тип. Если прибор заменён, "
@@ -129,11 +128,12 @@ def _refusal(entry: ReadingEntry, meter: Meter | None) -> Problem | None:
     detail = (
         lower[0].message if len(lower) == 1 else "Показания меньше предыдущих: исправьте отмеченные поля."
     )
-    return Problem(HTTPStatus.UNPROCESSABLE_ENTITY, "Проверьте введённые данные", detail, lower)
+    return InvalidInput(CHECK_INPUT, detail, lower)
 
 
 def submit_reading(user_id: str, entry: ReadingEntry) -> ReadingOutput:
-    """Stores a reading typed in by the consumer; refuses it (422) when it breaks a rule."""
+    """Stores a reading typed in by the consumer; refuses it (InvalidInput) when it breaks a rule, and
+    (Conflict) when concurrent readings of the meter kept winning."""
     store = ReadingStore()
     for attempt in range(MAX_ATTEMPTS):
         meter = store.meter(user_id, entry.meter_number)
@@ -156,8 +156,7 @@ def submit_reading(user_id: str, entry: ReadingEntry) -> ReadingOutput:
             continue
         logger.info("reading stored", extra={"user_id": user_id, "reading_id": reading.id})
         return reading
-    raise Problem(
-        HTTPStatus.CONFLICT,
+    raise Conflict(
         "Показания не сохранены",
         "Показания этого прибора учета сейчас передаются с другого устройства. Повторите ввод.",
     )

@@ -2,14 +2,13 @@
 
 import hashlib
 import re
-from http import HTTPStatus
 
 from aws_lambda_powertools import Logger
 from pydantic import BaseModel, Field
 
 from functions.common.api import Caller
 from functions.common.clock import moscow_date, now
-from functions.common.problems import FieldError, Problem, ProblemDetails, field_problem
+from functions.common.errors import Conflict, FieldError, InvalidInput, TryLater, invalid_field
 from functions.requests import mails
 from functions.requests.files import UploadStore
 from functions.requests.ids import new_request_id
@@ -30,12 +29,13 @@ from functions.requests.store import (
     AlreadyFiled,
     Item,
     Key,
+    NumberingBusy,
     RequestStore,
     request_key,
 )
 from functions.requests.uploads import (
     attached_elsewhere,
-    attachment_problem,
+    attachment_refusal,
     checked_uploads,
     discard,
     is_own_upload,
@@ -47,6 +47,7 @@ logger = Logger()
 # ---------------------------------------------------------------- filing a request
 
 _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
+NUMBERING_RETRY_SECONDS = 60  # Retry-After of a filing refused because the numbering stayed busy
 
 
 class Submission(BaseModel):
@@ -117,7 +118,7 @@ def _file(submission: Submission, email: str) -> RequestCreated:
         return _filed_before(submission, filed)
     except AlreadyAttached as attached:  # attached meanwhile to another request
         discard(uploads, copies)
-        raise attachment_problem(
+        raise attachment_refusal(
             [
                 FieldError(field=f"attachments.{index}", message=attached_elsewhere(attached.numbers[key]))
                 for index, key in enumerate(request.attachments)
@@ -178,8 +179,7 @@ def _filed_before(submission: Submission, filed: AlreadyFiled) -> RequestCreated
     # The claim and the request are written in one transaction: a consistent read finds the request.
     item = RequestStore().get_by_key(filed.key, consistent=True)
     if item is None:
-        raise Problem(
-            HTTPStatus.CONFLICT,
+        raise Conflict(
             "Заявка уже регистрируется",
             "Эта заявка уже отправлена и регистрируется. "
             "Подождите несколько секунд и обновите список заявок.",
@@ -195,8 +195,8 @@ def _filed_before(submission: Submission, filed: AlreadyFiled) -> RequestCreated
     )
 
 
-def _key_reused() -> Problem:
-    return field_problem(
+def _key_reused() -> InvalidInput:
+    return invalid_field(
         "Idempotency-Key",
         "С этим Idempotency-Key уже отправлена другая заявка. Для новой заявки создайте новый ключ.",
     )
@@ -205,26 +205,21 @@ def _key_reused() -> Problem:
 def submit(caller: Caller, request: NewRequest, idempotency_key: str | None) -> RequestCreated:
     """Files the request once per Idempotency-Key: a repeat with the same key and payload gets the
     first answer, the same key with another payload is refused. The key's claim, written in the
-    request's own transaction, is the one record of it (docs/architecture.md, «Data model»)."""
+    request's own transaction, is the one record of it (docs/architecture.md, «Data model»). When the
+    year's numbering stays busy nothing is filed: TryLater, send it again in a minute."""
     if not idempotency_key or not _IDEMPOTENCY_KEY.match(idempotency_key):
-        raise field_problem(
+        raise invalid_field(
             "Idempotency-Key",
             "Передайте заголовок Idempotency-Key: уникальную строку из 8–128 латинских букв, цифр и знаков "
             "-_.: (например, UUID), одну на каждую новую заявку. По нему повторная отправка не создаст "
             "вторую заявку.",
         )
     submission = Submission(user_id=caller.user_id, idempotency_key=idempotency_key, request=request)
-    return _file(submission, caller.email)
-
-
-NUMBERING_RETRY_SECONDS = 60
-
-
-def numbering_busy() -> tuple[ProblemDetails, dict[str, str]]:
-    """The answer to `NumberingBusy`: nothing was filed, send it again in a minute."""
-    details = ProblemDetails(
-        status=HTTPStatus.SERVICE_UNAVAILABLE,
-        title="Заявка не зарегистрирована",
-        detail="Сейчас регистрируется слишком много заявок. Повторите отправку через минуту.",
-    )
-    return details, {"Retry-After": str(NUMBERING_RETRY_SECONDS)}
+    try:
+        return _file(submission, caller.email)
+    except NumberingBusy:
+        raise TryLater(
+            "Заявка не зарегистрирована",
+            "Сейчас регистрируется слишком много заявок. Повторите отправку через минуту.",
+            retry_after=NUMBERING_RETRY_SECONDS,
+        ) from None

@@ -18,7 +18,6 @@ from functions.common.api import (
     configure_resolver,
     current_caller,
     json_response,
-    problem_response,
 )
 from functions.common.cursor import MAX_CURSOR_LENGTH
 from functions.requests import filing, kinds, presentation, uploads
@@ -33,7 +32,6 @@ from functions.requests.models import (
     UploadForm,
     UploadRequest,
 )
-from functions.requests.store import NumberingBusy
 
 # Not "requests": the logger would share its name with the requests library's logger.
 logger = Logger(service="service-requests")
@@ -43,11 +41,6 @@ TAGS = ["Заявки"]
 NOT_FOUND = {404: {"description": "Заявка не найдена", **PROBLEM_RESPONSE}}
 CONFLICT = {409: {"description": "Заявка с этим ключом ещё регистрируется", **PROBLEM_RESPONSE}}
 BUSY = {503: {"description": "Слишком много заявок регистрируется одновременно", **PROBLEM_RESPONSE}}
-
-
-@app.exception_handler(NumberingBusy)  # type: ignore[untyped-decorator]
-def _numbering_busy(_: NumberingBusy) -> Response[str]:
-    return problem_response(*filing.numbering_busy())
 
 
 @app.get(

@@ -8,7 +8,7 @@ from typing import Any
 from functions.common import russian
 from functions.common.api import Caller
 from functions.common.cursor import decode_cursor, encode_cursor
-from functions.common.problems import not_found
+from functions.common.errors import NotFound
 from functions.requests.files import UploadStore
 from functions.requests.ids import is_request_id
 from functions.requests.kinds import form_schemas
@@ -133,7 +133,7 @@ def _history(item: Item) -> list[dict[str, Any]]:
 def request_detail(caller: Caller, request_id: str) -> RequestDetail:
     item = RequestStore().get(caller.user_id, request_id) if is_request_id(request_id) else None
     if item is None:
-        raise not_found("Заявка не найдена.")
+        raise NotFound("Заявка не найдена.")
     return RequestDetail(
         **_detail_fields(item), history=[HistoryEntry.model_validate(entry) for entry in _history(item)]
     )

@@ -1,12 +1,11 @@
 """The statuses' rules (docs/architecture.md) and the company's change of a request's status."""
 
 from collections.abc import Mapping
-from http import HTTPStatus
 
 from aws_lambda_powertools import Logger
 
 from functions.common.clock import now
-from functions.common.problems import FieldError, Problem, field_problem, not_found
+from functions.common.errors import Conflict, FieldError, NotFound, invalid_field
 from functions.requests import mails
 from functions.requests.ids import is_request_id
 from functions.requests.models import (
@@ -43,7 +42,8 @@ def _quoted(statuses: tuple[RequestStatus, ...]) -> str:
 
 
 def check_transition(current: RequestStatus, change: StatusChange) -> None:
-    """Refuses a move the rules forbid (409, naming the allowed ones) or a missing reason (422)."""
+    """Refuses a move the rules forbid (Conflict, naming the allowed ones) or a missing reason
+    (InvalidInput)."""
     allowed = TRANSITIONS[current]
     if change.status not in allowed:
         if not allowed:
@@ -53,14 +53,13 @@ def check_transition(current: RequestStatus, change: StatusChange) -> None:
                 f"Заявку в статусе «{STATUS_TITLES[current]}» нельзя перевести "
                 f"в «{STATUS_TITLES[change.status]}». Допустимые статусы: {_quoted(allowed)}."
             )
-        raise Problem(
-            HTTPStatus.CONFLICT,
+        raise Conflict(
             "Переход статуса запрещён",
             detail,
             [FieldError(field="status", message=detail)],
         )
     if change.status in COMMENT_REQUIRED and not change.comment:
-        raise field_problem(
+        raise invalid_field(
             "comment", f"Для статуса «{STATUS_TITLES[change.status]}» напишите комментарий для потребителя."
         )
 
@@ -71,7 +70,7 @@ def change_status(request_id: str, change: StatusChange, changed_by: str) -> Int
     key = store.key_of(request_id) if is_request_id(request_id) else None
     item = store.get_by_key(key) if key else None
     if key is None or item is None:
-        raise not_found("Заявка с таким id не найдена.")
+        raise NotFound("Заявка с таким id не найдена.")
     current = RequestStatus(item["status"])
     check_transition(current, change)
     at = now().isoformat()
@@ -85,8 +84,7 @@ def change_status(request_id: str, change: StatusChange, changed_by: str) -> Int
     try:
         updated = store.change_status(key, current.value, change.status.value, at, entry)
     except StatusChanged:
-        raise Problem(
-            HTTPStatus.CONFLICT,
+        raise Conflict(
             "Статус уже изменён",
             "Статус заявки только что изменили в другой системе. Получите заявку заново и повторите.",
         ) from None

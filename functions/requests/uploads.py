@@ -3,13 +3,12 @@
 import re
 import uuid
 from collections.abc import Mapping, Sequence
-from http import HTTPStatus
 from urllib.parse import quote, unquote
 
 from aws_lambda_powertools import Logger
 
 from functions.common.api import Caller
-from functions.common.problems import FieldError, Problem
+from functions.common.errors import FieldError, InvalidInput
 from functions.requests.files import StoredUpload, UploadStore
 from functions.requests.models import (
     FILE_TYPES,
@@ -93,9 +92,9 @@ def _checked_upload(uploads: UploadStore, key: str) -> StoredUpload:
     return stored
 
 
-def attachment_problem(errors: list[FieldError]) -> Problem:
+def attachment_refusal(errors: list[FieldError]) -> InvalidInput:
     detail = errors[0].message if len(errors) == 1 else "Исправьте отмеченные файлы."
-    return Problem(HTTPStatus.UNPROCESSABLE_ENTITY, "Проверьте приложенные файлы", detail, errors)
+    return InvalidInput("Проверьте приложенные файлы", detail, errors)
 
 
 def checked_uploads(
@@ -115,7 +114,7 @@ def checked_uploads(
         except ValueError as refusal:
             errors.append(FieldError(field=f"attachments.{index}", message=str(refusal)))
     if errors:
-        raise attachment_problem(errors)
+        raise attachment_refusal(errors)
     return checked
 
 
@@ -135,7 +134,7 @@ def make_copies(
         made.append(key)
         copied = uploads.copy(upload, key)
         if copied is None:
-            raise attachment_problem(
+            raise attachment_refusal(
                 [
                     FieldError(
                         field=f"attachments.{index}",

@@ -15,7 +15,7 @@ import pytest
 
 from functions.common import clock as portal_clock
 from functions.common.api import Caller
-from functions.common.problems import Problem
+from functions.common.errors import Conflict, InvalidInput
 from functions.requests import filing, store
 from functions.requests.models import REQUEST_MODELS, RequestCreated
 from functions.requests.store import counter_key
@@ -114,8 +114,8 @@ def test_one_idempotency_key_sent_many_times_at_once_files_one_request(clock: Wo
     # Each retry gets the one request, or — while it is being filed — a Russian 409 to retry later.
     assert created, "the request was filed"
     assert len({(c.id, c.number) for c in created}) == 1
-    assert all(isinstance(e, Problem) and e.details.status == 409 for e in errors), errors
-    assert all("регистрируется" in e.details.detail for e in errors if isinstance(e, Problem))
+    assert all(isinstance(e, Conflict) for e in errors), errors
+    assert all("регистрируется" in e.detail for e in errors if isinstance(e, Conflict))
     assert len(stored_requests(clock)) == 1
     assert len([m for m in sent_mails() if m["to"] == "same@example.ru"]) == 1
 
@@ -136,8 +136,8 @@ def test_one_upload_named_by_many_filings_at_once_is_attached_to_one_request(clo
     assert [c.number for c in created] == ["2026-000001"]
     assert len(errors) == 9
     for error in errors:
-        assert isinstance(error, Problem) and error.details.status == 422, error
-        assert error.details.detail.startswith("Этот файл уже приложен к заявке № 2026-000001."), error
+        assert isinstance(error, InvalidInput), error
+        assert error.detail.startswith("Этот файл уже приложен к заявке № 2026-000001."), error
     [item] = stored_requests(clock)
     assert item["attachments"][0]["upload"] == key
     # The copies the refused filings made are deleted; the filed one is the only file under requests/.

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from functions.common.aws import table
-from functions.common.problems import Problem
+from functions.common.errors import Conflict, DomainError, InvalidInput
 from functions.readings import service
 from functions.readings.models import MeterType, ReadingEntry, TariffValues
 from functions.readings.store import ReadingStore
@@ -54,8 +54,8 @@ def run(submissions: dict[str, str]) -> dict[str, Any]:
     def submit(name: str, value: str) -> None:
         try:
             outcomes[name] = service.submit_reading(USER, entry(value))
-        except Problem as refused:
-            outcomes[name] = refused.details
+        except DomainError as refused:
+            outcomes[name] = refused
 
     threads = [threading.Thread(target=submit, name=n, args=(n, v)) for n, v in submissions.items()]
     for thread in threads:
@@ -123,7 +123,7 @@ def test_lower_racing_a_higher_that_lands_first_is_refused(
     assert writes == ["higher:200", "lower:400"]  # the lower one's transaction was cancelled
     assert outcomes["higher"].consumption == {"t1": Decimal("100.00")}
     refused = outcomes["lower"]
-    assert refused.status == 422
+    assert isinstance(refused, InvalidInput)
     assert refused.errors[0].field == "values.t1"
     assert refused.errors[0].message.startswith("Показание по тарифу Т1 меньше предыдущего: 200,00 от ")
     assert stored_values() == ["200.00", "100.00"]
@@ -160,7 +160,7 @@ def test_two_first_readings_of_a_new_meter_do_not_both_become_its_first(
     outcomes = run({"higher": "20", "lower": "10"})
 
     assert outcomes["higher"].consumption is None
-    assert outcomes["lower"].status == 422
+    assert isinstance(outcomes["lower"], InvalidInput)
     assert stored_values() == ["20.00"]
 
 
@@ -181,10 +181,10 @@ def test_many_concurrent_submissions_leave_a_non_decreasing_history(
 
     assert len(cancelled) >= len(values) - 1  # all read the same state: only one could win at first
 
-    stored = [r for r in outcomes.values() if not hasattr(r, "status")]
-    refused = [r for r in outcomes.values() if hasattr(r, "status")]
+    stored = [r for r in outcomes.values() if not isinstance(r, DomainError)]
+    refused = [r for r in outcomes.values() if isinstance(r, DomainError)]
     assert stored, "at least one submission is stored"
-    assert {r.status for r in refused} <= {422, 409}
+    assert {type(r) for r in refused} <= {InvalidInput, Conflict}
     history, _ = ReadingStore().page(USER, METER, None, 50)
     oldest_first = list(reversed(history))
     assert len(oldest_first) == len(stored) + 1

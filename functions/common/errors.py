@@ -1,0 +1,88 @@
+"""What went wrong, in the domain's terms: the only exceptions a refusal raises below a handler.
+
+Services, rules and stores say what happened — not found, refused input, a conflict, try later, too
+many attempts, not logged in — with the Russian title and detail the caller reads and, for input,
+each refused field with what to fix. They know nothing of HTTP: one table in functions/common/api.py
+(`ERROR_ANSWERS`) gives each kind its status and headers (docs/architecture.md, «Errors»). A domain
+raises these kinds or its own subclasses of them; a new kind needs its row in that table.
+"""
+
+from collections.abc import Iterable
+
+from pydantic import BaseModel
+
+CHECK_INPUT = "Проверьте введённые данные"
+
+
+class FieldError(BaseModel):
+    """A refused field (its dotted name in the body, query or header) and what to fix in it."""
+
+    field: str
+    message: str
+
+
+class DomainError(Exception):
+    """A refusal: its Russian title and detail, the fields it names, and when to try again."""
+
+    retry_after: int | None = None  # seconds; only the kinds that may say so set it
+
+    def __init__(self, title: str, detail: str, errors: Iterable[FieldError] = ()) -> None:
+        super().__init__(detail)
+        self.title = title
+        self.detail = detail
+        self.errors = list(errors)
+
+
+class NotFound(DomainError):
+    """What the caller names does not exist, or is not theirs to see (the same answer)."""
+
+    def __init__(self, detail: str, title: str = "Не найдено") -> None:
+        super().__init__(title, detail)
+
+
+class InvalidInput(DomainError):
+    """The input breaks a rule: each refused field with what to fix."""
+
+
+class Conflict(DomainError):
+    """The state does not allow it: it changed meanwhile, is being done, or is done already."""
+
+
+class Unauthorized(DomainError):
+    """Who calls is not established: wrong credentials, an ended session."""
+
+
+class TryLater(DomainError):
+    """Nothing was done: what the portal needs is busy or out of reach; the same call may succeed
+    later, after `retry_after` seconds when the portal knows when."""
+
+    def __init__(
+        self, title: str, detail: str, errors: Iterable[FieldError] = (), *, retry_after: int | None = None
+    ) -> None:
+        super().__init__(title, detail, errors)
+        self.retry_after = retry_after
+
+
+class TooManyAttempts(DomainError):
+    """Refused because of how often it was tried (a lockout, a limit per hour); `retry_after`
+    seconds when the portal knows when the limit ends."""
+
+    def __init__(
+        self, title: str, detail: str, errors: Iterable[FieldError] = (), *, retry_after: int | None = None
+    ) -> None:
+        super().__init__(title, detail, errors)
+        self.retry_after = retry_after
+
+
+class ExternalTimeout(DomainError):
+    """A system outside the portal (ASKUE) did not answer in time; nothing was stored."""
+
+
+class ExternalBadData(DomainError):
+    """A system outside the portal (ASKUE) answered with data the portal refuses to read; nothing
+    was stored."""
+
+
+def invalid_field(field: str, message: str) -> InvalidInput:
+    """A refusal caused by one field: the message goes both to `detail` and next to the field."""
+    return InvalidInput(CHECK_INPUT, message, [FieldError(field=field, message=message)])
