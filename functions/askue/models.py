@@ -4,7 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
 LABELS = {
@@ -27,7 +27,7 @@ class AskueRow(BaseModel):
     active_export_kwh: Energy = Field(description="Обратная активная энергия (A−), кВт·ч")
     reactive_import_kvarh: Energy = Field(description="Прямая реактивная энергия (R+), квар·ч")
     reactive_export_kvarh: Energy = Field(description="Обратная реактивная энергия (R−), квар·ч")
-    read_at: datetime = Field(description="Дата получения информации")
+    read_at: AwareDatetime = Field(description="Дата получения информации")
 
 
 def _login(value: str) -> str:
