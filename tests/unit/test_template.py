@@ -10,6 +10,7 @@ from typing import Any
 import boto3
 import pytest
 
+from infra.lambda_runtime import load_handler
 from infra.template import ROOT, load_template, resources, routes
 from infra.world import World
 
@@ -57,8 +58,7 @@ def test_every_handler_route_is_in_the_template() -> None:
 
 def test_every_function_handler_exists() -> None:
     for name, function in resources(load_template(), "AWS::Serverless::Function").items():
-        module, _, attribute = function["Properties"]["Handler"].rpartition(".")
-        assert callable(getattr(importlib.import_module(module), attribute)), name
+        assert callable(load_handler(function["Properties"]["Handler"])), name
 
 
 def test_every_domain_resolver_validates_and_answers_problems() -> None:
