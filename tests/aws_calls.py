@@ -20,8 +20,8 @@ from typing import Any
 import boto3
 
 from functions.common.aws import reset_clients
-from infra.events import LocalEvents, load_handler
-from infra.lambda_runtime import LambdaContext
+from infra.events import LocalEvents
+from infra.lambda_runtime import LambdaContext, load_handler
 from infra.template import Route, load_template, routes, token_authorizer
 from infra.world import World
 from tests.unit.conftest import api_event, deliver_mail, pool_keys_served, sent_mails

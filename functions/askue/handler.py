@@ -20,7 +20,7 @@ from functions.common.api import (
     no_content,
 )
 
-logger = Logger(service="askue")
+logger = Logger()
 app = APIGatewayRestResolver(enable_validation=True)
 configure_resolver(app, LABELS)
 TAGS = ["АСКУЭ"]

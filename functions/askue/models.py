@@ -4,14 +4,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
-LABELS = {
-    "login": "Идентификатор",
-    "password": "Пароль",  # nosec B105 # a field's Russian label
-    "remember": "Запомнить для автоматического обновления",
-}
+from functions.common.labels import field_labels
 
 Energy = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=6)]
 
@@ -27,7 +23,7 @@ class AskueRow(BaseModel):
     active_export_kwh: Energy = Field(description="Обратная активная энергия (A−), кВт·ч")
     reactive_import_kvarh: Energy = Field(description="Прямая реактивная энергия (R+), квар·ч")
     reactive_export_kvarh: Energy = Field(description="Обратная реактивная энергия (R−), квар·ч")
-    read_at: datetime = Field(description="Дата получения информации")
+    read_at: AwareDatetime = Field(description="Дата получения информации")
 
 
 def _login(value: str) -> str:
@@ -45,12 +41,16 @@ AskuePassword = Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
 
 class FetchRequest(BaseModel):
-    login: AskueLogin = Field(description="Идентификатор пользователя в системе АСКУЭ")
-    password: AskuePassword = Field(description="Пароль в системе АСКУЭ")
+    login: AskueLogin = Field(title="Идентификатор", description="Идентификатор пользователя в системе АСКУЭ")
+    password: AskuePassword = Field(title="Пароль", description="Пароль в системе АСКУЭ")
     remember: bool = Field(
         default=False,
+        title="Запомнить для автоматического обновления",
         description="Запомнить для автоматического обновления: пароль хранится зашифрованным (KMS)",
     )
+
+
+LABELS = field_labels(FetchRequest)
 
 
 class FetchOutput(BaseModel):

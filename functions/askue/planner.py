@@ -7,7 +7,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.askue import service
 
-logger = Logger(service="askue-sync")
+logger = Logger()
 
 
 @logger.inject_lambda_context

@@ -197,18 +197,6 @@ class AskueStore:
                 latest = _snapshot(item)
         return latest, link
 
-    def snapshots(self, user_id: str) -> list[Snapshot]:
-        """The history, oldest first (operators and tests; the page shows only the newest)."""
-        found: list[Snapshot] = []
-        paginator = self._client.get_paginator("query")
-        for page in paginator.paginate(
-            TableName=self._table,
-            KeyConditionExpression="user_id = :u AND begins_with(sk, :prefix)",
-            ExpressionAttributeValues=_item({":u": user_id, ":prefix": SNAPSHOT_PREFIX}),
-        ):
-            found.extend(_snapshot(_plain(item)) for item in page.get("Items", []))
-        return found[::-1]
-
 
 def _row(row: AskueRow) -> dict[str, Any]:
     return {**row.model_dump(exclude={"read_at"}), "read_at": stamp(row.read_at)}

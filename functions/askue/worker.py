@@ -19,7 +19,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from functions.askue import service
 from functions.askue.readings import record_askue_readings
 
-logger = Logger(service="askue-sync")
+logger = Logger()
 
 
 # The SQS event source's BatchSize (template.yaml): one thread per account of a batch. The pool lives

@@ -34,7 +34,7 @@ from functions.common.api import (
 )
 from functions.common.identity import Tokens
 
-logger = Logger(service="auth")
+logger = Logger()
 app = APIGatewayRestResolver(enable_validation=True)
 configure_resolver(app, LABELS, REGISTRATION_CATEGORIES)
 TAGS = ["Учётная запись"]

@@ -17,26 +17,13 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from functions.common.fields import Email, Phone
+from functions.common.labels import field_labels
 
 MIN_PASSWORD_LENGTH = 6
 MAX_PASSWORD_LENGTH = 98  # Cognito accepts fewer than 99 characters
 
 # The version of the consent text shown next to the checkbox (web/index.html); stored with the consent.
 CONSENT_TEXT_VERSION = "2026-11-01"
-
-LABELS = {
-    "category": "Категория",
-    "full_name": "ФИО",
-    "org_name": "Название организации",
-    "email": "Email",
-    "phone": "Телефон",
-    "consent": "Согласие на обработку персональных данных",
-    "password": "Пароль",  # nosec B105 # these are the fields' Russian labels
-    "refresh_token": "Токен обновления",
-    "old_password": "Старый пароль",
-    "new_password": "Новый пароль",
-    "new_password_repeat": "Повтор нового пароля",
-}
 
 # A letter of any alphabet, with the combining marks that may follow it (a decomposed «й»).
 _LETTER = r"(?:[^\W\d_][\u0300-\u036f]*)"
@@ -127,10 +114,13 @@ OrgName = Annotated[
 class _Registration(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    email: Email
-    phone: Phone
+    email: Email = Field(title="Email")
+    phone: Phone = Field(title="Телефон")
     consent: bool = Field(
-        default=False, validate_default=True, description="Согласие на обработку персональных данных"
+        default=False,
+        validate_default=True,
+        title="Согласие на обработку персональных данных",
+        description="Согласие на обработку персональных данных",
     )
 
     @field_validator("consent")
@@ -147,14 +137,14 @@ class _Registration(BaseModel):
 class IndividualRegistration(_Registration):
     """A person (физическое лицо), named by ФИО."""
 
-    category: Literal["individual"]
+    category: Literal["individual"] = Field(title="Категория")
     full_name: PersonName
 
 
 class LegalRegistration(_Registration):
     """An organisation (юридическое лицо), named by its name."""
 
-    category: Literal["legal"]
+    category: Literal["legal"] = Field(title="Категория")
     org_name: OrgName
 
 
@@ -172,12 +162,14 @@ Password = Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
 
 class LoginRequest(BaseModel):
-    email: Email
-    password: Password
+    email: Email = Field(title="Email")
+    password: Password = Field(title="Пароль")
 
 
 class RefreshRequest(BaseModel):
-    refresh_token: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=8192)]
+    refresh_token: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=8192)] = (
+        Field(title="Токен обновления")
+    )
 
 
 class TokensOutput(BaseModel):
@@ -188,11 +180,11 @@ class TokensOutput(BaseModel):
 
 
 class PasswordChange(BaseModel):
-    old_password: Password
+    old_password: Password = Field(title="Старый пароль")
     new_password: Annotated[
         str, StringConstraints(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)
-    ]
-    new_password_repeat: Password
+    ] = Field(title="Новый пароль")
+    new_password_repeat: Password = Field(title="Повтор нового пароля")
 
     @field_validator("new_password")
     @classmethod
@@ -209,6 +201,9 @@ class PasswordChange(BaseModel):
                 "password_repeat_mismatch", "Повтор не совпадает с новым паролем: введите его ещё раз."
             )
         return value
+
+
+LABELS = field_labels(IndividualRegistration, LegalRegistration, LoginRequest, RefreshRequest, PasswordChange)
 
 
 class ProfileOutput(BaseModel):

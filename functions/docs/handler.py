@@ -20,7 +20,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.common.api import SECURITY_SCHEMES
 
-logger = Logger(service="docs")
+logger = Logger()
 FUNCTIONS_DIR = Path(__file__).resolve().parent.parent
 
 TITLE = "Личный кабинет потребителя — API"

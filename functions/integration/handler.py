@@ -29,7 +29,7 @@ from functions.requests.models import (
     integration_actor,
 )
 
-logger = Logger(service="integration")
+logger = Logger()
 app = APIGatewayRestResolver(enable_validation=True)
 configure_resolver(app, LABELS)
 TAGS = ["Интеграция"]

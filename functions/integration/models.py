@@ -4,17 +4,19 @@ import re
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator
+from pydantic import BaseModel, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from functions.common.fields import Email
+from functions.common.labels import field_labels
 from functions.requests.models import LABELS as REQUEST_LABELS
-
-LABELS = {**REQUEST_LABELS, "email": "Email"}
 
 
 class PasswordReset(BaseModel):
-    email: Email
+    email: Email = Field(title="Email")
+
+
+LABELS = {**REQUEST_LABELS, **field_labels(PasswordReset)}
 
 
 class PasswordResetAccepted(BaseModel):

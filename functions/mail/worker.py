@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from functions.mail import service
 from functions.mail.models import MAIL_JOB
 
-logger = Logger(service="mail")
+logger = Logger()
 processor = BatchProcessor(event_type=EventType.SQS)
 
 

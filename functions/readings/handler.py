@@ -24,7 +24,7 @@ from functions.common.cursor import MAX_CURSOR_LENGTH
 from functions.readings import service
 from functions.readings.models import LABELS, MeterList, ReadingEntry, ReadingOutput, ReadingPage
 
-logger = Logger(service="readings")
+logger = Logger()
 app = APIGatewayRestResolver(enable_validation=True)
 configure_resolver(app, LABELS)
 TAGS = ["Показания"]

@@ -29,6 +29,8 @@ from pydantic import (
 from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 from pydantic_core.core_schema import ErrorType
 
+from functions.common.labels import field_labels
+
 
 class MeterType(StrEnum):
     SINGLE_TARIFF = "single_tariff"
@@ -68,16 +70,6 @@ TARIFF_LABELS: dict[MeterType, dict[Tariff, str]] = {
 }
 ALL_TARIFFS: tuple[Tariff, ...] = ("t1", "t2", "t3")
 SOURCE_LABELS: dict[Source, str] = {Source.MANUAL: "Вручную", Source.ASKUE: "АСКУЭ"}
-
-LABELS = {
-    "meter_type": "Тип прибора учета",
-    "meter_number": "Номер прибора учета",
-    "values": "Показания",
-    "values.t1": "Т1",
-    "values.t2": "Т2 (ночь)",
-    "values.t3": "Т3 (полупик)",
-    "cursor": "Продолжение списка",
-}
 
 # ---------------------------------------------------------------- meter number
 
@@ -242,9 +234,9 @@ class TariffValues(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    t1: ReadingValue = None
-    t2: ReadingValue = None
-    t3: ReadingValue = None
+    t1: ReadingValue = Field(default=None, title="Т1")
+    t2: ReadingValue = Field(default=None, title="Т2 (ночь)")
+    t3: ReadingValue = Field(default=None, title="Т3 (полупик)")
 
     def present(self) -> dict[Tariff, Decimal]:
         return {t: v for t in ALL_TARIFFS if (v := getattr(self, t)) is not None}
@@ -302,11 +294,12 @@ class ReadingEntry(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    meter_type: MeterTypeField
-    meter_number: MeterNumber
+    meter_type: MeterTypeField = Field(title="Тип прибора учета")
+    meter_number: MeterNumber = Field(title="Номер прибора учета")
     values: TariffValues = Field(
+        title="Показания",
         description="Показания по тарифам типа прибора: t1 — однотарифный; t1 (день), t2 (ночь) — "
-        "двухтарифный; t1 (пик), t2 (ночь), t3 (полупик) — трёхтарифный"
+        "двухтарифный; t1 (пик), t2 (ночь), t3 (полупик) — трёхтарифный",
     )
 
     @field_validator("values", mode="wrap")
@@ -335,6 +328,8 @@ class ReadingEntry(BaseModel):
             raise ValidationError.from_exception_data("ReadingEntry", found)
         return values
 
+
+LABELS = field_labels(ReadingEntry, also={"cursor": "Продолжение списка"})
 
 # ---------------------------------------------------------------- answers
 

@@ -11,7 +11,7 @@ never be stored after a higher one.
 import secrets
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
@@ -226,7 +226,7 @@ def record_askue_reading(
       would type it (letters, digits, "-", "/", up to 30 characters; stored upper-case);
     - `active_import_kwh`: the A+ register total in kWh as a `Decimal` (more than two decimals are
       cut off, not rounded); the meter is single-tariff (T1);
-    - `taken_at`: when ASKUE read the meter (an aware datetime; a naive one is taken as UTC).
+    - `taken_at`: when ASKUE read the meter (an aware datetime, as `AskueRow.read_at` is).
 
     The reading is stored with source "askue" and the consumption since the meter's previous
     reading, under the same rules and the same concurrency guard as a manual one. A value the
@@ -238,7 +238,6 @@ def record_askue_reading(
 
     The calling function needs READINGS_TABLE and dynamodb:GetItem and dynamodb:PutItem on it.
     """
-    at = taken_at if taken_at.tzinfo else taken_at.replace(tzinfo=UTC)
     context = {"user_id": user_id, "meter_number": meter_number}
     try:
         number = _METER_NUMBER.validate_python(meter_number)
@@ -246,20 +245,20 @@ def record_askue_reading(
     except (ValidationError, ReadingValueError):
         logger.warning("ASKUE reading refused: invalid meter number or value", extra=context)
         return AskueOutcome.INVALID
-    if at > now() + ASKUE_CLOCK_SKEW:
+    if taken_at > now() + ASKUE_CLOCK_SKEW:
         logger.warning("ASKUE reading refused: taken in the future", extra=context)
         return AskueOutcome.INVALID
     store = ReadingStore()
     for attempt in range(MAX_ATTEMPTS):
         meter = store.meter(user_id, number)
-        outcome = _askue_refusal(meter, value, at)
+        outcome = _askue_refusal(meter, value, taken_at)
         if outcome is not None:
             log = (
                 logger.warning if outcome in (AskueOutcome.LOWER, AskueOutcome.TYPE_MISMATCH) else logger.info
             )
             log("ASKUE reading not recorded", extra={**context, "outcome": outcome.value})
             return outcome
-        reading = _next_reading(number, MeterType.SINGLE_TARIFF, {"t1": value}, Source.ASKUE, at, meter)
+        reading = _next_reading(number, MeterType.SINGLE_TARIFF, {"t1": value}, Source.ASKUE, taken_at, meter)
         try:
             store.append(user_id, reading, meter)
         except StaleMeter:

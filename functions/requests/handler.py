@@ -34,7 +34,7 @@ from functions.requests.models import (
 )
 
 # Not "requests": the logger would share its name with the requests library's logger.
-logger = Logger(service="service-requests")
+logger = Logger()
 app = APIGatewayRestResolver(enable_validation=True)
 configure_resolver(app, LABELS, TYPE_TAGS)
 TAGS = ["Заявки"]

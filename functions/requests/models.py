@@ -33,6 +33,7 @@ from pydantic_core import PydanticCustomError
 
 from functions.common.clock import moscow_today
 from functions.common.fields import Phone
+from functions.common.labels import field_labels
 
 MAX_ATTACHMENTS = 5
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -322,8 +323,8 @@ def _request_model(kind: RequestKind) -> type[NewRequestBase]:
         __module__=__name__,
         __doc__=kind.description,
         __cls_kwargs__={"title": kind.title},
-        type=(tag, ...),
-        fields=(kind.fields, ...),
+        type=(tag, Field(title="Тип заявки")),
+        fields=(kind.fields, Field(title="Дополнительные поля")),
     )
 
 
@@ -588,34 +589,16 @@ class StatusChange(BaseModel):
 
 # ---------------------------------------------------------------- labels for validation messages
 
-
-def _labels() -> dict[str, str]:
-    labels = {
-        "type": "Тип заявки",
-        "text": "Текст заявки",
-        "fields": "Дополнительные поля",
-        "attachments": "Файлы",
-        "filename": "Имя файла",
-        "content_type": "Тип файла",
-        "size": "Размер файла",
+# Errors name a field without its type (fields.x): a name must mean one thing in every type.
+LABELS = field_labels(
+    *REQUEST_MODELS.values(),
+    UploadRequest,
+    StatusChange,
+    also={
         "cursor": "Курсор",
         "limit": "Размер страницы",
-        "status": "Статус",
         "since": "Начиная с",
-        "comment": "Комментарий",
-        "changed_by": "Сотрудник",
-        "operator": "Сотрудник",
         "Idempotency-Key": "Idempotency-Key",
-    }
-    for model in FIELDS_OF.values():
-        for name, info in model.model_fields.items():
-            # Errors name a field without its type (fields.x), so a name means one thing in every type.
-            label = labels.setdefault(f"fields.{name}", info.title or name)
-            if label != info.title:
-                raise ValueError(f"fields.{name} is titled «{label}» and «{info.title}» in different types")
-    for index in range(MAX_ATTACHMENTS + 5):
-        labels[f"attachments.{index}"] = f"Файл {index + 1}"
-    return labels
-
-
-LABELS = _labels()
+        **{f"attachments.{index}": f"Файл {index + 1}" for index in range(MAX_ATTACHMENTS + 5)},
+    },
+)

@@ -180,9 +180,8 @@ def list_for_integration(
         if cursor
         else None
     )
-    # Stored times are ISO 8601 in UTC and compared as strings: `since` is written the same way.
-    after = (
-        (since if since.tzinfo else since.replace(tzinfo=UTC)).astimezone(UTC).isoformat() if since else None
-    )
+    # Stored times are ISO 8601 in UTC and compared as strings: `since` (always with its zone, the
+    # API refuses one without) is written the same way.
+    after = since.astimezone(UTC).isoformat() if since else None
     items, last = RequestStore().list_by_status(status.value, after, limit, start)
     return IntegrationPage(items=[for_integration(item) for item in items], cursor=encode_cursor(last))

@@ -19,7 +19,7 @@ from moto import mock_aws
 
 from functions.common.aws import reset_clients
 from functions.common.settings import load_settings
-from infra.lambda_runtime import LambdaContext
+from infra.lambda_runtime import LambdaContext, load_handler
 from infra.moto_patches import atomic_dynamodb_requests
 from infra.world import ACCOUNT_ID, World, build_world
 
@@ -143,7 +143,7 @@ def deliver_mail(
     timeout, and into the dead-letter queue after maxReceiveCount. `record` wraps each invocation
     (tests/aws_calls.py records the function's AWS calls); `receive_count` repeats it that often.
     `world` is the running test's unless given."""
-    from infra.events import load_handler, queue_sources, sqs_event
+    from infra.events import queue_sources, sqs_event
 
     delivery = MailDelivery()
     world = world or _current_world

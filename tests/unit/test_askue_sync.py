@@ -8,13 +8,14 @@ from typing import Any
 
 import boto3
 import pytest
+from boto3.dynamodb.conditions import Key
 
 from functions.askue import handler, service, worker
 from functions.askue.crypto import encrypt_password
 from functions.askue.models import Snapshot, StoredLink
 from functions.askue.readings import meter_number
 from functions.askue.settings import askue_settings
-from functions.askue.store import SYNC_INDEX, AskueStore
+from functions.askue.store import SNAPSHOT_PREFIX, SYNC_INDEX, AskueStore
 from functions.common.aws import dynamodb, sqs
 from functions.common.clock import now
 from functions.readings.service import history
@@ -42,6 +43,19 @@ USER_1 = {"sub": "user-1", "email": "user-1@example.ru"}
 
 def store() -> AskueStore:
     return AskueStore(askue_settings().askue_table)
+
+
+def snapshots(user_id: str) -> list[Snapshot]:
+    """The consumer's snapshot history in the order of its keys read backwards: oldest first."""
+    table = boto3.resource("dynamodb", region_name=REGION).Table(askue_settings().askue_table)
+    items = table.query(
+        KeyConditionExpression=Key("user_id").eq(user_id) & Key("sk").begins_with(SNAPSHOT_PREFIX),
+        ScanIndexForward=False,
+    )["Items"]
+    return [
+        Snapshot.model_validate({k: item[k] for k in ("rows", "fetched_at", "login", "source")})
+        for item in items
+    ]
 
 
 def remember(user_id: str, login: str, phrase: str = "x") -> StoredLink:
@@ -137,7 +151,7 @@ def test_a_batch_is_fetched_concurrently_and_every_account_gets_a_snapshot(
     assert (delivery.records, delivery.failed) == (10, 0)
     assert elapsed < 2.0, f"10 accounts at 0.3 s each took {elapsed:.1f} s: not concurrent"
     for n in range(10):
-        [snapshot] = store().snapshots(f"user-{n}")
+        [snapshot] = snapshots(f"user-{n}")
         assert snapshot.source == "sync"
         assert snapshot.rows[0].meter_name == f"Счётчик № {100000 + n}"
 
@@ -155,9 +169,9 @@ def test_one_failing_account_is_reported_alone_and_never_stops_the_others(
 
     assert delivery is not None
     assert (delivery.records, delivery.failed) == (4, 2)
-    assert [s.source for s in store().snapshots("user-good")] == ["sync"]
-    assert [s.source for s in store().snapshots("user-demo")] == ["fetch", "sync"]
-    assert store().snapshots("user-down") == store().snapshots("user-hostile") == []
+    assert [s.source for s in snapshots("user-good")] == ["sync"]
+    assert [s.source for s in snapshots("user-demo")] == ["fetch", "sync"]
+    assert snapshots("user-down") == snapshots("user-hostile") == []
     assert queue_counts(world) == (2, 0), "only the failed messages stay for redelivery"
 
 
@@ -179,7 +193,7 @@ def test_a_failing_account_is_retried_then_dead_lettered_and_its_good_data_kept(
     events: LocalEvents, world: World
 ) -> None:
     fetch_demo("user-1")
-    [good] = store().snapshots("user-1")
+    [good] = snapshots("user-1")
     remember("user-1", "fault-503-b")  # the stored link now points at an ASKUE that keeps failing
     events.fire(PLANNER)
 
@@ -191,7 +205,7 @@ def test_a_failing_account_is_retried_then_dead_lettered_and_its_good_data_kept(
 
     assert [d.failed for d in deliveries] == [1, 1, 1], "maxReceiveCount 3, then the DLQ"
     assert queue_counts(world) == (0, 1)
-    assert store().snapshots("user-1") == [good]
+    assert snapshots("user-1") == [good]
     status, latest = call(
         handler,
         consumer_event("GET", "/api/askue/latest", claims=USER_1),
@@ -212,7 +226,7 @@ def test_a_transient_fault_heals_on_redelivery(
 
     assert [d.failed for d in first + second] == [1, 0]
     assert askue.requests["flaky-3-c"] == 4
-    assert [s.source for s in store().snapshots("user-1")] == ["sync"]
+    assert [s.source for s in snapshots("user-1")] == ["sync"]
     assert queue_counts(world) == (0, 0)
 
 
@@ -253,7 +267,7 @@ def test_wrong_credentials_mark_the_link_and_mail_the_consumer_once(
     assert (link.state, link.rejected_at) == ("active", None)
     assert events.fire(PLANNER) == {"queued": 1}
     assert [d.failed for d in events.drain(WORKER)] == [0]
-    assert store().snapshots("user-1")[-1].source == "sync"
+    assert snapshots("user-1")[-1].source == "sync"
 
 
 def test_a_link_replaced_during_the_sync_is_not_marked(events: LocalEvents) -> None:
@@ -268,14 +282,14 @@ def test_a_link_replaced_during_the_sync_is_not_marked(events: LocalEvents) -> N
 
 def test_older_data_never_replaces_the_latest(askue: AskueSimulator) -> None:
     fetch_demo("user-1", remember_it=False)
-    [newer] = store().snapshots("user-1")
+    [newer] = snapshots("user-1")
     older = Snapshot(rows=[], fetched_at=newer.fetched_at - timedelta(minutes=5), login="demo", source="sync")
 
     store().save_snapshot("user-1", older)  # a slow sync that fetched before the newer one
 
     latest, _ = store().latest_and_link("user-1")
     assert latest == newer
-    assert len(store().snapshots("user-1")) == 2, "the history keeps both"
+    assert len(snapshots("user-1")) == 2, "the history keeps both"
 
 
 def test_the_newest_of_many_snapshots_is_the_latest_with_or_without_a_link(askue: AskueSimulator) -> None:
@@ -294,9 +308,7 @@ def test_the_newest_of_many_snapshots_is_the_latest_with_or_without_a_link(askue
     latest, link = store().latest_and_link("user-1")
     assert latest is not None and latest.fetched_at == start + timedelta(minutes=4)
     assert link is not None and link["link_state"] == "active"
-    assert [s.fetched_at for s in store().snapshots("user-1")] == [
-        start + timedelta(minutes=m) for m in (1, 2, 3, 4)
-    ]
+    assert [s.fetched_at for s in snapshots("user-1")] == [start + timedelta(minutes=m) for m in (1, 2, 3, 4)]
 
 
 def test_synced_registers_appear_in_the_readings_history_marked_askue(events: LocalEvents) -> None:

@@ -747,12 +747,6 @@ def test_invalid_askue_reading_is_skipped_without_error(
     assert all_readings() == []
 
 
-def test_askue_reading_with_a_naive_time_is_taken_as_utc(clock: Clock) -> None:
-    record_askue_reading(ME["sub"], "AS-6", Decimal(1), datetime(2026, 11, 1, 12, 0))
-
-    assert all_readings()[0]["taken_at"].startswith("2026-11-01T12:00:00")
-
-
 def test_manual_reading_after_a_later_askue_one_keeps_the_order(clock: Clock) -> None:
     ahead = clock.at + timedelta(minutes=4)  # ahead of the portal's clock, within the accepted skew
     assert record_askue_reading(ME["sub"], "AS-7", Decimal(1), ahead) == AskueOutcome.RECORDED

@@ -1,14 +1,13 @@
 """Every route that reads a body reads JSON only, and says so in Russian (found by fuzzing)."""
 
 import base64
-import importlib
 import json
 from typing import Any
 
 import pytest
 
 from functions.docs.handler import openapi_document
-from infra.lambda_runtime import LambdaContext
+from infra.lambda_runtime import LambdaContext, load_handler
 from infra.template import load_template, routes
 from infra.world import World
 from tests.unit.conftest import api_event
@@ -29,7 +28,6 @@ def _body_routes() -> list[Any]:
 def _send(
     route: Any, raw_body: str, headers: dict[str, str], *, base64_encoded: bool = False
 ) -> dict[str, Any]:
-    handler = importlib.import_module(route.handler.rpartition(".")[0])
     event = api_event(
         route.method,
         route.path.replace("{id}", "x"),
@@ -41,7 +39,7 @@ def _send(
     )
     event["resource"] = route.path
     event["isBase64Encoded"] = base64_encoded
-    result: dict[str, Any] = handler.lambda_handler(event, LambdaContext("test"))
+    result: dict[str, Any] = load_handler(route.handler)(event, LambdaContext("test"))
     return result
 
 

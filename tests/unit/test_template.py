@@ -1,5 +1,6 @@
 """template.yaml is the single source of truth: it must be valid and agree with the code."""
 
+import ast
 import importlib
 import re
 import subprocess
@@ -10,6 +11,7 @@ from typing import Any
 import boto3
 import pytest
 
+from infra.lambda_runtime import load_handler
 from infra.template import ROOT, load_template, resources, routes
 from infra.world import World
 
@@ -57,8 +59,7 @@ def test_every_handler_route_is_in_the_template() -> None:
 
 def test_every_function_handler_exists() -> None:
     for name, function in resources(load_template(), "AWS::Serverless::Function").items():
-        module, _, attribute = function["Properties"]["Handler"].rpartition(".")
-        assert callable(getattr(importlib.import_module(module), attribute)), name
+        assert callable(load_handler(function["Properties"]["Handler"])), name
 
 
 def test_every_domain_resolver_validates_and_answers_problems() -> None:
@@ -120,6 +121,35 @@ def test_functions_run_python_3_12_and_log_with_retention() -> None:
     }
     for name in resources(template, "AWS::Serverless::Function"):
         assert any(name in group for group in log_groups), f"{name} has no log group with retention"
+
+
+def _powertools_service_arguments(path: Path) -> list[int]:
+    """The lines of `path` that give a Powertools Logger, Tracer or Metrics its service in code."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            called = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            if called in ("Logger", "Tracer", "Metrics") and any(k.arg == "service" for k in node.keywords):
+                found.append(node.lineno)
+    return found
+
+
+def test_each_function_names_its_service_in_the_template_and_only_there() -> None:
+    """Powertools reads POWERTOOLS_SERVICE_NAME; a `service=` in code would override it, and the
+    handler's logger and its modules' loggers would log one function under two names."""
+    template = load_template()
+    assert "POWERTOOLS_SERVICE_NAME" not in template["Globals"]["Function"]["Environment"]["Variables"]
+    names = {
+        name: function["Properties"]
+        .get("Environment", {})
+        .get("Variables", {})
+        .get("POWERTOOLS_SERVICE_NAME")
+        for name, function in resources(template, "AWS::Serverless::Function").items()
+    }
+    assert all(names.values()), f"without POWERTOOLS_SERVICE_NAME: {[n for n, s in names.items() if not s]}"
+    assert len(set(names.values())) == len(names), f"two functions log under one name: {names}"
+    for path in sorted((ROOT / "functions").rglob("*.py")):
+        assert _powertools_service_arguments(path) == [], f"{path.relative_to(ROOT)} sets service= in code"
 
 
 @pytest.mark.parametrize("statement_action", ["*", "dynamodb:*", "cognito-idp:*", "ses:*"])

@@ -82,10 +82,6 @@ export function email() {
   return claims().email ?? '';
 }
 
-export function userId() {
-  return claims().sub ?? '';
-}
-
 /** True when the ID token has expired or will within `marginMs`. */
 export function expiresSoon(marginMs = 30_000) {
   const data = current();

@@ -1,0 +1,49 @@
+"""The Russian labels that name fields in validation messages, taken from where each field is
+declared: its `Field(title=…)` (which also titles it in the OpenAPI document and on the site's
+forms). A domain's `models.py` builds its `LABELS` with `field_labels` and its handler passes them to
+`configure_resolver`.
+"""
+
+from collections.abc import Iterator, Mapping
+
+from pydantic import AliasChoices, BaseModel
+from pydantic.fields import FieldInfo
+
+
+def field_labels(*models: type[BaseModel], also: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The title of every titled field of `models`, by the name a validation error gives the field.
+
+    A field is named as the body names it (its name, and each alias it is accepted under); the
+    fields of a nested model as `<field>.<name>`. `also` labels what no model field declares: query,
+    path and header parameters, the items of a list. A name titled differently in two places is a
+    mistake (ValueError): an error message could name the field either way.
+    """
+    labels: dict[str, str] = {}
+
+    def add(name: str, title: str) -> None:
+        if labels.setdefault(name, title) != title:
+            raise ValueError(f"{name} is titled «{labels[name]}» and «{title}» in different places")
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name, info in model.model_fields.items():
+            if info.title is not None:
+                for alias in _names(name, info):
+                    add(prefix + alias, info.title)
+            if isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel):
+                walk(info.annotation, f"{prefix}{name}.")
+
+    for model in models:
+        walk(model, "")
+    for name, title in (also or {}).items():
+        add(name, title)
+    return labels
+
+
+def _names(name: str, info: FieldInfo) -> Iterator[str]:
+    yield name
+    if isinstance(info.alias, str):
+        yield info.alias
+    if isinstance(info.validation_alias, str):
+        yield info.validation_alias
+    elif isinstance(info.validation_alias, AliasChoices):
+        yield from (choice for choice in info.validation_alias.choices if isinstance(choice, str))
