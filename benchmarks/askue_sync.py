@@ -22,7 +22,6 @@ in another process was tried too: its calls cost 2–10 ms each on this machine,
 """
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -39,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from tests.stack import free_port  # noqa: E402
 
 PLANNER, WORKER = "AskueSyncPlannerFunction", "AskueSyncWorkerFunction"
-REGION = "eu-central-1"
+from benchmarks.moto_world import REGION  # noqa: E402
 
 
 def wait_ready(process: subprocess.Popen[str]) -> None:
@@ -149,69 +148,55 @@ def main() -> None:
     args = parser.parse_args()
 
     simulator, askue_url = start_simulator(args.latency_ms)
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    os.environ.update(
-        AWS_REGION=REGION,
-        AWS_DEFAULT_REGION=REGION,
-        AWS_ACCESS_KEY_ID="bench",
-        AWS_SECRET_ACCESS_KEY="bench",  # noqa: S106 (moto's)
-        POWERTOOLS_LOG_LEVEL="WARNING",
-    )
-    import boto3
-    from moto import mock_aws
-
+    from benchmarks.moto_world import moto_world
     from functions.askue import worker
     from infra.events import LocalEvents
-    from infra.world import build_world
 
     restore_counts = faster_moto_sqs()
     if not args.with_readings:
         worker.record_askue_readings = lambda user_id, rows: None  # type: ignore[assignment]
     try:
-        mock_aws().start()
-        world = build_world(boto3.Session(region_name=REGION), overrides={"AskueBaseUrl": askue_url})
-        os.environ.update(world.environment)
-        os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"
-        events = LocalEvents(world, log=print)
-        batch = events.queues[WORKER].batch_size
+        with moto_world({"AskueBaseUrl": askue_url}) as world:
+            events = LocalEvents(world, log=print)
+            batch = events.queues[WORKER].batch_size
 
-        began = time.perf_counter()
-        users = link_accounts(args.accounts)
-        print(f"linked {len(users)} accounts in {time.perf_counter() - began:.1f} s")
+            began = time.perf_counter()
+            users = link_accounts(args.accounts)
+            print(f"linked {len(users)} accounts in {time.perf_counter() - began:.1f} s")
 
-        latency = fetch_latency()
-        bound = batch / latency
-        print(f"one ASKUE fetch: {latency * 1000:.1f} ms (simulator latency {args.latency_ms:g} ms)")
+            latency = fetch_latency()
+            bound = batch / latency
+            print(f"one ASKUE fetch: {latency * 1000:.1f} ms (simulator latency {args.latency_ms:g} ms)")
 
-        began = time.perf_counter()
-        queued = events.fire(PLANNER)["queued"]
-        print(f"planned {queued} accounts in {time.perf_counter() - began:.1f} s")
+            began = time.perf_counter()
+            queued = events.fire(PLANNER)["queued"]
+            print(f"planned {queued} accounts in {time.perf_counter() - began:.1f} s")
 
-        began = time.perf_counter()
-        deliveries = events.drain(WORKER, timeout=3600)
-        elapsed = time.perf_counter() - began
-        synced = sum(d.records - d.failed for d in deliveries)
-        failed = sum(d.failed for d in deliveries)
-        busy = sum(d.seconds for d in deliveries)
-        rate = synced / busy
+            began = time.perf_counter()
+            deliveries = events.drain(WORKER, timeout=3600)
+            elapsed = time.perf_counter() - began
+            synced = sum(d.records - d.failed for d in deliveries)
+            failed = sum(d.failed for d in deliveries)
+            busy = sum(d.seconds for d in deliveries)
+            rate = synced / busy
 
-        counts = snapshots_per_user(world.refs["AskueTable"])
-        restore_counts()
-        depths: dict[str, Any] = events.queue_depths()["AskueSyncQueue"]
-        exactly_once = len(counts) == len(users) and set(counts.values()) == {1}
-        print(
-            f"\none worker: {synced} accounts in {busy:.1f} s inside the handler = {rate:.1f} accounts/s"
-            f"\nbound: batch {batch} ÷ {latency * 1000:.1f} ms = {bound:.1f} accounts/s"
-            f"\nratio: {rate / bound:.0%} of the bound (target ≥ 80%)"
-            f"\nend to end with this machine's SQS emulation (moto scans every message on each receive):"
-            f" {elapsed:.1f} s = {synced / elapsed:.1f} accounts/s"
-            f"\nfailed deliveries: {failed}; queue left {depths['waiting'] + depths['in_flight']},"
-            f" dead-lettered {depths['dead_lettered']}"
-            f"\nevery account exactly one new snapshot: {'yes' if exactly_once else 'NO'}"
-            f"\nreadings history fed: {'yes' if args.with_readings else 'no (see --with-readings)'}"
-        )
-        if not exactly_once or failed or queued != len(users):
-            sys.exit(1)
+            counts = snapshots_per_user(world.refs["AskueTable"])
+            restore_counts()
+            depths: dict[str, Any] = events.queue_depths()["AskueSyncQueue"]
+            exactly_once = len(counts) == len(users) and set(counts.values()) == {1}
+            print(
+                f"\none worker: {synced} accounts in {busy:.1f} s inside the handler = {rate:.1f} accounts/s"
+                f"\nbound: batch {batch} ÷ {latency * 1000:.1f} ms = {bound:.1f} accounts/s"
+                f"\nratio: {rate / bound:.0%} of the bound (target ≥ 80%)"
+                f"\nend to end with this machine's SQS emulation (moto scans every message on each receive):"
+                f" {elapsed:.1f} s = {synced / elapsed:.1f} accounts/s"
+                f"\nfailed deliveries: {failed}; queue left {depths['waiting'] + depths['in_flight']},"
+                f" dead-lettered {depths['dead_lettered']}"
+                f"\nevery account exactly one new snapshot: {'yes' if exactly_once else 'NO'}"
+                f"\nreadings history fed: {'yes' if args.with_readings else 'no (see --with-readings)'}"
+            )
+            if not exactly_once or failed or queued != len(users):
+                sys.exit(1)
     finally:
         simulator.kill()
         simulator.wait()

@@ -11,7 +11,6 @@ sides run warm in this process against moto, interleaved, and the medians are co
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -20,35 +19,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-REGION = "eu-central-1"
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=300)
     rounds = parser.parse_args().rounds
 
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    os.environ.update(
-        AWS_REGION=REGION,
-        AWS_DEFAULT_REGION=REGION,
-        AWS_ACCESS_KEY_ID="bench",
-        AWS_SECRET_ACCESS_KEY="bench",  # noqa: S106 (moto's)
-        POWERTOOLS_LOG_LEVEL="WARNING",
-    )
-    import boto3
-    from moto import mock_aws
-
+    from benchmarks.moto_world import moto_world
     from infra.lambda_runtime import LambdaContext
-    from infra.moto_patches import atomic_dynamodb_requests
-    from infra.world import build_world
 
-    atomic_dynamodb_requests()
-    with mock_aws():
-        world = build_world(boto3.Session(region_name=REGION))
-        os.environ.update(world.environment)
-        os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"
-
+    with moto_world():
         import functions.auth.handler as auth
         from functions.authorizer import handler as authorizer
         from tests.unit.conftest import api_event, pool_keys_served

@@ -9,7 +9,6 @@ the other services'.
     .venv/bin/python benchmarks/aws_calls.py
 """
 
-import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -17,7 +16,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-REGION = "eu-central-1"
 WHO = {"cognito": "consumer", "api_key": "API key", "none": "public", "event": "AWS"}
 
 
@@ -26,29 +24,13 @@ def counted(calls: Counter[str]) -> str:
 
 
 def main() -> None:
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    os.environ.update(
-        AWS_REGION=REGION,
-        AWS_DEFAULT_REGION=REGION,
-        AWS_ACCESS_KEY_ID="bench",
-        AWS_SECRET_ACCESS_KEY="bench",  # noqa: S106 (moto's)
-        POWERTOOLS_LOG_LEVEL="WARNING",
-    )
-    import boto3
-    from moto import mock_aws
-
+    from benchmarks.moto_world import moto_world
     from infra.askue_simulator import AskueSimulator
-    from infra.moto_patches import atomic_dynamodb_requests
-    from infra.world import build_world
     from tests.aws_calls import tour_every_route
 
-    atomic_dynamodb_requests()
     simulator = AskueSimulator().start()
     try:
-        with mock_aws():
-            world = build_world(boto3.Session(region_name=REGION), overrides={"AskueBaseUrl": simulator.url})
-            os.environ.update(world.environment)
-            os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"
+        with moto_world({"AskueBaseUrl": simulator.url}) as world:
             operations = tour_every_route(world)
     finally:
         simulator.stop()
