@@ -1,4 +1,4 @@
-"""DynamoDB, one way for every store (docs/architecture.md «Data access»).
+"""DynamoDB, one way for every store (docs/architecture.md «Data model and access patterns → Data access»).
 
 Every store reaches its table through a `Table`: the one low-level client of `common/aws.py`, which
 is thread-safe (the ASKUE sync worker's threads share it; a boto3 resource is not thread-safe, and
