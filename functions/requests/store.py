@@ -37,7 +37,8 @@ _SUMMARY = "request_id, #number, #type, #status, created_at, review_deadline"
 # How long a filing keeps trying for its number while others win the counter: well inside the
 # API functions' 15 s Timeout (template.yaml, Globals), so a burst is answered late rather than 503.
 _NUMBERING_BUDGET_S = 10.0
-# The waits after the second lost try on (common/backoff.py): full jitter from 40 ms, doubling, at most 3 s.
+# The waits between tries once the winner's value is not reused (common/backoff.py): full jitter
+# from 40 ms, doubling, at most 3 s each.
 _NUMBERING_FIRST_WAIT_S, _NUMBERING_CAP_S = 0.04, 3.0
 
 Item = dict[str, Any]
@@ -92,10 +93,8 @@ def _existing_claim(reasons: list[Reason], claim: Key) -> dict[str, str] | None:
     item (returned on the failed condition) has the claim's key, wherever it stands."""
     for reason in reasons:
         old = reason.item
-        if reason.code == "ConditionalCheckFailed" and (old.get("pk"), old.get("sk")) == (
-            claim["pk"],
-            claim["sk"],
-        ):
+        claims_key = (old.get("pk"), old.get("sk")) == (claim["pk"], claim["sk"])
+        if reason.code == "ConditionalCheckFailed" and claims_key:
             return {name: str(value) for name, value in old.items()}
     return None
 
