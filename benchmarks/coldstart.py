@@ -6,7 +6,7 @@ that needs each). Each is measured in a fresh interpreter:
 
   function  `import <handler module>`, then the function's clients through its own accessors
             (`functions.common.aws`): one for every service its IAM policy in the template allows,
-            as the code builds it (a DynamoDB Table resource where the code uses `table()`).
+            as the code builds it.
   floor     `import boto3`, an empty Powertools REST resolver with validation (what every function
             of ours needs at least: Powertools and pydantic), then the SAME clients made with plain
             boto3 — the least any function doing this function's work can cost.
@@ -81,17 +81,14 @@ def built_clients(code: FunctionCode, allowed: frozenset[str]) -> list[str]:
 
 
 def function_side(code: FunctionCode, accessors: list[str]) -> Side:
-    calls = [f"aws.{a}('bench')" if a == "table" else f"aws.{a}()" for a in accessors]
+    calls = [f"aws.{a}()" for a in accessors]
     clients = "from functions.common import aws\n" + "\n".join(calls) if calls else "pass"
     return Side(imports=f"import {code.handler_module}", clients=clients)
 
 
 def floor_side(accessors: list[str]) -> Side:
     services = accessor_services()
-    calls = [
-        "boto3.resource('dynamodb').Table('bench')" if a == "table" else f"boto3.client({services[a]!r})"
-        for a in accessors
-    ]
+    calls = [f"boto3.client({services[a]!r})" for a in accessors]
     return Side(imports=FLOOR_IMPORTS, clients="\n".join(calls) or "pass")
 
 

@@ -36,7 +36,7 @@ class FunctionCode:
     """Import statements naming modules outside our package and the standard library, as written
     (`from pydantic import BaseModel`), so that a check can run each of them."""
     aws_clients: frozenset[str]
-    """The accessors of `functions.common.aws` the code calls (`table`, `ses`, …)."""
+    """The accessors of `functions.common.aws` the code calls (`dynamodb`, `ses`, …)."""
 
     @property
     def handler_module(self) -> str:
@@ -180,18 +180,20 @@ def code_of(name: str, handler: str) -> FunctionCode:
 @cache
 def accessor_services() -> Mapping[str, str]:
     """Each client accessor of `functions.common.aws` and the service it builds a client for, read
-    from its body: `_client("ses")` is SES; `_dynamodb()` (the resource) is DynamoDB."""
+    from its body: `_client("ses")` is SES."""
     tree = ast.parse(module_path(AWS_MODULE).read_text(encoding="utf-8"))
     services: dict[str, str] = {}
     for function in tree.body:
         if not isinstance(function, ast.FunctionDef) or function.name.startswith("_"):
             continue
         for node in ast.walk(function):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-                if node.func.id == "_client" and isinstance(node.args[0], ast.Constant):
-                    services[function.name] = str(node.args[0].value)
-                elif node.func.id == "_dynamodb":
-                    services[function.name] = "dynamodb"
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "_client"
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                services[function.name] = str(node.args[0].value)
     return services
 
 

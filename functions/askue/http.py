@@ -3,11 +3,11 @@
 A consumer waits behind API Gateway's 29 s limit, so a fetch (every attempt and pause included)
 ends within `budget` seconds. Timeouts, refused or broken connections and 502/503/504 are worth
 another try; wrong credentials (401/403) and every other answer are not: repeating them cannot help
-and could lock the consumer's ASKUE account.
+and could lock the consumer's ASKUE account. The pause between attempts is the portal's one backoff
+(`common/backoff.py`: full jitter, capped), and none is taken that would end past the budget.
 """
 
 import base64
-import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +16,8 @@ import urllib3
 from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import NewConnectionError
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
+
+from functions.common.backoff import full_jitter
 
 
 class AskueError(Exception):
@@ -91,7 +93,7 @@ class AskueHttp:
                 return self._attempt(f"{self._base_url}{path}", headers, remaining)
             except _Transient as fault:
                 timed_out = fault.timed_out
-            pause = random.uniform(0, min(policy.backoff_cap, policy.backoff_base * 2 ** (attempt - 1)))  # noqa: S311 (jitter, not secrecy)  # nosec B311
+            pause = full_jitter(attempt - 1, policy.backoff_base, policy.backoff_cap)
             if attempt == policy.attempts or time.monotonic() + pause >= deadline:
                 break
             self._sleep(pause)

@@ -10,22 +10,18 @@ One partition per consumer (`user_id`), two kinds of items by sort key `sk`:
   latest data and the link state in one Query of two items, and older data can never take the
   newest one's place, whatever order the writes arrive in. Each fetch is written once.
 
-The low-level client is used because the sync worker writes from several threads (a boto3 resource
-is not thread-safe).
+Through `common/dynamo.py`'s Table (the thread-safe low-level client): the sync worker writes from
+several threads.
 """
 
 import hashlib
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from functions.askue.models import AskueRow, Snapshot, StoredLink
-from functions.common.aws import dynamodb
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
+from functions.common.dynamo import Table, condition_failed
 
 LINK, SNAPSHOT_PREFIX = "link", "snapshot#"
 _SNAPSHOTS_END = "snapshot$"  # sorts after every "snapshot#…"
@@ -33,9 +29,6 @@ _NEWEST_FIRST_BASE = 10**17  # microseconds since 1970: the keys work until the 
 SYNC_INDEX = "LinkedAccounts"
 SYNC_SHARDS = 16  # spreads the planner's index reads; more shards only when links reach millions
 SNAPSHOT_DAYS = 400
-
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
 
 
 def stamp(moment: datetime) -> str:
@@ -53,68 +46,41 @@ def sync_shard(user_id: str) -> str:
     return str(int(hashlib.sha256(user_id.encode()).hexdigest()[:8], 16) % SYNC_SHARDS)
 
 
-def _item(values: dict[str, Any]) -> dict[str, "AttributeValueTypeDef"]:
-    return {key: _serializer.serialize(value) for key, value in values.items() if value is not None}
-
-
-def _plain(item: dict[str, Any]) -> dict[str, Any]:
-    return {key: _deserializer.deserialize(value) for key, value in item.items()}
-
-
-def _is_condition_failure(error: ClientError) -> bool:
-    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+def _link_key(user_id: str) -> dict[str, str]:
+    return {"user_id": user_id, "sk": LINK}
 
 
 class AskueStore:
     def __init__(self, table_name: str) -> None:
-        self._table = table_name
-        self._client = dynamodb()
+        self._table = Table(table_name)
 
     # ------------------------------------------------------------------ links
     def save_link(self, link: StoredLink) -> None:
         """Stores (or replaces) the consumer's link as active: the planner will find it."""
-        self._client.put_item(
-            TableName=self._table,
-            Item=_item(
-                {
-                    "user_id": link.user_id,
-                    "sk": LINK,
-                    "email": link.email,
-                    "login": link.login,
-                    "password_ciphertext": link.password_ciphertext,
-                    "link_state": link.state,
-                    "linked_at": stamp(link.linked_at),
-                    "sync_shard": sync_shard(link.user_id) if link.state == "active" else None,
-                }
-            ),
-        )
+        item = {
+            **_link_key(link.user_id),
+            "email": link.email,
+            "login": link.login,
+            "password_ciphertext": link.password_ciphertext,
+            "link_state": link.state,
+            "linked_at": stamp(link.linked_at),
+        }
+        if link.state == "active":
+            item["sync_shard"] = sync_shard(link.user_id)
+        self._table.put(item)
 
     def get_link(self, user_id: str) -> StoredLink | None:
-        found = self._client.get_item(
-            TableName=self._table, Key=_item({"user_id": user_id, "sk": LINK}), ConsistentRead=True
-        ).get("Item")
-        return _link(_plain(found)) if found else None
+        found = self._table.get(_link_key(user_id), consistent=True)
+        return _link(found) if found else None
 
     def get_links(self, user_ids: list[str]) -> dict[str, StoredLink]:
         """The links of several consumers in one BatchGetItem (the worker reads a batch's at once)."""
-        found: dict[str, StoredLink] = {}
-        keys = [_item({"user_id": user_id, "sk": LINK}) for user_id in dict.fromkeys(user_ids)]
-        for start in range(0, len(keys), 100):
-            request: Any = {self._table: {"Keys": keys[start : start + 100], "ConsistentRead": True}}
-            for _ in range(5):
-                answer = self._client.batch_get_item(RequestItems=request)
-                for item in answer.get("Responses", {}).get(self._table, []):
-                    link = _link(_plain(item))
-                    found[link.user_id] = link
-                request = answer.get("UnprocessedKeys") or {}
-                if not request:
-                    break
-            if request:
-                raise RuntimeError("DynamoDB left links unread")
-        return found
+        keys = [_link_key(user_id) for user_id in dict.fromkeys(user_ids)]
+        links = (_link(item) for item in self._table.batch_get(keys, consistent=True))
+        return {link.user_id: link for link in links}
 
     def delete_link(self, user_id: str) -> None:
-        self._client.delete_item(TableName=self._table, Key=_item({"user_id": user_id, "sk": LINK}))
+        self._table.delete(_link_key(user_id))
 
     def mark_rejected(self, user_id: str, linked_at: datetime, at: datetime) -> bool:
         """Marks the link whose password ASKUE refused and takes it off the schedule.
@@ -123,74 +89,60 @@ class AskueStore:
         replaced meanwhile) and was active, so the consumer is told once.
         """
         try:
-            self._client.update_item(
-                TableName=self._table,
-                Key=_item({"user_id": user_id, "sk": LINK}),
-                UpdateExpression="SET link_state = :rejected, rejected_at = :at REMOVE sync_shard",
-                ConditionExpression="link_state = :active AND linked_at = :linked_at",
-                ExpressionAttributeValues=_item(
-                    {
-                        ":rejected": "credentials_rejected",
-                        ":active": "active",
-                        ":at": stamp(at),
-                        ":linked_at": stamp(linked_at),
-                    }
-                ),
+            self._table.update(
+                _link_key(user_id),
+                "SET link_state = :rejected, rejected_at = :at REMOVE sync_shard",
+                condition="link_state = :active AND linked_at = :linked_at",
+                values={
+                    ":rejected": "credentials_rejected",
+                    ":active": "active",
+                    ":at": stamp(at),
+                    ":linked_at": stamp(linked_at),
+                },
             )
         except ClientError as error:
-            if _is_condition_failure(error):
+            if condition_failed(error):
                 return False
             raise
         return True
 
     def linked_accounts(self, shard: int) -> list[str]:
         """The users whose link is active in one shard of the sparse index (a Query, never a Scan)."""
-        found: list[str] = []
-        paginator = self._client.get_paginator("query")
-        for page in paginator.paginate(
-            TableName=self._table,
-            IndexName=SYNC_INDEX,
-            KeyConditionExpression="sync_shard = :shard",
-            ExpressionAttributeValues=_item({":shard": str(shard)}),
-            ProjectionExpression="user_id",
-        ):
-            found.extend(_plain(item)["user_id"] for item in page.get("Items", []))
-        return found
+        items = self._table.query_all(
+            "sync_shard = :shard", {":shard": str(shard)}, index=SYNC_INDEX, projection="user_id"
+        )
+        return [item["user_id"] for item in items]
 
     # ------------------------------------------------------------------ snapshots
     def save_snapshot(self, user_id: str, snapshot: Snapshot) -> None:
         """Adds the snapshot to the history; being the newest is its key's place, no second item."""
         expires = int((snapshot.fetched_at + timedelta(days=SNAPSHOT_DAYS)).timestamp())
-        self._client.put_item(
-            TableName=self._table,
-            Item=_item(
-                {
-                    "user_id": user_id,
-                    "sk": snapshot_key(snapshot.fetched_at),
-                    "rows": [_row(row) for row in snapshot.rows],
-                    "fetched_at": stamp(snapshot.fetched_at),
-                    "login": snapshot.login,
-                    "source": snapshot.source,
-                    "expires_at": expires,
-                }
-            ),
+        self._table.put(
+            {
+                "user_id": user_id,
+                "sk": snapshot_key(snapshot.fetched_at),
+                "rows": [_row(row) for row in snapshot.rows],
+                "fetched_at": stamp(snapshot.fetched_at),
+                "login": snapshot.login,
+                "source": snapshot.source,
+                "expires_at": expires,
+            }
         )
 
     def latest_and_link(self, user_id: str) -> tuple[Snapshot | None, dict[str, Any] | None]:
         """The newest snapshot and the link's state in ONE Query of two items: 'link' sorts just
         before the snapshots, and the newest snapshot first among them (without a link, the two
         newest snapshots come). The password ciphertext is not even read."""
-        items = self._client.query(
-            TableName=self._table,
-            KeyConditionExpression="user_id = :u AND sk BETWEEN :link AND :end",
-            ExpressionAttributeValues=_item({":u": user_id, ":link": LINK, ":end": _SNAPSHOTS_END}),
-            ProjectionExpression="sk, #rows, fetched_at, login, #source, link_state, linked_at, rejected_at",
-            ExpressionAttributeNames={"#rows": "rows", "#source": "source"},
-            Limit=2,
-        ).get("Items", [])
+        page = self._table.query(
+            "user_id = :u AND sk BETWEEN :link AND :end",
+            {":u": user_id, ":link": LINK, ":end": _SNAPSHOTS_END},
+            projection="sk, #rows, fetched_at, login, #source, link_state, linked_at, rejected_at",
+            names={"#rows": "rows", "#source": "source"},
+            limit=2,
+        )
         latest: Snapshot | None = None
         link: dict[str, Any] | None = None
-        for item in map(_plain, items):
+        for item in page.items:
             if item["sk"] == LINK:
                 link = item
             elif latest is None:

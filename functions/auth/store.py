@@ -3,33 +3,31 @@
 from typing import Any
 
 from functions.auth.models import ProfileOutput
-from functions.common.aws import table
+from functions.common.dynamo import Table
 from functions.common.settings import portal_settings
 
 
 class ProfileStore:
     def __init__(self) -> None:
-        self._table = table(portal_settings().profiles_table)
+        self._table = Table(portal_settings().profiles_table)
 
     def create(self, profile: ProfileOutput, registration_job: str) -> None:
         """Stores the profile with the id of the registration job that made it (see `made_by`)."""
         item: dict[str, Any] = profile.model_dump(mode="json", exclude_none=True)
         item["registration_job"] = registration_job
-        self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(user_id)")
+        self._table.put(item, condition="attribute_not_exists(user_id)")
 
     def get(self, user_id: str) -> ProfileOutput | None:
-        item = self._table.get_item(Key={"user_id": user_id}).get("Item")
+        item = self._table.get({"user_id": user_id})
         return ProfileOutput.model_validate(item) if item else None
 
     def made_by(self, user_id: str) -> tuple[bool, str | None]:
         """Whether the profile exists, and the registration job that made it (None if unknown)."""
-        item = self._table.get_item(
-            Key={"user_id": user_id}, ProjectionExpression="user_id, registration_job", ConsistentRead=True
-        ).get("Item")
+        item = self._table.get({"user_id": user_id}, consistent=True, projection="user_id, registration_job")
         if not item:
             return False, None
         job = item.get("registration_job")
         return True, str(job) if job is not None else None
 
     def delete(self, user_id: str) -> None:
-        self._table.delete_item(Key={"user_id": user_id})
+        self._table.delete({"user_id": user_id})

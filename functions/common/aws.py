@@ -14,7 +14,6 @@ from botocore.config import Config
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.service_resource import Table
     from mypy_boto3_kms import KMSClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_ses import SESClient
@@ -50,11 +49,6 @@ def _client(service: str) -> Any:
     return boto3.client(service, config=_CONFIG)  # type: ignore[call-overload]
 
 
-@cache
-def _dynamodb() -> Any:
-    return boto3.resource("dynamodb", config=_CONFIG)
-
-
 def cognito() -> "CognitoIdentityProviderClient":
     client: CognitoIdentityProviderClient = _client("cognito-idp")
     return client
@@ -66,7 +60,8 @@ def ses() -> "SESClient":
 
 
 def dynamodb() -> "DynamoDBClient":
-    """The low-level client: thread-safe (a resource is not) and the only way to transactions."""
+    """The low-level client, thread-safe (a boto3 resource is not, so none is made): every store
+    reaches DynamoDB through it, by `common/dynamo.py`."""
     client: DynamoDBClient = _client("dynamodb")
     return client
 
@@ -86,12 +81,6 @@ def s3() -> "S3Client":
     return client
 
 
-def table(name: str) -> "Table":
-    result: Table = _dynamodb().Table(name)
-    return result
-
-
 def reset_clients() -> None:
     """Forgets every client: tests call it when they build a new AWS world."""
     _client.cache_clear()
-    _dynamodb.cache_clear()

@@ -14,7 +14,9 @@ import math
 import time
 from dataclasses import dataclass
 
-from functions.common.aws import dynamodb
+from botocore.exceptions import ClientError
+
+from functions.common.dynamo import Table, condition_failed
 from functions.common.identity import UserDirectory
 from functions.common.settings import portal_settings
 
@@ -35,41 +37,35 @@ class SessionStore:
     """The profile's session attributes (ProfilesTable, keyed by the Cognito `sub`)."""
 
     def __init__(self) -> None:
-        self._table = portal_settings().profiles_table
+        self._table = Table(portal_settings().profiles_table)
 
     def owner(self, user_id: str) -> SessionOwner | None:
         """One strongly consistent GetItem: a session ended a moment ago is seen as ended."""
-        item = (
-            dynamodb()
-            .get_item(
-                TableName=self._table,
-                Key={"user_id": {"S": user_id}},
-                ProjectionExpression="user_id, email, sessions_valid_from",
-                ConsistentRead=True,
-            )
-            .get("Item")
+        item = self._table.get(
+            {"user_id": user_id}, consistent=True, projection="user_id, email, sessions_valid_from"
         )
         if not item or "email" not in item:
             return None
         return SessionOwner(
-            user_id=item["user_id"]["S"],
-            email=item["email"]["S"],
-            sessions_valid_from=int(item.get("sessions_valid_from", {}).get("N", "0")),
+            user_id=str(item["user_id"]),
+            email=str(item["email"]),
+            sessions_valid_from=int(item.get("sessions_valid_from", 0)),
         )
 
     def refuse_tokens_before(self, user_id: str, valid_from: int) -> None:
         """Never moves the time back: a later ending of the sessions is kept."""
         try:
-            dynamodb().update_item(
-                TableName=self._table,
-                Key={"user_id": {"S": user_id}},
-                UpdateExpression="SET sessions_valid_from = :t",
-                ConditionExpression="attribute_exists(user_id) AND "
+            self._table.update(
+                {"user_id": user_id},
+                "SET sessions_valid_from = :t",
+                condition="attribute_exists(user_id) AND "
                 "(attribute_not_exists(sessions_valid_from) OR sessions_valid_from < :t)",
-                ExpressionAttributeValues={":t": {"N": str(valid_from)}},
+                values={":t": valid_from},
             )
-        except dynamodb().exceptions.ConditionalCheckFailedException:
-            return  # no profile (nothing to end) or already ended from this second on
+        except ClientError as error:
+            if not condition_failed(error):
+                raise
+            # No profile (nothing to end) or already ended from this second on.
 
 
 def end_sessions(user_id: str, email: str) -> None:

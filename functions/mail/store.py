@@ -15,7 +15,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from functions.common.aws import table
+from functions.common.dynamo import Table, condition_failed
 from functions.mail.settings import ledger_settings
 
 # A finished job is remembered longer than a message can live: on the queue (1 day) or in the
@@ -35,7 +35,7 @@ def seconds_to_next_hour(at: datetime) -> int:
 class MailLedger:
     def __init__(self) -> None:
         settings = ledger_settings()
-        self._table = table(settings.mail_ledger_table)
+        self._table = Table(settings.mail_ledger_table)
         self.limit = settings.mails_per_address_per_hour
 
     @staticmethod
@@ -47,13 +47,11 @@ class MailLedger:
         """Counts the job's mail to `address` in `at`'s hour; False when the hour's limit is reached."""
         expires = hour_of(at) + timedelta(hours=2)
         try:
-            self._table.update_item(
-                Key=self._limit_key(address, at),
-                UpdateExpression="ADD job_ids :job SET expires_at = :expires",
-                ConditionExpression=(
-                    "attribute_not_exists(job_ids) OR size(job_ids) < :limit OR contains(job_ids, :id)"
-                ),
-                ExpressionAttributeValues={
+            self._table.update(
+                self._limit_key(address, at),
+                "ADD job_ids :job SET expires_at = :expires",
+                condition="attribute_not_exists(job_ids) OR size(job_ids) < :limit OR contains(job_ids, :id)",
+                values={
                     ":job": {job_id},
                     ":id": job_id,
                     ":limit": self.limit,
@@ -61,27 +59,18 @@ class MailLedger:
                 },
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            if condition_failed(error):
                 return False
             raise
         return True
 
     def release(self, address: str, job_id: str, at: datetime) -> None:
         """Uncounts a job that will not mail after all (it could not be queued)."""
-        self._table.update_item(
-            Key=self._limit_key(address, at),
-            UpdateExpression="DELETE job_ids :job",
-            ExpressionAttributeValues={":job": {job_id}},
-        )
+        self._table.update(self._limit_key(address, at), "DELETE job_ids :job", values={":job": {job_id}})
 
     def is_done(self, job_id: str) -> bool:
-        return "Item" in self._table.get_item(Key={"pk": f"job#{job_id}"}, ConsistentRead=True)
+        return self._table.get({"pk": f"job#{job_id}"}, consistent=True) is not None
 
     def mark_done(self, job_id: str, at: datetime) -> None:
-        self._table.put_item(
-            Item={
-                "pk": f"job#{job_id}",
-                "done_at": at.isoformat(),
-                "expires_at": int((at + DONE_KEPT).timestamp()),
-            }
-        )
+        expires = int((at + DONE_KEPT).timestamp())
+        self._table.put({"pk": f"job#{job_id}", "done_at": at.isoformat(), "expires_at": expires})

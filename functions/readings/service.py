@@ -8,8 +8,6 @@ reading got there first, the meter is read again and the reading judged anew, so
 never be stored after a higher one.
 """
 
-import secrets
-import time
 import uuid
 from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
@@ -19,6 +17,7 @@ from aws_lambda_powertools import Logger
 from pydantic import TypeAdapter, ValidationError
 
 from functions.common import russian
+from functions.common.backoff import Backoff
 from functions.common.clock import now
 from functions.common.cursor import decode_cursor, encode_cursor
 from functions.common.errors import CHECK_INPUT, Conflict, FieldError, InvalidInput, invalid_field
@@ -47,6 +46,9 @@ logger = Logger()
 PAGE_SIZE = 20
 EXPORT_MAX_ROWS = 20_000  # far more than a consumer types in; keeps the file within Lambda's 6 MB
 MAX_ATTEMPTS = 5  # to store a reading when concurrent readings of the same meter keep winning
+# The waits between those attempts (common/backoff.py): full jitter from 25 ms, at most 0.5 s each,
+# all within 3 s (well inside the API functions' 15 s Timeout).
+_RETRY_FIRST_S, _RETRY_CAP_S, _RETRY_BUDGET_S = 0.025, 0.5, 3.0
 ASKUE_CLOCK_SKEW = timedelta(minutes=5)
 
 _METER_NUMBER = TypeAdapter(MeterNumber)
@@ -66,9 +68,14 @@ def _meter_filter(raw: str | None) -> str | None:
         raise invalid_field("meter_number", METER_NUMBER_RULE) from None
 
 
-def _pause(attempt: int) -> None:
-    """A short random wait before reading the meter again, so concurrent writers spread out."""
-    time.sleep((secrets.randbelow(40) + 10) * (attempt + 1) / 1000)
+def _retries() -> Backoff:
+    return Backoff(first=_RETRY_FIRST_S, cap=_RETRY_CAP_S, budget=_RETRY_BUDGET_S)
+
+
+def _again(retries: Backoff, attempt: int) -> bool:
+    """After a lost race: whether to read the meter again and retry, after a short random wait that
+    spreads the concurrent writers out (none after the last attempt, or past the deadline)."""
+    return attempt + 1 < MAX_ATTEMPTS and retries.wait()
 
 
 def _after(meter: Meter | None, at: datetime) -> datetime:
@@ -135,6 +142,7 @@ def submit_reading(user_id: str, entry: ReadingEntry) -> ReadingOutput:
     """Stores a reading typed in by the consumer; refuses it (InvalidInput) when it breaks a rule, and
     (Conflict) when concurrent readings of the meter kept winning."""
     store = ReadingStore()
+    retries = _retries()
     for attempt in range(MAX_ATTEMPTS):
         meter = store.meter(user_id, entry.meter_number)
         refusal = _refusal(entry, meter)
@@ -152,8 +160,9 @@ def submit_reading(user_id: str, entry: ReadingEntry) -> ReadingOutput:
             store.append(user_id, reading, meter)
         except StaleMeter:
             logger.info("meter changed concurrently, judging the reading again", extra={"attempt": attempt})
-            _pause(attempt)
-            continue
+            if _again(retries, attempt):
+                continue
+            break
         logger.info("reading stored", extra={"user_id": user_id, "reading_id": reading.id})
         return reading
     raise Conflict(
@@ -249,6 +258,7 @@ def record_askue_reading(
         logger.warning("ASKUE reading refused: taken in the future", extra=context)
         return AskueOutcome.INVALID
     store = ReadingStore()
+    retries = _retries()
     for attempt in range(MAX_ATTEMPTS):
         meter = store.meter(user_id, number)
         outcome = _askue_refusal(meter, value, taken_at)
@@ -262,8 +272,9 @@ def record_askue_reading(
         try:
             store.append(user_id, reading, meter)
         except StaleMeter:
-            _pause(attempt)
-            continue
+            if _again(retries, attempt):
+                continue
+            break
         return AskueOutcome.RECORDED
     raise MeterBusy(number)
 

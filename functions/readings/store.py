@@ -21,13 +21,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict
 
-from functions.common.aws import table
+from functions.common.dynamo import Table, cancellation_reasons
 from functions.common.settings import load_settings
 from functions.readings.models import (
     MeterType,
@@ -36,9 +35,6 @@ from functions.readings.models import (
     Tariff,
     amounts,
 )
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.service_resource import Table
 
 BY_METER_INDEX = "ByMeter"
 READING_PREFIX = "reading#"
@@ -147,13 +143,11 @@ def _key_of(item: dict[str, Any], by_meter: bool) -> dict[str, str]:
 
 class ReadingStore:
     def __init__(self) -> None:
-        self._table: Table = table(load_settings(ReadingsSettings).readings_table)
+        self._table = Table(load_settings(ReadingsSettings).readings_table)
 
     def meter(self, user_id: str, meter_number: str) -> Meter | None:
         """The meter's current state, read consistently (the rule is checked against it)."""
-        item = self._table.get_item(
-            Key={"user_id": user_id, "sk": _meter_sk(meter_number)}, ConsistentRead=True
-        ).get("Item")
+        item = self._table.get({"user_id": user_id, "sk": _meter_sk(meter_number)}, consistent=True)
         return _meter(item) if item else None
 
     def append(self, user_id: str, reading: ReadingOutput, previous: Meter | None) -> None:
@@ -183,28 +177,21 @@ class ReadingStore:
             "last_source": reading.source.value,
             "version": previous.version + 1 if previous else 1,
         }
-        meter_put: dict[str, Any] = {"TableName": self._table.name, "Item": meter_item}
         if previous is None:
-            meter_put["ConditionExpression"] = "attribute_not_exists(sk)"
+            meter_put = self._table.put_action(meter_item, condition="attribute_not_exists(sk)")
         else:
-            meter_put["ConditionExpression"] = "#version = :read"
-            meter_put["ExpressionAttributeNames"] = {"#version": "version"}
-            meter_put["ExpressionAttributeValues"] = {":read": previous.version}
-        reading_put: dict[str, Any] = {
-            "TableName": self._table.name,
-            "Item": reading_item,
-            "ConditionExpression": "attribute_not_exists(sk)",
-        }
-        # The resource's client takes Python values (boto3 serialises them), not the low-level
-        # attribute values its type stubs describe.
-        client: Any = self._table.meta.client
+            meter_put = self._table.put_action(
+                meter_item,
+                condition="#version = :read",
+                names={"#version": "version"},
+                values={":read": previous.version},
+            )
+        reading_put = self._table.put_action(reading_item, condition="attribute_not_exists(sk)")
         try:
-            client.transact_write_items(TransactItems=[{"Put": reading_put}, {"Put": meter_put}])
+            self._table.transact([reading_put, meter_put])
         except ClientError as error:
-            reasons: list[dict[str, Any]] = error.response.get("CancellationReasons", [])  # type: ignore[assignment]
-            if error.response.get("Error", {}).get("Code") == "TransactionCanceledException" and any(
-                reason.get("Code") in ("ConditionalCheckFailed", "TransactionConflict") for reason in reasons
-            ):
+            reasons = cancellation_reasons(error) or []
+            if any(reason.code in ("ConditionalCheckFailed", "TransactionConflict") for reason in reasons):
                 raise StaleMeter(reading.meter_number) from error
             raise
 
@@ -212,47 +199,47 @@ class ReadingStore:
         self, user_id: str, meter_number: str | None, after: dict[str, str] | None, size: int
     ) -> tuple[list[ReadingOutput], dict[str, str] | None]:
         """One Query: up to `size` readings, newest first, and the key to continue after (or None)."""
-        query: dict[str, Any] = {"ScanIndexForward": False, "Limit": size + 1}
-        if meter_number is None:
-            query["KeyConditionExpression"] = Key("user_id").eq(user_id) & Key("sk").begins_with(
-                READING_PREFIX
-            )
-        else:
-            query["IndexName"] = BY_METER_INDEX
-            query["KeyConditionExpression"] = Key("meter_key").eq(_meter_key(user_id, meter_number))
-        if after is not None:
-            query["ExclusiveStartKey"] = after
-        answer = self._table.query(**query)
-        items = answer.get("Items", [])
+        condition, values, index = _history(user_id, meter_number)
+        answer = self._table.query(
+            condition, values, index=index, newest_first=True, limit=size + 1, start=after
+        )
+        items = answer.items
         # One item more than a page tells whether another page exists, without an empty last page.
-        more = len(items) > size or ("LastEvaluatedKey" in answer and len(items) > 0)
+        more = len(items) > size or (answer.last_key is not None and len(items) > 0)
         shown = items[:size]
         next_key = _key_of(shown[-1], meter_number is not None) if more and shown else None
         return [_reading(item) for item in shown], next_key
 
     def readings(self, user_id: str, meter_number: str | None, limit: int) -> Iterator[ReadingOutput]:
         """Every reading (at most `limit`), newest first: one Query per 1 MB of items."""
-        query: dict[str, Any] = {"ScanIndexForward": False}
-        if meter_number is None:
-            query["KeyConditionExpression"] = Key("user_id").eq(user_id) & Key("sk").begins_with(
-                READING_PREFIX
-            )
-        else:
-            query["IndexName"] = BY_METER_INDEX
-            query["KeyConditionExpression"] = Key("meter_key").eq(_meter_key(user_id, meter_number))
+        condition, values, index = _history(user_id, meter_number)
         given = 0
+        start: dict[str, Any] | None = None
         while True:
-            answer = self._table.query(**query, Limit=limit - given)
-            for item in answer.get("Items", []):
+            answer = self._table.query(
+                condition, values, index=index, newest_first=True, limit=limit - given, start=start
+            )
+            for item in answer.items:
                 yield _reading(item)
                 given += 1
-            if given >= limit or "LastEvaluatedKey" not in answer:
+            if given >= limit or answer.last_key is None:
                 return
-            query["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+            start = answer.last_key
 
     def meters(self, user_id: str) -> list[Meter]:
         """The consumer's meters, by number: one Query."""
         answer = self._table.query(
-            KeyConditionExpression=Key("user_id").eq(user_id) & Key("sk").begins_with(METER_PREFIX)
+            "user_id = :user AND begins_with(sk, :prefix)", {":user": user_id, ":prefix": METER_PREFIX}
         )
-        return [_meter(item) for item in answer.get("Items", [])]
+        return [_meter(item) for item in answer.items]
+
+
+def _history(user_id: str, meter_number: str | None) -> tuple[str, dict[str, str], str | None]:
+    """The Query of a consumer's readings, or of one meter's on the index: condition, values, index."""
+    if meter_number is None:
+        return (
+            "user_id = :user AND begins_with(sk, :prefix)",
+            {":user": user_id, ":prefix": READING_PREFIX},
+            None,
+        )
+    return "meter_key = :meter", {":meter": _meter_key(user_id, meter_number)}, BY_METER_INDEX

@@ -16,16 +16,18 @@ One table, keyed for the ways it is read:
 The uploads bucket is `files.py`'s; the requests' ids are `ids.py`'s.
 """
 
-import random
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from functions.common.aws import table
+from functions.common.backoff import Backoff
+from functions.common.dynamo import Reason, Table, Unread, cancellation_reasons, condition_failed
 from functions.requests.settings import request_settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 REQUEST_PREFIX = "REQUEST#"
 USER_PREFIX = "USER#"
@@ -35,7 +37,9 @@ _SUMMARY = "request_id, #number, #type, #status, created_at, review_deadline"
 # How long a filing keeps trying for its number while others win the counter: well inside the
 # API functions' 15 s Timeout (template.yaml, Globals), so a burst is answered late rather than 503.
 _NUMBERING_BUDGET_S = 10.0
-_READ_ATTEMPTS = 10  # of a BatchGetItem whose keys DynamoDB left unprocessed (throttling)
+# The waits between tries once the winner's value is not reused (common/backoff.py): full jitter
+# from 40 ms, doubling, at most 3 s each.
+_NUMBERING_FIRST_WAIT_S, _NUMBERING_CAP_S = 0.04, 3.0
 
 Item = dict[str, Any]
 Key = dict[str, str]
@@ -84,34 +88,25 @@ class BeforeFiling:
     attached: dict[str, str]  # upload key → the number of the request it is attached to
 
 
-def _cancellation_reasons(error: ClientError) -> list[dict[str, Any]]:
-    reasons: list[dict[str, Any]] = error.response.get("CancellationReasons", [])  # type: ignore[assignment]
-    return reasons
-
-
-def _existing_claim(error: ClientError, claim: Key) -> dict[str, str] | None:
+def _existing_claim(reasons: list[Reason], claim: Key) -> dict[str, str] | None:
     """The Idempotency-Key's claim that cancelled the transaction, if it was that: the reason whose
     item (returned on the failed condition) has the claim's key, wherever it stands."""
-    for reason in _cancellation_reasons(error):
-        old = reason.get("Item", {})
-        if (
-            reason.get("Code") == "ConditionalCheckFailed"
-            and old.get("pk", {}).get("S") == claim["pk"]
-            and old.get("sk", {}).get("S") == claim["sk"]
-        ):
-            return {name: str(value.get("S", "")) for name, value in old.items()}
+    for reason in reasons:
+        old = reason.item
+        claims_key = (old.get("pk"), old.get("sk")) == (claim["pk"], claim["sk"])
+        if reason.code == "ConditionalCheckFailed" and claims_key:
+            return {name: str(value) for name, value in old.items()}
     return None
 
 
-def _raise_if_attached(error: ClientError, uploads: Sequence[str]) -> None:
+def _raise_if_attached(reasons: list[Reason], uploads: Sequence[str]) -> None:
     """The uploads whose claims (found by their keys, not by their places) cancelled the transaction."""
     claimed = {upload_claim_key(upload)["pk"]: upload for upload in uploads}
     numbers: dict[str, str] = {}
-    for reason in _cancellation_reasons(error):
-        old = reason.get("Item", {})
-        upload = claimed.get(str(old.get("pk", {}).get("S", "")))
-        if reason.get("Code") == "ConditionalCheckFailed" and upload is not None:
-            numbers[upload] = str(old.get("number", {}).get("S", ""))
+    for reason in reasons:
+        upload = claimed.get(str(reason.item.get("pk", "")))
+        if reason.code == "ConditionalCheckFailed" and upload is not None:
+            numbers[upload] = str(reason.item.get("number", ""))
     if numbers:
         raise AlreadyAttached(numbers)
 
@@ -127,8 +122,7 @@ class StatusChanged(Exception):
 
 class RequestStore:
     def __init__(self) -> None:
-        self._name = request_settings().requests_table
-        self._table = table(self._name)
+        self._table = Table(request_settings().requests_table)
 
     # ------------------------------------------------------------ creation with a gap-free number
     def before_filing(self, user_id: str, year: int, claim: Key, uploads: Sequence[str]) -> BeforeFiling:
@@ -137,17 +131,10 @@ class RequestStore:
         before any file is copied. (The transaction checks both again: this read only spares work.)"""
         counter = counter_key(year)
         keys = [counter, {"pk": claim["pk"], "sk": claim["sk"]}, *(upload_claim_key(u) for u in uploads)]
-        request: dict[str, Any] = {self._name: {"Keys": keys, "ConsistentRead": True}}
-        found: list[Item] = []
-        for attempt in range(_READ_ATTEMPTS):
-            answer = self._table.meta.client.batch_get_item(RequestItems=request)
-            found += answer.get("Responses", {}).get(self._name, [])
-            request = dict(answer.get("UnprocessedKeys") or {})
-            if not request:
-                break
-            time.sleep(random.uniform(0, min(0.2, 0.005 * 2**attempt)))  # noqa: S311 (jitter, not security)  # nosec B311
-        else:
-            raise NumberingBusy
+        try:
+            found = self._table.batch_get(keys, consistent=True)
+        except Unread:
+            raise NumberingBusy from None
         by_key = {(str(item["pk"]), str(item["sk"])): item for item in found}
         counted = by_key.get((counter["pk"], counter["sk"]), {})
         claimed = by_key.get((claim["pk"], claim["sk"]))
@@ -186,123 +173,109 @@ class RequestStore:
         counter = counter_key(year)
         if last is None:
             last = self._counter_value(counter)
-        deadline = time.monotonic() + _NUMBERING_BUDGET_S
+        # Read here, not bound at import: a test shortens it.
+        waits = Backoff(first=_NUMBERING_FIRST_WAIT_S, cap=_NUMBERING_CAP_S, budget=_NUMBERING_BUDGET_S)
         attempt = 0
-        while time.monotonic() < deadline:
+        while not waits.expired():
             attempt += 1
             item = build(last + 1)
-            condition = "attribute_not_exists(#last)" if last == 0 else "#last = :last"
-            values: dict[str, Any] = {":one": 1} if last == 0 else {":one": 1, ":last": last}
             try:
-                self._table.meta.client.transact_write_items(
-                    TransactItems=[
-                        {
-                            "Update": {
-                                "TableName": self._name,
-                                "Key": counter,
-                                "UpdateExpression": "ADD #last :one",
-                                "ConditionExpression": condition,
-                                "ExpressionAttributeNames": {"#last": "last"},
-                                "ExpressionAttributeValues": values,
-                                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-                            }
-                        },
-                        {
-                            "Put": {
-                                "TableName": self._name,
-                                "Item": item,
-                                "ConditionExpression": "attribute_not_exists(pk)",
-                            }
-                        },
-                        {
-                            "Put": {
-                                "TableName": self._name,
-                                "Item": {**claim, "claimed_by": item["sk"]},
-                                "ConditionExpression": "attribute_not_exists(pk)",
-                                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-                            }
-                        },
+                self._table.transact(
+                    [
+                        self._counter_increment(counter, last),
+                        self._table.put_action(item, condition="attribute_not_exists(pk)"),
+                        self._table.put_action(
+                            {**claim, "claimed_by": item["sk"]},
+                            condition="attribute_not_exists(pk)",
+                            old_on_failure=True,
+                        ),
                         *self._upload_claims(uploads, item),
                     ]
                 )
                 return item
             except ClientError as error:
-                if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                reasons = cancellation_reasons(error)
+                if reasons is None:
                     raise
-                old = _existing_claim(error, claim)
+                old = _existing_claim(reasons, claim)
                 if old is not None and old["claimed_by"] == item["sk"]:
                     return item  # a retried call whose first attempt was written: this item is filed
                 if old is not None:
                     raise AlreadyFiled({"pk": item["pk"], "sk": old["claimed_by"]}, old) from None
-                _raise_if_attached(error, uploads)
-                last = self._winning_value(error, counter, attempt)
+                _raise_if_attached(reasons, uploads)
+                winning = self._winning_value(reasons, counter, attempt, waits)
+                if winning is None:
+                    break
+                last = winning
         raise NumberingBusy
 
-    def _upload_claims(self, uploads: Sequence[str], item: Item) -> list[Any]:
+    def _counter_increment(self, counter: Key, last: int) -> "TransactWriteItemTypeDef":
+        """The counter's increment, conditional on the value the number was derived from."""
+        return self._table.update_action(
+            counter,
+            "ADD #last :one",
+            condition="attribute_not_exists(#last)" if last == 0 else "#last = :last",
+            names={"#last": "last"},
+            values={":one": 1} if last == 0 else {":one": 1, ":last": last},
+            old_on_failure=True,
+        )
+
+    def _upload_claims(self, uploads: Sequence[str], item: Item) -> list["TransactWriteItemTypeDef"]:
         """The once-ever claim of each upload by this request, for the transaction."""
         return [
-            {
-                "Put": {
-                    "TableName": self._name,
-                    "Item": {**upload_claim_key(upload), "attached_to": item["sk"], "number": item["number"]},
-                    "ConditionExpression": "attribute_not_exists(pk)",
-                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-                }
-            }
+            self._table.put_action(
+                {**upload_claim_key(upload), "attached_to": item["sk"], "number": item["number"]},
+                condition="attribute_not_exists(pk)",
+                old_on_failure=True,
+            )
             for upload in uploads
         ]
 
     def exists(self, key: Key) -> bool:
         """Whether `key` is written (a consistent read: right after a write that may have failed)."""
-        return "Item" in self._table.get_item(Key=key, ConsistentRead=True, ProjectionExpression="pk")
+        return self._table.get(key, consistent=True, projection="pk") is not None
 
-    def _winning_value(self, error: ClientError, counter: Key, attempt: int) -> int:
-        """The counter to try next after a lost try. The first time, the winner's value from the
-        cancellation (no wait: two writers meet often and sort it out at once). After that, a burst
-        is under way: wait a random moment, wider each time (full jitter, as AWS's architecture
-        blog "Exponential Backoff And Jitter" measures for optimistic concurrency), then read the
-        counter afresh: writers spread out instead of colliding again all at once."""
-        reasons: list[dict[str, Any]] = error.response.get("CancellationReasons", [])  # type: ignore[assignment]
-        first = reasons[0] if reasons else {}
-        if attempt == 1 and first.get("Code") == "ConditionalCheckFailed" and "last" in first.get("Item", {}):
-            return int(first["Item"]["last"]["N"])
-        time.sleep(random.uniform(0, min(3.0, 0.01 * 2 ** min(attempt, 10))))  # noqa: S311 (jitter, not security)  # nosec B311
+    def _winning_value(self, reasons: list[Reason], counter: Key, attempt: int, waits: Backoff) -> int | None:
+        """The counter to try next after a lost try (None: no time is left). The first time, the
+        winner's value from the cancellation (no wait: two writers meet often and sort it out at
+        once). After that, a burst is under way: wait a random moment, wider each time (full
+        jitter, as AWS's architecture blog "Exponential Backoff And Jitter" measures for optimistic
+        concurrency), then read the counter afresh: writers spread out instead of colliding again
+        all at once."""
+        first = reasons[0] if reasons else Reason("")
+        if attempt == 1 and first.code == "ConditionalCheckFailed" and "last" in first.item:
+            return int(first.item["last"])
+        if not waits.wait():
+            return None
         return self._counter_value(counter)
 
     def _counter_value(self, counter: Key) -> int:
-        found = self._table.get_item(Key=counter, ConsistentRead=True).get("Item") or {}
+        found = self._table.get(counter, consistent=True) or {}
         return int(str(found.get("last", 0)))
 
     # ------------------------------------------------------------ a consumer's reads
     def get(self, user_id: str, request_id: str) -> Item | None:
-        return self._table.get_item(Key=request_key(user_id, request_id)).get("Item")
+        return self._table.get(request_key(user_id, request_id))
 
     def list_for_user(self, user_id: str, limit: int, start: Key | None) -> tuple[list[Item], Item | None]:
-        query: dict[str, Any] = {
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-            "ExpressionAttributeValues": {":pk": user_key(user_id), ":prefix": REQUEST_PREFIX},
-            "ExpressionAttributeNames": {"#number": "number", "#type": "type", "#status": "status"},
-            "ProjectionExpression": _SUMMARY,
-            "ScanIndexForward": False,
-            "Limit": limit,
-        }
-        if start:
-            query["ExclusiveStartKey"] = start
-        page = self._table.query(**query)
-        return page.get("Items", []), page.get("LastEvaluatedKey")
+        page = self._table.query(
+            "pk = :pk AND begins_with(sk, :prefix)",
+            {":pk": user_key(user_id), ":prefix": REQUEST_PREFIX},
+            names={"#number": "number", "#type": "type", "#status": "status"},
+            projection=_SUMMARY,
+            newest_first=True,
+            limit=limit,
+            start=start,
+        )
+        return page.items, page.last_key
 
     # ------------------------------------------------------------ the company's systems
     def key_of(self, request_id: str) -> Key | None:
-        found = self._table.query(
-            IndexName="ById",
-            KeyConditionExpression="request_id = :id",
-            ExpressionAttributeValues={":id": request_id},
-            Limit=1,
-        ).get("Items", [])
+        found = self._table.query("request_id = :id", {":id": request_id}, index="ById", limit=1).items
         return {"pk": str(found[0]["pk"]), "sk": str(found[0]["sk"])} if found else None
 
     def get_by_key(self, key: Key, consistent: bool = False) -> Item | None:
-        return self._table.get_item(Key=key, ConsistentRead=consistent).get("Item")
+        return self._table.get(key, consistent=consistent)
 
     def list_by_status(
         self, status: str, since: str | None, limit: int, start: Key | None
@@ -312,37 +285,24 @@ class RequestStore:
         if since:
             condition += " AND status_changed_at >= :since"
             values[":since"] = since
-        query: dict[str, Any] = {
-            "IndexName": "ByStatus",
-            "KeyConditionExpression": condition,
-            "ExpressionAttributeNames": {"#status": "status"},
-            "ExpressionAttributeValues": values,
-            "Limit": limit,
-        }
-        if start:
-            query["ExclusiveStartKey"] = start
-        page = self._table.query(**query)
-        return page.get("Items", []), page.get("LastEvaluatedKey")
+        page = self._table.query(
+            condition, values, names={"#status": "status"}, index="ByStatus", limit=limit, start=start
+        )
+        return page.items, page.last_key
 
     def change_status(self, key: Key, expected: str, status: str, at: str, entry: Item) -> Item:
         """Moves the request from `expected` to `status` and appends `entry` to its history."""
         try:
-            updated = self._table.update_item(
-                Key=key,
-                UpdateExpression="SET #status = :status, status_changed_at = :at, updated_at = :at, "
+            return self._table.update(
+                key,
+                "SET #status = :status, status_changed_at = :at, updated_at = :at, "
                 "history = list_append(history, :entry)",
-                ConditionExpression="#status = :expected",
-                ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues={
-                    ":status": status,
-                    ":at": at,
-                    ":entry": [entry],
-                    ":expected": expected,
-                },
-                ReturnValues="ALL_NEW",
+                condition="#status = :expected",
+                names={"#status": "status"},
+                values={":status": status, ":at": at, ":entry": [entry], ":expected": expected},
+                returns="ALL_NEW",
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            if condition_failed(error):
                 raise StatusChanged from error
             raise
-        return updated["Attributes"]

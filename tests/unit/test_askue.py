@@ -8,7 +8,7 @@ from botocore.exceptions import ClientError
 
 from functions.askue import handler
 from functions.askue.settings import askue_settings
-from functions.askue.store import AskueStore
+from functions.common.aws import dynamodb
 from infra.askue_simulator import AskueSimulator
 from tests.unit.askue_support import CONSUMER, DEMO, OTHER_CONSUMER, askue, consumer_event, simulator
 from tests.unit.conftest import REGION, api_event, call
@@ -94,8 +94,7 @@ def test_remember_keeps_the_password_only_encrypted_for_this_consumer(askue: Ask
 def test_latest_is_one_dynamodb_call(askue: AskueSimulator, monkeypatch: pytest.MonkeyPatch) -> None:
     fetch({**DEMO, "remember": True})
     calls: list[str] = []
-    store = AskueStore(askue_settings().askue_table)
-    client = store._client
+    client = dynamodb()  # the one client every store uses
     for name in ("query", "get_item", "scan", "batch_get_item"):
         original = getattr(client, name)
         monkeypatch.setattr(

@@ -2,6 +2,7 @@
 redelivery and the dead-letter queue, wrong credentials marked and mailed once, good data kept."""
 
 import json
+import threading
 import time
 from datetime import timedelta
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import boto3
 import pytest
 from boto3.dynamodb.conditions import Key
+from botocore.client import BaseClient
 
 from functions.askue import handler, service, worker
 from functions.askue.crypto import encrypt_password
@@ -154,6 +156,43 @@ def test_a_batch_is_fetched_concurrently_and_every_account_gets_a_snapshot(
         [snapshot] = snapshots(f"user-{n}")
         assert snapshot.source == "sync"
         assert snapshot.rows[0].meter_name == f"Счётчик № {100000 + n}"
+
+
+def test_the_batch_threads_share_only_the_thread_safe_client_and_make_no_resource(
+    events: LocalEvents, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A boto3 resource is not thread-safe, a client is: every DynamoDB call of the worker's threads
+    (links, snapshots and the readings they record) goes through the one low-level client of
+    functions/common/aws.py, and nothing makes a resource."""
+    for n in range(4):
+        remember(f"user-{n}", f"load-{n}", f"pw-{n}")
+    events.fire(PLANNER)
+    resources: list[str] = []
+    calls: list[tuple[str, int, str]] = []  # thread, client, operation
+    original = BaseClient._make_api_call
+
+    def made_resource(*_: Any, **__: Any) -> None:
+        resources.append(threading.current_thread().name)
+        raise AssertionError("a boto3 resource was made")
+
+    def recorded(client: BaseClient, operation: str, params: Any) -> Any:
+        if client.meta.service_model.service_name == "dynamodb":
+            calls.append((threading.current_thread().name, id(client), operation))
+        return original(client, operation, params)
+
+    monkeypatch.setattr(boto3.session.Session, "resource", made_resource)
+    monkeypatch.setattr(BaseClient, "_make_api_call", recorded)
+
+    delivery = events.poll(WORKER)
+
+    assert delivery is not None
+    assert (delivery.records, delivery.failed) == (4, 0)
+    assert resources == []
+    in_threads = [(thread, operation) for thread, _, operation in calls if thread.startswith("askue-sync")]
+    assert len({thread for thread, _ in in_threads}) > 1, "the batch ran in several threads"
+    assert {"PutItem", "GetItem", "TransactWriteItems"} <= {operation for _, operation in in_threads}
+    assert {client for _, client, _ in calls} == {id(dynamodb())}
+    assert [r.source.value for r in history("user-0", "100000", None).items] == ["askue"]
 
 
 def test_one_failing_account_is_reported_alone_and_never_stops_the_others(

@@ -37,7 +37,7 @@ for module in modules:
     importlib.import_module(module)
 from functions.common import aws
 for accessor in clients:
-    getattr(aws, accessor)(*(["bench"] if accessor == "table" else []))
+    getattr(aws, accessor)()
 allowed = (folder, sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["platstdlib"])
 strays = sorted(
     f"{name}: {module.__file__}" for name, module in list(sys.modules.items())

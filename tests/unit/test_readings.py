@@ -5,7 +5,6 @@ import base64
 import csv
 import io
 import json
-import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -13,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from functions.common.aws import table
+from functions.common.aws import dynamodb
 from functions.readings import handler as readings
 from functions.readings import service
 from functions.readings.service import AskueOutcome, record_askue_reading
@@ -646,7 +645,7 @@ def dynamodb_calls(world: World) -> Iterator[list[str]]:
     def count(model: Any, **_: Any) -> None:
         made.append(model.name)
 
-    events = table(os.environ["READINGS_TABLE"]).meta.client.meta.events
+    events = dynamodb().meta.events
     events.register("before-call.dynamodb", count)
     yield made
     events.unregister("before-call.dynamodb", count)

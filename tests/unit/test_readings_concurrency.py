@@ -4,7 +4,6 @@ first. (The `world` fixture makes each of moto's DynamoDB operations atomic, as 
 infra/moto_patches.py.)"""
 
 import itertools
-import os
 import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -13,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from functions.common.aws import table
+from functions.common.aws import dynamodb
 from functions.common.errors import Conflict, DomainError, InvalidInput
 from functions.readings import service
 from functions.readings.models import MeterType, ReadingEntry, TariffValues
@@ -29,7 +28,7 @@ WAIT = 10  # seconds any step may wait for the other thread before the test fail
 @pytest.fixture
 def hooks(world: World) -> Iterator[Callable[[str, Callable[..., None]], None]]:
     """Registers botocore event handlers on the client the functions use; removed afterwards."""
-    events = table(os.environ["READINGS_TABLE"]).meta.client.meta.events
+    events = dynamodb().meta.events
     registered: list[tuple[str, Callable[..., None]]] = []
 
     def register(name: str, handler: Callable[..., None]) -> None:

@@ -20,7 +20,7 @@ import boto3
 import pytest
 
 from functions.common import clock as portal_clock
-from functions.common.aws import dynamodb, table
+from functions.common.aws import dynamodb
 from functions.docs.handler import openapi_document
 from functions.integration import handler as integration
 from functions.requests import calendar, filing, transitions
@@ -779,7 +779,7 @@ def test_numbering_that_stays_busy_is_a_russian_503_to_retry_in_a_minute(
     from functions.requests import store
     from infra.lambda_runtime import LambdaContext
 
-    monkeypatch.setattr(store, "_NUMBERING_BUDGET_S", 0.5)
+    monkeypatch.setattr(store, "_NUMBERING_BUDGET_S", 2.0)
     counter = {"pk": "COUNTER#2026", "sk": "REQUEST_NUMBER"}
     others = boto3.resource("dynamodb").Table(env.refs["RequestsTable"])
     tries: list[int] = []
@@ -793,7 +793,7 @@ def test_numbering_that_stays_busy_is_a_russian_503_to_retry_in_a_minute(
             ExpressionAttributeValues={":one": 1},
         )
 
-    client = table(env.refs["RequestsTable"]).meta.client
+    client = dynamodb()
     client.meta.events.register(
         "before-call.dynamodb.TransactWriteItems", another_filing_wins, unique_id="win"
     )
@@ -806,8 +806,8 @@ def test_numbering_that_stays_busy_is_a_russian_503_to_retry_in_a_minute(
     finally:
         client.meta.events.unregister("before-call.dynamodb.TransactWriteItems", unique_id="win")
 
-    assert len(tries) > 3, "it kept trying while it had time"
-    assert 0.5 <= time.monotonic() - started < 5
+    assert len(tries) >= 3, "it kept trying while it had time"
+    assert 2.0 <= time.monotonic() - started < 30  # its budget, and not long past it
 
     assert answer["statusCode"] == 503
     assert answer["multiValueHeaders"]["Retry-After"] == ["60"]
@@ -818,7 +818,7 @@ def test_numbering_that_stays_busy_is_a_russian_503_to_retry_in_a_minute(
 
 
 def test_a_failed_write_uses_up_no_number(env: World) -> None:
-    client = table(env.refs["RequestsTable"]).meta.client
+    client = dynamodb()
 
     def fail(**_: Any) -> tuple[Any, dict[str, Any]]:
         class Answer:
@@ -840,18 +840,16 @@ def test_a_failed_write_uses_up_no_number(env: World) -> None:
 
 @pytest.fixture
 def dynamodb_calls(env: World) -> Iterator[list[str]]:
-    """Every DynamoDB operation the functions make, through either client they use."""
+    """Every DynamoDB operation the functions make, through the one client they all use."""
     calls: list[str] = []
 
     def record(event_name: str, **_: Any) -> None:
         calls.append(event_name.rsplit(".", 1)[-1])
 
-    clients = [table(env.refs["RequestsTable"]).meta.client, dynamodb()]
-    for client in clients:
-        client.meta.events.register("before-call.dynamodb.*", record, unique_id="count")
+    client = dynamodb()
+    client.meta.events.register("before-call.dynamodb.*", record, unique_id="count")
     yield calls
-    for client in clients:
-        client.meta.events.unregister("before-call.dynamodb.*", unique_id="count")
+    client.meta.events.unregister("before-call.dynamodb.*", unique_id="count")
 
 
 def test_list_is_one_query_newest_first_and_pages_with_a_cursor(
@@ -1364,7 +1362,7 @@ def test_a_retry_with_the_same_idempotency_key_gives_the_same_request_with_the_s
 
 def test_copies_of_a_filing_that_failed_are_deleted_and_the_upload_can_be_filed_again(env: World) -> None:
     key = upload(env, IVAN, "Заявление.pdf", "application/pdf", PDF)
-    client = table(env.refs["RequestsTable"]).meta.client
+    client = dynamodb()
 
     def fail(**_: Any) -> tuple[Any, dict[str, Any]]:
         class Answer:
@@ -1387,7 +1385,7 @@ def test_copies_of_a_filing_that_failed_are_deleted_and_the_upload_can_be_filed_
 
 def test_a_filing_whose_answer_was_lost_after_the_write_keeps_its_files(env: World) -> None:
     key = upload(env, IVAN, "Заявление.pdf", "application/pdf", PDF)
-    client = table(env.refs["RequestsTable"]).meta.client
+    client = dynamodb()
 
     def lost(**_: Any) -> None:
         raise ConnectionError("the answer was lost")
@@ -1410,7 +1408,7 @@ def test_a_transaction_sent_again_after_it_was_written_files_the_request_once(
     """botocore sends a call again when its answer did not arrive: the second one is cancelled by the
     first one's writes, and the filing is the first one's, files and mail included."""
     key = upload(env, IVAN, "Заявление.pdf", "application/pdf", PDF)
-    client = table(env.refs["RequestsTable"]).meta.client
+    client = dynamodb()
     once = client.transact_write_items
 
     def twice(**request: Any) -> Any:
