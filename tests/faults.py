@@ -28,7 +28,7 @@ from botocore.exceptions import ReadTimeoutError
 from functions.common.aws import reset_clients
 from infra.events import LocalEvents, QueueSource, queue_sources, sqs_event
 from infra.lambda_runtime import LambdaContext, load_handler
-from infra.template import Route, load_template, token_authorizer
+from infra.template import Route, gateway_responses, load_template, token_authorizer
 from infra.world import ACCOUNT_ID, World
 from tests.aws_calls import PLANNER, WORKER, AwsCallRecorder, Operation, Tour, tour_every_route
 from tests.unit.conftest import MAIL_FUNCTION, REGION, _copy_backends, _restore_backends, pool_keys_served
@@ -125,6 +125,30 @@ KNOWN: dict[tuple[str, int], str] = {
     ("POST /api/askue/fetch", 2): _SNAPSHOT_KEPT,
     **{("askue sync worker (1 account)", index): _SNAPSHOT_KEPT for index in range(3, 9)},
 }
+
+
+@contextmanager
+def failing_where(service: str, operation: str, mentions: str, fault: str = "throttling") -> Iterator[None]:
+    """Every call of `service`'s `operation` whose parameters mention `mentions` fails with `fault`
+    (others pass): a fault on one record of a batch."""
+    boto3.setup_default_session()
+    assert boto3.DEFAULT_SESSION is not None
+    events = boto3.DEFAULT_SESSION.events
+
+    def fail(model: Any, params: Any, **_: Any) -> Any:
+        if model.name != operation or mentions not in str(params):
+            return None
+        if fault == "timeout":
+            raise ReadTimeoutError(endpoint_url=f"https://{service}.{REGION}.amazonaws.com/")
+        return fault_answer(service, fault)
+
+    events.register("before-call", fail, unique_id="failing-where")
+    reset_clients()
+    try:
+        yield
+    finally:
+        events.unregister("before-call", unique_id="failing-where")
+        reset_clients()
 
 
 @dataclass
@@ -340,11 +364,16 @@ class FaultTour(Tour):
         }
         handler = load_handler(token_authorizer(load_template()).handler)
 
+        failure = gateway_responses(load_template())["AUTHORIZER_FAILURE"]
+
         def run() -> Outcome:
+            """What API Gateway answers: the authorizer's Allow, or its gateway response."""
             try:
                 answer = handler(event, LambdaContext(done.function))
             except Exception as error:
-                return Outcome(f"raised {str(error)[:20]}")
+                if str(error) == "Unauthorized":
+                    return Outcome("401")
+                return Outcome(str(failure.status), failure.headers.get("Retry-After"))
             return Outcome(answer["policyDocument"]["Statement"][0]["Effect"].lower())
 
         with pool_keys_served():
