@@ -472,3 +472,13 @@ def test_an_aws_fault_on_one_job_of_a_batch_fails_that_job_only_and_redelivery_m
     assert (again.done, again.failed) == (1, 0)
     mailed = sorted(mail["to"] for mail in sent_mails(world))
     assert mailed == ["first@example.ru", "second@example.ru", "third@example.ru"]
+
+
+def test_a_job_done_whose_mark_cannot_be_written_is_not_delivered_again(world: World) -> None:
+    common_mail.queue_notice(EMAIL, "Тема", "Текст.")
+
+    with failing_where("dynamodb", "PutItem", "job#", fault="timeout"):
+        delivery = deliver_mail(world)
+
+    assert (delivery.done, delivery.failed) == (1, 0)
+    assert [mail["to"] for mail in sent_mails(world)] == [EMAIL]  # the redelivery would mail twice
