@@ -112,7 +112,6 @@ KNOWN: dict[tuple[str, int], str] = {
     ("POST /api/requests", 4): _LOST_NOTICE,
     ("PATCH /api/integration/requests/{id}", 3): _LOST_NOTICE,
     ("POST /api/askue/fetch", 2): _SNAPSHOT_KEPT,
-    **{("askue sync worker (1 account)", index): _SNAPSHOT_KEPT for index in range(3, 9)},
 }
 
 

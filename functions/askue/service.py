@@ -193,9 +193,12 @@ def sync_account(
         _reject(store, link)
         return "rejected"
     fetched_at = now()
-    store.save_snapshot(user_id, Snapshot(rows=rows, fetched_at=fetched_at, login=link.login, source="sync"))
+    # The readings first, the snapshot last: recording a reading again is harmless (STALE), so a
+    # record that fails half-way (AWS failing) and is delivered again ends with each reading once
+    # and one snapshot, not two (tests/faults.py).
     if connector.registers and record_readings is not None:
         record_readings(user_id, rows)
+    store.save_snapshot(user_id, Snapshot(rows=rows, fetched_at=fetched_at, login=link.login, source="sync"))
     logger.info("askue synced", extra={"user_id": user_id, "meters": len(rows)})
     return "synced"
 
