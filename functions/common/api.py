@@ -28,7 +28,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel
 
-from functions.common.aws import is_transient
+from functions.common.aws_faults import is_transient
 from functions.common.errors import (
     Conflict,
     DomainError,

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError, ConnectionError, HTTPClientError
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
@@ -23,19 +22,20 @@ if TYPE_CHECKING:
 
 # Retries, stated once for every client of every function. The SDK retries a throttled call, a 5xx
 # and a connection or read timeout (standard mode: 3 attempts, with jittered backoff of at most
-# 1 s and then 2 s). A call that still fails raises; on a route it is answered 503 with
-# Retry-After (`is_transient`, functions/common/api.py), in a queue worker it fails that record
-# only, and SQS delivers it again.
+# 1 s and then 2 s). A call that still fails raises: on a route it is a 503 with Retry-After
+# (functions/common/aws_faults.py, functions/common/api.py); in a queue worker it fails that
+# record only, and SQS delivers it again.
 #
 # The worst a single call can take is 3 × (connect 1 s + read 2 s) + 3 s of backoff = 12 s: inside
-# the 15 s Timeout of the API's functions in template.yaml (the Globals; the authorizer has 10 s,
-# and a call it makes is one GetItem, which DynamoDB answers in milliseconds or not at all), so a
-# function answers its own 503 instead of being stopped mid-way, and well inside API Gateway's
-# 29 s. DynamoDB, Cognito, SQS, KMS and SES answer in tens of milliseconds and S3's CopyObject of
-# an attachment (at most 10 MB) in well under a second: a read that takes 2 s is a fault, and
-# another attempt is likelier to succeed than waiting longer. The askue function (Timeout 20 s)
-# spends at most 12 s on ASKUE (functions/askue/http.py) and then writes: 12 + 2 × its few calls'
-# usual time. The workers (mail 30 s, askue sync 60 s) have more room than a call needs.
+# the 15 s Timeout of the API's functions in template.yaml (the Globals), so a function answers its
+# own 503 instead of being stopped mid-way, and well inside API Gateway's 29 s. DynamoDB, Cognito,
+# SQS, KMS and SES answer in tens of milliseconds and S3's CopyObject of an attachment (at most
+# 10 MB) in well under a second: a read that takes 2 s is a fault, and another attempt is likelier
+# to succeed than waiting longer. The session authorizer (10 s) makes one GetItem: at its very
+# worst Lambda stops it, and API Gateway answers AUTHORIZER_FAILURE — the same 503 with
+# Retry-After (template.yaml). The askue function (Timeout 20 s) gives ASKUE at most 12 s
+# (functions/askue/http.py) before its few writes. The workers (mail 30 s, askue sync 60 s) have
+# more room than a call needs; what they do not finish SQS delivers again.
 # A pool big enough for the threads of a batch worker (askue sync) sharing one client.
 _CONFIG = Config(
     connect_timeout=1,
@@ -43,58 +43,6 @@ _CONFIG = Config(
     retries={"mode": "standard", "max_attempts": 3},
     max_pool_connections=32,
 )
-
-# What botocore's standard retry mode takes for a passing fault (botocore.retries.standard), and
-# what the portal therefore answers «try again in a minute»: throttling and AWS's own failures.
-_THROTTLING_CODES = frozenset(
-    {
-        "Throttling",
-        "ThrottlingException",
-        "ThrottledException",
-        "RequestThrottledException",
-        "TooManyRequestsException",
-        "ProvisionedThroughputExceededException",
-        "TransactionInProgressException",
-        "RequestLimitExceeded",
-        "BandwidthLimitExceeded",
-        "LimitExceededException",
-        "RequestThrottled",
-        "SlowDown",
-        "PriorRequestNotComplete",
-        "EC2ThrottledException",
-    }
-)
-_TRANSIENT_CODES = frozenset(
-    {
-        "RequestTimeout",
-        "RequestTimeoutException",
-        "PriorRequestNotComplete",
-        "InternalError",
-        "InternalFailure",
-    }
-    | {"InternalServerError", "InternalServerException", "ServiceUnavailable", "ServiceUnavailableException"}
-)
-# A TransactWriteItems cancelled because another transaction held an item (TransactionConflict) is
-# as passing as a throttled call; cancelled by a failed condition it is not.
-_TRANSIENT_CANCELLATIONS = frozenset(
-    {"ThrottlingError", "ProvisionedThroughputExceeded", "TransactionConflict"}
-)
-
-
-def is_transient(error: BaseException) -> bool:
-    """True when an AWS call failed in a way that a later call may not: throttled, AWS failing on its
-    side (5xx), no connection or no answer in time. Everything else (a refused request, a condition
-    that failed) is not, and stays what it was."""
-    if isinstance(error, ClientError):
-        code = str(error.response.get("Error", {}).get("Code", ""))
-        status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
-        if code == "TransactionCanceledException":
-            reasons = {str(r.get("Code")) for r in error.response.get("CancellationReasons", []) or []}
-            return bool(reasons & _TRANSIENT_CANCELLATIONS) and reasons <= _TRANSIENT_CANCELLATIONS | {"None"}
-        return code in _THROTTLING_CODES or code in _TRANSIENT_CODES or status >= 500
-    return isinstance(error, ConnectionError | HTTPClientError) or (
-        isinstance(error, BotoCoreError) and "timeout" in type(error).__name__.lower()
-    )
 
 
 def _reseed_random_after_restore() -> None:
