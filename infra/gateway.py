@@ -147,7 +147,7 @@ class LocalGateway:
             import traceback
 
             traceback.print_exc()
-            return None, "DEFAULT_5XX"
+            return None, "AUTHORIZER_FAILURE" if "AUTHORIZER_FAILURE" in self._refusals else "DEFAULT_5XX"
         effects = {
             str(statement.get("Effect"))
             for statement in answer.get("policyDocument", {}).get("Statement", [])

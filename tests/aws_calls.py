@@ -11,7 +11,7 @@ import json
 import re
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -163,14 +163,20 @@ def _mailed_password(world: World, email: str) -> str:
     return match.group(1)
 
 
-def tour_every_route(world: World) -> list[Operation]:
+def tour_every_route(
+    world: World,
+    *,
+    make_tour: Callable[[World, AwsCallRecorder], Tour] = Tour,
+    make_recorder: Callable[[], AwsCallRecorder] = AwsCallRecorder,
+) -> list[Operation]:
     """Every route of the template once (most of them on data the earlier steps made), plus the
-    ASKUE schedule and queue; returns each with its AWS calls."""
+    ASKUE schedule and queue; returns each with its AWS calls. tests/faults.py gives its own tour
+    and recorder (which explore each operation's faults before taking it)."""
     import jwt
 
     events = LocalEvents(world, log=print)  # its SQS client is made before the hook: not recorded
-    recorder = AwsCallRecorder()
-    tour = Tour(world, recorder)
+    recorder = make_recorder()
+    tour = make_tour(world, recorder)
     try:
         email = "tour@example.ru"
         registration = {

@@ -75,17 +75,19 @@ def fetch(caller: Caller, request: FetchRequest, connector: AskueConnector | Non
         logger.info("askue fetch refused", extra={"error_type": type(error).__name__})
         raise _refusal(error) from None
     fetched_at = now()
+    # Encrypted before anything is written: KMS failing leaves nothing behind (tests/faults.py).
+    ciphertext = encrypt_password(caller.user_id, request.password) if request.remember else None
     store = _store()
     store.save_snapshot(
         caller.user_id, Snapshot(rows=rows, fetched_at=fetched_at, login=request.login, source="fetch")
     )
-    if request.remember:
+    if ciphertext is not None:
         store.save_link(
             StoredLink(
                 user_id=caller.user_id,
                 email=caller.email,
                 login=request.login,
-                password_ciphertext=encrypt_password(caller.user_id, request.password),
+                password_ciphertext=ciphertext,
                 state="active",
                 linked_at=fetched_at,
             )
@@ -191,9 +193,12 @@ def sync_account(
         _reject(store, link)
         return "rejected"
     fetched_at = now()
-    store.save_snapshot(user_id, Snapshot(rows=rows, fetched_at=fetched_at, login=link.login, source="sync"))
+    # The readings first, the snapshot last: recording a reading again is harmless (STALE), so a
+    # record that fails half-way (AWS failing) and is delivered again ends with each reading once
+    # and one snapshot, not two (tests/faults.py).
     if connector.registers and record_readings is not None:
         record_readings(user_id, rows)
+    store.save_snapshot(user_id, Snapshot(rows=rows, fetched_at=fetched_at, login=link.login, source="sync"))
     logger.info("askue synced", extra={"user_id": user_id, "meters": len(rows)})
     return "synced"
 

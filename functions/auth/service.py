@@ -68,7 +68,16 @@ def change_password(caller: Caller, change: PasswordChange) -> None:
     directory = UserDirectory()
     directory.check_password(caller.email, change.old_password)
     directory.set_password(caller.user_id, change.new_password)
-    end_sessions(caller.user_id, caller.email)
+    try:
+        end_sessions(caller.user_id, caller.email)
+    except Exception:
+        # The sessions must end with the change (docs/architecture.md §4): if they cannot (AWS
+        # failing), the old password is put back and the change is refused as a whole (503), so
+        # that the consumer's retry — with the same old password — does it all. Should that fail
+        # too, the new password stays, and the answer still says nothing was done.
+        logger.exception("sessions not ended: password change undone", extra={"user_id": caller.user_id})
+        directory.set_password(caller.user_id, change.old_password)
+        raise
     logger.info("password changed", extra={"user_id": caller.user_id})
     # The password has changed: the answer says so (204) even if the notice cannot be queued.
     try:

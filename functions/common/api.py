@@ -25,8 +25,10 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
+from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel
 
+from functions.common.aws_faults import is_transient
 from functions.common.errors import (
     Conflict,
     DomainError,
@@ -35,6 +37,7 @@ from functions.common.errors import (
     FieldError,
     InvalidInput,
     NotFound,
+    ServiceUnavailable,
     TooManyAttempts,
     TryLater,
     Unauthorized,
@@ -140,6 +143,9 @@ ERROR_ANSWERS: Mapping[type[DomainError], ErrorAnswer] = {
     Unauthorized: ErrorAnswer(HTTPStatus.UNAUTHORIZED),
     TooManyAttempts: ErrorAnswer(HTTPStatus.TOO_MANY_REQUESTS, retry_after=True),
     TryLater: ErrorAnswer(HTTPStatus.SERVICE_UNAVAILABLE, retry_after=True),
+    # An AWS call that failed after the SDK's retries (throttled, a 5xx, a timeout: see
+    # functions/common/aws.py) is answered as this kind, wherever below a route it was raised.
+    ServiceUnavailable: ErrorAnswer(HTTPStatus.SERVICE_UNAVAILABLE, retry_after=True),
     ExternalBadData: ErrorAnswer(HTTPStatus.BAD_GATEWAY),
     ExternalTimeout: ErrorAnswer(HTTPStatus.GATEWAY_TIMEOUT),
 }
@@ -230,6 +236,19 @@ class _JsonBodiesOnly(OpenAPIRequestValidationMiddleware):
         return read_json_body(app.current_event.body, bool(app.current_event.is_base64_encoded))
 
 
+def _internal_error(error: Exception) -> Response[str]:
+    """An unexpected exception: the trace goes to the log only; the client learns nothing of the
+    internals."""
+    logger.exception("unhandled error", extra={"error_type": type(error).__name__})
+    return problem_response(
+        ProblemDetails(
+            title="Внутренняя ошибка",
+            status=HTTPStatus.INTERNAL_SERVER_ERROR,
+            detail="Не удалось выполнить запрос. Повторите попытку позже или обратитесь в поддержку.",
+        )
+    )
+
+
 def configure_resolver(
     app: APIGatewayRestResolver, labels: Mapping[str, str], union_tags: frozenset[str] = frozenset()
 ) -> None:
@@ -274,17 +293,15 @@ def configure_resolver(
             )
         )
 
-    @app.exception_handler(Exception)  # type: ignore[untyped-decorator]
-    def _failed(error: Exception) -> Response[str]:
-        # The trace goes to the log only; the client learns nothing of the internals.
-        logger.exception("unhandled error", extra={"error_type": type(error).__name__})
-        return problem_response(
-            ProblemDetails(
-                title="Внутренняя ошибка",
-                status=HTTPStatus.INTERNAL_SERVER_ERROR,
-                detail="Не удалось выполнить запрос. Повторите попытку позже или обратитесь в поддержку.",
-            )
-        )
+    @app.exception_handler(ClientError)  # type: ignore[untyped-decorator]
+    @app.exception_handler(BotoCoreError)  # type: ignore[untyped-decorator]
+    def _aws_failed(error: ClientError | BotoCoreError) -> Response[str]:
+        if not is_transient(error):
+            return _internal_error(error)
+        logger.warning("AWS unavailable", extra={"error_type": type(error).__name__, "error": str(error)})
+        return domain_error_response(ServiceUnavailable(), ERROR_ANSWERS[ServiceUnavailable])
+
+    app.exception_handler(Exception)(_internal_error)
 
 
 class Caller(BaseModel):

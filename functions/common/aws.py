@@ -19,11 +19,26 @@ if TYPE_CHECKING:
     from mypy_boto3_ses import SESClient
     from mypy_boto3_sqs import SQSClient
 
-# API Gateway gives a function 29 s; a call to AWS must fail well before that.
+# Retries, stated once for every client of every function. The SDK retries a throttled call, a 5xx
+# and a connection or read timeout (standard mode: 3 attempts, with jittered backoff of at most
+# 1 s and then 2 s). A call that still fails raises: on a route it is a 503 with Retry-After
+# (functions/common/aws_faults.py, functions/common/api.py); in a queue worker it fails that
+# record only, and SQS delivers it again.
+#
+# The worst a single call can take is 3 × (connect 1 s + read 2 s) + 3 s of backoff = 12 s: inside
+# the 15 s Timeout of the API's functions in template.yaml (the Globals), so a function answers its
+# own 503 instead of being stopped mid-way, and well inside API Gateway's 29 s. DynamoDB, Cognito,
+# SQS, KMS and SES answer in tens of milliseconds and S3's CopyObject of an attachment (at most
+# 10 MB) in well under a second: a read that takes 2 s is a fault, and another attempt is likelier
+# to succeed than waiting longer. The session authorizer (10 s) makes one GetItem: at its very
+# worst Lambda stops it, and API Gateway answers AUTHORIZER_FAILURE — the same 503 with
+# Retry-After (template.yaml). The askue function (Timeout 20 s) gives ASKUE at most 12 s
+# (functions/askue/http.py) before its few writes. The workers (mail 30 s, askue sync 60 s) have
+# more room than a call needs; what they do not finish SQS delivers again.
 # A pool big enough for the threads of a batch worker (askue sync) sharing one client.
 _CONFIG = Config(
-    connect_timeout=3,
-    read_timeout=8,
+    connect_timeout=1,
+    read_timeout=2,
     retries={"mode": "standard", "max_attempts": 3},
     max_pool_connections=32,
 )

@@ -63,6 +63,20 @@ class TryLater(DomainError):
         self.retry_after = retry_after
 
 
+class ServiceUnavailable(TryLater):
+    """A service the portal runs on (AWS) was throttling or failing; nothing the caller asked for is
+    half done, and the same call a minute later is likely to succeed."""
+
+    RETRY_AFTER = 60
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Сервис временно недоступен",
+            "Сервис временно недоступен: не удалось выполнить запрос. Повторите через минуту.",
+            retry_after=self.RETRY_AFTER,
+        )
+
+
 class TooManyAttempts(DomainError):
     """Refused because of how often it was tried (a lockout, a limit per hour); `retry_after`
     seconds when the portal knows when the limit ends."""

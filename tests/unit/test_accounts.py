@@ -7,6 +7,7 @@ import boto3
 import pytest
 
 from functions.auth import handler as auth
+from functions.common.aws import reset_clients
 from functions.integration import handler as integration
 from infra.world import World
 from tests.unit.conftest import api_event, call, sent_mails
@@ -285,6 +286,35 @@ def test_password_change_takes_the_new_password_and_mails_a_confirmation(world: 
     assert log_in(email, "новый пароль")[0] == 200
     assert sent_mails()[-1]["subject"] == "Пароль от личного кабинета изменён"
     assert "новый пароль" not in sent_mails()[-1]["text"]
+
+
+def test_a_password_change_whose_sessions_cannot_end_is_undone_and_its_retry_does_it(world: World) -> None:
+    register(IVAN)
+    email, password = "ivan.petrov@example.ru", mailed_password("ivan.petrov@example.ru")
+    caller = claims_of(email, password)
+    boto3.setup_default_session()
+    assert boto3.DEFAULT_SESSION is not None
+
+    def throttled(**_: Any) -> Any:
+        class Answer:
+            status_code = 400
+
+        error = {"Code": "TooManyRequestsException", "Message": "Rate exceeded"}
+        return Answer(), {"Error": error, "ResponseMetadata": {"HTTPStatusCode": 400}}
+
+    events = boto3.DEFAULT_SESSION.events
+    events.register("before-call.cognito-identity-provider.AdminUserGlobalSignOut", throttled, unique_id="t")
+    reset_clients()
+    try:
+        status, problem = change_password(caller, password, "новый пароль")
+    finally:
+        events.unregister("before-call.cognito-identity-provider.AdminUserGlobalSignOut", unique_id="t")
+        reset_clients()
+
+    assert (status, problem["title"]) == (503, "Сервис временно недоступен")
+    assert log_in(email, password)[0] == 200  # the old password still works: nothing was done
+    assert change_password(caller, password, "новый пароль")[0] == 204
+    assert log_in(email, "новый пароль")[0] == 200
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,7 @@ from infra.events import LocalEvents, sqs_event
 from infra.lambda_runtime import LambdaContext
 from infra.template import load_template, resources
 from infra.world import World
+from tests.faults import failing_where
 from tests.unit.askue_support import DEMO, askue, consumer_event, simulator
 from tests.unit.conftest import REGION, call, sent_mails
 
@@ -212,6 +213,26 @@ def test_one_failing_account_is_reported_alone_and_never_stops_the_others(
     assert [s.source for s in snapshots("user-demo")] == ["fetch", "sync"]
     assert snapshots("user-down") == snapshots("user-hostile") == []
     assert queue_counts(world) == (2, 0), "only the failed messages stay for redelivery"
+
+
+def test_an_aws_fault_on_one_account_fails_its_record_only_and_redelivery_syncs_it(
+    events: LocalEvents, world: World
+) -> None:
+    remember("user-good", "load-1", "pw-1")
+    remember("user-throttled", "load-2", "pw-2")
+    events.fire(PLANNER)
+
+    with failing_where("kms", "Decrypt", "user-throttled"):
+        delivery = events.poll(WORKER)
+
+    assert delivery is not None
+    assert (delivery.records, delivery.failed) == (2, 1)
+    assert [s.source for s in snapshots("user-good")] == ["sync"]
+    assert snapshots("user-throttled") == []
+    again = events.poll(WORKER)  # the fixture makes a failed record visible again at once
+    assert again is not None and (again.records, again.failed) == (1, 0)
+    assert [s.source for s in snapshots("user-throttled")] == ["sync"]
+    assert [s.source for s in snapshots("user-good")] == ["sync"]
 
 
 def test_the_worker_answers_partial_batch_failures_in_lambdas_shape(events: LocalEvents) -> None:

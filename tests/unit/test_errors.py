@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
 
 import functions
 from functions.common.api import ERROR_ANSWERS, configure_resolver
@@ -27,6 +28,7 @@ from functions.common.errors import (
     FieldError,
     InvalidInput,
     NotFound,
+    ServiceUnavailable,
     TooManyAttempts,
     TryLater,
     Unauthorized,
@@ -122,12 +124,13 @@ ROWS: list[tuple[DomainError, HTTPStatus, dict[str, str]]] = [
         {"Retry-After": "60"},
     ),
     (TryLater("АСКУЭ недоступна", "Нет связи с АСКУЭ."), HTTPStatus.SERVICE_UNAVAILABLE, {}),
+    (ServiceUnavailable(), HTTPStatus.SERVICE_UNAVAILABLE, {"Retry-After": "60"}),
     (ExternalBadData("АСКУЭ вернула некорректные данные", "Не прочитан."), HTTPStatus.BAD_GATEWAY, {}),
     (ExternalTimeout("АСКУЭ недоступна", "Не ответила вовремя."), HTTPStatus.GATEWAY_TIMEOUT, {}),
 ]
 
 
-def _answer(error: DomainError) -> dict[str, Any]:
+def _answer(error: Exception) -> dict[str, Any]:
     app = APIGatewayRestResolver(enable_validation=True)
     configure_resolver(app, {})
 
@@ -179,3 +182,40 @@ def test_one_field_refusal_names_the_field_with_the_message_as_detail() -> None:
     assert isinstance(refused, InvalidInput)
     assert (refused.title, refused.detail) == (CHECK_INPUT, "Курсор неверен.")
     assert refused.errors == [FieldError(field="cursor", message="Курсор неверен.")]
+
+
+def _aws_error(code: str, status: int) -> ClientError:
+    return ClientError(
+        {"Error": {"Code": code, "Message": "-"}, "ResponseMetadata": {"HTTPStatusCode": status}}, "Op"
+    )
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        _aws_error("ProvisionedThroughputExceededException", 400),
+        _aws_error("TooManyRequestsException", 400),
+        _aws_error("ThrottlingException", 400),
+        _aws_error("InternalServerError", 500),
+        _aws_error("ServiceUnavailable", 503),
+        ReadTimeoutError(endpoint_url="https://dynamodb.eu-central-1.amazonaws.com/"),
+        ConnectTimeoutError(endpoint_url="https://dynamodb.eu-central-1.amazonaws.com/"),
+        EndpointConnectionError(endpoint_url="https://dynamodb.eu-central-1.amazonaws.com/"),
+    ],
+    ids=lambda e: e.response["Error"]["Code"] if isinstance(e, ClientError) else type(e).__name__,
+)
+def test_an_aws_call_failing_after_the_sdk_s_retries_is_a_russian_503_with_retry_after(
+    error: Exception,
+) -> None:
+    answer = _answer(error)
+
+    assert answer["statusCode"] == HTTPStatus.SERVICE_UNAVAILABLE
+    assert answer["multiValueHeaders"]["Retry-After"] == ["60"]
+    assert json.loads(answer["body"])["title"] == "Сервис временно недоступен"
+    assert "Повторите через минуту" in json.loads(answer["body"])["detail"]
+
+
+def test_an_aws_refusal_that_a_retry_would_not_change_is_still_a_500() -> None:
+    answer = _answer(_aws_error("ValidationException", 400))
+
+    assert answer["statusCode"] == HTTPStatus.INTERNAL_SERVER_ERROR

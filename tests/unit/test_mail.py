@@ -26,6 +26,7 @@ from functions.mail.models import RegisterJob
 from infra.gateway import LambdaContext
 from infra.world import World
 from tests.aws_calls import AwsCallRecorder
+from tests.faults import failing_where
 from tests.unit.conftest import api_event, call, deliver_mail, sent_mails
 from tests.unit.test_accounts import IVAN, ROGA, claims_of, log_in, mailed_password, register, users
 
@@ -457,3 +458,27 @@ def test_no_password_is_ever_on_the_queue(world: World) -> None:
     assert [b["kind"] for b in bodies] == ["register", "notice", "reset_password"]
     for secret in (password_of_register, "секрет-123", reset_password):
         assert all(secret not in json.dumps(b, ensure_ascii=False) for b in bodies)
+
+
+def test_an_aws_fault_on_one_job_of_a_batch_fails_that_job_only_and_redelivery_mails_it(world: World) -> None:
+    for to in ("first@example.ru", "second@example.ru", "third@example.ru"):
+        common_mail.queue_notice(to, "Тема", "Текст.")
+
+    with failing_where("ses", "SendEmail", "second@example.ru", fault="5xx"):
+        delivery = deliver_mail(world)
+
+    assert (delivery.batches, delivery.done, delivery.failed) == (1, 2, 1)
+    again = deliver_mail(world)
+    assert (again.done, again.failed) == (1, 0)
+    mailed = sorted(mail["to"] for mail in sent_mails(world))
+    assert mailed == ["first@example.ru", "second@example.ru", "third@example.ru"]
+
+
+def test_a_job_done_whose_mark_cannot_be_written_is_not_delivered_again(world: World) -> None:
+    common_mail.queue_notice(EMAIL, "Тема", "Текст.")
+
+    with failing_where("dynamodb", "PutItem", "job#", fault="timeout"):
+        delivery = deliver_mail(world)
+
+    assert (delivery.done, delivery.failed) == (1, 0)
+    assert [mail["to"] for mail in sent_mails(world)] == [EMAIL]  # the redelivery would mail twice
