@@ -53,7 +53,7 @@ unit: $(STAMP)
 	$(PY) -m pytest tests/unit -q -n 2
 
 api: $(STAMP)
-	$(PY) -m pytest tests/api -q
+	$(PY) -m pytest tests/api -q -n 2
 
 e2e: $(STAMP)
 	$(PY) -m pytest tests/e2e -q
