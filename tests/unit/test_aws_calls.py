@@ -9,10 +9,14 @@ from infra.world import World
 from tests.aws_calls import Operation, tour_every_route
 from tests.unit.askue_support import askue, simulator  # noqa: F401 (fixtures)
 
+_TOURS: list[list[Operation]] = []  # the tour is the same every time: taken once per test process
+
 
 @pytest.fixture
 def tour(world: World, askue: AskueSimulator) -> list[Operation]:  # noqa: F811 (the fixture)
-    return tour_every_route(world)
+    if not _TOURS:
+        _TOURS.append(tour_every_route(world))
+    return _TOURS[0]
 
 
 def test_the_tour_takes_every_route_of_the_template(tour: list[Operation]) -> None:
