@@ -87,6 +87,10 @@ _MAX_BASE64_LENGTH = (MAX_BODY_BYTES + 2) // 3 * 4
 
 # OpenAPI: the error answers a route may give, all in the problem details format.
 PROBLEM_RESPONSE: dict[str, Any] = {"content": {PROBLEM_CONTENT_TYPE: {"model": ProblemDetails}}}
+# OpenAPI: the header of a 429 or 503 that says when to try again.
+RETRY_AFTER: dict[str, Any] = {
+    "Retry-After": {"description": "Через сколько секунд повторить запрос", "schema": {"type": "integer"}}
+}
 ERROR_RESPONSES: dict[int, Any] = {
     400: {
         "description": f"Тело запроса не JSON, вложено глубже {MAX_DEPTH} уровней, содержит NaN, Infinity, "
@@ -96,10 +100,13 @@ ERROR_RESPONSES: dict[int, Any] = {
     413: {"description": f"Тело запроса больше {MAX_BODY_BYTES // 1024} КБ", **PROBLEM_RESPONSE},
     415: {"description": "Тело запроса передано не как application/json", **PROBLEM_RESPONSE},
     422: {"description": "Поля заполнены неверно", **PROBLEM_RESPONSE},
-}
-# OpenAPI: the header of a 429 or 503 that says when to try again.
-RETRY_AFTER: dict[str, Any] = {
-    "Retry-After": {"description": "Через сколько секунд повторить запрос", "schema": {"type": "integer"}}
+    # Any route that reaches AWS (or passes the session authorizer): a call that fails after the
+    # SDK's retries (ServiceUnavailable in ERROR_ANSWERS; tests/unit/test_faults.py).
+    503: {
+        "description": "Сервис временно недоступен: повторите запрос через Retry-After секунд",
+        "headers": RETRY_AFTER,
+        **PROBLEM_RESPONSE,
+    },
 }
 CONSUMER_ERROR_RESPONSES: dict[int, Any] = {
     **ERROR_RESPONSES,

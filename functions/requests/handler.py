@@ -14,6 +14,7 @@ from functions.common.api import (
     CONSUMER_ERROR_RESPONSES,
     CONSUMER_SECURITY,
     PROBLEM_RESPONSE,
+    RETRY_AFTER,
     answers,
     configure_resolver,
     current_caller,
@@ -40,7 +41,13 @@ configure_resolver(app, LABELS, TYPE_TAGS)
 TAGS = ["Заявки"]
 NOT_FOUND = {404: {"description": "Заявка не найдена", **PROBLEM_RESPONSE}}
 CONFLICT = {409: {"description": "Заявка с этим ключом ещё регистрируется", **PROBLEM_RESPONSE}}
-BUSY = {503: {"description": "Слишком много заявок регистрируется одновременно", **PROBLEM_RESPONSE}}
+BUSY = {
+    503: {
+        "description": "Слишком много заявок регистрируется одновременно или сервис временно недоступен",
+        "headers": RETRY_AFTER,
+        **PROBLEM_RESPONSE,
+    }
+}
 
 
 @app.get(

@@ -151,6 +151,18 @@ def test_every_refusal_the_code_can_give_is_documented_on_its_route(world: World
             assert "application/problem+json" in responses[status]["content"], (method, path, status)
 
 
+def test_every_route_that_reaches_aws_documents_the_503_of_a_failing_aws_call(world: World) -> None:
+    document = _document(world)
+    documentation = {("get", "/api/openapi.json"), ("get", "/api/docs")}  # static: no AWS, no authorizer
+
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if (method, path) in documentation:
+                continue
+            assert "503" in operation["responses"], (method, path)
+            assert "application/problem+json" in operation["responses"]["503"]["content"], (method, path)
+
+
 def test_a_refusal_that_says_when_to_retry_documents_retry_after(world: World) -> None:
     document = _document(world)
 
@@ -158,6 +170,9 @@ def test_a_refusal_that_says_when_to_retry_documents_retry_after(world: World) -
         ("post", "/api/auth/register", "503"),
         ("post", "/api/integration/users/reset-password", "429"),
         ("post", "/api/integration/users/reset-password", "503"),
+        ("post", "/api/requests", "503"),
+        ("get", "/api/profile", "503"),
+        ("get", "/api/integration/requests", "503"),
     ]:
         answer = document["paths"][path][method]["responses"][status]
         assert answer["headers"]["Retry-After"]["schema"] == {"type": "integer"}, (path, status)
