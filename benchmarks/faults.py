@@ -10,7 +10,6 @@ against moto in this process, with the ASKUE simulator; it takes a minute or two
     .venv/bin/python benchmarks/faults.py [--all]   # --all: every cell, not one line per call
 """
 
-import os
 import sys
 import time
 from collections import Counter
@@ -19,40 +18,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-REGION = "eu-central-1"
-
 
 def main() -> None:
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    os.environ.update(
-        AWS_REGION=REGION,
-        AWS_DEFAULT_REGION=REGION,
-        AWS_ACCESS_KEY_ID="bench",
-        AWS_SECRET_ACCESS_KEY="bench",  # noqa: S106 (moto's)
-        POWERTOOLS_LOG_LEVEL="CRITICAL",
-    )
-    import boto3
-    from moto import mock_aws
-
+    from benchmarks.moto_world import moto_world
     from infra.askue_simulator import AskueSimulator
-    from infra.moto_patches import atomic_dynamodb_requests
-    from infra.world import build_world
     from tests.faults import fault_matrix
     from tests.unit.conftest import _copyable_locks
 
     every = "--all" in sys.argv
     _copyable_locks()
-    atomic_dynamodb_requests()
     simulator = AskueSimulator().start()
     began = time.perf_counter()
     try:
-        with mock_aws():
-            world = build_world(
-                boto3.Session(region_name=REGION),
-                overrides={"AskueBaseUrl": simulator.url, "PortalUrl": "http://portal.test"},
-            )
-            os.environ.update(world.environment)
-            os.environ["POWERTOOLS_LOG_LEVEL"] = "CRITICAL"
+        overrides = {"AskueBaseUrl": simulator.url, "PortalUrl": "http://portal.test"}
+        with moto_world(overrides, log_level="CRITICAL") as world:
             cells = fault_matrix(world)
     finally:
         simulator.stop()

@@ -2,7 +2,8 @@
 
 `with moto_world(overrides) as world:` sets fake credentials and the region, makes moto's DynamoDB
 operations atomic (as DynamoDB's are), builds the world and puts the functions' environment into
-`os.environ`, with Powertools logging warnings only (a benchmark prints its own table).
+`os.environ`, with Powertools logging `log_level` and above (warnings: a benchmark prints its own
+table).
 """
 
 import os
@@ -17,14 +18,14 @@ REGION = "eu-central-1"
 
 
 @contextmanager
-def moto_world(overrides: Mapping[str, str] | None = None) -> Iterator["World"]:
+def moto_world(overrides: Mapping[str, str] | None = None, log_level: str = "WARNING") -> Iterator["World"]:
     os.environ.pop("AWS_ENDPOINT_URL", None)
     os.environ.update(
         AWS_REGION=REGION,
         AWS_DEFAULT_REGION=REGION,
         AWS_ACCESS_KEY_ID="bench",
         AWS_SECRET_ACCESS_KEY="bench",  # noqa: S106 (moto's)
-        POWERTOOLS_LOG_LEVEL="WARNING",
+        POWERTOOLS_LOG_LEVEL=log_level,
     )
     import boto3
     from moto import mock_aws
@@ -36,5 +37,5 @@ def moto_world(overrides: Mapping[str, str] | None = None) -> Iterator["World"]:
     with mock_aws():
         world = build_world(boto3.Session(region_name=REGION), overrides=overrides)
         os.environ.update(world.environment)
-        os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"
+        os.environ["POWERTOOLS_LOG_LEVEL"] = log_level
         yield world
