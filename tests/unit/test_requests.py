@@ -12,6 +12,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -817,7 +818,9 @@ def test_numbering_that_stays_busy_is_a_russian_503_to_retry_in_a_minute(
     assert stored_requests(env) == []
 
 
-def test_a_failed_write_uses_up_no_number(env: World) -> None:
+@contextmanager
+def transactions_failing() -> Iterator[None]:
+    """Every TransactWriteItems of the functions' client fails with DynamoDB's 500 meanwhile."""
     client = dynamodb()
 
     def fail(**_: Any) -> tuple[Any, dict[str, Any]]:
@@ -827,8 +830,15 @@ def test_a_failed_write_uses_up_no_number(env: World) -> None:
         return Answer(), {"Error": {"Code": "InternalServerError", "Message": "boom"}, "ResponseMetadata": {}}
 
     client.meta.events.register("before-call.dynamodb.TransactWriteItems", fail, unique_id="fail")
-    status, _ = file(body_of("grid_theft"))
-    client.meta.events.unregister("before-call.dynamodb.TransactWriteItems", unique_id="fail")
+    try:
+        yield
+    finally:
+        client.meta.events.unregister("before-call.dynamodb.TransactWriteItems", unique_id="fail")
+
+
+def test_a_failed_write_uses_up_no_number(env: World) -> None:
+    with transactions_failing():
+        status, _ = file(body_of("grid_theft"))
 
     assert status == 503  # AWS failing: try again in a minute (functions/common/aws_faults.py)
     assert stored_requests(env) == []
@@ -1362,17 +1372,8 @@ def test_a_retry_with_the_same_idempotency_key_gives_the_same_request_with_the_s
 
 def test_copies_of_a_filing_that_failed_are_deleted_and_the_upload_can_be_filed_again(env: World) -> None:
     key = upload(env, IVAN, "Заявление.pdf", "application/pdf", PDF)
-    client = dynamodb()
-
-    def fail(**_: Any) -> tuple[Any, dict[str, Any]]:
-        class Answer:
-            status_code = 500
-
-        return Answer(), {"Error": {"Code": "InternalServerError", "Message": "boom"}, "ResponseMetadata": {}}
-
-    client.meta.events.register("before-call.dynamodb.TransactWriteItems", fail, unique_id="fail")
-    status, _ = file(body_of("grid_theft", attachments=[key]))
-    client.meta.events.unregister("before-call.dynamodb.TransactWriteItems", unique_id="fail")
+    with transactions_failing():
+        status, _ = file(body_of("grid_theft", attachments=[key]))
 
     assert status == 503  # AWS failing: try again in a minute (functions/common/aws_faults.py)
     assert stored_requests(env) == []
