@@ -4,8 +4,8 @@ from http import HTTPStatus
 from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -16,16 +16,23 @@ from functions.common.api import (
     RETRY_AFTER,
     answers,
     configure_resolver,
+    json_response,
 )
 from functions.common.cursor import MAX_CURSOR_LENGTH
+from functions.common.errors import invalid_field
 from functions.integration import service
 from functions.integration.models import LABELS, DateTimeWithZone, PasswordReset, PasswordResetAccepted
-from functions.requests import presentation, transitions
+from functions.requests import conversation, presentation, transitions, uploads
 from functions.requests.models import (
+    CompanyMessage,
+    IntegrationMessage,
     IntegrationPage,
     IntegrationRequest,
+    IntegrationRequestThread,
     RequestStatus,
     StatusChange,
+    UploadForm,
+    UploadRequest,
     integration_actor,
 )
 
@@ -75,21 +82,98 @@ def reset_password(request: Annotated[PasswordReset, Body()]) -> PasswordResetAc
 
 @app.get(
     "/api/integration/requests",
-    summary="Заявки в статусе",
+    summary="Заявки в статусе или ждущие ответа",
     description="Заявки, перешедшие в статус `status` не раньше `since` (ISO 8601), в порядке перехода. "
     "Чтобы забирать новые заявки, запрашивайте `status=registered` с `since` — временем прошлого опроса; "
-    "следующая страница — `?cursor=` из ответа.",
+    "отозванные потребителями — `status=withdrawn`. С `unanswered=true` (без `status`) — заявки, где "
+    "потребитель написал и компания ещё не ответила, начиная с дольше всех ждущих (`since` — не раньше "
+    "этого времени первого неотвеченного сообщения). Нужен ровно один из `status` и `unanswered=true`. "
+    "Следующая страница — `?cursor=` из ответа.",
     responses=answers(200, "Страница заявок", IntegrationPage, {**ERROR_RESPONSES, **FORBIDDEN}),
     security=INTEGRATION_SECURITY,
     tags=TAGS,
 )
 def list_requests(
-    status: Annotated[RequestStatus, Query()],
+    status: Annotated[RequestStatus | None, Query()] = None,
+    unanswered: Annotated[
+        bool, Query(description="true — только заявки с неотвеченным сообщением потребителя")
+    ] = False,
     since: Annotated[DateTimeWithZone | None, Query()] = None,
     cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> IntegrationPage:
+    if unanswered:
+        if status is not None:
+            raise invalid_field("status", "С unanswered=true статус не указывают: выберите одно из двух.")
+        return presentation.list_awaiting_answer(since, cursor, limit)
+    if status is None:
+        raise invalid_field("status", "Укажите статус заявок или unanswered=true.")
     return presentation.list_for_integration(status, since, cursor, limit)
+
+
+@app.get(
+    "/api/integration/requests/<id>",
+    summary="Заявка с перепиской",
+    description="Заявка, её история и вся переписка (сообщения потребителя и компании, документы с видом); "
+    "ссылки на файлы действуют 5 минут.",
+    responses=answers(
+        200,
+        "Заявка",
+        IntegrationRequestThread,
+        {**ERROR_RESPONSES, **FORBIDDEN, 404: {"description": "Заявка не найдена", **PROBLEM_RESPONSE}},
+    ),
+    security=INTEGRATION_SECURITY,
+    tags=TAGS,
+)
+def request_with_thread(
+    id: Annotated[str, Path(max_length=64, description="id заявки")],
+) -> IntegrationRequestThread:
+    return conversation.integration_request(id)
+
+
+@app.post(
+    "/api/integration/uploads",
+    summary="Получить форму загрузки документа",
+    description="Presigned POST, как у потребителя: `fields` и файл (поле `file`) отправляют в S3 по "
+    "адресу `url` в течение 10 минут; PDF, JPEG, PNG или TIFF, не больше 10 МБ. Полученный `key` "
+    "передают в `attachments` сообщения компании.",
+    responses=answers(200, "Форма загрузки", UploadForm, {**ERROR_RESPONSES, **FORBIDDEN}),
+    security=INTEGRATION_SECURITY,
+    tags=TAGS,
+)
+def prepare_upload(upload: Annotated[UploadRequest, Body()]) -> UploadForm:
+    return uploads.prepare_upload(uploads.COMPANY_OWNER, upload)
+
+
+@app.post(
+    "/api/integration/requests/<id>/messages",
+    summary="Написать потребителю или отправить документ",
+    description="Сообщение компании по заявке в любом статусе: текст, документ (файлы с видом `kind`: "
+    "«Технические условия», «Договор», «Счёт», «Акт», «Другое») или и то и другое. Вид обязателен с "
+    "файлами и не указывается без них. Сообщение отвечает на неотвеченные сообщения потребителя; "
+    "потребителю уходит письмо со ссылкой на заявку. Заголовок `Idempotency-Key` обязателен: повтор с "
+    "тем же ключом и теми же данными возвращает то же сообщение, с другими — 422.",
+    responses=answers(
+        201,
+        "Сообщение отправлено",
+        IntegrationMessage,
+        {**ERROR_RESPONSES, **FORBIDDEN, 404: {"description": "Заявка не найдена", **PROBLEM_RESPONSE}},
+    ),
+    security=INTEGRATION_SECURITY,
+    tags=TAGS,
+)
+def post_message(
+    id: Annotated[str, Path(max_length=64, description="id заявки")],
+    message: Annotated[CompanyMessage, Body()],
+    idempotency_key: Annotated[
+        str | None, Header(alias="idempotency-key", description="Уникальная строка на каждое новое сообщение")
+    ] = None,
+) -> Response[str]:
+    identity = app.current_event.request_context.identity
+    sent = conversation.post_company_message(
+        id, message, idempotency_key, integration_actor(identity.api_key_id)
+    )
+    return json_response(HTTPStatus.CREATED, sent)
 
 
 @app.patch(

@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+from functools import partial
 
 from aws_lambda_powertools import Logger
 from pydantic import BaseModel, Field
@@ -38,8 +39,10 @@ from functions.requests.uploads import (
     attachment_refusal,
     checked_uploads,
     discard,
+    filed_file_key,
     is_own_upload,
     make_copies,
+    owner_of,
 )
 
 logger = Logger()
@@ -47,6 +50,7 @@ logger = Logger()
 # ---------------------------------------------------------------- filing a request
 
 _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
+IDEMPOTENCY_KEY_PATTERN = _IDEMPOTENCY_KEY  # the same rule for a message's key (conversation.py)
 NUMBERING_RETRY_SECONDS = 60  # Retry-After of a filing refused because the numbering stayed busy
 
 
@@ -77,13 +81,12 @@ def _file(submission: Submission, email: str) -> RequestCreated:
     deadline = review_deadline(kind, created_at)
     store = RequestStore()
     claim = _claim(submission)
-    before = store.before_filing(
-        submission.user_id, year, claim, [key for key in request.attachments if is_own_upload(caller, key)]
-    )
+    own = [key for key in request.attachments if is_own_upload(owner_of(caller), key)]
+    before = store.before_filing(submission.user_id, year, claim, own)
     if before.filed is not None:
         return _filed_before(submission, before.filed)
     uploads = UploadStore()
-    checked = checked_uploads(caller, uploads, request.attachments, before.attached)
+    checked = checked_uploads(owner_of(caller), uploads, request.attachments, before.attached)
     attachments: list[Attachment] = []
 
     def build(sequence: int) -> Item:
@@ -107,7 +110,7 @@ def _file(submission: Submission, email: str) -> RequestCreated:
 
     copies: list[str] = []
     try:
-        attachments = make_copies(uploads, request_id, checked, copies)
+        attachments = make_copies(uploads, partial(filed_file_key, request_id), checked, copies)
     except BaseException:
         discard(uploads, copies)
         raise

@@ -21,17 +21,22 @@ from functions.common.api import (
     json_response,
 )
 from functions.common.cursor import MAX_CURSOR_LENGTH
-from functions.requests import filing, kinds, presentation, uploads
+from functions.requests import conversation, filing, kinds, presentation, transitions, uploads
 from functions.requests.models import (
     LABELS,
+    THREAD_PAGE,
     TYPE_TAGS,
+    MessageSent,
+    NewMessage,
     NewRequest,
     RequestCreated,
     RequestDetail,
     RequestPage,
     RequestTypesOutput,
+    Thread,
     UploadForm,
     UploadRequest,
+    Withdrawal,
 )
 
 # Not "requests": the logger would share its name with the requests library's logger.
@@ -74,7 +79,7 @@ def request_types() -> RequestTypesOutput:
     tags=TAGS,
 )
 def prepare_upload(upload: Annotated[UploadRequest, Body()]) -> UploadForm:
-    return uploads.prepare_upload(current_caller(app), upload)
+    return uploads.prepare_upload(uploads.owner_of(current_caller(app)), upload)
 
 
 @app.post(
@@ -124,6 +129,81 @@ def list_requests(
 )
 def request_detail(id: Annotated[str, Path(max_length=64, description="id заявки")]) -> RequestDetail:
     return presentation.request_detail(current_caller(app), id)
+
+
+@app.get(
+    "/api/requests/<id>/messages",
+    summary="Переписка по заявке",
+    description="Сообщения потребителя и сетевой компании по заявке, сначала старые; у документа "
+    "компании — вид (`kind`, `kind_title`). Ссылки на файлы действуют 5 минут. Следующая страница — "
+    "`?cursor=` из ответа. Чужая или неизвестная заявка — пустая переписка, как у заявки без сообщений.",
+    responses=answers(200, "Сообщения", Thread, CONSUMER_ERROR_RESPONSES),
+    security=CONSUMER_SECURITY,
+    tags=TAGS,
+)
+def request_thread(
+    id: Annotated[str, Path(max_length=64, description="id заявки")],
+    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
+    limit: Annotated[int, Query(ge=1, le=THREAD_PAGE)] = THREAD_PAGE,
+) -> Thread:
+    return conversation.consumer_thread(current_caller(app), id, cursor, limit)
+
+
+@app.post(
+    "/api/requests/<id>/messages",
+    summary="Написать по заявке",
+    description="Сообщение потребителя по своей открытой заявке: текст, файлы (ключи из "
+    "`POST /api/requests/uploads`, проверяются как при подаче) или и то и другое. Ответ на заявку в "
+    "статусе «Требуются уточнения» сам возвращает её в «На рассмотрении» (в истории — потребитель). "
+    "По закрытой заявке («Выполнена», «Отклонена», «Отозвана») — 409. Заголовок `Idempotency-Key` "
+    "обязателен: повтор с тем же ключом и теми же данными возвращает то же сообщение, с другими — 422.",
+    responses=answers(
+        201,
+        "Сообщение отправлено",
+        MessageSent,
+        {
+            **CONSUMER_ERROR_RESPONSES,
+            **NOT_FOUND,
+            409: {"description": "Заявка закрыта или её статус сейчас меняется", **PROBLEM_RESPONSE},
+        },
+    ),
+    security=CONSUMER_SECURITY,
+    tags=TAGS,
+)
+def post_message(
+    id: Annotated[str, Path(max_length=64, description="id заявки")],
+    message: Annotated[NewMessage, Body()],
+    idempotency_key: Annotated[
+        str | None, Header(alias="idempotency-key", description="Уникальная строка на каждое новое сообщение")
+    ] = None,
+) -> Response[str]:
+    sent = conversation.post_consumer_message(current_caller(app), id, message, idempotency_key)
+    return json_response(HTTPStatus.CREATED, sent)
+
+
+@app.post(
+    "/api/requests/<id>/withdraw",
+    summary="Отозвать заявку",
+    description="Отзывает свою заявку, пока она не «Выполнена» и не «Отклонена»: статус «Отозвана», "
+    "причина — в истории, потребителю — письмо. Повторный отзыв отозванной заявки возвращает её как есть.",
+    responses=answers(
+        200,
+        "Заявка после отзыва",
+        RequestDetail,
+        {
+            **CONSUMER_ERROR_RESPONSES,
+            **NOT_FOUND,
+            409: {"description": "Заявка закрыта или её статус только что изменился", **PROBLEM_RESPONSE},
+        },
+    ),
+    security=CONSUMER_SECURITY,
+    tags=TAGS,
+)
+def withdraw_request(
+    id: Annotated[str, Path(max_length=64, description="id заявки")],
+    withdrawal: Annotated[Withdrawal, Body()],
+) -> RequestDetail:
+    return transitions.withdraw(current_caller(app), id, withdrawal)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

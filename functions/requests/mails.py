@@ -6,6 +6,7 @@ from aws_lambda_powertools import Logger
 
 from functions.common.mail import queue_notice
 from functions.common.settings import portal_settings
+from functions.requests.models import STATUS_TITLES, RequestStatus
 
 _MONTHS = (
     "января", "февраля", "марта", "апреля", "мая", "июня",
@@ -40,8 +41,21 @@ def registered(number: str, type_title: str, deadline: date, request_id: str) ->
     )
 
 
-def status_changed(number: str, status_title: str, comment: str | None, request_id: str) -> tuple[str, str]:
+# How to answer «Требуются уточнения» (the detail page's «Переписка по заявке»).
+HOW_TO_ANSWER = """
+Как ответить: откройте заявку по ссылке ниже, в разделе «Переписка по заявке» напишите ответ,
+при необходимости приложите файлы кнопкой «Выберите файл» (PDF, JPEG, PNG или TIFF, до 10 МБ)
+и нажмите «Ответить». После ответа заявка вернётся на рассмотрение.
+"""
+
+
+def status_changed(
+    number: str, status: RequestStatus, comment: str | None, request_id: str
+) -> tuple[str, str]:
+    status_title = STATUS_TITLES[status]
     remark = f"\nКомментарий сетевой компании:\n{comment}\n" if comment else ""
+    if status is RequestStatus.NEEDS_INFO:
+        remark += HOW_TO_ANSWER
     return (
         f"Заявка № {number}: {status_title.lower()}",
         f"""Здравствуйте!
@@ -51,6 +65,35 @@ def status_changed(number: str, status_title: str, comment: str | None, request_
 Новый статус: {status_title}
 {remark}
 Подробности и история заявки в разделе «Заявки»:
+{request_link(request_id)}""",
+    )
+
+
+def withdrawn(number: str, reason: str, request_id: str) -> tuple[str, str]:
+    return (
+        f"Заявка № {number} отозвана",
+        f"""Здравствуйте!
+
+Вы отозвали заявку № {number}. Сетевая компания больше не будет её рассматривать.
+
+Причина отзыва:
+{reason}
+
+Заявка и её история остаются в разделе «Заявки»:
+{request_link(request_id)}""",
+    )
+
+
+def company_message(number: str, kind_title: str | None, text: str, request_id: str) -> tuple[str, str]:
+    what = f"документ «{kind_title}»" if kind_title else "сообщение"
+    quoted = f"\nТекст сообщения:\n{text}\n" if text else ""
+    return (
+        f"Заявка № {number}: {'новый документ' if kind_title else 'новое сообщение'}",
+        f"""Здравствуйте!
+
+Сетевая компания отправила {what} по вашей заявке № {number}.
+{quoted}
+Прочитать сообщение, скачать файлы и ответить можно на странице заявки:
 {request_link(request_id)}""",
     )
 

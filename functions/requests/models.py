@@ -22,6 +22,7 @@ from pydantic import (
     AfterValidator,
     AliasChoices,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -352,6 +353,7 @@ class RequestStatus(StrEnum):
     DONE = "done"
     REJECTED = "rejected"
     NEEDS_INFO = "needs_info"
+    WITHDRAWN = "withdrawn"
 
 
 STATUS_TITLES: Mapping[RequestStatus, str] = {
@@ -361,6 +363,7 @@ STATUS_TITLES: Mapping[RequestStatus, str] = {
     RequestStatus.DONE: "Выполнена",
     RequestStatus.REJECTED: "Отклонена",
     RequestStatus.NEEDS_INFO: "Требуются уточнения",
+    RequestStatus.WITHDRAWN: "Отозвана",
 }
 
 
@@ -558,6 +561,11 @@ class IntegrationRequest(RequestDetail):
     history: list[IntegrationHistoryEntry]  # type: ignore[assignment]
     user_id: str
     email: str
+    awaiting_answer_since: datetime | None = Field(
+        default=None,
+        description="Когда потребитель написал сообщение, на которое компания ещё не ответила "
+        "(самое раннее из неотвеченных); null — неотвеченных сообщений нет",
+    )
 
 
 class IntegrationPage(BaseModel):
@@ -587,6 +595,146 @@ class StatusChange(BaseModel):
     )
 
 
+# ---------------------------------------------------------------- the conversation on a request
+
+MAX_MESSAGE_LENGTH = 5000
+THREAD_PAGE = 100  # messages per page of a thread, oldest first
+
+
+class MessageAuthor(StrEnum):
+    CONSUMER = "consumer"
+    COMPANY = "company"
+
+
+AUTHOR_TITLES: Mapping[MessageAuthor, str] = {
+    MessageAuthor.CONSUMER: "Потребитель",
+    MessageAuthor.COMPANY: "Сетевая компания",
+}
+
+# The kinds of documents the company sends on a request (the codes never change once used).
+DOCUMENT_KIND_TITLES: Mapping[str, str] = {
+    "technical_conditions": "Технические условия",
+    "contract": "Договор",
+    "invoice": "Счёт",
+    "act": "Акт",
+    "other": "Другое",
+}
+DocumentKind = Literal["technical_conditions", "contract", "invoice", "act", "other"]
+
+
+def _message_text(value: object) -> object:
+    """A message's text, refused in words of its own: «text» of the requests API is the request's."""
+    if not isinstance(value, str):
+        raise PydanticCustomError("message_text_type", "Текст сообщения должен быть строкой.")
+    value = value.strip()
+    if len(value) > MAX_MESSAGE_LENGTH:
+        raise PydanticCustomError(
+            "message_text_too_long", f"Сообщение длиннее {MAX_MESSAGE_LENGTH} знаков: сократите его."
+        )
+    return value
+
+
+MessageText = Annotated[str, BeforeValidator(_message_text), StringConstraints(max_length=MAX_MESSAGE_LENGTH)]
+
+
+class NewMessage(BaseModel):
+    """The consumer's message on their request: a text, files, or both."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    attachments: Attachments = Field(default_factory=list, title="Файлы")
+    text: MessageText = Field(
+        default="",
+        validate_default=True,
+        description="Текст сообщения, до 5000 знаков; может быть пустым, если приложен файл",
+    )
+
+    @field_validator("text")
+    @classmethod
+    def _says_something(cls, value: str, info: ValidationInfo) -> str:
+        if not value and "attachments" in info.data and not info.data["attachments"]:
+            raise PydanticCustomError("message_empty", "Напишите сообщение или приложите файл.")
+        return value
+
+
+class CompanyMessage(NewMessage):
+    """The company's message on a request: a text, or a document (files of one kind), or both."""
+
+    kind: DocumentKind | None = Field(
+        default=None,
+        validate_default=True,
+        title="Вид документа",
+        description="Обязателен, если приложены файлы, и не указывается без них",
+        json_schema_extra=_one_of(DOCUMENT_KIND_TITLES),
+    )
+    operator: OperatorName | None = Field(
+        default=None,
+        title="Сотрудник",
+        description="Кто в компании написал, например «CRM: Петрова А. В.»; автором в истории портал "
+        "всегда записывает ключ интеграции",
+    )
+
+    @field_validator("kind")
+    @classmethod
+    def _kind_goes_with_files(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if "attachments" not in info.data:
+            return value
+        if info.data["attachments"] and value is None:
+            raise PydanticCustomError(
+                "kind_missing", "Укажите вид документа: файлы без вида не отправляются."
+            )
+        if not info.data["attachments"] and value is not None:
+            raise PydanticCustomError("kind_without_files", "Вид документа указывают вместе с файлами.")
+        return value
+
+
+class Withdrawal(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: LongText = Field(title="Причина отзыва")
+
+
+class ThreadMessage(BaseModel):
+    id: str
+    author: MessageAuthor
+    author_title: str
+    text: str
+    kind: DocumentKind | None = None
+    kind_title: str | None = Field(default=None, description="Вид документа по-русски")
+    attachments: list[AttachmentLink]
+    at: datetime
+
+
+class Thread(BaseModel):
+    """A request's messages, oldest first."""
+
+    items: list[ThreadMessage]
+    cursor: str | None = Field(
+        default=None, description="Передайте в ?cursor=, чтобы получить следующие сообщения"
+    )
+
+
+class MessageSent(BaseModel):
+    message: ThreadMessage
+    status: RequestStatus = Field(description="Статус заявки после сообщения")
+    status_title: str
+
+
+class IntegrationMessage(ThreadMessage):
+    changed_by: str = Field(
+        pattern=rf"^({CONSUMER_ACTOR}|{API_KEY_ACTOR_PREFIX}.+)$",
+        description="Кто написал; записывает портал: consumer — потребитель, api-key:<id> — система "
+        "компании с ключом интеграции <id>",
+    )
+    operator: str | None = None
+
+
+class IntegrationRequestThread(IntegrationRequest):
+    """A request with its whole conversation (download links of every file, 5 minutes)."""
+
+    messages: list[IntegrationMessage]
+
+
 # ---------------------------------------------------------------- labels for validation messages
 
 # Errors name a field without its type (fields.x): a name must mean one thing in every type.
@@ -594,10 +742,13 @@ LABELS = field_labels(
     *REQUEST_MODELS.values(),
     UploadRequest,
     StatusChange,
+    CompanyMessage,
+    Withdrawal,
     also={
         "cursor": "Курсор",
         "limit": "Размер страницы",
         "since": "Начиная с",
+        "unanswered": "Ждут ответа",
         "Idempotency-Key": "Idempotency-Key",
         **{f"attachments.{index}": f"Файл {index + 1}" for index in range(MAX_ATTACHMENTS + 5)},
     },

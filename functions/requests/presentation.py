@@ -33,6 +33,7 @@ from functions.requests.models import (
     is_reserved_actor,
 )
 from functions.requests.store import (
+    AWAITING_CONSUMER,
     REQUEST_PREFIX,
     Item,
     RequestStore,
@@ -134,6 +135,10 @@ def request_detail(caller: Caller, request_id: str) -> RequestDetail:
     item = RequestStore().get(caller.user_id, request_id) if is_request_id(request_id) else None
     if item is None:
         raise NotFound("Заявка не найдена.")
+    return request_detail_of(item)
+
+
+def request_detail_of(item: Item) -> RequestDetail:
     return RequestDetail(
         **_detail_fields(item), history=[HistoryEntry.model_validate(entry) for entry in _history(item)]
     )
@@ -144,14 +149,16 @@ def request_detail(caller: Caller, request_id: str) -> RequestDetail:
 
 def _with_actor(entry: dict[str, Any], first: bool) -> dict[str, Any]:
     """A history entry whose actor is one the portal sets: the consumer, who files the request
-    (the first entry), or an API key.
+    (the first entry), answers «Требуются уточнения» or withdraws it (entries with
+    `consumer_action`), or an API key.
 
     Before the actor was the portal's alone, a client could put any name into `changed_by`, even
     "consumer": such an entry is shown as a change by an unknown key, the name as its operator
     (unless it is one of the reserved ones).
     """
     actor = str(entry.get("changed_by", ""))
-    if (first and actor == CONSUMER_ACTOR) or actor.startswith(API_KEY_ACTOR_PREFIX):
+    by_consumer = first or "consumer_action" in entry  # what the portal wrote for the consumer
+    if (by_consumer and actor == CONSUMER_ACTOR) or actor.startswith(API_KEY_ACTOR_PREFIX):
         return entry
     named = None if not actor or is_reserved_actor(actor) else actor
     return {**entry, "changed_by": UNKNOWN_KEY_ACTOR, "operator": entry.get("operator") or named}
@@ -166,6 +173,9 @@ def for_integration(item: Item) -> IntegrationRequest:
         ],
         user_id=str(item["user_id"]),
         email=str(item["email"]),
+        awaiting_answer_since=(
+            datetime.fromisoformat(str(item["awaiting_since"])) if item.get("awaiting_since") else None
+        ),
     )
 
 
@@ -184,4 +194,22 @@ def list_for_integration(
     # API refuses one without) is written the same way.
     after = since.astimezone(UTC).isoformat() if since else None
     items, last = RequestStore().list_by_status(status.value, after, limit, start)
+    return IntegrationPage(items=[for_integration(item) for item in items], cursor=encode_cursor(last))
+
+
+def list_awaiting_answer(since: datetime | None, cursor: str | None, limit: int) -> IntegrationPage:
+    """The requests whose consumer awaits an answer, the longest waiting first (GSI AwaitingAnswer)."""
+    start = (
+        decode_cursor(
+            cursor,
+            lambda key: (
+                set(key) == {"pk", "sk", "awaiting_answer", "awaiting_since"}
+                and key["awaiting_answer"] == AWAITING_CONSUMER
+            ),
+        )
+        if cursor
+        else None
+    )
+    after = since.astimezone(UTC).isoformat() if since else None
+    items, last = RequestStore().awaiting_answer(after, limit, start)
     return IntegrationPage(items=[for_integration(item) for item in items], cursor=encode_cursor(last))

@@ -11,7 +11,16 @@ One table, keyed for the ways it is read:
 * the claim of an Idempotency-Key: `pk = IDEMPOTENCY#<sub>#<key hash>`, `sk = CLAIM` (the payload's
   hash and the request it filed), written with the request in its transaction, once ever;
 * an upload attached to a request: `pk = UPLOAD#<upload key>`, `sk = ATTACHED`, written with the
-  request in its transaction, once ever: no upload is attached to two requests.
+  request in its transaction, once ever: no upload is attached to two requests (nor to two messages);
+* a message of a request's conversation: `pk = USER#<sub>` (the request's owner), `sk =
+  THREAD#<request id>#<message id>` (time-ordered): a thread oldest first is one Query under the
+  caller's own key, apart from the requests (whose list reads `REQUEST#` only). Written in one
+  transaction with its Idempotency-Key's claim (`IDEMPOTENCY#<owner>#<key hash>` / `MESSAGE`), its
+  uploads' claims and the request's update (its status, when the consumer answers «Требуются
+  уточнения»; the sparse `awaiting_answer`/`awaiting_since` pair: set while a consumer's message is
+  unanswered, removed by the company's message or when the request closes);
+* GSI `AwaitingAnswer` (`awaiting_answer`, `awaiting_since`), sparse: the requests whose consumer
+  waits for an answer, the longest waiting first.
 
 The uploads bucket is `files.py`'s; the requests' ids are `ids.py`'s.
 """
@@ -32,6 +41,9 @@ if TYPE_CHECKING:
 REQUEST_PREFIX = "REQUEST#"
 USER_PREFIX = "USER#"
 UPLOAD_PREFIX = "UPLOAD#"
+THREAD_PREFIX = "THREAD#"
+AWAITING_INDEX = "AwaitingAnswer"
+AWAITING_CONSUMER = "consumer"  # the one value of `awaiting_answer`: the consumer's message waits
 # A consumer's list reads the summary only: the history and fields stay in the item.
 _SUMMARY = "request_id, #number, #type, #status, created_at, review_deadline"
 # How long a filing keeps trying for its number while others win the counter: well inside the
@@ -55,6 +67,14 @@ def request_key(user_id: str, request_id: str) -> Key:
 
 def upload_claim_key(upload_key: str) -> Key:
     return {"pk": f"{UPLOAD_PREFIX}{upload_key}", "sk": "ATTACHED"}
+
+
+def thread_prefix(request_id: str) -> str:
+    return f"{THREAD_PREFIX}{request_id}#"
+
+
+def message_key(user_id: str, request_id: str, message_id: str) -> Key:
+    return {"pk": user_key(user_id), "sk": f"{thread_prefix(request_id)}{message_id}"}
 
 
 def counter_key(year: int) -> Key:
@@ -118,6 +138,44 @@ class NumberingBusy(Exception):
 
 class StatusChanged(Exception):
     """The request left the status the change was made from (someone else moved it first)."""
+
+
+class RequestMoved(Exception):
+    """A message's transaction found the request other than it was read: `item` is the request as it
+    is now (empty when it is gone)."""
+
+    def __init__(self, item: Item) -> None:
+        super().__init__("request changed")
+        self.item = item
+
+
+class AlreadyPosted(Exception):
+    """The Idempotency-Key posted a message already: `claim` is its claim (payload hash, message key)."""
+
+    def __init__(self, claim: dict[str, str]) -> None:
+        super().__init__(claim.get("message_sk", ""))
+        self.claim = claim
+
+
+@dataclass(frozen=True)
+class StatusMove:
+    """A change of status made in the same write as something else: from `expected` to `status`,
+    with `entry` appended to the history."""
+
+    expected: str
+    status: str
+    at: str
+    entry: Item
+
+
+@dataclass(frozen=True)
+class BeforeMessage:
+    """What a message reads before it copies any file: the request, whether its Idempotency-Key
+    posted a message already, and which of its uploads are attached already."""
+
+    request: Item | None
+    posted: AlreadyPosted | None
+    attached: dict[str, str]  # upload key → the number of the request it is attached to
 
 
 class RequestStore:
@@ -306,3 +364,146 @@ class RequestStore:
             if condition_failed(error):
                 raise StatusChanged from error
             raise
+
+    def change_status_closing(self, key: Key, move: StatusMove) -> Item:
+        """Moves the request to a status that closes it: as `change_status`, and nobody awaits an
+        answer any more (the sparse attributes of AwaitingAnswer go)."""
+        try:
+            return self._table.update(
+                key,
+                f"{_MOVE} REMOVE awaiting_answer, awaiting_since",
+                condition="#status = :expected",
+                names={"#status": "status"},
+                values=_move_values(move),
+                returns="ALL_NEW",
+            )
+        except ClientError as error:
+            if condition_failed(error):
+                raise StatusChanged from error
+            raise
+
+    # ------------------------------------------------------------ the conversation
+    def before_message(self, key: Key, claim: Key, uploads: Sequence[str]) -> BeforeMessage:
+        """One consistent BatchGetItem of the request, the Idempotency-Key's claim and the uploads'
+        claims (the transaction checks them again: this read spares copying files for nothing)."""
+        keys = [key, {"pk": claim["pk"], "sk": claim["sk"]}, *(upload_claim_key(u) for u in uploads)]
+        found = self._table.batch_get(keys, consistent=True)
+        by_key = {(str(item["pk"]), str(item["sk"])): item for item in found}
+        claimed = by_key.get((claim["pk"], claim["sk"]))
+        posted = AlreadyPosted({k: str(v) for k, v in claimed.items()}) if claimed is not None else None
+        attached = {}
+        for upload in uploads:
+            upload_key = upload_claim_key(upload)
+            if (upload_key["pk"], upload_key["sk"]) in by_key:
+                attached[upload] = str(by_key[(upload_key["pk"], upload_key["sk"])].get("number", ""))
+        return BeforeMessage(request=by_key.get((key["pk"], key["sk"])), posted=posted, attached=attached)
+
+    def add_consumer_message(
+        self,
+        key: Key,
+        expected: str,
+        message: Item,
+        claim: Key,
+        uploads: Sequence[str],
+        move: StatusMove | None,
+    ) -> None:
+        """Writes the consumer's message in one transaction with its claims, while the request is
+        still in status `expected`: the request now awaits an answer (since its oldest unanswered
+        message) and, with `move`, changes its status."""
+        expression = (
+            "SET updated_at = :at, awaiting_answer = :awaiting, "
+            "awaiting_since = if_not_exists(awaiting_since, :at)"
+        )
+        values: dict[str, Any] = {":at": message["at"], ":awaiting": AWAITING_CONSUMER, ":expected": expected}
+        if move is not None:
+            expression += (
+                ", #status = :status, status_changed_at = :at, history = list_append(history, :entry)"
+            )
+            values.update({":status": move.status, ":entry": [move.entry]})
+        update = self._table.update_action(
+            key,
+            expression,
+            condition="#status = :expected",
+            names={"#status": "status"},
+            values=values,
+            old_on_failure=True,
+        )
+        self._add_message(message, claim, uploads, update)
+
+    def add_company_message(self, key: Key, message: Item, claim: Key, uploads: Sequence[str]) -> None:
+        """Writes the company's message in one transaction with its claims: it answers whatever the
+        consumer wrote before (the request leaves AwaitingAnswer)."""
+        update = self._table.update_action(
+            key,
+            "SET updated_at = :at REMOVE awaiting_answer, awaiting_since",
+            condition="attribute_exists(pk)",
+            values={":at": message["at"]},
+            old_on_failure=True,
+        )
+        self._add_message(message, claim, uploads, update)
+
+    def _add_message(
+        self, message: Item, claim: Key, uploads: Sequence[str], update: "TransactWriteItemTypeDef"
+    ) -> None:
+        try:
+            self._table.transact(
+                [
+                    update,
+                    self._table.put_action(message, condition="attribute_not_exists(pk)"),
+                    self._table.put_action(
+                        {**claim, "message_pk": message["pk"], "message_sk": message["sk"]},
+                        condition="attribute_not_exists(pk)",
+                        old_on_failure=True,
+                    ),
+                    *self._upload_claims(uploads, message),
+                ]
+            )
+        except ClientError as error:
+            reasons = cancellation_reasons(error)
+            if reasons is None:
+                raise
+            old = _existing_claim(reasons, claim)
+            if old is not None and old.get("message_sk") == message["sk"]:
+                return  # a retried call whose first attempt was written
+            if old is not None:
+                raise AlreadyPosted(old) from None
+            _raise_if_attached(reasons, uploads)
+            if reasons and reasons[0].code == "ConditionalCheckFailed":
+                raise RequestMoved(reasons[0].item) from None
+            raise
+
+    def message(self, key: Key, consistent: bool = False) -> Item | None:
+        return self._table.get(key, consistent=consistent)
+
+    def thread(
+        self, user_id: str, request_id: str, limit: int, start: Key | None
+    ) -> tuple[list[Item], Item | None]:
+        """A page of the request's messages, oldest first: one Query under the owner's key."""
+        page = self._table.query(
+            "pk = :pk AND begins_with(sk, :prefix)",
+            {":pk": user_key(user_id), ":prefix": thread_prefix(request_id)},
+            limit=limit,
+            start=start,
+        )
+        return page.items, page.last_key
+
+    def awaiting_answer(
+        self, since: str | None, limit: int, start: Key | None
+    ) -> tuple[list[Item], Item | None]:
+        """The requests whose consumer awaits an answer, the longest waiting first (sparse GSI)."""
+        condition = "awaiting_answer = :awaiting"
+        values: dict[str, Any] = {":awaiting": AWAITING_CONSUMER}
+        if since:
+            condition += " AND awaiting_since >= :since"
+            values[":since"] = since
+        page = self._table.query(condition, values, index=AWAITING_INDEX, limit=limit, start=start)
+        return page.items, page.last_key
+
+
+_MOVE = (
+    "SET #status = :status, status_changed_at = :at, updated_at = :at, history = list_append(history, :entry)"
+)
+
+
+def _move_values(move: StatusMove) -> dict[str, Any]:
+    return {":status": move.status, ":at": move.at, ":entry": [move.entry], ":expected": move.expected}

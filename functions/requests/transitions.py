@@ -4,41 +4,75 @@ from collections.abc import Mapping
 
 from aws_lambda_powertools import Logger
 
+from functions.common.api import Caller
 from functions.common.clock import now
 from functions.common.errors import Conflict, FieldError, NotFound, invalid_field
 from functions.requests import mails
 from functions.requests.ids import is_request_id
 from functions.requests.models import (
+    CONSUMER_ACTOR,
     STATUS_TITLES,
     IntegrationRequest,
+    RequestDetail,
     RequestStatus,
     StatusChange,
+    Withdrawal,
 )
-from functions.requests.presentation import for_integration
+from functions.requests.presentation import for_integration, request_detail_of
 from functions.requests.store import (
     Item,
+    Key,
     RequestStore,
     StatusChanged,
+    StatusMove,
+    request_key,
 )
 
 logger = Logger()
 
 # ---------------------------------------------------------------- the statuses' rules (DESIGN §5)
 
+_WITHDRAW = RequestStatus.WITHDRAWN
 TRANSITIONS: Mapping[RequestStatus, tuple[RequestStatus, ...]] = {
-    RequestStatus.REGISTERED: (RequestStatus.IN_REVIEW, RequestStatus.NEEDS_INFO, RequestStatus.REJECTED),
-    RequestStatus.IN_REVIEW: (RequestStatus.IN_PROGRESS, RequestStatus.NEEDS_INFO, RequestStatus.REJECTED),
-    RequestStatus.NEEDS_INFO: (RequestStatus.IN_REVIEW, RequestStatus.REJECTED),
-    RequestStatus.IN_PROGRESS: (RequestStatus.DONE, RequestStatus.NEEDS_INFO, RequestStatus.REJECTED),
+    RequestStatus.REGISTERED: (
+        RequestStatus.IN_REVIEW,
+        RequestStatus.NEEDS_INFO,
+        RequestStatus.REJECTED,
+        _WITHDRAW,
+    ),
+    RequestStatus.IN_REVIEW: (
+        RequestStatus.IN_PROGRESS,
+        RequestStatus.NEEDS_INFO,
+        RequestStatus.REJECTED,
+        _WITHDRAW,
+    ),
+    RequestStatus.NEEDS_INFO: (RequestStatus.IN_REVIEW, RequestStatus.REJECTED, _WITHDRAW),
+    RequestStatus.IN_PROGRESS: (
+        RequestStatus.DONE,
+        RequestStatus.NEEDS_INFO,
+        RequestStatus.REJECTED,
+        _WITHDRAW,
+    ),
     RequestStatus.DONE: (),
     RequestStatus.REJECTED: (),
+    RequestStatus.WITHDRAWN: (),
 }
-# The consumer must learn why a request was refused and what to clarify.
-COMMENT_REQUIRED = frozenset({RequestStatus.REJECTED, RequestStatus.NEEDS_INFO})
+# The consumer must learn why a request was refused and what to clarify; the company, why it was
+# withdrawn.
+COMMENT_REQUIRED = frozenset({RequestStatus.REJECTED, RequestStatus.NEEDS_INFO, RequestStatus.WITHDRAWN})
+# Only the consumer withdraws their request; the company's systems set every other status.
+CONSUMER_ONLY = frozenset({RequestStatus.WITHDRAWN})
+CLOSED = frozenset(status for status, onward in TRANSITIONS.items() if not onward)
+# What the history says when the consumer's answer brings a request back from «Требуются уточнения».
+ANSWERED_COMMENT = "Потребитель ответил на запрос уточнений."
 
 
 def _quoted(statuses: tuple[RequestStatus, ...]) -> str:
     return ", ".join(f"«{STATUS_TITLES[s]}»" for s in statuses)
+
+
+def is_open(status: RequestStatus) -> bool:
+    return status not in CLOSED
 
 
 def check_transition(current: RequestStatus, change: StatusChange) -> None:
@@ -64,6 +98,45 @@ def check_transition(current: RequestStatus, change: StatusChange) -> None:
         )
 
 
+def consumer_move(current: RequestStatus, at: str) -> StatusMove | None:
+    """The move the consumer's message makes by itself: an answer to «Требуются уточнения» brings the
+    request back to «На рассмотрении» (by the same rules as any change), recorded as the consumer's."""
+    if current is not RequestStatus.NEEDS_INFO:
+        return None
+    change = StatusChange(status=RequestStatus.IN_REVIEW, comment=ANSWERED_COMMENT)
+    check_transition(current, change)
+    entry = {**history_entry(change, at, CONSUMER_ACTOR), "consumer_action": "answered"}
+    return StatusMove(current.value, change.status.value, at, entry)
+
+
+def history_entry(change: StatusChange, at: str, changed_by: str) -> Item:
+    """The history's record of a change. The actor is who the portal knows made it (the consumer, or
+    the API key); the operator a client names is kept beside it, never in its place."""
+    entry: Item = {"status": change.status.value, "at": at, "changed_by": changed_by}
+    if change.operator:
+        entry["operator"] = change.operator
+    if change.comment:
+        entry["comment"] = change.comment
+    return entry
+
+
+def _move(
+    store: RequestStore, key: Key, current: RequestStatus, change: StatusChange, changed_by: str
+) -> Item:
+    """Writes the change by the rules (checked before): a change that closes the request also ends
+    its waiting for an answer. StatusChanged when someone moved it first. The consumer's own changes
+    say so (`consumer_action`): only the portal writes that, so the history tells them from an old
+    entry whose client named itself «consumer»."""
+    at = now().isoformat()
+    entry = history_entry(change, at, changed_by)
+    if changed_by == CONSUMER_ACTOR:
+        entry["consumer_action"] = "withdrew"
+    move = StatusMove(current.value, change.status.value, at, entry)
+    if change.status in CLOSED:
+        return store.change_status_closing(key, move)
+    return store.change_status(key, move.expected, move.status, at, move.entry)
+
+
 def change_status(request_id: str, change: StatusChange, changed_by: str) -> IntegrationRequest:
     """Moves the request by the rules, keeps the change in its history and mails the consumer."""
     store = RequestStore()
@@ -72,17 +145,12 @@ def change_status(request_id: str, change: StatusChange, changed_by: str) -> Int
     if key is None or item is None:
         raise NotFound("Заявка с таким id не найдена.")
     current = RequestStatus(item["status"])
+    if change.status in CONSUMER_ONLY:
+        detail = f"Статус «{STATUS_TITLES[change.status]}» ставит только потребитель, отзывая свою заявку."
+        raise Conflict("Переход статуса запрещён", detail, [FieldError(field="status", message=detail)])
     check_transition(current, change)
-    at = now().isoformat()
-    # The actor is who the portal knows made the change (the API key); the operator the client names
-    # is kept beside it, never in its place.
-    entry: Item = {"status": change.status.value, "at": at, "changed_by": changed_by}
-    if change.operator:
-        entry["operator"] = change.operator
-    if change.comment:
-        entry["comment"] = change.comment
     try:
-        updated = store.change_status(key, current.value, change.status.value, at, entry)
+        updated = _move(store, key, current, change, changed_by)
     except StatusChanged:
         raise Conflict(
             "Статус уже изменён",
@@ -91,7 +159,33 @@ def change_status(request_id: str, change: StatusChange, changed_by: str) -> Int
     number = str(updated["number"])
     logger.info("request moved", extra={"request_id": request_id, "from": current, "to": change.status})
     mails.mail_consumer(
-        str(updated["email"]),
-        *mails.status_changed(number, STATUS_TITLES[change.status], change.comment, request_id),
+        str(updated["email"]), *mails.status_changed(number, change.status, change.comment, request_id)
     )
     return for_integration(updated)
+
+
+def withdraw(caller: Caller, request_id: str, withdrawal: Withdrawal) -> RequestDetail:
+    """The consumer withdraws their request while it is open: «Отозвана», with the reason in the
+    history, mailed to them. Withdrawing a withdrawn request again answers it as it is."""
+    store = RequestStore()
+    item = store.get(caller.user_id, request_id) if is_request_id(request_id) else None
+    if item is None:
+        raise NotFound("Заявка не найдена.")
+    current = RequestStatus(item["status"])
+    if current is RequestStatus.WITHDRAWN:
+        return request_detail_of(item)
+    change = StatusChange(status=RequestStatus.WITHDRAWN, comment=withdrawal.reason)
+    if not is_open(current):
+        detail = f"Заявка в статусе «{STATUS_TITLES[current]}» закрыта: отозвать её нельзя."
+        raise Conflict("Заявку нельзя отозвать", detail)
+    check_transition(current, change)
+    try:
+        updated = _move(store, request_key(caller.user_id, request_id), current, change, CONSUMER_ACTOR)
+    except StatusChanged:
+        raise Conflict(
+            "Статус уже изменён",
+            "Статус заявки только что изменился. Обновите страницу и, если нужно, отзовите заявку снова.",
+        ) from None
+    logger.info("request withdrawn", extra={"request_id": request_id, "from": current})
+    mails.mail_consumer(caller.email, *mails.withdrawn(str(updated["number"]), withdrawal.reason, request_id))
+    return request_detail_of(updated)

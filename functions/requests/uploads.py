@@ -2,7 +2,7 @@
 
 import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from urllib.parse import quote, unquote
 
 from aws_lambda_powertools import Logger
@@ -43,8 +43,18 @@ def _safe_name(filename: str) -> str:
     return f"{safe_stem}.{ending.lower()}" if dot else safe_stem
 
 
-def prepare_upload(caller: Caller, upload: UploadRequest) -> UploadForm:
-    key = f"uploads/{caller.user_id}/{uuid.uuid4().hex}/{_safe_name(upload.filename)}"
+# Whose uploads a key is under: a consumer's Cognito `sub`, or the company's systems (integrators'
+# documents; a `sub` is a UUID, never this word).
+COMPANY_OWNER = "company"
+
+
+def owner_of(caller: Caller) -> str:
+    return caller.user_id
+
+
+def prepare_upload(owner: str, upload: UploadRequest) -> UploadForm:
+    """A presigned POST for one file under `uploads/<owner>/`: a consumer's `sub` or COMPANY_OWNER."""
+    key = f"uploads/{owner}/{uuid.uuid4().hex}/{_safe_name(upload.filename)}"
     url, fields = UploadStore().presigned_post(
         key,
         upload.content_type,
@@ -57,9 +67,9 @@ def prepare_upload(caller: Caller, upload: UploadRequest) -> UploadForm:
     )
 
 
-def is_own_upload(caller: Caller, key: str) -> bool:
+def is_own_upload(owner: str, key: str) -> bool:
     found = _UPLOAD_KEY.match(key)
-    return found is not None and found.group("user") == caller.user_id
+    return found is not None and found.group("user") == owner
 
 
 def attached_elsewhere(number: str) -> str:
@@ -98,7 +108,7 @@ def attachment_refusal(errors: list[FieldError]) -> InvalidInput:
 
 
 def checked_uploads(
-    caller: Caller, uploads: UploadStore, keys: Sequence[str], attached: Mapping[str, str]
+    owner: str, uploads: UploadStore, keys: Sequence[str], attached: Mapping[str, str]
 ) -> list[StoredUpload]:
     """Each upload of `keys`, checked; all refusals at once, each on its `attachments.<i>`. Another
     consumer's key looks exactly like a missing one; an upload attached already is refused."""
@@ -106,7 +116,7 @@ def checked_uploads(
     errors: list[FieldError] = []
     for index, key in enumerate(keys):
         try:
-            if not is_own_upload(caller, key):
+            if not is_own_upload(owner, key):
                 raise ValueError(FILE_NOT_FOUND)
             if key in attached:
                 raise ValueError(attached_elsewhere(attached[key]))
@@ -123,14 +133,22 @@ def filed_file_key(request_id: str, index: int) -> str:
     return f"requests/{request_id}/{index}"
 
 
+def message_file_key(request_id: str, message_id: str, index: int) -> str:
+    """Where a message of a request's thread keeps its `index`-th file: under the request's own keys."""
+    return f"requests/{request_id}/messages/{message_id}/{index}"
+
+
 def make_copies(
-    uploads: UploadStore, request_id: str, checked: Sequence[StoredUpload], made: list[str]
+    uploads: UploadStore,
+    destination: Callable[[int], str],
+    checked: Sequence[StoredUpload],
+    made: list[str],
 ) -> list[Attachment]:
-    """Copies each checked version to the request's own key (each key is added to `made` before its
-    copy is asked for, so that a failure can delete whatever was made)."""
+    """Copies each checked version to its own key, `destination(index)` (each key is added to `made`
+    before its copy is asked for, so that a failure can delete whatever was made)."""
     attachments: list[Attachment] = []
     for index, upload in enumerate(checked):
-        key = filed_file_key(request_id, index)
+        key = destination(index)
         made.append(key)
         copied = uploads.copy(upload, key)
         if copied is None:
