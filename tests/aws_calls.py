@@ -242,11 +242,53 @@ def tour_every_route(
         )
 
         tour.call("GET", "/api/integration/requests", query={"status": "registered"}, expect=200)
-        move = {"status": "in_review", "comment": "Передана инженеру."}
+        move = {"status": "needs_info", "comment": "Приложите фото счётчика."}
         tour.call(
             "PATCH", "/api/integration/requests/{id}", move, path_parameters={"id": created["id"]}, expect=200
         )
         tour.run_mail("notice (request moved)")
+        on_request = {"path_parameters": {"id": created["id"]}}
+        answer = {"text": "Фото счётчика отправлю почтой."}
+        sent = tour.call(
+            "POST",
+            "/api/requests/{id}/messages",
+            answer,
+            claims=claims,
+            headers={"Idempotency-Key": uuid.uuid4().hex},
+            expect=201,
+            **on_request,
+        )
+        assert sent["status"] == "in_review", sent
+        tour.run_mail("notice (the answer brought the request back to review)")
+        tour.call("GET", "/api/requests/{id}/messages", claims=claims, expect=200, **on_request)
+        document = {"filename": "ТУ.pdf", "content_type": "application/pdf", "size": len(PDF)}
+        company_form = tour.call("POST", "/api/integration/uploads", document, expect=200)
+        boto3.Session().client("s3").put_object(  # the integrator's upload, straight to S3
+            Bucket=world.refs["UploadsBucket"],
+            Key=company_form["key"],
+            Body=PDF,
+            ContentType="application/pdf",
+            Metadata={"filename": company_form["fields"]["x-amz-meta-filename"]},
+            Tagging="attached=no",
+        )
+        reply = {
+            "text": "Технические условия.",
+            "attachments": [company_form["key"]],
+            "kind": "technical_conditions",
+        }
+        tour.call(
+            "POST",
+            "/api/integration/requests/{id}/messages",
+            reply,
+            headers={"Idempotency-Key": uuid.uuid4().hex},
+            expect=201,
+            **on_request,
+        )
+        tour.run_mail("notice (the company's document)")
+        tour.call("GET", "/api/integration/requests/{id}", expect=200, **on_request)
+        withdrawal = {"reason": "Передумал."}
+        tour.call("POST", "/api/requests/{id}/withdraw", withdrawal, claims=claims, expect=200, **on_request)
+        tour.run_mail("notice (request withdrawn)")
         tour.call("POST", "/api/integration/users/reset-password", {"email": email}, expect=202)
         tour.run_mail("support reset")
 

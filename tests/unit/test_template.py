@@ -291,10 +291,24 @@ def test_a_filed_file_is_written_only_by_a_copy_and_read_from_the_requests_own_p
         "s3:GetObjectVersion",
     }
     assert {a for p, a in allowed if p == filed} == {"s3:PutObject", "s3:GetObject", "s3:DeleteObject"}
-    # The company's systems get download links of the requests' copies, never of an upload.
-    assert [(s["Effect"], s["Path"], s["Action"]) for s in _s3_statements("IntegrationFunction")] == [
-        ("Allow", filed, ["s3:GetObject"])
-    ]
+    # The company's systems sign forms for their own documents only (uploads/company/, never a
+    # consumer's upload), and write the requests' copies by copying too.
+    from functions.requests.uploads import COMPANY_OWNER
+
+    company = f"uploads/{COMPANY_OWNER}/*"
+    integration = _s3_statements("IntegrationFunction")
+    granted = {(s["Path"], a) for s in integration if s["Effect"] == "Allow" for a in s["Action"]}
+    assert {p for p, _ in granted} == {company, filed}
+    assert {a for p, a in granted if p == company} == {
+        "s3:PutObject",
+        "s3:PutObjectTagging",
+        "s3:GetObject",
+        "s3:GetObjectVersion",
+    }
+    assert {a for p, a in granted if p == filed} == {"s3:PutObject", "s3:GetObject", "s3:DeleteObject"}
+    [integration_deny] = [s for s in integration if s["Effect"] == "Deny"]
+    assert (integration_deny["Path"], integration_deny["Action"]) == (filed, ["s3:PutObject"])
+    assert integration_deny["Condition"] == {"Null": {"s3:x-amz-copy-source": "true"}}
 
 
 def test_no_lifecycle_rule_expires_a_filed_file() -> None:

@@ -3,6 +3,7 @@
 import * as api from '../api.js';
 import { el, message, pageTitle } from '../dom.js';
 import { formatDate, formatDateTime } from '../format.js';
+import { conversation } from './request-thread.js';
 import { backLink, formatSize, statusBadge, useStyles } from './requests-ui.js';
 
 const row = (term, value) => el('div', { class: 'details-row' }, el('dt', {}, term), el('dd', {}, value));
@@ -66,6 +67,17 @@ export async function render(root, { params, signal }) {
         ),
       ),
     ),
+    await conversation(request, { signal, reload: (text) => reload(root, { params, signal }, text) }),
     backLink(),
   );
+}
+
+/** Draws the page again after the conversation changed the request, with `text` as its status. */
+async function reload(root, context, text) {
+  root.replaceChildren();
+  await render(root, context);
+  const shown = message(text, 'success');
+  shown.tabIndex = -1;
+  root.querySelector('#req-thread')?.after(shown);
+  shown.focus();
 }
