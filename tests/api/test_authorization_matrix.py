@@ -139,6 +139,8 @@ class Scene:
     upload_key: str
     meter: str
     readings_cursor: str
+    thread: list[dict[str, Any]]  # the owner's conversation on request_ids[0]
+    spare_upload: str  # an upload of the owner's not attached to anything
 
 
 @pytest.fixture(scope="module")
@@ -151,6 +153,17 @@ def scene(stack: LocalStack) -> Scene:
         assert filed.status_code == 201, filed.text
         request_ids.append(filed.json()["id"])
     first_page = owner.get("/api/requests", limit=1).json()
+    answer = {"text": "Фото прилагаю.", "attachments": [owner.upload("Фото.pdf")]}
+    posted = owner.call(
+        "POST",
+        f"/api/requests/{request_ids[0]}/messages",
+        json=answer,
+        headers={"Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert posted.status_code == 201, posted.text
+    _company_document(stack, request_ids[0])
+    thread = owner.get(f"/api/requests/{request_ids[0]}/messages").json()["items"]
+    assert [m["author"] for m in thread] == ["consumer", "company"]
     meter = f"MX-{uuid.uuid4().hex[:6].upper()}"
     for value in range(21):  # a readings page is 20: the owner gets a next_cursor
         reading = {"meter_type": "single_tariff", "meter_number": meter, "values": {"t1": str(100 + value)}}
@@ -166,7 +179,31 @@ def scene(stack: LocalStack) -> Scene:
         upload_key=upload_key,
         meter=meter,
         readings_cursor=readings_page["next_cursor"],
+        thread=thread,
+        spare_upload=owner.upload("Запасной.pdf"),
     )
+
+
+def _company_document(stack: LocalStack, request_id: str) -> None:
+    """The company sends «Договор» on the owner's request through the integration API."""
+    key = {"x-api-key": stack.api_key}
+    form = requests.post(
+        f"{stack.url}/api/integration/uploads",
+        json={"filename": "Договор.pdf", "content_type": "application/pdf", "size": len(PDF)},
+        headers=key,
+        timeout=10,
+    ).json()
+    posted = requests.post(
+        form["url"], data=form["fields"], files={"file": ("Договор.pdf", PDF, "application/pdf")}, timeout=10
+    )
+    assert posted.ok, posted.text
+    sent = requests.post(
+        f"{stack.url}/api/integration/requests/{request_id}/messages",
+        json={"text": "Договор во вложении.", "attachments": [form["key"]], "kind": "contract"},
+        headers={**key, "Idempotency-Key": str(uuid.uuid4())},
+        timeout=10,
+    )
+    assert sent.status_code == 201, sent.text
 
 
 # ---------------------------------------------------------------- 1. refusals
@@ -379,6 +416,64 @@ def _request_detail(scene: Scene) -> None:
         assert theirs.json() == unknown.json()
 
 
+def _owners_thread_unchanged(scene: Scene) -> None:
+    now = scene.owner.get(f"/api/requests/{scene.request_ids[0]}/messages").json()["items"]
+    assert [m["id"] for m in now] == [m["id"] for m in scene.thread]
+
+
+def _read_thread(scene: Scene) -> None:
+    # Another consumer's thread (and its documents' download links) is an empty thread, exactly as
+    # an unknown request's: nothing tells it from a request without messages.
+    unknown = scene.other.get(f"/api/requests/{SOME_ID}/messages")
+    for request_id in scene.request_ids:
+        theirs = scene.other.get(f"/api/requests/{request_id}/messages")
+        assert theirs.status_code == unknown.status_code == 200
+        assert theirs.json() == unknown.json() == {"items": [], "cursor": None}
+    owners_cursor = scene.owner.get(f"/api/requests/{scene.request_ids[0]}/messages", limit=1).json()[
+        "cursor"
+    ]
+    paged = scene.other.get(f"/api/requests/{scene.request_ids[0]}/messages", cursor=owners_cursor)
+    assert paged.status_code == 422
+    assert paged.json()["errors"][0]["field"] == "cursor"
+
+
+def _write_thread(scene: Scene) -> None:
+    unknown = scene.other.call(
+        "POST",
+        f"/api/requests/{SOME_ID}/messages",
+        json={"text": "Чужое."},
+        headers={"Idempotency-Key": str(uuid.uuid4())},
+    )
+    theirs = scene.other.call(
+        "POST",
+        f"/api/requests/{scene.request_ids[0]}/messages",
+        json={"text": "Чужое."},
+        headers={"Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert theirs.status_code == unknown.status_code == 404
+    assert theirs.json() == unknown.json()
+    # Nor may the owner's upload go into another's message on their own request.
+    own = scene.other.file_request([])
+    stolen = scene.other.call(
+        "POST",
+        f"/api/requests/{own.json()['id']}/messages",
+        json={"attachments": [scene.spare_upload]},
+        headers={"Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert stolen.status_code == 422, stolen.text
+    assert stolen.json()["errors"][0]["field"] == "attachments.0"
+    _owners_thread_unchanged(scene)
+
+
+def _withdraw(scene: Scene) -> None:
+    unknown = scene.other.call("POST", f"/api/requests/{SOME_ID}/withdraw", json={"reason": "Чужая."})
+    for request_id in scene.request_ids:
+        theirs = scene.other.call("POST", f"/api/requests/{request_id}/withdraw", json={"reason": "Чужая."})
+        assert theirs.status_code == unknown.status_code == 404
+        assert theirs.json() == unknown.json()
+        assert scene.owner.get(f"/api/requests/{request_id}").json()["status"] == "registered"
+
+
 def _submit_reading(scene: Scene) -> None:
     # The same meter number is the other consumer's own meter: lower than the owner's is fine, and
     # the owner's history and last value do not change.
@@ -438,6 +533,9 @@ ISOLATION: dict[str, Callable[[Scene], None]] = {
     "POST /api/requests": _file_request,
     "GET /api/requests": _list_requests,
     "GET /api/requests/{id}": _request_detail,
+    "GET /api/requests/{id}/messages": _read_thread,
+    "POST /api/requests/{id}/messages": _write_thread,
+    "POST /api/requests/{id}/withdraw": _withdraw,
     "POST /api/readings": _submit_reading,
     "GET /api/readings": _list_readings,
     "GET /api/readings/export": _export_readings,
