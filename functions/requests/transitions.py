@@ -85,7 +85,8 @@ def check_transition(current: RequestStatus, change: StatusChange) -> None:
         else:
             detail = (
                 f"Заявку в статусе «{STATUS_TITLES[current]}» нельзя перевести "
-                f"в «{STATUS_TITLES[change.status]}». Допустимые статусы: {_quoted(allowed)}."
+                f"в «{STATUS_TITLES[change.status]}». Допустимые статусы: "
+                f"{_quoted(tuple(s for s in allowed if s not in CONSUMER_ONLY))}."
             )
         raise Conflict(
             "Переход статуса запрещён",
