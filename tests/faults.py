@@ -111,6 +111,9 @@ KNOWN: dict[tuple[str, int], str] = {
     ("POST /api/profile/password", 4): _LOST_NOTICE,
     ("POST /api/requests", 4): _LOST_NOTICE,
     ("PATCH /api/integration/requests/{id}", 3): _LOST_NOTICE,
+    ("POST /api/requests/{id}/messages", 2): _LOST_NOTICE,
+    ("POST /api/integration/requests/{id}/messages", 5): _LOST_NOTICE,
+    ("POST /api/requests/{id}/withdraw", 2): _LOST_NOTICE,
     ("POST /api/askue/fetch", 2): _SNAPSHOT_KEPT,
 }
 

@@ -107,7 +107,7 @@ def list_requests(
             raise invalid_field("status", "С unanswered=true статус не указывают: выберите одно из двух.")
         return presentation.list_awaiting_answer(since, cursor, limit)
     if status is None:
-        raise invalid_field("status", "Укажите статус заявок или unanswered=true.")
+        raise invalid_field("status", "Заполните поле «Статус» или укажите unanswered=true.")
     return presentation.list_for_integration(status, since, cursor, limit)
 
 

@@ -36,7 +36,7 @@ def file_in_browser(page: Page, portal: Portal, text: str) -> str:
     form = page.locator("#request-form")
     fill_request(form, typed, picked, text)
     form.get_by_role("button", name="Отправить").click()
-    expect(page.get_by_role("heading", level=1, name="Заявка зарегистрирована")).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="Заявка зарегистрирована")).to_be_visible(timeout=15_000)
     return page.get_by_role("status").filter(has_text="Номер заявки").locator("dd").first.inner_text()
 
 
@@ -105,6 +105,15 @@ def test_the_company_asks_the_consumer_answers_with_a_photo_gets_a_document_and_
     expect(thread.get_by_text("Сообщений пока нет.")).to_be_visible()
     shot(page, artifacts, "60-request-needs-info")
     reply = page.locator("#reply-form")
+    reply.get_by_label("Выберите файл").set_input_files(
+        [{"name": "показания.txt", "mimeType": "text/plain", "buffer": b"12345"}]
+    )
+    reply.get_by_role("button", name="Ответить").click()
+    files = reply.get_by_label("Выберите файл")
+    expect(files).to_have_attribute("aria-invalid", "true")
+    expect(files).to_have_accessible_description(
+        re.compile("«показания.txt»: Можно приложить только файлы PDF, JPEG, PNG или TIFF")
+    )
     reply.get_by_label("Ваше сообщение").fill("Фото счётчика прилагаю, показания 12345.")
     reply.get_by_label("Выберите файл").set_input_files(
         [{"name": "Счётчик.png", "mimeType": "image/png", "buffer": PNG}]
@@ -191,4 +200,6 @@ def test_the_company_asks_the_consumer_answers_with_a_photo_gets_a_document_and_
     row = page.get_by_role("list", name="Мои заявки").get_by_role("listitem").filter(has_text=second)
     expect(row).to_contain_text("Отозвана")
     assert re.fullmatch(r"\d{4}-\d{6}", number)
-    page_log.assert_clean(expected_refusals=[f"422 /api/requests/{second_id}/withdraw"])
+    page_log.assert_clean(
+        expected_refusals=["422 /api/requests/uploads", f"422 /api/requests/{second_id}/withdraw"]
+    )

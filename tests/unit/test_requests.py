@@ -1123,7 +1123,7 @@ def test_integrator_lists_a_status_since_a_time_in_pages(
     bad_cursor = pull(status="in_review", cursor=page["cursor"])
     assert bad_cursor[0] == 422
     missing_status = pull()
-    assert errors_of(missing_status[1]) == {"status": "Заполните поле «Статус»."}
+    assert errors_of(missing_status[1]) == {"status": "Заполните поле «Статус» или укажите unanswered=true."}
 
 
 def test_request_type_codes_are_stable() -> None:

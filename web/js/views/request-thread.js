@@ -1,6 +1,5 @@
-// A request's conversation on its page: the thread oldest first (the company's documents with their
-// kind and download links), the reply form («Ответить», files through presigned uploads) and the
-// withdrawal. requests-detail.js places it; everything of the conversation lives here.
+// A request's conversation: the thread oldest first (documents with their kind), the reply form
+// («Ответить», files through presigned uploads) and the withdrawal. requests-detail.js places it.
 
 import * as api from '../api.js';
 import { ApiError } from '../api.js';
@@ -10,29 +9,13 @@ import { formatDateTime } from '../format.js';
 import { formatSize } from './requests-ui.js';
 
 const CLOSED = new Set(['done', 'rejected', 'withdrawn']);
-const MAX_FILES = 5;
-const MAX_BYTES = 10 * 1024 * 1024;
 const TYPES = { pdf: 'application/pdf', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', tif: 'image/tiff', tiff: 'image/tiff' };
 const fileType = (file) => TYPES[file.name.split('.').pop().toLowerCase()] || file.type;
 
-function newKey() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
-}
+const newKey = () => crypto.randomUUID(); // the portal is served over HTTPS (or localhost)
 
 function refuse(detail) {
   return new ApiError(422, { title: 'Проверьте файлы', detail, errors: [{ field: 'attachments', message: detail }] });
-}
-
-function checkFiles(files) {
-  if (files.length > MAX_FILES) throw refuse(`Можно приложить не больше ${MAX_FILES} файлов.`);
-  for (const file of files) {
-    if (!fileType(file).match(/^(application\/pdf|image\/(jpeg|png|tiff))$/)) {
-      throw refuse(`Файл «${file.name}» не подходит: можно приложить только PDF, JPEG, PNG или TIFF.`);
-    }
-    if (file.size > MAX_BYTES) throw refuse(`Файл «${file.name}» больше 10 МБ: уменьшите его или разделите на части.`);
-    if (file.size === 0) throw refuse(`Файл «${file.name}» пустой.`);
-  }
 }
 
 /** Uploads each file once (a repeated «Ответить» reuses the keys) and returns their keys. */
@@ -40,7 +23,10 @@ async function upload(files, uploaded, signal) {
   const keys = [];
   for (const file of files) {
     if (!uploaded.has(file)) {
-      const form = await api.post('/api/requests/uploads', { filename: file.name, content_type: fileType(file), size: file.size }, { signal });
+      // The upload form is refused for a file of another type, over 10 МБ or empty: shown at the input.
+      const form = await api.post('/api/requests/uploads', { filename: file.name, content_type: fileType(file), size: file.size }, { signal }).catch((e) => {
+        throw e?.status === 422 ? refuse(`«${file.name}»: ${e.errors[0]?.message ?? e.detail}`) : e;
+      });
       const body = new FormData();
       for (const [name, value] of Object.entries(form.fields)) body.append(name, value);
       body.append('file', file);
@@ -58,7 +44,7 @@ async function upload(files, uploaded, signal) {
   return keys;
 }
 
-/** Every message of the thread (pages of 100, oldest first). */
+/** Every message, oldest first (pages of 100). */
 async function messages(requestId, signal) {
   const items = [];
   let cursor = null;
@@ -71,34 +57,17 @@ async function messages(requestId, signal) {
   return items;
 }
 
+const field = (...children) => el('div', { class: 'field' }, ...children);
+
 function messageItem(m) {
   const mine = m.author === 'consumer';
+  const name = (f) => (m.kind_title ? `${m.kind_title}: ${f.filename}` : f.filename);
   return el(
     'li',
     { class: `req-message ${mine ? 'req-mine' : 'req-theirs'}` },
-    el(
-      'p',
-      { class: 'req-message-head' },
-      el('strong', {}, mine ? 'Вы' : m.author_title),
-      ' · ',
-      el('time', { datetime: m.at }, formatDateTime(m.at)),
-      m.kind_title ? el('span', { class: 'req-doc-kind' }, m.kind_title) : null,
-    ),
+    el('p', { class: 'req-message-head' }, el('strong', {}, mine ? 'Вы' : m.author_title), ' · ', el('time', { datetime: m.at }, formatDateTime(m.at)), m.kind_title ? el('span', { class: 'req-doc-kind' }, m.kind_title) : null),
     m.text ? el('p', { class: 'req-text' }, m.text) : null,
-    m.attachments.length
-      ? el(
-          'ul',
-          { class: 'req-files' },
-          m.attachments.map((f) =>
-            el(
-              'li',
-              {},
-              el('a', { href: f.url, download: f.filename }, m.kind_title ? `${m.kind_title}: ${f.filename}` : f.filename),
-              ` — ${formatSize(f.size)}`,
-            ),
-          ),
-        )
-      : null,
+    el('ul', { class: 'req-files' }, m.attachments.map((f) => el('li', {}, el('a', { href: f.url, download: f.filename }, name(f)), ` — ${formatSize(f.size)}`))),
   );
 }
 
@@ -106,45 +75,20 @@ function replyForm(request, { signal, reload }) {
   let key = newKey(); // one per message: a repeated «Ответить» cannot post it twice
   const uploaded = new Map();
   const chosen = el('ul', { class: 'req-files', 'aria-live': 'polite' });
-  const files = el('input', {
-    id: 'reply-files',
-    name: 'attachments',
-    type: 'file',
-    multiple: true,
-    accept: '.pdf,.jpg,.jpeg,.png,.tif,.tiff,application/pdf,image/jpeg,image/png,image/tiff',
-    'aria-describedby': 'reply-files-hint',
-  });
+  const files = el('input', { id: 'reply-files', name: 'attachments', type: 'file', multiple: true, accept: '.pdf,.jpg,.jpeg,.png,.tif,.tiff', 'aria-describedby': 'reply-files-hint' });
   files.addEventListener('change', () => {
     chosen.replaceChildren(...[...files.files].map((f) => el('li', {}, `${f.name} — ${formatSize(f.size)}`)));
   });
-  const hint =
-    request.status === 'needs_info'
-      ? 'Ответьте на запрос сетевой компании: после ответа заявка вернётся на рассмотрение.'
-      : 'Вопрос или дополнение к заявке.';
+  const hint = request.status === 'needs_info' ? 'После ответа заявка вернётся на рассмотрение.' : 'Вопрос или дополнение к заявке.';
   const form = el(
     'form',
     { id: 'reply-form', class: 'form', method: 'post', novalidate: true },
-    el(
-      'div',
-      { class: 'field' },
-      el('label', { for: 'reply-text' }, 'Ваше сообщение'),
-      el('textarea', { id: 'reply-text', name: 'text', rows: 4, maxlength: 5000, 'aria-describedby': 'reply-text-hint' }),
-      el('p', { class: 'hint', id: 'reply-text-hint' }, hint),
-    ),
-    el(
-      'div',
-      { class: 'field' },
-      el('label', { for: 'reply-files' }, 'Выберите файл'),
-      files,
-      el('p', { class: 'hint', id: 'reply-files-hint' }, 'PDF, JPEG, PNG или TIFF, до 10 МБ, не больше 5 файлов.'),
-      chosen,
-    ),
+    field(el('label', { for: 'reply-text' }, 'Ваше сообщение'), el('textarea', { id: 'reply-text', name: 'text', rows: 4, maxlength: 5000, 'aria-describedby': 'reply-text-hint' }), el('p', { class: 'hint', id: 'reply-text-hint' }, hint)),
+    field(el('label', { for: 'reply-files' }, 'Выберите файл'), files, el('p', { class: 'hint', id: 'reply-files-hint' }, 'PDF, JPEG, PNG или TIFF, до 10 МБ, не больше 5 файлов.'), chosen),
     el('button', { type: 'submit', class: 'btn btn-primary' }, 'Ответить'),
   );
   bindForm(form, async (data) => {
-    const list = [...files.files];
-    checkFiles(list);
-    const attachments = await upload(list, uploaded, signal);
+    const attachments = await upload([...files.files], uploaded, signal);
     try {
       await api.post(
         `/api/requests/${encodeURIComponent(request.id)}/messages`,
@@ -152,7 +96,7 @@ function replyForm(request, { signal, reload }) {
         { signal, headers: { 'Idempotency-Key': key } },
       );
     } catch (error) {
-      // The service names files by position (attachments.0); the page shows them at the file input.
+      // attachments.0 etc. are shown at the file input
       if (error instanceof ApiError) error.errors = error.errors.map((e) => ({ ...e, field: e.field.startsWith('attachments') ? 'attachments' : e.field }));
       throw error;
     }
@@ -166,12 +110,7 @@ function withdrawForm(request, { signal, reload }) {
   const form = el(
     'form',
     { id: 'withdraw-form', class: 'form', method: 'post', novalidate: true },
-    el(
-      'div',
-      { class: 'field' },
-      el('label', { for: 'withdraw-reason', class: 'required' }, 'Причина отзыва'),
-      el('textarea', { id: 'withdraw-reason', name: 'reason', rows: 3, maxlength: 2000, required: true }),
-    ),
+    field(el('label', { for: 'withdraw-reason', class: 'required' }, 'Причина отзыва'), el('textarea', { id: 'withdraw-reason', name: 'reason', rows: 3, maxlength: 2000, required: true })),
     el('button', { type: 'submit', class: 'btn btn-secondary' }, 'Отозвать заявку'),
   );
   bindForm(form, async (data) => {
@@ -182,15 +121,12 @@ function withdrawForm(request, { signal, reload }) {
     'details',
     { class: 'req-withdraw' },
     el('summary', {}, 'Отозвать заявку'),
-    el('p', { class: 'hint' }, 'Отозванную заявку сетевая компания больше не рассматривает. Это нельзя отменить.'),
+    el('p', { class: 'hint' }, 'Отзыв нельзя отменить.'),
     form,
   );
 }
 
-/**
- * The conversation's section of a request's page. `reload(text)` draws the page again (after a
- * message or a withdrawal), showing `text`.
- */
+/** The conversation's section; `reload(text)` draws the page again, showing `text`. */
 export async function conversation(request, { signal, reload }) {
   const thread = await messages(request.id, signal);
   const open = !CLOSED.has(request.status);
@@ -199,15 +135,7 @@ export async function conversation(request, { signal, reload }) {
     'section',
     { class: 'card req-conversation', 'aria-labelledby': 'req-thread' },
     el('h2', { id: 'req-thread' }, 'Переписка по заявке'),
-    asked
-      ? el(
-          'div',
-          { class: 'alert alert-warning', role: 'note' },
-          el('strong', {}, 'Сетевая компания просит уточнений. '),
-          asked.comment || '',
-          ' Ответьте ниже.',
-        )
-      : null,
+    asked ? el('div', { class: 'alert alert-warning', role: 'note' }, el('strong', {}, 'Сетевая компания просит уточнений. '), asked.comment || '', ' Ответьте ниже.') : null,
     thread.length ? el('ol', { class: 'req-thread' }, thread.map(messageItem)) : el('p', { class: 'muted' }, 'Сообщений пока нет.'),
     open ? replyForm(request, { signal, reload }) : el('p', { class: 'muted' }, 'Заявка закрыта: сообщения по ней больше не принимаются.'),
     open ? withdrawForm(request, { signal, reload }) : null,
