@@ -85,7 +85,9 @@ class _Posting:
 
     def claim(self) -> Key:
         key_hash = hashlib.sha256(self.idempotency_key.encode()).hexdigest()
-        return {"pk": f"IDEMPOTENCY#{self.owner}#{key_hash}", "sk": "MESSAGE", "payload": self.payload_hash()}
+        # A consumer's keys are theirs (their sub); the company's, each integration key's own.
+        scope = self.owner if self.author is MessageAuthor.CONSUMER else self.changed_by
+        return {"pk": f"IDEMPOTENCY#{scope}#{key_hash}", "sk": "MESSAGE", "payload": self.payload_hash()}
 
     def payload_hash(self) -> str:
         payload = f"{self.message.__class__.__name__}:{self.message.model_dump_json(exclude_none=True)}"
@@ -205,7 +207,10 @@ def _write(
     """Writes the message; returns the request as it is after it. A consumer's message written while
     the request moved is tried again on the request as it is now."""
     if posting.author is MessageAuthor.COMPANY:
-        store.add_company_message(key, message, claim, posting.message.attachments)
+        try:
+            store.add_company_message(key, message, claim, posting.message.attachments)
+        except RequestMoved:  # only a request that is gone fails the company's condition
+            raise NotFound("Заявка с таким id не найдена.") from None
         return request
     for _ in range(_ATTEMPTS):
         current = RequestStatus(request["status"])

@@ -15,10 +15,11 @@ One table, keyed for the ways it is read:
 * a message of a request's conversation: `pk = USER#<sub>` (the request's owner), `sk =
   THREAD#<request id>#<message id>` (time-ordered): a thread oldest first is one Query under the
   caller's own key, apart from the requests (whose list reads `REQUEST#` only). Written in one
-  transaction with its Idempotency-Key's claim (`IDEMPOTENCY#<owner>#<key hash>` / `MESSAGE`), its
-  uploads' claims and the request's update (its status, when the consumer answers «Требуются
-  уточнения»; the sparse `awaiting_answer`/`awaiting_since` pair: set while a consumer's message is
-  unanswered, removed by the company's message or when the request closes);
+  transaction with its Idempotency-Key's claim (`IDEMPOTENCY#<scope>#<key hash>` / `MESSAGE`; the
+  scope is the consumer's sub, or the company's api-key:<id>), its uploads' claims and the
+  request's update: its status, when the consumer answers «Требуются уточнения», and the sparse
+  `awaiting_answer`/`awaiting_since` pair, set while a consumer's message is unanswered, removed by
+  the company's message or when the request closes;
 * GSI `AwaitingAnswer` (`awaiting_answer`, `awaiting_since`), sparse: the requests whose consumer
   waits for an answer, the longest waiting first.
 

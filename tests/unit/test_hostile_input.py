@@ -401,6 +401,14 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
         "attachments": [],
     },
     "/api/askue/fetch": {"login": "demo", "password": "demo-askue-1", "remember": False},
+    "/api/requests/{id}/messages": {"text": "Фото прилагаю.", "attachments": []},
+    "/api/requests/{id}/withdraw": {"reason": "Передумал подключаться."},
+    "/api/integration/uploads": {"filename": "ТУ.pdf", "content_type": "application/pdf", "size": 1000},
+    "/api/integration/requests/{id}/messages": {
+        "text": "Технические условия во вложении.",
+        "attachments": [],
+        "operator": "CRM: Петрова А. В.",
+    },
 }
 # Raw JSON put in place of a value: what Python's json reads and JSON has not, or what it reads
 # into something no rule expects.
