@@ -85,7 +85,9 @@ def withdraw(request_id: str, reason: str, claims: dict[str, str] = IVAN) -> tup
     )
 
 
-def company_writes(request_id: str, body: dict[str, Any], key: str | None = "auto") -> tuple[int, Any]:
+def company_writes(
+    request_id: str, body: dict[str, Any], key: str | None = "auto", api_key_id: str = "crm-key"
+) -> tuple[int, Any]:
     headers = {"Idempotency-Key": uuid.uuid4().hex if key == "auto" else key} if key else {}
     return call(
         integration,
@@ -95,7 +97,7 @@ def company_writes(request_id: str, body: dict[str, Any], key: str | None = "aut
             body,
             headers=headers,
             path_parameters={"id": request_id},
-            api_key_id="crm-key",
+            api_key_id=api_key_id,
         ),
     )
 
@@ -329,6 +331,19 @@ def test_the_company_sends_a_document_the_consumer_downloads_it_and_gets_a_mail(
     assert tu["filename"] == "ТУ-17.pdf"
     assert download(tu["url"]) == (PDF, "application/pdf")
     assert pull(unanswered="true")[1]["items"] == []  # answered
+
+
+def test_each_integration_key_has_its_own_idempotency_keys(env: World) -> None:
+    request_id = filed()
+    key = uuid.uuid4().hex
+
+    crm = company_writes(request_id, {"text": "Из CRM."}, key, api_key_id="crm-key")
+    crm_again = company_writes(request_id, {"text": "Из CRM."}, key, api_key_id="crm-key")
+    billing = company_writes(request_id, {"text": "Из биллинга."}, key, api_key_id="billing-key")
+
+    assert crm[0] == crm_again[0] == billing[0] == 201
+    assert crm[1]["id"] == crm_again[1]["id"] != billing[1]["id"]
+    assert [m["text"] for m in thread(request_id)[1]["items"]] == ["Из CRM.", "Из биллинга."]
 
 
 def test_a_consumer_s_upload_cannot_be_the_company_s_document(env: World) -> None:
