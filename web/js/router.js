@@ -47,7 +47,7 @@ let nextFocus = null;
 
 const passwordToggles = (scope) => scope.querySelector('[type=password]') && import('./password.js').then((m) => m.addPasswordToggles(scope));
 
-// What was typed when the session ended (restored by drafts.js); a logout forgets it.
+// Forms' drafts when the session ends (drafts.js), forgotten at logout.
 const DRAFTS = 'portal.drafts';
 let owner = '';
 const box = (c) => /checkbox|radio/.test(c.type);
@@ -109,7 +109,7 @@ export async function render({ focus = false } = {}) {
   const viewName = !session.isAuthenticated() && route.guestView ? route.guestView : allowed ? route.view : 'public';
   for (const fn of listeners) fn({ route, allowed });
 
-  // A page slow to arrive (its module or its data) says so after 0.3 s.
+  // A slow page says so after 0.3 s.
   const indicator = loading();
   host.setAttribute('aria-busy', 'true');
   const slow = setTimeout(() => mine === generation && host.prepend(indicator), 300);
