@@ -19,6 +19,7 @@ from functions.common.clock import MOSCOW
 from functions.common.settings import load_settings
 from functions.readings import service
 from functions.readings.models import ReadingEntry
+from infra.world import LOCAL_PREFIX
 from tests.e2e.conftest import CHROMIUM, DESKTOP, PageLog, log_in_new_consumer, shot
 from tests.stack import INTEGRATION_API_KEY, LocalStack, start_local_stack
 
@@ -48,7 +49,7 @@ def seed_a_year_of_readings(portal: LocalStack, user_id: str, monkeypatch: pytes
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-central-1")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "local")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "local")
-    monkeypatch.setenv("READINGS_TABLE", "portal-ReadingsTable")
+    monkeypatch.setenv("READINGS_TABLE", f"{LOCAL_PREFIX}-ReadingsTable")  # as infra/world.py names it
     load_settings.cache_clear()
     aws._client.cache_clear()
     today = datetime.now(MOSCOW)
