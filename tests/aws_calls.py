@@ -301,6 +301,7 @@ def tour_every_route(
         tour.call("GET", "/api/readings", claims=claims, expect=200)
         tour.call("GET", "/api/readings/export", claims=claims, expect=200)
         tour.call("GET", "/api/readings/meters", claims=claims, expect=200)
+        tour.call("GET", "/api/readings/monthly", claims=claims, expect=200)
 
         askue = {"login": "demo", "password": "demo-askue-1", "remember": True}
         tour.call("POST", "/api/askue/fetch", askue, claims=claims, expect=200)

@@ -106,10 +106,12 @@ class LocalStack:
         return self.logs()
 
 
-def start_local_stack(timeout: float = 60) -> LocalStack:
+def start_local_stack(timeout: float = 60, environment: dict[str, str] | None = None) -> LocalStack:
+    """`environment` overrides the stack's settings (infra/local.py), e.g. ASKUE_CONNECTOR."""
     port, moto_port = free_port(), free_port()
     env = {
         **os.environ,
+        **(environment or {}),
         "PORT": str(port),
         "MOTO_PORT": str(moto_port),
         "INTEGRATION_API_KEY": INTEGRATION_API_KEY,

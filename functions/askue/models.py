@@ -1,10 +1,18 @@
 """Requests and answers of the ASKUE API, and what the connectors give back."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from functions.common.labels import field_labels
@@ -12,8 +20,36 @@ from functions.common.labels import field_labels
 Energy = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=6)]
 
 
+MAX_HALF_HOURS = 50  # a day when clocks go back (80020: 46, 48 or 50 periods)
+
+
+class LoadProfile(BaseModel):
+    """A meter's day by half-hours (the 80020 connector's intervals): the energy of each period."""
+
+    model_config = ConfigDict(frozen=True)
+
+    day: date = Field(description="Сутки (московское время)")
+    starts: list[Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3])[0-5]\d$")]] = Field(
+        max_length=MAX_HALF_HOURS,
+        description="Начало каждого получаса, ЧЧММ: 48 значений (46 или 50 в день перевода часов)",
+    )
+    active_import_kwh: list[Energy] = Field(
+        max_length=MAX_HALF_HOURS, description="Прямая активная энергия (A+) за каждый получас, кВт·ч"
+    )
+    active_export_kwh: list[Energy] = Field(
+        max_length=MAX_HALF_HOURS, description="Обратная активная энергия (A−) за каждый получас, кВт·ч"
+    )
+
+    @model_validator(mode="after")
+    def _one_value_per_half_hour(self) -> "LoadProfile":
+        if not len(self.starts) == len(self.active_import_kwh) == len(self.active_export_kwh):
+            raise ValueError("a profile has one value of each channel per half-hour")
+        return self
+
+
 class AskueRow(BaseModel):
-    """One meter connected to ASKUE: its four energy totals and when ASKUE read them."""
+    """One meter connected to ASKUE: its four energy totals and when ASKUE read them; with the
+    80020 connector also the day's half-hours of A+ and A− (`profile`)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -24,6 +60,9 @@ class AskueRow(BaseModel):
     reactive_import_kvarh: Energy = Field(description="Прямая реактивная энергия (R+), квар·ч")
     reactive_export_kvarh: Energy = Field(description="Обратная реактивная энергия (R−), квар·ч")
     read_at: AwareDatetime = Field(description="Дата получения информации")
+    profile: LoadProfile | None = Field(
+        default=None, description="Профиль нагрузки за сутки по получасам (только из макета 80020)"
+    )
 
 
 def _login(value: str) -> str:

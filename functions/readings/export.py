@@ -1,7 +1,16 @@
 """The readings history as a CSV file that Excel in a Russian locale opens as it is.
 
 UTF-8 with a byte order mark (without it Excel reads the file as windows-1251), `;` between
-columns (Russian Excel's list separator), decimal comma, dates as ДД.ММ.ГГГГ ЧЧ:ММ (Moscow time).
+columns (Russian Excel's list separator), decimal comma, dates as ДД.ММ.ГГГГ ЧЧ:ММ in Moscow time
+(the column says so: «Дата (МСК)»).
+
+A meter number is written as the formula `="00123456"`: Excel and LibreOffice Calc (which evaluates
+formulas in a CSV it opens, the default for files) both show it as the text 00123456, where a bare
+00123456 becomes the number 123456 and a number like 1-2 or 3/4 becomes a date. A text-typed column
+cannot be said in a CSV, and a leading apostrophe or tab stays visible in one of them. Meter numbers
+hold only letters, digits, «-» and «/» (`MeterNumber`), so the quotes cannot be broken out of. The
+csv module quotes the cell as RFC 4180 asks (its quotes doubled, the whole in quotes); both programs
+unquote a cell before they read it.
 """
 
 import csv
@@ -13,7 +22,7 @@ from functions.readings.models import ALL_TARIFFS, METER_TYPE_LABELS, SOURCE_LAB
 
 BOM = "\ufeff"
 HEADERS = [
-    "Дата",
+    "Дата (МСК)",
     "Прибор учёта",
     "Тип",
     "Т1",
@@ -26,6 +35,11 @@ HEADERS = [
 ]
 
 
+def as_text(value: str) -> str:
+    """What a spreadsheet shows as this text and never reads as a number or a date."""
+    return f'="{value}"'
+
+
 def readings_csv(readings: Iterable[ReadingOutput]) -> str:
     out = io.StringIO()
     out.write(BOM)
@@ -36,7 +50,7 @@ def readings_csv(readings: Iterable[ReadingOutput]) -> str:
         writer.writerow(
             [
                 russian.date_time(reading.taken_at),
-                reading.meter_number,
+                as_text(reading.meter_number),
                 METER_TYPE_LABELS[reading.meter_type],
                 *(
                     russian.plain_amount(v) if (v := reading.values.get(t)) is not None else ""

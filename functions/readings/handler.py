@@ -22,7 +22,15 @@ from functions.common.api import (
 from functions.common.clock import moscow_today
 from functions.common.cursor import MAX_CURSOR_LENGTH
 from functions.readings import service
-from functions.readings.models import LABELS, MeterList, ReadingEntry, ReadingOutput, ReadingPage
+from functions.readings.models import (
+    LABELS,
+    MAX_MONTHS,
+    MeterList,
+    MonthlyConsumption,
+    ReadingEntry,
+    ReadingOutput,
+    ReadingPage,
+)
 
 logger = Logger()
 app = APIGatewayRestResolver(enable_validation=True)
@@ -113,6 +121,22 @@ def export_readings(meter_number: MeterFilter = None) -> Response[str]:
 )
 def list_meters() -> MeterList:
     return service.meters(current_caller(app).user_id)
+
+
+@app.get(
+    "/api/readings/monthly",
+    summary="Расход по месяцам",
+    description="Расход каждого прибора учета по месяцам (московское время) и тарифам за последние "
+    f"months месяцев (1–{MAX_MONTHS}, по умолчанию 12), включая текущий: сумма расхода показаний, снятых "
+    "в месяце (расход показания — с предыдущего показания того же прибора). Для графиков.",
+    responses=answers(200, "Расход по месяцам", MonthlyConsumption, CONSUMER_ERROR_RESPONSES),
+    security=CONSUMER_SECURITY,
+    tags=TAGS,
+)
+def monthly_consumption(
+    months: Annotated[int, Query(ge=1, le=MAX_MONTHS, description="Сколько месяцев, включая текущий")] = 12,
+) -> MonthlyConsumption:
+    return service.monthly(current_caller(app).user_id, months)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -108,8 +108,8 @@ def _known_meter_type(value: object) -> object:
         return value
     raise PydanticCustomError(
         "meter_type_invalid",
-        "Выберите тип прибора учета: однотарифный (single_tariff), двухтарифный (день/ночь) "
-        "(two_tariff) или трёхтарифный (пик/ночь/полупик) (three_tariff).",
+        "Выберите тип прибора учета: однотарифный, двухтарифный (день/ночь) или трёхтарифный "
+        "(пик/ночь/полупик).",
     )
 
 
@@ -329,7 +329,7 @@ class ReadingEntry(BaseModel):
         return values
 
 
-LABELS = field_labels(ReadingEntry, also={"cursor": "Продолжение списка"})
+LABELS = field_labels(ReadingEntry, also={"cursor": "Продолжение списка", "months": "Число месяцев"})
 
 # ---------------------------------------------------------------- answers
 
@@ -366,6 +366,36 @@ class MeterOutput(BaseModel):
 
 class MeterList(BaseModel):
     items: list[MeterOutput]
+
+
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+MAX_MONTHS = 24
+
+
+class MonthConsumption(BaseModel):
+    """A meter's consumption in one month (Moscow time), from the readings taken in that month."""
+
+    month: str = Field(
+        pattern=MONTH_PATTERN, description="Месяц по московскому времени, ГГГГ-ММ", examples=["2026-11"]
+    )
+    consumption: dict[Tariff, Amount] = Field(
+        description="Расход по тарифам, кВт·ч: сумма расхода показаний, снятых в этом месяце (каждое — с "
+        "предыдущего показания того же прибора)"
+    )
+    readings: int = Field(ge=1, description="Сколько показаний прибора снято в этом месяце")
+
+
+class MeterMonths(BaseModel):
+    meter_number: str
+    meter_type: MeterType
+    months: list[MonthConsumption] = Field(description="Месяцы, в которых есть показания, от старых к новым")
+
+
+class MonthlyConsumption(BaseModel):
+    months: list[Annotated[str, Field(pattern=MONTH_PATTERN)]] = Field(
+        description="Все месяцы периода, от старых к новым; последний — текущий"
+    )
+    meters: list[MeterMonths] = Field(description="Приборы учета с показаниями за период, по номеру")
 
 
 def amounts(raw: dict[str, Any] | None) -> dict[Tariff, Decimal] | None:

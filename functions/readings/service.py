@@ -18,7 +18,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from functions.common import russian
 from functions.common.backoff import Backoff
-from functions.common.clock import now
+from functions.common.clock import MOSCOW, moscow_date, now
 from functions.common.cursor import decode_cursor, encode_cursor
 from functions.common.errors import CHECK_INPUT, Conflict, FieldError, InvalidInput, invalid_field
 from functions.readings.export import readings_csv
@@ -28,9 +28,12 @@ from functions.readings.models import (
     METER_TYPE_ADJECTIVES,
     TARIFF_LABELS,
     MeterList,
+    MeterMonths,
     MeterNumber,
     MeterOutput,
     MeterType,
+    MonthConsumption,
+    MonthlyConsumption,
     ReadingEntry,
     ReadingOutput,
     ReadingPage,
@@ -201,6 +204,48 @@ def meters(user_id: str) -> MeterList:
             )
             for m in ReadingStore().meters(user_id)
         ]
+    )
+
+
+def _months_back(count: int) -> list[tuple[int, int]]:
+    """The last `count` months in Moscow time, oldest first, the current one last."""
+    today = moscow_date(now())
+    index = today.year * 12 + today.month - 1
+    return [divmod(i, 12) for i in range(index - count + 1, index + 1)]
+
+
+def monthly(user_id: str, months: int) -> MonthlyConsumption:
+    """Each meter's consumption per month of the last `months` (Moscow time), per tariff.
+
+    A reading's consumption (since the meter's previous reading) counts in the month it was taken:
+    monthly readings give each month's consumption; a reading that spans two months counts whole in
+    the later one. One Query (store.ReadingStore.taken_since).
+    """
+    period = [(year, month + 1) for year, month in _months_back(months)]
+    since = datetime(*period[0], 1, tzinfo=MOSCOW)
+    totals: dict[str, dict[str, dict[Tariff, Decimal]]] = {}
+    counts: dict[tuple[str, str], int] = {}
+    types: dict[str, MeterType] = {}
+    for reading in ReadingStore().taken_since(user_id, since):
+        month = reading.taken_at.astimezone(MOSCOW).strftime("%Y-%m")
+        types[reading.meter_number] = reading.meter_type
+        month_totals = totals.setdefault(reading.meter_number, {}).setdefault(month, {})
+        for tariff, amount in (reading.consumption or {}).items():
+            month_totals[tariff] = month_totals.get(tariff, Decimal(0)) + amount
+        counts[reading.meter_number, month] = counts.get((reading.meter_number, month), 0) + 1
+    return MonthlyConsumption(
+        months=[f"{year}-{month:02d}" for year, month in period],
+        meters=[
+            MeterMonths(
+                meter_number=number,
+                meter_type=types[number],
+                months=[
+                    MonthConsumption(month=month, consumption=used, readings=counts[number, month])
+                    for month, used in sorted(totals[number].items())
+                ],
+            )
+            for number in sorted(totals)
+        ],
     )
 
 

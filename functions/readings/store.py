@@ -10,6 +10,9 @@ One table, `READINGS_TABLE`, partition key `user_id` (the consumer's Cognito `su
   It is what the "not lower than the previous reading" rule is checked against, and what the
   consumer's meter list (one Query, `begins_with(sk, "meter#")`) is made of.
 
+The monthly consumption is one Query of the readings from the first day of a month on (`sk BETWEEN
+"reading#<that moment>" AND "reading#~"`: the time is fixed width, and "~" sorts after every digit).
+
 A reading is stored in one TransactWriteItems together with the new state of its meter, on the
 condition that the meter's `version` is still the one the rule was checked against (or, for a new
 meter, that it does not exist yet). Two concurrent submissions for one meter thus never both pass:
@@ -60,6 +63,16 @@ class Meter:
     last_reading_id: str
     last_source: Source
     version: int
+
+
+@dataclass(frozen=True)
+class TakenReading:
+    """A reading as a consumption total sees it."""
+
+    meter_number: str
+    meter_type: MeterType
+    consumption: dict[Tariff, Decimal] | None
+    taken_at: datetime
 
 
 class StaleMeter(Exception):
@@ -225,6 +238,23 @@ class ReadingStore:
             if given >= limit or answer.last_key is None:
                 return
             start = answer.last_key
+
+    def taken_since(self, user_id: str, since: datetime) -> Iterator[TakenReading]:
+        """The consumer's readings taken at or after `since`, oldest first, with only what a
+        consumption total needs: one Query per 1 MB of items (a year of daily readings of a few
+        meters is one)."""
+        items = self._table.query_all(
+            "user_id = :user AND sk BETWEEN :since AND :end",
+            {":user": user_id, ":since": f"{READING_PREFIX}{_time(since)}", ":end": f"{READING_PREFIX}~"},
+            projection="meter_number, meter_type, consumption, taken_at",
+        )
+        for item in items:
+            yield TakenReading(
+                meter_number=item["meter_number"],
+                meter_type=MeterType(item["meter_type"]),
+                consumption=amounts(item.get("consumption")),
+                taken_at=datetime.fromisoformat(item["taken_at"]),
+            )
 
     def meters(self, user_id: str) -> list[Meter]:
         """The consumer's meters, by number: one Query."""

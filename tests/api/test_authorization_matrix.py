@@ -503,6 +503,16 @@ def _list_meters(scene: Scene) -> None:
         assert meter["last_values"] != {"t1": "120.00"}
 
 
+def _monthly_consumption(scene: Scene) -> None:
+    def used(client: Consumer) -> list[str | None]:
+        meters = client.get("/api/readings/monthly").json()["meters"]
+        ours = [m for m in meters if m["meter_number"] == scene.meter]
+        return [month["consumption"].get("t1") for meter in ours for month in meter["months"]]
+
+    assert "20.00" in used(scene.owner)  # the owner's 21 readings, one more each time
+    assert "20.00" not in used(scene.other)
+
+
 def _askue_fetch(scene: Scene) -> None:
     # Fetching reads ASKUE with the caller's credentials only; a failed fetch leaves the owner's link.
     wrong = scene.other.call(
@@ -540,6 +550,7 @@ ISOLATION: dict[str, Callable[[Scene], None]] = {
     "GET /api/readings": _list_readings,
     "GET /api/readings/export": _export_readings,
     "GET /api/readings/meters": _list_meters,
+    "GET /api/readings/monthly": _monthly_consumption,
     "POST /api/askue/fetch": _askue_fetch,
     "GET /api/askue/latest": _askue_latest,
     "DELETE /api/askue/link": _askue_forget,

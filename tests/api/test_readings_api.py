@@ -157,7 +157,7 @@ def test_csv_export_for_russian_excel(
     assert response.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == [
-        "Дата",
+        "Дата (МСК)",
         "Прибор учёта",
         "Тип",
         "Т1",
@@ -170,7 +170,7 @@ def test_csv_export_for_russian_excel(
     ]
     assert len(rows) == 46
     assert rows[1][1:] == [
-        "API-D",
+        '="API-D"',
         "Двухтарифный (день/ночь)",
         "44,50",
         "44,00",

@@ -68,7 +68,7 @@ def test_demo_account_data_remember_reload_and_forget(
         assert RUSSIAN_NUMBER.match(value.strip()), value
     house = table.locator("tbody tr", has_text="Жилой дом")
     assert house.locator("td").nth(2).inner_text() != "0", "the house exports energy (A−)"
-    expect(house.locator("td").last).to_have_text(re.compile(r"^\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}$"))
+    expect(house.locator("td").last).to_have_text(re.compile(r"^\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} МСК$"))
     expect(page.locator("#askue-form").get_by_role("status")).to_contain_text("сохранены")
     expect(page.locator("#askue-link")).to_contain_text(
         "Автоматическое обновление включено для идентификатора «demo»"

@@ -27,4 +27,4 @@ def test_a_moment_is_shown_in_moscow_time_and_a_day_as_it_is_in_any_zone(far_pag
 
     shown = far_page.evaluate(FORMAT % (moment, day, day))
 
-    assert shown == ["28.11.2026, 00:17", "27.11.2026", "27 ноября 2026 г."]
+    assert shown == ["28.11.2026, 00:17 МСК", "27.11.2026", "27 ноября 2026 г."]

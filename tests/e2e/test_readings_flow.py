@@ -134,9 +134,10 @@ def test_enter_two_tariff_readings_twice_and_see_them_in_the_table(
     saved = Path(download.value.path()).read_bytes()
     assert saved.startswith(b"\xef\xbb\xbf")
     lines = saved.decode("utf-8-sig").splitlines()
-    assert lines[0] == "Дата;Прибор учёта;Тип;Т1;Т2;Т3;Расход Т1;Расход Т2;Расход Т3;Источник"
-    assert lines[1].endswith(f";{METER};Двухтарифный (день/ночь);12400,00;5030,25;;54,40;30,25;;Вручную")
-    assert lines[2].endswith(f";{METER};Двухтарифный (день/ночь);12345,60;5000,00;;;;;Вручную")
+    assert lines[0] == "Дата (МСК);Прибор учёта;Тип;Т1;Т2;Т3;Расход Т1;Расход Т2;Расход Т3;Источник"
+    meter = f'"=""{METER}"""'  # the formula ="<number>", quoted as a CSV cell (functions/readings/export.py)
+    assert lines[1].endswith(f";{meter};Двухтарифный (день/ночь);12400,00;5030,25;;54,40;30,25;;Вручную")
+    assert lines[2].endswith(f";{meter};Двухтарифный (день/ночь);12345,60;5000,00;;;;;Вручную")
     assert len(lines) == 3
 
     weights = {}

@@ -1,5 +1,7 @@
 """The ASKUE API on moto and the simulator: fetch, remember, latest, forget, and every refusal."""
 
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import boto3
@@ -9,6 +11,8 @@ from botocore.exceptions import ClientError
 from functions.askue import handler
 from functions.askue.settings import askue_settings
 from functions.common.aws import dynamodb
+from functions.common.clock import MOSCOW
+from functions.common.settings import load_settings
 from infra.askue_simulator import AskueSimulator
 from tests.unit.askue_support import CONSUMER, DEMO, OTHER_CONSUMER, askue, consumer_event, simulator
 from tests.unit.conftest import REGION, api_event, call
@@ -48,10 +52,34 @@ def test_fetch_gives_every_meter_of_the_demo_account_as_decimals(askue: AskueSim
         "reactive_import_kvarh",
         "reactive_export_kvarh",
         "read_at",
+        "profile",
     }
+    assert all(row["profile"] is None for row in body["rows"]), "registers carry no half-hours"
     assert all(isinstance(row["active_import_kwh"], str) for row in body["rows"]), "exact decimals"
     assert body["remembered"] is False
     assert body["fetched_at"]
+
+
+def test_with_the_80020_connector_the_latest_data_keep_each_meters_half_hours(
+    askue: AskueSimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASKUE_CONNECTOR", "xml80020")
+    load_settings.cache_clear()
+    fetched = fetch({**DEMO, "remember": False})[1]
+
+    rows = latest()["rows"]
+
+    assert [row["profile"] for row in rows] == [row["profile"] for row in fetched["rows"]]
+    for row in rows:
+        profile = row["profile"]
+        day_after = datetime.fromisoformat(row["read_at"]).astimezone(MOSCOW).date()  # read at its end
+        assert profile["day"] == (day_after - timedelta(days=1)).isoformat()
+        assert len(profile["starts"]) in (46, 48, 50)
+        assert len(profile["active_import_kwh"]) == len(profile["starts"])
+        assert len(profile["active_export_kwh"]) == len(profile["starts"])
+        assert sum(Decimal(v) for v in profile["active_import_kwh"]) == Decimal(row["active_import_kwh"])
+    exported = [Decimal(v) for row in rows for v in row["profile"]["active_export_kwh"]]
+    assert any(v > 0 for v in exported), "the house's solar plant"
 
 
 def test_without_remember_no_credentials_are_stored_but_the_data_is(askue: AskueSimulator) -> None:

@@ -62,6 +62,58 @@ def test_a_day_of_48_half_hours_is_summed_per_channel_into_one_row_per_point() -
     assert row.read_at == datetime(2026, 11, 28, tzinfo=timezone(timedelta(hours=3)))
 
 
+def test_each_point_keeps_its_days_half_hours_of_a_plus_and_a_minus_as_its_load_profile() -> None:
+    [row] = parse_80020(document(value="1.25", channels=("01", "03")))
+
+    assert row.profile is not None
+    assert row.profile.day == date(2026, 11, 27)
+    assert row.profile.starts == HALF_HOURS
+    assert row.profile.active_import_kwh == [Decimal("1.25")] * 48
+    assert row.profile.active_export_kwh == [Decimal(0)] * 48  # no A− channel: nothing exported
+
+
+def test_the_profile_of_a_day_when_clocks_go_back_has_its_50_half_hours_in_order() -> None:
+    repeated = [*HALF_HOURS[:6], "0200", "0230", *HALF_HOURS[6:]]
+
+    [row] = parse_80020(document(repeated, value="2"))
+
+    assert row.profile is not None
+    assert row.profile.starts == repeated
+    assert len(row.profile.active_import_kwh) == 50
+
+
+def periods(starts: list[str], value: str = "1") -> str:
+    return "".join(
+        f'<period start="{s}" end="{_end(s)}"><value status="0">{value}</value></period>' for s in starts
+    )
+
+
+def point(code: int, channels: dict[str, list[str]]) -> str:
+    measured = "".join(
+        f'<measuringchannel code="{c}" desc="канал">{periods(starts)}</measuringchannel>'
+        for c, starts in channels.items()
+    )
+    return f'<measuringpoint code="{code}" name="Счётчик {code}">{measured}</measuringpoint>'
+
+
+def test_only_the_first_100_points_keep_a_profile_so_a_snapshot_stays_one_item() -> None:
+    many = "".join(point(n, {"01": HALF_HOURS}) for n in range(120))
+
+    rows = parse_80020(document(extra_point=many))
+
+    assert len(rows) == 121
+    assert all(row.profile is not None for row in rows[:100])
+    assert all(row.profile is None for row in rows[100:])
+    assert rows[120].active_import_kwh == Decimal(48)  # the totals stay
+
+
+def test_channels_of_one_point_with_different_periods_are_refused() -> None:
+    back = [*HALF_HOURS[:6], "0200", "0230", *HALF_HOURS[6:]]
+
+    with pytest.raises(AskueBadData, match="different periods"):
+        parse_80020(document(extra_point=point(9, {"01": HALF_HOURS, "02": back})))
+
+
 def test_missing_channels_count_as_zero() -> None:
     [row] = parse_80020(document(channels=("01",)))
 

@@ -36,8 +36,7 @@ METER_NUMBER_RULE = (
     "начинается с буквы или цифры, например 01234567 или СЕ-301/12."
 )
 METER_TYPE_CHOICE = (
-    "Выберите тип прибора учета: однотарифный (single_tariff), двухтарифный (день/ночь) "
-    "(two_tariff) или трёхтарифный (пик/ночь/полупик) (three_tariff)."
+    "Выберите тип прибора учета: однотарифный, двухтарифный (день/ночь) или трёхтарифный (пик/ночь/полупик)."
 )
 BAD_CURSOR = "Ссылка на продолжение списка повреждена или устарела: откройте список показаний заново."
 
@@ -404,7 +403,7 @@ def test_without_a_token_nothing_is_answered_or_stored(clock: Clock) -> None:
     status, problem = call(readings, event("POST", "/api/readings", single("1", "1"), claims=None))
     assert status == 401
     assert problem["title"] == "Требуется вход"
-    for path in ("/api/readings", "/api/readings/meters", "/api/readings/export"):
+    for path in ("/api/readings", "/api/readings/meters", "/api/readings/export", "/api/readings/monthly"):
         assert call(readings, event("GET", path, claims=None))[0] == 401
     assert all_readings() == []
 
@@ -589,11 +588,22 @@ def test_export_is_csv_for_russian_excel(clock: Clock) -> None:
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body[1:]), delimiter=";"))
     assert rows == [
-        ["Дата", "Прибор учёта", "Тип", "Т1", "Т2", "Т3", "Расход Т1", "Расход Т2", "Расход Т3", "Источник"],
-        ["20.11.2026 12:03", "S-1", "Однотарифный", "7,00", "", "", "", "", "", "Вручную"],
+        [
+            "Дата (МСК)",
+            "Прибор учёта",
+            "Тип",
+            "Т1",
+            "Т2",
+            "Т3",
+            "Расход Т1",
+            "Расход Т2",
+            "Расход Т3",
+            "Источник",
+        ],
+        ["20.11.2026 12:03", '="S-1"', "Однотарифный", "7,00", "", "", "", "", "", "Вручную"],
         [
             "20.11.2026 12:02",
-            "T-2",
+            '="T-2"',
             "Двухтарифный (день/ночь)",
             "1234,50",
             "600,00",
@@ -605,7 +615,7 @@ def test_export_is_csv_for_russian_excel(clock: Clock) -> None:
         ],
         [
             "20.11.2026 12:01",
-            "T-2",
+            '="T-2"',
             "Двухтарифный (день/ночь)",
             "1000,00",
             "500,00",
@@ -625,13 +635,88 @@ def test_export_filtered_by_meter(clock: Clock) -> None:
 
     body = _export(meter_number="b")["body"]
 
-    assert [row.split(";")[1] for row in body.splitlines()[1:]] == ["B"]
+    assert [row[1] for row in csv.reader(io.StringIO(body[1:]), delimiter=";")][1:] == ['="B"']
 
 
 def test_export_of_an_empty_history_is_just_the_headers(clock: Clock) -> None:
     body = _export()["body"]
 
-    assert body == "\ufeffДата;Прибор учёта;Тип;Т1;Т2;Т3;Расход Т1;Расход Т2;Расход Т3;Источник\r\n"
+    assert body == "\ufeffДата (МСК);Прибор учёта;Тип;Т1;Т2;Т3;Расход Т1;Расход Т2;Расход Т3;Источник\r\n"
+
+
+# ---------------------------------------------------------------- consumption per month
+
+
+def monthly(claims: dict[str, str] = ME, **query: str) -> tuple[int, Any]:
+    return call(readings, event("GET", "/api/readings/monthly", query=query, claims=claims))
+
+
+def submit_at(clock: Clock, at: datetime, body: dict[str, Any], claims: dict[str, str] = ME) -> None:
+    clock.at = at - timedelta(minutes=1)  # the clock ticks a minute before each reading
+    status, answer = submit(body, claims)
+    assert status == 201, answer
+
+
+def test_monthly_consumption_sums_each_meters_readings_per_moscow_month_and_tariff(clock: Clock) -> None:
+    submit_at(clock, datetime(2026, 7, 31, 9, 0, tzinfo=UTC), two("T-2", "900", "400"))  # before the period
+    submit_at(clock, datetime(2026, 9, 30, 9, 0, tzinfo=UTC), two("T-2", "1000", "500"))
+    submit_at(clock, datetime(2026, 10, 15, 9, 0, tzinfo=UTC), two("T-2", "1100", "530"))
+    # 22:00 UTC on 31 October is 01:00 on 1 November in Moscow: a November reading.
+    submit_at(clock, datetime(2026, 10, 31, 22, 0, tzinfo=UTC), two("T-2", "1150", "540"))
+    submit_at(clock, datetime(2026, 11, 20, 9, 0, tzinfo=UTC), two("T-2", "1234,5", "560"))
+    submit_at(clock, datetime(2026, 11, 21, 9, 0, tzinfo=UTC), single("00123", "7"))
+    clock.at = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+
+    status, body = monthly(months="3")
+
+    assert status == 200, body
+    assert body["months"] == ["2026-09", "2026-10", "2026-11"]
+    assert body["meters"] == [
+        {
+            "meter_number": "00123",
+            "meter_type": "single_tariff",
+            "months": [{"month": "2026-11", "consumption": {}, "readings": 1}],
+        },
+        {
+            "meter_number": "T-2",
+            "meter_type": "two_tariff",
+            "months": [
+                {"month": "2026-09", "consumption": {"t1": "100.00", "t2": "100.00"}, "readings": 1},
+                {"month": "2026-10", "consumption": {"t1": "100.00", "t2": "30.00"}, "readings": 1},
+                {"month": "2026-11", "consumption": {"t1": "134.50", "t2": "30.00"}, "readings": 2},
+            ],
+        },
+    ]
+
+
+def test_monthly_consumption_spans_a_year_by_default_across_new_year(clock: Clock) -> None:
+    clock.at = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
+
+    status, body = monthly()
+
+    assert status == 200
+    assert body["months"][0] == "2026-02"
+    assert body["months"][-2:] == ["2026-12", "2027-01"]
+    assert len(body["months"]) == 12
+    assert body["meters"] == []
+
+
+def test_monthly_consumption_is_the_callers_own(clock: Clock) -> None:
+    submit_at(clock, datetime(2026, 11, 20, 9, 0, tzinfo=UTC), single("A", "1"))
+
+    status, body = monthly(SOMEONE_ELSE)
+
+    assert status == 200
+    assert body["meters"] == []
+
+
+@pytest.mark.parametrize("months", ["0", "25", "двенадцать"])
+def test_monthly_consumption_refuses_a_period_it_does_not_give(clock: Clock, months: str) -> None:
+    status, body = monthly(months=months)
+
+    assert status == 422
+    assert list(errors_of(body)) == ["months"]
+    assert "«Число месяцев»" in errors_of(body)["months"]
 
 
 # ---------------------------------------------------------------- DynamoDB calls per route

@@ -33,3 +33,10 @@ export function loading(text = 'Загрузка…') {
 export function message(text, tone = 'info') {
   return el('div', { class: `alert alert-${tone}`, role: tone === 'error' ? 'alert' : 'status' }, text);
 }
+
+/** An error message with «Повторить», which calls retry. */
+export function failure(text, retry) {
+  const box = message(text, 'error');
+  box.append(' ', el('button', { type: 'button', class: 'btn btn-secondary', onclick: () => box.remove() ?? retry() }, 'Повторить'));
+  return box;
+}

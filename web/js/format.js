@@ -27,9 +27,10 @@ export function formatShortDate(value) {
   return format(value, { day: '2-digit', month: '2-digit', year: 'numeric' });
 }
 
-/** 27.11.2026, 21:17 (Moscow time) */
+/** 27.11.2026, 21:17 МСК */
 export function formatDateTime(value) {
-  return format(value, { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+  const text = format(value, { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return text === '—' ? text : `${text} МСК`;
 }
 
 /** 12 345,6 — digits: exact number of fraction digits, or up to `max` when `digits` is undefined. */
@@ -52,3 +53,7 @@ export function plural(one, few, many, n) {
   const form = new Intl.PluralRules(LOCALE).select(Number(n));
   return form === 'one' ? one : form === 'few' ? few : many;
 }
+
+export const workingDays = (n) => `${n} ${plural('рабочий день', 'рабочих дня', 'рабочих дней', n)}`;
+/** «до» takes the genitive: до 3 рабочих дней, до 21 рабочего дня */
+export const upToWorkingDays = (n) => `до ${n} ${plural('рабочего дня', 'рабочих дней', 'рабочих дней', n)}`;

@@ -7,6 +7,7 @@
 
 import * as session from './session.js';
 import { routes } from './routes.js';
+import { failure, loading } from './dom.js';
 
 const APP_NAME = 'Личный кабинет потребителя';
 const compiled = routes.map((route) => ({
@@ -43,6 +44,22 @@ export function match(path) {
 }
 
 let nextFocus = null;
+
+const passwordToggles = (scope) => scope.querySelector('[type=password]') && import('./password.js').then((m) => m.addPasswordToggles(scope));
+
+// Forms' drafts when the session ends (drafts.js), forgotten at logout.
+const DRAFTS = 'portal.drafts';
+let owner = '';
+const box = (c) => /checkbox|radio/.test(c.type);
+const typed = (c) => c.name && !/file|password|submit|button/.test(c.type) && (box(c) ? c.checked !== c.defaultChecked : c.value !== c.defaultValue);
+
+session.onChange(({ reason, authenticated }) => {
+  if (!authenticated) passwordToggles(document);
+  if (reason === 'logout') sessionStorage.removeItem(DRAFTS);
+  if (reason !== 'expired' || !host) return;
+  const forms = [...host.querySelectorAll('form[id]')].map((f) => [f.id, [...f.elements].filter(typed).map((c) => [c.name, c.value, box(c) && c.checked])]);
+  if (forms.some(([, values]) => values.length)) sessionStorage.setItem(DRAFTS, JSON.stringify({ path: location().path, owner, forms }));
+});
 
 /** Goes to a route: navigate('/readings'); re-renders when it is the current one already.
  * focus (default true): move focus to the new page's heading. */
@@ -92,33 +109,43 @@ export async function render({ focus = false } = {}) {
   const viewName = !session.isAuthenticated() && route.guestView ? route.guestView : allowed ? route.view : 'public';
   for (const fn of listeners) fn({ route, allowed });
 
+  // A slow page says so after 0.3 s.
+  const indicator = loading();
+  host.setAttribute('aria-busy', 'true');
+  const slow = setTimeout(() => mine === generation && host.prepend(indicator), 300);
   const module = await load(viewName);
-  if (mine !== generation) return;
+  if (mine !== generation) {
+    clearTimeout(slow);
+    return;
+  }
   const root = document.createElement('div');
   root.className = `view view-${viewName || 'pending'}`;
-  host.replaceChildren(root);
-  host.setAttribute('aria-busy', 'true');
+  host.replaceChildren(...(indicator.isConnected ? [indicator] : []), root);
   document.title = route.path === '/' ? `${APP_NAME} — Сетевая компания` : `${route.title} — ${APP_NAME}`;
   const ctx = { route, params, query, signal: controller.signal, navigate };
+  owner = session.email();
   try {
     cleanup = await module.render(root, ctx);
+    if (mine === generation && sessionStorage.getItem(DRAFTS)) (await import('./drafts.js')).restoreDrafts(root, path);
   } catch (error) {
     if (mine !== generation || error?.name === 'AbortError' || error?.expired) return;
     console.warn(error);
-    const box = document.createElement('div');
-    box.className = 'alert alert-error';
-    box.setAttribute('role', 'alert');
-    box.textContent = error?.detail || 'Не удалось открыть раздел. Обновите страницу или повторите попытку позже.';
-    root.append(box);
+    root.append(
+      failure(error?.detail || 'Не удалось открыть раздел. Проверьте связь и повторите попытку.', () => render({ focus: true })),
+    );
   } finally {
+    clearTimeout(slow);
+    indicator.remove();
     if (mine === generation) host.removeAttribute('aria-busy');
   }
+  passwordToggles(root);
   if (mine === generation && focus) focusHeading(root);
 }
 
 /** Starts routing into `element`. */
 export function start(element) {
   host = element;
+  if (!session.isAuthenticated()) passwordToggles(document);
   window.addEventListener('hashchange', () => {
     if (window.location.hash !== '' && !window.location.hash.startsWith('#/')) return;
     const focus = nextFocus ?? true;

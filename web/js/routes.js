@@ -9,10 +9,12 @@ export const routes = [
   { path: '/', view: 'home', guestView: 'public', public: true, title: 'Главная' },
   { path: '/requests', view: 'requests', title: 'Заявки' },
   { path: '/requests/new/:type', view: 'requests-new', title: 'Создание заявки', parent: '/requests' },
+  { path: '/requests/:id/registered', view: 'requests-registered', title: 'Заявка зарегистрирована' },
   { path: '/requests/:id', view: 'requests-detail', title: 'Заявка', parent: '/requests' },
   { path: '/readings', view: 'readings', title: 'Показания' },
   { path: '/readings/manual', view: 'readings-manual', title: 'Ручной ввод показаний', parent: '/readings' },
   { path: '/readings/history', view: 'readings-history', title: 'Просмотр ранее введенных показаний', parent: '/readings' },
   { path: '/readings/askue', view: 'askue', title: 'АСКУЭ', parent: '/readings' },
+  { path: '/readings/consumption', view: 'consumption', title: 'Графики потребления' },
   { path: '/profile', view: 'profile', title: 'Профиль' },
 ];

@@ -1,4 +1,4 @@
-// The consumer's session: tokens in sessionStorage (this tab only), claims read from the ID token.
+// The consumer's session: tokens in sessionStorage, claims read from the ID token.
 
 const KEY = 'portal.session';
 const events = new EventTarget();
@@ -36,6 +36,30 @@ function write(data) {
 
 let memory = read();
 
+// The portal's tabs share the session (docs/architecture.md «The session in the browser»).
+const channel = self.BroadcastChannel ? new BroadcastChannel(KEY) : null;
+const tell = (message) => channel?.postMessage(message);
+const notify = (reason, authenticated) => events.dispatchEvent(new CustomEvent('change', { detail: { reason, authenticated } }));
+
+if (!memory && channel) {
+  const offered = new Promise((resolve) => {
+    channel.onmessage = ({ data }) => data?.offer && resolve(data.offer);
+    setTimeout(resolve, 150, null);
+  });
+  tell({ ask: true });
+  const shared = await offered;
+  if (shared) write(shared);
+}
+if (channel) {
+  channel.onmessage = ({ data }) => {
+    if (data?.ask) return memory && tell({ offer: memory });
+    if (!data || !('session' in data) || (!data.session && !memory)) return;
+    const reason = data.session && !memory ? 'login' : data.reason;
+    write(data.session);
+    notify(reason, Boolean(data.session));
+  };
+}
+
 function current() {
   return memory;
 }
@@ -52,14 +76,16 @@ export function save(tokens, reason = 'login') {
     refreshToken: tokens.refresh_token || previous?.refreshToken || null,
     expiresAt,
   });
-  events.dispatchEvent(new CustomEvent('change', { detail: { reason, authenticated: true } }));
+  tell({ session: memory, reason });
+  notify(reason, true);
 }
 
 /** Forgets the tokens; reason: 'logout', 'expired', … (passed to change listeners). */
 export function clear(reason = 'logout') {
   const had = current() !== null;
   write(null);
-  if (had) events.dispatchEvent(new CustomEvent('change', { detail: { reason, authenticated: false } }));
+  tell({ session: null, reason });
+  if (had) notify(reason, false);
 }
 
 export function isAuthenticated() {

@@ -121,6 +121,7 @@ export async function render(root, { signal }) {
       ? `Последнее получение данных: ${formatDateTime(state.fetchedAt)} (${SOURCES[state.source] || 'по запросу'}).`
       : 'Данных пока нет: введите идентификатор и пароль АСКУЭ и нажмите «Получить данные».';
     data.replaceChildren(state.fetchedAt ? table(state.rows) : '');
+    if (state.rows.some((row) => row.profile)) data.append(el('p', {}, el('a', { href: '#/readings/consumption' }, 'Нагрузка за сутки по получасам — на графике')));
   }
 
   forget.addEventListener('click', async () => {

@@ -1,35 +1,116 @@
-// The cabinet's home page after login: a greeting and the sections of the main menu.
+// The cabinet's home at a glance: where the consumer's open requests stand (first those that need the
+// consumer's answer), each meter's last reading and this month's consumption, the date of the ASKUE
+// data, and what to do next. Five reads in parallel, each one DynamoDB call (docs/architecture.md
+// «Home page»): the data lives in four tables owned by four functions, no single Query reaches it.
 
 import * as api from '../api.js';
-import { el, pageTitle } from '../dom.js';
+import { el, failure, pageTitle } from '../dom.js';
+import { formatDate, formatDateTime, formatNumber, plural } from '../format.js';
+import { statusBadge, useStyles } from './requests-ui.js';
 
-const SECTIONS = [
-  ['#/requests', 'Заявки', 'Подача заявки на услуги в электронном виде, без обращения в офис компании, и статусы оставленных заявок.'],
-  ['#/readings', 'Показания', 'Ручной ввод показаний приборов учёта, просмотр ранее введённых показаний и данные АСКУЭ.'],
-  ['#/profile', 'Профиль', 'Ваши регистрационные данные и смена пароля.'],
-];
+const OPEN = ['needs_info', 'registered', 'in_review', 'in_progress']; // the order they are listed in
+const NAMES = { t1: 'Т1', t2: 'Т2', t3: 'Т3' };
+const kwh = (values) => `${Object.entries(values).map(([t, v]) => `${NAMES[t]} ${formatNumber(v)}`).join(', ')} кВт·ч`;
+const link = (href, text) => el('a', { href }, text);
 
-export async function render(root, { signal }) {
-  let name = '';
-  try {
-    const profile = await api.get('/api/profile', { signal });
-    name = profile.full_name || profile.org_name || '';
-  } catch (error) {
-    if (error?.name === 'AbortError' || error?.expired) throw error;
-    // The greeting works without the name.
+function card(id, title, ...body) {
+  return el('section', { class: 'card home-card', 'aria-labelledby': id }, el('h2', { id }, title), ...body);
+}
+
+function requestsCard(items) {
+  const open = items.filter((r) => OPEN.includes(r.status)).sort((a, b) => OPEN.indexOf(a.status) - OPEN.indexOf(b.status));
+  return card(
+    'home-requests',
+    'Мои заявки',
+    open.length
+      ? el(
+          'ul',
+          { class: 'home-list', 'aria-label': 'Открытые заявки' },
+          open.map((r) =>
+            el(
+              'li',
+              { class: r.status === 'needs_info' ? 'home-attention' : null },
+              link(`#/requests/${r.id}`, `№ ${r.number}`),
+              ' ',
+              statusBadge(r),
+              el('br'),
+              el('span', { class: 'muted' }, `${r.type_title}. Срок рассмотрения — до ${formatDate(r.review_deadline)}`),
+            ),
+          ),
+        )
+      : el('p', {}, 'Открытых заявок нет.'),
+    el('p', {}, link('#/requests', 'Все заявки и подача новой')),
+  );
+}
+
+function metersCard(meters, month) {
+  const used = new Map(month.meters.map((m) => [m.meter_number, m.months[0]?.consumption]));
+  return card(
+    'home-meters',
+    'Приборы учета',
+    meters.length
+      ? el(
+          'ul',
+          { class: 'home-list', 'aria-label': 'Приборы учета' },
+          meters.map((m) => {
+            const now = used.get(m.meter_number);
+            return el(
+              'li',
+              {},
+              el('strong', {}, `№ ${m.meter_number}`),
+              el('br'),
+              `Последнее показание ${formatDate(m.last_taken_at)}: ${kwh(m.last_values)}.`,
+              el('br'),
+              el('span', { class: 'muted' }, now && Object.keys(now).length ? `Расход в этом месяце: ${kwh(now)}.` : 'В этом месяце расхода по показаниям ещё нет.'),
+            );
+          }),
+        )
+      : el('p', {}, 'Показаний пока нет.'),
+    el('p', {}, link('#/readings/consumption', 'Графики потребления')),
+  );
+}
+
+function askueCard(latest) {
+  const text = latest.fetched_at
+    ? `Данные АСКУЭ от ${formatDateTime(latest.fetched_at)}: ${latest.rows.length} ${plural('прибор учета', 'прибора учета', 'приборов учета', latest.rows.length)}.`
+    : 'Данных АСКУЭ пока нет.';
+  return card('home-askue', 'АСКУЭ', el('p', {}, text), el('p', {}, link('#/readings/askue', 'Данные АСКУЭ')));
+}
+
+function nextSteps(requests, meters, month, latest) {
+  const steps = requests
+    .filter((r) => r.status === 'needs_info')
+    .map((r) => [`#/requests/${r.id}`, `Ответьте на уточнения по заявке № ${r.number}`]);
+  const read = new Set(month.meters.map((m) => m.meter_number));
+  for (const m of meters) if (!read.has(m.meter_number)) steps.push(['#/readings/manual', `Передайте показания прибора № ${m.meter_number} за этот месяц`]);
+  if (!meters.length) steps.push(['#/readings/manual', 'Передайте показания приборов учета']);
+  if (latest.link.state === 'credentials_rejected') steps.push(['#/readings/askue', 'Введите действующий пароль АСКУЭ']);
+  steps.push(['#/requests', 'Подайте заявку на услугу']);
+  return card('home-next', 'Что дальше', el('ul', { class: 'home-list' }, steps.map(([href, text]) => el('li', {}, link(href, text)))));
+}
+
+export async function render(root, { signal, navigate }) {
+  useStyles();
+  if (!document.querySelector('link[href="/css/home.css"]')) document.head.append(el('link', { rel: 'stylesheet', href: '/css/home.css' }));
+  const [profile, requests, meters, month, latest] = await Promise.allSettled(
+    ['/api/profile', '/api/requests', '/api/readings/meters', '/api/readings/monthly?months=1', '/api/askue/latest'].map((path) => api.get(path, { signal })),
+  ).then((all) => all.map((r) => (r.status === 'fulfilled' ? r.value : r.reason)));
+  const failed = [requests, meters, month, latest].find((r) => r instanceof Error);
+  if (failed?.name === 'AbortError' || failed?.expired) throw failed;
+  const name = profile.full_name || profile.org_name;
+  root.append(...pageTitle(name ? `Здравствуйте, ${name}!` : 'Здравствуйте!', 'Главная страница личного кабинета: ваши заявки, показания и данные АСКУЭ.'));
+  if (failed) {
+    root.append(failure(failed.detail || 'Не удалось загрузить данные.', () => navigate('/')));
+    return;
   }
   root.append(
-    ...pageTitle(
-      name ? `Здравствуйте, ${name}!` : 'Здравствуйте!',
-      'Это главная страница личного кабинета потребителя. Он создан для облегчения и ускорения взаимодействия с сетевой компанией.',
-    ),
-    el('p', { class: 'muted' }, 'Перейдите в нужный раздел через главное меню или выберите его ниже.'),
     el(
-      'ul',
-      { class: 'cards' },
-      SECTIONS.map(([href, title, text]) =>
-        el('li', { class: 'card link-card' }, el('h2', {}, el('a', { href }, title)), el('p', {}, text)),
-      ),
+      'div',
+      { class: 'home-grid' },
+      nextSteps(requests.items, meters.items, month, latest),
+      requestsCard(requests.items),
+      metersCard(meters.items, month),
+      askueCard(latest),
     ),
   );
 }

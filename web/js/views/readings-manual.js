@@ -87,11 +87,19 @@ export async function render(root, { signal }) {
       previous.textContent = '';
       return;
     }
-    if (type.value !== meter.meter_type) {
+    const known = METER_TYPES[meter.meter_type].toLowerCase();
+    let note = '';
+    // A type the consumer chose is never changed behind their back: a known meter keeps the type it
+    // was first read with (the API refuses another), so the page says so and offers to switch.
+    if (!type.value) {
       type.value = meter.meter_type;
       showTariffs();
+      note = ` Тип прибора учета выбран по ранее введенным показаниям: ${known}.`;
+    } else if (type.value !== meter.meter_type) {
+      note = ` Показания этого прибора учета ранее вводились как ${known}: выберите этот тип или проверьте номер.`;
     }
-    previous.textContent = `Предыдущее показание от ${formatDate(meter.last_taken_at)} (${SOURCES[meter.last_source].toLowerCase()}): ${perTariffText(meter.meter_type, meter.last_values)}.`;
+    previous.textContent = `Предыдущее показание от ${formatDate(meter.last_taken_at)} (${SOURCES[meter.last_source].toLowerCase()}): ${perTariffText(meter.meter_type, meter.last_values)}.${note}`;
+    previous.classList.toggle('is-warning', type.value !== meter.meter_type);
   }
 
   function remember(list) {
@@ -101,7 +109,10 @@ export async function render(root, { signal }) {
     );
   }
 
-  type.addEventListener('change', showTariffs);
+  type.addEventListener('change', () => {
+    showTariffs();
+    if (number.value) showPrevious();
+  });
   number.addEventListener('input', showPrevious);
   number.addEventListener('change', showPrevious);
 

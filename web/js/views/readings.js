@@ -1,4 +1,4 @@
-// «Показания»: the section's page with its three links.
+// «Показания»: the section's page with its links.
 
 import { el, pageTitle } from '../dom.js';
 
@@ -6,6 +6,7 @@ const LINKS = [
   ['#/readings/manual', 'Ручной ввод', 'Передача показаний: тип и номер прибора учета, показания по тарифам.'],
   ['#/readings/history', 'Просмотр ранее введенных показаний', 'Таблица с ранее введенными показаниями.'],
   ['#/readings/askue', 'АСКУЭ', 'Последние данные по показаниям приборов учета, подключенных к системе АСКУЭ.'],
+  ['#/readings/consumption', 'Графики потребления', 'Расход по месяцам и тарифам; нагрузка за сутки по получасам из АСКУЭ.'],
 ];
 
 export function render(root) {

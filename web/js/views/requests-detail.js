@@ -1,6 +1,7 @@
 // A request's page: its fields, its files (short-lived download links) and the history of statuses.
 
 import * as api from '../api.js';
+import * as session from '../session.js';
 import { el, message, pageTitle } from '../dom.js';
 import { formatDate, formatDateTime } from '../format.js';
 import { conversation } from './request-thread.js';
@@ -8,11 +9,24 @@ import { backLink, formatSize, statusBadge, useStyles } from './requests-ui.js';
 
 const row = (term, value) => el('div', { class: 'details-row' }, el('dt', {}, term), el('dd', {}, value));
 
+/** «Кузнецова Мария Петровна, maria@example.ru»: who filed it, for the printed page too. */
+async function filedBy(signal) {
+  const profile = await api.get('/api/profile', { signal }).catch((error) => {
+    if (error?.name === 'AbortError' || error?.expired) throw error;
+    return {};
+  });
+  return [profile.full_name || profile.org_name, session.email()].filter(Boolean).join(', ');
+}
+
 export async function render(root, { params, signal }) {
   useStyles();
+  if (!document.querySelector('link[href="/css/print.css"]')) {
+    document.head.append(el('link', { rel: 'stylesheet', href: '/css/print.css', media: 'print' }));
+  }
   let request;
+  let filer;
   try {
-    request = await api.get(`/api/requests/${encodeURIComponent(params.id)}`, { signal });
+    [request, filer] = await Promise.all([api.get(`/api/requests/${encodeURIComponent(params.id)}`, { signal }), filedBy(signal)]);
   } catch (error) {
     if (error?.status !== 404) throw error;
     root.append(...pageTitle('Заявка не найдена'), message('Такой заявки нет среди ваших заявок.', 'error'), backLink());
@@ -31,6 +45,7 @@ export async function render(root, { params, signal }) {
           'dl',
           { class: 'details' },
           row('Статус', statusBadge(request)),
+          row('Кем подана', filer),
           row('Дата подачи', formatDateTime(request.created_at)),
           row('Ориентировочный срок рассмотрения', `до ${formatDate(request.review_deadline)}`),
           request.field_rows.map((f) => row(f.title, f.value)),

@@ -5,7 +5,7 @@ import * as api from '../api.js';
 import { ApiError } from '../api.js';
 import { el, message, pageTitle } from '../dom.js';
 import { bindForm } from '../forms.js';
-import { formatDate } from '../format.js';
+import { checkLengths, limitLength } from '../limits.js';
 import { backLink, formatSize, requestTypes, useStyles, workingDays } from './requests-ui.js';
 
 const MAX_FILES = 5;
@@ -24,7 +24,9 @@ function field(label, control, hint, extra = '') {
   if (hintId) control.setAttribute('aria-describedby', hintId);
   const labelNode = el('label', { for: control.id, class: control.required ? 'required' : null }, label);
   const parts = control.type === 'checkbox' ? [control, labelNode] : [labelNode, control];
-  return el('div', { class: `field ${extra}` }, ...parts, hint ? el('p', { class: 'hint', id: hintId }, hint) : null);
+  // Too long is refused, never cut.
+  const counter = limitLength(control, control.tagName === 'TEXTAREA');
+  return el('div', { class: `field ${extra}` }, ...parts, counter, hint ? el('p', { class: 'hint', id: hintId }, hint) : null);
 }
 
 function control(name, spec, required) {
@@ -90,30 +92,6 @@ async function upload(files, uploaded, signal) {
   return keys;
 }
 
-function success(root, created, type) {
-  root.replaceChildren(
-    ...pageTitle('Заявка зарегистрирована', type.title),
-    el(
-      'div',
-      { class: 'card req-success', role: 'status' },
-      el(
-        'dl',
-        { class: 'details' },
-        el('div', { class: 'details-row' }, el('dt', {}, 'Номер заявки'), el('dd', { class: 'req-big' }, created.number)),
-        el('div', { class: 'details-row' }, el('dt', {}, 'Ориентировочный срок рассмотрения'), el('dd', {}, `до ${formatDate(created.review_deadline)}`)),
-      ),
-      el('p', {}, 'Эта же информация отправлена вам на электронную почту.'),
-    ),
-    el(
-      'p',
-      { class: 'req-actions' },
-      el('a', { class: 'btn btn-primary', href: `#/requests/${created.id}` }, 'Открыть заявку'),
-      el('a', { class: 'btn btn-secondary', href: '#/requests' }, 'Все заявки'),
-    ),
-  );
-  root.querySelector('h1').focus();
-}
-
 export async function render(root, { params, signal }) {
   useStyles();
   const type = (await requestTypes(signal)).find((t) => t.code === params.type);
@@ -158,12 +136,16 @@ export async function render(root, { params, signal }) {
     backLink(),
   );
   bindForm(form, async (data) => {
+    checkLengths(form);
     const list = [...files.files];
     checkFiles(list);
     const attachments = await upload(list, uploaded, signal);
     try {
-      const created = await api.post('/api/requests', { type: type.code, ...data, attachments }, { signal, headers: { 'Idempotency-Key': key } });
-      success(root, created, type);
+      // With `fields` the API names each required field missing.
+      const body = { type: type.code, ...data, fields: data.fields || {}, attachments };
+      const created = await api.post('/api/requests', body, { signal, headers: { 'Idempotency-Key': key } });
+      // Its own address, replacing the form's: a reload shows it, not an empty form.
+      window.location.replace(`#/requests/${encodeURIComponent(created.id)}/registered`);
     } catch (error) {
       // The service names files by position (attachments.0); the page shows them at the file input.
       if (error instanceof ApiError) error.errors = error.errors.map((e) => ({ ...e, field: e.field.startsWith('attachments') ? 'attachments' : e.field }));

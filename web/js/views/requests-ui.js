@@ -2,7 +2,7 @@
 
 import * as api from '../api.js';
 import { el } from '../dom.js';
-import { formatNumber, plural } from '../format.js';
+import { formatNumber, upToWorkingDays, workingDays } from '../format.js';
 
 export function useStyles() {
   if (!document.querySelector('link[href="/css/requests.css"]')) {
@@ -35,4 +35,4 @@ export function formatSize(bytes) {
 
 export const backLink = () => el('p', {}, el('a', { href: '#/requests' }, '← Все заявки'));
 
-export const workingDays = (n) => `${n} ${plural('рабочий день', 'рабочих дня', 'рабочих дней', n)}`;
+export { upToWorkingDays, workingDays };

@@ -1,9 +1,9 @@
 // «Заявки»: «Создание заявки» (a tile per type) and, below, all the consumer's requests, newest first.
 
 import * as api from '../api.js';
-import { el, loading, message, pageTitle } from '../dom.js';
+import { el, failure, loading, message, pageTitle } from '../dom.js';
 import { formatShortDate } from '../format.js';
-import { requestTypes, statusBadge, useStyles, workingDays } from './requests-ui.js';
+import { requestTypes, statusBadge, upToWorkingDays, useStyles } from './requests-ui.js';
 
 function tiles(types) {
   return el(
@@ -14,7 +14,7 @@ function tiles(types) {
         'li',
         { class: 'card link-card' },
         el('h3', {}, el('a', { href: `#/requests/new/${type.code}` }, type.title)),
-        el('p', { class: 'muted' }, `Срок рассмотрения — до ${workingDays(type.review_working_days)}`),
+        el('p', { class: 'muted' }, `Срок рассмотрения — ${upToWorkingDays(type.review_working_days)}`),
       ),
     ),
   );
@@ -61,7 +61,11 @@ async function section(box, work) {
     await work();
   } catch (error) {
     if (error?.name === 'AbortError' || error?.expired) throw error;
-    box.replaceChildren(message(error.detail || 'Не удалось загрузить данные.', 'error'));
+    const again = () => {
+      box.replaceChildren(loading());
+      return section(box, work);
+    };
+    box.replaceChildren(failure(error.detail || 'Не удалось загрузить данные.', again));
   }
 }
 
