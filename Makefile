@@ -70,11 +70,13 @@ load: $(STAMP)
 ## that function's code and dependencies for the template's runtime (Python 3.12, arm64); prints sizes
 package: $(STAMP)
 	$(PY) -m infra.package
+	$(PY) -m infra.site
 
-## deploy: package, then sam deploy (needs AWS credentials and the SAM CLI); uploads web/
+## deploy: package, then sam deploy (needs AWS credentials and the SAM CLI); uploads the site as
+## shipped (.aws-build/site/: web/ with its JS and CSS minified by infra/site.py)
 deploy: package
 	sam deploy --guided --capabilities CAPABILITY_IAM
-	aws s3 sync web/ s3://$$(aws cloudformation describe-stacks --stack-name $${STACK:-portal} \
+	aws s3 sync .aws-build/site/ s3://$$(aws cloudformation describe-stacks --stack-name $${STACK:-portal} \
 		--query "Stacks[0].Outputs[?OutputKey=='SiteBucketName'].OutputValue" --output text)/ --delete
 
 clean:

@@ -1,14 +1,16 @@
-"""Every page of the site loads at most 60 KB of JS and CSS, uncompressed, and nothing from another
-host (docs/architecture.md §10) — read from web/ itself, so it holds for pages no browser test opens."""
+"""Every page of the site loads at most 60 KB of JS and CSS, uncompressed as shipped (minified by
+infra/site.py), and nothing from another host (docs/architecture.md §10) — read from web/ itself,
+so it holds for pages no browser test opens."""
 
 import re
 
 from infra.page_weight import BUDGET, WEB, foreign_urls, page_weights, views
+from infra.site import shipped
 
 
 def test_every_page_loads_at_most_60_kb_of_js_and_css() -> None:
     for page in page_weights():
-        files = ", ".join(f"{f.relative_to(WEB)} {f.stat().st_size}" for f in sorted(page.files))
+        files = ", ".join(f"{f.relative_to(WEB)} {len(shipped(f))}" for f in sorted(page.files))
         assert page.total <= BUDGET, f"{page.view}: {page.total} bytes ({files})"
 
 
