@@ -13,12 +13,15 @@ from functions.auth import service
 from functions.auth.models import (
     LABELS,
     REGISTRATION_CATEGORIES,
+    ForgottenPassword,
     LoginRequest,
     PasswordChange,
+    PasswordReset,
     ProfileOutput,
     RefreshRequest,
     Registration,
     RegistrationAccepted,
+    ResetCodeRequested,
     TokensOutput,
 )
 from functions.common.api import (
@@ -141,6 +144,57 @@ def get_profile() -> ProfileOutput:
 )
 def change_password(change: Annotated[PasswordChange, Body()]) -> Response[str]:
     service.change_password(current_caller(app), change)
+    return no_content()
+
+
+@app.post(
+    "/api/auth/forgot-password",
+    status_code=HTTPStatus.ACCEPTED,
+    summary="Забыли пароль: получить код на email",
+    description="Принимает запрос в очередь: если адрес зарегистрирован, на него придёт письмо с кодом из "
+    "6 цифр для `POST /api/auth/reset-password` (код действует 15 минут и подходит один раз; новый код "
+    "заменяет прежний). Ответ 202 один и тот же и за то же время для любого адреса: он не говорит, "
+    "зарегистрирован ли адрес. На один адрес — не больше `MailsPerAddressPerHour` (по умолчанию 3) писем "
+    "о регистрации и смене пароля в час: остальные запросы получают тот же ответ, но письма не отправляются.",
+    responses=answers(
+        202,
+        "Принято: если адрес зарегистрирован, письмо с кодом будет отправлено",
+        ResetCodeRequested,
+        {
+            **ERROR_RESPONSES,
+            503: {
+                "description": "Очередь писем недоступна, запрос не принят; повторите через "
+                "Retry-After секунд",
+                "headers": RETRY_AFTER,
+                **PROBLEM_RESPONSE,
+            },
+        },
+    ),
+    tags=TAGS,
+)
+def forgot_password(request: Annotated[ForgottenPassword, Body()]) -> ResetCodeRequested:
+    service.request_reset_code(request.email)
+    return ResetCodeRequested()
+
+
+@app.post(
+    "/api/auth/reset-password",
+    summary="Забыли пароль: задать новый пароль по коду из письма",
+    description="Задаёт новый пароль (длиннее 5 символов, не из списка самых распространённых; "
+    "`new_password_repeat` должен совпадать с `new_password`), если `code` — код из последнего письма "
+    "для этого адреса: не старше 15 минут, ещё не использованный, и на него было меньше 5 попыток. "
+    "Неизвестный адрес, неверный, устаревший или исчерпавший попытки код получают один и тот же ответ "
+    "422 на поле `code`. После смены пароля все сеансы завершаются, на адрес приходит уведомление.",
+    responses=answers(
+        204,
+        "Пароль изменён, все сеансы завершены; уведомление поставлено в очередь",
+        None,
+        ERROR_RESPONSES,
+    ),
+    tags=TAGS,
+)
+def reset_password(reset: Annotated[PasswordReset, Body()]) -> Response[str]:
+    service.reset_password(reset)
     return no_content()
 
 

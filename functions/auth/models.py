@@ -3,6 +3,7 @@
 import re
 import unicodedata
 from datetime import datetime
+from functools import cache
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -12,6 +13,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -161,6 +163,52 @@ class RegistrationAccepted(BaseModel):
 Password = Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
 
+@cache
+def _common_passwords() -> frozenset[str]:
+    """zxcvbn's list of the 30,000 most frequent passwords of public leaks (lower case).
+
+    Imported when a new password is first checked, not with the models: the list costs a cold start
+    some 50 ms and only the password change and reset routes read it.
+    """
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+# The Russian keyboard (ЙЦУКЕН) over the Latin one: «йцукен» is «qwerty» and «пароль» is «gfhjkm» typed
+# on the same keys. The list holds the Latin-typed ones (gfhjkm, ghbdtn: «привет»), so a password is
+# also checked as the keys it was typed with.
+_RUSSIAN_KEYS = str.maketrans(
+    "йцукенгшщзхъфывапролджэячсмитьбюё",
+    "qwertyuiop[]asdfghjkl;'zxcvbnm,.`",
+)
+
+
+def is_common_password(password: str) -> bool:
+    typed = password.lower()
+    common = _common_passwords()
+    return typed in common or typed.translate(_RUSSIAN_KEYS) in common
+
+
+def _not_common(value: str) -> str:
+    if is_common_password(value):
+        raise PydanticCustomError(
+            "password_common",
+            "Этот пароль слишком распространён и легко подбирается: придумайте другой, например "
+            "из нескольких слов.",
+        )
+    return value
+
+
+# The seed's rule (longer than 5 characters; Cognito's policy says the same) and none of the most
+# common passwords (NIST SP 800-63B, 5.1.1.2: a new password is compared with known ones).
+NewPassword = Annotated[
+    str,
+    StringConstraints(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH),
+    AfterValidator(_not_common),
+]
+
+
 class LoginRequest(BaseModel):
     email: Email = Field(title="Email")
     password: Password = Field(title="Пароль")
@@ -181,9 +229,7 @@ class TokensOutput(BaseModel):
 
 class PasswordChange(BaseModel):
     old_password: Password = Field(title="Старый пароль")
-    new_password: Annotated[
-        str, StringConstraints(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)
-    ] = Field(title="Новый пароль")
+    new_password: NewPassword = Field(title="Новый пароль")
     new_password_repeat: Password = Field(title="Повтор нового пароля")
 
     @field_validator("new_password")
@@ -203,7 +249,65 @@ class PasswordChange(BaseModel):
         return value
 
 
-LABELS = field_labels(IndividualRegistration, LegalRegistration, LoginRequest, RefreshRequest, PasswordChange)
+RESET_CODE_DIGITS = 6
+
+
+class ForgottenPassword(BaseModel):
+    """The address to mail a reset code to (if it is registered)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: Email = Field(title="Email")
+
+
+class ResetCodeRequested(BaseModel):
+    detail: str = (
+        "Если этот адрес зарегистрирован, в течение нескольких минут на него придёт письмо с кодом "
+        "для смены пароля. Код действует 15 минут."
+    )
+
+
+class PasswordReset(BaseModel):
+    """A new password set with the code mailed after «Забыли пароль?»."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: Email = Field(title="Email")
+    # Checked by `_six_digits` (a Russian message of its own); the document states the same pattern.
+    code: Annotated[
+        str, WithJsonSchema({"type": "string", "pattern": rf"^[0-9]{{{RESET_CODE_DIGITS}}}$"})
+    ] = Field(title="Код из письма", description=f"{RESET_CODE_DIGITS} цифр из письма с кодом")
+    new_password: NewPassword = Field(title="Новый пароль")
+    new_password_repeat: Password = Field(title="Повтор нового пароля")
+
+    @field_validator("code")
+    @classmethod
+    def _six_digits(cls, value: str) -> str:
+        if not value.isascii() or not value.isdigit() or len(value) != RESET_CODE_DIGITS:
+            raise PydanticCustomError(
+                "reset_code_format", f"Код из письма состоит из {RESET_CODE_DIGITS} цифр: проверьте его."
+            )
+        return value
+
+    @field_validator("new_password_repeat")
+    @classmethod
+    def _repeats_new(cls, value: str, info: ValidationInfo) -> str:
+        if "new_password" in info.data and info.data["new_password"] != value:
+            raise PydanticCustomError(
+                "password_repeat_mismatch", "Повтор не совпадает с новым паролем: введите его ещё раз."
+            )
+        return value
+
+
+LABELS = field_labels(
+    IndividualRegistration,
+    LegalRegistration,
+    LoginRequest,
+    RefreshRequest,
+    PasswordChange,
+    ForgottenPassword,
+    PasswordReset,
+)
 
 
 class ProfileOutput(BaseModel):

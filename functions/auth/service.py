@@ -1,4 +1,4 @@
-"""Accounts: registration (queued), login, refresh, logout, profile, password change.
+"""Accounts: registration (queued), login, refresh, logout, profile, password change and reset.
 
 A registration is validated here and queued as one job (functions/mail): the same single SQS call
 whatever the address, so neither the answer nor its time tells whether the address is registered,
@@ -8,23 +8,24 @@ password, or mails a known address that it is registered already (functions/mail
 
 from aws_lambda_powertools import Logger
 
-from functions.auth import mails
+from functions.auth import mails, reset_codes
 from functions.auth.models import (
     IndividualRegistration,
     LegalRegistration,
     LoginRequest,
     PasswordChange,
+    PasswordReset,
     ProfileOutput,
 )
-from functions.auth.store import ProfileStore
+from functions.auth.store import ProfileStore, ResetCode, ResetCodeStore, ResetCodeUnusable
 from functions.common import russian
 from functions.common.api import Caller
 from functions.common.clock import now
-from functions.common.errors import NotFound, TryLater
+from functions.common.errors import NotFound, TryLater, invalid_field
 from functions.common.identity import Tokens, UserDirectory
 from functions.common.mail import MailQueueUnavailable, queue_mail, queue_notice
 from functions.common.sessions import end_sessions
-from functions.mail.models import RegisterJob
+from functions.mail.models import RegisterJob, ResetCodeJob
 
 logger = Logger()
 
@@ -84,3 +85,72 @@ def change_password(caller: Caller, change: PasswordChange) -> None:
         queue_notice(caller.email, *mails.password_changed(russian.date_time(now())))
     except MailQueueUnavailable:
         logger.error("password-changed notice not queued", extra={"user_id": caller.user_id})
+
+
+_CODE_REFUSED = (
+    "Код неверен или устарел. Проверьте код из последнего письма или запросите новый («Забыли пароль?»)."
+)
+
+
+def request_reset_code(email: str) -> None:
+    """«Забыли пароль?»: one SQS call whatever the address, so neither the answer nor its time tells
+    whether it is registered; MailFunction mails a code to a registered one (functions/mail)."""
+    job = ResetCodeJob(email=email)
+    try:
+        queue_mail(job)
+    except MailQueueUnavailable:
+        raise TryLater(
+            "Смена пароля временно недоступна",
+            "Не удалось отправить код. Повторите попытку через минуту.",
+            retry_after=QUEUE_RETRY_AFTER_SECONDS,
+        ) from None
+    logger.info("reset code queued", extra={"job_id": job.id})
+
+
+def _put_back(codes: ResetCodeStore, user_id: str, code: ResetCode) -> None:
+    logger.exception("password reset not finished: code put back", extra={"user_id": user_id})
+    codes.restore(user_id, code)
+
+
+def reset_password(reset: PasswordReset) -> None:
+    """Sets the new password if the mailed code is right, and ends every session.
+
+    An unknown address, no code, an expired one, one whose attempts are spent and a wrong one are
+    refused alike (no answer tells whether the address is registered). Each check spends an attempt
+    before comparing; the right code is removed before the password is set, so it works once. If
+    the code cannot be removed, the password cannot be set or the sessions cannot end (AWS failing),
+    the code is put back as it was (that attempt uncounted) and the answer is a 503, so that the
+    consumer's retry with the same code does it all. The new password is set before the sessions
+    end: ending them first would leave a moment in which the old password opens a new session.
+    """
+    refused = invalid_field("code", _CODE_REFUSED)
+    directory = UserDirectory()
+    account = directory.find(reset.email)
+    if account is None:
+        raise refused
+    codes = ResetCodeStore()
+    try:
+        waiting = codes.spend_attempt(account.user_id, int(now().timestamp()), reset_codes.MAX_ATTEMPTS)
+    except ResetCodeUnusable:
+        raise refused from None
+    if not reset_codes.matches(account.user_id, reset.code, waiting.code_hash):
+        logger.info("wrong reset code", extra={"user_id": account.user_id, "attempt": waiting.attempts + 1})
+        raise refused
+    try:
+        codes.use(account.user_id, waiting.code_hash)
+    except ResetCodeUnusable:
+        raise refused from None  # used by a concurrent reset a moment ago
+    except Exception:
+        _put_back(codes, account.user_id, waiting)
+        raise
+    try:
+        directory.set_password(account.user_id, reset.new_password)
+        end_sessions(account.user_id, reset.email)
+    except Exception:
+        _put_back(codes, account.user_id, waiting)
+        raise
+    logger.info("password reset with a mailed code", extra={"user_id": account.user_id})
+    try:
+        queue_notice(reset.email, *mails.password_changed(russian.date_time(now())))
+    except MailQueueUnavailable:
+        logger.error("password-changed notice not queued", extra={"user_id": account.user_id})
