@@ -290,6 +290,7 @@ def tour_every_route(
         tour.run_events(events)
         tour.call("DELETE", "/api/askue/link", claims=claims, expect=204)
 
+        tour.call("GET", "/api/policy", expect=200)
         tour.call("GET", "/api/openapi.json", expect=200)
         tour.call("GET", "/api/docs", expect=200)
         tour.call("POST", "/api/auth/logout", claims=claims, expect=204)

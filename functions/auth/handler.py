@@ -17,6 +17,7 @@ from functions.auth.models import (
     LoginRequest,
     PasswordChange,
     PasswordReset,
+    PolicyOutput,
     ProfileOutput,
     RefreshRequest,
     Registration,
@@ -83,6 +84,19 @@ def _tokens(tokens: Tokens) -> TokensOutput:
 def register(registration: Annotated[Registration, Body()]) -> RegistrationAccepted:
     service.register(registration)
     return RegistrationAccepted()
+
+
+@app.get(
+    "/api/policy",
+    summary="Политика обработки персональных данных и текст согласия",
+    description="Текст политики (152-ФЗ, ст. 18.1 ч. 2) с наименованием и адресом оператора, и действующая "
+    "редакция текста согласия: её `version` регистрация передаёт в `consent_version`, а профиль хранит "
+    "вместе со временем согласия и `sha256` текста.",
+    responses=answers(200, "Политика и текст согласия", PolicyOutput, ERROR_RESPONSES),
+    tags=TAGS,
+)
+def get_policy() -> PolicyOutput:
+    return service.policy()
 
 
 @app.post(

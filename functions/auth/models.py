@@ -18,6 +18,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from functions.auth.policy import CURRENT_CONSENT_VERSION
 from functions.common.fields import Email, Phone
 from functions.common.labels import field_labels
 
@@ -25,7 +26,7 @@ MIN_PASSWORD_LENGTH = 6
 MAX_PASSWORD_LENGTH = 98  # Cognito accepts fewer than 99 characters
 
 # The version of the consent text shown next to the checkbox (web/index.html); stored with the consent.
-CONSENT_TEXT_VERSION = "2026-11-01"
+CONSENT_TEXT_VERSION = CURRENT_CONSENT_VERSION
 
 # A letter of any alphabet, with the combining marks that may follow it (a decomposed «й»).
 _LETTER = r"(?:[^\W\d_][\u0300-\u036f]*)"
@@ -124,6 +125,28 @@ class _Registration(BaseModel):
         title="Согласие на обработку персональных данных",
         description="Согласие на обработку персональных данных",
     )
+
+    # The version the browser showed (the form's data-version); a client that sends none accepts the
+    # current text. An older version is refused: the registrant must read the text in force.
+    consent_version: Annotated[str, WithJsonSchema({"type": "string", "enum": [CURRENT_CONSENT_VERSION]})] = (
+        Field(
+            default=CURRENT_CONSENT_VERSION,
+            title="Редакция текста согласия",
+            description="Редакция текста согласия, который видел потребитель "
+            "(`GET /api/policy`: `consent.version`)",
+        )
+    )
+
+    @field_validator("consent_version")
+    @classmethod
+    def _current_text(cls, value: str) -> str:
+        if value != CURRENT_CONSENT_VERSION:
+            raise PydanticCustomError(
+                "consent_version_outdated",
+                "Текст согласия на обработку персональных данных обновился: обновите страницу, прочтите "
+                "новый текст и отметьте согласие снова.",
+            )
+        return value
 
     @field_validator("consent")
     @classmethod
@@ -319,4 +342,28 @@ class ProfileOutput(BaseModel):
     phone: str
     consent_given_at: datetime
     consent_text_version: str
+    # The SHA-256 of the consent text shown (functions/auth/policy.py); absent for profiles made
+    # before it was kept.
+    consent_text_sha256: str | None = None
     registered_at: datetime
+
+
+class PolicySection(BaseModel):
+    title: str
+    paragraphs: list[str]
+
+
+class ConsentText(BaseModel):
+    version: str = Field(description="Редакция; её передаёт регистрация в `consent_version`")
+    text: str
+    sha256: str = Field(description="SHA-256 текста (UTF-8, пробелы схлопнуты), хранится с согласием")
+
+
+class PolicyOutput(BaseModel):
+    """«Политика обработки персональных данных» and the consent text in force."""
+
+    version: str
+    operator_name: str
+    operator_address: str
+    sections: list[PolicySection]
+    consent: ConsentText

@@ -10,12 +10,24 @@ from aws_lambda_powertools import Logger
 
 from functions.auth import mails, reset_codes
 from functions.auth.models import (
+    ConsentText,
     IndividualRegistration,
     LegalRegistration,
     LoginRequest,
     PasswordChange,
     PasswordReset,
+    PolicyOutput,
+    PolicySection,
     ProfileOutput,
+)
+from functions.auth.policy import (
+    CONSENT_TEXTS,
+    CURRENT_CONSENT_VERSION,
+    POLICY_VERSION,
+    consent_text_sha256,
+    normalized,
+    operator_settings,
+    policy_sections,
 )
 from functions.auth.store import ProfileStore, ResetCode, ResetCodeStore, ResetCodeUnusable
 from functions.common import russian
@@ -44,6 +56,23 @@ def register(registration: IndividualRegistration | LegalRegistration) -> None:
             retry_after=QUEUE_RETRY_AFTER_SECONDS,
         ) from None
     logger.info("registration queued", extra={"job_id": job.id, "category": registration.category})
+
+
+def policy() -> PolicyOutput:
+    operator = operator_settings()
+    return PolicyOutput(
+        version=POLICY_VERSION,
+        operator_name=operator.operator_name,
+        operator_address=operator.operator_address,
+        sections=[
+            PolicySection(title=s.title, paragraphs=list(s.paragraphs)) for s in policy_sections(operator)
+        ],
+        consent=ConsentText(
+            version=CURRENT_CONSENT_VERSION,
+            text=normalized(CONSENT_TEXTS[CURRENT_CONSENT_VERSION]),
+            sha256=consent_text_sha256(CURRENT_CONSENT_VERSION),
+        ),
+    )
 
 
 def log_in(request: LoginRequest) -> Tokens:

@@ -20,11 +20,11 @@ from aws_lambda_powertools import Logger
 
 from functions.auth import mails, reset_codes
 from functions.auth.models import (
-    CONSENT_TEXT_VERSION,
     IndividualRegistration,
     LegalRegistration,
     ProfileOutput,
 )
+from functions.auth.policy import consent_text_sha256
 from functions.auth.store import ProfileStore, ResetCode, ResetCodeStore
 from functions.common import russian
 from functions.common.clock import now
@@ -139,7 +139,8 @@ def _profile(user_id: str, job: RegisterJob) -> ProfileOutput:
         email=registration.email,
         phone=registration.phone,
         consent_given_at=job.requested_at,
-        consent_text_version=CONSENT_TEXT_VERSION,
+        consent_text_version=registration.consent_version,
+        consent_text_sha256=consent_text_sha256(registration.consent_version),
         registered_at=job.requested_at,
     )
 

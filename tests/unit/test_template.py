@@ -89,6 +89,7 @@ def test_integration_routes_need_the_api_key_and_consumer_routes_cognito() -> No
                 "/api/auth/reset-password",
             )
         ) or route.path in (
+            "/api/policy",
             "/api/openapi.json",
             "/api/docs",
         ):

@@ -124,7 +124,9 @@ export function setupAccess() {
   });
   syncCategory(register);
   bindForm(register, async (data) => {
-    await api.post('/api/auth/register', data, { auth: false });
+    // The version of the consent text the registrant was shown (stored with the consent, 152-ФЗ ст. 9).
+    const consentVersion = $('reg-consent-text').dataset.version;
+    await api.post('/api/auth/register', { ...data, consent_version: consentVersion }, { auth: false });
     register.reset();
     syncCategory(register);
     showLogin({

@@ -15,4 +15,5 @@ export const routes = [
   { path: '/readings/history', view: 'readings-history', title: 'Просмотр ранее введенных показаний', parent: '/readings' },
   { path: '/readings/askue', view: 'askue', title: 'АСКУЭ', parent: '/readings' },
   { path: '/profile', view: 'profile', title: 'Профиль' },
+  { path: '/privacy', view: 'privacy', public: true, title: 'Политика обработки персональных данных' },
 ];

@@ -58,7 +58,7 @@ function details(profile) {
     ['Email', profile.email],
     ['Телефон', formatPhone(profile.phone)],
     ['Дата регистрации', formatDate(profile.registered_at)],
-    ['Согласие на обработку персональных данных', `дано ${formatDate(profile.consent_given_at)}`],
+    ['Согласие на обработку персональных данных', `дано ${formatDate(profile.consent_given_at)}, редакция от ${profile.consent_text_version.split('-').reverse().join('.')}`],
   ];
   return el(
     'dl',
