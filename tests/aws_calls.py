@@ -207,6 +207,8 @@ def tour_every_route(
         tour.call("POST", "/api/auth/refresh", {"refresh_token": tokens["refresh_token"]}, expect=200)
         tour.authorize(tokens["id_token"])
         tour.call("GET", "/api/profile", claims=claims, expect=200)
+        tour.call("PATCH", "/api/profile", {"phone": "+7 903 111-22-33"}, claims=claims, expect=200)
+        tour.run_mail("notice (profile changed)")
         change = {
             "old_password": password,
             "new_password": "новый-пароль-1",
@@ -229,6 +231,15 @@ def tour_every_route(
         }
         tour.call("POST", "/api/auth/reset-password", reset, expect=204)
         tour.run_mail("notice (password reset)")
+        again = {"email": forgetful, "password": "забытый-пароль-2"}
+        forgetful_tokens = tour.call("POST", "/api/auth/login", again, expect=200)
+        forgetful_claims = {
+            k: str(v)
+            for k, v in jwt.decode(forgetful_tokens["id_token"], options={"verify_signature": False}).items()
+        }
+        deletion = {"password": "забытый-пароль-2"}
+        tour.call("DELETE", "/api/profile", deletion, claims=forgetful_claims, expect=204)
+        tour.run_mail("notice (account deleted)")
 
         tour.call("GET", "/api/requests/types", claims=claims, expect=200)
         upload = {"filename": "схема.pdf", "content_type": "application/pdf", "size": len(PDF)}
@@ -287,6 +298,7 @@ def tour_every_route(
         askue = {"login": "demo", "password": "demo-askue-1", "remember": True}
         tour.call("POST", "/api/askue/fetch", askue, claims=claims, expect=200)
         tour.call("GET", "/api/askue/latest", claims=claims, expect=200)
+        tour.call("GET", "/api/profile/export", claims=claims, expect=200)
         tour.run_events(events)
         tour.call("DELETE", "/api/askue/link", claims=claims, expect=204)
 

@@ -9,15 +9,18 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.auth import service
+from functions.auth import export, service
 from functions.auth.models import (
     LABELS,
     REGISTRATION_CATEGORIES,
+    AccountDeletion,
+    DataExport,
     ForgottenPassword,
     LoginRequest,
     PasswordChange,
     PasswordReset,
     PolicyOutput,
+    ProfileChange,
     ProfileOutput,
     RefreshRequest,
     Registration,
@@ -142,6 +145,54 @@ def log_out() -> Response[str]:
 )
 def get_profile() -> ProfileOutput:
     return service.profile(current_caller(app))
+
+
+@app.patch(
+    "/api/profile",
+    summary="Изменить телефон, ФИО или название организации",
+    description="Меняет переданные поля (хотя бы одно): `phone` — у всех, `full_name` — у физического лица, "
+    "`org_name` — у юридического (другое имя — 422 на этом поле). Об изменении уходит письмо на email "
+    "учётной записи. Email (имя для входа) здесь не меняется.",
+    responses=answers(200, "Профиль после изменения", ProfileOutput, CONSUMER_ERROR_RESPONSES),
+    security=CONSUMER_SECURITY,
+    tags=TAGS,
+)
+def change_profile(change: Annotated[ProfileChange, Body()]) -> ProfileOutput:
+    return service.change_profile(current_caller(app), change)
+
+
+@app.get(
+    "/api/profile/export",
+    summary="Мои данные: всё, что хранится о потребителе",
+    description="Профиль (с записью о согласии), заявки с историей, показания и подключение АСКУЭ "
+    "без пароля, одним JSON (152-ФЗ, ст. 14). Отдаётся как файл `moi-dannye.json`.",
+    responses=answers(200, "Данные потребителя", DataExport, CONSUMER_ERROR_RESPONSES),
+    security=CONSUMER_SECURITY,
+    tags=TAGS,
+)
+def export_data() -> Response[str]:
+    exported = export.export(current_caller(app))
+    return Response(
+        status_code=HTTPStatus.OK,
+        content_type="application/json",
+        body=exported.model_dump_json(),
+        headers={"Content-Disposition": 'attachment; filename="moi-dannye.json"'},
+    )
+
+
+@app.delete(
+    "/api/profile",
+    summary="Удалить учётную запись (отозвать согласие)",
+    description="Подтверждается паролем. С этого ответа войти нельзя, все сеансы завершены; на email уходит "
+    "письмо. В течение 30 дней персональные данные удаляются (152-ФЗ, ст. 21 ч. 5); заявки и показания "
+    "остаются обезличенными для учёта сетевой компании (ст. 9 ч. 2; 402-ФЗ, ст. 29).",
+    responses=answers(204, "Учётная запись удалена", None, {**CONSUMER_ERROR_RESPONSES, **LOCKED_OUT}),
+    security=CONSUMER_SECURITY,
+    tags=TAGS,
+)
+def delete_account(deletion: Annotated[AccountDeletion, Body()]) -> Response[str]:
+    service.delete_account(current_caller(app), deletion)
+    return no_content()
 
 
 @app.post(

@@ -4,7 +4,7 @@ import re
 import unicodedata
 from datetime import datetime
 from functools import cache
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -322,17 +322,6 @@ class PasswordReset(BaseModel):
         return value
 
 
-LABELS = field_labels(
-    IndividualRegistration,
-    LegalRegistration,
-    LoginRequest,
-    RefreshRequest,
-    PasswordChange,
-    ForgottenPassword,
-    PasswordReset,
-)
-
-
 class ProfileOutput(BaseModel):
     user_id: str
     category: Literal["individual", "legal"]
@@ -367,3 +356,56 @@ class PolicyOutput(BaseModel):
     operator_address: str
     sections: list[PolicySection]
     consent: ConsentText
+
+
+class ProfileChange(BaseModel):
+    """What the consumer may change themselves: the phone, and the ФИО or the organisation's name
+    (whichever their category has). Every field is optional; at least one is given."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    phone: Phone | None = Field(default=None, title="Телефон")
+    full_name: PersonName | None = Field(default=None, title="ФИО")
+    org_name: OrgName | None = Field(default=None, title="Название организации")
+
+    def changed(self) -> dict[str, str]:
+        return {name: value for name, value in self.model_dump().items() if value is not None}
+
+
+class ExportedAskueLink(BaseModel):
+    login: str
+    state: Literal["active", "credentials_rejected"]
+    linked_at: datetime
+
+
+class DataExport(BaseModel):
+    """Everything the portal keeps about the consumer (the ASKUE password excepted)."""
+
+    exported_at: datetime
+    profile: ProfileOutput
+    requests: list[dict[str, Any]] = Field(
+        description="Заявки с полями, текстом, историей рассмотрения и сведениями о файлах, старые первыми"
+    )
+    readings: list[dict[str, Any]] = Field(description="Показания приборов учёта, новые первыми")
+    askue_link: ExportedAskueLink | None = Field(description="Подключение АСКУЭ (без пароля) или null")
+
+
+class AccountDeletion(BaseModel):
+    """The consumer's password: deleting the account is confirmed by it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    password: Password = Field(title="Пароль")
+
+
+LABELS = field_labels(
+    IndividualRegistration,
+    LegalRegistration,
+    LoginRequest,
+    RefreshRequest,
+    PasswordChange,
+    ForgottenPassword,
+    PasswordReset,
+    ProfileChange,
+    AccountDeletion,
+)

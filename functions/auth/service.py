@@ -7,9 +7,11 @@ password, or mails a known address that it is registered already (functions/mail
 """
 
 from aws_lambda_powertools import Logger
+from botocore.exceptions import ClientError
 
 from functions.auth import mails, reset_codes
 from functions.auth.models import (
+    AccountDeletion,
     ConsentText,
     IndividualRegistration,
     LegalRegistration,
@@ -18,6 +20,7 @@ from functions.auth.models import (
     PasswordReset,
     PolicyOutput,
     PolicySection,
+    ProfileChange,
     ProfileOutput,
 )
 from functions.auth.policy import (
@@ -33,7 +36,8 @@ from functions.auth.store import ProfileStore, ResetCode, ResetCodeStore, ResetC
 from functions.common import russian
 from functions.common.api import Caller
 from functions.common.clock import now
-from functions.common.errors import NotFound, TryLater, invalid_field
+from functions.common.dynamo import condition_failed
+from functions.common.errors import InvalidInput, NotFound, TryLater, invalid_field
 from functions.common.identity import Tokens, UserDirectory
 from functions.common.mail import MailQueueUnavailable, queue_mail, queue_notice
 from functions.common.sessions import end_sessions
@@ -92,6 +96,60 @@ def profile(caller: Caller) -> ProfileOutput:
     if found is None:
         raise NotFound("Профиль не найден.")
     return found
+
+
+def delete_account(caller: Caller, deletion: AccountDeletion) -> None:
+    """Withdrawal of consent (152-ФЗ ст. 9 ч. 2) and deletion of the account, confirmed by the
+    password: the account cannot log in from this answer on (Cognito disables it, every session
+    ends) and is marked for erasure, which functions/auth/erasure.py does on its schedule, within
+    30 days (ст. 21 ч. 5). The address is told by mail. Each step is idempotent: a retry after an
+    AWS failure (503) finishes it."""
+    directory = UserDirectory()
+    directory.check_password(caller.email, deletion.password, field="password")
+    at = now()
+    ProfileStore().mark_deleted(caller.user_id, at.isoformat())
+    directory.disable(caller.user_id)
+    end_sessions(caller.user_id, caller.email)
+    logger.info("account deleted, pending erasure", extra={"user_id": caller.user_id})
+    try:
+        queue_notice(caller.email, *mails.account_deleted(russian.date_time(at)))
+    except MailQueueUnavailable:
+        logger.error("account-deleted notice not queued", extra={"user_id": caller.user_id})
+
+
+_CHANGED_FIELDS = {"phone": "телефон", "full_name": "ФИО", "org_name": "название организации"}
+
+
+def change_profile(caller: Caller, change: ProfileChange) -> ProfileOutput:
+    """Changes the phone and the name the consumer's category has; mails the account's address."""
+    changes = change.changed()
+    if not changes:
+        raise InvalidInput("Нечего изменять", "Укажите новый телефон, ФИО или название организации.")
+    store = ProfileStore()
+    current = store.get(caller.user_id)
+    if current is None:
+        raise NotFound("Профиль не найден.")
+    wrong_name = "org_name" if current.category == "individual" else "full_name"
+    if wrong_name in changes:
+        raise invalid_field(
+            wrong_name,
+            "У физического лица меняется ФИО, а не название организации."
+            if current.category == "individual"
+            else "У юридического лица меняется название организации, а не ФИО.",
+        )
+    try:
+        changed = store.change(caller.user_id, current.category, changes)
+    except ClientError as error:
+        if condition_failed(error):
+            raise NotFound("Профиль не найден.") from None
+        raise
+    logger.info("profile changed", extra={"user_id": caller.user_id, "fields": sorted(changes)})
+    try:
+        fields = [_CHANGED_FIELDS[name] for name in _CHANGED_FIELDS if name in changes]
+        queue_notice(current.email, *mails.profile_changed(fields, russian.date_time(now())))
+    except MailQueueUnavailable:
+        logger.error("profile-changed notice not queued", extra={"user_id": caller.user_id})
+    return changed
 
 
 def change_password(caller: Caller, change: PasswordChange) -> None:

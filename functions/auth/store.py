@@ -35,6 +35,55 @@ class ProfileStore:
     def delete(self, user_id: str) -> None:
         self._table.delete({"user_id": user_id})
 
+    def mark_deleted(self, user_id: str, at: str) -> None:
+        """The consumer withdrew consent and deleted the account: pending erasure from `at` on
+        (sparse index PendingErasure, read by functions/auth/erasure.py). Kept once: a repeated
+        deletion does not move the time."""
+        self._table.update(
+            {"user_id": user_id},
+            "SET deleted_at = if_not_exists(deleted_at, :at), erasure = :pending, "
+            "erase_after = if_not_exists(erase_after, :at)",
+            condition="attribute_exists(user_id)",
+            values={":at": at, ":pending": "pending"},
+        )
+
+    def pending_erasure(self, until: str) -> list[str]:
+        """The consumers whose erasure is due (`erase_after` up to `until`): Queries of the index."""
+        items = self._table.query_all(
+            "erasure = :pending AND erase_after <= :until",
+            {":pending": "pending", ":until": until},
+            index="PendingErasure",
+            projection="user_id",
+        )
+        return [str(item["user_id"]) for item in items]
+
+    def erase(self, user_id: str, at: str) -> None:
+        """Replaces the profile with what is kept after erasure: no personal data, only the proof of
+        the consent (its version, time and text hash) and when it was withdrawn and erased."""
+        item = self._table.get({"user_id": user_id}, consistent=True)
+        if item is None:
+            return
+        kept = ("consent_given_at", "consent_text_version", "consent_text_sha256", "deleted_at")
+        tombstone = {key: item[key] for key in kept if key in item}
+        self._table.put({"user_id": user_id, **tombstone, "erased_at": at})
+
+    def change(self, user_id: str, category: str, changes: dict[str, str]) -> ProfileOutput:
+        """Sets the fields on the consumer's profile if it is (still) of `category`; the new profile.
+
+        Raises ClientError (ConditionalCheckFailed) when there is no such profile."""
+        names = {f"#{field}": field for field in changes}
+        values: dict[str, Any] = {f":{field}": value for field, value in changes.items()}
+        values[":category"] = category
+        item = self._table.update(
+            {"user_id": user_id},
+            "SET " + ", ".join(f"#{field} = :{field}" for field in changes),
+            condition="attribute_exists(user_id) AND category = :category",
+            names=names,
+            values=values,
+            returns="ALL_NEW",
+        )
+        return ProfileOutput.model_validate(item)
+
 
 class ResetCodeUnusable(Exception):
     """No code is waiting, it has expired, its attempts are spent, or it was used meanwhile."""
@@ -66,7 +115,7 @@ class ResetCodeStore:
             self._table.update(
                 {"user_id": user_id},
                 "SET reset_code_hash = :h, reset_code_expires_at = :e, reset_code_attempts = :zero",
-                condition="attribute_exists(user_id)",
+                condition="attribute_exists(email) AND attribute_not_exists(deleted_at)",
                 values={":h": code.code_hash, ":e": code.expires_at, ":zero": 0},
             )
         except ClientError as error:

@@ -1,4 +1,5 @@
-// «Профиль»: the consumer's registration data and the password change form.
+// «Профиль»: the consumer's registration data, their changes, the password change form, the data
+// export and the deletion of the account (152-ФЗ: ст. 14, ст. 21).
 
 import * as api from '../api.js';
 import * as session from '../session.js';
@@ -67,6 +68,72 @@ function details(profile) {
   );
 }
 
+function textField(name, label, value, props = {}) {
+  const id = `profile-edit-${name.replace(/_/g, '-')}`;
+  return el(
+    'div',
+    { class: 'field' },
+    el('label', { for: id, class: 'required' }, label),
+    el('input', { id, name, type: 'text', value: value || '', required: true, ...props }),
+  );
+}
+
+/** Phone and ФИО / название организации; the account's address is mailed about every change. */
+function editForm(profile, onChanged) {
+  const name =
+    profile.category === 'legal'
+      ? textField('org_name', 'Название организации', profile.org_name, { autocomplete: 'organization' })
+      : textField('full_name', 'ФИО', profile.full_name, { autocomplete: 'name' });
+  const form = el(
+    'form',
+    { id: 'profile-edit-form', class: 'form', method: 'post', novalidate: true },
+    name,
+    textField('phone', 'Телефон', formatPhone(profile.phone), { type: 'tel', inputmode: 'tel', autocomplete: 'tel' }),
+    el('button', { type: 'submit', class: 'btn btn-primary' }, 'Сохранить изменения'),
+  );
+  bindForm(form, async (data) => {
+    const changed = await api.request('/api/profile', { method: 'PATCH', body: data });
+    onChanged(changed);
+    return 'Данные сохранены. Об изменении отправлено письмо на ваш email.';
+  });
+  return form;
+}
+
+/** «Мои данные»: everything kept about the consumer, saved as a JSON file. */
+function exportButton() {
+  const status = el('p', { class: 'muted', role: 'status' });
+  const button = el('button', { type: 'button', class: 'btn btn-secondary', id: 'export-button' }, 'Скачать мои данные');
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    status.textContent = 'Готовим файл…';
+    try {
+      const data = await api.get('/api/profile/export');
+      const link = el('a', {
+        href: URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' })),
+        download: 'moi-dannye.json',
+      });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+      status.textContent = 'Файл moi-dannye.json сохранён.';
+    } catch (error) {
+      if (error?.expired) throw error;
+      status.textContent = error.detail || 'Не удалось подготовить файл. Повторите попытку позже.';
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return el(
+    'section',
+    { class: 'card', 'aria-labelledby': 'profile-export' },
+    el('h2', { id: 'profile-export' }, 'Мои данные'),
+    el('p', { class: 'muted' }, 'Всё, что личный кабинет хранит о вас: профиль и согласие, заявки с историей, показания, подключение АСКУЭ (без пароля) — одним файлом JSON.'),
+    button,
+    status,
+  );
+}
+
 export async function render(root, { signal }) {
   const data = el('section', { class: 'card', 'aria-labelledby': 'profile-data' }, el('h2', { id: 'profile-data' }, 'Данные пользователя'), loading());
   root.append(
@@ -86,10 +153,21 @@ export async function render(root, { signal }) {
   );
   try {
     const profile = await api.get('/api/profile', { signal });
-    data.querySelector('.loading').replaceWith(
-      details(profile),
-      el('p', { class: 'muted' }, 'Чтобы изменить эти данные, обратитесь в службу поддержки.'),
+    let shown = details(profile);
+    const replaceShown = (changed) => {
+      const next = details(changed);
+      shown.replaceWith(next);
+      shown = next;
+    };
+    const edit = el(
+      'section',
+      { class: 'card', 'aria-labelledby': 'profile-edit' },
+      el('h2', { id: 'profile-edit' }, 'Изменить данные'),
+      editForm(profile, replaceShown),
+      el('p', { class: 'muted' }, 'Чтобы сменить email (имя для входа), обратитесь в службу поддержки.'),
     );
+    data.querySelector('.loading').replaceWith(shown);
+    root.append(el('div', { class: 'grid-2' }, edit, exportButton()));
   } catch (error) {
     if (error?.name === 'AbortError' || error?.expired) throw error;
     data.querySelector('.loading').replaceWith(message(error.detail || 'Не удалось загрузить профиль.', 'error'));
