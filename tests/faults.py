@@ -109,6 +109,11 @@ _RESET_SESSIONS = (
     " 503; the old password opens nothing any more, and the retry with the same code ends the sessions"
     " (setting the password last would leave a moment in which the old one opens a new session)"
 )
+_DELETION_RECORDED = (
+    "the deletion is recorded first (what the consumer asked for; the daily erasure would finish it"
+    " anyway), then the account is disabled and the sessions end: a failure between answers 503, and"
+    " the retry (no password asked again once the deletion is recorded) finishes it"
+)
 KNOWN: dict[tuple[str, int], str] = {
     ("POST /api/profile/password", 3): "Cognito's sign-out done, the profile's `sessions_valid_from` not:"
     " the old password is put back and the answer is 503, but the refresh tokens stay revoked (the"
@@ -118,6 +123,11 @@ KNOWN: dict[tuple[str, int], str] = {
     ("POST /api/auth/reset-password", 5): _RESET_SESSIONS,
     ("POST /api/auth/reset-password", 6): _LOST_NOTICE,
     ("POST /api/requests", 4): _LOST_NOTICE,
+    ("PATCH /api/profile", 2): _LOST_NOTICE,
+    ("DELETE /api/profile", 3): _DELETION_RECORDED,
+    ("DELETE /api/profile", 4): _DELETION_RECORDED,
+    ("DELETE /api/profile", 5): _DELETION_RECORDED,
+    ("DELETE /api/profile", 6): _LOST_NOTICE,
     ("PATCH /api/integration/requests/{id}", 3): _LOST_NOTICE,
     ("POST /api/askue/fetch", 2): _SNAPSHOT_KEPT,
 }

@@ -104,10 +104,13 @@ def delete_account(caller: Caller, deletion: AccountDeletion) -> None:
     ends) and is marked for erasure, which functions/auth/erasure.py does on its schedule, within
     30 days (ст. 21 ч. 5). The address is told by mail. Each step is idempotent: a retry after an
     AWS failure (503) finishes it."""
-    directory = UserDirectory()
-    directory.check_password(caller.email, deletion.password, field="password")
+    directory, store = UserDirectory(), ProfileStore()
+    # A retry after a 503 finds the deletion recorded and the account perhaps disabled already (its
+    # password then opens nothing): the deletion asked for is finished without asking it again.
+    if not store.deletion_requested(caller.user_id):
+        directory.check_password(caller.email, deletion.password, field="password")
     at = now()
-    ProfileStore().mark_deleted(caller.user_id, at.isoformat())
+    store.mark_deleted(caller.user_id, at.isoformat())
     directory.disable(caller.user_id)
     end_sessions(caller.user_id, caller.email)
     logger.info("account deleted, pending erasure", extra={"user_id": caller.user_id})
@@ -137,6 +140,10 @@ def change_profile(caller: Caller, change: ProfileChange) -> ProfileOutput:
             if current.category == "individual"
             else "У юридического лица меняется название организации, а не ФИО.",
         )
+    # Only what differs is written and mailed about: a form sends every field it shows.
+    changes = {name: value for name, value in changes.items() if getattr(current, name) != value}
+    if not changes:
+        return current
     try:
         changed = store.change(caller.user_id, current.category, changes)
     except ClientError as error:

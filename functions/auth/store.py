@@ -35,6 +35,10 @@ class ProfileStore:
     def delete(self, user_id: str) -> None:
         self._table.delete({"user_id": user_id})
 
+    def deletion_requested(self, user_id: str) -> bool:
+        item = self._table.get({"user_id": user_id}, consistent=True, projection="deleted_at")
+        return bool(item and "deleted_at" in item)
+
     def mark_deleted(self, user_id: str, at: str) -> None:
         """The consumer withdrew consent and deleted the account: pending erasure from `at` on
         (sparse index PendingErasure, read by functions/auth/erasure.py). Kept once: a repeated

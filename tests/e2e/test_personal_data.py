@@ -2,6 +2,7 @@
 policy (the operator's name and address, what is kept and for how long), and the footer links it
 too; at desktop width and on a 375 px phone."""
 
+import json
 import uuid
 from pathlib import Path
 
@@ -59,3 +60,71 @@ def test_registration_shows_the_consent_and_links_the_policy(
     expect(page.get_by_role("heading", level=1, name=POLICY)).to_be_focused()
     page_log.assert_within_budget(page)
     page_log.assert_clean([])
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_consumer_edits_the_phone_downloads_the_data_and_deletes_the_account(
+    page: Page, portal: Portal, page_log: PageLog, artifacts: Path, viewport: dict[str, int], tmp_path: Path
+) -> None:
+    width = _width(viewport)
+    email = f"e2e-rights-{uuid.uuid4().hex[:10]}@example.ru"
+    password = portal.register(
+        {
+            "category": "individual",
+            "full_name": "Кузнецова Мария Петровна",
+            "email": email,
+            "phone": "+7 912 555-44-33",
+            "consent": True,
+        }
+    )
+    page.goto(f"{portal.url}/#/profile")
+    login = page.locator("#login-form")
+    login.get_by_label("Email", exact=True).fill(email)
+    login.get_by_label("Пароль", exact=True).fill(password)
+    login.get_by_role("button", name="Войти").click()
+    expect(page.get_by_role("heading", level=1, name="Профиль")).to_be_visible()
+
+    # The phone is changed; the shown data follow and the address is told.
+    edit = page.locator("#profile-edit-form")
+    sent_before = len(portal.outbox())
+    edit.get_by_label("Телефон", exact=True).fill("8 903 111-22-33")
+    edit.get_by_role("button", name="Сохранить изменения").click()
+    expect(edit.locator(".form-success")).to_contain_text("Данные сохранены")
+    expect(page.locator(".details")).to_contain_text("+7 903 111-22-33")
+    notice = portal.wait_for_mail(email, "Данные профиля в личном кабинете изменены", since=sent_before)
+    assert "изменены: телефон." in notice["text"]
+    shot(page, artifacts, f"rights-01-phone-changed-{width}")
+
+    # «Мои данные»: one JSON file with the profile and the consent record.
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Скачать мои данные").click()
+    assert download.value.suggested_filename == "moi-dannye.json"
+    saved = tmp_path / "moi-dannye.json"
+    download.value.save_as(saved)
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    assert data["profile"]["email"] == email
+    assert data["profile"]["phone"] == "+79031112233"
+    assert data["profile"]["consent_text_version"] == CURRENT_CONSENT_VERSION
+
+    # Deletion: a clear warning, the password, a confirmation; then no login any more.
+    danger = page.get_by_role("region", name="Удаление учётной записи")
+    expect(danger).to_contain_text("Войти в кабинет будет нельзя сразу и навсегда")
+    expect(danger).to_contain_text("В течение 30 дней будут удалены")
+    expect(danger).to_contain_text("сохранятся обезличенными")
+    shot(page, artifacts, f"rights-02-deletion-warning-{width}")
+    page.once("dialog", lambda dialog: dialog.accept())
+    danger.get_by_label("Пароль для подтверждения", exact=True).fill(password)
+    danger.get_by_role("button", name="Удалить учётную запись").click()
+    expect(page.locator("#access-notice")).to_have_text(
+        "Учётная запись удалена. Подтверждение отправлено на ваш email."
+    )
+    expect(page.get_by_role("navigation", name="Главное меню")).to_be_hidden()
+    portal.wait_for_mail(email, "Учётная запись в личном кабинете удалена")
+    shot(page, artifacts, f"rights-03-deleted-{width}")
+
+    login.get_by_label("Email", exact=True).fill(email)
+    login.get_by_label("Пароль", exact=True).fill(password)
+    login.get_by_role("button", name="Войти").click()
+    expect(login.locator(".field-error")).to_contain_text("Неверный email или пароль.")
+    page_log.assert_within_budget(page)
+    page_log.assert_clean(["401 /api/auth/login"])

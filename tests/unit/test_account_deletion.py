@@ -113,3 +113,16 @@ def test_a_deleted_account_gets_no_reset_code(world: World) -> None:
     assert forgot(EMAIL)[0] == 202
 
     assert len(sent_mails()) == mails
+
+
+def test_a_deletion_that_failed_half_way_is_finished_by_its_retry(world: World) -> None:
+    from tests.faults import failing_where
+
+    register(IVAN)
+    password = mailed_password(EMAIL)
+    caller = claims_of(EMAIL, password)
+    with failing_where("cognito-idp", "AdminUserGlobalSignOut", EMAIL):
+        assert delete(caller, password)[0] == 503
+
+    assert delete(caller, "whatever was typed") == (204, None)
+    assert log_in(EMAIL, password)[0] == 401

@@ -79,3 +79,15 @@ def test_an_empty_change_is_refused(ivan: dict[str, str]) -> None:
 
     assert status == 422
     assert problem["detail"] == "Укажите новый телефон, ФИО или название организации."
+
+
+def test_a_field_sent_unchanged_is_neither_written_nor_mailed_about(ivan: dict[str, str]) -> None:
+    mails = len(sent_mails())
+
+    status, profile = change(ivan, {"phone": "+7 903 111-22-33", "full_name": "Иванов Иван Иванович"})
+
+    assert status == 200
+    assert profile["phone"] == "+79031112233"
+    assert sent_mails()[mails:][-1]["text"].count("изменены: телефон.") == 1
+    assert change(ivan, {"phone": "+7 903 111-22-33"})[0] == 200
+    assert len(sent_mails()) == mails + 1

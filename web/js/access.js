@@ -48,7 +48,7 @@ export function setNotice(text, tone = 'info') {
   notice.hidden = !text;
 }
 
-/** «Забыли пароль?» in place of the login form (or back): email first, then the mailed code. */
+// «Забыли пароль?»: the email, then the mailed code and the new password.
 function showForgot(on, email = '') {
   $('login-form').hidden = on;
   $('forgot').hidden = !on;
@@ -124,7 +124,7 @@ export function setupAccess() {
   });
   syncCategory(register);
   bindForm(register, async (data) => {
-    // The version of the consent text the registrant was shown (stored with the consent, 152-ФЗ ст. 9).
+    // The consent text's version shown (152-ФЗ ст. 9).
     const consentVersion = $('reg-consent-text').dataset.version;
     await api.post('/api/auth/register', { ...data, consent_version: consentVersion }, { auth: false });
     register.reset();

@@ -9,8 +9,7 @@ import { formatDate, formatPhone } from '../format.js';
 
 const CATEGORIES = { individual: 'Физическое лицо', legal: 'Юридическое лицо' };
 
-function passwordField(name, label, autocomplete, hint) {
-  const id = `profile-${name.replace(/_/g, '-')}`;
+function passwordField(name, label, autocomplete, hint, id = `profile-${name.replace(/_/g, '-')}`) {
   return el(
     'div',
     { class: 'field' },
@@ -78,7 +77,6 @@ function textField(name, label, value, props = {}) {
   );
 }
 
-/** Phone and ФИО / название организации; the account's address is mailed about every change. */
 function editForm(profile, onChanged) {
   const name =
     profile.category === 'legal'
@@ -94,18 +92,16 @@ function editForm(profile, onChanged) {
   bindForm(form, async (data) => {
     const changed = await api.request('/api/profile', { method: 'PATCH', body: data });
     onChanged(changed);
-    return 'Данные сохранены. Об изменении отправлено письмо на ваш email.';
+    return 'Данные сохранены, письмо об этом отправлено.';
   });
   return form;
 }
 
-/** «Мои данные»: everything kept about the consumer, saved as a JSON file. */
 function exportButton() {
   const status = el('p', { class: 'muted', role: 'status' });
   const button = el('button', { type: 'button', class: 'btn btn-secondary', id: 'export-button' }, 'Скачать мои данные');
   button.addEventListener('click', async () => {
     button.disabled = true;
-    status.textContent = 'Готовим файл…';
     try {
       const data = await api.get('/api/profile/export');
       const link = el('a', {
@@ -115,11 +111,10 @@ function exportButton() {
       document.body.append(link);
       link.click();
       link.remove();
-      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
-      status.textContent = 'Файл moi-dannye.json сохранён.';
+      setTimeout(() => URL.revokeObjectURL(link.href), 9000);
     } catch (error) {
       if (error?.expired) throw error;
-      status.textContent = error.detail || 'Не удалось подготовить файл. Повторите попытку позже.';
+      status.textContent = error.detail || 'Не удалось подготовить файл.';
     } finally {
       button.disabled = false;
     }
@@ -128,9 +123,32 @@ function exportButton() {
     'section',
     { class: 'card', 'aria-labelledby': 'profile-export' },
     el('h2', { id: 'profile-export' }, 'Мои данные'),
-    el('p', { class: 'muted' }, 'Всё, что личный кабинет хранит о вас: профиль и согласие, заявки с историей, показания, подключение АСКУЭ (без пароля) — одним файлом JSON.'),
+    el('p', { class: 'muted' }, 'Всё, что кабинет хранит о вас, одним файлом JSON.'),
     button,
     status,
+  );
+}
+
+/** Withdrawal of consent: the account is deleted, confirmed by the password, after a clear warning. */
+function deletionSection() {
+  const form = el(
+    'form',
+    { id: 'delete-account-form', class: 'form', method: 'post', novalidate: true },
+    passwordField('password', 'Пароль для подтверждения', 'current-password', null, 'delete-account-password'),
+    el('button', { type: 'submit', class: 'btn btn-danger' }, 'Удалить учётную запись'),
+  );
+  bindForm(form, async (data) => {
+    if (!window.confirm('Удалить учётную запись? Это не отменить.')) return undefined;
+    await api.request('/api/profile', { method: 'DELETE', body: data, expire: false });
+    session.clear('deleted');
+    return undefined;
+  });
+  return el(
+    'section',
+    { class: 'card danger-zone', 'aria-labelledby': 'profile-delete' },
+    el('h2', { id: 'profile-delete' }, 'Удаление учётной записи'),
+    el('p', { class: 'alert alert-warning' }, 'Это отзыв согласия на обработку персональных данных. Войти в кабинет будет нельзя сразу и навсегда. В течение 30 дней будут удалены ФИО или название, email, телефон и данные АСКУЭ; заявки и показания сохранятся обезличенными для учёта компании (не менее 5 лет).'),
+    form,
   );
 }
 
@@ -164,10 +182,10 @@ export async function render(root, { signal }) {
       { class: 'card', 'aria-labelledby': 'profile-edit' },
       el('h2', { id: 'profile-edit' }, 'Изменить данные'),
       editForm(profile, replaceShown),
-      el('p', { class: 'muted' }, 'Чтобы сменить email (имя для входа), обратитесь в службу поддержки.'),
+      el('p', { class: 'muted' }, 'Email меняет служба поддержки.'),
     );
     data.querySelector('.loading').replaceWith(shown);
-    root.append(el('div', { class: 'grid-2' }, edit, exportButton()));
+    root.append(el('div', { class: 'grid-2' }, edit, exportButton()), deletionSection());
   } catch (error) {
     if (error?.name === 'AbortError' || error?.expired) throw error;
     data.querySelector('.loading').replaceWith(message(error.detail || 'Не удалось загрузить профиль.', 'error'));
