@@ -163,6 +163,15 @@ def _mailed_password(world: World, email: str) -> str:
     return match.group(1)
 
 
+def _mailed_code(world: World, email: str) -> str:
+    texts = [
+        m["text"] for m in sent_mails(world) if m["to"] == email and "Код для смены пароля:" in m["text"]
+    ]
+    match = re.search(r"Код для смены пароля: (\d{6})", texts[-1])
+    assert match, texts
+    return match.group(1)
+
+
 def tour_every_route(
     world: World,
     *,
@@ -198,6 +207,8 @@ def tour_every_route(
         tour.call("POST", "/api/auth/refresh", {"refresh_token": tokens["refresh_token"]}, expect=200)
         tour.authorize(tokens["id_token"])
         tour.call("GET", "/api/profile", claims=claims, expect=200)
+        tour.call("PATCH", "/api/profile", {"phone": "+7 903 111-22-33"}, claims=claims, expect=200)
+        tour.run_mail("notice (profile changed)")
         change = {
             "old_password": password,
             "new_password": "новый-пароль-1",
@@ -205,6 +216,30 @@ def tour_every_route(
         }
         tour.call("POST", "/api/profile/password", change, claims=claims, expect=204)
         tour.run_mail("notice (password changed)")
+
+        # «Забыли пароль?» on an address of its own: the tour's one has its hourly mails spent.
+        forgetful = "forgetful@example.ru"
+        tour.call("POST", "/api/auth/register", {**registration, "email": forgetful}, expect=202)
+        tour.run_mail("registration of a second address")
+        tour.call("POST", "/api/auth/forgot-password", {"email": forgetful}, expect=202)
+        tour.run_mail("reset code")
+        reset = {
+            "email": forgetful,
+            "code": _mailed_code(world, forgetful),
+            "new_password": "забытый-пароль-2",
+            "new_password_repeat": "забытый-пароль-2",
+        }
+        tour.call("POST", "/api/auth/reset-password", reset, expect=204)
+        tour.run_mail("notice (password reset)")
+        again = {"email": forgetful, "password": "забытый-пароль-2"}
+        forgetful_tokens = tour.call("POST", "/api/auth/login", again, expect=200)
+        forgetful_claims = {
+            k: str(v)
+            for k, v in jwt.decode(forgetful_tokens["id_token"], options={"verify_signature": False}).items()
+        }
+        deletion = {"password": "забытый-пароль-2"}
+        tour.call("DELETE", "/api/profile", deletion, claims=forgetful_claims, expect=204)
+        tour.run_mail("notice (account deleted)")
 
         tour.call("GET", "/api/requests/types", claims=claims, expect=200)
         upload = {"filename": "схема.pdf", "content_type": "application/pdf", "size": len(PDF)}
@@ -306,9 +341,11 @@ def tour_every_route(
         askue = {"login": "demo", "password": "demo-askue-1", "remember": True}
         tour.call("POST", "/api/askue/fetch", askue, claims=claims, expect=200)
         tour.call("GET", "/api/askue/latest", claims=claims, expect=200)
+        tour.call("GET", "/api/profile/export", claims=claims, expect=200)
         tour.run_events(events)
         tour.call("DELETE", "/api/askue/link", claims=claims, expect=204)
 
+        tour.call("GET", "/api/policy", expect=200)
         tour.call("GET", "/api/openapi.json", expect=200)
         tour.call("GET", "/api/docs", expect=200)
         tour.call("POST", "/api/auth/logout", claims=claims, expect=204)

@@ -104,12 +104,30 @@ _SNAPSHOT_KEPT = (
     "ASKUE was read and its data kept as a snapshot (true history) before the next write failed:"
     " the retry reads ASKUE again and keeps a second, newer snapshot"
 )
+_RESET_SESSIONS = (
+    "the new password is set, the sessions could not all end: the code is put back and the answer is"
+    " 503; the old password opens nothing any more, and the retry with the same code ends the sessions"
+    " (setting the password last would leave a moment in which the old one opens a new session)"
+)
+_DELETION_RECORDED = (
+    "the deletion is recorded first (what the consumer asked for; the daily erasure would finish it"
+    " anyway), then the account is disabled and the sessions end: a failure between answers 503, and"
+    " the retry (no password asked again once the deletion is recorded) finishes it"
+)
 KNOWN: dict[tuple[str, int], str] = {
     ("POST /api/profile/password", 3): "Cognito's sign-out done, the profile's `sessions_valid_from` not:"
     " the old password is put back and the answer is 503, but the refresh tokens stay revoked (the"
     " consumer logs in again when the ID token expires; the retry, with that token, does it all)",
     ("POST /api/profile/password", 4): _LOST_NOTICE,
+    ("POST /api/auth/reset-password", 4): _RESET_SESSIONS,
+    ("POST /api/auth/reset-password", 5): _RESET_SESSIONS,
+    ("POST /api/auth/reset-password", 6): _LOST_NOTICE,
     ("POST /api/requests", 4): _LOST_NOTICE,
+    ("PATCH /api/profile", 2): _LOST_NOTICE,
+    ("DELETE /api/profile", 3): _DELETION_RECORDED,
+    ("DELETE /api/profile", 4): _DELETION_RECORDED,
+    ("DELETE /api/profile", 5): _DELETION_RECORDED,
+    ("DELETE /api/profile", 6): _LOST_NOTICE,
     ("PATCH /api/integration/requests/{id}", 3): _LOST_NOTICE,
     ("POST /api/requests/{id}/messages", 2): _LOST_NOTICE,
     ("POST /api/integration/requests/{id}/messages", 5): _LOST_NOTICE,
@@ -180,6 +198,7 @@ _VOLATILE = [
     (re.compile(r"\b[0-9A-HJKMNP-TV-Z]{26}\b"), "<ulid>"),
     (re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"), "<uuid>"),
     (re.compile(r"\b[0-9a-f]{32}\b"), "<hex>"),
+    (re.compile(r"\b[0-9a-f]{64}\b"), "<sha256>"),  # a reset code's hash (the code is random)
     (re.compile(r"\d\d\.\d\d\.\d{4} \d\d:\d\d"), "<time>"),
     (re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?"), "<time>"),
     (re.compile(r"\b\d{10,}(\.\d+)?\b"), "<number>"),

@@ -9,16 +9,23 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.auth import service
+from functions.auth import export, service
 from functions.auth.models import (
     LABELS,
     REGISTRATION_CATEGORIES,
+    AccountDeletion,
+    DataExport,
+    ForgottenPassword,
     LoginRequest,
     PasswordChange,
+    PasswordReset,
+    PolicyOutput,
+    ProfileChange,
     ProfileOutput,
     RefreshRequest,
     Registration,
     RegistrationAccepted,
+    ResetCodeRequested,
     TokensOutput,
 )
 from functions.common.api import (
@@ -82,6 +89,19 @@ def register(registration: Annotated[Registration, Body()]) -> RegistrationAccep
     return RegistrationAccepted()
 
 
+@app.get(
+    "/api/policy",
+    summary="Политика обработки персональных данных и текст согласия",
+    description="Текст политики (152-ФЗ, ст. 18.1 ч. 2) с наименованием и адресом оператора, и действующая "
+    "редакция текста согласия: её `version` регистрация передаёт в `consent_version`, а профиль хранит "
+    "вместе со временем согласия и `sha256` текста.",
+    responses=answers(200, "Политика и текст согласия", PolicyOutput, ERROR_RESPONSES),
+    tags=TAGS,
+)
+def get_policy() -> PolicyOutput:
+    return service.policy()
+
+
 @app.post(
     "/api/auth/login",
     summary="Войти",
@@ -127,6 +147,54 @@ def get_profile() -> ProfileOutput:
     return service.profile(current_caller(app))
 
 
+@app.patch(
+    "/api/profile",
+    summary="Изменить телефон, ФИО или название организации",
+    description="Меняет переданные поля (хотя бы одно): `phone` — у всех, `full_name` — у физического лица, "
+    "`org_name` — у юридического (другое имя — 422 на этом поле). Об изменении уходит письмо на email "
+    "учётной записи. Email (имя для входа) здесь не меняется.",
+    responses=answers(200, "Профиль после изменения", ProfileOutput, CONSUMER_ERROR_RESPONSES),
+    security=CONSUMER_SECURITY,
+    tags=TAGS,
+)
+def change_profile(change: Annotated[ProfileChange, Body()]) -> ProfileOutput:
+    return service.change_profile(current_caller(app), change)
+
+
+@app.get(
+    "/api/profile/export",
+    summary="Мои данные: всё, что хранится о потребителе",
+    description="Профиль (с записью о согласии), заявки с историей, показания и подключение АСКУЭ "
+    "без пароля, одним JSON (152-ФЗ, ст. 14). Отдаётся как файл `moi-dannye.json`.",
+    responses=answers(200, "Данные потребителя", DataExport, CONSUMER_ERROR_RESPONSES),
+    security=CONSUMER_SECURITY,
+    tags=TAGS,
+)
+def export_data() -> Response[str]:
+    exported = export.export(current_caller(app))
+    return Response(
+        status_code=HTTPStatus.OK,
+        content_type="application/json",
+        body=exported.model_dump_json(),
+        headers={"Content-Disposition": 'attachment; filename="moi-dannye.json"'},
+    )
+
+
+@app.delete(
+    "/api/profile",
+    summary="Удалить учётную запись (отозвать согласие)",
+    description="Подтверждается паролем. С этого ответа войти нельзя, все сеансы завершены; на email уходит "
+    "письмо. В течение 30 дней персональные данные удаляются (152-ФЗ, ст. 21 ч. 5); заявки и показания "
+    "остаются обезличенными для учёта сетевой компании (ст. 9 ч. 2; 402-ФЗ, ст. 29).",
+    responses=answers(204, "Учётная запись удалена", None, {**CONSUMER_ERROR_RESPONSES, **LOCKED_OUT}),
+    security=CONSUMER_SECURITY,
+    tags=TAGS,
+)
+def delete_account(deletion: Annotated[AccountDeletion, Body()]) -> Response[str]:
+    service.delete_account(current_caller(app), deletion)
+    return no_content()
+
+
 @app.post(
     "/api/profile/password",
     summary="Сменить пароль",
@@ -141,6 +209,57 @@ def get_profile() -> ProfileOutput:
 )
 def change_password(change: Annotated[PasswordChange, Body()]) -> Response[str]:
     service.change_password(current_caller(app), change)
+    return no_content()
+
+
+@app.post(
+    "/api/auth/forgot-password",
+    status_code=HTTPStatus.ACCEPTED,
+    summary="Забыли пароль: получить код на email",
+    description="Принимает запрос в очередь: если адрес зарегистрирован, на него придёт письмо с кодом из "
+    "6 цифр для `POST /api/auth/reset-password` (код действует 15 минут и подходит один раз; новый код "
+    "заменяет прежний). Ответ 202 один и тот же и за то же время для любого адреса: он не говорит, "
+    "зарегистрирован ли адрес. На один адрес — не больше `MailsPerAddressPerHour` (по умолчанию 3) писем "
+    "о регистрации и смене пароля в час: остальные запросы получают тот же ответ, но письма не отправляются.",
+    responses=answers(
+        202,
+        "Принято: если адрес зарегистрирован, письмо с кодом будет отправлено",
+        ResetCodeRequested,
+        {
+            **ERROR_RESPONSES,
+            503: {
+                "description": "Очередь писем недоступна, запрос не принят; повторите через "
+                "Retry-After секунд",
+                "headers": RETRY_AFTER,
+                **PROBLEM_RESPONSE,
+            },
+        },
+    ),
+    tags=TAGS,
+)
+def forgot_password(request: Annotated[ForgottenPassword, Body()]) -> ResetCodeRequested:
+    service.request_reset_code(request.email)
+    return ResetCodeRequested()
+
+
+@app.post(
+    "/api/auth/reset-password",
+    summary="Забыли пароль: задать новый пароль по коду из письма",
+    description="Задаёт новый пароль (длиннее 5 символов, не из списка самых распространённых; "
+    "`new_password_repeat` должен совпадать с `new_password`), если `code` — код из последнего письма "
+    "для этого адреса: не старше 15 минут, ещё не использованный, и на него было меньше 5 попыток. "
+    "Неизвестный адрес, неверный, устаревший или исчерпавший попытки код получают один и тот же ответ "
+    "422 на поле `code`. После смены пароля все сеансы завершаются, на адрес приходит уведомление.",
+    responses=answers(
+        204,
+        "Пароль изменён, все сеансы завершены; уведомление поставлено в очередь",
+        None,
+        ERROR_RESPONSES,
+    ),
+    tags=TAGS,
+)
+def reset_password(reset: Annotated[PasswordReset, Body()]) -> Response[str]:
+    service.reset_password(reset)
     return no_content()
 
 

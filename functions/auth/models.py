@@ -3,7 +3,8 @@
 import re
 import unicodedata
 from datetime import datetime
-from typing import Annotated, Literal
+from functools import cache
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -12,10 +13,12 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
 )
 from pydantic_core import PydanticCustomError
 
+from functions.auth.policy import CURRENT_CONSENT_VERSION
 from functions.common.fields import Email, Phone
 from functions.common.labels import field_labels
 
@@ -23,7 +26,7 @@ MIN_PASSWORD_LENGTH = 6
 MAX_PASSWORD_LENGTH = 98  # Cognito accepts fewer than 99 characters
 
 # The version of the consent text shown next to the checkbox (web/index.html); stored with the consent.
-CONSENT_TEXT_VERSION = "2026-11-01"
+CONSENT_TEXT_VERSION = CURRENT_CONSENT_VERSION
 
 # A letter of any alphabet, with the combining marks that may follow it (a decomposed «й»).
 _LETTER = r"(?:[^\W\d_][\u0300-\u036f]*)"
@@ -123,6 +126,28 @@ class _Registration(BaseModel):
         description="Согласие на обработку персональных данных",
     )
 
+    # The version the browser showed (the form's data-version); a client that sends none accepts the
+    # current text. An older version is refused: the registrant must read the text in force.
+    consent_version: Annotated[str, WithJsonSchema({"type": "string", "enum": [CURRENT_CONSENT_VERSION]})] = (
+        Field(
+            default=CURRENT_CONSENT_VERSION,
+            title="Редакция текста согласия",
+            description="Редакция текста согласия, который видел потребитель "
+            "(`GET /api/policy`: `consent.version`)",
+        )
+    )
+
+    @field_validator("consent_version")
+    @classmethod
+    def _current_text(cls, value: str) -> str:
+        if value != CURRENT_CONSENT_VERSION:
+            raise PydanticCustomError(
+                "consent_version_outdated",
+                "Текст согласия на обработку персональных данных обновился: обновите страницу, прочтите "
+                "новый текст и отметьте согласие снова.",
+            )
+        return value
+
     @field_validator("consent")
     @classmethod
     def _consent_given(cls, value: bool) -> bool:
@@ -161,6 +186,52 @@ class RegistrationAccepted(BaseModel):
 Password = Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
 
+@cache
+def _common_passwords() -> frozenset[str]:
+    """zxcvbn's list of the 30,000 most frequent passwords of public leaks (lower case).
+
+    Imported when a new password is first checked, not with the models: the list costs a cold start
+    some 50 ms and only the password change and reset routes read it.
+    """
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+# The Russian keyboard (ЙЦУКЕН) over the Latin one: «йцукен» is «qwerty» and «пароль» is «gfhjkm» typed
+# on the same keys. The list holds the Latin-typed ones (gfhjkm, ghbdtn: «привет»), so a password is
+# also checked as the keys it was typed with.
+_RUSSIAN_KEYS = str.maketrans(
+    "йцукенгшщзхъфывапролджэячсмитьбюё",
+    "qwertyuiop[]asdfghjkl;'zxcvbnm,.`",
+)
+
+
+def is_common_password(password: str) -> bool:
+    typed = password.lower()
+    common = _common_passwords()
+    return typed in common or typed.translate(_RUSSIAN_KEYS) in common
+
+
+def _not_common(value: str) -> str:
+    if is_common_password(value):
+        raise PydanticCustomError(
+            "password_common",
+            "Этот пароль слишком распространён и легко подбирается: придумайте другой, например "
+            "из нескольких слов.",
+        )
+    return value
+
+
+# The seed's rule (longer than 5 characters; Cognito's policy says the same) and none of the most
+# common passwords (NIST SP 800-63B, 5.1.1.2: a new password is compared with known ones).
+NewPassword = Annotated[
+    str,
+    StringConstraints(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH),
+    AfterValidator(_not_common),
+]
+
+
 class LoginRequest(BaseModel):
     email: Email = Field(title="Email")
     password: Password = Field(title="Пароль")
@@ -181,9 +252,7 @@ class TokensOutput(BaseModel):
 
 class PasswordChange(BaseModel):
     old_password: Password = Field(title="Старый пароль")
-    new_password: Annotated[
-        str, StringConstraints(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)
-    ] = Field(title="Новый пароль")
+    new_password: NewPassword = Field(title="Новый пароль")
     new_password_repeat: Password = Field(title="Повтор нового пароля")
 
     @field_validator("new_password")
@@ -203,7 +272,54 @@ class PasswordChange(BaseModel):
         return value
 
 
-LABELS = field_labels(IndividualRegistration, LegalRegistration, LoginRequest, RefreshRequest, PasswordChange)
+RESET_CODE_DIGITS = 6
+
+
+class ForgottenPassword(BaseModel):
+    """The address to mail a reset code to (if it is registered)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: Email = Field(title="Email")
+
+
+class ResetCodeRequested(BaseModel):
+    detail: str = (
+        "Если этот адрес зарегистрирован, в течение нескольких минут на него придёт письмо с кодом "
+        "для смены пароля. Код действует 15 минут."
+    )
+
+
+class PasswordReset(BaseModel):
+    """A new password set with the code mailed after «Забыли пароль?»."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: Email = Field(title="Email")
+    # Checked by `_six_digits` (a Russian message of its own); the document states the same pattern.
+    code: Annotated[
+        str, WithJsonSchema({"type": "string", "pattern": rf"^[0-9]{{{RESET_CODE_DIGITS}}}$"})
+    ] = Field(title="Код из письма", description=f"{RESET_CODE_DIGITS} цифр из письма с кодом")
+    new_password: NewPassword = Field(title="Новый пароль")
+    new_password_repeat: Password = Field(title="Повтор нового пароля")
+
+    @field_validator("code")
+    @classmethod
+    def _six_digits(cls, value: str) -> str:
+        if not value.isascii() or not value.isdigit() or len(value) != RESET_CODE_DIGITS:
+            raise PydanticCustomError(
+                "reset_code_format", f"Код из письма состоит из {RESET_CODE_DIGITS} цифр: проверьте его."
+            )
+        return value
+
+    @field_validator("new_password_repeat")
+    @classmethod
+    def _repeats_new(cls, value: str, info: ValidationInfo) -> str:
+        if "new_password" in info.data and info.data["new_password"] != value:
+            raise PydanticCustomError(
+                "password_repeat_mismatch", "Повтор не совпадает с новым паролем: введите его ещё раз."
+            )
+        return value
 
 
 class ProfileOutput(BaseModel):
@@ -215,4 +331,81 @@ class ProfileOutput(BaseModel):
     phone: str
     consent_given_at: datetime
     consent_text_version: str
+    # The SHA-256 of the consent text shown (functions/auth/policy.py); absent for profiles made
+    # before it was kept.
+    consent_text_sha256: str | None = None
     registered_at: datetime
+
+
+class PolicySection(BaseModel):
+    title: str
+    paragraphs: list[str]
+
+
+class ConsentText(BaseModel):
+    version: str = Field(description="Редакция; её передаёт регистрация в `consent_version`")
+    text: str
+    sha256: str = Field(description="SHA-256 текста (UTF-8, пробелы схлопнуты), хранится с согласием")
+
+
+class PolicyOutput(BaseModel):
+    """«Политика обработки персональных данных» and the consent text in force."""
+
+    version: str
+    operator_name: str
+    operator_address: str
+    sections: list[PolicySection]
+    consent: ConsentText
+
+
+class ProfileChange(BaseModel):
+    """What the consumer may change themselves: the phone, and the ФИО or the organisation's name
+    (whichever their category has). Every field is optional; at least one is given."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    phone: Phone | None = Field(default=None, title="Телефон")
+    full_name: PersonName | None = Field(default=None, title="ФИО")
+    org_name: OrgName | None = Field(default=None, title="Название организации")
+
+    def changed(self) -> dict[str, str]:
+        return {name: value for name, value in self.model_dump().items() if value is not None}
+
+
+class ExportedAskueLink(BaseModel):
+    login: str
+    state: Literal["active", "credentials_rejected"]
+    linked_at: datetime
+
+
+class DataExport(BaseModel):
+    """Everything the portal keeps about the consumer (the ASKUE password excepted)."""
+
+    exported_at: datetime
+    profile: ProfileOutput
+    requests: list[dict[str, Any]] = Field(
+        description="Заявки с полями, текстом, историей рассмотрения и сведениями о файлах, старые первыми"
+    )
+    readings: list[dict[str, Any]] = Field(description="Показания приборов учёта, новые первыми")
+    askue_link: ExportedAskueLink | None = Field(description="Подключение АСКУЭ (без пароля) или null")
+
+
+class AccountDeletion(BaseModel):
+    """The consumer's password: deleting the account is confirmed by it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    password: Password = Field(title="Пароль")
+
+
+LABELS = field_labels(
+    IndividualRegistration,
+    LegalRegistration,
+    LoginRequest,
+    RefreshRequest,
+    PasswordChange,
+    ForgottenPassword,
+    PasswordReset,
+    ProfileChange,
+    AccountDeletion,
+)

@@ -1,4 +1,4 @@
-"""Accounts: registration (queued), login, refresh, logout, profile, password change.
+"""Accounts: registration (queued), login, refresh, logout, profile, password change and reset.
 
 A registration is validated here and queued as one job (functions/mail): the same single SQS call
 whatever the address, so neither the answer nor its time tells whether the address is registered,
@@ -7,24 +7,41 @@ password, or mails a known address that it is registered already (functions/mail
 """
 
 from aws_lambda_powertools import Logger
+from botocore.exceptions import ClientError
 
-from functions.auth import mails
+from functions.auth import mails, reset_codes
 from functions.auth.models import (
+    AccountDeletion,
+    ConsentText,
     IndividualRegistration,
     LegalRegistration,
     LoginRequest,
     PasswordChange,
+    PasswordReset,
+    PolicyOutput,
+    PolicySection,
+    ProfileChange,
     ProfileOutput,
 )
-from functions.auth.store import ProfileStore
+from functions.auth.policy import (
+    CONSENT_TEXTS,
+    CURRENT_CONSENT_VERSION,
+    POLICY_VERSION,
+    consent_text_sha256,
+    normalized,
+    operator_settings,
+    policy_sections,
+)
+from functions.auth.store import ProfileStore, ResetCode, ResetCodeStore, ResetCodeUnusable
 from functions.common import russian
 from functions.common.api import Caller
 from functions.common.clock import now
-from functions.common.errors import NotFound, TryLater
+from functions.common.dynamo import condition_failed
+from functions.common.errors import InvalidInput, NotFound, TryLater, invalid_field
 from functions.common.identity import Tokens, UserDirectory
 from functions.common.mail import MailQueueUnavailable, queue_mail, queue_notice
 from functions.common.sessions import end_sessions
-from functions.mail.models import RegisterJob
+from functions.mail.models import RegisterJob, ResetCodeJob
 
 logger = Logger()
 
@@ -45,6 +62,23 @@ def register(registration: IndividualRegistration | LegalRegistration) -> None:
     logger.info("registration queued", extra={"job_id": job.id, "category": registration.category})
 
 
+def policy() -> PolicyOutput:
+    operator = operator_settings()
+    return PolicyOutput(
+        version=POLICY_VERSION,
+        operator_name=operator.operator_name,
+        operator_address=operator.operator_address,
+        sections=[
+            PolicySection(title=s.title, paragraphs=list(s.paragraphs)) for s in policy_sections(operator)
+        ],
+        consent=ConsentText(
+            version=CURRENT_CONSENT_VERSION,
+            text=normalized(CONSENT_TEXTS[CURRENT_CONSENT_VERSION]),
+            sha256=consent_text_sha256(CURRENT_CONSENT_VERSION),
+        ),
+    )
+
+
 def log_in(request: LoginRequest) -> Tokens:
     return UserDirectory().log_in(request.email, request.password)
 
@@ -62,6 +96,67 @@ def profile(caller: Caller) -> ProfileOutput:
     if found is None:
         raise NotFound("Профиль не найден.")
     return found
+
+
+def delete_account(caller: Caller, deletion: AccountDeletion) -> None:
+    """Withdrawal of consent (152-ФЗ ст. 9 ч. 2) and deletion of the account, confirmed by the
+    password: the account cannot log in from this answer on (Cognito disables it, every session
+    ends) and is marked for erasure, which functions/auth/erasure.py does on its schedule, within
+    30 days (ст. 21 ч. 5). The address is told by mail. Each step is idempotent: a retry after an
+    AWS failure (503) finishes it."""
+    directory, store = UserDirectory(), ProfileStore()
+    # A retry after a 503 finds the deletion recorded and the account perhaps disabled already (its
+    # password then opens nothing): the deletion asked for is finished without asking it again.
+    if not store.deletion_requested(caller.user_id):
+        directory.check_password(caller.email, deletion.password, field="password")
+    at = now()
+    store.mark_deleted(caller.user_id, at.isoformat())
+    directory.disable(caller.user_id)
+    end_sessions(caller.user_id, caller.email)
+    logger.info("account deleted, pending erasure", extra={"user_id": caller.user_id})
+    try:
+        queue_notice(caller.email, *mails.account_deleted(russian.date_time(at)))
+    except MailQueueUnavailable:
+        logger.error("account-deleted notice not queued", extra={"user_id": caller.user_id})
+
+
+_CHANGED_FIELDS = {"phone": "телефон", "full_name": "ФИО", "org_name": "название организации"}
+
+
+def change_profile(caller: Caller, change: ProfileChange) -> ProfileOutput:
+    """Changes the phone and the name the consumer's category has; mails the account's address."""
+    changes = change.changed()
+    if not changes:
+        raise InvalidInput("Нечего изменять", "Укажите новый телефон, ФИО или название организации.")
+    store = ProfileStore()
+    current = store.get(caller.user_id)
+    if current is None:
+        raise NotFound("Профиль не найден.")
+    wrong_name = "org_name" if current.category == "individual" else "full_name"
+    if wrong_name in changes:
+        raise invalid_field(
+            wrong_name,
+            "У физического лица меняется ФИО, а не название организации."
+            if current.category == "individual"
+            else "У юридического лица меняется название организации, а не ФИО.",
+        )
+    # Only what differs is written and mailed about: a form sends every field it shows.
+    changes = {name: value for name, value in changes.items() if getattr(current, name) != value}
+    if not changes:
+        return current
+    try:
+        changed = store.change(caller.user_id, current.category, changes)
+    except ClientError as error:
+        if condition_failed(error):
+            raise NotFound("Профиль не найден.") from None
+        raise
+    logger.info("profile changed", extra={"user_id": caller.user_id, "fields": sorted(changes)})
+    try:
+        fields = [_CHANGED_FIELDS[name] for name in _CHANGED_FIELDS if name in changes]
+        queue_notice(current.email, *mails.profile_changed(fields, russian.date_time(now())))
+    except MailQueueUnavailable:
+        logger.error("profile-changed notice not queued", extra={"user_id": caller.user_id})
+    return changed
 
 
 def change_password(caller: Caller, change: PasswordChange) -> None:
@@ -84,3 +179,72 @@ def change_password(caller: Caller, change: PasswordChange) -> None:
         queue_notice(caller.email, *mails.password_changed(russian.date_time(now())))
     except MailQueueUnavailable:
         logger.error("password-changed notice not queued", extra={"user_id": caller.user_id})
+
+
+_CODE_REFUSED = (
+    "Код неверен или устарел. Проверьте код из последнего письма или запросите новый («Забыли пароль?»)."
+)
+
+
+def request_reset_code(email: str) -> None:
+    """«Забыли пароль?»: one SQS call whatever the address, so neither the answer nor its time tells
+    whether it is registered; MailFunction mails a code to a registered one (functions/mail)."""
+    job = ResetCodeJob(email=email)
+    try:
+        queue_mail(job)
+    except MailQueueUnavailable:
+        raise TryLater(
+            "Смена пароля временно недоступна",
+            "Не удалось отправить код. Повторите попытку через минуту.",
+            retry_after=QUEUE_RETRY_AFTER_SECONDS,
+        ) from None
+    logger.info("reset code queued", extra={"job_id": job.id})
+
+
+def _put_back(codes: ResetCodeStore, user_id: str, code: ResetCode) -> None:
+    logger.exception("password reset not finished: code put back", extra={"user_id": user_id})
+    codes.restore(user_id, code)
+
+
+def reset_password(reset: PasswordReset) -> None:
+    """Sets the new password if the mailed code is right, and ends every session.
+
+    An unknown address, no code, an expired one, one whose attempts are spent and a wrong one are
+    refused alike (no answer tells whether the address is registered). Each check spends an attempt
+    before comparing; the right code is removed before the password is set, so it works once. If
+    the code cannot be removed, the password cannot be set or the sessions cannot end (AWS failing),
+    the code is put back as it was (that attempt uncounted) and the answer is a 503, so that the
+    consumer's retry with the same code does it all. The new password is set before the sessions
+    end: ending them first would leave a moment in which the old password opens a new session.
+    """
+    refused = invalid_field("code", _CODE_REFUSED)
+    directory = UserDirectory()
+    account = directory.find(reset.email)
+    if account is None:
+        raise refused
+    codes = ResetCodeStore()
+    try:
+        waiting = codes.spend_attempt(account.user_id, int(now().timestamp()), reset_codes.MAX_ATTEMPTS)
+    except ResetCodeUnusable:
+        raise refused from None
+    if not reset_codes.matches(account.user_id, reset.code, waiting.code_hash):
+        logger.info("wrong reset code", extra={"user_id": account.user_id, "attempt": waiting.attempts + 1})
+        raise refused
+    try:
+        codes.use(account.user_id, waiting.code_hash)
+    except ResetCodeUnusable:
+        raise refused from None  # used by a concurrent reset a moment ago
+    except Exception:
+        _put_back(codes, account.user_id, waiting)
+        raise
+    try:
+        directory.set_password(account.user_id, reset.new_password)
+        end_sessions(account.user_id, reset.email)
+    except Exception:
+        _put_back(codes, account.user_id, waiting)
+        raise
+    logger.info("password reset with a mailed code", extra={"user_id": account.user_id})
+    try:
+        queue_notice(reset.email, *mails.password_changed(russian.date_time(now())))
+    except MailQueueUnavailable:
+        logger.error("password-changed notice not queued", extra={"user_id": account.user_id})

@@ -1,9 +1,12 @@
 """Consumer profiles in DynamoDB: one item per consumer, keyed by the Cognito `sub`."""
 
+from dataclasses import dataclass
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from functions.auth.models import ProfileOutput
-from functions.common.dynamo import Table
+from functions.common.dynamo import Table, condition_failed
 from functions.common.settings import portal_settings
 
 
@@ -31,3 +34,145 @@ class ProfileStore:
 
     def delete(self, user_id: str) -> None:
         self._table.delete({"user_id": user_id})
+
+    def deletion_requested(self, user_id: str) -> bool:
+        item = self._table.get({"user_id": user_id}, consistent=True, projection="deleted_at")
+        return bool(item and "deleted_at" in item)
+
+    def mark_deleted(self, user_id: str, at: str) -> None:
+        """The consumer withdrew consent and deleted the account: pending erasure from `at` on
+        (sparse index PendingErasure, read by functions/auth/erasure.py). Kept once: a repeated
+        deletion does not move the time."""
+        self._table.update(
+            {"user_id": user_id},
+            "SET deleted_at = if_not_exists(deleted_at, :at), erasure = :pending, "
+            "erase_after = if_not_exists(erase_after, :at)",
+            condition="attribute_exists(user_id)",
+            values={":at": at, ":pending": "pending"},
+        )
+
+    def pending_erasure(self, until: str) -> list[str]:
+        """The consumers whose erasure is due (`erase_after` up to `until`): Queries of the index."""
+        items = self._table.query_all(
+            "erasure = :pending AND erase_after <= :until",
+            {":pending": "pending", ":until": until},
+            index="PendingErasure",
+            projection="user_id",
+        )
+        return [str(item["user_id"]) for item in items]
+
+    def erase(self, user_id: str, at: str) -> None:
+        """Replaces the profile with what is kept after erasure: no personal data, only the proof of
+        the consent (its version, time and text hash) and when it was withdrawn and erased."""
+        item = self._table.get({"user_id": user_id}, consistent=True)
+        if item is None:
+            return
+        kept = ("consent_given_at", "consent_text_version", "consent_text_sha256", "deleted_at")
+        tombstone = {key: item[key] for key in kept if key in item}
+        self._table.put({"user_id": user_id, **tombstone, "erased_at": at})
+
+    def change(self, user_id: str, category: str, changes: dict[str, str]) -> ProfileOutput:
+        """Sets the fields on the consumer's profile if it is (still) of `category`; the new profile.
+
+        Raises ClientError (ConditionalCheckFailed) when there is no such profile."""
+        names = {f"#{field}": field for field in changes}
+        values: dict[str, Any] = {f":{field}": value for field, value in changes.items()}
+        values[":category"] = category
+        item = self._table.update(
+            {"user_id": user_id},
+            "SET " + ", ".join(f"#{field} = :{field}" for field in changes),
+            condition="attribute_exists(user_id) AND category = :category",
+            names=names,
+            values=values,
+            returns="ALL_NEW",
+        )
+        return ProfileOutput.model_validate(item)
+
+
+class ResetCodeUnusable(Exception):
+    """No code is waiting, it has expired, its attempts are spent, or it was used meanwhile."""
+
+
+@dataclass(frozen=True)
+class ResetCode:
+    """A password-reset code as the profile keeps it: its hash only, never the code."""
+
+    code_hash: str
+    expires_at: int  # seconds since the epoch
+    attempts: int = 0
+
+
+class ResetCodeStore:
+    """The consumer's waiting password-reset code: attributes `reset_code_*` of the profile item.
+
+    One code per consumer: a new one replaces the old (its attempts start again). Every check of a
+    code first spends one attempt with a conditional UpdateItem, so concurrent guesses cannot pass
+    the limit; using the code removes it on condition that it is still the same one, so it works once.
+    """
+
+    def __init__(self) -> None:
+        self._table = Table(portal_settings().profiles_table)
+
+    def put(self, user_id: str, code: ResetCode) -> bool:
+        """Keeps the code for the consumer; False when the consumer has no profile."""
+        try:
+            self._table.update(
+                {"user_id": user_id},
+                "SET reset_code_hash = :h, reset_code_expires_at = :e, reset_code_attempts = :zero",
+                condition="attribute_exists(email) AND attribute_not_exists(deleted_at)",
+                values={":h": code.code_hash, ":e": code.expires_at, ":zero": 0},
+            )
+        except ClientError as error:
+            if condition_failed(error):
+                return False
+            raise
+        return True
+
+    def spend_attempt(self, user_id: str, now: int, max_attempts: int) -> ResetCode:
+        """Counts one attempt at the waiting code and returns it (with the attempts before this one)."""
+        try:
+            item = self._table.update(
+                {"user_id": user_id},
+                "SET reset_code_attempts = reset_code_attempts + :one",
+                condition="reset_code_expires_at > :now AND reset_code_attempts < :max",
+                values={":one": 1, ":now": now, ":max": max_attempts},
+                returns="ALL_OLD",
+            )
+        except ClientError as error:
+            if condition_failed(error):
+                raise ResetCodeUnusable from None
+            raise
+        return ResetCode(
+            code_hash=str(item["reset_code_hash"]),
+            expires_at=int(item["reset_code_expires_at"]),
+            attempts=int(item["reset_code_attempts"]),
+        )
+
+    def use(self, user_id: str, code_hash: str) -> None:
+        """Removes the code if it is still `code_hash`: of two uses at once, one passes."""
+        try:
+            self._table.update(
+                {"user_id": user_id},
+                "REMOVE reset_code_hash, reset_code_expires_at, reset_code_attempts",
+                condition="reset_code_hash = :h",
+                values={":h": code_hash},
+            )
+        except ClientError as error:
+            if condition_failed(error):
+                raise ResetCodeUnusable from None
+            raise
+
+    def restore(self, user_id: str, code: ResetCode) -> None:
+        """Puts the code back as it was before an attempt that could not finish (AWS failing): the
+        attempt is not counted, and a used code is waiting again, unless a newer code replaced it."""
+        try:
+            self._table.update(
+                {"user_id": user_id},
+                "SET reset_code_hash = :h, reset_code_expires_at = :e, reset_code_attempts = :a",
+                condition="attribute_exists(user_id) AND "
+                "(attribute_not_exists(reset_code_hash) OR reset_code_hash = :h)",
+                values={":h": code.code_hash, ":e": code.expires_at, ":a": code.attempts},
+            )
+        except ClientError as error:
+            if not condition_failed(error):
+                raise

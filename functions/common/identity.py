@@ -67,6 +67,7 @@ class Account:
 
 _WRONG_CREDENTIALS = "Неверный email или пароль."
 _WRONG_OLD_PASSWORD = "Старый пароль указан неверно."  # noqa: S105 (a message, not a secret)  # nosec B105
+_WRONG_PASSWORD = "Пароль указан неверно."  # noqa: S105 (a message, not a secret)  # nosec B105
 _TOO_MANY_ATTEMPTS = "Слишком много неудачных попыток входа. Подождите несколько минут и попробуйте снова."
 
 
@@ -122,6 +123,13 @@ class UserDirectory:
     def delete(self, user_id: str) -> None:
         cognito().admin_delete_user(UserPoolId=self._pool, Username=user_id)
 
+    def delete_if_present(self, user_id: str) -> None:
+        try:
+            self.delete(user_id)
+        except ClientError as error:
+            if _code(error) != "UserNotFoundException":
+                raise
+
     def find(self, email: str) -> Account | None:
         """The account whose login is `email`, or None."""
         try:
@@ -162,8 +170,8 @@ class UserDirectory:
             raise _password_refusal(error, wrong) from error
         return self._tokens(result.get("AuthenticationResult", {}))
 
-    def check_password(self, email: str, password: str) -> None:
-        """Refuses with a field error on `old_password` unless `password` is the account's one."""
+    def check_password(self, email: str, password: str, field: str = "old_password") -> None:
+        """Refuses with a field error on `field` unless `password` is the account's one."""
         try:
             cognito().admin_initiate_auth(
                 UserPoolId=self._pool,
@@ -172,7 +180,8 @@ class UserDirectory:
                 AuthParameters={"USERNAME": email, "PASSWORD": password},
             )
         except ClientError as error:
-            raise _password_refusal(error, invalid_field("old_password", _WRONG_OLD_PASSWORD)) from error
+            message = _WRONG_OLD_PASSWORD if field == "old_password" else _WRONG_PASSWORD
+            raise _password_refusal(error, invalid_field(field, message)) from error
 
     def refresh(self, refresh_token: str) -> Tokens:
         try:
@@ -188,6 +197,14 @@ class UserDirectory:
                 ) from error
             raise
         return self._tokens(result.get("AuthenticationResult", {}))
+
+    def disable(self, user_id: str) -> None:
+        """The account can no longer log in (AdminDisableUser); its data stays until it is erased."""
+        try:
+            cognito().admin_disable_user(UserPoolId=self._pool, Username=user_id)
+        except ClientError as error:
+            if _code(error) != "UserNotFoundException":
+                raise
 
     def sign_out_everywhere(self, email: str) -> None:
         """Revokes every refresh and access token of the account.

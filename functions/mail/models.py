@@ -2,7 +2,8 @@
 
 A notice is a finished text (functions/common/mail.py). A registration carries what the consumer
 sent, as validated by the API (validated again when read: a job holds only what the API accepts);
-a support reset carries the address. Neither carries a password: the worker generates it.
+a support reset and a forgotten password carry the address. None carries a password or a reset
+code: the worker generates them.
 """
 
 from typing import Annotated, Literal
@@ -28,5 +29,12 @@ class ResetPasswordJob(MailJob):
     email: Email
 
 
-AnyMailJob = Annotated[RegisterJob | ResetPasswordJob | NoticeJob, Field(discriminator="kind")]
-MAIL_JOB: TypeAdapter[RegisterJob | ResetPasswordJob | NoticeJob] = TypeAdapter(AnyMailJob)
+class ResetCodeJob(MailJob):
+    """«Забыли пароль?»: if the address is registered, make a reset code, keep its hash, mail it."""
+
+    kind: Literal["reset_code"] = "reset_code"
+    email: Email
+
+
+AnyMailJob = Annotated[RegisterJob | ResetPasswordJob | ResetCodeJob | NoticeJob, Field(discriminator="kind")]
+MAIL_JOB: TypeAdapter[RegisterJob | ResetPasswordJob | ResetCodeJob | NoticeJob] = TypeAdapter(AnyMailJob)

@@ -10,21 +10,23 @@ fails (SES refusing), both are removed again and the job fails, so its retry sta
 that died half-way (the Lambda timed out) leaves an account whose profile is missing or was made by
 this very job: its retry removes that leftover instead of telling the address it is registered.
 A support reset sets a new generated password, ends every session and mails it; if the mail fails
-the retry sets another one. Passwords exist only here, never on the queue nor in a log.
+the retry sets another one. A forgotten password gets a reset code (functions/auth/reset_codes.py),
+its hash kept in the profile. Passwords and codes exist only here, never on the queue nor in a log.
 """
 
 from datetime import timedelta
 
 from aws_lambda_powertools import Logger
 
-from functions.auth import mails
+from functions.auth import mails, reset_codes
 from functions.auth.models import (
-    CONSENT_TEXT_VERSION,
     IndividualRegistration,
     LegalRegistration,
     ProfileOutput,
 )
-from functions.auth.store import ProfileStore
+from functions.auth.policy import consent_text_sha256
+from functions.auth.store import ProfileStore, ResetCode, ResetCodeStore
+from functions.common import russian
 from functions.common.clock import now
 from functions.common.identity import (
     AccountExists,
@@ -35,7 +37,7 @@ from functions.common.identity import (
 )
 from functions.common.mail import NoticeJob
 from functions.common.sessions import end_sessions
-from functions.mail.models import RegisterJob, ResetPasswordJob
+from functions.mail.models import RegisterJob, ResetCodeJob, ResetPasswordJob
 from functions.mail.sender import send_mail
 from functions.mail.store import MailLedger
 
@@ -50,7 +52,7 @@ class JobNotReady(Exception):
     """Another run may be making or undoing the address's account right now: try the job later."""
 
 
-def deliver(job: RegisterJob | ResetPasswordJob | NoticeJob) -> str:
+def deliver(job: RegisterJob | ResetPasswordJob | ResetCodeJob | NoticeJob) -> str:
     """Does the job; returns what happened (for the log). Raises to have it delivered again."""
     ledger = MailLedger()
     if ledger.is_done(job.id):
@@ -60,6 +62,8 @@ def deliver(job: RegisterJob | ResetPasswordJob | NoticeJob) -> str:
         outcome = _register(job, ledger)
     elif isinstance(job, ResetPasswordJob):
         outcome = _reset_password(job, ledger)
+    elif isinstance(job, ResetCodeJob):
+        outcome = _reset_code(job, ledger)
     else:
         send_mail(job.to, job.subject, job.text)
         outcome = "sent"
@@ -135,7 +139,8 @@ def _profile(user_id: str, job: RegisterJob) -> ProfileOutput:
         email=registration.email,
         phone=registration.phone,
         consent_given_at=job.requested_at,
-        consent_text_version=CONSENT_TEXT_VERSION,
+        consent_text_version=registration.consent_version,
+        consent_text_sha256=consent_text_sha256(registration.consent_version),
         registered_at=job.requested_at,
     )
 
@@ -159,3 +164,29 @@ def _reset_password(job: ResetPasswordJob, ledger: MailLedger) -> str:
     send_mail(job.email, *mails.password_reset(job.email, password))
     logger.info("password reset by support", extra={"job_id": job.id})
     return "reset"
+
+
+def _reset_code(job: ResetCodeJob, ledger: MailLedger) -> str:
+    """A forgotten password: a new code for a registered address, mailed; nothing for an unknown one.
+
+    The API answered 202 whatever the address (functions/auth/service.py); past the address's mail
+    limit, or for an address nobody registered, the job is dropped and nothing tells the caller.
+    A redelivered job (the mail failed) makes a new code, replacing the one never mailed.
+    """
+    if not ledger.allow(job.email, job.id, job.requested_at):
+        logger.warning("reset code over the per-address mail limit: dropped", extra={"job_id": job.id})
+        return "over_limit"
+    account = UserDirectory().find(job.email)
+    code = reset_codes.new_code()
+    expires_at = now() + reset_codes.CODE_LIFETIME
+    if account is None or not ResetCodeStore().put(
+        account.user_id,
+        ResetCode(
+            code_hash=reset_codes.code_hash(account.user_id, code), expires_at=int(expires_at.timestamp())
+        ),
+    ):
+        logger.info("reset code for an unknown address: dropped", extra={"job_id": job.id})
+        return "unknown"
+    send_mail(job.email, *mails.reset_code(code, russian.date_time(expires_at)))
+    logger.info("reset code mailed", extra={"job_id": job.id})
+    return "code_sent"

@@ -5,6 +5,8 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from functions.common import russian
 from functions.common.api import Caller
 from functions.common.cursor import decode_cursor, encode_cursor
@@ -142,6 +144,24 @@ def request_detail_of(item: Item) -> RequestDetail:
     return RequestDetail(
         **_detail_fields(item), history=[HistoryEntry.model_validate(entry) for entry in _history(item)]
     )
+
+
+_JSON: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
+
+
+def for_export(item: Item) -> dict[str, Any]:
+    """A request as the consumer's data export gives it: as its detail, files without links."""
+    attachments = [Attachment.model_validate(a) for a in item.get("attachments", [])]
+    return {
+        **summary(item).model_dump(mode="json"),
+        "text": str(item["text"]),
+        "fields": _JSON.dump_python(dict(item.get("fields", {})), mode="json"),
+        "attachments": [
+            {"filename": a.filename, "content_type": a.content_type, "size": a.size} for a in attachments
+        ],
+        "history": [HistoryEntry.model_validate(entry).model_dump(mode="json") for entry in _history(item)],
+        "updated_at": str(item["updated_at"]),
+    }
 
 
 # ---------------------------------------------------------------- the company's systems

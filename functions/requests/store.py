@@ -26,7 +26,7 @@ One table, keyed for the ways it is read:
 The uploads bucket is `files.py`'s; the requests' ids are `ids.py`'s.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -327,6 +327,18 @@ class RequestStore:
             start=start,
         )
         return page.items, page.last_key
+
+    def all_for_user(self, user_id: str) -> Iterator[Item]:
+        """Every request of the consumer, whole (history included), oldest first: a Query per 1 MB
+        (the consumer's data export, 152-ФЗ ст. 14)."""
+        return self._table.query_all(
+            "pk = :pk AND begins_with(sk, :prefix)", {":pk": user_key(user_id), ":prefix": REQUEST_PREFIX}
+        )
+
+    def depersonalise(self, key: Key) -> None:
+        """Removes the consumer's email from a request of an erased account (152-ФЗ ст. 21 ч. 5): the
+        request stays for the company's records, with nothing that names the person."""
+        self._table.update(key, "REMOVE email")
 
     # ------------------------------------------------------------ the company's systems
     def key_of(self, request_id: str) -> Key | None:

@@ -370,6 +370,30 @@ def _logout(scene: Scene) -> None:
     assert refreshed.status_code == 200, "another consumer's logout ended the owner's session"
 
 
+def _change_profile(scene: Scene) -> None:
+    another = Consumer.register(scene.owner.stack)
+    changed = another.call("PATCH", "/api/profile", json={"phone": "+7 903 111-22-33"})
+    assert changed.status_code == 200
+    assert changed.json()["email"] == another.email
+    assert scene.owner.get("/api/profile").json()["phone"] != "+79031112233"
+
+
+def _export_profile(scene: Scene) -> None:
+    exported = scene.other.get("/api/profile/export").json()
+    assert exported["profile"]["email"] == scene.other.email
+    assert scene.owner.email not in json.dumps(exported, ensure_ascii=False)
+    assert exported["requests"] == [] and exported["readings"] == []
+
+
+def _delete_account(scene: Scene) -> None:
+    another = Consumer.register(scene.owner.stack)
+    refused = another.call("DELETE", "/api/profile", json={"password": scene.owner.password})
+    assert refused.status_code == 422
+    assert another.call("DELETE", "/api/profile", json={"password": another.password}).status_code == 204
+    assert scene.owner.can_still_log_in()
+    assert scene.owner.get("/api/profile").status_code == 200
+
+
 def _password(scene: Scene) -> None:
     change = {
         "old_password": scene.owner.password,
@@ -538,6 +562,9 @@ ISOLATION: dict[str, Callable[[Scene], None]] = {
     "GET /api/profile": _profile,
     "POST /api/auth/logout": _logout,
     "POST /api/profile/password": _password,
+    "PATCH /api/profile": _change_profile,
+    "GET /api/profile/export": _export_profile,
+    "DELETE /api/profile": _delete_account,
     "GET /api/requests/types": _request_types,
     "POST /api/requests/uploads": _uploads,
     "POST /api/requests": _file_request,

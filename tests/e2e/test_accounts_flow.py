@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from functions.auth.policy import CURRENT_CONSENT_VERSION
 from tests.e2e.conftest import DESKTOP, PageLog, Portal, shot
 
 pytestmark = pytest.mark.e2e
@@ -81,7 +82,7 @@ def test_register_log_in_change_password_log_out(
     form.get_by_label("ФИО", exact=True).fill(FULL_NAME)
     form.get_by_label("Email", exact=True).fill("ivanov-at-example.ru")
     form.get_by_label("Телефон", exact=True).fill(PHONE_TYPED)
-    form.get_by_label("Согласен на обработку персональных данных").check()
+    form.get_by_label("Даю согласие на обработку персональных данных").check()
     form.get_by_role("button", name="Зарегистрировать").click()
     assert_field_error(form, "Email", BAD_EMAIL_MESSAGE)
     expect(form.locator(".field-error")).to_have_count(1)
@@ -97,6 +98,7 @@ def test_register_log_in_change_password_log_out(
         "email": email,
         "phone": PHONE_TYPED,
         "consent": True,
+        "consent_version": CURRENT_CONSENT_VERSION,
     }
     expect(page.get_by_text(f"Письмо с паролем отправлено на {email}")).to_be_visible()
     expect(form.locator(".field-error")).to_have_count(0)

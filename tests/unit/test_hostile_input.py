@@ -377,6 +377,15 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
         "new_password_repeat": "New-password-2!",
     },
     "/api/integration/users/reset-password": {"email": "ivan@example.ru"},
+    "/api/auth/forgot-password": {"email": "ivan@example.ru"},
+    "/api/auth/reset-password": {
+        "email": "ivan@example.ru",
+        "code": "123456",
+        "new_password": "New-password-2!",
+        "new_password_repeat": "New-password-2!",
+    },
+    # PATCH changes the phone and the name; DELETE (which takes only the password) is fuzzed with it too.
+    "/api/profile": {"phone": "+7 903 111-22-33", "full_name": "Иванов Иван Петрович"},
     "/api/integration/requests/{id}": {
         "status": "in_review",
         "comment": "Заявка принята.",

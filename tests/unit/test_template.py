@@ -81,8 +81,15 @@ def test_integration_routes_need_the_api_key_and_consumer_routes_cognito() -> No
         if route.path.startswith("/api/integration/"):
             assert route.auth == "api_key", route
         elif route.path.startswith(
-            ("/api/auth/register", "/api/auth/login", "/api/auth/refresh")
+            (
+                "/api/auth/register",
+                "/api/auth/login",
+                "/api/auth/refresh",
+                "/api/auth/forgot-password",
+                "/api/auth/reset-password",
+            )
         ) or route.path in (
+            "/api/policy",
             "/api/openapi.json",
             "/api/docs",
         ):

@@ -48,9 +48,47 @@ export function setNotice(text, tone = 'info') {
   notice.hidden = !text;
 }
 
+// «Забыли пароль?»: the email, then the mailed code and the new password.
+function showForgot(on, email = '') {
+  $('login-form').hidden = on;
+  $('forgot').hidden = !on;
+  if (!on) return;
+  for (const form of [$('forgot-form'), $('reset-form')]) {
+    form.reset();
+    clearErrors(form);
+  }
+  $('forgot-form').hidden = false;
+  $('reset-form').hidden = true;
+  $('forgot-form').elements.namedItem('email').value = email;
+  setNotice('');
+  $('forgot-title').focus();
+}
+
+function setupForgot() {
+  $('forgot-button').addEventListener('click', () =>
+    showForgot(true, $('login-form').elements.namedItem('email').value),
+  );
+  $('forgot-back').addEventListener('click', () => showLogin());
+  const ask = $('forgot-form');
+  const reset = $('reset-form');
+  bindForm(ask, async (data) => {
+    await api.post('/api/auth/forgot-password', data, { auth: false });
+    ask.hidden = true;
+    reset.hidden = false;
+    reset.elements.namedItem('email').value = data.email;
+    setNotice(`Если адрес ${data.email} зарегистрирован, на него отправлен код. Введите его и новый пароль.`);
+    reset.elements.namedItem('code').focus();
+  });
+  bindForm(reset, async (data) => {
+    await api.post('/api/auth/reset-password', data, { auth: false });
+    showLogin({ message: 'Пароль изменён. Войдите с новым паролем.', email: data.email });
+  });
+}
+
 /** Opens the «Вход» tab, optionally with a message and a prefilled email, and focuses the form. */
 export function showLogin({ message = '', tone = 'info', email = '' } = {}) {
   selectTab($('tab-login'));
+  showForgot(false);
   const form = $('login-form');
   clearErrors(form);
   if (email) form.elements.namedItem('email').value = email;
@@ -67,16 +105,18 @@ export function showRegister() {
 
 /** Empties both forms (after logout nothing typed before should remain). */
 export function resetAccess() {
-  for (const form of [$('login-form'), $('register-form')]) {
+  for (const form of [$('login-form'), $('register-form'), $('forgot-form'), $('reset-form')]) {
     form.reset();
     clearErrors(form);
   }
+  showForgot(false);
   syncCategory($('register-form'));
   setNotice('');
 }
 
 export function setupAccess() {
   setupTabs();
+  setupForgot();
 
   const register = $('register-form');
   register.addEventListener('change', (event) => {
@@ -84,7 +124,9 @@ export function setupAccess() {
   });
   syncCategory(register);
   bindForm(register, async (data) => {
-    await api.post('/api/auth/register', data, { auth: false });
+    // The consent text's version shown (152-ФЗ ст. 9).
+    const consentVersion = $('reg-consent-text').dataset.version;
+    await api.post('/api/auth/register', { ...data, consent_version: consentVersion }, { auth: false });
     register.reset();
     syncCategory(register);
     showLogin({

@@ -61,6 +61,10 @@ function main() {
     if (reason === 'refresh') return;
     if (reason === 'login') {
       router.render({ focus: true });
+    } else if (reason === 'deleted') {
+      resetAccess();
+      router.navigate('/', { focus: false });
+      showLogin({ message: 'Учётная запись удалена. Подтверждение отправлено на ваш email.' });
     } else if (reason === 'expired') {
       router.render();
       showLogin({ message: api.SESSION_EXPIRED, tone: 'warning' });

@@ -17,4 +17,5 @@ export const routes = [
   { path: '/readings/askue', view: 'askue', title: 'АСКУЭ', parent: '/readings' },
   { path: '/readings/consumption', view: 'consumption', title: 'Графики потребления' },
   { path: '/profile', view: 'profile', title: 'Профиль' },
+  { path: '/privacy', view: 'privacy', public: true, title: 'Политика обработки персональных данных' },
 ];

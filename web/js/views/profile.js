@@ -1,4 +1,5 @@
-// «Профиль»: the consumer's registration data and the password change form.
+// «Профиль»: the consumer's registration data, their changes, the password change form, the data
+// export and the deletion of the account (152-ФЗ: ст. 14, ст. 21).
 
 import * as api from '../api.js';
 import * as session from '../session.js';
@@ -8,8 +9,7 @@ import { formatDate, formatPhone } from '../format.js';
 
 const CATEGORIES = { individual: 'Физическое лицо', legal: 'Юридическое лицо' };
 
-function passwordField(name, label, autocomplete, hint) {
-  const id = `profile-${name.replace(/_/g, '-')}`;
+function passwordField(name, label, autocomplete, hint, id = `profile-${name.replace(/_/g, '-')}`) {
   return el(
     'div',
     { class: 'field' },
@@ -58,12 +58,97 @@ function details(profile) {
     ['Email', profile.email],
     ['Телефон', formatPhone(profile.phone)],
     ['Дата регистрации', formatDate(profile.registered_at)],
-    ['Согласие на обработку персональных данных', `дано ${formatDate(profile.consent_given_at)}`],
+    ['Согласие на обработку персональных данных', `дано ${formatDate(profile.consent_given_at)}, редакция от ${profile.consent_text_version.split('-').reverse().join('.')}`],
   ];
   return el(
     'dl',
     { class: 'details' },
     rows.map(([term, value]) => el('div', { class: 'details-row' }, el('dt', {}, term), el('dd', {}, value || '—'))),
+  );
+}
+
+function textField(name, label, value, props = {}) {
+  const id = `profile-edit-${name.replace(/_/g, '-')}`;
+  return el(
+    'div',
+    { class: 'field' },
+    el('label', { for: id, class: 'required' }, label),
+    el('input', { id, name, type: 'text', value: value || '', required: true, ...props }),
+  );
+}
+
+function editForm(profile, onChanged) {
+  const name =
+    profile.category === 'legal'
+      ? textField('org_name', 'Название организации', profile.org_name, { autocomplete: 'organization' })
+      : textField('full_name', 'ФИО', profile.full_name, { autocomplete: 'name' });
+  const form = el(
+    'form',
+    { id: 'profile-edit-form', class: 'form', method: 'post', novalidate: true },
+    name,
+    textField('phone', 'Телефон', formatPhone(profile.phone), { type: 'tel', inputmode: 'tel', autocomplete: 'tel' }),
+    el('button', { type: 'submit', class: 'btn btn-primary' }, 'Сохранить изменения'),
+  );
+  bindForm(form, async (data) => {
+    const changed = await api.request('/api/profile', { method: 'PATCH', body: data });
+    onChanged(changed);
+    return 'Данные сохранены, письмо об этом отправлено.';
+  });
+  return form;
+}
+
+function exportButton() {
+  const status = el('p', { class: 'muted', role: 'status' });
+  const button = el('button', { type: 'button', class: 'btn btn-secondary', id: 'export-button' }, 'Скачать мои данные');
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      const data = await api.get('/api/profile/export');
+      const link = el('a', {
+        href: URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' })),
+        download: 'moi-dannye.json',
+      });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 9000);
+    } catch (error) {
+      if (error?.expired) throw error;
+      status.textContent = error.detail || 'Не удалось подготовить файл.';
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return el(
+    'section',
+    { class: 'card', 'aria-labelledby': 'profile-export' },
+    el('h2', { id: 'profile-export' }, 'Мои данные'),
+    el('p', { class: 'muted' }, 'Всё, что кабинет хранит о вас, одним файлом JSON.'),
+    button,
+    status,
+  );
+}
+
+/** Withdrawal of consent: the account is deleted, confirmed by the password, after a clear warning. */
+function deletionSection() {
+  const form = el(
+    'form',
+    { id: 'delete-account-form', class: 'form', method: 'post', novalidate: true },
+    passwordField('password', 'Пароль для подтверждения', 'current-password', null, 'delete-account-password'),
+    el('button', { type: 'submit', class: 'btn btn-danger' }, 'Удалить учётную запись'),
+  );
+  bindForm(form, async (data) => {
+    if (!window.confirm('Удалить учётную запись? Это не отменить.')) return undefined;
+    await api.request('/api/profile', { method: 'DELETE', body: data, expire: false });
+    session.clear('deleted');
+    return undefined;
+  });
+  return el(
+    'section',
+    { class: 'card danger-zone', 'aria-labelledby': 'profile-delete' },
+    el('h2', { id: 'profile-delete' }, 'Удаление учётной записи'),
+    el('p', { class: 'alert alert-warning' }, 'Это отзыв согласия на обработку персональных данных. Войти в кабинет будет нельзя сразу и навсегда. В течение 30 дней будут удалены ФИО или название, email, телефон и данные АСКУЭ; заявки и показания сохранятся обезличенными для учёта компании (не менее 5 лет).'),
+    form,
   );
 }
 
@@ -86,10 +171,21 @@ export async function render(root, { signal }) {
   );
   try {
     const profile = await api.get('/api/profile', { signal });
-    data.querySelector('.loading').replaceWith(
-      details(profile),
-      el('p', { class: 'muted' }, 'Чтобы изменить эти данные, обратитесь в службу поддержки.'),
+    let shown = details(profile);
+    const replaceShown = (changed) => {
+      const next = details(changed);
+      shown.replaceWith(next);
+      shown = next;
+    };
+    const edit = el(
+      'section',
+      { class: 'card', 'aria-labelledby': 'profile-edit' },
+      el('h2', { id: 'profile-edit' }, 'Изменить данные'),
+      editForm(profile, replaceShown),
+      el('p', { class: 'muted' }, 'Email меняет служба поддержки.'),
     );
+    data.querySelector('.loading').replaceWith(shown);
+    root.append(el('div', { class: 'grid-2' }, edit, exportButton()), deletionSection());
   } catch (error) {
     if (error?.name === 'AbortError' || error?.expired) throw error;
     data.querySelector('.loading').replaceWith(message(error.detail || 'Не удалось загрузить профиль.', 'error'));

@@ -1,0 +1,67 @@
+"""ErasureFunction: on its schedule, erases the accounts their consumers deleted (152-ФЗ ст. 21 ч. 5:
+within 30 days of the withdrawal of consent; the schedule runs daily).
+
+For each profile the sparse index PendingErasure gives (a Query, never a Scan): the Cognito user is
+deleted (the email, the phone and the password hash with it), the ASKUE link (login and encrypted
+password) is deleted, the consumer's requests lose the email they carried, and the profile is
+replaced by a record without personal data that keeps the proof of the consent (version, time, text
+hash) and the times of the withdrawal and the erasure. Kept for the company's records, without the
+person: the requests with their history and files, and the readings (keyed by the Cognito `sub`,
+which nothing links to a person once the profile and the user are gone) — 152-ФЗ ст. 9 ч. 2 lets the
+operator go on processing on the grounds of ст. 6 ч. 1 пп. 2–11 (the contract, the law: primary
+records are kept at least 5 years, 402-ФЗ ст. 29). Each step is idempotent: an account whose
+erasure failed half-way stays pending and is finished by the next run.
+"""
+
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel, ConfigDict
+
+from functions.auth.store import ProfileStore
+from functions.common.clock import now
+from functions.common.identity import UserDirectory
+from functions.common.settings import load_settings
+
+logger = Logger()
+
+
+class ErasureSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    askue_table: str
+
+
+def erase_account(user_id: str, at: str) -> None:
+    from functions.askue.store import AskueStore
+    from functions.requests.store import RequestStore
+
+    UserDirectory().delete_if_present(user_id)
+    AskueStore(load_settings(ErasureSettings).askue_table).delete_link(user_id)
+    requests = RequestStore()
+    for item in requests.all_for_user(user_id):
+        if "email" in item:
+            requests.depersonalise({"pk": str(item["pk"]), "sk": str(item["sk"])})
+    ProfileStore().erase(user_id, at)
+
+
+def erase_due() -> dict[str, int]:
+    """Erases every account whose erasure is due; one account's failure does not stop the others."""
+    at = now().isoformat()
+    erased = failed = 0
+    for user_id in ProfileStore().pending_erasure(at):
+        try:
+            erase_account(user_id, at)
+        except Exception:
+            logger.exception("account not erased, left for the next run", extra={"user_id": user_id})
+            failed += 1
+        else:
+            logger.info("account erased", extra={"user_id": user_id})
+            erased += 1
+    return {"erased": erased, "failed": failed}
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
+    return erase_due()

@@ -1,0 +1,130 @@
+"""152-ФЗ in the browser: a consumer registers seeing the consent text and the policy link, reads the
+policy (the operator's name and address, what is kept and for how long), and the footer links it
+too; at desktop width and on a 375 px phone."""
+
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from functions.auth.policy import CURRENT_CONSENT_VERSION
+from tests.e2e.conftest import DESKTOP, PageLog, Portal, shot
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"width": 375, "height": 812}
+POLICY = "Политика обработки персональных данных"
+
+
+def _width(viewport: dict[str, int]) -> str:
+    return "desktop" if viewport == DESKTOP else "375"
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_registration_shows_the_consent_and_links_the_policy(
+    page: Page, portal: Portal, page_log: PageLog, artifacts: Path, viewport: dict[str, int]
+) -> None:
+    width = _width(viewport)
+    email = f"e2e-policy-{uuid.uuid4().hex[:10]}@example.ru"
+    page.goto(portal.url)
+    page.get_by_role("tab", name="Регистрация").click()
+    form = page.locator("#register-form")
+    consent = form.get_by_label("Даю согласие на обработку персональных данных")
+    expect(form.locator("#reg-consent-text")).to_contain_text("Даю согласие сетевой компании")
+    link = form.get_by_role("link", name=POLICY)
+    expect(link).to_be_visible()
+    shot(page, artifacts, f"policy-01-registration-form-{width}")
+
+    link.click()
+    expect(page.get_by_role("heading", level=1, name=POLICY)).to_be_visible()
+    expect(page.get_by_text("Оператор персональных данных — ООО «Сетевая компания»")).to_be_visible()
+    expect(page.get_by_role("heading", name="4. Сроки хранения")).to_be_visible()
+    expect(page.get_by_role("heading", name="Текст согласия")).to_be_visible()
+    shot(page, artifacts, f"policy-02-page-{width}")
+
+    form.get_by_label("ФИО", exact=True).fill("Кузнецова Мария Петровна")
+    form.get_by_label("Email", exact=True).fill(email)
+    form.get_by_label("Телефон", exact=True).fill("+7 912 555-44-33")
+    consent.check()
+    with page.expect_request(f"{portal.url}/api/auth/register") as sent:
+        form.get_by_role("button", name="Зарегистрировать").click()
+    assert sent.value.post_data_json["consent_version"] == CURRENT_CONSENT_VERSION
+    expect(page.get_by_text(f"Письмо с паролем отправлено на {email}")).to_be_visible()
+    assert portal.mailed_password(email)
+
+    page.get_by_role("link", name="Сетевая компания — личный кабинет потребителя, на главную").click()
+    expect(page.get_by_role("heading", level=1, name=POLICY)).to_be_hidden()
+    page.locator("footer").get_by_role("link", name=POLICY).click()
+    expect(page.get_by_role("heading", level=1, name=POLICY)).to_be_focused()
+    page_log.assert_within_budget(page)
+    page_log.assert_clean([])
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_consumer_edits_the_phone_downloads_the_data_and_deletes_the_account(
+    page: Page, portal: Portal, page_log: PageLog, artifacts: Path, viewport: dict[str, int], tmp_path: Path
+) -> None:
+    width = _width(viewport)
+    email = f"e2e-rights-{uuid.uuid4().hex[:10]}@example.ru"
+    password = portal.register(
+        {
+            "category": "individual",
+            "full_name": "Кузнецова Мария Петровна",
+            "email": email,
+            "phone": "+7 912 555-44-33",
+            "consent": True,
+        }
+    )
+    page.goto(f"{portal.url}/#/profile")
+    login = page.locator("#login-form")
+    login.get_by_label("Email", exact=True).fill(email)
+    login.get_by_label("Пароль", exact=True).fill(password)
+    login.get_by_role("button", name="Войти").click()
+    expect(page.get_by_role("heading", level=1, name="Профиль")).to_be_visible()
+
+    # The phone is changed; the shown data follow and the address is told.
+    edit = page.locator("#profile-edit-form")
+    sent_before = len(portal.outbox())
+    edit.get_by_label("Телефон", exact=True).fill("8 903 111-22-33")
+    edit.get_by_role("button", name="Сохранить изменения").click()
+    expect(edit.locator(".form-success")).to_contain_text("Данные сохранены")
+    expect(page.locator(".details")).to_contain_text("+7 903 111-22-33")
+    notice = portal.wait_for_mail(email, "Данные профиля в личном кабинете изменены", since=sent_before)
+    assert "изменены: телефон." in notice["text"]
+    shot(page, artifacts, f"rights-01-phone-changed-{width}")
+
+    # «Мои данные»: one JSON file with the profile and the consent record.
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Скачать мои данные").click()
+    assert download.value.suggested_filename == "moi-dannye.json"
+    saved = tmp_path / "moi-dannye.json"
+    download.value.save_as(saved)
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    assert data["profile"]["email"] == email
+    assert data["profile"]["phone"] == "+79031112233"
+    assert data["profile"]["consent_text_version"] == CURRENT_CONSENT_VERSION
+
+    # Deletion: a clear warning, the password, a confirmation; then no login any more.
+    danger = page.get_by_role("region", name="Удаление учётной записи")
+    expect(danger).to_contain_text("Войти в кабинет будет нельзя сразу и навсегда")
+    expect(danger).to_contain_text("В течение 30 дней будут удалены")
+    expect(danger).to_contain_text("сохранятся обезличенными")
+    shot(page, artifacts, f"rights-02-deletion-warning-{width}")
+    page.once("dialog", lambda dialog: dialog.accept())
+    danger.get_by_label("Пароль для подтверждения", exact=True).fill(password)
+    danger.get_by_role("button", name="Удалить учётную запись").click()
+    expect(page.locator("#access-notice")).to_have_text(
+        "Учётная запись удалена. Подтверждение отправлено на ваш email."
+    )
+    expect(page.get_by_role("navigation", name="Главное меню")).to_be_hidden()
+    portal.wait_for_mail(email, "Учётная запись в личном кабинете удалена")
+    shot(page, artifacts, f"rights-03-deleted-{width}")
+
+    login.get_by_label("Email", exact=True).fill(email)
+    login.get_by_label("Пароль", exact=True).fill(password)
+    login.get_by_role("button", name="Войти").click()
+    expect(login.locator(".field-error")).to_contain_text("Неверный email или пароль.")
+    page_log.assert_within_budget(page)
+    page_log.assert_clean(["401 /api/auth/login"])

@@ -1,0 +1,128 @@
+"""Withdrawal of consent and deletion of the account (152-ФЗ ст. 9 ч. 2, ст. 21 ч. 5): confirmed by
+the password, no login from the answer on, every session ended, the personal data erased by the
+scheduled ErasureFunction; the requests stay for the company's records without the person."""
+
+import json
+import uuid
+from datetime import date, timedelta
+from typing import Any
+
+import boto3
+
+from functions.auth import erasure
+from functions.auth import handler as auth
+from functions.requests import handler as requests_api
+from infra.lambda_runtime import LambdaContext
+from infra.world import World
+from tests.unit.conftest import api_event, call, sent_mails
+from tests.unit.test_accounts import IVAN, claims_of, log_in, mailed_password, register
+from tests.unit.test_password_reset import forgot
+
+EMAIL = "ivan.petrov@example.ru"
+
+
+def delete(caller: dict[str, str], password: str) -> tuple[int, Any]:
+    return call(auth, api_event("DELETE", "/api/profile", {"password": password}, claims=caller))
+
+
+def _file_request(caller: dict[str, str]) -> None:
+    filing = {
+        "type": "meter_reading",
+        "text": "Прошу снять показания.",
+        "fields": {
+            "address": "г. Москва, ул. Мира, 5",
+            "meter_number": "01234567",
+            "reading_date": str(date.today() + timedelta(days=7)),
+        },
+    }
+    key = {"Idempotency-Key": uuid.uuid4().hex}
+    event = api_event("POST", "/api/requests", filing, claims=caller, headers=key)
+    assert requests_api.lambda_handler(event, LambdaContext("test"))["statusCode"] == 201
+
+
+def _items(world: World, table: str) -> list[dict[str, Any]]:
+    return boto3.resource("dynamodb").Table(world.refs[table]).scan()["Items"]  # type: ignore[return-value]
+
+
+def test_a_deleted_account_cannot_log_in_its_sessions_end_and_the_address_is_told(world: World) -> None:
+    register(IVAN)
+    password = mailed_password(EMAIL)
+    caller = claims_of(EMAIL, password)
+    _, tokens = log_in(EMAIL, password)
+
+    assert delete(caller, password) == (204, None)
+
+    assert log_in(EMAIL, password)[0] == 401
+    refresh = api_event("POST", "/api/auth/refresh", {"refresh_token": tokens["refresh_token"]})
+    assert call(auth, refresh)[0] == 401
+    notice = sent_mails()[-1]
+    assert notice["subject"] == "Учётная запись в личном кабинете удалена"
+    assert "В течение 30 дней" in notice["text"] and "(МСК)" in notice["text"]
+    assert "обезличенными" in notice["text"]
+
+
+def test_deletion_needs_the_password(world: World) -> None:
+    register(IVAN)
+    password = mailed_password(EMAIL)
+
+    status, problem = delete(claims_of(EMAIL, password), "not-the-password")
+
+    assert status == 422
+    assert problem["errors"] == [{"field": "password", "message": "Пароль указан неверно."}]
+    assert log_in(EMAIL, password)[0] == 200
+
+
+def test_the_erasure_removes_the_person_and_keeps_the_requests_and_the_consent_proof(world: World) -> None:
+    register(IVAN)
+    password = mailed_password(EMAIL)
+    caller = claims_of(EMAIL, password)
+    _file_request(caller)
+    consent = call(auth, api_event("GET", "/api/profile", claims=caller))[1]
+    delete(caller, password)
+
+    assert erasure.lambda_handler({}, LambdaContext("ErasureFunction")) == {"erased": 1, "failed": 0}
+
+    [profile] = _items(world, "ProfilesTable")
+    assert set(profile) == {
+        "user_id",
+        "consent_given_at",
+        "consent_text_version",
+        "consent_text_sha256",
+        "deleted_at",
+        "erased_at",
+    }
+    assert profile["consent_text_sha256"] == consent["consent_text_sha256"]
+    pool = world.refs["UserPool"]
+    assert boto3.client("cognito-idp").list_users(UserPoolId=pool)["Users"] == []
+    [request] = [i for i in _items(world, "RequestsTable") if str(i["sk"]).startswith("REQUEST#")]
+    assert "email" not in request
+    assert request["text"] == "Прошу снять показания."
+    kept = json.dumps([profile, request], default=str, ensure_ascii=False)
+    for personal in (EMAIL, "Иванов", "+79123456789"):
+        assert personal not in kept
+    # Nothing is left pending: the next run erases nothing.
+    assert erasure.lambda_handler({}, LambdaContext("ErasureFunction")) == {"erased": 0, "failed": 0}
+
+
+def test_a_deleted_account_gets_no_reset_code(world: World) -> None:
+    register(IVAN)
+    password = mailed_password(EMAIL)
+    delete(claims_of(EMAIL, password), password)
+    mails = len(sent_mails())
+
+    assert forgot(EMAIL)[0] == 202
+
+    assert len(sent_mails()) == mails
+
+
+def test_a_deletion_that_failed_half_way_is_finished_by_its_retry(world: World) -> None:
+    from tests.faults import failing_where
+
+    register(IVAN)
+    password = mailed_password(EMAIL)
+    caller = claims_of(EMAIL, password)
+    with failing_where("cognito-idp", "AdminUserGlobalSignOut", EMAIL):
+        assert delete(caller, password)[0] == 503
+
+    assert delete(caller, "whatever was typed") == (204, None)
+    assert log_in(EMAIL, password)[0] == 401
