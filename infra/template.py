@@ -106,6 +106,16 @@ class Route:
 
 
 def routes(template: Mapping[str, Any]) -> list[Route]:
+    """The API's declared operations: every Api event but the `ANY` ones (`method_fallbacks`)."""
+    return [route for route in _api_events(template) if route.method != "ANY"]
+
+
+def method_fallbacks(template: Mapping[str, Any]) -> list[Route]:
+    """The `ANY` events: API Gateway sends them the methods a path does not declare (answered 405)."""
+    return [route for route in _api_events(template) if route.method == "ANY"]
+
+
+def _api_events(template: Mapping[str, Any]) -> list[Route]:
     api = resources(template, "AWS::Serverless::Api")
     default_auth = {
         name: spec.get("Properties", {}).get("Auth", {}).get("DefaultAuthorizer")

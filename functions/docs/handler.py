@@ -10,6 +10,7 @@ import gzip
 import hashlib
 import re
 from functools import cache
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.common.api import SECURITY_SCHEMES
+from functions.common.problems import PROBLEM_CONTENT_TYPE, ProblemDetails
 
 logger = Logger()
 FUNCTIONS_DIR = Path(__file__).resolve().parent.parent
@@ -118,9 +120,49 @@ def _allow_inline_scripts_by_hash(response: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
+# This function's own paths, which the document leaves out (they serve it).
+_DOCUMENTATION_METHODS = {"/api/openapi.json": ("GET",), "/api/docs": ("GET",)}
+
+
+@cache
+def allowed_methods() -> dict[str, tuple[str, ...]]:
+    """Each path of the API and the methods it declares, from the OpenAPI document."""
+    import json
+
+    paths: dict[str, Any] = json.loads(openapi_document())["paths"]
+    return {
+        **{path: tuple(sorted(method.upper() for method in ops)) for path, ops in paths.items()},
+        **_DOCUMENTATION_METHODS,
+    }
+
+
+def _method_not_allowed(event: dict[str, Any]) -> dict[str, Any] | None:
+    """405 with Allow for a method the path does not declare (the template's ANY events send those
+    here); None for a method the path has."""
+    allowed = allowed_methods().get(str(event.get("resource") or ""))
+    method = str(event.get("httpMethod") or "")
+    if allowed is None or method in allowed:
+        return None
+    problem = ProblemDetails(
+        title="Метод не поддерживается",
+        status=HTTPStatus.METHOD_NOT_ALLOWED,
+        detail=f"Адрес {event.get('resource')} принимает только {', '.join(allowed)}. "
+        "Список адресов: /api/docs.",
+    )
+    return {
+        "statusCode": HTTPStatus.METHOD_NOT_ALLOWED,
+        "multiValueHeaders": {"Content-Type": [PROBLEM_CONTENT_TYPE], "Allow": [", ".join(allowed)]},
+        "body": problem.model_dump_json(),
+        "isBase64Encoded": False,
+    }
+
+
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     _configure_merge()
+    refused = _method_not_allowed(event)
+    if refused is not None:
+        return refused
     response = app.resolve(event, context)
     if event.get("path") == "/api/docs" and response.get("statusCode") == 200:
         return _allow_inline_scripts_by_hash(response)

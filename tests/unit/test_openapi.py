@@ -179,3 +179,30 @@ def test_a_refusal_that_says_when_to_retry_documents_retry_after(world: World) -
     register = document["paths"]["/api/auth/register"]["post"]["responses"]
     reset = document["paths"]["/api/integration/users/reset-password"]["post"]["responses"]
     assert "202" in register and "202" in reset and "200" not in reset
+
+
+def test_a_method_a_path_does_not_declare_is_answered_405_with_allow(world: World) -> None:
+    for method, path, allow in [
+        ("PUT", "/api/readings", "GET, POST"),
+        ("DELETE", "/api/auth/login", "POST"),
+        ("TRACE", "/api/requests/{id}", "GET"),
+        ("POST", "/api/openapi.json", "GET"),
+    ]:
+        event = api_event(method, path)
+        event["resource"] = path
+        result = docs.lambda_handler(event, LambdaContext("docs"))
+
+        assert result["statusCode"] == 405, (method, path)
+        assert result["multiValueHeaders"]["Allow"] == [allow], (method, path)
+        assert result["multiValueHeaders"]["Content-Type"] == ["application/problem+json"]
+        problem = json.loads(result["body"])
+        assert problem["status"] == 405
+        assert allow in problem["detail"]
+
+
+def test_every_path_of_the_document_has_its_methods_in_allow(world: World) -> None:
+    document = _document(world)
+
+    allowed = docs.allowed_methods()
+    for path, operations in document["paths"].items():
+        assert allowed[path] == tuple(sorted(method.upper() for method in operations)), path

@@ -313,3 +313,16 @@ def test_no_lifecycle_rule_expires_a_filed_file() -> None:
         assert set(rule) <= harmless, f"{rule['Id']} could expire a filed file"
     [unattached] = [r for r in rules if r.get("TagFilters") == [{"Key": "attached", "Value": "no"}]]
     assert unattached["Prefix"] == "uploads/" and not filed.startswith("uploads/")
+
+
+def test_every_path_answers_its_undeclared_methods_through_an_any_method() -> None:
+    from infra.template import method_fallbacks
+
+    template = load_template()
+    fallbacks = {route.path: route for route in method_fallbacks(template)}
+
+    assert set(fallbacks) == {route.path for route in routes(template)}
+    for fallback in fallbacks.values():
+        # The docs function reads each path's methods from the OpenAPI document; no guard: a 405
+        # tells nothing about the data behind the path.
+        assert (fallback.function, fallback.auth) == ("DocsFunction", "none"), fallback
