@@ -66,6 +66,12 @@ fuzz: $(STAMP)
 load: $(STAMP)
 	$(PY) benchmarks/load.py
 
+## openapi: the OpenAPI document docs/openapi.json and the integrators' typed client
+## clients/portal_integration/ (openapi-python-client), both generated from the code; commit both
+## (tests/unit/test_openapi.py fails when either drifts)
+openapi: $(STAMP)
+	$(PY) -m infra.openapi
+
 ## package: one folder per function, .aws-build/<Function>/ (its CodeUri in template.yaml), holding only
 ## that function's code and dependencies for the template's runtime (Python 3.12, arm64); prints sizes
 package: $(STAMP)

@@ -31,6 +31,7 @@ from functions.common.api import (
     configure_resolver,
     current_caller,
     no_content,
+    rules_beyond_schema,
 )
 from functions.common.identity import Tokens
 
@@ -60,7 +61,12 @@ def _tokens(tokens: Tokens) -> TokensOutput:
     "и на email приходит письмо с паролем. Уже известный email получает тот же ответ 202 (за то же "
     "время) и письмо о том, что адрес зарегистрирован. На один адрес — не больше "
     "`MailsPerAddressPerHour` (по умолчанию 3) писем о регистрации и сбросе пароля в час: остальные "
-    "регистрации получают тот же ответ 202, но письма не отправляются.",
+    "регистрации получают тот же ответ 202, но письма не отправляются."
+    "\n\nСверх схемы: `email` проверяется по правилам адресов почты (RFC 5321, email-validator): часть "
+    "до @ — латиница, домен верхнего уровня — латинскими буквами; `phone` — номер, который существует в "
+    "плане нумерации своей страны (без кода страны — российский); `full_name` и `org_name` — в одну "
+    "строку, с буквами, без ссылок.",
+    openapi_extensions=rules_beyond_schema("email", "phone", "full_name", "org_name"),
     responses=answers(
         202,
         "Принято: письмо будет отправлено",
@@ -85,6 +91,8 @@ def register(registration: Annotated[Registration, Body()]) -> RegistrationAccep
 @app.post(
     "/api/auth/login",
     summary="Войти",
+    description="Сверх схемы: `email` проверяется по правилам адресов почты (RFC 5321, email-validator).",
+    openapi_extensions=rules_beyond_schema("email"),
     responses=answers(
         200, "Токены", TokensOutput, {**ERROR_RESPONSES, 401: CONSUMER_ERROR_RESPONSES[401], **LOCKED_OUT}
     ),
@@ -130,6 +138,9 @@ def get_profile() -> ProfileOutput:
 @app.post(
     "/api/profile/password",
     summary="Сменить пароль",
+    description="Сверх схемы: новый пароль отличается от старого и повторён в `new_password_repeat` "
+    "в точности; требования Cognito к паролю (буквы, цифры) проверяются до смены.",
+    openapi_extensions=rules_beyond_schema("new_password", "new_password_repeat"),
     responses=answers(
         204,
         "Пароль изменён, все сеансы завершены; письмо об этом поставлено в очередь",

@@ -3,7 +3,7 @@
 import re
 import unicodedata
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -111,14 +111,22 @@ OrgName = Annotated[
 ]
 
 
+def _consent_is_required(schema: dict[str, Any]) -> None:
+    # The field has a default (so that leaving it out gets its own message), yet only `true` passes.
+    schema["required"] = sorted({*schema.get("required", []), "consent"})
+
+
 class _Registration(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True)
+    model_config = ConfigDict(
+        str_strip_whitespace=True, extra="forbid", json_schema_extra=_consent_is_required
+    )
 
     email: Email = Field(title="Email")
     phone: Phone = Field(title="Телефон")
     consent: bool = Field(
         default=False,
         validate_default=True,
+        json_schema_extra={"const": True},
         title="Согласие на обработку персональных данных",
         description="Согласие на обработку персональных данных",
     )
@@ -162,11 +170,15 @@ Password = Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
 
 class LoginRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     email: Email = Field(title="Email")
     password: Password = Field(title="Пароль")
 
 
 class RefreshRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     refresh_token: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=8192)] = (
         Field(title="Токен обновления")
     )
@@ -180,6 +192,8 @@ class TokensOutput(BaseModel):
 
 
 class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     old_password: Password = Field(title="Старый пароль")
     new_password: Annotated[
         str, StringConstraints(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)

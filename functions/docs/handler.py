@@ -76,9 +76,44 @@ def _use_problem_details(schema: dict[str, Any]) -> dict[str, Any]:
                     },
                 }
     schemas = schema.get("components", {}).get("schemas", {})
+    _name_discriminated_shapes(schemas)
+    _no_control_characters(schemas)
     for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
         schemas.pop(unused, None)
     return schema
+
+
+# What functions/common/safe_json.py refuses in any text of a body: C0 controls but tab, LF and CR.
+NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f]*$"
+
+
+def _no_control_characters(node: Any) -> None:
+    """Every free text states that it has no control character (the API refuses one with a 400)."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and not {"pattern", "enum", "const", "format"} & node.keys():
+            node["pattern"] = NO_CONTROL_CHARACTERS
+        for value in node.values():
+            _no_control_characters(value)
+    elif isinstance(node, list):
+        for value in node:
+            _no_control_characters(value)
+
+
+def _name_discriminated_shapes(schemas: dict[str, Any]) -> None:
+    """A union a model states inline (ReadingEntry: one shape per meter type) gets each shape as a
+    component of its own and the discriminator's mapping, as OpenAPI wants a discriminator's choices."""
+    for name, union in list(schemas.items()):
+        discriminator = union.get("discriminator")
+        if not discriminator or all("$ref" in choice for choice in union.get("oneOf", [])):
+            continue
+        mapping: dict[str, str] = {}
+        for index, choice in enumerate(union["oneOf"]):
+            value = str(choice["properties"][discriminator["propertyName"]]["const"])
+            shape = name + "".join(word.capitalize() for word in value.split("_"))
+            schemas[shape] = choice
+            mapping[value] = f"#/components/schemas/{shape}"
+            union["oneOf"][index] = {"$ref": mapping[value]}
+        discriminator["mapping"] = mapping
 
 
 @cache

@@ -16,8 +16,9 @@ from functions.common.api import (
     RETRY_AFTER,
     answers,
     configure_resolver,
+    rules_beyond_schema,
 )
-from functions.common.cursor import MAX_CURSOR_LENGTH
+from functions.common.cursor import CURSOR_SCHEMA, MAX_CURSOR_LENGTH
 from functions.integration import service
 from functions.integration.models import LABELS, DateTimeWithZone, PasswordReset, PasswordResetAccepted
 from functions.requests import presentation, transitions
@@ -42,7 +43,9 @@ FORBIDDEN = {403: {"description": "Нет ключа интеграции или
     summary="Сбросить пароль потребителя (служба поддержки)",
     description="Ставит сброс в очередь: в течение нескольких минут потребителю будет задан новый "
     "случайный пароль, все сеансы завершены, а пароль отправлен на email. На один адрес — не больше "
-    "`MailsPerAddressPerHour` (по умолчанию 3) писем о регистрации и сбросе пароля в час.",
+    "`MailsPerAddressPerHour` (по умолчанию 3) писем о регистрации и сбросе пароля в час."
+    "\n\nСверх схемы: `email` проверяется по правилам адресов почты (RFC 5321, email-validator).",
+    openapi_extensions=rules_beyond_schema("email"),
     responses=answers(
         202,
         "Сброс принят: письмо с новым паролем будет отправлено",
@@ -78,7 +81,9 @@ def reset_password(request: Annotated[PasswordReset, Body()]) -> PasswordResetAc
     summary="Заявки в статусе",
     description="Заявки, перешедшие в статус `status` не раньше `since` (ISO 8601), в порядке перехода. "
     "Чтобы забирать новые заявки, запрашивайте `status=registered` с `since` — временем прошлого опроса; "
-    "следующая страница — `?cursor=` из ответа.",
+    "следующая страница — `?cursor=` из ответа.\n\nСверх схемы: `cursor` — только тот, что выдан "
+    "этим API для того же статуса.",
+    openapi_extensions=rules_beyond_schema("cursor"),
     responses=answers(200, "Страница заявок", IntegrationPage, {**ERROR_RESPONSES, **FORBIDDEN}),
     security=INTEGRATION_SECURITY,
     tags=TAGS,
@@ -86,7 +91,9 @@ def reset_password(request: Annotated[PasswordReset, Body()]) -> PasswordResetAc
 def list_requests(
     status: Annotated[RequestStatus, Query()],
     since: Annotated[DateTimeWithZone | None, Query()] = None,
-    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
+    cursor: Annotated[
+        str | None, Query(max_length=MAX_CURSOR_LENGTH, json_schema_extra=CURSOR_SCHEMA)
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> IntegrationPage:
     return presentation.list_for_integration(status, since, cursor, limit)
@@ -96,7 +103,9 @@ def list_requests(
     "/api/integration/requests/<id>",
     summary="Изменить статус заявки",
     description="Переводит заявку в новый статус по правилам, сохраняет изменение в истории и "
-    "отправляет потребителю письмо. Для «Отклонена» и «Требуются уточнения» комментарий обязателен.",
+    "отправляет потребителю письмо.\n\nСверх схемы: для «Отклонена» (`rejected`) и «Требуются "
+    "уточнения» (`needs_info`) комментарий `comment` обязателен.",
+    openapi_extensions=rules_beyond_schema("comment"),
     responses=answers(
         200,
         "Заявка после изменения",

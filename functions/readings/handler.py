@@ -18,9 +18,10 @@ from functions.common.api import (
     configure_resolver,
     current_caller,
     json_response,
+    rules_beyond_schema,
 )
 from functions.common.clock import moscow_today
-from functions.common.cursor import MAX_CURSOR_LENGTH
+from functions.common.cursor import CURSOR_SCHEMA, MAX_CURSOR_LENGTH
 from functions.readings import service
 from functions.readings.models import LABELS, MeterList, ReadingEntry, ReadingOutput, ReadingPage
 
@@ -35,7 +36,11 @@ MeterFilter = Annotated[
 ]
 Cursor = Annotated[
     str | None,
-    Query(description="next_cursor предыдущей страницы", max_length=MAX_CURSOR_LENGTH),
+    Query(
+        description="next_cursor предыдущей страницы",
+        max_length=MAX_CURSOR_LENGTH,
+        json_schema_extra=CURSOR_SCHEMA,
+    ),
 ]
 
 
@@ -44,7 +49,10 @@ Cursor = Annotated[
     summary="Ввести показания",
     description="Тип прибора учета, его номер и по одному показанию на каждый тариф типа. Показание не "
     "может быть меньше предыдущего показания того же прибора по тому же тарифу (равное можно); тип "
-    "прибора не меняется между показаниями. В ответе — расход с предыдущего показания.",
+    "прибора не меняется между показаниями. В ответе — расход с предыдущего показания."
+    "\n\nСверх схемы: показание не меньше предыдущего по тому же тарифу (`values.*`), `meter_type` тот "
+    "же, что у прежних показаний прибора; число — не больше двух знаков после точки и без знака (-0).",
+    openapi_extensions=rules_beyond_schema("values.*", "meter_type"),
     responses=answers(
         201,
         "Показания приняты",
@@ -66,7 +74,9 @@ def submit_reading(entry: Annotated[ReadingEntry, Body()]) -> Response[str]:
     "/api/readings",
     summary="Ранее введенные показания",
     description="Показания потребителя (или одного его прибора учета), новые сначала, по 20 на "
-    "странице; следующая страница — по next_cursor.",
+    "странице; следующая страница — по next_cursor.\n\nСверх схемы: `cursor` — только тот, что выдан "
+    "этим API этому потребителю для того же прибора.",
+    openapi_extensions=rules_beyond_schema("cursor", "meter_number"),
     responses=answers(200, "Страница показаний", ReadingPage, CONSUMER_ERROR_RESPONSES),
     security=CONSUMER_SECURITY,
     tags=TAGS,

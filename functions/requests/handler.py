@@ -19,8 +19,9 @@ from functions.common.api import (
     configure_resolver,
     current_caller,
     json_response,
+    rules_beyond_schema,
 )
-from functions.common.cursor import MAX_CURSOR_LENGTH
+from functions.common.cursor import CURSOR_SCHEMA, MAX_CURSOR_LENGTH
 from functions.requests import filing, kinds, presentation, uploads
 from functions.requests.models import (
     LABELS,
@@ -68,7 +69,9 @@ def request_types() -> RequestTypesOutput:
     summary="Получить форму загрузки файла",
     description="Возвращает presigned POST: браузер отправляет `fields` и файл (поле `file`) прямо в S3 "
     "по адресу `url` в течение 10 минут. PDF, JPEG, PNG или TIFF, не больше 10 МБ. "
-    "Полученный `key` передают в `attachments` при создании заявки.",
+    "Полученный `key` передают в `attachments` при создании заявки.\n\nСверх схемы: `filename` "
+    "оканчивается расширением типа `content_type` (.pdf; .jpg или .jpeg; .png; .tif или .tiff).",
+    openapi_extensions=rules_beyond_schema("filename"),
     responses=answers(200, "Форма загрузки", UploadForm, CONSUMER_ERROR_RESPONSES),
     security=CONSUMER_SECURITY,
     tags=TAGS,
@@ -82,7 +85,10 @@ def prepare_upload(upload: Annotated[UploadRequest, Body()]) -> UploadForm:
     summary="Создать заявку",
     description="Регистрирует заявку, присваивает номер и срок рассмотрения, отправляет письмо. "
     "Заголовок `Idempotency-Key` обязателен: повтор с тем же ключом и теми же данными возвращает ту же "
-    "заявку, с другими данными — отклоняется.",
+    "заявку, с другими данными — отклоняется.\n\nСверх схемы: даты в `fields` — не в будущем (и дата "
+    "допуска не раньше даты установки), телефон — существующий номер, `attachments` — ключи файлов, "
+    "загруженных этим потребителем через /api/requests/uploads.",
+    openapi_extensions=rules_beyond_schema("fields.*", "attachments", "attachments.*", "idempotency-key"),
     responses=answers(
         201, "Заявка зарегистрирована", RequestCreated, {**CONSUMER_ERROR_RESPONSES, **CONFLICT, **BUSY}
     ),
@@ -102,13 +108,17 @@ def file_request(
 @app.get(
     "/api/requests",
     summary="Мои заявки",
-    description="Заявки потребителя, сначала новые. Следующая страница — `?cursor=` из ответа.",
+    description="Заявки потребителя, сначала новые. Следующая страница — `?cursor=` из ответа."
+    "\n\nСверх схемы: `cursor` — только тот, что выдан этим API этому потребителю.",
+    openapi_extensions=rules_beyond_schema("cursor"),
     responses=answers(200, "Страница заявок", RequestPage, CONSUMER_ERROR_RESPONSES),
     security=CONSUMER_SECURITY,
     tags=TAGS,
 )
 def list_requests(
-    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
+    cursor: Annotated[
+        str | None, Query(max_length=MAX_CURSOR_LENGTH, json_schema_extra=CURSOR_SCHEMA)
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 20,
 ) -> RequestPage:
     return presentation.list_requests(current_caller(app), cursor, limit)
