@@ -18,6 +18,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.askue import service
 from functions.askue.readings import record_askue_readings
+from functions.common.metrics import BusinessMetric, count
 
 logger = Logger()
 
@@ -38,6 +39,8 @@ class ConcurrentBatchProcessor(BatchProcessor):
 
 
 processor = ConcurrentBatchProcessor(event_type=EventType.SQS)
+# The AskueSyncs metric's Outcome of each end of a sync (a skipped one, no link left, is not a sync).
+SYNC_OUTCOMES = {"synced": "synced", "rejected": "credentials_refused"}
 
 
 def _user_id(body: str) -> str:
@@ -56,7 +59,16 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItem
     links = service.links_for(user_ids)
 
     def sync_record(record: SQSRecord) -> str:
-        return service.sync_account(_user_id(record.body), record_readings=record_askue_readings, links=links)
+        try:
+            outcome = service.sync_account(
+                _user_id(record.body), record_readings=record_askue_readings, links=links
+            )
+        except Exception:
+            count(BusinessMetric.ASKUE_SYNCS, Outcome="failed")  # retried, then dead-lettered
+            raise
+        if outcome in SYNC_OUTCOMES:
+            count(BusinessMetric.ASKUE_SYNCS, Outcome=SYNC_OUTCOMES[outcome])
+        return outcome
 
     return process_partial_response(
         event=event, record_handler=sync_record, processor=processor, context=context

@@ -3,6 +3,7 @@
 from aws_lambda_powertools import Logger
 
 from functions.common.aws import ses
+from functions.common.metrics import BusinessMetric, count
 from functions.common.settings import portal_settings
 
 logger = Logger()
@@ -21,3 +22,4 @@ def send_mail(to: str, subject: str, text: str) -> None:
     )
     # The text may hold a password: only the fact of sending is logged.
     logger.info("mail sent", extra={"subject": subject, "message_id": result["MessageId"]})
+    count(BusinessMetric.MAILS_SENT)

@@ -14,6 +14,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
+from functions.common.metrics import BusinessMetric, count
 from functions.mail import service
 from functions.mail.models import MAIL_JOB
 
@@ -37,6 +38,7 @@ def _deliver(record: SQSRecord) -> str:
         return service.deliver(job)
     except Exception:
         logger.exception("mail job failed, to be delivered again", extra={"kind": job.kind, "job_id": job.id})
+        count(BusinessMetric.MAILS_FAILED)
         raise
 
 

@@ -326,3 +326,51 @@ def test_every_path_answers_its_undeclared_methods_through_an_any_method() -> No
         # The docs function reads each path's methods from the OpenAPI document; no guard: a 405
         # tells nothing about the data behind the path.
         assert (fallback.function, fallback.auth) == ("DocsFunction", "none"), fallback
+
+
+def _alarms() -> dict[str, dict[str, Any]]:
+    return {name: a["Properties"] for name, a in resources(load_template(), "AWS::CloudWatch::Alarm").items()}
+
+
+def test_every_dead_letter_queue_has_an_alarm_on_its_depth() -> None:
+    template = load_template()
+    dead_letter_queues = {
+        queue["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+        for queue in resources(template, "AWS::SQS::Queue").values()
+        if "RedrivePolicy" in queue["Properties"]
+    }
+    watched = {
+        alarm["Dimensions"][0]["Value"]["Fn::GetAtt"][0]
+        for alarm in _alarms().values()
+        if alarm["Namespace"] == "AWS/SQS" and alarm["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    }
+
+    assert dead_letter_queues == watched == {"MailDeadLetterQueue", "AskueSyncDeadLetterQueue"}
+
+
+def test_the_api_s_5xx_rate_throttles_sync_and_mail_failures_have_alarms() -> None:
+    watched = {(alarm["Namespace"], alarm["MetricName"]) for alarm in _alarms().values()}
+
+    assert {
+        ("AWS/ApiGateway", "5XXError"),
+        ("AWS/Lambda", "Throttles"),
+        ("ConsumerPortal", "AskueSyncs"),
+        ("ConsumerPortal", "MailsFailed"),
+    } <= watched
+    [api] = [a for a in _alarms().values() if a["MetricName"] == "5XXError"]
+    assert api["Statistic"] == "Average"  # a rate: 5XXError is 1 per 5xx answer, 0 otherwise
+    api_name = load_template()["Resources"]["PortalApi"]["Properties"]["Name"]
+    assert {d["Name"]: d["Value"] for d in api["Dimensions"]}["ApiName"] == api_name
+
+
+def test_every_alarm_tells_the_alarm_topic_whose_address_is_a_parameter() -> None:
+    template = load_template()
+
+    for name, alarm in _alarms().items():
+        assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}], name
+        assert alarm["TreatMissingData"] == "notBreaching", name
+    [subscription] = resources(template, "AWS::SNS::Subscription").values()
+    assert subscription["Properties"]["TopicArn"] == {"Ref": "AlarmTopic"}
+    assert subscription["Properties"]["Endpoint"] == {"Ref": "AlarmEmail"}
+    assert subscription["Condition"] == "HasAlarmEmail"
+    assert "AlarmEmail" in template["Parameters"]
