@@ -16,7 +16,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from functions.common.fields import Email, Phone
+from functions.common.fields import NON_BLANK_TEXT, Email, Phone
 from functions.common.labels import field_labels
 
 MIN_PASSWORD_LENGTH = 6
@@ -180,7 +180,7 @@ class RefreshRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     refresh_token: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=8192)] = (
-        Field(title="Токен обновления")
+        Field(title="Токен обновления", json_schema_extra={"pattern": NON_BLANK_TEXT})
     )
 
 

@@ -62,6 +62,11 @@ def _phone(value: str) -> str:
 # by email-validator; the operations say so in their description.
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,63}$"
 
+# OpenAPI: a text that is not only spaces (the API strips them and then finds it empty) and has no
+# control character (functions/common/safe_json.py refuses one).
+_TEXT = "[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f]"
+NON_BLANK_TEXT = f"^{_TEXT}*[^\\s\\u0000-\\u001f]{_TEXT}*$"
+
 Email = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=254),
