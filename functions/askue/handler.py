@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.logging import correlation_paths
@@ -22,6 +22,8 @@ from functions.common.api import (
 )
 
 logger = Logger()
+# X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
+tracer = Tracer()
 app = APIGatewayRestResolver(enable_validation=True)
 configure_resolver(app, LABELS)
 TAGS = ["АСКУЭ"]
@@ -80,6 +82,7 @@ def forget() -> Response[str]:
     return no_content()
 
 
+@tracer.capture_lambda_handler(capture_response=False)
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

@@ -10,7 +10,7 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -21,6 +21,8 @@ from functions.askue.readings import record_askue_readings
 from functions.common.metrics import BusinessMetric, count
 
 logger = Logger()
+# X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
+tracer = Tracer()
 
 
 # The SQS event source's BatchSize (template.yaml): one thread per account of a batch. The pool lives
@@ -47,6 +49,7 @@ def _user_id(body: str) -> str:
     return str(json.loads(body)["user_id"])
 
 
+@tracer.capture_lambda_handler(capture_response=False)
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     # One BatchGetItem for the whole batch's links instead of one read per account.

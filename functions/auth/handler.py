@@ -3,7 +3,7 @@
 from http import HTTPStatus
 from typing import Annotated, Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.logging import correlation_paths
@@ -36,6 +36,8 @@ from functions.common.api import (
 from functions.common.identity import Tokens
 
 logger = Logger()
+# X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
+tracer = Tracer()
 app = APIGatewayRestResolver(enable_validation=True)
 configure_resolver(app, LABELS, REGISTRATION_CATEGORIES)
 TAGS = ["Учётная запись"]
@@ -155,6 +157,7 @@ def change_password(change: Annotated[PasswordChange, Body()]) -> Response[str]:
     return no_content()
 
 
+@tracer.capture_lambda_handler(capture_response=False)
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

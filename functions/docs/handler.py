@@ -14,7 +14,7 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -23,6 +23,8 @@ from functions.common.api import SECURITY_SCHEMES
 from functions.common.problems import PROBLEM_CONTENT_TYPE, ProblemDetails
 
 logger = Logger()
+# X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
+tracer = Tracer()
 FUNCTIONS_DIR = Path(__file__).resolve().parent.parent
 
 TITLE = "Личный кабинет потребителя — API"
@@ -192,6 +194,7 @@ def _method_not_allowed(event: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
+@tracer.capture_lambda_handler(capture_response=False)
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     _configure_merge()

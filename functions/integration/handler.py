@@ -3,7 +3,7 @@
 from http import HTTPStatus
 from typing import Annotated, Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
@@ -31,6 +31,8 @@ from functions.requests.models import (
 )
 
 logger = Logger()
+# X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
+tracer = Tracer()
 app = APIGatewayRestResolver(enable_validation=True)
 configure_resolver(app, LABELS)
 TAGS = ["Интеграция"]
@@ -128,6 +130,7 @@ def change_status(
     return transitions.change_status(id, change, integration_actor(identity.api_key_id))
 
 
+@tracer.capture_lambda_handler(capture_response=False)
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

@@ -4,7 +4,7 @@ from http import HTTPStatus
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.logging import correlation_paths
@@ -26,6 +26,8 @@ from functions.readings import service
 from functions.readings.models import LABELS, MeterList, ReadingEntry, ReadingOutput, ReadingPage
 
 logger = Logger()
+# X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
+tracer = Tracer()
 app = APIGatewayRestResolver(enable_validation=True)
 configure_resolver(app, LABELS)
 TAGS = ["Показания"]
@@ -125,6 +127,7 @@ def list_meters() -> MeterList:
     return service.meters(current_caller(app).user_id)
 
 
+@tracer.capture_lambda_handler(capture_response=False)
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

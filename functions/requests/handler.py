@@ -4,7 +4,7 @@
 from http import HTTPStatus
 from typing import Annotated, Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
@@ -37,6 +37,8 @@ from functions.requests.models import (
 
 # Not "requests": the logger would share its name with the requests library's logger.
 logger = Logger()
+# X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
+tracer = Tracer()
 app = APIGatewayRestResolver(enable_validation=True)
 configure_resolver(app, LABELS, TYPE_TAGS)
 TAGS = ["Заявки"]
@@ -136,6 +138,7 @@ def request_detail(id: Annotated[str, Path(max_length=64, description="id зая
     return presentation.request_detail(current_caller(app), id)
 
 
+@tracer.capture_lambda_handler(capture_response=False)
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

@@ -374,3 +374,16 @@ def test_every_alarm_tells_the_alarm_topic_whose_address_is_a_parameter() -> Non
     assert subscription["Properties"]["Endpoint"] == {"Ref": "AlarmEmail"}
     assert subscription["Condition"] == "HasAlarmEmail"
     assert "AlarmEmail" in template["Parameters"]
+
+
+def test_every_function_is_traced_without_its_answer_in_the_trace() -> None:
+    template = load_template()
+    assert template["Globals"]["Function"]["Tracing"] == "Active"
+
+    for name, function in resources(template, "AWS::Serverless::Function").items():
+        module = function["Properties"]["Handler"].rsplit(".", 1)[0]
+        tree = ast.parse((ROOT / (module.replace(".", "/") + ".py")).read_text(encoding="utf-8"))
+        [handler] = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "lambda_handler"]
+        decorators = [ast.unparse(d) for d in handler.decorator_list]
+        # The answers carry tokens and presigned URLs: X-Ray must not record them.
+        assert "tracer.capture_lambda_handler(capture_response=False)" in decorators, name
