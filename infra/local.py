@@ -19,6 +19,7 @@ import boto3
 from werkzeug.serving import make_server
 
 from infra.askue_simulator import DEMO_LOGIN, DEMO_PASSWORD, AskueSimulator
+from infra.bounces import LocalBounces
 from infra.events import LocalEvents
 from infra.gateway import LocalGateway, Mail
 from infra.metrics_capture import EmfCapture
@@ -137,6 +138,7 @@ def banner(settings: LocalSettings, world: World, seconds: float, services: str)
   API, документация  {url}/api/docs   (OpenAPI: {url}/api/openapi.json)
   Почта (outbox)     {url}/_local/outbox  — письма также печатаются здесь, в консоли
   Метрики (EMF)      {url}/_local/metrics — что функции отправили бы в CloudWatch
+  Отказ почты        curl -X POST {url}/_local/bounce -d '{{"email": "…", "kind": "bounce"}}' (или complaint)
   Ключ интеграции    x-api-key: {settings.integration_api_key}   (INTEGRATION_API_KEY)
   AWS (moto)         {os.environ["AWS_ENDPOINT_URL"]}, регион {settings.region}   (MOTO_PORT, AWS_REGION)
   Отправитель писем  {settings.mail_sender}   (MAIL_SENDER)
@@ -159,7 +161,9 @@ def main() -> None:
     sys.stdout = capture
     world, gateway, outbox, simulator = start(settings)
     events = LocalEvents(world, every={"AskueSyncPlannerFunction": settings.askue_sync_every}).start()
-    http = make_server(settings.host, settings.port, capture.wsgi(events.wsgi(gateway)), threaded=True)
+    bounces = LocalBounces(settings.mail_sender, settings.region)
+    app = capture.wsgi(bounces.wsgi(events.wsgi(gateway)))
+    http = make_server(settings.host, settings.port, app, threaded=True)
     print(
         banner(settings, world, time.monotonic() - began, askue_banner(settings, simulator, events)),
         flush=True,

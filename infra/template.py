@@ -149,17 +149,18 @@ class GatewayResponse:
 
 
 def gateway_responses(template: Mapping[str, Any]) -> dict[str, GatewayResponse]:
-    """API Gateway's own answers (UNAUTHORIZED, INVALID_API_KEY, …) as the template customises them."""
+    """API Gateway's own answers (UNAUTHORIZED, INVALID_API_KEY, …) as the template customises them
+    (the Api's `GatewayResponses`, which SAM writes into the API's definition)."""
     answers: dict[str, GatewayResponse] = {}
-    for resource in resources(template, "AWS::ApiGateway::GatewayResponse").values():
-        props = resource["Properties"]
-        headers = {
-            key.removeprefix("gatewayresponse.header."): str(value).strip("'")
-            for key, value in props.get("ResponseParameters", {}).items()
-        }
-        body = props.get("ResponseTemplates", {}).get("application/json", "")
-        status = int(props.get("StatusCode", 0)) or _default_status(body)
-        answers[props["ResponseType"]] = GatewayResponse(status, headers, body)
+    for api in resources(template, "AWS::Serverless::Api").values():
+        for response_type, spec in api["Properties"].get("GatewayResponses", {}).items():
+            headers = {
+                name: str(value).strip("'")
+                for name, value in spec.get("ResponseParameters", {}).get("Headers", {}).items()
+            }
+            body = spec.get("ResponseTemplates", {}).get("application/json", "")
+            status = int(spec.get("StatusCode", 0)) or _default_status(body)
+            answers[response_type] = GatewayResponse(status, headers, body)
     return answers
 
 

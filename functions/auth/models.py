@@ -230,3 +230,8 @@ class ProfileOutput(BaseModel):
     consent_given_at: datetime
     consent_text_version: str
     registered_at: datetime
+    mail_undeliverable_since: datetime | None = Field(
+        default=None,
+        description="С какого времени письма на email не доставляются (адрес отвергает почту или "
+        "пожаловался на письмо); null — доставляются. Пока это так, портал на адрес не пишет",
+    )

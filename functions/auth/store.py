@@ -1,5 +1,6 @@
 """Consumer profiles in DynamoDB: one item per consumer, keyed by the Cognito `sub`."""
 
+from datetime import datetime
 from typing import Any
 
 from functions.auth.models import ProfileOutput
@@ -31,3 +32,12 @@ class ProfileStore:
 
     def delete(self, user_id: str) -> None:
         self._table.delete({"user_id": user_id})
+
+    def mark_mail_undeliverable(self, user_id: str, at: datetime) -> None:
+        """The consumer's email takes no mail (SES reported it): shown in the profile."""
+        self._table.update(
+            {"user_id": user_id},
+            "SET mail_undeliverable_since = if_not_exists(mail_undeliverable_since, :at)",
+            condition="attribute_exists(user_id)",
+            values={":at": at.isoformat()},
+        )

@@ -15,6 +15,8 @@ shows them at /_local/metrics (infra/local.py).
 | AskueSyncs | Outcome = synced, failed, credentials_refused | the sync worker ends an account's sync |
 | MailsSent | - | SES took a mail (functions/mail/sender.py) |
 | MailsFailed | - | a mail job failed and goes back to the queue (functions/mail/worker.py) |
+| MailsSuppressed | - | a mail was not sent: its address bounced for good or complained |
+| MailsUndeliverable | Kind = bounce, complaint | SES reported an address (functions/mail/bounces.py) |
 """
 
 from enum import StrEnum
@@ -31,6 +33,8 @@ class BusinessMetric(StrEnum):
     ASKUE_SYNCS = "AskueSyncs"
     MAILS_SENT = "MailsSent"
     MAILS_FAILED = "MailsFailed"
+    MAILS_SUPPRESSED = "MailsSuppressed"
+    MAILS_UNDELIVERABLE = "MailsUndeliverable"
 
 
 def count(metric: BusinessMetric, **dimensions: str) -> None:

@@ -67,6 +67,18 @@ function details(profile) {
   );
 }
 
+/** The mark SES's bounce or complaint left on the address (functions/mail/bounces.py). */
+function undeliverable(profile) {
+  if (!profile.mail_undeliverable_since) return [];
+  return [
+    el(
+      'p',
+      { class: 'notice notice-warning', role: 'status', id: 'profile-mail-undeliverable' },
+      `Письма на этот адрес не доставляются (с ${formatDate(profile.mail_undeliverable_since)}): почтовый сервер их отвергает или письмо отмечено как спам. Портал больше не пишет на ${profile.email} — укажите другой адрес электронной почты.`,
+    ),
+  ];
+}
+
 export async function render(root, { signal }) {
   const data = el('section', { class: 'card', 'aria-labelledby': 'profile-data' }, el('h2', { id: 'profile-data' }, 'Данные пользователя'), loading());
   root.append(
@@ -87,6 +99,7 @@ export async function render(root, { signal }) {
   try {
     const profile = await api.get('/api/profile', { signal });
     data.querySelector('.loading').replaceWith(
+      ...undeliverable(profile),
       details(profile),
       el('p', { class: 'muted' }, 'Чтобы изменить эти данные, обратитесь в службу поддержки.'),
     );
