@@ -89,7 +89,8 @@ package: $(STAMP)
 
 ## cloudformation: template.yaml as `sam deploy` hands it to CloudFormation, by AWS's own translator
 ## (.aws-build/cloudformation.json), checked by cfn-lint (tests/unit/test_deploy.py checks its resources)
-cloudformation: $(STAMP) $(SAM_STAMP)
+## (no $(STAMP): the unit tests run it, and must not reinstall the venv they run in)
+cloudformation: $(SAM_STAMP)
 	$(SAM_VENV)/bin/python -m infra.translate
 	$(VENV)/bin/cfn-lint .aws-build/cloudformation.json --ignore-checks W3005
 
