@@ -8,7 +8,7 @@ the example an integrator follows, and what the API tests use to call those rout
 
 import json
 import shutil
-import subprocess
+import subprocess  # nosec B404 # runs the generator of the venv with fixed arguments
 import sys
 import tempfile
 from collections.abc import Iterator
