@@ -7,8 +7,12 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 CHECKOV_VENV := .venv-checkov
 CHECKOV_SPEC := checkov>=3.2,<4
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(shell echo '$(CHECKOV_SPEC)' | cksum | cut -d' ' -f1)
+# AWS's SAM translator pins a pydantic the functions cannot share: it too gets a venv of its own.
+SAM_VENV := .venv-sam
+SAM_SPEC := aws-sam-translator==1.115.0 pyyaml>=6,<7
+SAM_STAMP := $(SAM_VENV)/.installed-$(shell echo '$(SAM_SPEC)' | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint security unit api e2e fuzz load lock cfn-lint openapi package deploy clean
+.PHONY: run test lint security unit api e2e fuzz load lock cfn-lint openapi cloudformation package deploy clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,6 +26,11 @@ $(CHECKOV_STAMP):
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet '$(CHECKOV_SPEC)'
 	@rm -f $(CHECKOV_VENV)/.installed-* && touch $@
 
+$(SAM_STAMP):
+	@test -x $(SAM_VENV)/bin/python || $(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/python -m pip install --quiet $(foreach spec,$(SAM_SPEC),'$(spec)')
+	@rm -f $(SAM_VENV)/.installed-* && touch $@
+
 ## run: the whole portal locally on http://127.0.0.1:8000 (Ctrl-C stops it)
 run: $(STAMP)
 	$(PY) -m infra.local
@@ -34,6 +43,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check functions infra tests benchmarks
 	$(VENV)/bin/mypy
 	$(VENV)/bin/cfn-lint template.yaml
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/deploy.yml
 
 ## security: checkov on template.yaml (findings fixed or justified on their resource), bandit on the
 ## code, pip-audit on the Lambda lock file (fails on a known vulnerability; a package the index cannot
@@ -49,7 +59,7 @@ security: $(STAMP) $(CHECKOV_STAMP)
 lock: $(STAMP)
 	$(PY) -m infra.lock
 
-unit: $(STAMP)
+unit: $(STAMP) $(SAM_STAMP)
 	$(PY) -m pytest tests/unit -q -n 2
 
 api: $(STAMP)
@@ -66,18 +76,32 @@ fuzz: $(STAMP)
 load: $(STAMP)
 	$(PY) benchmarks/load.py
 
+## openapi: the OpenAPI document docs/openapi.json and the integrators' typed client
+## clients/portal_integration/ (openapi-python-client), both generated from the code; commit both
+## (tests/unit/test_openapi.py fails when either drifts)
+openapi: $(STAMP)
+	$(PY) -m infra.openapi
+
 ## package: one folder per function, .aws-build/<Function>/ (its CodeUri in template.yaml), holding only
 ## that function's code and dependencies for the template's runtime (Python 3.12, arm64); prints sizes
 package: $(STAMP)
 	$(PY) -m infra.package
 	$(PY) -m infra.site
 
-## deploy: package, then sam deploy (needs AWS credentials and the SAM CLI); uploads the site as
-## shipped (.aws-build/site/: web/ with its JS and CSS minified by infra/site.py)
-deploy: package
-	sam deploy --guided --capabilities CAPABILITY_IAM
+## cloudformation: template.yaml as `sam deploy` hands it to CloudFormation, by AWS's own translator
+## (.aws-build/cloudformation.json), checked by cfn-lint (tests/unit/test_deploy.py checks its resources)
+## (no $(STAMP): the unit tests run it, and must not reinstall the venv they run in)
+cloudformation: $(SAM_STAMP)
+	$(SAM_VENV)/bin/python -m infra.translate
+	$(VENV)/bin/cfn-lint .aws-build/cloudformation.json --ignore-checks W3005
+
+## deploy: package, then sam deploy with samconfig.toml (needs AWS credentials and the SAM CLI;
+## STACK and ALARM_EMAIL override the stack name and where alarms are mailed); uploads the site
+## as shipped (.aws-build/site/: web/ with its JS and CSS minified by infra/site.py)
+deploy: package cloudformation
+	sam deploy --stack-name $${STACK:-portal} $${ALARM_EMAIL:+--parameter-overrides AlarmEmail=$$ALARM_EMAIL}
 	aws s3 sync .aws-build/site/ s3://$$(aws cloudformation describe-stacks --stack-name $${STACK:-portal} \
 		--query "Stacks[0].Outputs[?OutputKey=='SiteBucketName'].OutputValue" --output text)/ --delete
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) .aws-build .mypy_cache .ruff_cache .pytest_cache .hypothesis test-artifacts
+	rm -rf $(VENV) $(CHECKOV_VENV) $(SAM_VENV) .aws-build .mypy_cache .ruff_cache .pytest_cache .hypothesis test-artifacts

@@ -32,6 +32,7 @@ from infra.template import (
     Route,
     gateway_responses,
     load_template,
+    method_fallbacks,
     routes,
     security_headers,
     token_authorizer,
@@ -57,6 +58,7 @@ class LocalGateway:
     ) -> None:
         template = load_template()
         self.routes = routes(template)
+        self._fallbacks = method_fallbacks(template)
         self._refusals = gateway_responses(template)
         self._authorizer = token_authorizer(template)
         self._api_key = api_key
@@ -65,7 +67,7 @@ class LocalGateway:
         self._stage = stage
         # Lambda gives an execution environment one event at a time, and a Powertools resolver keeps
         # the current event on itself: one function runs one event at a time here too.
-        self._running = {route.function: threading.Lock() for route in self.routes}
+        self._running = {route.function: threading.Lock() for route in [*self.routes, *self._fallbacks]}
         self._running[self._authorizer.function] = threading.Lock()
         # The headers CloudFront's response headers policy adds in AWS, from the same template.
         self._headers: dict[str, ResponseHeader] = security_headers(template)
@@ -98,6 +100,11 @@ class LocalGateway:
         for route in self.routes:
             found = route.pattern.match(request.path)
             if found and route.method == request.method:
+                return route, found.groupdict()
+        # As API Gateway does: a path's ANY method takes only what its declared methods leave.
+        for route in self._fallbacks:
+            found = route.pattern.match(request.path)
+            if found:
                 return route, found.groupdict()
         return None
 

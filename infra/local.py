@@ -19,8 +19,10 @@ import boto3
 from werkzeug.serving import make_server
 
 from infra.askue_simulator import DEMO_LOGIN, DEMO_PASSWORD, AskueSimulator
+from infra.bounces import LocalBounces
 from infra.events import LocalEvents
 from infra.gateway import LocalGateway, Mail
+from infra.metrics_capture import EmfCapture
 from infra.moto_patches import atomic_dynamodb_requests
 from infra.template import ROOT
 from infra.world import ACCOUNT_ID, World, build_world
@@ -135,6 +137,8 @@ def banner(settings: LocalSettings, world: World, seconds: float, services: str)
   Портал             {url}
   API, документация  {url}/api/docs   (OpenAPI: {url}/api/openapi.json)
   Почта (outbox)     {url}/_local/outbox  — письма также печатаются здесь, в консоли
+  Метрики (EMF)      {url}/_local/metrics — что функции отправили бы в CloudWatch
+  Отказ почты        curl -X POST {url}/_local/bounce -d '{{"email": "…", "kind": "bounce"}}' (или complaint)
   Ключ интеграции    x-api-key: {settings.integration_api_key}   (INTEGRATION_API_KEY)
   AWS (moto)         {os.environ["AWS_ENDPOINT_URL"]}, регион {settings.region}   (MOTO_PORT, AWS_REGION)
   Отправитель писем  {settings.mail_sender}   (MAIL_SENDER)
@@ -152,9 +156,14 @@ def main() -> None:
     # Request lines of moto and of the gateway would bury the mails a person is looking for.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     settings = LocalSettings()
+    # The functions print their metrics (EMF) to stdout, as in Lambda: kept for /_local/metrics.
+    capture = EmfCapture(sys.stdout)
+    sys.stdout = capture
     world, gateway, outbox, simulator = start(settings)
     events = LocalEvents(world, every={"AskueSyncPlannerFunction": settings.askue_sync_every}).start()
-    http = make_server(settings.host, settings.port, events.wsgi(gateway), threaded=True)
+    bounces = LocalBounces(settings.mail_sender, settings.region)
+    app = capture.wsgi(bounces.wsgi(events.wsgi(gateway)))
+    http = make_server(settings.host, settings.port, app, threaded=True)
     print(
         banner(settings, world, time.monotonic() - began, askue_banner(settings, simulator, events)),
         flush=True,

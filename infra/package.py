@@ -41,6 +41,9 @@ from infra.template import ROOT, load_template
 
 BUILD = ROOT / ".aws-build"
 LOCK_FILE = ROOT / "requirements" / "lambda.txt"
+# Every function is traced (Powertools Tracer): the X-Ray SDK makes an `xray` client for its sampling
+# rules, which SAM's `Tracing: Active` allows (AWSXrayWriteOnlyAccess).
+TRACING_SERVICES = frozenset({"xray"})
 SERVICE_DATA = ("botocore/data/", "boto3/data/")
 ARCHITECTURES = {
     "arm64": ("aarch64", ["manylinux2014_aarch64", "manylinux_2_28_aarch64", "manylinux_2_34_aarch64"]),
@@ -127,10 +130,28 @@ def needed_distributions(
         if name in needed:
             continue
         needed[name] = installed[name]
+        # The extras pyproject.toml asks of it (aws-lambda-powertools[tracer]): what they require is
+        # imported lazily by the distribution, never by the functions' code, yet must be shipped.
+        extras = {"", *declared_extras().get(name, frozenset())}
         for requirement in installed[name].requires:
-            if requirement.marker is None or requirement.marker.evaluate({**environment, "extra": ""}):
+            if requirement.marker is None or any(
+                requirement.marker.evaluate({**environment, "extra": extra}) for extra in extras
+            ):
                 pending.append(canonicalize_name(requirement.name))
     return sorted(needed.values(), key=lambda d: d.name)
+
+
+def declared_extras() -> dict[str, frozenset[str]]:
+    """The extras of each of pyproject.toml's dependencies, by canonical distribution name."""
+    import tomllib
+
+    with (ROOT / "pyproject.toml").open("rb") as stream:
+        dependencies: list[str] = tomllib.load(stream)["project"]["dependencies"]
+    return {
+        canonicalize_name(req.name): frozenset(req.extras)
+        for req in map(Requirement, dependencies)
+        if req.extras
+    }
 
 
 def _service_data_needed(path: str, services: frozenset[str]) -> bool:
@@ -173,7 +194,7 @@ def build_function(
     distributions = needed_distributions(code.top_level_imports, installed, environment)
     for dist in distributions:
         for file in dist.files:
-            if _service_data_needed(file, code.aws_services) and (site / file).is_file():
+            if _service_data_needed(file, code.aws_services | TRACING_SERVICES) and (site / file).is_file():
                 _place(site / file, target / file, link)
     return distributions
 

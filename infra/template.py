@@ -106,6 +106,16 @@ class Route:
 
 
 def routes(template: Mapping[str, Any]) -> list[Route]:
+    """The API's declared operations: every Api event but the `ANY` ones (`method_fallbacks`)."""
+    return [route for route in _api_events(template) if route.method != "ANY"]
+
+
+def method_fallbacks(template: Mapping[str, Any]) -> list[Route]:
+    """The `ANY` events: API Gateway sends them the methods a path does not declare (answered 405)."""
+    return [route for route in _api_events(template) if route.method == "ANY"]
+
+
+def _api_events(template: Mapping[str, Any]) -> list[Route]:
     api = resources(template, "AWS::Serverless::Api")
     default_auth = {
         name: spec.get("Properties", {}).get("Auth", {}).get("DefaultAuthorizer")
@@ -139,17 +149,18 @@ class GatewayResponse:
 
 
 def gateway_responses(template: Mapping[str, Any]) -> dict[str, GatewayResponse]:
-    """API Gateway's own answers (UNAUTHORIZED, INVALID_API_KEY, …) as the template customises them."""
+    """API Gateway's own answers (UNAUTHORIZED, INVALID_API_KEY, …) as the template customises them
+    (the Api's `GatewayResponses`, which SAM writes into the API's definition)."""
     answers: dict[str, GatewayResponse] = {}
-    for resource in resources(template, "AWS::ApiGateway::GatewayResponse").values():
-        props = resource["Properties"]
-        headers = {
-            key.removeprefix("gatewayresponse.header."): str(value).strip("'")
-            for key, value in props.get("ResponseParameters", {}).items()
-        }
-        body = props.get("ResponseTemplates", {}).get("application/json", "")
-        status = int(props.get("StatusCode", 0)) or _default_status(body)
-        answers[props["ResponseType"]] = GatewayResponse(status, headers, body)
+    for api in resources(template, "AWS::Serverless::Api").values():
+        for response_type, spec in api["Properties"].get("GatewayResponses", {}).items():
+            headers = {
+                name: str(value).strip("'")
+                for name, value in spec.get("ResponseParameters", {}).get("Headers", {}).items()
+            }
+            body = spec.get("ResponseTemplates", {}).get("application/json", "")
+            status = int(spec.get("StatusCode", 0)) or _default_status(body)
+            answers[response_type] = GatewayResponse(status, headers, body)
     return answers
 
 

@@ -194,6 +194,18 @@ def _function_environment(template: Mapping[str, Any], world: World) -> dict[str
     return merged
 
 
+def _create_mail_configuration_sets(
+    session: boto3.Session, template: Mapping[str, Any], world: World
+) -> None:
+    """SES configuration sets (SES in moto takes the name and publishes no event: infra/bounces.py
+    sends the notifications a bounce or a complaint would)."""
+    client = session.client("ses")
+    for logical_id, resource in resources(template, "AWS::SES::ConfigurationSet").items():
+        name = str(resolve(resource["Properties"]["Name"], world.lookup))
+        client.create_configuration_set(ConfigurationSet={"Name": name})
+        world.refs[logical_id] = name
+
+
 def build_world(session: boto3.Session, overrides: Mapping[str, str] | None = None) -> World:
     """Creates every table, bucket, queue, key, user pool and client; verifies the mail sender.
 
@@ -209,6 +221,7 @@ def build_world(session: boto3.Session, overrides: Mapping[str, str] | None = No
     _create_keys(session, template, world)
     _create_queues(session, template, world)
     _create_user_pools(session, template, world)
+    _create_mail_configuration_sets(session, template, world)
     session.client("ses").verify_email_identity(EmailAddress=world.parameters["MailSender"])
     world.environment = _function_environment(template, world)
     return world

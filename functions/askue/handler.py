@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.logging import correlation_paths
@@ -18,9 +18,12 @@ from functions.common.api import (
     configure_resolver,
     current_caller,
     no_content,
+    rules_beyond_schema,
 )
 
 logger = Logger()
+# X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
+tracer = Tracer()
 app = APIGatewayRestResolver(enable_validation=True)
 configure_resolver(app, LABELS)
 TAGS = ["АСКУЭ"]
@@ -41,7 +44,9 @@ FETCH_ERRORS: dict[int, Any] = {
     "/api/askue/fetch",
     summary="Получить данные из АСКУЭ",
     description="Читает показания всех приборов учета, подключенных к АСКУЭ, прямо сейчас. С remember=true "
-    "идентификатор и пароль (зашифрованный KMS) сохраняются для автоматического обновления по расписанию.",
+    "идентификатор и пароль (зашифрованный KMS) сохраняются для автоматического обновления по расписанию."
+    "\n\nСверх схемы: `login` и `password` должна принять сама АСКУЭ (иначе 422 на поле `password`).",
+    openapi_extensions=rules_beyond_schema("login", "password"),
     responses=answers(200, "Данные приборов учета", FetchOutput, FETCH_ERRORS),
     security=CONSUMER_SECURITY,
     tags=TAGS,
@@ -77,6 +82,7 @@ def forget() -> Response[str]:
     return no_content()
 
 
+@tracer.capture_lambda_handler(capture_response=False)
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

@@ -80,6 +80,8 @@ AskuePassword = Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
 
 class FetchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     login: AskueLogin = Field(title="Идентификатор", description="Идентификатор пользователя в системе АСКУЭ")
     password: AskuePassword = Field(title="Пароль", description="Пароль в системе АСКУЭ")
     remember: bool = Field(

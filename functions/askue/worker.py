@@ -10,7 +10,7 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -18,8 +18,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.askue import service
 from functions.askue.readings import record_askue_readings
+from functions.common.metrics import BusinessMetric, count
 
 logger = Logger()
+# X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
+tracer = Tracer()
 
 
 # The SQS event source's BatchSize (template.yaml): one thread per account of a batch. The pool lives
@@ -38,12 +41,15 @@ class ConcurrentBatchProcessor(BatchProcessor):
 
 
 processor = ConcurrentBatchProcessor(event_type=EventType.SQS)
+# The AskueSyncs metric's Outcome of each end of a sync (a skipped one, no link left, is not a sync).
+SYNC_OUTCOMES = {"synced": "synced", "rejected": "credentials_refused"}
 
 
 def _user_id(body: str) -> str:
     return str(json.loads(body)["user_id"])
 
 
+@tracer.capture_lambda_handler(capture_response=False)
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     # One BatchGetItem for the whole batch's links instead of one read per account.
@@ -56,7 +62,16 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItem
     links = service.links_for(user_ids)
 
     def sync_record(record: SQSRecord) -> str:
-        return service.sync_account(_user_id(record.body), record_readings=record_askue_readings, links=links)
+        try:
+            outcome = service.sync_account(
+                _user_id(record.body), record_readings=record_askue_readings, links=links
+            )
+        except Exception:
+            count(BusinessMetric.ASKUE_SYNCS, Outcome="failed")  # retried, then dead-lettered
+            raise
+        if outcome in SYNC_OUTCOMES:
+            count(BusinessMetric.ASKUE_SYNCS, Outcome=SYNC_OUTCOMES[outcome])
+        return outcome
 
     return process_partial_response(
         event=event, record_handler=sync_record, processor=processor, context=context

@@ -3,7 +3,7 @@
 from http import HTTPStatus
 from typing import Annotated, Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.logging import correlation_paths
@@ -38,10 +38,13 @@ from functions.common.api import (
     configure_resolver,
     current_caller,
     no_content,
+    rules_beyond_schema,
 )
 from functions.common.identity import Tokens
 
 logger = Logger()
+# X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
+tracer = Tracer()
 app = APIGatewayRestResolver(enable_validation=True)
 configure_resolver(app, LABELS, REGISTRATION_CATEGORIES)
 TAGS = ["Учётная запись"]
@@ -67,7 +70,12 @@ def _tokens(tokens: Tokens) -> TokensOutput:
     "и на email приходит письмо с паролем. Уже известный email получает тот же ответ 202 (за то же "
     "время) и письмо о том, что адрес зарегистрирован. На один адрес — не больше "
     "`MailsPerAddressPerHour` (по умолчанию 3) писем о регистрации и сбросе пароля в час: остальные "
-    "регистрации получают тот же ответ 202, но письма не отправляются.",
+    "регистрации получают тот же ответ 202, но письма не отправляются."
+    "\n\nСверх схемы: `email` проверяется по правилам адресов почты (RFC 5321, email-validator): часть "
+    "до @ — латиница, домен верхнего уровня — латинскими буквами; `phone` — номер, который существует в "
+    "плане нумерации своей страны (без кода страны — российский); `full_name` и `org_name` — в одну "
+    "строку, с буквами, без ссылок.",
+    openapi_extensions=rules_beyond_schema("email", "phone", "full_name", "org_name"),
     responses=answers(
         202,
         "Принято: письмо будет отправлено",
@@ -105,6 +113,8 @@ def get_policy() -> PolicyOutput:
 @app.post(
     "/api/auth/login",
     summary="Войти",
+    description="Сверх схемы: `email` проверяется по правилам адресов почты (RFC 5321, email-validator).",
+    openapi_extensions=rules_beyond_schema("email"),
     responses=answers(
         200, "Токены", TokensOutput, {**ERROR_RESPONSES, 401: CONSUMER_ERROR_RESPONSES[401], **LOCKED_OUT}
     ),
@@ -198,6 +208,9 @@ def delete_account(deletion: Annotated[AccountDeletion, Body()]) -> Response[str
 @app.post(
     "/api/profile/password",
     summary="Сменить пароль",
+    description="Сверх схемы: новый пароль отличается от старого и повторён в `new_password_repeat` "
+    "в точности; требования Cognito к паролю (буквы, цифры) проверяются до смены.",
+    openapi_extensions=rules_beyond_schema("new_password", "new_password_repeat"),
     responses=answers(
         204,
         "Пароль изменён, все сеансы завершены; письмо об этом поставлено в очередь",
@@ -263,6 +276,7 @@ def reset_password(reset: Annotated[PasswordReset, Body()]) -> Response[str]:
     return no_content()
 
 
+@tracer.capture_lambda_handler(capture_response=False)
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

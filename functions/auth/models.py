@@ -19,7 +19,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from functions.auth.policy import CURRENT_CONSENT_VERSION
-from functions.common.fields import Email, Phone
+from functions.common.fields import NON_BLANK_TEXT, Email, Phone
 from functions.common.labels import field_labels
 
 MIN_PASSWORD_LENGTH = 6
@@ -114,14 +114,22 @@ OrgName = Annotated[
 ]
 
 
+def _consent_is_required(schema: dict[str, Any]) -> None:
+    # The field has a default (so that leaving it out gets its own message), yet only `true` passes.
+    schema["required"] = sorted({*schema.get("required", []), "consent"})
+
+
 class _Registration(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True)
+    model_config = ConfigDict(
+        str_strip_whitespace=True, extra="forbid", json_schema_extra=_consent_is_required
+    )
 
     email: Email = Field(title="Email")
     phone: Phone = Field(title="Телефон")
     consent: bool = Field(
         default=False,
         validate_default=True,
+        json_schema_extra={"const": True},
         title="Согласие на обработку персональных данных",
         description="Согласие на обработку персональных данных",
     )
@@ -233,13 +241,17 @@ NewPassword = Annotated[
 
 
 class LoginRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     email: Email = Field(title="Email")
     password: Password = Field(title="Пароль")
 
 
 class RefreshRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     refresh_token: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=8192)] = (
-        Field(title="Токен обновления")
+        Field(title="Токен обновления", json_schema_extra={"pattern": NON_BLANK_TEXT})
     )
 
 
@@ -251,6 +263,8 @@ class TokensOutput(BaseModel):
 
 
 class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     old_password: Password = Field(title="Старый пароль")
     new_password: NewPassword = Field(title="Новый пароль")
     new_password_repeat: Password = Field(title="Повтор нового пароля")
@@ -335,6 +349,11 @@ class ProfileOutput(BaseModel):
     # before it was kept.
     consent_text_sha256: str | None = None
     registered_at: datetime
+    mail_undeliverable_since: datetime | None = Field(
+        default=None,
+        description="С какого времени письма на email не доставляются (адрес отвергает почту или "
+        "пожаловался на письмо); null — доставляются. Пока это так, портал на адрес не пишет",
+    )
 
 
 class PolicySection(BaseModel):

@@ -1,6 +1,7 @@
 """Consumer profiles in DynamoDB: one item per consumer, keyed by the Cognito `sub`."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -87,6 +88,15 @@ class ProfileStore:
             returns="ALL_NEW",
         )
         return ProfileOutput.model_validate(item)
+
+    def mark_mail_undeliverable(self, user_id: str, at: datetime) -> None:
+        """The consumer's email takes no mail (SES reported it): shown in the profile."""
+        self._table.update(
+            {"user_id": user_id},
+            "SET mail_undeliverable_since = if_not_exists(mail_undeliverable_since, :at)",
+            condition="attribute_exists(user_id)",
+            values={":at": at.isoformat()},
+        )
 
 
 class ResetCodeUnusable(Exception):

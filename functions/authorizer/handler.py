@@ -13,7 +13,7 @@ portal's own profile, never from a claim the consumer could change in Cognito.
 
 from typing import Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.data_classes import event_source
 from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
     APIGatewayAuthorizerResponse,
@@ -25,12 +25,15 @@ from functions.authorizer.tokens import TokenRefused, read_id_token
 from functions.common.sessions import SessionStore
 
 logger = Logger()
+# X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
+tracer = Tracer()
 
 # What API Gateway expects from a TOKEN authorizer that refuses: it answers 401 (the template's
 # UNAUTHORIZED gateway response) and caches nothing.
 UNAUTHORIZED = "Unauthorized"
 
 
+@tracer.capture_lambda_handler(capture_response=False)
 @event_source(data_class=APIGatewayAuthorizerTokenEvent)
 @logger.inject_lambda_context
 def lambda_handler(event: APIGatewayAuthorizerTokenEvent, context: LambdaContext) -> dict[str, Any]:

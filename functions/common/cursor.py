@@ -24,6 +24,9 @@ MAX_CURSOR_LENGTH = 1024
 INVALID_CURSOR = "Курсор неверен или устарел: откройте список заново, с первой страницы."
 
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+={0,2}")  # given out unpadded; padding is tolerated
+# OpenAPI: the shape of a cursor (that it is one this API gave out is checked on reading it).
+# An empty `?cursor=` is read as no cursor (the first page).
+CURSOR_SCHEMA: dict[str, str] = {"pattern": f"^(?:{_BASE64URL.pattern})?$"}
 
 Key = dict[str, str]
 

@@ -8,7 +8,7 @@ validate one (benchmarks/coldstart.py).
 
 from typing import Annotated
 
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
 
@@ -57,8 +57,21 @@ def _phone(value: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+# The shape the document states: an address (format: email) whose top-level domain is Latin letters
+# (what `_email` insists on). That the domain is not an internationalised mailbox etc. is checked
+# by email-validator; the operations say so in their description.
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,63}$"
+
+# OpenAPI: a text that is not only spaces (the API strips them and then finds it empty) and has no
+# control character (functions/common/safe_json.py refuses one).
+_TEXT = "[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f]"
+NON_BLANK_TEXT = f"^{_TEXT}*[^\\s\\u0000-\\u001f]{_TEXT}*$"
+
 Email = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=254), AfterValidator(_email)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=254),
+    AfterValidator(_email),
+    Field(json_schema_extra={"format": "email", "pattern": EMAIL_PATTERN}),
 ]
 """A valid ASCII email (an internationalised domain as punycode), lower-cased: it is the login."""
 

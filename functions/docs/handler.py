@@ -10,17 +10,21 @@ import gzip
 import hashlib
 import re
 from functools import cache
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.common.api import SECURITY_SCHEMES
+from functions.common.problems import PROBLEM_CONTENT_TYPE, ProblemDetails
 
 logger = Logger()
+# X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
+tracer = Tracer()
 FUNCTIONS_DIR = Path(__file__).resolve().parent.parent
 
 TITLE = "Личный кабинет потребителя — API"
@@ -74,9 +78,44 @@ def _use_problem_details(schema: dict[str, Any]) -> dict[str, Any]:
                     },
                 }
     schemas = schema.get("components", {}).get("schemas", {})
+    _name_discriminated_shapes(schemas)
+    _no_control_characters(schemas)
     for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
         schemas.pop(unused, None)
     return schema
+
+
+# What functions/common/safe_json.py refuses in any text of a body: C0 controls but tab, LF and CR.
+NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f]*$"
+
+
+def _no_control_characters(node: Any) -> None:
+    """Every free text states that it has no control character (the API refuses one with a 400)."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and not {"pattern", "enum", "const", "format"} & node.keys():
+            node["pattern"] = NO_CONTROL_CHARACTERS
+        for value in node.values():
+            _no_control_characters(value)
+    elif isinstance(node, list):
+        for value in node:
+            _no_control_characters(value)
+
+
+def _name_discriminated_shapes(schemas: dict[str, Any]) -> None:
+    """A union a model states inline (ReadingEntry: one shape per meter type) gets each shape as a
+    component of its own and the discriminator's mapping, as OpenAPI wants a discriminator's choices."""
+    for name, union in list(schemas.items()):
+        discriminator = union.get("discriminator")
+        if not discriminator or all("$ref" in choice for choice in union.get("oneOf", [])):
+            continue
+        mapping: dict[str, str] = {}
+        for index, choice in enumerate(union["oneOf"]):
+            value = str(choice["properties"][discriminator["propertyName"]]["const"])
+            shape = name + "".join(word.capitalize() for word in value.split("_"))
+            schemas[shape] = choice
+            mapping[value] = f"#/components/schemas/{shape}"
+            union["oneOf"][index] = {"$ref": mapping[value]}
+        discriminator["mapping"] = mapping
 
 
 @cache
@@ -118,9 +157,50 @@ def _allow_inline_scripts_by_hash(response: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
+# This function's own paths, which the document leaves out (they serve it).
+_DOCUMENTATION_METHODS = {"/api/openapi.json": ("GET",), "/api/docs": ("GET",)}
+
+
+@cache
+def allowed_methods() -> dict[str, tuple[str, ...]]:
+    """Each path of the API and the methods it declares, from the OpenAPI document."""
+    import json
+
+    paths: dict[str, Any] = json.loads(openapi_document())["paths"]
+    return {
+        **{path: tuple(sorted(method.upper() for method in ops)) for path, ops in paths.items()},
+        **_DOCUMENTATION_METHODS,
+    }
+
+
+def _method_not_allowed(event: dict[str, Any]) -> dict[str, Any] | None:
+    """405 with Allow for a method the path does not declare (the template's ANY events send those
+    here); None for a method the path has."""
+    allowed = allowed_methods().get(str(event.get("resource") or ""))
+    method = str(event.get("httpMethod") or "")
+    if allowed is None or method in allowed:
+        return None
+    problem = ProblemDetails(
+        title="Метод не поддерживается",
+        status=HTTPStatus.METHOD_NOT_ALLOWED,
+        detail=f"Адрес {event.get('resource')} принимает только {', '.join(allowed)}. "
+        "Список адресов: /api/docs.",
+    )
+    return {
+        "statusCode": HTTPStatus.METHOD_NOT_ALLOWED,
+        "multiValueHeaders": {"Content-Type": [PROBLEM_CONTENT_TYPE], "Allow": [", ".join(allowed)]},
+        "body": problem.model_dump_json(),
+        "isBase64Encoded": False,
+    }
+
+
+@tracer.capture_lambda_handler(capture_response=False)
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     _configure_merge()
+    refused = _method_not_allowed(event)
+    if refused is not None:
+        return refused
     response = app.resolve(event, context)
     if event.get("path") == "/api/docs" and response.get("statusCode") == 200:
         return _allow_inline_scripts_by_hash(response)

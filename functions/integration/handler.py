@@ -3,7 +3,7 @@
 from http import HTTPStatus
 from typing import Annotated, Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
@@ -17,8 +17,9 @@ from functions.common.api import (
     answers,
     configure_resolver,
     json_response,
+    rules_beyond_schema,
 )
-from functions.common.cursor import MAX_CURSOR_LENGTH
+from functions.common.cursor import CURSOR_SCHEMA, MAX_CURSOR_LENGTH
 from functions.common.errors import invalid_field
 from functions.integration import service
 from functions.integration.models import LABELS, DateTimeWithZone, PasswordReset, PasswordResetAccepted
@@ -37,6 +38,8 @@ from functions.requests.models import (
 )
 
 logger = Logger()
+# X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
+tracer = Tracer()
 app = APIGatewayRestResolver(enable_validation=True)
 configure_resolver(app, LABELS)
 TAGS = ["Интеграция"]
@@ -49,7 +52,9 @@ FORBIDDEN = {403: {"description": "Нет ключа интеграции или
     summary="Сбросить пароль потребителя (служба поддержки)",
     description="Ставит сброс в очередь: в течение нескольких минут потребителю будет задан новый "
     "случайный пароль, все сеансы завершены, а пароль отправлен на email. На один адрес — не больше "
-    "`MailsPerAddressPerHour` (по умолчанию 3) писем о регистрации и сбросе пароля в час.",
+    "`MailsPerAddressPerHour` (по умолчанию 3) писем о регистрации и сбросе пароля в час."
+    "\n\nСверх схемы: `email` проверяется по правилам адресов почты (RFC 5321, email-validator).",
+    openapi_extensions=rules_beyond_schema("email"),
     responses=answers(
         202,
         "Сброс принят: письмо с новым паролем будет отправлено",
@@ -88,7 +93,9 @@ def reset_password(request: Annotated[PasswordReset, Body()]) -> PasswordResetAc
     "отозванные потребителями — `status=withdrawn`. С `unanswered=true` (без `status`) — заявки, где "
     "потребитель написал и компания ещё не ответила, начиная с дольше всех ждущих (`since` — не раньше "
     "этого времени первого неотвеченного сообщения). Нужен ровно один из `status` и `unanswered=true`. "
-    "Следующая страница — `?cursor=` из ответа.",
+    "Следующая страница — `?cursor=` из ответа.\n\nСверх схемы: нужен ровно один из `status` и "
+    "`unanswered=true`; `cursor` — только тот, что выдан этим API для того же запроса.",
+    openapi_extensions=rules_beyond_schema("status", "cursor"),
     responses=answers(200, "Страница заявок", IntegrationPage, {**ERROR_RESPONSES, **FORBIDDEN}),
     security=INTEGRATION_SECURITY,
     tags=TAGS,
@@ -99,7 +106,9 @@ def list_requests(
         bool, Query(description="true — только заявки с неотвеченным сообщением потребителя")
     ] = False,
     since: Annotated[DateTimeWithZone | None, Query()] = None,
-    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
+    cursor: Annotated[
+        str | None, Query(max_length=MAX_CURSOR_LENGTH, json_schema_extra=CURSOR_SCHEMA)
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> IntegrationPage:
     if unanswered:
@@ -180,7 +189,9 @@ def post_message(
     "/api/integration/requests/<id>",
     summary="Изменить статус заявки",
     description="Переводит заявку в новый статус по правилам, сохраняет изменение в истории и "
-    "отправляет потребителю письмо. Для «Отклонена» и «Требуются уточнения» комментарий обязателен.",
+    "отправляет потребителю письмо.\n\nСверх схемы: для «Отклонена» (`rejected`) и «Требуются "
+    "уточнения» (`needs_info`) комментарий `comment` обязателен.",
+    openapi_extensions=rules_beyond_schema("comment"),
     responses=answers(
         200,
         "Заявка после изменения",
@@ -203,6 +214,7 @@ def change_status(
     return transitions.change_status(id, change, integration_actor(identity.api_key_id))
 
 
+@tracer.capture_lambda_handler(capture_response=False)
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

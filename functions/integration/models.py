@@ -4,7 +4,7 @@ import re
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from functions.common.fields import Email
@@ -13,6 +13,8 @@ from functions.requests.models import LABELS as REQUEST_LABELS
 
 
 class PasswordReset(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     email: Email = Field(title="Email")
 
 

@@ -36,6 +36,7 @@ from functions.common.identity import (
     generate_password,
 )
 from functions.common.mail import NoticeJob
+from functions.common.metrics import BusinessMetric, count
 from functions.common.sessions import end_sessions
 from functions.mail.models import RegisterJob, ResetCodeJob, ResetPasswordJob
 from functions.mail.sender import send_mail
@@ -109,6 +110,7 @@ def _register(job: RegisterJob, ledger: MailLedger) -> str:
         directory.delete(user_id)
         raise
     logger.info("consumer registered", extra={"user_id": user_id, "category": registration.category})
+    count(BusinessMetric.REGISTRATIONS)
     return "registered"
 
 

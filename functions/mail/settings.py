@@ -15,3 +15,17 @@ class LedgerSettings(BaseModel):
 def ledger_settings() -> LedgerSettings:
     settings: LedgerSettings = load_settings(LedgerSettings)
     return settings
+
+
+class SenderSettings(BaseModel):
+    """MailFunction's: SES publishes each mail's bounces and complaints through this configuration
+    set (template.yaml, MailConfigurationSet; functions/mail/bounces.py)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    mail_configuration_set: str
+
+
+def sender_settings() -> SenderSettings:
+    settings: SenderSettings = load_settings(SenderSettings)
+    return settings

@@ -6,7 +6,9 @@ conditional UpdateItem that adds its id unless the set is full — and a job alr
 let through again, so a redelivered job is counted once. The hour is the one the job was asked for
 (not the one it is delivered in), so a retry never counts in a second hour. No address is stored in
 clear. `job#<id>`: a job that is done, so that a message SQS delivers again is not mailed twice.
-Both expire by TTL (`expires_at`).
+Both expire by TTL (`expires_at`). `suppressed#<SHA-256 of the address>`: an address SES reported
+as bouncing for good or complaining (functions/mail/bounces.py); never mailed again, kept until the
+consumer changes the address.
 """
 
 import hashlib
@@ -74,3 +76,14 @@ class MailLedger:
     def mark_done(self, job_id: str, at: datetime) -> None:
         expires = int((at + DONE_KEPT).timestamp())
         self._table.put({"pk": f"job#{job_id}", "done_at": at.isoformat(), "expires_at": expires})
+
+    @staticmethod
+    def _suppressed_key(address: str) -> dict[str, Any]:
+        return {"pk": f"suppressed#{hashlib.sha256(address.lower().encode()).hexdigest()}"}
+
+    def suppress(self, address: str, reason: str, at: datetime) -> None:
+        """No mail goes to `address` any more: it bounced for good (`bounce`) or complained."""
+        self._table.put({**self._suppressed_key(address), "reason": reason, "at": at.isoformat()})
+
+    def is_suppressed(self, address: str) -> bool:
+        return self._table.get(self._suppressed_key(address), consistent=True) is not None

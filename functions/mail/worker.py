@@ -7,17 +7,20 @@ ends in the dead-letter queue, where it can be read.
 
 from typing import Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
+from functions.common.metrics import BusinessMetric, count
 from functions.mail import service
 from functions.mail.models import MAIL_JOB
 
 logger = Logger()
+# X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
+tracer = Tracer()
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
@@ -37,9 +40,11 @@ def _deliver(record: SQSRecord) -> str:
         return service.deliver(job)
     except Exception:
         logger.exception("mail job failed, to be delivered again", extra={"kind": job.kind, "job_id": job.id})
+        count(BusinessMetric.MAILS_FAILED)
         raise
 
 
+@tracer.capture_lambda_handler(capture_response=False)
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(

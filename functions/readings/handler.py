@@ -4,7 +4,7 @@ from http import HTTPStatus
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.logging import correlation_paths
@@ -18,9 +18,10 @@ from functions.common.api import (
     configure_resolver,
     current_caller,
     json_response,
+    rules_beyond_schema,
 )
 from functions.common.clock import moscow_today
-from functions.common.cursor import MAX_CURSOR_LENGTH
+from functions.common.cursor import CURSOR_SCHEMA, MAX_CURSOR_LENGTH
 from functions.readings import service
 from functions.readings.models import (
     LABELS,
@@ -33,6 +34,8 @@ from functions.readings.models import (
 )
 
 logger = Logger()
+# X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
+tracer = Tracer()
 app = APIGatewayRestResolver(enable_validation=True)
 configure_resolver(app, LABELS)
 TAGS = ["Показания"]
@@ -43,7 +46,11 @@ MeterFilter = Annotated[
 ]
 Cursor = Annotated[
     str | None,
-    Query(description="next_cursor предыдущей страницы", max_length=MAX_CURSOR_LENGTH),
+    Query(
+        description="next_cursor предыдущей страницы",
+        max_length=MAX_CURSOR_LENGTH,
+        json_schema_extra=CURSOR_SCHEMA,
+    ),
 ]
 
 
@@ -52,7 +59,10 @@ Cursor = Annotated[
     summary="Ввести показания",
     description="Тип прибора учета, его номер и по одному показанию на каждый тариф типа. Показание не "
     "может быть меньше предыдущего показания того же прибора по тому же тарифу (равное можно); тип "
-    "прибора не меняется между показаниями. В ответе — расход с предыдущего показания.",
+    "прибора не меняется между показаниями. В ответе — расход с предыдущего показания."
+    "\n\nСверх схемы: показание не меньше предыдущего по тому же тарифу (`values.*`), `meter_type` тот "
+    "же, что у прежних показаний прибора; число — не больше двух знаков после точки и без знака (-0).",
+    openapi_extensions=rules_beyond_schema("values.*", "meter_type"),
     responses=answers(
         201,
         "Показания приняты",
@@ -74,7 +84,9 @@ def submit_reading(entry: Annotated[ReadingEntry, Body()]) -> Response[str]:
     "/api/readings",
     summary="Ранее введенные показания",
     description="Показания потребителя (или одного его прибора учета), новые сначала, по 20 на "
-    "странице; следующая страница — по next_cursor.",
+    "странице; следующая страница — по next_cursor.\n\nСверх схемы: `cursor` — только тот, что выдан "
+    "этим API этому потребителю для того же прибора.",
+    openapi_extensions=rules_beyond_schema("cursor", "meter_number"),
     responses=answers(200, "Страница показаний", ReadingPage, CONSUMER_ERROR_RESPONSES),
     security=CONSUMER_SECURITY,
     tags=TAGS,
@@ -139,6 +151,7 @@ def monthly_consumption(
     return service.monthly(current_caller(app).user_id, months)
 
 
+@tracer.capture_lambda_handler(capture_response=False)
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

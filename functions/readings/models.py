@@ -96,6 +96,7 @@ MeterNumber = Annotated[
         description="Номер прибора учета: буквы, цифры, «-» и «/», до 30 символов; хранится заглавными "
         "буквами",
         examples=["01234567"],
+        json_schema_extra={"pattern": _METER_NUMBER.pattern},
     ),
 ]
 
@@ -289,10 +290,70 @@ def _given(raw: object) -> set[str]:
     return {t for t in ALL_TARIFFS if raw.get(t) is not None and str(raw[t]).strip() != ""}
 
 
+# OpenAPI: a tariff of the type has a value (digits, as validated by parse_reading_value); a tariff
+# the type lacks is left out, null or blank.
+_READING_DIGITS = (
+    rf"^{_SPACE_CLASS}*(?:0{_SPACE_CLASS}*)*(?:[0-9]{_SPACE_CLASS}*){{1,{MAX_WHOLE_DIGITS}}}"
+    rf"(?:[.,]{_SPACE_CLASS}*(?:[0-9]{_SPACE_CLASS}*){{1,{MAX_DECIMAL_PLACES}}}(?:0{_SPACE_CLASS}*)*)?$"
+)
+_GIVEN_VALUE: dict[str, Any] = {
+    "anyOf": [
+        {"type": "string", "pattern": _READING_DIGITS},
+        {"type": "number", "minimum": 0, "maximum": 999_999_999.99},
+    ],
+    "description": "Показание, кВт·ч: до 9 цифр до и до 2 после запятой (или точки); пробелы между "
+    "группами цифр допустимы; число — без знака (-0 не принимается) и не больше двух знаков после точки",
+    "examples": ["12345,6"],
+}
+_NOT_GIVEN: dict[str, Any] = {
+    "anyOf": [{"type": "null"}, {"type": "string", "pattern": f"^{_SPACE_CLASS}*$"}],
+    "description": "Тарифа у этого типа прибора нет: не передавайте поле (или null, пустая строка)",
+}
+
+
+def _one_shape_per_meter_type(schema: dict[str, Any]) -> None:
+    """The document states the tariffs each meter type takes: a union discriminated by meter_type."""
+    properties = schema["properties"]
+    shapes = []
+    for meter_type, labels in TARIFF_LABELS.items():
+        shapes.append(
+            {
+                "type": "object",
+                "title": METER_TYPE_LABELS[meter_type],
+                "additionalProperties": False,
+                "required": ["meter_type", "meter_number", "values"],
+                "properties": {
+                    "meter_type": {"type": "string", "const": meter_type.value},
+                    "meter_number": properties["meter_number"],
+                    "values": {
+                        "type": "object",
+                        "title": "Показания",
+                        "additionalProperties": False,
+                        "required": list(labels),
+                        "properties": {
+                            tariff: {**(_GIVEN_VALUE if tariff in labels else _NOT_GIVEN), "title": title}
+                            for tariff, title in zip(ALL_TARIFFS, ("Т1", "Т2", "Т3"), strict=True)
+                        },
+                    },
+                },
+            }
+        )
+    description = schema.get("description", "")
+    schema.clear()
+    schema.update(
+        {
+            "title": "ReadingEntry",
+            "description": description,
+            "oneOf": shapes,
+            "discriminator": {"propertyName": "meter_type"},
+        }
+    )
+
+
 class ReadingEntry(BaseModel):
     """A reading the consumer types in: meter type, meter number, one value per tariff of the type."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_one_shape_per_meter_type)
 
     meter_type: MeterTypeField = Field(title="Тип прибора учета")
     meter_number: MeterNumber = Field(title="Номер прибора учета")

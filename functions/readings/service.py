@@ -21,6 +21,7 @@ from functions.common.backoff import Backoff
 from functions.common.clock import MOSCOW, moscow_date, now
 from functions.common.cursor import decode_cursor, encode_cursor
 from functions.common.errors import CHECK_INPUT, Conflict, FieldError, InvalidInput, invalid_field
+from functions.common.metrics import BusinessMetric, count
 from functions.readings.export import readings_csv
 from functions.readings.models import (
     CENT,
@@ -167,6 +168,7 @@ def submit_reading(user_id: str, entry: ReadingEntry) -> ReadingOutput:
                 continue
             break
         logger.info("reading stored", extra={"user_id": user_id, "reading_id": reading.id})
+        count(BusinessMetric.READINGS_SUBMITTED)
         return reading
     raise Conflict(
         "Показания не сохранены",

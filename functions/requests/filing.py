@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from functions.common.api import Caller
 from functions.common.clock import moscow_date, now
 from functions.common.errors import Conflict, FieldError, InvalidInput, TryLater, invalid_field
+from functions.common.metrics import BusinessMetric, count
 from functions.requests import mails
 from functions.requests.files import UploadStore
 from functions.requests.ids import new_request_id
@@ -142,6 +143,7 @@ def _file(submission: Submission, email: str) -> RequestCreated:
     logger.info(
         "request filed", extra={"request_id": request_id, "number": created.number, "type": kind.value}
     )
+    count(BusinessMetric.REQUESTS_FILED, RequestType=kind.value)
     mails.mail_consumer(email, *mails.registered(created.number, TYPE_TITLES[kind], deadline, request_id))
     return created
 

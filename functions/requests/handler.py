@@ -4,7 +4,7 @@
 from http import HTTPStatus
 from typing import Annotated, Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
@@ -19,8 +19,9 @@ from functions.common.api import (
     configure_resolver,
     current_caller,
     json_response,
+    rules_beyond_schema,
 )
-from functions.common.cursor import MAX_CURSOR_LENGTH
+from functions.common.cursor import CURSOR_SCHEMA, MAX_CURSOR_LENGTH
 from functions.requests import conversation, filing, kinds, presentation, transitions, uploads
 from functions.requests.models import (
     LABELS,
@@ -41,6 +42,8 @@ from functions.requests.models import (
 
 # Not "requests": the logger would share its name with the requests library's logger.
 logger = Logger()
+# X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
+tracer = Tracer()
 app = APIGatewayRestResolver(enable_validation=True)
 configure_resolver(app, LABELS, TYPE_TAGS)
 TAGS = ["Заявки"]
@@ -73,7 +76,9 @@ def request_types() -> RequestTypesOutput:
     summary="Получить форму загрузки файла",
     description="Возвращает presigned POST: браузер отправляет `fields` и файл (поле `file`) прямо в S3 "
     "по адресу `url` в течение 10 минут. PDF, JPEG, PNG или TIFF, не больше 10 МБ. "
-    "Полученный `key` передают в `attachments` при создании заявки.",
+    "Полученный `key` передают в `attachments` при создании заявки.\n\nСверх схемы: `filename` "
+    "оканчивается расширением типа `content_type` (.pdf; .jpg или .jpeg; .png; .tif или .tiff).",
+    openapi_extensions=rules_beyond_schema("filename"),
     responses=answers(200, "Форма загрузки", UploadForm, CONSUMER_ERROR_RESPONSES),
     security=CONSUMER_SECURITY,
     tags=TAGS,
@@ -87,7 +92,10 @@ def prepare_upload(upload: Annotated[UploadRequest, Body()]) -> UploadForm:
     summary="Создать заявку",
     description="Регистрирует заявку, присваивает номер и срок рассмотрения, отправляет письмо. "
     "Заголовок `Idempotency-Key` обязателен: повтор с тем же ключом и теми же данными возвращает ту же "
-    "заявку, с другими данными — отклоняется.",
+    "заявку, с другими данными — отклоняется.\n\nСверх схемы: даты в `fields` — не в будущем (и дата "
+    "допуска не раньше даты установки), телефон — существующий номер, `attachments` — ключи файлов, "
+    "загруженных этим потребителем через /api/requests/uploads.",
+    openapi_extensions=rules_beyond_schema("fields.*", "attachments", "attachments.*", "idempotency-key"),
     responses=answers(
         201, "Заявка зарегистрирована", RequestCreated, {**CONSUMER_ERROR_RESPONSES, **CONFLICT, **BUSY}
     ),
@@ -107,13 +115,17 @@ def file_request(
 @app.get(
     "/api/requests",
     summary="Мои заявки",
-    description="Заявки потребителя, сначала новые. Следующая страница — `?cursor=` из ответа.",
+    description="Заявки потребителя, сначала новые. Следующая страница — `?cursor=` из ответа."
+    "\n\nСверх схемы: `cursor` — только тот, что выдан этим API этому потребителю.",
+    openapi_extensions=rules_beyond_schema("cursor"),
     responses=answers(200, "Страница заявок", RequestPage, CONSUMER_ERROR_RESPONSES),
     security=CONSUMER_SECURITY,
     tags=TAGS,
 )
 def list_requests(
-    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
+    cursor: Annotated[
+        str | None, Query(max_length=MAX_CURSOR_LENGTH, json_schema_extra=CURSOR_SCHEMA)
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 20,
 ) -> RequestPage:
     return presentation.list_requests(current_caller(app), cursor, limit)
@@ -206,6 +218,7 @@ def withdraw_request(
     return transitions.withdraw(current_caller(app), id, withdrawal)
 
 
+@tracer.capture_lambda_handler(capture_response=False)
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

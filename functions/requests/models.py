@@ -383,11 +383,11 @@ class RequestTypesOutput(BaseModel):
 
 
 class UploadRequest(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True)
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
-    content_type: str = Field(title="Тип файла")
+    content_type: str = Field(title="Тип файла", json_schema_extra={"enum": list(FILE_TYPES)})
     filename: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(title="Имя файла")
-    size: int = Field(title="Размер файла", gt=0)
+    size: int = Field(title="Размер файла", gt=0, json_schema_extra={"maximum": MAX_FILE_BYTES})
 
     @field_validator("content_type")
     @classmethod

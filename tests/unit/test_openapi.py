@@ -184,3 +184,126 @@ def test_a_refusal_that_says_when_to_retry_documents_retry_after(world: World) -
     register = document["paths"]["/api/auth/register"]["post"]["responses"]
     reset = document["paths"]["/api/integration/users/reset-password"]["post"]["responses"]
     assert "202" in register and "202" in reset and "200" not in reset
+
+
+def test_a_method_a_path_does_not_declare_is_answered_405_with_allow(world: World) -> None:
+    for method, path, allow in [
+        ("PUT", "/api/readings", "GET, POST"),
+        ("DELETE", "/api/auth/login", "POST"),
+        ("TRACE", "/api/requests/{id}", "GET"),
+        ("POST", "/api/openapi.json", "GET"),
+    ]:
+        event = api_event(method, path)
+        event["resource"] = path
+        result = docs.lambda_handler(event, LambdaContext("docs"))
+
+        assert result["statusCode"] == 405, (method, path)
+        assert result["multiValueHeaders"]["Allow"] == [allow], (method, path)
+        assert result["multiValueHeaders"]["Content-Type"] == ["application/problem+json"]
+        problem = json.loads(result["body"])
+        assert problem["status"] == 405
+        assert allow in problem["detail"]
+
+
+def test_every_path_of_the_document_has_its_methods_in_allow(world: World) -> None:
+    document = _document(world)
+
+    allowed = docs.allowed_methods()
+    for path, operations in document["paths"].items():
+        assert allowed[path] == tuple(sorted(method.upper() for method in operations)), path
+
+
+def test_the_committed_document_is_the_one_the_code_builds(world: World) -> None:
+    from infra.openapi import DOCUMENT_PATH, document_text
+
+    assert DOCUMENT_PATH.read_text(encoding="utf-8") == document_text(), (
+        "docs/openapi.json is out of date: run `make openapi` and commit it"
+    )
+
+
+def test_the_committed_integration_client_is_the_one_the_document_generates(
+    world: World, tmp_path: Any
+) -> None:
+    from infra.openapi import CLIENT_DIR, document_text, generate_client
+
+    generate_client(json.loads(document_text()), tmp_path / "client")
+
+    def files(root: Any) -> dict[str, str]:
+        return {
+            str(path.relative_to(root)): path.read_text(encoding="utf-8")
+            for path in sorted(root.rglob("*.py"))
+        }
+
+    assert files(CLIENT_DIR) == files(tmp_path / "client"), (
+        "clients/portal_integration is out of date: run `make openapi` and commit it"
+    )
+
+
+def test_request_bodies_refuse_unknown_fields_and_say_so(world: World) -> None:
+    document = _document(world)
+    schemas = document["components"]["schemas"]
+
+    def objects(schema: dict[str, Any]) -> list[dict[str, Any]]:
+        if "$ref" in schema:
+            return objects(schemas[schema["$ref"].rsplit("/", 1)[-1]])
+        if "oneOf" in schema:
+            return [found for choice in schema["oneOf"] for found in objects(choice)]
+        return [schema]
+
+    bodies = [
+        operation["requestBody"]["content"]["application/json"]["schema"]
+        for operations in document["paths"].values()
+        for operation in operations.values()
+        if "requestBody" in operation
+    ]
+    assert len(bodies) >= 10
+    for body in bodies:
+        for shape in objects(body):
+            assert shape["additionalProperties"] is False, shape.get("title")
+
+
+def test_the_reading_states_the_tariffs_of_each_meter_type(world: World) -> None:
+    schemas = _document(world)["components"]["schemas"]
+    entry = schemas["ReadingEntry"]
+
+    assert entry["discriminator"]["propertyName"] == "meter_type"
+    required = {}
+    for meter_type, ref in entry["discriminator"]["mapping"].items():
+        shape = schemas[ref.rsplit("/", 1)[-1]]
+        assert shape["properties"]["meter_type"]["const"] == meter_type
+        required[meter_type] = shape["properties"]["values"]["required"]
+    assert required == {
+        "single_tariff": ["t1"],
+        "two_tariff": ["t1", "t2"],
+        "three_tariff": ["t1", "t2", "t3"],
+    }
+
+
+def test_shapes_are_stated_emails_cursors_meter_numbers_and_file_types(world: World) -> None:
+    document = _document(world)
+    schemas = document["components"]["schemas"]
+
+    assert schemas["LoginRequest"]["properties"]["email"]["format"] == "email"
+    assert schemas["PasswordReset"]["properties"]["email"]["format"] == "email"
+    assert "pattern" in schemas["ReadingEntrySingleTariff"]["properties"]["meter_number"]
+    assert schemas["UploadRequest"]["properties"]["content_type"]["enum"] == [
+        "application/pdf",
+        "image/jpeg",
+        "image/png",
+        "image/tiff",
+    ]
+    for path in ("/api/requests", "/api/readings", "/api/integration/requests"):
+        [cursor] = [p for p in document["paths"][path]["get"]["parameters"] if p["name"] == "cursor"]
+        assert "pattern" in cursor["schema"], path
+
+
+def test_an_operation_with_rules_beyond_its_schema_states_them_in_its_description(world: World) -> None:
+    document = _document(world)
+
+    stated = 0
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            if operation.get("x-rules-beyond-schema"):
+                stated += 1
+                assert "Сверх схемы:" in operation["description"], operation["summary"]
+    assert stated >= 8

@@ -19,7 +19,14 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from infra.function_code import functions_of_template, policy_services
-from infra.package import ROOT, Distribution, build_function, installed_distributions, needed_distributions
+from infra.package import (
+    ROOT,
+    TRACING_SERVICES,
+    Distribution,
+    build_function,
+    installed_distributions,
+    needed_distributions,
+)
 from infra.template import load_template, resources, routes
 
 SITE = Path(sysconfig.get_paths()["purelib"])
@@ -114,7 +121,7 @@ def test_botocore_data_is_shipped_for_the_services_the_code_calls_and_its_policy
 
     data = {path.name for path in (packages[name] / "botocore" / "data").iterdir() if path.is_dir()}
 
-    assert data == code.aws_services
+    assert data == code.aws_services | TRACING_SERVICES
     assert policy_services(function) <= code.aws_services, "a permission for a service the code never calls"
 
 

@@ -334,3 +334,77 @@ def test_no_lifecycle_rule_expires_a_filed_file() -> None:
         assert set(rule) <= harmless, f"{rule['Id']} could expire a filed file"
     [unattached] = [r for r in rules if r.get("TagFilters") == [{"Key": "attached", "Value": "no"}]]
     assert unattached["Prefix"] == "uploads/" and not filed.startswith("uploads/")
+
+
+def test_every_path_answers_its_undeclared_methods_through_an_any_method() -> None:
+    from infra.template import method_fallbacks
+
+    template = load_template()
+    fallbacks = {route.path: route for route in method_fallbacks(template)}
+
+    assert set(fallbacks) == {route.path for route in routes(template)}
+    for fallback in fallbacks.values():
+        # The docs function reads each path's methods from the OpenAPI document; no guard: a 405
+        # tells nothing about the data behind the path.
+        assert (fallback.function, fallback.auth) == ("DocsFunction", "none"), fallback
+
+
+def _alarms() -> dict[str, dict[str, Any]]:
+    return {name: a["Properties"] for name, a in resources(load_template(), "AWS::CloudWatch::Alarm").items()}
+
+
+def test_every_dead_letter_queue_has_an_alarm_on_its_depth() -> None:
+    template = load_template()
+    dead_letter_queues = {
+        queue["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+        for queue in resources(template, "AWS::SQS::Queue").values()
+        if "RedrivePolicy" in queue["Properties"]
+    }
+    watched = {
+        alarm["Dimensions"][0]["Value"]["Fn::GetAtt"][0]
+        for alarm in _alarms().values()
+        if alarm["Namespace"] == "AWS/SQS" and alarm["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    }
+
+    assert dead_letter_queues == watched == {"MailDeadLetterQueue", "AskueSyncDeadLetterQueue"}
+
+
+def test_the_api_s_5xx_rate_throttles_sync_and_mail_failures_have_alarms() -> None:
+    watched = {(alarm["Namespace"], alarm["MetricName"]) for alarm in _alarms().values()}
+
+    assert {
+        ("AWS/ApiGateway", "5XXError"),
+        ("AWS/Lambda", "Throttles"),
+        ("ConsumerPortal", "AskueSyncs"),
+        ("ConsumerPortal", "MailsFailed"),
+    } <= watched
+    [api] = [a for a in _alarms().values() if a["MetricName"] == "5XXError"]
+    assert api["Statistic"] == "Average"  # a rate: 5XXError is 1 per 5xx answer, 0 otherwise
+    api_name = load_template()["Resources"]["PortalApi"]["Properties"]["Name"]
+    assert {d["Name"]: d["Value"] for d in api["Dimensions"]}["ApiName"] == api_name
+
+
+def test_every_alarm_tells_the_alarm_topic_whose_address_is_a_parameter() -> None:
+    template = load_template()
+
+    for name, alarm in _alarms().items():
+        assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}], name
+        assert alarm["TreatMissingData"] == "notBreaching", name
+    [subscription] = resources(template, "AWS::SNS::Subscription").values()
+    assert subscription["Properties"]["TopicArn"] == {"Ref": "AlarmTopic"}
+    assert subscription["Properties"]["Endpoint"] == {"Ref": "AlarmEmail"}
+    assert subscription["Condition"] == "HasAlarmEmail"
+    assert "AlarmEmail" in template["Parameters"]
+
+
+def test_every_function_is_traced_without_its_answer_in_the_trace() -> None:
+    template = load_template()
+    assert template["Globals"]["Function"]["Tracing"] == "Active"
+
+    for name, function in resources(template, "AWS::Serverless::Function").items():
+        module = function["Properties"]["Handler"].rsplit(".", 1)[0]
+        tree = ast.parse((ROOT / (module.replace(".", "/") + ".py")).read_text(encoding="utf-8"))
+        [handler] = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "lambda_handler"]
+        decorators = [ast.unparse(d) for d in handler.decorator_list]
+        # The answers carry tokens and presigned URLs: X-Ray must not record them.
+        assert "tracer.capture_lambda_handler(capture_response=False)" in decorators, name

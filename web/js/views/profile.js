@@ -152,6 +152,18 @@ function deletionSection() {
   );
 }
 
+/** The mark SES's bounce or complaint left on the address (functions/mail/bounces.py). */
+function undeliverable(profile) {
+  if (!profile.mail_undeliverable_since) return [];
+  return [
+    el(
+      'p',
+      { class: 'notice notice-warning', role: 'status', id: 'profile-mail-undeliverable' },
+      `Письма на этот адрес не доставляются (с ${formatDate(profile.mail_undeliverable_since)}): почтовый сервер их отвергает или письмо отмечено как спам. Портал больше не пишет на ${profile.email} — укажите другой адрес электронной почты.`,
+    ),
+  ];
+}
+
 export async function render(root, { signal }) {
   const data = el('section', { class: 'card', 'aria-labelledby': 'profile-data' }, el('h2', { id: 'profile-data' }, 'Данные пользователя'), loading());
   root.append(
@@ -184,7 +196,7 @@ export async function render(root, { signal }) {
       editForm(profile, replaceShown),
       el('p', { class: 'muted' }, 'Email меняет служба поддержки.'),
     );
-    data.querySelector('.loading').replaceWith(shown);
+    data.querySelector('.loading').replaceWith(...undeliverable(profile), shown);
     root.append(el('div', { class: 'grid-2' }, edit, exportButton()), deletionSection());
   } catch (error) {
     if (error?.name === 'AbortError' || error?.expired) throw error;

@@ -1,0 +1,12 @@
+from enum import StrEnum
+
+class RequestStatus(StrEnum):
+    DONE = "done"
+    IN_PROGRESS = "in_progress"
+    IN_REVIEW = "in_review"
+    NEEDS_INFO = "needs_info"
+    REGISTERED = "registered"
+    REJECTED = "rejected"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,44 @@
+"""What the business watches, as CloudWatch metrics: Powertools Metrics in the Embedded Metric Format.
+
+Each business event is one EMF line printed by `count` at the moment it happens (`single_metric`,
+flushed at once, so no handler needs a decorator to flush it and a function that fails later still
+reports what it did). CloudWatch Logs turns the line into a metric of the namespace `ConsumerPortal`,
+with the dimensions `service` (the function's POWERTOOLS_SERVICE_NAME) and the event's own; the
+alarms and the dashboard of template.yaml read these metrics. Locally the stack keeps the lines and
+shows them at /_local/metrics (infra/local.py).
+
+| metric | dimension | emitted when |
+| --- | --- | --- |
+| Registrations | - | an account is created (functions/mail/service.py) |
+| RequestsFiled | RequestType | a service request is filed (functions/requests/filing.py) |
+| ReadingsSubmitted | - | a consumer's reading is stored (functions/readings/service.py) |
+| AskueSyncs | Outcome = synced, failed, credentials_refused | the sync worker ends an account's sync |
+| MailsSent | - | SES took a mail (functions/mail/sender.py) |
+| MailsFailed | - | a mail job failed and goes back to the queue (functions/mail/worker.py) |
+| MailsSuppressed | - | a mail was not sent: its address bounced for good or complained |
+| MailsUndeliverable | Kind = bounce, complaint | SES reported an address (functions/mail/bounces.py) |
+"""
+
+from enum import StrEnum
+
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
+
+NAMESPACE = "ConsumerPortal"
+
+
+class BusinessMetric(StrEnum):
+    REGISTRATIONS = "Registrations"
+    REQUESTS_FILED = "RequestsFiled"
+    READINGS_SUBMITTED = "ReadingsSubmitted"
+    ASKUE_SYNCS = "AskueSyncs"
+    MAILS_SENT = "MailsSent"
+    MAILS_FAILED = "MailsFailed"
+    MAILS_SUPPRESSED = "MailsSuppressed"
+    MAILS_UNDELIVERABLE = "MailsUndeliverable"
+
+
+def count(metric: BusinessMetric, **dimensions: str) -> None:
+    """One occurrence of `metric`, with its dimensions (e.g. RequestType="connection")."""
+    with single_metric(name=metric.value, unit=MetricUnit.Count, value=1, namespace=NAMESPACE) as line:
+        for name, value in dimensions.items():
+            line.add_dimension(name=name, value=value)

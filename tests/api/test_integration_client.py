@@ -1,0 +1,90 @@
+"""The integration routes called as an integrator would: through the typed client generated from the
+committed OpenAPI document (`make openapi`, clients/portal_integration/), against the local stack.
+
+If the document and the API disagreed, the generated client would send what the API refuses or fail
+to read what it answers: these tests are the integrator's side of the contract."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from portal_integration import AuthenticatedClient
+from portal_integration.api.integration import (
+    change_status_api_integration_requests_id_patch as change_status,
+)
+from portal_integration.api.integration import (
+    list_requests_api_integration_requests_get as list_requests,
+)
+from portal_integration.api.integration import (
+    reset_password_api_integration_users_reset_password_post as reset_password,
+)
+from portal_integration.models import (
+    IntegrationPage,
+    IntegrationRequest,
+    PasswordReset,
+    PasswordResetAccepted,
+    ProblemDetails,
+    RequestStatus,
+    StatusChange,
+)
+
+from tests.api.test_accounts_api import new_email, register
+from tests.api.test_requests_api import THEFT, create, new_consumer
+from tests.stack import LocalStack
+
+
+@pytest.fixture
+def client(stack: LocalStack) -> Iterator[AuthenticatedClient]:
+    # The key goes in x-api-key, as the document's apiKey scheme says.
+    with AuthenticatedClient(
+        base_url=stack.url, token=stack.api_key, prefix="", auth_header_name="x-api-key"
+    ) as client:
+        yield client
+
+
+def test_an_integrator_pulls_a_new_request_and_moves_it_with_the_generated_client(
+    stack: LocalStack, client: AuthenticatedClient
+) -> None:
+    since = datetime.now(UTC) - timedelta(seconds=5)
+    consumer = new_consumer(stack)
+    filed = create(stack, consumer, THEFT)
+    assert filed.status_code == 201, filed.text
+    request_id = filed.json()["id"]
+
+    page = list_requests.sync(client=client, status=RequestStatus.REGISTERED, since=since)
+    assert isinstance(page, IntegrationPage)
+    assert request_id in [item.id for item in page.items]
+
+    moved = change_status.sync(
+        request_id,
+        client=client,
+        body=StatusChange(status=RequestStatus.IN_REVIEW, operator="CRM: Петрова А. В."),
+    )
+    assert isinstance(moved, IntegrationRequest)
+    assert moved.status == RequestStatus.IN_REVIEW
+    assert moved.history[-1].changed_by == "api-key:local-integration"
+
+
+def test_a_refusal_reaches_the_integrator_as_typed_problem_details(
+    stack: LocalStack, client: AuthenticatedClient
+) -> None:
+    answer = change_status.sync_detailed(
+        "01M8FEWQFNR64E9FA3R9R3PCS9", client=client, body=StatusChange(status=RequestStatus.IN_PROGRESS)
+    )
+
+    assert answer.status_code == 404
+    assert isinstance(answer.parsed, ProblemDetails)
+    assert answer.parsed.title == "Не найдено"
+
+
+def test_support_resets_a_consumer_s_password_with_the_generated_client(
+    stack: LocalStack, client: AuthenticatedClient
+) -> None:
+    email = new_email()
+    assert register(stack, email).status_code == 202
+    stack.mailed_password(email)
+
+    answer = reset_password.sync_detailed(client=client, body=PasswordReset(email=email))
+
+    assert answer.status_code == 202
+    assert isinstance(answer.parsed, PasswordResetAccepted)
