@@ -1,31 +1,53 @@
 """ Contains all the data models used in inputs/outputs """
 
 from .attachment_link import AttachmentLink
+from .company_message import CompanyMessage
+from .company_message_kind_type_0 import CompanyMessageKindType0
 from .field_error import FieldError
 from .field_row import FieldRow
 from .integration_history_entry import IntegrationHistoryEntry
+from .integration_message import IntegrationMessage
+from .integration_message_kind_type_0 import IntegrationMessageKindType0
 from .integration_page import IntegrationPage
 from .integration_request import IntegrationRequest
 from .integration_request_fields import IntegrationRequestFields
+from .integration_request_thread import IntegrationRequestThread
+from .integration_request_thread_fields import IntegrationRequestThreadFields
+from .message_author import MessageAuthor
 from .password_reset import PasswordReset
 from .password_reset_accepted import PasswordResetAccepted
 from .problem_details import ProblemDetails
 from .request_status import RequestStatus
 from .request_type import RequestType
 from .status_change import StatusChange
+from .upload_form import UploadForm
+from .upload_form_fields import UploadFormFields
+from .upload_request import UploadRequest
+from .upload_request_типфайла import UploadRequestТипфайла
 
 __all__ = (
     "AttachmentLink",
+    "CompanyMessage",
+    "CompanyMessageKindType0",
     "FieldError",
     "FieldRow",
     "IntegrationHistoryEntry",
+    "IntegrationMessage",
+    "IntegrationMessageKindType0",
     "IntegrationPage",
     "IntegrationRequest",
     "IntegrationRequestFields",
+    "IntegrationRequestThread",
+    "IntegrationRequestThreadFields",
+    "MessageAuthor",
     "PasswordReset",
     "PasswordResetAccepted",
     "ProblemDetails",
     "RequestStatus",
     "RequestType",
     "StatusChange",
+    "UploadForm",
+    "UploadFormFields",
+    "UploadRequest",
+    "UploadRequestТипфайла",
 )

@@ -10,6 +10,7 @@ from ..types import UNSET, Unset
 
 from ..models.request_status import RequestStatus
 from ..models.request_type import RequestType
+from ..types import UNSET, Unset
 from typing import cast
 import datetime
 
@@ -48,6 +49,8 @@ class IntegrationRequest:
             updated_at (datetime.datetime):
             user_id (str):
             email (str):
+            awaiting_answer_since (datetime.datetime | None | Unset): Когда потребитель написал сообщение, на которое
+                компания ещё не ответила (самое раннее из неотвеченных); null — неотвеченных сообщений нет
      """
 
     id: str
@@ -66,6 +69,7 @@ class IntegrationRequest:
     updated_at: datetime.datetime
     user_id: str
     email: str
+    awaiting_answer_since: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -124,6 +128,14 @@ class IntegrationRequest:
 
         email = self.email
 
+        awaiting_answer_since: None | str | Unset
+        if isinstance(self.awaiting_answer_since, Unset):
+            awaiting_answer_since = UNSET
+        elif isinstance(self.awaiting_answer_since, datetime.datetime):
+            awaiting_answer_since = self.awaiting_answer_since.isoformat()
+        else:
+            awaiting_answer_since = self.awaiting_answer_since
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -145,6 +157,8 @@ class IntegrationRequest:
             "user_id": user_id,
             "email": email,
         })
+        if awaiting_answer_since is not UNSET:
+            field_dict["awaiting_answer_since"] = awaiting_answer_since
 
         return field_dict
 
@@ -231,6 +245,26 @@ class IntegrationRequest:
 
         email = d.pop("email")
 
+        def _parse_awaiting_answer_since(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                awaiting_answer_since_type_0 = datetime.datetime.fromisoformat(data)
+
+
+
+                return awaiting_answer_since_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        awaiting_answer_since = _parse_awaiting_answer_since(d.pop("awaiting_answer_since", UNSET))
+
+
         integration_request = cls(
             id=id,
             number=number,
@@ -248,6 +282,7 @@ class IntegrationRequest:
             updated_at=updated_at,
             user_id=user_id,
             email=email,
+            awaiting_answer_since=awaiting_answer_since,
         )
 
 

@@ -7,6 +7,7 @@ class RequestStatus(StrEnum):
     NEEDS_INFO = "needs_info"
     REGISTERED = "registered"
     REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
 
     def __str__(self) -> str:
         return str(self.value)

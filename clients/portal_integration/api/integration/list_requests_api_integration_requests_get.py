@@ -19,7 +19,8 @@ import datetime
 
 def _get_kwargs(
     *,
-    status: RequestStatus,
+    status: None | RequestStatus | Unset = UNSET,
+    unanswered: bool | Unset = False,
     since: datetime.datetime | None | Unset = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
@@ -31,8 +32,16 @@ def _get_kwargs(
 
     params: dict[str, Any] = {}
 
-    json_status = status.value
+    json_status: None | str | Unset
+    if isinstance(status, Unset):
+        json_status = UNSET
+    elif isinstance(status, RequestStatus):
+        json_status = status.value
+    else:
+        json_status = status
     params["status"] = json_status
+
+    params["unanswered"] = unanswered
 
     json_since: None | str | Unset
     if isinstance(since, Unset):
@@ -135,22 +144,29 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    status: RequestStatus,
+    status: None | RequestStatus | Unset = UNSET,
+    unanswered: bool | Unset = False,
     since: datetime.datetime | None | Unset = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> Response[IntegrationPage | ProblemDetails]:
-    """ Заявки в статусе
+    """ Заявки в статусе или ждущие ответа
 
      Заявки, перешедшие в статус `status` не раньше `since` (ISO 8601), в порядке перехода. Чтобы
     забирать новые заявки, запрашивайте `status=registered` с `since` — временем прошлого опроса;
-    следующая страница — `?cursor=` из ответа.
+    отозванные потребителями — `status=withdrawn`. С `unanswered=true` (без `status`) — заявки, где
+    потребитель написал и компания ещё не ответила, начиная с дольше всех ждущих (`since` — не раньше
+    этого времени первого неотвеченного сообщения). Нужен ровно один из `status` и `unanswered=true`.
+    Следующая страница — `?cursor=` из ответа.
 
-    Сверх схемы: `cursor` — только тот, что выдан этим API для того же статуса.
+    Сверх схемы: нужен ровно один из `status` и `unanswered=true`; `cursor` — только тот, что выдан этим
+    API для того же запроса.
 
     Args:
-        status (RequestStatus):
+        status (None | RequestStatus | Unset):
+        unanswered (bool | Unset): true — только заявки с неотвеченным сообщением потребителя
+            Default: False.
         since (datetime.datetime | None | Unset):
         cursor (None | str | Unset):
         limit (int | Unset):  Default: 50.
@@ -166,6 +182,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         status=status,
+unanswered=unanswered,
 since=since,
 cursor=cursor,
 limit=limit,
@@ -181,22 +198,29 @@ limit=limit,
 def sync(
     *,
     client: AuthenticatedClient,
-    status: RequestStatus,
+    status: None | RequestStatus | Unset = UNSET,
+    unanswered: bool | Unset = False,
     since: datetime.datetime | None | Unset = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> IntegrationPage | ProblemDetails | None:
-    """ Заявки в статусе
+    """ Заявки в статусе или ждущие ответа
 
      Заявки, перешедшие в статус `status` не раньше `since` (ISO 8601), в порядке перехода. Чтобы
     забирать новые заявки, запрашивайте `status=registered` с `since` — временем прошлого опроса;
-    следующая страница — `?cursor=` из ответа.
+    отозванные потребителями — `status=withdrawn`. С `unanswered=true` (без `status`) — заявки, где
+    потребитель написал и компания ещё не ответила, начиная с дольше всех ждущих (`since` — не раньше
+    этого времени первого неотвеченного сообщения). Нужен ровно один из `status` и `unanswered=true`.
+    Следующая страница — `?cursor=` из ответа.
 
-    Сверх схемы: `cursor` — только тот, что выдан этим API для того же статуса.
+    Сверх схемы: нужен ровно один из `status` и `unanswered=true`; `cursor` — только тот, что выдан этим
+    API для того же запроса.
 
     Args:
-        status (RequestStatus):
+        status (None | RequestStatus | Unset):
+        unanswered (bool | Unset): true — только заявки с неотвеченным сообщением потребителя
+            Default: False.
         since (datetime.datetime | None | Unset):
         cursor (None | str | Unset):
         limit (int | Unset):  Default: 50.
@@ -213,6 +237,7 @@ def sync(
     return sync_detailed(
         client=client,
 status=status,
+unanswered=unanswered,
 since=since,
 cursor=cursor,
 limit=limit,
@@ -222,22 +247,29 @@ limit=limit,
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    status: RequestStatus,
+    status: None | RequestStatus | Unset = UNSET,
+    unanswered: bool | Unset = False,
     since: datetime.datetime | None | Unset = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> Response[IntegrationPage | ProblemDetails]:
-    """ Заявки в статусе
+    """ Заявки в статусе или ждущие ответа
 
      Заявки, перешедшие в статус `status` не раньше `since` (ISO 8601), в порядке перехода. Чтобы
     забирать новые заявки, запрашивайте `status=registered` с `since` — временем прошлого опроса;
-    следующая страница — `?cursor=` из ответа.
+    отозванные потребителями — `status=withdrawn`. С `unanswered=true` (без `status`) — заявки, где
+    потребитель написал и компания ещё не ответила, начиная с дольше всех ждущих (`since` — не раньше
+    этого времени первого неотвеченного сообщения). Нужен ровно один из `status` и `unanswered=true`.
+    Следующая страница — `?cursor=` из ответа.
 
-    Сверх схемы: `cursor` — только тот, что выдан этим API для того же статуса.
+    Сверх схемы: нужен ровно один из `status` и `unanswered=true`; `cursor` — только тот, что выдан этим
+    API для того же запроса.
 
     Args:
-        status (RequestStatus):
+        status (None | RequestStatus | Unset):
+        unanswered (bool | Unset): true — только заявки с неотвеченным сообщением потребителя
+            Default: False.
         since (datetime.datetime | None | Unset):
         cursor (None | str | Unset):
         limit (int | Unset):  Default: 50.
@@ -253,6 +285,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         status=status,
+unanswered=unanswered,
 since=since,
 cursor=cursor,
 limit=limit,
@@ -268,22 +301,29 @@ limit=limit,
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    status: RequestStatus,
+    status: None | RequestStatus | Unset = UNSET,
+    unanswered: bool | Unset = False,
     since: datetime.datetime | None | Unset = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
 
 ) -> IntegrationPage | ProblemDetails | None:
-    """ Заявки в статусе
+    """ Заявки в статусе или ждущие ответа
 
      Заявки, перешедшие в статус `status` не раньше `since` (ISO 8601), в порядке перехода. Чтобы
     забирать новые заявки, запрашивайте `status=registered` с `since` — временем прошлого опроса;
-    следующая страница — `?cursor=` из ответа.
+    отозванные потребителями — `status=withdrawn`. С `unanswered=true` (без `status`) — заявки, где
+    потребитель написал и компания ещё не ответила, начиная с дольше всех ждущих (`since` — не раньше
+    этого времени первого неотвеченного сообщения). Нужен ровно один из `status` и `unanswered=true`.
+    Следующая страница — `?cursor=` из ответа.
 
-    Сверх схемы: `cursor` — только тот, что выдан этим API для того же статуса.
+    Сверх схемы: нужен ровно один из `status` и `unanswered=true`; `cursor` — только тот, что выдан этим
+    API для того же запроса.
 
     Args:
-        status (RequestStatus):
+        status (None | RequestStatus | Unset):
+        unanswered (bool | Unset): true — только заявки с неотвеченным сообщением потребителя
+            Default: False.
         since (datetime.datetime | None | Unset):
         cursor (None | str | Unset):
         limit (int | Unset):  Default: 50.
@@ -300,6 +340,7 @@ async def asyncio(
     return (await asyncio_detailed(
         client=client,
 status=status,
+unanswered=unanswered,
 since=since,
 cursor=cursor,
 limit=limit,

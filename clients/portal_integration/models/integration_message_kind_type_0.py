@@ -1,0 +1,11 @@
+from enum import StrEnum
+
+class IntegrationMessageKindType0(StrEnum):
+    ACT = "act"
+    CONTRACT = "contract"
+    INVOICE = "invoice"
+    OTHER = "other"
+    TECHNICAL_CONDITIONS = "technical_conditions"
+
+    def __str__(self) -> str:
+        return str(self.value)

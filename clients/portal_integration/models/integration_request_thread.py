@@ -1,0 +1,330 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..models.request_status import RequestStatus
+from ..models.request_type import RequestType
+from ..types import UNSET, Unset
+from typing import cast
+import datetime
+
+if TYPE_CHECKING:
+  from ..models.attachment_link import AttachmentLink
+  from ..models.field_row import FieldRow
+  from ..models.integration_history_entry import IntegrationHistoryEntry
+  from ..models.integration_message import IntegrationMessage
+  from ..models.integration_request_thread_fields import IntegrationRequestThreadFields
+
+
+
+
+
+T = TypeVar("T", bound="IntegrationRequestThread")
+
+
+
+@_attrs_define
+class IntegrationRequestThread:
+    """ A request with its whole conversation (download links of every file, 5 minutes).
+
+        Attributes:
+            id (str):
+            number (str):
+            type_ (RequestType):
+            type_title (str):
+            status (RequestStatus):
+            status_title (str):
+            created_at (datetime.datetime):
+            review_deadline (datetime.date):
+            text (str):
+            fields (IntegrationRequestThreadFields):
+            field_rows (list[FieldRow]):
+            attachments (list[AttachmentLink]):
+            history (list[IntegrationHistoryEntry]):
+            updated_at (datetime.datetime):
+            user_id (str):
+            email (str):
+            messages (list[IntegrationMessage]):
+            awaiting_answer_since (datetime.datetime | None | Unset): Когда потребитель написал сообщение, на которое
+                компания ещё не ответила (самое раннее из неотвеченных); null — неотвеченных сообщений нет
+     """
+
+    id: str
+    number: str
+    type_: RequestType
+    type_title: str
+    status: RequestStatus
+    status_title: str
+    created_at: datetime.datetime
+    review_deadline: datetime.date
+    text: str
+    fields: IntegrationRequestThreadFields
+    field_rows: list[FieldRow]
+    attachments: list[AttachmentLink]
+    history: list[IntegrationHistoryEntry]
+    updated_at: datetime.datetime
+    user_id: str
+    email: str
+    messages: list[IntegrationMessage]
+    awaiting_answer_since: datetime.datetime | None | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.attachment_link import AttachmentLink # noqa: PLC0415
+        from ..models.field_row import FieldRow # noqa: PLC0415
+        from ..models.integration_history_entry import IntegrationHistoryEntry # noqa: PLC0415
+        from ..models.integration_message import IntegrationMessage # noqa: PLC0415
+        from ..models.integration_request_thread_fields import IntegrationRequestThreadFields # noqa: PLC0415
+        id = self.id
+
+        number = self.number
+
+        type_ = self.type_.value
+
+        type_title = self.type_title
+
+        status = self.status.value
+
+        status_title = self.status_title
+
+        created_at = self.created_at.isoformat()
+
+        review_deadline = self.review_deadline.isoformat()
+
+        text = self.text
+
+        fields = self.fields.to_dict()
+
+        field_rows = []
+        for field_rows_item_data in self.field_rows:
+            field_rows_item = field_rows_item_data.to_dict()
+            field_rows.append(field_rows_item)
+
+
+
+        attachments = []
+        for attachments_item_data in self.attachments:
+            attachments_item = attachments_item_data.to_dict()
+            attachments.append(attachments_item)
+
+
+
+        history = []
+        for history_item_data in self.history:
+            history_item = history_item_data.to_dict()
+            history.append(history_item)
+
+
+
+        updated_at = self.updated_at.isoformat()
+
+        user_id = self.user_id
+
+        email = self.email
+
+        messages = []
+        for messages_item_data in self.messages:
+            messages_item = messages_item_data.to_dict()
+            messages.append(messages_item)
+
+
+
+        awaiting_answer_since: None | str | Unset
+        if isinstance(self.awaiting_answer_since, Unset):
+            awaiting_answer_since = UNSET
+        elif isinstance(self.awaiting_answer_since, datetime.datetime):
+            awaiting_answer_since = self.awaiting_answer_since.isoformat()
+        else:
+            awaiting_answer_since = self.awaiting_answer_since
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "id": id,
+            "number": number,
+            "type": type_,
+            "type_title": type_title,
+            "status": status,
+            "status_title": status_title,
+            "created_at": created_at,
+            "review_deadline": review_deadline,
+            "text": text,
+            "fields": fields,
+            "field_rows": field_rows,
+            "attachments": attachments,
+            "history": history,
+            "updated_at": updated_at,
+            "user_id": user_id,
+            "email": email,
+            "messages": messages,
+        })
+        if awaiting_answer_since is not UNSET:
+            field_dict["awaiting_answer_since"] = awaiting_answer_since
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.attachment_link import AttachmentLink # noqa: PLC0415
+        from ..models.field_row import FieldRow # noqa: PLC0415
+        from ..models.integration_history_entry import IntegrationHistoryEntry # noqa: PLC0415
+        from ..models.integration_message import IntegrationMessage # noqa: PLC0415
+        from ..models.integration_request_thread_fields import IntegrationRequestThreadFields # noqa: PLC0415
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        number = d.pop("number")
+
+        type_ = RequestType(d.pop("type"))
+
+
+
+
+        type_title = d.pop("type_title")
+
+        status = RequestStatus(d.pop("status"))
+
+
+
+
+        status_title = d.pop("status_title")
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+
+
+
+        review_deadline = datetime.date.fromisoformat(d.pop("review_deadline"))
+
+
+
+
+        text = d.pop("text")
+
+        fields = IntegrationRequestThreadFields.from_dict(d.pop("fields"))
+
+
+
+
+        field_rows = []
+        _field_rows = d.pop("field_rows")
+        for field_rows_item_data in (_field_rows):
+            field_rows_item = FieldRow.from_dict(field_rows_item_data)
+
+
+
+            field_rows.append(field_rows_item)
+
+
+        attachments = []
+        _attachments = d.pop("attachments")
+        for attachments_item_data in (_attachments):
+            attachments_item = AttachmentLink.from_dict(attachments_item_data)
+
+
+
+            attachments.append(attachments_item)
+
+
+        history = []
+        _history = d.pop("history")
+        for history_item_data in (_history):
+            history_item = IntegrationHistoryEntry.from_dict(history_item_data)
+
+
+
+            history.append(history_item)
+
+
+        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
+
+
+
+        user_id = d.pop("user_id")
+
+        email = d.pop("email")
+
+        messages = []
+        _messages = d.pop("messages")
+        for messages_item_data in (_messages):
+            messages_item = IntegrationMessage.from_dict(messages_item_data)
+
+
+
+            messages.append(messages_item)
+
+
+        def _parse_awaiting_answer_since(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                awaiting_answer_since_type_0 = datetime.datetime.fromisoformat(data)
+
+
+
+                return awaiting_answer_since_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        awaiting_answer_since = _parse_awaiting_answer_since(d.pop("awaiting_answer_since", UNSET))
+
+
+        integration_request_thread = cls(
+            id=id,
+            number=number,
+            type_=type_,
+            type_title=type_title,
+            status=status,
+            status_title=status_title,
+            created_at=created_at,
+            review_deadline=review_deadline,
+            text=text,
+            fields=fields,
+            field_rows=field_rows,
+            attachments=attachments,
+            history=history,
+            updated_at=updated_at,
+            user_id=user_id,
+            email=email,
+            messages=messages,
+            awaiting_answer_since=awaiting_answer_since,
+        )
+
+
+        integration_request_thread.additional_properties = d
+        return integration_request_thread
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
