@@ -15,7 +15,7 @@ erasure failed half-way stays pending and is finished by the next run.
 
 from typing import Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict
 
@@ -25,6 +25,8 @@ from functions.common.identity import UserDirectory
 from functions.common.settings import load_settings
 
 logger = Logger()
+# X-Ray (Tracing: Active); off outside Lambda.
+tracer = Tracer()
 
 
 class ErasureSettings(BaseModel):
@@ -62,6 +64,7 @@ def erase_due() -> dict[str, int]:
     return {"erased": erased, "failed": failed}
 
 
+@tracer.capture_lambda_handler(capture_response=False)
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     return erase_due()
