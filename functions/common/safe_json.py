@@ -50,6 +50,7 @@ _STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 # pair written as two escapes, "\ud83d\ude00", is joined into one character by the parser).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 
 
 class UnsafeJson(ValueError):
@@ -97,6 +98,13 @@ def _constant(_: str) -> Any:
     raise UnsafeJson(NOT_A_JSON_NUMBER)
 
 
+def _field(where: list[str]) -> str:
+    """The dotted path of a refused value, its refused characters written as \\uXXXX: a key may be
+    one of the texts refused, and the answer that names it must not carry the character itself."""
+    path = ".".join(where)
+    return _UNSHOWABLE.sub(lambda found: f"\\u{ord(found.group()):04x}", path)
+
+
 def _check_text(value: Any, path: list[str]) -> None:
     """Refuses lone surrogates and control characters in every string, keys included."""
     stack: list[tuple[Any, list[str]]] = [(value, path)]
@@ -104,9 +112,9 @@ def _check_text(value: Any, path: list[str]) -> None:
         current, where = stack.pop()
         if isinstance(current, str):
             if _SURROGATE.search(current):
-                raise UnsafeJson(LONE_SURROGATE, ".".join(where))
+                raise UnsafeJson(LONE_SURROGATE, _field(where))
             if _CONTROL.search(current):
-                raise UnsafeJson(CONTROL_CHARACTER, ".".join(where))
+                raise UnsafeJson(CONTROL_CHARACTER, _field(where))
         elif isinstance(current, dict):
             for key, item in current.items():
                 stack.append((key, where))

@@ -174,6 +174,16 @@ def test_the_refusal_is_an_unsafe_json_value_error() -> None:
     assert refused.value.field == "a"
 
 
+def test_a_refused_key_is_named_with_its_refused_characters_escaped() -> None:
+    # Found by the API fuzz (--checks all): the answer named the field with the character itself,
+    # so the 400 broke its own schema (FieldError.field has no control characters).
+    with pytest.raises(UnsafeJson) as refused:
+        loads('{"k\\u0019ey": {"inner": "\\u0001"}}')
+
+    assert refused.value.field in ("k\\u0019ey", "k\\u0019ey.inner")
+    assert not re.search("[\\x00-\\x1f]", refused.value.field)
+
+
 # ---------------------------------------------------------------- size
 
 
