@@ -106,10 +106,13 @@ class LocalStack:
         return self.logs()
 
 
-def start_local_stack(timeout: float = 60) -> LocalStack:
+def start_local_stack(timeout: float = 60, environment: dict[str, str] | None = None) -> LocalStack:
+    """The stack as `make run` starts it; `environment` adds or overrides its settings (for example
+    ASKUE_CONNECTOR=xml80020)."""
     port, moto_port = free_port(), free_port()
     env = {
         **os.environ,
+        **(environment or {}),
         "PORT": str(port),
         "MOTO_PORT": str(moto_port),
         "INTEGRATION_API_KEY": INTEGRATION_API_KEY,

@@ -10,6 +10,21 @@ from pydantic_core import PydanticCustomError
 from functions.common.labels import field_labels
 
 Energy = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=6)]
+EnergyChannel = Literal[
+    "active_import_kwh", "active_export_kwh", "reactive_import_kvarh", "reactive_export_kvarh"
+]
+
+
+class ChannelFlag(BaseModel):
+    """Half-hours of one channel that ASKUE sent with a non-zero `status` (XML 80020: 0 is commercial,
+    reliable data; any other code marks the value as not reliable). Their values are still in the
+    channel's total, which is then shown as unreliable."""
+
+    model_config = ConfigDict(frozen=True)
+
+    channel: EnergyChannel = Field(description="Канал, в котором есть недостоверные значения")
+    status: str = Field(pattern=r"^[0-9]{1,4}$", description="Код статуса значения из документа 80020 (не 0)")
+    periods: int = Field(ge=1, le=50, description="Сколько получасовых значений пришло с этим статусом")
 
 
 class AskueRow(BaseModel):
@@ -24,6 +39,11 @@ class AskueRow(BaseModel):
     reactive_import_kvarh: Energy = Field(description="Прямая реактивная энергия (R+), квар·ч")
     reactive_export_kvarh: Energy = Field(description="Обратная реактивная энергия (R−), квар·ч")
     read_at: AwareDatetime = Field(description="Дата получения информации")
+    flags: list[ChannelFlag] = Field(
+        default_factory=list,
+        max_length=200,
+        description="Недостоверные значения (статус не 0 в документе 80020): такие итоги помечены в таблице",
+    )
 
 
 def _login(value: str) -> str:

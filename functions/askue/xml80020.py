@@ -13,10 +13,20 @@
 
 One document is one day. A row is a measuring point of an area: the object is the area's name, the
 meter is the point's name, and each channel's half-hour values summed give that day's energy in kWh
-(kvarh for 03/04). `read_at` is the end of the day in Moscow time (UTC+3; +1 hour when the document
-says daylight-saving time). A day has 48 half-hours, 46 when clocks go forward and 50 when they go
-back (the repeated or skipped hour). The whole document is checked before any row is made: a
-malformed, hostile (DTD, entities) or wrongly encoded document is refused, never half-read.
+(kvarh for 03/04). The whole document is checked before any row is made: a malformed, hostile (DTD,
+entities) or wrongly encoded document is refused, never half-read.
+
+As documents are really sent (the 80020 layout of the wholesale market's commercial metering
+regulation, Приложение 11.1.1 к Положению о порядке получения статуса субъекта ОРЭМ):
+- `<daylightsavingtime>`: 0 winter (standard) time, 1 summer time, 2 the changeover day. A day has
+  48 half-hours, 46 when clocks go forward and 50 when they go back (the skipped or repeated hour);
+  a changeover day must have 46 or 50. `read_at` is the end of the day in Moscow time: UTC+3, +1 hour
+  in summer time; a changeover day ends in the time it changed to (46: summer, 50: winter).
+- values are written with a decimal point or a decimal comma (`1.25`, `1,25`), as the sending
+  system's locale has it;
+- `<value status="…">`: 0 is commercial (reliable) data, any other code a value the sender marks as
+  not reliable. Such values stay in the day's total (they are what was metered), and the row carries
+  the codes per channel (`AskueRow.flags`) so the table shows the total as unreliable.
 """
 
 import re
@@ -32,7 +42,7 @@ from defusedxml.ElementTree import fromstring
 from pydantic import ValidationError
 
 from functions.askue.http import AskueBadData
-from functions.askue.models import AskueRow
+from functions.askue.models import AskueRow, ChannelFlag
 
 CHANNELS = {
     "01": "active_import_kwh",
@@ -42,7 +52,10 @@ CHANNELS = {
 }
 MOSCOW_WINTER = timedelta(hours=3)
 _DECLARATION = re.compile(rb"""\A<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
-_NUMBER = re.compile(r"\A\d{1,15}(?:\.\d{1,6})?\Z")
+_NUMBER = re.compile(r"\A\d{1,15}(?:[.,]\d{1,6})?\Z")
+_STATUS = re.compile(r"\A\d{1,4}\Z")
+SUMMER = timedelta(hours=1)
+CHANGEOVER = "2"
 _HHMM = re.compile(r"\A(?:[01]\d|2[0-3])[0-5]\d\Z")
 
 
@@ -52,13 +65,28 @@ def parse_80020(document: bytes) -> list[AskueRow]:
     if root.tag != "message" or root.get("class") != "80020":
         raise AskueBadData('the root is not <message class="80020">')
     day, dst = _day(root)
-    read_at = datetime(day.year, day.month, day.day, tzinfo=timezone(MOSCOW_WINTER + timedelta(hours=dst)))
-    read_at += timedelta(days=1)
     areas = root.findall("area")
     if not areas:
         raise AskueBadData("no <area>")
-    rows = [row for area in areas for row in _area_rows(area, read_at)]
-    return rows
+    points = [(area, point) for area in areas for point in _points(area)]
+    lengths = {
+        len(channel.findall("period")) for _, point in points for channel in point.findall("measuringchannel")
+    }
+    read_at = _end_of_day(day, dst, lengths)
+    return [_row(area, point, read_at) for area, point in points]
+
+
+def _end_of_day(day: datetime, dst: str, lengths: set[int]) -> datetime:
+    """Midnight after `day` in the Moscow time the day ends in."""
+    if dst == CHANGEOVER:
+        if len(lengths) != 1 or not lengths <= {46, 50}:
+            raise AskueBadData(
+                "a changeover day (daylightsavingtime 2) must have 46 or 50 half-hours in every channel"
+            )
+        offset = MOSCOW_WINTER + (SUMMER if lengths == {46} else timedelta(0))
+    else:
+        offset = MOSCOW_WINTER + (SUMMER if dst == "1" else timedelta(0))
+    return datetime(day.year, day.month, day.day, tzinfo=timezone(offset)) + timedelta(days=1)
 
 
 def _parse_safely(document: bytes) -> Element:
@@ -93,7 +121,7 @@ def _text(parent: Element, path: str) -> str:
     return text
 
 
-def _day(root: Element) -> tuple[datetime, int]:
+def _day(root: Element) -> tuple[datetime, str]:
     when = root.find("datetime")
     if when is None:
         raise AskueBadData("no <datetime>")
@@ -102,43 +130,54 @@ def _day(root: Element) -> tuple[datetime, int]:
     except ValueError:
         raise AskueBadData("<day> is not YYYYMMDD") from None
     flag = when.findtext("daylightsavingtime", default="0").strip()
-    if flag not in ("0", "1"):
-        raise AskueBadData("<daylightsavingtime> must be 0 or 1")
-    return day, int(flag)
+    if flag not in ("0", "1", CHANGEOVER):
+        raise AskueBadData("<daylightsavingtime> must be 0, 1 or 2")
+    return day, flag
 
 
-def _area_rows(area: Element, read_at: datetime) -> Iterator[AskueRow]:
-    object_name = _text(area, "name")
+def _points(area: Element) -> Iterator[Element]:
+    """Each measuring point's channels, checked for codes (known, once each) before any is summed."""
+    _text(area, "name")
     for point in area.findall("measuringpoint"):
-        meter_name = (point.get("name") or "").strip() or (point.get("code") or "").strip()
-        if not meter_name:
-            raise AskueBadData("a <measuringpoint> has neither name nor code")
-        totals = _point_totals(point)
-        try:
-            yield AskueRow(object_name=object_name, meter_name=meter_name, read_at=read_at, **totals)
-        except ValidationError:
-            raise AskueBadData("a point's totals are out of range") from None
+        channels = point.findall("measuringchannel")
+        if not channels:
+            raise AskueBadData("a <measuringpoint> without channels")
+        codes = [channel.get("code", "") for channel in channels]
+        for code in codes:
+            if code not in CHANNELS:
+                raise AskueBadData(f"unknown measuringchannel code {code!r}")
+            if codes.count(code) > 1:
+                raise AskueBadData(f"measuringchannel {code} appears twice in one point")
+        yield point
 
 
-def _point_totals(point: Element) -> dict[str, Any]:
+def _row(area: Element, point: Element, read_at: datetime) -> AskueRow:
+    meter_name = (point.get("name") or "").strip() or (point.get("code") or "").strip()
+    if not meter_name:
+        raise AskueBadData("a <measuringpoint> has neither name nor code")
     totals: dict[str, Any] = dict.fromkeys(CHANNELS.values(), Decimal(0))
-    seen: set[str] = set()
+    flags: list[ChannelFlag] = []
     for channel in point.findall("measuringchannel"):
-        code = channel.get("code", "")
-        if code not in CHANNELS:
-            raise AskueBadData(f"unknown measuringchannel code {code!r}")
-        if code in seen:
-            raise AskueBadData(f"measuringchannel {code} appears twice in one point")
-        seen.add(code)
-        totals[CHANNELS[code]] = _channel_sum(channel)
-    if not seen:
-        raise AskueBadData("a <measuringpoint> without channels")
-    return totals
+        name = CHANNELS[channel.get("code", "")]
+        totals[name], statuses = _channel_sum(channel)
+        flags += [
+            ChannelFlag(channel=name, status=status, periods=count)
+            for status, count in sorted(statuses.items())
+            if status != "0"
+        ]
+    try:
+        return AskueRow(
+            object_name=_text(area, "name"), meter_name=meter_name, read_at=read_at, flags=flags, **totals
+        )
+    except ValidationError:
+        raise AskueBadData("a point's totals are out of range") from None
 
 
-def _channel_sum(channel: Element) -> Decimal:
+def _channel_sum(channel: Element) -> tuple[Decimal, dict[str, int]]:
+    """The channel's total and how many half-hours came with each status code."""
     starts: list[str] = []
     total = Decimal(0)
+    statuses: dict[str, int] = {}
     for period in channel.findall("period"):
         start, end = period.get("start", ""), period.get("end", "")
         if not _HHMM.match(start) or end not in (_half_hour_after(start), "2400"):
@@ -146,23 +185,25 @@ def _channel_sum(channel: Element) -> Decimal:
         if end == "2400" and start != "2330":
             raise AskueBadData("only the last period may end at 2400")
         starts.append(start)
-        total += _value(period)
+        value, status = _value(period)
+        total += value
+        statuses[status] = statuses.get(status, 0) + 1
     if tuple(starts) not in _valid_days():
         raise AskueBadData(f"{len(starts)} periods do not make a day (48; 46 or 50 when clocks change)")
-    return total
+    return total, statuses
 
 
-def _value(period: Element) -> Decimal:
+def _value(period: Element) -> tuple[Decimal, str]:
     values = period.findall("value")
     if len(values) != 1:
         raise AskueBadData("a period must hold exactly one <value>")
     text = (values[0].text or "").strip()
     if not _NUMBER.match(text):
         raise AskueBadData(f"value {text[:20]!r} is not a non-negative number")
-    status = values[0].get("status", "0")
-    if not status.isdigit():
+    status = values[0].get("status", "0").strip()
+    if not _STATUS.match(status):
         raise AskueBadData("value status must be a number")
-    return Decimal(text)
+    return Decimal(text.replace(",", ".")), str(int(status))
 
 
 def _half_hour_after(start: str) -> str:

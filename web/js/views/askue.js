@@ -21,10 +21,25 @@ function useStyles() {
   document.head.append(el('link', { rel: 'stylesheet', href: '/css/askue.css', 'data-view': 'askue' }));
 }
 
+// XML 80020 marks values that are not commercial (reliable) data with a non-zero status; the total
+// still holds them, so the cell says it is unreliable and which codes came, how many half-hours each.
+function flagsOf(key, row) {
+  return (row.flags || []).filter((flag) => flag.channel === key);
+}
+
 function cell(key, row) {
   if (key === 'read_at') return formatDateTime(row.read_at);
-  if (key.endsWith('h')) return formatNumber(row[key], { max: 3 });
-  return row[key];
+  if (!key.endsWith('h')) return row[key];
+  const number = formatNumber(row[key], { max: 3 });
+  const flags = flagsOf(key, row);
+  if (!flags.length) return number;
+  const detail = flags.map((flag) => `статус ${flag.status} — ${flag.periods}`).join(', ');
+  return el('span', {}, number, ' ', el('span', { class: 'askue-unreliable', title: `Получасовые значения с признаком недостоверности: ${detail}` }, `недостоверно (${detail})`));
+}
+
+function cellClass(key, row) {
+  if (!key.endsWith('h')) return null;
+  return flagsOf(key, row).length ? 'num unreliable' : 'num';
 }
 
 function table(rows) {
@@ -45,12 +60,15 @@ function table(rows) {
             'tr',
             {},
             COLUMNS.map(([key, title], i) =>
-              el(i === 1 ? 'th' : 'td', { 'data-label': title, scope: i === 1 ? 'row' : null, class: key.endsWith('h') ? 'num' : null }, cell(key, row)),
+              el(i === 1 ? 'th' : 'td', { 'data-label': title, scope: i === 1 ? 'row' : null, class: cellClass(key, row) }, cell(key, row)),
             ),
           ),
         ),
       ),
     ),
+    rows.some((row) => row.flags?.length)
+      ? el('p', { class: 'hint', id: 'askue-unreliable-note' }, '«Недостоверно»: часть получасовых значений АСКУЭ передала с признаком недостоверности (статус не 0 в макете 80020); они включены в сумму.')
+      : '',
   );
 }
 
