@@ -7,7 +7,7 @@ amounts as JSON strings with two decimals ("1234.50"), so no client ever parses 
 """
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Annotated, Any, Literal, get_args
@@ -301,6 +301,31 @@ class ReadingEntry(BaseModel):
         description="Показания по тарифам типа прибора: t1 — однотарифный; t1 (день), t2 (ночь) — "
         "двухтарифный; t1 (пик), t2 (ночь), t3 (полупик) — трёхтарифный",
     )
+    taken_on: date | None = Field(
+        default=None,
+        title="Дата снятия показаний",
+        description="Когда показания сняты с прибора (по Москве); по умолчанию сегодня. Не позже "
+        "сегодняшнего дня и не раньше дня предыдущего показания этого прибора",
+    )
+    meter_digits: int | None = Field(
+        default=None,
+        ge=4,
+        le=9,
+        title="Разрядность прибора учета",
+        description="Сколько цифр до запятой на счётном механизме прибора (например, 5 для 99999): по ней "
+        "считается расход при переходе через ноль; запоминается для прибора",
+    )
+    rollover_confirmed: bool = Field(
+        default=False,
+        title="Показания перешли через ноль",
+        description="Подтверждение: показание меньше предыдущего, потому что счётный механизм перешёл "
+        "через ноль (99999 → 00012); расход считается через ноль по разрядности прибора",
+    )
+    jump_confirmed: bool = Field(
+        default=False,
+        title="Подтверждаю показание с большим расходом",
+        description="Подтверждение: расход больше обычного месячного в 10 раз и более, и показание верно",
+    )
 
     @field_validator("values", mode="wrap")
     @classmethod
@@ -345,6 +370,9 @@ class ReadingOutput(BaseModel):
         description="Расход по тарифам с предыдущего показания этого прибора, кВт·ч; null у первого"
     )
     previous_taken_at: datetime | None = Field(description="Когда снято предыдущее показание прибора")
+    rollover: bool = Field(
+        default=False, description="Расход посчитан через переход счётного механизма через ноль"
+    )
     source: Source = Field(description="manual — введено вручную, askue — получено из АСКУЭ")
     taken_at: datetime
 
@@ -362,6 +390,7 @@ class MeterOutput(BaseModel):
     last_values: dict[Tariff, Amount]
     last_taken_at: datetime
     last_source: Source
+    digits: int | None = Field(default=None, description="Разрядность счётного механизма, если указана")
 
 
 class MeterList(BaseModel):

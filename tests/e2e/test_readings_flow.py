@@ -4,12 +4,14 @@ CSV; and the same pages on a phone."""
 
 import json
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import requests
 from playwright.sync_api import Locator, Page, expect
 
+from functions.common.clock import moscow_today
 from tests.e2e.conftest import PageLog, Portal, log_in_new_consumer, shot
 
 pytestmark = pytest.mark.e2e
@@ -64,6 +66,7 @@ def test_enter_two_tariff_readings_twice_and_see_them_in_the_table(
         "meter_type": "two_tariff",
         "meter_number": METER,
         "values": {"t1": "12а", "t2": ""},
+        "taken_on": moscow_today().isoformat(),
     }
     expect(field_error(form, "Т1 (день)")).to_contain_text("Введите показание цифрами, например 1234,5")
     expect(field_error(form, "Т2 (ночь)")).to_have_text("Введите показание по тарифу Т2 (ночь).")
@@ -89,13 +92,17 @@ def test_enter_two_tariff_readings_twice_and_see_them_in_the_table(
     )
     shot(page, artifacts, "63-readings-manual-consumption")
 
-    # Lower than the previous: refused, the previous value and its date are named.
+    # Lower than the previous: not stored, the previous value and its date are named, and the form
+    # asks whether the counter rolled over (never to give a new meter's number).
     enter(form, "12399,99", "5030,25")
-    expect(field_error(form, "Т1 (день)")).to_contain_text(
+    lower = field_error(form, "Т1 (день)")
+    expect(lower).to_contain_text(
         re.compile(
             rf"Показание по тарифу Т1 \(день\) меньше предыдущего: 12{NBSP}400,00 от \d\d\.\d\d\.\d{{4}}\."
         )
     )
+    expect(lower).not_to_contain_text("заменён")
+    expect(form.get_by_label("Показания перешли через ноль")).to_be_visible()
     expect(form.get_by_role("status")).to_be_hidden()
     shot(page, artifacts, "64-readings-manual-lower")
 
@@ -147,6 +154,57 @@ def test_enter_two_tariff_readings_twice_and_see_them_in_the_table(
         page.wait_for_load_state("networkidle")
         weights[route] = page_log.assert_within_budget(page)
     (artifacts / "readings-page-weight.json").write_text(json.dumps(weights, indent=2) + "\n")
+
+    page_log.assert_clean(["422 /api/readings", "422 /api/readings"])
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 900}, {"width": 375, "height": 740}], ids=["desktop", "phone"]
+)
+def test_a_reading_across_a_rollover_and_a_confirmed_jump(
+    page: Page, portal: Portal, page_log: PageLog, artifacts: Path, viewport: dict[str, int]
+) -> None:
+    logged_in(page, portal)
+    page.goto(f"{portal.url}/#/readings/manual")
+    form = page.locator("#reading-form")
+    today = moscow_today()
+    date = form.get_by_label("Дата снятия показаний")
+    expect(date).to_have_value(today.isoformat())
+    form.get_by_label("Тип прибора учета").select_option("single_tariff")
+    form.get_by_label("Номер прибора учета").fill("5-РАЗРЯДОВ")
+
+    # Two months ago, a month ago (100 kWh a month: the meter's usual month), today.
+    for days_ago, value in [(60, "99 700"), (30, "99 800")]:
+        date.fill((today - timedelta(days=days_ago)).isoformat())
+        form.get_by_label("Т1", exact=True).fill(value)
+        form.get_by_role("button", name="Ввести").click()
+        expect(form.get_by_role("status")).to_contain_text("Показания приняты")
+    expect(form.get_by_label("Показания перешли через ноль")).to_be_hidden()
+
+    # The counter passed 99 999: lower than the previous, so the form asks.
+    date.fill(today.isoformat())
+    form.get_by_label("Т1", exact=True).fill("00012")
+    form.get_by_role("button", name="Ввести").click()
+    expect(field_error(form, "Т1")).to_contain_text("перешёл через ноль")
+    expect(field_error(form, "Т1")).not_to_contain_text("заменён")
+    shot(page, artifacts, f"69-readings-rollover-question-{viewport['width']}")
+    form.get_by_label("Показания перешли через ноль").check()
+    form.get_by_label("Разрядность прибора учета").fill("5")
+    form.get_by_role("button", name="Ввести").click()
+    success = form.get_by_role("status")
+    expect(success).to_contain_text("(с переходом через ноль): Т1 — 212 кВт·ч")
+    expect(form.get_by_label("Показания перешли через ноль")).to_be_hidden()
+    shot(page, artifacts, f"69-readings-rollover-accepted-{viewport['width']}")
+
+    # 2 000 kWh at once, over ten usual months: a warning the consumer confirms.
+    form.get_by_label("Т1", exact=True).fill("2012")
+    form.get_by_role("button", name="Ввести").click()
+    expect(form.locator("#reading-jump-field .field-error")).to_contain_text("более чем в 10 раз")
+    form.get_by_label("Подтверждаю показание с большим расходом").check()
+    shot(page, artifacts, f"69-readings-jump-question-{viewport['width']}")
+    form.get_by_role("button", name="Ввести").click()
+    expect(success).to_contain_text(f"Т1 — 2{NBSP}000 кВт·ч")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= viewport["width"]
 
     page_log.assert_clean(["422 /api/readings", "422 /api/readings"])
 

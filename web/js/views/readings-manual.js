@@ -1,4 +1,7 @@
-// «Ручной ввод»: meter type, meter number (their meters offered again), one value per tariff, «Ввести».
+// «Ручной ввод»: meter type, meter number (their meters offered again), one value per tariff, the
+// date the values were taken, «Ввести». A value lower than the previous one or an implausible jump is
+// answered with a question (problem details' `confirm`): the form then shows the checkbox that
+// confirms it (and, for a rollover, the counter's digit count) and the consumer sends it again.
 
 import * as api from '../api.js';
 import { el, pageTitle } from '../dom.js';
@@ -32,7 +35,28 @@ function confirmation(reading) {
   const values = perTariffText(reading.meter_type, reading.values);
   const head = `Показания приняты: прибор учета № ${reading.meter_number}, ${values}.`;
   if (!reading.consumption) return `${head} Это первое показание прибора: расход появится после следующего ввода.`;
-  return `${head} Расход с ${formatDate(reading.previous_taken_at)}: ${perTariffText(reading.meter_type, reading.consumption)}.`;
+  const across = reading.rollover ? ' (с переходом через ноль)' : '';
+  return `${head} Расход с ${formatDate(reading.previous_taken_at)}${across}: ${perTariffText(reading.meter_type, reading.consumption)}.`;
+}
+
+function moscowToday() {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Moscow' }).format(new Date());
+}
+
+function checkbox(id, name, label, hint, ...more) {
+  return el(
+    'div',
+    { class: 'field check', hidden: true, id: `${id}-field` },
+    el('input', { id, name, type: 'checkbox', disabled: true, 'aria-describedby': `${id}-hint` }),
+    el('label', { for: id }, label),
+    el('p', { class: 'hint', id: `${id}-hint` }, hint),
+    ...more,
+  );
+}
+
+function question(field, on) {
+  field.hidden = !on;
+  for (const input of field.querySelectorAll('input')) input.disabled = !on;
 }
 
 export async function render(root, { signal }) {
@@ -67,6 +91,28 @@ export async function render(root, { signal }) {
     el('p', { class: 'hint', id: 'reading-values-hint' }, 'Цифры; дробную часть отделите запятой, не больше двух знаков: 12345,6.'),
   );
   const choose = el('p', { class: 'hint', id: 'reading-choose-type' }, 'Выберите тип прибора учета, чтобы ввести показания по тарифам.');
+  const today = moscowToday();
+  const takenOn = el('input', { id: 'reading-taken-on', name: 'taken_on', type: 'date', value: today, max: today, required: true, 'aria-describedby': 'reading-taken-on-hint' });
+  const digits = el('input', { id: 'reading-digits', name: 'meter_digits', type: 'text', inputmode: 'numeric', maxlength: 1, autocomplete: 'off', 'data-type': 'number', 'data-empty': 'omit', disabled: true, 'aria-describedby': 'reading-digits-hint' });
+  const rollover = checkbox(
+    'reading-rollover',
+    'rollover_confirmed',
+    'Показания перешли через ноль',
+    'Счётный механизм прибора учета дошёл до максимума и начал с нуля (например, после 99999 — 00012). Расход посчитается через ноль.',
+    el(
+      'div',
+      { class: 'field rd-digits' },
+      el('label', { for: digits.id }, 'Разрядность прибора учета'),
+      digits,
+      el('p', { class: 'hint', id: 'reading-digits-hint' }, 'Сколько цифр до запятой на счётном механизме: 5 для 99999, 6 для 999999. Запоминается для прибора.'),
+    ),
+  );
+  const jump = checkbox(
+    'reading-jump',
+    'jump_confirmed',
+    'Подтверждаю показание с большим расходом',
+    'Расход намного больше обычного для этого прибора учета. Отметьте, если показание введено верно.',
+  );
 
   function showTariffs() {
     const labels = TARIFFS[type.value] || {};
@@ -91,6 +137,7 @@ export async function render(root, { signal }) {
       type.value = meter.meter_type;
       showTariffs();
     }
+    if (meter.digits && !digits.value) digits.value = String(meter.digits);
     previous.textContent = `Предыдущее показание от ${formatDate(meter.last_taken_at)} (${SOURCES[meter.last_source].toLowerCase()}): ${perTariffText(meter.meter_type, meter.last_values)}.`;
   }
 
@@ -120,10 +167,31 @@ export async function render(root, { signal }) {
     ),
     choose,
     tariffs,
+    el(
+      'div',
+      { class: 'field' },
+      el('label', { for: takenOn.id, class: 'required' }, 'Дата снятия показаний'),
+      takenOn,
+      el('p', { class: 'hint', id: 'reading-taken-on-hint' }, 'По умолчанию сегодня; не позже сегодняшнего дня и не раньше предыдущего показания.'),
+    ),
+    rollover,
+    jump,
     el('button', { type: 'submit', class: 'btn btn-primary' }, 'Ввести'),
   );
+  const questions = { rollover_confirmed: rollover, jump_confirmed: jump };
   bindForm(form, async (data) => {
-    const reading = await api.post('/api/readings', { ...data, values: data.values || {} });
+    let reading;
+    try {
+      reading = await api.post('/api/readings', { ...data, values: data.values || {} });
+    } catch (error) {
+      const asked = questions[error?.problem?.confirm];
+      if (asked) question(asked, true);
+      throw error;
+    }
+    for (const asked of Object.values(questions)) {
+      asked.querySelector('input[type="checkbox"]').checked = false;
+      question(asked, false);
+    }
     remember([
       {
         meter_number: reading.meter_number,
@@ -131,6 +199,7 @@ export async function render(root, { signal }) {
         last_values: reading.values,
         last_taken_at: reading.taken_at,
         last_source: reading.source,
+        digits: data.meter_digits || meters.get(reading.meter_number)?.digits,
       },
     ]);
     for (const field of fields) field.querySelector('input').value = '';
