@@ -1,4 +1,5 @@
-"""Meter readings API: routes only; the rules live in `service`."""
+"""Meter readings API and «Мои объекты» (the supply points the meters are installed at): routes only;
+the rules live in `service` and `functions.objects.service`."""
 
 from http import HTTPStatus
 from typing import Annotated, Any
@@ -21,13 +22,17 @@ from functions.common.api import (
 )
 from functions.common.clock import moscow_today
 from functions.common.cursor import MAX_CURSOR_LENGTH
+from functions.objects import service as objects
+from functions.objects.models import LABELS as OBJECT_LABELS
+from functions.objects.models import ObjectEntry, ObjectList, SupplyObject
 from functions.readings import service
 from functions.readings.models import LABELS, MeterList, ReadingEntry, ReadingOutput, ReadingPage
 
 logger = Logger()
 app = APIGatewayRestResolver(enable_validation=True)
-configure_resolver(app, LABELS)
+configure_resolver(app, {**LABELS, **OBJECT_LABELS})
 TAGS = ["Показания"]
+OBJECT_TAGS = ["Мои объекты"]
 
 MeterFilter = Annotated[
     str | None,
@@ -119,6 +124,43 @@ def export_readings(meter_number: MeterFilter = None) -> Response[str]:
 )
 def list_meters() -> MeterList:
     return service.meters(current_caller(app).user_id)
+
+
+@app.get(
+    "/api/objects",
+    summary="Мои объекты",
+    description="Точки поставки потребителя: адрес, лицевой счёт (и подтверждён ли он сетевой компанией), "
+    "кадастровый номер, установленные приборы учёта. Старые сначала.",
+    responses=answers(200, "Объекты", ObjectList, CONSUMER_ERROR_RESPONSES),
+    security=CONSUMER_SECURITY,
+    tags=OBJECT_TAGS,
+)
+def list_objects() -> ObjectList:
+    return objects.objects(current_caller(app).user_id)
+
+
+@app.post(
+    "/api/objects",
+    summary="Добавить объект",
+    description="Название, адрес, лицевой счёт (8–14 цифр; пробелы и дефисы отбрасываются), "
+    "необязательный кадастровый номер и от 1 до 10 приборов учёта с разными номерами. Лицевой счёт "
+    "ждёт подтверждения сетевой компании (account_state = pending). Не больше 50 объектов на "
+    "потребителя (409).",
+    responses=answers(
+        201,
+        "Объект добавлен",
+        SupplyObject,
+        {
+            **CONSUMER_ERROR_RESPONSES,
+            409: {"description": "Объектов уже 50", **PROBLEM_RESPONSE},
+        },
+    ),
+    security=CONSUMER_SECURITY,
+    tags=OBJECT_TAGS,
+)
+def add_object(entry: Annotated[ObjectEntry, Body()]) -> Response[str]:
+    added = objects.add_object(current_caller(app).user_id, entry)
+    return json_response(HTTPStatus.CREATED, added)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
