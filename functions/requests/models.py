@@ -95,15 +95,23 @@ CONSUMPTION_LABELS = {
 INCIDENT_LABELS = {"theft": "Хищение", "damage": "Повреждение", "theft_and_damage": "Хищение и повреждение"}
 
 
+# A field the site fills from the object picked in «Мои объекты» names the object's attribute.
+FROM_OBJECT_ADDRESS: dict[str, Any] = {"x-object": "address"}
+
+
 class _Fields(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
 
 class ConnectionFields(_Fields):
     object_name: Line = Field(title="Наименование объекта", description="Например, жилой дом, гараж, магазин")
-    object_address: Line = Field(title="Адрес объекта")
+    object_address: Line = Field(title="Адрес объекта", json_schema_extra=FROM_OBJECT_ADDRESS)
     cadastral_number: Annotated[str, StringConstraints(strip_whitespace=True, pattern=CADASTRAL_PATTERN)] = (
-        Field(title="Кадастровый номер земельного участка", description="Например, 77:01:0001001:1234")
+        Field(
+            title="Кадастровый номер земельного участка",
+            description="Например, 77:01:0001001:1234",
+            json_schema_extra={"x-object": "cadastral_number"},
+        )
     )
     reason: Literal["new", "power_increase", "scheme_change", "temporary"] = Field(
         title="Причина обращения", json_schema_extra=_one_of(CONNECTION_REASON_LABELS)
@@ -152,7 +160,7 @@ class ConnectionFields(_Fields):
 
 
 class MeterReadingFields(_Fields):
-    address: Line = Field(title="Адрес установки прибора учета")
+    address: Line = Field(title="Адрес установки прибора учета", json_schema_extra=FROM_OBJECT_ADDRESS)
     meter_number: MeterNumber = Field(title="Номер прибора учета")
     meter_model: Line | None = Field(default=None, title="Модель прибора учета")
     reading_date: FutureDate = Field(title="Желаемая дата снятия показаний")
@@ -162,7 +170,7 @@ class MeterReadingFields(_Fields):
 
 
 class MeterAdmissionFields(_Fields):
-    address: Line = Field(title="Адрес установки прибора учета")
+    address: Line = Field(title="Адрес установки прибора учета", json_schema_extra=FROM_OBJECT_ADDRESS)
     meter_number: MeterNumber = Field(title="Номер прибора учета")
     meter_model: Line = Field(title="Модель прибора учета")
     installation_date: PastDate = Field(title="Дата установки прибора учета")
@@ -170,7 +178,7 @@ class MeterAdmissionFields(_Fields):
 
 
 class MeterInstallationFields(_Fields):
-    supply_point_address: Line = Field(title="Адрес точки поставки")
+    supply_point_address: Line = Field(title="Адрес точки поставки", json_schema_extra=FROM_OBJECT_ADDRESS)
     work: Literal["install", "replace"] = Field(
         title="Вид работ", json_schema_extra=_one_of(METER_WORK_LABELS)
     )

@@ -14,5 +14,6 @@ export const routes = [
   { path: '/readings/manual', view: 'readings-manual', title: 'Ручной ввод показаний', parent: '/readings' },
   { path: '/readings/history', view: 'readings-history', title: 'Просмотр ранее введенных показаний', parent: '/readings' },
   { path: '/readings/askue', view: 'askue', title: 'АСКУЭ', parent: '/readings' },
+  { path: '/objects', view: 'objects', title: 'Мои объекты' },
   { path: '/profile', view: 'profile', title: 'Профиль' },
 ];

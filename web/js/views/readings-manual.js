@@ -1,7 +1,5 @@
-// «Ручной ввод»: meter type, meter number (their meters offered again), one value per tariff, the
-// date the values were taken, «Ввести». A value lower than the previous one or an implausible jump is
-// answered with a question (problem details' `confirm`): the form then shows the checkbox that
-// confirms it (and, for a rollover, the counter's digit count) and the consumer sends it again.
+// «Ручной ввод»: meter (typed or from «Мои объекты»), values per tariff, date, «Ввести». An answer
+// with `confirm` (a rollover, a jump) shows the checkbox that confirms it.
 
 import * as api from '../api.js';
 import { el, pageTitle } from '../dom.js';
@@ -98,13 +96,13 @@ export async function render(root, { signal }) {
     'reading-rollover',
     'rollover_confirmed',
     'Показания перешли через ноль',
-    'Счётный механизм прибора учета дошёл до максимума и начал с нуля (например, после 99999 — 00012). Расход посчитается через ноль.',
+    'Например, после 99999 — 00012: расход посчитается через ноль.',
     el(
       'div',
       { class: 'field rd-digits' },
       el('label', { for: digits.id }, 'Разрядность прибора учета'),
       digits,
-      el('p', { class: 'hint', id: 'reading-digits-hint' }, 'Сколько цифр до запятой на счётном механизме: 5 для 99999, 6 для 999999. Запоминается для прибора.'),
+      el('p', { class: 'hint', id: 'reading-digits-hint' }, 'Цифр до запятой: 5 для 99999. Запоминается для прибора.'),
     ),
   );
   const jump = checkbox(
@@ -152,9 +150,29 @@ export async function render(root, { signal }) {
   number.addEventListener('input', showPrevious);
   number.addEventListener('change', showPrevious);
 
+  const picker = el('select', { id: 'reading-object-meter', 'aria-describedby': 'reading-object-meter-hint' }, el('option', { value: '' }, 'Ввести вручную'));
+  const pickerField = el(
+    'div',
+    { class: 'field', hidden: true },
+    el('label', { for: picker.id }, 'Прибор учёта из «Мои объекты»'),
+    picker,
+    el('p', { class: 'hint', id: 'reading-object-meter-hint' }, 'Выберите прибор учёта одного из ваших объектов или введите его данные ниже.'),
+  );
+  const objectMeters = new Map();
+  picker.addEventListener('change', () => {
+    const meter = objectMeters.get(picker.value);
+    if (!meter) return;
+    type.value = meter.meter_type;
+    showTariffs();
+    number.value = meter.meter_number;
+    if (meter.digits) digits.value = String(meter.digits);
+    showPrevious();
+  });
+
   const form = el(
     'form',
     { id: 'reading-form', class: 'form rd-form', method: 'post', novalidate: true },
+    pickerField,
     el('div', { class: 'field' }, el('label', { for: type.id, class: 'required' }, 'Тип прибора учета'), type),
     el(
       'div',
@@ -216,6 +234,20 @@ export async function render(root, { signal }) {
   );
   showTariffs();
 
+  try {
+    const { items } = await api.get('/api/objects', { signal });
+    for (const object of items) {
+      for (const meter of object.meters) {
+        const key = `${object.id}/${meter.meter_number}`;
+        objectMeters.set(key, meter);
+        picker.append(el('option', { value: key }, `№ ${meter.meter_number} — ${object.name}, ${object.address}`));
+      }
+    }
+    pickerField.hidden = objectMeters.size === 0;
+  } catch (error) {
+    if (error?.name === 'AbortError' || error?.expired) throw error;
+    // Without the objects the meter is typed in, as before.
+  }
   try {
     remember(await loadMeters(signal));
     if (number.value) showPrevious(); // typed before the list arrived
