@@ -91,4 +91,29 @@ def test_a_household_registers_its_object_and_uses_it(
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width, "no sideways scrolling"
     shot(page, artifacts, f"83-objects-request-prefilled-{width}")
 
+    # …and is filed: 0,22 кВ, 15 кВт, reliability category III (ПП № 861, п. 14).
+    request.get_by_label("Текст заявки", exact=True).fill("Прошу присоединить жилой дом.")
+    for label, value in {
+        "Серия паспорта": "4510",
+        "Номер паспорта": "123456",
+        "Дата выдачи паспорта": "2015-05-05",
+        "Кем выдан паспорт": "ОУФМС России по Московской обл.",
+        "Наименование объекта": "Жилой дом",
+        "Максимальная мощность, кВт": "15",
+        "Гарантирующий поставщик": "АО «Мосэнергосбыт»",
+    }.items():
+        request.get_by_label(label, exact=True).fill(value)
+    for label, option in {
+        "Заявитель": "Физическое лицо",
+        "Причина обращения": "Новое присоединение",
+        "Категория заявителя по мощности": "До 15 кВт включительно",
+        "Уровень напряжения": "0,22 кВ",
+        "Категория надёжности": "III категория",
+    }.items():
+        request.get_by_label(label, exact=True).select_option(label=option)
+    request.get_by_role("button", name="Отправить").click()
+    expect(page.get_by_role("heading", level=1, name="Заявка зарегистрирована")).to_be_visible()
+    expect(page.locator("#req-documents")).to_contain_text("Копия паспорта")
+    shot(page, artifacts, f"84-objects-connection-filed-{width}")
+
     page_log.assert_clean(["422 /api/objects", "422 /api/readings"])

@@ -28,15 +28,22 @@ TYPES: list[tuple[str, dict[str, str], dict[str, str]]] = [
     (
         "Заявка на технологическое присоединение к электрическим сетям",
         {
+            "Серия паспорта": "4510",
+            "Номер паспорта": "123456",
+            "Дата выдачи паспорта": "2015-05-05",
+            "Кем выдан паспорт": "ОУФМС России по Московской обл.",
             "Наименование объекта": "Жилой дом",
             "Адрес объекта": "Московская обл., д. Берёзки, ул. Садовая, 7",
-            "Кадастровый номер земельного участка": "50:20:0010101:1234",
-            "Максимальная мощность, кВт": "15,5",
+            "Кадастровый номер": "50:20:0010101:1234",
+            "Максимальная мощность, кВт": "15",
+            "Гарантирующий поставщик": "АО «Мосэнергосбыт»",
         },
         {
+            "Заявитель": "Физическое лицо",
             "Причина обращения": "Новое присоединение",
-            "Уровень напряжения": "0,4 кВ",
-            "Категория надежности": "III категория",
+            "Категория заявителя по мощности": "До 15 кВт включительно",
+            "Уровень напряжения": "0,22 кВ",
+            "Категория надёжности": "III категория",
         },
     ),
     (
@@ -182,8 +189,15 @@ def test_file_each_type_with_a_file_see_the_list_and_the_companys_answer(
         if index == 0:
             shot(page, artifacts, "43-request-registered")
             body = sent.value.post_data_json
-            assert body["fields"]["max_power_kw"] == 15.5
+            assert body["fields"]["max_power_kw"] == 15
+            assert body["fields"]["voltage_kv"] == "0.22"
             assert len(body["attachments"]) == 1
+            # ПП № 861, п. 10 for a person of the 15 kW category: what to attach is listed.
+            documents = page.locator("#req-documents li")
+            expect(documents.first).to_have_text("Копия паспорта (страницы с фотографией и регистрацией)")
+            expect(page.locator("#req-documents")).to_contain_text(
+                "План расположения энергопринимающих устройств"
+            )
 
     for number in numbers:  # mail goes through the queue: each arrives a moment after its answer
         portal.wait_for_mail(email, f"Заявка № {number} зарегистрирована")
@@ -215,8 +229,8 @@ def test_file_each_type_with_a_file_see_the_list_and_the_companys_answer(
     row.get_by_role("link", name=f"№ {numbers[0]}").click()
     expect(page.get_by_role("heading", level=1, name=f"Заявка № {numbers[0]}")).to_be_visible()
     data = page.get_by_role("region", name="Данные заявки")
-    expect(data).to_contain_text("0,4 кВ")
-    expect(data).to_contain_text("15,5")
+    expect(data).to_contain_text("0,22 кВ")
+    expect(data).to_contain_text("Максимальная мощность, кВт15Уровень")
     expect(data).to_contain_text("50:20:0010101:1234")
     history = page.get_by_role("region", name="История статусов").get_by_role("listitem")
     expect(history).to_have_count(2)

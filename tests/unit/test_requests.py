@@ -41,13 +41,20 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 VALID: dict[str, dict[str, Any]] = {
     "connection": {
+        "applicant_kind": "person",
+        "passport_series": "4510",
+        "passport_number": "123456",
+        "passport_issued_on": "2015-05-05",
+        "passport_issued_by": "ОУФМС России по Московской обл.",
         "object_name": "Жилой дом",
         "object_address": "Московская обл., д. Берёзки, ул. Садовая, 7",
         "cadastral_number": "50:20:0010101:1234",
         "reason": "new",
+        "applicant_category": "up_to_15",
         "max_power_kw": "15",
-        "voltage_kv": "0.4",
+        "voltage_kv": "0.22",
         "reliability_category": "III",
+        "guaranteeing_supplier": "АО «Мосэнергосбыт»",
     },
     "meter_reading": {
         "address": "г. Москва, ул. Мира, 5, кв. 12",
@@ -201,10 +208,21 @@ def test_types_list_the_registry_with_russian_titles_review_days_and_form_schema
         "grid_theft": 3,
     }
     connection = types["connection"]["fields_schema"]
-    assert connection["properties"]["cadastral_number"]["title"] == "Кадастровый номер земельного участка"
+    assert connection["properties"]["cadastral_number"]["title"] == "Кадастровый номер"
+    assert "cadastral_number" not in connection["required"]
     assert connection["properties"]["max_power_kw"]["type"] == "number"
-    assert connection["properties"]["voltage_kv"]["oneOf"][0] == {"const": "0.4", "title": "0,4 кВ"}
+    assert connection["properties"]["voltage_kv"]["oneOf"][0] == {"const": "0.22", "title": "0,22 кВ"}
     assert "existing_power_kw" not in connection["required"]
+    documents = connection["properties"]["applicant_category"]["x-documents"]
+    assert documents["up_to_15"]["person"][0] == "Копия паспорта (страницы с фотографией и регистрацией)"
+    assert (
+        "Однолинейная схема электрических сетей заявителя (п. 10, пп. «б»)"
+        in documents["up_to_670"]["organisation"]
+    )
+    assert {
+        "const": "reliability_or_points_change",
+        "title": "Изменение категории надёжности, точек присоединения",
+    } in (connection["properties"]["reason"]["oneOf"])
     assert types["meter_reading"]["fields_schema"]["properties"]["reading_date"]["format"] == "date"
     for kind in types.values():
         for spec in kind["fields_schema"]["properties"].values():
@@ -463,10 +481,10 @@ def test_detail_shows_fields_in_russian_files_as_links_and_the_history(env: Worl
     assert shown["number"] == created["number"]
     assert shown["type_title"] == "Заявка на технологическое присоединение к электрическим сетям"
     rows = {row["title"]: row["value"] for row in shown["field_rows"]}
-    assert rows["Уровень напряжения"] == "0,4 кВ"
+    assert rows["Уровень напряжения"] == "0,22 кВ"
     assert rows["Причина обращения"] == "Новое присоединение"
     assert rows["Максимальная мощность, кВт"] == "15"
-    assert rows["Кадастровый номер земельного участка"] == "50:20:0010101:1234"
+    assert rows["Кадастровый номер"] == "50:20:0010101:1234"
     [attachment] = shown["attachments"]
     assert attachment["filename"] == "Схема участка.png"
     assert attachment["size"] == len(PNG)
@@ -513,12 +531,13 @@ def test_detail_shows_fields_in_russian_files_as_links_and_the_history(env: Worl
         (
             body_of("connection", fields={**VALID["connection"], "voltage_kv": "7"}),
             "fields.voltage_kv",
-            "Поле «Уровень напряжения»: выберите одно из значений «0.4», «6», «10», «20», «35» или «110».",
+            "Поле «Уровень напряжения»: выберите одно из значений «0.22», «0.4», «6», «10», «20», «35» или "
+            "«110».",
         ),
         (
             body_of("connection", fields={**VALID["connection"], "cadastral_number": "50-20-1"}),
             "fields.cadastral_number",
-            "Поле «Кадастровый номер земельного участка» заполнено в неверном формате.",
+            "Поле «Кадастровый номер» заполнено в неверном формате.",
         ),
         (
             body_of("connection", fields={**VALID["connection"], "reason": "power_increase"}),
@@ -600,6 +619,164 @@ def test_bad_request_names_the_field_in_russian_and_changes_nothing(
     assert errors_of(problem).get(field, "").startswith(message), problem
     assert stored_requests(env) == []
     assert sent_mails() == []
+
+
+# ---------------------------------------------------------------- technological connection (ПП № 861)
+
+ORGANISATION = {
+    "applicant_kind": "organisation",
+    "organisation_name": "ООО «Весна»",
+    "ogrn": "1027700132195",
+    "inn": "7707083893",
+}
+NO_PASSPORT = {
+    "passport_series": None,
+    "passport_number": None,
+    "passport_issued_on": None,
+    "passport_issued_by": None,
+}
+
+
+def connection(**changes: Any) -> dict[str, Any]:
+    return body_of("connection", fields={**VALID["connection"], **changes})
+
+
+def test_a_household_connects_15_kw_at_0_22_kv_in_reliability_category_iii(env: World) -> None:
+    status, created = file(connection())
+
+    assert status == 201, created
+    [stored] = stored_requests(env)
+    assert stored["fields"]["voltage_kv"] == "0.22"
+    assert stored["fields"]["applicant_category"] == "up_to_15"
+
+
+def test_an_organisation_of_the_150_kw_category_with_its_stages(env: World) -> None:
+    body = connection(
+        **NO_PASSPORT,
+        **ORGANISATION,
+        applicant_category="up_to_150",
+        max_power_kw="120",
+        voltage_kv="0.4",
+        reliability_category="II",
+        design_until="2027-03-01",
+        commissioning_until="2027-06-01",
+        reason="reliability_or_points_change",
+    )
+
+    status, created = file(body)
+
+    assert status == 201, created
+
+
+def test_without_a_cadastral_number_another_title_document_is_enough(env: World) -> None:
+    status, _ = file(
+        connection(cadastral_number=None, title_document="Договор аренды гаража № 12 от 01.03.2024")
+    )
+    assert status == 201
+
+    status, problem = file(connection(cadastral_number=None))
+    assert status == 422
+    assert errors_of(problem) == {
+        "fields.title_document": "Укажите кадастровый номер или, если его нет, документ о праве на объект "
+        "(ПП № 861, п. 10, пп. «г»)."
+    }
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        (
+            {"reliability_category": "II"},
+            {
+                "fields.reliability_category": "Для категории «До 15 кВт включительно» — категория "
+                "надёжности III (ПП № 861, п. 14)."
+            },
+        ),
+        (
+            {"max_power_kw": "16"},
+            {
+                "fields.max_power_kw": "Мощность 16 кВт не относится к категории «До 15 кВт включительно»: "
+                "выберите категорию по мощности."
+            },
+        ),
+        (
+            {"passport_number": None, "inn": "7707083893"},
+            {
+                "fields.passport_number": "Обязательно для заявителя — физическое лицо (ПП № 861, п. 9, пп. "
+                "«а»).",
+                "fields.inn": "Не заполняйте для заявителя — физическое лицо.",
+            },
+        ),
+        (
+            {**NO_PASSPORT, **ORGANISATION, "ogrn": "1027700132196"},
+            {"fields.ogrn": "ОГРН: 13 цифр с верной контрольной цифрой — проверьте по выписке из реестра."},
+        ),
+        (
+            {**NO_PASSPORT, **ORGANISATION, "inn": "7707083890"},
+            {"fields.inn": "ИНН: 10 цифр с верными контрольными цифрами — проверьте по свидетельству."},
+        ),
+        (
+            {**NO_PASSPORT, **ORGANISATION, "applicant_kind": "entrepreneur", "organisation_name": None},
+            {
+                "fields.ogrn": "ОГРНИП: 15 цифр с верной контрольной цифрой — проверьте по выписке из "
+                "реестра.",
+                "fields.inn": "ИНН: 12 цифр с верными контрольными цифрами — проверьте по свидетельству.",
+            },
+        ),
+        (
+            {
+                "applicant_category": "up_to_670",
+                "max_power_kw": "300",
+                "design_until": "2027-05-01",
+                "commissioning_until": "2027-04-01",
+            },
+            {
+                "fields.commissioning_until": "Ввод в эксплуатацию не может быть раньше окончания "
+                "проектирования."
+            },
+        ),
+        (
+            {"applicant_category": "from_670", "max_power_kw": "700"},
+            {
+                "fields.design_until": "Укажите планируемый срок: обязателен для категории «670 кВт и выше» "
+                "(ПП № 861, п. 9, пп. «ж»).",
+                "fields.commissioning_until": "Укажите планируемый срок: обязателен для категории «670 кВт и "
+                "выше» (ПП № 861, п. 9, пп. «ж»).",
+            },
+        ),
+        (
+            {
+                "applicant_category": "up_to_670",
+                "max_power_kw": "670",
+                "design_until": "2027-03-01",
+                "commissioning_until": "2027-06-01",
+            },
+            {
+                "fields.max_power_kw": "Мощность 670 кВт не относится к категории «Свыше 150 кВт и менее 670 "
+                "кВт»: выберите категорию по мощности."
+            },
+        ),
+    ],
+    ids=[
+        "15kw-reliability-ii",
+        "16kw-as-15",
+        "person-requisites",
+        "ogrn-check-digit",
+        "inn-check-digit",
+        "entrepreneur-lengths",
+        "stages-order",
+        "stages-required",
+        "670-is-not-under-670",
+    ],
+)
+def test_connection_rules_of_pp_861_name_each_broken_field(
+    env: World, changes: dict[str, Any], expected: dict[str, str]
+) -> None:
+    status, problem = file(connection(**changes))
+
+    assert status == 422, problem
+    assert errors_of(problem) == expected
+    assert stored_requests(env) == []
 
 
 def test_missing_idempotency_key_is_refused_on_its_own_field(env: World) -> None:

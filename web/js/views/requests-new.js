@@ -112,7 +112,27 @@ async function upload(files, uploaded, signal) {
   return keys;
 }
 
-function success(root, created, type) {
+// What to attach, as the type's schema lists it per choice (`x-documents`: ПП № 861, п. 10 per
+// applicant category and kind), for the choices sent.
+function documentsToAttach(type, fields) {
+  for (const [name, spec] of Object.entries(type.fields_schema.properties)) {
+    const byChoice = spec['x-documents'];
+    const listed = byChoice?.[fields[name]];
+    const documents = listed && (Array.isArray(listed) ? listed : Object.values(fields).map((v) => listed[v]).find(Boolean));
+    if (documents) {
+      return el(
+        'section',
+        { class: 'card', id: 'req-documents', 'aria-labelledby': 'req-documents-title' },
+        el('h2', { id: 'req-documents-title' }, 'Что приложить к заявке'),
+        el('ul', {}, documents.map((d) => el('li', {}, d))),
+        el('p', { class: 'hint' }, 'Если чего-то не хватает, сетевая компания запросит документы в течение 3 рабочих дней (ПП № 861, п. 15).'),
+      );
+    }
+  }
+  return null;
+}
+
+function success(root, created, type, fields) {
   root.replaceChildren(
     ...pageTitle('Заявка зарегистрирована', type.title),
     el(
@@ -126,6 +146,7 @@ function success(root, created, type) {
       ),
       el('p', {}, 'Эта же информация отправлена вам на электронную почту.'),
     ),
+    documentsToAttach(type, fields || {}),
     el(
       'p',
       { class: 'req-actions' },
@@ -193,7 +214,7 @@ export async function render(root, { params, signal }) {
     const attachments = await upload(list, uploaded, signal);
     try {
       const created = await api.post('/api/requests', { type: type.code, ...data, attachments }, { signal, headers: { 'Idempotency-Key': key } });
-      success(root, created, type);
+      success(root, created, type, data.fields);
     } catch (error) {
       // The service names files by position (attachments.0); the page shows them at the file input.
       if (error instanceof ApiError) error.errors = error.errors.map((e) => ({ ...e, field: e.field.startsWith('attachments') ? 'attachments' : e.field }));
