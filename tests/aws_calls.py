@@ -222,6 +222,8 @@ def tour_every_route(
             "text": "Прошу снять показания.",
             "fields": {
                 "address": "г. Москва, ул. Мира, 5",
+                "account_number": "5001234567",
+                "reason": "control",
                 "meter_number": "01234567",
                 "reading_date": str(date.today() + timedelta(days=7)),
             },

@@ -11,40 +11,17 @@ and leaves the exact match to the company: an integrator confirms the account ag
 (`PATCH /api/integration/objects/{id}`), and the consumer sees it confirmed.
 """
 
-import re
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from functions.common.fields import AccountNumber
 from functions.common.labels import field_labels
 from functions.readings.models import MeterNumber, MeterTypeField
 
 MAX_METERS = 10
-ACCOUNT_RULE = "Лицевой счёт: от 8 до 14 цифр, как в квитанции (пробелы и дефисы можно не вводить)."
-_ACCOUNT = re.compile(r"^[0-9]{8,14}$")
-_ACCOUNT_SEPARATORS = re.compile(r"[\s\-]")
 CADASTRAL_PATTERN = r"^\d{2}:\d{2}:\d{6,7}:\d{1,6}$"
-
-
-def _account_digits(value: object) -> object:
-    return _ACCOUNT_SEPARATORS.sub("", value) if isinstance(value, str) else value
-
-
-def _account(value: str) -> str:
-    if not _ACCOUNT.match(value):
-        raise PydanticCustomError("account_number_invalid", ACCOUNT_RULE)
-    return value
-
-
-AccountNumber = Annotated[
-    str,
-    BeforeValidator(_account_digits),
-    StringConstraints(max_length=40),
-    AfterValidator(_account),
-    Field(description="Лицевой счёт: 8–14 цифр (пробелы и дефисы между группами отбрасываются)"),
-]
 Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=300)]
 CadastralNumber = Annotated[str, StringConstraints(strip_whitespace=True, pattern=CADASTRAL_PATTERN)]
 

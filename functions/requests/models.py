@@ -36,7 +36,7 @@ from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
 
 from functions.common.clock import moscow_today
-from functions.common.fields import Phone
+from functions.common.fields import AccountNumber, Phone
 from functions.common.labels import field_labels
 from functions.requests.connection_rules import (
     APPLICANT_RULES,
@@ -115,7 +115,26 @@ METER_WORK_LABELS = {"install": "Установка нового прибора 
 CONSUMPTION_LABELS = {
     "non_contractual": "Бездоговорное потребление",
     "unmetered": "Безучетное потребление",
+    "unknown": "Не знаю",
 }
+READING_REASON_LABELS = {
+    "control": "Контрольное снятие показаний",
+    "dispute": "Несогласие с начислением",
+    "owner_change": "Смена собственника или переезд",
+    "other": "Другое",
+}
+INSTALLATION_REASON_LABELS = {
+    "no_meter": "Прибора учёта нет",
+    "broken": "Прибор учёта неисправен",
+    "verification_expired": "Истёк межповерочный интервал",
+    "other": "Другое",
+}
+TIME_SLOT_LABELS = {"morning": "С 9:00 до 13:00", "afternoon": "С 13:00 до 18:00"}
+# The theft report: a torn wire or an open substation is a danger before it is a loss.
+DANGER_ADVICE = (
+    "Если провод оборван, искрит или открыта подстанция — не подходите ближе 8 м и сразу звоните "
+    "диспетчеру сетевой компании или по номеру 112; заявка — после этого."
+)
 INCIDENT_LABELS = {"theft": "Хищение", "damage": "Повреждение", "theft_and_damage": "Хищение и повреждение"}
 
 
@@ -363,6 +382,12 @@ def _registry_numbers(fields: ConnectionFields) -> list[tuple[str, str]]:
 
 class MeterReadingFields(_Fields):
     address: Line = Field(title="Адрес установки прибора учета", json_schema_extra=FROM_OBJECT_ADDRESS)
+    account_number: AccountNumber = Field(
+        title="Лицевой счёт", json_schema_extra={"x-object": "account_number"}
+    )
+    reason: Literal["control", "dispute", "owner_change", "other"] = Field(
+        title="Причина обращения", json_schema_extra=_one_of(READING_REASON_LABELS)
+    )
     meter_number: MeterNumber = Field(title="Номер прибора учета")
     meter_model: Line | None = Field(default=None, title="Модель прибора учета")
     reading_date: FutureDate = Field(title="Желаемая дата снятия показаний")
@@ -372,11 +397,24 @@ class MeterReadingFields(_Fields):
 
 
 class MeterAdmissionFields(_Fields):
+    """Допуск прибора учёта в эксплуатацию (ПП № 442, пп. 153–154): the meter's reading when it was
+    installed, its verification (поверка) dates, and when the company's staff may come."""
+
     address: Line = Field(title="Адрес установки прибора учета", json_schema_extra=FROM_OBJECT_ADDRESS)
     meter_number: MeterNumber = Field(title="Номер прибора учета")
     meter_model: Line = Field(title="Модель прибора учета")
     installation_date: PastDate = Field(title="Дата установки прибора учета")
+    installation_reading: Decimal = Field(
+        title="Показания при установке, кВт·ч", ge=0, max_digits=11, decimal_places=2
+    )
+    verified_on: PastDate = Field(title="Дата поверки прибора учета", description="Из паспорта прибора учёта")
+    next_verification_on: FutureDate = Field(
+        title="Дата следующей поверки", description="По межповерочному интервалу из паспорта прибора учёта"
+    )
     admission_date: FutureDate = Field(title="Желаемая дата допуска")
+    time_slot: Literal["morning", "afternoon"] = Field(
+        title="Удобное время", json_schema_extra=_one_of(TIME_SLOT_LABELS)
+    )
 
 
 class MeterInstallationFields(_Fields):
@@ -384,13 +422,15 @@ class MeterInstallationFields(_Fields):
     work: Literal["install", "replace"] = Field(
         title="Вид работ", json_schema_extra=_one_of(METER_WORK_LABELS)
     )
+    reason: Literal["no_meter", "broken", "verification_expired", "other"] = Field(
+        title="Причина обращения", json_schema_extra=_one_of(INSTALLATION_REASON_LABELS)
+    )
     old_meter_number: MeterNumber | None = Field(
         default=None,
         validate_default=True,
         title="Номер заменяемого прибора учета",
         description="Только для замены",
     )
-    desired_meter_model: Line | None = Field(default=None, title="Желаемая модель прибора учета")
     work_date: FutureDate = Field(title="Желаемая дата работ")
 
     @field_validator("old_meter_number")
@@ -402,7 +442,7 @@ class MeterInstallationFields(_Fields):
 
 
 class UnmeteredConsumptionFields(_Fields):
-    kind: Literal["non_contractual", "unmetered"] = Field(
+    kind: Literal["non_contractual", "unmetered", "unknown"] = Field(
         title="Вид нарушения", json_schema_extra=_one_of(CONSUMPTION_LABELS)
     )
     place: Line = Field(title="Место выявления (адрес)")
@@ -417,7 +457,15 @@ class GridTheftFields(_Fields):
     incident: Literal["theft", "damage", "theft_and_damage"] = Field(
         title="Что произошло", json_schema_extra=_one_of(INCIDENT_LABELS)
     )
-    location: Line = Field(title="Место происшествия (адрес или ориентир)")
+    location: Line = Field(
+        title="Место происшествия (адрес или ориентир)",
+        description=DANGER_ADVICE,
+    )
+    place_id: Line | None = Field(
+        default=None,
+        title="Номер опоры, ТП или КТП",
+        description="Если виден: номер на опоре или на двери подстанции, например «оп. 12» или «КТП-104»",
+    )
     occurred_on: PastDate = Field(title="Дата обнаружения")
     objects: LongText = Field(
         title="Похищенное или поврежденное имущество", description="Например, провод СИП 4×16, 120 м"
@@ -483,7 +531,8 @@ REQUEST_KINDS: tuple[RequestKind, ...] = (
         title="Хищение объектов электросетевого хозяйства",
         fields=GridTheftFields,
         review_days=3,
-        description="Сообщение о хищении или повреждении проводов, опор и другого имущества сетей.",
+        description="Сообщение о хищении или повреждении проводов, опор и другого имущества сетей. "
+        + DANGER_ADVICE,
     ),
 )
 

@@ -58,6 +58,8 @@ VALID: dict[str, dict[str, Any]] = {
     },
     "meter_reading": {
         "address": "г. Москва, ул. Мира, 5, кв. 12",
+        "account_number": "5001234567",
+        "reason": "control",
         "meter_number": "01234567",
         "reading_date": "2026-12-01",
     },
@@ -66,11 +68,16 @@ VALID: dict[str, dict[str, Any]] = {
         "meter_number": "98765432",
         "meter_model": "Меркурий 201.8",
         "installation_date": "2026-11-20",
+        "installation_reading": "0.5",
+        "verified_on": "2026-10-01",
+        "next_verification_on": "2042-10-01",
         "admission_date": "2026-12-03",
+        "time_slot": "morning",
     },
     "meter_installation": {
         "supply_point_address": "г. Москва, ул. Мира, 5",
         "work": "replace",
+        "reason": "verification_expired",
         "old_meter_number": "111222",
         "work_date": "2026-12-10",
     },
@@ -777,6 +784,68 @@ def test_connection_rules_of_pp_861_name_each_broken_field(
     assert status == 422, problem
     assert errors_of(problem) == expected
     assert stored_requests(env) == []
+
+
+# ---------------------------------------------------------------- the other five types
+
+
+def test_the_other_types_ask_what_their_processing_needs(env: World) -> None:
+    status, body = call(requests_api, api_event("GET", "/api/requests/types", claims=IVAN))
+    assert status == 200
+    schemas = {t["code"]: t["fields_schema"] for t in body["types"]}
+
+    reading = schemas["meter_reading"]
+    assert {"account_number", "reason"} <= set(reading["required"])
+    assert reading["properties"]["account_number"]["x-object"] == "account_number"
+    admission = schemas["meter_admission"]
+    assert {"installation_reading", "verified_on", "next_verification_on", "time_slot"} <= set(
+        admission["required"]
+    )
+    installation = schemas["meter_installation"]
+    assert "desired_meter_model" not in installation["properties"]
+    assert {"const": "verification_expired", "title": "Истёк межповерочный интервал"} in (
+        installation["properties"]["reason"]["oneOf"]
+    )
+    theft = schemas["grid_theft"]
+    assert theft["properties"]["place_id"]["title"] == "Номер опоры, ТП или КТП"
+    assert "112" in theft["properties"]["location"]["description"]
+    assert "диспетчеру" in next(t for t in body["types"] if t["code"] == "grid_theft")["description"]
+    unmetered = schemas["unmetered_consumption"]
+    assert {"const": "unknown", "title": "Не знаю"} in unmetered["properties"]["kind"]["oneOf"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "changes", "field"),
+    [
+        ("meter_reading", {"account_number": "12-34"}, "fields.account_number"),
+        ("meter_reading", {"reason": None}, "fields.reason"),
+        ("meter_admission", {"installation_reading": "-1"}, "fields.installation_reading"),
+        ("meter_admission", {"verified_on": "2027-01-01"}, "fields.verified_on"),
+        ("meter_admission", {"next_verification_on": "2026-01-01"}, "fields.next_verification_on"),
+        ("meter_admission", {"time_slot": "night"}, "fields.time_slot"),
+        ("meter_installation", {"reason": None}, "fields.reason"),
+        ("meter_installation", {"desired_meter_model": "Меркурий"}, "fields.desired_meter_model"),
+    ],
+)
+def test_the_new_fields_of_the_other_types_are_checked(
+    env: World, kind: str, changes: dict[str, Any], field: str
+) -> None:
+    status, problem = file(body_of(kind, fields={**VALID[kind], **changes}))
+
+    assert status == 422, problem
+    assert field in errors_of(problem)
+
+
+def test_unmetered_consumption_of_an_unknown_kind_and_theft_with_a_place_id_are_filed(env: World) -> None:
+    assert (
+        file(body_of("unmetered_consumption", fields={**VALID["unmetered_consumption"], "kind": "unknown"}))[
+            0
+        ]
+        == 201
+    )
+    assert (
+        file(body_of("grid_theft", fields={**VALID["grid_theft"], "place_id": "КТП-104, оп. 12"}))[0] == 201
+    )
 
 
 def test_missing_idempotency_key_is_refused_on_its_own_field(env: World) -> None:

@@ -164,6 +164,12 @@ export async function render(root, { params, signal }) {
     root.append(...pageTitle('Создание заявки'), message('Такого типа заявки нет.', 'error'), backLink());
     return;
   }
+  let objects = [];
+  try {
+    objects = (await api.get('/api/objects', { signal })).items;
+  } catch (error) {
+    if (error?.name === 'AbortError' || error?.expired) throw error;
+  }
   const key = newKey(); // one per form fill: a repeated «Отправить» cannot file a second request
   const uploaded = new Map();
   const chosen = el('ul', { class: 'req-files', 'aria-live': 'polite' });
@@ -195,12 +201,6 @@ export async function render(root, { params, signal }) {
     el('button', { type: 'submit', class: 'btn btn-primary' }, 'Отправить'),
   );
   files.setAttribute('aria-describedby', 'rq-files-hint');
-  let objects = [];
-  try {
-    objects = (await api.get('/api/objects', { signal })).items;
-  } catch (error) {
-    if (error?.name === 'AbortError' || error?.expired) throw error;
-  }
   const picker = objectPicker(objects, type.fields_schema, form);
   if (picker) form.insertBefore(picker, form.querySelector('.field'));
   root.append(
