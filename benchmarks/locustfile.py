@@ -17,7 +17,7 @@ _CONSUMERS: list[dict[str, str]] = json.loads(open(os.environ["LOAD_CONSUMERS"],
 _NEXT = itertools.count()
 REQUEST = {
     "type": "meter_reading",
-    "text": "Прошу снять показания прибора учета.",
+    "text": "Прошу снять показания прибора учёта.",
     "fields": {
         "address": "г. Москва, ул. Мира, 5, кв. 12",
         "account_number": "5001234567",

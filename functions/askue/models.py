@@ -33,7 +33,7 @@ class AskueRow(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     object_name: str = Field(description="Название объекта")
-    meter_name: str = Field(description="Название прибора учета")
+    meter_name: str = Field(description="Название прибора учёта")
     active_import_kwh: Energy = Field(description="Прямая активная энергия (A+), кВт·ч")
     active_export_kwh: Energy = Field(description="Обратная активная энергия (A−), кВт·ч")
     reactive_import_kvarh: Energy = Field(description="Прямая реактивная энергия (R+), квар·ч")

@@ -114,7 +114,7 @@ OrgName = Annotated[
 class _Registration(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    email: Email = Field(title="Email")
+    email: Email = Field(title="Электронная почта")
     phone: Phone = Field(title="Телефон")
     consent: bool = Field(
         default=False,
@@ -162,7 +162,7 @@ Password = Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
 
 class LoginRequest(BaseModel):
-    email: Email = Field(title="Email")
+    email: Email = Field(title="Электронная почта")
     password: Password = Field(title="Пароль")
 
 

@@ -13,7 +13,7 @@ from functions.requests.models import LABELS as REQUEST_LABELS
 
 
 class PasswordReset(BaseModel):
-    email: Email = Field(title="Email")
+    email: Email = Field(title="Электронная почта")
 
 
 LABELS = {**REQUEST_LABELS, **field_labels(PasswordReset)}

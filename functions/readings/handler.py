@@ -36,7 +36,7 @@ OBJECT_TAGS = ["Мои объекты"]
 
 MeterFilter = Annotated[
     str | None,
-    Query(description="Только показания этого прибора учета", max_length=100),
+    Query(description="Только показания этого прибора учёта", max_length=100),
 ]
 Cursor = Annotated[
     str | None,
@@ -47,7 +47,7 @@ Cursor = Annotated[
 @app.post(
     "/api/readings",
     summary="Ввести показания",
-    description="Тип прибора учета, его номер и по одному показанию на каждый тариф типа. Тип прибора "
+    description="Тип прибора учёта, его номер и по одному показанию на каждый тариф типа. Тип прибора "
     "не меняется между показаниями. Дата снятия (taken_on) — по умолчанию сегодня (по Москве), не позже "
     "сегодняшнего дня и не раньше дня предыдущего показания прибора. Показание меньше предыдущего того же "
     "прибора по тому же тарифу (равное можно) — ответ 422 с confirm = rollover_confirmed: если счётный "
@@ -75,8 +75,8 @@ def submit_reading(entry: Annotated[ReadingEntry, Body()]) -> Response[str]:
 
 @app.get(
     "/api/readings",
-    summary="Ранее введенные показания",
-    description="Показания потребителя (или одного его прибора учета), новые сначала, по 20 на "
+    summary="Ранее введённые показания",
+    description="Показания потребителя (или одного его прибора учёта), новые сначала, по 20 на "
     "странице; следующая страница — по next_cursor.",
     responses=answers(200, "Страница показаний", ReadingPage, CONSUMER_ERROR_RESPONSES),
     security=CONSUMER_SECURITY,
@@ -89,7 +89,7 @@ def list_readings(meter_number: MeterFilter = None, cursor: Cursor = None) -> Re
 @app.get(
     "/api/readings/export",
     summary="Показания в CSV",
-    description="Все показания (или показания одного прибора учета), новые сначала, файлом CSV для "
+    description="Все показания (или показания одного прибора учёта), новые сначала, файлом CSV для "
     "Excel: UTF-8 с BOM, разделитель «;», десятичная запятая, время московское.",
     responses={
         200: {"description": "Файл CSV", "content": {"text/csv": {"schema": {"type": "string"}}}},
@@ -115,10 +115,10 @@ def export_readings(meter_number: MeterFilter = None) -> Response[str]:
 
 @app.get(
     "/api/readings/meters",
-    summary="Приборы учета потребителя",
-    description="Номера приборов учета, по которым потребитель передавал показания, с типом и "
+    summary="Приборы учёта потребителя",
+    description="Номера приборов учёта, по которым потребитель передавал показания, с типом и "
     "последним показанием — чтобы не вводить номер заново.",
-    responses=answers(200, "Приборы учета", MeterList, CONSUMER_ERROR_RESPONSES),
+    responses=answers(200, "Приборы учёта", MeterList, CONSUMER_ERROR_RESPONSES),
     security=CONSUMER_SECURITY,
     tags=TAGS,
 )

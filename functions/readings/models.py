@@ -76,7 +76,7 @@ SOURCE_LABELS: dict[Source, str] = {Source.MANUAL: "Вручную", Source.ASKU
 METER_NUMBER_MAX_LENGTH = 30
 _METER_NUMBER = re.compile(r"^[0-9A-Za-zА-ЯЁа-яё][0-9A-Za-zА-ЯЁа-яё/-]*$")
 METER_NUMBER_RULE = (
-    "Номер прибора учета: буквы, цифры, дефис и косая черта (/), без пробелов, не длиннее 30 символов, "
+    "Номер прибора учёта: буквы, цифры, дефис и косая черта (/), без пробелов, не длиннее 30 символов, "
     "начинается с буквы или цифры, например 01234567 или СЕ-301/12."
 )
 
@@ -93,7 +93,7 @@ MeterNumber = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=METER_NUMBER_MAX_LENGTH),
     AfterValidator(_meter_number),
     Field(
-        description="Номер прибора учета: буквы, цифры, «-» и «/», до 30 символов; хранится заглавными "
+        description="Номер прибора учёта: буквы, цифры, «-» и «/», до 30 символов; хранится заглавными "
         "буквами",
         examples=["01234567"],
     ),
@@ -108,7 +108,7 @@ def _known_meter_type(value: object) -> object:
         return value
     raise PydanticCustomError(
         "meter_type_invalid",
-        "Выберите тип прибора учета: однотарифный (single_tariff), двухтарифный (день/ночь) "
+        "Выберите тип прибора учёта: однотарифный (single_tariff), двухтарифный (день/ночь) "
         "(two_tariff) или трёхтарифный (пик/ночь/полупик) (three_tariff).",
     )
 
@@ -255,7 +255,7 @@ def _tariff_errors(meter_type: MeterType, given: set[str]) -> list[InitErrorDeta
             )
         elif tariff not in labels and tariff in given:
             message = (
-                f"У {METER_TYPE_GENITIVE[meter_type]} прибора учета нет тарифа Т{tariff[1]}: "
+                f"У {METER_TYPE_GENITIVE[meter_type]} прибора учёта нет тарифа Т{tariff[1]}: "
                 f"уберите это показание или выберите другой тип прибора."
             )
             errors.append(
@@ -294,8 +294,8 @@ class ReadingEntry(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    meter_type: MeterTypeField = Field(title="Тип прибора учета")
-    meter_number: MeterNumber = Field(title="Номер прибора учета")
+    meter_type: MeterTypeField = Field(title="Тип прибора учёта")
+    meter_number: MeterNumber = Field(title="Номер прибора учёта")
     values: TariffValues = Field(
         title="Показания",
         description="Показания по тарифам типа прибора: t1 — однотарифный; t1 (день), t2 (ночь) — "
@@ -311,7 +311,7 @@ class ReadingEntry(BaseModel):
         default=None,
         ge=4,
         le=9,
-        title="Разрядность прибора учета",
+        title="Разрядность прибора учёта",
         description="Сколько цифр до запятой на счётном механизме прибора (например, 5 для 99999): по ней "
         "считается расход при переходе через ноль; запоминается для прибора",
     )

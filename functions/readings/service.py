@@ -152,7 +152,7 @@ def _taken_at(entry: ReadingEntry, meter: Meter | None) -> datetime:
     if meter is not None and entry.taken_on is not None and day < moscow_date(meter.last_taken_at):
         raise invalid_field(
             "taken_on",
-            f"Дата снятия показаний раньше предыдущего показания этого прибора учета "
+            f"Дата снятия показаний раньше предыдущего показания этого прибора учёта "
             f"({russian.date(meter.last_taken_at)}): укажите дату не раньше.",
         )
     at = current if day == today else datetime.combine(day, time(12), MOSCOW)
@@ -188,7 +188,7 @@ def _lower_question(meter: Meter, lower: list[Tariff]) -> NeedsConfirmation:
             field=f"values.{tariff}",
             message=f"Показание по тарифу {labels[tariff]} меньше предыдущего: "
             f"{russian.amount(meter.last_values[tariff])} от {russian.date(meter.last_taken_at)}. "
-            f"Если счётный механизм прибора учета перешёл через ноль (например, после 99999 — 00012), "
+            f"Если счётный механизм прибора учёта перешёл через ноль (например, после 99999 — 00012), "
             f"отметьте «Показания перешли через ноль»; иначе проверьте показание.",
         )
         for tariff in lower
@@ -196,7 +196,7 @@ def _lower_question(meter: Meter, lower: list[Tariff]) -> NeedsConfirmation:
     detail = (
         errors[0].message
         if len(errors) == 1
-        else "Показания меньше предыдущих: если счётный механизм прибора учета перешёл через ноль, "
+        else "Показания меньше предыдущих: если счётный механизм прибора учёта перешёл через ноль, "
         "отметьте «Показания перешли через ноль»; иначе проверьте отмеченные поля."
     )
     return NeedsConfirmation(CHECK_INPUT, detail, errors, confirm="rollover_confirmed")
@@ -208,7 +208,7 @@ def _rollover_modulus(entry: ReadingEntry, meter: Meter) -> Decimal:
     if digits is None:
         raise invalid_field(
             "meter_digits",
-            "Укажите разрядность прибора учета — сколько цифр до запятой на его счётном механизме "
+            "Укажите разрядность прибора учёта — сколько цифр до запятой на его счётном механизме "
             "(например, 5 для 99999): по ней считается расход при переходе через ноль.",
         )
     modulus = Decimal(10) ** digits
@@ -217,7 +217,7 @@ def _rollover_modulus(entry: ReadingEntry, meter: Meter) -> Decimal:
         raise invalid_field(
             "meter_digits",
             f"Предыдущее показание {russian.amount(highest)} не помещается в {digits} цифр до запятой: "
-            f"проверьте разрядность прибора учета.",
+            f"проверьте разрядность прибора учёта.",
         )
     return modulus
 
@@ -235,7 +235,7 @@ def _question_jump(meter: Meter, consumption: Decimal) -> None:
         return
     message = (
         f"Расход {russian.amount(consumption)} кВт·ч больше обычного месячного расхода этого прибора "
-        f"учета (около {russian.amount(usual)} кВт·ч) более чем в {JUMP_FACTOR} раз. Проверьте показание; "
+        f"учёта (около {russian.amount(usual)} кВт·ч) более чем в {JUMP_FACTOR} раз. Проверьте показание; "
         f"если оно верно, отметьте «Подтверждаю показание с большим расходом» и отправьте снова."
     )
     raise NeedsConfirmation(
@@ -250,7 +250,7 @@ def _refusal(entry: ReadingEntry, meter: Meter | None) -> InvalidInput | None:
     if meter.meter_type != entry.meter_type:
         return invalid_field(
             "meter_type",
-            f"Прибор учета № {meter.meter_number} зарегистрирован как "
+            f"Прибор учёта № {meter.meter_number} зарегистрирован как "
             f"{METER_TYPE_ADJECTIVES[meter.meter_type]}: выберите этот тип. Если прибор заменён, "
             f"введите номер нового прибора.",
         )
@@ -285,7 +285,7 @@ def submit_reading(user_id: str, entry: ReadingEntry) -> ReadingOutput:
         return reading
     raise Conflict(
         "Показания не сохранены",
-        "Показания этого прибора учета сейчас передаются с другого устройства. Повторите ввод.",
+        "Показания этого прибора учёта сейчас передаются с другого устройства. Повторите ввод.",
     )
 
 

@@ -111,10 +111,10 @@ CONNECTION_REASON_LABELS = {
     "reliability_or_points_change": "Изменение категории надёжности, точек присоединения",
     "temporary": "Временное присоединение",
 }
-METER_WORK_LABELS = {"install": "Установка нового прибора учета", "replace": "Замена прибора учета"}
+METER_WORK_LABELS = {"install": "Установка нового прибора учёта", "replace": "Замена прибора учёта"}
 CONSUMPTION_LABELS = {
     "non_contractual": "Бездоговорное потребление",
-    "unmetered": "Безучетное потребление",
+    "unmetered": "Безучётное потребление",
     "unknown": "Не знаю",
 }
 READING_REASON_LABELS = {
@@ -208,7 +208,7 @@ class ConnectionFields(_Fields):
     )
     max_power_kw: Decimal = Field(
         title="Максимальная мощность, кВт",
-        description="Запрашиваемая мощность с учетом уже присоединенной, не больше 15 000 кВт",
+        description="Запрашиваемая мощность с учётом уже присоединённой, не больше 15 000 кВт",
         gt=0,
         le=MAX_POWER_KW,
         max_digits=8,
@@ -217,7 +217,7 @@ class ConnectionFields(_Fields):
     existing_power_kw: Decimal | None = Field(
         default=None,
         validate_default=True,
-        title="Ранее присоединенная мощность, кВт",
+        title="Ранее присоединённая мощность, кВт",
         description="Только для увеличения мощности",
         ge=0,
         le=MAX_POWER_KW,
@@ -253,12 +253,12 @@ class ConnectionFields(_Fields):
         if info.data.get("reason") != "power_increase":
             return value
         if value is None:
-            raise PydanticCustomError("existing_power_missing", "Укажите ранее присоединенную мощность.")
+            raise PydanticCustomError("existing_power_missing", "Укажите ранее присоединённую мощность.")
         requested = info.data.get("max_power_kw")
         if requested is not None and value >= requested:
             raise PydanticCustomError(
                 "existing_power_too_big",
-                "При увеличении мощности ранее присоединенная должна быть меньше запрашиваемой.",
+                "При увеличении мощности ранее присоединённая должна быть меньше запрашиваемой.",
             )
         return value
 
@@ -381,15 +381,15 @@ def _registry_numbers(fields: ConnectionFields) -> list[tuple[str, str]]:
 
 
 class MeterReadingFields(_Fields):
-    address: Line = Field(title="Адрес установки прибора учета", json_schema_extra=FROM_OBJECT_ADDRESS)
+    address: Line = Field(title="Адрес установки прибора учёта", json_schema_extra=FROM_OBJECT_ADDRESS)
     account_number: AccountNumber = Field(
         title="Лицевой счёт", json_schema_extra={"x-object": "account_number"}
     )
     reason: Literal["control", "dispute", "owner_change", "other"] = Field(
         title="Причина обращения", json_schema_extra=_one_of(READING_REASON_LABELS)
     )
-    meter_number: MeterNumber = Field(title="Номер прибора учета")
-    meter_model: Line | None = Field(default=None, title="Модель прибора учета")
+    meter_number: MeterNumber = Field(title="Номер прибора учёта")
+    meter_model: Line | None = Field(default=None, title="Модель прибора учёта")
     reading_date: FutureDate = Field(title="Желаемая дата снятия показаний")
     contact_phone: Phone | None = Field(
         default=None, title="Телефон для связи", description="Если отличается от указанного при регистрации"
@@ -400,14 +400,14 @@ class MeterAdmissionFields(_Fields):
     """Допуск прибора учёта в эксплуатацию (ПП № 442, пп. 153–154): the meter's reading when it was
     installed, its verification (поверка) dates, and when the company's staff may come."""
 
-    address: Line = Field(title="Адрес установки прибора учета", json_schema_extra=FROM_OBJECT_ADDRESS)
-    meter_number: MeterNumber = Field(title="Номер прибора учета")
-    meter_model: Line = Field(title="Модель прибора учета")
-    installation_date: PastDate = Field(title="Дата установки прибора учета")
+    address: Line = Field(title="Адрес установки прибора учёта", json_schema_extra=FROM_OBJECT_ADDRESS)
+    meter_number: MeterNumber = Field(title="Номер прибора учёта")
+    meter_model: Line = Field(title="Модель прибора учёта")
+    installation_date: PastDate = Field(title="Дата установки прибора учёта")
     installation_reading: Decimal = Field(
         title="Показания при установке, кВт·ч", ge=0, max_digits=11, decimal_places=2
     )
-    verified_on: PastDate = Field(title="Дата поверки прибора учета", description="Из паспорта прибора учёта")
+    verified_on: PastDate = Field(title="Дата поверки прибора учёта", description="Из паспорта прибора учёта")
     next_verification_on: FutureDate = Field(
         title="Дата следующей поверки", description="По межповерочному интервалу из паспорта прибора учёта"
     )
@@ -428,7 +428,7 @@ class MeterInstallationFields(_Fields):
     old_meter_number: MeterNumber | None = Field(
         default=None,
         validate_default=True,
-        title="Номер заменяемого прибора учета",
+        title="Номер заменяемого прибора учёта",
         description="Только для замены",
     )
     work_date: FutureDate = Field(title="Желаемая дата работ")
@@ -437,7 +437,7 @@ class MeterInstallationFields(_Fields):
     @classmethod
     def _replacement_names_the_old_meter(cls, value: str | None, info: ValidationInfo) -> str | None:
         if info.data.get("work") == "replace" and value is None:
-            raise PydanticCustomError("old_meter_missing", "Укажите номер заменяемого прибора учета.")
+            raise PydanticCustomError("old_meter_missing", "Укажите номер заменяемого прибора учёта.")
         return value
 
 
@@ -448,7 +448,8 @@ class UnmeteredConsumptionFields(_Fields):
     place: Line = Field(title="Место выявления (адрес)")
     detected_on: PastDate = Field(title="Дата выявления")
     description: LongText = Field(
-        title="Описание нарушения", description="Что именно обнаружено: подключение в обход счетчика и т. п."
+        title="Описание нарушения",
+        description="Что именно обнаружено: подключение в обход прибора учёта и т. п.",
     )
     violator: Line | None = Field(default=None, title="Сведения о нарушителе", description="Если известны")
 
@@ -468,7 +469,7 @@ class GridTheftFields(_Fields):
     )
     occurred_on: PastDate = Field(title="Дата обнаружения")
     objects: LongText = Field(
-        title="Похищенное или поврежденное имущество", description="Например, провод СИП 4×16, 120 м"
+        title="Похищенное или повреждённое имущество", description="Например, провод СИП 4×16, 120 м"
     )
     police_notified: bool = Field(default=False, title="Сообщено в полицию")
 
@@ -500,31 +501,31 @@ REQUEST_KINDS: tuple[RequestKind, ...] = (
     ),
     RequestKind(
         code="meter_reading",
-        title="Заявка на снятие показаний прибора учета э/э",
+        title="Заявка на снятие показаний прибора учёта э/э",
         fields=MeterReadingFields,
         review_days=5,
-        description="Выезд сотрудника, чтобы снять показания прибора учета в выбранный день.",
+        description="Выезд сотрудника, чтобы снять показания прибора учёта в выбранный день.",
     ),
     RequestKind(
         code="meter_admission",
-        title="Заявка на осуществление допуска в эксплуатацию прибора учета",
+        title="Заявка на осуществление допуска в эксплуатацию прибора учёта",
         fields=MeterAdmissionFields,
         review_days=10,
-        description="Допуск установленного прибора учета в эксплуатацию: проверка и опломбирование.",
+        description="Допуск установленного прибора учёта в эксплуатацию: проверка и опломбирование.",
     ),
     RequestKind(
         code="meter_installation",
-        title="Заявка на оборудование точки поставки прибором учета (либо его замена)",
+        title="Заявка на оборудование точки поставки прибором учёта (либо его замена)",
         fields=MeterInstallationFields,
         review_days=10,
-        description="Установка прибора учета в точке поставки или замена установленного.",
+        description="Установка прибора учёта в точке поставки или замена установленного.",
     ),
     RequestKind(
         code="unmetered_consumption",
-        title="Заявление о бездоговорном (безучетном) потреблении э/э",
+        title="Заявление о бездоговорном (безучётном) потреблении э/э",
         fields=UnmeteredConsumptionFields,
         review_days=5,
-        description="Сообщение о потреблении электроэнергии без договора или в обход прибора учета.",
+        description="Сообщение о потреблении электроэнергии без договора или в обход прибора учёта.",
     ),
     RequestKind(
         code="grid_theft",

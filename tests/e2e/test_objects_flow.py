@@ -69,15 +69,15 @@ def test_a_household_registers_its_object_and_uses_it(
     reading.get_by_label("Прибор учёта из «Мои объекты»").select_option(
         label=f"№ CE-102/7 — Жилой дом, {address}"
     )
-    expect(reading.get_by_label("Тип прибора учета")).to_have_value("single_tariff")
-    expect(reading.get_by_label("Номер прибора учета")).to_have_value("CE-102/7")
+    expect(reading.get_by_label("Тип прибора учёта")).to_have_value("single_tariff")
+    expect(reading.get_by_label("Номер прибора учёта")).to_have_value("CE-102/7")
     reading.get_by_label("Т1", exact=True).fill("99 990")
     reading.get_by_role("button", name="Ввести").click()
     expect(reading.get_by_role("status")).to_contain_text("Это первое показание прибора")
     reading.get_by_label("Т1", exact=True).fill("15")
     reading.get_by_role("button", name="Ввести").click()
     reading.get_by_label("Показания перешли через ноль").check()
-    expect(reading.get_by_label("Разрядность прибора учета")).to_have_value("5")  # from the object
+    expect(reading.get_by_label("Разрядность прибора учёта")).to_have_value("5")  # from the object
     reading.get_by_role("button", name="Ввести").click()
     expect(reading.get_by_role("status")).to_contain_text("(с переходом через ноль): Т1 — 25 кВт·ч")
     shot(page, artifacts, f"82-objects-reading-rollover-{width}")

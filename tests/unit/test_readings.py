@@ -32,11 +32,11 @@ NEGATIVE = "Показание не может быть отрицательны
 TOO_MANY_DIGITS = "Показание: не больше 9 цифр до запятой."
 TOO_MANY_DECIMALS = "Показание: не больше 2 цифр после запятой."
 METER_NUMBER_RULE = (
-    "Номер прибора учета: буквы, цифры, дефис и косая черта (/), без пробелов, не длиннее 30 символов, "
+    "Номер прибора учёта: буквы, цифры, дефис и косая черта (/), без пробелов, не длиннее 30 символов, "
     "начинается с буквы или цифры, например 01234567 или СЕ-301/12."
 )
 METER_TYPE_CHOICE = (
-    "Выберите тип прибора учета: однотарифный (single_tariff), двухтарифный (день/ночь) "
+    "Выберите тип прибора учёта: однотарифный (single_tariff), двухтарифный (день/ночь) "
     "(two_tariff) или трёхтарифный (пик/ночь/полупик) (three_tariff)."
 )
 BAD_CURSOR = "Ссылка на продолжение списка повреждена или устарела: откройте список показаний заново."
@@ -184,9 +184,9 @@ BAD_ENTRIES: list[tuple[str, dict[str, Any], str, str]] = [
         "missing meter number",
         {"meter_type": "single_tariff", "values": {"t1": "1"}},
         "meter_number",
-        "Заполните поле «Номер прибора учета».",
+        "Заполните поле «Номер прибора учёта».",
     ),
-    ("blank meter number", single("   ", "1"), "meter_number", "Заполните поле «Номер прибора учета»."),
+    ("blank meter number", single("   ", "1"), "meter_number", "Заполните поле «Номер прибора учёта»."),
     ("meter number with a space", single("12 34", "1"), "meter_number", METER_NUMBER_RULE),
     ("meter number with a sign", single("№123", "1"), "meter_number", METER_NUMBER_RULE),
     ("meter number starting with a dash", single("-123", "1"), "meter_number", METER_NUMBER_RULE),
@@ -194,13 +194,13 @@ BAD_ENTRIES: list[tuple[str, dict[str, Any], str, str]] = [
         "meter number too long",
         single("1" * 31, "1"),
         "meter_number",
-        "Поле «Номер прибора учета» должно содержать не больше 30 символов.",
+        "Поле «Номер прибора учёта» должно содержать не больше 30 символов.",
     ),
     (
         "missing meter type",
         {"meter_number": "1", "values": {"t1": "1"}},
         "meter_type",
-        "Заполните поле «Тип прибора учета».",
+        "Заполните поле «Тип прибора учёта».",
     ),
     (
         "unknown meter type",
@@ -242,7 +242,7 @@ BAD_ENTRIES: list[tuple[str, dict[str, Any], str, str]] = [
         "extra tariff value",
         {"meter_type": "single_tariff", "meter_number": "1", "values": {"t1": "1", "t2": "2"}},
         "values.t2",
-        "У однотарифного прибора учета нет тарифа Т2: уберите это показание или выберите другой тип прибора.",
+        "У однотарифного прибора учёта нет тарифа Т2: уберите это показание или выберите другой тип прибора.",
     ),
     (
         "unknown tariff",
@@ -350,7 +350,7 @@ def test_reading_lower_than_previous_asks_to_confirm_a_rollover_and_stores_nothi
     assert status == 422
     message = (
         "Показание по тарифу Т1 меньше предыдущего: 1\u00a0234,50 от 20.11.2026. Если счётный механизм "
-        "прибора учета перешёл через ноль (например, после 99999 — 00012), отметьте «Показания перешли "
+        "прибора учёта перешёл через ноль (например, после 99999 — 00012), отметьте «Показания перешли "
         "через ноль»; иначе проверьте показание."
     )
     assert errors_of(problem) == {"values.t1": message}
@@ -394,7 +394,7 @@ def test_a_rollover_needs_the_counters_digit_count(clock: Clock) -> None:
     status, problem = submit({**single("R-6", "3"), "rollover_confirmed": True})
 
     assert status == 422
-    assert "разрядность прибора учета" in errors_of(problem)["meter_digits"]
+    assert "разрядность прибора учёта" in errors_of(problem)["meter_digits"]
     assert len(all_readings()) == 1
 
     status, reading = submit({**single("R-6", "3"), "rollover_confirmed": True, "meter_digits": 4})
@@ -411,7 +411,7 @@ def test_a_digit_count_the_previous_reading_does_not_fit_is_refused(clock: Clock
     assert status == 422
     assert errors_of(problem)["meter_digits"] == (
         "Предыдущее показание 123\u00a0456,00 не помещается в 5 цифр до запятой: проверьте разрядность "
-        "прибора учета."
+        "прибора учёта."
     )
 
 
@@ -453,7 +453,7 @@ def test_a_reading_date_before_the_previous_reading_is_refused(clock: Clock) -> 
 
     assert status == 422
     assert errors_of(problem) == {
-        "taken_on": "Дата снятия показаний раньше предыдущего показания этого прибора учета (20.11.2026): "
+        "taken_on": "Дата снятия показаний раньше предыдущего показания этого прибора учёта (20.11.2026): "
         "укажите дату не раньше."
     }
     assert len(all_readings()) == 1
@@ -475,7 +475,7 @@ def test_an_implausible_jump_is_a_warning_the_consumer_confirms(clock: Clock) ->
     assert status == 422
     assert problem["confirm"] == "jump_confirmed"
     assert problem["detail"] == (
-        "Расход 1\u00a0001,00 кВт·ч больше обычного месячного расхода этого прибора учета (около "
+        "Расход 1\u00a0001,00 кВт·ч больше обычного месячного расхода этого прибора учёта (около "
         "100,00 кВт·ч) более чем в 10 раз. Проверьте показание; если оно верно, отметьте «Подтверждаю "
         "показание с большим расходом» и отправьте снова."
     )
@@ -511,7 +511,7 @@ def test_meter_type_cannot_change_between_readings(clock: Clock) -> None:
 
     assert status == 422
     assert errors_of(problem) == {
-        "meter_type": "Прибор учета № 3003 зарегистрирован как двухтарифный (день/ночь): выберите этот "
+        "meter_type": "Прибор учёта № 3003 зарегистрирован как двухтарифный (день/ночь): выберите этот "
         "тип. Если прибор заменён, введите номер нового прибора."
     }
     assert len(all_readings()) == 1

@@ -85,7 +85,7 @@ VALID: dict[str, dict[str, Any]] = {
         "kind": "non_contractual",
         "place": "г. Москва, ул. Лесная, 3",
         "detected_on": "2026-11-25",
-        "description": "Провод наброшен на линию в обход прибора учета",
+        "description": "Провод наброшен на линию в обход прибора учёта",
     },
     "grid_theft": {
         "incident": "theft",
@@ -200,10 +200,10 @@ def test_types_list_the_registry_with_russian_titles_review_days_and_form_schema
     types = {t["code"]: t for t in body["types"]}
     assert [t["title"] for t in body["types"]] == [
         "Заявка на технологическое присоединение к электрическим сетям",
-        "Заявка на снятие показаний прибора учета э/э",
-        "Заявка на осуществление допуска в эксплуатацию прибора учета",
-        "Заявка на оборудование точки поставки прибором учета (либо его замена)",
-        "Заявление о бездоговорном (безучетном) потреблении э/э",
+        "Заявка на снятие показаний прибора учёта э/э",
+        "Заявка на осуществление допуска в эксплуатацию прибора учёта",
+        "Заявка на оборудование точки поставки прибором учёта (либо его замена)",
+        "Заявление о бездоговорном (безучётном) потреблении э/э",
         "Хищение объектов электросетевого хозяйства",
     ]
     assert {code: t["review_working_days"] for code, t in types.items()} == {
@@ -549,7 +549,7 @@ def test_detail_shows_fields_in_russian_files_as_links_and_the_history(env: Worl
         (
             body_of("connection", fields={**VALID["connection"], "reason": "power_increase"}),
             "fields.existing_power_kw",
-            "Укажите ранее присоединенную мощность.",
+            "Укажите ранее присоединённую мощность.",
         ),
         (
             body_of(
@@ -557,7 +557,7 @@ def test_detail_shows_fields_in_russian_files_as_links_and_the_history(env: Worl
                 fields={**VALID["connection"], "reason": "power_increase", "existing_power_kw": 20},
             ),
             "fields.existing_power_kw",
-            "При увеличении мощности ранее присоединенная должна быть меньше запрашиваемой.",
+            "При увеличении мощности ранее присоединённая должна быть меньше запрашиваемой.",
         ),
         (
             body_of("meter_reading", fields={**VALID["meter_reading"], "reading_date": "01.12.2026"}),
@@ -584,7 +584,7 @@ def test_detail_shows_fields_in_russian_files_as_links_and_the_history(env: Worl
         (
             body_of("meter_installation", fields={**VALID["meter_installation"], "old_meter_number": None}),
             "fields.old_meter_number",
-            "Укажите номер заменяемого прибора учета.",
+            "Укажите номер заменяемого прибора учёта.",
         ),
         (
             body_of(
@@ -597,7 +597,7 @@ def test_detail_shows_fields_in_russian_files_as_links_and_the_history(env: Worl
         (
             body_of("grid_theft", fields={**VALID["grid_theft"], "objects": ""}),
             "fields.objects",
-            "Заполните поле «Похищенное или поврежденное имущество».",
+            "Заполните поле «Похищенное или повреждённое имущество».",
         ),
         (
             body_of("grid_theft", fields={**VALID["grid_theft"], "colour": "red"}),
@@ -1200,7 +1200,7 @@ def test_integrator_moves_a_request_the_consumer_sees_it_and_gets_a_mail(env: Wo
 def test_needs_info_goes_back_to_review_and_the_named_operator_is_kept_beside_the_key(env: World) -> None:
     _, created = file(body_of("meter_admission"))
 
-    move(created["id"], {"status": "needs_info", "comment": "Приложите паспорт прибора учета."})
+    move(created["id"], {"status": "needs_info", "comment": "Приложите паспорт прибора учёта."})
     status, moved = move(created["id"], {"status": "in_review", "operator": "CRM: Петрова А. В."})
 
     assert status == 200

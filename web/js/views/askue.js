@@ -7,7 +7,7 @@ import { formatDateTime, formatNumber } from '../format.js';
 
 const COLUMNS = [
   ['object_name', 'Название объекта'],
-  ['meter_name', 'Название прибора учета'],
+  ['meter_name', 'Название прибора учёта'],
   ['active_import_kwh', 'Прямая активная энергия, кВт·ч'],
   ['active_export_kwh', 'Обратная активная энергия, кВт·ч'],
   ['reactive_import_kvarh', 'Прямая реактивная энергия, квар·ч'],
@@ -43,14 +43,14 @@ function cellClass(key, row) {
 }
 
 function table(rows) {
-  if (!rows.length) return el('p', { class: 'muted' }, 'АСКУЭ не вернула ни одного прибора учета.');
+  if (!rows.length) return el('p', { class: 'muted' }, 'АСКУЭ не вернула ни одного прибора учёта.');
   return el(
     'div',
     { class: 'askue-scroll' },
     el(
       'table',
       { class: 'askue-table', id: 'askue-table' },
-      el('caption', { class: 'visually-hidden' }, 'Приборы учета, подключенные к АСКУЭ'),
+      el('caption', { class: 'visually-hidden' }, 'Приборы учёта, подключённые к АСКУЭ'),
       el('thead', {}, el('tr', {}, COLUMNS.map(([, title]) => el('th', { scope: 'col' }, title)))),
       el(
         'tbody',
@@ -165,12 +165,12 @@ export async function render(root, { signal }) {
   });
 
   root.append(
-    ...pageTitle('АСКУЭ', 'Последние данные по показаниям приборов учета, подключенных к системе АСКУЭ. Для получения данных нужны идентификатор пользователя в системе АСКУЭ и пароль.'),
+    ...pageTitle('АСКУЭ', 'Последние данные по показаниям приборов учёта, подключённых к системе АСКУЭ. Для получения данных нужны идентификатор пользователя в системе АСКУЭ и пароль.'),
     el('section', { class: 'card askue-form', 'aria-labelledby': 'askue-form-title' }, el('h2', { id: 'askue-form-title' }, 'Получить данные'), form),
     el(
       'section',
       { class: 'card askue-result', 'aria-labelledby': 'askue-data-title' },
-      el('h2', { id: 'askue-data-title' }, 'Приборы учета'),
+      el('h2', { id: 'askue-data-title' }, 'Приборы учёта'),
       status,
       el('div', { class: 'askue-actions' }, forget, forgetStatus),
       when,

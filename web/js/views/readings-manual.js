@@ -31,7 +31,7 @@ function tariffField(tariff) {
 
 function confirmation(reading) {
   const values = perTariffText(reading.meter_type, reading.values);
-  const head = `Показания приняты: прибор учета № ${reading.meter_number}, ${values}.`;
+  const head = `Показания приняты: прибор учёта № ${reading.meter_number}, ${values}.`;
   if (!reading.consumption) return `${head} Это первое показание прибора: расход появится после следующего ввода.`;
   const across = reading.rollover ? ' (с переходом через ноль)' : '';
   return `${head} Расход с ${formatDate(reading.previous_taken_at)}${across}: ${perTariffText(reading.meter_type, reading.consumption)}.`;
@@ -88,7 +88,7 @@ export async function render(root, { signal }) {
     fields,
     el('p', { class: 'hint', id: 'reading-values-hint' }, 'Цифры; дробную часть отделите запятой, не больше двух знаков: 12345,6.'),
   );
-  const choose = el('p', { class: 'hint', id: 'reading-choose-type' }, 'Выберите тип прибора учета, чтобы ввести показания по тарифам.');
+  const choose = el('p', { class: 'hint', id: 'reading-choose-type' }, 'Выберите тип прибора учёта, чтобы ввести показания по тарифам.');
   const today = moscowToday();
   const takenOn = el('input', { id: 'reading-taken-on', name: 'taken_on', type: 'date', value: today, max: today, required: true, 'aria-describedby': 'reading-taken-on-hint' });
   const digits = el('input', { id: 'reading-digits', name: 'meter_digits', type: 'text', inputmode: 'numeric', maxlength: 1, autocomplete: 'off', 'data-type': 'number', 'data-empty': 'omit', disabled: true, 'aria-describedby': 'reading-digits-hint' });
@@ -100,7 +100,7 @@ export async function render(root, { signal }) {
     el(
       'div',
       { class: 'field rd-digits' },
-      el('label', { for: digits.id }, 'Разрядность прибора учета'),
+      el('label', { for: digits.id }, 'Разрядность прибора учёта'),
       digits,
       el('p', { class: 'hint', id: 'reading-digits-hint' }, 'Цифр до запятой: 5 для 99999. Запоминается для прибора.'),
     ),
@@ -109,7 +109,7 @@ export async function render(root, { signal }) {
     'reading-jump',
     'jump_confirmed',
     'Подтверждаю показание с большим расходом',
-    'Расход намного больше обычного для этого прибора учета. Отметьте, если показание введено верно.',
+    'Расход намного больше обычного для этого прибора учёта. Отметьте, если показание введено верно.',
   );
 
   function showTariffs() {
@@ -173,14 +173,14 @@ export async function render(root, { signal }) {
     'form',
     { id: 'reading-form', class: 'form rd-form', method: 'post', novalidate: true },
     pickerField,
-    el('div', { class: 'field' }, el('label', { for: type.id, class: 'required' }, 'Тип прибора учета'), type),
+    el('div', { class: 'field' }, el('label', { for: type.id, class: 'required' }, 'Тип прибора учёта'), type),
     el(
       'div',
       { class: 'field' },
-      el('label', { for: number.id, class: 'required' }, 'Номер прибора учета'),
+      el('label', { for: number.id, class: 'required' }, 'Номер прибора учёта'),
       number,
       datalist,
-      el('p', { class: 'hint', id: 'reading-meter-number-hint' }, 'Буквы, цифры, «-» и «/», до 30 символов. Номера ваших приборов учета предлагаются в списке.'),
+      el('p', { class: 'hint', id: 'reading-meter-number-hint' }, 'Буквы, цифры, «-» и «/», до 30 символов. Номера ваших приборов учёта предлагаются в списке.'),
       previous,
     ),
     choose,
@@ -227,9 +227,9 @@ export async function render(root, { signal }) {
   });
 
   root.append(
-    ...pageTitle('Ручной ввод показаний', 'Для передачи показаний заполните тип прибора учета, номер прибора учета и показания по тарифам, затем нажмите «Ввести».'),
+    ...pageTitle('Ручной ввод показаний', 'Для передачи показаний заполните тип прибора учёта, номер прибора учёта и показания по тарифам, затем нажмите «Ввести».'),
     el('section', { class: 'card rd-card' }, form),
-    el('p', { class: 'rd-more' }, el('a', { href: '#/readings/history' }, 'Просмотр ранее введенных показаний')),
+    el('p', { class: 'rd-more' }, el('a', { href: '#/readings/history' }, 'Просмотр ранее введённых показаний')),
     backLink(),
   );
   showTariffs();
