@@ -257,6 +257,8 @@ def tour_every_route(
             "text": "Прошу снять показания.",
             "fields": {
                 "address": "г. Москва, ул. Мира, 5",
+                "account_number": "5001234567",
+                "reason": "control",
                 "meter_number": "01234567",
                 "reading_date": str(date.today() + timedelta(days=7)),
             },
@@ -337,6 +339,23 @@ def tour_every_route(
         tour.call("GET", "/api/readings/export", claims=claims, expect=200)
         tour.call("GET", "/api/readings/meters", claims=claims, expect=200)
         tour.call("GET", "/api/readings/monthly", claims=claims, expect=200)
+
+        house = {
+            "name": "Жилой дом",
+            "address": "г. Москва, ул. Мира, 5",
+            "account_number": "5001234567",
+            "meters": [{"meter_type": "two_tariff", "meter_number": "СЕ-301/12", "digits": 5}],
+        }
+        added = tour.call("POST", "/api/objects", house, claims=claims, expect=201)
+        tour.call("GET", "/api/objects", claims=claims, expect=200)
+        tour.call("GET", "/api/integration/objects", expect=200)
+        tour.call(
+            "PATCH",
+            "/api/integration/objects/{id}",
+            {"confirmed": True},
+            path_parameters={"id": added["id"]},
+            expect=200,
+        )
 
         askue = {"login": "demo", "password": "demo-askue-1", "remember": True}
         tour.call("POST", "/api/askue/fetch", askue, claims=claims, expect=200)

@@ -43,11 +43,11 @@ FETCH_ERRORS: dict[int, Any] = {
 @app.post(
     "/api/askue/fetch",
     summary="Получить данные из АСКУЭ",
-    description="Читает показания всех приборов учета, подключенных к АСКУЭ, прямо сейчас. С remember=true "
+    description="Читает показания всех приборов учёта, подключённых к АСКУЭ, прямо сейчас. С remember=true "
     "идентификатор и пароль (зашифрованный KMS) сохраняются для автоматического обновления по расписанию."
     "\n\nСверх схемы: `login` и `password` должна принять сама АСКУЭ (иначе 422 на поле `password`).",
     openapi_extensions=rules_beyond_schema("login", "password"),
-    responses=answers(200, "Данные приборов учета", FetchOutput, FETCH_ERRORS),
+    responses=answers(200, "Данные приборов учёта", FetchOutput, FETCH_ERRORS),
     security=CONSUMER_SECURITY,
     tags=TAGS,
 )

@@ -124,7 +124,7 @@ class _Registration(BaseModel):
         str_strip_whitespace=True, extra="forbid", json_schema_extra=_consent_is_required
     )
 
-    email: Email = Field(title="Email")
+    email: Email = Field(title="Электронная почта")
     phone: Phone = Field(title="Телефон")
     consent: bool = Field(
         default=False,
@@ -243,7 +243,7 @@ NewPassword = Annotated[
 class LoginRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: Email = Field(title="Email")
+    email: Email = Field(title="Электронная почта")
     password: Password = Field(title="Пароль")
 
 

@@ -428,6 +428,13 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
         "attachments": [],
         "operator": "CRM: Петрова А. В.",
     },
+    "/api/objects": {
+        "name": "Жилой дом",
+        "address": "д. Берёзки, ул. Садовая, 7",
+        "account_number": "5001234567",
+        "meters": [{"meter_type": "single_tariff", "meter_number": "01234567", "digits": 5}],
+    },
+    "/api/integration/objects/{id}": {"confirmed": True},
 }
 # Raw JSON put in place of a value: what Python's json reads and JSON has not, or what it reads
 # into something no rule expects.

@@ -55,7 +55,7 @@ function details(profile) {
   const rows = [
     ['Категория', CATEGORIES[profile.category] || profile.category],
     profile.category === 'legal' ? ['Название организации', profile.org_name] : ['ФИО', profile.full_name],
-    ['Email', profile.email],
+    ['Электронная почта', profile.email],
     ['Телефон', formatPhone(profile.phone)],
     ['Дата регистрации', formatDate(profile.registered_at)],
     ['Согласие на обработку персональных данных', `дано ${formatDate(profile.consent_given_at)}, редакция от ${profile.consent_text_version.split('-').reverse().join('.')}`],
