@@ -294,7 +294,7 @@ class ForgottenPassword(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    email: Email = Field(title="Email")
+    email: Email = Field(title="Электронная почта")
 
 
 class ResetCodeRequested(BaseModel):
@@ -309,7 +309,7 @@ class PasswordReset(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    email: Email = Field(title="Email")
+    email: Email = Field(title="Электронная почта")
     # Checked by `_six_digits` (a Russian message of its own); the document states the same pattern.
     code: Annotated[
         str, WithJsonSchema({"type": "string", "pattern": rf"^[0-9]{{{RESET_CODE_DIGITS}}}$"})
