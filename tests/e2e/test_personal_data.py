@@ -45,7 +45,7 @@ def test_registration_shows_the_consent_and_links_the_policy(
     shot(page, artifacts, f"policy-02-page-{width}")
 
     form.get_by_label("ФИО", exact=True).fill("Кузнецова Мария Петровна")
-    form.get_by_label("Email", exact=True).fill(email)
+    form.get_by_label("Электронная почта", exact=True).fill(email)
     form.get_by_label("Телефон", exact=True).fill("+7 912 555-44-33")
     consent.check()
     with page.expect_request(f"{portal.url}/api/auth/register") as sent:
@@ -79,7 +79,7 @@ def test_the_consumer_edits_the_phone_downloads_the_data_and_deletes_the_account
     )
     page.goto(f"{portal.url}/#/profile")
     login = page.locator("#login-form")
-    login.get_by_label("Email", exact=True).fill(email)
+    login.get_by_label("Электронная почта", exact=True).fill(email)
     login.get_by_label("Пароль", exact=True).fill(password)
     login.get_by_role("button", name="Войти").click()
     expect(page.get_by_role("heading", level=1, name="Профиль")).to_be_visible()
@@ -122,7 +122,7 @@ def test_the_consumer_edits_the_phone_downloads_the_data_and_deletes_the_account
     portal.wait_for_mail(email, "Учётная запись в личном кабинете удалена")
     shot(page, artifacts, f"rights-03-deleted-{width}")
 
-    login.get_by_label("Email", exact=True).fill(email)
+    login.get_by_label("Электронная почта", exact=True).fill(email)
     login.get_by_label("Пароль", exact=True).fill(password)
     login.get_by_role("button", name="Войти").click()
     expect(login.locator(".field-error")).to_contain_text("Неверный email или пароль.")
