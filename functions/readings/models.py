@@ -485,7 +485,7 @@ class MonthlyConsumption(BaseModel):
     months: list[Annotated[str, Field(pattern=MONTH_PATTERN)]] = Field(
         description="Все месяцы периода, от старых к новым; последний — текущий"
     )
-    meters: list[MeterMonths] = Field(description="Приборы учета с показаниями за период, по номеру")
+    meters: list[MeterMonths] = Field(description="Приборы учёта с показаниями за период, по номеру")
 
 
 def amounts(raw: dict[str, Any] | None) -> dict[Tariff, Decimal] | None:

@@ -194,7 +194,7 @@ export async function render(root, { signal }) {
       { class: 'card', 'aria-labelledby': 'profile-edit' },
       el('h2', { id: 'profile-edit' }, 'Изменить данные'),
       editForm(profile, replaceShown),
-      el('p', { class: 'muted' }, 'Email меняет служба поддержки.'),
+      el('p', { class: 'muted' }, 'Адрес электронной почты меняет служба поддержки.'),
     );
     data.querySelector('.loading').replaceWith(...undeliverable(profile), shown);
     root.append(el('div', { class: 'grid-2' }, edit, exportButton()), deletionSection());

@@ -138,9 +138,9 @@ export async function render(root, { signal }) {
     if (!type.value) {
       type.value = meter.meter_type;
       showTariffs();
-      note = ` Тип прибора учета выбран по ранее введенным показаниям: ${known}.`;
+      note = ` Тип прибора учёта выбран по ранее введённым показаниям: ${known}.`;
     } else if (type.value !== meter.meter_type) {
-      note = ` Показания этого прибора учета ранее вводились как ${known}: выберите этот тип или проверьте номер.`;
+      note = ` Показания этого прибора учёта ранее вводились как ${known}: выберите этот тип или проверьте номер.`;
     }
     if (meter.digits && !digits.value) digits.value = String(meter.digits);
     previous.textContent = `Предыдущее показание от ${formatDate(meter.last_taken_at)} (${SOURCES[meter.last_source].toLowerCase()}): ${perTariffText(meter.meter_type, meter.last_values)}.${note}`;
