@@ -57,6 +57,14 @@ def _phone(value: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def load_validators() -> None:
+    """Imports both validating libraries and checks one value each, so that `phonenumbers` has read
+    Russia's numbering plan: what the first registration would load (SnapStart primes it,
+    functions/common/snapstart.py)."""
+    _email("priming@example.ru")
+    _phone("+7 912 345-67-89")
+
+
 Email = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=254), AfterValidator(_email)
 ]

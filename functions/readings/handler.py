@@ -1,5 +1,6 @@
 """Meter readings API: routes only; the rules live in `service`."""
 
+from functools import partial
 from http import HTTPStatus
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -10,6 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from functions.common import aws
 from functions.common.api import (
     CONSUMER_ERROR_RESPONSES,
     CONSUMER_SECURITY,
@@ -21,8 +23,11 @@ from functions.common.api import (
 )
 from functions.common.clock import moscow_today
 from functions.common.cursor import MAX_CURSOR_LENGTH
+from functions.common.settings import load_settings
+from functions.common.snapstart import prime
 from functions.readings import service
 from functions.readings.models import LABELS, MeterList, ReadingEntry, ReadingOutput, ReadingPage
+from functions.readings.store import ReadingsSettings
 
 logger = Logger()
 app = APIGatewayRestResolver(enable_validation=True)
@@ -118,3 +123,7 @@ def list_meters() -> MeterList:
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)
+
+
+# SnapStart (template.yaml): what the first requests would load is loaded before the snapshot.
+prime(app, aws.dynamodb, partial(load_settings, ReadingsSettings))
