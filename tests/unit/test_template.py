@@ -313,3 +313,20 @@ def test_no_lifecycle_rule_expires_a_filed_file() -> None:
         assert set(rule) <= harmless, f"{rule['Id']} could expire a filed file"
     [unattached] = [r for r in rules if r.get("TagFilters") == [{"Key": "attached", "Value": "no"}]]
     assert unattached["Prefix"] == "uploads/" and not filed.startswith("uploads/")
+
+
+def test_the_askue_sync_rate_is_bounded_where_the_template_says() -> None:
+    """What limits the sync on AWS is set in one place each (README, Performance): 5 worker
+    environments at a time, reserved and no more; a batch per environment, one thread per account;
+    one planner; a message that is in flight longer than 6 worker timeouts is not delivered twice."""
+    from functions.askue.worker import BATCH_SIZE
+
+    functions = _resources("AWS::Serverless::Function")
+    worker = functions["AskueSyncWorkerFunction"]["Properties"]
+    source = worker["Events"]["SyncQueue"]["Properties"]
+    assert source["BatchSize"] == BATCH_SIZE
+    assert source["ScalingConfig"]["MaximumConcurrency"] == worker["ReservedConcurrentExecutions"] == 5
+    assert functions["AskueSyncPlannerFunction"]["Properties"]["ReservedConcurrentExecutions"] == 1
+    queue = _resources("AWS::SQS::Queue")["AskueSyncQueue"]["Properties"]
+    assert queue["VisibilityTimeout"] >= 6 * worker["Timeout"]
+    assert queue["RedrivePolicy"]["maxReceiveCount"] >= 2
