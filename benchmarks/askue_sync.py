@@ -136,6 +136,31 @@ def one_account_seconds(events: Any, samples: int = 20) -> float:
     return statistics.median(times)
 
 
+def emulated_concurrency(key_id: str, calls: int = 10, rounds: int = 7) -> tuple[float, float]:
+    """How moto answers `calls` KMS Decrypts at once (as the threads of a batch make them) against
+    one alone: medians of `rounds`. AWS answers concurrent calls side by side; moto's server, one
+    process, works them one after another under its GIL."""
+    import boto3
+
+    kms = boto3.client("kms", region_name=REGION)
+    context = {"purpose": "askue-password", "probe": "x"}
+    blob = kms.encrypt(KeyId=key_id, Plaintext=b"probe", EncryptionContext=context)["CiphertextBlob"]
+
+    def decrypt(_: int = 0) -> None:
+        kms.decrypt(CiphertextBlob=blob, EncryptionContext=context)
+
+    one, many = [], []
+    with ThreadPoolExecutor(max_workers=calls) as pool:
+        for _ in range(rounds):
+            began = time.perf_counter()
+            decrypt()
+            one.append(time.perf_counter() - began)
+            began = time.perf_counter()
+            list(pool.map(decrypt, range(calls)))
+            many.append(time.perf_counter() - began)
+    return statistics.median(one), statistics.median(many)
+
+
 def snapshots_per_user(table: str) -> Counter[str]:
     """Counts snapshot items per consumer (a Scan: this is a check, not a request path)."""
     import boto3
@@ -239,6 +264,11 @@ def sync(world: Any, args: argparse.Namespace, server: Any) -> None:
     print(f"one ASKUE fetch: {latency * 1000:.1f} ms (simulator latency {args.latency_ms:g} ms)")
     alone = one_account_seconds(events)
     print(f"one account alone through the worker (its AWS calls and the fetch): {alone * 1000:.1f} ms")
+    one, many = emulated_concurrency(world.refs["AskueKey"], batch)
+    print(
+        f"moto: one KMS Decrypt {one * 1000:.1f} ms, {batch} at once {many * 1000:.1f} ms"
+        f" ({many / one:.1f}× one; on AWS about 1×)"
+    )
 
     queued, seconds = plan_once(events)
     print(f"planned {queued} accounts in {seconds:.1f} s")
