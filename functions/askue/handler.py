@@ -9,7 +9,10 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.askue import service
+from functions.askue.connectors import configured_connector
 from functions.askue.models import LABELS, FetchOutput, FetchRequest, LatestOutput
+from functions.askue.settings import askue_settings
+from functions.common import aws
 from functions.common.api import (
     CONSUMER_ERROR_RESPONSES,
     CONSUMER_SECURITY,
@@ -20,6 +23,8 @@ from functions.common.api import (
     no_content,
     rules_beyond_schema,
 )
+from functions.common.settings import portal_settings
+from functions.common.snapstart import prime
 
 logger = Logger()
 # X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
@@ -86,3 +91,7 @@ def forget() -> Response[str]:
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)
+
+
+# SnapStart (template.yaml): what the first requests would load is loaded before the snapshot.
+prime(app, aws.dynamodb, aws.kms, askue_settings, portal_settings, configured_connector)

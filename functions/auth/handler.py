@@ -1,5 +1,6 @@
 """Accounts API: routes only; the rules live in `service`."""
 
+from functools import partial
 from http import HTTPStatus
 from typing import Annotated, Any
 
@@ -27,7 +28,9 @@ from functions.auth.models import (
     RegistrationAccepted,
     ResetCodeRequested,
     TokensOutput,
+    common_passwords,
 )
+from functions.common import aws
 from functions.common.api import (
     CONSUMER_ERROR_RESPONSES,
     CONSUMER_SECURITY,
@@ -40,7 +43,11 @@ from functions.common.api import (
     no_content,
     rules_beyond_schema,
 )
+from functions.common.fields import load_validators
 from functions.common.identity import Tokens
+from functions.common.mail import MailSettings
+from functions.common.settings import load_settings, portal_settings
+from functions.common.snapstart import prime
 
 logger = Logger()
 # X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
@@ -280,3 +287,16 @@ def reset_password(reset: Annotated[PasswordReset, Body()]) -> Response[str]:
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)
+
+
+# SnapStart (template.yaml): what the first requests would load is loaded before the snapshot.
+prime(
+    app,
+    aws.cognito,
+    aws.dynamodb,
+    aws.sqs,
+    portal_settings,
+    partial(load_settings, MailSettings),
+    load_validators,
+    common_passwords,  # zxcvbn's list: what the first new password would load
+)

@@ -195,7 +195,7 @@ Password = Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
 
 @cache
-def _common_passwords() -> frozenset[str]:
+def common_passwords() -> frozenset[str]:
     """zxcvbn's list of the 30,000 most frequent passwords of public leaks (lower case).
 
     Imported when a new password is first checked, not with the models: the list costs a cold start
@@ -217,7 +217,7 @@ _RUSSIAN_KEYS = str.maketrans(
 
 def is_common_password(password: str) -> bool:
     typed = password.lower()
-    common = _common_passwords()
+    common = common_passwords()
     return typed in common or typed.translate(_RUSSIAN_KEYS) in common
 
 

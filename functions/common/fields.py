@@ -68,6 +68,15 @@ EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,63}$"
 _TEXT = "[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f]"
 NON_BLANK_TEXT = f"^{_TEXT}*[^\\s\\u0000-\\u001f]{_TEXT}*$"
 
+
+def load_validators() -> None:
+    """Imports both validating libraries and checks one value each, so that `phonenumbers` has read
+    Russia's numbering plan: what the first registration would load (SnapStart primes it,
+    functions/common/snapstart.py)."""
+    _email("priming@example.ru")
+    _phone("+7 912 345-67-89")
+
+
 Email = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=254),

@@ -1,6 +1,7 @@
 """Meter readings API and «Мои объекты» (the supply points the meters are installed at): routes only;
 the rules live in `service` and `functions.objects.service`."""
 
+from functools import partial
 from http import HTTPStatus
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -11,6 +12,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from functions.common import aws
 from functions.common.api import (
     CONSUMER_ERROR_RESPONSES,
     CONSUMER_SECURITY,
@@ -23,6 +25,8 @@ from functions.common.api import (
 )
 from functions.common.clock import moscow_today
 from functions.common.cursor import CURSOR_SCHEMA, MAX_CURSOR_LENGTH
+from functions.common.settings import load_settings
+from functions.common.snapstart import prime
 from functions.objects import service as objects
 from functions.objects.models import LABELS as OBJECT_LABELS
 from functions.objects.models import ObjectEntry, ObjectList, SupplyObject
@@ -36,6 +40,7 @@ from functions.readings.models import (
     ReadingOutput,
     ReadingPage,
 )
+from functions.readings.store import ReadingsSettings
 
 logger = Logger()
 # X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
@@ -206,3 +211,7 @@ def add_object(entry: Annotated[ObjectEntry, Body()]) -> Response[str]:
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)
+
+
+# SnapStart (template.yaml): what the first requests would load is loaded before the snapshot.
+prime(app, aws.dynamodb, partial(load_settings, ReadingsSettings))
