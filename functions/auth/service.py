@@ -313,11 +313,19 @@ def confirm_email_change(caller: Caller, confirmation: EmailChangeConfirmation) 
     try:
         end_sessions(caller.user_id, caller.email)
         directory.change_email(caller.user_id, new_email)
-        ProfileStore().change_email(caller.user_id, new_email)
     except AccountExists:
         raise invalid_field("code", _EMAIL_TAKEN) from None
     except Exception:
         _put_back(codes, caller.user_id, waiting)
+        raise
+    try:
+        ProfileStore().change_email(caller.user_id, new_email)
+    except Exception:
+        # The login and the profile's address must agree (the authorizer hands the profile's on):
+        # the old login is put back, and the code, so that the answer (503: nothing changed) holds
+        # and the retry with the same code does it all.
+        _put_back(codes, caller.user_id, waiting)
+        directory.change_email(caller.user_id, caller.email)
         raise
     logger.info("email changed with a code mailed to the new address", extra={"user_id": caller.user_id})
     try:

@@ -213,6 +213,9 @@ class UserDirectory:
             )
         except ClientError as error:
             if _code(error) in ("AliasExistsException", "UsernameExistsException"):
+                found = self.find(email)
+                if found is not None and found.user_id == user_id:
+                    return  # the account's own address already (a retry after a failure)
                 raise AccountExists(email) from error
             raise
 
