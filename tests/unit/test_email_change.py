@@ -217,3 +217,25 @@ def test_an_unknown_field_is_refused(world: World, ivan: tuple[str, dict[str, st
     status, problem = call(auth, api_event("POST", "/api/profile/email", body, claims=claims))
     assert status == 422
     assert [e["field"] for e in problem["errors"]] == ["email"]
+
+
+def test_a_change_whose_profile_write_fails_puts_the_old_login_back_and_its_retry_does_it(
+    world: World, ivan: tuple[str, dict[str, str]]
+) -> None:
+    from tests.faults import failing_where
+
+    password, claims = ivan
+    ask(claims, NEW, password)
+    code = mailed_code()
+
+    with failing_where("dynamodb", "UpdateItem", "SET email = :email"):
+        status, problem = confirm(claims, code)
+
+    assert (status, problem["title"]) == (503, "Сервис временно недоступен")
+    # Nothing changed, as the answer says: the old address logs in, the new one does not.
+    assert log_in(EMAIL, password)[0] == 200
+    assert log_in(NEW, password)[0] == 401
+    assert profile_item(world, EMAIL)["email"] == EMAIL
+    assert confirm(claims, code) == (204, None)
+    assert log_in(NEW, password)[0] == 200
+    assert profile_item(world, NEW)["email"] == NEW
