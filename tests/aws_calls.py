@@ -172,6 +172,13 @@ def _mailed_code(world: World, email: str) -> str:
     return match.group(1)
 
 
+def _mailed_email_code(world: World, email: str) -> str:
+    texts = [m["text"] for m in sent_mails(world) if m["to"] == email and "Код подтверждения:" in m["text"]]
+    match = re.search(r"Код подтверждения: (\d{6})", texts[-1])
+    assert match, texts
+    return match.group(1)
+
+
 def tour_every_route(
     world: World,
     *,
@@ -236,6 +243,21 @@ def tour_every_route(
         forgetful_claims = {
             k: str(v)
             for k, v in jwt.decode(forgetful_tokens["id_token"], options={"verify_signature": False}).items()
+        }
+        # The second address moves to a third (the email change), then logs in with it and leaves.
+        moved = "moved@example.ru"
+        asked = {"new_email": moved, "password": "забытый-пароль-2"}
+        tour.call("POST", "/api/profile/email", asked, claims=forgetful_claims, expect=202)
+        tour.run_mail("email code")
+        confirmation = {"code": _mailed_email_code(world, moved)}
+        tour.call("POST", "/api/profile/email/confirm", confirmation, claims=forgetful_claims, expect=204)
+        tour.run_mail("notice (email changed)")
+        moved_tokens = tour.call(
+            "POST", "/api/auth/login", {"email": moved, "password": "забытый-пароль-2"}, expect=200
+        )
+        forgetful_claims = {
+            k: str(v)
+            for k, v in jwt.decode(moved_tokens["id_token"], options={"verify_signature": False}).items()
         }
         deletion = {"password": "забытый-пароль-2"}
         tour.call("DELETE", "/api/profile", deletion, claims=forgetful_claims, expect=204)

@@ -16,6 +16,9 @@ from functions.auth.models import (
     REGISTRATION_CATEGORIES,
     AccountDeletion,
     DataExport,
+    EmailChange,
+    EmailChangeConfirmation,
+    EmailCodeRequested,
     ForgottenPassword,
     LoginRequest,
     PasswordChange,
@@ -169,7 +172,7 @@ def get_profile() -> ProfileOutput:
     summary="Изменить телефон, ФИО или название организации",
     description="Меняет переданные поля (хотя бы одно): `phone` — у всех, `full_name` — у физического лица, "
     "`org_name` — у юридического (другое имя — 422 на этом поле). Об изменении уходит письмо на адрес "
-    "электронной почты учётной записи. Адрес (имя для входа) здесь не меняется.",
+    "электронной почты учётной записи. Адрес (имя для входа) меняется через `POST /api/profile/email`.",
     responses=answers(200, "Профиль после изменения", ProfileOutput, CONSUMER_ERROR_RESPONSES),
     security=CONSUMER_SECURITY,
     tags=TAGS,
@@ -280,6 +283,61 @@ def forgot_password(request: Annotated[ForgottenPassword, Body()]) -> ResetCodeR
 )
 def reset_password(reset: Annotated[PasswordReset, Body()]) -> Response[str]:
     service.reset_password(reset)
+    return no_content()
+
+
+@app.post(
+    "/api/profile/email",
+    status_code=HTTPStatus.ACCEPTED,
+    summary="Сменить email (имя для входа): получить код на новый адрес",
+    description="Подтверждается текущим паролем (`password`; неверный — 422 на этом поле). На `new_email` "
+    "уходит письмо с кодом из 6 цифр для `POST /api/profile/email/confirm` (код действует 15 минут, "
+    "подходит один раз, на него 5 попыток; новый запрос заменяет прежний код). Ответ 202 один и тот же "
+    "для любого нового адреса: если адрес уже занят другой учётной записью, кода не будет — письмо об "
+    "этом получает владелец адреса. `new_email`, совпадающий с текущим, — 422 на этом поле. На один адрес — "
+    "не больше `MailsPerAddressPerHour` (по умолчанию 3) писем с кодами в час.",
+    responses=answers(
+        202,
+        "Принято: письмо с кодом будет отправлено на новый адрес",
+        EmailCodeRequested,
+        {
+            **CONSUMER_ERROR_RESPONSES,
+            **LOCKED_OUT,
+            503: {
+                "description": "Очередь писем недоступна, запрос не принят; повторите через "
+                "Retry-After секунд",
+                "headers": RETRY_AFTER,
+                **PROBLEM_RESPONSE,
+            },
+        },
+    ),
+    security=CONSUMER_SECURITY,
+    tags=TAGS,
+)
+def request_email_change(change: Annotated[EmailChange, Body()]) -> EmailCodeRequested:
+    service.request_email_change(current_caller(app), change)
+    return EmailCodeRequested()
+
+
+@app.post(
+    "/api/profile/email/confirm",
+    summary="Сменить email (имя для входа): подтвердить кодом из письма",
+    description="Если `code` — код из последнего письма на новый адрес (не старше 15 минут, не "
+    "использованный, меньше 5 попыток), новый адрес становится именем для входа и адресом писем; со "
+    "старым войти больше нельзя. Неверный, устаревший или исчерпавший попытки код — 422 на поле `code`; "
+    "адрес, занятый за это время другой учётной записью, — тоже 422 на `code`, email не меняется. После "
+    "смены все сеансы завершены (войдите с новым адресом), на старый адрес уходит уведомление.",
+    responses=answers(
+        204,
+        "Адрес электронной почты изменён, все сеансы завершены; уведомление поставлено в очередь",
+        None,
+        CONSUMER_ERROR_RESPONSES,
+    ),
+    security=CONSUMER_SECURITY,
+    tags=TAGS,
+)
+def confirm_email_change(confirmation: Annotated[EmailChangeConfirmation, Body()]) -> Response[str]:
+    service.confirm_email_change(current_caller(app), confirmation)
     return no_content()
 
 

@@ -417,6 +417,41 @@ class AccountDeletion(BaseModel):
     password: Password = Field(title="Пароль")
 
 
+class EmailChange(BaseModel):
+    """The new login: a code is mailed to it; the current password confirms that the owner asks."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    new_email: Email = Field(title="Новый email")
+    password: Password = Field(title="Пароль")
+
+
+class EmailCodeRequested(BaseModel):
+    detail: str = (
+        "На новый адрес в течение нескольких минут придёт письмо с кодом подтверждения. "
+        "Код действует 15 минут."
+    )
+
+
+class EmailChangeConfirmation(BaseModel):
+    """The code mailed to the new address."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: Annotated[
+        str, WithJsonSchema({"type": "string", "pattern": rf"^[0-9]{{{RESET_CODE_DIGITS}}}$"})
+    ] = Field(title="Код из письма", description=f"{RESET_CODE_DIGITS} цифр из письма с кодом")
+
+    @field_validator("code")
+    @classmethod
+    def _six_digits(cls, value: str) -> str:
+        if not value.isascii() or not value.isdigit() or len(value) != RESET_CODE_DIGITS:
+            raise PydanticCustomError(
+                "reset_code_format", f"Код из письма состоит из {RESET_CODE_DIGITS} цифр: проверьте его."
+            )
+        return value
+
+
 LABELS = field_labels(
     IndividualRegistration,
     LegalRegistration,
@@ -427,4 +462,6 @@ LABELS = field_labels(
     PasswordReset,
     ProfileChange,
     AccountDeletion,
+    EmailChange,
+    EmailChangeConfirmation,
 )

@@ -416,6 +416,30 @@ def _password(scene: Scene) -> None:
     assert scene.owner.can_still_log_in()
 
 
+def _request_email_change(scene: Scene) -> None:
+    # The owner's password asks nothing for another account; asking for the owner's address as a new
+    # one gets the neutral 202 (its owner is told by mail), and changes nothing of the owner's.
+    wrong = scene.other.call(
+        "POST", "/api/profile/email", json={"new_email": "moved@example.ru", "password": scene.owner.password}
+    )
+    assert wrong.status_code == 422
+    assert wrong.json()["errors"][0]["field"] == "password"
+    asked = scene.other.call(
+        "POST", "/api/profile/email", json={"new_email": scene.owner.email, "password": scene.other.password}
+    )
+    assert asked.status_code == 202
+    assert scene.owner.can_still_log_in()
+    assert scene.owner.get("/api/profile").json()["email"] == scene.owner.email
+
+
+def _confirm_email_change(scene: Scene) -> None:
+    refused = scene.other.call("POST", "/api/profile/email/confirm", json={"code": "123456"})
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "code"
+    assert scene.owner.can_still_log_in()
+    assert scene.owner.get("/api/profile").json()["email"] == scene.owner.email
+
+
 def _request_types(scene: Scene) -> None:
     # The same request types for everyone: no consumer's data in them.
     assert scene.other.get("/api/requests/types").json() == scene.owner.get("/api/requests/types").json()
@@ -588,6 +612,8 @@ ISOLATION: dict[str, Callable[[Scene], None]] = {
     "PATCH /api/profile": _change_profile,
     "GET /api/profile/export": _export_profile,
     "DELETE /api/profile": _delete_account,
+    "POST /api/profile/email": _request_email_change,
+    "POST /api/profile/email/confirm": _confirm_email_change,
     "GET /api/requests/types": _request_types,
     "POST /api/requests/uploads": _uploads,
     "POST /api/requests": _file_request,

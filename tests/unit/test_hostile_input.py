@@ -394,6 +394,8 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
         "new_password": "New-password-2!",
         "new_password_repeat": "New-password-2!",
     },
+    "/api/profile/email": {"new_email": "ivan.new@example.ru", "password": "Пароль-для-входа-1"},
+    "/api/profile/email/confirm": {"code": "123456"},
     # PATCH changes the phone and the name; DELETE (which takes only the password) is fuzzed with it too.
     "/api/profile": {"phone": "+7 903 111-22-33", "full_name": "Иванов Иван Петрович"},
     "/api/integration/requests/{id}": {

@@ -97,7 +97,9 @@ export async function render(root, { signal, navigate }) {
   ).then((all) => all.map((r) => (r.status === 'fulfilled' ? r.value : r.reason)));
   const failed = [requests, meters, month, latest].find((r) => r instanceof Error);
   if (failed?.name === 'AbortError' || failed?.expired) throw failed;
-  const name = profile.full_name || profile.org_name;
+  // A person by name; an organisation neutrally: «Здравствуйте, ООО …!» greets no one, and a legal
+  // entity's profile names no representative (functions/auth/models.py, ProfileOutput).
+  const name = profile.category === 'individual' ? profile.full_name : null;
   root.append(...pageTitle(name ? `Здравствуйте, ${name}!` : 'Здравствуйте!', 'Главная страница личного кабинета: ваши заявки, показания и данные АСКУЭ.'));
   if (failed) {
     root.append(failure(failed.detail || 'Не удалось загрузить данные.', () => navigate('/')));
