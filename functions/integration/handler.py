@@ -148,7 +148,10 @@ def request_with_thread(
     summary="Получить форму загрузки документа",
     description="Presigned POST, как у потребителя: `fields` и файл (поле `file`) отправляют в S3 по "
     "адресу `url` в течение 10 минут; PDF, JPEG, PNG или TIFF, не больше 10 МБ. Полученный `key` "
-    "передают в `attachments` сообщения компании.",
+    "передают в `attachments` сообщения компании."
+    "\n\nСверх схемы: `filename` оканчивается расширением типа `content_type` (.pdf; .jpg или .jpeg; "
+    ".png; .tif или .tiff).",
+    openapi_extensions=rules_beyond_schema("filename"),
     responses=answers(200, "Форма загрузки", UploadForm, {**ERROR_RESPONSES, **FORBIDDEN}),
     security=INTEGRATION_SECURITY,
     tags=TAGS,
@@ -164,7 +167,11 @@ def prepare_upload(upload: Annotated[UploadRequest, Body()]) -> UploadForm:
     "«Технические условия», «Договор», «Счёт», «Акт», «Другое») или и то и другое. Вид обязателен с "
     "файлами и не указывается без них. Сообщение отвечает на неотвеченные сообщения потребителя; "
     "потребителю уходит письмо со ссылкой на заявку. Заголовок `Idempotency-Key` обязателен: повтор с "
-    "тем же ключом и теми же данными возвращает то же сообщение, с другими — 422.",
+    "тем же ключом и теми же данными возвращает то же сообщение, с другими — 422."
+    "\n\nСверх схемы: нужен текст или хотя бы один файл; `kind` указывают только с файлами и обязательно "
+    "с ними; `attachments` — ключи файлов, загруженных через /api/integration/uploads; `Idempotency-Key` "
+    "обязателен.",
+    openapi_extensions=rules_beyond_schema("text", "kind", "attachments", "attachments.*", "idempotency-key"),
     responses=answers(
         201,
         "Сообщение отправлено",
