@@ -180,8 +180,8 @@ def test_csv_export_for_russian_excel(
         "",
         "Вручную",
     ]
-    assert rows[-1][1:] == ["API-0", "Однотарифный", "0,00", "", "", "", "", "", "Вручную"]
-    assert {row[1] for row in rows[1:]} == {"API-0", "API-1", "API-D"}
+    assert rows[-1][1:] == ['="API-0"', "Однотарифный", "0,00", "", "", "", "", "", "Вручную"]
+    assert {row[1] for row in rows[1:]} == {'="API-0"', '="API-1"', '="API-D"'}
 
     only_d = get(stack, consumer, "/api/readings/export", meter_number="API-D").content.decode("utf-8-sig")
     assert len(only_d.splitlines()) == 16
