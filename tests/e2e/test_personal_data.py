@@ -149,7 +149,7 @@ def test_the_consumer_changes_the_email_with_the_mailed_code_and_logs_in_with_th
     )
     page.goto(f"{portal.url}/#/profile")
     login = page.locator("#login-form")
-    login.get_by_label("Email", exact=True).fill(old)
+    login.get_by_label("Электронная почта", exact=True).fill(old)
     login.get_by_label("Пароль", exact=True).fill(password)
     login.get_by_role("button", name="Войти").click()
     expect(page.get_by_role("heading", level=1, name="Профиль")).to_be_visible()
@@ -185,17 +185,17 @@ def test_the_consumer_changes_the_email_with_the_mailed_code_and_logs_in_with_th
         "Адрес электронной почты изменён: войдите с новым адресом. На прежний адрес отправлено уведомление."
     )
     expect(page.get_by_role("navigation", name="Главное меню")).to_be_hidden()
-    expect(login.get_by_label("Email", exact=True)).to_have_value(new)
+    expect(login.get_by_label("Электронная почта", exact=True)).to_have_value(new)
     notice = portal.wait_for_mail(old, "Адрес для входа в личный кабинет изменён", since=sent_before)
     assert new in notice["text"] and "(МСК)" in notice["text"]
     shot(page, artifacts, f"email-02-changed-{width}")
 
     # The old address no longer logs in; the new one does.
-    login.get_by_label("Email", exact=True).fill(old)
+    login.get_by_label("Электронная почта", exact=True).fill(old)
     login.get_by_label("Пароль", exact=True).fill(password)
     login.get_by_role("button", name="Войти").click()
     expect(login.locator(".field-error")).to_contain_text("Неверный email или пароль.")
-    login.get_by_label("Email", exact=True).fill(new)
+    login.get_by_label("Электронная почта", exact=True).fill(new)
     login.get_by_label("Пароль", exact=True).fill(password)
     login.get_by_role("button", name="Войти").click()
     greeting = page.get_by_role("heading", level=1, name="Здравствуйте, Кузнецова Мария Петровна!")

@@ -20,13 +20,15 @@ pytestmark = pytest.mark.e2e
 
 SOON = (date.today() + timedelta(days=7)).isoformat()
 CONNECTION_REQUIRED = [
+    "Заявитель",
     "Наименование объекта",
     "Адрес объекта",
-    "Кадастровый номер земельного участка",
     "Причина обращения",
+    "Категория заявителя по мощности",
     "Максимальная мощность, кВт",
     "Уровень напряжения",
-    "Категория надежности",
+    "Категория надёжности",
+    "Гарантирующий поставщик",
 ]
 
 
@@ -51,8 +53,8 @@ def file_meter_reading_request(page: Page) -> None:
     page.goto(page.url.split("#")[0] + "#/requests/new/meter_reading")
     form = page.locator("#request-form")
     form.get_by_label("Текст заявки", exact=True).fill("Прошу снять показания.")
-    form.get_by_label("Адрес установки прибора учета", exact=True).fill("г. Москва, ул. Мира, 5")
-    form.get_by_label("Номер прибора учета", exact=True).fill("00123456")
+    form.get_by_label("Адрес установки прибора учёта", exact=True).fill("г. Москва, ул. Мира, 5")
+    form.get_by_label("Номер прибора учёта", exact=True).fill("00123456")
     form.get_by_label("Желаемая дата снятия показаний", exact=True).fill(SOON)
     form.get_by_role("button", name="Отправить").click()
     expect(page.get_by_role("heading", level=1, name="Заявка зарегистрирована")).to_be_visible()
@@ -143,7 +145,7 @@ def test_text_typed_before_the_session_ended_is_back_after_logging_in_again(
     email = log_in_new_consumer(page, portal, tag="draft", start="#/requests/new/meter_reading")
     form = page.locator("#request-form")
     form.get_by_label("Текст заявки", exact=True).fill("Прошу снять показания в субботу утром.")
-    form.get_by_label("Адрес установки прибора учета", exact=True).fill("г. Москва, ул. Мира, 5, кв. 12")
+    form.get_by_label("Адрес установки прибора учёта", exact=True).fill("г. Москва, ул. Мира, 5, кв. 12")
     # The session ends elsewhere (a logout on another device ends every session).
     assert api(page, portal, "POST", "/api/auth/logout").status_code == 204
     form.get_by_role("button", name="Отправить").click()
@@ -159,7 +161,7 @@ def test_text_typed_before_the_session_ended_is_back_after_logging_in_again(
     form = page.locator("#request-form")
     text = form.get_by_label("Текст заявки", exact=True)
     expect(text).to_have_value("Прошу снять показания в субботу утром.")
-    expect(form.get_by_label("Адрес установки прибора учета", exact=True)).to_have_value(
+    expect(form.get_by_label("Адрес установки прибора учёта", exact=True)).to_have_value(
         "г. Москва, ул. Мира, 5, кв. 12"
     )
 
@@ -196,16 +198,16 @@ def test_messages_carry_no_technical_codes_and_a_known_meter_keeps_the_chosen_ty
     assert "single_tariff" not in text and "two_tariff" not in text and "однотарифный" in text
 
     form = page.locator("#reading-form")
-    form.get_by_label("Тип прибора учета").select_option(label="Однотарифный")
-    form.get_by_label("Номер прибора учета").fill("00123456")
+    form.get_by_label("Тип прибора учёта").select_option(label="Однотарифный")
+    form.get_by_label("Номер прибора учёта").fill("00123456")
     form.get_by_label("Т1").fill("100")
     form.get_by_role("button", name="Ввести").click()
     expect(form.get_by_role("status")).to_contain_text("Показания приняты")
 
-    form.get_by_label("Номер прибора учета").fill("")
-    form.get_by_label("Тип прибора учета").select_option(label="Двухтарифный (день/ночь)")
-    form.get_by_label("Номер прибора учета").fill("00123456")
-    expect(form.get_by_label("Тип прибора учета")).to_have_value("two_tariff")
+    form.get_by_label("Номер прибора учёта").fill("")
+    form.get_by_label("Тип прибора учёта").select_option(label="Двухтарифный (день/ночь)")
+    form.get_by_label("Номер прибора учёта").fill("00123456")
+    expect(form.get_by_label("Тип прибора учёта")).to_have_value("two_tariff")
     expect(form.get_by_text(re.compile("ранее вводились как однотарифный"))).to_be_visible()
 
 
@@ -215,8 +217,8 @@ def test_messages_carry_no_technical_codes_and_a_known_meter_keeps_the_chosen_ty
 def test_times_say_moscow_csv_keeps_leading_zeros_and_numerals_agree(page: Page, portal: Portal) -> None:
     logged_in(page, portal, "#/readings/manual")
     form = page.locator("#reading-form")
-    form.get_by_label("Тип прибора учета").select_option(label="Однотарифный")
-    form.get_by_label("Номер прибора учета").fill("00123456")
+    form.get_by_label("Тип прибора учёта").select_option(label="Однотарифный")
+    form.get_by_label("Номер прибора учёта").fill("00123456")
     form.get_by_label("Т1").fill("100")
     form.get_by_role("button", name="Ввести").click()
     expect(form.get_by_role("status")).to_contain_text("Показания приняты")

@@ -10,7 +10,7 @@ import { statusBadge, useStyles } from './requests-ui.js';
 
 const OPEN = ['needs_info', 'registered', 'in_review', 'in_progress']; // the order they are listed in
 const NAMES = { t1: 'Т1', t2: 'Т2', t3: 'Т3' };
-const kwh = (values) => `${Object.entries(values).map(([t, v]) => `${NAMES[t]} ${formatNumber(v)}`).join(', ')} кВт·ч`;
+const kwh = (values) => Object.entries(values).map(([t, v]) => `${NAMES[t]} ${formatNumber(v)}`).join(', ') + ' кВт·ч';
 const link = (href, text) => el('a', { href }, text);
 
 function card(id, title, ...body) {

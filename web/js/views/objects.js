@@ -40,7 +40,7 @@ function card(object) {
         el(
           'ul',
           { class: 'ob-meters' },
-          object.meters.map((m) => el('li', {}, `№ ${m.meter_number} — ${METER_TYPES[m.meter_type].toLowerCase()}${m.digits ? `, ${m.digits} разрядов` : ''}`)),
+          object.meters.map((m) => el('li', {}, `№ ${m.meter_number} — ${METER_TYPES[m.meter_type].toLowerCase()}` + (m.digits ? `, ${m.digits} разрядов` : ''))),
         ),
       ),
     ),

@@ -36,7 +36,7 @@ async function fill(box, signal) {
   const more = el('button', { type: 'button', class: 'btn btn-secondary', hidden: true }, 'Показать ещё');
   let cursor = null;
   const load = async () => {
-    const page = await api.get(`/api/requests${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`, { signal });
+    const page = await api.get('/api/requests' + (cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''), { signal });
     list.append(...page.items.map(row));
     cursor = page.cursor;
     more.hidden = !cursor;
