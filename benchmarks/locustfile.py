@@ -17,9 +17,11 @@ _CONSUMERS: list[dict[str, str]] = json.loads(open(os.environ["LOAD_CONSUMERS"],
 _NEXT = itertools.count()
 REQUEST = {
     "type": "meter_reading",
-    "text": "Прошу снять показания прибора учета.",
+    "text": "Прошу снять показания прибора учёта.",
     "fields": {
         "address": "г. Москва, ул. Мира, 5, кв. 12",
+        "account_number": "5001234567",
+        "reason": "control",
         "meter_number": "01234567",
         "reading_date": "2026-12-01",
     },

@@ -12,7 +12,8 @@ Accounts (HTTP Basic):
   (entity expansion, "billion laughs"), `fault-encoding…` (UTF-8 labelled windows-1251, or
   windows-1251 where JSON must be UTF-8), `flaky-<k>-…` (the first k requests answer 503, then one
   meter), `once-…` (the first request succeeds, every later one is refused with 401: a password that
-  stopped working).
+  stopped working), `changeover-…` (one meter; its 80020 document is the day clocks go back as such
+  a day is sent: `daylightsavingtime` 2, 50 half-hours, decimal commas, unreliable values flagged).
 Any other login or a wrong password gets 401.
 
 Values are deterministic and grow slowly with time: a register is its base plus the energy of a daily
@@ -139,6 +140,7 @@ def one_meter(n: int, label: str) -> tuple[Meter, ...]:
     )
 
 
+CHANGEOVER_PREFIX = "changeover-"
 _LOAD = re.compile(r"\Aload-(\d{1,9})\Z")
 _FLAKY = re.compile(r"\Aflaky-(\d{1,2})-")
 _STATUS_FAULTS = {"fault-500": 500, "fault-502": 502, "fault-503": 503, "fault-504": 504}
@@ -167,10 +169,20 @@ def registers_json(meters: Iterable[Meter], at: datetime) -> bytes:
     ).encode("utf-8")
 
 
-def document_80020(meters: Iterable[Meter], day: date, number: int, created: datetime) -> bytes:
-    """The 80020 document of one (whole, Moscow) day: per meter, 48 half-hours of each channel."""
+def document_80020(
+    meters: Iterable[Meter], day: date, number: int, created: datetime, *, changeover: bool = False
+) -> bytes:
+    """The 80020 document of one (whole, Moscow) day: per meter, 48 half-hours of each channel.
+
+    `changeover` writes it as a system on the day clocks go back sends it: `daylightsavingtime` 2,
+    50 half-hours (02:00–03:00 twice), decimal commas, and the repeated hour's A+ values marked
+    `status="1"` (not reliable)."""
     start = datetime(day.year, day.month, day.day, tzinfo=MOSCOW)
-    edges = [start + timedelta(minutes=30 * i) for i in range(SLOTS + 1)]
+    slots = SLOTS + 2 if changeover else SLOTS
+    edges = [start + timedelta(minutes=30 * i) for i in range(slots + 1)]
+    labels = [f"{h:02d}{m:02d}" for h in range(24) for m in (0, 30)]
+    if changeover:
+        labels = [*labels[:6], "0200", "0230", *labels[6:]]
     by_object: dict[str, list[Meter]] = {}
     for meter in meters:
         by_object.setdefault(meter.object_name, []).append(meter)
@@ -178,7 +190,8 @@ def document_80020(meters: Iterable[Meter], day: date, number: int, created: dat
         '<?xml version="1.0" encoding="windows-1251"?>',
         f'<message class="80020" version="2" number="{number}">',
         f"  <datetime><timestamp>{created.astimezone(MOSCOW):%Y%m%d%H%M%S}</timestamp>"
-        f"<daylightsavingtime>0</daylightsavingtime><day>{day:%Y%m%d}</day></datetime>",
+        f"<daylightsavingtime>{2 if changeover else 0}</daylightsavingtime>"
+        f"<day>{day:%Y%m%d}</day></datetime>",
         "  <sender><inn>7700000000</inn><name>АСКУЭ сетевой компании</name></sender>",
     ]
     for index, (object_name, object_meters) in enumerate(by_object.items()):
@@ -190,11 +203,16 @@ def document_80020(meters: Iterable[Meter], day: date, number: int, created: dat
             for code, channel in zip(("01", "02", "03", "04"), CHANNELS, strict=True):
                 lines.append(f'      <measuringchannel code="{code}" desc="{channel}">')
                 readings = [meter.register(channel, edge) for edge in edges]
-                for i in range(SLOTS):
-                    begin, end = edges[i], edges[i + 1]
+                for i in range(slots):
+                    begin = labels[i]
+                    minutes = (int(begin[:2]) * 60 + int(begin[2:]) + 30) % (24 * 60)
+                    end = f"{minutes // 60:02d}{minutes % 60:02d}"
+                    value = str(readings[i + 1] - readings[i])
+                    value = value.replace(".", ",") if changeover else value
+                    status = "1" if changeover and code == "01" and i in (6, 7) else "0"
                     lines.append(
-                        f'        <period start="{begin:%H%M}" end="{end:%H%M}">'
-                        f'<value status="0">{readings[i + 1] - readings[i]}</value></period>'
+                        f'        <period start="{begin}" end="{end}">'
+                        f'<value status="{status}">{value}</value></period>'
                     )
                 lines.append("      </measuringchannel>")
             lines.append("    </measuringpoint>")
@@ -306,7 +324,8 @@ class AskueSimulator:
         if not xml:
             return Response(registers_json(meters, now), content_type="application/json; charset=utf-8")
         day = self._day(request.args.get("day"), now)
-        body = document_80020(meters, day, _document_number(login, day), now)
+        changeover = login.startswith(CHANGEOVER_PREFIX)
+        body = document_80020(meters, day, _document_number(login, day), now, changeover=changeover)
         return Response(body, content_type="application/xml; charset=windows-1251")
 
     @staticmethod
@@ -322,7 +341,7 @@ class AskueSimulator:
         if load:
             n = int(load.group(1))
             return one_meter(n, "Объект нагрузочного теста") if password == f"pw-{n}" else None
-        if login.startswith("flaky-") or (login.startswith("once-") and count == 1):
+        if login.startswith(("flaky-", CHANGEOVER_PREFIX)) or (login.startswith("once-") and count == 1):
             return one_meter(sum(login.encode()) % 1000, "Объект")
         return None
 

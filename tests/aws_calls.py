@@ -172,6 +172,13 @@ def _mailed_code(world: World, email: str) -> str:
     return match.group(1)
 
 
+def _mailed_email_code(world: World, email: str) -> str:
+    texts = [m["text"] for m in sent_mails(world) if m["to"] == email and "Код подтверждения:" in m["text"]]
+    match = re.search(r"Код подтверждения: (\d{6})", texts[-1])
+    assert match, texts
+    return match.group(1)
+
+
 def tour_every_route(
     world: World,
     *,
@@ -237,6 +244,21 @@ def tour_every_route(
             k: str(v)
             for k, v in jwt.decode(forgetful_tokens["id_token"], options={"verify_signature": False}).items()
         }
+        # The second address moves to a third (the email change), then logs in with it and leaves.
+        moved = "moved@example.ru"
+        asked = {"new_email": moved, "password": "забытый-пароль-2"}
+        tour.call("POST", "/api/profile/email", asked, claims=forgetful_claims, expect=202)
+        tour.run_mail("email code")
+        confirmation = {"code": _mailed_email_code(world, moved)}
+        tour.call("POST", "/api/profile/email/confirm", confirmation, claims=forgetful_claims, expect=204)
+        tour.run_mail("notice (email changed)")
+        moved_tokens = tour.call(
+            "POST", "/api/auth/login", {"email": moved, "password": "забытый-пароль-2"}, expect=200
+        )
+        forgetful_claims = {
+            k: str(v)
+            for k, v in jwt.decode(moved_tokens["id_token"], options={"verify_signature": False}).items()
+        }
         deletion = {"password": "забытый-пароль-2"}
         tour.call("DELETE", "/api/profile", deletion, claims=forgetful_claims, expect=204)
         tour.run_mail("notice (account deleted)")
@@ -257,6 +279,8 @@ def tour_every_route(
             "text": "Прошу снять показания.",
             "fields": {
                 "address": "г. Москва, ул. Мира, 5",
+                "account_number": "5001234567",
+                "reason": "control",
                 "meter_number": "01234567",
                 "reading_date": str(date.today() + timedelta(days=7)),
             },
@@ -337,6 +361,23 @@ def tour_every_route(
         tour.call("GET", "/api/readings/export", claims=claims, expect=200)
         tour.call("GET", "/api/readings/meters", claims=claims, expect=200)
         tour.call("GET", "/api/readings/monthly", claims=claims, expect=200)
+
+        house = {
+            "name": "Жилой дом",
+            "address": "г. Москва, ул. Мира, 5",
+            "account_number": "5001234567",
+            "meters": [{"meter_type": "two_tariff", "meter_number": "СЕ-301/12", "digits": 5}],
+        }
+        added = tour.call("POST", "/api/objects", house, claims=claims, expect=201)
+        tour.call("GET", "/api/objects", claims=claims, expect=200)
+        tour.call("GET", "/api/integration/objects", expect=200)
+        tour.call(
+            "PATCH",
+            "/api/integration/objects/{id}",
+            {"confirmed": True},
+            path_parameters={"id": added["id"]},
+            expect=200,
+        )
 
         askue = {"login": "demo", "password": "demo-askue-1", "remember": True}
         tour.call("POST", "/api/askue/fetch", askue, claims=claims, expect=200)

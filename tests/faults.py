@@ -114,6 +114,12 @@ _DELETION_RECORDED = (
     " anyway), then the account is disabled and the sessions end: a failure between answers 503, and"
     " the retry (no password asked again once the deletion is recorded) finishes it"
 )
+_EMAIL_SESSIONS = (
+    "the sessions end first (Cognito finds them by the old login only) and stay ended when a later step"
+    " fails: the code (and, if the profile failed, the old login) is put back and the answer is 503 —"
+    " the email is not changed, as it says; the consumer logs in again with the old address and the"
+    " retry with the same code does it all"
+)
 KNOWN: dict[tuple[str, int], str] = {
     ("POST /api/profile/password", 3): "Cognito's sign-out done, the profile's `sessions_valid_from` not:"
     " the old password is put back and the answer is 503, but the refresh tokens stay revoked (the"
@@ -128,6 +134,10 @@ KNOWN: dict[tuple[str, int], str] = {
     ("DELETE /api/profile", 4): _DELETION_RECORDED,
     ("DELETE /api/profile", 5): _DELETION_RECORDED,
     ("DELETE /api/profile", 6): _LOST_NOTICE,
+    ("POST /api/profile/email/confirm", 3): _EMAIL_SESSIONS,
+    ("POST /api/profile/email/confirm", 4): _EMAIL_SESSIONS,
+    ("POST /api/profile/email/confirm", 5): _EMAIL_SESSIONS,
+    ("POST /api/profile/email/confirm", 6): _LOST_NOTICE,
     ("PATCH /api/integration/requests/{id}", 3): _LOST_NOTICE,
     ("POST /api/requests/{id}/messages", 2): _LOST_NOTICE,
     ("POST /api/integration/requests/{id}/messages", 5): _LOST_NOTICE,

@@ -107,7 +107,8 @@ class LocalStack:
 
 
 def start_local_stack(timeout: float = 60, environment: dict[str, str] | None = None) -> LocalStack:
-    """`environment` overrides the stack's settings (infra/local.py), e.g. ASKUE_CONNECTOR."""
+    """The stack as `make run` starts it; `environment` adds or overrides its settings (for example
+    ASKUE_CONNECTOR=xml80020)."""
     port, moto_port = free_port(), free_port()
     env = {
         **os.environ,

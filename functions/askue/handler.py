@@ -9,7 +9,10 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.askue import service
+from functions.askue.connectors import configured_connector
 from functions.askue.models import LABELS, FetchOutput, FetchRequest, LatestOutput
+from functions.askue.settings import askue_settings
+from functions.common import aws
 from functions.common.api import (
     CONSUMER_ERROR_RESPONSES,
     CONSUMER_SECURITY,
@@ -20,6 +23,8 @@ from functions.common.api import (
     no_content,
     rules_beyond_schema,
 )
+from functions.common.settings import portal_settings
+from functions.common.snapstart import prime
 
 logger = Logger()
 # X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
@@ -43,11 +48,11 @@ FETCH_ERRORS: dict[int, Any] = {
 @app.post(
     "/api/askue/fetch",
     summary="Получить данные из АСКУЭ",
-    description="Читает показания всех приборов учета, подключенных к АСКУЭ, прямо сейчас. С remember=true "
+    description="Читает показания всех приборов учёта, подключённых к АСКУЭ, прямо сейчас. С remember=true "
     "идентификатор и пароль (зашифрованный KMS) сохраняются для автоматического обновления по расписанию."
     "\n\nСверх схемы: `login` и `password` должна принять сама АСКУЭ (иначе 422 на поле `password`).",
     openapi_extensions=rules_beyond_schema("login", "password"),
-    responses=answers(200, "Данные приборов учета", FetchOutput, FETCH_ERRORS),
+    responses=answers(200, "Данные приборов учёта", FetchOutput, FETCH_ERRORS),
     security=CONSUMER_SECURITY,
     tags=TAGS,
 )
@@ -86,3 +91,7 @@ def forget() -> Response[str]:
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)
+
+
+# SnapStart (template.yaml): what the first requests would load is loaded before the snapshot.
+prime(app, aws.dynamodb, aws.kms, askue_settings, portal_settings, configured_connector)

@@ -18,6 +18,21 @@ from pydantic_core import PydanticCustomError
 from functions.common.labels import field_labels
 
 Energy = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=6)]
+EnergyChannel = Literal[
+    "active_import_kwh", "active_export_kwh", "reactive_import_kvarh", "reactive_export_kvarh"
+]
+
+
+class ChannelFlag(BaseModel):
+    """Half-hours of one channel that ASKUE sent with a non-zero `status` (XML 80020: 0 is commercial,
+    reliable data; any other code marks the value as not reliable). Their values are still in the
+    channel's total, which is then shown as unreliable."""
+
+    model_config = ConfigDict(frozen=True)
+
+    channel: EnergyChannel = Field(description="Канал, в котором есть недостоверные значения")
+    status: str = Field(pattern=r"^[0-9]{1,4}$", description="Код статуса значения из документа 80020 (не 0)")
+    periods: int = Field(ge=1, le=50, description="Сколько получасовых значений пришло с этим статусом")
 
 
 MAX_HALF_HOURS = 50  # a day when clocks go back (80020: 46, 48 or 50 periods)
@@ -54,7 +69,7 @@ class AskueRow(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     object_name: str = Field(description="Название объекта")
-    meter_name: str = Field(description="Название прибора учета")
+    meter_name: str = Field(description="Название прибора учёта")
     active_import_kwh: Energy = Field(description="Прямая активная энергия (A+), кВт·ч")
     active_export_kwh: Energy = Field(description="Обратная активная энергия (A−), кВт·ч")
     reactive_import_kvarh: Energy = Field(description="Прямая реактивная энергия (R+), квар·ч")
@@ -62,6 +77,11 @@ class AskueRow(BaseModel):
     read_at: AwareDatetime = Field(description="Дата получения информации")
     profile: LoadProfile | None = Field(
         default=None, description="Профиль нагрузки за сутки по получасам (только из макета 80020)"
+    )
+    flags: list[ChannelFlag] = Field(
+        default_factory=list,
+        max_length=200,
+        description="Недостоверные значения (статус не 0 в документе 80020): такие итоги помечены в таблице",
     )
 
 

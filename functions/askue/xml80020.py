@@ -13,10 +13,20 @@
 
 One document is one day. A row is a measuring point of an area: the object is the area's name, the
 meter is the point's name, and each channel's half-hour values summed give that day's energy in kWh
-(kvarh for 03/04). `read_at` is the end of the day in Moscow time (UTC+3; +1 hour when the document
-says daylight-saving time). A day has 48 half-hours, 46 when clocks go forward and 50 when they go
-back (the repeated or skipped hour). The whole document is checked before any row is made: a
-malformed, hostile (DTD, entities) or wrongly encoded document is refused, never half-read.
+(kvarh for 03/04). The whole document is checked before any row is made: a malformed, hostile (DTD,
+entities) or wrongly encoded document is refused, never half-read.
+
+As documents are really sent (the 80020 layout of the wholesale market's commercial metering
+regulation, Приложение 11.1.1 к Положению о порядке получения статуса субъекта ОРЭМ):
+- `<daylightsavingtime>`: 0 winter (standard) time, 1 summer time, 2 the changeover day. A day has
+  48 half-hours, 46 when clocks go forward and 50 when they go back (the skipped or repeated hour);
+  a changeover day must have 46 or 50. `read_at` is the end of the day in Moscow time: UTC+3, +1 hour
+  in summer time; a changeover day ends in the time it changed to (46: summer, 50: winter).
+- values are written with a decimal point or a decimal comma (`1.25`, `1,25`), as the sending
+  system's locale has it;
+- `<value status="…">`: 0 is commercial (reliable) data, any other code a value the sender marks as
+  not reliable. Such values stay in the day's total (they are what was metered), and the row carries
+  the codes per channel (`AskueRow.flags`) so the table shows the total as unreliable.
 
 The half-hours of A+ and A− are kept too, as the row's `profile` (the site draws the day's load),
 for the first `MAX_PROFILES` points of a document: a snapshot is one DynamoDB item (at most 400 KB),
@@ -36,7 +46,7 @@ from defusedxml.ElementTree import fromstring
 from pydantic import ValidationError
 
 from functions.askue.http import AskueBadData
-from functions.askue.models import AskueRow, LoadProfile
+from functions.askue.models import AskueRow, ChannelFlag, LoadProfile
 
 CHANNELS = {
     "01": "active_import_kwh",
@@ -47,7 +57,10 @@ CHANNELS = {
 MAX_PROFILES = 100
 MOSCOW_WINTER = timedelta(hours=3)
 _DECLARATION = re.compile(rb"""\A<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
-_NUMBER = re.compile(r"\A\d{1,15}(?:\.\d{1,6})?\Z")
+_NUMBER = re.compile(r"\A\d{1,15}(?:[.,]\d{1,6})?\Z")
+_STATUS = re.compile(r"\A\d{1,4}\Z")
+SUMMER = timedelta(hours=1)
+CHANGEOVER = "2"
 _HHMM = re.compile(r"\A(?:[01]\d|2[0-3])[0-5]\d\Z")
 
 
@@ -57,14 +70,30 @@ def parse_80020(document: bytes) -> list[AskueRow]:
     if root.tag != "message" or root.get("class") != "80020":
         raise AskueBadData('the root is not <message class="80020">')
     day, dst = _day(root)
-    read_at = datetime(day.year, day.month, day.day, tzinfo=timezone(MOSCOW_WINTER + timedelta(hours=dst)))
-    read_at += timedelta(days=1)
     areas = root.findall("area")
     if not areas:
         raise AskueBadData("no <area>")
-    rows = [row for area in areas for row in _area_rows(area, read_at)]
+    points = [(area, point) for area in areas for point in _points(area)]
+    lengths = {
+        len(channel.findall("period")) for _, point in points for channel in point.findall("measuringchannel")
+    }
+    read_at = _end_of_day(day, dst, lengths)
+    rows = [_row(area, point, read_at) for area, point in points]
     kept = rows[:MAX_PROFILES]
     return kept + [row.model_copy(update={"profile": None}) for row in rows[MAX_PROFILES:]]
+
+
+def _end_of_day(day: datetime, dst: str, lengths: set[int]) -> datetime:
+    """Midnight after `day` in the Moscow time the day ends in."""
+    if dst == CHANGEOVER:
+        if len(lengths) != 1 or not lengths <= {46, 50}:
+            raise AskueBadData(
+                "a changeover day (daylightsavingtime 2) must have 46 or 50 half-hours in every channel"
+            )
+        offset = MOSCOW_WINTER + (SUMMER if lengths == {46} else timedelta(0))
+    else:
+        offset = MOSCOW_WINTER + (SUMMER if dst == "1" else timedelta(0))
+    return datetime(day.year, day.month, day.day, tzinfo=timezone(offset)) + timedelta(days=1)
 
 
 def _parse_safely(document: bytes) -> Element:
@@ -99,7 +128,7 @@ def _text(parent: Element, path: str) -> str:
     return text
 
 
-def _day(root: Element) -> tuple[datetime, int]:
+def _day(root: Element) -> tuple[datetime, str]:
     when = root.find("datetime")
     if when is None:
         raise AskueBadData("no <datetime>")
@@ -108,57 +137,74 @@ def _day(root: Element) -> tuple[datetime, int]:
     except ValueError:
         raise AskueBadData("<day> is not YYYYMMDD") from None
     flag = when.findtext("daylightsavingtime", default="0").strip()
-    if flag not in ("0", "1"):
-        raise AskueBadData("<daylightsavingtime> must be 0 or 1")
-    return day, int(flag)
+    if flag not in ("0", "1", CHANGEOVER):
+        raise AskueBadData("<daylightsavingtime> must be 0, 1 or 2")
+    return day, flag
 
 
-def _area_rows(area: Element, read_at: datetime) -> Iterator[AskueRow]:
-    object_name = _text(area, "name")
+def _points(area: Element) -> Iterator[Element]:
+    """Each measuring point's channels, checked for codes (known, once each) before any is summed."""
+    _text(area, "name")
     for point in area.findall("measuringpoint"):
-        meter_name = (point.get("name") or "").strip() or (point.get("code") or "").strip()
-        if not meter_name:
-            raise AskueBadData("a <measuringpoint> has neither name nor code")
-        totals, starts, halves = _point_channels(point)
-        try:
-            profile = LoadProfile(
-                day=(read_at - timedelta(days=1)).date(),
-                starts=starts,
-                active_import_kwh=halves.get("01", [Decimal(0)] * len(starts)),
-                active_export_kwh=halves.get("02", [Decimal(0)] * len(starts)),
-            )
-            yield AskueRow(
-                object_name=object_name, meter_name=meter_name, read_at=read_at, profile=profile, **totals
-            )
-        except ValidationError:
-            raise AskueBadData("a point's totals are out of range") from None
+        channels = point.findall("measuringchannel")
+        if not channels:
+            raise AskueBadData("a <measuringpoint> without channels")
+        codes = [channel.get("code", "") for channel in channels]
+        for code in codes:
+            if code not in CHANNELS:
+                raise AskueBadData(f"unknown measuringchannel code {code!r}")
+            if codes.count(code) > 1:
+                raise AskueBadData(f"measuringchannel {code} appears twice in one point")
+        yield point
 
 
-def _point_channels(point: Element) -> tuple[dict[str, Any], list[str], dict[str, list[Decimal]]]:
-    """The point's total of each channel, its half-hours' starts and each channel's half-hours."""
+def _row(area: Element, point: Element, read_at: datetime) -> AskueRow:
+    meter_name = (point.get("name") or "").strip() or (point.get("code") or "").strip()
+    if not meter_name:
+        raise AskueBadData("a <measuringpoint> has neither name nor code")
     totals: dict[str, Any] = dict.fromkeys(CHANNELS.values(), Decimal(0))
     halves: dict[str, list[Decimal]] = {}
     starts: list[str] | None = None
+    flags: list[ChannelFlag] = []
     for channel in point.findall("measuringchannel"):
         code = channel.get("code", "")
-        if code not in CHANNELS:
-            raise AskueBadData(f"unknown measuringchannel code {code!r}")
-        if code in halves:
-            raise AskueBadData(f"measuringchannel {code} appears twice in one point")
-        channel_starts, halves[code] = _channel_periods(channel)
+        channel_starts, halves[code], statuses = _channel_periods(channel)
         if starts is not None and channel_starts != starts:
             raise AskueBadData("the channels of one point have different periods")
         starts = channel_starts
         totals[CHANNELS[code]] = sum(halves[code], Decimal(0))
-    if starts is None:
+        flags += [
+            ChannelFlag(channel=CHANNELS[code], status=status, periods=count)
+            for status, count in sorted(statuses.items())
+            if status != "0"
+        ]
+    if starts is None:  # _points() refused it already; kept for the type
         raise AskueBadData("a <measuringpoint> without channels")
-    return totals, starts, halves
+    try:
+        profile = LoadProfile(
+            day=(read_at - timedelta(days=1)).date(),
+            starts=starts,
+            active_import_kwh=halves.get("01", [Decimal(0)] * len(starts)),
+            active_export_kwh=halves.get("02", [Decimal(0)] * len(starts)),
+        )
+        return AskueRow(
+            object_name=_text(area, "name"),
+            meter_name=meter_name,
+            read_at=read_at,
+            flags=flags,
+            profile=profile,
+            **totals,
+        )
+    except ValidationError:
+        raise AskueBadData("a point's totals are out of range") from None
 
 
-def _channel_periods(channel: Element) -> tuple[list[str], list[Decimal]]:
-    """The starts of a channel's half-hours (ЧЧММ) and the value of each."""
+def _channel_periods(channel: Element) -> tuple[list[str], list[Decimal], dict[str, int]]:
+    """The starts of a channel's half-hours (ЧЧММ), the value of each, and how many half-hours came
+    with each status code."""
     starts: list[str] = []
     values: list[Decimal] = []
+    statuses: dict[str, int] = {}
     for period in channel.findall("period"):
         start, end = period.get("start", ""), period.get("end", "")
         if not _HHMM.match(start) or end not in (_half_hour_after(start), "2400"):
@@ -166,23 +212,25 @@ def _channel_periods(channel: Element) -> tuple[list[str], list[Decimal]]:
         if end == "2400" and start != "2330":
             raise AskueBadData("only the last period may end at 2400")
         starts.append(start)
-        values.append(_value(period))
+        value, status = _value(period)
+        values.append(value)
+        statuses[status] = statuses.get(status, 0) + 1
     if tuple(starts) not in _valid_days():
         raise AskueBadData(f"{len(starts)} periods do not make a day (48; 46 or 50 when clocks change)")
-    return starts, values
+    return starts, values, statuses
 
 
-def _value(period: Element) -> Decimal:
+def _value(period: Element) -> tuple[Decimal, str]:
     values = period.findall("value")
     if len(values) != 1:
         raise AskueBadData("a period must hold exactly one <value>")
     text = (values[0].text or "").strip()
     if not _NUMBER.match(text):
         raise AskueBadData(f"value {text[:20]!r} is not a non-negative number")
-    status = values[0].get("status", "0")
-    if not status.isdigit():
+    status = values[0].get("status", "0").strip()
+    if not _STATUS.match(status):
         raise AskueBadData("value status must be a number")
-    return Decimal(text)
+    return Decimal(text.replace(",", ".")), str(int(status))
 
 
 def _half_hour_after(start: str) -> str:

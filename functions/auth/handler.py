@@ -1,5 +1,6 @@
 """Accounts API: routes only; the rules live in `service`."""
 
+from functools import partial
 from http import HTTPStatus
 from typing import Annotated, Any
 
@@ -15,6 +16,9 @@ from functions.auth.models import (
     REGISTRATION_CATEGORIES,
     AccountDeletion,
     DataExport,
+    EmailChange,
+    EmailChangeConfirmation,
+    EmailCodeRequested,
     ForgottenPassword,
     LoginRequest,
     PasswordChange,
@@ -27,7 +31,9 @@ from functions.auth.models import (
     RegistrationAccepted,
     ResetCodeRequested,
     TokensOutput,
+    common_passwords,
 )
+from functions.common import aws
 from functions.common.api import (
     CONSUMER_ERROR_RESPONSES,
     CONSUMER_SECURITY,
@@ -40,7 +46,11 @@ from functions.common.api import (
     no_content,
     rules_beyond_schema,
 )
+from functions.common.fields import load_validators
 from functions.common.identity import Tokens
+from functions.common.mail import MailSettings
+from functions.common.settings import load_settings, portal_settings
+from functions.common.snapstart import prime
 
 logger = Logger()
 # X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
@@ -161,8 +171,11 @@ def get_profile() -> ProfileOutput:
     "/api/profile",
     summary="Изменить телефон, ФИО или название организации",
     description="Меняет переданные поля (хотя бы одно): `phone` — у всех, `full_name` — у физического лица, "
-    "`org_name` — у юридического (другое имя — 422 на этом поле). Об изменении уходит письмо на email "
-    "учётной записи. Email (имя для входа) здесь не меняется.",
+    "`org_name` — у юридического (другое имя — 422 на этом поле). Об изменении уходит письмо на адрес "
+    "электронной почты учётной записи. Адрес (имя для входа) меняется через `POST /api/profile/email`."
+    "\n\nСверх схемы: `phone` — существующий номер; `full_name` — только у физического лица, `org_name` — "
+    "только у юридического.",
+    openapi_extensions=rules_beyond_schema("phone", "full_name", "org_name"),
     responses=answers(200, "Профиль после изменения", ProfileOutput, CONSUMER_ERROR_RESPONSES),
     security=CONSUMER_SECURITY,
     tags=TAGS,
@@ -195,7 +208,9 @@ def export_data() -> Response[str]:
     summary="Удалить учётную запись (отозвать согласие)",
     description="Подтверждается паролем. С этого ответа войти нельзя, все сеансы завершены; на email уходит "
     "письмо. В течение 30 дней персональные данные удаляются (152-ФЗ, ст. 21 ч. 5); заявки и показания "
-    "остаются обезличенными для учёта сетевой компании (ст. 9 ч. 2; 402-ФЗ, ст. 29).",
+    "остаются обезличенными для учёта сетевой компании (ст. 9 ч. 2; 402-ФЗ, ст. 29)."
+    "\n\nСверх схемы: `password` — текущий пароль учётной записи.",
+    openapi_extensions=rules_beyond_schema("password"),
     responses=answers(204, "Учётная запись удалена", None, {**CONSUMER_ERROR_RESPONSES, **LOCKED_OUT}),
     security=CONSUMER_SECURITY,
     tags=TAGS,
@@ -233,7 +248,9 @@ def change_password(change: Annotated[PasswordChange, Body()]) -> Response[str]:
     "6 цифр для `POST /api/auth/reset-password` (код действует 15 минут и подходит один раз; новый код "
     "заменяет прежний). Ответ 202 один и тот же и за то же время для любого адреса: он не говорит, "
     "зарегистрирован ли адрес. На один адрес — не больше `MailsPerAddressPerHour` (по умолчанию 3) писем "
-    "о регистрации и смене пароля в час: остальные запросы получают тот же ответ, но письма не отправляются.",
+    "о регистрации и смене пароля в час: остальные запросы получают тот же ответ, но письма не отправляются."
+    "\n\nСверх схемы: `email` проверяется по правилам адресов почты (RFC 5321, email-validator).",
+    openapi_extensions=rules_beyond_schema("email"),
     responses=answers(
         202,
         "Принято: если адрес зарегистрирован, письмо с кодом будет отправлено",
@@ -262,7 +279,11 @@ def forgot_password(request: Annotated[ForgottenPassword, Body()]) -> ResetCodeR
     "`new_password_repeat` должен совпадать с `new_password`), если `code` — код из последнего письма "
     "для этого адреса: не старше 15 минут, ещё не использованный, и на него было меньше 5 попыток. "
     "Неизвестный адрес, неверный, устаревший или исчерпавший попытки код получают один и тот же ответ "
-    "422 на поле `code`. После смены пароля все сеансы завершаются, на адрес приходит уведомление.",
+    "422 на поле `code`. После смены пароля все сеансы завершаются, на адрес приходит уведомление."
+    "\n\nСверх схемы: `email` — по правилам адресов почты (email-validator); `code` — действующий код "
+    "этого адреса; `new_password` — не из списка распространённых паролей, `new_password_repeat` "
+    "совпадает с ним.",
+    openapi_extensions=rules_beyond_schema("email", "code", "new_password", "new_password_repeat"),
     responses=answers(
         204,
         "Пароль изменён, все сеансы завершены; уведомление поставлено в очередь",
@@ -276,7 +297,80 @@ def reset_password(reset: Annotated[PasswordReset, Body()]) -> Response[str]:
     return no_content()
 
 
+@app.post(
+    "/api/profile/email",
+    status_code=HTTPStatus.ACCEPTED,
+    summary="Сменить email (имя для входа): получить код на новый адрес",
+    description="Подтверждается текущим паролем (`password`; неверный — 422 на этом поле). На `new_email` "
+    "уходит письмо с кодом из 6 цифр для `POST /api/profile/email/confirm` (код действует 15 минут, "
+    "подходит один раз, на него 5 попыток; новый запрос заменяет прежний код). Ответ 202 один и тот же "
+    "для любого нового адреса: если адрес уже занят другой учётной записью, кода не будет — письмо об "
+    "этом получает владелец адреса. `new_email`, совпадающий с текущим, — 422 на этом поле. На один адрес — "
+    "не больше `MailsPerAddressPerHour` (по умолчанию 3) писем с кодами в час."
+    "\n\nСверх схемы: `new_email` — по правилам адресов почты (email-validator) и не текущий адрес; "
+    "`password` — текущий пароль.",
+    openapi_extensions=rules_beyond_schema("new_email", "password"),
+    responses=answers(
+        202,
+        "Принято: письмо с кодом будет отправлено на новый адрес",
+        EmailCodeRequested,
+        {
+            **CONSUMER_ERROR_RESPONSES,
+            **LOCKED_OUT,
+            503: {
+                "description": "Очередь писем недоступна, запрос не принят; повторите через "
+                "Retry-After секунд",
+                "headers": RETRY_AFTER,
+                **PROBLEM_RESPONSE,
+            },
+        },
+    ),
+    security=CONSUMER_SECURITY,
+    tags=TAGS,
+)
+def request_email_change(change: Annotated[EmailChange, Body()]) -> EmailCodeRequested:
+    service.request_email_change(current_caller(app), change)
+    return EmailCodeRequested()
+
+
+@app.post(
+    "/api/profile/email/confirm",
+    summary="Сменить email (имя для входа): подтвердить кодом из письма",
+    description="Если `code` — код из последнего письма на новый адрес (не старше 15 минут, не "
+    "использованный, меньше 5 попыток), новый адрес становится именем для входа и адресом писем; со "
+    "старым войти больше нельзя. Неверный, устаревший или исчерпавший попытки код — 422 на поле `code`; "
+    "адрес, занятый за это время другой учётной записью, — тоже 422 на `code`, email не меняется. После "
+    "смены все сеансы завершены (войдите с новым адресом), на старый адрес уходит уведомление."
+    "\n\nСверх схемы: `code` — действующий код из письма на новый адрес.",
+    openapi_extensions=rules_beyond_schema("code"),
+    responses=answers(
+        204,
+        "Адрес электронной почты изменён, все сеансы завершены; уведомление поставлено в очередь",
+        None,
+        CONSUMER_ERROR_RESPONSES,
+    ),
+    security=CONSUMER_SECURITY,
+    tags=TAGS,
+)
+def confirm_email_change(confirmation: Annotated[EmailChangeConfirmation, Body()]) -> Response[str]:
+    service.confirm_email_change(current_caller(app), confirmation)
+    return no_content()
+
+
 @tracer.capture_lambda_handler(capture_response=False)
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)
+
+
+# SnapStart (template.yaml): what the first requests would load is loaded before the snapshot.
+prime(
+    app,
+    aws.cognito,
+    aws.dynamodb,
+    aws.sqs,
+    portal_settings,
+    partial(load_settings, MailSettings),
+    load_validators,
+    common_passwords,  # zxcvbn's list: what the first new password would load
+)

@@ -124,7 +124,7 @@ class _Registration(BaseModel):
         str_strip_whitespace=True, extra="forbid", json_schema_extra=_consent_is_required
     )
 
-    email: Email = Field(title="Email")
+    email: Email = Field(title="Электронная почта")
     phone: Phone = Field(title="Телефон")
     consent: bool = Field(
         default=False,
@@ -195,7 +195,7 @@ Password = Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
 
 @cache
-def _common_passwords() -> frozenset[str]:
+def common_passwords() -> frozenset[str]:
     """zxcvbn's list of the 30,000 most frequent passwords of public leaks (lower case).
 
     Imported when a new password is first checked, not with the models: the list costs a cold start
@@ -217,7 +217,7 @@ _RUSSIAN_KEYS = str.maketrans(
 
 def is_common_password(password: str) -> bool:
     typed = password.lower()
-    common = _common_passwords()
+    common = common_passwords()
     return typed in common or typed.translate(_RUSSIAN_KEYS) in common
 
 
@@ -243,7 +243,7 @@ NewPassword = Annotated[
 class LoginRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: Email = Field(title="Email")
+    email: Email = Field(title="Электронная почта")
     password: Password = Field(title="Пароль")
 
 
@@ -294,7 +294,7 @@ class ForgottenPassword(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    email: Email = Field(title="Email")
+    email: Email = Field(title="Электронная почта")
 
 
 class ResetCodeRequested(BaseModel):
@@ -309,7 +309,7 @@ class PasswordReset(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    email: Email = Field(title="Email")
+    email: Email = Field(title="Электронная почта")
     # Checked by `_six_digits` (a Russian message of its own); the document states the same pattern.
     code: Annotated[
         str, WithJsonSchema({"type": "string", "pattern": rf"^[0-9]{{{RESET_CODE_DIGITS}}}$"})
@@ -417,6 +417,41 @@ class AccountDeletion(BaseModel):
     password: Password = Field(title="Пароль")
 
 
+class EmailChange(BaseModel):
+    """The new login: a code is mailed to it; the current password confirms that the owner asks."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    new_email: Email = Field(title="Новый email")
+    password: Password = Field(title="Пароль")
+
+
+class EmailCodeRequested(BaseModel):
+    detail: str = (
+        "На новый адрес в течение нескольких минут придёт письмо с кодом подтверждения. "
+        "Код действует 15 минут."
+    )
+
+
+class EmailChangeConfirmation(BaseModel):
+    """The code mailed to the new address."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: Annotated[
+        str, WithJsonSchema({"type": "string", "pattern": rf"^[0-9]{{{RESET_CODE_DIGITS}}}$"})
+    ] = Field(title="Код из письма", description=f"{RESET_CODE_DIGITS} цифр из письма с кодом")
+
+    @field_validator("code")
+    @classmethod
+    def _six_digits(cls, value: str) -> str:
+        if not value.isascii() or not value.isdigit() or len(value) != RESET_CODE_DIGITS:
+            raise PydanticCustomError(
+                "reset_code_format", f"Код из письма состоит из {RESET_CODE_DIGITS} цифр: проверьте его."
+            )
+        return value
+
+
 LABELS = field_labels(
     IndividualRegistration,
     LegalRegistration,
@@ -427,4 +462,6 @@ LABELS = field_labels(
     PasswordReset,
     ProfileChange,
     AccountDeletion,
+    EmailChange,
+    EmailChangeConfirmation,
 )

@@ -1,4 +1,5 @@
-"""Codes of the self-service password reset («Забыли пароль?»): how they are made and kept.
+"""Mailed codes: of the self-service password reset («Забыли пароль?») and of the change of the
+email (mailed to the new address; the same making, lifetime, attempts and per-address limit).
 
 The portal makes its own codes rather than using Cognito's ForgotPassword: Cognito would mail its
 own text from its own sender (or need a custom sender Lambda trigger with a KMS key to mail ours),
@@ -26,9 +27,11 @@ def new_code() -> str:
     return f"{secrets.randbelow(10**RESET_CODE_DIGITS):0{RESET_CODE_DIGITS}d}"
 
 
-def code_hash(user_id: str, code: str) -> str:
-    return hashlib.sha256(f"reset-code|{user_id}|{code}".encode()).hexdigest()
+def code_hash(user_id: str, code: str, new_email: str | None = None) -> str:
+    """The stored hash; an email change's code is bound to the new address it was mailed to."""
+    purpose = "reset-code" if new_email is None else f"email-code|{new_email}"
+    return hashlib.sha256(f"{purpose}|{user_id}|{code}".encode()).hexdigest()
 
 
-def matches(user_id: str, code: str, stored_hash: str) -> bool:
-    return hmac.compare_digest(code_hash(user_id, code), stored_hash)
+def matches(user_id: str, code: str, stored_hash: str, new_email: str | None = None) -> bool:
+    return hmac.compare_digest(code_hash(user_id, code, new_email), stored_hash)

@@ -13,6 +13,8 @@ from functions.auth import mails, reset_codes
 from functions.auth.models import (
     AccountDeletion,
     ConsentText,
+    EmailChange,
+    EmailChangeConfirmation,
     IndividualRegistration,
     LegalRegistration,
     LoginRequest,
@@ -32,16 +34,16 @@ from functions.auth.policy import (
     operator_settings,
     policy_sections,
 )
-from functions.auth.store import ProfileStore, ResetCode, ResetCodeStore, ResetCodeUnusable
+from functions.auth.store import EMAIL_CODE, ProfileStore, ResetCode, ResetCodeStore, ResetCodeUnusable
 from functions.common import russian
 from functions.common.api import Caller
 from functions.common.clock import now
 from functions.common.dynamo import condition_failed
 from functions.common.errors import InvalidInput, NotFound, TryLater, invalid_field
-from functions.common.identity import Tokens, UserDirectory
+from functions.common.identity import AccountExists, Tokens, UserDirectory
 from functions.common.mail import MailQueueUnavailable, queue_mail, queue_notice
 from functions.common.sessions import end_sessions
-from functions.mail.models import RegisterJob, ResetCodeJob
+from functions.mail.models import EmailCodeJob, RegisterJob, ResetCodeJob
 
 logger = Logger()
 
@@ -202,7 +204,7 @@ def request_reset_code(email: str) -> None:
 
 
 def _put_back(codes: ResetCodeStore, user_id: str, code: ResetCode) -> None:
-    logger.exception("password reset not finished: code put back", extra={"user_id": user_id})
+    logger.exception("mailed code not used up (AWS failing): put back", extra={"user_id": user_id})
     codes.restore(user_id, code)
 
 
@@ -248,3 +250,86 @@ def reset_password(reset: PasswordReset) -> None:
         queue_notice(reset.email, *mails.password_changed(russian.date_time(now())))
     except MailQueueUnavailable:
         logger.error("password-changed notice not queued", extra={"user_id": account.user_id})
+
+
+def request_email_change(caller: Caller, change: EmailChange) -> None:
+    """The first step of a new login: the current password confirms that the owner asks (a session
+    left open on a shared computer must not be enough to take the account), and a code is queued
+    for the new address — one SQS call whatever the address, so the answer tells nothing about
+    whether another account uses it (MailFunction tells that address's owner instead of mailing a
+    code: functions/mail/service.py). The code, its lifetime, attempts and the per-address hourly
+    limit are the forgotten password's (functions/auth/reset_codes.py)."""
+    if change.new_email.casefold() == caller.email.casefold():
+        raise invalid_field("new_email", "Это и есть текущий email учётной записи: укажите другой адрес.")
+    UserDirectory().check_password(caller.email, change.password, field="password")
+    job = EmailCodeJob(user_id=caller.user_id, new_email=change.new_email)
+    try:
+        queue_mail(job)
+    except MailQueueUnavailable:
+        raise TryLater(
+            "Смена email временно недоступна",
+            "Не удалось отправить код. Повторите попытку через минуту.",
+            retry_after=QUEUE_RETRY_AFTER_SECONDS,
+        ) from None
+    logger.info("email code queued", extra={"job_id": job.id, "user_id": caller.user_id})
+
+
+_EMAIL_CODE_REFUSED = (
+    "Код неверен или устарел. Проверьте код из последнего письма на новый адрес или запросите новый код."
+)
+_EMAIL_TAKEN = "Этот адрес уже занят другой учётной записью: email не изменён. Укажите другой адрес."
+
+
+def confirm_email_change(caller: Caller, confirmation: EmailChangeConfirmation) -> str:
+    """Makes the new address the login if the code mailed to it is right; returns the address.
+
+    The code is checked as a forgotten password's is (an attempt spent first, removed before the
+    change, put back if AWS fails so that the retry with the same code does it all). Then every
+    session ends, under the old address: the tokens were issued to the old login, and the consumer
+    logs in again with the new one (ending them after the change would leave Cognito unable to find
+    the sessions by the old name). Then Cognito's `email` (verified: the code proved it), then the
+    profile's address, then a mail to the old address. An address taken meanwhile by another account
+    is refused on `code` — the requester proved the mailbox is theirs, so saying so reveals nothing.
+    """
+    refused = invalid_field("code", _EMAIL_CODE_REFUSED)
+    codes = ResetCodeStore(EMAIL_CODE)
+    try:
+        waiting = codes.spend_attempt(caller.user_id, int(now().timestamp()), reset_codes.MAX_ATTEMPTS)
+    except ResetCodeUnusable:
+        raise refused from None
+    new_email = waiting.to
+    code = confirmation.code
+    if new_email is None or not reset_codes.matches(caller.user_id, code, waiting.code_hash, new_email):
+        logger.info("wrong email code", extra={"user_id": caller.user_id, "attempt": waiting.attempts + 1})
+        raise refused
+    try:
+        codes.use(caller.user_id, waiting.code_hash)
+    except ResetCodeUnusable:
+        raise refused from None
+    except Exception:
+        _put_back(codes, caller.user_id, waiting)
+        raise
+    directory = UserDirectory()
+    try:
+        end_sessions(caller.user_id, caller.email)
+        directory.change_email(caller.user_id, new_email)
+    except AccountExists:
+        raise invalid_field("code", _EMAIL_TAKEN) from None
+    except Exception:
+        _put_back(codes, caller.user_id, waiting)
+        raise
+    try:
+        ProfileStore().change_email(caller.user_id, new_email)
+    except Exception:
+        # The login and the profile's address must agree (the authorizer hands the profile's on):
+        # the old login is put back, and the code, so that the answer (503: nothing changed) holds
+        # and the retry with the same code does it all.
+        _put_back(codes, caller.user_id, waiting)
+        directory.change_email(caller.user_id, caller.email)
+        raise
+    logger.info("email changed with a code mailed to the new address", extra={"user_id": caller.user_id})
+    try:
+        queue_notice(caller.email, *mails.email_changed(new_email, russian.date_time(now())))
+    except MailQueueUnavailable:
+        logger.error("email-changed notice not queued", extra={"user_id": caller.user_id})
+    return new_email

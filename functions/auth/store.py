@@ -98,6 +98,16 @@ class ProfileStore:
             values={":at": at.isoformat()},
         )
 
+    def change_email(self, user_id: str, email: str) -> None:
+        """The profile's address (where mail goes, what the authorizer hands on) becomes `email`."""
+        self._table.update(
+            {"user_id": user_id},
+            # A new address has no bounce on record (functions/mail/bounces.py marks the old one).
+            "SET email = :email REMOVE mail_undeliverable_since",
+            condition="attribute_exists(user_id) AND attribute_not_exists(deleted_at)",
+            values={":email": email},
+        )
+
 
 class ResetCodeUnusable(Exception):
     """No code is waiting, it has expired, its attempts are spent, or it was used meanwhile."""
@@ -105,32 +115,51 @@ class ResetCodeUnusable(Exception):
 
 @dataclass(frozen=True)
 class ResetCode:
-    """A password-reset code as the profile keeps it: its hash only, never the code."""
+    """A mailed code as the profile keeps it: its hash only, never the code; for an email change
+    also the new address it was mailed to (`to`)."""
 
     code_hash: str
     expires_at: int  # seconds since the epoch
     attempts: int = 0
+    to: str | None = None
+
+
+RESET_CODE = "reset_code"  # «Забыли пароль?»
+EMAIL_CODE = "email_code"  # the change of the email (the login), mailed to the new address
 
 
 class ResetCodeStore:
-    """The consumer's waiting password-reset code: attributes `reset_code_*` of the profile item.
+    """The consumer's waiting mailed code of one purpose: attributes `{purpose}_*` of the profile
+    item (`reset_code_*` for a forgotten password, `email_code_*` for a new email).
 
-    One code per consumer: a new one replaces the old (its attempts start again). Every check of a
-    code first spends one attempt with a conditional UpdateItem, so concurrent guesses cannot pass
-    the limit; using the code removes it on condition that it is still the same one, so it works once.
+    One code per consumer and purpose: a new one replaces the old (its attempts start again). Every
+    check of a code first spends one attempt with a conditional UpdateItem, so concurrent guesses
+    cannot pass the limit; using the code removes it on condition that it is still the same one, so
+    it works once.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, purpose: str = RESET_CODE) -> None:
         self._table = Table(portal_settings().profiles_table)
+        self._p = purpose
+
+    def _set(self, code: ResetCode) -> tuple[str, dict[str, Any]]:
+        p = self._p
+        expression = f"SET {p}_hash = :h, {p}_expires_at = :e, {p}_attempts = :a"
+        values: dict[str, Any] = {":h": code.code_hash, ":e": code.expires_at, ":a": code.attempts}
+        if code.to is not None:
+            expression += f", {p}_to = :to"
+            values[":to"] = code.to
+        return expression, values
 
     def put(self, user_id: str, code: ResetCode) -> bool:
         """Keeps the code for the consumer; False when the consumer has no profile."""
+        expression, values = self._set(code)
         try:
             self._table.update(
                 {"user_id": user_id},
-                "SET reset_code_hash = :h, reset_code_expires_at = :e, reset_code_attempts = :zero",
+                expression,
                 condition="attribute_exists(email) AND attribute_not_exists(deleted_at)",
-                values={":h": code.code_hash, ":e": code.expires_at, ":zero": 0},
+                values=values,
             )
         except ClientError as error:
             if condition_failed(error):
@@ -140,11 +169,12 @@ class ResetCodeStore:
 
     def spend_attempt(self, user_id: str, now: int, max_attempts: int) -> ResetCode:
         """Counts one attempt at the waiting code and returns it (with the attempts before this one)."""
+        p = self._p
         try:
             item = self._table.update(
                 {"user_id": user_id},
-                "SET reset_code_attempts = reset_code_attempts + :one",
-                condition="reset_code_expires_at > :now AND reset_code_attempts < :max",
+                f"SET {p}_attempts = {p}_attempts + :one",
+                condition=f"{p}_expires_at > :now AND {p}_attempts < :max",
                 values={":one": 1, ":now": now, ":max": max_attempts},
                 returns="ALL_OLD",
             )
@@ -153,18 +183,20 @@ class ResetCodeStore:
                 raise ResetCodeUnusable from None
             raise
         return ResetCode(
-            code_hash=str(item["reset_code_hash"]),
-            expires_at=int(item["reset_code_expires_at"]),
-            attempts=int(item["reset_code_attempts"]),
+            code_hash=str(item[f"{p}_hash"]),
+            expires_at=int(item[f"{p}_expires_at"]),
+            attempts=int(item[f"{p}_attempts"]),
+            to=str(item[f"{p}_to"]) if f"{p}_to" in item else None,
         )
 
     def use(self, user_id: str, code_hash: str) -> None:
         """Removes the code if it is still `code_hash`: of two uses at once, one passes."""
+        p = self._p
         try:
             self._table.update(
                 {"user_id": user_id},
-                "REMOVE reset_code_hash, reset_code_expires_at, reset_code_attempts",
-                condition="reset_code_hash = :h",
+                f"REMOVE {p}_hash, {p}_expires_at, {p}_attempts, {p}_to",
+                condition=f"{p}_hash = :h",
                 values={":h": code_hash},
             )
         except ClientError as error:
@@ -175,13 +207,14 @@ class ResetCodeStore:
     def restore(self, user_id: str, code: ResetCode) -> None:
         """Puts the code back as it was before an attempt that could not finish (AWS failing): the
         attempt is not counted, and a used code is waiting again, unless a newer code replaced it."""
+        expression, values = self._set(code)
+        p = self._p
         try:
             self._table.update(
                 {"user_id": user_id},
-                "SET reset_code_hash = :h, reset_code_expires_at = :e, reset_code_attempts = :a",
-                condition="attribute_exists(user_id) AND "
-                "(attribute_not_exists(reset_code_hash) OR reset_code_hash = :h)",
-                values={":h": code.code_hash, ":e": code.expires_at, ":a": code.attempts},
+                expression,
+                condition=f"attribute_exists(user_id) AND (attribute_not_exists({p}_hash) OR {p}_hash = :h)",
+                values=values,
             )
         except ClientError as error:
             if not condition_failed(error):

@@ -128,7 +128,7 @@ def problem_response(details: ProblemDetails, headers: Mapping[str, str] | None 
     return Response(
         status_code=details.status,
         content_type=PROBLEM_CONTENT_TYPE,
-        body=details.model_dump_json(),
+        body=details.model_dump_json(exclude_none=True),
         headers=dict(headers or {}),
     )
 
@@ -164,7 +164,13 @@ def domain_error_response(error: DomainError, answer: ErrorAnswer) -> Response[s
     if answer.retry_after and error.retry_after is not None:
         headers["Retry-After"] = str(error.retry_after)
     return problem_response(
-        ProblemDetails(title=error.title, status=answer.status, detail=error.detail, errors=error.errors),
+        ProblemDetails(
+            title=error.title,
+            status=answer.status,
+            detail=error.detail,
+            errors=error.errors,
+            confirm=getattr(error, "confirm", None),
+        ),
         headers,
     )
 

@@ -44,6 +44,16 @@ class InvalidInput(DomainError):
     """The input breaks a rule: each refused field with what to fix."""
 
 
+class NeedsConfirmation(InvalidInput):
+    """The input is possible but unusual (a counter that rolled over, an implausible jump): sent
+    again with the boolean field `confirm` set to true, it is accepted. The answer names that field
+    (`confirm` in the problem details), so a client can offer a checkbox instead of a dead end."""
+
+    def __init__(self, title: str, detail: str, errors: Iterable[FieldError] = (), *, confirm: str) -> None:
+        super().__init__(title, detail, errors)
+        self.confirm = confirm
+
+
 class Conflict(DomainError):
     """The state does not allow it: it changed meanwhile, is being done, or is done already."""
 

@@ -6,9 +6,10 @@ cost a cold start some 50 ms, and most routes of the functions that declare thes
 validate one (benchmarks/coldstart.py).
 """
 
+import re
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
 
@@ -67,6 +68,15 @@ EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,63}$"
 _TEXT = "[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f]"
 NON_BLANK_TEXT = f"^{_TEXT}*[^\\s\\u0000-\\u001f]{_TEXT}*$"
 
+
+def load_validators() -> None:
+    """Imports both validating libraries and checks one value each, so that `phonenumbers` has read
+    Russia's numbering plan: what the first registration would load (SnapStart primes it,
+    functions/common/snapstart.py)."""
+    _email("priming@example.ru")
+    _phone("+7 912 345-67-89")
+
+
 Email = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=254),
@@ -79,3 +89,28 @@ Phone = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32), AfterValidator(_phone)
 ]
 """A valid phone number in E.164; Russian by default when written without a country code."""
+
+# A лицевой счёт (the account a guaranteeing supplier bills): see functions/objects/models.py for why
+# its format is checked only this far.
+ACCOUNT_RULE = "Лицевой счёт: от 8 до 14 цифр, как в квитанции (пробелы и дефисы можно не вводить)."
+_ACCOUNT = re.compile(r"^[0-9]{8,14}$")
+_ACCOUNT_SEPARATORS = re.compile(r"[\s\-]")
+
+
+def _account_digits(value: object) -> object:
+    return _ACCOUNT_SEPARATORS.sub("", value) if isinstance(value, str) else value
+
+
+def _account(value: str) -> str:
+    if not _ACCOUNT.match(value):
+        raise PydanticCustomError("account_number_invalid", ACCOUNT_RULE)
+    return value
+
+
+AccountNumber = Annotated[
+    str,
+    BeforeValidator(_account_digits),
+    StringConstraints(max_length=40),
+    AfterValidator(_account),
+    Field(description="Лицевой счёт: 8–14 цифр (пробелы и дефисы между группами отбрасываются)"),
+]

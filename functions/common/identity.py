@@ -198,6 +198,27 @@ class UserDirectory:
             raise
         return self._tokens(result.get("AuthenticationResult", {}))
 
+    def change_email(self, user_id: str, email: str) -> None:
+        """The login becomes `email`, verified (the consumer typed the code mailed to it): the pool
+        identifies users by email (template.yaml's `UsernameAttributes: [email]`), so the old
+        address no longer logs in. Raises AccountExists when another account has the address."""
+        try:
+            cognito().admin_update_user_attributes(
+                UserPoolId=self._pool,
+                Username=user_id,
+                UserAttributes=[
+                    {"Name": "email", "Value": email},
+                    {"Name": "email_verified", "Value": "true"},
+                ],
+            )
+        except ClientError as error:
+            if _code(error) in ("AliasExistsException", "UsernameExistsException"):
+                found = self.find(email)
+                if found is not None and found.user_id == user_id:
+                    return  # the account's own address already (a retry after a failure)
+                raise AccountExists(email) from error
+            raise
+
     def disable(self, user_id: str) -> None:
         """The account can no longer log in (AdminDisableUser); its data stays until it is erased."""
         try:

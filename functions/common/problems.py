@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any, get_args
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from pydantic_core.core_schema import ErrorType
 
 from functions.common.errors import FieldError
@@ -29,6 +29,12 @@ class ProblemDetails(BaseModel):
     status: int
     detail: str
     errors: list[FieldError] = []
+    confirm: str | None = Field(
+        default=None,
+        description="Только если значение возможно, но необычно: имя поля-подтверждения; повторите запрос "
+        "с этим полем, равным true, и он будет принят",
+        examples=["rollover_confirmed"],
+    )
 
 
 class Problem(Exception):

@@ -23,6 +23,9 @@ from functions.common.cursor import CURSOR_SCHEMA, MAX_CURSOR_LENGTH
 from functions.common.errors import invalid_field
 from functions.integration import service
 from functions.integration.models import LABELS, DateTimeWithZone, PasswordReset, PasswordResetAccepted
+from functions.objects import service as objects
+from functions.objects.models import INTEGRATION_LABELS as OBJECT_LABELS
+from functions.objects.models import AccountConfirmation, IntegrationObject, IntegrationObjectList
 from functions.requests import conversation, presentation, transitions, uploads
 from functions.requests.models import (
     CompanyMessage,
@@ -41,7 +44,7 @@ logger = Logger()
 # X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
 tracer = Tracer()
 app = APIGatewayRestResolver(enable_validation=True)
-configure_resolver(app, LABELS)
+configure_resolver(app, {**LABELS, **OBJECT_LABELS})
 TAGS = ["Интеграция"]
 FORBIDDEN = {403: {"description": "Нет ключа интеграции или он неверен", **PROBLEM_RESPONSE}}
 
@@ -145,7 +148,10 @@ def request_with_thread(
     summary="Получить форму загрузки документа",
     description="Presigned POST, как у потребителя: `fields` и файл (поле `file`) отправляют в S3 по "
     "адресу `url` в течение 10 минут; PDF, JPEG, PNG или TIFF, не больше 10 МБ. Полученный `key` "
-    "передают в `attachments` сообщения компании.",
+    "передают в `attachments` сообщения компании."
+    "\n\nСверх схемы: `filename` оканчивается расширением типа `content_type` (.pdf; .jpg или .jpeg; "
+    ".png; .tif или .tiff).",
+    openapi_extensions=rules_beyond_schema("filename"),
     responses=answers(200, "Форма загрузки", UploadForm, {**ERROR_RESPONSES, **FORBIDDEN}),
     security=INTEGRATION_SECURITY,
     tags=TAGS,
@@ -161,7 +167,11 @@ def prepare_upload(upload: Annotated[UploadRequest, Body()]) -> UploadForm:
     "«Технические условия», «Договор», «Счёт», «Акт», «Другое») или и то и другое. Вид обязателен с "
     "файлами и не указывается без них. Сообщение отвечает на неотвеченные сообщения потребителя; "
     "потребителю уходит письмо со ссылкой на заявку. Заголовок `Idempotency-Key` обязателен: повтор с "
-    "тем же ключом и теми же данными возвращает то же сообщение, с другими — 422.",
+    "тем же ключом и теми же данными возвращает то же сообщение, с другими — 422."
+    "\n\nСверх схемы: нужен текст или хотя бы один файл; `kind` указывают только с файлами и обязательно "
+    "с ними; `attachments` — ключи файлов, загруженных через /api/integration/uploads; `Idempotency-Key` "
+    "обязателен.",
+    openapi_extensions=rules_beyond_schema("text", "kind", "attachments", "attachments.*", "idempotency-key"),
     responses=answers(
         201,
         "Сообщение отправлено",
@@ -212,6 +222,40 @@ def change_status(
 ) -> IntegrationRequest:
     identity = app.current_event.request_context.identity
     return transitions.change_status(id, change, integration_actor(identity.api_key_id))
+
+
+@app.get(
+    "/api/integration/objects",
+    summary="Объекты с неподтверждённым лицевым счётом",
+    description="До 100 объектов потребителей, чей лицевой счёт ещё не сверен с биллингом, старые "
+    "сначала. Подтверждённые уходят из списка.",
+    responses=answers(200, "Объекты", IntegrationObjectList, {**ERROR_RESPONSES, **FORBIDDEN}),
+    security=INTEGRATION_SECURITY,
+    tags=TAGS,
+)
+def list_objects_to_confirm() -> IntegrationObjectList:
+    return objects.to_confirm()
+
+
+@app.patch(
+    "/api/integration/objects/<id>",
+    summary="Подтвердить лицевой счёт объекта",
+    description="confirmed = true — лицевой счёт объекта сверен с биллингом (потребитель видит его "
+    "подтверждённым); false — снять подтверждение (объект снова в списке на сверку).",
+    responses=answers(
+        200,
+        "Объект после изменения",
+        IntegrationObject,
+        {**ERROR_RESPONSES, **FORBIDDEN, 404: {"description": "Объект не найден", **PROBLEM_RESPONSE}},
+    ),
+    security=INTEGRATION_SECURITY,
+    tags=TAGS,
+)
+def confirm_object_account(
+    id: Annotated[str, Path(max_length=64, description="id объекта")],
+    change: Annotated[AccountConfirmation, Body()],
+) -> IntegrationObject:
+    return objects.confirm_account(id, change)
 
 
 @tracer.capture_lambda_handler(capture_response=False)

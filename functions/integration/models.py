@@ -15,7 +15,7 @@ from functions.requests.models import LABELS as REQUEST_LABELS
 class PasswordReset(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: Email = Field(title="Email")
+    email: Email = Field(title="Электронная почта")
 
 
 LABELS = {**REQUEST_LABELS, **field_labels(PasswordReset)}

@@ -36,5 +36,17 @@ class ResetCodeJob(MailJob):
     email: Email
 
 
-AnyMailJob = Annotated[RegisterJob | ResetPasswordJob | ResetCodeJob | NoticeJob, Field(discriminator="kind")]
-MAIL_JOB: TypeAdapter[RegisterJob | ResetPasswordJob | ResetCodeJob | NoticeJob] = TypeAdapter(AnyMailJob)
+class EmailCodeJob(MailJob):
+    """A change of the email: make a code, keep its hash with the new address, mail it there."""
+
+    kind: Literal["email_code"] = "email_code"
+    user_id: str = Field(min_length=1, max_length=64)
+    new_email: Email
+
+
+AnyMailJob = Annotated[
+    RegisterJob | ResetPasswordJob | ResetCodeJob | EmailCodeJob | NoticeJob, Field(discriminator="kind")
+]
+MAIL_JOB: TypeAdapter[RegisterJob | ResetPasswordJob | ResetCodeJob | EmailCodeJob | NoticeJob] = TypeAdapter(
+    AnyMailJob
+)

@@ -1,5 +1,7 @@
-"""Meter readings API: routes only; the rules live in `service`."""
+"""Meter readings API and «Мои объекты» (the supply points the meters are installed at): routes only;
+the rules live in `service` and `functions.objects.service`."""
 
+from functools import partial
 from http import HTTPStatus
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -10,6 +12,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from functions.common import aws
 from functions.common.api import (
     CONSUMER_ERROR_RESPONSES,
     CONSUMER_SECURITY,
@@ -22,6 +25,11 @@ from functions.common.api import (
 )
 from functions.common.clock import moscow_today
 from functions.common.cursor import CURSOR_SCHEMA, MAX_CURSOR_LENGTH
+from functions.common.settings import load_settings
+from functions.common.snapstart import prime
+from functions.objects import service as objects
+from functions.objects.models import LABELS as OBJECT_LABELS
+from functions.objects.models import ObjectEntry, ObjectList, SupplyObject
 from functions.readings import service
 from functions.readings.models import (
     LABELS,
@@ -32,17 +40,19 @@ from functions.readings.models import (
     ReadingOutput,
     ReadingPage,
 )
+from functions.readings.store import ReadingsSettings
 
 logger = Logger()
 # X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
 tracer = Tracer()
 app = APIGatewayRestResolver(enable_validation=True)
-configure_resolver(app, LABELS)
+configure_resolver(app, {**LABELS, **OBJECT_LABELS})
 TAGS = ["Показания"]
+OBJECT_TAGS = ["Мои объекты"]
 
 MeterFilter = Annotated[
     str | None,
-    Query(description="Только показания этого прибора учета", max_length=100),
+    Query(description="Только показания этого прибора учёта", max_length=100),
 ]
 Cursor = Annotated[
     str | None,
@@ -57,12 +67,21 @@ Cursor = Annotated[
 @app.post(
     "/api/readings",
     summary="Ввести показания",
-    description="Тип прибора учета, его номер и по одному показанию на каждый тариф типа. Показание не "
-    "может быть меньше предыдущего показания того же прибора по тому же тарифу (равное можно); тип "
-    "прибора не меняется между показаниями. В ответе — расход с предыдущего показания."
-    "\n\nСверх схемы: показание не меньше предыдущего по тому же тарифу (`values.*`), `meter_type` тот "
-    "же, что у прежних показаний прибора; число — не больше двух знаков после точки и без знака (-0).",
-    openapi_extensions=rules_beyond_schema("values.*", "meter_type"),
+    description="Тип прибора учёта, его номер и по одному показанию на каждый тариф типа. Тип прибора "
+    "не меняется между показаниями. Дата снятия (taken_on) — по умолчанию сегодня (по Москве), не позже "
+    "сегодняшнего дня и не раньше дня предыдущего показания прибора. Показание меньше предыдущего того же "
+    "прибора по тому же тарифу (равное можно) — ответ 422 с confirm = rollover_confirmed: если счётный "
+    "механизм перешёл через ноль, повторите запрос с rollover_confirmed = true и разрядностью "
+    "meter_digits (если она не запомнена для прибора), и расход посчитается через ноль. Расход больше "
+    "обычного месячного расхода прибора более чем в 10 раз (когда история прибора не короче 28 дней) — "
+    "ответ 422 с confirm = jump_confirmed: повторите с jump_confirmed = true, если показание верно. В "
+    "ответе — расход с предыдущего показания."
+    "\n\nСверх схемы: показание не меньше предыдущего по тому же тарифу или подтверждённый переход через "
+    "ноль, и не скачок без подтверждения (`values.*`); `meter_type` тот же, что у прежних показаний "
+    "прибора; `taken_on` не позже сегодня и не раньше предыдущего показания; `meter_digits` — если "
+    "переход через ноль и разрядность не запомнена; число — не больше двух знаков после точки и без "
+    "знака (-0).",
+    openapi_extensions=rules_beyond_schema("values.*", "meter_type", "taken_on", "meter_digits"),
     responses=answers(
         201,
         "Показания приняты",
@@ -82,8 +101,8 @@ def submit_reading(entry: Annotated[ReadingEntry, Body()]) -> Response[str]:
 
 @app.get(
     "/api/readings",
-    summary="Ранее введенные показания",
-    description="Показания потребителя (или одного его прибора учета), новые сначала, по 20 на "
+    summary="Ранее введённые показания",
+    description="Показания потребителя (или одного его прибора учёта), новые сначала, по 20 на "
     "странице; следующая страница — по next_cursor.\n\nСверх схемы: `cursor` — только тот, что выдан "
     "этим API этому потребителю для того же прибора.",
     openapi_extensions=rules_beyond_schema("cursor", "meter_number"),
@@ -98,7 +117,7 @@ def list_readings(meter_number: MeterFilter = None, cursor: Cursor = None) -> Re
 @app.get(
     "/api/readings/export",
     summary="Показания в CSV",
-    description="Все показания (или показания одного прибора учета), новые сначала, файлом CSV для "
+    description="Все показания (или показания одного прибора учёта), новые сначала, файлом CSV для "
     "Excel: UTF-8 с BOM, разделитель «;», десятичная запятая, время московское.",
     responses={
         200: {"description": "Файл CSV", "content": {"text/csv": {"schema": {"type": "string"}}}},
@@ -124,10 +143,10 @@ def export_readings(meter_number: MeterFilter = None) -> Response[str]:
 
 @app.get(
     "/api/readings/meters",
-    summary="Приборы учета потребителя",
-    description="Номера приборов учета, по которым потребитель передавал показания, с типом и "
+    summary="Приборы учёта потребителя",
+    description="Номера приборов учёта, по которым потребитель передавал показания, с типом и "
     "последним показанием — чтобы не вводить номер заново.",
-    responses=answers(200, "Приборы учета", MeterList, CONSUMER_ERROR_RESPONSES),
+    responses=answers(200, "Приборы учёта", MeterList, CONSUMER_ERROR_RESPONSES),
     security=CONSUMER_SECURITY,
     tags=TAGS,
 )
@@ -138,7 +157,7 @@ def list_meters() -> MeterList:
 @app.get(
     "/api/readings/monthly",
     summary="Расход по месяцам",
-    description="Расход каждого прибора учета по месяцам (московское время) и тарифам за последние "
+    description="Расход каждого прибора учёта по месяцам (московское время) и тарифам за последние "
     f"months месяцев (1–{MAX_MONTHS}, по умолчанию 12), включая текущий: сумма расхода показаний, снятых "
     "в месяце (расход показания — с предыдущего показания того же прибора). Для графиков.",
     responses=answers(200, "Расход по месяцам", MonthlyConsumption, CONSUMER_ERROR_RESPONSES),
@@ -151,7 +170,51 @@ def monthly_consumption(
     return service.monthly(current_caller(app).user_id, months)
 
 
+@app.get(
+    "/api/objects",
+    summary="Мои объекты",
+    description="Точки поставки потребителя: адрес, лицевой счёт (и подтверждён ли он сетевой компанией), "
+    "кадастровый номер, установленные приборы учёта. Старые сначала.",
+    responses=answers(200, "Объекты", ObjectList, CONSUMER_ERROR_RESPONSES),
+    security=CONSUMER_SECURITY,
+    tags=OBJECT_TAGS,
+)
+def list_objects() -> ObjectList:
+    return objects.objects(current_caller(app).user_id)
+
+
+@app.post(
+    "/api/objects",
+    summary="Добавить объект",
+    description="Название, адрес, лицевой счёт (8–14 цифр; пробелы и дефисы отбрасываются), "
+    "необязательный кадастровый номер и от 1 до 10 приборов учёта с разными номерами. Лицевой счёт "
+    "ждёт подтверждения сетевой компании (account_state = pending). Не больше 50 объектов на "
+    "потребителя (409)."
+    "\n\nСверх схемы: `account_number` — 8–14 цифр после удаления пробелов и дефисов; номера "
+    "приборов учёта объекта разные.",
+    openapi_extensions=rules_beyond_schema("account_number", "meters.*"),
+    responses=answers(
+        201,
+        "Объект добавлен",
+        SupplyObject,
+        {
+            **CONSUMER_ERROR_RESPONSES,
+            409: {"description": "Объектов уже 50", **PROBLEM_RESPONSE},
+        },
+    ),
+    security=CONSUMER_SECURITY,
+    tags=OBJECT_TAGS,
+)
+def add_object(entry: Annotated[ObjectEntry, Body()]) -> Response[str]:
+    added = objects.add_object(current_caller(app).user_id, entry)
+    return json_response(HTTPStatus.CREATED, added)
+
+
 @tracer.capture_lambda_handler(capture_response=False)
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)
+
+
+# SnapStart (template.yaml): what the first requests would load is loaded before the snapshot.
+prime(app, aws.dynamodb, partial(load_settings, ReadingsSettings))

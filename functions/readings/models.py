@@ -7,7 +7,7 @@ amounts as JSON strings with two decimals ("1234.50"), so no client ever parses 
 """
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Annotated, Any, Literal, get_args
@@ -76,7 +76,7 @@ SOURCE_LABELS: dict[Source, str] = {Source.MANUAL: "Вручную", Source.ASKU
 METER_NUMBER_MAX_LENGTH = 30
 _METER_NUMBER = re.compile(r"^[0-9A-Za-zА-ЯЁа-яё][0-9A-Za-zА-ЯЁа-яё/-]*$")
 METER_NUMBER_RULE = (
-    "Номер прибора учета: буквы, цифры, дефис и косая черта (/), без пробелов, не длиннее 30 символов, "
+    "Номер прибора учёта: буквы, цифры, дефис и косая черта (/), без пробелов, не длиннее 30 символов, "
     "начинается с буквы или цифры, например 01234567 или СЕ-301/12."
 )
 
@@ -93,7 +93,7 @@ MeterNumber = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=METER_NUMBER_MAX_LENGTH),
     AfterValidator(_meter_number),
     Field(
-        description="Номер прибора учета: буквы, цифры, «-» и «/», до 30 символов; хранится заглавными "
+        description="Номер прибора учёта: буквы, цифры, «-» и «/», до 30 символов; хранится заглавными "
         "буквами",
         examples=["01234567"],
         json_schema_extra={"pattern": _METER_NUMBER.pattern},
@@ -109,7 +109,7 @@ def _known_meter_type(value: object) -> object:
         return value
     raise PydanticCustomError(
         "meter_type_invalid",
-        "Выберите тип прибора учета: однотарифный, двухтарифный (день/ночь) или трёхтарифный "
+        "Выберите тип прибора учёта: однотарифный, двухтарифный (день/ночь) или трёхтарифный "
         "(пик/ночь/полупик).",
     )
 
@@ -256,7 +256,7 @@ def _tariff_errors(meter_type: MeterType, given: set[str]) -> list[InitErrorDeta
             )
         elif tariff not in labels and tariff in given:
             message = (
-                f"У {METER_TYPE_GENITIVE[meter_type]} прибора учета нет тарифа Т{tariff[1]}: "
+                f"У {METER_TYPE_GENITIVE[meter_type]} прибора учёта нет тарифа Т{tariff[1]}: "
                 f"уберите это показание или выберите другой тип прибора."
             )
             errors.append(
@@ -355,12 +355,37 @@ class ReadingEntry(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra=_one_shape_per_meter_type)
 
-    meter_type: MeterTypeField = Field(title="Тип прибора учета")
-    meter_number: MeterNumber = Field(title="Номер прибора учета")
+    meter_type: MeterTypeField = Field(title="Тип прибора учёта")
+    meter_number: MeterNumber = Field(title="Номер прибора учёта")
     values: TariffValues = Field(
         title="Показания",
         description="Показания по тарифам типа прибора: t1 — однотарифный; t1 (день), t2 (ночь) — "
         "двухтарифный; t1 (пик), t2 (ночь), t3 (полупик) — трёхтарифный",
+    )
+    taken_on: date | None = Field(
+        default=None,
+        title="Дата снятия показаний",
+        description="Когда показания сняты с прибора (по Москве); по умолчанию сегодня. Не позже "
+        "сегодняшнего дня и не раньше дня предыдущего показания этого прибора",
+    )
+    meter_digits: int | None = Field(
+        default=None,
+        ge=4,
+        le=9,
+        title="Разрядность прибора учёта",
+        description="Сколько цифр до запятой на счётном механизме прибора (например, 5 для 99999): по ней "
+        "считается расход при переходе через ноль; запоминается для прибора",
+    )
+    rollover_confirmed: bool = Field(
+        default=False,
+        title="Показания перешли через ноль",
+        description="Подтверждение: показание меньше предыдущего, потому что счётный механизм перешёл "
+        "через ноль (99999 → 00012); расход считается через ноль по разрядности прибора",
+    )
+    jump_confirmed: bool = Field(
+        default=False,
+        title="Подтверждаю показание с большим расходом",
+        description="Подтверждение: расход больше обычного месячного в 10 раз и более, и показание верно",
     )
 
     @field_validator("values", mode="wrap")
@@ -406,6 +431,9 @@ class ReadingOutput(BaseModel):
         description="Расход по тарифам с предыдущего показания этого прибора, кВт·ч; null у первого"
     )
     previous_taken_at: datetime | None = Field(description="Когда снято предыдущее показание прибора")
+    rollover: bool = Field(
+        default=False, description="Расход посчитан через переход счётного механизма через ноль"
+    )
     source: Source = Field(description="manual — введено вручную, askue — получено из АСКУЭ")
     taken_at: datetime
 
@@ -423,6 +451,7 @@ class MeterOutput(BaseModel):
     last_values: dict[Tariff, Amount]
     last_taken_at: datetime
     last_source: Source
+    digits: int | None = Field(default=None, description="Разрядность счётного механизма, если указана")
 
 
 class MeterList(BaseModel):
@@ -456,7 +485,7 @@ class MonthlyConsumption(BaseModel):
     months: list[Annotated[str, Field(pattern=MONTH_PATTERN)]] = Field(
         description="Все месяцы периода, от старых к новым; последний — текущий"
     )
-    meters: list[MeterMonths] = Field(description="Приборы учета с показаниями за период, по номеру")
+    meters: list[MeterMonths] = Field(description="Приборы учёта с показаниями за период, по номеру")
 
 
 def amounts(raw: dict[str, Any] | None) -> dict[Tariff, Decimal] | None:

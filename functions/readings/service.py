@@ -2,15 +2,20 @@
 
 The rules (docs/architecture.md §7, Readings): all tariffs of the type and no others (models.py); a
 meter keeps the type it was registered with; no value lower than the previous reading of the same
-meter and tariff (equal is allowed). The last two are checked against the meter's stored state, and
-the reading is stored only if that state is unchanged (store.ReadingStore.append); when a concurrent
-reading got there first, the meter is read again and the reading judged anew, so a lower value can
-never be stored after a higher one.
+meter and tariff (equal is allowed) unless the consumer confirms the counter rolled over (99999 →
+00012: the consumption is then counted across zero from the counter's digit count); the reading's
+date is today by default, never in the future nor before the previous reading's day; a consumption
+over 10 times the meter's usual monthly one is a warning the consumer confirms, not a refusal. The
+rules about the previous reading are checked against the meter's stored state, and the reading is
+stored only if that state is unchanged (store.ReadingStore.append); when a concurrent reading got
+there first, the meter is read again and the reading judged anew, so a lower value can never be
+stored after a higher one without its confirmation.
 """
 
 import uuid
-from datetime import datetime, timedelta
-from decimal import ROUND_DOWN, Decimal
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from aws_lambda_powertools import Logger
@@ -20,7 +25,14 @@ from functions.common import events, russian
 from functions.common.backoff import Backoff
 from functions.common.clock import MOSCOW, moscow_date, now
 from functions.common.cursor import decode_cursor, encode_cursor
-from functions.common.errors import CHECK_INPUT, Conflict, FieldError, InvalidInput, invalid_field
+from functions.common.errors import (
+    CHECK_INPUT,
+    Conflict,
+    FieldError,
+    InvalidInput,
+    NeedsConfirmation,
+    invalid_field,
+)
 from functions.common.metrics import BusinessMetric, count
 from functions.readings.export import readings_csv
 from functions.readings.models import (
@@ -54,6 +66,14 @@ MAX_ATTEMPTS = 5  # to store a reading when concurrent readings of the same mete
 # all within 3 s (well inside the API functions' 15 s Timeout).
 _RETRY_FIRST_S, _RETRY_CAP_S, _RETRY_BUDGET_S = 0.025, 0.5, 3.0
 ASKUE_CLOCK_SKEW = timedelta(minutes=5)
+# An implausible jump: a consumption over JUMP_FACTOR times the meter's usual monthly one (its
+# consumption since its first reading, per day, times 30), once that history spans BASELINE_DAYS;
+# a usual month under BASELINE_FLOOR_KWH counts as that floor, so a meter that has barely run
+# does not question every ordinary reading.
+JUMP_FACTOR = 10
+BASELINE_DAYS = 28
+BASELINE_FLOOR_KWH = Decimal(30)
+MONTH_DAYS = 30
 
 _METER_NUMBER = TypeAdapter(MeterNumber)
 _BAD_CURSOR = "Ссылка на продолжение списка повреждена или устарела: откройте список показаний заново."
@@ -112,6 +132,121 @@ def _next_reading(
 # ---------------------------------------------------------------- manual entry
 
 
+@dataclass(frozen=True)
+class Judged:
+    """An entry that may follow the meter's last reading: its consumption per tariff (across zero
+    where the counter rolled over) and whether it rolled over."""
+
+    consumption: dict[Tariff, Decimal] | None
+    rollover: bool
+
+
+def _taken_at(entry: ReadingEntry, meter: Meter | None) -> datetime:
+    """When the reading was taken: now, or midday (Moscow) of an earlier day the consumer gives;
+    never before the meter's last reading, so its history keeps the order of entry."""
+    current = now()
+    today = moscow_date(current)
+    day = entry.taken_on or today
+    if day > today:
+        raise invalid_field(
+            "taken_on", f"Дата снятия показаний не может быть позже сегодняшней ({russian.date(today)})."
+        )
+    # Only a day the consumer gives is judged against the previous reading: "now" always follows it
+    # (an ASKUE reading stamped a little ahead by its clock must not refuse one typed now).
+    if meter is not None and entry.taken_on is not None and day < moscow_date(meter.last_taken_at):
+        raise invalid_field(
+            "taken_on",
+            f"Дата снятия показаний раньше предыдущего показания этого прибора учёта "
+            f"({russian.date(meter.last_taken_at)}): укажите дату не раньше.",
+        )
+    at = current if day == today else datetime.combine(day, time(12), MOSCOW)
+    return _after(meter, at)
+
+
+def _judge(entry: ReadingEntry, meter: Meter | None) -> Judged:
+    """The consumption the entry makes, or the refusal (InvalidInput) or question
+    (NeedsConfirmation) of the rules that follow from the meter's last reading."""
+    if meter is None:
+        return Judged(consumption=None, rollover=False)
+    refusal = _refusal(entry, meter)
+    if refusal is not None:
+        raise refusal
+    values = entry.values.present()
+    lower = [tariff for tariff, value in values.items() if value < meter.last_values[tariff]]
+    if lower and not entry.rollover_confirmed:
+        raise _lower_question(meter, lower)
+    modulus = _rollover_modulus(entry, meter) if lower else Decimal(0)
+    consumption: dict[Tariff, Decimal] = {
+        tariff: value - meter.last_values[tariff] + (modulus if tariff in lower else 0)
+        for tariff, value in values.items()
+    }
+    if not entry.jump_confirmed:
+        _question_jump(meter, sum(consumption.values(), Decimal(0)))
+    return Judged(consumption=consumption, rollover=bool(lower))
+
+
+def _lower_question(meter: Meter, lower: list[Tariff]) -> NeedsConfirmation:
+    labels = TARIFF_LABELS[meter.meter_type]
+    errors = [
+        FieldError(
+            field=f"values.{tariff}",
+            message=f"Показание по тарифу {labels[tariff]} меньше предыдущего: "
+            f"{russian.amount(meter.last_values[tariff])} от {russian.date(meter.last_taken_at)}. "
+            f"Если счётный механизм прибора учёта перешёл через ноль (например, после 99999 — 00012), "
+            f"отметьте «Показания перешли через ноль»; иначе проверьте показание.",
+        )
+        for tariff in lower
+    ]
+    detail = (
+        errors[0].message
+        if len(errors) == 1
+        else "Показания меньше предыдущих: если счётный механизм прибора учёта перешёл через ноль, "
+        "отметьте «Показания перешли через ноль»; иначе проверьте отмеченные поля."
+    )
+    return NeedsConfirmation(CHECK_INPUT, detail, errors, confirm="rollover_confirmed")
+
+
+def _rollover_modulus(entry: ReadingEntry, meter: Meter) -> Decimal:
+    """10^digits of the counter, from the entry or as remembered for the meter."""
+    digits = entry.meter_digits or meter.digits
+    if digits is None:
+        raise invalid_field(
+            "meter_digits",
+            "Укажите разрядность прибора учёта — сколько цифр до запятой на его счётном механизме "
+            "(например, 5 для 99999): по ней считается расход при переходе через ноль.",
+        )
+    modulus = Decimal(10) ** digits
+    highest = max(meter.last_values.values())
+    if highest >= modulus:
+        raise invalid_field(
+            "meter_digits",
+            f"Предыдущее показание {russian.amount(highest)} не помещается в {digits} цифр до запятой: "
+            f"проверьте разрядность прибора учёта.",
+        )
+    return modulus
+
+
+def _question_jump(meter: Meter, consumption: Decimal) -> None:
+    """Asks the consumer to confirm a consumption over JUMP_FACTOR times the meter's usual month."""
+    since = meter.first_taken_at or meter.last_taken_at
+    days = Decimal((meter.last_taken_at - since) / timedelta(days=1))
+    if days < BASELINE_DAYS:
+        return  # too short a history to know what is usual
+    usual = max(meter.total_consumption / days * MONTH_DAYS, BASELINE_FLOOR_KWH).quantize(
+        Decimal(1), rounding=ROUND_HALF_UP
+    )
+    if consumption <= usual * JUMP_FACTOR:
+        return
+    message = (
+        f"Расход {russian.amount(consumption)} кВт·ч больше обычного месячного расхода этого прибора "
+        f"учёта (около {russian.amount(usual)} кВт·ч) более чем в {JUMP_FACTOR} раз. Проверьте показание; "
+        f"если оно верно, отметьте «Подтверждаю показание с большим расходом» и отправьте снова."
+    )
+    raise NeedsConfirmation(
+        CHECK_INPUT, message, [FieldError(field="jump_confirmed", message=message)], confirm="jump_confirmed"
+    )
+
+
 def _refusal(entry: ReadingEntry, meter: Meter | None) -> InvalidInput | None:
     """Why the entry cannot follow the meter's last reading, or None when it can."""
     if meter is None:
@@ -119,27 +254,11 @@ def _refusal(entry: ReadingEntry, meter: Meter | None) -> InvalidInput | None:
     if meter.meter_type != entry.meter_type:
         return invalid_field(
             "meter_type",
-            f"Прибор учета № {meter.meter_number} зарегистрирован как "
+            f"Прибор учёта № {meter.meter_number} зарегистрирован как "
             f"{METER_TYPE_ADJECTIVES[meter.meter_type]}: выберите этот тип. Если прибор заменён, "
             f"введите номер нового прибора.",
         )
-    labels = TARIFF_LABELS[meter.meter_type]
-    lower = [
-        FieldError(
-            field=f"values.{tariff}",
-            message=f"Показание по тарифу {labels[tariff]} меньше предыдущего: "
-            f"{russian.amount(meter.last_values[tariff])} от {russian.date(meter.last_taken_at)}. "
-            f"Введите показание не меньше предыдущего; если прибор заменён, укажите номер нового прибора.",
-        )
-        for tariff, value in entry.values.present().items()
-        if value < meter.last_values[tariff]
-    ]
-    if not lower:
-        return None
-    detail = (
-        lower[0].message if len(lower) == 1 else "Показания меньше предыдущих: исправьте отмеченные поля."
-    )
-    return InvalidInput(CHECK_INPUT, detail, lower)
+    return None
 
 
 def submit_reading(user_id: str, entry: ReadingEntry) -> ReadingOutput:
@@ -149,19 +268,18 @@ def submit_reading(user_id: str, entry: ReadingEntry) -> ReadingOutput:
     retries = _retries()
     for attempt in range(MAX_ATTEMPTS):
         meter = store.meter(user_id, entry.meter_number)
-        refusal = _refusal(entry, meter)
-        if refusal is not None:
-            raise refusal
+        taken_at = _taken_at(entry, meter)
+        judged = _judge(entry, meter)
         reading = _next_reading(
             entry.meter_number,
             entry.meter_type,
             entry.values.present(),
             Source.MANUAL,
-            _after(meter, now()),
+            taken_at,
             meter,
-        )
+        ).model_copy(update={"consumption": judged.consumption, "rollover": judged.rollover})
         try:
-            store.append(user_id, reading, meter)
+            store.append(user_id, reading, meter, digits=entry.meter_digits)
         except StaleMeter:
             logger.info("meter changed concurrently, judging the reading again", extra={"attempt": attempt})
             if _again(retries, attempt):
@@ -180,7 +298,7 @@ def submit_reading(user_id: str, entry: ReadingEntry) -> ReadingOutput:
         return reading
     raise Conflict(
         "Показания не сохранены",
-        "Показания этого прибора учета сейчас передаются с другого устройства. Повторите ввод.",
+        "Показания этого прибора учёта сейчас передаются с другого устройства. Повторите ввод.",
     )
 
 
@@ -211,6 +329,7 @@ def meters(user_id: str) -> MeterList:
                 last_values=m.last_values,
                 last_taken_at=m.last_taken_at,
                 last_source=m.last_source,
+                digits=m.digits,
             )
             for m in ReadingStore().meters(user_id)
         ]

@@ -8,7 +8,11 @@ One table, `READINGS_TABLE`, partition key `user_id` (the consumer's Cognito `su
   one Query on the index; both newest first (`ScanIndexForward=False`).
 - a meter: `sk = "meter#<meter_number>"`, holding the meter's type, its last values and a `version`.
   It is what the "not lower than the previous reading" rule is checked against, and what the
-  consumer's meter list (one Query, `begins_with(sk, "meter#")`) is made of.
+  consumer's meter list (one Query, `begins_with(sk, "meter#")`) is made of. It also keeps what
+  the other reading rules need without reading the history: the counter's digit count (`digits`,
+  for a rollover), and the consumption summed since its first reading (`total_consumption`,
+  `first_taken_at`), whose rate is the meter's usual consumption (an implausible jump is judged
+  against it).
 
 The monthly consumption is one Query of the readings from the first day of a month on (`sk BETWEEN
 "reading#<that moment>" AND "reading#~"`: the time is fixed width, and "~" sorts after every digit).
@@ -63,6 +67,9 @@ class Meter:
     last_reading_id: str
     last_source: Source
     version: int
+    digits: int | None = None
+    total_consumption: Decimal = Decimal(0)
+    first_taken_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +111,7 @@ def _reading(item: dict[str, Any]) -> ReadingOutput:
         values=amounts(item["values"]) or {},
         consumption=amounts(item.get("consumption")),
         previous_taken_at=datetime.fromisoformat(previous) if previous else None,
+        rollover=bool(item.get("rollover", False)),
         source=Source(item["source"]),
         taken_at=datetime.fromisoformat(item["taken_at"]),
     )
@@ -118,6 +126,9 @@ def _meter(item: dict[str, Any]) -> Meter:
         last_reading_id=item["last_reading_id"],
         last_source=Source(item["last_source"]),
         version=int(item["version"]),
+        digits=int(item["digits"]) if "digits" in item else None,
+        total_consumption=Decimal(item.get("total_consumption", 0)),
+        first_taken_at=datetime.fromisoformat(item["first_taken_at"]) if "first_taken_at" in item else None,
     )
 
 
@@ -163,8 +174,11 @@ class ReadingStore:
         item = self._table.get({"user_id": user_id, "sk": _meter_sk(meter_number)}, consistent=True)
         return _meter(item) if item else None
 
-    def append(self, user_id: str, reading: ReadingOutput, previous: Meter | None) -> None:
-        """Stores `reading` and makes it the meter's last one, if the meter is still `previous`.
+    def append(
+        self, user_id: str, reading: ReadingOutput, previous: Meter | None, *, digits: int | None = None
+    ) -> None:
+        """Stores `reading` and makes it the meter's last one, if the meter is still `previous`
+        (with `digits` as the counter's digit count when given, else the one it had).
 
         Raises StaleMeter when another reading of the meter was stored since `previous` was read.
         """
@@ -189,7 +203,15 @@ class ReadingStore:
             "last_reading_id": reading.id,
             "last_source": reading.source.value,
             "version": previous.version + 1 if previous else 1,
+            "total_consumption": (previous.total_consumption if previous else Decimal(0))
+            + sum((reading.consumption or {}).values(), Decimal(0)),
+            "first_taken_at": _time(previous.first_taken_at or previous.last_taken_at)
+            if previous
+            else _time(reading.taken_at),
         }
+        kept_digits = digits if digits is not None else (previous.digits if previous else None)
+        if kept_digits is not None:
+            meter_item["digits"] = kept_digits
         if previous is None:
             meter_put = self._table.put_action(meter_item, condition="attribute_not_exists(sk)")
         else:

@@ -21,6 +21,14 @@ def _calendar() -> "HolidayBase":
     return calendar
 
 
+def load_calendar(today: date) -> None:
+    """The production calendar of `today`'s year and the next (a review deadline may fall in
+    January): `holidays` computes a year's days on its first question about that year. What the
+    first filing would load (SnapStart primes it, functions/common/snapstart.py)."""
+    is_working_day(today)
+    is_working_day(today.replace(month=12, day=31) + timedelta(days=1))
+
+
 def is_working_day(day: date) -> bool:
     return bool(_calendar().is_working_day(day))
 

@@ -1,6 +1,7 @@
 """Service requests API («Заявки»): routes only; the rules live in `kinds`, `uploads`, `filing` and
 `presentation`."""
 
+from functools import partial
 from http import HTTPStatus
 from typing import Annotated, Any
 
@@ -10,6 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Pat
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from functions.common import aws
 from functions.common.api import (
     CONSUMER_ERROR_RESPONSES,
     CONSUMER_SECURITY,
@@ -21,8 +23,13 @@ from functions.common.api import (
     json_response,
     rules_beyond_schema,
 )
+from functions.common.clock import moscow_today
 from functions.common.cursor import CURSOR_SCHEMA, MAX_CURSOR_LENGTH
+from functions.common.mail import MailSettings
+from functions.common.settings import load_settings, portal_settings
+from functions.common.snapstart import prime
 from functions.requests import conversation, filing, kinds, presentation, transitions, uploads
+from functions.requests.calendar import load_calendar
 from functions.requests.models import (
     LABELS,
     THREAD_PAGE,
@@ -39,6 +46,7 @@ from functions.requests.models import (
     UploadRequest,
     Withdrawal,
 )
+from functions.requests.settings import request_settings
 
 # Not "requests": the logger would share its name with the requests library's logger.
 logger = Logger()
@@ -168,7 +176,10 @@ def request_thread(
     "`POST /api/requests/uploads`, проверяются как при подаче) или и то и другое. Ответ на заявку в "
     "статусе «Требуются уточнения» сам возвращает её в «На рассмотрении» (в истории — потребитель). "
     "По закрытой заявке («Выполнена», «Отклонена», «Отозвана») — 409. Заголовок `Idempotency-Key` "
-    "обязателен: повтор с тем же ключом и теми же данными возвращает то же сообщение, с другими — 422.",
+    "обязателен: повтор с тем же ключом и теми же данными возвращает то же сообщение, с другими — 422."
+    "\n\nСверх схемы: нужен текст или хотя бы один файл; `attachments` — ключи файлов, загруженных этим "
+    "потребителем через /api/requests/uploads и ещё не приложенных; `Idempotency-Key` обязателен.",
+    openapi_extensions=rules_beyond_schema("text", "attachments", "attachments.*", "idempotency-key"),
     responses=answers(
         201,
         "Сообщение отправлено",
@@ -197,7 +208,9 @@ def post_message(
     "/api/requests/<id>/withdraw",
     summary="Отозвать заявку",
     description="Отзывает свою заявку, пока она не «Выполнена» и не «Отклонена»: статус «Отозвана», "
-    "причина — в истории, потребителю — письмо. Повторный отзыв отозванной заявки возвращает её как есть.",
+    "причина — в истории, потребителю — письмо. Повторный отзыв отозванной заявки возвращает её как есть."
+    "\n\nСверх схемы: `reason` — не только пробелы.",
+    openapi_extensions=rules_beyond_schema("reason"),
     responses=answers(
         200,
         "Заявка после отзыва",
@@ -222,3 +235,17 @@ def withdraw_request(
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)
+
+
+# SnapStart (template.yaml): what the first requests would load is loaded before the snapshot.
+prime(
+    app,
+    aws.dynamodb,
+    aws.s3,
+    aws.sqs,
+    portal_settings,
+    request_settings,
+    partial(load_settings, MailSettings),
+    kinds.form_schemas,
+    lambda: load_calendar(moscow_today()),
+)

@@ -50,6 +50,12 @@ THEFT = {
         "objects": "Провод СИП 4×16, около 80 м",
     },
 }
+OWNERS_OBJECT = {
+    "name": "Дача",
+    "address": "СНТ «Ромашка», участок 12",
+    "account_number": "770011223344",
+    "meters": [{"meter_type": "single_tariff", "meter_number": "MX-OBJ-1"}],
+}
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
@@ -141,6 +147,7 @@ class Scene:
     readings_cursor: str
     thread: list[dict[str, Any]]  # the owner's conversation on request_ids[0]
     spare_upload: str  # an upload of the owner's not attached to anything
+    object_id: str
 
 
 @pytest.fixture(scope="module")
@@ -171,6 +178,8 @@ def scene(stack: LocalStack) -> Scene:
     readings_page = owner.get("/api/readings").json()
     fetched = owner.call("POST", "/api/askue/fetch", json={**DEMO_ASKUE, "remember": True})
     assert fetched.status_code == 200, fetched.text
+    added = owner.call("POST", "/api/objects", json=OWNERS_OBJECT)
+    assert added.status_code == 201, added.text
     return Scene(
         owner=owner,
         other=other,
@@ -181,6 +190,7 @@ def scene(stack: LocalStack) -> Scene:
         readings_cursor=readings_page["next_cursor"],
         thread=thread,
         spare_upload=owner.upload("Запасной.pdf"),
+        object_id=added.json()["id"],
     )
 
 
@@ -406,6 +416,30 @@ def _password(scene: Scene) -> None:
     assert scene.owner.can_still_log_in()
 
 
+def _request_email_change(scene: Scene) -> None:
+    # The owner's password asks nothing for another account; asking for the owner's address as a new
+    # one gets the neutral 202 (its owner is told by mail), and changes nothing of the owner's.
+    wrong = scene.other.call(
+        "POST", "/api/profile/email", json={"new_email": "moved@example.ru", "password": scene.owner.password}
+    )
+    assert wrong.status_code == 422
+    assert wrong.json()["errors"][0]["field"] == "password"
+    asked = scene.other.call(
+        "POST", "/api/profile/email", json={"new_email": scene.owner.email, "password": scene.other.password}
+    )
+    assert asked.status_code == 202
+    assert scene.owner.can_still_log_in()
+    assert scene.owner.get("/api/profile").json()["email"] == scene.owner.email
+
+
+def _confirm_email_change(scene: Scene) -> None:
+    refused = scene.other.call("POST", "/api/profile/email/confirm", json={"code": "123456"})
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "code"
+    assert scene.owner.can_still_log_in()
+    assert scene.owner.get("/api/profile").json()["email"] == scene.owner.email
+
+
 def _request_types(scene: Scene) -> None:
     # The same request types for everyone: no consumer's data in them.
     assert scene.other.get("/api/requests/types").json() == scene.owner.get("/api/requests/types").json()
@@ -537,6 +571,19 @@ def _monthly_consumption(scene: Scene) -> None:
     assert "20.00" not in used(scene.other)
 
 
+def _list_objects(scene: Scene) -> None:
+    assert scene.object_id not in {o["id"] for o in scene.other.get("/api/objects").json()["items"]}
+    assert [o["id"] for o in scene.owner.get("/api/objects").json()["items"]] == [scene.object_id]
+
+
+def _add_object(scene: Scene) -> None:
+    # The same account and meter at the other consumer's own object: theirs, the owner's unchanged.
+    theirs = scene.other.call("POST", "/api/objects", json=OWNERS_OBJECT)
+    assert theirs.status_code == 201
+    assert theirs.json()["id"] != scene.object_id
+    assert [o["id"] for o in scene.owner.get("/api/objects").json()["items"]] == [scene.object_id]
+
+
 def _askue_fetch(scene: Scene) -> None:
     # Fetching reads ASKUE with the caller's credentials only; a failed fetch leaves the owner's link.
     wrong = scene.other.call(
@@ -565,6 +612,8 @@ ISOLATION: dict[str, Callable[[Scene], None]] = {
     "PATCH /api/profile": _change_profile,
     "GET /api/profile/export": _export_profile,
     "DELETE /api/profile": _delete_account,
+    "POST /api/profile/email": _request_email_change,
+    "POST /api/profile/email/confirm": _confirm_email_change,
     "GET /api/requests/types": _request_types,
     "POST /api/requests/uploads": _uploads,
     "POST /api/requests": _file_request,
@@ -578,6 +627,8 @@ ISOLATION: dict[str, Callable[[Scene], None]] = {
     "GET /api/readings/export": _export_readings,
     "GET /api/readings/meters": _list_meters,
     "GET /api/readings/monthly": _monthly_consumption,
+    "GET /api/objects": _list_objects,
+    "POST /api/objects": _add_object,
     "POST /api/askue/fetch": _askue_fetch,
     "GET /api/askue/latest": _askue_latest,
     "DELETE /api/askue/link": _askue_forget,

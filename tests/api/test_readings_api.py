@@ -201,14 +201,76 @@ def test_reading_lower_than_previous_is_refused_and_changes_nothing(
     [error] = response.json()["errors"]
     assert error["field"] == "values.t2"
     assert error["message"].startswith("Показание по тарифу Т2 (ночь) меньше предыдущего: 44,00 от ")
+    assert response.json()["confirm"] == "rollover_confirmed"
     assert get(stack, consumer, "/api/readings/meters").json()["items"][2]["last_values"]["t2"] == "44.00"
     assert len([r for page in every_page(stack, consumer) for r in page]) == 45
+
+
+def test_a_rollover_is_a_question_then_a_reading_across_zero(stack: LocalStack) -> None:
+    stranger = new_consumer(stack)
+    first = {"meter_type": "single_tariff", "meter_number": "API-ROLL", "values": {"t1": "99 998"}}
+    assert post(stack, stranger, {**first, "meter_digits": 5}).status_code == 201
+    wrapped = {**first, "values": {"t1": "3"}}
+
+    asked = post(stack, stranger, wrapped)
+
+    assert asked.status_code == 422
+    assert asked.headers["Content-Type"] == PROBLEM
+    assert asked.json()["confirm"] == "rollover_confirmed"
+    assert "заменён" not in asked.text
+
+    confirmed = post(stack, stranger, {**wrapped, "rollover_confirmed": True})
+
+    assert confirmed.status_code == 201, confirmed.text
+    assert confirmed.json()["consumption"] == {"t1": "5.00"}
+    assert confirmed.json()["rollover"] is True
+    [meter] = [
+        m
+        for m in get(stack, stranger, "/api/readings/meters").json()["items"]
+        if m["meter_number"] == "API-ROLL"
+    ]
+    assert meter["digits"] == 5
+    assert meter["last_values"] == {"t1": "3.00"}
+
+
+def test_a_reading_date_in_the_future_is_refused_on_its_field(stack: LocalStack) -> None:
+    stranger = new_consumer(stack)
+    body = {
+        "meter_type": "single_tariff",
+        "meter_number": "API-DATE",
+        "values": {"t1": "1"},
+        "taken_on": "2999-01-01",
+    }
+
+    response = post(stack, stranger, body)
+
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["taken_on"]
+    assert "confirm" not in response.json()
 
 
 @pytest.mark.parametrize(
     ("body", "field"),
     [
         ({"meter_type": "single_tariff", "values": {"t1": "1"}}, "meter_number"),
+        (
+            {
+                "meter_type": "single_tariff",
+                "meter_number": "NEW-1",
+                "values": {"t1": "1"},
+                "meter_digits": 12,
+            },
+            "meter_digits",
+        ),
+        (
+            {
+                "meter_type": "single_tariff",
+                "meter_number": "NEW-1",
+                "values": {"t1": "1"},
+                "taken_on": "вчера",
+            },
+            "taken_on",
+        ),
         ({"meter_number": "NEW-1", "values": {"t1": "1"}}, "meter_type"),
         ({"meter_type": "five_tariff", "meter_number": "NEW-1", "values": {"t1": "1"}}, "meter_type"),
         ({"meter_type": "two_tariff", "meter_number": "NEW-1", "values": {"t1": "1"}}, "values.t2"),

@@ -167,7 +167,7 @@ def log_in_new_consumer(page: Page, portal: Portal, *, tag: str, start: str = ""
     )
     page.goto(f"{portal.url}/{start}")
     form = page.locator("#login-form")
-    form.get_by_label("Email", exact=True).fill(email)
+    form.get_by_label("Электронная почта", exact=True).fill(email)
     form.get_by_label("Пароль", exact=True).fill(password)
     form.get_by_role("button", name="Войти").click()
     return email

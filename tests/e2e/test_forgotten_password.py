@@ -34,12 +34,12 @@ def test_a_forgotten_password_is_replaced_with_the_mailed_code(
     )
     page.goto(portal.url)
     login = page.locator("#login-form")
-    login.get_by_label("Email", exact=True).fill(email)
+    login.get_by_label("Электронная почта", exact=True).fill(email)
     page.get_by_role("button", name="Забыли пароль?").click()
 
     ask = page.locator("#forgot-form")
     expect(page.get_by_role("heading", name="Смена забытого пароля")).to_be_focused()
-    expect(ask.get_by_label("Email", exact=True)).to_have_value(email)
+    expect(ask.get_by_label("Электронная почта", exact=True)).to_have_value(email)
     expect(login).to_be_hidden()
     shot(page, artifacts, f"forgot-01-ask-code-{width}")
     sent_before = len(portal.outbox())
@@ -66,7 +66,7 @@ def test_a_forgotten_password_is_replaced_with_the_mailed_code(
 
     expect(login).to_be_visible()
     expect(page.locator("#access-notice")).to_have_text("Пароль изменён. Войдите с новым паролем.")
-    expect(login.get_by_label("Email", exact=True)).to_have_value(email)
+    expect(login.get_by_label("Электронная почта", exact=True)).to_have_value(email)
     shot(page, artifacts, f"forgot-03-changed-{width}")
 
     login.get_by_label("Пароль", exact=True).fill(old_password)

@@ -3,6 +3,7 @@ policy (the operator's name and address, what is kept and for how long), and the
 too; at desktop width and on a 375 px phone."""
 
 import json
+import re
 import uuid
 from pathlib import Path
 
@@ -45,7 +46,7 @@ def test_registration_shows_the_consent_and_links_the_policy(
     shot(page, artifacts, f"policy-02-page-{width}")
 
     form.get_by_label("ФИО", exact=True).fill("Кузнецова Мария Петровна")
-    form.get_by_label("Email", exact=True).fill(email)
+    form.get_by_label("Электронная почта", exact=True).fill(email)
     form.get_by_label("Телефон", exact=True).fill("+7 912 555-44-33")
     consent.check()
     with page.expect_request(f"{portal.url}/api/auth/register") as sent:
@@ -79,7 +80,7 @@ def test_the_consumer_edits_the_phone_downloads_the_data_and_deletes_the_account
     )
     page.goto(f"{portal.url}/#/profile")
     login = page.locator("#login-form")
-    login.get_by_label("Email", exact=True).fill(email)
+    login.get_by_label("Электронная почта", exact=True).fill(email)
     login.get_by_label("Пароль", exact=True).fill(password)
     login.get_by_role("button", name="Войти").click()
     expect(page.get_by_role("heading", level=1, name="Профиль")).to_be_visible()
@@ -122,9 +123,85 @@ def test_the_consumer_edits_the_phone_downloads_the_data_and_deletes_the_account
     portal.wait_for_mail(email, "Учётная запись в личном кабинете удалена")
     shot(page, artifacts, f"rights-03-deleted-{width}")
 
-    login.get_by_label("Email", exact=True).fill(email)
+    login.get_by_label("Электронная почта", exact=True).fill(email)
     login.get_by_label("Пароль", exact=True).fill(password)
     login.get_by_role("button", name="Войти").click()
     expect(login.locator(".field-error")).to_contain_text("Неверный email или пароль.")
     page_log.assert_within_budget(page)
     page_log.assert_clean(["401 /api/auth/login"])
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_consumer_changes_the_email_with_the_mailed_code_and_logs_in_with_the_new_one(
+    page: Page, portal: Portal, page_log: PageLog, artifacts: Path, viewport: dict[str, int]
+) -> None:
+    width = _width(viewport)
+    old = f"e2e-old-{uuid.uuid4().hex[:10]}@example.ru"
+    new = f"e2e-new-{uuid.uuid4().hex[:10]}@example.ru"
+    password = portal.register(
+        {
+            "category": "individual",
+            "full_name": "Кузнецова Мария Петровна",
+            "email": old,
+            "phone": "+7 912 555-44-33",
+            "consent": True,
+        }
+    )
+    page.goto(f"{portal.url}/#/profile")
+    login = page.locator("#login-form")
+    login.get_by_label("Email", exact=True).fill(old)
+    login.get_by_label("Пароль", exact=True).fill(password)
+    login.get_by_role("button", name="Войти").click()
+    expect(page.get_by_role("heading", level=1, name="Профиль")).to_be_visible()
+    expect(page.get_by_text("Email меняет служба поддержки")).to_have_count(0)
+
+    # Step 1: the new address and the current password; a wrong password is named at its field.
+    section = page.get_by_role("region", name="Изменить электронную почту")
+    ask = section.locator("#email-form")
+    ask.get_by_label("Новый email", exact=True).fill(new)
+    ask.get_by_label("Текущий пароль", exact=True).fill("не-тот-пароль")
+    ask.get_by_role("button", name="Получить код").click()
+    expect(ask.locator(".field-error")).to_have_text("Пароль указан неверно.")
+    sent_before = len(portal.outbox())
+    ask.get_by_label("Текущий пароль", exact=True).fill(password)
+    ask.get_by_role("button", name="Получить код").click()
+    expect(ask.locator(".form-success")).to_contain_text(f"Адрес: {new}")
+    mail = portal.wait_for_mail(new, "Код для смены email в личном кабинете потребителя", since=sent_before)
+    assert "(МСК)" in mail["text"]
+    match = re.search(r"Код подтверждения: (\d{6})", mail["text"])
+    assert match, mail["text"]
+    code = match.group(1)
+
+    # Step 2: the code; a wrong one is named at its field, the right one changes the login.
+    confirm = section.locator("#email-code-form")
+    expect(confirm).to_be_visible()
+    confirm.get_by_label("Код из письма", exact=True).fill(f"{(int(code) + 1) % 10**6:06d}")
+    confirm.get_by_role("button", name="Подтвердить новый email").click()
+    expect(confirm.locator(".field-error")).to_contain_text("Код неверен или устарел.")
+    shot(page, artifacts, f"email-01-code-step-{width}")
+    confirm.get_by_label("Код из письма", exact=True).fill(code)
+    confirm.get_by_role("button", name="Подтвердить новый email").click()
+    expect(page.locator("#access-notice")).to_have_text(
+        "Адрес электронной почты изменён: войдите с новым адресом. На прежний адрес отправлено уведомление."
+    )
+    expect(page.get_by_role("navigation", name="Главное меню")).to_be_hidden()
+    expect(login.get_by_label("Email", exact=True)).to_have_value(new)
+    notice = portal.wait_for_mail(old, "Адрес для входа в личный кабинет изменён", since=sent_before)
+    assert new in notice["text"] and "(МСК)" in notice["text"]
+    shot(page, artifacts, f"email-02-changed-{width}")
+
+    # The old address no longer logs in; the new one does.
+    login.get_by_label("Email", exact=True).fill(old)
+    login.get_by_label("Пароль", exact=True).fill(password)
+    login.get_by_role("button", name="Войти").click()
+    expect(login.locator(".field-error")).to_contain_text("Неверный email или пароль.")
+    login.get_by_label("Email", exact=True).fill(new)
+    login.get_by_label("Пароль", exact=True).fill(password)
+    login.get_by_role("button", name="Войти").click()
+    greeting = page.get_by_role("heading", level=1, name="Здравствуйте, Кузнецова Мария Петровна!")
+    expect(greeting).to_be_visible()
+    page.get_by_role("navigation", name="Главное меню").get_by_role("link", name="Профиль").click()
+    expect(page.locator(".details")).to_contain_text(new)
+    shot(page, artifacts, f"email-03-new-login-{width}")
+    page_log.assert_within_budget(page)
+    page_log.assert_clean(["422 /api/profile/email", "422 /api/profile/email/confirm", "401 /api/auth/login"])

@@ -4,12 +4,14 @@ CSV; and the same pages on a phone."""
 
 import json
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import requests
 from playwright.sync_api import Locator, Page, expect
 
+from functions.common.clock import moscow_today
 from tests.e2e.conftest import PageLog, Portal, log_in_new_consumer, shot
 
 pytestmark = pytest.mark.e2e
@@ -44,26 +46,27 @@ def test_enter_two_tariff_readings_twice_and_see_them_in_the_table(
     page.locator("main").get_by_role("link", name="Ручной ввод", exact=True).click()
     expect(page.get_by_role("heading", level=1, name="Ручной ввод показаний")).to_be_visible()
     form = page.locator("#reading-form")
-    expect(form.get_by_text("Выберите тип прибора учета, чтобы ввести показания по тарифам.")).to_be_visible()
+    expect(form.get_by_text("Выберите тип прибора учёта, чтобы ввести показания по тарифам.")).to_be_visible()
     shot(page, artifacts, "60-readings-manual-empty")
 
     # The tariffs follow the meter type.
-    form.get_by_label("Тип прибора учета").select_option(label="Трёхтарифный (пик/ночь/полупик)")
+    form.get_by_label("Тип прибора учёта").select_option(label="Трёхтарифный (пик/ночь/полупик)")
     for label in ("Т1 (пик)", "Т2 (ночь)", "Т3 (полупик)"):
         expect(form.get_by_label(label, exact=True)).to_be_visible()
-    form.get_by_label("Тип прибора учета").select_option(label="Двухтарифный (день/ночь)")
+    form.get_by_label("Тип прибора учёта").select_option(label="Двухтарифный (день/ночь)")
     expect(form.get_by_label("Т1 (день)", exact=True)).to_be_visible()
     expect(form.get_by_label("Т2 (ночь)", exact=True)).to_be_visible()
     expect(form.locator("input[name='values.t3']")).to_be_hidden()
 
     # Letters and a missing tariff: both named next to their fields, nothing stored.
-    form.get_by_label("Номер прибора учета").fill(METER)
+    form.get_by_label("Номер прибора учёта").fill(METER)
     with page.expect_request(f"{portal.url}/api/readings") as sent:
         enter(form, "12а", "")
     assert sent.value.post_data_json == {
         "meter_type": "two_tariff",
         "meter_number": METER,
         "values": {"t1": "12а", "t2": ""},
+        "taken_on": moscow_today().isoformat(),
     }
     expect(field_error(form, "Т1 (день)")).to_contain_text("Введите показание цифрами, например 1234,5")
     expect(field_error(form, "Т2 (ночь)")).to_have_text("Введите показание по тарифу Т2 (ночь).")
@@ -72,7 +75,7 @@ def test_enter_two_tariff_readings_twice_and_see_them_in_the_table(
     # The first reading: accepted, no consumption yet.
     enter(form, "12 345,6", "5000")
     success = form.get_by_role("status")
-    expect(success).to_contain_text(f"Показания приняты: прибор учета № {METER}")
+    expect(success).to_contain_text(f"Показания приняты: прибор учёта № {METER}")
     expect(success).to_contain_text(f"Т1 (день) — 12{NBSP}345,6 кВт·ч, Т2 (ночь) — 5{NBSP}000 кВт·ч")
     expect(success).to_contain_text("Это первое показание прибора")
     expect(form.locator(".field-error")).to_have_count(0)
@@ -89,26 +92,30 @@ def test_enter_two_tariff_readings_twice_and_see_them_in_the_table(
     )
     shot(page, artifacts, "63-readings-manual-consumption")
 
-    # Lower than the previous: refused, the previous value and its date are named.
+    # Lower than the previous: not stored, the previous value and its date are named, and the form
+    # asks whether the counter rolled over (never to give a new meter's number).
     enter(form, "12399,99", "5030,25")
-    expect(field_error(form, "Т1 (день)")).to_contain_text(
+    lower = field_error(form, "Т1 (день)")
+    expect(lower).to_contain_text(
         re.compile(
             rf"Показание по тарифу Т1 \(день\) меньше предыдущего: 12{NBSP}400,00 от \d\d\.\d\d\.\d{{4}}\."
         )
     )
+    expect(lower).not_to_contain_text("заменён")
+    expect(form.get_by_label("Показания перешли через ноль")).to_be_visible()
     expect(form.get_by_role("status")).to_be_hidden()
     shot(page, artifacts, "64-readings-manual-lower")
 
     # The number is offered again, and choosing it sets the meter's type.
     expect(page.locator("#reading-meters option")).to_have_attribute("value", METER)
     page.reload()
-    form.get_by_label("Номер прибора учета").fill(METER)
-    expect(form.get_by_label("Тип прибора учета")).to_have_value("two_tariff")
+    form.get_by_label("Номер прибора учёта").fill(METER)
+    expect(form.get_by_label("Тип прибора учёта")).to_have_value("two_tariff")
     expect(form.get_by_label("Т2 (ночь)", exact=True)).to_be_visible()
 
     # The table: newest first, consumption, source.
-    page.locator("main").get_by_role("link", name="Просмотр ранее введенных показаний").click()
-    expect(page.get_by_role("heading", level=1, name="Просмотр ранее введенных показаний")).to_be_visible()
+    page.locator("main").get_by_role("link", name="Просмотр ранее введённых показаний").click()
+    expect(page.get_by_role("heading", level=1, name="Просмотр ранее введённых показаний")).to_be_visible()
     rows = page.locator("#history-table tbody tr")
     expect(rows).to_have_count(2)
     newest, oldest = rows.nth(0), rows.nth(1)
@@ -122,10 +129,10 @@ def test_enter_two_tariff_readings_twice_and_see_them_in_the_table(
     shot(page, artifacts, "65-readings-history")
 
     # Filtered by the meter.
-    page.get_by_label("Прибор учета").select_option(value=METER)
+    page.get_by_label("Прибор учёта").select_option(value=METER)
     expect(page).to_have_url(re.compile(r"#/readings/history\?meter="))
     expect(rows).to_have_count(2)
-    expect(page.get_by_label("Прибор учета")).to_have_value(METER)
+    expect(page.get_by_label("Прибор учёта")).to_have_value(METER)
 
     # The CSV, as Excel in a Russian locale reads it.
     with page.expect_download() as download:
@@ -152,13 +159,64 @@ def test_enter_two_tariff_readings_twice_and_see_them_in_the_table(
     page_log.assert_clean(["422 /api/readings", "422 /api/readings"])
 
 
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 900}, {"width": 375, "height": 740}], ids=["desktop", "phone"]
+)
+def test_a_reading_across_a_rollover_and_a_confirmed_jump(
+    page: Page, portal: Portal, page_log: PageLog, artifacts: Path, viewport: dict[str, int]
+) -> None:
+    logged_in(page, portal)
+    page.goto(f"{portal.url}/#/readings/manual")
+    form = page.locator("#reading-form")
+    today = moscow_today()
+    date = form.get_by_label("Дата снятия показаний")
+    expect(date).to_have_value(today.isoformat())
+    form.get_by_label("Тип прибора учёта").select_option("single_tariff")
+    form.get_by_label("Номер прибора учёта").fill("5-РАЗРЯДОВ")
+
+    # Two months ago, a month ago (100 kWh a month: the meter's usual month), today.
+    for days_ago, value in [(60, "99 700"), (30, "99 800")]:
+        date.fill((today - timedelta(days=days_ago)).isoformat())
+        form.get_by_label("Т1", exact=True).fill(value)
+        form.get_by_role("button", name="Ввести").click()
+        expect(form.get_by_role("status")).to_contain_text("Показания приняты")
+    expect(form.get_by_label("Показания перешли через ноль")).to_be_hidden()
+
+    # The counter passed 99 999: lower than the previous, so the form asks.
+    date.fill(today.isoformat())
+    form.get_by_label("Т1", exact=True).fill("00012")
+    form.get_by_role("button", name="Ввести").click()
+    expect(field_error(form, "Т1")).to_contain_text("перешёл через ноль")
+    expect(field_error(form, "Т1")).not_to_contain_text("заменён")
+    shot(page, artifacts, f"69-readings-rollover-question-{viewport['width']}")
+    form.get_by_label("Показания перешли через ноль").check()
+    form.get_by_label("Разрядность прибора учёта").fill("5")
+    form.get_by_role("button", name="Ввести").click()
+    success = form.get_by_role("status")
+    expect(success).to_contain_text("(с переходом через ноль): Т1 — 212 кВт·ч")
+    expect(form.get_by_label("Показания перешли через ноль")).to_be_hidden()
+    shot(page, artifacts, f"69-readings-rollover-accepted-{viewport['width']}")
+
+    # 2 000 kWh at once, over ten usual months: a warning the consumer confirms.
+    form.get_by_label("Т1", exact=True).fill("2012")
+    form.get_by_role("button", name="Ввести").click()
+    expect(form.locator("#reading-jump-field .field-error")).to_contain_text("более чем в 10 раз")
+    form.get_by_label("Подтверждаю показание с большим расходом").check()
+    shot(page, artifacts, f"69-readings-jump-question-{viewport['width']}")
+    form.get_by_role("button", name="Ввести").click()
+    expect(success).to_contain_text(f"Т1 — 2{NBSP}000 кВт·ч")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= viewport["width"]
+
+    page_log.assert_clean(["422 /api/readings", "422 /api/readings"])
+
+
 @pytest.mark.parametrize("viewport", [{"width": 375, "height": 740}], ids=["phone"])
 def test_readings_pages_on_a_phone(page: Page, portal: Portal, page_log: PageLog, artifacts: Path) -> None:
     logged_in(page, portal)
     page.goto(f"{portal.url}/#/readings/manual")
     form = page.locator("#reading-form")
-    form.get_by_label("Тип прибора учета").select_option("single_tariff")
-    form.get_by_label("Номер прибора учета").fill("0123456789")
+    form.get_by_label("Тип прибора учёта").select_option("single_tariff")
+    form.get_by_label("Номер прибора учёта").fill("0123456789")
     form.get_by_label("Т1", exact=True).fill("100")
     form.get_by_role("button", name="Ввести").click()
     expect(form.get_by_role("status")).to_contain_text("Показания приняты")
@@ -199,11 +257,11 @@ def test_history_shows_more_on_request(
     expect(page.get_by_role("button", name="Показать ещё")).to_be_hidden()
     shot(page, artifacts, "68-readings-history-all-pages")
 
-    page.get_by_label("Прибор учета").select_option(label="B-2 — Однотарифный")
+    page.get_by_label("Прибор учёта").select_option(label="B-2 — Однотарифный")
     expect(rows).to_have_count(5)
     expect(rows.first.locator("td").nth(2)).to_have_text("Т1: 5")
     expect(page.get_by_role("button", name="Показать ещё")).to_be_hidden()
-    page.get_by_label("Прибор учета").select_option(label="Все приборы учета")
+    page.get_by_label("Прибор учёта").select_option(label="Все приборы учёта")
     expect(rows).to_have_count(20)
 
     page_log.assert_clean([])

@@ -151,7 +151,7 @@ def test_text_typed_before_the_session_ended_is_back_after_logging_in_again(
     expect(page.get_by_text("Сессия истекла, войдите снова.")).to_be_visible()
 
     login = page.locator("#login-form")
-    login.get_by_label("Email", exact=True).fill(email)
+    login.get_by_label("Электронная почта", exact=True).fill(email)
     login.get_by_label("Пароль", exact=True).fill(portal.mailed_password(email))
     page.wait_for_timeout(1100)  # sessions_valid_from is the next whole second after the logout
     login.get_by_role("button", name="Войти").click()

@@ -126,7 +126,7 @@ def test_known_email_gets_the_same_answer_and_a_mail_saying_so(world: World) -> 
     ("body", "field", "message"),
     [
         ({**IVAN, "full_name": ""}, "full_name", "Заполните поле «ФИО»."),
-        ({k: v for k, v in IVAN.items() if k != "email"}, "email", "Заполните поле «Email»."),
+        ({k: v for k, v in IVAN.items() if k != "email"}, "email", "Заполните поле «Электронная почта»."),
         ({**IVAN, "email": "ivan@"}, "email", "Укажите адрес электронной почты в виде name@example.ru."),
         ({**IVAN, "phone": "12345"}, "phone", "Укажите номер телефона с кодом города или оператора"),
         ({**IVAN, "phone": "позвоните мне"}, "phone", "Укажите номер телефона"),

@@ -53,9 +53,11 @@ def test_fetch_gives_every_meter_of_the_demo_account_as_decimals(askue: AskueSim
         "reactive_export_kvarh",
         "read_at",
         "profile",
+        "flags",
     }
     assert all(row["profile"] is None for row in body["rows"]), "registers carry no half-hours"
     assert all(isinstance(row["active_import_kwh"], str) for row in body["rows"]), "exact decimals"
+    assert all(row["flags"] == [] for row in body["rows"]), "the JSON registers carry no status"
     assert body["remembered"] is False
     assert body["fetched_at"]
 

@@ -5,13 +5,17 @@ import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from functions.askue.http import AskueBadData
+from functions.askue.models import AskueRow, ChannelFlag
 from functions.askue.xml80020 import parse_80020
 from infra.askue_simulator import BILLION_LAUGHS, DEMO_METERS, XXE, document_80020
 
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "80020"
+MOSCOW = timezone(timedelta(hours=3))
 HALF_HOURS = [f"{h:02d}{m:02d}" for h in range(24) for m in (0, 30)]
 
 
@@ -164,9 +168,13 @@ def test_a_day_with_wrong_periods_is_refused(starts: list[str]) -> None:
         (lambda d: d.replace(b'code="04"', b'code="03"'), "appears twice"),
         (lambda d: d.replace(b"<day>20261127</day>", b"<day>27.11.2026</day>"), "YYYYMMDD"),
         (lambda d: d.replace(b"<daylightsavingtime>0<", b"<daylightsavingtime>yes<"), "daylightsavingtime"),
+        (lambda d: d.replace(b"<daylightsavingtime>0<", b"<daylightsavingtime>3<"), "0, 1 or 2"),
+        (lambda d: d.replace(b"<daylightsavingtime>0<", b"<daylightsavingtime>2<"), "changeover day"),
+        (lambda d: d.replace(b'status="0"', b'status="x"', 1), "status must be a number"),
         (lambda d: d.replace(b'end="0030"', b'end="0100"', 1), "not a half-hour"),
         (lambda d: d.replace(b">1.5<", b">-1.5<", 1), "non-negative number"),
-        (lambda d: d.replace(b">1.5<", b">1,5<", 1), "non-negative number"),
+        (lambda d: d.replace(b">1.5<", b">1,5,0<", 1), "non-negative number"),
+        (lambda d: d.replace(b">1.5<", b">1.5e3<", 1), "non-negative number"),
         (lambda d: d.replace(b">1.5<", b"><", 1), "non-negative number"),
         (lambda d: d.replace(b'<value status="0">1.5</value>', b"", 1), "exactly one <value>"),
     ],
@@ -177,9 +185,13 @@ def test_a_day_with_wrong_periods_is_refused(starts: list[str]) -> None:
         "duplicate-channel",
         "bad-day",
         "bad-dst-flag",
+        "dst-3",
+        "changeover-flag-on-a-48-day",
+        "status-not-a-number",
         "long-period",
         "negative",
-        "comma",
+        "two-separators",
+        "exponent",
         "empty",
         "no-value",
     ],
@@ -253,3 +265,87 @@ def test_the_simulators_day_sums_to_the_registers_growth_over_that_day() -> None
             growth = meter.register(channel, start + timedelta(days=1)) - meter.register(channel, start)
             assert getattr(row, field) == growth
     assert rows[0].active_export_kwh > 0, "the house exports energy"
+
+
+# Documents as they are sent (tests/fixtures/80020): one meter, 1.25 kWh A+, 0.05 A−, 0.4 R+, 0.01 R−
+# every half-hour.
+
+
+def fixture(name: str) -> AskueRow:
+    [row] = parse_80020((FIXTURES / name).read_bytes())
+    return row
+
+
+def test_a_winter_time_document_with_decimal_points() -> None:
+    row = fixture("winter-dst0-point.xml")
+
+    assert (row.active_import_kwh, row.active_export_kwh) == (Decimal("60.00"), Decimal("2.40"))
+    assert (row.reactive_import_kvarh, row.reactive_export_kvarh) == (Decimal("19.2"), Decimal("0.48"))
+    assert row.read_at == datetime(2026, 11, 28, tzinfo=MOSCOW)
+    assert row.flags == []
+
+
+def test_a_summer_time_document_with_decimal_commas_is_read_as_points() -> None:
+    row = fixture("summer-dst1-comma.xml")
+
+    assert row.active_import_kwh == Decimal("60.00")
+    assert row.reactive_export_kvarh == Decimal("0.48")
+    assert row.read_at == datetime(2026, 7, 16, tzinfo=timezone(timedelta(hours=4)))
+
+
+def test_the_changeover_day_forward_has_46_half_hours_and_ends_in_summer_time() -> None:
+    row = fixture("changeover-forward-dst2.xml")
+
+    assert row.active_import_kwh == Decimal("57.50")  # 46 x 1.25
+    assert row.read_at == datetime(2026, 3, 30, tzinfo=timezone(timedelta(hours=4)))
+
+
+def test_the_changeover_day_back_with_decimal_commas_has_50_half_hours_and_ends_in_winter_time() -> None:
+    row = fixture("changeover-back-dst2-comma.xml")
+
+    assert row.active_import_kwh == Decimal("62.50")  # 50 x 1.25
+    assert row.active_export_kwh == Decimal("2.50")
+    assert row.read_at == datetime(2026, 10, 26, tzinfo=MOSCOW)
+
+
+def test_status_flags_are_carried_per_channel_and_the_values_stay_in_the_total() -> None:
+    row = fixture("status-flags.xml")
+
+    assert row.active_import_kwh == Decimal("60.00")
+    assert row.flags == [
+        ChannelFlag(channel="active_import_kwh", status="1", periods=3),
+        ChannelFlag(channel="active_import_kwh", status="2", periods=1),
+    ]
+
+
+def test_a_status_written_with_leading_zeros_is_the_same_code() -> None:
+    [row] = parse_80020(document().replace(b'status="0"', b'status="01"', 2))
+
+    assert row.flags == [ChannelFlag(channel="active_import_kwh", status="1", periods=2)]
+
+
+def test_a_changeover_day_must_have_the_same_hour_skipped_or_repeated_in_every_channel() -> None:
+    skipped = [s for s in HALF_HOURS if s not in ("0200", "0230")]
+    repeated = [*HALF_HOURS[:6], "0200", "0230", *HALF_HOURS[6:]]
+    periods = "".join(f'<period start="{s}" end="{_end(s)}"><value>1</value></period>' for s in repeated)
+    channel = f'<measuringchannel code="01">{periods}</measuringchannel>'
+    other = f'<measuringpoint code="2" name="Второй">{channel}</measuringpoint>'
+
+    with pytest.raises(AskueBadData, match="changeover day"):
+        parse_80020(document(skipped, dst="2", extra_point=other))
+
+
+def test_the_simulators_changeover_day_is_read_with_its_commas_and_flags() -> None:
+    day = date(2026, 10, 25)
+    start = datetime(2026, 10, 25, tzinfo=MOSCOW)
+    meters = DEMO_METERS[:1]
+
+    document_bytes = document_80020(meters, day, 7, start + timedelta(days=1, hours=1), changeover=True)
+    [row] = parse_80020(document_bytes)
+
+    assert b"<daylightsavingtime>2<" in document_bytes and b"," in document_bytes
+    # 50 half-hours: the register's growth over 25 hours.
+    growth = meters[0].register("A+", start + timedelta(hours=25)) - meters[0].register("A+", start)
+    assert row.active_import_kwh == growth
+    assert row.flags == [ChannelFlag(channel="active_import_kwh", status="1", periods=2)]
+    assert row.read_at == datetime(2026, 10, 26, tzinfo=MOSCOW)

@@ -170,7 +170,7 @@ def test_a_domain_s_own_subclass_is_answered_by_its_kind_s_row() -> None:
     class MeterTaken(Conflict):
         pass
 
-    answer = _answer(MeterTaken("Прибор занят", "Прибор учета уже зарегистрирован."))
+    answer = _answer(MeterTaken("Прибор занят", "Прибор учёта уже зарегистрирован."))
 
     assert answer["statusCode"] == HTTPStatus.CONFLICT
     assert json.loads(answer["body"])["title"] == "Прибор занят"

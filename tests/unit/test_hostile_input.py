@@ -394,6 +394,8 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
         "new_password": "New-password-2!",
         "new_password_repeat": "New-password-2!",
     },
+    "/api/profile/email": {"new_email": "ivan.new@example.ru", "password": "Пароль-для-входа-1"},
+    "/api/profile/email/confirm": {"code": "123456"},
     # PATCH changes the phone and the name; DELETE (which takes only the password) is fuzzed with it too.
     "/api/profile": {"phone": "+7 903 111-22-33", "full_name": "Иванов Иван Петрович"},
     "/api/integration/requests/{id}": {
@@ -428,6 +430,13 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
         "attachments": [],
         "operator": "CRM: Петрова А. В.",
     },
+    "/api/objects": {
+        "name": "Жилой дом",
+        "address": "д. Берёзки, ул. Садовая, 7",
+        "account_number": "5001234567",
+        "meters": [{"meter_type": "single_tariff", "meter_number": "01234567", "digits": 5}],
+    },
+    "/api/integration/objects/{id}": {"confirmed": True},
 }
 # Raw JSON put in place of a value: what Python's json reads and JSON has not, or what it reads
 # into something no rule expects.

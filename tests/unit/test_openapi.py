@@ -140,6 +140,9 @@ def test_every_refusal_the_code_can_give_is_documented_on_its_route(world: World
         ("post", "/api/profile/password"): {"401", "422", "429"},
         ("delete", "/api/profile"): {"401", "422", "429"},  # wrong password; Cognito's lockout
         ("patch", "/api/profile"): {"401", "422"},
+        # wrong password; Cognito's lockout; the mail queue did not take the code
+        ("post", "/api/profile/email"): {"401", "422", "429", "503"},
+        ("post", "/api/profile/email/confirm"): {"401", "422"},  # a wrong, expired or spent code; taken
         ("post", "/api/requests"): {"409", "503"},  # key still being filed; numbering contention
         ("post", "/api/readings"): {"409"},
         ("post", "/api/askue/fetch"): {"422", "502", "503", "504"},
@@ -173,6 +176,7 @@ def test_a_refusal_that_says_when_to_retry_documents_retry_after(world: World) -
     for method, path, status in [
         ("post", "/api/auth/register", "503"),
         ("post", "/api/auth/forgot-password", "503"),
+        ("post", "/api/profile/email", "503"),
         ("post", "/api/integration/users/reset-password", "429"),
         ("post", "/api/integration/users/reset-password", "503"),
         ("post", "/api/requests", "503"),

@@ -28,6 +28,8 @@ REQUEST = {
     "text": "Прошу снять показания.",
     "fields": {
         "address": "г. Москва, ул. Мира, 5, кв. 12",
+        "account_number": "5001234567",
+        "reason": "control",
         "meter_number": "01234567",
         "reading_date": "2026-12-01",
     },

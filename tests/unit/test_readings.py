@@ -32,11 +32,11 @@ NEGATIVE = "Показание не может быть отрицательны
 TOO_MANY_DIGITS = "Показание: не больше 9 цифр до запятой."
 TOO_MANY_DECIMALS = "Показание: не больше 2 цифр после запятой."
 METER_NUMBER_RULE = (
-    "Номер прибора учета: буквы, цифры, дефис и косая черта (/), без пробелов, не длиннее 30 символов, "
+    "Номер прибора учёта: буквы, цифры, дефис и косая черта (/), без пробелов, не длиннее 30 символов, "
     "начинается с буквы или цифры, например 01234567 или СЕ-301/12."
 )
 METER_TYPE_CHOICE = (
-    "Выберите тип прибора учета: однотарифный, двухтарифный (день/ночь) или трёхтарифный (пик/ночь/полупик)."
+    "Выберите тип прибора учёта: однотарифный, двухтарифный (день/ночь) или трёхтарифный (пик/ночь/полупик)."
 )
 BAD_CURSOR = "Ссылка на продолжение списка повреждена или устарела: откройте список показаний заново."
 
@@ -183,9 +183,9 @@ BAD_ENTRIES: list[tuple[str, dict[str, Any], str, str]] = [
         "missing meter number",
         {"meter_type": "single_tariff", "values": {"t1": "1"}},
         "meter_number",
-        "Заполните поле «Номер прибора учета».",
+        "Заполните поле «Номер прибора учёта».",
     ),
-    ("blank meter number", single("   ", "1"), "meter_number", "Заполните поле «Номер прибора учета»."),
+    ("blank meter number", single("   ", "1"), "meter_number", "Заполните поле «Номер прибора учёта»."),
     ("meter number with a space", single("12 34", "1"), "meter_number", METER_NUMBER_RULE),
     ("meter number with a sign", single("№123", "1"), "meter_number", METER_NUMBER_RULE),
     ("meter number starting with a dash", single("-123", "1"), "meter_number", METER_NUMBER_RULE),
@@ -193,13 +193,13 @@ BAD_ENTRIES: list[tuple[str, dict[str, Any], str, str]] = [
         "meter number too long",
         single("1" * 31, "1"),
         "meter_number",
-        "Поле «Номер прибора учета» должно содержать не больше 30 символов.",
+        "Поле «Номер прибора учёта» должно содержать не больше 30 символов.",
     ),
     (
         "missing meter type",
         {"meter_number": "1", "values": {"t1": "1"}},
         "meter_type",
-        "Заполните поле «Тип прибора учета».",
+        "Заполните поле «Тип прибора учёта».",
     ),
     (
         "unknown meter type",
@@ -241,7 +241,7 @@ BAD_ENTRIES: list[tuple[str, dict[str, Any], str, str]] = [
         "extra tariff value",
         {"meter_type": "single_tariff", "meter_number": "1", "values": {"t1": "1", "t2": "2"}},
         "values.t2",
-        "У однотарифного прибора учета нет тарифа Т2: уберите это показание или выберите другой тип прибора.",
+        "У однотарифного прибора учёта нет тарифа Т2: уберите это показание или выберите другой тип прибора.",
     ),
     (
         "unknown tariff",
@@ -341,18 +341,21 @@ def test_body_that_is_not_json_is_a_russian_400(clock: Clock) -> None:
     assert problem["detail"] == "Тело запроса должно быть JSON-объектом в кодировке UTF-8."
 
 
-def test_reading_lower_than_previous_is_refused(clock: Clock) -> None:
+def test_reading_lower_than_previous_asks_to_confirm_a_rollover_and_stores_nothing(clock: Clock) -> None:
     _, first = submit(single("1001", "1234,5"))
 
     status, problem = submit(single("1001", "1234,49"))
 
     assert status == 422
     message = (
-        "Показание по тарифу Т1 меньше предыдущего: 1\u00a0234,50 от 20.11.2026. Введите показание не "
-        "меньше предыдущего; если прибор заменён, укажите номер нового прибора."
+        "Показание по тарифу Т1 меньше предыдущего: 1\u00a0234,50 от 20.11.2026. Если счётный механизм "
+        "прибора учёта перешёл через ноль (например, после 99999 — 00012), отметьте «Показания перешли "
+        "через ноль»; иначе проверьте показание."
     )
     assert errors_of(problem) == {"values.t1": message}
     assert problem["detail"] == message
+    assert problem["confirm"] == "rollover_confirmed"
+    assert "заменён" not in problem["detail"], "a rollover is not a replaced meter"
     assert [r["id"] for r in all_readings()] == [first["id"]]
     assert meters()[0]["last_values"] == {"t1": "1234.50"}
 
@@ -368,6 +371,138 @@ def test_only_the_lower_tariff_is_named(clock: Clock) -> None:
     assert len(all_readings()) == 1
 
 
+# ---------------------------------------------------------------- rollover, date, implausible jump
+
+
+def test_a_confirmed_rollover_counts_the_consumption_across_zero(clock: Clock) -> None:
+    submit({**single("R-5", "99990,5"), "meter_digits": 5})
+
+    status, reading = submit({**single("R-5", "12"), "rollover_confirmed": True})
+
+    assert status == 201, reading
+    assert reading["consumption"] == {"t1": "21.50"}  # 99 990,5 → 99 999,99… → 00 000 → 00 012
+    assert reading["rollover"] is True
+    assert meters()[0]["last_values"] == {"t1": "12.00"}
+    assert meters()[0]["digits"] == 5
+    assert [r["rollover"] for r in all_readings()] == [True, False]
+
+
+def test_a_rollover_needs_the_counters_digit_count(clock: Clock) -> None:
+    submit(single("R-6", "9990"))
+
+    status, problem = submit({**single("R-6", "3"), "rollover_confirmed": True})
+
+    assert status == 422
+    assert "разрядность прибора учёта" in errors_of(problem)["meter_digits"]
+    assert len(all_readings()) == 1
+
+    status, reading = submit({**single("R-6", "3"), "rollover_confirmed": True, "meter_digits": 4})
+
+    assert status == 201
+    assert reading["consumption"] == {"t1": "13.00"}
+
+
+def test_a_digit_count_the_previous_reading_does_not_fit_is_refused(clock: Clock) -> None:
+    submit(single("R-7", "123456"))
+
+    status, problem = submit({**single("R-7", "5"), "rollover_confirmed": True, "meter_digits": 5})
+
+    assert status == 422
+    assert errors_of(problem)["meter_digits"] == (
+        "Предыдущее показание 123\u00a0456,00 не помещается в 5 цифр до запятой: проверьте разрядность "
+        "прибора учёта."
+    )
+
+
+def test_only_the_tariff_that_rolled_over_is_counted_across_zero(clock: Clock) -> None:
+    submit({**two("R-8", "99995", "500"), "meter_digits": 5})
+
+    status, reading = submit({**two("R-8", "7", "520"), "rollover_confirmed": True})
+
+    assert status == 201
+    assert reading["consumption"] == {"t1": "12.00", "t2": "20.00"}
+
+
+def test_the_reading_date_is_today_by_default_and_may_be_an_earlier_day(clock: Clock) -> None:
+    _, today = submit(single("D-1", "100"))
+    assert datetime.fromisoformat(today["taken_at"]).date() == START.date()
+
+    clock.at += timedelta(days=3)
+    status, earlier = submit({**single("D-1", "110"), "taken_on": "2026-11-21"})
+
+    assert status == 201, earlier
+    # Midday in Moscow of the day given.
+    assert datetime.fromisoformat(earlier["taken_at"]) == datetime(2026, 11, 21, 9, tzinfo=UTC)
+
+
+def test_a_reading_date_in_the_future_is_refused(clock: Clock) -> None:
+    status, problem = submit({**single("D-2", "100"), "taken_on": "2026-11-21"})
+
+    assert status == 422
+    assert errors_of(problem) == {
+        "taken_on": "Дата снятия показаний не может быть позже сегодняшней (20.11.2026)."
+    }
+
+
+def test_a_reading_date_before_the_previous_reading_is_refused(clock: Clock) -> None:
+    submit(single("D-3", "100"))
+    clock.at += timedelta(days=2)
+
+    status, problem = submit({**single("D-3", "110"), "taken_on": "2026-11-19"})
+
+    assert status == 422
+    assert errors_of(problem) == {
+        "taken_on": "Дата снятия показаний раньше предыдущего показания этого прибора учёта (20.11.2026): "
+        "укажите дату не раньше."
+    }
+    assert len(all_readings()) == 1
+
+
+def usual_month_of_100_kwh(clock: Clock, number: str) -> None:
+    """Two readings 30 days apart, 100 kWh between them: the meter's usual month is 100 kWh."""
+    submit(single(number, "1000"))
+    clock.at += timedelta(days=30)
+    assert submit(single(number, "1100"))[0] == 201
+    clock.at += timedelta(days=30)
+
+
+def test_an_implausible_jump_is_a_warning_the_consumer_confirms(clock: Clock) -> None:
+    usual_month_of_100_kwh(clock, "J-1")
+
+    status, problem = submit(single("J-1", "2101"))
+
+    assert status == 422
+    assert problem["confirm"] == "jump_confirmed"
+    assert problem["detail"] == (
+        "Расход 1\u00a0001,00 кВт·ч больше обычного месячного расхода этого прибора учёта (около "
+        "100,00 кВт·ч) более чем в 10 раз. Проверьте показание; если оно верно, отметьте «Подтверждаю "
+        "показание с большим расходом» и отправьте снова."
+    )
+    assert len(all_readings()) == 2
+
+    status, reading = submit({**single("J-1", "2101"), "jump_confirmed": True})
+
+    assert status == 201
+    assert reading["consumption"] == {"t1": "1001.00"}
+
+
+def test_ten_times_the_usual_month_is_not_yet_a_jump(clock: Clock) -> None:
+    usual_month_of_100_kwh(clock, "J-2")
+
+    status, reading = submit(single("J-2", "2100"))
+
+    assert status == 201, reading
+
+
+def test_without_a_months_history_no_jump_is_questioned(clock: Clock) -> None:
+    submit(single("J-3", "1000"))
+    clock.at += timedelta(days=10)
+
+    status, _ = submit(single("J-3", "90000"))
+
+    assert status == 201
+
+
 def test_meter_type_cannot_change_between_readings(clock: Clock) -> None:
     submit(two("3003", "100", "50"))
 
@@ -375,7 +510,7 @@ def test_meter_type_cannot_change_between_readings(clock: Clock) -> None:
 
     assert status == 422
     assert errors_of(problem) == {
-        "meter_type": "Прибор учета № 3003 зарегистрирован как двухтарифный (день/ночь): выберите этот "
+        "meter_type": "Прибор учёта № 3003 зарегистрирован как двухтарифный (день/ночь): выберите этот "
         "тип. Если прибор заменён, введите номер нового прибора."
     }
     assert len(all_readings()) == 1
@@ -553,6 +688,7 @@ def test_meters_offer_their_numbers_type_and_last_reading(clock: Clock) -> None:
             "last_values": {"t1": "7.00"},
             "last_taken_at": other["taken_at"],
             "last_source": "manual",
+            "digits": None,
         },
         {
             "meter_number": "T-2",
@@ -560,6 +696,7 @@ def test_meters_offer_their_numbers_type_and_last_reading(clock: Clock) -> None:
             "last_values": {"t1": "12.00", "t2": "6.00"},
             "last_taken_at": last["taken_at"],
             "last_source": "manual",
+            "digits": None,
         },
     ]
 

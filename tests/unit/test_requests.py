@@ -41,16 +41,25 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 VALID: dict[str, dict[str, Any]] = {
     "connection": {
+        "applicant_kind": "person",
+        "passport_series": "4510",
+        "passport_number": "123456",
+        "passport_issued_on": "2015-05-05",
+        "passport_issued_by": "ОУФМС России по Московской обл.",
         "object_name": "Жилой дом",
         "object_address": "Московская обл., д. Берёзки, ул. Садовая, 7",
         "cadastral_number": "50:20:0010101:1234",
         "reason": "new",
+        "applicant_category": "up_to_15",
         "max_power_kw": "15",
-        "voltage_kv": "0.4",
+        "voltage_kv": "0.22",
         "reliability_category": "III",
+        "guaranteeing_supplier": "АО «Мосэнергосбыт»",
     },
     "meter_reading": {
         "address": "г. Москва, ул. Мира, 5, кв. 12",
+        "account_number": "5001234567",
+        "reason": "control",
         "meter_number": "01234567",
         "reading_date": "2026-12-01",
     },
@@ -59,11 +68,16 @@ VALID: dict[str, dict[str, Any]] = {
         "meter_number": "98765432",
         "meter_model": "Меркурий 201.8",
         "installation_date": "2026-11-20",
+        "installation_reading": "0.5",
+        "verified_on": "2026-10-01",
+        "next_verification_on": "2042-10-01",
         "admission_date": "2026-12-03",
+        "time_slot": "morning",
     },
     "meter_installation": {
         "supply_point_address": "г. Москва, ул. Мира, 5",
         "work": "replace",
+        "reason": "verification_expired",
         "old_meter_number": "111222",
         "work_date": "2026-12-10",
     },
@@ -71,7 +85,7 @@ VALID: dict[str, dict[str, Any]] = {
         "kind": "non_contractual",
         "place": "г. Москва, ул. Лесная, 3",
         "detected_on": "2026-11-25",
-        "description": "Провод наброшен на линию в обход прибора учета",
+        "description": "Провод наброшен на линию в обход прибора учёта",
     },
     "grid_theft": {
         "incident": "theft",
@@ -186,10 +200,10 @@ def test_types_list_the_registry_with_russian_titles_review_days_and_form_schema
     types = {t["code"]: t for t in body["types"]}
     assert [t["title"] for t in body["types"]] == [
         "Заявка на технологическое присоединение к электрическим сетям",
-        "Заявка на снятие показаний прибора учета э/э",
-        "Заявка на осуществление допуска в эксплуатацию прибора учета",
-        "Заявка на оборудование точки поставки прибором учета (либо его замена)",
-        "Заявление о бездоговорном (безучетном) потреблении э/э",
+        "Заявка на снятие показаний прибора учёта э/э",
+        "Заявка на осуществление допуска в эксплуатацию прибора учёта",
+        "Заявка на оборудование точки поставки прибором учёта (либо его замена)",
+        "Заявление о бездоговорном (безучётном) потреблении э/э",
         "Хищение объектов электросетевого хозяйства",
     ]
     assert {code: t["review_working_days"] for code, t in types.items()} == {
@@ -201,10 +215,21 @@ def test_types_list_the_registry_with_russian_titles_review_days_and_form_schema
         "grid_theft": 3,
     }
     connection = types["connection"]["fields_schema"]
-    assert connection["properties"]["cadastral_number"]["title"] == "Кадастровый номер земельного участка"
+    assert connection["properties"]["cadastral_number"]["title"] == "Кадастровый номер"
+    assert "cadastral_number" not in connection["required"]
     assert connection["properties"]["max_power_kw"]["type"] == "number"
-    assert connection["properties"]["voltage_kv"]["oneOf"][0] == {"const": "0.4", "title": "0,4 кВ"}
+    assert connection["properties"]["voltage_kv"]["oneOf"][0] == {"const": "0.22", "title": "0,22 кВ"}
     assert "existing_power_kw" not in connection["required"]
+    documents = connection["properties"]["applicant_category"]["x-documents"]
+    assert documents["up_to_15"]["person"][0] == "Копия паспорта (страницы с фотографией и регистрацией)"
+    assert (
+        "Однолинейная схема электрических сетей заявителя (п. 10, пп. «б»)"
+        in documents["up_to_670"]["organisation"]
+    )
+    assert {
+        "const": "reliability_or_points_change",
+        "title": "Изменение категории надёжности, точек присоединения",
+    } in (connection["properties"]["reason"]["oneOf"])
     assert types["meter_reading"]["fields_schema"]["properties"]["reading_date"]["format"] == "date"
     for kind in types.values():
         for spec in kind["fields_schema"]["properties"].values():
@@ -463,10 +488,10 @@ def test_detail_shows_fields_in_russian_files_as_links_and_the_history(env: Worl
     assert shown["number"] == created["number"]
     assert shown["type_title"] == "Заявка на технологическое присоединение к электрическим сетям"
     rows = {row["title"]: row["value"] for row in shown["field_rows"]}
-    assert rows["Уровень напряжения"] == "0,4 кВ"
+    assert rows["Уровень напряжения"] == "0,22 кВ"
     assert rows["Причина обращения"] == "Новое присоединение"
     assert rows["Максимальная мощность, кВт"] == "15"
-    assert rows["Кадастровый номер земельного участка"] == "50:20:0010101:1234"
+    assert rows["Кадастровый номер"] == "50:20:0010101:1234"
     [attachment] = shown["attachments"]
     assert attachment["filename"] == "Схема участка.png"
     assert attachment["size"] == len(PNG)
@@ -513,17 +538,18 @@ def test_detail_shows_fields_in_russian_files_as_links_and_the_history(env: Worl
         (
             body_of("connection", fields={**VALID["connection"], "voltage_kv": "7"}),
             "fields.voltage_kv",
-            "Поле «Уровень напряжения»: выберите одно из значений «0.4», «6», «10», «20», «35» или «110».",
+            "Поле «Уровень напряжения»: выберите одно из значений «0.22», «0.4», «6», «10», «20», «35» или "
+            "«110».",
         ),
         (
             body_of("connection", fields={**VALID["connection"], "cadastral_number": "50-20-1"}),
             "fields.cadastral_number",
-            "Поле «Кадастровый номер земельного участка» заполнено в неверном формате.",
+            "Поле «Кадастровый номер» заполнено в неверном формате.",
         ),
         (
             body_of("connection", fields={**VALID["connection"], "reason": "power_increase"}),
             "fields.existing_power_kw",
-            "Укажите ранее присоединенную мощность.",
+            "Укажите ранее присоединённую мощность.",
         ),
         (
             body_of(
@@ -531,7 +557,7 @@ def test_detail_shows_fields_in_russian_files_as_links_and_the_history(env: Worl
                 fields={**VALID["connection"], "reason": "power_increase", "existing_power_kw": 20},
             ),
             "fields.existing_power_kw",
-            "При увеличении мощности ранее присоединенная должна быть меньше запрашиваемой.",
+            "При увеличении мощности ранее присоединённая должна быть меньше запрашиваемой.",
         ),
         (
             body_of("meter_reading", fields={**VALID["meter_reading"], "reading_date": "01.12.2026"}),
@@ -558,7 +584,7 @@ def test_detail_shows_fields_in_russian_files_as_links_and_the_history(env: Worl
         (
             body_of("meter_installation", fields={**VALID["meter_installation"], "old_meter_number": None}),
             "fields.old_meter_number",
-            "Укажите номер заменяемого прибора учета.",
+            "Укажите номер заменяемого прибора учёта.",
         ),
         (
             body_of(
@@ -571,7 +597,7 @@ def test_detail_shows_fields_in_russian_files_as_links_and_the_history(env: Worl
         (
             body_of("grid_theft", fields={**VALID["grid_theft"], "objects": ""}),
             "fields.objects",
-            "Заполните поле «Похищенное или поврежденное имущество».",
+            "Заполните поле «Похищенное или повреждённое имущество».",
         ),
         (
             body_of("grid_theft", fields={**VALID["grid_theft"], "colour": "red"}),
@@ -600,6 +626,226 @@ def test_bad_request_names_the_field_in_russian_and_changes_nothing(
     assert errors_of(problem).get(field, "").startswith(message), problem
     assert stored_requests(env) == []
     assert sent_mails() == []
+
+
+# ---------------------------------------------------------------- technological connection (ПП № 861)
+
+ORGANISATION = {
+    "applicant_kind": "organisation",
+    "organisation_name": "ООО «Весна»",
+    "ogrn": "1027700132195",
+    "inn": "7707083893",
+}
+NO_PASSPORT = {
+    "passport_series": None,
+    "passport_number": None,
+    "passport_issued_on": None,
+    "passport_issued_by": None,
+}
+
+
+def connection(**changes: Any) -> dict[str, Any]:
+    return body_of("connection", fields={**VALID["connection"], **changes})
+
+
+def test_a_household_connects_15_kw_at_0_22_kv_in_reliability_category_iii(env: World) -> None:
+    status, created = file(connection())
+
+    assert status == 201, created
+    [stored] = stored_requests(env)
+    assert stored["fields"]["voltage_kv"] == "0.22"
+    assert stored["fields"]["applicant_category"] == "up_to_15"
+
+
+def test_an_organisation_of_the_150_kw_category_with_its_stages(env: World) -> None:
+    body = connection(
+        **NO_PASSPORT,
+        **ORGANISATION,
+        applicant_category="up_to_150",
+        max_power_kw="120",
+        voltage_kv="0.4",
+        reliability_category="II",
+        design_until="2027-03-01",
+        commissioning_until="2027-06-01",
+        reason="reliability_or_points_change",
+    )
+
+    status, created = file(body)
+
+    assert status == 201, created
+
+
+def test_without_a_cadastral_number_another_title_document_is_enough(env: World) -> None:
+    status, _ = file(
+        connection(cadastral_number=None, title_document="Договор аренды гаража № 12 от 01.03.2024")
+    )
+    assert status == 201
+
+    status, problem = file(connection(cadastral_number=None))
+    assert status == 422
+    assert errors_of(problem) == {
+        "fields.title_document": "Укажите кадастровый номер или, если его нет, документ о праве на объект "
+        "(ПП № 861, п. 10, пп. «г»)."
+    }
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        (
+            {"reliability_category": "II"},
+            {
+                "fields.reliability_category": "Для категории «До 15 кВт включительно» — категория "
+                "надёжности III (ПП № 861, п. 14)."
+            },
+        ),
+        (
+            {"max_power_kw": "16"},
+            {
+                "fields.max_power_kw": "Мощность 16 кВт не относится к категории «До 15 кВт включительно»: "
+                "выберите категорию по мощности."
+            },
+        ),
+        (
+            {"passport_number": None, "inn": "7707083893"},
+            {
+                "fields.passport_number": "Обязательно для заявителя — физическое лицо (ПП № 861, п. 9, пп. "
+                "«а»).",
+                "fields.inn": "Не заполняйте для заявителя — физическое лицо.",
+            },
+        ),
+        (
+            {**NO_PASSPORT, **ORGANISATION, "ogrn": "1027700132196"},
+            {"fields.ogrn": "ОГРН: 13 цифр с верной контрольной цифрой — проверьте по выписке из реестра."},
+        ),
+        (
+            {**NO_PASSPORT, **ORGANISATION, "inn": "7707083890"},
+            {"fields.inn": "ИНН: 10 цифр с верными контрольными цифрами — проверьте по свидетельству."},
+        ),
+        (
+            {**NO_PASSPORT, **ORGANISATION, "applicant_kind": "entrepreneur", "organisation_name": None},
+            {
+                "fields.ogrn": "ОГРНИП: 15 цифр с верной контрольной цифрой — проверьте по выписке из "
+                "реестра.",
+                "fields.inn": "ИНН: 12 цифр с верными контрольными цифрами — проверьте по свидетельству.",
+            },
+        ),
+        (
+            {
+                "applicant_category": "up_to_670",
+                "max_power_kw": "300",
+                "design_until": "2027-05-01",
+                "commissioning_until": "2027-04-01",
+            },
+            {
+                "fields.commissioning_until": "Ввод в эксплуатацию не может быть раньше окончания "
+                "проектирования."
+            },
+        ),
+        (
+            {"applicant_category": "from_670", "max_power_kw": "700"},
+            {
+                "fields.design_until": "Укажите планируемый срок: обязателен для категории «670 кВт и выше» "
+                "(ПП № 861, п. 9, пп. «ж»).",
+                "fields.commissioning_until": "Укажите планируемый срок: обязателен для категории «670 кВт и "
+                "выше» (ПП № 861, п. 9, пп. «ж»).",
+            },
+        ),
+        (
+            {
+                "applicant_category": "up_to_670",
+                "max_power_kw": "670",
+                "design_until": "2027-03-01",
+                "commissioning_until": "2027-06-01",
+            },
+            {
+                "fields.max_power_kw": "Мощность 670 кВт не относится к категории «Свыше 150 кВт и менее 670 "
+                "кВт»: выберите категорию по мощности."
+            },
+        ),
+    ],
+    ids=[
+        "15kw-reliability-ii",
+        "16kw-as-15",
+        "person-requisites",
+        "ogrn-check-digit",
+        "inn-check-digit",
+        "entrepreneur-lengths",
+        "stages-order",
+        "stages-required",
+        "670-is-not-under-670",
+    ],
+)
+def test_connection_rules_of_pp_861_name_each_broken_field(
+    env: World, changes: dict[str, Any], expected: dict[str, str]
+) -> None:
+    status, problem = file(connection(**changes))
+
+    assert status == 422, problem
+    assert errors_of(problem) == expected
+    assert stored_requests(env) == []
+
+
+# ---------------------------------------------------------------- the other five types
+
+
+def test_the_other_types_ask_what_their_processing_needs(env: World) -> None:
+    status, body = call(requests_api, api_event("GET", "/api/requests/types", claims=IVAN))
+    assert status == 200
+    schemas = {t["code"]: t["fields_schema"] for t in body["types"]}
+
+    reading = schemas["meter_reading"]
+    assert {"account_number", "reason"} <= set(reading["required"])
+    assert reading["properties"]["account_number"]["x-object"] == "account_number"
+    admission = schemas["meter_admission"]
+    assert {"installation_reading", "verified_on", "next_verification_on", "time_slot"} <= set(
+        admission["required"]
+    )
+    installation = schemas["meter_installation"]
+    assert "desired_meter_model" not in installation["properties"]
+    assert {"const": "verification_expired", "title": "Истёк межповерочный интервал"} in (
+        installation["properties"]["reason"]["oneOf"]
+    )
+    theft = schemas["grid_theft"]
+    assert theft["properties"]["place_id"]["title"] == "Номер опоры, ТП или КТП"
+    assert "112" in theft["properties"]["location"]["description"]
+    assert "диспетчеру" in next(t for t in body["types"] if t["code"] == "grid_theft")["description"]
+    unmetered = schemas["unmetered_consumption"]
+    assert {"const": "unknown", "title": "Не знаю"} in unmetered["properties"]["kind"]["oneOf"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "changes", "field"),
+    [
+        ("meter_reading", {"account_number": "12-34"}, "fields.account_number"),
+        ("meter_reading", {"reason": None}, "fields.reason"),
+        ("meter_admission", {"installation_reading": "-1"}, "fields.installation_reading"),
+        ("meter_admission", {"verified_on": "2027-01-01"}, "fields.verified_on"),
+        ("meter_admission", {"next_verification_on": "2026-01-01"}, "fields.next_verification_on"),
+        ("meter_admission", {"time_slot": "night"}, "fields.time_slot"),
+        ("meter_installation", {"reason": None}, "fields.reason"),
+        ("meter_installation", {"desired_meter_model": "Меркурий"}, "fields.desired_meter_model"),
+    ],
+)
+def test_the_new_fields_of_the_other_types_are_checked(
+    env: World, kind: str, changes: dict[str, Any], field: str
+) -> None:
+    status, problem = file(body_of(kind, fields={**VALID[kind], **changes}))
+
+    assert status == 422, problem
+    assert field in errors_of(problem)
+
+
+def test_unmetered_consumption_of_an_unknown_kind_and_theft_with_a_place_id_are_filed(env: World) -> None:
+    assert (
+        file(body_of("unmetered_consumption", fields={**VALID["unmetered_consumption"], "kind": "unknown"}))[
+            0
+        ]
+        == 201
+    )
+    assert (
+        file(body_of("grid_theft", fields={**VALID["grid_theft"], "place_id": "КТП-104, оп. 12"}))[0] == 201
+    )
 
 
 def test_missing_idempotency_key_is_refused_on_its_own_field(env: World) -> None:
@@ -954,7 +1200,7 @@ def test_integrator_moves_a_request_the_consumer_sees_it_and_gets_a_mail(env: Wo
 def test_needs_info_goes_back_to_review_and_the_named_operator_is_kept_beside_the_key(env: World) -> None:
     _, created = file(body_of("meter_admission"))
 
-    move(created["id"], {"status": "needs_info", "comment": "Приложите паспорт прибора учета."})
+    move(created["id"], {"status": "needs_info", "comment": "Приложите паспорт прибора учёта."})
     status, moved = move(created["id"], {"status": "in_review", "operator": "CRM: Петрова А. В."})
 
     assert status == 200

@@ -65,6 +65,11 @@ function main() {
       resetAccess();
       router.navigate('/', { focus: false });
       showLogin({ message: 'Учётная запись удалена. Подтверждение отправлено на ваш email.' });
+    } else if (reason === 'email-changed') {
+      // The email (the login) changed and every session ended: the profile page opens the login
+      // form with the new address.
+      resetAccess();
+      router.navigate('/', { focus: false });
     } else if (reason === 'expired') {
       router.render();
       showLogin({ message: api.SESSION_EXPIRED, tone: 'warning' });

@@ -13,9 +13,10 @@ export const routes = [
   { path: '/requests/:id', view: 'requests-detail', title: 'Заявка', parent: '/requests' },
   { path: '/readings', view: 'readings', title: 'Показания' },
   { path: '/readings/manual', view: 'readings-manual', title: 'Ручной ввод показаний', parent: '/readings' },
-  { path: '/readings/history', view: 'readings-history', title: 'Просмотр ранее введенных показаний', parent: '/readings' },
+  { path: '/readings/history', view: 'readings-history', title: 'Просмотр ранее введённых показаний', parent: '/readings' },
   { path: '/readings/askue', view: 'askue', title: 'АСКУЭ', parent: '/readings' },
   { path: '/readings/consumption', view: 'consumption', title: 'Графики потребления' },
+  { path: '/objects', view: 'objects', title: 'Мои объекты' },
   { path: '/profile', view: 'profile', title: 'Профиль' },
   { path: '/privacy', view: 'privacy', public: true, title: 'Политика обработки персональных данных' },
 ];

@@ -1,5 +1,6 @@
 """ Contains all the data models used in inputs/outputs """
 
+from .account_confirmation import AccountConfirmation
 from .attachment_link import AttachmentLink
 from .company_message import CompanyMessage
 from .company_message_kind_type_0 import CompanyMessageKindType0
@@ -8,12 +9,17 @@ from .field_row import FieldRow
 from .integration_history_entry import IntegrationHistoryEntry
 from .integration_message import IntegrationMessage
 from .integration_message_kind_type_0 import IntegrationMessageKindType0
+from .integration_object import IntegrationObject
+from .integration_object_account_state import IntegrationObjectAccountState
+from .integration_object_list import IntegrationObjectList
 from .integration_page import IntegrationPage
 from .integration_request import IntegrationRequest
 from .integration_request_fields import IntegrationRequestFields
 from .integration_request_thread import IntegrationRequestThread
 from .integration_request_thread_fields import IntegrationRequestThreadFields
 from .message_author import MessageAuthor
+from .meter_type import MeterType
+from .object_meter import ObjectMeter
 from .password_reset import PasswordReset
 from .password_reset_accepted import PasswordResetAccepted
 from .problem_details import ProblemDetails
@@ -26,6 +32,7 @@ from .upload_request import UploadRequest
 from .upload_request_типфайла import UploadRequestТипфайла
 
 __all__ = (
+    "AccountConfirmation",
     "AttachmentLink",
     "CompanyMessage",
     "CompanyMessageKindType0",
@@ -34,12 +41,17 @@ __all__ = (
     "IntegrationHistoryEntry",
     "IntegrationMessage",
     "IntegrationMessageKindType0",
+    "IntegrationObject",
+    "IntegrationObjectAccountState",
+    "IntegrationObjectList",
     "IntegrationPage",
     "IntegrationRequest",
     "IntegrationRequestFields",
     "IntegrationRequestThread",
     "IntegrationRequestThreadFields",
     "MessageAuthor",
+    "MeterType",
+    "ObjectMeter",
     "PasswordReset",
     "PasswordResetAccepted",
     "ProblemDetails",

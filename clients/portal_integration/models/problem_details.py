@@ -32,6 +32,8 @@ class ProblemDetails:
             detail (str):
             type_ (str | Unset):  Default: 'about:blank'.
             errors (list[FieldError] | Unset):
+            confirm (None | str | Unset): Только если значение возможно, но необычно: имя поля-подтверждения; повторите
+                запрос с этим полем, равным true, и он будет принят
      """
 
     title: str
@@ -39,6 +41,7 @@ class ProblemDetails:
     detail: str
     type_: str | Unset = 'about:blank'
     errors: list[FieldError] | Unset = UNSET
+    confirm: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -64,6 +67,12 @@ class ProblemDetails:
 
 
 
+        confirm: None | str | Unset
+        if isinstance(self.confirm, Unset):
+            confirm = UNSET
+        else:
+            confirm = self.confirm
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -76,6 +85,8 @@ class ProblemDetails:
             field_dict["type"] = type_
         if errors is not UNSET:
             field_dict["errors"] = errors
+        if confirm is not UNSET:
+            field_dict["confirm"] = confirm
 
         return field_dict
 
@@ -105,12 +116,23 @@ class ProblemDetails:
                 errors.append(errors_item)
 
 
+        def _parse_confirm(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        confirm = _parse_confirm(d.pop("confirm", UNSET))
+
+
         problem_details = cls(
             title=title,
             status=status,
             detail=detail,
             type_=type_,
             errors=errors,
+            confirm=confirm,
         )
 
 

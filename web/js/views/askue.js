@@ -7,7 +7,7 @@ import { formatDateTime, formatNumber } from '../format.js';
 
 const COLUMNS = [
   ['object_name', 'Название объекта'],
-  ['meter_name', 'Название прибора учета'],
+  ['meter_name', 'Название прибора учёта'],
   ['active_import_kwh', 'Прямая активная энергия, кВт·ч'],
   ['active_export_kwh', 'Обратная активная энергия, кВт·ч'],
   ['reactive_import_kvarh', 'Прямая реактивная энергия, квар·ч'],
@@ -21,21 +21,36 @@ function useStyles() {
   document.head.append(el('link', { rel: 'stylesheet', href: '/css/askue.css', 'data-view': 'askue' }));
 }
 
+// XML 80020 marks values that are not commercial (reliable) data with a non-zero status; the total
+// still holds them, so the cell says it is unreliable and which codes came, how many half-hours each.
+function flagsOf(key, row) {
+  return (row.flags || []).filter((flag) => flag.channel === key);
+}
+
 function cell(key, row) {
   if (key === 'read_at') return formatDateTime(row.read_at);
-  if (key.endsWith('h')) return formatNumber(row[key], { max: 3 });
-  return row[key];
+  if (!key.endsWith('h')) return row[key];
+  const number = formatNumber(row[key], { max: 3 });
+  const flags = flagsOf(key, row);
+  if (!flags.length) return number;
+  const detail = flags.map((flag) => `статус ${flag.status} — ${flag.periods}`).join(', ');
+  return el('span', {}, number, ' ', el('span', { class: 'askue-unreliable', title: `Получасовые значения с признаком недостоверности: ${detail}` }, `недостоверно (${detail})`));
+}
+
+function cellClass(key, row) {
+  if (!key.endsWith('h')) return null;
+  return flagsOf(key, row).length ? 'num unreliable' : 'num';
 }
 
 function table(rows) {
-  if (!rows.length) return el('p', { class: 'muted' }, 'АСКУЭ не вернула ни одного прибора учета.');
+  if (!rows.length) return el('p', { class: 'muted' }, 'АСКУЭ не вернула ни одного прибора учёта.');
   return el(
     'div',
     { class: 'askue-scroll' },
     el(
       'table',
       { class: 'askue-table', id: 'askue-table' },
-      el('caption', { class: 'visually-hidden' }, 'Приборы учета, подключенные к АСКУЭ'),
+      el('caption', { class: 'visually-hidden' }, 'Приборы учёта, подключённые к АСКУЭ'),
       el('thead', {}, el('tr', {}, COLUMNS.map(([, title]) => el('th', { scope: 'col' }, title)))),
       el(
         'tbody',
@@ -45,12 +60,15 @@ function table(rows) {
             'tr',
             {},
             COLUMNS.map(([key, title], i) =>
-              el(i === 1 ? 'th' : 'td', { 'data-label': title, scope: i === 1 ? 'row' : null, class: key.endsWith('h') ? 'num' : null }, cell(key, row)),
+              el(i === 1 ? 'th' : 'td', { 'data-label': title, scope: i === 1 ? 'row' : null, class: cellClass(key, row) }, cell(key, row)),
             ),
           ),
         ),
       ),
     ),
+    rows.some((row) => row.flags?.length)
+      ? el('p', { class: 'hint', id: 'askue-unreliable-note' }, '«Недостоверно»: часть получасовых значений АСКУЭ передала с признаком недостоверности (статус не 0 в макете 80020); они включены в сумму.')
+      : '',
   );
 }
 
@@ -148,12 +166,12 @@ export async function render(root, { signal }) {
   });
 
   root.append(
-    ...pageTitle('АСКУЭ', 'Последние данные по показаниям приборов учета, подключенных к системе АСКУЭ. Для получения данных нужны идентификатор пользователя в системе АСКУЭ и пароль.'),
+    ...pageTitle('АСКУЭ', 'Последние данные по показаниям приборов учёта, подключённых к системе АСКУЭ. Для получения данных нужны идентификатор пользователя в системе АСКУЭ и пароль.'),
     el('section', { class: 'card askue-form', 'aria-labelledby': 'askue-form-title' }, el('h2', { id: 'askue-form-title' }, 'Получить данные'), form),
     el(
       'section',
       { class: 'card askue-result', 'aria-labelledby': 'askue-data-title' },
-      el('h2', { id: 'askue-data-title' }, 'Приборы учета'),
+      el('h2', { id: 'askue-data-title' }, 'Приборы учёта'),
       status,
       el('div', { class: 'askue-actions' }, forget, forgetStatus),
       when,

@@ -18,7 +18,7 @@ const month = (m, options) => new Intl.DateTimeFormat('ru-RU', { ...options, tim
 export function monthlyChart(meter, months, width) {
   const found = new Map(meter.months.map((m) => [m.month, m.consumption]));
   return barChart({
-    caption: `Прибор учета № ${meter.meter_number}: расход по месяцам`,
+    caption: `Прибор учёта № ${meter.meter_number}: расход по месяцам`,
     unit: 'кВт·ч',
     labels: months.map((m) => month(m, { month: 'long', year: 'numeric' })),
     tick: (i) => (width < 500 && (months.length - 1 - i) % 2 ? '' : month(months[i], { month: 'short' }).replace('.', '')),
@@ -59,7 +59,7 @@ export async function render(root, { signal }) {
   const width = Math.min(root.clientWidth || 640, 900);
   const profiles = askue.rows.filter((row) => row.profile);
   root.append(
-    ...pageTitle('Графики потребления', 'Расход по месяцам — по показаниям приборов учета; нагрузка за сутки — по данным АСКУЭ.'),
+    ...pageTitle('Графики потребления', 'Расход по месяцам — по показаниям приборов учёта; нагрузка за сутки — по данным АСКУЭ.'),
     el(
       'section',
       { class: 'section', 'aria-labelledby': 'monthly-charts' },

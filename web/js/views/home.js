@@ -47,11 +47,11 @@ function metersCard(meters, month) {
   const used = new Map(month.meters.map((m) => [m.meter_number, m.months[0]?.consumption]));
   return card(
     'home-meters',
-    'Приборы учета',
+    'Приборы учёта',
     meters.length
       ? el(
           'ul',
-          { class: 'home-list', 'aria-label': 'Приборы учета' },
+          { class: 'home-list', 'aria-label': 'Приборы учёта' },
           meters.map((m) => {
             const now = used.get(m.meter_number);
             return el(
@@ -72,7 +72,7 @@ function metersCard(meters, month) {
 
 function askueCard(latest) {
   const text = latest.fetched_at
-    ? `Данные АСКУЭ от ${formatDateTime(latest.fetched_at)}: ${latest.rows.length} ${plural('прибор учета', 'прибора учета', 'приборов учета', latest.rows.length)}.`
+    ? `Данные АСКУЭ от ${formatDateTime(latest.fetched_at)}: ${latest.rows.length} ${plural('прибор учёта', 'прибора учёта', 'приборов учёта', latest.rows.length)}.`
     : 'Данных АСКУЭ пока нет.';
   return card('home-askue', 'АСКУЭ', el('p', {}, text), el('p', {}, link('#/readings/askue', 'Данные АСКУЭ')));
 }
@@ -83,7 +83,7 @@ function nextSteps(requests, meters, month, latest) {
     .map((r) => [`#/requests/${r.id}`, `Ответьте на уточнения по заявке № ${r.number}`]);
   const read = new Set(month.meters.map((m) => m.meter_number));
   for (const m of meters) if (!read.has(m.meter_number)) steps.push(['#/readings/manual', `Передайте показания прибора № ${m.meter_number} за этот месяц`]);
-  if (!meters.length) steps.push(['#/readings/manual', 'Передайте показания приборов учета']);
+  if (!meters.length) steps.push(['#/readings/manual', 'Передайте показания приборов учёта']);
   if (latest.link.state === 'credentials_rejected') steps.push(['#/readings/askue', 'Введите действующий пароль АСКУЭ']);
   steps.push(['#/requests', 'Подайте заявку на услугу']);
   return card('home-next', 'Что дальше', el('ul', { class: 'home-list' }, steps.map(([href, text]) => el('li', {}, link(href, text)))));
@@ -97,7 +97,9 @@ export async function render(root, { signal, navigate }) {
   ).then((all) => all.map((r) => (r.status === 'fulfilled' ? r.value : r.reason)));
   const failed = [requests, meters, month, latest].find((r) => r instanceof Error);
   if (failed?.name === 'AbortError' || failed?.expired) throw failed;
-  const name = profile.full_name || profile.org_name;
+  // A person by name; an organisation neutrally: «Здравствуйте, ООО …!» greets no one, and a legal
+  // entity's profile names no representative (functions/auth/models.py, ProfileOutput).
+  const name = profile.category === 'individual' ? profile.full_name : null;
   root.append(...pageTitle(name ? `Здравствуйте, ${name}!` : 'Здравствуйте!', 'Главная страница личного кабинета: ваши заявки, показания и данные АСКУЭ.'));
   if (failed) {
     root.append(failure(failed.detail || 'Не удалось загрузить данные.', () => navigate('/')));

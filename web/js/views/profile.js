@@ -4,6 +4,7 @@
 import * as api from '../api.js';
 import * as session from '../session.js';
 import { el, loading, message, pageTitle } from '../dom.js';
+import { showLogin } from '../access.js';
 import { bindForm } from '../forms.js';
 import { formatDate, formatPhone } from '../format.js';
 
@@ -55,7 +56,7 @@ function details(profile) {
   const rows = [
     ['Категория', CATEGORIES[profile.category] || profile.category],
     profile.category === 'legal' ? ['Название организации', profile.org_name] : ['ФИО', profile.full_name],
-    ['Email', profile.email],
+    ['Электронная почта', profile.email],
     ['Телефон', formatPhone(profile.phone)],
     ['Дата регистрации', formatDate(profile.registered_at)],
     ['Согласие на обработку персональных данных', `дано ${formatDate(profile.consent_given_at)}, редакция от ${profile.consent_text_version.split('-').reverse().join('.')}`],
@@ -129,6 +130,62 @@ function exportButton() {
   );
 }
 
+/**
+ * The change of the email (the login), in two steps: the new address and the current password, then
+ * the code mailed to the new address. The server then ends every session: the login form opens with
+ * the new address filled in.
+ */
+function emailSection() {
+  const askForm = el(
+    'form',
+    { id: 'email-form', class: 'form', method: 'post', novalidate: true },
+    el(
+      'div',
+      { class: 'field' },
+      el('label', { for: 'profile-new-email', class: 'required' }, 'Новый email'),
+      el('input', { id: 'profile-new-email', name: 'new_email', type: 'email', autocomplete: 'email', required: true, inputmode: 'email' }),
+    ),
+    passwordField('password', 'Текущий пароль', 'current-password', null, 'profile-email-password'),
+    el('button', { type: 'submit', class: 'btn btn-primary' }, 'Получить код'),
+  );
+  const codeForm = el(
+    'form',
+    { id: 'email-code-form', class: 'form', method: 'post', novalidate: true, hidden: true },
+    el(
+      'div',
+      { class: 'field' },
+      el('label', { for: 'profile-email-code', class: 'required' }, 'Код из письма'),
+      el('input', { id: 'profile-email-code', name: 'code', type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: 6, required: true, 'aria-describedby': 'profile-email-code-hint' }),
+      el('p', { class: 'hint', id: 'profile-email-code-hint' }, '6 цифр из письма, пришедшего на новый адрес. Код действует 15 минут.'),
+    ),
+    el('button', { type: 'submit', class: 'btn btn-primary' }, 'Подтвердить новый email'),
+  );
+  let newEmail = '';
+  bindForm(askForm, async (data) => {
+    const answer = await api.post('/api/profile/email', data);
+    newEmail = data.new_email.trim();
+    askForm.elements.namedItem('password').value = '';
+    codeForm.hidden = false;
+    codeForm.elements.namedItem('code').focus();
+    return `${answer.detail} Адрес: ${newEmail}. Если письма нет, проверьте адрес и папку «Спам» или запросите код ещё раз.`;
+  });
+  bindForm(codeForm, async (data) => {
+    await api.post('/api/profile/email/confirm', data);
+    const message = 'Адрес электронной почты изменён: войдите с новым адресом. На прежний адрес отправлено уведомление.';
+    session.clear('email-changed');
+    showLogin({ email: newEmail, message });
+    return undefined;
+  });
+  return el(
+    'section',
+    { class: 'card', 'aria-labelledby': 'profile-email' },
+    el('h2', { id: 'profile-email' }, 'Изменить электронную почту'),
+    el('p', { class: 'muted' }, 'Адрес электронной почты — имя для входа в кабинет. На новый адрес придёт код подтверждения; после смены все сеансы завершатся, на прежний адрес придёт уведомление.'),
+    askForm,
+    codeForm,
+  );
+}
+
 /** Withdrawal of consent: the account is deleted, confirmed by the password, after a clear warning. */
 function deletionSection() {
   const form = el(
@@ -194,10 +251,9 @@ export async function render(root, { signal }) {
       { class: 'card', 'aria-labelledby': 'profile-edit' },
       el('h2', { id: 'profile-edit' }, 'Изменить данные'),
       editForm(profile, replaceShown),
-      el('p', { class: 'muted' }, 'Email меняет служба поддержки.'),
     );
     data.querySelector('.loading').replaceWith(...undeliverable(profile), shown);
-    root.append(el('div', { class: 'grid-2' }, edit, exportButton()), deletionSection());
+    root.append(el('div', { class: 'grid-2' }, edit, emailSection()), el('div', { class: 'grid-2' }, exportButton()), deletionSection());
   } catch (error) {
     if (error?.name === 'AbortError' || error?.expired) throw error;
     data.querySelector('.loading').replaceWith(message(error.detail || 'Не удалось загрузить профиль.', 'error'));

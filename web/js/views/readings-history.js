@@ -1,11 +1,11 @@
-// «Просмотр ранее введенных показаний»: the table newest first, «Показать ещё», a meter filter, CSV.
+// «Просмотр ранее введённых показаний»: the table newest first, «Показать ещё», a meter filter, CSV.
 
 import * as api from '../api.js';
 import { el, loading, message, pageTitle } from '../dom.js';
 import { formatDateTime } from '../format.js';
 import { METER_TYPES, SOURCES, backLink, loadMeters, perTariff, useStyles } from './readings-ui.js';
 
-const COLUMNS = ['Дата', 'Прибор учета', 'Показания, кВт·ч', 'Расход, кВт·ч', 'Источник'];
+const COLUMNS = ['Дата', 'Прибор учёта', 'Показания, кВт·ч', 'Расход, кВт·ч', 'Источник'];
 
 function amounts(meterType, values) {
   if (!values) return el('span', { class: 'muted' }, 'первое показание');
@@ -47,7 +47,7 @@ export async function render(root, { query: routeQuery, navigate, signal }) {
   const filter = el(
     'select',
     { id: 'history-meter', name: 'meter_number' },
-    el('option', { value: '' }, 'Все приборы учета'),
+    el('option', { value: '' }, 'Все приборы учёта'),
     meter ? el('option', { value: meter, selected: true }, meter) : null,
   );
   const download = el('button', { type: 'button', class: 'btn btn-secondary', id: 'history-download' }, 'Скачать CSV');
@@ -59,7 +59,7 @@ export async function render(root, { query: routeQuery, navigate, signal }) {
     el(
       'table',
       { class: 'rd-table', id: 'history-table' },
-      el('caption', { class: 'rd-hidden' }, 'Ранее введенные показания, новые сначала'),
+      el('caption', { class: 'rd-hidden' }, 'Ранее введённые показания, новые сначала'),
       el('thead', {}, el('tr', {}, COLUMNS.map((title) => el('th', { scope: 'col' }, title)))),
       body,
     ),
@@ -79,7 +79,7 @@ export async function render(root, { query: routeQuery, navigate, signal }) {
       status.replaceChildren(
         body.children.length
           ? ''
-          : el('p', { class: 'muted' }, meter ? `Показаний прибора учета № ${meter} нет.` : 'Показаний пока нет. Передайте их в разделе ', meter ? '' : el('a', { href: '#/readings/manual' }, '«Ручной ввод»'), meter ? '' : '.'),
+          : el('p', { class: 'muted' }, meter ? `Показаний прибора учёта № ${meter} нет.` : 'Показаний пока нет. Передайте их в разделе ', meter ? '' : el('a', { href: '#/readings/manual' }, '«Ручной ввод»'), meter ? '' : '.'),
       );
     } catch (error) {
       if (error?.name === 'AbortError' || error?.expired) throw error;
@@ -108,11 +108,11 @@ export async function render(root, { query: routeQuery, navigate, signal }) {
   });
 
   root.append(
-    ...pageTitle('Просмотр ранее введенных показаний', 'Таблица с ранее введенными показаниями, новые сначала. Расход — с предыдущего показания того же прибора учета.'),
+    ...pageTitle('Просмотр ранее введённых показаний', 'Таблица с ранее введёнными показаниями, новые сначала. Расход — с предыдущего показания того же прибора учёта.'),
     el(
       'section',
       { class: 'card rd-card' },
-      el('div', { class: 'rd-toolbar' }, el('div', { class: 'field' }, el('label', { for: filter.id }, 'Прибор учета'), filter), download),
+      el('div', { class: 'rd-toolbar' }, el('div', { class: 'field' }, el('label', { for: filter.id }, 'Прибор учёта'), filter), download),
       notice,
       status,
       table,
@@ -122,7 +122,7 @@ export async function render(root, { query: routeQuery, navigate, signal }) {
   );
 
   const [meters] = await Promise.all([
-    // Without the list the table still shows: the filter then offers only «Все приборы учета».
+    // Without the list the table still shows: the filter then offers only «Все приборы учёта».
     loadMeters(signal).catch((error) => (error?.expired || error?.name === 'AbortError' ? Promise.reject(error) : [])),
     load(),
   ]);

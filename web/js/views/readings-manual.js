@@ -1,4 +1,5 @@
-// «Ручной ввод»: meter type, meter number (their meters offered again), one value per tariff, «Ввести».
+// «Ручной ввод»: meter (typed or from «Мои объекты»), values per tariff, date, «Ввести». An answer
+// with `confirm` (a rollover, a jump) shows the checkbox that confirms it.
 
 import * as api from '../api.js';
 import { el, pageTitle } from '../dom.js';
@@ -30,9 +31,30 @@ function tariffField(tariff) {
 
 function confirmation(reading) {
   const values = perTariffText(reading.meter_type, reading.values);
-  const head = `Показания приняты: прибор учета № ${reading.meter_number}, ${values}.`;
+  const head = `Показания приняты: прибор учёта № ${reading.meter_number}, ${values}.`;
   if (!reading.consumption) return `${head} Это первое показание прибора: расход появится после следующего ввода.`;
-  return `${head} Расход с ${formatDate(reading.previous_taken_at)}: ${perTariffText(reading.meter_type, reading.consumption)}.`;
+  const across = reading.rollover ? ' (с переходом через ноль)' : '';
+  return `${head} Расход с ${formatDate(reading.previous_taken_at)}${across}: ${perTariffText(reading.meter_type, reading.consumption)}.`;
+}
+
+function moscowToday() {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Moscow' }).format(new Date());
+}
+
+function checkbox(id, name, label, hint, ...more) {
+  return el(
+    'div',
+    { class: 'field check', hidden: true, id: `${id}-field` },
+    el('input', { id, name, type: 'checkbox', disabled: true, 'aria-describedby': `${id}-hint` }),
+    el('label', { for: id }, label),
+    el('p', { class: 'hint', id: `${id}-hint` }, hint),
+    ...more,
+  );
+}
+
+function question(field, on) {
+  field.hidden = !on;
+  for (const input of field.querySelectorAll('input')) input.disabled = !on;
 }
 
 export async function render(root, { signal }) {
@@ -66,7 +88,29 @@ export async function render(root, { signal }) {
     fields,
     el('p', { class: 'hint', id: 'reading-values-hint' }, 'Цифры; дробную часть отделите запятой, не больше двух знаков: 12345,6.'),
   );
-  const choose = el('p', { class: 'hint', id: 'reading-choose-type' }, 'Выберите тип прибора учета, чтобы ввести показания по тарифам.');
+  const choose = el('p', { class: 'hint', id: 'reading-choose-type' }, 'Выберите тип прибора учёта, чтобы ввести показания по тарифам.');
+  const today = moscowToday();
+  const takenOn = el('input', { id: 'reading-taken-on', name: 'taken_on', type: 'date', value: today, max: today, required: true, 'aria-describedby': 'reading-taken-on-hint' });
+  const digits = el('input', { id: 'reading-digits', name: 'meter_digits', type: 'text', inputmode: 'numeric', maxlength: 1, autocomplete: 'off', 'data-type': 'number', 'data-empty': 'omit', disabled: true, 'aria-describedby': 'reading-digits-hint' });
+  const rollover = checkbox(
+    'reading-rollover',
+    'rollover_confirmed',
+    'Показания перешли через ноль',
+    'Например, после 99999 — 00012: расход посчитается через ноль.',
+    el(
+      'div',
+      { class: 'field rd-digits' },
+      el('label', { for: digits.id }, 'Разрядность прибора учёта'),
+      digits,
+      el('p', { class: 'hint', id: 'reading-digits-hint' }, 'Цифр до запятой: 5 для 99999. Запоминается для прибора.'),
+    ),
+  );
+  const jump = checkbox(
+    'reading-jump',
+    'jump_confirmed',
+    'Подтверждаю показание с большим расходом',
+    'Расход намного больше обычного для этого прибора учёта. Отметьте, если показание введено верно.',
+  );
 
   function showTariffs() {
     const labels = TARIFFS[type.value] || {};
@@ -94,10 +138,11 @@ export async function render(root, { signal }) {
     if (!type.value) {
       type.value = meter.meter_type;
       showTariffs();
-      note = ` Тип прибора учета выбран по ранее введенным показаниям: ${known}.`;
+      note = ` Тип прибора учёта выбран по ранее введённым показаниям: ${known}.`;
     } else if (type.value !== meter.meter_type) {
-      note = ` Показания этого прибора учета ранее вводились как ${known}: выберите этот тип или проверьте номер.`;
+      note = ` Показания этого прибора учёта ранее вводились как ${known}: выберите этот тип или проверьте номер.`;
     }
+    if (meter.digits && !digits.value) digits.value = String(meter.digits);
     previous.textContent = `Предыдущее показание от ${formatDate(meter.last_taken_at)} (${SOURCES[meter.last_source].toLowerCase()}): ${perTariffText(meter.meter_type, meter.last_values)}.${note}`;
     previous.classList.toggle('is-warning', type.value !== meter.meter_type);
   }
@@ -116,25 +161,66 @@ export async function render(root, { signal }) {
   number.addEventListener('input', showPrevious);
   number.addEventListener('change', showPrevious);
 
+  const picker = el('select', { id: 'reading-object-meter', 'aria-describedby': 'reading-object-meter-hint' }, el('option', { value: '' }, 'Ввести вручную'));
+  const pickerField = el(
+    'div',
+    { class: 'field', hidden: true },
+    el('label', { for: picker.id }, 'Прибор учёта из «Мои объекты»'),
+    picker,
+    el('p', { class: 'hint', id: 'reading-object-meter-hint' }, 'Выберите прибор учёта одного из ваших объектов или введите его данные ниже.'),
+  );
+  const objectMeters = new Map();
+  picker.addEventListener('change', () => {
+    const meter = objectMeters.get(picker.value);
+    if (!meter) return;
+    type.value = meter.meter_type;
+    showTariffs();
+    number.value = meter.meter_number;
+    if (meter.digits) digits.value = String(meter.digits);
+    showPrevious();
+  });
+
   const form = el(
     'form',
     { id: 'reading-form', class: 'form rd-form', method: 'post', novalidate: true },
-    el('div', { class: 'field' }, el('label', { for: type.id, class: 'required' }, 'Тип прибора учета'), type),
+    pickerField,
+    el('div', { class: 'field' }, el('label', { for: type.id, class: 'required' }, 'Тип прибора учёта'), type),
     el(
       'div',
       { class: 'field' },
-      el('label', { for: number.id, class: 'required' }, 'Номер прибора учета'),
+      el('label', { for: number.id, class: 'required' }, 'Номер прибора учёта'),
       number,
       datalist,
-      el('p', { class: 'hint', id: 'reading-meter-number-hint' }, 'Буквы, цифры, «-» и «/», до 30 символов. Номера ваших приборов учета предлагаются в списке.'),
+      el('p', { class: 'hint', id: 'reading-meter-number-hint' }, 'Буквы, цифры, «-» и «/», до 30 символов. Номера ваших приборов учёта предлагаются в списке.'),
       previous,
     ),
     choose,
     tariffs,
+    el(
+      'div',
+      { class: 'field' },
+      el('label', { for: takenOn.id, class: 'required' }, 'Дата снятия показаний'),
+      takenOn,
+      el('p', { class: 'hint', id: 'reading-taken-on-hint' }, 'По умолчанию сегодня; не позже сегодняшнего дня и не раньше предыдущего показания.'),
+    ),
+    rollover,
+    jump,
     el('button', { type: 'submit', class: 'btn btn-primary' }, 'Ввести'),
   );
+  const questions = { rollover_confirmed: rollover, jump_confirmed: jump };
   bindForm(form, async (data) => {
-    const reading = await api.post('/api/readings', { ...data, values: data.values || {} });
+    let reading;
+    try {
+      reading = await api.post('/api/readings', { ...data, values: data.values || {} });
+    } catch (error) {
+      const asked = questions[error?.problem?.confirm];
+      if (asked) question(asked, true);
+      throw error;
+    }
+    for (const asked of Object.values(questions)) {
+      asked.querySelector('input[type="checkbox"]').checked = false;
+      question(asked, false);
+    }
     remember([
       {
         meter_number: reading.meter_number,
@@ -142,6 +228,7 @@ export async function render(root, { signal }) {
         last_values: reading.values,
         last_taken_at: reading.taken_at,
         last_source: reading.source,
+        digits: data.meter_digits || meters.get(reading.meter_number)?.digits,
       },
     ]);
     for (const field of fields) field.querySelector('input').value = '';
@@ -151,13 +238,27 @@ export async function render(root, { signal }) {
   });
 
   root.append(
-    ...pageTitle('Ручной ввод показаний', 'Для передачи показаний заполните тип прибора учета, номер прибора учета и показания по тарифам, затем нажмите «Ввести».'),
+    ...pageTitle('Ручной ввод показаний', 'Для передачи показаний заполните тип прибора учёта, номер прибора учёта и показания по тарифам, затем нажмите «Ввести».'),
     el('section', { class: 'card rd-card' }, form),
-    el('p', { class: 'rd-more' }, el('a', { href: '#/readings/history' }, 'Просмотр ранее введенных показаний')),
+    el('p', { class: 'rd-more' }, el('a', { href: '#/readings/history' }, 'Просмотр ранее введённых показаний')),
     backLink(),
   );
   showTariffs();
 
+  try {
+    const { items } = await api.get('/api/objects', { signal });
+    for (const object of items) {
+      for (const meter of object.meters) {
+        const key = `${object.id}/${meter.meter_number}`;
+        objectMeters.set(key, meter);
+        picker.append(el('option', { value: key }, `№ ${meter.meter_number} — ${object.name}, ${object.address}`));
+      }
+    }
+    pickerField.hidden = objectMeters.size === 0;
+  } catch (error) {
+    if (error?.name === 'AbortError' || error?.expired) throw error;
+    // Without the objects the meter is typed in, as before.
+  }
   try {
     remember(await loadMeters(signal));
     if (number.value) showPrevious(); // typed before the list arrived

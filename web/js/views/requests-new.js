@@ -54,6 +54,28 @@ function fieldsOf(schema) {
   });
 }
 
+// «Мои объекты»: a field whose schema names an object attribute (`x-object`: address,
+// cadastral_number, account_number) is filled from the object the consumer picks.
+function objectPicker(objects, schema, form) {
+  const filled = Object.entries(schema.properties).filter(([, spec]) => spec['x-object']);
+  if (!objects.length || !filled.length) return null;
+  const picker = el(
+    'select',
+    { id: 'rq-object' },
+    el('option', { value: '' }, '— не выбран —'),
+    objects.map((object) => el('option', { value: object.id }, `${object.name}, ${object.address}`)),
+  );
+  picker.addEventListener('change', () => {
+    const object = objects.find((o) => o.id === picker.value);
+    if (!object) return;
+    for (const [name, spec] of filled) {
+      const input = form.elements.namedItem(`fields.${name}`);
+      if (input && object[spec['x-object']]) input.value = object[spec['x-object']];
+    }
+  });
+  return field('Объект из «Мои объекты»', picker, 'Заполнит адрес и другие данные объекта; их можно изменить.');
+}
+
 function refuse(detail) {
   return new ApiError(422, { title: 'Проверьте файлы', detail, errors: [{ field: 'attachments', message: detail }] });
 }
@@ -99,6 +121,12 @@ export async function render(root, { params, signal }) {
     root.append(...pageTitle('Создание заявки'), message('Такого типа заявки нет.', 'error'), backLink());
     return;
   }
+  let objects = [];
+  try {
+    objects = (await api.get('/api/objects', { signal })).items;
+  } catch (error) {
+    if (error?.name === 'AbortError' || error?.expired) throw error;
+  }
   const key = newKey(); // one per form fill: a repeated «Отправить» cannot file a second request
   const uploaded = new Map();
   const chosen = el('ul', { class: 'req-files', 'aria-live': 'polite' });
@@ -130,6 +158,8 @@ export async function render(root, { params, signal }) {
     el('button', { type: 'submit', class: 'btn btn-primary' }, 'Отправить'),
   );
   files.setAttribute('aria-describedby', 'rq-files-hint');
+  const picker = objectPicker(objects, type.fields_schema, form);
+  if (picker) form.insertBefore(picker, form.querySelector('.field'));
   root.append(
     ...pageTitle(type.title, `Ориентировочный срок рассмотрения — ${workingDays(type.review_working_days)} с даты регистрации.`),
     form,

@@ -118,6 +118,9 @@ def sync_detailed(
     течение 10 минут; PDF, JPEG, PNG или TIFF, не больше 10 МБ. Полученный `key` передают в
     `attachments` сообщения компании.
 
+    Сверх схемы: `filename` оканчивается расширением типа `content_type` (.pdf; .jpg или .jpeg; .png;
+    .tif или .tiff).
+
     Args:
         body (UploadRequest):
 
@@ -153,6 +156,9 @@ def sync(
     течение 10 минут; PDF, JPEG, PNG или TIFF, не больше 10 МБ. Полученный `key` передают в
     `attachments` сообщения компании.
 
+    Сверх схемы: `filename` оканчивается расширением типа `content_type` (.pdf; .jpg или .jpeg; .png;
+    .tif или .tiff).
+
     Args:
         body (UploadRequest):
 
@@ -182,6 +188,9 @@ async def asyncio_detailed(
      Presigned POST, как у потребителя: `fields` и файл (поле `file`) отправляют в S3 по адресу `url` в
     течение 10 минут; PDF, JPEG, PNG или TIFF, не больше 10 МБ. Полученный `key` передают в
     `attachments` сообщения компании.
+
+    Сверх схемы: `filename` оканчивается расширением типа `content_type` (.pdf; .jpg или .jpeg; .png;
+    .tif или .tiff).
 
     Args:
         body (UploadRequest):
@@ -217,6 +226,9 @@ async def asyncio(
      Presigned POST, как у потребителя: `fields` и файл (поле `file`) отправляют в S3 по адресу `url` в
     течение 10 минут; PDF, JPEG, PNG или TIFF, не больше 10 МБ. Полученный `key` передают в
     `attachments` сообщения компании.
+
+    Сверх схемы: `filename` оканчивается расширением типа `content_type` (.pdf; .jpg или .jpeg; .png;
+    .tif или .tiff).
 
     Args:
         body (UploadRequest):

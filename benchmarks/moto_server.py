@@ -1,0 +1,154 @@
+"""The benchmarks' AWS in a process of its own, as AWS is to a Lambda function: moto's server.
+
+`with moto_server() as endpoint:` starts `python -m benchmarks.moto_server` (moto's server with this
+repository's faithfulness patches, `infra/moto_patches.py`), waits until it answers, points every
+boto3 client of this process at it (`AWS_ENDPOINT_URL`, fake credentials, the region) and stops it
+at the end. `remote_world(overrides)` then builds the world of template.yaml in it and puts the
+functions' environment into `os.environ`; `reset()` empties the server for the next world.
+
+Its work is then CPU of another process: the function's threads wait on sockets as they would on
+AWS, instead of running moto under their own GIL (benchmarks/moto_world.py, in-process, is what the
+tests use). `fast_sqs=True` applies `faster_sqs_attributes` in the server (see there); the server's
+stdin takes the line `counts` to bring the message counts back for a final check.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.moto_world import REGION  # noqa: E402
+from tests.stack import free_port  # noqa: E402
+
+if TYPE_CHECKING:
+    from infra.world import World
+
+
+def faster_sqs_attributes() -> Callable[[], None]:
+    """moto recomputes every attribute of a queue, counting all its messages, whenever it reads one
+    (for each message sent, and for each message handed out): O(queue) per message, O(n²) per run.
+    Reading the one attribute it needs keeps the emulator from dominating a 10,000-message run; what
+    SQS does is unchanged. Returns the function that brings the message counts back for the check."""
+    from moto.core.utils import unix_time
+    from moto.sqs.models import Message, Queue, SQSBackend
+
+    def retained(self: SQSBackend, queue_name: str, message: Message) -> bool:
+        retention = int(self.get_queue(queue_name).message_retention_period)
+        return bool(retention + message.sent_timestamp / 1000 > unix_time())  # type: ignore[operator]
+
+    SQSBackend.is_message_valid_based_on_retention_period = retained  # type: ignore[method-assign]
+    counted = list(Queue.BASE_ATTRIBUTES)
+    Queue.BASE_ATTRIBUTES = [name for name in counted if not name.startswith("ApproximateNumberOf")]
+
+    def restore_counts() -> None:
+        Queue.BASE_ATTRIBUTES = counted
+
+    return restore_counts
+
+
+def serve(port: int, fast_sqs: bool) -> None:
+    """The server process: patches, then moto's threaded server until stdin closes."""
+    import logging
+
+    from moto.server import ThreadedMotoServer
+
+    from infra.moto_patches import atomic_dynamodb_requests
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
+    atomic_dynamodb_requests()
+    restore_counts = faster_sqs_attributes() if fast_sqs else (lambda: None)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    print("ready", flush=True)
+    for line in sys.stdin:
+        if line.strip() == "counts":
+            restore_counts()
+            print("ok", flush=True)
+    server.stop()
+
+
+class MotoServer:
+    def __init__(self, process: "subprocess.Popen[str]", endpoint: str) -> None:
+        self.process = process
+        self.endpoint = endpoint
+
+    def reset(self) -> None:
+        """Forgets every resource (moto's own reset API): the next world starts empty."""
+        request = urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")  # noqa: S310
+        with urllib.request.urlopen(request, timeout=30):  # noqa: S310 (local)
+            pass
+
+    def restore_counts(self) -> None:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write("counts\n")
+        self.process.stdin.flush()
+        self.process.stdout.readline()
+
+
+@contextmanager
+def moto_server(*, fast_sqs: bool = False) -> Iterator[MotoServer]:
+    port = free_port()
+    command = [sys.executable, "-m", "benchmarks.moto_server", "--port", str(port)]
+    process = subprocess.Popen(
+        command + (["--fast-sqs"] if fast_sqs else []),
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        if not process.stdout.readline():
+            raise RuntimeError("moto's server did not start")
+        endpoint = f"http://127.0.0.1:{port}"
+        os.environ.update(
+            AWS_ENDPOINT_URL=endpoint,
+            AWS_REGION=REGION,
+            AWS_DEFAULT_REGION=REGION,
+            AWS_ACCESS_KEY_ID="bench",
+            AWS_SECRET_ACCESS_KEY="bench",  # noqa: S106 (moto's)
+        )
+        os.environ.pop("AWS_PROFILE", None)
+        yield MotoServer(process, endpoint)
+    finally:
+        if process.stdin is not None:
+            process.stdin.close()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def remote_world(overrides: Mapping[str, str] | None = None, log_level: str = "WARNING") -> "World":
+    """The world of template.yaml, built in the server `moto_server()` started."""
+    import boto3
+
+    from functions.common.aws import reset_clients
+    from functions.common.settings import load_settings
+    from infra.world import build_world
+
+    boto3.setup_default_session()
+    reset_clients()
+    load_settings.cache_clear()  # the handlers of this process read the new world's names
+    world = build_world(boto3.Session(region_name=REGION), overrides=overrides)
+    os.environ.update(world.environment)
+    os.environ["POWERTOOLS_LOG_LEVEL"] = log_level
+    return world
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--fast-sqs", action="store_true")
+    arguments = parser.parse_args()
+    serve(arguments.port, arguments.fast_sqs)

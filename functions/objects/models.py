@@ -1,0 +1,118 @@
+"""«Мои объекты»: a consumer's supply points (точки поставки) — what ties readings and requests to
+what the company bills.
+
+An object is an address with its лицевой счёт (the account the guaranteeing supplier bills), an
+optional cadastral number and the meters installed there (type, number, the counter's digit count).
+
+The лицевой счёт's format: digits only, 8 to 14 of them (spaces and dashes people type between
+groups are dropped). No regulation fixes one format: each guaranteeing supplier numbers its own
+accounts (10 digits at some, 12 at others), so the portal checks what every such number has in common
+and leaves the exact match to the company: an integrator confirms the account against billing
+(`PATCH /api/integration/objects/{id}`), and the consumer sees it confirmed.
+"""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from functions.common.fields import AccountNumber
+from functions.common.labels import field_labels
+from functions.readings.models import MeterNumber, MeterTypeField
+
+MAX_METERS = 10
+CADASTRAL_PATTERN = r"^\d{2}:\d{2}:\d{6,7}:\d{1,6}$"
+Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=300)]
+CadastralNumber = Annotated[str, StringConstraints(strip_whitespace=True, pattern=CADASTRAL_PATTERN)]
+
+
+class ObjectMeter(BaseModel):
+    """A meter installed at the object."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    meter_type: MeterTypeField = Field(
+        title="Тип прибора учёта", description="Задаёт тарифы: Т1; Т1, Т2; Т1, Т2, Т3"
+    )
+    meter_number: MeterNumber = Field(title="Номер прибора учёта")
+    digits: int | None = Field(
+        default=None,
+        ge=4,
+        le=9,
+        title="Разрядность прибора учёта",
+        description="Цифр до запятой на счётном механизме",
+    )
+
+
+class ObjectEntry(BaseModel):
+    """A supply point the consumer registers."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] = Field(
+        title="Название объекта", description="Например, жилой дом, гараж, дача"
+    )
+    address: Address = Field(title="Адрес объекта")
+    account_number: AccountNumber = Field(title="Лицевой счёт")
+    cadastral_number: CadastralNumber | None = Field(
+        default=None,
+        title="Кадастровый номер",
+        description="Необязательно; например, 77:01:0001001:1234",
+    )
+    meters: list[ObjectMeter] = Field(
+        min_length=1,
+        max_length=MAX_METERS,
+        title="Приборы учёта",
+        description="Приборы учёта, установленные на объекте",
+    )
+
+
+LABELS = field_labels(ObjectEntry)
+
+AccountState = Literal["pending", "confirmed"]
+
+
+class SupplyObject(BaseModel):
+    """A consumer's object as the API answers it."""
+
+    id: str = Field(pattern=r"^[0-9a-f]{32}$")
+    name: str
+    address: str
+    account_number: str
+    cadastral_number: str | None
+    meters: list[ObjectMeter]
+    account_state: AccountState = Field(
+        description="pending — лицевой счёт ещё не подтверждён сетевой компанией; confirmed — подтверждён"
+    )
+    account_confirmed_at: datetime | None = Field(
+        description="Когда сетевая компания подтвердила лицевой счёт"
+    )
+    created_at: datetime
+
+
+class ObjectList(BaseModel):
+    items: list[SupplyObject]
+
+
+class IntegrationObject(SupplyObject):
+    """An object as an integrator sees it: with its owner."""
+
+    user_id: str = Field(description="Потребитель (Cognito sub)")
+
+
+class IntegrationObjectList(BaseModel):
+    items: list[IntegrationObject] = Field(
+        description="Объекты с неподтверждённым лицевым счётом, старые сначала"
+    )
+
+
+class AccountConfirmation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    confirmed: bool = Field(
+        title="Лицевой счёт подтверждён",
+        description="true — лицевой счёт сверен с биллингом; false — снять подтверждение",
+    )
+
+
+INTEGRATION_LABELS = field_labels(AccountConfirmation)

@@ -1,0 +1,123 @@
+"""Supply objects in DynamoDB: items of the readings table (`READINGS_TABLE`), next to the meters
+their readings belong to. The only place that knows their layout.
+
+- an object: partition `user_id` (the consumer's Cognito `sub`), `sk = "object#<id>"`. A consumer's
+  objects are one Query (`begins_with(sk, "object#")`); ids are random (uuid4 hex), so the list is
+  ordered by the `created_at` the service sorts on, not by key.
+- `object_id` on every object: the keys-only index `ObjectById` finds an object's key from its id
+  alone (an integrator's `PATCH /api/integration/objects/{id}`): one Query, then one UpdateItem.
+- `account_queue = "pending"` while the лицевой счёт is not confirmed: the sparse index
+  `AccountsToConfirm` (`account_queue`, `created_at`) is the integrators' worklist, oldest first, one
+  Query; confirming removes the attribute, and with it the object from the index.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+from pydantic import BaseModel, ConfigDict
+
+from functions.common.dynamo import Table, condition_failed
+from functions.common.settings import load_settings
+from functions.objects.models import IntegrationObject, ObjectMeter, SupplyObject
+
+OBJECT_PREFIX = "object#"
+BY_ID_INDEX = "ObjectById"
+TO_CONFIRM_INDEX = "AccountsToConfirm"
+PENDING = "pending"
+MAX_OBJECTS = 50  # per consumer: a household has one or a few, a business some dozens
+
+
+class ObjectsSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    readings_table: str
+
+
+class ObjectGone(Exception):
+    """The object was deleted between finding its key and changing it."""
+
+
+def _time(at: datetime) -> str:
+    return at.isoformat()
+
+
+def _object(item: dict[str, Any]) -> SupplyObject:
+    confirmed = item.get("account_confirmed_at")
+    return SupplyObject(
+        id=item["object_id"],
+        name=item["name"],
+        address=item["address"],
+        account_number=item["account_number"],
+        cadastral_number=item.get("cadastral_number"),
+        meters=[ObjectMeter.model_validate(meter) for meter in item["meters"]],
+        account_state="confirmed" if confirmed else "pending",
+        account_confirmed_at=datetime.fromisoformat(confirmed) if confirmed else None,
+        created_at=datetime.fromisoformat(item["created_at"]),
+    )
+
+
+def _integration_object(item: dict[str, Any]) -> IntegrationObject:
+    return IntegrationObject(**_object(item).model_dump(), user_id=item["user_id"])
+
+
+class ObjectStore:
+    def __init__(self) -> None:
+        self._table = Table(load_settings(ObjectsSettings).readings_table)
+
+    def objects(self, user_id: str) -> list[SupplyObject]:
+        """The consumer's objects: one Query."""
+        page = self._table.query(
+            "user_id = :user AND begins_with(sk, :prefix)",
+            {":user": user_id, ":prefix": OBJECT_PREFIX},
+            limit=MAX_OBJECTS,
+        )
+        return [_object(item) for item in page.items]
+
+    def add(self, user_id: str, added: SupplyObject) -> None:
+        item: dict[str, Any] = {
+            "user_id": user_id,
+            "sk": f"{OBJECT_PREFIX}{added.id}",
+            "object_id": added.id,
+            "name": added.name,
+            "address": added.address,
+            "account_number": added.account_number,
+            "meters": [meter.model_dump(mode="json", exclude_none=True) for meter in added.meters],
+            "created_at": _time(added.created_at),
+            "account_queue": PENDING,
+        }
+        if added.cadastral_number is not None:
+            item["cadastral_number"] = added.cadastral_number
+        self._table.put(item, condition="attribute_not_exists(sk)")
+
+    def to_confirm(self, limit: int) -> list[IntegrationObject]:
+        """Objects whose лицевой счёт is not confirmed yet, oldest first: one Query of the sparse index."""
+        page = self._table.query(
+            "account_queue = :pending", {":pending": PENDING}, index=TO_CONFIRM_INDEX, limit=limit
+        )
+        return [_integration_object(item) for item in page.items]
+
+    def key_of(self, object_id: str) -> dict[str, str] | None:
+        """The table key of the object with this id: one Query of the keys-only index."""
+        page = self._table.query("object_id = :id", {":id": object_id}, index=BY_ID_INDEX, limit=1)
+        if not page.items:
+            return None
+        return {"user_id": str(page.items[0]["user_id"]), "sk": str(page.items[0]["sk"])}
+
+    def set_confirmed(self, key: dict[str, str], confirmed_at: datetime | None) -> IntegrationObject:
+        """Marks the лицевой счёт confirmed (at `confirmed_at`) or not (None): one UpdateItem."""
+        if confirmed_at is not None:
+            expression = "SET account_confirmed_at = :at REMOVE account_queue"
+            values: dict[str, Any] = {":at": _time(confirmed_at)}
+        else:
+            expression = "SET account_queue = :pending REMOVE account_confirmed_at"
+            values = {":pending": PENDING}
+        try:
+            item = self._table.update(
+                key, expression, condition="attribute_exists(sk)", values=values, returns="ALL_NEW"
+            )
+        except ClientError as error:
+            if condition_failed(error):
+                raise ObjectGone(key["sk"]) from error
+            raise
+        return _integration_object(item)

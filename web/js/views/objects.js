@@ -1,0 +1,163 @@
+// «Мои объекты»: the consumer's supply points — address, лицевой счёт (and whether the company has
+// confirmed it), cadastral number, the meters installed there — and the form that adds one.
+
+import * as api from '../api.js';
+import { el, loading, message, pageTitle } from '../dom.js';
+import { bindForm } from '../forms.js';
+import { formatDate } from '../format.js';
+import { METER_TYPES } from './readings-ui.js';
+
+const MAX_METERS = 10;
+
+function card(object) {
+  const confirmed = object.account_state === 'confirmed';
+  return el(
+    'li',
+    { class: 'card ob-card', 'data-object': object.id },
+    el('h2', {}, object.name),
+    el(
+      'dl',
+      { class: 'ob-facts' },
+      el('dt', {}, 'Адрес'),
+      el('dd', {}, object.address),
+      el('dt', {}, 'Лицевой счёт'),
+      el(
+        'dd',
+        {},
+        object.account_number,
+        ' ',
+        el(
+          'span',
+          { class: `ob-state ${confirmed ? 'ob-confirmed' : 'ob-pending'}` },
+          confirmed ? `подтверждён сетевой компанией ${formatDate(object.account_confirmed_at)}` : 'ожидает подтверждения сетевой компанией',
+        ),
+      ),
+      object.cadastral_number ? [el('dt', {}, 'Кадастровый номер'), el('dd', {}, object.cadastral_number)] : null,
+      el('dt', {}, 'Приборы учёта'),
+      el(
+        'dd',
+        {},
+        el(
+          'ul',
+          { class: 'ob-meters' },
+          object.meters.map((m) => el('li', {}, `№ ${m.meter_number} — ${METER_TYPES[m.meter_type].toLowerCase()}${m.digits ? `, ${m.digits} разрядов` : ''}`)),
+        ),
+      ),
+    ),
+  );
+}
+
+function meterRow(index) {
+  const id = (name) => `object-meter-${index}-${name}`;
+  return el(
+    'fieldset',
+    { class: 'ob-meter', 'data-meter': index },
+    el('legend', {}, `Прибор учёта ${index + 1}`),
+    el(
+      'div',
+      { class: 'field' },
+      el('label', { for: id('type'), class: 'required' }, 'Тип прибора учёта'),
+      el(
+        'select',
+        { id: id('type'), name: `meters.${index}.meter_type`, required: true },
+        el('option', { value: '' }, 'Выберите тип'),
+        Object.entries(METER_TYPES).map(([value, label]) => el('option', { value }, label)),
+      ),
+    ),
+    el(
+      'div',
+      { class: 'field' },
+      el('label', { for: id('number'), class: 'required' }, 'Номер прибора учёта'),
+      el('input', { id: id('number'), name: `meters.${index}.meter_number`, type: 'text', required: true, maxlength: 30, autocomplete: 'off', spellcheck: 'false' }),
+    ),
+    el(
+      'div',
+      { class: 'field' },
+      el('label', { for: id('digits') }, 'Разрядность прибора учёта'),
+      el('input', { id: id('digits'), name: `meters.${index}.digits`, type: 'text', inputmode: 'numeric', maxlength: 1, 'data-type': 'number', 'data-empty': 'omit', 'aria-describedby': `${id('digits')}-hint` }),
+      el('p', { class: 'hint', id: `${id('digits')}-hint` }, 'Необязательно: сколько цифр до запятой на счётном механизме (5 для 99999).'),
+    ),
+  );
+}
+
+function field(id, name, label, { required = true, hint, maxlength = 300, ...more } = {}) {
+  return el(
+    'div',
+    { class: 'field' },
+    el('label', { for: id, class: required ? 'required' : null }, label),
+    el('input', { id, name, type: 'text', required, maxlength, autocomplete: 'off', 'aria-describedby': hint ? `${id}-hint` : null, ...more }),
+    hint ? el('p', { class: 'hint', id: `${id}-hint` }, hint) : null,
+  );
+}
+
+function addForm(onAdded) {
+  const meters = el('div', { class: 'ob-meter-list' }, meterRow(0));
+  const more = el('button', { type: 'button', class: 'btn btn-secondary', id: 'object-add-meter' }, 'Добавить прибор учёта');
+  more.addEventListener('click', () => {
+    const count = meters.children.length;
+    meters.append(meterRow(count));
+    more.hidden = count + 1 >= MAX_METERS;
+    meters.lastElementChild.querySelector('select').focus();
+  });
+  const form = el(
+    'form',
+    { id: 'object-form', class: 'form ob-form', method: 'post', novalidate: true },
+    field('object-name', 'name', 'Название объекта', { maxlength: 100, hint: 'Например, жилой дом, гараж, дача.' }),
+    field('object-address', 'address', 'Адрес объекта'),
+    field('object-account', 'account_number', 'Лицевой счёт', { maxlength: 40, inputmode: 'numeric', hint: 'Из квитанции: от 8 до 14 цифр. Сетевая компания сверит его с договором.' }),
+    field('object-cadastral', 'cadastral_number', 'Кадастровый номер', { required: false, maxlength: 30, 'data-empty': 'omit', hint: 'Необязательно; например, 77:01:0001001:1234.' }),
+    meters,
+    more,
+    el('button', { type: 'submit', class: 'btn btn-primary' }, 'Добавить объект'),
+  );
+  bindForm(form, async (data) => {
+    const body = { ...data, meters: Object.values(data.meters || {}) };
+    const added = await api.post('/api/objects', body);
+    onAdded(added);
+    form.reset();
+    meters.replaceChildren(meterRow(0));
+    more.hidden = false;
+    return `Объект «${added.name}» добавлен. Лицевой счёт ${added.account_number} ожидает подтверждения сетевой компанией.`;
+  });
+  return form;
+}
+
+/** The consumer's objects (for the pickers of the readings and requests forms). */
+export async function loadObjects(signal) {
+  const { items } = await api.get('/api/objects', { signal });
+  return items;
+}
+
+function useStyles() {
+  if (!document.querySelector('link[href="/css/objects.css"]')) document.head.append(el('link', { rel: 'stylesheet', href: '/css/objects.css' }));
+}
+
+export async function render(root, { signal }) {
+  useStyles();
+  const list = el('ul', { class: 'ob-list', id: 'object-list' });
+  const empty = el('p', { class: 'muted', id: 'object-empty' }, 'Объектов пока нет: добавьте дом, квартиру, гараж или другой объект с его лицевым счётом и приборами учёта.');
+  const shown = el('div', {}, loading());
+  const objects = [];
+
+  function show() {
+    list.replaceChildren(...objects.map(card));
+    empty.hidden = objects.length > 0;
+    shown.replaceChildren(empty, list);
+  }
+
+  root.append(
+    ...pageTitle('Мои объекты', 'Точки поставки: адрес, лицевой счёт и установленные приборы учёта. Их предлагают формы показаний и заявок.'),
+    shown,
+    el('section', { class: 'card', 'aria-labelledby': 'object-form-title' }, el('h2', { id: 'object-form-title' }, 'Добавить объект'), addForm((added) => {
+      objects.push(added);
+      show();
+    })),
+  );
+  try {
+    objects.push(...(await loadObjects(signal)));
+    show();
+  } catch (error) {
+    if (error?.name === 'AbortError' || error?.expired) throw error;
+    shown.replaceChildren(message(error.detail || 'Не удалось загрузить объекты.', 'error'));
+  }
+}
