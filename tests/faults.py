@@ -269,11 +269,7 @@ def world_state(world: World, before: "Baseline | None" = None) -> dict[str, lis
         # The mail ledger's marks of finished jobs (`job#<id>`) only guard against SQS delivering a
         # message twice: a job done and not marked (the mark failed) is done. An empty count of an
         # hour is no count.
-        items = [
-            item
-            for item in items
-            if not str(item["Attributes"].get("pk", {}).get("S", "")).startswith("job#")
-        ]
+        items = [item for item in items if not _job_mark(item)]
         state[f"dynamodb {name}"] = sorted(_normal(item) for item in items)
     for pool in cognitoidp_backends[ACCOUNT_ID][REGION].user_pools.values():
         users = []

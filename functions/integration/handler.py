@@ -171,7 +171,7 @@ def prepare_upload(upload: Annotated[UploadRequest, Body()]) -> UploadForm:
     "\n\nСверх схемы: нужен текст или хотя бы один файл; `kind` указывают только с файлами и обязательно "
     "с ними; `attachments` — ключи файлов, загруженных через /api/integration/uploads; `Idempotency-Key` "
     "обязателен.",
-    openapi_extensions=rules_beyond_schema("text", "kind", "attachments", "attachments.*", "idempotency-key"),
+    openapi_extensions=rules_beyond_schema("text", "kind", "attachments", "attachments.*", "Idempotency-Key"),
     responses=answers(
         201,
         "Сообщение отправлено",

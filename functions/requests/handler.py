@@ -103,7 +103,7 @@ def prepare_upload(upload: Annotated[UploadRequest, Body()]) -> UploadForm:
     "заявку, с другими данными — отклоняется.\n\nСверх схемы: даты в `fields` — не в будущем (и дата "
     "допуска не раньше даты установки), телефон — существующий номер, `attachments` — ключи файлов, "
     "загруженных этим потребителем через /api/requests/uploads.",
-    openapi_extensions=rules_beyond_schema("fields.*", "attachments", "attachments.*", "idempotency-key"),
+    openapi_extensions=rules_beyond_schema("fields.*", "attachments", "attachments.*", "Idempotency-Key"),
     responses=answers(
         201, "Заявка зарегистрирована", RequestCreated, {**CONSUMER_ERROR_RESPONSES, **CONFLICT, **BUSY}
     ),
@@ -179,7 +179,7 @@ def request_thread(
     "обязателен: повтор с тем же ключом и теми же данными возвращает то же сообщение, с другими — 422."
     "\n\nСверх схемы: нужен текст или хотя бы один файл; `attachments` — ключи файлов, загруженных этим "
     "потребителем через /api/requests/uploads и ещё не приложенных; `Idempotency-Key` обязателен.",
-    openapi_extensions=rules_beyond_schema("text", "attachments", "attachments.*", "idempotency-key"),
+    openapi_extensions=rules_beyond_schema("text", "attachments", "attachments.*", "Idempotency-Key"),
     responses=answers(
         201,
         "Сообщение отправлено",

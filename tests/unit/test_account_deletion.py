@@ -25,12 +25,14 @@ def delete(caller: dict[str, str], password: str) -> tuple[int, Any]:
     return call(auth, api_event("DELETE", "/api/profile", {"password": password}, claims=caller))
 
 
-def _file_request(caller: dict[str, str]) -> None:
+def file_request(caller: dict[str, str]) -> None:
     filing = {
         "type": "meter_reading",
         "text": "Прошу снять показания.",
         "fields": {
             "address": "г. Москва, ул. Мира, 5",
+            "account_number": "5001234567",
+            "reason": "control",
             "meter_number": "01234567",
             "reading_date": str(date.today() + timedelta(days=7)),
         },
@@ -76,7 +78,7 @@ def test_the_erasure_removes_the_person_and_keeps_the_requests_and_the_consent_p
     register(IVAN)
     password = mailed_password(EMAIL)
     caller = claims_of(EMAIL, password)
-    _file_request(caller)
+    file_request(caller)
     consent = call(auth, api_event("GET", "/api/profile", claims=caller))[1]
     delete(caller, password)
 

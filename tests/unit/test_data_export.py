@@ -1,18 +1,17 @@
 """«Мои данные»: everything kept about the consumer as one JSON, and nobody else's."""
 
 import json
-import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from functions.askue.models import StoredLink
 from functions.askue.store import AskueStore
 from functions.auth import handler as auth
 from functions.readings import handler as readings
-from functions.requests import handler as requests_api
 from infra.lambda_runtime import LambdaContext
 from infra.world import World
 from tests.unit.conftest import api_event
+from tests.unit.test_account_deletion import file_request
 from tests.unit.test_accounts import IVAN, ROGA, claims_of, mailed_password, register
 
 
@@ -22,22 +21,6 @@ def _export(caller: dict[str, str]) -> tuple[int, dict[str, str], Any]:
     )
     headers = {k.lower(): v[0] for k, v in result["multiValueHeaders"].items()}
     return int(result["statusCode"]), headers, json.loads(result["body"])
-
-
-def _file_request(caller: dict[str, str]) -> None:
-    filing = {
-        "type": "meter_reading",
-        "text": "Прошу снять показания.",
-        "fields": {
-            "address": "г. Москва, ул. Мира, 5",
-            "meter_number": "01234567",
-            "reading_date": str(date.today() + timedelta(days=7)),
-        },
-    }
-    event = api_event(
-        "POST", "/api/requests", filing, claims=caller, headers={"Idempotency-Key": uuid.uuid4().hex}
-    )
-    assert requests_api.lambda_handler(event, LambdaContext("test"))["statusCode"] == 201
 
 
 def _submit_reading(caller: dict[str, str]) -> None:
@@ -51,9 +34,9 @@ def test_the_export_holds_the_profile_consent_requests_with_history_and_readings
     ivan = claims_of("ivan.petrov@example.ru", mailed_password("ivan.petrov@example.ru"))
     register(ROGA)
     roga = claims_of("office@roga.ru", mailed_password("office@roga.ru"))
-    _file_request(ivan)
+    file_request(ivan)
     _submit_reading(ivan)
-    _file_request(roga)
+    file_request(roga)
 
     status, headers, data = _export(ivan)
 
