@@ -12,7 +12,7 @@ SAM_VENV := .venv-sam
 SAM_SPEC := aws-sam-translator==1.115.0 pyyaml>=6,<7
 SAM_STAMP := $(SAM_VENV)/.installed-$(shell echo '$(SAM_SPEC)' | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint security unit api e2e fuzz load lock cfn-lint openapi cloudformation package deploy clean
+.PHONY: run test lint security unit api e2e fuzz load lock cfn-lint openapi events-doc cloudformation package deploy clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -81,6 +81,11 @@ load: $(STAMP)
 ## (tests/unit/test_openapi.py fails when either drifts)
 openapi: $(STAMP)
 	$(PY) -m infra.openapi
+
+## events-doc: docs/events.md, the schema of the events for integrators, from functions/common/events.py
+## (tests/unit/test_events.py fails when it drifts)
+events-doc: $(STAMP)
+	$(PY) -m infra.events_doc
 
 ## package: one folder per function, .aws-build/<Function>/ (its CodeUri in template.yaml), holding only
 ## that function's code and dependencies for the template's runtime (Python 3.12, arm64); prints sizes

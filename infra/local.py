@@ -22,6 +22,7 @@ from infra.askue_simulator import DEMO_LOGIN, DEMO_PASSWORD, AskueSimulator
 from infra.bounces import LocalBounces
 from infra.events import LocalEvents
 from infra.gateway import LocalGateway, Mail
+from infra.integrator_events import EventLog
 from infra.metrics_capture import EmfCapture
 from infra.moto_patches import atomic_dynamodb_requests
 from infra.template import ROOT
@@ -138,6 +139,7 @@ def banner(settings: LocalSettings, world: World, seconds: float, services: str)
   API, документация  {url}/api/docs   (OpenAPI: {url}/api/openapi.json)
   Почта (outbox)     {url}/_local/outbox  — письма также печатаются здесь, в консоли
   Метрики (EMF)      {url}/_local/metrics — что функции отправили бы в CloudWatch
+  События            {url}/_local/events  — события для интеграторов (EventBridge, docs/events.md)
   Отказ почты        curl -X POST {url}/_local/bounce -d '{{"email": "…", "kind": "bounce"}}' (или complaint)
   Ключ интеграции    x-api-key: {settings.integration_api_key}   (INTEGRATION_API_KEY)
   AWS (moto)         {os.environ["AWS_ENDPOINT_URL"]}, регион {settings.region}   (MOTO_PORT, AWS_REGION)
@@ -162,7 +164,8 @@ def main() -> None:
     world, gateway, outbox, simulator = start(settings)
     events = LocalEvents(world, every={"AskueSyncPlannerFunction": settings.askue_sync_every}).start()
     bounces = LocalBounces(settings.mail_sender, settings.region)
-    app = capture.wsgi(bounces.wsgi(events.wsgi(gateway)))
+    published = EventLog(world.events_queue_url, settings.region)
+    app = published.wsgi(capture.wsgi(bounces.wsgi(events.wsgi(gateway))))
     http = make_server(settings.host, settings.port, app, threaded=True)
     print(
         banner(settings, world, time.monotonic() - began, askue_banner(settings, simulator, events)),

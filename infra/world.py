@@ -28,6 +28,8 @@ class World:
     refs: dict[str, str] = field(default_factory=dict)
     attributes: dict[tuple[str, str], str] = field(default_factory=dict)
     environment: dict[str, str] = field(default_factory=dict)
+    # Local only: the queue every event put on the portal's bus is copied to (GET /_local/events).
+    events_queue_url: str = ""
 
     def lookup(self, logical_id: str, attribute: str | None) -> str:
         if attribute is None:
@@ -194,6 +196,34 @@ def _function_environment(template: Mapping[str, Any], world: World) -> dict[str
     return merged
 
 
+# A rule that only the local stack has: moto's EventBridge keeps no event nobody's rule matches, so
+# every event of the portal's buses is copied to this queue, read by infra/integrator_events.py (and
+# seen by the fault matrix's world state, tests/faults.py: a lost event shows there).
+LOCAL_EVENTS_QUEUE = f"{LOCAL_PREFIX}-local-events"
+LOCAL_EVENTS_RULE = "local-copy-of-every-event"
+
+
+def _create_event_buses(session: boto3.Session, template: Mapping[str, Any], world: World) -> None:
+    from functions.common.events import SOURCE
+
+    client = session.client("events")
+    sqs = session.client("sqs")
+    world.events_queue_url = sqs.create_queue(QueueName=LOCAL_EVENTS_QUEUE)["QueueUrl"]
+    queue_arn = f"arn:aws:sqs:{world.region}:{ACCOUNT_ID}:{LOCAL_EVENTS_QUEUE}"
+    for logical_id, resource in resources(template, "AWS::Events::EventBus").items():
+        name = str(resolve(resource["Properties"], world.lookup)["Name"])
+        arn = client.create_event_bus(Name=name)["EventBusArn"]
+        world.refs[logical_id] = name
+        world.attributes[(logical_id, "Arn")] = arn
+        world.attributes[(logical_id, "Name")] = name
+        client.put_rule(
+            Name=LOCAL_EVENTS_RULE, EventBusName=name, EventPattern=json.dumps({"source": [SOURCE]})
+        )
+        client.put_targets(
+            Rule=LOCAL_EVENTS_RULE, EventBusName=name, Targets=[{"Id": "local-events", "Arn": queue_arn}]
+        )
+
+
 def _create_mail_configuration_sets(
     session: boto3.Session, template: Mapping[str, Any], world: World
 ) -> None:
@@ -207,7 +237,7 @@ def _create_mail_configuration_sets(
 
 
 def build_world(session: boto3.Session, overrides: Mapping[str, str] | None = None) -> World:
-    """Creates every table, bucket, queue, key, user pool and client; verifies the mail sender.
+    """Creates every table, bucket, queue, key, user pool and client, event bus; verifies the mail sender.
 
     `overrides` replaces template parameters (e.g. PortalUrl for the local address).
     """
@@ -222,6 +252,7 @@ def build_world(session: boto3.Session, overrides: Mapping[str, str] | None = No
     _create_queues(session, template, world)
     _create_user_pools(session, template, world)
     _create_mail_configuration_sets(session, template, world)
+    _create_event_buses(session, template, world)
     session.client("ses").verify_email_identity(EmailAddress=world.parameters["MailSender"])
     world.environment = _function_environment(template, world)
     return world

@@ -120,6 +120,16 @@ _EMAIL_SESSIONS = (
     " the email is not changed, as it says; the consumer logs in again with the old address and the"
     " retry with the same code does it all"
 )
+_LOST_EVENT = (
+    "the change is done and answered so; its events for integrators were not put on the bus (logged,"
+    " counted as EventsFailed): no outbox, so they are lost and a retry finds the change done;"
+    " integrators reconcile with the pull API (docs/events.md)"
+)
+_LOST_READING_EVENT = (
+    "the reading is stored and answered 201; its event was not put on the bus (logged, counted as"
+    " EventsFailed) and is lost (docs/events.md); the matrix's retry of an answered reading (the route"
+    " has no Idempotency-Key) stores it again, as any second submission does"
+)
 KNOWN: dict[tuple[str, int], str] = {
     ("POST /api/profile/password", 3): "Cognito's sign-out done, the profile's `sessions_valid_from` not:"
     " the old password is put back and the answer is 503, but the refresh tokens stay revoked (the"
@@ -128,7 +138,8 @@ KNOWN: dict[tuple[str, int], str] = {
     ("POST /api/auth/reset-password", 4): _RESET_SESSIONS,
     ("POST /api/auth/reset-password", 5): _RESET_SESSIONS,
     ("POST /api/auth/reset-password", 6): _LOST_NOTICE,
-    ("POST /api/requests", 4): _LOST_NOTICE,
+    ("POST /api/requests", 4): _LOST_EVENT,
+    ("POST /api/requests", 5): _LOST_NOTICE,
     ("PATCH /api/profile", 2): _LOST_NOTICE,
     ("DELETE /api/profile", 3): _DELETION_RECORDED,
     ("DELETE /api/profile", 4): _DELETION_RECORDED,
@@ -138,10 +149,15 @@ KNOWN: dict[tuple[str, int], str] = {
     ("POST /api/profile/email/confirm", 4): _EMAIL_SESSIONS,
     ("POST /api/profile/email/confirm", 5): _EMAIL_SESSIONS,
     ("POST /api/profile/email/confirm", 6): _LOST_NOTICE,
-    ("PATCH /api/integration/requests/{id}", 3): _LOST_NOTICE,
-    ("POST /api/requests/{id}/messages", 2): _LOST_NOTICE,
-    ("POST /api/integration/requests/{id}/messages", 5): _LOST_NOTICE,
-    ("POST /api/requests/{id}/withdraw", 2): _LOST_NOTICE,
+    ("PATCH /api/integration/requests/{id}", 3): _LOST_EVENT,
+    ("PATCH /api/integration/requests/{id}", 4): _LOST_NOTICE,
+    ("POST /api/requests/{id}/messages", 2): _LOST_EVENT,
+    ("POST /api/requests/{id}/messages", 3): _LOST_NOTICE,
+    ("POST /api/integration/requests/{id}/messages", 5): _LOST_EVENT,
+    ("POST /api/integration/requests/{id}/messages", 6): _LOST_NOTICE,
+    ("POST /api/requests/{id}/withdraw", 2): _LOST_EVENT,
+    ("POST /api/requests/{id}/withdraw", 3): _LOST_NOTICE,
+    ("POST /api/readings", 2): _LOST_READING_EVENT,
     ("POST /api/askue/fetch", 2): _SNAPSHOT_KEPT,
 }
 
@@ -239,7 +255,8 @@ def world_state(world: World, before: "Baseline | None" = None) -> dict[str, lis
     ciphertexts, generated passwords) blanked: every DynamoDB item, Cognito user (and whether its
     password is still the one it had `before`), how many of the refresh tokens live `before` still
     are (an ended session; tokens made since are never handed out, as AdminInitiateAuth's when a
-    password is checked), every S3 object (its current version), queued message and sent mail."""
+    password is checked), every S3 object (its current version), queued message (the local copy of
+    every event put on the bus among them, infra/world.py: a lost event shows) and sent mail."""
     from moto.cognitoidp.models import cognitoidp_backends
     from moto.dynamodb.models import dynamodb_backends
     from moto.s3.models import FakeDeleteMarker, s3_backends

@@ -28,6 +28,7 @@ from functions.askue.models import (
 )
 from functions.askue.settings import askue_settings, planner_settings
 from functions.askue.store import SYNC_SHARDS, AskueStore
+from functions.common import events
 from functions.common.api import Caller
 from functions.common.aws import sqs
 from functions.common.clock import now
@@ -230,6 +231,7 @@ def _reject(store: AskueStore, link: StoredLink) -> None:
         logger.info("askue credentials rejected again: already marked", extra={"user_id": link.user_id})
         return
     logger.info("askue credentials rejected: link marked", extra={"user_id": link.user_id})
+    events.publish(events.AskueSyncFailed(user_id=link.user_id, reason="credentials_refused", failed_at=at))
     try:
         queue_notice(link.email, *mails.credentials_rejected(link.login, at, portal_settings().portal_url))
     except Exception:

@@ -15,10 +15,14 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel, ConfigDict, Field
 
 from functions.askue import service
 from functions.askue.readings import record_askue_readings
+from functions.common import events
+from functions.common.clock import now
 from functions.common.metrics import BusinessMetric, count
+from functions.common.settings import load_settings
 
 logger = Logger()
 # X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
@@ -45,6 +49,29 @@ processor = ConcurrentBatchProcessor(event_type=EventType.SQS)
 SYNC_OUTCOMES = {"synced": "synced", "rejected": "credentials_refused"}
 
 
+class WorkerSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    # The AskueSyncQueue's maxReceiveCount (template.yaml): the attempt after which SQS dead-letters.
+    askue_sync_max_receives: int = Field(ge=1)
+
+
+def _last_attempt(record: SQSRecord) -> bool:
+    received = int(record.attributes.approximate_receive_count or "1")
+    limit: int = load_settings(WorkerSettings).askue_sync_max_receives
+    return received >= limit
+
+
+def _failed_for_good(record: SQSRecord) -> None:
+    """Integrators hear of a sync that failed for good (its last attempt), not of each attempt."""
+    try:
+        user_id = _user_id(record.body)
+    except (ValueError, KeyError, TypeError):
+        return  # no account to name: only the dead-letter queue's alarm tells of it
+    if _last_attempt(record):
+        events.publish(events.AskueSyncFailed(user_id=user_id, reason="attempts_exhausted", failed_at=now()))
+
+
 def _user_id(body: str) -> str:
     return str(json.loads(body)["user_id"])
 
@@ -68,6 +95,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItem
             )
         except Exception:
             count(BusinessMetric.ASKUE_SYNCS, Outcome="failed")  # retried, then dead-lettered
+            _failed_for_good(record)
             raise
         if outcome in SYNC_OUTCOMES:
             count(BusinessMetric.ASKUE_SYNCS, Outcome=SYNC_OUTCOMES[outcome])

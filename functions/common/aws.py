@@ -14,6 +14,7 @@ from botocore.config import Config
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_kms import KMSClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_ses import SESClient
@@ -93,6 +94,11 @@ def sqs() -> "SQSClient":
 
 def s3() -> "S3Client":
     client: S3Client = _client("s3")
+    return client
+
+
+def events() -> "EventBridgeClient":
+    client: EventBridgeClient = _client("events")
     return client
 
 

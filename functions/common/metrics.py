@@ -17,6 +17,7 @@ shows them at /_local/metrics (infra/local.py).
 | MailsFailed | - | a mail job failed and goes back to the queue (functions/mail/worker.py) |
 | MailsSuppressed | - | a mail was not sent: its address bounced for good or complained |
 | MailsUndeliverable | Kind = bounce, complaint | SES reported an address (functions/mail/bounces.py) |
+| EventsFailed | - | an event for integrators was not published (functions/common/events.py) |
 """
 
 from enum import StrEnum
@@ -35,6 +36,7 @@ class BusinessMetric(StrEnum):
     MAILS_FAILED = "MailsFailed"
     MAILS_SUPPRESSED = "MailsSuppressed"
     MAILS_UNDELIVERABLE = "MailsUndeliverable"
+    EVENTS_FAILED = "EventsFailed"
 
 
 def count(metric: BusinessMetric, **dimensions: str) -> None:

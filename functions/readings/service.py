@@ -21,7 +21,7 @@ from enum import StrEnum
 from aws_lambda_powertools import Logger
 from pydantic import TypeAdapter, ValidationError
 
-from functions.common import russian
+from functions.common import events, russian
 from functions.common.backoff import Backoff
 from functions.common.clock import MOSCOW, moscow_date, now
 from functions.common.cursor import decode_cursor, encode_cursor
@@ -287,6 +287,14 @@ def submit_reading(user_id: str, entry: ReadingEntry) -> ReadingOutput:
             break
         logger.info("reading stored", extra={"user_id": user_id, "reading_id": reading.id})
         count(BusinessMetric.READINGS_SUBMITTED)
+        events.publish(
+            events.ReadingSubmitted(
+                user_id=user_id,
+                reading_id=reading.id,
+                meter_number=reading.meter_number,
+                taken_at=reading.taken_at,
+            )
+        )
         return reading
     raise Conflict(
         "Показания не сохранены",

@@ -16,6 +16,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
+from functions.common import events
 from functions.common.api import Caller
 from functions.common.clock import now
 from functions.common.cursor import decode_cursor, encode_cursor
@@ -197,6 +198,7 @@ def _post(posting: _Posting, key: Key) -> tuple[Item, Item]:
         "message posted",
         extra={"request_id": request_id, "message_id": message_id, "author": posting.author.value},
     )
+    _publish(posting, before.request, request, message)
     _mail(posting, request, message)
     return request, message
 
@@ -305,6 +307,26 @@ def _mail(posting: _Posting, request: Item, message: Item) -> None:
         mails.mail_consumer(email, *mails.company_message(number, title, str(message["text"]), request_id))
     elif request["status"] == RequestStatus.IN_REVIEW and _moved_by(request, message):
         mails.mail_consumer(email, *mails.status_changed(number, RequestStatus.IN_REVIEW, None, request_id))
+
+
+def _publish(posting: _Posting, before: Item, request: Item, message: Item) -> None:
+    """The message's event, with the change of status it made (an answer to «Требуются уточнения»)
+    in the same call."""
+    posted = events.RequestMessagePosted(
+        request_id=str(request["request_id"]),
+        number=str(request["number"]),
+        message_id=str(message["message_id"]),
+        author=posting.author.value,  # MessageAuthor's values
+        attachments=len(message.get("attachments", [])),
+        posted_at=events.at(str(message["at"])),
+    )
+    moved = request["status"] != before["status"] and _moved_by(request, message)
+    if moved:
+        events.publish(
+            posted, transitions.status_changed(request, RequestStatus(before["status"]), "consumer")
+        )
+    else:
+        events.publish(posted)
 
 
 def _moved_by(request: Item, message: Item) -> bool:

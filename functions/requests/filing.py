@@ -7,6 +7,7 @@ from functools import partial
 from aws_lambda_powertools import Logger
 from pydantic import BaseModel, Field
 
+from functions.common import events
 from functions.common.api import Caller
 from functions.common.clock import moscow_date, now
 from functions.common.errors import Conflict, FieldError, InvalidInput, TryLater, invalid_field
@@ -144,6 +145,15 @@ def _file(submission: Submission, email: str) -> RequestCreated:
         "request filed", extra={"request_id": request_id, "number": created.number, "type": kind.value}
     )
     count(BusinessMetric.REQUESTS_FILED, RequestType=kind.value)
+    events.publish(
+        events.RequestFiled(
+            request_id=request_id,
+            number=created.number,
+            type=kind.value,
+            status=RequestStatus.REGISTERED.value,
+            filed_at=events.at(at),
+        )
+    )
     mails.mail_consumer(email, *mails.registered(created.number, TYPE_TITLES[kind], deadline, request_id))
     return created
 

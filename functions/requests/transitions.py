@@ -1,9 +1,11 @@
 """The statuses' rules (docs/architecture.md) and the company's change of a request's status."""
 
 from collections.abc import Mapping
+from typing import Literal
 
 from aws_lambda_powertools import Logger
 
+from functions.common import events
 from functions.common.api import Caller
 from functions.common.clock import now
 from functions.common.errors import Conflict, FieldError, NotFound, invalid_field
@@ -138,6 +140,20 @@ def _move(
     return store.change_status(key, move.expected, move.status, at, move.entry)
 
 
+def status_changed(
+    updated: Item, previous: RequestStatus, by: Literal["company", "consumer"]
+) -> events.RequestStatusChanged:
+    """The event of a change of status just stored (`updated` is the request after it)."""
+    return events.RequestStatusChanged(
+        request_id=str(updated["request_id"]),
+        number=str(updated["number"]),
+        previous_status=previous.value,
+        status=str(updated["status"]),  # a RequestStatus value
+        by=by,
+        changed_at=events.at(str(updated["status_changed_at"])),
+    )
+
+
 def change_status(request_id: str, change: StatusChange, changed_by: str) -> IntegrationRequest:
     """Moves the request by the rules, keeps the change in its history and mails the consumer."""
     store = RequestStore()
@@ -159,6 +175,7 @@ def change_status(request_id: str, change: StatusChange, changed_by: str) -> Int
         ) from None
     number = str(updated["number"])
     logger.info("request moved", extra={"request_id": request_id, "from": current, "to": change.status})
+    events.publish(status_changed(updated, current, "company"))
     mails.mail_consumer(
         str(updated["email"]), *mails.status_changed(number, change.status, change.comment, request_id)
     )
@@ -188,5 +205,15 @@ def withdraw(caller: Caller, request_id: str, withdrawal: Withdrawal) -> Request
             "Статус заявки только что изменился. Обновите страницу и, если нужно, отзовите заявку снова.",
         ) from None
     logger.info("request withdrawn", extra={"request_id": request_id, "from": current})
+    withdrawn_at = events.at(str(updated["status_changed_at"]))
+    events.publish(
+        events.RequestWithdrawn(
+            request_id=request_id,
+            number=str(updated["number"]),
+            previous_status=current.value,
+            withdrawn_at=withdrawn_at,
+        ),
+        status_changed(updated, current, "consumer"),
+    )
     mails.mail_consumer(caller.email, *mails.withdrawn(str(updated["number"]), withdrawal.reason, request_id))
     return request_detail_of(updated)

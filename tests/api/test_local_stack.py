@@ -40,3 +40,38 @@ def test_local_metrics_show_what_cloudwatch_would_record(stack: LocalStack) -> N
     # the `service` dimension (in Lambda the function's) is the only one that differs.
     assert set(registration["dimensions"]) <= {"service"}
     assert registration["value"] == 1
+
+
+def test_local_events_list_a_filing_and_its_change_of_status_as_eventbridge_delivers_them(
+    stack: LocalStack,
+) -> None:
+    import requests as http
+
+    from tests.api.test_requests_api import THEFT, create, integrator, new_consumer
+
+    created = create(stack, new_consumer(stack), THEFT).json()
+    moved = http.patch(
+        f"{stack.url}/api/integration/requests/{created['id']}",
+        json={"status": "in_review", "comment": "Передано мастеру участка."},
+        headers=integrator(stack),
+        timeout=10,
+    )
+    assert moved.status_code == 200, moved.text
+
+    listed = http.get(f"{stack.url}/_local/events", timeout=10)
+    assert listed.status_code == 200
+    mine = [e for e in listed.json() if e["detail"].get("request_id") == created["id"]]
+    assert [e["detail-type"] for e in mine] == ["portal.request.filed.v1", "portal.request.status.changed.v1"]
+    assert {e["source"] for e in mine} == {"ru.grid.consumer-portal"}
+    filed, changed = (e["detail"] for e in mine)
+    assert (filed["number"], filed["type"], filed["status"]) == (
+        created["number"],
+        "grid_theft",
+        "registered",
+    )
+    assert (changed["previous_status"], changed["status"], changed["by"]) == (
+        "registered",
+        "in_review",
+        "company",
+    )
+    assert "Передано" not in listed.text  # the comment is the API's to give, not the event's

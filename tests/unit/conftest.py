@@ -30,7 +30,7 @@ _current_world: World | None = None  # the `world` of the running test: sent_mai
 # The services whose state build_world makes and the tests change; their moto backends are copied
 # once per test session (per xdist worker) and put back before each test, instead of building a
 # world from template.yaml for every test (~0.5 s each, most of the unit tests' time).
-_WORLD_SERVICES = ("cognitoidp", "dynamodb", "kms", "s3", "ses", "sesv2", "sqs")
+_WORLD_SERVICES = ("cognitoidp", "dynamodb", "events", "kms", "s3", "ses", "sesv2", "sqs")
 _Backends = dict[tuple[str, str, str], Any]
 
 

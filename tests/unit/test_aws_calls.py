@@ -55,3 +55,30 @@ def test_the_session_authorizer_reads_one_profile_item_and_nothing_else(tour: li
     [authorizer] = [op for op in tour if op.method == "AUTHORIZER"]
 
     assert authorizer.calls == [("dynamodb", "GetItem")]
+
+
+# The routes whose change integrators hear of (functions/common/events.py, docs/events.md): one
+# PutEvents each, after the change, however many events it carries; nothing else publishes.
+PUBLISHING = {
+    ("POST", "/api/requests"),
+    ("PATCH", "/api/integration/requests/{id}"),
+    ("POST", "/api/requests/{id}/messages"),
+    ("POST", "/api/requests/{id}/withdraw"),
+    ("POST", "/api/integration/requests/{id}/messages"),
+    ("POST", "/api/readings"),
+}
+
+
+def test_each_change_integrators_hear_of_is_one_put_events_made_last_but_its_mail(
+    tour: list[Operation],
+) -> None:
+    taken = set()
+    for op in tour:
+        events = op.count("events")
+        expected = 1 if (op.method, op.path) in PUBLISHING else 0
+        assert events == ({"PutEvents": expected} if expected else {}), f"{op.method} {op.path}: {op.calls}"
+        if expected:
+            taken.add((op.method, op.path))
+            after = op.calls[op.calls.index(("events", "PutEvents")) + 1 :]
+            assert set(after) <= {("sqs", "SendMessage")}, f"{op.method} {op.path}: {op.calls}"
+    assert taken == PUBLISHING

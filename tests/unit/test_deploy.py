@@ -64,7 +64,29 @@ def test_every_plain_resource_of_the_template_is_deployed_as_written() -> None:
         "AWS::SNS::Topic",
         "AWS::KMS::Key",
         "AWS::Cognito::UserPool",
+        "AWS::Events::EventBus",
     } <= kinds
+
+
+def test_the_event_bus_is_named_in_every_function_and_only_its_publishers_may_put_on_it() -> None:
+    [bus] = of_type("AWS::Events::EventBus")
+    publishers = {"IntegrationFunction", "ReadingsFunction", "RequestsFunction", "AskueSyncWorkerFunction"}
+    for name, function in of_type("AWS::Lambda::Function").items():
+        assert function["Properties"]["Environment"]["Variables"]["EVENT_BUS_NAME"] == {"Ref": bus}, name
+    for name, role in of_type("AWS::IAM::Role").items():
+        statements = [
+            statement
+            for policy in role["Properties"].get("Policies", [])
+            for statement in policy["PolicyDocument"]["Statement"]
+            if "events:PutEvents" in str(statement["Action"])
+        ]
+        function = name.removesuffix("Role")
+        if function in publishers:
+            assert statements == [
+                {"Effect": "Allow", "Action": "events:PutEvents", "Resource": {"Fn::GetAtt": [bus, "Arn"]}}
+            ], name
+        else:
+            assert statements == [], name
 
 
 def test_every_function_gets_its_lambda_its_role_and_its_alias() -> None:

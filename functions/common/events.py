@@ -1,0 +1,176 @@
+"""Events for integrators: what happened in the portal, published to the EventBridge bus of
+template.yaml (PortalEventBus, its name in EVENT_BUS_NAME).
+
+Each event is one model below: its `detail-type` is versioned (a change that breaks a field is a new
+`.vN`), its `source` is SOURCE, its `detail` the model's fields. docs/events.md is generated from
+these models (`python -m infra.events_doc`) and tests/unit/test_events.py checks it did not drift.
+
+The detail holds ids, the request's number, type and status, and times (ISO 8601 with the zone) —
+no personal data: no address, name, e-mail, text of a message. 152-ФЗ (ст. 7, ст. 6 ч. 3) keeps
+personal data to the operator and those it entrusts for a stated purpose; a bus reaches whoever a
+rule is added for, so integrators fetch the details through the API (its key is the entrustment).
+
+Publishing is best-effort and comes after the change it tells of is stored: a route never fails or
+answers differently because EventBridge failed. A failed PutEvents (after the SDK's retries), or an
+entry EventBridge refused, is logged as an error and counted (metric EventsFailed); that event is
+lost. Integrators reconcile with the pull API (GET /api/integration/requests…), which is the truth.
+One PutEvents per change: the events of one change (a withdrawal is also a change of status) go in
+one call.
+"""
+
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+from aws_lambda_powertools import Logger
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from functions.common.aws import events
+from functions.common.metrics import BusinessMetric, count
+from functions.common.settings import load_settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_events.type_defs import PutEventsRequestEntryTypeDef
+
+logger = Logger()
+
+SOURCE = "ru.grid.consumer-portal"
+
+RequestStatusName = Literal[
+    "registered", "in_review", "needs_info", "in_progress", "done", "rejected", "withdrawn"
+]  # functions/requests/models.py's RequestStatus
+
+
+class EventSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    event_bus_name: str
+
+
+class PortalEvent(BaseModel):
+    """What every event's detail is: closed (no field beyond the documented ones)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    DETAIL_TYPE: ClassVar[str]
+    DESCRIPTION: ClassVar[str]
+
+
+class RequestFiled(PortalEvent):
+    DETAIL_TYPE = "portal.request.filed.v1"
+    DESCRIPTION = "A consumer filed a service request (POST /api/requests)."
+
+    request_id: str = Field(description="The request's id (GET /api/integration/requests/{id})")
+    number: str = Field(description="The request's number, as the consumer sees it")
+    type: str = Field(description="The request's type (GET /api/requests/types)")
+    status: Literal["registered"] = Field(description="Its status: a filed request is registered")
+    filed_at: AwareDatetime = Field(description="When it was filed")
+
+
+class RequestMessagePosted(PortalEvent):
+    DETAIL_TYPE = "portal.request.message.posted.v1"
+    DESCRIPTION = (
+        "A message was posted on a request: the company's (an answer or a document) or the consumer's."
+        " Its text and files are read through GET /api/integration/requests/{id}."
+    )
+
+    request_id: str = Field(description="The request's id")
+    number: str = Field(description="The request's number")
+    message_id: str = Field(description="The message's id in the request's thread")
+    author: Literal["company", "consumer"] = Field(description="Who wrote it")
+    attachments: int = Field(ge=0, description="How many files it carries")
+    posted_at: AwareDatetime = Field(description="When it was posted")
+
+
+class RequestStatusChanged(PortalEvent):
+    DETAIL_TYPE = "portal.request.status.changed.v1"
+    DESCRIPTION = (
+        "A request's status changed: by the company (PATCH /api/integration/requests/{id}), by the"
+        " consumer's answer to needs_info (→ in_review) or by the consumer's withdrawal (→ withdrawn)."
+    )
+
+    request_id: str = Field(description="The request's id")
+    number: str = Field(description="The request's number")
+    previous_status: RequestStatusName = Field(description="The status it left")
+    status: RequestStatusName = Field(description="The status it has now")
+    by: Literal["company", "consumer"] = Field(description="Who changed it")
+    changed_at: AwareDatetime = Field(description="When it changed")
+
+
+class RequestWithdrawn(PortalEvent):
+    DETAIL_TYPE = "portal.request.withdrawn.v1"
+    DESCRIPTION = (
+        "The consumer withdrew their request (POST /api/requests/{id}/withdraw); published together"
+        " with its portal.request.status.changed.v1. The reason is read through the API."
+    )
+
+    request_id: str = Field(description="The request's id")
+    number: str = Field(description="The request's number")
+    previous_status: RequestStatusName = Field(description="The status it was withdrawn from")
+    withdrawn_at: AwareDatetime = Field(description="When it was withdrawn")
+
+
+class ReadingSubmitted(PortalEvent):
+    DETAIL_TYPE = "portal.reading.submitted.v1"
+    DESCRIPTION = "A consumer submitted a meter reading (POST /api/readings)."
+
+    user_id: str = Field(description="The consumer's account id")
+    reading_id: str = Field(description="The reading's id")
+    meter_number: str = Field(description="The meter's number")
+    taken_at: AwareDatetime = Field(description="When the reading was taken")
+
+
+class AskueSyncFailed(PortalEvent):
+    DETAIL_TYPE = "portal.askue.sync.failed.v1"
+    DESCRIPTION = (
+        "The scheduled ASKUE sync of an account failed for good: ASKUE refused the remembered"
+        " credentials (the link is marked, the consumer mailed), or every attempt failed and the"
+        " account's sync went to the dead-letter queue."
+    )
+
+    user_id: str = Field(description="The consumer's account id")
+    reason: Literal["credentials_refused", "attempts_exhausted"] = Field(description="Why")
+    failed_at: AwareDatetime = Field(description="When")
+
+
+EVENTS: tuple[type[PortalEvent], ...] = (
+    RequestFiled,
+    RequestMessagePosted,
+    RequestStatusChanged,
+    RequestWithdrawn,
+    ReadingSubmitted,
+    AskueSyncFailed,
+)
+
+
+def entry(event: PortalEvent, bus: str) -> "PutEventsRequestEntryTypeDef":
+    return {
+        "Source": SOURCE,
+        "DetailType": event.DETAIL_TYPE,
+        "Detail": event.model_dump_json(),
+        "EventBusName": bus,
+    }
+
+
+def publish(*published: PortalEvent) -> None:
+    """Puts the events of one change on the bus in one call; never raises (see the module's doc)."""
+    if not published:
+        return
+    kinds = [event.DETAIL_TYPE for event in published]
+    try:
+        bus = load_settings(EventSettings).event_bus_name
+        answer = events().put_events(Entries=[entry(event, bus) for event in published])
+        failed = int(answer.get("FailedEntryCount", 0))
+    except Exception:
+        logger.exception("events not published", extra={"detail_types": kinds})
+        failed = len(published)
+    else:
+        if failed:
+            codes = [e.get("ErrorCode") for e in answer.get("Entries", []) if e.get("ErrorCode")]
+            logger.error("events refused", extra={"detail_types": kinds, "error_codes": codes})
+    for _ in range(failed):
+        count(BusinessMetric.EVENTS_FAILED)
+
+
+def at(value: str | datetime) -> datetime:
+    """A stored ISO time (or a datetime) as the aware datetime a detail carries."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
