@@ -115,6 +115,8 @@ def scene(browser: Browser, portal_80020: LocalStack) -> Iterator[dict[str, Any]
         request_form.get_by_label("Текст заявки", exact=True).fill(text)
         request_form.get_by_label("Адрес установки прибора учёта", exact=True).fill("г. Москва, ул. Мира, 5")
         request_form.get_by_label("Номер прибора учёта", exact=True).fill(METER)
+        request_form.get_by_label("Лицевой счёт", exact=True).fill("5001234567")
+        request_form.get_by_label("Причина обращения", exact=True).select_option("control")
         request_form.get_by_label("Желаемая дата снятия показаний", exact=True).fill(SOON)
         request_form.get_by_role("button", name="Отправить").click()
         expect(page.get_by_role("heading", level=1, name="Заявка зарегистрирована")).to_be_visible()
@@ -158,7 +160,7 @@ def test_home_shows_requests_meters_askue_and_next_steps_in_five_reads(
     expect(mine).to_have_count(2)
     expect(mine.first).to_contain_text("Требуются уточнения")  # needs the consumer's answer: listed first
     expect(mine.first).to_contain_text(re.compile(r"Срок рассмотрения — до \d{1,2} [а-я]+ \d{4} г\."))
-    meters = page.get_by_role("region", name="Приборы учета")
+    meters = page.get_by_role("region", name="Приборы учёта")
     expect(meters).to_contain_text(f"№ {METER}")
     expect(meters).to_contain_text(re.compile(r"Т1 13\s600, Т2 5\s500 кВт·ч"))
     expect(meters).to_contain_text(re.compile(r"Расход в этом месяце: Т1 [\d\s,]+, Т2 [\d\s,]+ кВт·ч"))
@@ -211,9 +213,9 @@ def test_charts_of_a_year_by_month_and_of_a_day_by_half_hour_with_their_tables(
     page.goto(f"{portal.url}/#/readings/consumption")
     page.reload()
 
-    monthly = page.get_by_role("img", name=f"Прибор учета № {METER}: расход по месяцам, кВт·ч")
+    monthly = page.get_by_role("img", name=f"Прибор учёта № {METER}: расход по месяцам, кВт·ч")
     expect(monthly).to_be_visible()
-    table = page.get_by_role("table", name=f"Прибор учета № {METER}: расход по месяцам, кВт·ч: значения")
+    table = page.get_by_role("table", name=f"Прибор учёта № {METER}: расход по месяцам, кВт·ч: значения")
     expect(table.get_by_role("row")).to_have_count(13)  # the header and 12 months
     expect(table.get_by_role("columnheader")).to_have_text(["", "Т1 (день)", "Т2 (ночь)"])
     assert monthly.locator("rect").count() >= 20  # two tariffs in (nearly) every month

@@ -55,6 +55,8 @@ def file_meter_reading_request(page: Page) -> None:
     form.get_by_label("Текст заявки", exact=True).fill("Прошу снять показания.")
     form.get_by_label("Адрес установки прибора учёта", exact=True).fill("г. Москва, ул. Мира, 5")
     form.get_by_label("Номер прибора учёта", exact=True).fill("00123456")
+    form.get_by_label("Лицевой счёт", exact=True).fill("5001234567")
+    form.get_by_label("Причина обращения", exact=True).select_option("control")
     form.get_by_label("Желаемая дата снятия показаний", exact=True).fill(SOON)
     form.get_by_role("button", name="Отправить").click()
     expect(page.get_by_role("heading", level=1, name="Заявка зарегистрирована")).to_be_visible()
