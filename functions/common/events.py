@@ -6,7 +6,7 @@ Each event is one model below: its `detail-type` is versioned (a change that bre
 these models (`python -m infra.events_doc`) and tests/unit/test_events.py checks it did not drift.
 
 The detail holds ids, the request's number, type and status, and times (ISO 8601 with the zone) —
-no personal data: no address, name, e-mail, text of a message. 152-ФЗ (ст. 7, ст. 6 ч. 3) keeps
+no personal data: no address, name, email address, text of a message. 152-ФЗ (ст. 7, ст. 6 ч. 3) keeps
 personal data to the operator and those it entrusts for a stated purpose; a bus reaches whoever a
 rule is added for, so integrators fetch the details through the API (its key is the entrustment).
 
