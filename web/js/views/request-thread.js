@@ -7,42 +7,11 @@ import { el } from '../dom.js';
 import { bindForm } from '../forms.js';
 import { formatDateTime } from '../format.js';
 import { formatSize } from './requests-ui.js';
+import { upload } from './uploads.js';
 
 const CLOSED = new Set(['done', 'rejected', 'withdrawn']);
-const TYPES = { pdf: 'application/pdf', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', tif: 'image/tiff', tiff: 'image/tiff' };
-const fileType = (file) => TYPES[file.name.split('.').pop().toLowerCase()] || file.type;
 
 const newKey = () => crypto.randomUUID(); // the portal is served over HTTPS (or localhost)
-
-function refuse(detail) {
-  return new ApiError(422, { title: 'Проверьте файлы', detail, errors: [{ field: 'attachments', message: detail }] });
-}
-
-/** Uploads each file once (a repeated «Ответить» reuses the keys) and returns their keys. */
-async function upload(files, uploaded, signal) {
-  const keys = [];
-  for (const file of files) {
-    if (!uploaded.has(file)) {
-      // The upload form is refused for a file of another type, over 10 МБ or empty: shown at the input.
-      const form = await api.post('/api/requests/uploads', { filename: file.name, content_type: fileType(file), size: file.size }, { signal }).catch((e) => {
-        throw e?.status === 422 ? refuse(`«${file.name}»: ${e.errors[0]?.message ?? e.detail}`) : e;
-      });
-      const body = new FormData();
-      for (const [name, value] of Object.entries(form.fields)) body.append(name, value);
-      body.append('file', file);
-      let sent;
-      try {
-        sent = await fetch(form.url, { method: 'POST', body, signal });
-      } catch (error) {
-        if (error.name === 'AbortError') throw error;
-      }
-      if (!sent?.ok) throw refuse(`Не удалось загрузить файл «${file.name}». Проверьте связь и нажмите «Ответить» ещё раз.`);
-      uploaded.set(file, form.key);
-    }
-    keys.push(uploaded.get(file));
-  }
-  return keys;
-}
 
 /** Every message, oldest first (pages of 100). */
 async function messages(requestId, signal) {
@@ -88,7 +57,7 @@ function replyForm(request, { signal, reload }) {
     el('button', { type: 'submit', class: 'btn btn-primary' }, 'Ответить'),
   );
   bindForm(form, async (data) => {
-    const attachments = await upload([...files.files], uploaded, signal);
+    const attachments = await upload([...files.files], uploaded, signal, 'Ответить', true);
     try {
       await api.post(
         `/api/requests/${encodeURIComponent(request.id)}/messages`,

@@ -7,12 +7,11 @@ import { el, message, pageTitle } from '../dom.js';
 import { bindForm } from '../forms.js';
 import { checkLengths, limitLength } from '../limits.js';
 import { backLink, formatSize, requestTypes, useStyles, workingDays } from './requests-ui.js';
+import { fileType, refuse, upload } from './uploads.js';
 
 const MAX_FILES = 5;
 const MAX_BYTES = 10 * 1024 * 1024;
-const TYPES = { pdf: 'application/pdf', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', tif: 'image/tiff', tiff: 'image/tiff' };
 
-const fileType = (file) => TYPES[file.name.split('.').pop().toLowerCase()] || file.type;
 
 function newKey() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -76,10 +75,6 @@ function objectPicker(objects, schema, form) {
   return field('Объект из «Мои объекты»', picker, 'Заполнит адрес и другие данные объекта; их можно изменить.');
 }
 
-function refuse(detail) {
-  return new ApiError(422, { title: 'Проверьте файлы', detail, errors: [{ field: 'attachments', message: detail }] });
-}
-
 function checkFiles(files) {
   if (files.length > MAX_FILES) throw refuse(`Можно приложить не больше ${MAX_FILES} файлов.`);
   for (const file of files) {
@@ -89,29 +84,6 @@ function checkFiles(files) {
     if (file.size > MAX_BYTES) throw refuse(`Файл «${file.name}» больше 10 МБ: уменьшите его или разделите на части.`);
     if (file.size === 0) throw refuse(`Файл «${file.name}» пустой.`);
   }
-}
-
-/** Uploads each file once (a repeated «Отправить» reuses the keys) and returns their keys. */
-async function upload(files, uploaded, signal) {
-  const keys = [];
-  for (const file of files) {
-    if (!uploaded.has(file)) {
-      const form = await api.post('/api/requests/uploads', { filename: file.name, content_type: fileType(file), size: file.size }, { signal });
-      const body = new FormData();
-      for (const [name, value] of Object.entries(form.fields)) body.append(name, value);
-      body.append('file', file);
-      let sent;
-      try {
-        sent = await fetch(form.url, { method: 'POST', body, signal });
-      } catch (error) {
-        if (error.name === 'AbortError') throw error;
-      }
-      if (!sent?.ok) throw refuse(`Не удалось загрузить файл «${file.name}». Проверьте связь и нажмите «Отправить» ещё раз.`);
-      uploaded.set(file, form.key);
-    }
-    keys.push(uploaded.get(file));
-  }
-  return keys;
 }
 
 export async function render(root, { params, signal }) {
@@ -169,7 +141,7 @@ export async function render(root, { params, signal }) {
     checkLengths(form);
     const list = [...files.files];
     checkFiles(list);
-    const attachments = await upload(list, uploaded, signal);
+    const attachments = await upload(list, uploaded, signal, 'Отправить');
     try {
       // With `fields` the API names each required field missing.
       const body = { type: type.code, ...data, fields: data.fields || {}, attachments };
