@@ -24,7 +24,7 @@ from infra.events import LocalEvents
 from infra.gateway import LocalGateway, Mail
 from infra.integrator_events import EventLog
 from infra.metrics_capture import EmfCapture
-from infra.moto_patches import atomic_dynamodb_requests
+from infra.moto_patches import atomic_dynamodb_requests, cheaper_server_dispatch
 from infra.template import ROOT
 from infra.world import ACCOUNT_ID, World, build_world
 
@@ -86,6 +86,7 @@ def start(settings: LocalSettings) -> tuple[World, LocalGateway, Outbox, AskueSi
 
     moto_port = settings.moto_port or free_port(settings.host)
     atomic_dynamodb_requests()
+    cheaper_server_dispatch()
     server = ThreadedMotoServer(ip_address=settings.host, port=moto_port, verbose=False)
     server.start()
     endpoint = f"http://{settings.host}:{moto_port}"
