@@ -142,5 +142,5 @@ def cheaper_server_dispatch() -> None:
         return modules
 
     list_of_moto_modules._cached = True  # type: ignore[attr-defined]
-    backends.list_of_moto_modules = list_of_moto_modules  # type: ignore[assignment]
-    responses.method_names_from_class = cache(responses.method_names_from_class)  # type: ignore[assignment]
+    backends.list_of_moto_modules = list_of_moto_modules
+    responses.method_names_from_class = cache(responses.method_names_from_class)  # type: ignore[attr-defined]
