@@ -9,10 +9,13 @@ functions' environment into `os.environ`; `reset()` empties the server for the n
 Its work is then CPU of another process: the function's threads wait on sockets as they would on
 AWS, instead of running moto under their own GIL (benchmarks/moto_world.py, in-process, is what the
 tests use). `fast_sqs=True` applies `faster_sqs_attributes` in the server (see there); the server's
-stdin takes the line `counts` to bring the message counts back for a final check.
+stdin takes the line `counts` to bring the message counts back for a final check, and
+`encrypt <order>` for `MotoServer.encrypt_many`.
 """
 
 import argparse
+import base64
+import json
 import os
 import subprocess
 import sys
@@ -20,7 +23,7 @@ import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -34,10 +37,19 @@ if TYPE_CHECKING:
 
 
 def faster_sqs_attributes() -> Callable[[], None]:
-    """moto recomputes every attribute of a queue, counting all its messages, whenever it reads one
-    (for each message sent, and for each message handed out): O(queue) per message, O(n²) per run.
-    Reading the one attribute it needs keeps the emulator from dominating a 10,000-message run; what
-    SQS does is unchanged. Returns the function that brings the message counts back for the check."""
+    """Takes off what moto's SQS costs per message in proportion to the queue, where SQS's cost does
+    not grow with it; what SQS does is unchanged. Without it a run of n messages is O(n²) in the
+    emulator, and 100,000 messages would measure moto for hours instead of the functions:
+
+    - moto recomputes every attribute of a queue, counting all its messages, whenever it reads one
+      (for each message sent and each handed out): only the attribute it needs is read (the counts
+      come back with the returned function, for the final check);
+    - a ReceiveMessage lists every visible message before taking the first ten: it now walks the
+      queue in order and stops at them;
+    - a DeleteMessage scans the whole queue twice for the receipt handle and rebuilds it: a handle
+      now finds its message in a dict (filled as messages are received) and the message leaves the
+      queue in one step; a handle it does not know goes the old way (its errors unchanged).
+    Idempotent."""
     from moto.core.utils import unix_time
     from moto.sqs.models import Message, Queue, SQSBackend
 
@@ -48,11 +60,55 @@ def faster_sqs_attributes() -> Callable[[], None]:
     SQSBackend.is_message_valid_based_on_retention_period = retained  # type: ignore[method-assign]
     counted = list(Queue.BASE_ATTRIBUTES)
     Queue.BASE_ATTRIBUTES = [name for name in counted if not name.startswith("ApproximateNumberOf")]
+    if not getattr(Queue, "_scalable", False):
+        Queue._scalable = True  # type: ignore[attr-defined]
+        Queue.messages = property(_VisibleMessages)  # type: ignore[assignment, method-assign]
+        received = Message.mark_received
+        by_handle: dict[str, Message] = {}
+
+        def mark_received(self: Message, visibility_timeout: int | None = None) -> None:
+            received(self, visibility_timeout)
+            by_handle[str(self.receipt_handle)] = self
+
+        deleted = Queue.delete_message
+
+        def delete_message(self: Queue, receipt_handle: str) -> None:
+            message = by_handle.get(receipt_handle)
+            if receipt_handle in self.deleted_messages or message is None or message not in self._messages:
+                deleted(self, receipt_handle)
+                return
+            self._messages.remove(message)
+            self.pending_messages.discard(message)
+            handles = message.all_receipt_handles  # type: ignore[attr-defined]
+            self.deleted_messages.update(handles)
+            for handle in handles:
+                by_handle.pop(handle, None)
+
+        Message.mark_received = mark_received  # type: ignore[method-assign]
+        Queue.delete_message = delete_message  # type: ignore[method-assign]
 
     def restore_counts() -> None:
         Queue.BASE_ATTRIBUTES = counted
 
     return restore_counts
+
+
+class _VisibleMessages:
+    """A queue's visible messages, in order, found as they are walked (moto's `Queue.messages` is
+    the whole list, built on every read)."""
+
+    def __init__(self, queue: Any) -> None:
+        self._queue = queue
+
+    def __iter__(self) -> Iterator[Any]:
+        # A copy of the list's references: another thread's delete must not shift the walk.
+        return (m for m in list(self._queue._messages) if m.visible and not m.delayed)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __bool__(self) -> bool:
+        return any(True for _ in self)
 
 
 def serve(port: int, fast_sqs: bool) -> None:
@@ -74,7 +130,27 @@ def serve(port: int, fast_sqs: bool) -> None:
         if line.strip() == "counts":
             restore_counts()
             print("ok", flush=True)
+        elif line.strip() == "fast":
+            if fast_sqs:
+                restore_counts = faster_sqs_attributes()
+            print("ok", flush=True)
+        elif line.startswith("encrypt "):
+            print(json.dumps(_encrypt_many(json.loads(line.removeprefix("encrypt ")))), flush=True)
     server.stop()
+
+
+def _encrypt_many(order: dict[str, Any]) -> list[str]:
+    """What KMS Encrypt answers for each (plaintext, encryption context) of `order`, made by moto's
+    own KMS of this server without HTTP (the benchmarks' bulk setup; the same ciphertexts an Encrypt
+    call gets, which the functions decrypt through the API as usual)."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.kms.models import kms_backends
+
+    kms = kms_backends[DEFAULT_ACCOUNT_ID][order["region"]]
+    return [
+        base64.b64encode(kms.encrypt(order["key"], plaintext.encode(), context)[0]).decode()
+        for plaintext, context in order["requests"]
+    ]
 
 
 class MotoServer:
@@ -88,9 +164,20 @@ class MotoServer:
         with urllib.request.urlopen(request, timeout=30):  # noqa: S310 (local)
             pass
 
-    def restore_counts(self) -> None:
+    def encrypt_many(self, key_id: str, requests: list[tuple[str, dict[str, str]]]) -> list[bytes]:
+        """KMS Encrypt of each (plaintext, encryption context), made inside the server in one step:
+        for linking thousands of accounts, which one Encrypt call each would take minutes for."""
         assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write("counts\n")
+        order = {"key": key_id, "region": REGION, "requests": requests}
+        self.process.stdin.write("encrypt " + json.dumps(order) + "\n")
+        self.process.stdin.flush()
+        return [base64.b64decode(blob) for blob in json.loads(self.process.stdout.readline())]
+
+    def restore_counts(self, restored: bool = True) -> None:
+        """Brings SQS's message counts back (for a final check), or with False takes them off again
+        (`faster_sqs_attributes`) for the next run."""
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write("counts\n" if restored else "fast\n")
         self.process.stdin.flush()
         self.process.stdout.readline()
 

@@ -8,7 +8,7 @@ from functions.askue.settings import askue_settings
 from functions.common.aws import kms
 
 
-def _context(user_id: str) -> dict[str, str]:
+def encryption_context(user_id: str) -> dict[str, str]:
     return {"user_id": user_id, "purpose": "askue-password"}
 
 
@@ -16,7 +16,7 @@ def encrypt_password(user_id: str, password: str) -> bytes:
     result = kms().encrypt(
         KeyId=askue_settings().askue_key_id,
         Plaintext=password.encode("utf-8"),
-        EncryptionContext=_context(user_id),
+        EncryptionContext=encryption_context(user_id),
     )
     return bytes(result["CiphertextBlob"])
 
@@ -25,6 +25,6 @@ def decrypt_password(user_id: str, ciphertext: bytes) -> str:
     result = kms().decrypt(
         KeyId=askue_settings().askue_key_id,
         CiphertextBlob=ciphertext,
-        EncryptionContext=_context(user_id),
+        EncryptionContext=encryption_context(user_id),
     )
     return bytes(result["Plaintext"]).decode("utf-8")

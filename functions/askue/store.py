@@ -50,6 +50,21 @@ def _link_key(user_id: str) -> dict[str, str]:
     return {"user_id": user_id, "sk": LINK}
 
 
+def link_item(link: StoredLink) -> dict[str, Any]:
+    """The link's item; an active one carries its shard of the sparse index the planner reads."""
+    item: dict[str, Any] = {
+        **_link_key(link.user_id),
+        "email": link.email,
+        "login": link.login,
+        "password_ciphertext": link.password_ciphertext,
+        "link_state": link.state,
+        "linked_at": stamp(link.linked_at),
+    }
+    if link.state == "active":
+        item["sync_shard"] = sync_shard(link.user_id)
+    return item
+
+
 class AskueStore:
     def __init__(self, table_name: str) -> None:
         self._table = Table(table_name)
@@ -57,17 +72,7 @@ class AskueStore:
     # ------------------------------------------------------------------ links
     def save_link(self, link: StoredLink) -> None:
         """Stores (or replaces) the consumer's link as active: the planner will find it."""
-        item = {
-            **_link_key(link.user_id),
-            "email": link.email,
-            "login": link.login,
-            "password_ciphertext": link.password_ciphertext,
-            "link_state": link.state,
-            "linked_at": stamp(link.linked_at),
-        }
-        if link.state == "active":
-            item["sync_shard"] = sync_shard(link.user_id)
-        self._table.put(item)
+        self._table.put(link_item(link))
 
     def get_link(self, user_id: str) -> StoredLink | None:
         found = self._table.get(_link_key(user_id), consistent=True)
