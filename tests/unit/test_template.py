@@ -413,7 +413,8 @@ def test_every_function_is_traced_without_its_answer_in_the_trace() -> None:
 def test_the_askue_sync_rate_is_bounded_where_the_template_says() -> None:
     """What limits the sync on AWS is set in one place each (README, Performance): 5 worker
     environments at a time, reserved and no more; a batch per environment, one thread per account;
-    one planner; a message that is in flight longer than 6 worker timeouts is not delivered twice."""
+    one planner; a message that is in flight longer than 6 worker timeouts is not delivered twice;
+    the worker has a full vCPU (1,769 MB), so that its own CPU per account does not bound it first."""
     from functions.askue.worker import BATCH_SIZE
 
     functions = _resources("AWS::Serverless::Function")
@@ -421,6 +422,7 @@ def test_the_askue_sync_rate_is_bounded_where_the_template_says() -> None:
     source = worker["Events"]["SyncQueue"]["Properties"]
     assert source["BatchSize"] == BATCH_SIZE
     assert source["ScalingConfig"]["MaximumConcurrency"] == worker["ReservedConcurrentExecutions"] == 5
+    assert worker["MemorySize"] == 1769
     assert functions["AskueSyncPlannerFunction"]["Properties"]["ReservedConcurrentExecutions"] == 1
     queue = _resources("AWS::SQS::Queue")["AskueSyncQueue"]["Properties"]
     assert queue["VisibilityTimeout"] >= 6 * worker["Timeout"]
