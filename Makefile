@@ -78,7 +78,7 @@ load: $(STAMP)
 
 ## openapi: the OpenAPI document docs/openapi.json and the integrators' typed client
 ## clients/portal_integration/ (openapi-python-client), both generated from the code; commit both
-## (tests/unit/test_openapi.py fails when either drifts)
+## (tests/unit/test_openapi.py fails when either drifts); the docs function serves that file as it is
 openapi: $(STAMP)
 	$(PY) -m infra.openapi
 

@@ -5,7 +5,9 @@ the AWS clients it builds — read from the source (AST), never by importing it.
 clients on both sides of its comparison, and the tests check both against the template.
 
 Every `import` counts wherever it is written (a lazy import inside a function is still code the
-function may run), except those under `if TYPE_CHECKING:`, which never run.
+function may run), except those under `if TYPE_CHECKING:`, which never run. A module that reads files
+of the repository names them in a module-level `PACKAGED_FILES = ("docs/openapi.json", ...)` (paths
+relative to the project root, string literals): they are shipped with the function at the same place.
 """
 
 import ast
@@ -22,6 +24,8 @@ PACKAGE = "functions"
 AWS_MODULE = "functions.common.aws"
 # What Lambda's Python runtime provides itself: imported where it exists, never packaged.
 RUNTIME_PROVIDED = frozenset({"snapshot_restore_py"})
+# A module's tuple of the repository's files it reads (relative to the root), shipped with its function.
+PACKAGED_FILES = "PACKAGED_FILES"
 
 
 @dataclass(frozen=True)
@@ -37,14 +41,21 @@ class FunctionCode:
     (`from pydantic import BaseModel`), so that a check can run each of them."""
     aws_clients: frozenset[str]
     """The accessors of `functions.common.aws` the code calls (`dynamodb`, `ses`, …)."""
+    data_files: frozenset[str] = frozenset()
+    """The repository's files its modules read (their `PACKAGED_FILES`), relative to the root."""
 
     @property
     def handler_module(self) -> str:
         return self.handler.rpartition(".")[0]
 
     @property
-    def files(self) -> list[Path]:
+    def module_files(self) -> list[Path]:
         return sorted(module_path(module) for module in self.modules)
+
+    @property
+    def files(self) -> list[Path]:
+        """Everything of the repository the package holds: its modules and its data files."""
+        return sorted([*self.module_files, *(ROOT / path for path in self.data_files)])
 
     @property
     def top_level_imports(self) -> frozenset[str]:
@@ -101,6 +112,7 @@ class _ModuleImports:
     external: frozenset[str]
     from_aws: frozenset[str]
     merges_openapi: bool
+    data_files: frozenset[str]
 
 
 @cache
@@ -109,7 +121,8 @@ def _imports_of(module: str) -> _ModuleImports:
     external: set[str] = set()
     from_aws: set[str] = set()
     merges_openapi = False
-    for node in _runtime_nodes(ast.parse(module_path(module).read_text(encoding="utf-8"))):
+    tree = ast.parse(module_path(module).read_text(encoding="utf-8"))
+    for node in _runtime_nodes(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 _sort_import(alias.name, f"import {alias.name}", ours, external)
@@ -122,7 +135,33 @@ def _imports_of(module: str) -> _ModuleImports:
                 from_aws.update(names)
         elif isinstance(node, ast.Attribute) and node.attr == "configure_openapi_merge":
             merges_openapi = True
-    return _ModuleImports(frozenset(ours), frozenset(external), frozenset(from_aws), merges_openapi)
+    return _ModuleImports(
+        frozenset(ours),
+        frozenset(external),
+        frozenset(from_aws),
+        merges_openapi,
+        _packaged_files(module, tree),
+    )
+
+
+def _packaged_files(module: str, tree: ast.Module) -> frozenset[str]:
+    """The module's `PACKAGED_FILES`: a tuple of string literals, each a file of the repository."""
+    files: set[str] = set()
+    for node in tree.body:
+        if not (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == PACKAGED_FILES for t in node.targets)
+        ):
+            continue
+        items = node.value.elts if isinstance(node.value, ast.Tuple) else []
+        paths = [item.value if isinstance(item, ast.Constant) else None for item in items]
+        if not paths or not all(isinstance(path, str) for path in paths):
+            raise ValueError(f"{module}: {PACKAGED_FILES} must be a tuple of string literals")
+        for path in map(str, paths):
+            if Path(path).is_absolute() or ".." in Path(path).parts or not (ROOT / path).is_file():
+                raise ValueError(f"{module}: {PACKAGED_FILES} names {path!r}, not a file of the repository")
+            files.add(path)
+    return frozenset(files)
 
 
 def _sort_import(module: str, statement: str, ours: set[str], external: set[str]) -> None:
@@ -154,13 +193,15 @@ def domain_handlers() -> list[str]:
 def code_of(name: str, handler: str) -> FunctionCode:
     """The code of the function whose handler is `handler` (`functions.auth.handler.lambda_handler`).
 
-    A handler that merges the OpenAPI documents of the other functions (Powertools' merge discovers
-    and imports every domain's `handler.py` at run time) runs their code as well."""
+    A module that merges the OpenAPI documents of the other functions (Powertools' merge discovers
+    and imports every domain's `handler.py` at run time) runs their code as well; the files its
+    modules name in `PACKAGED_FILES` are its data files."""
     start = handler.rpartition(".")[0]
     seen: set[str] = set()
     pending = [start]
     external: set[str] = set()
     from_aws: set[str] = set()
+    data_files: set[str] = set()
     while pending:
         module = pending.pop()
         if module in seen:
@@ -169,12 +210,15 @@ def code_of(name: str, handler: str) -> FunctionCode:
         found = _imports_of(module)
         external |= found.external
         from_aws |= found.from_aws
+        data_files |= found.data_files
         following = set(found.ours)
         if found.merges_openapi:
             following.update(domain_handlers())
         for imported in following:
             pending.extend(_with_packages(imported) - seen)
-    return FunctionCode(name, handler, frozenset(seen), frozenset(external), frozenset(from_aws))
+    return FunctionCode(
+        name, handler, frozenset(seen), frozenset(external), frozenset(from_aws), frozenset(data_files)
+    )
 
 
 @cache

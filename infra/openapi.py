@@ -1,7 +1,8 @@
 """`make openapi`: the committed OpenAPI document and the integrators' client generated from it.
 
-Writes `docs/openapi.json` (the document the docs function serves, built from the code; a unit test
-fails when the committed one drifts from it) and generates, with openapi-python-client, a typed
+Writes `docs/openapi.json`, built from the code by `functions/docs/document.py`: the document the docs
+function serves as it is (`make package` ships it in that function's folder; a unit test fails when
+the committed one drifts from the code). Generates, with openapi-python-client, a typed
 Python client of the integration routes (`/api/integration/*`) into `clients/portal_integration/`:
 the example an integrator follows, and what the API tests use to call those routes.
 """
@@ -24,7 +25,7 @@ INTEGRATION_PREFIX = "/api/integration/"
 
 
 def document_text() -> str:
-    from functions.docs.handler import openapi_document
+    from functions.docs.document import openapi_document
 
     return openapi_document() + "\n"
 

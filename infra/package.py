@@ -2,7 +2,9 @@
 
 For each function, `.aws-build/<FunctionName>/` (its `CodeUri` in the template) gets:
 
-- the modules of `functions/` its handler imports, directly or lazily (`infra.function_code`);
+- the modules of `functions/` its handler imports, directly or lazily (`infra.function_code`), and
+  the files of the repository they name in `PACKAGED_FILES`, at the same paths (the docs function's
+  `docs/openapi.json`);
 - the distributions those imports come from, with their own requirements (read from each wheel's
   metadata, markers evaluated for the Lambda runtime), installed for the template's runtime and
   architecture (Python 3.12, manylinux wheels for arm64), from `requirements/lambda.txt` when that

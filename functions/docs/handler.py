@@ -1,8 +1,10 @@
-"""The OpenAPI document of the whole API, merged from every domain's resolver, and Swagger UI.
+"""The docs function: the whole API's OpenAPI document, Swagger UI, and the 405 of the template's
+`ANY` events.
 
-The merge is configured on the first request, never at import: Powertools' discovery parses every
-module of functions/ (about a quarter of a second) and the domains' handlers are imported when the
-document is first built, so a cold start of this function costs what the others' do.
+It serves `docs/openapi.json` as committed, never builds it: `make openapi` writes that file from the
+code (`functions/docs/document.py`), `make package` ships it in this function's folder
+(`PACKAGED_FILES`), and a unit test fails when it drifts from the code. So its first answer reads one
+file and imports no domain's handler.
 """
 
 import base64
@@ -19,117 +21,57 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.common.api import SECURITY_SCHEMES
 from functions.common.problems import PROBLEM_CONTENT_TYPE, ProblemDetails
 
 logger = Logger()
 # X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
 tracer = Tracer()
-FUNCTIONS_DIR = Path(__file__).resolve().parent.parent
 
-TITLE = "Личный кабинет потребителя — API"
-DESCRIPTION = """API личного кабинета потребителя сетевой компании.
+# Files of the repository this function reads, relative to its root: `make package` ships them at the
+# same place in the function's folder (infra/function_code.py reads this tuple from the source).
+PACKAGED_FILES = ("docs/openapi.json",)
+ROOT = Path(__file__).resolve().parents[2]
+DOCUMENT_PATH = ROOT / "docs" / "openapi.json"
 
-Ошибки всегда приходят в формате RFC 9457 (`application/problem+json`): `title`, `status`, `detail`
-и `errors` — список `{field, message}` с русским текстом о том, что исправить.
-
-* Маршруты потребителя требуют `Authorization: Bearer <id_token>` (токен из `POST /api/auth/login`).
-* Маршруты `/api/integration/*` — для систем компании: ключ в заголовке `x-api-key`."""
-
-app = APIGatewayRestResolver(enable_validation=True)
-app.enable_swagger(path="/api/docs", title=TITLE, compress=True)
+app = APIGatewayRestResolver()
 
 
 @cache
-def _configure_merge() -> None:
-    """Finds every domain's resolver for the merged document (Swagger UI reads it too)."""
-    from aws_lambda_powertools.event_handler.openapi.models import Server
-
-    app.configure_openapi_merge(
-        path=str(FUNCTIONS_DIR),
-        pattern="handler.py",
-        exclude=["**/docs/**", "**/__pycache__/**"],
-        recursive=True,
-        title=TITLE,
-        version="1.0.0",
-        description=DESCRIPTION,
-        servers=[Server(url="/")],
-        security_schemes=SECURITY_SCHEMES,
-        on_conflict="error",
-    )
-
-
-def _use_problem_details(schema: dict[str, Any]) -> dict[str, Any]:
-    """Validation errors are answered as problem details, not as Powertools' default shape; a 204
-    answer has no body."""
-    for operations in schema.get("paths", {}).values():
-        for operation in operations.values():
-            responses = operation.get("responses", {})
-            # "No Content" has no body (Powertools documents the handler's Response[str] as one).
-            responses.get("204", {}).pop("content", None)
-            if "422" in responses or 422 in responses:
-                responses.pop(422, None)
-                responses["422"] = {
-                    "description": "Поля заполнены неверно",
-                    "content": {
-                        "application/problem+json": {
-                            "schema": {"$ref": "#/components/schemas/ProblemDetails"}
-                        }
-                    },
-                }
-    schemas = schema.get("components", {}).get("schemas", {})
-    _name_discriminated_shapes(schemas)
-    _no_control_characters(schemas)
-    for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
-        schemas.pop(unused, None)
-    return schema
-
-
-# What functions/common/safe_json.py refuses in any text of a body: C0 controls but tab, LF and CR.
-NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f]*$"
-
-
-def _no_control_characters(node: Any) -> None:
-    """Every free text states that it has no control character (the API refuses one with a 400)."""
-    if isinstance(node, dict):
-        if node.get("type") == "string" and not {"pattern", "enum", "const", "format"} & node.keys():
-            node["pattern"] = NO_CONTROL_CHARACTERS
-        for value in node.values():
-            _no_control_characters(value)
-    elif isinstance(node, list):
-        for value in node:
-            _no_control_characters(value)
-
-
-def _name_discriminated_shapes(schemas: dict[str, Any]) -> None:
-    """A union a model states inline (ReadingEntry: one shape per meter type) gets each shape as a
-    component of its own and the discriminator's mapping, as OpenAPI wants a discriminator's choices."""
-    for name, union in list(schemas.items()):
-        discriminator = union.get("discriminator")
-        if not discriminator or all("$ref" in choice for choice in union.get("oneOf", [])):
-            continue
-        mapping: dict[str, str] = {}
-        for index, choice in enumerate(union["oneOf"]):
-            value = str(choice["properties"][discriminator["propertyName"]]["const"])
-            shape = name + "".join(word.capitalize() for word in value.split("_"))
-            schemas[shape] = choice
-            mapping[value] = f"#/components/schemas/{shape}"
-            union["oneOf"][index] = {"$ref": mapping[value]}
-        discriminator["mapping"] = mapping
-
-
-@cache
-def openapi_document() -> str:
-    import json
-
-    _configure_merge()
-    merged = json.loads(app.get_openapi_merge_json_schema())
-    return json.dumps(_use_problem_details(merged), ensure_ascii=False, indent=1)
+def served_document() -> str:
+    """The document this function serves: docs/openapi.json, read once (without its final line break)."""
+    return DOCUMENT_PATH.read_text(encoding="utf-8").removesuffix("\n")
 
 
 @app.get("/api/openapi.json", include_in_schema=False)
 def openapi_json() -> Response[str]:
-    return Response(status_code=200, content_type="application/json", body=openapi_document())
+    return Response(status_code=200, content_type="application/json", body=served_document())
+
+
+@cache
+def _swagger_page() -> str:
+    """Swagger UI with the served document in its page, as Powertools' `enable_swagger` builds it: its
+    own bundled script and style inline."""
+    from aws_lambda_powertools.event_handler.openapi import swagger_ui
+    from aws_lambda_powertools.event_handler.openapi.swagger_ui import generate_swagger_html
+
+    bundle = Path(swagger_ui.__file__).parent
+    script = (bundle / "swagger-ui-bundle.min.js").read_text(encoding="utf-8")
+    style = (bundle / "swagger-ui.min.css").read_text(encoding="utf-8")
+    # `</` escaped so that no text of the document can close the page's <script>.
+    spec = served_document().replace("</", "<\\/")
+    return generate_swagger_html(spec, script, style, "", None, False)
+
+
+@app.get("/api/docs", include_in_schema=False, compress=True)
+def swagger() -> Response[str]:
+    query = app.current_event.query_string_parameters or {}
+    if query.get("format") == "json":  # as Powertools' Swagger UI route answers it
+        return Response(status_code=200, content_type="application/json", body=served_document())
+    if query.get("format") == "oauth2-redirect":
+        from aws_lambda_powertools.event_handler.openapi.swagger_ui import generate_oauth2_redirect_html
+
+        return Response(status_code=200, content_type="text/html", body=generate_oauth2_redirect_html())
+    return Response(status_code=200, content_type="text/html", body=_swagger_page())
 
 
 # Swagger UI's page is the bundle and its start-up, both inline: the page allows exactly those two
@@ -166,7 +108,7 @@ def allowed_methods() -> dict[str, tuple[str, ...]]:
     """Each path of the API and the methods it declares, from the OpenAPI document."""
     import json
 
-    paths: dict[str, Any] = json.loads(openapi_document())["paths"]
+    paths: dict[str, Any] = json.loads(served_document())["paths"]
     return {
         **{path: tuple(sorted(method.upper() for method in ops)) for path, ops in paths.items()},
         **_DOCUMENTATION_METHODS,
@@ -197,7 +139,6 @@ def _method_not_allowed(event: dict[str, Any]) -> dict[str, Any] | None:
 @tracer.capture_lambda_handler(capture_response=False)
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    _configure_merge()
     refused = _method_not_allowed(event)
     if refused is not None:
         return refused

@@ -49,8 +49,9 @@ def fuzz_consumer(stack: LocalStack) -> dict[str, str]:
 
 
 def _document() -> dict[str, Any]:
-    """The document the docs function serves at /api/openapi.json (built from the same code)."""
-    from functions.docs.handler import openapi_document
+    """The document the code builds: the one the docs function serves at /api/openapi.json (a unit test
+    fails when the committed docs/openapi.json drifts from it)."""
+    from functions.docs.document import openapi_document
 
     return dict(json.loads(openapi_document()))
 

@@ -319,7 +319,7 @@ def test_unknown_status_is_refused(stack: LocalStack) -> None:
     assert answer.json()["errors"][0]["field"] == "status"
 
 
-def test_requests_still_answer_after_the_openapi_document_imported_every_handler(
+def test_requests_still_answer_after_the_openapi_document_is_served(
     stack: LocalStack, ivan: dict[str, str]
 ) -> None:
     document = requests.get(f"{stack.url}/api/openapi.json", timeout=30)

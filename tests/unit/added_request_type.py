@@ -1,7 +1,8 @@
 """Run by test_requests.py (test_a_new_request_type_is_one_registry_entry_and_its_fields_model) in a
 fresh interpreter whose `functions` package is a copy with one request type added to REQUEST_KINDS
-and nothing else changed. It drives the real handlers against moto, as the unit tests do, and
-writes what it saw to the JSON file named by its argument.
+and nothing else changed. It drives the real handlers against moto, as the unit tests do, builds the
+OpenAPI document from the copy (what `make openapi` would commit), and writes what it saw to the JSON
+file named by its argument.
 
 Usage: PYTHONPATH=<copy>:<repository> python tests/unit/added_request_type.py <code> <out.json>
 """
@@ -40,7 +41,7 @@ def main(code: str, out: Path) -> None:
         os.environ.update(world.environment)  # RequestReviewDays as the template has it: without `code`
 
         from functions.common import clock
-        from functions.docs import handler as docs
+        from functions.docs import document as docs
         from functions.requests import filing, models
         from functions.requests import handler as requests_api
 
@@ -63,7 +64,7 @@ def main(code: str, out: Path) -> None:
                 "GET", f"/api/requests/{request_id}", claims=CONSUMER, path_parameters={"id": request_id}
             ),
         )
-        _, document = call(docs, api_event("GET", "/api/openapi.json"))
+        document = json.loads(docs.openapi_document())  # what `make openapi` would commit
         seen = {
             "models_file": models.__file__,
             "docs_file": docs.__file__,

@@ -76,8 +76,14 @@ def test_every_resolver_the_portal_builds_answers_by_the_table() -> None:
 
 
 # Where HTTP is spoken: the routes, and the one resolver setup with its error format.
-# snapstart.py takes a handler's resolver to build its routes' models before Lambda's snapshot.
-SPEAKS_HTTP = {"functions/common/api.py", "functions/common/problems.py", "functions/common/snapstart.py"}
+# snapstart.py takes a handler's resolver to build its routes' models before Lambda's snapshot;
+# docs/document.py merges the resolvers' OpenAPI documents into the API's (`make openapi`).
+SPEAKS_HTTP = {
+    "functions/common/api.py",
+    "functions/common/problems.py",
+    "functions/common/snapstart.py",
+    "functions/docs/document.py",
+}
 HTTP_MODULES = {"http", "functions.common.problems", "aws_lambda_powertools.event_handler"}
 
 

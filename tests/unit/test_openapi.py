@@ -1,4 +1,8 @@
-"""The OpenAPI document covers the whole API, merged across functions."""
+"""The OpenAPI document covers the whole API, merged across functions.
+
+What the docs function serves is checked through its handler: the committed docs/openapi.json, which
+must be what the code builds now (functions/docs/document.py, `make openapi`).
+"""
 
 import json
 from typing import Any
@@ -77,12 +81,31 @@ def test_a_new_request_is_one_of_the_registry_s_types_chosen_by_its_type(world: 
     assert schemas["RequestType"]["enum"] == [kind.code for kind in REQUEST_KINDS]
 
 
-def test_swagger_ui_is_served_with_the_merged_document(world: World) -> None:
+def test_swagger_ui_is_served_with_the_served_document(world: World) -> None:
     result = docs.lambda_handler(api_event("GET", "/api/docs"), LambdaContext("docs"))
+    _, document = _document_text()
 
     assert result["statusCode"] == 200
+    assert result["multiValueHeaders"]["Content-Type"] == ["text/html"]
     assert "SwaggerUIBundle" in result["body"]
-    assert "/api/auth/register" in result["body"]
+    # The document of /api/openapi.json, problem details and all, with `</` escaped for the page.
+    assert document.replace("</", "<\\/") in result["body"]
+
+
+def test_swagger_ui_s_json_format_is_the_served_document(world: World) -> None:
+    result = docs.lambda_handler(
+        api_event("GET", "/api/docs", query={"format": "json"}), LambdaContext("docs")
+    )
+
+    assert result["statusCode"] == 200
+    assert result["multiValueHeaders"]["Content-Type"] == ["application/json"]
+    assert result["body"] == _document_text()[1]
+
+
+def _document_text() -> tuple[int, str]:
+    result = docs.lambda_handler(api_event("GET", "/api/openapi.json"), LambdaContext("docs"))
+    assert result["multiValueHeaders"]["Content-Type"] == ["application/json"]
+    return result["statusCode"], str(result["body"])
 
 
 def test_no_content_answers_are_documented_without_a_body(world: World) -> None:
@@ -220,9 +243,53 @@ def test_every_path_of_the_document_has_its_methods_in_allow(world: World) -> No
 def test_the_committed_document_is_the_one_the_code_builds(world: World) -> None:
     from infra.openapi import DOCUMENT_PATH, document_text
 
-    assert DOCUMENT_PATH.read_text(encoding="utf-8") == document_text(), (
+    built = document_text()  # functions/docs/document.py, as `make openapi` writes it
+    assert DOCUMENT_PATH.read_text(encoding="utf-8") == built, (
         "docs/openapi.json is out of date: run `make openapi` and commit it"
     )
+    status, served = _document_text()
+    assert status == 200
+    assert served + "\n" == built
+
+
+# Runs in a fresh interpreter: the docs function's first answers to the events in its argument, then
+# the modules of ours it loaded.
+FIRST_ANSWERS = """
+import json, sys
+from functions.docs.handler import lambda_handler
+from infra.lambda_runtime import LambdaContext
+statuses = [lambda_handler(event, LambdaContext("docs"))["statusCode"] for event in json.loads(sys.argv[1])]
+print(json.dumps([statuses, sorted(name for name in sys.modules if name.startswith("functions."))]))
+"""
+
+
+def test_the_docs_function_answers_without_importing_any_domain_or_the_builder() -> None:
+    import subprocess
+    import sys
+
+    from infra.function_code import domain_handlers
+    from infra.template import ROOT
+
+    put = {**api_event("PUT", "/api/readings"), "resource": "/api/readings"}
+    events = [api_event("GET", "/api/openapi.json"), api_event("GET", "/api/docs"), put]
+    run = subprocess.run(
+        [sys.executable, "-c", FIRST_ANSWERS, json.dumps(events)],
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert run.returncode == 0, run.stderr[-3000:]
+    statuses, loaded = json.loads(run.stdout.splitlines()[-1])
+    assert statuses == [200, 200, 405]
+    domains = set(domain_handlers()) - {"functions.docs.handler"}
+    assert {"functions.auth.handler", "functions.requests.handler"} <= domains
+    assert not domains & set(loaded), "the docs function imported a domain's handler"
+    assert "functions.docs.document" not in loaded
+    assert {name.split(".")[1] for name in loaded} <= {"common", "docs"}
 
 
 def test_the_committed_integration_client_is_the_one_the_document_generates(

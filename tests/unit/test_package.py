@@ -42,7 +42,8 @@ for statement in statements:
     exec(statement, {})
 for module in modules:
     importlib.import_module(module)
-from functions.common import aws
+if clients:
+    from functions.common import aws
 for accessor in clients:
     getattr(aws, accessor)()
 allowed = (folder, sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["platstdlib"])
@@ -109,7 +110,9 @@ def test_a_package_holds_only_its_functions_modules(name: str, packages: dict[st
 
     shipped = {path.relative_to(packages[name]) for path in (packages[name] / "functions").rglob("*.py")}
 
-    assert shipped == {path.relative_to(ROOT) for path in code.files}
+    assert shipped == {path.relative_to(ROOT) for path in code.module_files}
+    for data in code.data_files:  # the repository's files it reads, at the same place
+        assert (packages[name] / data).read_bytes() == (ROOT / data).read_bytes(), data
 
 
 @pytest.mark.parametrize("name", sorted(FUNCTIONS))
@@ -125,23 +128,68 @@ def test_botocore_data_is_shipped_for_the_services_the_code_calls_and_its_policy
     assert policy_services(function) <= code.aws_services, "a permission for a service the code never calls"
 
 
-def test_the_docs_package_documents_every_route_with_nothing_but_its_folder(
+# Runs in the isolated interpreter: the docs function's handler answers GET /api/openapi.json.
+DOCS_ANSWER = """
+import json, sys
+sys.path.insert(0, ".")
+from functions.docs.handler import lambda_handler
+
+class Context:
+    function_name, memory_limit_in_mb, aws_request_id = "docs", 512, "request"
+    invoked_function_arn = "arn:aws:lambda:eu-central-1:000000000000:function:docs"
+
+path = "/api/openapi.json"
+event = {
+    "resource": path, "path": path, "httpMethod": "GET", "headers": {}, "multiValueHeaders": {},
+    "queryStringParameters": None, "multiValueQueryStringParameters": None, "pathParameters": None,
+    "requestContext": {"resourcePath": path, "httpMethod": "GET", "stage": "prod", "requestId": "r"},
+    "body": None, "isBase64Encoded": False,
+}
+answer = lambda_handler(event, Context())
+print(json.dumps({"status": answer["statusCode"], "body": answer["body"]}))
+"""
+
+
+def test_the_docs_package_serves_the_committed_document_of_every_route_with_nothing_but_its_folder(
     packages: dict[str, Path],
 ) -> None:
-    script = (
-        "import json, sys; sys.path.insert(0, '.');"
-        "from functions.docs.handler import openapi_document;"
-        "print(json.dumps({p: sorted(o) for p, o in json.loads(openapi_document())['paths'].items()}))"
-    )
-
-    result = isolated(packages["DocsFunction"], script)
+    result = isolated(packages["DocsFunction"], DOCS_ANSWER)
 
     assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout.splitlines()[-1])
+    assert answer["status"] == 200
+    assert answer["body"] + "\n" == (ROOT / "docs" / "openapi.json").read_text(encoding="utf-8")
     documented = {
-        (method.upper(), path) for path, methods in json.loads(result.stdout).items() for method in methods
+        (method.upper(), path)
+        for path, methods in json.loads(answer["body"])["paths"].items()
+        for method in methods
     }
     declared = {(r.method, r.path) for r in routes(load_template()) if r.function != "DocsFunction"}
     assert documented == declared
+
+
+def test_the_docs_package_holds_the_document_and_no_domain_s_code(packages: dict[str, Path]) -> None:
+    folder = packages["DocsFunction"]
+
+    shipped = {str(path.relative_to(folder)) for path in (folder / "functions").rglob("*.py")}
+
+    assert FUNCTIONS["DocsFunction"].data_files == {"docs/openapi.json"}
+    assert (folder / "docs" / "openapi.json").is_file()
+    assert "functions/docs/handler.py" in shipped
+    assert "functions/docs/document.py" not in shipped  # the builder: `make openapi`'s, not Lambda's
+    assert {path.split("/")[1] for path in shipped if path.count("/") > 1} <= {"common", "docs"}, shipped
+
+
+def test_a_module_s_packaged_files_are_literal_paths_of_the_repository_s_files() -> None:
+    import ast
+
+    from infra.function_code import _packaged_files
+
+    assert _packaged_files("m", ast.parse('PACKAGED_FILES = ("docs/openapi.json",)')) == {"docs/openapi.json"}
+    assert _packaged_files("m", ast.parse("def f():\n    PACKAGED_FILES = ()")) == frozenset()
+    for wrong in ('("docs/missing.json",)', '("../README.md",)', "(PATH,)", '["docs/openapi.json"]'):
+        with pytest.raises(ValueError, match="PACKAGED_FILES"):
+            _packaged_files("m", ast.parse(f"PACKAGED_FILES = {wrong}"))
 
 
 def test_every_import_of_the_functions_comes_from_a_declared_dependency() -> None:

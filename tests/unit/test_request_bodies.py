@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from functions.docs.handler import openapi_document
+from functions.docs.document import openapi_document
 from infra.lambda_runtime import LambdaContext, load_handler
 from infra.template import load_template, routes
 from infra.world import World

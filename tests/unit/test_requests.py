@@ -22,7 +22,7 @@ import pytest
 
 from functions.common import clock as portal_clock
 from functions.common.aws import dynamodb
-from functions.docs.handler import openapi_document
+from functions.docs.document import openapi_document
 from functions.integration import handler as integration
 from functions.requests import calendar, filing, transitions
 from functions.requests import handler as requests_api
