@@ -327,7 +327,9 @@ def main() -> None:
             if plan:
                 print("\n== the planner, each size in a world of its own")
             planned = measure_planner(server, plan, askue_url) if plan else {}
-            for count in [int(n) for n in args.accounts.split(",") if int(n)]:
+            counts = [int(n) for n in args.accounts.split(",") if int(n)]
+            # The planner's kept world first: any other size starts by emptying the server.
+            for count in sorted(counts, key=lambda n: n not in planned):
                 print(f"\n== {count:,} accounts, ASKUE answering in {args.latency_ms:g} ms")
                 if count in planned:
                     world, users = planned.pop(count)
