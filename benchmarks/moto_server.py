@@ -220,12 +220,18 @@ def moto_server(*, fast_sqs: bool = False) -> Iterator[MotoServer]:
 def remote_world(overrides: Mapping[str, str] | None = None, log_level: str = "WARNING") -> "World":
     """The world of template.yaml, built in the server `moto_server()` started."""
     import boto3
+    from botocore.config import Config
 
+    from functions.common import aws
     from functions.common.aws import reset_clients
     from functions.common.settings import load_settings
     from infra.world import build_world
 
     boto3.setup_default_session()
+    # The functions' read timeout (2 s: a DynamoDB call that takes that long is a fault) is made
+    # longer here: moto answers a Query on an index by walking the whole table, which at 100,000
+    # accounts takes seconds where DynamoDB takes milliseconds. Retries and everything else as set.
+    aws._CONFIG = aws._CONFIG.merge(Config(read_timeout=300))
     reset_clients()
     load_settings.cache_clear()  # the handlers of this process read the new world's names
     world = build_world(boto3.Session(region_name=REGION), overrides=overrides)
