@@ -129,6 +129,20 @@ def fetch_latency(samples: int = 30) -> float:
     return statistics.median(times)
 
 
+def fetches_at_once(calls: int, rounds: int = 7) -> float:
+    """The median time of `calls` ASKUE fetches made at once (as a batch's threads make them)."""
+    from functions.askue.connectors import configured_connector
+
+    connector = configured_connector()
+    times = []
+    with ThreadPoolExecutor(max_workers=calls) as pool:
+        for _ in range(rounds):
+            began = time.perf_counter()
+            list(pool.map(lambda n: connector.fetch_latest(f"load-{n}", f"pw-{n}"), range(calls)))
+            times.append(time.perf_counter() - began)
+    return statistics.median(times)
+
+
 def one_account_seconds(events: Any, samples: int = 20) -> float:
     """The median time of the worker handling ONE account alone (a batch of one: its link read,
     its password decrypted, ASKUE fetched, the snapshot written), on accounts of their own that are
@@ -222,6 +236,66 @@ def worker_memory_mb() -> int:
     return int(own or template["Globals"]["Function"]["MemorySize"])
 
 
+def stand_in_waits(world: Any, user_id: str, samples: int = 30) -> tuple[float, float]:
+    """One KMS Decrypt and one snapshot PutItem (of the rows ASKUE gives) alone, as the worker makes
+    them: medians."""
+    from functions.askue.connectors import configured_connector
+    from functions.askue.crypto import encrypt_password
+    from functions.askue.models import Snapshot
+    from functions.askue.service import decrypt_password
+    from functions.askue.settings import askue_settings
+    from functions.askue.store import AskueStore
+    from functions.common.clock import now
+
+    ciphertext = encrypt_password(user_id, "probe")
+    store = AskueStore(askue_settings().askue_table)
+    rows = configured_connector().fetch_latest("load-0", "pw-0")
+    snapshot = Snapshot(rows=rows, fetched_at=now(), login="probe", source="sync")
+    decrypts, puts = [], []
+    for _ in range(samples):
+        began = time.perf_counter()
+        decrypt_password(user_id, ciphertext)
+        decrypts.append(time.perf_counter() - began)
+        began = time.perf_counter()
+        store.save_snapshot("stand-in-probe", snapshot.model_copy(update={"fetched_at": now()}))
+        puts.append(time.perf_counter() - began)
+    return statistics.median(decrypts), statistics.median(puts)
+
+
+@contextmanager
+def standing_in(waits: tuple[float, float] | None, written: Counter[str]) -> Iterator[None]:
+    """With `waits`, the worker's Decrypt and snapshot PutItem become waits (see `sync`); each
+    password is the one `link_accounts` gave (pw-<n> for load-<n>), each snapshot counted in
+    `written`."""
+    if waits is None:
+        yield
+        return
+    import threading
+
+    from functions.askue import service
+    from functions.askue.store import AskueStore
+
+    decrypt, save = service.decrypt_password, AskueStore.save_snapshot
+    lock = threading.Lock()
+
+    def decrypt_password(user_id: str, ciphertext: bytes) -> str:
+        time.sleep(waits[0])
+        return f"pw-{int(user_id.rsplit('-', 1)[1])}"
+
+    def save_snapshot(self: AskueStore, user_id: str, snapshot: Any) -> None:
+        time.sleep(waits[1])
+        with lock:
+            written[user_id] += 1
+
+    service.decrypt_password = decrypt_password  # type: ignore[assignment]
+    AskueStore.save_snapshot = save_snapshot  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        service.decrypt_password = decrypt
+        AskueStore.save_snapshot = save  # type: ignore[method-assign]
+
+
 def cpu_seconds(pid: int) -> float:
     """The CPU time (user + system) a process has used so far (Linux's /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rpartition(")")[2].split()
@@ -312,6 +386,11 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=float, default=50.0)
     parser.add_argument("--plan", default="1000,10000", help="account counts the planner is measured at")
     parser.add_argument("--with-readings", action="store_true", help="also feed the readings history")
+    parser.add_argument(
+        "--stand-ins",
+        action="store_true",
+        help="KMS Decrypt and the snapshot's PutItem replaced by waits as long as one such call alone",
+    )
     args = parser.parse_args()
 
     os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"  # the benchmark prints its own tables
@@ -337,15 +416,22 @@ def main() -> None:
                     server.reset()
                     world = remote_world({"AskueBaseUrl": askue_url})
                     users = link_accounts(count, server=server)
-                sync(world, users, server)
+                sync(world, users, server, stand_ins=args.stand_ins)
     finally:
         simulator.kill()
         simulator.wait()
 
 
-def sync(world: Any, users: list[str], server: Any) -> float:
+def sync(world: Any, users: list[str], server: Any, *, stand_ins: bool = False) -> float:
     """ONE worker syncs `users` (linked in `world`); prints its rate against the bounds and checks
-    that every account got exactly one snapshot; returns the rate (accounts per second)."""
+    that every account got exactly one snapshot; returns the rate (accounts per second).
+
+    With `stand_ins`, each account's two calls to moto around its fetch (KMS Decrypt before, the
+    snapshot's PutItem after) are replaced by waits as long as one such call alone takes in this run,
+    made without moto: an AWS whose calls from different threads are answered side by side, as
+    KMS's and DynamoDB's are, and not one after another as moto's server answers them. The link
+    reads (a BatchGetItem a batch) and SQS stay moto's. A model, to tell what the worker's threads
+    reach from what the emulator allows; the run without it is the measurement."""
     from infra.events import LocalEvents
 
     events = LocalEvents(world, log=print)
@@ -354,16 +440,28 @@ def sync(world: Any, users: list[str], server: Any) -> float:
     with Path(os.devnull).open("w") as sink, redirect_stdout(sink):  # the worker's metric lines (EMF)
         latency = fetch_latency()
         alone = one_account_seconds(events)
-    print(f"one ASKUE fetch: {latency * 1000:.1f} ms")
+    print(f"one ASKUE fetch: {latency * 1000:.1f} ms; ten at once: {fetches_at_once(batch) * 1000:.1f} ms")
     print(f"one account alone through the worker (its AWS calls and the fetch): {alone * 1000:.1f} ms")
     one, many = emulated_concurrency(world.refs["AskueKey"], batch)
     print(f"moto: one KMS Decrypt {one * 1000:.1f} ms, ten at once {many * 1000:.1f} ms = {many / one:.1f}×")
 
+    written: Counter[str] = Counter()
+    if stand_ins:
+        waits = stand_in_waits(world, users[0])
+        print(
+            f"stand-ins: Decrypt waits {waits[0] * 1000:.1f} ms, PutItem {waits[1] * 1000:.1f} ms"
+            " (each one call alone, median)"
+        )
     queued, seconds = plan_once(events)
     print(f"planned {queued:,} accounts in {seconds:.1f} s")
 
     began, worker_cpu, moto_cpu = time.perf_counter(), time.process_time(), cpu_seconds(server.process.pid)
-    with Path(os.devnull).open("w") as sink, redirect_stdout(sink), handler_cpu() as in_handler:
+    with (
+        Path(os.devnull).open("w") as sink,
+        redirect_stdout(sink),
+        handler_cpu() as in_handler,
+        standing_in(waits if stand_ins else None, written),
+    ):
         deliveries = events.drain(WORKER, timeout=3600 * 4)
     elapsed = time.perf_counter() - began
     worker_cpu, moto_cpu = time.process_time() - worker_cpu, cpu_seconds(server.process.pid) - moto_cpu
@@ -372,7 +470,7 @@ def sync(world: Any, users: list[str], server: Any) -> float:
     busy = sum(d.seconds for d in deliveries)
     rate = synced / busy
 
-    every = snapshots_per_user(world.refs["AskueTable"])
+    every = written if stand_ins else snapshots_per_user(world.refs["AskueTable"])
     counts = Counter({user: n for user, n in every.items() if user.startswith("bench-")})
     server.restore_counts()
     depths: dict[str, Any] = events.queue_depths()["AskueSyncQueue"]
