@@ -242,22 +242,13 @@ def mails_captured() -> Iterator[None]:
             self._events.unregister("before-parameter-build.ses.SendEmail", unique_id="bench-mails")
             super().close()
 
-    def mailed_password(_world: Any, email: str) -> str:
-        texts = [text for to, text in sent if to == email and "ароль: " in text]
-        match = re.search(r"[Пп]ароль: (\S+)", texts[-1])
-        assert match, texts
-        return match.group(1)
+    def mailed(_world: Any, email: str, pattern: str) -> str:
+        found = [m for m in (re.search(pattern, text) for to, text in sent if to == email) if m]
+        assert found, (email, pattern)
+        return found[-1].group(1)
 
-    with mock.patch.object(tour_module, "_mailed_password", mailed_password):
+    with mock.patch.object(tour_module, "_mailed", mailed):
         yield CapturingRecorder  # type: ignore[misc]
-
-
-def environment(no_bytecode: bool, cache_dir: str) -> dict[str, str]:
-    env = {**os.environ}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    if no_bytecode:  # an empty cache directory that is never written: every import compiles its source
-        env.update(PYTHONPYCACHEPREFIX=cache_dir, PYTHONDONTWRITEBYTECODE="1")
-    return env
 
 
 def floor_world(server: Any, overrides: dict[str, str]) -> None:
@@ -331,6 +322,7 @@ def main() -> None:
     kinds = [k for k in args.kinds.split(",") if k]
     assert set(kinds) <= set(KINDS), kinds
 
+    from benchmarks.coldstart import environment
     from benchmarks.moto_server import moto_server
     from infra.askue_simulator import AskueSimulator
 

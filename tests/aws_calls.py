@@ -156,27 +156,17 @@ class Tour:
         self.done += [planned, worker]
 
 
-def _mailed_password(world: World, email: str) -> str:
-    texts = [m["text"] for m in sent_mails(world) if m["to"] == email and "ароль: " in m["text"]]
-    match = re.search(r"[Пп]ароль: (\S+)", texts[-1])
-    assert match, texts
-    return match.group(1)
+def _mailed(world: World, email: str, pattern: str) -> str:
+    """What `pattern`'s group finds in the newest mail to `email` that it matches (a password, a code)."""
+    mails = [mail["text"] for mail in sent_mails(world) if mail["to"] == email]
+    found = [match for match in map(lambda text: re.search(pattern, text), mails) if match]
+    assert found, f"no mail to {email} matches {pattern}"
+    return found[-1].group(1)
 
 
-def _mailed_code(world: World, email: str) -> str:
-    texts = [
-        m["text"] for m in sent_mails(world) if m["to"] == email and "Код для смены пароля:" in m["text"]
-    ]
-    match = re.search(r"Код для смены пароля: (\d{6})", texts[-1])
-    assert match, texts
-    return match.group(1)
-
-
-def _mailed_email_code(world: World, email: str) -> str:
-    texts = [m["text"] for m in sent_mails(world) if m["to"] == email and "Код подтверждения:" in m["text"]]
-    match = re.search(r"Код подтверждения: (\d{6})", texts[-1])
-    assert match, texts
-    return match.group(1)
+PASSWORD = r"[Пп]ароль: (\S+)"
+RESET_CODE = r"Код для смены пароля: (\d{6})"
+EMAIL_CODE = r"Код подтверждения: (\d{6})"
 
 
 def tour_every_route(
@@ -204,7 +194,7 @@ def tour_every_route(
         }
         tour.call("POST", "/api/auth/register", registration, expect=202)
         tour.run_mail("registration of a new address")
-        password = _mailed_password(world, email)
+        password = _mailed(world, email, PASSWORD)
         tour.call("POST", "/api/auth/register", registration, expect=202)
         tour.run_mail("registration of a known address")
         tokens = tour.call("POST", "/api/auth/login", {"email": email, "password": password}, expect=200)
@@ -232,7 +222,7 @@ def tour_every_route(
         tour.run_mail("reset code")
         reset = {
             "email": forgetful,
-            "code": _mailed_code(world, forgetful),
+            "code": _mailed(world, forgetful, RESET_CODE),
             "new_password": "забытый-пароль-2",
             "new_password_repeat": "забытый-пароль-2",
         }
@@ -249,7 +239,7 @@ def tour_every_route(
         asked = {"new_email": moved, "password": "забытый-пароль-2"}
         tour.call("POST", "/api/profile/email", asked, claims=forgetful_claims, expect=202)
         tour.run_mail("email code")
-        confirmation = {"code": _mailed_email_code(world, moved)}
+        confirmation = {"code": _mailed(world, moved, EMAIL_CODE)}
         tour.call("POST", "/api/profile/email/confirm", confirmation, claims=forgetful_claims, expect=204)
         tour.run_mail("notice (email changed)")
         moved_tokens = tour.call(
