@@ -474,7 +474,7 @@ def sync(world: Any, users: list[str], server: Any, *, stand_ins: bool = False) 
     counts = Counter({user: n for user, n in every.items() if user.startswith("bench-")})
     server.restore_counts()
     depths: dict[str, Any] = events.queue_depths()["AskueSyncQueue"]
-    server.restore_counts(False)
+    server.drop_counts()
     exactly_once = len(counts) == len(users) and set(counts.values()) == {1}
     bound = batch / latency
     memory = worker_memory_mb()

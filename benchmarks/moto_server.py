@@ -173,11 +173,17 @@ class MotoServer:
         self.process.stdin.flush()
         return [base64.b64decode(blob) for blob in json.loads(self.process.stdout.readline())]
 
-    def restore_counts(self, restored: bool = True) -> None:
-        """Brings SQS's message counts back (for a final check), or with False takes them off again
-        (`faster_sqs_attributes`) for the next run."""
+    def restore_counts(self) -> None:
+        """Brings SQS's message counts back, for a final check."""
+        self._command("counts")
+
+    def drop_counts(self) -> None:
+        """Takes SQS's message counts off again (`faster_sqs_attributes`), for the next run."""
+        self._command("fast")
+
+    def _command(self, line: str) -> None:
         assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write("counts\n" if restored else "fast\n")
+        self.process.stdin.write(line + "\n")
         self.process.stdin.flush()
         self.process.stdout.readline()
 

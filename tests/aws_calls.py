@@ -159,7 +159,7 @@ class Tour:
 def _mailed(world: World, email: str, pattern: str) -> str:
     """What `pattern`'s group finds in the newest mail to `email` that it matches (a password, a code)."""
     mails = [mail["text"] for mail in sent_mails(world) if mail["to"] == email]
-    found = [match for match in map(lambda text: re.search(pattern, text), mails) if match]
+    found = [match for match in (re.search(pattern, text) for text in mails) if match]
     assert found, f"no mail to {email} matches {pattern}"
     return found[-1].group(1)
 
