@@ -29,8 +29,8 @@ from functions.askue.models import (
 from functions.askue.settings import askue_settings, planner_settings
 from functions.askue.store import SYNC_SHARDS, AskueStore
 from functions.common import events
-from functions.common.api import Caller
 from functions.common.aws import sqs
+from functions.common.caller import Caller
 from functions.common.clock import now
 from functions.common.errors import DomainError, ExternalBadData, ExternalTimeout, TryLater, invalid_field
 from functions.common.mail import queue_notice

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from functions.auth.models import DataExport, ExportedAskueLink
 from functions.auth.store import ProfileStore
-from functions.common.api import Caller
+from functions.common.caller import Caller
 from functions.common.clock import now
 from functions.common.errors import NotFound
 from functions.common.settings import load_settings

@@ -36,7 +36,7 @@ from functions.auth.policy import (
 )
 from functions.auth.store import EMAIL_CODE, ProfileStore, ResetCode, ResetCodeStore, ResetCodeUnusable
 from functions.common import russian
-from functions.common.api import Caller
+from functions.common.caller import Caller
 from functions.common.clock import now
 from functions.common.dynamo import condition_failed
 from functions.common.errors import InvalidInput, NotFound, TryLater, invalid_field

@@ -29,6 +29,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel
 
 from functions.common.aws_faults import is_transient
+from functions.common.caller import Caller
 from functions.common.errors import (
     Conflict,
     DomainError,
@@ -315,13 +316,6 @@ def configure_resolver(
         return domain_error_response(ServiceUnavailable(), ERROR_ANSWERS[ServiceUnavailable])
 
     app.exception_handler(Exception)(_internal_error)
-
-
-class Caller(BaseModel):
-    """The consumer the session authorizer let through (functions/authorizer/handler.py)."""
-
-    user_id: str
-    email: str
 
 
 def current_caller(app: APIGatewayRestResolver) -> Caller:

@@ -37,7 +37,7 @@ SOURCE = "ru.grid.consumer-portal"
 
 RequestStatusName = Literal[
     "registered", "in_review", "needs_info", "in_progress", "done", "rejected", "withdrawn"
-]  # functions/requests/models.py's RequestStatus
+]  # functions/requests/registry.py's RequestStatus
 
 
 class EventSettings(BaseModel):

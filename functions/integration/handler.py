@@ -27,18 +27,15 @@ from functions.objects import service as objects
 from functions.objects.models import INTEGRATION_LABELS as OBJECT_LABELS
 from functions.objects.models import AccountConfirmation, IntegrationObject, IntegrationObjectList
 from functions.requests import conversation, presentation, transitions, uploads
-from functions.requests.models import (
-    CompanyMessage,
+from functions.requests.inputs import CompanyMessage, StatusChange, UploadRequest, integration_actor
+from functions.requests.integration_views import (
     IntegrationMessage,
     IntegrationPage,
     IntegrationRequest,
     IntegrationRequestThread,
-    RequestStatus,
-    StatusChange,
-    UploadForm,
-    UploadRequest,
-    integration_actor,
 )
+from functions.requests.outputs import UploadForm
+from functions.requests.registry import RequestStatus
 
 logger = Logger()
 # X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.

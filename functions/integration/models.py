@@ -9,7 +9,7 @@ from pydantic_core import PydanticCustomError
 
 from functions.common.fields import Email
 from functions.common.labels import field_labels
-from functions.requests.models import LABELS as REQUEST_LABELS
+from functions.requests.inputs import LABELS as REQUEST_LABELS
 
 
 class PasswordReset(BaseModel):

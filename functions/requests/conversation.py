@@ -17,7 +17,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from functions.common import events
-from functions.common.api import Caller
+from functions.common.caller import Caller
 from functions.common.clock import now
 from functions.common.cursor import decode_cursor, encode_cursor
 from functions.common.errors import Conflict, FieldError, NotFound, invalid_field
@@ -25,24 +25,19 @@ from functions.requests import mails, transitions
 from functions.requests.files import UploadStore
 from functions.requests.filing import IDEMPOTENCY_KEY_PATTERN
 from functions.requests.ids import is_request_id, new_request_id
-from functions.requests.models import (
+from functions.requests.inputs import CONSUMER_ACTOR, DOCUMENT_KIND_TITLES, CompanyMessage, NewMessage
+from functions.requests.integration_views import IntegrationMessage, IntegrationRequestThread
+from functions.requests.outputs import (
     AUTHOR_TITLES,
-    CONSUMER_ACTOR,
-    DOCUMENT_KIND_TITLES,
-    STATUS_TITLES,
     Attachment,
     AttachmentLink,
-    CompanyMessage,
-    IntegrationMessage,
-    IntegrationRequestThread,
     MessageAuthor,
     MessageSent,
-    NewMessage,
-    RequestStatus,
     Thread,
     ThreadMessage,
 )
 from functions.requests.presentation import DOWNLOAD_LINK_SECONDS, for_integration
+from functions.requests.registry import STATUS_TITLES, RequestStatus
 from functions.requests.store import (
     AlreadyAttached,
     AlreadyPosted,

@@ -8,25 +8,18 @@ from aws_lambda_powertools import Logger
 from pydantic import BaseModel, Field
 
 from functions.common import events
-from functions.common.api import Caller
+from functions.common.caller import Caller
 from functions.common.clock import moscow_date, now
 from functions.common.errors import Conflict, FieldError, InvalidInput, TryLater, invalid_field
 from functions.common.metrics import BusinessMetric, count
 from functions.requests import mails
 from functions.requests.files import UploadStore
 from functions.requests.ids import new_request_id
+from functions.requests.inputs import CONSUMER_ACTOR
 from functions.requests.kinds import review_deadline
-from functions.requests.models import (
-    CONSUMER_ACTOR,
-    STATUS_TITLES,
-    TYPE_TITLES,
-    Attachment,
-    NewRequest,
-    RequestCreated,
-    RequestStatus,
-    RequestType,
-)
+from functions.requests.outputs import Attachment, RequestCreated
 from functions.requests.presentation import summary
+from functions.requests.registry import STATUS_TITLES, TYPE_TITLES, NewRequest, RequestStatus, RequestType
 from functions.requests.store import (
     AlreadyAttached,
     AlreadyFiled,

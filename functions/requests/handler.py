@@ -30,22 +30,18 @@ from functions.common.settings import load_settings, portal_settings
 from functions.common.snapstart import prime
 from functions.requests import conversation, filing, kinds, presentation, transitions, uploads
 from functions.requests.calendar import load_calendar
-from functions.requests.models import (
-    LABELS,
+from functions.requests.inputs import LABELS, NewMessage, UploadRequest, Withdrawal
+from functions.requests.outputs import (
     THREAD_PAGE,
-    TYPE_TAGS,
     MessageSent,
-    NewMessage,
-    NewRequest,
     RequestCreated,
     RequestDetail,
     RequestPage,
     RequestTypesOutput,
     Thread,
     UploadForm,
-    UploadRequest,
-    Withdrawal,
 )
+from functions.requests.registry import TYPE_TAGS, NewRequest
 from functions.requests.settings import request_settings
 
 # Not "requests": the logger would share its name with the requests library's logger.

@@ -8,13 +8,8 @@ from pydantic import BaseModel
 
 from functions.common.clock import moscow_date
 from functions.requests.calendar import add_working_days
-from functions.requests.models import (
-    FIELDS_OF,
-    KIND_OF,
-    RequestType,
-    RequestTypeOutput,
-    RequestTypesOutput,
-)
+from functions.requests.outputs import RequestTypeOutput, RequestTypesOutput
+from functions.requests.registry import FIELDS_OF, KIND_OF, RequestType
 from functions.requests.settings import request_settings
 
 # ---------------------------------------------------------------- types

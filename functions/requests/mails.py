@@ -6,7 +6,7 @@ from aws_lambda_powertools import Logger
 
 from functions.common.mail import queue_notice
 from functions.common.settings import portal_settings
-from functions.requests.models import STATUS_TITLES, RequestStatus
+from functions.requests.registry import STATUS_TITLES, RequestStatus
 
 _MONTHS = (
     "января", "февраля", "марта", "апреля", "мая", "июня",

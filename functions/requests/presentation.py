@@ -8,32 +8,29 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from functions.common import russian
-from functions.common.api import Caller
+from functions.common.caller import Caller
 from functions.common.cursor import decode_cursor, encode_cursor
 from functions.common.errors import NotFound
 from functions.requests.files import UploadStore
 from functions.requests.ids import is_request_id
-from functions.requests.kinds import form_schemas
-from functions.requests.models import (
+from functions.requests.inputs import (
     API_KEY_ACTOR_PREFIX,
     CONSUMER_ACTOR,
-    STATUS_TITLES,
-    TYPE_TITLES,
     UNKNOWN_KEY_ACTOR,
+    is_reserved_actor,
+)
+from functions.requests.integration_views import IntegrationHistoryEntry, IntegrationPage, IntegrationRequest
+from functions.requests.kinds import form_schemas
+from functions.requests.outputs import (
     Attachment,
     AttachmentLink,
     FieldRow,
     HistoryEntry,
-    IntegrationHistoryEntry,
-    IntegrationPage,
-    IntegrationRequest,
     RequestDetail,
     RequestPage,
-    RequestStatus,
     RequestSummary,
-    RequestType,
-    is_reserved_actor,
 )
+from functions.requests.registry import STATUS_TITLES, TYPE_TITLES, RequestStatus, RequestType
 from functions.requests.store import (
     AWAITING_CONSUMER,
     REQUEST_PREFIX,

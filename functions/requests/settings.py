@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from functions.common.settings import load_settings
-from functions.requests.models import REQUEST_KINDS, RequestType
+from functions.requests.registry import REQUEST_KINDS, RequestType
 
 
 def _default_review_days() -> dict[RequestType, int]:
@@ -35,7 +35,7 @@ class RequestSettings(BaseModel):
             if code not in days:
                 raise ValueError(
                     f"REQUEST_REVIEW_DAYS names «{code}», which is no request type; "
-                    f"the types (functions/requests/models.py, REQUEST_KINDS) are {', '.join(days)}"
+                    f"the types (functions/requests/registry.py, REQUEST_KINDS) are {', '.join(days)}"
                 )
             if not re.fullmatch("[0-9]+", count) or int(count) < 1:
                 raise ValueError(

@@ -6,21 +6,16 @@ from typing import Literal
 from aws_lambda_powertools import Logger
 
 from functions.common import events
-from functions.common.api import Caller
+from functions.common.caller import Caller
 from functions.common.clock import now
 from functions.common.errors import Conflict, FieldError, NotFound, invalid_field
 from functions.requests import mails
 from functions.requests.ids import is_request_id
-from functions.requests.models import (
-    CONSUMER_ACTOR,
-    STATUS_TITLES,
-    IntegrationRequest,
-    RequestDetail,
-    RequestStatus,
-    StatusChange,
-    Withdrawal,
-)
+from functions.requests.inputs import CONSUMER_ACTOR, StatusChange, Withdrawal
+from functions.requests.integration_views import IntegrationRequest
+from functions.requests.outputs import RequestDetail
 from functions.requests.presentation import for_integration, request_detail_of
+from functions.requests.registry import STATUS_TITLES, RequestStatus
 from functions.requests.store import (
     Item,
     Key,

@@ -7,17 +7,11 @@ from urllib.parse import quote, unquote
 
 from aws_lambda_powertools import Logger
 
-from functions.common.api import Caller
+from functions.common.caller import Caller
 from functions.common.errors import FieldError, InvalidInput
 from functions.requests.files import StoredUpload, UploadStore
-from functions.requests.models import (
-    FILE_TYPES,
-    FILE_TYPES_TEXT,
-    MAX_FILE_BYTES,
-    Attachment,
-    UploadForm,
-    UploadRequest,
-)
+from functions.requests.inputs import FILE_TYPES, FILE_TYPES_TEXT, MAX_FILE_BYTES, UploadRequest
+from functions.requests.outputs import Attachment, UploadForm
 
 logger = Logger()
 

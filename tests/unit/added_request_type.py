@@ -42,7 +42,7 @@ def main(code: str, out: Path) -> None:
 
         from functions.common import clock
         from functions.docs import document as docs
-        from functions.requests import filing, models
+        from functions.requests import filing, registry
         from functions.requests import handler as requests_api
 
         clock.now = filing.now = lambda: NOW
@@ -66,7 +66,7 @@ def main(code: str, out: Path) -> None:
         )
         document = json.loads(docs.openapi_document())  # what `make openapi` would commit
         seen = {
-            "models_file": models.__file__,
+            "models_file": registry.__file__,
             "docs_file": docs.__file__,
             "types": types["types"],
             "refused": refused,

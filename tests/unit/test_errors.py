@@ -84,7 +84,12 @@ SPEAKS_HTTP = {
     "functions/common/snapstart.py",
     "functions/docs/document.py",
 }
-HTTP_MODULES = {"http", "functions.common.problems", "aws_lambda_powertools.event_handler"}
+HTTP_MODULES = {
+    "http",
+    "functions.common.api",
+    "functions.common.problems",
+    "aws_lambda_powertools.event_handler",
+}
 
 
 def _imported(tree: ast.AST) -> Iterator[str]:

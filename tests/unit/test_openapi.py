@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from functions.docs import handler as docs
-from functions.requests.models import REQUEST_KINDS
+from functions.requests.registry import REQUEST_KINDS
 from infra.lambda_runtime import LambdaContext
 from infra.template import load_template, routes
 from infra.world import World

@@ -14,10 +14,11 @@ import boto3
 import pytest
 
 from functions.common import clock as portal_clock
-from functions.common.api import Caller
+from functions.common.caller import Caller
 from functions.common.errors import Conflict, InvalidInput
 from functions.requests import filing, store
-from functions.requests.models import REQUEST_MODELS, RequestCreated
+from functions.requests.outputs import RequestCreated
+from functions.requests.registry import REQUEST_MODELS
 from functions.requests.store import counter_key
 from infra.world import World
 from tests.unit.conftest import sent_mails

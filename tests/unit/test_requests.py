@@ -26,7 +26,7 @@ from functions.docs.document import openapi_document
 from functions.integration import handler as integration
 from functions.requests import calendar, filing, transitions
 from functions.requests import handler as requests_api
-from functions.requests.models import REQUEST_KINDS, RequestType
+from functions.requests.registry import REQUEST_KINDS, RequestType
 from functions.requests.uploads import FILE_NOT_FOUND
 from infra.template import ROOT
 from infra.world import World
@@ -303,11 +303,12 @@ def test_review_days_naming_no_request_type_or_no_working_day_are_refused_when_t
         load_settings.cache_clear()
 
 
-# What a developer writes for a new request type: its fields model, and one entry at the end of
-# the registry. The test below makes exactly this edit to a copy of functions/ and nothing else.
+# What a developer writes for a new request type: its fields model (type_fields.py), and one entry
+# at the end of the registry (registry.py). The test below makes exactly these edits to a copy of
+# functions/ and nothing else.
 NEW_TYPE_FIELDS = """
 
-class StreetLightFields(_Fields):
+class StreetLightFields(TypeFields):
     pole_address: Line = Field(title="Адрес опоры освещения")
     lamps_out: int = Field(title="Сколько светильников не горит", ge=1, le=100)
 """
@@ -315,41 +316,45 @@ NEW_TYPE_ENTRY = """\
     RequestKind(
         code="street_light",
         title="Заявка о неисправности уличного освещения",
-        fields=StreetLightFields,
+        fields=type_fields.StreetLightFields,
         review_days=2,
         description="Не горят светильники на опорах сетевой компании.",
     ),
 """
 
 
-def _with_a_new_type(models_source: str) -> str:
-    """models.py with NEW_TYPE_FIELDS after the last fields model and NEW_TYPE_ENTRY last in REQUEST_KINDS."""
-    module = ast.parse(models_source)
+def _with_a_new_type(fields_source: str, registry_source: str) -> tuple[str, str]:
+    """type_fields.py with NEW_TYPE_FIELDS after its last fields model, and registry.py with
+    NEW_TYPE_ENTRY last in REQUEST_KINDS."""
+    fields_module, registry_module = ast.parse(fields_source), ast.parse(registry_source)
     [registry] = [
         node
-        for node in module.body
+        for node in registry_module.body
         if isinstance(node, ast.AnnAssign)
         and isinstance(node.target, ast.Name)
         and node.target.id == "REQUEST_KINDS"
     ]
     last_fields = max(
         node.end_lineno or 0
-        for node in module.body
-        if isinstance(node, ast.ClassDef) and any(getattr(b, "id", "") == "_Fields" for b in node.bases)
+        for node in fields_module.body
+        if isinstance(node, ast.ClassDef) and any(getattr(b, "id", "") == "TypeFields" for b in node.bases)
     )
-    lines = models_source.splitlines(keepends=True)
+    fields_lines = fields_source.splitlines(keepends=True)
+    fields_lines[last_fields:last_fields] = [NEW_TYPE_FIELDS]
+    registry_lines = registry_source.splitlines(keepends=True)
     closing = (registry.end_lineno or 0) - 1  # the line of the tuple's ")"
-    assert lines[closing].strip() == ")"
-    lines[closing:closing] = [NEW_TYPE_ENTRY]
-    lines[last_fields:last_fields] = [NEW_TYPE_FIELDS]
-    return "".join(lines)
+    assert registry_lines[closing].strip() == ")"
+    registry_lines[closing:closing] = [NEW_TYPE_ENTRY]
+    return "".join(fields_lines), "".join(registry_lines)
 
 
 def test_a_new_request_type_is_one_registry_entry_and_its_fields_model(tmp_path: Path) -> None:
     copy = tmp_path / "functions"
     shutil.copytree(ROOT / "functions", copy, ignore=shutil.ignore_patterns("__pycache__"))
-    models = copy / "requests" / "models.py"
-    models.write_text(_with_a_new_type(models.read_text()))
+    fields, registry = copy / "requests" / "type_fields.py", copy / "requests" / "registry.py"
+    fields_source, registry_source = _with_a_new_type(fields.read_text(), registry.read_text())
+    fields.write_text(fields_source)
+    registry.write_text(registry_source)
     out = tmp_path / "seen.json"
 
     run = subprocess.run(

@@ -1,0 +1,57 @@
+"""A request as the company's systems see it (the integration API): with the consumer's id and email,
+who changed it, and the whole conversation."""
+
+from datetime import datetime
+
+from pydantic import (
+    BaseModel,
+    Field,
+)
+
+from functions.requests.inputs import API_KEY_ACTOR_PREFIX, CONSUMER_ACTOR
+from functions.requests.outputs import HistoryEntry, RequestDetail, ThreadMessage
+
+
+class IntegrationHistoryEntry(HistoryEntry):
+    changed_by: str = Field(
+        pattern=rf"^({CONSUMER_ACTOR}|{API_KEY_ACTOR_PREFIX}.+)$",
+        description="Кто изменил; записывает портал, не клиент API: consumer — потребитель (подача "
+        "заявки), api-key:<id> — система компании с ключом интеграции <id>",
+    )
+    operator: str | None = Field(
+        default=None,
+        description="Сотрудник или система компании, которых назвал клиент API (поле operator изменения)",
+    )
+
+
+class IntegrationRequest(RequestDetail):
+    """A request as the company's systems see it: with the consumer's id and email."""
+
+    history: list[IntegrationHistoryEntry]  # type: ignore[assignment]
+    user_id: str
+    email: str
+    awaiting_answer_since: datetime | None = Field(
+        default=None,
+        description="Когда потребитель написал сообщение, на которое компания ещё не ответила "
+        "(самое раннее из неотвеченных); null — неотвеченных сообщений нет",
+    )
+
+
+class IntegrationPage(BaseModel):
+    items: list[IntegrationRequest]
+    cursor: str | None = None
+
+
+class IntegrationMessage(ThreadMessage):
+    changed_by: str = Field(
+        pattern=rf"^({CONSUMER_ACTOR}|{API_KEY_ACTOR_PREFIX}.+)$",
+        description="Кто написал; записывает портал: consumer — потребитель, api-key:<id> — система "
+        "компании с ключом интеграции <id>",
+    )
+    operator: str | None = None
+
+
+class IntegrationRequestThread(IntegrationRequest):
+    """A request with its whole conversation (download links of every file, 5 minutes)."""
+
+    messages: list[IntegrationMessage]

@@ -1,0 +1,143 @@
+"""What the requests API answers a consumer: types, upload forms, requests (summary and detail), the
+conversation's messages."""
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from functions.requests.inputs import DocumentKind
+from functions.requests.registry import RequestStatus, RequestType
+
+THREAD_PAGE = 100  # messages per page of a thread, oldest first
+
+
+class MessageAuthor(StrEnum):
+    CONSUMER = "consumer"
+    COMPANY = "company"
+
+
+AUTHOR_TITLES: Mapping[MessageAuthor, str] = {
+    MessageAuthor.CONSUMER: "Потребитель",
+    MessageAuthor.COMPANY: "Сетевая компания",
+}
+
+
+class RequestTypeOutput(BaseModel):
+    code: RequestType
+    title: str
+    description: str = Field(description="Для чего эта заявка")
+    review_working_days: int = Field(description="Ориентировочный срок рассмотрения, рабочих дней")
+    fields_schema: dict[str, Any] = Field(description="JSON Schema дополнительных полей типа")
+
+
+class RequestTypesOutput(BaseModel):
+    types: list[RequestTypeOutput]
+
+
+class UploadForm(BaseModel):
+    """A presigned POST: the browser sends `fields` and then the file (as `file`) to `url`."""
+
+    url: str
+    fields: dict[str, str]
+    key: str = Field(description="Ключ файла: его передают в attachments при создании заявки")
+    expires_in: int = Field(description="Форма действует столько секунд")
+    max_size: int
+
+
+class RequestCreated(BaseModel):
+    id: str
+    number: str
+    status: RequestStatus
+    status_title: str
+    created_at: datetime
+    review_deadline: date
+
+
+class HistoryEntry(BaseModel):
+    status: RequestStatus
+    status_title: str
+    at: datetime
+    comment: str | None = None
+
+
+class Attachment(BaseModel):
+    """A filed file as the request keeps it: `key` is the request's own copy (`requests/<id>/<n>`),
+    made from the very version of the upload `upload` that was checked; size and type are the
+    checked ones, `sha256` (hex) the copy's checksum computed by S3."""
+
+    key: str
+    filename: str
+    content_type: str
+    size: int
+    upload: str | None = None
+    version_id: str | None = None
+    sha256: str | None = None
+
+
+class AttachmentLink(BaseModel):
+    filename: str
+    content_type: str
+    size: int
+    url: str = Field(description="Короткоживущая ссылка для скачивания")
+
+
+class FieldRow(BaseModel):
+    name: str
+    title: str
+    value: str = Field(description="Значение для показа человеку, по-русски")
+
+
+class RequestSummary(BaseModel):
+    id: str
+    number: str
+    type: RequestType
+    type_title: str
+    status: RequestStatus
+    status_title: str
+    created_at: datetime
+    review_deadline: date
+
+
+class RequestPage(BaseModel):
+    items: list[RequestSummary]
+    cursor: str | None = Field(
+        default=None, description="Передайте в ?cursor=, чтобы получить следующую страницу"
+    )
+
+
+class RequestDetail(RequestSummary):
+    text: str
+    fields: dict[str, Any]
+    field_rows: list[FieldRow]
+    attachments: list[AttachmentLink]
+    history: list[HistoryEntry]
+    updated_at: datetime
+
+
+class ThreadMessage(BaseModel):
+    id: str
+    author: MessageAuthor
+    author_title: str
+    text: str
+    kind: DocumentKind | None = None
+    kind_title: str | None = Field(default=None, description="Вид документа по-русски")
+    attachments: list[AttachmentLink]
+    at: datetime
+
+
+class Thread(BaseModel):
+    """A request's messages, oldest first."""
+
+    items: list[ThreadMessage]
+    cursor: str | None = Field(
+        default=None, description="Передайте в ?cursor=, чтобы получить следующие сообщения"
+    )
+
+
+class MessageSent(BaseModel):
+    message: ThreadMessage
+    status: RequestStatus = Field(description="Статус заявки после сообщения")
+    status_title: str
