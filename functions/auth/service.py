@@ -191,7 +191,8 @@ _CODE_REFUSED = (
 
 def request_reset_code(email: str) -> None:
     """«Забыли пароль?»: one SQS call whatever the address, so neither the answer nor its time tells
-    whether it is registered; MailFunction mails a code to a registered one (functions/mail)."""
+    whether it is registered; MailFunction mails a code to a registered one
+    (functions/auth/account_jobs.py)."""
     job = ResetCodeJob(email=email)
     try:
         queue_mail(job)

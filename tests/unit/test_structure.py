@@ -67,7 +67,7 @@ def imports_of_package(importer: str, imported: str) -> list[str]:
 
 
 def test_mail_imports_nothing_of_auth() -> None:
-    """Mail is transport: a domain hands it jobs (functions/mail/worker.py's `JobKind`) and markers of
+    """Mail is transport: a domain hands it jobs (functions/mail/service.py's `JobKind`) and markers of
     undeliverable addresses (functions/mail/bounces.py's `Marker`); mail never reaches back."""
     assert (FUNCTIONS / "mail" / "worker.py").is_file()  # the package is where the check looks
 
