@@ -1,15 +1,17 @@
 """Accounts: registration (queued), login, refresh, logout, profile, password change and reset.
 
-A registration is validated here and queued as one job (functions/mail): the same single SQS call
-whatever the address, so neither the answer nor its time tells whether the address is registered,
-and SES being down changes nothing for the caller. MailFunction creates the account and mails its
-password, or mails a known address that it is registered already (functions/mail/service.py).
+A registration is validated here and queued as one job on the mail queue (functions/auth/jobs.py):
+the same single SQS call whatever the address, so neither the answer nor its time tells whether the
+address is registered, and SES being down changes nothing for the caller. MailFunction creates the
+account and mails its password, or mails a known address that it is registered already
+(functions/auth/account_jobs.py).
 """
 
 from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError
 
 from functions.auth import mails, reset_codes
+from functions.auth.jobs import EmailCodeJob, RegisterJob, ResetCodeJob
 from functions.auth.models import (
     AccountDeletion,
     ConsentText,
@@ -43,7 +45,6 @@ from functions.common.errors import InvalidInput, NotFound, TryLater, invalid_fi
 from functions.common.identity import AccountExists, Tokens, UserDirectory
 from functions.common.mail import MailQueueUnavailable, queue_mail, queue_notice
 from functions.common.sessions import end_sessions
-from functions.mail.models import EmailCodeJob, RegisterJob, ResetCodeJob
 
 logger = Logger()
 
@@ -190,7 +191,8 @@ _CODE_REFUSED = (
 
 def request_reset_code(email: str) -> None:
     """«Забыли пароль?»: one SQS call whatever the address, so neither the answer nor its time tells
-    whether it is registered; MailFunction mails a code to a registered one (functions/mail)."""
+    whether it is registered; MailFunction mails a code to a registered one
+    (functions/auth/account_jobs.py)."""
     job = ResetCodeJob(email=email)
     try:
         queue_mail(job)
@@ -257,7 +259,7 @@ def request_email_change(caller: Caller, change: EmailChange) -> None:
     left open on a shared computer must not be enough to take the account), and a code is queued
     for the new address — one SQS call whatever the address, so the answer tells nothing about
     whether another account uses it (MailFunction tells that address's owner instead of mailing a
-    code: functions/mail/service.py). The code, its lifetime, attempts and the per-address hourly
+    code: functions/auth/account_jobs.py). The code, its lifetime, attempts and the per-address hourly
     limit are the forgotten password's (functions/auth/reset_codes.py)."""
     if change.new_email.casefold() == caller.email.casefold():
         raise invalid_field("new_email", "Это и есть текущий email учётной записи: укажите другой адрес.")

@@ -102,7 +102,7 @@ class ProfileStore:
         """The profile's address (where mail goes, what the authorizer hands on) becomes `email`."""
         self._table.update(
             {"user_id": user_id},
-            # A new address has no bounce on record (functions/mail/bounces.py marks the old one).
+            # A new address has no bounce on record (functions/auth/mail_bounces.py marks the old one).
             "SET email = :email REMOVE mail_undeliverable_since",
             condition="attribute_exists(user_id) AND attribute_not_exists(deleted_at)",
             values={":email": email},

@@ -4,8 +4,9 @@ A function that mails queues a job — one SQS SendMessage — and answers; Mail
 (functions/mail/worker.py) alone sends, through SES, and tries a job again while SES refuses, until
 the dead-letter queue. So no answer of the API depends on SES, and no change of state is followed by
 a failure to mail. The jobs: `NoticeJob` here (a plain text to an address: password changed, a
-request's status, ASKUE) and the account jobs of functions/mail/models.py (a registration, a support
-reset), whose passwords the worker generates: no secret is ever in a message.
+request's status, ASKUE), and the jobs a domain defines on `MailJob` and registers with the worker
+(auth's account jobs: a registration, a support reset, a reset or email code), whose passwords and
+codes the worker generates: no secret is ever in a message.
 """
 
 import uuid

@@ -9,7 +9,7 @@ shows them at /_local/metrics (infra/local.py).
 
 | metric | dimension | emitted when |
 | --- | --- | --- |
-| Registrations | - | an account is created (functions/mail/service.py) |
+| Registrations | - | an account is created (functions/auth/account_jobs.py) |
 | RequestsFiled | RequestType | a service request is filed (functions/requests/filing.py) |
 | ReadingsSubmitted | - | a consumer's reading is stored (functions/readings/service.py) |
 | AskueSyncs | Outcome = synced, failed, credentials_refused | the sync worker ends an account's sync |

@@ -1,17 +1,18 @@
 """What the company's systems may do: support resets a consumer's password.
 
-The reset is queued (functions/mail): MailFunction sets a new generated password, ends every session
-and mails it. What support must know is answered here, before queuing: an unknown address (404),
-and an address that had its mails for this hour already (429, with Retry-After) — the job is
-counted against the address's limit now, and the worker, seeing the same job, does not count it again.
+The reset is queued on the mail queue (auth's `ResetPasswordJob`): MailFunction sets a new generated
+password, ends every session and mails it (functions/auth/account_jobs.py). What support must know is
+answered here, before queuing: an unknown address (404), and an address that had its mails for this
+hour already (429, with Retry-After) — the job is counted against the address's limit now, and the
+worker, seeing the same job, does not count it again.
 """
 
 from aws_lambda_powertools import Logger
 
+from functions.auth.jobs import ResetPasswordJob
 from functions.common.errors import NotFound, TooManyAttempts, TryLater
 from functions.common.identity import UserDirectory
 from functions.common.mail import MailQueueUnavailable, queue_mail
-from functions.mail.models import ResetPasswordJob
 from functions.mail.store import MailLedger, seconds_to_next_hour
 
 logger = Logger()

@@ -1,13 +1,16 @@
-"""Mail that does not arrive (functions/mail/bounces.py): SES's permanent bounce or complaint, as the
-configuration set publishes it through SNS, suppresses the address — the portal never mails it again
-— and the consumer sees it in «Профиль»."""
+"""Mail that does not arrive (functions/mail/bounces.py; the profile's mark:
+functions/auth/mail_bounces.py): SES's permanent bounce or complaint, as the configuration set
+publishes it through SNS, suppresses the address — the portal never mails it again — and the
+consumer sees it in «Профиль»."""
 
 from typing import Any
 
 import pytest
 
 from functions.auth import handler as auth
+from functions.auth import mail_bounces
 from functions.mail import bounces
+from functions.mail.store import MailLedger
 from infra.bounces import mail_event_function, ses_notification, sns_event
 from infra.lambda_runtime import LambdaContext
 from infra.template import load_template, resources
@@ -22,7 +25,9 @@ EMAIL = "ivan.petrov@example.ru"  # IVAN's address as the portal keeps it
 def ses_reports(email: str, kind: str, **bounce: Any) -> None:
     notification = ses_notification(email, kind, "no-reply@portal.example.ru")
     notification.get("bounce", {}).update(bounce)
-    bounces.lambda_handler(sns_event(notification, "arn:aws:sns:eu-central-1:1:t"), LambdaContext("bounces"))
+    mail_bounces.lambda_handler(
+        sns_event(notification, "arn:aws:sns:eu-central-1:1:t"), LambdaContext("bounces")
+    )
 
 
 def registered(world: World) -> dict[str, str]:
@@ -93,4 +98,20 @@ def test_ses_publishes_bounces_and_complaints_of_the_mail_it_sends_to_the_bounce
     assert mail_env["MAIL_CONFIGURATION_SET"] == {"Ref": "MailConfigurationSet"}
     assert sorted(spec["MatchingEventTypes"]) == ["bounce", "complaint"]
     assert spec["SnsDestination"]["TopicARN"] == {"Ref": "MailEventsTopic"}
-    assert mail_event_function(template) == ("MailBounceFunction", "functions.mail.bounces.lambda_handler")
+    assert mail_event_function(template) == (
+        "MailBounceFunction",
+        "functions.auth.mail_bounces.lambda_handler",
+    )
+
+
+def test_mail_alone_suppresses_the_address_and_marks_what_the_handler_gives_it(world: World) -> None:
+    claims = registered(world)
+    event = sns_event(ses_notification(EMAIL, "bounce", "no-reply@portal.example.ru"), "arn:aws:sns:x")
+    marked: list[str] = []
+
+    bounces.suppress_reported(event)  # no domain told
+    assert profile(claims)["mail_undeliverable_since"] is None
+    bounces.suppress_reported(event, lambda address, at: marked.append(address))
+
+    assert marked == [EMAIL]
+    assert MailLedger().is_suppressed(EMAIL)

@@ -10,19 +10,23 @@ again is mailed once, and every job waits on the queue while SES refuses, then a
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import boto3
 import pytest
 
+from functions.auth import account_jobs, mail_worker
 from functions.auth import handler as auth
+from functions.auth.jobs import RegisterJob
 from functions.auth.models import IndividualRegistration
 from functions.auth.store import ProfileStore
 from functions.common import mail as common_mail
 from functions.common.identity import UserDirectory, generate_password
 from functions.integration import handler as integration
-from functions.mail import service as mail_service
-from functions.mail.models import RegisterJob
+from functions.mail.service import NOTICE, JobKind
+from functions.mail.store import MailLedger
+from functions.mail.worker import MailWorker
+from infra.events import sqs_event
 from infra.gateway import LambdaContext
 from infra.world import World
 from tests.aws_calls import AwsCallRecorder
@@ -381,7 +385,7 @@ def _half_made(job: RegisterJob) -> str:
     """What a run of `job` leaves when it dies after creating the account, before the mail."""
     directory = UserDirectory()
     user_id = directory.create(job.registration.email, job.registration.phone, generate_password())
-    ProfileStore().create(mail_service._profile(user_id, job), registration_job=job.id)
+    ProfileStore().create(account_jobs._profile(user_id, job), registration_job=job.id)
     return user_id
 
 
@@ -396,7 +400,7 @@ def test_the_retry_of_a_run_that_died_half_way_starts_afresh_and_never_says_alre
     leftover = _half_made(job)
     _queue(job, world)
     # Delivered again after the visibility timeout (5 min): the leftover is older than any live run.
-    monkeypatch.setattr(mail_service, "now", lambda: datetime.now(UTC) + timedelta(minutes=5))
+    monkeypatch.setattr(account_jobs, "now", lambda: datetime.now(UTC) + timedelta(minutes=5))
 
     mails = mails_to(EMAIL)
 
@@ -482,3 +486,50 @@ def test_a_job_done_whose_mark_cannot_be_written_is_not_delivered_again(world: W
 
     assert (delivery.done, delivery.failed) == (1, 0)
     assert [mail["to"] for mail in sent_mails(world)] == [EMAIL]  # the redelivery would mail twice
+
+
+# ---------------------------------------------------------------- kinds of job
+
+
+class PingJob(common_mail.MailJob):
+    """A kind of job of some domain, as the worker would be given it."""
+
+    kind: Literal["ping"] = "ping"
+    to: str
+
+
+def test_the_mail_function_s_worker_does_the_notices_and_the_account_jobs_auth_gives_it() -> None:
+    kinds = ["email_code", "notice", "register", "reset_code", "reset_password"]
+
+    assert sorted(mail_worker.worker.kinds) == kinds
+
+
+def test_a_kind_of_job_is_given_once_and_names_its_kind() -> None:
+    with pytest.raises(ValueError, match="given twice"):
+        MailWorker(NOTICE)
+    with pytest.raises(TypeError, match="names its kind"):
+        JobKind(common_mail.MailJob, lambda job, ledger: "done")
+
+
+def batch(*bodies: str) -> dict[str, Any]:
+    """SQS's event of messages with these bodies, as Lambda's event source passes it."""
+    messages = [{"MessageId": f"m-{n}", "ReceiptHandle": f"r-{n}", "Body": b} for n, b in enumerate(bodies)]
+    return sqs_event(messages, "arn:aws:sqs:eu-central-1:123456789012:MailQueue", "eu-central-1")
+
+
+def test_a_domain_s_kind_of_job_is_done_once_however_often_sqs_delivers_it(world: World) -> None:
+    done: list[str] = []
+
+    def ping(job: PingJob, ledger: MailLedger) -> str:
+        done.append(job.to)
+        return "pinged"
+
+    worker = MailWorker(JobKind(PingJob, ping))
+    body = PingJob(to=EMAIL).model_dump_json()
+
+    twice = worker.handle(batch(body, body), LambdaContext("test"))
+    with_unknown = worker.handle(batch(body, '{"kind": "pong", "to": "x@y.ru"}'), LambdaContext("test"))
+
+    assert twice == {"batchItemFailures": []}
+    assert with_unknown == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
+    assert done == [EMAIL]

@@ -209,7 +209,7 @@ function deletionSection() {
   );
 }
 
-/** The mark SES's bounce or complaint left on the address (functions/mail/bounces.py). */
+/** The mark SES's bounce or complaint left on the address (functions/auth/mail_bounces.py). */
 function undeliverable(profile) {
   if (!profile.mail_undeliverable_since) return [];
   return [

@@ -1,18 +1,18 @@
-"""The jobs of the mail queue, told apart by `kind`.
+"""Auth's jobs on the mail queue, told apart by `kind` (what each does: functions/auth/account_jobs.py).
 
-A notice is a finished text (functions/common/mail.py). A registration carries what the consumer
-sent, as validated by the API (validated again when read: a job holds only what the API accepts);
-a support reset and a forgotten password carry the address. None carries a password or a reset
-code: the worker generates them.
+A registration carries what the consumer sent, as validated by the API (validated again when read: a
+job holds only what the API accepts); a support reset and a forgotten password carry the address; an
+email change the consumer and the new address. None carries a password or a code: MailFunction
+generates them. The mail queue's own kind, the notice (a finished text), is functions/common/mail.py's.
 """
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import Field, TypeAdapter
+from pydantic import Field
 
 from functions.auth.models import Registration
 from functions.common.fields import Email
-from functions.common.mail import MailJob, NoticeJob
+from functions.common.mail import MailJob
 
 
 class RegisterJob(MailJob):
@@ -42,11 +42,3 @@ class EmailCodeJob(MailJob):
     kind: Literal["email_code"] = "email_code"
     user_id: str = Field(min_length=1, max_length=64)
     new_email: Email
-
-
-AnyMailJob = Annotated[
-    RegisterJob | ResetPasswordJob | ResetCodeJob | EmailCodeJob | NoticeJob, Field(discriminator="kind")
-]
-MAIL_JOB: TypeAdapter[RegisterJob | ResetPasswordJob | ResetCodeJob | EmailCodeJob | NoticeJob] = TypeAdapter(
-    AnyMailJob
-)

@@ -1,0 +1,27 @@
+"""MailFunction (template.yaml): mail's worker (functions/mail/worker.py), which does the notices,
+with auth's account jobs (functions/auth/account_jobs.py: registration, support reset, reset code,
+email code).
+
+The composition root of the mail queue: it imports both domains, so it lives on the auth side
+(auth may import mail; mail imports no domain, tests/unit/test_structure.py).
+"""
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from functions.auth.account_jobs import ACCOUNT_JOBS
+from functions.mail.worker import MailWorker
+
+logger = Logger()
+# X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
+tracer = Tracer()
+worker = MailWorker(*ACCOUNT_JOBS)
+
+
+@tracer.capture_lambda_handler(capture_response=False)
+@logger.inject_lambda_context
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return worker.handle(event, context)
