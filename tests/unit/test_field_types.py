@@ -1,0 +1,120 @@
+"""The field types every domain shares (functions/common/fields.py): each rule decided once, and the
+same answer whichever API a value comes through."""
+
+from typing import Any
+
+import pytest
+from pydantic import TypeAdapter, ValidationError
+
+from functions.common.fields import (
+    METER_NUMBER_PATTERN,
+    METER_NUMBER_RULE,
+    CadastralNumber,
+    MeterNumber,
+    MeterType,
+    MeterTypeField,
+)
+
+METER_NUMBER = TypeAdapter(MeterNumber)
+METER_TYPE = TypeAdapter(MeterTypeField)
+CADASTRAL_NUMBER = TypeAdapter(CadastralNumber)
+
+
+def refusal(adapter: TypeAdapter[Any], value: object) -> tuple[str, str]:
+    with pytest.raises(ValidationError) as refused:
+        adapter.validate_python(value)
+    [error] = refused.value.errors()
+    return error["type"], error["msg"]
+
+
+# ---------------------------------------------------------------- meter number
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("01234567", "01234567"),
+        ("ce-301", "CE-301"),  # one meter whatever the case it is typed in
+        ("CE-301", "CE-301"),
+        (" СЕ-301/12 ", "СЕ-301/12"),  # spaces around dropped; Cyrillic letters
+        ("ЁЛКА-1", "ЁЛКА-1"),  # Ё is a Cyrillic letter
+        ("ёлка-1", "ЁЛКА-1"),
+        ("123-", "123-"),  # the end is free: stored meters may end so
+        ("A" * 30, "A" * 30),
+    ],
+)
+def test_a_meter_number_is_kept_upper_cased(typed: str, kept: str) -> None:
+    assert METER_NUMBER.validate_python(typed) == kept
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "-123",  # a minus sign or a typo
+        "/123",
+        "12 34",
+        "№123",
+        "123.4",
+        "\u0661\u0662\u0663",  # Arabic-Indic digits: not what a Russian meter's plate prints
+        "Ї-1",  # not a Russian letter
+    ],
+)
+def test_a_meter_number_not_as_on_a_plate_is_refused_naming_the_rule(typed: str) -> None:
+    assert refusal(METER_NUMBER, typed) == ("meter_number_invalid", METER_NUMBER_RULE)
+
+
+@pytest.mark.parametrize(("typed", "kind"), [("", "string_too_short"), ("A" * 31, "string_too_long")])
+def test_a_meter_number_is_1_to_30_characters(typed: str, kind: str) -> None:
+    assert refusal(METER_NUMBER, typed)[0] == kind
+
+
+def test_the_documented_meter_number_pattern_is_the_rule() -> None:
+    schema = METER_NUMBER.json_schema()
+    assert schema["pattern"] == METER_NUMBER_PATTERN
+    assert (schema["minLength"], schema["maxLength"]) == (1, 30)
+
+
+# ---------------------------------------------------------------- meter type
+
+
+@pytest.mark.parametrize("value", ["single_tariff", "two_tariff", "three_tariff"])
+def test_the_three_meter_types(value: str) -> None:
+    assert METER_TYPE.validate_python(value) == MeterType(value)
+
+
+@pytest.mark.parametrize("value", ["five_tariff", "SINGLE_TARIFF", 1, None])
+def test_any_other_meter_type_is_refused_with_the_three_named(value: object) -> None:
+    assert refusal(METER_TYPE, value) == (
+        "meter_type_invalid",
+        "Выберите тип прибора учёта: однотарифный, двухтарифный (день/ночь) или трёхтарифный "
+        "(пик/ночь/полупик).",
+    )
+
+
+# ---------------------------------------------------------------- cadastral number
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("77:01:0001001:1234", "77:01:0001001:1234"),
+        (" 50:20:010203:4 ", "50:20:010203:4"),
+        ("50:20:0010203:417000", "50:20:0010203:417000"),
+    ],
+)
+def test_a_cadastral_number_as_rosreestr_writes_it(typed: str, kept: str) -> None:
+    assert CADASTRAL_NUMBER.validate_python(typed) == kept
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "50-20-10203-417",
+        "50:20:10203:417",  # five digits of the quarter
+        "50:20:0010203:",
+        "50:20:0010203:1234567",
+        "\u0665\u0660:20:0010203:417",  # Arabic-Indic digits
+    ],
+)
+def test_a_cadastral_number_of_another_shape_is_refused(typed: str) -> None:
+    assert refusal(CADASTRAL_NUMBER, typed)[0] == "string_pattern_mismatch"
