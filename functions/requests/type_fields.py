@@ -1,7 +1,8 @@
 """Each request type's own fields («Дополнительные поля»): one pydantic model per type, with the
-reusable field types they are made of. Field titles are the Russian labels: they name the field in
-validation messages and label the inputs of the form the site renders from the type's JSON schema.
-The registry of types (registry.py) names which model belongs to which type."""
+field types only requests use (the ones other domains share — meter number, cadastral number,
+лицевой счёт, phone — are functions/common/fields.py's). Field titles are the Russian labels: they
+name the field in validation messages and label the inputs of the form the site renders from the
+type's JSON schema. The registry of types (registry.py) names which model belongs to which type."""
 
 from collections.abc import Mapping
 from datetime import date
@@ -24,7 +25,7 @@ from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
 
 from functions.common.clock import moscow_today
-from functions.common.fields import AccountNumber, Phone
+from functions.common.fields import AccountNumber, CadastralNumber, MeterNumber, Phone
 from functions.requests.connection_rules import (
     APPLICANT_RULES,
     CATEGORY_RULES,
@@ -62,11 +63,6 @@ Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 PastDate = Annotated[date, AfterValidator(_not_in_future)]
 FutureDate = Annotated[date, AfterValidator(_not_in_past)]
-MeterNumber = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=30, pattern=r"^[0-9A-Za-zА-Яа-я\-/]+$"),
-]
-CADASTRAL_PATTERN = r"^\d{2}:\d{2}:\d{6,7}:\d{1,6}$"
 
 VOLTAGE_LABELS = {
     "0.22": "0,22 кВ",
@@ -152,9 +148,7 @@ class ConnectionFields(TypeFields):
     )
     object_name: Line = Field(title="Наименование объекта", description="Например, жилой дом, гараж, магазин")
     object_address: Line = Field(title="Адрес объекта", json_schema_extra=FROM_OBJECT_ADDRESS)
-    cadastral_number: (
-        Annotated[str, StringConstraints(strip_whitespace=True, pattern=CADASTRAL_PATTERN)] | None
-    ) = Field(
+    cadastral_number: CadastralNumber | None = Field(
         default=None,
         title="Кадастровый номер",
         description="Земельного участка или объекта, например 77:01:0001001:1234; если его нет — "

@@ -14,6 +14,20 @@ from functions.common.fields import (
     MeterType,
     MeterTypeField,
 )
+from infra.world import World
+from tests.unit.test_objects import HOUSE
+from tests.unit.test_objects import add as add_object
+from tests.unit.test_readings import single
+from tests.unit.test_readings import submit as submit_reading
+from tests.unit.test_requests import (
+    VALID,
+    body_of,
+    clock,  # noqa: F401 (fixture: the requests' dates)
+    detail,
+    errors_of,
+    stored_requests,
+)
+from tests.unit.test_requests import file as file_request
 
 METER_NUMBER = TypeAdapter(MeterNumber)
 METER_TYPE = TypeAdapter(MeterTypeField)
@@ -118,3 +132,83 @@ def test_a_cadastral_number_as_rosreestr_writes_it(typed: str, kept: str) -> Non
 )
 def test_a_cadastral_number_of_another_shape_is_refused(typed: str) -> None:
     assert refusal(CADASTRAL_NUMBER, typed)[0] == "string_pattern_mismatch"
+
+
+# ---------------------------------------------------------------- one answer through every API
+
+
+def meter_reading_request(number: str) -> dict[str, Any]:
+    return body_of("meter_reading", fields={**VALID["meter_reading"], "meter_number": number})
+
+
+def object_with_meter(number: str) -> dict[str, Any]:
+    return {**HOUSE, "meters": [{"meter_type": "single_tariff", "meter_number": number}]}
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"), [("ce-301", "CE-301"), ("ЁЛКА-1", "ЁЛКА-1"), ("ёлка-1", "ЁЛКА-1")]
+)
+@pytest.mark.usefixtures("clock")
+def test_a_meter_number_is_read_back_alike_by_readings_requests_and_objects(
+    world: World, typed: str, kept: str
+) -> None:
+    status, reading = submit_reading(single(typed, "100"))
+    assert status == 201, reading
+    assert reading["meter_number"] == kept
+
+    status, created = file_request(meter_reading_request(typed))
+    assert status == 201, created
+    assert detail(created["id"])[1]["fields"]["meter_number"] == kept
+    assert stored_requests(world)[0]["fields"]["meter_number"] == kept
+
+    status, added = add_object(object_with_meter(typed))
+    assert status == 201, added
+    assert added["meters"][0]["meter_number"] == kept
+
+
+@pytest.mark.usefixtures("clock")
+def test_the_other_request_types_take_the_same_meter_number(world: World) -> None:
+    admission = body_of("meter_admission", fields={**VALID["meter_admission"], "meter_number": "ёлка-2"})
+    replacement = body_of(
+        "meter_installation", fields={**VALID["meter_installation"], "old_meter_number": "ce-301/12"}
+    )
+
+    assert file_request(admission)[0] == 201
+    assert file_request(replacement)[0] == 201
+    stored = {r["type"]: r["fields"] for r in stored_requests(world)}
+    assert stored["meter_admission"]["meter_number"] == "ЁЛКА-2"
+    assert stored["meter_installation"]["old_meter_number"] == "CE-301/12"
+
+
+@pytest.mark.parametrize("typed", ["-123", "/123", "12 34"])
+@pytest.mark.usefixtures("clock")
+def test_a_meter_number_is_refused_alike_by_readings_requests_and_objects(world: World, typed: str) -> None:
+    status, problem = submit_reading(single(typed, "100"))
+    assert status == 422
+    assert errors_of(problem) == {"meter_number": METER_NUMBER_RULE}
+
+    status, problem = file_request(meter_reading_request(typed))
+    assert status == 422
+    assert errors_of(problem) == {"fields.meter_number": METER_NUMBER_RULE}
+
+    status, problem = add_object(object_with_meter(typed))
+    assert status == 422
+    assert errors_of(problem) == {"meters.0.meter_number": METER_NUMBER_RULE}
+    assert stored_requests(world) == []
+
+
+@pytest.mark.parametrize("typed", ["50-20-10203-417", "50:20:10203:417", "\u0665\u0660:20:0010203:417"])
+@pytest.mark.usefixtures("clock")
+def test_a_cadastral_number_is_refused_alike_by_objects_and_a_connection_request(
+    world: World, typed: str
+) -> None:
+    status, by_objects = add_object({**HOUSE, "cadastral_number": typed})
+    assert status == 422
+    status, by_requests = file_request(
+        body_of("connection", fields={**VALID["connection"], "cadastral_number": typed})
+    )
+    assert status == 422
+
+    message = "Поле «Кадастровый номер» заполнено в неверном формате."
+    assert errors_of(by_objects) == {"cadastral_number": message}
+    assert errors_of(by_requests) == {"fields.cadastral_number": message}
