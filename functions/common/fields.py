@@ -1,9 +1,9 @@
 """Field types two or more domains validate the same way, each defined here once: email, phone,
-лицевой счёт, meter number, meter type and cadastral number.
+лицевой счёт, meter number, meter type, cadastral number, ИНН and ОГРН/ОГРНИП.
 
 Each refusal is a `PydanticCustomError` whose message is the Russian text the consumer reads.
-The validating libraries (email-validator, phonenumbers) are imported when a value
-is first checked, not with the models: they cost a cold start some 50 ms, and most routes of
+The validating libraries (email-validator, phonenumbers, python-stdnum) are imported when a value
+is first checked, not with the models: each costs a cold start some 35–50 ms, and most routes of
 the functions that declare these fields never validate one (benchmarks/coldstart.py).
 
 The rules, decided once (docs/architecture.md, «Domain rules → Field types»); where two domains had
@@ -21,10 +21,16 @@ spelled a rule differently, which spelling won and why:
   may end with one, and refusing it would lock such a meter out of its own history.
 - **Meter type** (`MeterType`, `MeterTypeField`): single-, two- or three-tariff; anything else
   refused with the list of the three, never coerced.
-- **Cadastral number** (`CadastralNumber`): as Росреестр writes it, e.g. 77:01:0001001:1234 — two, two, six or
-  seven, and one to six ASCII digits separated by colons.
+- **Cadastral number** (`CadastralNumber`): as Росреестр writes it, e.g. 77:01:0001001:1234 — two,
+  two, six or seven, and one to six ASCII digits separated by colons (objects and the connection
+  application wrote the same pattern twice).
 - **Лицевой счёт** (`AccountNumber`): 8 to 14 ASCII digits once spaces and dashes are dropped (why
   only that: functions/objects/models.py).
+- **ИНН** (`Inn`) and **ОГРН/ОГРНИП** (`Ogrn`): ASCII digits, 10 or 12 and 13 or 15 of them, with the
+  check digits verified by python-stdnum. Which length an applicant needs (an organisation 10 and 13,
+  an entrepreneur 12 and 15) is a rule of the request type, not of the number
+  (functions/requests/connection_rules.py); it names the length with the same words (`inn_rule`,
+  `ogrn_rule`). The checks lived inside the connection application's rules before.
 """
 
 import re
@@ -203,3 +209,49 @@ MeterTypeField = Annotated[MeterType, BeforeValidator(_known_meter_type)]
 CADASTRAL_PATTERN = r"^[0-9]{2}:[0-9]{2}:[0-9]{6,7}:[0-9]{1,6}$"
 CadastralNumber = Annotated[str, StringConstraints(strip_whitespace=True, pattern=CADASTRAL_PATTERN)]
 """A cadastral number of a land plot or a building, e.g. 77:01:0001001:1234."""
+
+# ---------------------------------------------------------------- ИНН, ОГРН and ОГРНИП
+
+INN_PATTERN = r"^[0-9]{10}(?:[0-9]{2})?$"
+OGRN_PATTERN = r"^[0-9]{13}(?:[0-9]{2})?$"
+
+
+def inn_rule(digits: int) -> str:
+    """What an ИНН of `digits` digits must be, as the consumer reads it."""
+    return f"ИНН: {digits} цифр с верными контрольными цифрами — проверьте по свидетельству."
+
+
+def ogrn_rule(digits: int) -> str:
+    """What an ОГРН (13 digits) or ОГРНИП (15) must be, as the consumer reads it."""
+    name = "ОГРНИП" if digits == 15 else "ОГРН"
+    return f"{name}: {digits} цифр с верной контрольной цифрой — проверьте по выписке из реестра."
+
+
+def _inn(value: str) -> str:
+    from stdnum.ru import inn
+
+    if not inn.is_valid(value):
+        raise PydanticCustomError("inn_invalid", inn_rule(len(value)))
+    return value
+
+
+def _ogrn(value: str) -> str:
+    from stdnum.ru import ogrn
+
+    if not ogrn.is_valid(value):
+        raise PydanticCustomError("ogrn_invalid", ogrn_rule(len(value)))
+    return value
+
+
+def load_requisite_validators() -> None:
+    """Imports python-stdnum's ИНН and ОГРН checks and checks one value each: what the first
+    connection application would load (SnapStart primes it, functions/common/snapstart.py)."""
+    _inn("7707083893")
+    _ogrn("1027700132195")
+
+
+Inn = Annotated[str, StringConstraints(strip_whitespace=True, pattern=INN_PATTERN), AfterValidator(_inn)]
+"""An ИНН: 10 digits (an organisation) or 12 (a person, an entrepreneur), check digits verified."""
+
+Ogrn = Annotated[str, StringConstraints(strip_whitespace=True, pattern=OGRN_PATTERN), AfterValidator(_ogrn)]
+"""An ОГРН (13 digits, ЕГРЮЛ) or ОГРНИП (15, ЕГРИП), its check digit verified."""

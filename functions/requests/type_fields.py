@@ -21,11 +21,18 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
-from stdnum.ru import inn as stdnum_inn
-from stdnum.ru import ogrn as stdnum_ogrn
 
 from functions.common.clock import moscow_today
-from functions.common.fields import AccountNumber, CadastralNumber, MeterNumber, Phone
+from functions.common.fields import (
+    AccountNumber,
+    CadastralNumber,
+    Inn,
+    MeterNumber,
+    Ogrn,
+    Phone,
+    inn_rule,
+    ogrn_rule,
+)
 from functions.requests.connection_rules import (
     APPLICANT_RULES,
     CATEGORY_RULES,
@@ -136,12 +143,12 @@ class ConnectionFields(TypeFields):
     organisation_name: Line | None = Field(
         default=None, title="Полное наименование организации", description="Для юридического лица"
     )
-    ogrn: Annotated[str, StringConstraints(pattern=r"^\d{13}(?:\d{2})?$")] | None = Field(
+    ogrn: Ogrn | None = Field(
         default=None,
         title="ОГРН или ОГРНИП",
         description="Номер записи в ЕГРЮЛ (13 цифр) или ЕГРИП (15 цифр), с контрольной цифрой",
     )
-    inn: Annotated[str, StringConstraints(pattern=r"^\d{10}(?:\d{2})?$")] | None = Field(
+    inn: Inn | None = Field(
         default=None,
         title="ИНН",
         description="10 цифр у организации, 12 у предпринимателя, с контрольными цифрами",
@@ -327,25 +334,14 @@ def _title(fields: ConnectionFields) -> list[tuple[str, str]]:
 
 
 def _registry_numbers(fields: ConnectionFields) -> list[tuple[str, str]]:
-    """ОГРН/ОГРНИП and ИНН of the applicant's kind: their length and check digits (python-stdnum)."""
+    """ОГРН/ОГРНИП and ИНН of the length the applicant's kind has (their digits and check digits are
+    the field types' own, `Inn` and `Ogrn`), named with the same words as those."""
     problems: list[tuple[str, str]] = []
     kind = fields.applicant_kind
-    if fields.ogrn is not None and kind in OGRN_LENGTH:
-        expected = OGRN_LENGTH[kind]
-        if len(fields.ogrn) != expected or not stdnum_ogrn.is_valid(fields.ogrn):
-            problems.append(
-                (
-                    "ogrn",
-                    f"{'ОГРНИП' if expected == 15 else 'ОГРН'}: {expected} цифр с верной контрольной "
-                    f"цифрой — проверьте по выписке из реестра.",
-                )
-            )
-    if fields.inn is not None and kind in INN_LENGTH:
-        expected = INN_LENGTH[kind]
-        if len(fields.inn) != expected or not stdnum_inn.is_valid(fields.inn):
-            problems.append(
-                ("inn", f"ИНН: {expected} цифр с верными контрольными цифрами — проверьте по свидетельству.")
-            )
+    if fields.ogrn is not None and kind in OGRN_LENGTH and len(fields.ogrn) != OGRN_LENGTH[kind]:
+        problems.append(("ogrn", ogrn_rule(OGRN_LENGTH[kind])))
+    if fields.inn is not None and kind in INN_LENGTH and len(fields.inn) != INN_LENGTH[kind]:
+        problems.append(("inn", inn_rule(INN_LENGTH[kind])))
     return problems
 
 

@@ -10,9 +10,11 @@ from functions.common.fields import (
     METER_NUMBER_PATTERN,
     METER_NUMBER_RULE,
     CadastralNumber,
+    Inn,
     MeterNumber,
     MeterType,
     MeterTypeField,
+    Ogrn,
 )
 from infra.world import World
 from tests.unit.test_objects import HOUSE
@@ -32,6 +34,8 @@ from tests.unit.test_requests import file as file_request
 METER_NUMBER = TypeAdapter(MeterNumber)
 METER_TYPE = TypeAdapter(MeterTypeField)
 CADASTRAL_NUMBER = TypeAdapter(CadastralNumber)
+INN = TypeAdapter(Inn)
+OGRN = TypeAdapter(Ogrn)
 
 
 def refusal(adapter: TypeAdapter[Any], value: object) -> tuple[str, str]:
@@ -134,6 +138,52 @@ def test_a_cadastral_number_of_another_shape_is_refused(typed: str) -> None:
     assert refusal(CADASTRAL_NUMBER, typed)[0] == "string_pattern_mismatch"
 
 
+# ---------------------------------------------------------------- ИНН, ОГРН and ОГРНИП
+
+
+@pytest.mark.parametrize("number", ["7707083893", "500100732259", " 7707083893 "])
+def test_an_inn_of_10_or_12_digits_with_its_check_digits(number: str) -> None:
+    assert INN.validate_python(number) == number.strip()
+
+
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        ("7707083890", "ИНН: 10 цифр с верными контрольными цифрами — проверьте по свидетельству."),
+        ("500100732250", "ИНН: 12 цифр с верными контрольными цифрами — проверьте по свидетельству."),
+    ],
+)
+def test_an_inn_with_a_wrong_check_digit_is_refused_naming_its_length(number: str, message: str) -> None:
+    assert refusal(INN, number) == ("inn_invalid", message)
+
+
+@pytest.mark.parametrize("number", ["77070838930", "770708389", "77070838 93", "\u0667707083893"])
+def test_an_inn_of_other_digits_is_refused_by_its_shape(number: str) -> None:
+    assert refusal(INN, number)[0] == "string_pattern_mismatch"
+
+
+@pytest.mark.parametrize("number", ["1027700132195", "5077746887312", "304500116000157"])
+def test_an_ogrn_of_13_or_an_ogrnip_of_15_digits_with_its_check_digit(number: str) -> None:
+    assert OGRN.validate_python(number) == number
+
+
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        ("1027700132196", "ОГРН: 13 цифр с верной контрольной цифрой — проверьте по выписке из реестра."),
+        ("304500116000158", "ОГРНИП: 15 цифр с верной контрольной цифрой — проверьте по выписке из реестра."),
+        ("0027700132195", "ОГРН: 13 цифр с верной контрольной цифрой — проверьте по выписке из реестра."),
+    ],
+)
+def test_an_ogrn_with_a_wrong_check_digit_is_refused_naming_its_length(number: str, message: str) -> None:
+    assert refusal(OGRN, number) == ("ogrn_invalid", message)
+
+
+@pytest.mark.parametrize("number", ["10277001321951", "102770013219", "1027700132195 0"])
+def test_an_ogrn_of_other_digits_is_refused_by_its_shape(number: str) -> None:
+    assert refusal(OGRN, number)[0] == "string_pattern_mismatch"
+
+
 # ---------------------------------------------------------------- one answer through every API
 
 
@@ -212,3 +262,57 @@ def test_a_cadastral_number_is_refused_alike_by_objects_and_a_connection_request
     message = "Поле «Кадастровый номер» заполнено в неверном формате."
     assert errors_of(by_objects) == {"cadastral_number": message}
     assert errors_of(by_requests) == {"fields.cadastral_number": message}
+
+
+ENTREPRENEUR = {
+    "applicant_kind": "entrepreneur",
+    "passport_series": None,
+    "passport_number": None,
+    "passport_issued_on": None,
+    "passport_issued_by": None,
+    "ogrn": "304500116000157",
+    "inn": "500100732259",
+}
+
+
+@pytest.mark.usefixtures("clock")
+def test_an_entrepreneur_files_with_a_15_digit_ogrnip_and_a_12_digit_inn(world: World) -> None:
+    status, created = file_request(body_of("connection", fields={**VALID["connection"], **ENTREPRENEUR}))
+
+    assert status == 201, created
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        (
+            {"inn": "500100732250"},
+            {"fields.inn": "ИНН: 12 цифр с верными контрольными цифрами — проверьте по свидетельству."},
+        ),
+        (
+            {"ogrn": "304500116000158"},
+            {"fields.ogrn": "ОГРНИП: 15 цифр с верной контрольной цифрой — проверьте по выписке из реестра."},
+        ),
+        # valid numbers of the other kind's length: the rule of the kind, in the type's words
+        (
+            {"ogrn": "1027700132195", "inn": "7707083893"},
+            {
+                "fields.ogrn": "ОГРНИП: 15 цифр с верной контрольной цифрой — проверьте по выписке из "
+                "реестра.",
+                "fields.inn": "ИНН: 12 цифр с верными контрольными цифрами — проверьте по свидетельству.",
+            },
+        ),
+    ],
+    ids=["inn-check-digits", "ogrnip-check-digit", "organisation-lengths"],
+)
+@pytest.mark.usefixtures("clock")
+def test_a_connection_application_refuses_a_wrong_inn_or_ogrn(
+    world: World, changes: dict[str, Any], expected: dict[str, str]
+) -> None:
+    fields = {**VALID["connection"], **ENTREPRENEUR, **changes}
+
+    status, problem = file_request(body_of("connection", fields=fields))
+
+    assert status == 422, problem
+    assert errors_of(problem) == expected
+    assert stored_requests(world) == []
