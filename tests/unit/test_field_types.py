@@ -1,11 +1,15 @@
 """The field types every domain shares (functions/common/fields.py): each rule decided once, and the
 same answer whichever API a value comes through."""
 
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
+from functions.askue.models import AskueRow
+from functions.askue.readings import meter_number, record_askue_readings
 from functions.common.fields import (
     METER_NUMBER_PATTERN,
     METER_NUMBER_RULE,
@@ -19,7 +23,7 @@ from functions.common.fields import (
 from infra.world import World
 from tests.unit.test_objects import HOUSE
 from tests.unit.test_objects import add as add_object
-from tests.unit.test_readings import single
+from tests.unit.test_readings import ME, all_readings, single
 from tests.unit.test_readings import submit as submit_reading
 from tests.unit.test_requests import (
     VALID,
@@ -316,3 +320,42 @@ def test_a_connection_application_refuses_a_wrong_inn_or_ogrn(
     assert status == 422, problem
     assert errors_of(problem) == expected
     assert stored_requests(world) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "number"),
+    [
+        ("Меркурий 230 ART-03 № 31180254 (ввод 1)", "31180254"),
+        ("Меркурий 201 № СЕ-301/12 (ввод 1)", "СЕ-301/12"),
+        ("Счётчик №12345АБ", "12345АБ"),  # whole, not meter 12345
+        ("Счётчик № ёлка-1, ввод 2", "ёлка-1"),  # the readings' rule upper-cases it
+        ("Счётчик № " + "1" * 31, "1" * 31),  # whole: too long for a meter, refused, never cut to 30
+        ("Счётчик № -5", None),
+        ("Ввод ТП-12", None),
+    ],
+)
+def test_askue_reads_a_meter_number_of_the_same_characters_from_a_meter_name(
+    name: str, number: str | None
+) -> None:
+    assert meter_number(name) == number
+
+
+def test_askue_and_a_consumer_add_to_one_meter_whatever_the_case(world: World) -> None:
+    status, typed = submit_reading(single("се-301/12", "100"))
+    assert status == 201, typed
+    row = AskueRow(
+        object_name="Жилой дом",
+        meter_name="Меркурий 201 № СЕ-301/12 (ввод 1)",
+        active_import_kwh=Decimal("150.5"),
+        active_export_kwh=Decimal(0),
+        reactive_import_kvarh=Decimal(0),
+        reactive_export_kvarh=Decimal(0),
+        read_at=datetime.now(UTC) + timedelta(minutes=1),
+    )
+
+    record_askue_readings(ME["sub"], [row])
+
+    newest, first = all_readings()
+    assert (newest["meter_number"], newest["source"]) == ("СЕ-301/12", "askue")
+    assert newest["consumption"] == {"t1": "50.50"}
+    assert (first["meter_number"], first["source"]) == ("СЕ-301/12", "manual")
