@@ -1,6 +1,7 @@
 """The field types every domain shares (functions/common/fields.py): each rule decided once, and the
 same answer whichever API a value comes through."""
 
+import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -20,6 +21,7 @@ from functions.common.fields import (
     MeterTypeField,
     Ogrn,
 )
+from functions.docs.document import openapi_document
 from infra.world import World
 from tests.unit.test_objects import HOUSE
 from tests.unit.test_objects import add as add_object
@@ -94,6 +96,21 @@ def test_the_documented_meter_number_pattern_is_the_rule() -> None:
     schema = METER_NUMBER.json_schema()
     assert schema["pattern"] == METER_NUMBER_PATTERN
     assert (schema["minLength"], schema["maxLength"]) == (1, 30)
+
+
+def test_a_meter_number_filter_states_that_its_rule_goes_beyond_the_schema() -> None:
+    # The filter's schema says only «up to 100 characters»: the shared rule refuses more (the API fuzz
+    # test accepts a 422 naming a field only where the operation lists it).
+    document = json.loads(openapi_document())
+    filtered = {
+        f"{method.upper()} {path}": operation.get("x-rules-beyond-schema", [])
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        if any(p["name"] == "meter_number" for p in operation.get("parameters", []))
+    }
+
+    assert set(filtered) == {"GET /api/readings", "GET /api/readings/export"}
+    assert all("meter_number" in rules for rules in filtered.values()), filtered
 
 
 # ---------------------------------------------------------------- meter type
