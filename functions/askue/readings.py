@@ -3,8 +3,11 @@
 The readings domain owns the rules (`functions.readings.service.record_askue_reading`: not lower
 than the meter's last value, the same snapshot twice is harmless); this module only says which
 meter a row is. ASKUE names a meter like «Меркурий 230 ART-03 № 31180254 (ввод 1)»: its number is
-what follows «№», the same number a consumer types in «Ручной ввод». A row without one is not a
-meter the history can hold, and is skipped.
+what follows «№», the same number a consumer types in «Ручной ввод»: the characters of the shared
+meter number (functions/common/fields.py: digits, Latin and Cyrillic letters, «-» and «/»), taken
+whole, so that «№ 12345АБ» is not read as meter 12345 and a number too long for a meter is refused
+by the readings' rule rather than cut. A row without one is not a meter the history can hold, and
+is skipped.
 """
 
 import re
@@ -12,11 +15,12 @@ import re
 from aws_lambda_powertools import Logger
 
 from functions.askue.models import AskueRow
+from functions.common.fields import METER_NUMBER_FIRST, METER_NUMBER_NEXT
 from functions.readings.service import record_askue_reading
 
 logger = Logger()
 
-_NUMBER = re.compile(r"№\s*([0-9A-Za-z][0-9A-Za-z/\-]{0,29})")
+_NUMBER = re.compile(rf"№\s*({METER_NUMBER_FIRST}{METER_NUMBER_NEXT}*)")
 
 
 def meter_number(meter_name: str) -> str | None:

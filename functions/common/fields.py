@@ -1,12 +1,40 @@
-"""Field types two or more domains validate the same way: email and phone.
+"""Field types two or more domains validate the same way, each defined here once: email, phone,
+лицевой счёт, meter number, meter type, cadastral number, ИНН and ОГРН/ОГРНИП.
 
 Each refusal is a `PydanticCustomError` whose message is the Russian text the consumer reads.
-The validating libraries are imported when a value is first checked, not with the models: they
-cost a cold start some 50 ms, and most routes of the functions that declare these fields never
-validate one (benchmarks/coldstart.py).
+The validating libraries (email-validator, phonenumbers, python-stdnum) are imported when a value
+is first checked, not with the models: each costs a cold start some 35–50 ms, and most routes of
+the functions that declare these fields never validate one (benchmarks/coldstart.py).
+
+The rules, decided once (docs/architecture.md, «Domain rules → Field types»); where two domains had
+spelled a rule differently, which spelling won and why:
+
+- **Meter number** (`MeterNumber`): what is printed on the meter's plate — ASCII digits, Latin and
+  Cyrillic letters (Ё and ё too: «ЁЛКА-1» is Cyrillic), «-» and «/», 1 to 30 characters, spaces
+  around dropped; it starts with a letter or a digit («-123» is a typo or a minus sign, and
+  readings refused it already), and is kept upper-cased: «ce-301» and «CE-301» are one meter, for
+  readings' «not lower than the previous reading» and for the meters of «Мои объекты». Readings'
+  spelling won over the one requests had (no Ё, any first character, kept as typed): readings and
+  objects key meters by the number, so theirs is the one stored data already follows (every stored
+  meter number is upper-case; a request only keeps the number among its fields). The end is left
+  free (a trailing «-» or «/» passes): readings and objects have always accepted it, so stored meters
+  may end with one, and refusing it would lock such a meter out of its own history.
+- **Meter type** (`MeterType`, `MeterTypeField`): single-, two- or three-tariff; anything else
+  refused with the list of the three, never coerced.
+- **Cadastral number** (`CadastralNumber`): as Росреестр writes it, e.g. 77:01:0001001:1234 — two,
+  two, six or seven, and one to six ASCII digits separated by colons (objects and the connection
+  application wrote the same pattern twice).
+- **Лицевой счёт** (`AccountNumber`): 8 to 14 ASCII digits once spaces and dashes are dropped (why
+  only that: functions/objects/models.py).
+- **ИНН** (`Inn`) and **ОГРН/ОГРНИП** (`Ogrn`): ASCII digits, 10 or 12 and 13 or 15 of them, with the
+  check digits verified by python-stdnum. Which length an applicant needs (an organisation 10 and 13,
+  an entrepreneur 12 and 15) is a rule of the request type, not of the number
+  (functions/requests/connection_rules.py); it names the length with the same words (`inn_rule`,
+  `ogrn_rule`). The checks lived inside the connection application's rules before.
 """
 
 import re
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
@@ -114,3 +142,116 @@ AccountNumber = Annotated[
     AfterValidator(_account),
     Field(description="Лицевой счёт: 8–14 цифр (пробелы и дефисы между группами отбрасываются)"),
 ]
+
+# ---------------------------------------------------------------- meter number
+
+METER_NUMBER_MAX_LENGTH = 30
+_PLATE_CHARACTER = "0-9A-Za-zА-ЯЁа-яё"  # what a meter's plate prints besides «-» and «/»
+# The characters of a meter number, as a character class other modules may build on (the ASKUE
+# connector finds a number in a meter's name with it: functions/askue/readings.py).
+METER_NUMBER_FIRST = f"[{_PLATE_CHARACTER}]"
+METER_NUMBER_NEXT = f"[{_PLATE_CHARACTER}/-]"
+METER_NUMBER_PATTERN = f"^{METER_NUMBER_FIRST}{METER_NUMBER_NEXT}*$"
+_METER_NUMBER = re.compile(METER_NUMBER_PATTERN)
+METER_NUMBER_RULE = (
+    "Номер прибора учёта: буквы, цифры, дефис и косая черта (/), без пробелов, не длиннее 30 символов, "
+    "начинается с буквы или цифры, например 01234567 или СЕ-301/12."
+)
+
+
+def _meter_number(value: str) -> str:
+    if not _METER_NUMBER.fullmatch(value):
+        raise PydanticCustomError("meter_number_invalid", METER_NUMBER_RULE)
+    # One meter, one number: "ce-301" and "CE-301" are the same meter.
+    return value.upper()
+
+
+MeterNumber = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=METER_NUMBER_MAX_LENGTH),
+    AfterValidator(_meter_number),
+    Field(
+        description="Номер прибора учёта: буквы, цифры, «-» и «/», до 30 символов; хранится заглавными "
+        "буквами",
+        examples=["01234567"],
+        json_schema_extra={"pattern": METER_NUMBER_PATTERN},
+    ),
+]
+"""A meter's number as printed on its plate, upper-cased."""
+
+# ---------------------------------------------------------------- meter type
+
+
+class MeterType(StrEnum):
+    SINGLE_TARIFF = "single_tariff"
+    TWO_TARIFF = "two_tariff"
+    THREE_TARIFF = "three_tariff"
+
+
+_METER_TYPES = frozenset(m.value for m in MeterType)
+
+
+def _known_meter_type(value: object) -> object:
+    if isinstance(value, str) and value in _METER_TYPES:
+        return value
+    raise PydanticCustomError(
+        "meter_type_invalid",
+        "Выберите тип прибора учёта: однотарифный, двухтарифный (день/ночь) или трёхтарифный "
+        "(пик/ночь/полупик).",
+    )
+
+
+MeterTypeField = Annotated[MeterType, BeforeValidator(_known_meter_type)]
+"""A meter type as a consumer sends it: one of the three values, refused in Russian otherwise."""
+
+# ---------------------------------------------------------------- cadastral number
+
+CADASTRAL_PATTERN = r"^[0-9]{2}:[0-9]{2}:[0-9]{6,7}:[0-9]{1,6}$"
+CadastralNumber = Annotated[str, StringConstraints(strip_whitespace=True, pattern=CADASTRAL_PATTERN)]
+"""A cadastral number of a land plot or a building, e.g. 77:01:0001001:1234."""
+
+# ---------------------------------------------------------------- ИНН, ОГРН and ОГРНИП
+
+INN_PATTERN = r"^[0-9]{10}(?:[0-9]{2})?$"
+OGRN_PATTERN = r"^[0-9]{13}(?:[0-9]{2})?$"
+
+
+def inn_rule(digits: int) -> str:
+    """What an ИНН of `digits` digits must be, as the consumer reads it."""
+    return f"ИНН: {digits} цифр с верными контрольными цифрами — проверьте по свидетельству."
+
+
+def ogrn_rule(digits: int) -> str:
+    """What an ОГРН (13 digits) or ОГРНИП (15) must be, as the consumer reads it."""
+    name = "ОГРНИП" if digits == 15 else "ОГРН"
+    return f"{name}: {digits} цифр с верной контрольной цифрой — проверьте по выписке из реестра."
+
+
+def _inn(value: str) -> str:
+    from stdnum.ru import inn
+
+    if not inn.is_valid(value):
+        raise PydanticCustomError("inn_invalid", inn_rule(len(value)))
+    return value
+
+
+def _ogrn(value: str) -> str:
+    from stdnum.ru import ogrn
+
+    if not ogrn.is_valid(value):
+        raise PydanticCustomError("ogrn_invalid", ogrn_rule(len(value)))
+    return value
+
+
+def load_requisite_validators() -> None:
+    """Imports python-stdnum's ИНН and ОГРН checks and checks one value each: what the first
+    connection application would load (SnapStart primes it, functions/common/snapstart.py)."""
+    _inn("7707083893")
+    _ogrn("1027700132195")
+
+
+Inn = Annotated[str, StringConstraints(strip_whitespace=True, pattern=INN_PATTERN), AfterValidator(_inn)]
+"""An ИНН: 10 digits (an organisation) or 12 (a person, an entrepreneur), check digits verified."""
+
+Ogrn = Annotated[str, StringConstraints(strip_whitespace=True, pattern=OGRN_PATTERN), AfterValidator(_ogrn)]
+"""An ОГРН (13 digits, ЕГРЮЛ) or ОГРНИП (15, ЕГРИП), its check digit verified."""

@@ -16,14 +16,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from functions.common.fields import AccountNumber
+from functions.common.fields import AccountNumber, CadastralNumber, MeterNumber, MeterTypeField
 from functions.common.labels import field_labels
-from functions.readings.models import MeterNumber, MeterTypeField
 
 MAX_METERS = 10
-CADASTRAL_PATTERN = r"^\d{2}:\d{2}:\d{6,7}:\d{1,6}$"
 Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=300)]
-CadastralNumber = Annotated[str, StringConstraints(strip_whitespace=True, pattern=CADASTRAL_PATTERN)]
 
 
 class ObjectMeter(BaseModel):

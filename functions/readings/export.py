@@ -8,9 +8,9 @@ A meter number is written as the formula `="00123456"`: Excel and LibreOffice Ca
 formulas in a CSV it opens, the default for files) both show it as the text 00123456, where a bare
 00123456 becomes the number 123456 and a number like 1-2 or 3/4 becomes a date. A text-typed column
 cannot be said in a CSV, and a leading apostrophe or tab stays visible in one of them. Meter numbers
-hold only letters, digits, «-» and «/» (`MeterNumber`), so the quotes cannot be broken out of. The
-csv module quotes the cell as RFC 4180 asks (its quotes doubled, the whole in quotes); both programs
-unquote a cell before they read it.
+hold only letters, digits, «-» and «/» (`MeterNumber`, functions/common/fields.py), so the quotes
+cannot be broken out of. The csv module quotes the cell as RFC 4180 asks (its quotes doubled, the
+whole in quotes); both programs unquote a cell before they read it.
 """
 
 import csv

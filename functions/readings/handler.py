@@ -50,6 +50,12 @@ configure_resolver(app, {**LABELS, **OBJECT_LABELS})
 TAGS = ["Показания"]
 OBJECT_TAGS = ["Мои объекты"]
 
+# The filter takes a meter number by the shared rule (functions/common/fields.py), which its schema
+# does not state: the operations' descriptions do.
+_METER_FILTER_RULE = (
+    "`meter_number` — номер прибора учёта, как его принимает ввод показаний: буквы, цифры, «-» и «/», "
+    "до 30 символов, начинается с буквы или цифры."
+)
 MeterFilter = Annotated[
     str | None,
     Query(description="Только показания этого прибора учёта", max_length=100),
@@ -104,7 +110,7 @@ def submit_reading(entry: Annotated[ReadingEntry, Body()]) -> Response[str]:
     summary="Ранее введённые показания",
     description="Показания потребителя (или одного его прибора учёта), новые сначала, по 20 на "
     "странице; следующая страница — по next_cursor.\n\nСверх схемы: `cursor` — только тот, что выдан "
-    "этим API этому потребителю для того же прибора.",
+    "этим API этому потребителю для того же прибора; " + _METER_FILTER_RULE,
     openapi_extensions=rules_beyond_schema("cursor", "meter_number"),
     responses=answers(200, "Страница показаний", ReadingPage, CONSUMER_ERROR_RESPONSES),
     security=CONSUMER_SECURITY,
@@ -118,7 +124,9 @@ def list_readings(meter_number: MeterFilter = None, cursor: Cursor = None) -> Re
     "/api/readings/export",
     summary="Показания в CSV",
     description="Все показания (или показания одного прибора учёта), новые сначала, файлом CSV для "
-    "Excel: UTF-8 с BOM, разделитель «;», десятичная запятая, время московское.",
+    "Excel: UTF-8 с BOM, разделитель «;», десятичная запятая, время московское.\n\nСверх схемы: "
+    + _METER_FILTER_RULE,
+    openapi_extensions=rules_beyond_schema("meter_number"),
     responses={
         200: {"description": "Файл CSV", "content": {"text/csv": {"schema": {"type": "string"}}}},
         **CONSUMER_ERROR_RESPONSES,

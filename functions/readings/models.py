@@ -1,4 +1,6 @@
-"""Meter readings: meter types and tariffs, what a consumer sends, what the API answers.
+"""Meter readings: the tariffs of each meter type, what a consumer sends, what the API answers. The
+meter number and the meter type are field types shared with «Мои объекты» and the requests
+(functions/common/fields.py).
 
 Values are `Decimal`, never floats. A reading value is accepted as a JSON string ("1234,5" with a
 comma as Russians type it, or "1234.5") or a JSON number; it is non-negative, has at most 9 digits
@@ -13,13 +15,11 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
-    StringConstraints,
     ValidationError,
     ValidationInfo,
     ValidatorFunctionWrapHandler,
@@ -29,13 +29,8 @@ from pydantic import (
 from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 from pydantic_core.core_schema import ErrorType
 
+from functions.common.fields import MeterNumber, MeterType, MeterTypeField
 from functions.common.labels import field_labels
-
-
-class MeterType(StrEnum):
-    SINGLE_TARIFF = "single_tariff"
-    TWO_TARIFF = "two_tariff"
-    THREE_TARIFF = "three_tariff"
 
 
 class Source(StrEnum):
@@ -70,51 +65,6 @@ TARIFF_LABELS: dict[MeterType, dict[Tariff, str]] = {
 }
 ALL_TARIFFS: tuple[Tariff, ...] = ("t1", "t2", "t3")
 SOURCE_LABELS: dict[Source, str] = {Source.MANUAL: "Вручную", Source.ASKUE: "АСКУЭ"}
-
-# ---------------------------------------------------------------- meter number
-
-METER_NUMBER_MAX_LENGTH = 30
-_METER_NUMBER = re.compile(r"^[0-9A-Za-zА-ЯЁа-яё][0-9A-Za-zА-ЯЁа-яё/-]*$")
-METER_NUMBER_RULE = (
-    "Номер прибора учёта: буквы, цифры, дефис и косая черта (/), без пробелов, не длиннее 30 символов, "
-    "начинается с буквы или цифры, например 01234567 или СЕ-301/12."
-)
-
-
-def _meter_number(value: str) -> str:
-    if not _METER_NUMBER.match(value):
-        raise PydanticCustomError("meter_number_invalid", METER_NUMBER_RULE)
-    # One meter, one number: "ce-301" and "CE-301" are the same meter.
-    return value.upper()
-
-
-MeterNumber = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=METER_NUMBER_MAX_LENGTH),
-    AfterValidator(_meter_number),
-    Field(
-        description="Номер прибора учёта: буквы, цифры, «-» и «/», до 30 символов; хранится заглавными "
-        "буквами",
-        examples=["01234567"],
-        json_schema_extra={"pattern": _METER_NUMBER.pattern},
-    ),
-]
-
-
-_METER_TYPES = frozenset(m.value for m in MeterType)
-
-
-def _known_meter_type(value: object) -> object:
-    if isinstance(value, str) and value in _METER_TYPES:
-        return value
-    raise PydanticCustomError(
-        "meter_type_invalid",
-        "Выберите тип прибора учёта: однотарифный, двухтарифный (день/ночь) или трёхтарифный "
-        "(пик/ночь/полупик).",
-    )
-
-
-MeterTypeField = Annotated[MeterType, BeforeValidator(_known_meter_type)]
 
 # ---------------------------------------------------------------- reading values
 

@@ -33,18 +33,16 @@ from functions.common.errors import (
     NeedsConfirmation,
     invalid_field,
 )
+from functions.common.fields import METER_NUMBER_RULE, MeterNumber, MeterType
 from functions.common.metrics import BusinessMetric, count
 from functions.readings.export import readings_csv
 from functions.readings.models import (
     CENT,
-    METER_NUMBER_RULE,
     METER_TYPE_ADJECTIVES,
     TARIFF_LABELS,
     MeterList,
     MeterMonths,
-    MeterNumber,
     MeterOutput,
-    MeterType,
     MonthConsumption,
     MonthlyConsumption,
     ReadingEntry,

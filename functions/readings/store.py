@@ -34,9 +34,9 @@ from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict
 
 from functions.common.dynamo import Table, cancellation_reasons
+from functions.common.fields import MeterType
 from functions.common.settings import load_settings
 from functions.readings.models import (
-    MeterType,
     ReadingOutput,
     Source,
     Tariff,

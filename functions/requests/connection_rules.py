@@ -125,6 +125,8 @@ APPLICANT_RULES: dict[ApplicantKind, ApplicantRule] = {
     ),
 }
 REQUISITE_FIELDS = (*_PASSPORT_FIELDS, "organisation_name", "ogrn", "inn")
+# The length of each kind's ОГРН/ОГРНИП and ИНН; any number's digits and check digits are the field
+# types' own (functions/common/fields.py: `Ogrn`, `Inn`).
 OGRN_LENGTH: dict[ApplicantKind, int] = {"entrepreneur": 15, "organisation": 13}
 INN_LENGTH: dict[ApplicantKind, int] = {"entrepreneur": 12, "organisation": 10}
 

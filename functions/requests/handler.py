@@ -25,6 +25,7 @@ from functions.common.api import (
 )
 from functions.common.clock import moscow_today
 from functions.common.cursor import CURSOR_SCHEMA, MAX_CURSOR_LENGTH
+from functions.common.fields import load_requisite_validators
 from functions.common.mail import MailSettings
 from functions.common.settings import load_settings, portal_settings
 from functions.common.snapstart import prime
@@ -244,4 +245,5 @@ prime(
     partial(load_settings, MailSettings),
     kinds.form_schemas,
     lambda: load_calendar(moscow_today()),
+    load_requisite_validators,
 )

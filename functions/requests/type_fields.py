@@ -1,7 +1,8 @@
 """Each request type's own fields («Дополнительные поля»): one pydantic model per type, with the
-reusable field types they are made of. Field titles are the Russian labels: they name the field in
-validation messages and label the inputs of the form the site renders from the type's JSON schema.
-The registry of types (registry.py) names which model belongs to which type."""
+field types only requests use (the ones other domains share — meter number, cadastral number,
+лицевой счёт, phone — are functions/common/fields.py's). Field titles are the Russian labels: they
+name the field in validation messages and label the inputs of the form the site renders from the
+type's JSON schema. The registry of types (registry.py) names which model belongs to which type."""
 
 from collections.abc import Mapping
 from datetime import date
@@ -20,11 +21,18 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
-from stdnum.ru import inn as stdnum_inn
-from stdnum.ru import ogrn as stdnum_ogrn
 
 from functions.common.clock import moscow_today
-from functions.common.fields import AccountNumber, Phone
+from functions.common.fields import (
+    AccountNumber,
+    CadastralNumber,
+    Inn,
+    MeterNumber,
+    Ogrn,
+    Phone,
+    inn_rule,
+    ogrn_rule,
+)
 from functions.requests.connection_rules import (
     APPLICANT_RULES,
     CATEGORY_RULES,
@@ -62,11 +70,6 @@ Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 PastDate = Annotated[date, AfterValidator(_not_in_future)]
 FutureDate = Annotated[date, AfterValidator(_not_in_past)]
-MeterNumber = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=30, pattern=r"^[0-9A-Za-zА-Яа-я\-/]+$"),
-]
-CADASTRAL_PATTERN = r"^\d{2}:\d{2}:\d{6,7}:\d{1,6}$"
 
 VOLTAGE_LABELS = {
     "0.22": "0,22 кВ",
@@ -140,21 +143,19 @@ class ConnectionFields(TypeFields):
     organisation_name: Line | None = Field(
         default=None, title="Полное наименование организации", description="Для юридического лица"
     )
-    ogrn: Annotated[str, StringConstraints(pattern=r"^\d{13}(?:\d{2})?$")] | None = Field(
+    ogrn: Ogrn | None = Field(
         default=None,
         title="ОГРН или ОГРНИП",
         description="Номер записи в ЕГРЮЛ (13 цифр) или ЕГРИП (15 цифр), с контрольной цифрой",
     )
-    inn: Annotated[str, StringConstraints(pattern=r"^\d{10}(?:\d{2})?$")] | None = Field(
+    inn: Inn | None = Field(
         default=None,
         title="ИНН",
         description="10 цифр у организации, 12 у предпринимателя, с контрольными цифрами",
     )
     object_name: Line = Field(title="Наименование объекта", description="Например, жилой дом, гараж, магазин")
     object_address: Line = Field(title="Адрес объекта", json_schema_extra=FROM_OBJECT_ADDRESS)
-    cadastral_number: (
-        Annotated[str, StringConstraints(strip_whitespace=True, pattern=CADASTRAL_PATTERN)] | None
-    ) = Field(
+    cadastral_number: CadastralNumber | None = Field(
         default=None,
         title="Кадастровый номер",
         description="Земельного участка или объекта, например 77:01:0001001:1234; если его нет — "
@@ -333,25 +334,14 @@ def _title(fields: ConnectionFields) -> list[tuple[str, str]]:
 
 
 def _registry_numbers(fields: ConnectionFields) -> list[tuple[str, str]]:
-    """ОГРН/ОГРНИП and ИНН of the applicant's kind: their length and check digits (python-stdnum)."""
+    """ОГРН/ОГРНИП and ИНН of the length the applicant's kind has (their digits and check digits are
+    the field types' own, `Inn` and `Ogrn`), named with the same words as those."""
     problems: list[tuple[str, str]] = []
     kind = fields.applicant_kind
-    if fields.ogrn is not None and kind in OGRN_LENGTH:
-        expected = OGRN_LENGTH[kind]
-        if len(fields.ogrn) != expected or not stdnum_ogrn.is_valid(fields.ogrn):
-            problems.append(
-                (
-                    "ogrn",
-                    f"{'ОГРНИП' if expected == 15 else 'ОГРН'}: {expected} цифр с верной контрольной "
-                    f"цифрой — проверьте по выписке из реестра.",
-                )
-            )
-    if fields.inn is not None and kind in INN_LENGTH:
-        expected = INN_LENGTH[kind]
-        if len(fields.inn) != expected or not stdnum_inn.is_valid(fields.inn):
-            problems.append(
-                ("inn", f"ИНН: {expected} цифр с верными контрольными цифрами — проверьте по свидетельству.")
-            )
+    if fields.ogrn is not None and kind in OGRN_LENGTH and len(fields.ogrn) != OGRN_LENGTH[kind]:
+        problems.append(("ogrn", ogrn_rule(OGRN_LENGTH[kind])))
+    if fields.inn is not None and kind in INN_LENGTH and len(fields.inn) != INN_LENGTH[kind]:
+        problems.append(("inn", inn_rule(INN_LENGTH[kind])))
     return problems
 
 

@@ -14,8 +14,9 @@ import pytest
 
 from functions.common.aws import dynamodb
 from functions.common.errors import Conflict, DomainError, InvalidInput, NeedsConfirmation
+from functions.common.fields import MeterType
 from functions.readings import service
-from functions.readings.models import MeterType, ReadingEntry, TariffValues
+from functions.readings.models import ReadingEntry, TariffValues
 from functions.readings.store import ReadingStore
 from infra.world import World
 

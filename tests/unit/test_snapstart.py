@@ -19,7 +19,7 @@ from infra.template import ROOT, load_template, resources
 from infra.world import World
 from tests.unit.conftest import api_event
 
-LAZY_LIBRARIES = ("email_validator", "phonenumbers", "holidays")
+LAZY_LIBRARIES = ("email_validator", "phonenumbers", "holidays", "stdnum")
 
 PROBE = r"""
 import importlib, json, random, sys, types
@@ -99,7 +99,7 @@ FIRST_REQUESTS: dict[str, dict[str, Any]] = {
 EXPECTED_STATUS = {"RequestsFunction": 200}  # the others: 422
 # The clients each function's requests make (its IAM policy's services): built before the snapshot.
 # The libraries their requests import lazily (a cold start without SnapStart does not pay for them).
-LIBRARIES = {"AuthFunction": ["email_validator", "phonenumbers"], "RequestsFunction": ["holidays"]}
+LIBRARIES = {"AuthFunction": ["email_validator", "phonenumbers"], "RequestsFunction": ["holidays", "stdnum"]}
 CLIENTS = {"AuthFunction": 3, "RequestsFunction": 3, "ReadingsFunction": 1, "AskueFunction": 2}
 
 
