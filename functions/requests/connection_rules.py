@@ -1,7 +1,7 @@
 """The rules of a technological connection application (Правила технологического присоединения,
 утв. постановлением Правительства РФ от 27.12.2004 № 861, «ПП № 861») as data: one row per applicant
 category and per applicant kind. A new rule is a row (or a column of every row) here, never an `if`
-in the model: `ConnectionFields` (models.py) judges an application by looking its category and its
+in the model: `ConnectionFields` (type_fields.py) judges an application by looking its category and its
 applicant kind up, and the site lists what to attach from the same rows.
 """
 
