@@ -16,6 +16,10 @@ from infra.template import load_template, parameter_defaults, resolve, resources
 ACCOUNT_ID = "123456789012"  # moto's account
 LOCAL_PREFIX = "portal"
 
+# What `make deploy` must be given (a parameter of template.yaml without a default), given here
+# for the local world, as --parameter-overrides would be.
+LOCAL_PARAMETERS = {"AlarmEmail": "alarms@portal.example.ru"}
+
 # Environment variables that legitimately differ per function; the rest must agree, because the
 # local gateway runs every function in one process with one environment.
 PER_FUNCTION_VARIABLES = frozenset({"POWERTOOLS_SERVICE_NAME"})
@@ -239,13 +243,17 @@ def _create_mail_configuration_sets(
 def build_world(session: boto3.Session, overrides: Mapping[str, str] | None = None) -> World:
     """Creates every table, bucket, queue, key, user pool and client, event bus; verifies the mail sender.
 
-    `overrides` replaces template parameters (e.g. PortalUrl for the local address).
+    `overrides` replaces template parameters (e.g. PortalUrl for the local address); a parameter
+    without a default takes its LOCAL_PARAMETERS value unless overridden.
     """
     template = load_template()
     world = World(
         region=session.region_name or "eu-central-1",
-        parameters={**parameter_defaults(template), **(overrides or {})},
+        parameters={**parameter_defaults(template), **LOCAL_PARAMETERS, **(overrides or {})},
     )
+    missing = sorted(set(template.get("Parameters", {})) - set(world.parameters))
+    if missing:  # as CloudFormation refuses the stack
+        raise ValueError(f"template.yaml's parameters {missing} have no default and no value")
     _create_tables(session, template, world)
     _create_buckets(session, template, world)
     _create_keys(session, template, world)

@@ -2,6 +2,7 @@
 
 import ast
 import importlib
+import os
 import re
 import subprocess
 import sys
@@ -393,8 +394,41 @@ def test_every_alarm_tells_the_alarm_topic_whose_address_is_a_parameter() -> Non
     [subscription] = resources(template, "AWS::SNS::Subscription").values()
     assert subscription["Properties"]["TopicArn"] == {"Ref": "AlarmTopic"}
     assert subscription["Properties"]["Endpoint"] == {"Ref": "AlarmEmail"}
-    assert subscription["Condition"] == "HasAlarmEmail"
-    assert "AlarmEmail" in template["Parameters"]
+    assert "Condition" not in subscription  # always: someone hears the alarms
+
+
+def test_the_alarm_address_is_required_so_a_deploy_without_it_fails_saying_so() -> None:
+    parameter = load_template()["Parameters"]["AlarmEmail"]
+    assert "Default" not in parameter  # CloudFormation refuses a stack without it
+    pattern = re.compile(parameter["AllowedPattern"])
+    assert pattern.fullmatch("ops@grid-company.ru")
+    assert not pattern.fullmatch("") and not pattern.fullmatch("ops")
+
+    unset = {k: v for k, v in os.environ.items() if k != "ALARM_EMAIL"}
+    refused = subprocess.run(["make", "-n", "deploy"], cwd=ROOT, env=unset, capture_output=True, text=True)
+    assert refused.returncode != 0
+    assert "make deploy needs ALARM_EMAIL" in refused.stderr
+    assert "sam deploy" not in refused.stdout  # refused before anything is built
+    given = subprocess.run(
+        ["make", "-n", "deploy"],
+        cwd=ROOT,
+        env={**unset, "ALARM_EMAIL": "ops@grid-company.ru"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert '--parameter-overrides "AlarmEmail=$ALARM_EMAIL"' in given.stdout
+
+
+def test_the_local_world_gives_a_parameter_without_a_default_its_local_value(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from infra import world as module
+
+    assert world.parameters["AlarmEmail"] == module.LOCAL_PARAMETERS["AlarmEmail"]
+    monkeypatch.setattr(module, "LOCAL_PARAMETERS", {})
+    with pytest.raises(ValueError, match="AlarmEmail"):  # checked before anything is created
+        module.build_world(boto3.Session(region_name=world.region))
 
 
 def test_every_function_is_traced_without_its_answer_in_the_trace() -> None:
