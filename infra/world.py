@@ -62,20 +62,26 @@ def _create_tables(session: boto3.Session, template: Mapping[str, Any], world: W
     for logical_id, resource in tables.items():
         props = resource["Properties"]
         name = f"{LOCAL_PREFIX}-{logical_id}"
+        stream = props.get("StreamSpecification")
+        optional = _pick(
+            props, "KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes", "LocalSecondaryIndexes"
+        )
+        if stream:  # CloudFormation's StreamSpecification is the view type alone; the API's enables it
+            optional["StreamSpecification"] = {
+                "StreamEnabled": True,
+                "StreamViewType": stream["StreamViewType"],
+            }
         client.create_table(
-            TableName=name,
-            BillingMode=props.get("BillingMode", "PAY_PER_REQUEST"),
-            **_pick(
-                props, "KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes", "LocalSecondaryIndexes"
-            ),
+            TableName=name, BillingMode=props.get("BillingMode", "PAY_PER_REQUEST"), **optional
         )
         ttl = props.get("TimeToLiveSpecification")
         if ttl:
             client.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
-        arn = client.describe_table(TableName=name)["Table"]["TableArn"]
+        described = client.describe_table(TableName=name)["Table"]
         world.refs[logical_id] = name
-        world.attributes[(logical_id, "Arn")] = arn
-        world.attributes[(logical_id, "StreamArn")] = f"{arn}/stream/local"
+        world.attributes[(logical_id, "Arn")] = described["TableArn"]
+        if stream:  # the stream infra/events.py feeds to the functions that read it
+            world.attributes[(logical_id, "StreamArn")] = described["LatestStreamArn"]
 
 
 # CloudFormation's names of a CORS rule's properties where the S3 API names them differently.
