@@ -83,7 +83,15 @@ def test_the_bus_is_the_template_s_and_only_the_publishing_functions_may_put_on_
                 if any(action.startswith("events:") for action in actions):
                     assert actions == ["events:PutEvents"], name
                     granted[name] = statement["Resource"]
-    publishers = ["IntegrationFunction", "ReadingsFunction", "RequestsFunction", "AskueSyncWorkerFunction"]
+    publishers = [
+        "IntegrationFunction",
+        "ReadingsFunction",
+        "RequestsFunction",
+        "AskueSyncWorkerFunction",
+        # What the others owe through the outbox (functions/common/outbox.py), relayed.
+        "OutboxRelayFunction",
+        "OutboxSweeperFunction",
+    ]
     assert granted == {name: {"Fn::GetAtt": [bus, "Arn"]} for name in publishers}
     worker = resources(template, "AWS::Serverless::Function")["AskueSyncWorkerFunction"]
     queue = resources(template, "AWS::SQS::Queue")["AskueSyncQueue"]
