@@ -50,7 +50,7 @@ outage an event arrives late, perhaps twice, never not at all.
 Until a change is moved to the outbox, its events are put on the bus after the change is stored,
 best effort: a route never fails, and never answers differently, because EventBridge failed. The SDK
 tries PutEvents three times; if it still fails (or EventBridge refuses an entry), the error is logged
-and counted (metric `EventsFailed`, namespace `ConsumerPortal`, on the dashboard) and
+and counted (metric `EventsFailed`, namespace `ConsumerPortal`, on the dashboard, with an alarm) and
 **the event is lost**: it is not published again (a retry of the same request with its
 Idempotency-Key answers what was done and publishes nothing). tests/faults.py lists the cells where
 it happens.
