@@ -101,10 +101,16 @@ cloudformation: $(SAM_STAMP)
 	$(VENV)/bin/cfn-lint .aws-build/cloudformation.json --ignore-checks W3005
 
 ## deploy: package, then sam deploy with samconfig.toml (needs AWS credentials and the SAM CLI;
-## STACK and ALARM_EMAIL override the stack name and where alarms are mailed); uploads the site
-## as shipped (.aws-build/site/: web/ with its JS and CSS minified by infra/site.py)
+## ALARM_EMAIL, required, is where the alarms are mailed; STACK overrides the stack name); uploads
+## the site as shipped (.aws-build/site/: web/ with its JS and CSS minified by infra/site.py)
+# template.yaml's AlarmEmail has no default: a deploy without it is refused before anything is built.
+ifneq ($(filter deploy,$(MAKECMDGOALS)),)
+ifeq ($(strip $(ALARM_EMAIL)),)
+$(error make deploy needs ALARM_EMAIL, the address the portal's alarms are mailed to (template.yaml's AlarmEmail has no default), e.g. ALARM_EMAIL=ops@your-company.ru make deploy)
+endif
+endif
 deploy: package cloudformation
-	sam deploy --stack-name $${STACK:-portal} $${ALARM_EMAIL:+--parameter-overrides AlarmEmail=$$ALARM_EMAIL}
+	sam deploy --stack-name $${STACK:-portal} --parameter-overrides "AlarmEmail=$$ALARM_EMAIL"
 	aws s3 sync .aws-build/site/ s3://$$(aws cloudformation describe-stacks --stack-name $${STACK:-portal} \
 		--query "Stacks[0].Outputs[?OutputKey=='SiteBucketName'].OutputValue" --output text)/ --delete
 

@@ -37,15 +37,23 @@ them for a stated purpose (152-ФЗ ст. 6 ч. 3, ст. 7). So an integrator th
 them through the integration API with its key (`GET /api/integration/requests/{{id}}`), which is that
 entrustment, logged as every call is.
 
-## Delivery: best effort, the pull API is the truth
+## Delivery: deduplicate by `event_id`; the pull API is the truth
 
-An event is put on the bus after the change it tells of is stored; a route never fails, and never
-answers differently, because EventBridge failed. The SDK tries PutEvents three times; if it still
-fails (or EventBridge refuses an entry), the error is logged and counted (metric `EventsFailed`,
-namespace `ConsumerPortal`, on the dashboard) and **the event is lost**: it is not published again
-(a retry of the same request with its Idempotency-Key answers what was done and publishes nothing).
-Any event can be lost this way; tests/faults.py lists the cells where it happens. EventBridge itself
-delivers at least once, so an event may also arrive twice: deduplicate by the detail's ids.
+Every detail carries `event_id`, the event's own id: the same each time the same event is delivered.
+EventBridge delivers at least once, so an event may arrive twice: deduplicate by `event_id`.
+
+The portal is moving the events a change owes into its outbox (template.yaml's `OutboxTable`,
+docs/architecture.md «Outbox»): written in the change's own DynamoDB transaction, then put on the
+bus by a relay, again and again until EventBridge takes it, with the same `event_id` — after an
+outage an event arrives late, perhaps twice, never not at all.
+
+Until a change is moved to the outbox, its events are put on the bus after the change is stored,
+best effort: a route never fails, and never answers differently, because EventBridge failed. The SDK
+tries PutEvents three times; if it still fails (or EventBridge refuses an entry), the error is logged
+and counted (metric `EventsFailed`, namespace `ConsumerPortal`, on the dashboard, with an alarm) and
+**the event is lost**: it is not published again (a retry of the same request with its
+Idempotency-Key answers what was done and publishes nothing). tests/faults.py lists the cells where
+it happens.
 
 Integrators therefore reconcile from time to time with the pull API: `GET /api/integration/requests`
 (`?status=…`, `?unanswered=true`), `GET /api/integration/requests/{{id}}` (its history and thread).

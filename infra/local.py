@@ -141,6 +141,9 @@ def banner(settings: LocalSettings, world: World, seconds: float, services: str)
   Почта (outbox)     {url}/_local/outbox  — письма также печатаются здесь, в консоли
   Метрики (EMF)      {url}/_local/metrics — что функции отправили бы в CloudWatch
   События            {url}/_local/events  — события для интеграторов (EventBridge, docs/events.md)
+  Очереди            {url}/_local/queues  — SQS: письма, АСКУЭ, OutboxFailedQueue (сбои потока outbox)
+  Outbox             поток OutboxTable → OutboxRelayFunction; досылка каждые 60 с:
+                     curl -X POST {url}/_local/schedule/OutboxSweeperFunction
   Отказ почты        curl -X POST {url}/_local/bounce -d '{{"email": "…", "kind": "bounce"}}' (или complaint)
   Ключ интеграции    x-api-key: {settings.integration_api_key}   (INTEGRATION_API_KEY)
   AWS (moto)         {os.environ["AWS_ENDPOINT_URL"]}, регион {settings.region}   (MOTO_PORT, AWS_REGION)

@@ -55,7 +55,9 @@ def resources(template: Mapping[str, Any], kind: str) -> dict[str, dict[str, Any
 
 
 def parameter_defaults(template: Mapping[str, Any]) -> dict[str, str]:
-    return {name: str(spec.get("Default", "")) for name, spec in template.get("Parameters", {}).items()}
+    """The parameters that have a default, with it (a parameter without one must be given)."""
+    parameters = template.get("Parameters", {})
+    return {name: str(spec["Default"]) for name, spec in parameters.items() if "Default" in spec}
 
 
 Resolver = Callable[[str, str | None], str]

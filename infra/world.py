@@ -16,6 +16,10 @@ from infra.template import load_template, parameter_defaults, resolve, resources
 ACCOUNT_ID = "123456789012"  # moto's account
 LOCAL_PREFIX = "portal"
 
+# What `make deploy` must be given (a parameter of template.yaml without a default), given here
+# for the local world, as --parameter-overrides would be.
+LOCAL_PARAMETERS = {"AlarmEmail": "alarms@portal.example.ru"}
+
 # Environment variables that legitimately differ per function; the rest must agree, because the
 # local gateway runs every function in one process with one environment.
 PER_FUNCTION_VARIABLES = frozenset({"POWERTOOLS_SERVICE_NAME"})
@@ -58,20 +62,26 @@ def _create_tables(session: boto3.Session, template: Mapping[str, Any], world: W
     for logical_id, resource in tables.items():
         props = resource["Properties"]
         name = f"{LOCAL_PREFIX}-{logical_id}"
+        stream = props.get("StreamSpecification")
+        optional = _pick(
+            props, "KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes", "LocalSecondaryIndexes"
+        )
+        if stream:  # CloudFormation's StreamSpecification is the view type alone; the API's enables it
+            optional["StreamSpecification"] = {
+                "StreamEnabled": True,
+                "StreamViewType": stream["StreamViewType"],
+            }
         client.create_table(
-            TableName=name,
-            BillingMode=props.get("BillingMode", "PAY_PER_REQUEST"),
-            **_pick(
-                props, "KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes", "LocalSecondaryIndexes"
-            ),
+            TableName=name, BillingMode=props.get("BillingMode", "PAY_PER_REQUEST"), **optional
         )
         ttl = props.get("TimeToLiveSpecification")
         if ttl:
             client.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
-        arn = client.describe_table(TableName=name)["Table"]["TableArn"]
+        described = client.describe_table(TableName=name)["Table"]
         world.refs[logical_id] = name
-        world.attributes[(logical_id, "Arn")] = arn
-        world.attributes[(logical_id, "StreamArn")] = f"{arn}/stream/local"
+        world.attributes[(logical_id, "Arn")] = described["TableArn"]
+        if stream:  # the stream infra/events.py feeds to the functions that read it
+            world.attributes[(logical_id, "StreamArn")] = described["LatestStreamArn"]
 
 
 # CloudFormation's names of a CORS rule's properties where the S3 API names them differently.
@@ -239,13 +249,17 @@ def _create_mail_configuration_sets(
 def build_world(session: boto3.Session, overrides: Mapping[str, str] | None = None) -> World:
     """Creates every table, bucket, queue, key, user pool and client, event bus; verifies the mail sender.
 
-    `overrides` replaces template parameters (e.g. PortalUrl for the local address).
+    `overrides` replaces template parameters (e.g. PortalUrl for the local address); a parameter
+    without a default takes its LOCAL_PARAMETERS value unless overridden.
     """
     template = load_template()
     world = World(
         region=session.region_name or "eu-central-1",
-        parameters={**parameter_defaults(template), **(overrides or {})},
+        parameters={**parameter_defaults(template), **LOCAL_PARAMETERS, **(overrides or {})},
     )
+    missing = sorted(set(template.get("Parameters", {})) - set(world.parameters))
+    if missing:  # as CloudFormation refuses the stack
+        raise ValueError(f"template.yaml's parameters {missing} have no default and no value")
     _create_tables(session, template, world)
     _create_buckets(session, template, world)
     _create_keys(session, template, world)

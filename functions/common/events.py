@@ -10,14 +10,22 @@ no personal data: no address, name, email address, text of a message. 152-ФЗ (
 personal data to the operator and those it entrusts for a stated purpose; a bus reaches whoever a
 rule is added for, so integrators fetch the details through the API (its key is the entrustment).
 
-Publishing is best-effort and comes after the change it tells of is stored: a route never fails or
-answers differently because EventBridge failed. A failed PutEvents (after the SDK's retries), or an
-entry EventBridge refused, is logged as an error and counted (metric EventsFailed); that event is
-lost. Integrators reconcile with the pull API (GET /api/integration/requests…), which is the truth.
+Every detail carries `event_id`, the event's own id: the same on every delivery of the same event, so
+integrators deduplicate by it (EventBridge delivers at least once, and an event owed through the
+outbox, functions/common/outbox.py, is put on the bus again until EventBridge takes it).
+
+Building the PutEvents entries (`entry`, `bus_entry`) is apart from sending them (`put_entries`), so
+that the outbox can keep the entries a change owes and its relay send them later. `publish` does
+both at once, best effort, after the change it tells of is stored: a route never fails or answers
+differently because EventBridge failed. A failed PutEvents (after the SDK's retries), or an entry
+EventBridge refused, is logged as an error and counted (metric EventsFailed); that event is lost.
+Integrators reconcile with the pull API (GET /api/integration/requests…), which is the truth.
 One PutEvents per change: the events of one change (a withdrawal is also a change of status) go in
 one call.
 """
 
+import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, Literal
 
@@ -46,17 +54,34 @@ class EventSettings(BaseModel):
     event_bus_name: str
 
 
+def new_event_id() -> str:
+    return uuid.uuid4().hex
+
+
 class PortalEvent(BaseModel):
-    """What every event's detail is: closed (no field beyond the documented ones).
+    """What every event's detail is: closed (no field beyond the documented ones), and its own id.
 
     Built when first used (`defer_build`), not at import: every function that may publish imports
     these models, most requests publish none, and building the six took about 50 ms of each cold
-    start (benchmarks/coldstart.py)."""
+    start (benchmarks/coldstart.py). `event_id` has a default but is always published: the schema
+    says it is required (`json_schema_serialization_defaults_required`)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", defer_build=True, json_schema_serialization_defaults_required=True
+    )
 
     DETAIL_TYPE: ClassVar[str]
     DESCRIPTION: ClassVar[str]
+
+    event_id: str = Field(
+        default_factory=new_event_id,
+        min_length=1,
+        max_length=64,
+        description=(
+            "The event's own id, the same on every delivery of this event (EventBridge delivers at"
+            " least once; the portal may put an event it owes on the bus again): deduplicate by it"
+        ),
+    )
 
 
 class RequestFiled(PortalEvent):
@@ -146,13 +171,29 @@ EVENTS: tuple[type[PortalEvent], ...] = (
 )
 
 
+def bus_name() -> str:
+    name: str = load_settings(EventSettings).event_bus_name
+    return name
+
+
+def bus_entry(detail_type: str, detail: str, bus: str) -> "PutEventsRequestEntryTypeDef":
+    """A PutEvents entry of the portal's: `detail` is the event's detail as JSON."""
+    return {"Source": SOURCE, "DetailType": detail_type, "Detail": detail, "EventBusName": bus}
+
+
 def entry(event: PortalEvent, bus: str) -> "PutEventsRequestEntryTypeDef":
-    return {
-        "Source": SOURCE,
-        "DetailType": event.DETAIL_TYPE,
-        "Detail": event.model_dump_json(),
-        "EventBusName": bus,
-    }
+    return bus_entry(event.DETAIL_TYPE, event.model_dump_json(), bus)
+
+
+def put_entries(entries: Sequence["PutEventsRequestEntryTypeDef"]) -> list[str]:
+    """One PutEvents of `entries` (at most 10); the error code of each entry EventBridge refused,
+    none when it took them all. A failed call raises botocore's error (after the SDK's retries)."""
+    answer = events().put_events(Entries=list(entries))
+    failed = int(answer.get("FailedEntryCount", 0))
+    if not failed:
+        return []
+    codes = [str(e["ErrorCode"]) for e in answer.get("Entries", []) if e.get("ErrorCode")]
+    return (codes + ["Unknown"] * failed)[:failed]
 
 
 def publish(*published: PortalEvent) -> None:
@@ -161,16 +202,15 @@ def publish(*published: PortalEvent) -> None:
         return
     kinds = [event.DETAIL_TYPE for event in published]
     try:
-        bus = load_settings(EventSettings).event_bus_name
-        answer = events().put_events(Entries=[entry(event, bus) for event in published])
-        failed = int(answer.get("FailedEntryCount", 0))
+        bus = bus_name()
+        refused = put_entries([entry(event, bus) for event in published])
     except Exception:
         logger.exception("events not published", extra={"detail_types": kinds})
         failed = len(published)
     else:
-        if failed:
-            codes = [e.get("ErrorCode") for e in answer.get("Entries", []) if e.get("ErrorCode")]
-            logger.error("events refused", extra={"detail_types": kinds, "error_codes": codes})
+        failed = len(refused)
+        if refused:
+            logger.error("events refused", extra={"detail_types": kinds, "error_codes": refused})
     for _ in range(failed):
         count(BusinessMetric.EVENTS_FAILED)
 

@@ -18,6 +18,11 @@ shows them at /_local/metrics (infra/local.py).
 | MailsSuppressed | - | a mail was not sent: its address bounced for good or complained |
 | MailsUndeliverable | Kind = bounce, complaint | SES reported an address (functions/mail/bounces.py) |
 | EventsFailed | - | an event for integrators was not published (functions/common/events.py) |
+| OutboxRelays | Outcome = relayed, failed | an outbox item relayed, or not (retried): functions/outbox/ |
+| OutboxOverdue | - | each sweeper run: the items it found pending over 10 minutes (a number, 0 too) |
+
+`count` records one occurrence; `gauge` a number observed (OutboxOverdue), so that an alarm on its
+Maximum sees it, and sees 0 when all is well.
 """
 
 from enum import StrEnum
@@ -37,10 +42,17 @@ class BusinessMetric(StrEnum):
     MAILS_SUPPRESSED = "MailsSuppressed"
     MAILS_UNDELIVERABLE = "MailsUndeliverable"
     EVENTS_FAILED = "EventsFailed"
+    OUTBOX_RELAYS = "OutboxRelays"
+    OUTBOX_OVERDUE = "OutboxOverdue"
 
 
 def count(metric: BusinessMetric, **dimensions: str) -> None:
     """One occurrence of `metric`, with its dimensions (e.g. RequestType="connection")."""
-    with single_metric(name=metric.value, unit=MetricUnit.Count, value=1, namespace=NAMESPACE) as line:
+    gauge(metric, 1, **dimensions)
+
+
+def gauge(metric: BusinessMetric, observed: int, **dimensions: str) -> None:
+    """A number of things `metric` observed at this moment (e.g. the items overdue), with its dimensions."""
+    with single_metric(name=metric.value, unit=MetricUnit.Count, value=observed, namespace=NAMESPACE) as line:
         for name, value in dimensions.items():
             line.add_dimension(name=name, value=value)

@@ -1,6 +1,8 @@
 """`make run`'s process: prints every local default and stops cleanly on Ctrl-C."""
 
 import signal
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from tests.stack import LocalStack, start_local_stack
 
@@ -75,3 +77,80 @@ def test_local_events_list_a_filing_and_its_change_of_status_as_eventbridge_deli
         "company",
     )
     assert "Передано" not in listed.text  # the comment is the API's to give, not the event's
+
+
+def test_a_notice_owed_while_the_mail_queue_is_down_is_mailed_exactly_once_when_it_is_back() -> None:
+    """The outbox end to end in the local stack: an item written while MailQueue is gone fails in the
+    relay (the stream feed retries it), and once the queue is back its mail arrives, once, and its
+    event is on the bus."""
+    import os
+    import time
+    import uuid
+
+    import boto3
+    import requests as http
+
+    from functions.common.dynamo import deserialize, serialize
+    from functions.common.events import RequestStatusChanged
+    from functions.common.mail import NoticeJob
+    from functions.common.outbox import OutboxEntry
+    from infra.world import LOCAL_PREFIX
+    from tests.outages import queue_outage
+
+    stack = start_local_stack()
+    try:
+        aws: dict[str, str] = {
+            "endpoint_url": stack.moto_url,
+            "region_name": os.environ.get("AWS_REGION", "eu-central-1"),
+            "aws_access_key_id": "local",
+            "aws_secret_access_key": "local",
+        }
+        sqs, dynamodb = boto3.client("sqs", **aws), boto3.client("dynamodb", **aws)
+        table = f"{LOCAL_PREFIX}-OutboxTable"
+        email = f"outage-{uuid.uuid4().hex[:8]}@example.ru"
+        subject = "Статус заявки изменён"
+        entry = OutboxEntry.owing(
+            mails=[NoticeJob(to=email, subject=subject, text="Заявка 2026-000001: «На рассмотрении».")],
+            events=[
+                RequestStatusChanged(
+                    request_id=uuid.uuid4().hex,
+                    number="2026-000001",
+                    previous_status="registered",
+                    status="in_review",
+                    by="company",
+                    changed_at=datetime.now(UTC),
+                )
+            ],
+        )
+        pk = entry.key["pk"]
+
+        def until(ready: Callable[[], bool], what: str, timeout: float = 30) -> None:
+            deadline = time.monotonic() + timeout
+            while not ready():
+                assert time.monotonic() < deadline, f"{what}: not in {timeout} s\n{stack.logs()[-3000:]}"
+                time.sleep(0.2)
+
+        url = sqs.get_queue_url(QueueName=f"{LOCAL_PREFIX}-MailQueue")["QueueUrl"]
+        with queue_outage(sqs, url):
+            dynamodb.put_item(TableName=table, Item=serialize(entry.item()))
+            until(
+                lambda: "outbox item not relayed" in stack.logs() and pk in stack.logs(), "the relay failing"
+            )
+            assert all(mail["to"] != email for mail in stack.outbox())
+
+        stack.wait_for_mail(email, subject, timeout=30)
+
+        def settled() -> bool:
+            item = deserialize(dynamodb.get_item(TableName=table, Key=serialize(entry.key))["Item"])
+            mail_queue = http.get(f"{stack.url}/_local/queues", timeout=10).json()["MailQueue"]
+            return "relayed_at" in item and mail_queue["waiting"] == mail_queue["in_flight"] == 0
+
+        until(settled, "the item relayed and the mail queue empty")
+        assert [mail["to"] for mail in stack.outbox()].count(email) == 1
+        events = http.get(f"{stack.url}/_local/events", timeout=10).json()
+        mine = [e for e in events if e["detail"]["event_id"] == f"{entry.id}-e0"]
+        assert [e["detail-type"] for e in mine] == ["portal.request.status.changed.v1"]
+        assert "OutboxFailedQueue" in http.get(f"{stack.url}/_local/queues", timeout=10).json()
+    finally:
+        output = stack.stop()
+    assert "OutboxSweeperFunction" in output  # the banner names the sweeper's schedule

@@ -70,7 +70,14 @@ def test_every_plain_resource_of_the_template_is_deployed_as_written() -> None:
 
 def test_the_event_bus_is_named_in_every_function_and_only_its_publishers_may_put_on_it() -> None:
     [bus] = of_type("AWS::Events::EventBus")
-    publishers = {"IntegrationFunction", "ReadingsFunction", "RequestsFunction", "AskueSyncWorkerFunction"}
+    publishers = {
+        "IntegrationFunction",
+        "ReadingsFunction",
+        "RequestsFunction",
+        "AskueSyncWorkerFunction",
+        "OutboxRelayFunction",
+        "OutboxSweeperFunction",
+    }
     for name, function in of_type("AWS::Lambda::Function").items():
         assert function["Properties"]["Environment"]["Variables"]["EVENT_BUS_NAME"] == {"Ref": bus}, name
     for name, role in of_type("AWS::IAM::Role").items():
@@ -153,6 +160,30 @@ def test_queues_topics_and_schedules_invoke_their_functions() -> None:
         s["TopicArn"] == {"Ref": "MailEventsTopic"} and s["Protocol"] == "lambda" for s in subscriptions
     )
     assert any("AskueSyncPlannerFunction" in json.dumps(r["Targets"]) for r in rules)
+    assert any("OutboxSweeperFunction" in json.dumps(r["Targets"]) for r in rules)
+
+
+def test_the_outbox_stream_feeds_the_relay_new_items_only_with_retries_bisection_and_a_destination() -> None:
+    [mapping] = [
+        m["Properties"]
+        for m in of_type("AWS::Lambda::EventSourceMapping").values()
+        if "OutboxTable" in json.dumps(m["Properties"]["EventSourceArn"])
+    ]
+    assert mapping["EventSourceArn"] == {"Fn::GetAtt": ["OutboxTable", "StreamArn"]}
+    assert mapping["FunctionName"] == {"Ref": "OutboxRelayFunction"}
+    assert mapping["StartingPosition"] == "TRIM_HORIZON"
+    assert mapping["BisectBatchOnFunctionError"] is True
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert mapping["MaximumRetryAttempts"] >= 1
+    assert mapping["DestinationConfig"] == {
+        "OnFailure": {"Destination": {"Fn::GetAtt": ["OutboxFailedQueue", "Arn"]}}
+    }
+    [pattern] = [json.loads(f["Pattern"]) for f in mapping["FilterCriteria"]["Filters"]]
+    assert pattern["eventName"] == ["INSERT"]
+    # SAM lets the relay read the stream and describe a failed batch on the queue, nothing more.
+    role = json.dumps(of_type("AWS::IAM::Role")["OutboxRelayFunctionRole"]["Properties"])
+    assert "AWSLambdaDynamoDBExecutionRole" in role
+    assert "sqs:SendMessage" in role and "OutboxFailedQueue" in role
 
 
 def test_sam_deploy_needs_no_guided_answers() -> None:

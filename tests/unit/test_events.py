@@ -31,9 +31,9 @@ SCHEMAS = documented_schemas(DOC.read_text(encoding="utf-8"))
 _PERSONAL = re.compile(r"@|Иван|Фото|Вопрос|Передумал|ул\.|Москва", re.IGNORECASE)
 
 
-def published(world: World) -> list[dict[str, Any]]:
+def published(world: World, *, distinct: bool = True) -> list[dict[str, Any]]:
     """Every event put on the bus since the last call (the local rule copies each to a queue), each
-    checked against docs/events.md."""
+    checked against docs/events.md; `distinct`: each a different event (its own event_id)."""
     sqs = boto3.client("sqs")
     found = []
     while messages := sqs.receive_message(QueueUrl=world.events_queue_url, MaxNumberOfMessages=10).get(
@@ -42,6 +42,8 @@ def published(world: World) -> list[dict[str, Any]]:
         for message in messages:
             found.append(json.loads(message["Body"]))
             sqs.delete_message(QueueUrl=world.events_queue_url, ReceiptHandle=message["ReceiptHandle"])
+    ids = [event["detail"]["event_id"] for event in found]
+    assert not distinct or len(set(ids)) == len(ids), "two events with one event_id"
     for event in found:
         assert event["source"] == SOURCE
         jsonschema.validate(event["detail"], SCHEMAS[event["detail-type"]])
@@ -81,7 +83,15 @@ def test_the_bus_is_the_template_s_and_only_the_publishing_functions_may_put_on_
                 if any(action.startswith("events:") for action in actions):
                     assert actions == ["events:PutEvents"], name
                     granted[name] = statement["Resource"]
-    publishers = ["IntegrationFunction", "ReadingsFunction", "RequestsFunction", "AskueSyncWorkerFunction"]
+    publishers = [
+        "IntegrationFunction",
+        "ReadingsFunction",
+        "RequestsFunction",
+        "AskueSyncWorkerFunction",
+        # What the others owe through the outbox (functions/common/outbox.py), relayed.
+        "OutboxRelayFunction",
+        "OutboxSweeperFunction",
+    ]
     assert granted == {name: {"Fn::GetAtt": [bus, "Arn"]} for name in publishers}
     worker = resources(template, "AWS::Serverless::Function")["AskueSyncWorkerFunction"]
     queue = resources(template, "AWS::SQS::Queue")["AskueSyncQueue"]
@@ -101,6 +111,7 @@ def test_a_filed_request_is_published_with_its_id_number_type_and_status(env: Wo
     assert event["detail-type"] == "portal.request.filed.v1"
     _, shown = detail(request_id)
     assert event["detail"] == {
+        "event_id": event["detail"]["event_id"],
         "request_id": request_id,
         "number": shown["number"],
         "type": "meter_admission",
@@ -117,7 +128,7 @@ def test_a_status_change_and_the_company_s_answer_are_published(env: World) -> N
     assert move(request_id, {"status": "in_review", "comment": "Рассматриваем."})[0] == 200
     [changed] = published(env)
     assert changed["detail-type"] == "portal.request.status.changed.v1"
-    assert {k: v for k, v in changed["detail"].items() if k != "changed_at"} == {
+    assert {k: v for k, v in changed["detail"].items() if k not in ("changed_at", "event_id")} == {
         "request_id": request_id,
         "number": "2026-000001",
         "previous_status": "registered",
@@ -255,6 +266,38 @@ def test_entries_eventbridge_refuses_are_logged_and_each_counted(
     assert refused.levelname == "ERROR"
     assert refused.error_codes == ["InternalFailure", "InternalFailure"]  # type: ignore[attr-defined]
     assert emitted_lines(capsys.readouterr().out).count(("EventsFailed", {})) == 2
+
+
+def test_entries_are_built_apart_from_sending_them_each_event_with_its_own_stable_id(world: World) -> None:
+    from functions.common.events import RequestWithdrawn, bus_name, entry, put_entries
+
+    at = datetime.fromisoformat("2026-03-02T09:15:00+03:00")
+    fields: dict[str, Any] = {"request_id": "r", "number": "2026-000001", "previous_status": "registered"}
+    first = RequestWithdrawn(**fields, withdrawn_at=at)
+    again = RequestWithdrawn(**fields, withdrawn_at=at)
+    assert first.event_id != again.event_id  # a new event, a new id
+    kept = RequestWithdrawn.model_validate_json(first.model_dump_json())
+    assert kept == first  # the id travels with the event: the same event sent later keeps it
+
+    built = [entry(first, bus_name()), entry(kept, bus_name())]
+    assert published(world) == []  # built, not sent
+    assert put_entries(built) == []
+    delivered = published(world, distinct=False)
+    assert [e["detail"]["event_id"] for e in delivered] == [first.event_id] * 2
+
+
+def test_put_entries_answers_the_codes_of_the_entries_eventbridge_refused(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from functions.common import events as module
+
+    class Refusing:
+        def put_events(self, **_: Any) -> dict[str, Any]:
+            taken, refused = {"EventId": "e"}, {"ErrorCode": "ThrottlingException"}
+            return {"FailedEntryCount": 2, "Entries": [taken, refused]}
+
+    monkeypatch.setattr(module, "events", Refusing)
+    assert module.put_entries([]) == ["ThrottlingException", "Unknown"]
 
 
 def emitted_lines(out: str) -> list[tuple[str, dict[str, str]]]:

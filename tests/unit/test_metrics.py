@@ -100,6 +100,7 @@ EMITTERS = {
     BusinessMetric.READINGS_SUBMITTED: "ReadingsFunction",
     BusinessMetric.REQUESTS_FILED: "RequestsFunction",
     BusinessMetric.ASKUE_SYNCS: "AskueSyncWorkerFunction",
+    BusinessMetric.OUTBOX_OVERDUE: "OutboxSweeperFunction",
 }
 
 
@@ -108,12 +109,19 @@ def test_every_alarm_on_a_business_metric_watches_a_metric_its_function_emits(
 ) -> None:
     template = load_template()
     functions = resources(template, "AWS::Serverless::Function")
+    # ErasuresFailed is counted from ErasureFunction's log by a metric filter (tests/unit/test_template.py).
+    from_logs = {
+        t["MetricName"]
+        for f in resources(template, "AWS::Logs::MetricFilter").values()
+        for t in f["Properties"]["MetricTransformations"]
+    }
     alarms = [
         alarm["Properties"]
         for alarm in resources(template, "AWS::CloudWatch::Alarm").values()
-        if alarm["Properties"]["Namespace"] == NAMESPACE
+        if alarm["Properties"].get("Namespace") == NAMESPACE
+        and alarm["Properties"]["MetricName"] not in from_logs
     ]
-    assert {alarm["MetricName"] for alarm in alarms} == {"AskueSyncs", "MailsFailed"}
+    assert {alarm["MetricName"] for alarm in alarms} == {"AskueSyncs", "MailsFailed", "OutboxOverdue"}
 
     for alarm in alarms:
         metric = BusinessMetric(alarm["MetricName"])
@@ -134,3 +142,35 @@ def test_the_dashboard_shows_every_business_metric() -> None:
     shown: Callable[[str], bool] = lambda name: f'"{name}"' in body or f'\\"{name}\\"' in body  # noqa: E731
     assert all(shown(metric.value) for metric in BusinessMetric)
     json.loads(body)  # the widgets are JSON once CloudFormation substitutes ${…}
+
+
+def test_events_failed_is_emitted_with_the_service_alone_as_its_alarm_s_query_reads_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The alarm is `SELECT SUM(EventsFailed) FROM SCHEMA(ConsumerPortal, service)`: it sees the metric
+    of every publishing function, as long as `service` is its one dimension."""
+    template = load_template()
+    [alarm] = [
+        a["Properties"]
+        for a in resources(template, "AWS::CloudWatch::Alarm").values()
+        if "EventsFailed" in json.dumps(a["Properties"].get("Metrics", []))
+    ]
+    assert f"SCHEMA({NAMESPACE}, service)" in alarm["Metrics"][0]["Expression"]
+    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "service-requests")
+    count(BusinessMetric.EVENTS_FAILED)
+    [line] = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith('{"_aws"')]
+    [directive] = line["_aws"]["CloudWatchMetrics"]
+    assert directive["Dimensions"] == [["service"]] and directive["Namespace"] == NAMESPACE
+
+
+def test_the_sweeper_reports_how_many_items_are_overdue_every_run_zero_too(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from functions.outbox import sweeper
+    from infra.lambda_runtime import LambdaContext
+
+    sweeper.lambda_handler({}, LambdaContext("OutboxSweeperFunction", timeout_ms=60_000))
+    capture = EmfCapture(open("/dev/null", "w"))  # noqa: SIM115, PTH123 # closed with the test
+    capture.write(capsys.readouterr().out)
+    [overdue] = capture.metrics()
+    assert (overdue["name"], overdue["value"]) == ("OutboxOverdue", 0)

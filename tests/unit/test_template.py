@@ -2,6 +2,8 @@
 
 import ast
 import importlib
+import json
+import os
 import re
 import subprocess
 import sys
@@ -360,17 +362,27 @@ def test_every_dead_letter_queue_has_an_alarm_on_its_depth() -> None:
         for queue in resources(template, "AWS::SQS::Queue").values()
         if "RedrivePolicy" in queue["Properties"]
     }
+    # A stream event source's OnFailure queue is one too: what the stream gave up on.
+    stream_destinations = {
+        event["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]
+        for function in resources(template, "AWS::Serverless::Function").values()
+        for event in function["Properties"].get("Events", {}).values()
+        if event["Type"] == "DynamoDB" and "DestinationConfig" in event["Properties"]
+    }
     watched = {
         alarm["Dimensions"][0]["Value"]["Fn::GetAtt"][0]
         for alarm in _alarms().values()
-        if alarm["Namespace"] == "AWS/SQS" and alarm["MetricName"] == "ApproximateNumberOfMessagesVisible"
+        if alarm.get("Namespace") == "AWS/SQS"
+        and alarm.get("MetricName") == "ApproximateNumberOfMessagesVisible"
     }
 
-    assert dead_letter_queues == watched == {"MailDeadLetterQueue", "AskueSyncDeadLetterQueue"}
+    assert dead_letter_queues == {"MailDeadLetterQueue", "AskueSyncDeadLetterQueue"}
+    assert stream_destinations == {"OutboxFailedQueue"}
+    assert watched == dead_letter_queues | stream_destinations
 
 
 def test_the_api_s_5xx_rate_throttles_sync_and_mail_failures_have_alarms() -> None:
-    watched = {(alarm["Namespace"], alarm["MetricName"]) for alarm in _alarms().values()}
+    watched = {(alarm.get("Namespace"), alarm.get("MetricName")) for alarm in _alarms().values()}
 
     assert {
         ("AWS/ApiGateway", "5XXError"),
@@ -378,10 +390,77 @@ def test_the_api_s_5xx_rate_throttles_sync_and_mail_failures_have_alarms() -> No
         ("ConsumerPortal", "AskueSyncs"),
         ("ConsumerPortal", "MailsFailed"),
     } <= watched
-    [api] = [a for a in _alarms().values() if a["MetricName"] == "5XXError"]
+    [api] = [a for a in _alarms().values() if a.get("MetricName") == "5XXError"]
     assert api["Statistic"] == "Average"  # a rate: 5XXError is 1 per 5xx answer, 0 otherwise
     api_name = load_template()["Resources"]["PortalApi"]["Properties"]["Name"]
     assert {d["Name"]: d["Value"] for d in api["Dimensions"]}["ApiName"] == api_name
+
+
+def _lambda_alarms(metric: str) -> dict[str, dict[str, Any]]:
+    """The alarms on a metric of AWS/Lambda, by the function they watch."""
+    return {
+        alarm["Dimensions"][0]["Value"]["Ref"]: alarm
+        for alarm in _alarms().values()
+        if alarm.get("Namespace") == "AWS/Lambda" and alarm.get("MetricName") == metric
+    }
+
+
+def test_every_function_nobody_waits_on_has_an_alarm_on_its_errors() -> None:
+    unattended = {
+        name
+        for name, function in _resources("AWS::Serverless::Function").items()
+        if any(
+            event["Type"] in ("Schedule", "SQS", "DynamoDB", "SNS")
+            for event in function["Properties"].get("Events", {}).values()
+        )
+    }
+    assert {
+        "AskueSyncPlannerFunction",
+        "AskueSyncWorkerFunction",
+        "MailFunction",
+        "MailBounceFunction",
+        "ErasureFunction",
+        "OutboxRelayFunction",
+        "OutboxSweeperFunction",
+    } <= unattended
+    errors = _lambda_alarms("Errors")
+    assert set(errors) == unattended
+    for alarm in errors.values():
+        assert (alarm["Statistic"], alarm["Threshold"]) == ("Sum", 1)
+
+
+def test_the_outbox_relay_falling_behind_and_an_item_owed_too_long_have_alarms() -> None:
+    age = _lambda_alarms("IteratorAge")["OutboxRelayFunction"]
+    assert (age["Statistic"], age["Threshold"], age["ComparisonOperator"]) == (
+        "Maximum",
+        5 * 60 * 1000,
+        "GreaterThanThreshold",
+    )
+    from functions.outbox.sweeper import OVERDUE_AFTER
+
+    [overdue] = [a for a in _alarms().values() if a.get("MetricName") == "OutboxOverdue"]
+    assert overdue["Dimensions"] == [{"Name": "service", "Value": "outbox-sweeper"}]
+    assert (overdue["Statistic"], overdue["Threshold"]) == ("Maximum", 1)
+    assert "10 minutes" in overdue["AlarmDescription"] and OVERDUE_AFTER.total_seconds() == 600
+
+
+def test_a_lost_event_from_any_function_and_an_account_not_erased_have_alarms() -> None:
+    [events] = [a for a in _alarms().values() if "EventsFailed" in json.dumps(a.get("Metrics", []))]
+    [query] = events["Metrics"]
+    assert query["Expression"] == "SELECT SUM(EventsFailed) FROM SCHEMA(ConsumerPortal, service)"
+    assert (query["Period"], query["ReturnData"], events["Threshold"]) == (300, True, 1)
+
+    [erasures] = [a for a in _alarms().values() if a.get("MetricName") == "ErasuresFailed"]
+    [metric_filter] = [f["Properties"] for f in _resources("AWS::Logs::MetricFilter").values()]
+    assert metric_filter["LogGroupName"] == {"Ref": "ErasureFunctionLogs"}
+    [transformation] = metric_filter["MetricTransformations"]
+    assert (transformation["MetricNamespace"], transformation["MetricName"]) == (
+        erasures["Namespace"],
+        erasures["MetricName"],
+    )
+    # The filter counts the line ErasureFunction logs for each account it could not erase.
+    [logged] = re.findall(r'\$\.message = "([^"]+)"', metric_filter["FilterPattern"])
+    assert f'logger.exception("{logged}"' in (ROOT / "functions/auth/erasure.py").read_text(encoding="utf-8")
 
 
 def test_every_alarm_tells_the_alarm_topic_whose_address_is_a_parameter() -> None:
@@ -393,8 +472,41 @@ def test_every_alarm_tells_the_alarm_topic_whose_address_is_a_parameter() -> Non
     [subscription] = resources(template, "AWS::SNS::Subscription").values()
     assert subscription["Properties"]["TopicArn"] == {"Ref": "AlarmTopic"}
     assert subscription["Properties"]["Endpoint"] == {"Ref": "AlarmEmail"}
-    assert subscription["Condition"] == "HasAlarmEmail"
-    assert "AlarmEmail" in template["Parameters"]
+    assert "Condition" not in subscription  # always: someone hears the alarms
+
+
+def test_the_alarm_address_is_required_so_a_deploy_without_it_fails_saying_so() -> None:
+    parameter = load_template()["Parameters"]["AlarmEmail"]
+    assert "Default" not in parameter  # CloudFormation refuses a stack without it
+    pattern = re.compile(parameter["AllowedPattern"])
+    assert pattern.fullmatch("ops@grid-company.ru")
+    assert not pattern.fullmatch("") and not pattern.fullmatch("ops")
+
+    unset = {k: v for k, v in os.environ.items() if k != "ALARM_EMAIL"}
+    refused = subprocess.run(["make", "-n", "deploy"], cwd=ROOT, env=unset, capture_output=True, text=True)
+    assert refused.returncode != 0
+    assert "make deploy needs ALARM_EMAIL" in refused.stderr
+    assert "sam deploy" not in refused.stdout  # refused before anything is built
+    given = subprocess.run(
+        ["make", "-n", "deploy"],
+        cwd=ROOT,
+        env={**unset, "ALARM_EMAIL": "ops@grid-company.ru"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert '--parameter-overrides "AlarmEmail=$ALARM_EMAIL"' in given.stdout
+
+
+def test_the_local_world_gives_a_parameter_without_a_default_its_local_value(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from infra import world as module
+
+    assert world.parameters["AlarmEmail"] == module.LOCAL_PARAMETERS["AlarmEmail"]
+    monkeypatch.setattr(module, "LOCAL_PARAMETERS", {})
+    with pytest.raises(ValueError, match="AlarmEmail"):  # checked before anything is created
+        module.build_world(boto3.Session(region_name=world.region))
 
 
 def test_every_function_is_traced_without_its_answer_in_the_trace() -> None:
