@@ -295,7 +295,8 @@ def _discard_unless_written(
 def _mail(posting: _Posting, request: Item, message: Item) -> None:
     """The company's message is mailed to the consumer; the consumer's answer to «Требуются
     уточнения» is mailed as the change of status it made."""
-    number, request_id, email = str(request["number"]), str(request["request_id"]), str(request["email"])
+    number, request_id = str(request["number"]), str(request["request_id"])
+    email = str(request["email"]) if request.get("email") else None
     if posting.author is MessageAuthor.COMPANY:
         kind = message.get("kind")
         title = DOCUMENT_KIND_TITLES[str(kind)] if kind else None

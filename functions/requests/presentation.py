@@ -189,7 +189,7 @@ def for_integration(item: Item) -> IntegrationRequest:
             for index, entry in enumerate(_history(item))
         ],
         user_id=str(item["user_id"]),
-        email=str(item["email"]),
+        email=str(item["email"]) if item.get("email") else None,
         awaiting_answer_since=(
             datetime.fromisoformat(str(item["awaiting_since"])) if item.get("awaiting_since") else None
         ),

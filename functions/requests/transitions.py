@@ -171,9 +171,8 @@ def change_status(request_id: str, change: StatusChange, changed_by: str) -> Int
     number = str(updated["number"])
     logger.info("request moved", extra={"request_id": request_id, "from": current, "to": change.status})
     events.publish(status_changed(updated, current, "company"))
-    mails.mail_consumer(
-        str(updated["email"]), *mails.status_changed(number, change.status, change.comment, request_id)
-    )
+    email = str(updated["email"]) if updated.get("email") else None  # none once the account is erased
+    mails.mail_consumer(email, *mails.status_changed(number, change.status, change.comment, request_id))
     return for_integration(updated)
 
 
