@@ -8,7 +8,6 @@ marks the request as awaiting an answer and, when it answers «Требуютс�
 to «На рассмотрении» by the statuses' rules (transitions.py); the company's message answers it.
 """
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -20,10 +19,9 @@ from functions.common import events
 from functions.common.caller import Caller
 from functions.common.clock import now
 from functions.common.cursor import decode_cursor, encode_cursor
-from functions.common.errors import Conflict, FieldError, NotFound, invalid_field
-from functions.requests import mails, transitions
+from functions.common.errors import Conflict, FieldError, NotFound
+from functions.requests import idempotency, mails, transitions
 from functions.requests.files import UploadStore
-from functions.requests.filing import IDEMPOTENCY_KEY_PATTERN
 from functions.requests.ids import is_request_id, new_request_id
 from functions.requests.inputs import CONSUMER_ACTOR, DOCUMENT_KIND_TITLES, CompanyMessage, NewMessage
 from functions.requests.integration_views import IntegrationMessage, IntegrationRequestThread
@@ -37,10 +35,11 @@ from functions.requests.outputs import (
     ThreadMessage,
 )
 from functions.requests.presentation import DOWNLOAD_LINK_SECONDS, for_integration
+from functions.requests.records import EarlierClaim, IdempotencyClaim
 from functions.requests.registry import STATUS_TITLES, RequestStatus
 from functions.requests.store import (
     AlreadyAttached,
-    AlreadyPosted,
+    AlreadyClaimed,
     Item,
     Key,
     RequestMoved,
@@ -76,29 +75,8 @@ class _Posting:
     owner: str  # whose uploads it may attach: a consumer's sub or the company
     author: MessageAuthor
     changed_by: str  # the actor the portal records: consumer or api-key:<id>
-    idempotency_key: str
+    claim: IdempotencyClaim
     message: NewMessage
-
-    def claim(self) -> Key:
-        key_hash = hashlib.sha256(self.idempotency_key.encode()).hexdigest()
-        # A consumer's keys are theirs (their sub); the company's, each integration key's own.
-        scope = self.owner if self.author is MessageAuthor.CONSUMER else self.changed_by
-        return {"pk": f"IDEMPOTENCY#{scope}#{key_hash}", "sk": "MESSAGE", "payload": self.payload_hash()}
-
-    def payload_hash(self) -> str:
-        payload = f"{self.message.__class__.__name__}:{self.message.model_dump_json(exclude_none=True)}"
-        return hashlib.sha256(payload.encode()).hexdigest()
-
-
-def _checked_key(idempotency_key: str | None) -> str:
-    if not idempotency_key or not IDEMPOTENCY_KEY_PATTERN.match(idempotency_key):
-        raise invalid_field(
-            "Idempotency-Key",
-            "Передайте заголовок Idempotency-Key: уникальную строку из 8–128 латинских букв, цифр и знаков "
-            "-_.: (например, UUID), одну на каждое новое сообщение. По нему повторная отправка не создаст "
-            "второе сообщение.",
-        )
-    return idempotency_key
 
 
 # ---------------------------------------------------------------- posting
@@ -108,11 +86,13 @@ def post_consumer_message(
     caller: Caller, request_id: str, message: NewMessage, idempotency_key: str | None
 ) -> MessageSent:
     """The consumer's message on their own open request (another's id is not found)."""
+    owner = owner_of(caller)
     posting = _Posting(
-        owner=owner_of(caller),
+        owner=owner,
         author=MessageAuthor.CONSUMER,
         changed_by=CONSUMER_ACTOR,
-        idempotency_key=_checked_key(idempotency_key),
+        # A consumer's keys are theirs (their sub); the company's, each integration key's own.
+        claim=idempotency.claim(idempotency.MESSAGE, owner, idempotency_key, message),
         message=message,
     )
     key = request_key(caller.user_id, request_id) if is_request_id(request_id) else None
@@ -132,7 +112,7 @@ def post_company_message(
         owner=COMPANY_OWNER,
         author=MessageAuthor.COMPANY,
         changed_by=changed_by,
-        idempotency_key=_checked_key(idempotency_key),
+        claim=idempotency.claim(idempotency.MESSAGE, changed_by, idempotency_key, message),
         message=message,
     )
     key = RequestStore().key_of(request_id) if is_request_id(request_id) else None
@@ -146,7 +126,7 @@ def _post(posting: _Posting, key: Key) -> tuple[Item, Item]:
     """Posts the message once per Idempotency-Key; returns the request (as it was before the
     message's own changes when it was posted before) and the message as written."""
     store = RequestStore()
-    claim = posting.claim()
+    claim = posting.claim
     attachments = posting.message.attachments
     own = [upload for upload in attachments if is_own_upload(posting.owner, upload)]
     before = store.before_message(key, claim, own)
@@ -157,7 +137,7 @@ def _post(posting: _Posting, key: Key) -> tuple[Item, Item]:
             else "Заявка с таким id не найдена."
         )
     if before.posted is not None:
-        return before.request, _posted_before(store, posting, before.posted)
+        return before.request, _posted_before(store, claim, before.posted)
     request = before.request
     _check_open(posting, request)
     at = now()
@@ -174,9 +154,9 @@ def _post(posting: _Posting, key: Key) -> tuple[Item, Item]:
     message = _message_item(posting, request, message_id, at, files)
     try:
         request = _write(store, posting, key, request, message, claim)
-    except AlreadyPosted as posted:  # the same message, written meanwhile by a retry
+    except AlreadyClaimed as posted:  # the same message, written meanwhile by a retry
         discard(uploads, copies)
-        return request, _posted_before(store, posting, posted)
+        return request, _posted_before(store, claim, posted.earlier)
     except AlreadyAttached as attached:
         discard(uploads, copies)
         raise attachment_refusal(
@@ -199,7 +179,7 @@ def _post(posting: _Posting, key: Key) -> tuple[Item, Item]:
 
 
 def _write(
-    store: RequestStore, posting: _Posting, key: Key, request: Item, message: Item, claim: Key
+    store: RequestStore, posting: _Posting, key: Key, request: Item, message: Item, claim: IdempotencyClaim
 ) -> Item:
     """Writes the message; returns the request as it is after it. A consumer's message written while
     the request moved is tried again on the request as it is now."""
@@ -258,22 +238,15 @@ def _message_item(
     return item
 
 
-def _posted_before(store: RequestStore, posting: _Posting, posted: AlreadyPosted) -> Item:
-    if posted.claim.get("payload") != posting.payload_hash():
-        raise invalid_field(
-            "Idempotency-Key",
-            "С этим Idempotency-Key уже отправлено другое сообщение. "
-            "Для нового сообщения создайте новый ключ.",
-        )
-    # The claim and the message are written in one transaction: a consistent read finds the message.
-    key = {"pk": str(posted.claim.get("message_pk", "")), "sk": str(posted.claim.get("message_sk", ""))}
-    found = store.message(key, consistent=True)
-    if found is None:
-        raise Conflict(
-            "Сообщение уже отправляется",
-            "Это сообщение уже отправлено и записывается. Подождите несколько секунд и обновите страницу.",
-        )
-    return found
+def _posted_before(store: RequestStore, claim: IdempotencyClaim, posted: EarlierClaim) -> Item:
+    return idempotency.answer_again(
+        idempotency.MESSAGE,
+        claim,
+        posted,
+        lambda earlier: store.message(
+            earlier.user_id, earlier.request_id, earlier.message_id or "", consistent=True
+        ),
+    )
 
 
 def _discard_unless_written(
@@ -284,7 +257,7 @@ def _discard_unless_written(
     if not copies:
         return
     try:
-        written = store.message({"pk": message["pk"], "sk": message["sk"]}, consistent=True) is not None
+        written = store.exists({"pk": str(message["pk"]), "sk": str(message["sk"])})
     except Exception:
         logger.exception("copies of a failed message kept: whether it was written is unknown")
         return

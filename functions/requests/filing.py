@@ -1,28 +1,26 @@
 """Filing a request once per Idempotency-Key, with a gap-free number, its files and its mail."""
 
-import hashlib
-import re
 from functools import partial
 
 from aws_lambda_powertools import Logger
-from pydantic import BaseModel, Field
 
 from functions.common import events
 from functions.common.caller import Caller
 from functions.common.clock import moscow_date, now
-from functions.common.errors import Conflict, FieldError, InvalidInput, TryLater, invalid_field
+from functions.common.errors import FieldError, TryLater
 from functions.common.metrics import BusinessMetric, count
-from functions.requests import mails
+from functions.requests import idempotency, mails
 from functions.requests.files import UploadStore
 from functions.requests.ids import new_request_id
 from functions.requests.inputs import CONSUMER_ACTOR
 from functions.requests.kinds import review_deadline
 from functions.requests.outputs import Attachment, RequestCreated
 from functions.requests.presentation import summary
+from functions.requests.records import EarlierClaim, IdempotencyClaim
 from functions.requests.registry import STATUS_TITLES, TYPE_TITLES, NewRequest, RequestStatus, RequestType
 from functions.requests.store import (
     AlreadyAttached,
-    AlreadyFiled,
+    AlreadyClaimed,
     Item,
     Key,
     NumberingBusy,
@@ -44,30 +42,19 @@ logger = Logger()
 
 # ---------------------------------------------------------------- filing a request
 
-_IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
-IDEMPOTENCY_KEY_PATTERN = _IDEMPOTENCY_KEY  # the same rule for a message's key (conversation.py)
 NUMBERING_RETRY_SECONDS = 60  # Retry-After of a filing refused because the numbering stayed busy
-
-
-class Submission(BaseModel):
-    """What makes a filing the same filing: the caller, their Idempotency-Key and the payload."""
-
-    user_id: str
-    idempotency_key: str
-    request: NewRequest = Field(discriminator="type")
 
 
 def _number(year: int, sequence: int) -> str:
     return f"{year}-{sequence:06d}"
 
 
-def _file(submission: Submission, email: str) -> RequestCreated:
+def _file(caller: Caller, request: NewRequest, claim: IdempotencyClaim) -> RequestCreated:
     """Files the request with its files: each upload is read once (one version, checked), that
     version is copied to the request's own key, and the request, its number and the claims of its
     Idempotency-Key and of each upload are written in one transaction. Copies of a filing that is
     not written are deleted; a filing made already is answered before anything is copied."""
-    request = submission.request
-    caller = Caller(user_id=submission.user_id, email=email)
+    user_id, email = caller.user_id, caller.email
     created_at = now()
     at = created_at.isoformat()
     year = moscow_date(created_at).year
@@ -75,20 +62,19 @@ def _file(submission: Submission, email: str) -> RequestCreated:
     kind = RequestType(request.type)
     deadline = review_deadline(kind, created_at)
     store = RequestStore()
-    claim = _claim(submission)
     own = [key for key in request.attachments if is_own_upload(owner_of(caller), key)]
-    before = store.before_filing(submission.user_id, year, claim, own)
+    before = store.before_filing(year, claim, own)
     if before.filed is not None:
-        return _filed_before(submission, before.filed)
+        return _filed_before(claim, before.filed)
     uploads = UploadStore()
     checked = checked_uploads(owner_of(caller), uploads, request.attachments, before.attached)
     attachments: list[Attachment] = []
 
     def build(sequence: int) -> Item:
         return {
-            **request_key(submission.user_id, request_id),
+            **request_key(user_id, request_id),
             "request_id": request_id,
-            "user_id": submission.user_id,
+            "user_id": user_id,
             "email": email,
             "number": _number(year, sequence),
             "type": kind.value,
@@ -111,9 +97,9 @@ def _file(submission: Submission, email: str) -> RequestCreated:
         raise
     try:
         item = store.create_numbered(year, build, claim, request.attachments, before.last)
-    except AlreadyFiled as filed:  # the same filing, written meanwhile by a retry
+    except AlreadyClaimed as filed:  # the same filing, written meanwhile by a retry
         discard(uploads, copies)
-        return _filed_before(submission, filed)
+        return _filed_before(claim, filed.earlier)
     except AlreadyAttached as attached:  # attached meanwhile to another request
         discard(uploads, copies)
         raise attachment_refusal(
@@ -124,7 +110,7 @@ def _file(submission: Submission, email: str) -> RequestCreated:
             ]
         ) from None
     except BaseException:
-        _discard_unless_written(store, uploads, request_key(submission.user_id, request_id), copies)
+        _discard_unless_written(store, uploads, request_key(user_id, request_id), copies)
         raise
     created = RequestCreated(
         id=request_id,
@@ -165,33 +151,13 @@ def _discard_unless_written(store: RequestStore, uploads: UploadStore, key: Key,
         discard(uploads, copies)
 
 
-def _payload_hash(submission: Submission) -> str:
-    payload = submission.request.model_dump_json(exclude_none=True)
-    return hashlib.sha256(payload.encode()).hexdigest()
-
-
-def _claim(submission: Submission) -> Key:
-    """The once-ever claim of an Idempotency-Key, written with the request itself: its conditional
-    put makes a second filing with the key impossible, and a repeat reads the request it names."""
-    key_hash = hashlib.sha256(submission.idempotency_key.encode()).hexdigest()
-    return {
-        "pk": f"IDEMPOTENCY#{submission.user_id}#{key_hash}",
-        "sk": "CLAIM",
-        "payload": _payload_hash(submission),
-    }
-
-
-def _filed_before(submission: Submission, filed: AlreadyFiled) -> RequestCreated:
-    if filed.claim.get("payload") != _payload_hash(submission):
-        raise _key_reused()
-    # The claim and the request are written in one transaction: a consistent read finds the request.
-    item = RequestStore().get_by_key(filed.key, consistent=True)
-    if item is None:
-        raise Conflict(
-            "Заявка уже регистрируется",
-            "Эта заявка уже отправлена и регистрируется. "
-            "Подождите несколько секунд и обновите список заявок.",
-        )
+def _filed_before(claim: IdempotencyClaim, filed: EarlierClaim) -> RequestCreated:
+    item = idempotency.answer_again(
+        idempotency.FILING,
+        claim,
+        filed,
+        lambda earlier: RequestStore().get(earlier.user_id, earlier.request_id, consistent=True),
+    )
     shown = summary(item)
     return RequestCreated(
         id=shown.id,
@@ -203,28 +169,14 @@ def _filed_before(submission: Submission, filed: AlreadyFiled) -> RequestCreated
     )
 
 
-def _key_reused() -> InvalidInput:
-    return invalid_field(
-        "Idempotency-Key",
-        "С этим Idempotency-Key уже отправлена другая заявка. Для новой заявки создайте новый ключ.",
-    )
-
-
 def submit(caller: Caller, request: NewRequest, idempotency_key: str | None) -> RequestCreated:
     """Files the request once per Idempotency-Key: a repeat with the same key and payload gets the
     first answer, the same key with another payload is refused. The key's claim, written in the
     request's own transaction, is the one record of it (docs/architecture.md, «Data model»). When the
     year's numbering stays busy nothing is filed: TryLater, send it again in a minute."""
-    if not idempotency_key or not _IDEMPOTENCY_KEY.match(idempotency_key):
-        raise invalid_field(
-            "Idempotency-Key",
-            "Передайте заголовок Idempotency-Key: уникальную строку из 8–128 латинских букв, цифр и знаков "
-            "-_.: (например, UUID), одну на каждую новую заявку. По нему повторная отправка не создаст "
-            "вторую заявку.",
-        )
-    submission = Submission(user_id=caller.user_id, idempotency_key=idempotency_key, request=request)
+    claim = idempotency.claim(idempotency.FILING, caller.user_id, idempotency_key, request)
     try:
-        return _file(submission, caller.email)
+        return _file(caller, request, claim)
     except NumberingBusy:
         raise TryLater(
             "Заявка не зарегистрирована",

@@ -34,6 +34,7 @@ from botocore.exceptions import ClientError
 
 from functions.common.backoff import Backoff
 from functions.common.dynamo import Reason, Table, Unread, cancellation_reasons, condition_failed
+from functions.requests.records import ClaimKind, EarlierClaim, IdempotencyClaim
 from functions.requests.settings import request_settings
 
 if TYPE_CHECKING:
@@ -82,13 +83,33 @@ def counter_key(year: int) -> Key:
     return {"pk": f"COUNTER#{year}", "sk": "REQUEST_NUMBER"}
 
 
-class AlreadyFiled(Exception):
-    """The Idempotency-Key was used before: `key` is the request it filed, `claim` what it claimed."""
+_CLAIM_SK = {ClaimKind.FILING: "CLAIM", ClaimKind.MESSAGE: "MESSAGE"}
 
-    def __init__(self, key: Key, claim: dict[str, str]) -> None:
-        super().__init__(key["sk"])
-        self.key = key
-        self.claim = claim
+
+def claim_key(claim: IdempotencyClaim) -> Key:
+    """Where an Idempotency-Key's claim is: per scope (a consumer's sub, the company's api-key:<id>)
+    and key hash, one item for a filing and one for a message."""
+    return {"pk": f"IDEMPOTENCY#{claim.scope}#{claim.key_hash}", "sk": _CLAIM_SK[claim.kind]}
+
+
+def _earlier_claim(claim: IdempotencyClaim, item: Item) -> EarlierClaim:
+    """The claim `item` as written before: its payload's hash and what it made (a filing's claim names
+    the request's sort key, a message's the message's key)."""
+    payload = str(item.get("payload", ""))
+    if claim.kind is ClaimKind.FILING:
+        request_id = str(item.get("claimed_by", "")).removeprefix(REQUEST_PREFIX)
+        return EarlierClaim(payload, claim.scope, request_id)
+    owner = str(item.get("message_pk", "")).removeprefix(USER_PREFIX)
+    request_id, _, message_id = str(item.get("message_sk", "")).removeprefix(THREAD_PREFIX).partition("#")
+    return EarlierClaim(payload, owner, request_id, message_id)
+
+
+class AlreadyClaimed(Exception):
+    """The Idempotency-Key was claimed before: `earlier` is its claim (payload hash, what it made)."""
+
+    def __init__(self, earlier: EarlierClaim) -> None:
+        super().__init__(earlier.message_id or earlier.request_id)
+        self.earlier = earlier
 
 
 class AlreadyAttached(Exception):
@@ -105,18 +126,19 @@ class BeforeFiling:
     Idempotency-Key filed a request already, and which of its uploads are attached already."""
 
     last: int
-    filed: AlreadyFiled | None
+    filed: EarlierClaim | None
     attached: dict[str, str]  # upload key → the number of the request it is attached to
 
 
-def _existing_claim(reasons: list[Reason], claim: Key) -> dict[str, str] | None:
+def _existing_claim(reasons: list[Reason], claim: IdempotencyClaim) -> EarlierClaim | None:
     """The Idempotency-Key's claim that cancelled the transaction, if it was that: the reason whose
     item (returned on the failed condition) has the claim's key, wherever it stands."""
+    key = claim_key(claim)
     for reason in reasons:
         old = reason.item
-        claims_key = (old.get("pk"), old.get("sk")) == (claim["pk"], claim["sk"])
+        claims_key = (old.get("pk"), old.get("sk")) == (key["pk"], key["sk"])
         if reason.code == "ConditionalCheckFailed" and claims_key:
-            return {name: str(value) for name, value in old.items()}
+            return _earlier_claim(claim, old)
     return None
 
 
@@ -150,14 +172,6 @@ class RequestMoved(Exception):
         self.item = item
 
 
-class AlreadyPosted(Exception):
-    """The Idempotency-Key posted a message already: `claim` is its claim (payload hash, message key)."""
-
-    def __init__(self, claim: dict[str, str]) -> None:
-        super().__init__(claim.get("message_sk", ""))
-        self.claim = claim
-
-
 @dataclass(frozen=True)
 class StatusMove:
     """A change of status made in the same write as something else: from `expected` to `status`,
@@ -175,7 +189,7 @@ class BeforeMessage:
     posted a message already, and which of its uploads are attached already."""
 
     request: Item | None
-    posted: AlreadyPosted | None
+    posted: EarlierClaim | None
     attached: dict[str, str]  # upload key → the number of the request it is attached to
 
 
@@ -184,23 +198,20 @@ class RequestStore:
         self._table = Table(request_settings().requests_table)
 
     # ------------------------------------------------------------ creation with a gap-free number
-    def before_filing(self, user_id: str, year: int, claim: Key, uploads: Sequence[str]) -> BeforeFiling:
+    def before_filing(self, year: int, claim: IdempotencyClaim, uploads: Sequence[str]) -> BeforeFiling:
         """One consistent BatchGetItem of the year's counter, the Idempotency-Key's claim and the
         uploads' claims: a filing that was made already, or an upload attached already, is answered
         before any file is copied. (The transaction checks both again: this read only spares work.)"""
-        counter = counter_key(year)
-        keys = [counter, {"pk": claim["pk"], "sk": claim["sk"]}, *(upload_claim_key(u) for u in uploads)]
+        counter, claimed = counter_key(year), claim_key(claim)
+        keys = [counter, claimed, *(upload_claim_key(u) for u in uploads)]
         try:
             found = self._table.batch_get(keys, consistent=True)
         except Unread:
             raise NumberingBusy from None
         by_key = {(str(item["pk"]), str(item["sk"])): item for item in found}
         counted = by_key.get((counter["pk"], counter["sk"]), {})
-        claimed = by_key.get((claim["pk"], claim["sk"]))
-        filed = None
-        if claimed is not None:
-            old = {name: str(value) for name, value in claimed.items()}
-            filed = AlreadyFiled({"pk": user_key(user_id), "sk": old["claimed_by"]}, old)
+        old = by_key.get((claimed["pk"], claimed["sk"]))
+        filed = _earlier_claim(claim, old) if old is not None else None
         attached = {}
         for upload in uploads:
             key = upload_claim_key(upload)
@@ -212,7 +223,7 @@ class RequestStore:
         self,
         year: int,
         build: Callable[[int], Item],
-        claim: Key,
+        claim: IdempotencyClaim,
         uploads: Sequence[str] = (),
         last: int | None = None,
     ) -> Item:
@@ -224,7 +235,7 @@ class RequestStore:
         the race reads the winning value from the cancellation and tries the next number.
 
         `claim` (the caller's Idempotency-Key and payload hash) is put in the same transaction, once
-        ever: if it exists, the request was filed already and `AlreadyFiled` names it. So is the claim
+        ever: if it exists, the request was filed already and `AlreadyClaimed` names it. So is the claim
         of each upload in `uploads`: if one exists, that upload is attached already (`AlreadyAttached`).
 
         `last` is the counter as read before (`before_filing`); without it, it is read here.
@@ -244,7 +255,7 @@ class RequestStore:
                         self._counter_increment(counter, last),
                         self._table.put_action(item, condition="attribute_not_exists(pk)"),
                         self._table.put_action(
-                            {**claim, "claimed_by": item["sk"]},
+                            {**claim_key(claim), "payload": claim.payload, "claimed_by": item["sk"]},
                             condition="attribute_not_exists(pk)",
                             old_on_failure=True,
                         ),
@@ -257,10 +268,10 @@ class RequestStore:
                 if reasons is None:
                     raise
                 old = _existing_claim(reasons, claim)
-                if old is not None and old["claimed_by"] == item["sk"]:
+                if old is not None and old.request_id == item["request_id"]:
                     return item  # a retried call whose first attempt was written: this item is filed
                 if old is not None:
-                    raise AlreadyFiled({"pk": item["pk"], "sk": old["claimed_by"]}, old) from None
+                    raise AlreadyClaimed(old) from None
                 _raise_if_attached(reasons, uploads)
                 winning = self._winning_value(reasons, counter, attempt, waits)
                 if winning is None:
@@ -313,8 +324,8 @@ class RequestStore:
         return int(str(found.get("last", 0)))
 
     # ------------------------------------------------------------ a consumer's reads
-    def get(self, user_id: str, request_id: str) -> Item | None:
-        return self._table.get(request_key(user_id, request_id))
+    def get(self, user_id: str, request_id: str, consistent: bool = False) -> Item | None:
+        return self._table.get(request_key(user_id, request_id), consistent=consistent)
 
     def list_for_user(self, user_id: str, limit: int, start: Key | None) -> tuple[list[Item], Item | None]:
         page = self._table.query(
@@ -396,14 +407,15 @@ class RequestStore:
             raise
 
     # ------------------------------------------------------------ the conversation
-    def before_message(self, key: Key, claim: Key, uploads: Sequence[str]) -> BeforeMessage:
+    def before_message(self, key: Key, claim: IdempotencyClaim, uploads: Sequence[str]) -> BeforeMessage:
         """One consistent BatchGetItem of the request, the Idempotency-Key's claim and the uploads'
         claims (the transaction checks them again: this read spares copying files for nothing)."""
-        keys = [key, {"pk": claim["pk"], "sk": claim["sk"]}, *(upload_claim_key(u) for u in uploads)]
+        claimed = claim_key(claim)
+        keys = [key, claimed, *(upload_claim_key(u) for u in uploads)]
         found = self._table.batch_get(keys, consistent=True)
         by_key = {(str(item["pk"]), str(item["sk"])): item for item in found}
-        claimed = by_key.get((claim["pk"], claim["sk"]))
-        posted = AlreadyPosted({k: str(v) for k, v in claimed.items()}) if claimed is not None else None
+        old = by_key.get((claimed["pk"], claimed["sk"]))
+        posted = _earlier_claim(claim, old) if old is not None else None
         attached = {}
         for upload in uploads:
             upload_key = upload_claim_key(upload)
@@ -416,7 +428,7 @@ class RequestStore:
         key: Key,
         expected: str,
         message: Item,
-        claim: Key,
+        claim: IdempotencyClaim,
         uploads: Sequence[str],
         move: StatusMove | None,
     ) -> None:
@@ -443,7 +455,9 @@ class RequestStore:
         )
         self._add_message(message, claim, uploads, update)
 
-    def add_company_message(self, key: Key, message: Item, claim: Key, uploads: Sequence[str]) -> None:
+    def add_company_message(
+        self, key: Key, message: Item, claim: IdempotencyClaim, uploads: Sequence[str]
+    ) -> None:
         """Writes the company's message in one transaction with its claims: it answers whatever the
         consumer wrote before (the request leaves AwaitingAnswer)."""
         update = self._table.update_action(
@@ -456,7 +470,11 @@ class RequestStore:
         self._add_message(message, claim, uploads, update)
 
     def _add_message(
-        self, message: Item, claim: Key, uploads: Sequence[str], update: "TransactWriteItemTypeDef"
+        self,
+        message: Item,
+        claim: IdempotencyClaim,
+        uploads: Sequence[str],
+        update: "TransactWriteItemTypeDef",
     ) -> None:
         try:
             self._table.transact(
@@ -464,7 +482,12 @@ class RequestStore:
                     update,
                     self._table.put_action(message, condition="attribute_not_exists(pk)"),
                     self._table.put_action(
-                        {**claim, "message_pk": message["pk"], "message_sk": message["sk"]},
+                        {
+                            **claim_key(claim),
+                            "payload": claim.payload,
+                            "message_pk": message["pk"],
+                            "message_sk": message["sk"],
+                        },
                         condition="attribute_not_exists(pk)",
                         old_on_failure=True,
                     ),
@@ -476,17 +499,19 @@ class RequestStore:
             if reasons is None:
                 raise
             old = _existing_claim(reasons, claim)
-            if old is not None and old.get("message_sk") == message["sk"]:
+            if old is not None and old.message_id == message["message_id"]:
                 return  # a retried call whose first attempt was written
             if old is not None:
-                raise AlreadyPosted(old) from None
+                raise AlreadyClaimed(old) from None
             _raise_if_attached(reasons, uploads)
             if reasons and reasons[0].code == "ConditionalCheckFailed":
                 raise RequestMoved(reasons[0].item) from None
             raise
 
-    def message(self, key: Key, consistent: bool = False) -> Item | None:
-        return self._table.get(key, consistent=consistent)
+    def message(
+        self, user_id: str, request_id: str, message_id: str, consistent: bool = False
+    ) -> Item | None:
+        return self._table.get(message_key(user_id, request_id, message_id), consistent=consistent)
 
     def thread(
         self, user_id: str, request_id: str, limit: int, start: Key | None
