@@ -14,19 +14,11 @@ from functions.requests.files import UploadStore
 from functions.requests.ids import new_request_id
 from functions.requests.inputs import CONSUMER_ACTOR
 from functions.requests.kinds import review_deadline
-from functions.requests.outputs import Attachment, RequestCreated
+from functions.requests.outputs import RequestCreated
 from functions.requests.presentation import summary
-from functions.requests.records import EarlierClaim, IdempotencyClaim
+from functions.requests.records import EarlierClaim, Filing, IdempotencyClaim, StoredHistoryEntry
 from functions.requests.registry import STATUS_TITLES, TYPE_TITLES, NewRequest, RequestStatus, RequestType
-from functions.requests.store import (
-    AlreadyAttached,
-    AlreadyClaimed,
-    Item,
-    Key,
-    NumberingBusy,
-    RequestStore,
-    request_key,
-)
+from functions.requests.store import AlreadyAttached, AlreadyClaimed, NumberingBusy, RequestStore
 from functions.requests.uploads import (
     attached_elsewhere,
     attachment_refusal,
@@ -45,10 +37,6 @@ logger = Logger()
 NUMBERING_RETRY_SECONDS = 60  # Retry-After of a filing refused because the numbering stayed busy
 
 
-def _number(year: int, sequence: int) -> str:
-    return f"{year}-{sequence:06d}"
-
-
 def _file(caller: Caller, request: NewRequest, claim: IdempotencyClaim) -> RequestCreated:
     """Files the request with its files: each upload is read once (one version, checked), that
     version is copied to the request's own key, and the request, its number and the claims of its
@@ -56,7 +44,6 @@ def _file(caller: Caller, request: NewRequest, claim: IdempotencyClaim) -> Reque
     not written are deleted; a filing made already is answered before anything is copied."""
     user_id, email = caller.user_id, caller.email
     created_at = now()
-    at = created_at.isoformat()
     year = moscow_date(created_at).year
     request_id = new_request_id(created_at)
     kind = RequestType(request.type)
@@ -68,38 +55,28 @@ def _file(caller: Caller, request: NewRequest, claim: IdempotencyClaim) -> Reque
         return _filed_before(claim, before.filed)
     uploads = UploadStore()
     checked = checked_uploads(owner_of(caller), uploads, request.attachments, before.attached)
-    attachments: list[Attachment] = []
-
-    def build(sequence: int) -> Item:
-        return {
-            **request_key(user_id, request_id),
-            "request_id": request_id,
-            "user_id": user_id,
-            "email": email,
-            "number": _number(year, sequence),
-            "type": kind.value,
-            "text": request.text,
-            "fields": request.fields.model_dump(mode="json", exclude_none=True),
-            "attachments": [a.model_dump(exclude_none=True) for a in attachments],
-            "status": RequestStatus.REGISTERED.value,
-            "status_changed_at": at,
-            "created_at": at,
-            "updated_at": at,
-            "review_deadline": deadline.isoformat(),
-            "history": [{"status": RequestStatus.REGISTERED.value, "at": at, "changed_by": CONSUMER_ACTOR}],
-        }
-
     copies: list[str] = []
     try:
         attachments = make_copies(uploads, partial(filed_file_key, request_id), checked, copies)
     except BaseException:
         discard(uploads, copies)
         raise
+    filing = Filing(
+        request_id=request_id,
+        user_id=user_id,
+        email=email,
+        type=kind,
+        text=request.text,
+        fields=request.fields.model_dump(mode="json", exclude_none=True),
+        attachments=tuple(attachments),
+        review_deadline=deadline,
+        first=StoredHistoryEntry(status=RequestStatus.REGISTERED, at=created_at, changed_by=CONSUMER_ACTOR),
+    )
     try:
-        item = store.create_numbered(year, build, claim, request.attachments, before.last)
-    except AlreadyClaimed as filed:  # the same filing, written meanwhile by a retry
+        filed = store.create_numbered(year, filing, claim, request.attachments, before.last)
+    except AlreadyClaimed as claimed:  # the same filing, written meanwhile by a retry
         discard(uploads, copies)
-        return _filed_before(claim, filed.earlier)
+        return _filed_before(claim, claimed.earlier)
     except AlreadyAttached as attached:  # attached meanwhile to another request
         discard(uploads, copies)
         raise attachment_refusal(
@@ -110,11 +87,11 @@ def _file(caller: Caller, request: NewRequest, claim: IdempotencyClaim) -> Reque
             ]
         ) from None
     except BaseException:
-        _discard_unless_written(store, uploads, request_key(user_id, request_id), copies)
+        _discard_unless_written(store, uploads, filing, copies)
         raise
     created = RequestCreated(
         id=request_id,
-        number=str(item["number"]),
+        number=filed.number,
         status=RequestStatus.REGISTERED,
         status_title=STATUS_TITLES[RequestStatus.REGISTERED],
         created_at=created_at,
@@ -130,20 +107,22 @@ def _file(caller: Caller, request: NewRequest, claim: IdempotencyClaim) -> Reque
             number=created.number,
             type=kind.value,
             status=RequestStatus.REGISTERED.value,
-            filed_at=events.at(at),
+            filed_at=created_at,
         )
     )
     mails.mail_consumer(email, *mails.registered(created.number, TYPE_TITLES[kind], deadline, request_id))
     return created
 
 
-def _discard_unless_written(store: RequestStore, uploads: UploadStore, key: Key, copies: list[str]) -> None:
+def _discard_unless_written(
+    store: RequestStore, uploads: UploadStore, filing: Filing, copies: list[str]
+) -> None:
     """After an unexpected failure the request may have been written all the same (an answer lost
     after the write): its copies are deleted only when it surely was not."""
     if not copies:
         return
     try:
-        written = store.exists(key)
+        written = store.is_filed(filing.user_id, filing.request_id)
     except Exception:
         logger.exception("copies of a failed filing kept: whether it was written is unknown")
         return
@@ -152,13 +131,13 @@ def _discard_unless_written(store: RequestStore, uploads: UploadStore, key: Key,
 
 
 def _filed_before(claim: IdempotencyClaim, filed: EarlierClaim) -> RequestCreated:
-    item = idempotency.answer_again(
+    request = idempotency.answer_again(
         idempotency.FILING,
         claim,
         filed,
         lambda earlier: RequestStore().get(earlier.user_id, earlier.request_id, consistent=True),
     )
-    shown = summary(item)
+    shown = summary(request)
     return RequestCreated(
         id=shown.id,
         number=shown.number,
