@@ -41,10 +41,7 @@ def erase_account(user_id: str, at: str) -> None:
 
     UserDirectory().delete_if_present(user_id)
     AskueStore(load_settings(ErasureSettings).askue_table).delete_link(user_id)
-    requests = RequestStore()
-    for item in requests.all_for_user(user_id):
-        if "email" in item:
-            requests.depersonalise({"pk": str(item["pk"]), "sk": str(item["sk"])})
+    RequestStore().depersonalise_all(user_id)
     ProfileStore().erase(user_id, at)
 
 

@@ -8,8 +8,7 @@ marks the request as awaiting an answer and, when it answers «Требуютс�
 to «На рассмотрении» by the statuses' rules (transitions.py); the company's message answers it.
 """
 
-import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -19,37 +18,25 @@ from aws_lambda_powertools import Logger
 from functions.common import events
 from functions.common.caller import Caller
 from functions.common.clock import now
-from functions.common.cursor import decode_cursor, encode_cursor
-from functions.common.errors import Conflict, FieldError, NotFound, invalid_field
-from functions.requests import mails, transitions
+from functions.common.errors import Conflict, FieldError, NotFound
+from functions.requests import idempotency, mails, transitions
 from functions.requests.files import UploadStore
-from functions.requests.filing import IDEMPOTENCY_KEY_PATTERN
 from functions.requests.ids import is_request_id, new_request_id
 from functions.requests.inputs import CONSUMER_ACTOR, DOCUMENT_KIND_TITLES, CompanyMessage, NewMessage
 from functions.requests.integration_views import IntegrationMessage, IntegrationRequestThread
-from functions.requests.outputs import (
-    AUTHOR_TITLES,
-    Attachment,
-    AttachmentLink,
-    MessageAuthor,
-    MessageSent,
-    Thread,
-    ThreadMessage,
+from functions.requests.outputs import AUTHOR_TITLES, MessageAuthor, MessageSent, Thread, ThreadMessage
+from functions.requests.presentation import download_links, for_integration
+from functions.requests.records import (
+    EarlierClaim,
+    IdempotencyClaim,
+    RequestRef,
+    StoredAttachment,
+    StoredMessage,
+    StoredRequest,
 )
-from functions.requests.presentation import DOWNLOAD_LINK_SECONDS, for_integration
 from functions.requests.registry import STATUS_TITLES, RequestStatus
-from functions.requests.store import (
-    AlreadyAttached,
-    AlreadyPosted,
-    Item,
-    Key,
-    RequestMoved,
-    RequestStore,
-    message_key,
-    request_key,
-    thread_prefix,
-    user_key,
-)
+from functions.requests.store import AlreadyAttached, AlreadyClaimed, RequestStore
+from functions.requests.thread_store import RequestMoved, ThreadStore
 from functions.requests.uploads import (
     COMPANY_OWNER,
     attached_elsewhere,
@@ -76,29 +63,13 @@ class _Posting:
     owner: str  # whose uploads it may attach: a consumer's sub or the company
     author: MessageAuthor
     changed_by: str  # the actor the portal records: consumer or api-key:<id>
-    idempotency_key: str
+    claim: IdempotencyClaim
     message: NewMessage
 
-    def claim(self) -> Key:
-        key_hash = hashlib.sha256(self.idempotency_key.encode()).hexdigest()
-        # A consumer's keys are theirs (their sub); the company's, each integration key's own.
-        scope = self.owner if self.author is MessageAuthor.CONSUMER else self.changed_by
-        return {"pk": f"IDEMPOTENCY#{scope}#{key_hash}", "sk": "MESSAGE", "payload": self.payload_hash()}
-
-    def payload_hash(self) -> str:
-        payload = f"{self.message.__class__.__name__}:{self.message.model_dump_json(exclude_none=True)}"
-        return hashlib.sha256(payload.encode()).hexdigest()
-
-
-def _checked_key(idempotency_key: str | None) -> str:
-    if not idempotency_key or not IDEMPOTENCY_KEY_PATTERN.match(idempotency_key):
-        raise invalid_field(
-            "Idempotency-Key",
-            "Передайте заголовок Idempotency-Key: уникальную строку из 8–128 латинских букв, цифр и знаков "
-            "-_.: (например, UUID), одну на каждое новое сообщение. По нему повторная отправка не создаст "
-            "второе сообщение.",
+    def not_found(self) -> NotFound:
+        return NotFound(
+            "Заявка не найдена." if self.author is MessageAuthor.CONSUMER else "Заявка с таким id не найдена."
         )
-    return idempotency_key
 
 
 # ---------------------------------------------------------------- posting
@@ -108,19 +79,21 @@ def post_consumer_message(
     caller: Caller, request_id: str, message: NewMessage, idempotency_key: str | None
 ) -> MessageSent:
     """The consumer's message on their own open request (another's id is not found)."""
+    owner = owner_of(caller)
     posting = _Posting(
-        owner=owner_of(caller),
+        owner=owner,
         author=MessageAuthor.CONSUMER,
         changed_by=CONSUMER_ACTOR,
-        idempotency_key=_checked_key(idempotency_key),
+        # A consumer's keys are theirs (their sub); the company's, each integration key's own.
+        claim=idempotency.claim(idempotency.MESSAGE, owner, idempotency_key, message),
         message=message,
     )
-    key = request_key(caller.user_id, request_id) if is_request_id(request_id) else None
-    if key is None:
-        raise NotFound("Заявка не найдена.")
-    item, written = _post(posting, key)
-    status = RequestStatus(item["status"])
-    return MessageSent(message=_shown(written), status=status, status_title=STATUS_TITLES[status])
+    if not is_request_id(request_id):
+        raise posting.not_found()
+    request, written = _post(posting, RequestRef(user_id=caller.user_id, request_id=request_id))
+    return MessageSent(
+        message=_shown(written), status=request.status, status_title=STATUS_TITLES[request.status]
+    )
 
 
 def post_company_message(
@@ -132,51 +105,48 @@ def post_company_message(
         owner=COMPANY_OWNER,
         author=MessageAuthor.COMPANY,
         changed_by=changed_by,
-        idempotency_key=_checked_key(idempotency_key),
+        claim=idempotency.claim(idempotency.MESSAGE, changed_by, idempotency_key, message),
         message=message,
     )
-    key = RequestStore().key_of(request_id) if is_request_id(request_id) else None
-    if key is None:
-        raise NotFound("Заявка с таким id не найдена.")
-    _, written = _post(posting, key)
+    ref = RequestStore().find(request_id) if is_request_id(request_id) else None
+    if ref is None:
+        raise posting.not_found()
+    _, written = _post(posting, ref)
     return _for_integration(written)
 
 
-def _post(posting: _Posting, key: Key) -> tuple[Item, Item]:
+def _post(posting: _Posting, ref: RequestRef) -> tuple[StoredRequest, StoredMessage]:
     """Posts the message once per Idempotency-Key; returns the request (as it was before the
     message's own changes when it was posted before) and the message as written."""
-    store = RequestStore()
-    claim = posting.claim()
+    store = ThreadStore()
+    claim = posting.claim
     attachments = posting.message.attachments
     own = [upload for upload in attachments if is_own_upload(posting.owner, upload)]
-    before = store.before_message(key, claim, own)
+    before = store.before_message(ref, claim, own)
     if before.request is None:
-        raise NotFound(
-            "Заявка не найдена."
-            if posting.author is MessageAuthor.CONSUMER
-            else "Заявка с таким id не найдена."
-        )
+        raise posting.not_found()
     if before.posted is not None:
-        return before.request, _posted_before(store, posting, before.posted)
+        return before.request, _posted_before(store, claim, before.posted)
     request = before.request
     _check_open(posting, request)
     at = now()
     message_id = new_request_id(at)
-    request_id = str(request["request_id"])
     uploads = UploadStore()
     checked = checked_uploads(posting.owner, uploads, attachments, before.attached)
     copies: list[str] = []
     try:
-        files = make_copies(uploads, partial(message_file_key, request_id, message_id), checked, copies)
+        files = make_copies(
+            uploads, partial(message_file_key, request.request_id, message_id), checked, copies
+        )
     except BaseException:
         discard(uploads, copies)
         raise
-    message = _message_item(posting, request, message_id, at, files)
+    message = _message(posting, request, message_id, at, files)
     try:
-        request = _write(store, posting, key, request, message, claim)
-    except AlreadyPosted as posted:  # the same message, written meanwhile by a retry
+        request = _write(store, posting, request, message)
+    except AlreadyClaimed as posted:  # the same message, written meanwhile by a retry
         discard(uploads, copies)
-        return request, _posted_before(store, posting, posted)
+        return request, _posted_before(store, claim, posted.earlier)
     except AlreadyAttached as attached:
         discard(uploads, copies)
         raise attachment_refusal(
@@ -191,100 +161,95 @@ def _post(posting: _Posting, key: Key) -> tuple[Item, Item]:
         raise
     logger.info(
         "message posted",
-        extra={"request_id": request_id, "message_id": message_id, "author": posting.author.value},
+        extra={"request_id": request.request_id, "message_id": message_id, "author": posting.author.value},
     )
     _publish(posting, before.request, request, message)
     _mail(posting, request, message)
     return request, message
 
 
+def _message(
+    posting: _Posting, request: StoredRequest, message_id: str, at: datetime, files: list[StoredAttachment]
+) -> StoredMessage:
+    """The message to write: on `request` (whose number an upload's claim names), at its id's time."""
+    company = posting.message if isinstance(posting.message, CompanyMessage) else None
+    return StoredMessage(
+        user_id=request.user_id,
+        request_id=request.request_id,
+        message_id=message_id,
+        number=request.number,
+        author=posting.author,
+        changed_by=posting.changed_by,
+        text=posting.message.text,
+        attachments=tuple(files),
+        at=at,
+        kind=company.kind if company else None,
+        operator=company.operator if company else None,
+    )
+
+
 def _write(
-    store: RequestStore, posting: _Posting, key: Key, request: Item, message: Item, claim: Key
-) -> Item:
+    store: ThreadStore, posting: _Posting, request: StoredRequest, message: StoredMessage
+) -> StoredRequest:
     """Writes the message; returns the request as it is after it. A consumer's message written while
     the request moved is tried again on the request as it is now."""
+    uploads = posting.message.attachments
     if posting.author is MessageAuthor.COMPANY:
         try:
-            store.add_company_message(key, message, claim, posting.message.attachments)
+            store.add_company_message(message, posting.claim, uploads)
         except RequestMoved:  # only a request that is gone fails the company's condition
-            raise NotFound("Заявка с таким id не найдена.") from None
+            raise posting.not_found() from None
         return request
     for _ in range(_ATTEMPTS):
-        current = RequestStatus(request["status"])
-        move = transitions.consumer_move(current, str(message["at"]))
+        move = transitions.consumer_move(request.status, message.at)
         try:
-            store.add_consumer_message(key, current.value, message, claim, posting.message.attachments, move)
+            store.add_consumer_message(message, request.status, posting.claim, uploads, move)
         except RequestMoved as moved:
-            if not moved.item:
-                raise NotFound("Заявка не найдена.") from None
-            request = moved.item
+            if moved.request is None:
+                raise posting.not_found() from None
+            request = moved.request
             _check_open(posting, request)
             continue
-        return {**request, "status": move.status, "status_changed_at": move.at} if move else request
+        if move is None:
+            return request
+        return replace(
+            request, status=move.status, status_changed_at=move.at, history=(*request.history, move.entry)
+        )
     raise Conflict(
         "Статус заявки меняется",
         "Статус заявки сейчас меняется. Обновите страницу и отправьте сообщение ещё раз.",
     )
 
 
-def _check_open(posting: _Posting, request: Item) -> None:
-    status = RequestStatus(request["status"])
-    if posting.author is MessageAuthor.CONSUMER and not transitions.is_open(status):
+def _check_open(posting: _Posting, request: StoredRequest) -> None:
+    if posting.author is MessageAuthor.CONSUMER and not transitions.is_open(request.status):
         raise Conflict(
             "Заявка закрыта",
-            f"Заявка в статусе «{STATUS_TITLES[status]}» закрыта: сообщения по ней больше не принимаются. "
-            "Если нужно, подайте новую заявку.",
+            f"Заявка в статусе «{STATUS_TITLES[request.status]}» закрыта: сообщения по ней больше не "
+            "принимаются. Если нужно, подайте новую заявку.",
         )
 
 
-def _message_item(
-    posting: _Posting, request: Item, message_id: str, at: datetime, files: list[Attachment]
-) -> Item:
-    item: Item = {
-        **message_key(str(request["user_id"]), str(request["request_id"]), message_id),
-        "message_id": message_id,  # no request_id: GSI ById must find the request alone
-        "number": str(request["number"]),  # the request's: an upload's claim names it
-        "author": posting.author.value,
-        "changed_by": posting.changed_by,
-        "text": posting.message.text,
-        "attachments": [a.model_dump(exclude_none=True) for a in files],
-        "at": at.isoformat(),
-    }
-    if isinstance(posting.message, CompanyMessage):
-        if posting.message.kind:
-            item["kind"] = posting.message.kind
-        if posting.message.operator:
-            item["operator"] = posting.message.operator
-    return item
-
-
-def _posted_before(store: RequestStore, posting: _Posting, posted: AlreadyPosted) -> Item:
-    if posted.claim.get("payload") != posting.payload_hash():
-        raise invalid_field(
-            "Idempotency-Key",
-            "С этим Idempotency-Key уже отправлено другое сообщение. "
-            "Для нового сообщения создайте новый ключ.",
-        )
-    # The claim and the message are written in one transaction: a consistent read finds the message.
-    key = {"pk": str(posted.claim.get("message_pk", "")), "sk": str(posted.claim.get("message_sk", ""))}
-    found = store.message(key, consistent=True)
-    if found is None:
-        raise Conflict(
-            "Сообщение уже отправляется",
-            "Это сообщение уже отправлено и записывается. Подождите несколько секунд и обновите страницу.",
-        )
-    return found
+def _posted_before(store: ThreadStore, claim: IdempotencyClaim, posted: EarlierClaim) -> StoredMessage:
+    return idempotency.answer_again(
+        idempotency.MESSAGE,
+        claim,
+        posted,
+        lambda earlier: store.message(
+            earlier.user_id, earlier.request_id, earlier.message_id or "", consistent=True
+        ),
+    )
 
 
 def _discard_unless_written(
-    store: RequestStore, uploads: UploadStore, message: Item, copies: list[str]
+    store: ThreadStore, uploads: UploadStore, message: StoredMessage, copies: list[str]
 ) -> None:
     """After an unexpected failure the message may have been written all the same: its copies are
     deleted only when it surely was not."""
     if not copies:
         return
     try:
-        written = store.message({"pk": message["pk"], "sk": message["sk"]}, consistent=True) is not None
+        written = store.is_posted(message)
     except Exception:
         logger.exception("copies of a failed message kept: whether it was written is unknown")
         return
@@ -292,83 +257,66 @@ def _discard_unless_written(
         discard(uploads, copies)
 
 
-def _mail(posting: _Posting, request: Item, message: Item) -> None:
+def _mail(posting: _Posting, request: StoredRequest, message: StoredMessage) -> None:
     """The company's message is mailed to the consumer; the consumer's answer to «Требуются
-    уточнения» is mailed as the change of status it made."""
-    number, request_id, email = str(request["number"]), str(request["request_id"]), str(request["email"])
+    уточнения» is mailed as the change of status it made. An erased consumer's request has no
+    address: nothing is mailed."""
+    number, request_id = request.number, request.request_id
     if posting.author is MessageAuthor.COMPANY:
-        kind = message.get("kind")
-        title = DOCUMENT_KIND_TITLES[str(kind)] if kind else None
-        mails.mail_consumer(email, *mails.company_message(number, title, str(message["text"]), request_id))
-    elif request["status"] == RequestStatus.IN_REVIEW and _moved_by(request, message):
-        mails.mail_consumer(email, *mails.status_changed(number, RequestStatus.IN_REVIEW, None, request_id))
+        title = DOCUMENT_KIND_TITLES[message.kind] if message.kind else None
+        mails.mail_consumer(request.email, *mails.company_message(number, title, message.text, request_id))
+    elif request.status is RequestStatus.IN_REVIEW and _moved_by(request, message):
+        mails.mail_consumer(
+            request.email, *mails.status_changed(number, RequestStatus.IN_REVIEW, None, request_id)
+        )
 
 
-def _publish(posting: _Posting, before: Item, request: Item, message: Item) -> None:
+def _publish(
+    posting: _Posting, before: StoredRequest, request: StoredRequest, message: StoredMessage
+) -> None:
     """The message's event, with the change of status it made (an answer to «Требуются уточнения»)
     in the same call."""
     posted = events.RequestMessagePosted(
-        request_id=str(request["request_id"]),
-        number=str(request["number"]),
-        message_id=str(message["message_id"]),
+        request_id=request.request_id,
+        number=request.number,
+        message_id=message.message_id,
         author=posting.author.value,  # MessageAuthor's values
-        attachments=len(message.get("attachments", [])),
-        posted_at=events.at(str(message["at"])),
+        attachments=len(message.attachments),
+        posted_at=message.at,
     )
-    moved = request["status"] != before["status"] and _moved_by(request, message)
-    if moved:
-        events.publish(
-            posted, transitions.status_changed(request, RequestStatus(before["status"]), "consumer")
-        )
+    if request.status != before.status and _moved_by(request, message):
+        events.publish(posted, transitions.status_changed(request, before.status, "consumer"))
     else:
         events.publish(posted)
 
 
-def _moved_by(request: Item, message: Item) -> bool:
+def _moved_by(request: StoredRequest, message: StoredMessage) -> bool:
     """Whether this message's transaction is what moved the request (its status changed then)."""
-    return str(request.get("status_changed_at", "")) == str(message["at"])
+    return request.status_changed_at == message.at
 
 
 # ---------------------------------------------------------------- reading
 
 
-def _links(item: Item) -> list[AttachmentLink]:
-    uploads = UploadStore()
-    files = [Attachment.model_validate(a) for a in item.get("attachments", [])]
-    return [
-        AttachmentLink(
-            filename=f.filename,
-            content_type=f.content_type,
-            size=f.size,
-            url=uploads.download_url(f.key, f.filename, f.content_type, DOWNLOAD_LINK_SECONDS),
-        )
-        for f in files
-    ]
-
-
-def _fields(item: Item) -> dict[str, Any]:
-    author = MessageAuthor(item["author"])
-    kind = item.get("kind")
+def _fields(message: StoredMessage) -> dict[str, Any]:
     return {
-        "id": str(item["message_id"]),
-        "author": author,
-        "author_title": AUTHOR_TITLES[author],
-        "text": str(item.get("text", "")),
-        "kind": kind,
-        "kind_title": DOCUMENT_KIND_TITLES[str(kind)] if kind else None,
-        "attachments": _links(item),
-        "at": datetime.fromisoformat(str(item["at"])),
+        "id": message.message_id,
+        "author": message.author,
+        "author_title": AUTHOR_TITLES[message.author],
+        "text": message.text,
+        "kind": message.kind,
+        "kind_title": DOCUMENT_KIND_TITLES[message.kind] if message.kind else None,
+        "attachments": download_links(message.attachments),
+        "at": message.at,
     }
 
 
-def _shown(item: Item) -> ThreadMessage:
-    return ThreadMessage(**_fields(item))
+def _shown(message: StoredMessage) -> ThreadMessage:
+    return ThreadMessage(**_fields(message))
 
 
-def _for_integration(item: Item) -> IntegrationMessage:
-    return IntegrationMessage(
-        **_fields(item), changed_by=str(item["changed_by"]), operator=item.get("operator") or None
-    )
+def _for_integration(message: StoredMessage) -> IntegrationMessage:
+    return IntegrationMessage(**_fields(message), changed_by=message.changed_by, operator=message.operator)
 
 
 def consumer_thread(caller: Caller, request_id: str, cursor: str | None, limit: int) -> Thread:
@@ -376,32 +324,18 @@ def consumer_thread(caller: Caller, request_id: str, cursor: str | None, limit: 
     another consumer's request (or an unknown id) is an empty thread, like a request without messages."""
     if not is_request_id(request_id):
         raise NotFound("Заявка не найдена.")
-    mine, prefix = user_key(caller.user_id), thread_prefix(request_id)
-    start = (
-        decode_cursor(
-            cursor,
-            lambda key: set(key) == {"pk", "sk"} and key["pk"] == mine and key["sk"].startswith(prefix),
-        )
-        if cursor
-        else None
-    )
-    items, last = RequestStore().thread(caller.user_id, request_id, limit, start)
-    return Thread(items=[_shown(item) for item in items], cursor=encode_cursor(last))
+    page = ThreadStore().thread(caller.user_id, request_id, limit, cursor)
+    return Thread(items=[_shown(message) for message in page.items], cursor=page.cursor)
 
 
 def integration_request(request_id: str) -> IntegrationRequestThread:
     """A request as the company's systems see it, with its whole thread."""
     store = RequestStore()
-    key = store.key_of(request_id) if is_request_id(request_id) else None
-    item = store.get_by_key(key) if key else None
-    if key is None or item is None:
+    ref = store.find(request_id) if is_request_id(request_id) else None
+    request = store.get(ref.user_id, ref.request_id) if ref else None
+    if request is None:
         raise NotFound("Заявка с таким id не найдена.")
-    messages: list[IntegrationMessage] = []
-    start: Key | None = None
-    while True:
-        page, last = store.thread(str(item["user_id"]), request_id, 100, start)
-        messages += [_for_integration(message) for message in page]
-        if last is None:
-            break
-        start = {"pk": str(last["pk"]), "sk": str(last["sk"])}
-    return IntegrationRequestThread(**for_integration(item).model_dump(), messages=messages)
+    messages = ThreadStore().whole_thread(request.user_id, request_id)
+    return IntegrationRequestThread(
+        **for_integration(request).model_dump(), messages=[_for_integration(m) for m in messages]
+    )

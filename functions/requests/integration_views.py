@@ -25,11 +25,15 @@ class IntegrationHistoryEntry(HistoryEntry):
 
 
 class IntegrationRequest(RequestDetail):
-    """A request as the company's systems see it: with the consumer's id and email."""
+    """A request as the company's systems see it: with the consumer's id and email (none once the
+    consumer's account is erased)."""
 
     history: list[IntegrationHistoryEntry]  # type: ignore[assignment]
     user_id: str
-    email: str
+    email: str | None = Field(
+        description="Электронная почта потребителя; null — потребитель удалил учётную запись, и его "
+        "персональные данные стёрты (152-ФЗ): заявка хранится без них, письма по ней не отправляются",
+    )
     awaiting_answer_since: datetime | None = Field(
         default=None,
         description="Когда потребитель написал сообщение, на которое компания ещё не ответила "

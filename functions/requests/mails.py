@@ -101,8 +101,13 @@ def company_message(number: str, kind_title: str | None, text: str, request_id: 
 logger = Logger()
 
 
-def mail_consumer(to: str, subject: str, text: str) -> None:
-    """A mail that could not be sent is logged: the request is kept and its page shows everything."""
+def mail_consumer(to: str | None, subject: str, text: str) -> None:
+    """A mail that could not be sent is logged: the request is kept and its page shows everything.
+    A request whose consumer deleted the account has no address (`None`, functions/auth/erasure.py):
+    nothing is queued."""
+    if to is None:
+        logger.info("no mail: the consumer deleted the account", extra={"subject": subject})
+        return
     try:
         queue_notice(to, subject, text)
     except Exception:

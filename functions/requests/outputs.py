@@ -63,20 +63,6 @@ class HistoryEntry(BaseModel):
     comment: str | None = None
 
 
-class Attachment(BaseModel):
-    """A filed file as the request keeps it: `key` is the request's own copy (`requests/<id>/<n>`),
-    made from the very version of the upload `upload` that was checked; size and type are the
-    checked ones, `sha256` (hex) the copy's checksum computed by S3."""
-
-    key: str
-    filename: str
-    content_type: str
-    size: int
-    upload: str | None = None
-    version_id: str | None = None
-    sha256: str | None = None
-
-
 class AttachmentLink(BaseModel):
     filename: str
     content_type: str

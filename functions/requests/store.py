@@ -1,39 +1,68 @@
-"""Service requests in DynamoDB: the only place that knows the table's items.
+"""Service requests in DynamoDB: the only place (with thread_store.py, the conversation's part) that
+knows the table's items. It gives and takes records (records.py), never items: their keys, their
+layout, the cursors of their lists and whose cursor is whose are its own.
 
 One table, keyed for the ways it is read:
 
 * a request: `pk = USER#<sub>`, `sk = REQUEST#<id>`; the id is time-ordered (a ULID), so a consumer's
   requests newest first are one Query, and a request's detail is one GetItem under the caller's own
-  key (another consumer's id simply is not there);
+  key (another consumer's id simply is not there). An erased consumer's request (152-ФЗ ст. 21 ч. 5,
+  functions/auth/erasure.py) has no `email`: its record's is None;
 * the yearly number counter: `pk = COUNTER#<year>`, `sk = REQUEST_NUMBER`, attribute `last`;
 * GSI `ByStatus` (`status`, `status_changed_at`): the company's systems list a status by time;
 * GSI `ById` (`request_id`, keys only): the company's systems address a request by its id alone;
-* the claim of an Idempotency-Key: `pk = IDEMPOTENCY#<sub>#<key hash>`, `sk = CLAIM` (the payload's
-  hash and the request it filed), written with the request in its transaction, once ever;
+* the claim of an Idempotency-Key (idempotency.py): `pk = IDEMPOTENCY#<scope>#<key hash>` (the scope
+  is the consumer's sub, or the company's api-key:<id>), `sk = CLAIM` for a filing (the payload's
+  hash and the request it filed, `claimed_by`) or `MESSAGE` for a message (the payload's hash and the
+  message's key), written in the transaction of what it makes, once ever;
 * an upload attached to a request: `pk = UPLOAD#<upload key>`, `sk = ATTACHED`, written with the
   request in its transaction, once ever: no upload is attached to two requests (nor to two messages);
 * a message of a request's conversation: `pk = USER#<sub>` (the request's owner), `sk =
   THREAD#<request id>#<message id>` (time-ordered): a thread oldest first is one Query under the
   caller's own key, apart from the requests (whose list reads `REQUEST#` only). Written in one
-  transaction with its Idempotency-Key's claim (`IDEMPOTENCY#<scope>#<key hash>` / `MESSAGE`; the
-  scope is the consumer's sub, or the company's api-key:<id>), its uploads' claims and the
-  request's update: its status, when the consumer answers «Требуются уточнения», and the sparse
-  `awaiting_answer`/`awaiting_since` pair, set while a consumer's message is unanswered, removed by
-  the company's message or when the request closes;
+  transaction with its Idempotency-Key's claim, its uploads' claims and the request's update: its
+  status, when the consumer answers «Требуются уточнения», and the sparse `awaiting_answer`/
+  `awaiting_since` pair, set while a consumer's message is unanswered, removed by the company's
+  message or when the request closes (thread_store.py);
 * GSI `AwaitingAnswer` (`awaiting_answer`, `awaiting_since`), sparse: the requests whose consumer
   waits for an answer, the longest waiting first.
+
+A list's cursor (common/cursor.py) is the page's last key; a cursor sent back is taken only when it is
+a key of the same list of the same caller (the consumer's own requests, the same status, the same
+request's thread): anything else is a 422 on `cursor` before any read.
 
 The uploads bucket is `files.py`'s; the requests' ids are `ids.py`'s.
 """
 
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from functions.common.backoff import Backoff
+from functions.common.cursor import decode_cursor, encode_cursor
 from functions.common.dynamo import Reason, Table, Unread, cancellation_reasons, condition_failed
+from functions.requests.ids import is_request_id
+from functions.requests.records import (
+    BeforeFiling,
+    ClaimKind,
+    EarlierClaim,
+    Filing,
+    IdempotencyClaim,
+    Page,
+    RequestRef,
+    StatusMove,
+    StoredAttachment,
+    StoredHistoryEntry,
+    StoredMessage,
+    StoredRequest,
+    StoredSummary,
+    request_of,
+    summary_of,
+)
+from functions.requests.registry import RequestStatus
 from functions.requests.settings import request_settings
 
 if TYPE_CHECKING:
@@ -56,6 +85,8 @@ _NUMBERING_FIRST_WAIT_S, _NUMBERING_CAP_S = 0.04, 3.0
 
 Item = dict[str, Any]
 Key = dict[str, str]
+
+# ---------------------------------------------------------------- keys
 
 
 def user_key(user_id: str) -> str:
@@ -82,45 +113,122 @@ def counter_key(year: int) -> Key:
     return {"pk": f"COUNTER#{year}", "sk": "REQUEST_NUMBER"}
 
 
-class AlreadyFiled(Exception):
-    """The Idempotency-Key was used before: `key` is the request it filed, `claim` what it claimed."""
-
-    def __init__(self, key: Key, claim: dict[str, str]) -> None:
-        super().__init__(key["sk"])
-        self.key = key
-        self.claim = claim
+_CLAIM_SK = {ClaimKind.FILING: "CLAIM", ClaimKind.MESSAGE: "MESSAGE"}
 
 
-class AlreadyAttached(Exception):
-    """Uploads that are attached to a request already: upload key → that request's number."""
-
-    def __init__(self, numbers: dict[str, str]) -> None:
-        super().__init__(", ".join(numbers))
-        self.numbers = numbers
+def claim_key(claim: IdempotencyClaim) -> Key:
+    """Where an Idempotency-Key's claim is: per scope (a consumer's sub, the company's api-key:<id>)
+    and key hash, one item for a filing and one for a message."""
+    return {"pk": f"IDEMPOTENCY#{claim.scope}#{claim.key_hash}", "sk": _CLAIM_SK[claim.kind]}
 
 
-@dataclass(frozen=True)
-class BeforeFiling:
-    """What a filing reads before it copies any file: the year's counter, whether its
-    Idempotency-Key filed a request already, and which of its uploads are attached already."""
-
-    last: int
-    filed: AlreadyFiled | None
-    attached: dict[str, str]  # upload key → the number of the request it is attached to
+def number_of(year: int, sequence: int) -> str:
+    """A request's number: the year and its place in the year, `2026-000123`."""
+    return f"{year}-{sequence:06d}"
 
 
-def _existing_claim(reasons: list[Reason], claim: Key) -> dict[str, str] | None:
+# ---------------------------------------------------------------- records → items
+
+
+def attachment_item(attachment: StoredAttachment) -> Item:
+    return {name: value for name, value in asdict(attachment).items() if value is not None}
+
+
+def entry_item(entry: StoredHistoryEntry) -> Item:
+    item: Item = {"status": entry.status.value, "at": entry.at.isoformat(), "changed_by": entry.changed_by}
+    for name in ("operator", "comment", "consumer_action"):
+        if getattr(entry, name):
+            item[name] = getattr(entry, name)
+    return item
+
+
+def _request_item(filing: Filing, number: str) -> Item:
+    at = filing.first.at.isoformat()
+    return {
+        **request_key(filing.user_id, filing.request_id),
+        "request_id": filing.request_id,
+        "user_id": filing.user_id,
+        "email": filing.email,
+        "number": number,
+        "type": filing.type.value,
+        "text": filing.text,
+        "fields": dict(filing.fields),
+        "attachments": [attachment_item(a) for a in filing.attachments],
+        "status": filing.first.status.value,
+        "status_changed_at": at,
+        "created_at": at,
+        "updated_at": at,
+        "review_deadline": filing.review_deadline.isoformat(),
+        "history": [entry_item(filing.first)],
+    }
+
+
+def message_item(message: StoredMessage) -> Item:
+    item: Item = {
+        **message_key(message.user_id, message.request_id, message.message_id),
+        "message_id": message.message_id,  # no request_id: GSI ById must find the request alone
+        "number": message.number,  # the request's: an upload's claim names it
+        "author": message.author.value,
+        "changed_by": message.changed_by,
+        "text": message.text,
+        "attachments": [attachment_item(a) for a in message.attachments],
+        "at": message.at.isoformat(),
+    }
+    if message.kind:
+        item["kind"] = message.kind
+    if message.operator:
+        item["operator"] = message.operator
+    return item
+
+
+# ---------------------------------------------------------------- claims found in reads and refusals
+
+
+def _earlier_claim(claim: IdempotencyClaim, item: Item) -> EarlierClaim:
+    """The claim `item` as written before: its payload's hash and what it made (a filing's claim names
+    the request's sort key, a message's the message's key)."""
+    payload = str(item.get("payload", ""))
+    if claim.kind is ClaimKind.FILING:
+        request_id = str(item.get("claimed_by", "")).removeprefix(REQUEST_PREFIX)
+        return EarlierClaim(payload, claim.scope, request_id)
+    owner = str(item.get("message_pk", "")).removeprefix(USER_PREFIX)
+    request_id, _, message_id = str(item.get("message_sk", "")).removeprefix(THREAD_PREFIX).partition("#")
+    return EarlierClaim(payload, owner, request_id, message_id)
+
+
+def claims_found(
+    found: Sequence[Item], key: Key, claim: IdempotencyClaim, uploads: Sequence[str]
+) -> tuple[Item | None, EarlierClaim | None, dict[str, str]]:
+    """What a BatchGetItem of `key`, an Idempotency-Key's claim and uploads' claims found: the item of
+    `key`, the claim written before, and the uploads attached already (upload key → the number of the
+    request they are attached to)."""
+    by_key = {(str(item["pk"]), str(item["sk"])): item for item in found}
+
+    def at(wanted: Key) -> Item | None:
+        return by_key.get((wanted["pk"], wanted["sk"]))
+
+    old = at(claim_key(claim))
+    attached = {}
+    for upload in uploads:
+        upload_claim = at(upload_claim_key(upload))
+        if upload_claim is not None:
+            attached[upload] = str(upload_claim.get("number", ""))
+    return at(key), _earlier_claim(claim, old) if old is not None else None, attached
+
+
+def existing_claim(reasons: list[Reason], claim: IdempotencyClaim) -> EarlierClaim | None:
     """The Idempotency-Key's claim that cancelled the transaction, if it was that: the reason whose
     item (returned on the failed condition) has the claim's key, wherever it stands."""
+    key = claim_key(claim)
     for reason in reasons:
         old = reason.item
-        claims_key = (old.get("pk"), old.get("sk")) == (claim["pk"], claim["sk"])
+        claims_key = (old.get("pk"), old.get("sk")) == (key["pk"], key["sk"])
         if reason.code == "ConditionalCheckFailed" and claims_key:
-            return {name: str(value) for name, value in old.items()}
+            return _earlier_claim(claim, old)
     return None
 
 
-def _raise_if_attached(reasons: list[Reason], uploads: Sequence[str]) -> None:
+def raise_if_attached(reasons: list[Reason], uploads: Sequence[str]) -> None:
     """The uploads whose claims (found by their keys, not by their places) cancelled the transaction."""
     claimed = {upload_claim_key(upload)["pk"]: upload for upload in uploads}
     numbers: dict[str, str] = {}
@@ -132,6 +240,39 @@ def _raise_if_attached(reasons: list[Reason], uploads: Sequence[str]) -> None:
         raise AlreadyAttached(numbers)
 
 
+def upload_claims(
+    table: Table, uploads: Sequence[str], number: str, sk: str
+) -> list["TransactWriteItemTypeDef"]:
+    """The once-ever claim of each upload by the request or message `sk`, for its transaction."""
+    return [
+        table.put_action(
+            {**upload_claim_key(upload), "attached_to": sk, "number": number},
+            condition="attribute_not_exists(pk)",
+            old_on_failure=True,
+        )
+        for upload in uploads
+    ]
+
+
+# ---------------------------------------------------------------- the stores' signals
+
+
+class AlreadyClaimed(Exception):
+    """The Idempotency-Key was claimed before: `earlier` is its claim (payload hash, what it made)."""
+
+    def __init__(self, earlier: EarlierClaim) -> None:
+        super().__init__(earlier.message_id or earlier.request_id)
+        self.earlier = earlier
+
+
+class AlreadyAttached(Exception):
+    """Uploads that are attached to a request already: upload key → that request's number."""
+
+    def __init__(self, numbers: dict[str, str]) -> None:
+        super().__init__(", ".join(numbers))
+        self.numbers = numbers
+
+
 class NumberingBusy(Exception):
     """The year's counter stayed contended (or the reads throttled) through every attempt: nothing
     was written, the filing may be sent again."""
@@ -141,42 +282,18 @@ class StatusChanged(Exception):
     """The request left the status the change was made from (someone else moved it first)."""
 
 
-class RequestMoved(Exception):
-    """A message's transaction found the request other than it was read: `item` is the request as it
-    is now (empty when it is gone)."""
-
-    def __init__(self, item: Item) -> None:
-        super().__init__("request changed")
-        self.item = item
+# ---------------------------------------------------------------- cursors
 
 
-class AlreadyPosted(Exception):
-    """The Idempotency-Key posted a message already: `claim` is its claim (payload hash, message key)."""
-
-    def __init__(self, claim: dict[str, str]) -> None:
-        super().__init__(claim.get("message_sk", ""))
-        self.claim = claim
+def is_mine(user_id: str, key: Mapping[str, str]) -> bool:
+    """Whether a cursor's key is a table key under the consumer's own partition."""
+    return set(key) == {"pk", "sk"} and key["pk"] == user_key(user_id)
 
 
-@dataclass(frozen=True)
-class StatusMove:
-    """A change of status made in the same write as something else: from `expected` to `status`,
-    with `entry` appended to the history."""
-
-    expected: str
-    status: str
-    at: str
-    entry: Item
-
-
-@dataclass(frozen=True)
-class BeforeMessage:
-    """What a message reads before it copies any file: the request, whether its Idempotency-Key
-    posted a message already, and which of its uploads are attached already."""
-
-    request: Item | None
-    posted: AlreadyPosted | None
-    attached: dict[str, str]  # upload key → the number of the request it is attached to
+def cursor_start(cursor: str | None, belongs: Callable[[Key], bool]) -> Key | None:
+    """The key a page starts after: none without a cursor, else the cursor's if it `belongs` to
+    the list asked for (a 422 on `cursor` otherwise, common/cursor.py)."""
+    return decode_cursor(cursor, belongs) if cursor else None
 
 
 class RequestStore:
@@ -184,39 +301,28 @@ class RequestStore:
         self._table = Table(request_settings().requests_table)
 
     # ------------------------------------------------------------ creation with a gap-free number
-    def before_filing(self, user_id: str, year: int, claim: Key, uploads: Sequence[str]) -> BeforeFiling:
+    def before_filing(self, year: int, claim: IdempotencyClaim, uploads: Sequence[str]) -> BeforeFiling:
         """One consistent BatchGetItem of the year's counter, the Idempotency-Key's claim and the
         uploads' claims: a filing that was made already, or an upload attached already, is answered
         before any file is copied. (The transaction checks both again: this read only spares work.)"""
         counter = counter_key(year)
-        keys = [counter, {"pk": claim["pk"], "sk": claim["sk"]}, *(upload_claim_key(u) for u in uploads)]
+        keys = [counter, claim_key(claim), *(upload_claim_key(u) for u in uploads)]
         try:
             found = self._table.batch_get(keys, consistent=True)
         except Unread:
             raise NumberingBusy from None
-        by_key = {(str(item["pk"]), str(item["sk"])): item for item in found}
-        counted = by_key.get((counter["pk"], counter["sk"]), {})
-        claimed = by_key.get((claim["pk"], claim["sk"]))
-        filed = None
-        if claimed is not None:
-            old = {name: str(value) for name, value in claimed.items()}
-            filed = AlreadyFiled({"pk": user_key(user_id), "sk": old["claimed_by"]}, old)
-        attached = {}
-        for upload in uploads:
-            key = upload_claim_key(upload)
-            if (key["pk"], key["sk"]) in by_key:
-                attached[upload] = str(by_key[(key["pk"], key["sk"])].get("number", ""))
-        return BeforeFiling(last=int(str(counted.get("last", 0))), filed=filed, attached=attached)
+        counted, filed, attached = claims_found(found, counter, claim, uploads)
+        return BeforeFiling(last=int(str((counted or {}).get("last", 0))), filed=filed, attached=attached)
 
     def create_numbered(
         self,
         year: int,
-        build: Callable[[int], Item],
-        claim: Key,
+        filing: Filing,
+        claim: IdempotencyClaim,
         uploads: Sequence[str] = (),
         last: int | None = None,
-    ) -> Item:
-        """Writes the request `build(number)` makes, numbered next in `year`; returns the item.
+    ) -> StoredRequest:
+        """Writes the request `filing`, numbered next in `year`; returns it as written.
 
         The counter's increment and the request's put are one transaction whose counter update is
         conditional on the value the number was derived from: either both happen or neither, so
@@ -224,8 +330,9 @@ class RequestStore:
         the race reads the winning value from the cancellation and tries the next number.
 
         `claim` (the caller's Idempotency-Key and payload hash) is put in the same transaction, once
-        ever: if it exists, the request was filed already and `AlreadyFiled` names it. So is the claim
-        of each upload in `uploads`: if one exists, that upload is attached already (`AlreadyAttached`).
+        ever: if it exists, the request was filed already and `AlreadyClaimed` names it. So is the
+        claim of each upload in `uploads`: if one exists, that upload is attached already
+        (`AlreadyAttached`).
 
         `last` is the counter as read before (`before_filing`); without it, it is read here.
         """
@@ -237,31 +344,33 @@ class RequestStore:
         attempt = 0
         while not waits.expired():
             attempt += 1
-            item = build(last + 1)
+            number = number_of(year, last + 1)
+            item = _request_item(filing, number)
+            sk = request_key(filing.user_id, filing.request_id)["sk"]
             try:
                 self._table.transact(
                     [
                         self._counter_increment(counter, last),
                         self._table.put_action(item, condition="attribute_not_exists(pk)"),
                         self._table.put_action(
-                            {**claim, "claimed_by": item["sk"]},
+                            {**claim_key(claim), "payload": claim.payload, "claimed_by": sk},
                             condition="attribute_not_exists(pk)",
                             old_on_failure=True,
                         ),
-                        *self._upload_claims(uploads, item),
+                        *upload_claims(self._table, uploads, number, sk),
                     ]
                 )
-                return item
+                return request_of(item)
             except ClientError as error:
                 reasons = cancellation_reasons(error)
                 if reasons is None:
                     raise
-                old = _existing_claim(reasons, claim)
-                if old is not None and old["claimed_by"] == item["sk"]:
-                    return item  # a retried call whose first attempt was written: this item is filed
+                old = existing_claim(reasons, claim)
+                if old is not None and old.request_id == filing.request_id:
+                    return request_of(item)  # a retried call whose first attempt was written: filed
                 if old is not None:
-                    raise AlreadyFiled({"pk": item["pk"], "sk": old["claimed_by"]}, old) from None
-                _raise_if_attached(reasons, uploads)
+                    raise AlreadyClaimed(old) from None
+                raise_if_attached(reasons, uploads)
                 winning = self._winning_value(reasons, counter, attempt, waits)
                 if winning is None:
                     break
@@ -279,20 +388,9 @@ class RequestStore:
             old_on_failure=True,
         )
 
-    def _upload_claims(self, uploads: Sequence[str], item: Item) -> list["TransactWriteItemTypeDef"]:
-        """The once-ever claim of each upload by this request, for the transaction."""
-        return [
-            self._table.put_action(
-                {**upload_claim_key(upload), "attached_to": item["sk"], "number": item["number"]},
-                condition="attribute_not_exists(pk)",
-                old_on_failure=True,
-            )
-            for upload in uploads
-        ]
-
-    def exists(self, key: Key) -> bool:
-        """Whether `key` is written (a consistent read: right after a write that may have failed)."""
-        return self._table.get(key, consistent=True, projection="pk") is not None
+    def is_filed(self, user_id: str, request_id: str) -> bool:
+        """Whether the request is written (a consistent read: right after a write that may have failed)."""
+        return self._table.get(request_key(user_id, request_id), consistent=True, projection="pk") is not None
 
     def _winning_value(self, reasons: list[Reason], counter: Key, attempt: int, waits: Backoff) -> int | None:
         """The counter to try next after a lost try (None: no time is left). The first time, the
@@ -313,10 +411,22 @@ class RequestStore:
         return int(str(found.get("last", 0)))
 
     # ------------------------------------------------------------ a consumer's reads
-    def get(self, user_id: str, request_id: str) -> Item | None:
-        return self._table.get(request_key(user_id, request_id))
+    def get(self, user_id: str, request_id: str, consistent: bool = False) -> StoredRequest | None:
+        """The request `request_id` of the consumer `user_id` (another's id simply is not there)."""
+        item = self._table.get(request_key(user_id, request_id), consistent=consistent)
+        return request_of(item) if item is not None else None
 
-    def list_for_user(self, user_id: str, limit: int, start: Key | None) -> tuple[list[Item], Item | None]:
+    def page_for_user(self, user_id: str, limit: int, cursor: str | None) -> Page[StoredSummary]:
+        """A page of the consumer's requests, newest first: their summaries only, one Query. The
+        cursor must be a key of this consumer's requests."""
+        start = cursor_start(
+            cursor,
+            lambda key: (
+                is_mine(user_id, key)
+                and key["sk"].startswith(REQUEST_PREFIX)
+                and is_request_id(key["sk"].removeprefix(REQUEST_PREFIX))
+            ),
+        )
         page = self._table.query(
             "pk = :pk AND begins_with(sk, :prefix)",
             {":pk": user_key(user_id), ":prefix": REQUEST_PREFIX},
@@ -326,197 +436,110 @@ class RequestStore:
             limit=limit,
             start=start,
         )
-        return page.items, page.last_key
+        return Page([summary_of(item) for item in page.items], encode_cursor(page.last_key))
 
-    def all_for_user(self, user_id: str) -> Iterator[Item]:
+    def all_for_user(self, user_id: str) -> Iterator[StoredRequest]:
         """Every request of the consumer, whole (history included), oldest first: a Query per 1 MB
         (the consumer's data export, 152-ФЗ ст. 14)."""
-        return self._table.query_all(
+        items = self._table.query_all(
             "pk = :pk AND begins_with(sk, :prefix)", {":pk": user_key(user_id), ":prefix": REQUEST_PREFIX}
         )
+        return (request_of(item) for item in items)
 
-    def depersonalise(self, key: Key) -> None:
-        """Removes the consumer's email from a request of an erased account (152-ФЗ ст. 21 ч. 5): the
-        request stays for the company's records, with nothing that names the person."""
-        self._table.update(key, "REMOVE email")
+    def depersonalise_all(self, user_id: str) -> int:
+        """Removes the consumer's email from each of their requests that still has it, once their
+        account is erased (152-ФЗ ст. 21 ч. 5): the requests stay for the company's records, with
+        nothing that names the person. A Query per 1 MB (keys and email only) and an UpdateItem per
+        request still carrying it; returns how many were depersonalised."""
+        items = self._table.query_all(
+            "pk = :pk AND begins_with(sk, :prefix)",
+            {":pk": user_key(user_id), ":prefix": REQUEST_PREFIX},
+            projection="pk, sk, email",
+        )
+        done = 0
+        for item in items:
+            if "email" in item:
+                self._table.update({"pk": str(item["pk"]), "sk": str(item["sk"])}, "REMOVE email")
+                done += 1
+        return done
 
     # ------------------------------------------------------------ the company's systems
-    def key_of(self, request_id: str) -> Key | None:
+    def find(self, request_id: str) -> RequestRef | None:
+        """Where the request `request_id` is, whoever's it is (GSI ById, keys only)."""
         found = self._table.query("request_id = :id", {":id": request_id}, index="ById", limit=1).items
-        return {"pk": str(found[0]["pk"]), "sk": str(found[0]["sk"])} if found else None
+        if not found:
+            return None
+        user_id = str(found[0]["pk"]).removeprefix(USER_PREFIX)
+        return RequestRef(user_id=user_id, request_id=str(found[0]["sk"]).removeprefix(REQUEST_PREFIX))
 
-    def get_by_key(self, key: Key, consistent: bool = False) -> Item | None:
-        return self._table.get(key, consistent=consistent)
-
-    def list_by_status(
-        self, status: str, since: str | None, limit: int, start: Key | None
-    ) -> tuple[list[Item], Item | None]:
+    def by_status(
+        self, status: RequestStatus, since: datetime | None, limit: int, cursor: str | None
+    ) -> Page[StoredRequest]:
+        """The requests that moved to `status` (since `since`), in the order they moved (GSI
+        ByStatus). The cursor must be a key of the same status's list."""
+        start = cursor_start(
+            cursor,
+            lambda key: set(key) == {"pk", "sk", "status", "status_changed_at"} and key["status"] == status,
+        )
         condition = "#status = :status"
-        values: dict[str, Any] = {":status": status}
+        values: dict[str, Any] = {":status": status.value}
         if since:
             condition += " AND status_changed_at >= :since"
-            values[":since"] = since
+            values[":since"] = _stored_time(since)
         page = self._table.query(
             condition, values, names={"#status": "status"}, index="ByStatus", limit=limit, start=start
         )
-        return page.items, page.last_key
+        return Page([request_of(item) for item in page.items], encode_cursor(page.last_key))
 
-    def change_status(self, key: Key, expected: str, status: str, at: str, entry: Item) -> Item:
-        """Moves the request from `expected` to `status` and appends `entry` to its history."""
-        try:
-            return self._table.update(
-                key,
-                "SET #status = :status, status_changed_at = :at, updated_at = :at, "
-                "history = list_append(history, :entry)",
-                condition="#status = :expected",
-                names={"#status": "status"},
-                values={":status": status, ":at": at, ":entry": [entry], ":expected": expected},
-                returns="ALL_NEW",
-            )
-        except ClientError as error:
-            if condition_failed(error):
-                raise StatusChanged from error
-            raise
-
-    def change_status_closing(self, key: Key, move: StatusMove) -> Item:
-        """Moves the request to a status that closes it: as `change_status`, and nobody awaits an
-        answer any more (the sparse attributes of AwaitingAnswer go)."""
-        try:
-            return self._table.update(
-                key,
-                f"{_MOVE} REMOVE awaiting_answer, awaiting_since",
-                condition="#status = :expected",
-                names={"#status": "status"},
-                values=_move_values(move),
-                returns="ALL_NEW",
-            )
-        except ClientError as error:
-            if condition_failed(error):
-                raise StatusChanged from error
-            raise
-
-    # ------------------------------------------------------------ the conversation
-    def before_message(self, key: Key, claim: Key, uploads: Sequence[str]) -> BeforeMessage:
-        """One consistent BatchGetItem of the request, the Idempotency-Key's claim and the uploads'
-        claims (the transaction checks them again: this read spares copying files for nothing)."""
-        keys = [key, {"pk": claim["pk"], "sk": claim["sk"]}, *(upload_claim_key(u) for u in uploads)]
-        found = self._table.batch_get(keys, consistent=True)
-        by_key = {(str(item["pk"]), str(item["sk"])): item for item in found}
-        claimed = by_key.get((claim["pk"], claim["sk"]))
-        posted = AlreadyPosted({k: str(v) for k, v in claimed.items()}) if claimed is not None else None
-        attached = {}
-        for upload in uploads:
-            upload_key = upload_claim_key(upload)
-            if (upload_key["pk"], upload_key["sk"]) in by_key:
-                attached[upload] = str(by_key[(upload_key["pk"], upload_key["sk"])].get("number", ""))
-        return BeforeMessage(request=by_key.get((key["pk"], key["sk"])), posted=posted, attached=attached)
-
-    def add_consumer_message(
-        self,
-        key: Key,
-        expected: str,
-        message: Item,
-        claim: Key,
-        uploads: Sequence[str],
-        move: StatusMove | None,
-    ) -> None:
-        """Writes the consumer's message in one transaction with its claims, while the request is
-        still in status `expected`: the request now awaits an answer (since its oldest unanswered
-        message) and, with `move`, changes its status."""
-        expression = (
-            "SET updated_at = :at, awaiting_answer = :awaiting, "
-            "awaiting_since = if_not_exists(awaiting_since, :at)"
+    def awaiting_answer(self, since: datetime | None, limit: int, cursor: str | None) -> Page[StoredRequest]:
+        """The requests whose consumer awaits an answer, the longest waiting first (sparse GSI). The
+        cursor must be a key of this list."""
+        start = cursor_start(
+            cursor,
+            lambda key: (
+                set(key) == {"pk", "sk", "awaiting_answer", "awaiting_since"}
+                and key["awaiting_answer"] == AWAITING_CONSUMER
+            ),
         )
-        values: dict[str, Any] = {":at": message["at"], ":awaiting": AWAITING_CONSUMER, ":expected": expected}
-        if move is not None:
-            expression += (
-                ", #status = :status, status_changed_at = :at, history = list_append(history, :entry)"
-            )
-            values.update({":status": move.status, ":entry": [move.entry]})
-        update = self._table.update_action(
-            key,
-            expression,
-            condition="#status = :expected",
-            names={"#status": "status"},
-            values=values,
-            old_on_failure=True,
-        )
-        self._add_message(message, claim, uploads, update)
-
-    def add_company_message(self, key: Key, message: Item, claim: Key, uploads: Sequence[str]) -> None:
-        """Writes the company's message in one transaction with its claims: it answers whatever the
-        consumer wrote before (the request leaves AwaitingAnswer)."""
-        update = self._table.update_action(
-            key,
-            "SET updated_at = :at REMOVE awaiting_answer, awaiting_since",
-            condition="attribute_exists(pk)",
-            values={":at": message["at"]},
-            old_on_failure=True,
-        )
-        self._add_message(message, claim, uploads, update)
-
-    def _add_message(
-        self, message: Item, claim: Key, uploads: Sequence[str], update: "TransactWriteItemTypeDef"
-    ) -> None:
-        try:
-            self._table.transact(
-                [
-                    update,
-                    self._table.put_action(message, condition="attribute_not_exists(pk)"),
-                    self._table.put_action(
-                        {**claim, "message_pk": message["pk"], "message_sk": message["sk"]},
-                        condition="attribute_not_exists(pk)",
-                        old_on_failure=True,
-                    ),
-                    *self._upload_claims(uploads, message),
-                ]
-            )
-        except ClientError as error:
-            reasons = cancellation_reasons(error)
-            if reasons is None:
-                raise
-            old = _existing_claim(reasons, claim)
-            if old is not None and old.get("message_sk") == message["sk"]:
-                return  # a retried call whose first attempt was written
-            if old is not None:
-                raise AlreadyPosted(old) from None
-            _raise_if_attached(reasons, uploads)
-            if reasons and reasons[0].code == "ConditionalCheckFailed":
-                raise RequestMoved(reasons[0].item) from None
-            raise
-
-    def message(self, key: Key, consistent: bool = False) -> Item | None:
-        return self._table.get(key, consistent=consistent)
-
-    def thread(
-        self, user_id: str, request_id: str, limit: int, start: Key | None
-    ) -> tuple[list[Item], Item | None]:
-        """A page of the request's messages, oldest first: one Query under the owner's key."""
-        page = self._table.query(
-            "pk = :pk AND begins_with(sk, :prefix)",
-            {":pk": user_key(user_id), ":prefix": thread_prefix(request_id)},
-            limit=limit,
-            start=start,
-        )
-        return page.items, page.last_key
-
-    def awaiting_answer(
-        self, since: str | None, limit: int, start: Key | None
-    ) -> tuple[list[Item], Item | None]:
-        """The requests whose consumer awaits an answer, the longest waiting first (sparse GSI)."""
         condition = "awaiting_answer = :awaiting"
         values: dict[str, Any] = {":awaiting": AWAITING_CONSUMER}
         if since:
             condition += " AND awaiting_since >= :since"
-            values[":since"] = since
+            values[":since"] = _stored_time(since)
         page = self._table.query(condition, values, index=AWAITING_INDEX, limit=limit, start=start)
-        return page.items, page.last_key
+        return Page([request_of(item) for item in page.items], encode_cursor(page.last_key))
+
+    def change_status(self, user_id: str, request_id: str, move: StatusMove, closes: bool) -> StoredRequest:
+        """Moves the request from `move.expected` by `move.entry` (appended to its history); a move
+        that `closes` it also ends its waiting for an answer (the sparse attributes of AwaitingAnswer
+        go). StatusChanged when the request is no longer in the expected status."""
+        expression = (
+            "SET #status = :status, status_changed_at = :at, updated_at = :at, "
+            "history = list_append(history, :entry)"
+        )
+        try:
+            return request_of(
+                self._table.update(
+                    request_key(user_id, request_id),
+                    f"{expression} REMOVE awaiting_answer, awaiting_since" if closes else expression,
+                    condition="#status = :expected",
+                    names={"#status": "status"},
+                    values={
+                        ":status": move.status.value,
+                        ":at": move.at.isoformat(),
+                        ":entry": [entry_item(move.entry)],
+                        ":expected": move.expected.value,
+                    },
+                    returns="ALL_NEW",
+                )
+            )
+        except ClientError as error:
+            if condition_failed(error):
+                raise StatusChanged from error
+            raise
 
 
-_MOVE = (
-    "SET #status = :status, status_changed_at = :at, updated_at = :at, history = list_append(history, :entry)"
-)
-
-
-def _move_values(move: StatusMove) -> dict[str, Any]:
-    return {":status": move.status, ":at": move.at, ":entry": [move.entry], ":expected": move.expected}
+def _stored_time(moment: datetime) -> str:
+    """Stored times are ISO 8601 in UTC and compared as strings: a bound (always with its zone, the
+    API refuses one without) is written the same way."""
+    return moment.astimezone(UTC).isoformat()

@@ -11,7 +11,8 @@ from functions.common.caller import Caller
 from functions.common.errors import FieldError, InvalidInput
 from functions.requests.files import StoredUpload, UploadStore
 from functions.requests.inputs import FILE_TYPES, FILE_TYPES_TEXT, MAX_FILE_BYTES, UploadRequest
-from functions.requests.outputs import Attachment, UploadForm
+from functions.requests.outputs import UploadForm
+from functions.requests.records import StoredAttachment
 
 logger = Logger()
 
@@ -137,10 +138,10 @@ def make_copies(
     destination: Callable[[int], str],
     checked: Sequence[StoredUpload],
     made: list[str],
-) -> list[Attachment]:
+) -> list[StoredAttachment]:
     """Copies each checked version to its own key, `destination(index)` (each key is added to `made`
     before its copy is asked for, so that a failure can delete whatever was made)."""
-    attachments: list[Attachment] = []
+    attachments: list[StoredAttachment] = []
     for index, upload in enumerate(checked):
         key = destination(index)
         made.append(key)
@@ -157,7 +158,7 @@ def make_copies(
             )
         version_id, sha256 = copied
         attachments.append(
-            Attachment(
+            StoredAttachment(
                 key=key,
                 filename=_filename(upload),
                 content_type=upload.content_type,

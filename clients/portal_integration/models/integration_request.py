@@ -30,7 +30,8 @@ T = TypeVar("T", bound="IntegrationRequest")
 
 @_attrs_define
 class IntegrationRequest:
-    """ A request as the company's systems see it: with the consumer's id and email.
+    """ A request as the company's systems see it: with the consumer's id and email (none once the
+    consumer's account is erased).
 
         Attributes:
             id (str):
@@ -48,7 +49,8 @@ class IntegrationRequest:
             history (list[IntegrationHistoryEntry]):
             updated_at (datetime.datetime):
             user_id (str):
-            email (str):
+            email (None | str): Электронная почта потребителя; null — потребитель удалил учётную запись, и его персональные
+                данные стёрты (152-ФЗ): заявка хранится без них, письма по ней не отправляются
             awaiting_answer_since (datetime.datetime | None | Unset): Когда потребитель написал сообщение, на которое
                 компания ещё не ответила (самое раннее из неотвеченных); null — неотвеченных сообщений нет
      """
@@ -68,7 +70,7 @@ class IntegrationRequest:
     history: list[IntegrationHistoryEntry]
     updated_at: datetime.datetime
     user_id: str
-    email: str
+    email: None | str
     awaiting_answer_since: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -126,6 +128,7 @@ class IntegrationRequest:
 
         user_id = self.user_id
 
+        email: None | str
         email = self.email
 
         awaiting_answer_since: None | str | Unset
@@ -243,7 +246,13 @@ class IntegrationRequest:
 
         user_id = d.pop("user_id")
 
-        email = d.pop("email")
+        def _parse_email(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        email = _parse_email(d.pop("email"))
+
 
         def _parse_awaiting_answer_since(data: object) -> datetime.datetime | None | Unset:
             if data is None:

@@ -49,7 +49,8 @@ class IntegrationRequestThread:
             history (list[IntegrationHistoryEntry]):
             updated_at (datetime.datetime):
             user_id (str):
-            email (str):
+            email (None | str): Электронная почта потребителя; null — потребитель удалил учётную запись, и его персональные
+                данные стёрты (152-ФЗ): заявка хранится без них, письма по ней не отправляются
             messages (list[IntegrationMessage]):
             awaiting_answer_since (datetime.datetime | None | Unset): Когда потребитель написал сообщение, на которое
                 компания ещё не ответила (самое раннее из неотвеченных); null — неотвеченных сообщений нет
@@ -70,7 +71,7 @@ class IntegrationRequestThread:
     history: list[IntegrationHistoryEntry]
     updated_at: datetime.datetime
     user_id: str
-    email: str
+    email: None | str
     messages: list[IntegrationMessage]
     awaiting_answer_since: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -130,6 +131,7 @@ class IntegrationRequestThread:
 
         user_id = self.user_id
 
+        email: None | str
         email = self.email
 
         messages = []
@@ -256,7 +258,13 @@ class IntegrationRequestThread:
 
         user_id = d.pop("user_id")
 
-        email = d.pop("email")
+        def _parse_email(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        email = _parse_email(d.pop("email"))
+
 
         messages = []
         _messages = d.pop("messages")
