@@ -255,3 +255,7 @@ Inn = Annotated[str, StringConstraints(strip_whitespace=True, pattern=INN_PATTER
 
 Ogrn = Annotated[str, StringConstraints(strip_whitespace=True, pattern=OGRN_PATTERN), AfterValidator(_ogrn)]
 """An ОГРН (13 digits, ЕГРЮЛ) or ОГРНИП (15, ЕГРИП), its check digit verified."""
+
+# An id the portal makes itself (uuid4, 32 lower-case hex digits): an object of «Мои объекты», an
+# outbox entry. Never typed by a person: a wrong one is the portal's bug or a forged answer.
+HexId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]

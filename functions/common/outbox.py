@@ -43,6 +43,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 from functions.common.clock import now
 from functions.common.dynamo import Table
 from functions.common.events import PortalEvent
+from functions.common.fields import HexId
 from functions.common.mail import MailJob
 from functions.common.settings import load_settings
 
@@ -108,7 +109,7 @@ class OutboxEntry(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str = Field(default_factory=new_outbox_id, pattern=r"^[0-9a-f]{32}$")
+    id: HexId = Field(default_factory=new_outbox_id)
     created_at: AwareDatetime = Field(default_factory=now)
     mails: tuple[OwedMail, ...] = ()
     events: tuple[OwedEvent, ...] = Field(default=(), max_length=MAX_EVENTS)

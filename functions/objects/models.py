@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from functions.common.fields import AccountNumber, CadastralNumber, MeterNumber, MeterTypeField
+from functions.common.fields import AccountNumber, CadastralNumber, HexId, MeterNumber, MeterTypeField
 from functions.common.labels import field_labels
 
 MAX_METERS = 10
@@ -72,7 +72,7 @@ AccountState = Literal["pending", "confirmed"]
 class SupplyObject(BaseModel):
     """A consumer's object as the API answers it."""
 
-    id: str = Field(pattern=r"^[0-9a-f]{32}$")
+    id: HexId
     name: str
     address: str
     account_number: str
