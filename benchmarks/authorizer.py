@@ -1,6 +1,6 @@
 """What the session authorizer costs a consumer's request, against the route it guards.
 
-On AWS, API Gateway runs the authorizer (functions/authorizer) once per token per 300 s
+On AWS, API Gateway runs the authorizer (functions/authorizer) once per token per 60 s
 (`ReauthorizeEvery`) and caches its answer; locally it runs before every consumer request. Both
 sides run warm in this process against moto, interleaved, and the medians are compared:
 
@@ -65,7 +65,7 @@ def main() -> None:
     ratio = medians["authorizer"] / medians["GET /api/profile"]
     print(
         f"\nauthorizer / the route it guards: {ratio:.2f} "
-        f"(on AWS paid once per token per 300 s, locally on every request)"
+        f"(on AWS paid once per token per 60 s, locally on every request)"
     )
 
 

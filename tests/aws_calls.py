@@ -118,7 +118,10 @@ class Tour:
     def authorize(self, id_token: str) -> None:
         """What API Gateway asks the session authorizer before a consumer route (once per token per
         `ReauthorizeEvery` on AWS: its answer is cached)."""
-        done = Operation("AUTHORIZER", "session authorizer (per token, cached 300 s)", AUTHORIZER, "event")
+        cached = token_authorizer(load_template()).cache_seconds
+        done = Operation(
+            "AUTHORIZER", f"session authorizer (per token, cached {cached} s)", AUTHORIZER, "event"
+        )
         event = {
             "type": "TOKEN",
             "authorizationToken": f"Bearer {id_token}",

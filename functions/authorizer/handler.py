@@ -3,9 +3,9 @@
 A Lambda TOKEN authorizer in front of every consumer route (template.yaml, `SessionAuthorizer`):
 the ID token must be valid (functions/authorizer/tokens.py) and its session not ended
 (functions/common/sessions.py: issued before the consumer's logout, password change or reset, or
-the account is gone). API Gateway caches the answer per token for `ReauthorizeEvery` (300 s), so on
-AWS a session ends everywhere within five minutes and this function runs once per token per five
-minutes; the local gateway asks on every request, so locally it ends at once.
+the account is gone). API Gateway caches the answer per token for `ReauthorizeEvery` (60 s), so on
+AWS a session ends everywhere within a minute and this function runs once per token per minute;
+the local gateway asks on every request, so locally it ends at once.
 
 The answer's context carries who the caller is to the functions: the `sub` and the email from the
 portal's own profile, never from a claim the consumer could change in Cognito.

@@ -1,0 +1,27 @@
+"""The README's security table («Security: what holds, and its window») says what the template does:
+each row's number is read here from template.yaml, so the table cannot promise another window."""
+
+from infra.template import ROOT, load_template, token_authorizer
+
+README = ROOT / "README.md"
+TABLE = "### Security: what holds, and its window"
+
+
+def security_rows() -> list[str]:
+    """The table's rows (without its header), as written."""
+    text = README.read_text(encoding="utf-8")
+    section = text.split(TABLE, 1)[1].split("\n### ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ")]
+    return rows[1:]  # the header; the separator does not start with "| "
+
+
+def security_row(what: str) -> str:
+    [row] = [row for row in security_rows() if row.startswith(f"| {what}")]
+    return row
+
+
+def test_an_ended_session_is_refused_everywhere_within_a_minute_and_the_table_says_so() -> None:
+    cached = token_authorizer(load_template()).cache_seconds
+
+    assert 0 < cached <= 60  # API Gateway caches the authorizer's Allow this long per token
+    assert f"**within {cached} s**" in security_row("a session ended")
