@@ -149,6 +149,25 @@ def test_api_gateway_may_invoke_each_routed_function_on_each_of_its_routes() -> 
         assert any(f"/{method}{path}" in grant and route.function in grant for grant in granted), route
 
 
+# What identifies a consumer or reaches them: never writable with the consumer's own access token.
+IDENTITY_ATTRIBUTES = {"email", "email_verified", "phone_number", "phone_number_verified", "sub"}
+
+
+def test_the_app_client_lets_a_consumer_s_token_write_only_an_attribute_nothing_reads() -> None:
+    """The access token is in the browser: what the app client's WriteAttributes name, the consumer
+    may rewrite through Cognito's UpdateUserAttributes. As deployed, not as written: CloudFormation
+    passes the list to Cognito, which reads an empty (or absent) one as every standard attribute."""
+    [client] = of_type("AWS::Cognito::UserPoolClient").values()
+    writable = client["Properties"].get("WriteAttributes")
+
+    assert writable, "no list, or an empty one, is Cognito's default: every standard attribute writable"
+    assert not IDENTITY_ATTRIBUTES & set(writable)
+    for path in [*(ROOT / "functions").rglob("*.py"), *(ROOT / "web").rglob("*.js")]:
+        source = path.read_text(encoding="utf-8")
+        for attribute in writable:
+            assert f'"{attribute}"' not in source and f"'{attribute}'" not in source, (path, attribute)
+
+
 def test_queues_topics_and_schedules_invoke_their_functions() -> None:
     mappings = {json.dumps(m["Properties"]) for m in of_type("AWS::Lambda::EventSourceMapping").values()}
     subscriptions = [s["Properties"] for s in of_type("AWS::SNS::Subscription").values()]

@@ -1,7 +1,7 @@
 """The README's security table («Security: what holds, and its window») says what the template does:
 each row's number is read here from template.yaml, so the table cannot promise another window."""
 
-from infra.template import ROOT, load_template, token_authorizer
+from infra.template import ROOT, load_template, resources, token_authorizer
 
 README = ROOT / "README.md"
 TABLE = "### Security: what holds, and its window"
@@ -25,3 +25,10 @@ def test_an_ended_session_is_refused_everywhere_within_a_minute_and_the_table_sa
 
     assert 0 < cached <= 60  # API Gateway caches the authorizer's Allow this long per token
     assert f"**within {cached} s**" in security_row("a session ended")
+
+
+def test_the_table_names_what_the_consumer_s_token_may_write() -> None:
+    [client] = resources(load_template(), "AWS::Cognito::UserPoolClient").values()
+    writable = ", ".join(client["Properties"]["WriteAttributes"])
+
+    assert f"`WriteAttributes` is `[{writable}]`" in security_row("the email (the login) rewritten")

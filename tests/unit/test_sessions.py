@@ -179,10 +179,11 @@ def test_the_token_of_a_deleted_account_is_refused(pool: World) -> None:
 def test_who_the_caller_is_comes_from_the_profile_not_from_a_rewritten_email_claim(pool: World) -> None:
     create_account()
     tokens = log_in()
-    # The consumer's own access token may not rewrite the email through Cognito (the app client
-    # has no WriteAttributes); even if it could, the portal would keep using the profile's address.
-    # moto does not enforce WriteAttributes, so here the rewrite goes through, as it would on AWS
-    # with the client the portal had before.
+    # The consumer's own access token may not rewrite the email through Cognito (the app client's
+    # WriteAttributes do not name it); even if it could, the portal would keep using the profile's
+    # address. moto does not enforce WriteAttributes, so here the rewrite goes through, as it did on
+    # AWS with the client the portal had before (`WriteAttributes: []`, which Cognito reads as
+    # every standard attribute).
     boto3.client("cognito-idp").update_user_attributes(
         AccessToken=tokens["access_token"],
         UserAttributes=[{"Name": "email", "Value": "attacker@example.com"}],
@@ -198,9 +199,12 @@ def test_who_the_caller_is_comes_from_the_profile_not_from_a_rewritten_email_cla
     assert profile["email"] == EMAIL
 
 
-def test_the_app_client_cannot_write_any_attribute() -> None:
+def test_the_app_client_cannot_write_the_email_or_the_phone() -> None:
     [client] = resources(load_template(), "AWS::Cognito::UserPoolClient").values()
-    assert client["Properties"]["WriteAttributes"] == []
+    writable = client["Properties"]["WriteAttributes"]
+
+    assert writable, "an empty list is Cognito's default: every standard attribute writable"
+    assert not {"email", "email_verified", "phone_number", "phone_number_verified"} & set(writable)
 
 
 def test_an_ended_session_is_not_moved_back_by_an_earlier_ending(pool: World) -> None:
