@@ -4,8 +4,11 @@ Routes, guards and API Gateway's own refusals come from `template.yaml`. Consume
 as API Gateway guards them: the template's Lambda TOKEN authorizer (functions/authorizer) is invoked
 with the `Authorization` header, its policy must allow the route, and its context is passed as
 `requestContext.authorizer`. API Gateway caches that answer per token for `ReauthorizeEvery`
-seconds; here it is asked on every request, so an ended session is refused at once. Integration
-routes check the `x-api-key` header. It also serves `web/` and the local mail outbox.
+seconds; here it is asked on every request, so an ended session is refused at once. Its failures
+are API Gateway's: an authorizer that raises anything but "Unauthorized", or answers no policy, is
+AUTHORIZER_CONFIGURATION_ERROR, and every gateway response is resolved as AWS resolves it
+(infra/template.py's `gateway_answer`). Integration routes check the `x-api-key` header. It also
+serves `web/` and the local mail outbox.
 """
 
 import base64
@@ -27,9 +30,10 @@ from werkzeug.wsgi import wrap_file
 from infra import site
 from infra.lambda_runtime import LambdaContext, load_handler
 from infra.template import (
-    GatewayResponse,
+    FUNCTION_ERROR_STATUS,
     ResponseHeader,
     Route,
+    gateway_answer,
     gateway_responses,
     load_template,
     method_fallbacks,
@@ -108,8 +112,10 @@ class LocalGateway:
                 return route, found.groupdict()
         return None
 
-    def _refuse(self, response_type: str) -> Response:
-        answer: GatewayResponse = self._refusals[response_type]
+    def _refuse(self, response_type: str, status: int | None = None) -> Response:
+        """API Gateway's own answer of this type, resolved as AWS resolves it (infra/template.py's
+        `gateway_answer`: the type's customisation, else DEFAULT_4XX/5XX's with the type's status)."""
+        answer = gateway_answer(self._refusals, response_type, status)
         return Response(answer.body, status=answer.status, headers=answer.headers)
 
     def _api(self, request: Request) -> Response:
@@ -128,11 +134,11 @@ class LocalGateway:
         try:
             with self._running[route.function]:
                 result = load_handler(route.handler)(event, LambdaContext(route.function))
-        except Exception:  # a crash of the function: API Gateway answers 502
+        except Exception:  # a crash of the function: API Gateway answers 502, DEFAULT_5XX's body
             import traceback
 
             traceback.print_exc()
-            return self._refuse("DEFAULT_5XX")
+            return self._refuse("DEFAULT_5XX", FUNCTION_ERROR_STATUS)
         return self._response(result)
 
     def _authorize(self, request: Request, route: Route) -> tuple[dict[str, Any] | None, str | None]:
@@ -155,7 +161,10 @@ class LocalGateway:
             import traceback
 
             traceback.print_exc()
-            return None, "AUTHORIZER_FAILURE" if "AUTHORIZER_FAILURE" in self._refusals else "DEFAULT_5XX"
+            # What API Gateway answers a Lambda authorizer that raised anything but "Unauthorized".
+            return None, "AUTHORIZER_CONFIGURATION_ERROR"
+        if not isinstance(answer, Mapping) or not isinstance(answer.get("policyDocument"), Mapping):
+            return None, "AUTHORIZER_CONFIGURATION_ERROR"  # not an authorizer's answer: the same
         effects = {
             str(statement.get("Effect"))
             for statement in answer.get("policyDocument", {}).get("Statement", [])

@@ -145,9 +145,40 @@ def _api_events(template: Mapping[str, Any]) -> list[Route]:
 
 @dataclass(frozen=True)
 class GatewayResponse:
-    status: int
+    """One of API Gateway's own answers; `status` None: the template sets none (a DEFAULT_4XX or
+    DEFAULT_5XX without StatusCode keeps each response type's own status)."""
+
+    status: int | None
     headers: dict[str, str]
     body: str
+
+
+# API Gateway's status of each response type a template does not set one for (the "Default status
+# code" column of «Gateway response types for API Gateway», docs.aws.amazon.com/apigateway).
+AWS_RESPONSE_STATUS = {
+    "ACCESS_DENIED": 403,
+    "API_CONFIGURATION_ERROR": 500,
+    "AUTHORIZER_CONFIGURATION_ERROR": 500,
+    "AUTHORIZER_FAILURE": 500,
+    "BAD_REQUEST_PARAMETERS": 400,
+    "BAD_REQUEST_BODY": 400,
+    "EXPIRED_TOKEN": 403,
+    "INTEGRATION_FAILURE": 504,
+    "INTEGRATION_TIMEOUT": 504,
+    "INVALID_API_KEY": 403,
+    "INVALID_SIGNATURE": 403,
+    "MISSING_AUTHENTICATION_TOKEN": 403,
+    "QUOTA_EXCEEDED": 429,
+    "REQUEST_TOO_LARGE": 413,
+    "RESOURCE_NOT_FOUND": 404,
+    "THROTTLED": 429,
+    "UNAUTHORIZED": 401,
+    "UNSUPPORTED_MEDIA_TYPE": 415,
+    "WAF_FILTERED": 403,
+}
+# What API Gateway answers when a Lambda proxy integration's function fails (an error, or an
+# answer in the wrong shape): 502, a 5XX of no response type of its own.
+FUNCTION_ERROR_STATUS = 502
 
 
 def gateway_responses(template: Mapping[str, Any]) -> dict[str, GatewayResponse]:
@@ -161,14 +192,28 @@ def gateway_responses(template: Mapping[str, Any]) -> dict[str, GatewayResponse]
                 for name, value in spec.get("ResponseParameters", {}).get("Headers", {}).items()
             }
             body = spec.get("ResponseTemplates", {}).get("application/json", "")
-            status = int(spec.get("StatusCode", 0)) or _default_status(body)
+            status = int(spec["StatusCode"]) if "StatusCode" in spec else None
             answers[response_type] = GatewayResponse(status, headers, body)
     return answers
 
 
-def _default_status(body: str) -> int:
-    match = re.search(r'"status":\s*(\d{3})', body)
-    return int(match.group(1)) if match else 500
+def gateway_answer(
+    answers: Mapping[str, GatewayResponse], response_type: str, status: int | None = None
+) -> GatewayResponse:
+    """What API Gateway sends for `response_type`, as AWS resolves it: the type's own customisation
+    if the template has one; otherwise DEFAULT_4XX's or DEFAULT_5XX's (by the type's status), whose
+    StatusCode, if it sets one, replaces the type's status. Nothing the template does not say:
+    a DEFAULT_5XX whose body says 503 still answers an AUTHORIZER_CONFIGURATION_ERROR with 500.
+    `status` is the answer's own status where no response type has one (a function's error)."""
+    if response_type in answers and answers[response_type].status is not None:
+        return answers[response_type]
+    own = status if status is not None else AWS_RESPONSE_STATUS[response_type]
+    family = f"DEFAULT_{str(own)[0]}XX"
+    fallback = answers.get(response_type) or answers.get(family)
+    if fallback is None:
+        return GatewayResponse(own, {"Content-Type": "application/json"}, '{"message": null}')
+    family_status = answers[family].status if family in answers else None
+    return GatewayResponse(fallback.status or family_status or own, fallback.headers, fallback.body)
 
 
 @dataclass(frozen=True)

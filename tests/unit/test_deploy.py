@@ -135,6 +135,23 @@ def test_every_route_is_an_operation_of_the_rest_api_invoking_its_function_with_
     assert len(of_type("AWS::ApiGateway::Deployment")) == len(of_type("AWS::ApiGateway::Stage")) == 1
 
 
+def test_the_deployed_api_answers_a_failing_authorizer_with_503_and_retry_after() -> None:
+    """As deployed: the gateway responses are in the REST API's definition. A Lambda authorizer that
+    raises is AUTHORIZER_CONFIGURATION_ERROR, one API Gateway could not run AUTHORIZER_FAILURE;
+    without their own answer both fell to DEFAULT_5XX, a 500 under a body saying 503."""
+    [api] = of_type("AWS::ApiGateway::RestApi").values()
+    answers = api["Properties"]["Body"]["x-amazon-apigateway-gateway-responses"]
+
+    for response_type in ("AUTHORIZER_CONFIGURATION_ERROR", "AUTHORIZER_FAILURE", "DEFAULT_5XX"):
+        answer = answers[response_type]
+        body = json.loads(answer["responseTemplates"]["application/json"])
+        assert answer["statusCode"] == str(body["status"]) == "503", response_type
+        headers = answer["responseParameters"]
+        assert headers["gatewayresponse.header.Content-Type"] == "'application/problem+json'"
+        if response_type != "DEFAULT_5XX":
+            assert headers["gatewayresponse.header.Retry-After"] == "'60'", response_type
+
+
 def test_api_gateway_may_invoke_each_routed_function_on_each_of_its_routes() -> None:
     template = load_template()
     granted = {

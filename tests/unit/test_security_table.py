@@ -32,3 +32,13 @@ def test_the_table_names_what_the_consumer_s_token_may_write() -> None:
     writable = ", ".join(client["Properties"]["WriteAttributes"])
 
     assert f"`WriteAttributes` is `[{writable}]`" in security_row("the email (the login) rewritten")
+
+
+def test_the_table_says_a_failing_authorizer_is_the_templates_503() -> None:
+    from infra.template import gateway_answer, gateway_responses
+
+    row = security_row("the session authorizer failing")
+    for response_type in ("AUTHORIZER_CONFIGURATION_ERROR", "AUTHORIZER_FAILURE"):
+        answer = gateway_answer(gateway_responses(load_template()), response_type)
+        assert f"`{response_type}`" in row
+        assert f"a Russian {answer.status} with `Retry-After: {answer.headers['Retry-After']}`" in row
