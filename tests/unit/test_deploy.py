@@ -135,6 +135,19 @@ def test_every_route_is_an_operation_of_the_rest_api_invoking_its_function_with_
     assert len(of_type("AWS::ApiGateway::Deployment")) == len(of_type("AWS::ApiGateway::Stage")) == 1
 
 
+def test_the_api_has_one_stage_the_parameter_names_and_no_stage_named_stage() -> None:
+    """Without Globals' OpenApiVersion, SAM's deployment also makes a stage named "Stage" (its
+    StageName): reachable like the real one, without its throttling, logs, web ACL or alarm."""
+    template = load_template()
+    [deployment] = of_type("AWS::ApiGateway::Deployment").values()
+    [stage] = of_type("AWS::ApiGateway::Stage").values()
+
+    assert template["Globals"]["Api"]["OpenApiVersion"]
+    assert "StageName" not in deployment["Properties"]
+    assert stage["Properties"]["StageName"] == {"Ref": "StageName"} != "Stage"
+    assert stage["Properties"]["MethodSettings"][0]["ThrottlingRateLimit"] > 0
+
+
 def test_the_deployed_api_answers_a_failing_authorizer_with_503_and_retry_after() -> None:
     """As deployed: the gateway responses are in the REST API's definition. A Lambda authorizer that
     raises is AUTHORIZER_CONFIGURATION_ERROR, one API Gateway could not run AUTHORIZER_FAILURE;
