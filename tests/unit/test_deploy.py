@@ -148,6 +148,39 @@ def test_the_api_has_one_stage_the_parameter_names_and_no_stage_named_stage() ->
     assert stage["Properties"]["MethodSettings"][0]["ThrottlingRateLimit"] > 0
 
 
+def access_log_fields() -> dict[str, str]:
+    """The stage's access log line as JSON, each field with the $context variable it logs."""
+    [stage] = of_type("AWS::ApiGateway::Stage").values()
+    line = stage["Properties"]["AccessLogSetting"]["Format"]
+    fields: dict[str, str] = json.loads(line)
+    return fields
+
+
+def test_the_api_stage_logs_who_called_which_route_with_what_answer_as_json() -> None:
+    """152-ФЗ ст. 14: who read a consumer's data is answered from these lines (README, «Who saw my
+    data»): the consumer's sub (the session authorizer's principal) or the integrator's key id."""
+    [stage] = of_type("AWS::ApiGateway::Stage").values()
+    fields = access_log_fields()
+
+    assert stage["Properties"]["AccessLogSetting"]["DestinationArn"] == {
+        "Fn::GetAtt": ["ApiAccessLogs", "Arn"]
+    }
+    assert fields["caller"] == "$context.authorizer.principalId"
+    assert fields["apiKeyId"] == "$context.identity.apiKeyId"
+    assert (fields["route"], fields["path"]) == ("$context.resourcePath", "$context.path")
+    assert (fields["status"], fields["latencyMs"]) == ("$context.status", "$context.responseLatency")
+    assert fields["requestId"] == "$context.requestId"  # API Gateway refuses a format without it
+    # Nothing that names the person or opens the account: no email, claim, header or body.
+    assert not [v for v in fields.values() if "email" in v or "claims" in v or "$input" in v]
+    # Kept as long as the functions' logs, written with the account's role set by the stack first.
+    [group] = [g["Properties"] for n, g in of_type("AWS::Logs::LogGroup").items() if n == "ApiAccessLogs"]
+    assert group["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+    [account] = of_type("AWS::ApiGateway::Account").values()
+    role = of_type("AWS::IAM::Role")[account["Properties"]["CloudWatchRoleArn"]["Fn::GetAtt"][0]]
+    assert "AmazonAPIGatewayPushToCloudWatchLogs" in json.dumps(role["Properties"]["ManagedPolicyArns"])
+    assert translated()["Resources"]["PortalApi"]["DependsOn"] == "ApiGatewayAccount"
+
+
 def test_the_deployed_api_answers_a_failing_authorizer_with_503_and_retry_after() -> None:
     """As deployed: the gateway responses are in the REST API's definition. A Lambda authorizer that
     raises is AUTHORIZER_CONFIGURATION_ERROR, one API Gateway could not run AUTHORIZER_FAILURE;

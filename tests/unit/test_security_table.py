@@ -42,3 +42,22 @@ def test_the_table_says_a_failing_authorizer_is_the_templates_503() -> None:
         answer = gateway_answer(gateway_responses(load_template()), response_type)
         assert f"`{response_type}`" in row
         assert f"a Russian {answer.status} with `Retry-After: {answer.headers['Retry-After']}`" in row
+
+
+def test_the_readme_queries_the_fields_the_access_log_writes() -> None:
+    import json
+    import re
+
+    api = load_template()["Resources"]["PortalApi"]["Properties"]
+    written = set(json.loads(api["AccessLogSetting"]["Format"]))
+    text = README.read_text(encoding="utf-8")
+    section = text.split("### Who saw my data", 1)[1].split("\n### ", 1)[0]
+    queried: set[str] = set()
+    for query in re.findall(r"```\n(.*?)```", section, re.DOTALL):
+        for shown in re.findall(r"fields ([^|\n]+)", query):
+            queried |= {name.strip() for name in shown.split(",")}
+        queried |= set(re.findall(r"([@a-zA-Z]+) (?:=|like) ", query))
+
+    assert {"caller", "apiKeyId", "path", "route", "status"} <= queried
+    assert queried - {"@timestamp"} <= written, queried - written
+    assert "`/aws/apigateway/<stack>-api-access`" in section
