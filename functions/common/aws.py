@@ -33,9 +33,10 @@ if TYPE_CHECKING:
 # 10 MB) in well under a second: a read that takes 2 s is a fault, and another attempt is likelier
 # to succeed than waiting longer. The session authorizer (10 s) makes one GetItem: at its very
 # worst Lambda stops it, and API Gateway answers AUTHORIZER_CONFIGURATION_ERROR or
-# AUTHORIZER_FAILURE — both the same 503 with Retry-After (template.yaml). The askue function (Timeout 20 s) gives ASKUE at most 12 s
-# (functions/askue/http.py) before its few writes. The workers (mail 30 s, askue sync 60 s) have
-# more room than a call needs; what they do not finish SQS delivers again.
+# AUTHORIZER_FAILURE — both the same 503 with Retry-After (template.yaml). The askue function
+# (Timeout 20 s) gives ASKUE at most 12 s (functions/askue/http.py) before its few writes. The
+# workers (mail 30 s, askue sync 60 s) have more room than a call needs; what they do not finish
+# SQS delivers again.
 # A pool big enough for the threads of a batch worker (askue sync) sharing one client.
 _CONFIG = Config(
     connect_timeout=1,
