@@ -245,6 +245,28 @@ def test_queues_topics_and_schedules_invoke_their_functions() -> None:
     assert any("OutboxSweeperFunction" in json.dumps(r["Targets"]) for r in rules)
 
 
+def test_cognito_s_account_calls_from_cloudtrail_reach_the_function_that_ends_the_sessions() -> None:
+    [rule] = [
+        r["Properties"]
+        for r in of_type("AWS::Events::Rule").values()
+        if "CognitoAccountsFunction" in json.dumps(r["Properties"]["Targets"])
+    ]
+    pattern = rule["EventPattern"]
+
+    assert "EventBusName" not in rule  # the default bus: where CloudTrail delivers AWS's API calls
+    assert (pattern["source"], pattern["detail-type"]) == (
+        ["aws.cognito-idp"],
+        ["AWS API Call via CloudTrail"],
+    )
+    assert set(pattern["detail"]["eventName"]) == {"AdminDisableUser", "AdminDeleteUser"}
+    assert pattern["detail"]["requestParameters"]["userPoolId"] == [{"Ref": "UserPool"}]
+    assert any(
+        p["Properties"]["Principal"] == "events.amazonaws.com"
+        and p["Properties"]["FunctionName"] == {"Ref": "CognitoAccountsFunction"}
+        for p in of_type("AWS::Lambda::Permission").values()
+    )
+
+
 def test_the_outbox_stream_feeds_the_relay_new_items_only_with_retries_bisection_and_a_destination() -> None:
     [mapping] = [
         m["Properties"]

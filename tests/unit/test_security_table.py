@@ -61,3 +61,16 @@ def test_the_readme_queries_the_fields_the_access_log_writes() -> None:
     assert {"caller", "apiKeyId", "path", "route", "status"} <= queried
     assert queried - {"@timestamp"} <= written, queried - written
     assert "`/aws/apigateway/<stack>-api-access`" in section
+
+
+def test_the_table_names_the_cognito_calls_the_rule_hears() -> None:
+    function = load_template()["Resources"]["CognitoAccountsFunction"]["Properties"]
+    [rule] = [e["Properties"] for e in function["Events"].values() if e["Type"] == "EventBridgeRule"]
+    calls = rule["Pattern"]["detail"]["eventName"]
+
+    row = security_row("an account disabled or deleted in Cognito directly")
+    assert "/".join(f"`{call}`" for call in calls) in row
+    assert (
+        "within the event's delivery" in row
+        and f"the authorizer's {token_authorizer(load_template()).cache_seconds} s" in row
+    )

@@ -410,7 +410,7 @@ def test_every_function_nobody_waits_on_has_an_alarm_on_its_errors() -> None:
         name
         for name, function in _resources("AWS::Serverless::Function").items()
         if any(
-            event["Type"] in ("Schedule", "SQS", "DynamoDB", "SNS")
+            event["Type"] in ("Schedule", "SQS", "DynamoDB", "SNS", "EventBridgeRule")
             for event in function["Properties"].get("Events", {}).values()
         )
     }
@@ -422,6 +422,7 @@ def test_every_function_nobody_waits_on_has_an_alarm_on_its_errors() -> None:
         "ErasureFunction",
         "OutboxRelayFunction",
         "OutboxSweeperFunction",
+        "CognitoAccountsFunction",
     } <= unattended
     errors = _lambda_alarms("Errors")
     assert set(errors) == unattended
