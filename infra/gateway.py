@@ -7,7 +7,8 @@ with the `Authorization` header, its policy must allow the route, and its contex
 seconds; here it is asked on every request, so an ended session is refused at once. Its failures
 are API Gateway's: an authorizer that raises anything but "Unauthorized", or answers no policy, is
 AUTHORIZER_CONFIGURATION_ERROR, and every gateway response is resolved as AWS resolves it
-(infra/template.py's `gateway_answer`). Integration routes check the `x-api-key` header. It also
+(infra/template.py's `gateway_answer`). Integration routes check the `x-api-key` header. Before
+all of it, the API's web ACL is applied as WAF applies it on the stage (infra/waf.py). It also
 serves `web/` and the local mail outbox.
 """
 
@@ -41,6 +42,7 @@ from infra.template import (
     security_headers,
     token_authorizer,
 )
+from infra.waf import LocalWaf, WafRequest
 
 # Locally the browser uploads request files straight to moto's S3 (in AWS, *.amazonaws.com, which the
 # template's CSP allows): its origin is added to the CSP's connect-src at start.
@@ -59,8 +61,11 @@ class LocalGateway:
         outbox: Callable[[], list[Mail]],
         stage: str = "prod",
         connect_sources: Iterable[str] = (),
+        waf: LocalWaf | None = None,
     ) -> None:
         template = load_template()
+        # The web ACL on the API's stage (template.yaml's ApiWebAcl), before any route is matched.
+        self.waf = waf if waf is not None else LocalWaf(template, {"StageName": stage})
         self.routes = routes(template)
         self._fallbacks = method_fallbacks(template)
         self._refusals = gateway_responses(template)
@@ -119,6 +124,15 @@ class LocalGateway:
         return Response(answer.body, status=answer.status, headers=answer.headers)
 
     def _api(self, request: Request) -> Response:
+        # WAF sees the path as sent (not decoded), with the stage, and the connection's address.
+        raw_path = str(request.environ.get("RAW_URI") or request.path).split("?", 1)[0]
+        headers = dict(request.headers.items())
+        seen = WafRequest(f"/{self._stage}{raw_path}", headers, request.remote_addr or "127.0.0.1")
+        blocked = self.waf.inspect(seen)
+        if blocked is not None:
+            if blocked.status is None:  # WAF's own 403: API Gateway answers WAF_FILTERED
+                return self._refuse("WAF_FILTERED")
+            return Response(blocked.body, status=blocked.status, headers=blocked.headers)
         matched = self._match(request)
         if matched is None:
             return self._refuse("MISSING_AUTHENTICATION_TOKEN")

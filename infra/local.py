@@ -26,6 +26,7 @@ from infra.integrator_events import EventLog
 from infra.metrics_capture import EmfCapture
 from infra.moto_patches import atomic_dynamodb_requests, cheaper_server_dispatch
 from infra.template import ROOT
+from infra.waf import LocalWaf
 from infra.world import ACCOUNT_ID, World, build_world
 
 
@@ -43,6 +44,8 @@ class LocalSettings:
     askue_latency_ms: float = float(os.environ.get("ASKUE_LATENCY_MS", "150"))
     askue_connector: str = os.environ.get("ASKUE_CONNECTOR", "json")
     askue_sync_every: float = float(os.environ.get("ASKUE_SYNC_EVERY", "60"))
+    # Multiplies the web ACL's per-address rate limits (infra/waf.py): the tests run with 100.
+    waf_rate_limit_factor: float = float(os.environ.get("WAF_RATE_LIMIT_FACTOR", "1"))
 
 
 def free_port(host: str) -> int:
@@ -116,6 +119,8 @@ def start(settings: LocalSettings) -> tuple[World, LocalGateway, Outbox, AskueSi
         web_dir=ROOT / "web",
         outbox=outbox.collect,
         connect_sources=[endpoint],  # the browser posts request files to S3, here moto
+        stage=world.parameters["StageName"],
+        waf=LocalWaf(parameters=world.parameters, rate_limit_factor=settings.waf_rate_limit_factor),
     )
     return world, gateway, outbox, simulator
 
@@ -131,7 +136,22 @@ def askue_banner(settings: LocalSettings, simulator: AskueSimulator, events: Loc
 """
 
 
-def banner(settings: LocalSettings, world: World, seconds: float, services: str) -> str:
+def waf_banner(settings: LocalSettings, gateway: LocalGateway) -> str:
+    """The web ACL's per-address limits as the local gateway applies them (infra/waf.py)."""
+    limits = []
+    for rate in gateway.waf.rate_limits():
+        if rate.key == "IP":  # its twin keyed by True-Client-IP has the same limit
+            path = "/" + rate.scope_path.split("/", 2)[-1]  # without the stage
+            limits.append(f"{path} {gateway.waf.limit(rate)} за {rate.window_seconds // 60} мин")
+    indent = "\n" + " " * 21
+    lines = [", ".join(limits[i : i + 2]) for i in range(0, len(limits), 2)]
+    factor = f"(лимиты template.yaml × {settings.waf_rate_limit_factor:g}: WAF_RATE_LIMIT_FACTOR)"
+    return "с одного адреса " + indent.join([*lines, factor])
+
+
+def banner(
+    settings: LocalSettings, world: World, seconds: float, services: str, gateway: LocalGateway
+) -> str:
     url = f"http://{settings.host}:{settings.port}"
     return f"""
 Личный кабинет потребителя работает локально (готов за {seconds:.1f} с).
@@ -149,6 +169,7 @@ def banner(settings: LocalSettings, world: World, seconds: float, services: str)
   AWS (moto)         {os.environ["AWS_ENDPOINT_URL"]}, регион {settings.region}   (MOTO_PORT, AWS_REGION)
   Отправитель писем  {settings.mail_sender}   (MAIL_SENDER)
   Пул Cognito        {world.refs.get("UserPool", "—")}
+  WAF (API)          {waf_banner(settings, gateway)}
 {services}
 Как войти: на {url} нажмите «Регистрация» в правом верхнем углу, заполните форму и нажмите
 «Зарегистрировать». Письмо с паролем появится ниже и на {url}/_local/outbox. Данные АСКУЭ:
@@ -172,7 +193,7 @@ def main() -> None:
     app = published.wsgi(capture.wsgi(bounces.wsgi(events.wsgi(gateway))))
     http = make_server(settings.host, settings.port, app, threaded=True)
     print(
-        banner(settings, world, time.monotonic() - began, askue_banner(settings, simulator, events)),
+        banner(settings, world, time.monotonic() - began, askue_banner(settings, simulator, events), gateway),
         flush=True,
     )
 

@@ -154,3 +154,25 @@ def test_a_notice_owed_while_the_mail_queue_is_down_is_mailed_exactly_once_when_
     finally:
         output = stack.stop()
     assert "OutboxSweeperFunction" in output  # the banner names the sweeper's schedule
+
+
+def test_the_web_acl_s_limits_hold_over_http_as_the_template_sets_them() -> None:
+    """With the template's limits (WAF_RATE_LIMIT_FACTOR=1; the other API tests run with 100):
+    the 21st «Забыли пароль?» from one address in 5 minutes is WAF's Russian 429."""
+    import requests as http
+
+    stack = start_local_stack(environment={"WAF_RATE_LIMIT_FACTOR": "1"})
+    try:
+        answers = [
+            http.post(f"{stack.url}/api/auth/forgot-password", json={"email": "a@example.ru"}, timeout=10)
+            for _ in range(21)
+        ]
+    finally:
+        output = stack.stop()
+
+    assert [a.status_code for a in answers] == [202] * 20 + [429]
+    refused = answers[-1]
+    assert refused.headers["Retry-After"] == "300"
+    assert refused.json()["title"] == "Слишком много запросов"
+    assert refused.headers["Strict-Transport-Security"]  # CloudFront's headers, as on AWS
+    assert "/api/auth/forgot-password 20 за 5 мин" in output and "WAF_RATE_LIMIT_FACTOR" in output

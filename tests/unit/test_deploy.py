@@ -181,6 +181,19 @@ def test_the_api_stage_logs_who_called_which_route_with_what_answer_as_json() ->
     assert translated()["Resources"]["PortalApi"]["DependsOn"] == "ApiGatewayAccount"
 
 
+def test_the_web_acl_is_associated_with_the_stage_sam_deploys() -> None:
+    """`${PortalApi.Stage}` is SAM's name for the stage it makes: translated, the association must
+    name that stage's resource, the only one (no `Stage` stage beside it, unguarded)."""
+    [association] = of_type("AWS::WAFv2::WebACLAssociation").values()
+    [stage_name] = of_type("AWS::ApiGateway::Stage")
+    [acl] = of_type("AWS::WAFv2::WebACL").values()
+
+    arn = association["Properties"]["ResourceArn"]["Fn::Sub"]
+    assert arn.endswith(f"/restapis/${{PortalApi}}/stages/${{{stage_name}}}")
+    assert acl["Properties"]["Scope"] == "REGIONAL"
+    assert "IntegrationRestricted" in translated()["Conditions"]
+
+
 def test_the_deployed_api_answers_a_failing_authorizer_with_503_and_retry_after() -> None:
     """As deployed: the gateway responses are in the REST API's definition. A Lambda authorizer that
     raises is AUTHORIZER_CONFIGURATION_ERROR, one API Gateway could not run AUTHORIZER_FAILURE;

@@ -74,3 +74,21 @@ def test_the_table_names_the_cognito_calls_the_rule_hears() -> None:
         "within the event's delivery" in row
         and f"the authorizer's {token_authorizer(load_template()).cache_seconds} s" in row
     )
+
+
+def test_the_table_gives_the_web_acl_s_limits_and_answer() -> None:
+    from infra.waf import LocalWaf
+
+    words = {
+        "/api/auth/register": "registrations",
+        "/api/auth/forgot-password": "«Забыли пароль?»",
+        "/api/auth/reset-password": "resets",
+        "/api/auth/login": "logins",
+    }
+    rates = [rate for rate in LocalWaf(load_template()).rate_limits() if rate.key == "IP"]
+    row = security_row("registration and «Забыли пароль?»")
+
+    said = [f"{rate.limit} {words['/' + rate.scope_path.split('/', 2)[-1]]}" for rate in rates]  # no stage
+    assert ", ".join(said[:-1]) + " and " + said[-1] in row
+    assert {rate.window_seconds for rate in rates} == {300}
+    assert "in 5 minutes" in row and "`Retry-After: 300`" in row
