@@ -38,6 +38,7 @@ def changed() -> RequestStatusChanged:
     return RequestStatusChanged(
         request_id="01JBQ0000000000000000000AA",
         number="2026-000001",
+        sequence=1,
         previous_status="registered",
         status="in_review",
         by="company",
