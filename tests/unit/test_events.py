@@ -92,11 +92,9 @@ def test_the_bus_is_the_template_s_and_only_the_publishing_functions_may_put_on_
                     assert actions == ["events:PutEvents"], name
                     granted[name] = statement["Resource"]
     publishers = [
-        "IntegrationFunction",
         "ReadingsFunction",
-        "RequestsFunction",
         "AskueSyncWorkerFunction",
-        # What the others owe through the outbox (functions/common/outbox.py), relayed.
+        # What the others owe through the outbox (functions/common/outbox.py), relayed: the requests'.
         "OutboxRelayFunction",
         "OutboxSweeperFunction",
     ]
