@@ -57,8 +57,8 @@ logger = Logger()
 
 # A message's transaction that finds the request moved meanwhile (another status, or another change
 # numbered its events first) tries again on the request as the refusal shows it (no read), this many
-# times in all; then 409.
-_ATTEMPTS = 3
+# times in all: as many changes of one request at once as an integrator plausibly sends. Then 409.
+_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ ANSWERED_COMMENT = "Потребитель ответил на запрос ут
 # A change whose transaction finds the request's counter of events moved meanwhile (another change
 # numbered its events first) numbers its own again on the request as the refusal shows it, this many
 # times in all (conversation.py's messages likewise); then 503, to send it again.
-ATTEMPTS = 3
+ATTEMPTS = 5
 
 
 def _quoted(statuses: tuple[RequestStatus, ...]) -> str:
