@@ -20,7 +20,7 @@ from aws_lambda_powertools import Logger
 from functions.common import events
 from functions.common.caller import Caller
 from functions.common.clock import now
-from functions.common.errors import Conflict, FieldError, NotFound
+from functions.common.errors import Conflict, FieldError, NotFound, TryLater
 from functions.common.outbox import OutboxEntry
 from functions.requests import idempotency, mails, transitions
 from functions.requests.files import UploadStore
@@ -57,7 +57,8 @@ logger = Logger()
 
 # A message's transaction that finds the request moved meanwhile (another status, or another change
 # numbered its events first) tries again on the request as the refusal shows it (no read), this many
-# times in all: as many changes of one request at once as an integrator plausibly sends. Then 409.
+# times in all: as many changes of one request at once as an integrator plausibly sends. Then the
+# consumer is asked to reload (409), the company to send it again (503, as for a change of status).
 _ATTEMPTS = 5
 
 
@@ -211,6 +212,12 @@ def _write(
                 raise posting.not_found() from None
             request = moved.request
             _check_open(posting, request)
+    if posting.author is MessageAuthor.COMPANY:
+        raise TryLater(
+            "Заявка сейчас меняется",
+            "По заявке одновременно записываются другие изменения. Повторите запрос через секунду.",
+            retry_after=1,
+        )
     raise Conflict(
         "Заявка сейчас меняется",
         "По заявке одновременно записываются другие изменения. Обновите страницу и отправьте сообщение"

@@ -350,6 +350,44 @@ def test_a_consumer_s_message_crossing_the_company_s_numbers_its_event_after_it(
     assert counter_of(env, request_id) == 3
 
 
+@pytest.mark.parametrize(
+    ("store", "method", "route", "answer"),
+    [
+        (RequestStore, "change_status", "company's change", 503),
+        (ThreadStore, "add_company_message", "company's message", 503),
+        (ThreadStore, "add_consumer_message", "consumer's message", 409),
+    ],
+)
+def test_a_change_that_loses_the_count_at_every_try_owes_nothing_and_is_to_be_sent_again(
+    env: World, monkeypatch: pytest.MonkeyPatch, store: Any, method: str, route: str, answer: int
+) -> None:
+    request_id = filed()
+    [item] = [item for item in stored_requests(env) if item["request_id"] == request_id]
+    table = boto3.resource("dynamodb").Table(env.refs["RequestsTable"])
+    original = getattr(store, method)
+
+    def after_another(*args: Any, **kwargs: Any) -> Any:  # another change counts its event first
+        key = {"pk": item["pk"], "sk": item["sk"]}
+        table.update_item(
+            Key=key, UpdateExpression="ADD event_seq :one", ExpressionAttributeValues={":one": 1}
+        )
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(store, method, after_another)
+    changes: dict[str, Callable[[], tuple[int, Any]]] = {
+        "company's change": lambda: move(request_id, {"status": "in_review"}),
+        "company's message": lambda: company_writes(request_id, {"text": "Ответ."}),
+        "consumer's message": lambda: write(request_id, {"text": "Вопрос."}),
+    }
+
+    status, problem = changes[route]()
+
+    assert status == answer, problem
+    assert problem["title"] == "Заявка сейчас меняется"
+    assert sequences(owed_entries(env)) == [1]  # the filing's only: no try wrote anything
+    assert counter_of(env, request_id) == 1 + 5  # the others' five
+
+
 def test_a_request_of_older_code_without_the_counter_numbers_on_from_its_history(env: World) -> None:
     request_id = filed()
     move(request_id, {"status": "in_review"})
