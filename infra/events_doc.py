@@ -42,17 +42,17 @@ entrustment, logged as every call is.
 Every detail carries `event_id`, the event's own id: the same each time the same event is delivered.
 EventBridge delivers at least once, so an event may arrive twice: deduplicate by `event_id`.
 
-The portal is moving the events a change owes into its outbox (template.yaml's `OutboxTable`,
-docs/architecture.md «Outbox»): written in the change's own DynamoDB transaction, then put on the
-bus by a relay, again and again until EventBridge takes it, with the same `event_id` — after an
-outage an event arrives late, perhaps twice, never not at all.
+The request events (`portal.request.*`) are owed through the portal's outbox (template.yaml's
+`OutboxTable`, docs/architecture.md «Outbox»): written in the change's own DynamoDB transaction (the
+change and its events are stored together or not at all), then put on the bus by a relay, again and
+again until EventBridge takes it, with the same `event_id` — after an outage an event arrives late,
+perhaps twice, never not at all.
 
-Until a change is moved to the outbox, its events are put on the bus after the change is stored,
-best effort: a route never fails, and never answers differently, because EventBridge failed. The SDK
-tries PutEvents three times; if it still fails (or EventBridge refuses an entry), the error is logged
-and counted (metric `EventsFailed`, namespace `ConsumerPortal`, on the dashboard, with an alarm) and
-**the event is lost**: it is not published again (a retry of the same request with its
-Idempotency-Key answers what was done and publishes nothing). tests/faults.py lists the cells where
+The other events are not owed through the outbox yet: they are put on the bus after the change is
+stored, best effort: a route never fails, and never answers differently, because EventBridge failed.
+The SDK tries PutEvents three times; if it still fails (or EventBridge refuses an entry), the error
+is logged and counted (metric `EventsFailed`, namespace `ConsumerPortal`, on the dashboard, with an
+alarm) and **the event is lost**: it is not published again. tests/faults.py lists the cells where
 it happens.
 
 Integrators therefore reconcile from time to time with the pull API: `GET /api/integration/requests`
@@ -62,6 +62,25 @@ The events say *what to look at now*; the API says what is.
 One change publishes its events in one PutEvents call: a withdrawal publishes
 `portal.request.withdrawn.v1` and `portal.request.status.changed.v1` together, a consumer's answer to
 «Требуются уточнения» `portal.request.message.posted.v1` and `portal.request.status.changed.v1`.
+
+## A request's events are numbered: `sequence` shows a gap
+
+Every request event carries `sequence`, its number among its request's events: its filing is 1, and
+each later change numbers its events on, one each (a withdrawal's two events are two numbers, so are
+a consumer's answer to «Требуются уточнения» and the change of status it makes). The counter is kept
+on the request and moved in the change's own transaction, with the events: a request's events are
+numbered 1, 2, 3… with no number skipped and none given twice (an event delivered again repeats its
+number, with its `event_id`).
+
+EventBridge keeps no order, and an event owed while the bus was down arrives late: order a request's
+events by `sequence`, not by arrival. Keep, per request, the numbers received: a number missing below
+the highest is an event that has not arrived yet. Wait a while (the outbox relays within seconds, or
+within minutes after an outage), then reconcile with `GET /api/integration/requests/{{id}}`: it
+answers the request as it is — its status, its history (every change of status, when and by whom)
+and its thread (every message) — which is everything its events tell of. Count gaps over the four
+request events together: a rule that takes only some of them sees the others' numbers as gaps. A
+request filed before the events were numbered numbers its next events on from the entries of its
+history (its filing and each change of status).
 
 ## The events
 """

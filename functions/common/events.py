@@ -14,20 +14,25 @@ Every detail carries `event_id`, the event's own id: the same on every delivery 
 integrators deduplicate by it (EventBridge delivers at least once, and an event owed through the
 outbox, functions/common/outbox.py, is put on the bus again until EventBridge takes it).
 
+A request's events (the first four models) are owed through the outbox: written with the change in
+its own transaction, put on the bus by the outbox's relay. Each carries `sequence`, its number among
+its request's events (the request item's counter, moved in the same transaction), so that an
+integrator sees a gap and reconciles with the pull API (docs/events.md).
+
 Building the PutEvents entries (`entry`, `bus_entry`) is apart from sending them (`put_entries`), so
 that the outbox can keep the entries a change owes and its relay send them later. `publish` does
-both at once, best effort, after the change it tells of is stored: a route never fails or answers
-differently because EventBridge failed. A failed PutEvents (after the SDK's retries), or an entry
-EventBridge refused, is logged as an error and counted (metric EventsFailed); that event is lost.
-Integrators reconcile with the pull API (GET /api/integration/requests…), which is the truth.
-One PutEvents per change: the events of one change (a withdrawal is also a change of status) go in
-one call.
+both at once, best effort, after the change it tells of is stored, for the events not yet owed
+through the outbox: a route never fails or answers differently because EventBridge failed. A failed
+PutEvents (after the SDK's retries), or an entry EventBridge refused, is logged as an error and
+counted (metric EventsFailed); that event is lost. Integrators reconcile with the pull API
+(GET /api/integration/requests…), which is the truth. One PutEvents per change: the events of one
+change (a withdrawal is also a change of status) go in one call.
 """
 
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from aws_lambda_powertools import Logger
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -84,12 +89,28 @@ class PortalEvent(BaseModel):
     )
 
 
+def _sequence() -> Any:
+    """The `sequence` of a request's event: what it counts and how an integrator reconciles a gap."""
+    return Field(
+        ge=1,
+        description=(
+            "The number of this event among its request's events: 1 for its filing, then 2, 3… in the"
+            " order the portal stored the changes, over the four request events (filed, message posted,"
+            " status changed, withdrawn; the events of one change numbered in turn). A number missing"
+            " between two received is an event not arrived (yet): events arrive in no set order and late"
+            " after an outage, and a rule that takes only some of the four sees the others as gaps. Wait"
+            " a while, then reconcile with GET /api/integration/requests/{id}, the request as it is"
+        ),
+    )
+
+
 class RequestFiled(PortalEvent):
     DETAIL_TYPE = "portal.request.filed.v1"
     DESCRIPTION = "A consumer filed a service request (POST /api/requests)."
 
     request_id: str = Field(description="The request's id (GET /api/integration/requests/{id})")
     number: str = Field(description="The request's number, as the consumer sees it")
+    sequence: int = _sequence()
     type: str = Field(description="The request's type (GET /api/requests/types)")
     status: Literal["registered"] = Field(description="Its status: a filed request is registered")
     filed_at: AwareDatetime = Field(description="When it was filed")
@@ -104,6 +125,7 @@ class RequestMessagePosted(PortalEvent):
 
     request_id: str = Field(description="The request's id")
     number: str = Field(description="The request's number")
+    sequence: int = _sequence()
     message_id: str = Field(description="The message's id in the request's thread")
     author: Literal["company", "consumer"] = Field(description="Who wrote it")
     attachments: int = Field(ge=0, description="How many files it carries")
@@ -119,6 +141,7 @@ class RequestStatusChanged(PortalEvent):
 
     request_id: str = Field(description="The request's id")
     number: str = Field(description="The request's number")
+    sequence: int = _sequence()
     previous_status: RequestStatusName = Field(description="The status it left")
     status: RequestStatusName = Field(description="The status it has now")
     by: Literal["company", "consumer"] = Field(description="Who changed it")
@@ -134,6 +157,7 @@ class RequestWithdrawn(PortalEvent):
 
     request_id: str = Field(description="The request's id")
     number: str = Field(description="The request's number")
+    sequence: int = _sequence()
     previous_status: RequestStatusName = Field(description="The status it was withdrawn from")
     withdrawn_at: AwareDatetime = Field(description="When it was withdrawn")
 

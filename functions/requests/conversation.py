@@ -3,12 +3,14 @@ messages while it is open, the company's messages and documents, and how both se
 
 A message is posted once per Idempotency-Key, as a filing is (filing.py): its files are the checked
 versions of the author's uploads, copied to keys the request owns, and the message, the key's
-claim, the uploads' claims and the request's update are one transaction. The consumer's message
-marks the request as awaiting an answer and, when it answers «Требуются уточнения», moves it back
-to «На рассмотрении» by the statuses' rules (transitions.py); the company's message answers it.
+claim, the uploads' claims, the request's update and what the message owes (`_owed`: its events,
+numbered on from the request's counter, and the consumer's mail) are one transaction. The
+consumer's message marks the request as awaiting an answer and, when it answers «Требуются
+уточнения», moves it back to «На рассмотрении» by the statuses' rules (transitions.py); the
+company's message answers it.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -18,7 +20,8 @@ from aws_lambda_powertools import Logger
 from functions.common import events
 from functions.common.caller import Caller
 from functions.common.clock import now
-from functions.common.errors import Conflict, FieldError, NotFound
+from functions.common.errors import Conflict, FieldError, NotFound, TryLater
+from functions.common.outbox import OutboxEntry
 from functions.requests import idempotency, mails, transitions
 from functions.requests.files import UploadStore
 from functions.requests.ids import is_request_id, new_request_id
@@ -30,11 +33,12 @@ from functions.requests.records import (
     EarlierClaim,
     IdempotencyClaim,
     RequestRef,
+    StatusMove,
     StoredAttachment,
     StoredMessage,
     StoredRequest,
 )
-from functions.requests.registry import STATUS_TITLES, RequestStatus
+from functions.requests.registry import STATUS_TITLES
 from functions.requests.store import AlreadyAttached, AlreadyClaimed, RequestStore
 from functions.requests.thread_store import RequestMoved, ThreadStore
 from functions.requests.uploads import (
@@ -51,9 +55,11 @@ from functions.requests.uploads import (
 
 logger = Logger()
 
-# A message's transaction that finds the request moved meanwhile (another status) reads it again
-# and tries again this many times in all; then the consumer is asked to reload.
-_ATTEMPTS = 3
+# A message's transaction that finds the request moved meanwhile (another status, or another change
+# numbered its events first) tries again on the request as the refusal shows it (no read), this many
+# times in all: as many changes of one request at once as an integrator plausibly sends. Then the
+# consumer is asked to reload (409), the company to send it again (503, as for a change of status).
+_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -163,8 +169,6 @@ def _post(posting: _Posting, ref: RequestRef) -> tuple[StoredRequest, StoredMess
         "message posted",
         extra={"request_id": request.request_id, "message_id": message_id, "author": posting.author.value},
     )
-    _publish(posting, before.request, request, message)
-    _mail(posting, request, message)
     return request, message
 
 
@@ -191,34 +195,63 @@ def _message(
 def _write(
     store: ThreadStore, posting: _Posting, request: StoredRequest, message: StoredMessage
 ) -> StoredRequest:
-    """Writes the message; returns the request as it is after it. A consumer's message written while
-    the request moved is tried again on the request as it is now."""
+    """Writes the message with what it owes; returns the request as it is after it. A message written
+    while the request moved (its status, or its counter of events: another change numbered its
+    events first) is tried again on the request as it is now."""
     uploads = posting.message.attachments
-    if posting.author is MessageAuthor.COMPANY:
-        try:
-            store.add_company_message(message, posting.claim, uploads)
-        except RequestMoved:  # only a request that is gone fails the company's condition
-            raise posting.not_found() from None
-        return request
     for _ in range(_ATTEMPTS):
-        move = transitions.consumer_move(request.status, message.at)
         try:
-            store.add_consumer_message(message, request.status, posting.claim, uploads, move)
+            if posting.author is MessageAuthor.COMPANY:
+                owed = _owed(posting, request, message, None)
+                return store.add_company_message(message, request, posting.claim, uploads, owed)
+            move = transitions.consumer_move(request.status, message.at)
+            owed = _owed(posting, request, message, move)
+            return store.add_consumer_message(message, request, posting.claim, uploads, move, owed)
         except RequestMoved as moved:
             if moved.request is None:
                 raise posting.not_found() from None
             request = moved.request
             _check_open(posting, request)
-            continue
-        if move is None:
-            return request
-        return replace(
-            request, status=move.status, status_changed_at=move.at, history=(*request.history, move.entry)
+    if posting.author is MessageAuthor.COMPANY:
+        raise TryLater(
+            "Заявка сейчас меняется",
+            "По заявке одновременно записываются другие изменения. Повторите запрос через секунду.",
+            retry_after=1,
         )
     raise Conflict(
-        "Статус заявки меняется",
-        "Статус заявки сейчас меняется. Обновите страницу и отправьте сообщение ещё раз.",
+        "Заявка сейчас меняется",
+        "По заявке одновременно записываются другие изменения. Обновите страницу и отправьте сообщение"
+        " ещё раз.",
     )
+
+
+def _owed(
+    posting: _Posting, request: StoredRequest, message: StoredMessage, move: StatusMove | None
+) -> OutboxEntry:
+    """What the message on `request` (as read) owes: its event, with the change of status it makes
+    (an answer to «Требуются уточнения»), numbered on from the request's counter; the consumer's
+    mail of the company's message, or of the change of status the consumer's answer made. An erased
+    consumer's request has no address: no mail is owed."""
+    number, request_id = request.number, request.request_id
+    posted = events.RequestMessagePosted(
+        request_id=request_id,
+        number=number,
+        sequence=request.event_seq + 1,
+        message_id=message.message_id,
+        author=posting.author.value,  # MessageAuthor's values
+        attachments=len(message.attachments),
+        posted_at=message.at,
+    )
+    if posting.author is MessageAuthor.COMPANY:
+        title = DOCUMENT_KIND_TITLES[message.kind] if message.kind else None
+        text = mails.company_message(number, title, message.text, request_id)
+        mail = mails.to_consumer(request.email, *text)
+        return OutboxEntry.owing(mails=mail, events=[posted])
+    if move is None:
+        return OutboxEntry.owing(events=[posted])
+    changed = transitions.status_changed(request, move, "consumer", request.event_seq + 2)
+    mail = mails.to_consumer(request.email, *mails.status_changed(number, move.status, None, request_id))
+    return OutboxEntry.owing(mails=mail, events=[posted, changed])
 
 
 def _check_open(posting: _Posting, request: StoredRequest) -> None:
@@ -255,44 +288,6 @@ def _discard_unless_written(
         return
     if not written:
         discard(uploads, copies)
-
-
-def _mail(posting: _Posting, request: StoredRequest, message: StoredMessage) -> None:
-    """The company's message is mailed to the consumer; the consumer's answer to «Требуются
-    уточнения» is mailed as the change of status it made. An erased consumer's request has no
-    address: nothing is mailed."""
-    number, request_id = request.number, request.request_id
-    if posting.author is MessageAuthor.COMPANY:
-        title = DOCUMENT_KIND_TITLES[message.kind] if message.kind else None
-        mails.mail_consumer(request.email, *mails.company_message(number, title, message.text, request_id))
-    elif request.status is RequestStatus.IN_REVIEW and _moved_by(request, message):
-        mails.mail_consumer(
-            request.email, *mails.status_changed(number, RequestStatus.IN_REVIEW, None, request_id)
-        )
-
-
-def _publish(
-    posting: _Posting, before: StoredRequest, request: StoredRequest, message: StoredMessage
-) -> None:
-    """The message's event, with the change of status it made (an answer to «Требуются уточнения»)
-    in the same call."""
-    posted = events.RequestMessagePosted(
-        request_id=request.request_id,
-        number=request.number,
-        message_id=message.message_id,
-        author=posting.author.value,  # MessageAuthor's values
-        attachments=len(message.attachments),
-        posted_at=message.at,
-    )
-    if request.status != before.status and _moved_by(request, message):
-        events.publish(posted, transitions.status_changed(request, before.status, "consumer"))
-    else:
-        events.publish(posted)
-
-
-def _moved_by(request: StoredRequest, message: StoredMessage) -> bool:
-    """Whether this message's transaction is what moved the request (its status changed then)."""
-    return request.status_changed_at == message.at
 
 
 # ---------------------------------------------------------------- reading

@@ -1,4 +1,5 @@
-"""Filing a request once per Idempotency-Key, with a gap-free number, its files and its mail."""
+"""Filing a request once per Idempotency-Key, with a gap-free number, its files, and what it owes (the
+consumer's mail, the event RequestFiled) written with it."""
 
 from functools import partial
 
@@ -9,6 +10,7 @@ from functions.common.caller import Caller
 from functions.common.clock import moscow_date, now
 from functions.common.errors import FieldError, TryLater
 from functions.common.metrics import BusinessMetric, count
+from functions.common.outbox import OutboxEntry
 from functions.requests import idempotency, mails
 from functions.requests.files import UploadStore
 from functions.requests.ids import new_request_id
@@ -16,7 +18,13 @@ from functions.requests.inputs import CONSUMER_ACTOR
 from functions.requests.kinds import review_deadline
 from functions.requests.outputs import RequestCreated
 from functions.requests.presentation import summary
-from functions.requests.records import EarlierClaim, Filing, IdempotencyClaim, StoredHistoryEntry
+from functions.requests.records import (
+    EarlierClaim,
+    Filing,
+    IdempotencyClaim,
+    StoredHistoryEntry,
+    StoredRequest,
+)
 from functions.requests.registry import STATUS_TITLES, TYPE_TITLES, NewRequest, RequestStatus, RequestType
 from functions.requests.store import AlreadyAttached, AlreadyClaimed, NumberingBusy, RequestStore
 from functions.requests.uploads import (
@@ -39,9 +47,10 @@ NUMBERING_RETRY_SECONDS = 60  # Retry-After of a filing refused because the numb
 
 def _file(caller: Caller, request: NewRequest, claim: IdempotencyClaim) -> RequestCreated:
     """Files the request with its files: each upload is read once (one version, checked), that
-    version is copied to the request's own key, and the request, its number and the claims of its
-    Idempotency-Key and of each upload are written in one transaction. Copies of a filing that is
-    not written are deleted; a filing made already is answered before anything is copied."""
+    version is copied to the request's own key, and the request, its number, the claims of its
+    Idempotency-Key and of each upload and what it owes (`_owed`) are written in one transaction.
+    Copies of a filing that is not written are deleted; a filing made already is answered before
+    anything is copied (and owes nothing again)."""
     user_id, email = caller.user_id, caller.email
     created_at = now()
     year = moscow_date(created_at).year
@@ -73,7 +82,7 @@ def _file(caller: Caller, request: NewRequest, claim: IdempotencyClaim) -> Reque
         first=StoredHistoryEntry(status=RequestStatus.REGISTERED, at=created_at, changed_by=CONSUMER_ACTOR),
     )
     try:
-        filed = store.create_numbered(year, filing, claim, request.attachments, before.last)
+        filed = store.create_numbered(year, filing, claim, _owed, request.attachments, before.last)
     except AlreadyClaimed as claimed:  # the same filing, written meanwhile by a retry
         discard(uploads, copies)
         return _filed_before(claim, claimed.earlier)
@@ -101,17 +110,25 @@ def _file(caller: Caller, request: NewRequest, claim: IdempotencyClaim) -> Reque
         "request filed", extra={"request_id": request_id, "number": created.number, "type": kind.value}
     )
     count(BusinessMetric.REQUESTS_FILED, RequestType=kind.value)
-    events.publish(
-        events.RequestFiled(
-            request_id=request_id,
-            number=created.number,
-            type=kind.value,
-            status=RequestStatus.REGISTERED.value,
-            filed_at=created_at,
-        )
-    )
-    mails.mail_consumer(email, *mails.registered(created.number, TYPE_TITLES[kind], deadline, request_id))
     return created
+
+
+def _owed(request: StoredRequest) -> OutboxEntry:
+    """What filing `request` owes (the request as it is about to be written, numbered): the
+    consumer's mail and its first event."""
+    filed = events.RequestFiled(
+        request_id=request.request_id,
+        number=request.number,
+        sequence=request.event_seq + 1,
+        type=request.type.value,
+        status=RequestStatus.REGISTERED.value,
+        filed_at=request.created_at,
+    )
+    title = TYPE_TITLES[request.type]
+    mail = mails.to_consumer(
+        request.email, *mails.registered(request.number, title, request.review_deadline, request.request_id)
+    )
+    return OutboxEntry.owing(mails=mail, events=[filed])
 
 
 def _discard_unless_written(

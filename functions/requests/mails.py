@@ -1,10 +1,12 @@
-"""The texts of the mails about a consumer's service requests (Russian, plain)."""
+"""The texts of the mails about a consumer's service requests (Russian, plain), and their jobs: a mail
+is owed with the change it tells of, in the change's outbox entry (functions/common/outbox.py), and
+queued by the outbox's relay."""
 
 from datetime import date
 
 from aws_lambda_powertools import Logger
 
-from functions.common.mail import queue_notice
+from functions.common.mail import NoticeJob
 from functions.common.settings import portal_settings
 from functions.requests.registry import STATUS_TITLES, RequestStatus
 
@@ -101,14 +103,10 @@ def company_message(number: str, kind_title: str | None, text: str, request_id: 
 logger = Logger()
 
 
-def mail_consumer(to: str | None, subject: str, text: str) -> None:
-    """A mail that could not be sent is logged: the request is kept and its page shows everything.
-    A request whose consumer deleted the account has no address (`None`, functions/auth/erasure.py):
-    nothing is queued."""
+def to_consumer(to: str | None, subject: str, text: str) -> tuple[NoticeJob, ...]:
+    """The mail job of a mail to the consumer, for the change's outbox entry. A request whose consumer
+    deleted the account has no address (`None`, functions/auth/erasure.py): no mail is owed."""
     if to is None:
         logger.info("no mail: the consumer deleted the account", extra={"subject": subject})
-        return
-    try:
-        queue_notice(to, subject, text)
-    except Exception:
-        logger.exception("mail not sent", extra={"subject": subject})
+        return ()
+    return (NoticeJob(to=to, subject=subject, text=text),)

@@ -7,14 +7,16 @@ the one place that reads the items' attributes, and it reads every item the tabl
 
 * items written by older code, without the attributes added since (a filed file's `upload`,
   `version_id` and `sha256`; a history entry's `operator` and `consumer_action`; a message's `kind`
-  and `operator`; the sparse `awaiting_since`): the record has their "none" instead;
+  and `operator`; the sparse `awaiting_since`): the record has their "none" instead; a request
+  without the counter of its events (`event_seq`) counts the entries of its history instead, its
+  filing's event and each change's before the events were numbered;
 * a request whose consumer deleted the account: the erasure (functions/auth/erasure.py, 152-ФЗ
   ст. 21 ч. 5) removed its `email`, and the record says so with `email = None` — the request stays for
   the company's records, with nothing that names the person.
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
@@ -76,7 +78,9 @@ class StoredSummary:
 class StoredRequest(StoredSummary):
     """A request, whole. `email` is the consumer's address at filing, and None once the consumer
     deleted the account and it was erased (152-ФЗ): nothing is mailed for such a request.
-    `awaiting_since` is the time of the oldest consumer's message the company has not answered."""
+    `awaiting_since` is the time of the oldest consumer's message the company has not answered.
+    `event_seq` is the `sequence` of the request's latest event (functions/common/events.py): a
+    change numbers its events on from it and moves it in its own transaction."""
 
     user_id: str
     email: str | None
@@ -87,6 +91,7 @@ class StoredRequest(StoredSummary):
     status_changed_at: datetime
     updated_at: datetime
     awaiting_since: datetime | None = None
+    event_seq: int = 0
 
     @property
     def erased(self) -> bool:
@@ -133,6 +138,18 @@ class StatusMove:
     @property
     def at(self) -> datetime:
         return self.entry.at
+
+    def applied(self, request: "StoredRequest", *, closes: bool = False) -> "StoredRequest":
+        """`request` after the move: its status, its time and its history's new entry; a move that
+        `closes` it ends its waiting for an answer."""
+        return replace(
+            request,
+            status=self.status,
+            status_changed_at=self.at,
+            updated_at=self.at,
+            history=(*request.history, self.entry),
+            awaiting_since=None if closes else request.awaiting_since,
+        )
 
 
 # ---------------------------------------------------------------- the conversation
@@ -275,6 +292,7 @@ def request_of(item: Item) -> StoredRequest:
     """A request's item as its record (see the module's docstring for the items it tolerates)."""
     updated_at = _time(item.get("updated_at") or item["created_at"])
     awaiting_since = item.get("awaiting_since")
+    history = tuple(_entry(entry) for entry in item.get("history") or ())
     return StoredRequest(
         **_summary_fields(item),
         user_id=str(item["user_id"]),
@@ -282,10 +300,11 @@ def request_of(item: Item) -> StoredRequest:
         text=str(item.get("text") or ""),
         fields=dict(item.get("fields") or {}),
         attachments=_attachments(item.get("attachments")),
-        history=tuple(_entry(entry) for entry in item.get("history") or ()),
+        history=history,
         status_changed_at=_time(item.get("status_changed_at") or updated_at.isoformat()),
         updated_at=updated_at,
         awaiting_since=_time(awaiting_since) if awaiting_since else None,
+        event_seq=int(item.get("event_seq", len(history))),
     )
 
 

@@ -7,7 +7,8 @@ One table, keyed for the ways it is read:
 * a request: `pk = USER#<sub>`, `sk = REQUEST#<id>`; the id is time-ordered (a ULID), so a consumer's
   requests newest first are one Query, and a request's detail is one GetItem under the caller's own
   key (another consumer's id simply is not there). An erased consumer's request (152-ФЗ ст. 21 ч. 5,
-  functions/auth/erasure.py) has no `email`: its record's is None;
+  functions/auth/erasure.py) has no `email`: its record's is None. `event_seq` counts the request's
+  events (their `sequence`, functions/common/events.py);
 * the yearly number counter: `pk = COUNTER#<year>`, `sk = REQUEST_NUMBER`, attribute `last`;
 * GSI `ByStatus` (`status`, `status_changed_at`): the company's systems list a status by time;
 * GSI `ById` (`request_id`, keys only): the company's systems address a request by its id alone;
@@ -31,11 +32,16 @@ A list's cursor (common/cursor.py) is the page's last key; a cursor sent back is
 a key of the same list of the same caller (the consumer's own requests, the same status, the same
 request's thread): anything else is a 422 on `cursor` before any read.
 
+A change of a request (a filing, a change of status, a message) writes what it owes, an outbox entry
+(functions/common/outbox.py), in its own transaction. The entry's events are numbered on from the
+request's `event_seq` as read; the update moves the counter past them if the counter and the address
+are still as read (`owed_by`): two changes never give two events one number.
+
 The uploads bucket is `files.py`'s; the requests' ids are `ids.py`'s.
 """
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -43,7 +49,8 @@ from botocore.exceptions import ClientError
 
 from functions.common.backoff import Backoff
 from functions.common.cursor import decode_cursor, encode_cursor
-from functions.common.dynamo import Reason, Table, Unread, cancellation_reasons, condition_failed
+from functions.common.dynamo import Reason, Table, Unread, cancellation_reasons
+from functions.common.outbox import OutboxEntry, outbox_put
 from functions.requests.ids import is_request_id
 from functions.requests.records import (
     BeforeFiling,
@@ -160,6 +167,7 @@ def _request_item(filing: Filing, number: str) -> Item:
         "updated_at": at,
         "review_deadline": filing.review_deadline.isoformat(),
         "history": [entry_item(filing.first)],
+        "event_seq": 0,  # none of its events yet: its filing's are counted as it is written
     }
 
 
@@ -282,6 +290,29 @@ class StatusChanged(Exception):
     """The request left the status the change was made from (someone else moved it first)."""
 
 
+class RequestMoved(Exception):
+    """A change's transaction found the request other than it was read (its status, the counter of
+    its events, its address): `request` is the request as it is now (None when it is gone)."""
+
+    def __init__(self, request: StoredRequest | None) -> None:
+        super().__init__("request changed")
+        self.request = request
+
+
+def owed_by(request: StoredRequest, owed: OutboxEntry) -> tuple[str, str, dict[str, Any]]:
+    """What a change of `request` (as read) owing `owed` adds to its update: the counter SET past the
+    entry's events, the condition that the counter (of an older item: none, records.py) and the address
+    are as read, and their values."""
+    values: dict[str, Any] = {":seq": request.event_seq + len(owed.events), ":seen": request.event_seq}
+    condition = "(attribute_not_exists(event_seq) OR event_seq = :seen)"
+    if request.email is None:
+        condition += " AND attribute_not_exists(email)"
+    else:
+        condition += " AND email = :email"
+        values[":email"] = request.email
+    return "event_seq = :seq", condition, values
+
+
 # ---------------------------------------------------------------- cursors
 
 
@@ -319,6 +350,7 @@ class RequestStore:
         year: int,
         filing: Filing,
         claim: IdempotencyClaim,
+        owing: Callable[[StoredRequest], OutboxEntry],
         uploads: Sequence[str] = (),
         last: int | None = None,
     ) -> StoredRequest:
@@ -334,6 +366,10 @@ class RequestStore:
         claim of each upload in `uploads`: if one exists, that upload is attached already
         (`AlreadyAttached`).
 
+        What the filing owes, `owing(request)` of the request as it is about to be written (its
+        number is known then; its `event_seq` 0), is written in the same transaction: one outbox
+        entry per number tried, and only the written one is ever in the table.
+
         `last` is the counter as read before (`before_filing`); without it, it is read here.
         """
         counter = counter_key(year)
@@ -346,6 +382,8 @@ class RequestStore:
             attempt += 1
             number = number_of(year, last + 1)
             item = _request_item(filing, number)
+            owed = owing(request_of(item))
+            item["event_seq"] = len(owed.events)
             sk = request_key(filing.user_id, filing.request_id)["sk"]
             try:
                 self._table.transact(
@@ -358,6 +396,7 @@ class RequestStore:
                             old_on_failure=True,
                         ),
                         *upload_claims(self._table, uploads, number, sk),
+                        outbox_put(owed),
                     ]
                 )
                 return request_of(item)
@@ -509,34 +548,42 @@ class RequestStore:
         page = self._table.query(condition, values, index=AWAITING_INDEX, limit=limit, start=start)
         return Page([request_of(item) for item in page.items], encode_cursor(page.last_key))
 
-    def change_status(self, user_id: str, request_id: str, move: StatusMove, closes: bool) -> StoredRequest:
-        """Moves the request from `move.expected` by `move.entry` (appended to its history); a move
-        that `closes` it also ends its waiting for an answer (the sparse attributes of AwaitingAnswer
-        go). StatusChanged when the request is no longer in the expected status."""
+    def change_status(
+        self, request: StoredRequest, move: StatusMove, closes: bool, owed: OutboxEntry
+    ) -> StoredRequest:
+        """Moves `request` (as read) by `move`, with what it owes (`owed_by`) in one transaction; one
+        that `closes` it ends its waiting for an answer (AwaitingAnswer's attributes go). StatusChanged
+        when it left `move.expected` (or is gone); RequestMoved when only its counter or address did."""
+        counted, pinned, values = owed_by(request, owed)
         expression = (
             "SET #status = :status, status_changed_at = :at, updated_at = :at, "
-            "history = list_append(history, :entry)"
+            f"history = list_append(history, :entry), {counted}"
+        )
+        update = self._table.update_action(
+            request_key(request.user_id, request.request_id),
+            f"{expression} REMOVE awaiting_answer, awaiting_since" if closes else expression,
+            condition=f"#status = :expected AND {pinned}",
+            names={"#status": "status"},
+            values={
+                **values,
+                ":status": move.status.value,
+                ":at": move.at.isoformat(),
+                ":entry": [entry_item(move.entry)],
+                ":expected": move.expected.value,
+            },
+            old_on_failure=True,
         )
         try:
-            return request_of(
-                self._table.update(
-                    request_key(user_id, request_id),
-                    f"{expression} REMOVE awaiting_answer, awaiting_since" if closes else expression,
-                    condition="#status = :expected",
-                    names={"#status": "status"},
-                    values={
-                        ":status": move.status.value,
-                        ":at": move.at.isoformat(),
-                        ":entry": [entry_item(move.entry)],
-                        ":expected": move.expected.value,
-                    },
-                    returns="ALL_NEW",
-                )
-            )
+            self._table.transact([update, outbox_put(owed)])
         except ClientError as error:
-            if condition_failed(error):
+            reasons = cancellation_reasons(error)
+            if not reasons or reasons[0].code != "ConditionalCheckFailed":
+                raise
+            now = reasons[0].item
+            if not now or now.get("status") != move.expected.value:
                 raise StatusChanged from error
-            raise
+            raise RequestMoved(request_of(now)) from None
+        return replace(move.applied(request, closes=closes), event_seq=int(values[":seq"]))
 
 
 def _stored_time(moment: datetime) -> str:

@@ -1,16 +1,19 @@
 """The conversation on a request in DynamoDB: the requests table's messages (their keys and layout
 are store.py's, described there), each written in one transaction with its Idempotency-Key's claim,
-its uploads' claims and the request's update, and a request's thread read oldest first. Gives and
-takes records (records.py), never items.
+its uploads' claims, the request's update and what the message owes (its outbox entry: its events,
+numbered on from the request's counter, and its mail; store.py's `owed_by`), and a request's thread
+read oldest first. Gives and takes records (records.py), never items.
 """
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from functions.common.cursor import encode_cursor
 from functions.common.dynamo import Table, cancellation_reasons
+from functions.common.outbox import OutboxEntry, outbox_put
 from functions.requests.records import (
     BeforeMessage,
     IdempotencyClaim,
@@ -22,11 +25,11 @@ from functions.requests.records import (
     message_of,
     request_of,
 )
-from functions.requests.registry import RequestStatus
 from functions.requests.settings import request_settings
 from functions.requests.store import (
     AWAITING_CONSUMER,
     AlreadyClaimed,
+    RequestMoved,
     claim_key,
     claims_found,
     cursor_start,
@@ -35,6 +38,7 @@ from functions.requests.store import (
     is_mine,
     message_item,
     message_key,
+    owed_by,
     raise_if_attached,
     request_key,
     thread_prefix,
@@ -49,13 +53,7 @@ if TYPE_CHECKING:
 _WHOLE_THREAD_PAGE = 100  # messages per Query when a thread is read whole
 
 
-class RequestMoved(Exception):
-    """A message's transaction found the request other than it was read: `request` is the request as
-    it is now (None when it is gone)."""
-
-    def __init__(self, request: StoredRequest | None) -> None:
-        super().__init__("request changed")
-        self.request = request
+__all__ = ["RequestMoved", "ThreadStore"]
 
 
 class ThreadStore:
@@ -80,20 +78,23 @@ class ThreadStore:
     def add_consumer_message(
         self,
         message: StoredMessage,
-        expected: RequestStatus,
+        request: StoredRequest,
         claim: IdempotencyClaim,
         uploads: Sequence[str],
         move: StatusMove | None,
-    ) -> None:
-        """Writes the consumer's message in one transaction with its claims, while the request is
-        still in status `expected`: the request now awaits an answer (since its oldest unanswered
-        message) and, with `move`, changes its status."""
+        owed: OutboxEntry,
+    ) -> StoredRequest:
+        """Writes the consumer's message in one transaction with its claims and what it owes, while
+        the request is still as read (`request`: its status, counter and address): the request now
+        awaits an answer (since its oldest unanswered message) and, with `move`, changes its status.
+        Returns the request after it."""
         at = message.at.isoformat()
+        counted, pinned, values = owed_by(request, owed)
         expression = (
             "SET updated_at = :at, awaiting_answer = :awaiting, "
-            "awaiting_since = if_not_exists(awaiting_since, :at)"
+            f"awaiting_since = if_not_exists(awaiting_since, :at), {counted}"
         )
-        values: dict[str, Any] = {":at": at, ":awaiting": AWAITING_CONSUMER, ":expected": expected.value}
+        values.update({":at": at, ":awaiting": AWAITING_CONSUMER, ":expected": request.status.value})
         if move is not None:
             expression += (
                 ", #status = :status, status_changed_at = :at, history = list_append(history, :entry)"
@@ -102,26 +103,41 @@ class ThreadStore:
         update = self._table.update_action(
             request_key(message.user_id, message.request_id),
             expression,
-            condition="#status = :expected",
+            condition=f"#status = :expected AND {pinned}",
             names={"#status": "status"},
             values=values,
             old_on_failure=True,
         )
-        self._add_message(message, claim, uploads, update)
+        self._add_message(message, claim, uploads, update, owed)
+        after = move.applied(request) if move is not None else request
+        return replace(
+            after,
+            updated_at=message.at,
+            awaiting_since=request.awaiting_since or message.at,
+            event_seq=int(values[":seq"]),
+        )
 
     def add_company_message(
-        self, message: StoredMessage, claim: IdempotencyClaim, uploads: Sequence[str]
-    ) -> None:
-        """Writes the company's message in one transaction with its claims: it answers whatever the
-        consumer wrote before (the request leaves AwaitingAnswer)."""
+        self,
+        message: StoredMessage,
+        request: StoredRequest,
+        claim: IdempotencyClaim,
+        uploads: Sequence[str],
+        owed: OutboxEntry,
+    ) -> StoredRequest:
+        """Writes the company's message in one transaction with its claims and what it owes, while
+        the request's counter and address are as read (`request`): it answers whatever the consumer
+        wrote before (the request leaves AwaitingAnswer). Returns the request after it."""
+        counted, pinned, values = owed_by(request, owed)
         update = self._table.update_action(
             request_key(message.user_id, message.request_id),
-            "SET updated_at = :at REMOVE awaiting_answer, awaiting_since",
-            condition="attribute_exists(pk)",
-            values={":at": message.at.isoformat()},
+            f"SET updated_at = :at, {counted} REMOVE awaiting_answer, awaiting_since",
+            condition=f"attribute_exists(pk) AND {pinned}",
+            values={**values, ":at": message.at.isoformat()},
             old_on_failure=True,
         )
-        self._add_message(message, claim, uploads, update)
+        self._add_message(message, claim, uploads, update, owed)
+        return replace(request, updated_at=message.at, awaiting_since=None, event_seq=int(values[":seq"]))
 
     def _add_message(
         self,
@@ -129,6 +145,7 @@ class ThreadStore:
         claim: IdempotencyClaim,
         uploads: Sequence[str],
         update: "TransactWriteItemTypeDef",
+        owed: OutboxEntry,
     ) -> None:
         key = message_key(message.user_id, message.request_id, message.message_id)
         try:
@@ -147,6 +164,7 @@ class ThreadStore:
                         old_on_failure=True,
                     ),
                     *upload_claims(self._table, uploads, message.number, key["sk"]),
+                    outbox_put(owed),
                 ]
             )
         except ClientError as error:

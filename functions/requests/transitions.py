@@ -1,6 +1,8 @@
-"""The statuses' rules (docs/architecture.md) and the company's change of a request's status."""
+"""The statuses' rules (docs/architecture.md) and the changes of a request's status: the company's
+and the consumer's withdrawal, each written with what it owes (the consumer's mail, its events
+numbered on from the request's counter) in one transaction."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Literal
@@ -10,7 +12,8 @@ from aws_lambda_powertools import Logger
 from functions.common import events
 from functions.common.caller import Caller
 from functions.common.clock import now
-from functions.common.errors import Conflict, FieldError, NotFound, invalid_field
+from functions.common.errors import Conflict, FieldError, NotFound, TryLater, invalid_field
+from functions.common.outbox import OutboxEntry
 from functions.requests import mails
 from functions.requests.ids import is_request_id
 from functions.requests.inputs import CONSUMER_ACTOR, StatusChange, Withdrawal
@@ -19,7 +22,7 @@ from functions.requests.outputs import RequestDetail
 from functions.requests.presentation import for_integration, request_detail_of
 from functions.requests.records import StatusMove, StoredHistoryEntry, StoredRequest
 from functions.requests.registry import STATUS_TITLES, RequestStatus
-from functions.requests.store import RequestStore, StatusChanged
+from functions.requests.store import RequestMoved, RequestStore, StatusChanged
 
 logger = Logger()
 
@@ -58,6 +61,10 @@ CONSUMER_ONLY = frozenset({RequestStatus.WITHDRAWN})
 CLOSED = frozenset(status for status, onward in TRANSITIONS.items() if not onward)
 # What the history says when the consumer's answer brings a request back from «Требуются уточнения».
 ANSWERED_COMMENT = "Потребитель ответил на запрос уточнений."
+# A change whose transaction finds the request's counter of events moved meanwhile (another change
+# numbered its events first) numbers its own again on the request as the refusal shows it, this many
+# times in all (conversation.py's messages likewise); then 503, to send it again.
+ATTEMPTS = 5
 
 
 def _quoted(statuses: tuple[RequestStatus, ...]) -> str:
@@ -115,36 +122,61 @@ def history_entry(change: StatusChange, at: datetime, changed_by: str) -> Stored
     )
 
 
+Owing = Callable[[StoredRequest, StatusMove], OutboxEntry]
+
+
 def _move(
-    store: RequestStore, request: StoredRequest, change: StatusChange, changed_by: str
+    store: RequestStore, request: StoredRequest, change: StatusChange, changed_by: str, owing: Owing
 ) -> StoredRequest:
-    """Writes the change by the rules (checked before): a change that closes the request also ends
-    its waiting for an answer. StatusChanged when someone moved it first. The consumer's own changes
-    say so (`consumer_action`): only the portal writes that, so the history tells them from an old
-    entry whose client named itself «consumer»."""
+    """Writes the change by the rules (checked before), with what it owes (`owing(request, move)`,
+    its events numbered on from the request's counter): a change that closes the request also ends
+    its waiting for an answer. StatusChanged when someone moved it first; when only its counter
+    moved, the change is numbered again on the request as it is now. The consumer's own changes say
+    so (`consumer_action`): only the portal writes that, so the history tells them from an old entry
+    whose client named itself «consumer»."""
     entry = history_entry(change, now(), changed_by)
     if changed_by == CONSUMER_ACTOR:
         entry = replace(entry, consumer_action="withdrew")
-    move = StatusMove(expected=request.status, entry=entry)
-    return store.change_status(request.user_id, request.request_id, move, closes=change.status in CLOSED)
+    for _ in range(ATTEMPTS):
+        move = StatusMove(expected=request.status, entry=entry)
+        try:
+            return store.change_status(request, move, change.status in CLOSED, owing(request, move))
+        except RequestMoved as moved:
+            request = moved.request or request
+    raise TryLater(
+        "Заявка сейчас меняется",
+        "По заявке одновременно записываются другие изменения. Повторите запрос через секунду.",
+        retry_after=1,
+    )
 
 
 def status_changed(
-    updated: StoredRequest, previous: RequestStatus, by: Literal["company", "consumer"]
+    request: StoredRequest, move: StatusMove, by: Literal["company", "consumer"], sequence: int
 ) -> events.RequestStatusChanged:
-    """The event of a change of status just stored (`updated` is the request after it)."""
+    """The event of `move` of `request` (as read before it), numbered `sequence`."""
     return events.RequestStatusChanged(
-        request_id=updated.request_id,
-        number=updated.number,
-        previous_status=previous.value,
-        status=updated.status.value,
+        request_id=request.request_id,
+        number=request.number,
+        sequence=sequence,
+        previous_status=move.expected.value,
+        status=move.status.value,
         by=by,
-        changed_at=updated.status_changed_at,
+        changed_at=move.at,
     )
 
 
 def change_status(request_id: str, change: StatusChange, changed_by: str) -> IntegrationRequest:
-    """Moves the request by the rules, keeps the change in its history and mails the consumer."""
+    """Moves the request by the rules, keeps the change in its history, and owes the consumer's mail
+    and the event RequestStatusChanged, written with it (none mailed once the consumer's account is
+    erased)."""
+
+    def owing(current: StoredRequest, move: StatusMove) -> OutboxEntry:
+        mail = mails.to_consumer(
+            current.email, *mails.status_changed(current.number, move.status, change.comment, request_id)
+        )
+        changed = status_changed(current, move, "company", current.event_seq + 1)
+        return OutboxEntry.owing(mails=mail, events=[changed])
+
     store = RequestStore()
     ref = store.find(request_id) if is_request_id(request_id) else None
     request = store.get(ref.user_id, ref.request_id) if ref else None
@@ -156,23 +188,34 @@ def change_status(request_id: str, change: StatusChange, changed_by: str) -> Int
         raise Conflict("Переход статуса запрещён", detail, [FieldError(field="status", message=detail)])
     check_transition(current, change)
     try:
-        updated = _move(store, request, change, changed_by)
+        updated = _move(store, request, change, changed_by, owing)
     except StatusChanged:
         raise Conflict(
             "Статус уже изменён",
             "Статус заявки только что изменили в другой системе. Получите заявку заново и повторите.",
         ) from None
     logger.info("request moved", extra={"request_id": request_id, "from": current, "to": change.status})
-    events.publish(status_changed(updated, current, "company"))
-    mails.mail_consumer(  # none once the consumer's account is erased
-        updated.email, *mails.status_changed(updated.number, change.status, change.comment, request_id)
-    )
     return for_integration(updated)
 
 
 def withdraw(caller: Caller, request_id: str, withdrawal: Withdrawal) -> RequestDetail:
     """The consumer withdraws their request while it is open: «Отозвана», with the reason in the
-    history, mailed to them. Withdrawing a withdrawn request again answers it as it is."""
+    history, mailed to them; the events RequestWithdrawn and RequestStatusChanged are owed with it.
+    Withdrawing a withdrawn request again answers it as it is."""
+
+    def owing(current: StoredRequest, move: StatusMove) -> OutboxEntry:
+        withdrawn = events.RequestWithdrawn(
+            request_id=request_id,
+            number=current.number,
+            sequence=current.event_seq + 1,
+            previous_status=move.expected.value,
+            withdrawn_at=move.at,
+        )
+        changed = status_changed(current, move, "consumer", current.event_seq + 2)
+        text = mails.withdrawn(current.number, withdrawal.reason, request_id)
+        mail = mails.to_consumer(caller.email, *text)
+        return OutboxEntry.owing(mails=mail, events=[withdrawn, changed])
+
     store = RequestStore()
     request = store.get(caller.user_id, request_id) if is_request_id(request_id) else None
     if request is None:
@@ -186,21 +229,11 @@ def withdraw(caller: Caller, request_id: str, withdrawal: Withdrawal) -> Request
         raise Conflict("Заявку нельзя отозвать", detail)
     check_transition(current, change)
     try:
-        updated = _move(store, request, change, CONSUMER_ACTOR)
+        updated = _move(store, request, change, CONSUMER_ACTOR, owing)
     except StatusChanged:
         raise Conflict(
             "Статус уже изменён",
             "Статус заявки только что изменился. Обновите страницу и, если нужно, отзовите заявку снова.",
         ) from None
     logger.info("request withdrawn", extra={"request_id": request_id, "from": current})
-    events.publish(
-        events.RequestWithdrawn(
-            request_id=request_id,
-            number=updated.number,
-            previous_status=current.value,
-            withdrawn_at=updated.status_changed_at,
-        ),
-        status_changed(updated, current, "consumer"),
-    )
-    mails.mail_consumer(caller.email, *mails.withdrawn(updated.number, withdrawal.reason, request_id))
     return request_detail_of(updated)

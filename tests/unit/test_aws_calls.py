@@ -57,16 +57,36 @@ def test_the_session_authorizer_reads_one_profile_item_and_nothing_else(tour: li
     assert authorizer.calls == [("dynamodb", "GetItem")]
 
 
-# The routes whose change integrators hear of (functions/common/events.py, docs/events.md): one
-# PutEvents each, after the change, however many events it carries; nothing else publishes.
-PUBLISHING = {
+# The routes whose change integrators hear of and the consumer is mailed about, owed through the outbox
+# (functions/common/outbox.py): the change and what it owes are one TransactWriteItems, and the route
+# itself neither queues a mail nor puts an event; the outbox's relay does both, after it.
+OWING = {
     ("POST", "/api/requests"),
     ("PATCH", "/api/integration/requests/{id}"),
     ("POST", "/api/requests/{id}/messages"),
     ("POST", "/api/requests/{id}/withdraw"),
     ("POST", "/api/integration/requests/{id}/messages"),
-    ("POST", "/api/readings"),
 }
+# The routes that still put their events on the bus themselves: one PutEvents each, after the change.
+PUBLISHING = {("POST", "/api/readings")}
+RELAY = "OutboxRelayFunction"
+
+
+def test_each_change_owing_mail_and_events_is_one_transaction_and_its_relay_sends_them(
+    tour: list[Operation],
+) -> None:
+    taken = set()
+    for n, op in enumerate(tour):
+        if (op.method, op.path) not in OWING:
+            continue
+        taken.add((op.method, op.path))
+        assert op.count("dynamodb")["TransactWriteItems"] == 1, f"{op.method} {op.path}: {op.calls}"
+        assert not op.count("sqs") and not op.count("events"), f"{op.method} {op.path}: {op.calls}"
+        relayed = tour[n + 1]
+        assert relayed.function == RELAY, f"{op.method} {op.path}: no relay after it"
+        assert relayed.count("events") == {"PutEvents": 1}, relayed.calls
+        assert relayed.count("sqs") == {"SendMessage": 1}, relayed.calls  # each of these mails the consumer
+    assert taken == OWING
 
 
 def test_each_change_integrators_hear_of_is_one_put_events_made_last_but_its_mail(
@@ -75,9 +95,9 @@ def test_each_change_integrators_hear_of_is_one_put_events_made_last_but_its_mai
     taken = set()
     for op in tour:
         events = op.count("events")
-        expected = 1 if (op.method, op.path) in PUBLISHING else 0
+        expected = 1 if (op.method, op.path) in PUBLISHING or op.function == RELAY else 0
         assert events == ({"PutEvents": expected} if expected else {}), f"{op.method} {op.path}: {op.calls}"
-        if expected:
+        if expected and op.function != RELAY:
             taken.add((op.method, op.path))
             after = op.calls[op.calls.index(("events", "PutEvents")) + 1 :]
             assert set(after) <= {("sqs", "SendMessage")}, f"{op.method} {op.path}: {op.calls}"

@@ -1,17 +1,20 @@
 """A request whose consumer deleted the account (152-ФЗ ст. 21 ч. 5): the erasure removes its email and
 keeps the rest for the company's records (functions/auth/erasure.py). The company's systems go on
 working with it — the list by status and the unanswered list, the request with its thread, a change of
-status, a message — answered with `email: null`, and no mail is queued to the address that is gone."""
+status, a message — answered with `email: null`, and no mail is owed to the address that is gone (their
+events are, as any change's)."""
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
 from functions.auth import erasure
-from functions.requests import mails
+from functions.common.outbox import OutboxEntry
 from infra.lambda_runtime import LambdaContext
 from infra.world import World
+from tests.unit.outbox_support import events_of, owed_entries
 from tests.unit.test_account_deletion import EMAIL, delete
 from tests.unit.test_accounts import IVAN as REGISTRATION
 from tests.unit.test_accounts import claims_of, mailed_password, register
@@ -39,11 +42,10 @@ def erased(world: World) -> dict[str, str]:
 
 
 @pytest.fixture
-def queued(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The addresses the requests' notices are queued to from now on."""
-    addresses: list[str] = []
-    monkeypatch.setattr(mails, "queue_notice", lambda to, subject, text: addresses.append(to))
-    return addresses
+def owed_from_now(world: World) -> Callable[[], list[OutboxEntry]]:
+    """What the changes from now on owe: their outbox entries."""
+    before = len(owed_entries(world))
+    return lambda: owed_entries(world)[before:]
 
 
 def listed(answer: tuple[int, Any], request_id: str) -> dict[str, Any]:
@@ -75,7 +77,7 @@ def test_the_request_with_its_thread_answers_without_the_email(erased: dict[str,
 
 
 def test_a_change_of_status_is_written_and_answered_alike_and_mails_nobody(
-    erased: dict[str, str], queued: list[str]
+    erased: dict[str, str], owed_from_now: Callable[[], list[OutboxEntry]]
 ) -> None:
     status, moved = move(erased["id"], {"status": "rejected", "comment": "Заявка подана повторно."})
 
@@ -88,10 +90,16 @@ def test_a_change_of_status_is_written_and_answered_alike_and_mails_nobody(
     assert listed(pull(status="rejected"), erased["id"])["email"] is None
     # A move to a closed status answers whatever the consumer wrote: the request leaves the list.
     assert erased["id"] not in [item["id"] for item in pull(unanswered="true")[1]["items"]]
-    assert queued == []
+    [owed] = owed_from_now()
+    assert owed.mails == ()
+    assert [(e["detail-type"], e["status"]) for e in events_of(owed)] == [
+        ("portal.request.status.changed.v1", "rejected")
+    ]
 
 
-def test_the_company_writes_on_it_and_no_mail_is_queued(erased: dict[str, str], queued: list[str]) -> None:
+def test_the_company_writes_on_it_and_no_mail_is_owed(
+    erased: dict[str, str], owed_from_now: Callable[[], list[OutboxEntry]]
+) -> None:
     status, message = company_writes(erased["id"], {"text": "Заявка принята к рассмотрению."})
 
     assert status == 201, message
@@ -103,4 +111,6 @@ def test_the_company_writes_on_it_and_no_mail_is_queued(erased: dict[str, str], 
     ]
     assert request["awaiting_answer_since"] is None
     assert erased["id"] not in [item["id"] for item in pull(unanswered="true")[1]["items"]]
-    assert queued == []
+    [owed] = owed_from_now()
+    assert owed.mails == ()
+    assert [e["detail-type"] for e in events_of(owed)] == ["portal.request.message.posted.v1"]

@@ -1,6 +1,7 @@
 """Events for integrators (functions/common/events.py, docs/events.md): each business event is put on
-the template's bus with exactly the documented detail and no personal data, one PutEvents per change;
-a PutEvents that fails leaves the route's answer and state as they were, logged and counted."""
+the template's bus with exactly the documented detail and no personal data, one PutEvents per change
+— a request's by the outbox's relay, from the entry its change wrote (tests/unit/test_request_outbox.py);
+a PutEvents that fails is logged and counted and never raises."""
 
 import json
 import re
@@ -19,10 +20,11 @@ from infra.world import World
 from tests.aws_calls import AwsCallRecorder
 from tests.faults import failing_where
 from tests.unit.askue_support import askue, simulator
+from tests.unit.conftest import relay_outbox
 from tests.unit.test_askue_sync import PLANNER, WORKER, events, remember
 from tests.unit.test_readings import ME, single, submit
 from tests.unit.test_request_conversation import company_writes, env, filed, withdraw, write
-from tests.unit.test_requests import clock, detail, move, pull
+from tests.unit.test_requests import clock, detail, move
 
 __all__ = ["askue", "clock", "env", "events", "simulator"]
 
@@ -58,6 +60,12 @@ def kinds(events: list[dict[str, Any]]) -> list[str]:
     return [event["detail-type"] for event in events]
 
 
+def relayed(world: World) -> list[dict[str, Any]]:
+    """The events the changes since the last call owe, once the outbox's relay put them (`published`)."""
+    relay_outbox(world)
+    return published(world)
+
+
 # ---------------------------------------------------------------- the schema and its document
 
 
@@ -84,11 +92,9 @@ def test_the_bus_is_the_template_s_and_only_the_publishing_functions_may_put_on_
                     assert actions == ["events:PutEvents"], name
                     granted[name] = statement["Resource"]
     publishers = [
-        "IntegrationFunction",
         "ReadingsFunction",
-        "RequestsFunction",
         "AskueSyncWorkerFunction",
-        # What the others owe through the outbox (functions/common/outbox.py), relayed.
+        # What the others owe through the outbox (functions/common/outbox.py), relayed: the requests'.
         "OutboxRelayFunction",
         "OutboxSweeperFunction",
     ]
@@ -106,7 +112,7 @@ def test_the_bus_is_the_template_s_and_only_the_publishing_functions_may_put_on_
 
 def test_a_filed_request_is_published_with_its_id_number_type_and_status(env: World) -> None:
     request_id = filed("meter_admission")
-    [event] = published(env)
+    [event] = relayed(env)
 
     assert event["detail-type"] == "portal.request.filed.v1"
     _, shown = detail(request_id)
@@ -114,6 +120,7 @@ def test_a_filed_request_is_published_with_its_id_number_type_and_status(env: Wo
         "event_id": event["detail"]["event_id"],
         "request_id": request_id,
         "number": shown["number"],
+        "sequence": 1,
         "type": "meter_admission",
         "status": "registered",
         "filed_at": event["detail"]["filed_at"],
@@ -123,14 +130,15 @@ def test_a_filed_request_is_published_with_its_id_number_type_and_status(env: Wo
 
 def test_a_status_change_and_the_company_s_answer_are_published(env: World) -> None:
     request_id = filed()
-    published(env)
+    relayed(env)
 
     assert move(request_id, {"status": "in_review", "comment": "Рассматриваем."})[0] == 200
-    [changed] = published(env)
+    [changed] = relayed(env)
     assert changed["detail-type"] == "portal.request.status.changed.v1"
     assert {k: v for k, v in changed["detail"].items() if k not in ("changed_at", "event_id")} == {
         "request_id": request_id,
         "number": "2026-000001",
+        "sequence": 2,
         "previous_status": "registered",
         "status": "in_review",
         "by": "company",
@@ -138,7 +146,7 @@ def test_a_status_change_and_the_company_s_answer_are_published(env: World) -> N
 
     status, sent = company_writes(request_id, {"text": "Ответ компании."})
     assert status == 201, sent
-    [answered] = published(env)
+    [answered] = relayed(env)
     assert answered["detail-type"] == "portal.request.message.posted.v1"
     assert answered["detail"]["author"] == "company"
     assert answered["detail"]["message_id"] == sent["id"]
@@ -150,11 +158,12 @@ def test_the_consumer_s_answer_to_needs_info_publishes_its_message_and_its_chang
 ) -> None:
     request_id = filed()
     move(request_id, {"status": "needs_info", "comment": "Уточните."})
-    published(env)
+    relayed(env)
 
+    assert write(request_id, {"text": "Вопрос."})[0] == 201
     calls: list[tuple[str, str]] = []
     with AwsCallRecorder().recording(calls):
-        assert write(request_id, {"text": "Вопрос."})[0] == 201
+        assert relay_outbox(env) == 3  # the filing's, the move's (relayed before) and the answer's
     assert calls.count(("events", "PutEvents")) == 1
     answer, changed = sorted(published(env), key=lambda e: e["detail-type"])
     assert answer["detail-type"] == "portal.request.message.posted.v1"
@@ -166,21 +175,21 @@ def test_the_consumer_s_answer_to_needs_info_publishes_its_message_and_its_chang
         "consumer",
     )
     assert write(request_id, {"text": "Вопрос."})[0] == 201  # in review: no change of status now
-    assert kinds(published(env)) == ["portal.request.message.posted.v1"]
+    assert kinds(relayed(env)) == ["portal.request.message.posted.v1"]
 
 
 def test_a_withdrawal_publishes_withdrawn_and_its_change_of_status_once(env: World) -> None:
     request_id = filed()
-    published(env)
+    relayed(env)
 
     assert withdraw(request_id, "Передумал подключаться.")[0] == 200
-    events = published(env)
+    events = relayed(env)
     assert sorted(kinds(events)) == ["portal.request.status.changed.v1", "portal.request.withdrawn.v1"]
     withdrawn = next(e for e in events if e["detail-type"] == "portal.request.withdrawn.v1")
     assert withdrawn["detail"]["previous_status"] == "registered"
 
     assert withdraw(request_id, "Ещё раз.")[0] == 200  # answered as it is: nothing happened
-    assert published(env) == []
+    assert relayed(env) == []
 
 
 def test_a_submitted_reading_is_published_and_a_refused_one_is_not(world: World) -> None:
@@ -221,15 +230,17 @@ def test_an_askue_sync_that_fails_for_good_is_published_once(events: LocalEvents
 
 
 @pytest.mark.parametrize("fault", ["throttling", "5xx", "timeout"])
-def test_a_failed_put_events_leaves_the_filing_done_and_answered_logged_and_counted(
-    env: World, fault: str, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+def test_a_failed_put_events_is_logged_and_counted_and_never_raises(
+    world: World, fault: str, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> None:
-    with failing_where("events", "PutEvents", "portal.request.filed.v1", fault):
-        request_id = filed()
+    from functions.common.events import ReadingSubmitted, publish
 
-    assert detail(request_id)[0] == 200
-    assert [item["id"] for item in pull(status="registered")[1]["items"]] == [request_id]
-    assert published(env) == []  # lost: integrators reconcile with the pull API
+    at = datetime.fromisoformat("2026-03-02T09:15:00+03:00")
+    submitted = ReadingSubmitted(user_id="u", reading_id="r", meter_number="01234567", taken_at=at)
+    with failing_where("events", "PutEvents", "portal.reading.submitted.v1", fault):
+        publish(submitted)
+
+    assert published(world) == []  # lost: integrators reconcile with the pull API
     assert ("ERROR", "events not published") in [(r.levelname, r.getMessage()) for r in caplog.records]
     assert ("EventsFailed", {}) in emitted_lines(capsys.readouterr().out)
 
@@ -251,10 +262,13 @@ def test_entries_eventbridge_refuses_are_logged_and_each_counted(
 
     at = datetime.fromisoformat("2026-03-02T09:15:00+03:00")
     publish(
-        RequestWithdrawn(request_id="r", number="2026-000001", previous_status="registered", withdrawn_at=at),
+        RequestWithdrawn(
+            request_id="r", number="2026-000001", sequence=1, previous_status="registered", withdrawn_at=at
+        ),
         RequestStatusChanged(
             request_id="r",
             number="2026-000001",
+            sequence=2,
             previous_status="registered",
             status="withdrawn",
             by="consumer",
@@ -272,7 +286,12 @@ def test_entries_are_built_apart_from_sending_them_each_event_with_its_own_stabl
     from functions.common.events import RequestWithdrawn, bus_name, entry, put_entries
 
     at = datetime.fromisoformat("2026-03-02T09:15:00+03:00")
-    fields: dict[str, Any] = {"request_id": "r", "number": "2026-000001", "previous_status": "registered"}
+    fields: dict[str, Any] = {
+        "request_id": "r",
+        "number": "2026-000001",
+        "sequence": 1,
+        "previous_status": "registered",
+    }
     first = RequestWithdrawn(**fields, withdrawn_at=at)
     again = RequestWithdrawn(**fields, withdrawn_at=at)
     assert first.event_id != again.event_id  # a new event, a new id

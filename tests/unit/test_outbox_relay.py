@@ -32,6 +32,7 @@ def owed(to: str = EMAIL, *, minutes_ago: float = 0) -> OutboxEntry:
     change = RequestStatusChanged(
         request_id="01JBQ0000000000000000000AA",
         number="2026-000001",
+        sequence=1,
         previous_status="registered",
         status="in_review",
         by="company",
@@ -204,6 +205,7 @@ def owed_change_only() -> list[RequestStatusChanged]:
         RequestStatusChanged(
             request_id="r",
             number="2026-000002",
+            sequence=1,
             previous_status="registered",
             status="done",
             by="company",

@@ -1,6 +1,7 @@
 """Races, in threads against moto (whose DynamoDB operations the `world` fixture makes atomic, as
 DynamoDB's are): many filings at once get unique gap-free numbers, one Idempotency-Key sent many
-times at once files one request, and one upload named by many filings at once is attached to one.
+times at once files one request, one upload named by many filings at once is attached to one, and
+many changes of one request at once never give two of its events one number.
 (Concurrent lower/higher readings of one meter: tests/unit/test_readings_concurrency.py.)"""
 
 import sys
@@ -15,13 +16,15 @@ import pytest
 
 from functions.common import clock as portal_clock
 from functions.common.caller import Caller
-from functions.common.errors import Conflict, InvalidInput
-from functions.requests import filing, store
+from functions.common.errors import Conflict, InvalidInput, TryLater
+from functions.requests import conversation, filing, store
+from functions.requests.inputs import CompanyMessage
 from functions.requests.outputs import RequestCreated
 from functions.requests.registry import REQUEST_MODELS
 from functions.requests.store import counter_key
 from infra.world import World
-from tests.unit.conftest import sent_mails
+from tests.unit.conftest import mailed
+from tests.unit.outbox_support import owed_entries, sequences
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 REQUEST = {
@@ -120,7 +123,7 @@ def test_one_idempotency_key_sent_many_times_at_once_files_one_request(clock: Wo
     assert all(isinstance(e, Conflict) for e in errors), errors
     assert all("регистрируется" in e.detail for e in errors if isinstance(e, Conflict))
     assert len(stored_requests(clock)) == 1
-    assert len([m for m in sent_mails() if m["to"] == "same@example.ru"]) == 1
+    assert len([m for m in mailed() if m["to"] == "same@example.ru"]) == 1  # one owed, relayed once
 
 
 def test_one_upload_named_by_many_filings_at_once_is_attached_to_one_request(clock: World) -> None:
@@ -146,3 +149,25 @@ def test_one_upload_named_by_many_filings_at_once_is_attached_to_one_request(clo
     # The copies the refused filings made are deleted; the filed one is the only file under requests/.
     listed = s3.list_objects_v2(Bucket=bucket, Prefix="requests/").get("Contents", [])
     assert [o["Key"] for o in listed] == [item["attachments"][0]["key"]]
+
+
+def test_changes_of_one_request_at_once_number_its_events_without_a_gap_or_a_twice(
+    clock: World, lambda_like_threads: None
+) -> None:
+    request = REQUEST_MODELS["meter_reading"].model_validate(REQUEST)
+    created = filing.submit(Caller(user_id="user-busy", email="busy@example.ru"), request, "busy-key-0001")
+
+    def answer(index: int) -> str:
+        message = CompanyMessage(text=f"Ответ {index}.")
+        return conversation.post_company_message(created.id, message, f"answer-{index:04d}", "api-key:crm").id
+
+    posted, errors = all_at_once(8, answer)
+
+    # Each is posted, or — when other changes numbered their events first every time it tried — a
+    # Russian 503 to send it again; what was posted is numbered 2, 3… after the filing's 1.
+    assert posted
+    assert all(isinstance(e, TryLater) for e in errors), errors
+    assert len(posted) + len(errors) == 8
+    assert sorted(sequences(owed_entries(clock))) == list(range(1, len(posted) + 2))
+    [item] = stored_requests(clock)
+    assert item["event_seq"] == len(posted) + 1

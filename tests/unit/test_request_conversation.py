@@ -14,7 +14,7 @@ from functions.integration import handler as integration
 from functions.requests import conversation
 from functions.requests import handler as requests_api
 from infra.world import World
-from tests.unit.conftest import api_event, call, sent_mails
+from tests.unit.conftest import api_event, call, mailed
 from tests.unit.test_requests import (
     IVAN,
     MZ,
@@ -164,7 +164,7 @@ def test_an_answer_with_a_photo_brings_needs_info_back_to_review_recorded_as_the
     [photo_file] = message["attachments"]
     assert photo_file["filename"] == "счётчик.png"
     assert download(photo_file["url"]) == (PNG, "image/png")
-    mail = sent_mails()[-1]
+    mail = mailed()[-1]
     assert mail["subject"].endswith("на рассмотрении")
     assert f"/#/requests/{request_id}" in mail["text"]
 
@@ -174,7 +174,7 @@ def test_the_needs_info_mail_says_how_to_answer(env: World) -> None:
 
     move(request_id, {"status": "needs_info", "comment": "Приложите фото счётчика."})
 
-    text = sent_mails()[-1]["text"]
+    text = mailed()[-1]["text"]
     assert "Приложите фото счётчика." in text
     assert "«Ответить»" in text
     assert "«Выберите файл»" in text
@@ -183,13 +183,13 @@ def test_the_needs_info_mail_says_how_to_answer(env: World) -> None:
 def test_a_message_in_another_open_status_leaves_the_status_and_awaits_an_answer(env: World) -> None:
     request_id = filed()
     move(request_id, {"status": "in_review"})
-    mails_before = len(sent_mails())
+    mails_before = len(mailed())
 
     status, sent = write(request_id, {"text": "Когда придёт инженер?"})
 
     assert status == 201, sent
     assert sent["status"] == "in_review"
-    assert len(sent_mails()) == mails_before  # nothing changed that the consumer does not know
+    assert len(mailed()) == mails_before  # nothing changed that the consumer does not know
     _, page = pull(unanswered="true")
     [waiting] = page["items"]
     assert waiting["id"] == request_id
@@ -322,7 +322,7 @@ def test_the_company_sends_a_document_the_consumer_downloads_it_and_gets_a_mail(
     assert status == 201, sent
     assert (sent["changed_by"], sent["operator"]) == ("api-key:crm-key", "CRM: Петрова А. В.")
     assert document.startswith("uploads/company/")
-    mail = sent_mails()[-1]
+    mail = mailed()[-1]
     assert mail["to"] == "ivan@example.ru"
     assert mail["subject"].endswith("новый документ")
     assert "«Технические условия»" in mail["text"]
@@ -398,7 +398,7 @@ def test_the_consumer_withdraws_an_open_request_integrators_see_it_and_a_mail_go
     assert status == 200, shown
     assert (shown["status"], shown["status_title"]) == ("withdrawn", "Отозвана")
     assert shown["history"][-1]["comment"] == "Передумал подключаться."
-    mail = sent_mails()[-1]
+    mail = mailed()[-1]
     assert mail["subject"] == "Заявка № 2026-000001 отозвана"
     assert "Передумал подключаться." in mail["text"]
     [listed] = pull(status="withdrawn")[1]["items"]

@@ -30,7 +30,7 @@ from functions.requests.registry import REQUEST_KINDS, RequestType
 from functions.requests.uploads import FILE_NOT_FOUND
 from infra.template import ROOT
 from infra.world import World
-from tests.unit.conftest import api_event, call, sent_mails
+from tests.unit.conftest import api_event, call, mailed
 
 IVAN = {"sub": "0b1c2d3e-0000-4000-8000-000000000001", "email": "ivan@example.ru"}
 PETR = {"sub": "0b1c2d3e-0000-4000-8000-000000000002", "email": "petr@example.ru"}
@@ -433,7 +433,7 @@ def test_request_filed_before_the_new_year_holidays_is_due_after_them(
 
     assert status == 201, created
     assert created["review_deadline"] == "2027-01-12"
-    assert "до 12 января 2027 г." in sent_mails()[-1]["text"]
+    assert "до 12 января 2027 г." in mailed()[-1]["text"]
 
 
 def test_request_filed_after_midnight_in_moscow_on_new_years_night_is_numbered_in_the_new_year(
@@ -465,7 +465,7 @@ def test_each_type_is_filed_with_a_number_a_deadline_and_a_mail(env: World, kind
     )
     if days:
         assert created["review_deadline"] == calendar.add_working_days(TODAY, days).isoformat()
-    [mail] = sent_mails()
+    [mail] = mailed()
     assert mail["to"] == "ivan@example.ru"
     assert mail["subject"] == "Заявка № 2026-000001 зарегистрирована"
     assert "Ориентировочный срок рассмотрения: до " in mail["text"]
@@ -630,7 +630,7 @@ def test_bad_request_names_the_field_in_russian_and_changes_nothing(
     assert problem["status"] == 422
     assert errors_of(problem).get(field, "").startswith(message), problem
     assert stored_requests(env) == []
-    assert sent_mails() == []
+    assert mailed() == []
 
 
 # ---------------------------------------------------------------- technological connection (ПП № 861)
@@ -977,7 +977,7 @@ def test_the_same_idempotency_key_twice_files_one_request(env: World) -> None:
     assert first[0] == second[0] == 201
     assert first[1] == second[1]
     assert len(stored_requests(env)) == 1
-    assert len(sent_mails()) == 1
+    assert len(mailed()) == 1
 
 
 def test_the_same_idempotency_key_with_another_payload_is_refused(env: World) -> None:
@@ -1188,7 +1188,7 @@ def test_integrator_moves_a_request_the_consumer_sees_it_and_gets_a_mail(env: Wo
     assert moved["status"] == "in_review"
     assert moved["email"] == "ivan@example.ru"
     assert moved["history"][-1]["changed_by"] == "api-key:crm-key"
-    mail = sent_mails()[-1]
+    mail = mailed()[-1]
     assert mail["to"] == "ivan@example.ru"
     assert mail["subject"] == "Заявка № 2026-000001: на рассмотрении"
     assert "Новый статус: На рассмотрении" in mail["text"]
@@ -1313,13 +1313,13 @@ def test_a_transition_the_rules_forbid_is_refused_naming_the_allowed_ones(
     _, created = file(body_of("grid_theft"))
     for step in path:
         assert move(created["id"], {"status": step})[0] == 200
-    mails = len(sent_mails())
+    mails = len(mailed())
 
     status, problem = move(created["id"], {"status": target})
 
     assert status == 409
     assert problem["detail"].startswith(message)
-    assert len(sent_mails()) == mails
+    assert len(mailed()) == mails
     assert detail(created["id"])[1]["status"] == (path[-1] if path else "registered")
 
 
@@ -1426,7 +1426,7 @@ def test_a_retry_however_late_still_files_nothing_new(env: World) -> None:
     assert other[0] == 422
     assert errors_of(other[1])["Idempotency-Key"].startswith("С этим Idempotency-Key уже отправлена")
     assert len(stored_requests(env)) == 1
-    assert len(sent_mails()) == 1
+    assert len(mailed()) == 1
 
 
 def test_a_key_s3_refuses_to_show_is_not_found_like_a_missing_one(env: World) -> None:
@@ -1583,7 +1583,7 @@ def test_the_same_upload_cannot_be_attached_to_two_requests(env: World) -> None:
     assert errors_of(problem)["attachments.0"].startswith("Этот файл уже приложен к заявке № 2026-000001.")
     assert len(stored_requests(env)) == 1
     assert objects_under(env, "requests/") == [f"requests/{first['id']}/0"]
-    assert len(sent_mails()) == 1
+    assert len(mailed()) == 1
 
 
 def test_another_consumers_attached_upload_is_not_found_like_a_missing_one(env: World) -> None:
@@ -1618,7 +1618,7 @@ def test_a_retry_with_the_same_idempotency_key_gives_the_same_request_with_the_s
     assert versions_under(env, "requests/") == [f"requests/{first[1]['id']}/0"]
     _, shown = detail(first[1]["id"])
     assert download(shown["attachments"][0]["url"])[0] == PDF
-    assert len(sent_mails()) == 1
+    assert len(mailed()) == 1
 
 
 def test_copies_of_a_filing_that_failed_are_deleted_and_the_upload_can_be_filed_again(env: World) -> None:
@@ -1674,4 +1674,4 @@ def test_a_transaction_sent_again_after_it_was_written_files_the_request_once(
     [item] = stored_requests(env)
     assert item["request_id"] == created["id"]
     assert objects_under(env, "requests/") == [f"requests/{created['id']}/0"]
-    assert len(sent_mails()) == 1
+    assert len(mailed()) == 1

@@ -1,0 +1,80 @@
+"""What the tests of the changes that owe mail and events share: the outbox's items as written (their
+mail jobs and events read back), and the AWS calls a route makes, with the actions of each of its
+TransactWriteItems — while the mail queue and the bus may be down."""
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+
+from functions.common.aws import reset_clients
+from functions.common.dynamo import deserialize
+from functions.common.outbox import OutboxEntry
+from infra.world import World
+from tests.faults import fault_answer
+
+
+def owed_entries(world: World) -> list[OutboxEntry]:
+    """Every outbox item, relayed or not, oldest first."""
+    client = boto3.client("dynamodb")
+    items = [deserialize(item) for item in client.scan(TableName=world.refs["OutboxTable"])["Items"]]
+    return sorted((OutboxEntry.from_item(item) for item in items), key=lambda entry: entry.created_at)
+
+
+def mails_of(entry: OutboxEntry) -> list[dict[str, Any]]:
+    """The entry's mail jobs, as the mail queue gets them."""
+    return [json.loads(mail.body) for mail in entry.mails]
+
+
+def events_of(entry: OutboxEntry) -> list[dict[str, Any]]:
+    """The entry's events: each detail, with its detail-type."""
+    return [{"detail-type": event.detail_type, **json.loads(event.detail)} for event in entry.events]
+
+
+def sequences(entries: list[OutboxEntry]) -> list[int]:
+    return [event["sequence"] for entry in entries for event in events_of(entry)]
+
+
+@dataclass
+class Calls:
+    """The AWS calls made (service, operation), and each TransactWriteItems' actions (kind, table)."""
+
+    made: list[tuple[str, str]] = field(default_factory=list)
+    transactions: list[list[tuple[str, str]]] = field(default_factory=list)
+
+    def of(self, service: str) -> list[str]:
+        return [operation for s, operation in self.made if s == service]
+
+
+@contextmanager
+def aws_calls(down: frozenset[str] = frozenset()) -> Iterator[Calls]:
+    """Records every AWS call of the functions inside the block; the services in `down` ("sqs",
+    "events") answer each call with a 5xx, as in an outage."""
+    calls = Calls()
+    boto3.setup_default_session()
+    assert boto3.DEFAULT_SESSION is not None
+    hooks = boto3.DEFAULT_SESSION.events
+
+    def record(model: Any, params: Any, **_: Any) -> Any:
+        service = model.service_model.service_name
+        calls.made.append((service, model.name))
+        if model.name == "TransactWriteItems":
+            body = params["body"]
+            actions = json.loads(body.decode() if isinstance(body, bytes) else body)["TransactItems"]
+            calls.transactions.append(
+                [(kind, spec["TableName"]) for action in actions for kind, spec in action.items()]
+            )
+        if service in down:
+            return fault_answer(service, "5xx")
+        return None
+
+    hooks.register("before-call", record, unique_id="outbox-support-calls")
+    reset_clients()
+    try:
+        yield calls
+    finally:
+        hooks.unregister("before-call", unique_id="outbox-support-calls")
+        reset_clients()
