@@ -10,6 +10,10 @@ state taken before the operation, runs the operation with the fault, then runs i
 retry: the same request, the same Idempotency-Key; for a queue, the redelivery of the records
 left on it), and compares the world after each with the world after a run without faults.
 
+The matrix does not wait for the next second when sessions end (functions/common/sessions.py's
+`end_sessions`: that wait, up to a second per ending, was two thirds of the matrix's time); no later
+step of the tour checks a token against that second.
+
 Used by tests/unit/test_faults.py (which fails on any inconsistent cell) and benchmarks/faults.py
 (which prints the table). Needs what tests/aws_calls.py needs.
 """
@@ -20,7 +24,9 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
+from unittest import mock
 
 import boto3
 from botocore.exceptions import ReadTimeoutError
@@ -160,6 +166,17 @@ KNOWN: dict[tuple[str, int], str] = {
     ("POST /api/readings", 2): _LOST_READING_EVENT,
     ("POST /api/askue/fetch", 2): _SNAPSHOT_KEPT,
 }
+
+
+@contextmanager
+def no_wait_for_the_next_second() -> Iterator[None]:
+    """functions/common/sessions.py's `end_sessions` without its wait for the next second."""
+    import time
+
+    from functions.common import sessions
+
+    with mock.patch.object(sessions, "time", SimpleNamespace(time=time.time, sleep=lambda _seconds: None)):
+        yield
 
 
 @contextmanager
@@ -500,6 +517,7 @@ def fault_matrix(world: World, faults: Callable[[str], tuple[str, ...]] = every_
         tour.cells = cells
         return tour
 
-    tour_every_route(world, make_tour=make, make_recorder=FaultyRecorder)
+    with no_wait_for_the_next_second():
+        tour_every_route(world, make_tour=make, make_recorder=FaultyRecorder)
     reset_clients()
     return cells

@@ -3,7 +3,7 @@ schedule and both queue workers, each of their AWS calls failed in turn (throttl
 timeout). No cell may answer 500, answer done without doing it, leave a change half done, or leave
 a state its retry (the same request; the redelivered record) does not complete exactly once —
 except the cells tests/faults.py lists as KNOWN, with their reasons. One test: the matrix takes
-about a minute and a half."""
+about half a minute (it does not wait for the next second when sessions end, tests/faults.py)."""
 
 from infra.askue_simulator import AskueSimulator
 from infra.world import World
