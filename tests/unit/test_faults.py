@@ -5,11 +5,13 @@ or the function killed right after it. No cell may answer 500, answer done witho
 change half done, or leave a state its retry (the same request; the redelivered record) and the
 outbox's relay do not complete exactly once — except the cells tests/faults.py lists in KNOWN (and,
 until the routes are rewired to the outbox, PENDING_OUTBOX), each with the kinds of inconsistency it
-leaves. The injection, the relay's drain and the judging are checked on their own first; the matrix
-takes a minute or two."""
+leaves; README's figures of the matrix are its size. The injection, the relay's drain and the
+judging are checked on their own first; the matrix takes a minute or two."""
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import boto3
 import pytest
@@ -44,6 +46,8 @@ from tests.faults import (
 from tests.outages import queue_outage
 from tests.unit.askue_support import askue, simulator  # noqa: F401 (fixtures)
 from tests.unit.test_outbox_relay import EMAIL, owed, pending_ids
+
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 @pytest.fixture
@@ -184,6 +188,14 @@ def test_the_rows_name_a_call_and_kinds_and_accept_no_lost_notice_or_event() -> 
     assert not [key for key, row in PENDING_OUTBOX.items() if row.kinds & (NEVER_KNOWN - lost)]
 
 
+def readme_figures() -> str:
+    """The matrix's figures README «Reliability» states (benchmarks/faults.py prints them)."""
+    text = README.read_text(encoding="utf-8")
+    found = re.search(r"^(\d+ cells: .*? after it)", text, re.MULTILINE | re.DOTALL)
+    assert found, "README «Reliability» states the matrix's figures (benchmarks/faults.py prints them)"
+    return " ".join(found.group(1).split())
+
+
 def test_every_aws_call_of_every_route_failing_is_never_a_500_nor_half_done(
     world: World,
     askue: AskueSimulator,  # noqa: F811 (the fixture)
@@ -218,3 +230,8 @@ def test_every_aws_call_of_every_route_failing_is_never_a_500_nor_half_done(
     still = {c.key for c in cells if not c.consistent}
     listed = set(KNOWN) | set(PENDING_OUTBOX)
     assert listed <= still, f"fixed, remove from KNOWN / PENDING_OUTBOX: {sorted(listed - still)}"
+
+    # README's figures are this run's: regenerate them (benchmarks/faults.py's last line) when they differ.
+    assert readme_figures() == matrix.figures(), (
+        "run benchmarks/faults.py and paste its last line into README"
+    )
