@@ -9,20 +9,25 @@ leaves; README's figures of the matrix are its size. The injection, the relay's 
 judging are checked on their own first; the matrix takes a minute or two."""
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import suppress
 from datetime import timedelta
 from pathlib import Path
 
 import boto3
 import pytest
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
+from functions.common import events
 from functions.common.aws import dynamodb, sqs
 from functions.common.dynamo import Table
-from functions.common.outbox import PENDING, write_outbox
+from functions.common.events import RequestStatusChanged
+from functions.common.mail import MailQueueUnavailable, NoticeJob, queue_mail
+from functions.common.outbox import PENDING, outbox_put, write_outbox
 from functions.mail.sender import send_mail
 from infra.askue_simulator import AskueSimulator
 from infra.world import World
+from tests.aws_calls import Operation
 from tests.faults import (
     AFTER_THE_CALL,
     FAULTS,
@@ -174,6 +179,60 @@ def test_a_cell_is_retried_as_the_world_would_and_a_redelivery_comes_after_the_v
         assert clock.now() - before >= timedelta(minutes=6)
         assert account_jobs.now() - before >= timedelta(minutes=6)  # imported by name, moved too
     assert clock.now() - before < timedelta(minutes=1)
+
+
+def _filing(world: World, *, rewired: bool) -> Callable[[], Outcome]:
+    """A route as the matrix sees one: it files a change (answered 201 again if it finds it done, as
+    an Idempotency-Key would) that owes a notice and an event — written in the change's own
+    transaction (`rewired`), or, as the routes still do, queued and put after the change."""
+    table = Table(world.refs["OutboxTable"])  # any table holds the change: this one is at hand
+    change = {"pk": "change#1"}
+    notice = NoticeJob(to=EMAIL, subject="Заявка зарегистрирована", text="Заявка 2026-000001.")
+
+    def run() -> Outcome:
+        try:
+            if table.get(change, consistent=True) is not None:
+                return Outcome("201")
+            entry = owed()
+            if rewired:
+                table.transact(
+                    [table.put_action(change, condition="attribute_not_exists(pk)"), outbox_put(entry)]
+                )
+            else:
+                table.put(change)
+                with suppress(MailQueueUnavailable):  # logged, as the routes do
+                    queue_mail(notice)
+                events.publish(*[RequestStatusChanged.model_validate_json(e.detail) for e in entry.events])
+        except LambdaKilled:
+            return Outcome("killed")
+        except (ClientError, BotoCoreError):
+            return Outcome("503", "60")
+        return Outcome("201")
+
+    return run
+
+
+@pytest.mark.parametrize("rewired", [True, False])
+def test_a_change_that_writes_its_outbox_item_in_its_transaction_is_consistent_in_every_cell(
+    world: World, recorder: FaultyRecorder, rewired: bool
+) -> None:
+    tour = FaultTour(world, recorder, every_fault)
+    operation = Operation("POST", "/filing", "Filing", "none")
+    assert (
+        tour.explore("POST /filing", operation, _filing(world, rewired=rewired), route=True).answer == "201"
+    )
+
+    assert tour.owing == {"POST /filing"} and len(tour.cells) == len(operation.calls) * len(FAULTS)
+    inconsistent = {(c.call[1], c.fault): c.kinds for c in tour.cells if not c.consistent}
+    if rewired:
+        assert operation.calls == [("dynamodb", "GetItem"), ("dynamodb", "TransactWriteItems")]
+        assert inconsistent == {}
+    else:  # what PENDING_OUTBOX holds for the routes today
+        assert inconsistent[("PutItem", "crash")] == {Kind.LOST_NOTICE, Kind.LOST_EVENT}
+        assert inconsistent[("SendMessage", "throttling")] == {Kind.LOST_NOTICE}
+        assert inconsistent[("SendMessage", "crash")] == {Kind.LOST_EVENT}
+        assert inconsistent[("PutEvents", "timeout")] == {Kind.LOST_EVENT}
+        assert ("SendMessage", "lost_answer") not in inconsistent  # sent twice: the same job, mailed once
 
 
 def test_the_rows_name_a_call_and_kinds_and_accept_no_lost_notice_or_event() -> None:
