@@ -38,9 +38,10 @@ def verdict(row: list["Cell"]) -> str:
     if not all(c.explained for c in row):
         return "NO"
     found = sorted(set().union(*(c.kinds for c in row)))
-    listed = "known" if first.key in KNOWN else ""
-    listed += (" + " if listed else "") + "pending outbox" if first.key in PENDING_OUTBOX else ""
-    return f"{listed}: {', '.join(found)}"
+    listed = [
+        name for name, rows in (("known", KNOWN), ("pending outbox", PENDING_OUTBOX)) if first.key in rows
+    ]
+    return f"{' + '.join(listed)}: {', '.join(found)}"
 
 
 def table(cells: list["Cell"], every: bool) -> None:

@@ -723,11 +723,6 @@ class Cell:
         return (self.operation, self.index, self.call)
 
     @property
-    def known(self) -> Known | None:
-        """Its row in KNOWN or PENDING_OUTBOX, if any."""
-        return KNOWN.get(self.key) or PENDING_OUTBOX.get(self.key)
-
-    @property
     def listed(self) -> frozenset[Kind]:
         """The kinds its rows in KNOWN and PENDING_OUTBOX accept."""
         rows = [row for row in (KNOWN.get(self.key), PENDING_OUTBOX.get(self.key)) if row is not None]
