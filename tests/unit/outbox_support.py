@@ -78,3 +78,33 @@ def aws_calls(down: frozenset[str] = frozenset()) -> Iterator[Calls]:
     finally:
         hooks.unregister("before-call", unique_id="outbox-support-calls")
         reset_clients()
+
+
+def the_entry(world: World) -> OutboxEntry:
+    """The one outbox item written (asserted), still owed."""
+    from tests.unit.test_outbox_relay import pending_ids
+
+    [entry] = owed_entries(world)
+    assert pending_ids(world) == [entry.id]
+    return entry
+
+
+def relayed_once(world: World, entry: OutboxEntry) -> tuple[list[dict[str, str]], list[dict[str, Any]]]:
+    """Runs the relay on the entry's stream record twice (a record delivered again: phase 1's helpers,
+    tests/unit/test_outbox_relay.py), then delivers the mail queue: the mails sent for the entry and
+    the events put on the bus — each asserted once."""
+    from tests.unit.conftest import sent_mails
+    from tests.unit.test_events import published
+    from tests.unit.test_outbox_relay import pending_ids, queued_jobs, run_relay
+
+    assert run_relay(world, entry) == []
+    assert run_relay(world, entry) == []
+    assert pending_ids(world) == []
+    jobs = queued_jobs(world)
+    assert sorted(job["id"] for job in jobs) == sorted(mail.job_id for mail in entry.mails)
+    events = published(world)
+    assert sorted(e["detail"]["event_id"] for e in events) == sorted(e.event_id for e in entry.events)
+    subjects = {mail["subject"] for mail in mails_of(entry)}
+    mails = [mail for mail in sent_mails(world) if mail["subject"] in subjects]
+    assert len(mails) == len(entry.mails), mails
+    return mails, events
