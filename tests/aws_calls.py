@@ -220,6 +220,7 @@ def tour_every_route(
         tour.authorize(tokens["id_token"])
         tour.call("GET", "/api/profile", claims=claims, expect=200)
         tour.call("PATCH", "/api/profile", {"phone": "+7 903 111-22-33"}, claims=claims, expect=200)
+        tour.run_outbox(events, "notice (profile changed)")
         tour.run_mail("notice (profile changed)")
         change = {
             "old_password": password,
@@ -227,6 +228,7 @@ def tour_every_route(
             "new_password_repeat": "новый-пароль-1",
         }
         tour.call("POST", "/api/profile/password", change, claims=claims, expect=204)
+        tour.run_outbox(events, "notice (password changed)")
         tour.run_mail("notice (password changed)")
 
         # «Забыли пароль?» on an address of its own: the tour's one has its hourly mails spent.
@@ -242,6 +244,7 @@ def tour_every_route(
             "new_password_repeat": "забытый-пароль-2",
         }
         tour.call("POST", "/api/auth/reset-password", reset, expect=204)
+        tour.run_outbox(events, "notice (password reset)")
         tour.run_mail("notice (password reset)")
         again = {"email": forgetful, "password": "забытый-пароль-2"}
         forgetful_tokens = tour.call("POST", "/api/auth/login", again, expect=200)
@@ -256,6 +259,7 @@ def tour_every_route(
         tour.run_mail("email code")
         confirmation = {"code": _mailed(world, moved, EMAIL_CODE)}
         tour.call("POST", "/api/profile/email/confirm", confirmation, claims=forgetful_claims, expect=204)
+        tour.run_outbox(events, "notice (email changed)")
         tour.run_mail("notice (email changed)")
         moved_tokens = tour.call(
             "POST", "/api/auth/login", {"email": moved, "password": "забытый-пароль-2"}, expect=200
@@ -266,6 +270,7 @@ def tour_every_route(
         }
         deletion = {"password": "забытый-пароль-2"}
         tour.call("DELETE", "/api/profile", deletion, claims=forgetful_claims, expect=204)
+        tour.run_outbox(events, "notice (account deleted)")
         tour.run_mail("notice (account deleted)")
 
         tour.call("GET", "/api/requests/types", claims=claims, expect=200)

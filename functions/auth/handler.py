@@ -49,6 +49,7 @@ from functions.common.api import (
 from functions.common.fields import load_validators
 from functions.common.identity import Tokens
 from functions.common.mail import MailSettings
+from functions.common.outbox import OutboxSettings
 from functions.common.settings import load_settings, portal_settings
 from functions.common.snapstart import prime
 
@@ -371,6 +372,7 @@ prime(
     aws.sqs,
     portal_settings,
     partial(load_settings, MailSettings),
+    partial(load_settings, OutboxSettings),  # the notices a change owes (functions/common/outbox.py)
     load_validators,
     common_passwords,  # zxcvbn's list: what the first new password would load
 )

@@ -8,7 +8,6 @@ account and mails its password, or mails a known address that it is registered a
 """
 
 from aws_lambda_powertools import Logger
-from botocore.exceptions import ClientError
 
 from functions.auth import mails, reset_codes
 from functions.auth.jobs import EmailCodeJob, RegisterJob, ResetCodeJob
@@ -36,19 +35,33 @@ from functions.auth.policy import (
     operator_settings,
     policy_sections,
 )
-from functions.auth.store import EMAIL_CODE, ProfileStore, ResetCode, ResetCodeStore, ResetCodeUnusable
+from functions.auth.store import (
+    EMAIL_CODE,
+    NoProfile,
+    ProfileStore,
+    ResetCode,
+    ResetCodeStore,
+    ResetCodeUnusable,
+)
 from functions.common import russian
 from functions.common.caller import Caller
 from functions.common.clock import now
-from functions.common.dynamo import condition_failed
 from functions.common.errors import InvalidInput, NotFound, TryLater, invalid_field
 from functions.common.identity import AccountExists, Tokens, UserDirectory
-from functions.common.mail import MailQueueUnavailable, queue_mail, queue_notice
+from functions.common.mail import MailQueueUnavailable, NoticeJob, queue_mail
+from functions.common.outbox import OutboxEntry, outbox_put
 from functions.common.sessions import end_sessions
 
 logger = Logger()
 
 QUEUE_RETRY_AFTER_SECONDS = 60
+
+
+def _notice(to: str, mail: tuple[str, str]) -> OutboxEntry:
+    """What a change of the account owes: its notice (subject, text) to `to`, through the outbox
+    (functions/common/outbox.py): written with the change, so that it is mailed whatever SQS does."""
+    subject, text = mail
+    return OutboxEntry.owing(mails=[NoticeJob(to=to, subject=subject, text=text)])
 
 
 def register(registration: IndividualRegistration | LegalRegistration) -> None:
@@ -112,15 +125,18 @@ def delete_account(caller: Caller, deletion: AccountDeletion) -> None:
     # password then opens nothing): the deletion asked for is finished without asking it again.
     if not store.deletion_requested(caller.user_id):
         directory.check_password(caller.email, deletion.password, field="password")
-    at = now()
-    store.mark_deleted(caller.user_id, at.isoformat())
+        at = now()
+        # The notice is owed with the record of the deletion, in its transaction: from that record on
+        # the account is deleted (a retry finishes the rest; the erasure deletes the user whatever
+        # happens), and it is recorded once, so the notice is owed once — not again by a retry.
+        owed = _notice(caller.email, mails.account_deleted(russian.date_time(at)))
+        try:
+            store.mark_deleted(caller.user_id, at.isoformat(), outbox_put(owed))
+        except NoProfile:
+            raise NotFound("Профиль не найден.") from None
     directory.disable(caller.user_id)
     end_sessions(caller.user_id, caller.email)
     logger.info("account deleted, pending erasure", extra={"user_id": caller.user_id})
-    try:
-        queue_notice(caller.email, *mails.account_deleted(russian.date_time(at)))
-    except MailQueueUnavailable:
-        logger.error("account-deleted notice not queued", extra={"user_id": caller.user_id})
 
 
 _CHANGED_FIELDS = {"phone": "телефон", "full_name": "ФИО", "org_name": "название организации"}
@@ -147,27 +163,27 @@ def change_profile(caller: Caller, change: ProfileChange) -> ProfileOutput:
     changes = {name: value for name, value in changes.items() if getattr(current, name) != value}
     if not changes:
         return current
+    fields = [_CHANGED_FIELDS[name] for name in _CHANGED_FIELDS if name in changes]
+    owed = _notice(current.email, mails.profile_changed(fields, russian.date_time(now())))
     try:
-        changed = store.change(caller.user_id, current.category, changes)
-    except ClientError as error:
-        if condition_failed(error):
-            raise NotFound("Профиль не найден.") from None
-        raise
+        store.change(caller.user_id, current.category, changes, outbox_put(owed))
+    except NoProfile:
+        raise NotFound("Профиль не найден.") from None
     logger.info("profile changed", extra={"user_id": caller.user_id, "fields": sorted(changes)})
-    try:
-        fields = [_CHANGED_FIELDS[name] for name in _CHANGED_FIELDS if name in changes]
-        queue_notice(current.email, *mails.profile_changed(fields, russian.date_time(now())))
-    except MailQueueUnavailable:
-        logger.error("profile-changed notice not queued", extra={"user_id": caller.user_id})
-    return changed
+    return current.model_copy(update=changes)
 
 
 def change_password(caller: Caller, change: PasswordChange) -> None:
     directory = UserDirectory()
     directory.check_password(caller.email, change.old_password)
     directory.set_password(caller.user_id, change.new_password)
+    # The change is in Cognito; what records it in the portal is the profile's sessions_valid_from,
+    # written last: the notice is owed in that write's transaction, so it is owed exactly when the
+    # change stands (written before, a change undone below would still be mailed; after, a Lambda
+    # stopped in between would lose it).
+    owed = _notice(caller.email, mails.password_changed(russian.date_time(now())))
     try:
-        end_sessions(caller.user_id, caller.email)
+        end_sessions(caller.user_id, caller.email, outbox_put(owed))
     except Exception:
         # The sessions must end with the change (docs/architecture.md §4): if they cannot (AWS
         # failing), the old password is put back and the change is refused as a whole (503), so
@@ -177,11 +193,6 @@ def change_password(caller: Caller, change: PasswordChange) -> None:
         directory.set_password(caller.user_id, change.old_password)
         raise
     logger.info("password changed", extra={"user_id": caller.user_id})
-    # The password has changed: the answer says so (204) even if the notice cannot be queued.
-    try:
-        queue_notice(caller.email, *mails.password_changed(russian.date_time(now())))
-    except MailQueueUnavailable:
-        logger.error("password-changed notice not queued", extra={"user_id": caller.user_id})
 
 
 _CODE_REFUSED = (
@@ -241,17 +252,16 @@ def reset_password(reset: PasswordReset) -> None:
     except Exception:
         _put_back(codes, account.user_id, waiting)
         raise
+    # The notice is owed with the last write, the profile's sessions_valid_from (as for a change of
+    # the password): owed exactly when the reset stands, never when the code is put back.
+    owed = _notice(reset.email, mails.password_changed(russian.date_time(now())))
     try:
         directory.set_password(account.user_id, reset.new_password)
-        end_sessions(account.user_id, reset.email)
+        end_sessions(account.user_id, reset.email, outbox_put(owed))
     except Exception:
         _put_back(codes, account.user_id, waiting)
         raise
     logger.info("password reset with a mailed code", extra={"user_id": account.user_id})
-    try:
-        queue_notice(reset.email, *mails.password_changed(russian.date_time(now())))
-    except MailQueueUnavailable:
-        logger.error("password-changed notice not queued", extra={"user_id": account.user_id})
 
 
 def request_email_change(caller: Caller, change: EmailChange) -> None:
@@ -320,8 +330,12 @@ def confirm_email_change(caller: Caller, confirmation: EmailChangeConfirmation) 
     except Exception:
         _put_back(codes, caller.user_id, waiting)
         raise
+    # The change is recorded in the portal by the profile's address, written last: the notice to the
+    # old address is owed in that write's transaction, so exactly when the change stands (a change
+    # undone below owes nothing; a Lambda stopped after it has owed it already).
+    owed = _notice(caller.email, mails.email_changed(new_email, russian.date_time(now())))
     try:
-        ProfileStore().change_email(caller.user_id, new_email)
+        ProfileStore().change_email(caller.user_id, new_email, outbox_put(owed))
     except Exception:
         # The login and the profile's address must agree (the authorizer hands the profile's on):
         # the old login is put back, and the code, so that the answer (503: nothing changed) holds
@@ -330,8 +344,4 @@ def confirm_email_change(caller: Caller, confirmation: EmailChangeConfirmation) 
         directory.change_email(caller.user_id, caller.email)
         raise
     logger.info("email changed with a code mailed to the new address", extra={"user_id": caller.user_id})
-    try:
-        queue_notice(caller.email, *mails.email_changed(new_email, russian.date_time(now())))
-    except MailQueueUnavailable:
-        logger.error("email-changed notice not queued", extra={"user_id": caller.user_id})
     return new_email

@@ -2,13 +2,29 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from functions.auth.models import ProfileOutput
-from functions.common.dynamo import Table, condition_failed
+from functions.common.dynamo import Table, cancellation_reasons, condition_failed
 from functions.common.settings import portal_settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
+
+class NoProfile(Exception):
+    """The consumer has no profile with an address (none, or erased): nothing was changed."""
+
+
+def _refused(error: ClientError) -> dict[str, Any] | None:
+    """The profile as it was when a transaction's update of it (its first action) was refused by
+    its condition (empty when there is none); None when the transaction failed otherwise."""
+    reasons = cancellation_reasons(error)
+    if not reasons or reasons[0].code != "ConditionalCheckFailed":
+        return None
+    return reasons[0].item
 
 
 class ProfileStore:
@@ -40,17 +56,31 @@ class ProfileStore:
         item = self._table.get({"user_id": user_id}, consistent=True, projection="deleted_at")
         return bool(item and "deleted_at" in item)
 
-    def mark_deleted(self, user_id: str, at: str) -> None:
+    def mark_deleted(self, user_id: str, at: str, owed: "TransactWriteItemTypeDef") -> bool:
         """The consumer withdrew consent and deleted the account: pending erasure from `at` on
-        (sparse index PendingErasure, read by functions/auth/erasure.py). Kept once: a repeated
-        deletion does not move the time."""
-        self._table.update(
+        (sparse index PendingErasure, read by functions/auth/erasure.py), in one transaction with
+        `owed` (the outbox's Put of what the deletion owes: functions/common/outbox.py).
+
+        Kept once: True for the call that recorded it, False when the deletion was recorded already
+        (the time is not moved, nothing is owed again). Raises NoProfile when there is no profile
+        with an address."""
+        update = self._table.update_action(
             {"user_id": user_id},
-            "SET deleted_at = if_not_exists(deleted_at, :at), erasure = :pending, "
-            "erase_after = if_not_exists(erase_after, :at)",
-            condition="attribute_exists(user_id)",
+            "SET deleted_at = :at, erasure = :pending, erase_after = :at",
+            condition="attribute_exists(email) AND attribute_not_exists(deleted_at)",
             values={":at": at, ":pending": "pending"},
+            old_on_failure=True,
         )
+        try:
+            self._table.transact([update, owed])
+        except ClientError as error:
+            refused = _refused(error)
+            if refused is None:
+                raise
+            if "deleted_at" in refused:
+                return False
+            raise NoProfile from None
+        return True
 
     def pending_erasure(self, until: str) -> list[str]:
         """The consumers whose erasure is due (`erase_after` up to `until`): Queries of the index."""
@@ -72,22 +102,29 @@ class ProfileStore:
         tombstone = {key: item[key] for key in kept if key in item}
         self._table.put({"user_id": user_id, **tombstone, "erased_at": at})
 
-    def change(self, user_id: str, category: str, changes: dict[str, str]) -> ProfileOutput:
-        """Sets the fields on the consumer's profile if it is (still) of `category`; the new profile.
+    def change(
+        self, user_id: str, category: str, changes: dict[str, str], owed: "TransactWriteItemTypeDef"
+    ) -> None:
+        """Sets the fields on the consumer's profile if it is (still) of `category` and has an
+        address, in one transaction with `owed` (the outbox's Put of what the change owes).
 
-        Raises ClientError (ConditionalCheckFailed) when there is no such profile."""
+        Raises NoProfile when there is no such profile."""
         names = {f"#{field}": field for field in changes}
         values: dict[str, Any] = {f":{field}": value for field, value in changes.items()}
         values[":category"] = category
-        item = self._table.update(
+        update = self._table.update_action(
             {"user_id": user_id},
             "SET " + ", ".join(f"#{field} = :{field}" for field in changes),
-            condition="attribute_exists(user_id) AND category = :category",
+            condition="attribute_exists(email) AND category = :category",
             names=names,
             values=values,
-            returns="ALL_NEW",
         )
-        return ProfileOutput.model_validate(item)
+        try:
+            self._table.transact([update, owed])
+        except ClientError as error:
+            if _refused(error) is None:
+                raise
+            raise NoProfile from None
 
     def mark_mail_undeliverable(self, user_id: str, at: datetime) -> None:
         """The consumer's email takes no mail (SES reported it): shown in the profile."""
@@ -98,15 +135,17 @@ class ProfileStore:
             values={":at": at.isoformat()},
         )
 
-    def change_email(self, user_id: str, email: str) -> None:
-        """The profile's address (where mail goes, what the authorizer hands on) becomes `email`."""
-        self._table.update(
+    def change_email(self, user_id: str, email: str, owed: "TransactWriteItemTypeDef") -> None:
+        """The profile's address (where mail goes, what the authorizer hands on) becomes `email`,
+        in one transaction with `owed` (the outbox's Put of what the change owes)."""
+        update = self._table.update_action(
             {"user_id": user_id},
             # A new address has no bounce on record (functions/auth/mail_bounces.py marks the old one).
             "SET email = :email REMOVE mail_undeliverable_since",
             condition="attribute_exists(user_id) AND attribute_not_exists(deleted_at)",
             values={":email": email},
         )
+        self._table.transact([update, owed])
 
 
 class ResetCodeUnusable(Exception):

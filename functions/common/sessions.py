@@ -13,12 +13,16 @@ whose `iat` is earlier, and any token of a consumer who has no profile (a delete
 import math
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
-from functions.common.dynamo import Table, condition_failed
+from functions.common.dynamo import Table, cancellation_reasons, condition_failed
 from functions.common.identity import UserDirectory
 from functions.common.settings import portal_settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 
 @dataclass(frozen=True)
@@ -52,32 +56,59 @@ class SessionStore:
             sessions_valid_from=int(item.get("sessions_valid_from", 0)),
         )
 
-    def refuse_tokens_before(self, user_id: str, valid_from: int) -> None:
-        """Never moves the time back: a later ending of the sessions is kept."""
+    def refuse_tokens_before(
+        self, user_id: str, valid_from: int, also: "TransactWriteItemTypeDef | None" = None
+    ) -> None:
+        """Never moves the time back: a later ending of the sessions is kept.
+
+        `also`, a write of another item (the outbox item of the notice a change of the password
+        owes: functions/common/outbox.py's `outbox_put`), is written in one transaction with the
+        time, so that it is recorded exactly when the sessions' end is. It is not written for a
+        consumer without a profile, or whose profile has no address any more (erased): nothing is
+        owed to a missing address. When a concurrent ending got there first (from this second or a
+        later one), the sessions are ended as this call asked, and `also` is written on its own."""
+        later = "(attribute_not_exists(sessions_valid_from) OR sessions_valid_from < :t)"
+        if also is None:
+            try:
+                self._table.update(
+                    {"user_id": user_id},
+                    "SET sessions_valid_from = :t",
+                    condition=f"attribute_exists(user_id) AND {later}",
+                    values={":t": valid_from},
+                )
+            except ClientError as error:
+                if not condition_failed(error):
+                    raise
+                # No profile (nothing to end) or already ended from this second on.
+            return
+        update = self._table.update_action(
+            {"user_id": user_id},
+            "SET sessions_valid_from = :t",
+            condition=f"attribute_exists(email) AND {later}",
+            values={":t": valid_from},
+            old_on_failure=True,
+        )
         try:
-            self._table.update(
-                {"user_id": user_id},
-                "SET sessions_valid_from = :t",
-                condition="attribute_exists(user_id) AND "
-                "(attribute_not_exists(sessions_valid_from) OR sessions_valid_from < :t)",
-                values={":t": valid_from},
-            )
+            self._table.transact([update, also])
         except ClientError as error:
-            if not condition_failed(error):
+            reasons = cancellation_reasons(error)
+            if not reasons or reasons[0].code != "ConditionalCheckFailed":
                 raise
-            # No profile (nothing to end) or already ended from this second on.
+            if "email" in reasons[0].item:  # ended from this second on already: the change stands
+                self._table.transact([also])
 
 
-def end_sessions(user_id: str, email: str) -> None:
+def end_sessions(user_id: str, email: str, also: "TransactWriteItemTypeDef | None" = None) -> None:
     """Ends every session of the consumer: tokens issued before this call returns are refused.
 
     Cognito first (refresh and access tokens: no new ID token can be obtained), then the profile's
-    `sessions_valid_from` (the ID tokens already issued). At most a second is spent waiting for the
-    new second to begin, so that a login right after this call is not refused.
+    `sessions_valid_from` (the ID tokens already issued), with `also` in the same transaction
+    (`SessionStore.refuse_tokens_before`). At most a second is spent waiting for the new second to
+    begin, so that a login right after this call is not refused.
     """
     UserDirectory().sign_out_everywhere(email)
     valid_from = math.floor(time.time()) + 1
-    SessionStore().refuse_tokens_before(user_id, valid_from)
+    SessionStore().refuse_tokens_before(user_id, valid_from, also)
     remaining = valid_from - time.time()
     if remaining > 0:
         time.sleep(remaining)

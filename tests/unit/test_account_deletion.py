@@ -14,7 +14,7 @@ from functions.auth import handler as auth
 from functions.requests import handler as requests_api
 from infra.lambda_runtime import LambdaContext
 from infra.world import World
-from tests.unit.conftest import api_event, call, sent_mails
+from tests.unit.conftest import api_event, call, mailed, sent_mails
 from tests.unit.test_accounts import IVAN, claims_of, log_in, mailed_password, register
 from tests.unit.test_password_reset import forgot
 
@@ -57,7 +57,7 @@ def test_a_deleted_account_cannot_log_in_its_sessions_end_and_the_address_is_tol
     assert log_in(EMAIL, password)[0] == 401
     refresh = api_event("POST", "/api/auth/refresh", {"refresh_token": tokens["refresh_token"]})
     assert call(auth, refresh)[0] == 401
-    notice = sent_mails()[-1]
+    notice = mailed()[-1]
     assert notice["subject"] == "Учётная запись в личном кабинете удалена"
     assert "В течение 30 дней" in notice["text"] and "(МСК)" in notice["text"]
     assert "обезличенными" in notice["text"]

@@ -10,13 +10,15 @@ import pytest
 from functions.auth import handler as auth
 from functions.common.aws import reset_clients
 from infra.world import World
-from tests.unit.conftest import api_event, call, sent_mails
+from tests.unit.conftest import api_event, call, mailed, sent_mails
+from tests.unit.outbox_support import owed_entries
 from tests.unit.test_accounts import IVAN, ROGA, claims_of, log_in, mailed_password, register
 from tests.unit.test_password_reset import profile_item, wrong
 
 EMAIL = "ivan.petrov@example.ru"
 NEW = "ivan.new@example.ru"
 CODE_SUBJECT = "Код для смены email в личном кабинете потребителя"
+CHANGED_SUBJECT = "Адрес для входа в личный кабинет изменён"
 
 
 @pytest.fixture
@@ -70,7 +72,7 @@ def test_the_new_address_logs_in_with_the_mailed_code_and_the_old_one_no_longer_
     # Every session ended: the refresh token of the old login is refused.
     refresh = api_event("POST", "/api/auth/refresh", {"refresh_token": tokens["refresh_token"]})
     assert call(auth, refresh)[0] == 401
-    notice = sent_mails()[-1]
+    notice = mailed()[-1]
     assert (notice["to"], notice["subject"]) == (EMAIL, "Адрес для входа в личный кабинет изменён")
     assert NEW in notice["text"]
     assert "(МСК)" in notice["text"]
@@ -228,17 +230,20 @@ def test_a_change_whose_profile_write_fails_puts_the_old_login_back_and_its_retr
     ask(claims, NEW, password)
     code = mailed_code()
 
-    with failing_where("dynamodb", "UpdateItem", "SET email = :email"):
+    with failing_where("dynamodb", "TransactWriteItems", "SET email = :email"):
         status, problem = confirm(claims, code)
 
     assert (status, problem["title"]) == (503, "Сервис временно недоступен")
-    # Nothing changed, as the answer says: the old address logs in, the new one does not.
+    # Nothing changed, as the answer says: the old address logs in, the new one does not; no notice
+    # is owed.
     assert log_in(EMAIL, password)[0] == 200
     assert log_in(NEW, password)[0] == 401
     assert profile_item(world, EMAIL)["email"] == EMAIL
+    assert owed_entries(world) == []
     assert confirm(claims, code) == (204, None)
     assert log_in(NEW, password)[0] == 200
     assert profile_item(world, NEW)["email"] == NEW
+    assert [m["to"] for m in mailed() if m["subject"] == CHANGED_SUBJECT] == [EMAIL]
 
 
 def test_a_new_address_drops_the_bounce_the_old_one_had(

@@ -31,7 +31,8 @@ from infra.gateway import LambdaContext
 from infra.world import World
 from tests.aws_calls import AwsCallRecorder
 from tests.faults import failing_where
-from tests.unit.conftest import api_event, call, deliver_mail, sent_mails
+from tests.unit.conftest import api_event, call, deliver_mail, mailed, relay_outbox, sent_mails
+from tests.unit.outbox_support import owed_entries, the_entry
 from tests.unit.test_accounts import IVAN, ROGA, claims_of, log_in, mailed_password, register, users
 
 EMAIL = "ivan.petrov@example.ru"
@@ -281,12 +282,13 @@ def test_ses_down_at_password_change_answers_204_and_the_notice_comes_later(
     assert status == 204
     assert log_in(EMAIL, "новый пароль")[0] == 200
     assert log_in(EMAIL, password)[0] == 401
+    assert relay_outbox() == 1  # the notice owed with the change, queued by the outbox's relay
     assert deliver_mail().failed == 1
     ses_back(world)
     assert mails_to(EMAIL)[-1]["subject"] == "Пароль от личного кабинета изменён"
 
 
-def test_a_password_change_whose_notice_cannot_be_queued_still_answers_204(
+def test_a_password_change_whose_notice_cannot_be_queued_still_answers_204_and_mails_it_later(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     register(IVAN)
@@ -300,6 +302,11 @@ def test_a_password_change_whose_notice_cannot_be_queued_still_answers_204(
 
     assert status == 204
     assert log_in(EMAIL, "новый пароль")[0] == 200
+    relay_outbox()
+    the_entry(world)  # the queue is gone: the notice stays owed
+    monkeypatch.setenv("MAIL_QUEUE_URL", world.refs["MailQueue"])
+    common_mail.load_settings.cache_clear()
+    assert [m["subject"] for m in mailed() if m["to"] == EMAIL][-1] == "Пароль от личного кабинета изменён"
 
 
 def test_a_support_reset_with_ses_down_answers_202_and_the_working_password_comes_later(world: World) -> None:
@@ -455,6 +462,8 @@ def test_no_password_is_ever_on_the_queue(world: World) -> None:
         auth,
         api_event("POST", "/api/profile/password", change, claims=claims_of(EMAIL, password_of_register)),
     )
+    owed = json.dumps([entry.model_dump(mode="json") for entry in owed_entries(world)], ensure_ascii=False)
+    relay_outbox()
     reset(EMAIL)
     bodies += queued_bodies(world)
     reset_password = mailed_password(EMAIL)
@@ -462,6 +471,7 @@ def test_no_password_is_ever_on_the_queue(world: World) -> None:
     assert [b["kind"] for b in bodies] == ["register", "notice", "reset_password"]
     for secret in (password_of_register, "секрет-123", reset_password):
         assert all(secret not in json.dumps(b, ensure_ascii=False) for b in bodies)
+        assert secret not in owed  # nor in the outbox, which keeps the notice until it is queued
 
 
 def test_an_aws_fault_on_one_job_of_a_batch_fails_that_job_only_and_redelivery_mails_it(world: World) -> None:

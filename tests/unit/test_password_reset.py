@@ -10,7 +10,7 @@ from functions.auth import handler as auth
 from functions.auth import reset_codes
 from functions.common.aws import reset_clients
 from infra.world import World
-from tests.unit.conftest import api_event, call, sent_mails
+from tests.unit.conftest import api_event, call, mailed, sent_mails
 from tests.unit.test_accounts import IVAN, claims_of, log_in, mailed_password, register
 
 EMAIL = "ivan.petrov@example.ru"
@@ -72,7 +72,7 @@ def test_a_forgotten_password_is_replaced_with_the_mailed_code_and_old_sessions_
     assert log_in(EMAIL, NEW_PASSWORD)[0] == 200
     refresh = api_event("POST", "/api/auth/refresh", {"refresh_token": tokens["refresh_token"]})
     assert call(auth, refresh)[0] == 401
-    notice = sent_mails()[-1]
+    notice = mailed()[-1]
     assert notice["subject"] == "Пароль от личного кабинета изменён"
     assert "(МСК)" in notice["text"]
     assert NEW_PASSWORD not in notice["text"]

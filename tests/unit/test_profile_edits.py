@@ -7,7 +7,7 @@ import pytest
 
 from functions.auth import handler as auth
 from infra.world import World
-from tests.unit.conftest import api_event, call, sent_mails
+from tests.unit.conftest import api_event, call, mailed, sent_mails
 from tests.unit.test_accounts import IVAN, ROGA, claims_of, mailed_password, register
 
 EMAIL = "ivan.petrov@example.ru"
@@ -30,7 +30,7 @@ def test_the_phone_and_the_name_are_changed_and_the_address_is_told(ivan: dict[s
     assert profile["phone"] == "+79031112233"
     assert profile["full_name"] == "Иванов Иван Петрович"
     assert call(auth, api_event("GET", "/api/profile", claims=ivan))[1] == profile
-    notice = sent_mails()[-1]
+    notice = mailed()[-1]
     assert notice["to"] == EMAIL
     assert notice["subject"] == "Данные профиля в личном кабинете изменены"
     assert "изменены: телефон, ФИО." in notice["text"]
@@ -82,12 +82,12 @@ def test_an_empty_change_is_refused(ivan: dict[str, str]) -> None:
 
 
 def test_a_field_sent_unchanged_is_neither_written_nor_mailed_about(ivan: dict[str, str]) -> None:
-    mails = len(sent_mails())
+    mails = len(mailed())
 
     status, profile = change(ivan, {"phone": "+7 903 111-22-33", "full_name": "Иванов Иван Иванович"})
 
     assert status == 200
     assert profile["phone"] == "+79031112233"
-    assert sent_mails()[mails:][-1]["text"].count("изменены: телефон.") == 1
+    assert mailed()[mails:][-1]["text"].count("изменены: телефон.") == 1
     assert change(ivan, {"phone": "+7 903 111-22-33"})[0] == 200
-    assert len(sent_mails()) == mails + 1
+    assert len(mailed()) == mails + 1
