@@ -372,6 +372,7 @@ def tour_every_route(
             "values": {"t1": "12345,6", "t2": "5000"},
         }
         tour.call("POST", "/api/readings", reading, claims=claims, expect=201)
+        tour.run_outbox(events, "event (reading submitted)")
         tour.call("GET", "/api/readings", claims=claims, expect=200)
         tour.call("GET", "/api/readings/export", claims=claims, expect=200)
         tour.call("GET", "/api/readings/meters", claims=claims, expect=200)

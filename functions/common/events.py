@@ -164,12 +164,25 @@ class RequestWithdrawn(PortalEvent):
 
 class ReadingSubmitted(PortalEvent):
     DETAIL_TYPE = "portal.reading.submitted.v1"
-    DESCRIPTION = "A consumer submitted a meter reading (POST /api/readings)."
+    DESCRIPTION = (
+        "A consumer submitted a meter reading (POST /api/readings). Written with the reading (the"
+        " outbox): every stored reading is published, at least once. `sequence` numbers the"
+        " consumer's submitted readings, so a missing one shows («A consumer's readings are numbered»)."
+    )
 
     user_id: str = Field(description="The consumer's account id")
     reading_id: str = Field(description="The reading's id")
     meter_number: str = Field(description="The meter's number")
     taken_at: AwareDatetime = Field(description="When the reading was taken")
+    sequence: int = Field(
+        ge=1,
+        description=(
+            "This event's number among the consumer's portal.reading.submitted.v1 events (per"
+            " `user_id`, all meters): 1, 2, 3… in the order the readings were stored, none skipped,"
+            " none given twice (a number seen again is the same event, the same `event_id`)."
+            " Readings stored before the portal numbered them are not counted"
+        ),
+    )
 
 
 class AskueSyncFailed(PortalEvent):

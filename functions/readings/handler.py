@@ -25,6 +25,7 @@ from functions.common.api import (
 )
 from functions.common.clock import moscow_today
 from functions.common.cursor import CURSOR_SCHEMA, MAX_CURSOR_LENGTH
+from functions.common.outbox import OutboxSettings
 from functions.common.settings import load_settings
 from functions.common.snapstart import prime
 from functions.objects import service as objects
@@ -225,4 +226,4 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
 
 
 # SnapStart (template.yaml): what the first requests would load is loaded before the snapshot.
-prime(app, aws.dynamodb, partial(load_settings, ReadingsSettings))
+prime(app, aws.dynamodb, partial(load_settings, ReadingsSettings), partial(load_settings, OutboxSettings))

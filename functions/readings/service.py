@@ -31,10 +31,12 @@ from functions.common.errors import (
     FieldError,
     InvalidInput,
     NeedsConfirmation,
+    ServiceUnavailable,
     invalid_field,
 )
 from functions.common.fields import METER_NUMBER_RULE, MeterNumber, MeterType
 from functions.common.metrics import BusinessMetric, count
+from functions.common.outbox import OutboxEntry, outbox_put
 from functions.readings.export import readings_csv
 from functions.readings.models import (
     CENT,
@@ -53,7 +55,7 @@ from functions.readings.models import (
     Tariff,
     parse_reading_value,
 )
-from functions.readings.store import Meter, ReadingStore, StaleMeter, cursor_belongs
+from functions.readings.store import Meter, ReadingStore, StaleMeter, Submission, Unreadable, cursor_belongs
 
 logger = Logger()
 
@@ -259,13 +261,31 @@ def _refusal(entry: ReadingEntry, meter: Meter | None) -> InvalidInput | None:
     return None
 
 
+def _submitted(user_id: str, reading: ReadingOutput, sequence: int) -> Submission:
+    """What storing a reading typed in owes: its event for integrators, numbered `sequence` among the
+    consumer's, written with the reading through the outbox (functions/common/outbox.py) — put on
+    the bus by the relay whatever EventBridge does at the moment of the change."""
+    event = events.ReadingSubmitted(
+        user_id=user_id,
+        reading_id=reading.id,
+        meter_number=reading.meter_number,
+        taken_at=reading.taken_at,
+        sequence=sequence,
+    )
+    return Submission(sequence=sequence, owed=outbox_put(OutboxEntry.owing(events=[event])))
+
+
 def submit_reading(user_id: str, entry: ReadingEntry) -> ReadingOutput:
-    """Stores a reading typed in by the consumer; refuses it (InvalidInput) when it breaks a rule, and
-    (Conflict) when concurrent readings of the meter kept winning."""
+    """Stores a reading typed in by the consumer, with the event that tells of it (one transaction);
+    refuses it (InvalidInput) when it breaks a rule, and (Conflict) when concurrent readings of the
+    meter, or of the consumer, kept winning."""
     store = ReadingStore()
     retries = _retries()
     for attempt in range(MAX_ATTEMPTS):
-        meter = store.meter(user_id, entry.meter_number)
+        try:
+            meter, submitted = store.meter_and_submitted(user_id, entry.meter_number)
+        except Unreadable:
+            raise ServiceUnavailable from None
         taken_at = _taken_at(entry, meter)
         judged = _judge(entry, meter)
         reading = _next_reading(
@@ -277,7 +297,13 @@ def submit_reading(user_id: str, entry: ReadingEntry) -> ReadingOutput:
             meter,
         ).model_copy(update={"consumption": judged.consumption, "rollover": judged.rollover})
         try:
-            store.append(user_id, reading, meter, digits=entry.meter_digits)
+            store.append(
+                user_id,
+                reading,
+                meter,
+                digits=entry.meter_digits,
+                submission=_submitted(user_id, reading, submitted + 1),
+            )
         except StaleMeter:
             logger.info("meter changed concurrently, judging the reading again", extra={"attempt": attempt})
             if _again(retries, attempt):
@@ -285,14 +311,6 @@ def submit_reading(user_id: str, entry: ReadingEntry) -> ReadingOutput:
             break
         logger.info("reading stored", extra={"user_id": user_id, "reading_id": reading.id})
         count(BusinessMetric.READINGS_SUBMITTED)
-        events.publish(
-            events.ReadingSubmitted(
-                user_id=user_id,
-                reading_id=reading.id,
-                meter_number=reading.meter_number,
-                taken_at=reading.taken_at,
-            )
-        )
         return reading
     raise Conflict(
         "Показания не сохранены",

@@ -17,10 +17,17 @@ One table, `READINGS_TABLE`, partition key `user_id` (the consumer's Cognito `su
 The monthly consumption is one Query of the readings from the first day of a month on (`sk BETWEEN
 "reading#<that moment>" AND "reading#~"`: the time is fixed width, and "~" sorts after every digit).
 
+- the count of the consumer's submitted readings: `sk = "counter#reading_submitted"`, `last_sequence`
+  the number of the last `portal.reading.submitted.v1` event (its `sequence`); no item is a count
+  of 0 (a consumer who submitted nothing since the numbering began).
+
 A reading is stored in one TransactWriteItems together with the new state of its meter, on the
 condition that the meter's `version` is still the one the rule was checked against (or, for a new
 meter, that it does not exist yet). Two concurrent submissions for one meter thus never both pass:
-the loser gets `StaleMeter`, and the service reads the meter again and judges the reading anew.
+the loser gets `StaleMeter`, and the service reads the meter again and judges the reading anew. A
+reading the consumer typed in (`Submission`) also moves the count on, on the condition that it is
+still the one read with the meter, and writes the outbox item of its event in the same transaction:
+two concurrent submissions of one consumer (any meters) never take the same number.
 """
 
 import re
@@ -28,12 +35,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict
 
-from functions.common.dynamo import Table, cancellation_reasons
+from functions.common.dynamo import Table, Unread, cancellation_reasons
 from functions.common.fields import MeterType
 from functions.common.settings import load_settings
 from functions.readings.models import (
@@ -43,9 +50,13 @@ from functions.readings.models import (
     amounts,
 )
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
 BY_METER_INDEX = "ByMeter"
 READING_PREFIX = "reading#"
 METER_PREFIX = "meter#"
+SUBMITTED_SK = "counter#reading_submitted"
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width: the sort key orders readings by time
 _READING_SK = re.compile(r"^reading#\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z#[0-9a-f]{32}$")
 
@@ -82,8 +93,23 @@ class TakenReading:
     taken_at: datetime
 
 
+@dataclass(frozen=True)
+class Submission:
+    """What a reading the consumer typed in writes besides itself: the count of the consumer's
+    submitted readings moved from `sequence - 1` to `sequence`, and `owed`, the outbox's Put of the
+    event that tells of it (functions/common/outbox.py)."""
+
+    sequence: int
+    owed: "TransactWriteItemTypeDef"
+
+
 class StaleMeter(Exception):
-    """The meter changed after it was read (a concurrent reading was stored first)."""
+    """The meter, or the consumer's count of submitted readings, changed after it was read (a
+    concurrent reading was stored first)."""
+
+
+class Unreadable(Exception):
+    """DynamoDB kept leaving the meter unread (throttling): nothing was stored."""
 
 
 def _time(at: datetime) -> str:
@@ -100,6 +126,10 @@ def _meter_sk(meter_number: str) -> str:
 
 def _meter_key(user_id: str, meter_number: str) -> str:
     return f"{user_id}#{meter_number}"
+
+
+def _submitted_key(user_id: str) -> dict[str, str]:
+    return {"user_id": user_id, "sk": SUBMITTED_SK}
 
 
 def _reading(item: dict[str, Any]) -> ReadingOutput:
@@ -174,13 +204,36 @@ class ReadingStore:
         item = self._table.get({"user_id": user_id, "sk": _meter_sk(meter_number)}, consistent=True)
         return _meter(item) if item else None
 
+    def meter_and_submitted(self, user_id: str, meter_number: str) -> tuple[Meter | None, int]:
+        """The meter's current state and the number of the consumer's last submitted reading (0 when
+        none was counted), in one consistent BatchGetItem. Raises Unreadable when DynamoDB kept
+        leaving them unread."""
+        meter_key = {"user_id": user_id, "sk": _meter_sk(meter_number)}
+        try:
+            found = self._table.batch_get([meter_key, _submitted_key(user_id)], consistent=True)
+        except Unread:
+            raise Unreadable from None
+        by_sk = {str(item["sk"]): item for item in found}
+        meter = by_sk.get(meter_key["sk"])
+        counted = by_sk.get(SUBMITTED_SK, {})
+        return (_meter(meter) if meter else None), int(counted.get("last_sequence", 0))
+
     def append(
-        self, user_id: str, reading: ReadingOutput, previous: Meter | None, *, digits: int | None = None
+        self,
+        user_id: str,
+        reading: ReadingOutput,
+        previous: Meter | None,
+        *,
+        digits: int | None = None,
+        submission: Submission | None = None,
     ) -> None:
         """Stores `reading` and makes it the meter's last one, if the meter is still `previous`
-        (with `digits` as the counter's digit count when given, else the one it had).
+        (with `digits` as the counter's digit count when given, else the one it had); with
+        `submission`, moves the consumer's count of submitted readings on and writes its outbox item
+        in the same transaction, if the count is still the one read.
 
-        Raises StaleMeter when another reading of the meter was stored since `previous` was read.
+        Raises StaleMeter when another reading of the meter (or, with `submission`, of the consumer)
+        was stored since `previous` was read.
         """
         reading_item: dict[str, Any] = {
             "user_id": user_id,
@@ -222,13 +275,25 @@ class ReadingStore:
                 values={":read": previous.version},
             )
         reading_put = self._table.put_action(reading_item, condition="attribute_not_exists(sk)")
+        actions = [reading_put, meter_put]
+        if submission is not None:
+            actions += [self._count_put(user_id, submission.sequence), submission.owed]
         try:
-            self._table.transact([reading_put, meter_put])
+            self._table.transact(actions)
         except ClientError as error:
             reasons = cancellation_reasons(error) or []
             if any(reason.code in ("ConditionalCheckFailed", "TransactionConflict") for reason in reasons):
                 raise StaleMeter(reading.meter_number) from error
             raise
+
+    def _count_put(self, user_id: str, sequence: int) -> "TransactWriteItemTypeDef":
+        """The count moved to `sequence`, if it is still `sequence - 1` (no item: 0)."""
+        counted = {**_submitted_key(user_id), "last_sequence": sequence}
+        if sequence == 1:
+            return self._table.put_action(counted, condition="attribute_not_exists(sk)")
+        return self._table.put_action(
+            counted, condition="last_sequence = :read", values={":read": sequence - 1}
+        )
 
     def page(
         self, user_id: str, meter_number: str | None, after: dict[str, str] | None, size: int

@@ -92,9 +92,8 @@ def test_the_bus_is_the_template_s_and_only_the_publishing_functions_may_put_on_
                     assert actions == ["events:PutEvents"], name
                     granted[name] = statement["Resource"]
     publishers = [
-        "ReadingsFunction",
         "AskueSyncWorkerFunction",
-        # What the others owe through the outbox (functions/common/outbox.py), relayed: the requests'.
+        # What the others owe through the outbox (functions/common/outbox.py), relayed.
         "OutboxRelayFunction",
         "OutboxSweeperFunction",
     ]
@@ -197,11 +196,12 @@ def test_a_submitted_reading_is_published_and_a_refused_one_is_not(world: World)
     assert status == 201, reading
     assert submit(single("01234567", "99"))[0] == 422
 
-    [event] = published(world)
+    [event] = relayed(world)
     assert event["detail-type"] == "portal.reading.submitted.v1"
     assert event["detail"]["reading_id"] == reading["id"]
     assert event["detail"]["meter_number"] == "01234567"
     assert event["detail"]["user_id"] == ME["sub"]
+    assert event["detail"]["sequence"] == 1
 
 
 def test_an_askue_sync_that_fails_for_good_is_published_once(events: LocalEvents, world: World) -> None:
@@ -236,7 +236,9 @@ def test_a_failed_put_events_is_logged_and_counted_and_never_raises(
     from functions.common.events import ReadingSubmitted, publish
 
     at = datetime.fromisoformat("2026-03-02T09:15:00+03:00")
-    submitted = ReadingSubmitted(user_id="u", reading_id="r", meter_number="01234567", taken_at=at)
+    submitted = ReadingSubmitted(
+        user_id="u", reading_id="r", meter_number="01234567", taken_at=at, sequence=1
+    )
     with failing_where("events", "PutEvents", "portal.reading.submitted.v1", fault):
         publish(submitted)
 

@@ -79,7 +79,9 @@ def all_read_before_any_writes(
             waited.add(me)
             barrier.wait()
 
-    register("after-call.dynamodb.GetItem", after_read)
+    # A reading typed in reads its meter (and the consumer's count of submitted readings) in one
+    # BatchGetItem.
+    register("after-call.dynamodb.BatchGetItem", after_read)
 
 
 def writes_first(register: Callable[[str, Callable[..., None]], None], first: str, second: str) -> list[str]:
@@ -197,3 +199,38 @@ def test_many_concurrent_submissions_leave_a_non_decreasing_history(
     assert meter is not None
     assert meter.last_values["t1"] == max(r.values["t1"] for r in history) == oldest_first[-1].values["t1"]
     assert meter.last_reading_id == oldest_first[-1].id
+
+
+def test_concurrent_readings_of_two_meters_of_one_consumer_never_take_one_number(
+    world: World, hooks: Callable[[str, Callable[..., None]], None]
+) -> None:
+    from tests.unit.outbox_support import events_of, owed_entries
+
+    all_read_before_any_writes(hooks)
+    writes = writes_first(hooks, first="higher", second="lower")
+    outcomes: dict[str, Any] = {}
+
+    def submit(name: str, meter: str) -> None:
+        typed = ReadingEntry(
+            meter_type=MeterType.SINGLE_TARIFF, meter_number=meter, values=TariffValues(t1=Decimal("10"))
+        )
+        outcomes[name] = service.submit_reading(USER, typed)
+
+    threads = [
+        threading.Thread(target=submit, name=name, args=(name, meter))
+        for name, meter in (("higher", "A-1"), ("lower", "B-2"))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(WAIT * 3)
+
+    # Both read the count 0; the second's transaction was cancelled by the count, not its meter, and
+    # it was numbered again.
+    assert writes == ["higher:200", "lower:400", "lower:200"]
+    numbered = {
+        detail["reading_id"]: detail["sequence"]
+        for entry in owed_entries(world)
+        for detail in events_of(entry)
+    }
+    assert numbered == {outcomes["higher"].id: 1, outcomes["lower"].id: 2}
