@@ -59,7 +59,9 @@ def _cheap_transaction_backups(backend_class: Any) -> None:
     lose the numbering race and are cancelled) spent its time copying. Under the lock above the
     backup can share the table's items: puts and deletes replace or drop an item of the live table
     and leave the shared one as it was, and an update, which changes an item in place, is pointed
-    at a fresh copy of that one item first. What moto answers is unchanged.
+    at a fresh copy of that one item as the backup is made (the backup keeps the item as it was, so
+    an update done before another action of the transaction failed is rolled back). What moto
+    answers is unchanged.
     """
     import moto.dynamodb.models as models
 
@@ -69,10 +71,12 @@ def _cheap_transaction_backups(backend_class: Any) -> None:
 
     @wraps(transact)
     def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> Any:
-        with _LOCK, _shallow_table_backups(models):
-            for entry in transact_items:
-                if "Update" in entry:
-                    _copy_before_update(self, entry["Update"])
+        updates: dict[str, list[dict[str, Any]]] = {}
+        for entry in transact_items:
+            if "Update" in entry:
+                update = entry["Update"]
+                updates.setdefault(str(update.get("TableName")), []).append(update.get("Key", {}))
+        with _LOCK, _shallow_table_backups(models, updates):
             return transact(self, transact_items)
 
     transact_write_items._cheap_backups = True  # type: ignore[attr-defined]
@@ -81,7 +85,9 @@ def _cheap_transaction_backups(backend_class: Any) -> None:
 
 
 @contextmanager
-def _shallow_table_backups(models: Any) -> Iterator[None]:
+def _shallow_table_backups(models: Any, updates: dict[str, list[dict[str, Any]]]) -> Iterator[None]:
+    """moto's backups of a transaction's tables made shallow; the items `updates` will change (by
+    table name) are pointed at fresh copies in the live table as each backup is made."""
     from moto.dynamodb.models.table import Table
 
     def backup(thing: Any, memo: Any = None) -> Any:
@@ -91,6 +97,8 @@ def _shallow_table_backups(models: Any) -> Iterator[None]:
         twin.items = type(thing.items)(dict)
         for hash_key, stored in thing.items.items():
             twin.items[hash_key] = dict(stored) if isinstance(stored, dict) else stored
+        for key in updates.get(thing.name, ()):
+            _copy_before_update(thing, key)
         return twin
 
     models.copy = SimpleNamespace(deepcopy=backup, copy=copy.copy)
@@ -100,13 +108,11 @@ def _shallow_table_backups(models: Any) -> Iterator[None]:
         models.copy = copy
 
 
-def _copy_before_update(backend: Any, update: dict[str, Any]) -> None:
+def _copy_before_update(table: Any, key: dict[str, Any]) -> None:
+    """The live table's item of `key` becomes a copy of itself: an update changes the copy, and a
+    backup made before keeps the item as it was."""
     from moto.dynamodb.models.dynamo_type import DynamoType
 
-    table = backend.tables.get(update.get("TableName"))
-    if table is None:
-        return
-    key = update.get("Key", {})
     try:
         hash_key = DynamoType(key[table.hash_key_attr])
         range_key = DynamoType(key[table.range_key_attr]) if table.range_key_attr else None

@@ -5,6 +5,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from infra.world import World
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # A fresh interpreter: the patch changes moto's modules for good, and the test must see it applied
@@ -52,3 +58,41 @@ def test_the_server_dispatch_lists_moto_s_modules_once_and_answers_as_before() -
     assert answered == "200 [200, 200, 200] True"
     assert modules == "True 0"  # the same modules, and no listing of moto's folder per request
     assert methods == "True"
+
+
+def test_a_cancelled_transaction_undoes_an_update_its_earlier_action_made(world: World) -> None:
+    """The cheaper backups (the `world` fixture's moto is patched) roll back what DynamoDB rolls back:
+    an update that passed its condition, in a transaction a later action cancels, leaves the item as
+    it was — in a table with a sort key and in one without."""
+    client = boto3.client("dynamodb")
+    askue, profiles = world.refs["AskueTable"], world.refs["ProfilesTable"]
+    client.put_item(TableName=askue, Item={"user_id": {"S": "u"}, "sk": {"S": "link"}, "state": {"S": "a"}})
+    client.put_item(TableName=profiles, Item={"user_id": {"S": "u"}, "state": {"S": "a"}})
+    client.put_item(TableName=askue, Item={"user_id": {"S": "u"}, "sk": {"S": "taken"}})
+    changed = {"UpdateExpression": "SET #s = :b", "ExpressionAttributeNames": {"#s": "state"}}
+    changed["ExpressionAttributeValues"] = {":b": {"S": "b"}}  # type: ignore[assignment]
+
+    with pytest.raises(ClientError, match="TransactionCanceled"):
+        client.transact_write_items(
+            TransactItems=[
+                {
+                    "Update": {
+                        "TableName": askue,
+                        "Key": {"user_id": {"S": "u"}, "sk": {"S": "link"}},
+                        **changed,
+                    }
+                },
+                {"Update": {"TableName": profiles, "Key": {"user_id": {"S": "u"}}, **changed}},
+                {
+                    "Put": {
+                        "TableName": askue,
+                        "Item": {"user_id": {"S": "u"}, "sk": {"S": "taken"}},
+                        "ConditionExpression": "attribute_not_exists(sk)",
+                    }
+                },
+            ]
+        )
+
+    link = client.get_item(TableName=askue, Key={"user_id": {"S": "u"}, "sk": {"S": "link"}})["Item"]
+    profile = client.get_item(TableName=profiles, Key={"user_id": {"S": "u"}})["Item"]
+    assert (link["state"], profile["state"]) == ({"S": "a"}, {"S": "a"})
