@@ -42,22 +42,15 @@ entrustment, logged as every call is.
 Every detail carries `event_id`, the event's own id: the same each time the same event is delivered.
 EventBridge delivers at least once, so an event may arrive twice: deduplicate by `event_id`.
 
-The request events (`portal.request.*`) and a reading's (`portal.reading.submitted.v1`) are owed
-through the portal's outbox (template.yaml's `OutboxTable`, docs/architecture.md «Outbox»): written
-in the change's own DynamoDB transaction (the change and its events are stored together or not at
-all), then put on the bus by a relay, again and again until EventBridge takes it, with the same
-`event_id` — after an outage an event arrives late, perhaps twice, never not at all.
+Every event is owed through the portal's outbox (template.yaml's `OutboxTable`,
+docs/architecture.md «Outbox»): written in the DynamoDB transaction that records the change it
+tells of (the change and its events are stored together or not at all), then put on the bus by a
+relay, again and again until EventBridge takes it, with the same `event_id` — after an outage an
+event arrives late, perhaps twice, never not at all.
 
-The other event (`portal.askue.sync.failed.v1`) is not owed through the outbox yet: it is put on the
-bus after the failure is stored, best effort: a route never fails, and never answers differently,
-because EventBridge failed. The SDK tries PutEvents three times; if it still fails (or EventBridge
-refuses an entry), the error is logged and counted (metric `EventsFailed`, namespace
-`ConsumerPortal`, on the dashboard, with an alarm) and **the event is lost**: it is not published
-again. tests/faults.py lists the cells where it happens.
-
-Integrators therefore reconcile from time to time with the pull API: `GET /api/integration/requests`
-(`?status=…`, `?unanswered=true`), `GET /api/integration/requests/{{id}}` (its history and thread).
-The events say *what to look at now*; the API says what is.
+For a request, the pull API is the truth, which integrators reconcile with from time to time:
+`GET /api/integration/requests` (`?status=…`, `?unanswered=true`), `GET /api/integration/requests/{{id}}`
+(its history and thread). The events say *what to look at now*; the API says what is.
 
 One change publishes its events in one PutEvents call: a withdrawal publishes
 `portal.request.withdrawn.v1` and `portal.request.status.changed.v1` together, a consumer's answer to
@@ -82,18 +75,21 @@ request events together: a rule that takes only some of them sees the others' nu
 request filed before the events were numbered numbers its next events on from the entries of its
 history (its filing and each change of status).
 
-## A consumer's readings are numbered: `sequence` per consumer
+## A consumer's readings and ASKUE failures are numbered: `sequence` per consumer
 
 Every `portal.reading.submitted.v1` carries `sequence`, its number among the consumer's readings
-submitted (per `user_id`, all meters): 1, 2, 3… in the order the portal stored them, none skipped,
+submitted (per `user_id`, all meters), and every `portal.askue.sync.failed.v1` its number among the
+failures of the consumer's ASKUE link (per `user_id`: one link at most; the count goes on when the
+link is forgotten and remembered again): 1, 2, 3… in the order the portal stored them, none skipped,
 none given twice (an event delivered again repeats its number, with its `event_id`). The count is
-kept beside the consumer's readings and moved in the reading's own transaction, with its event, so a
-number is given exactly when a reading is stored. Order a consumer's readings by `sequence`, not by
-arrival; a number missing below the highest is an event on its way — the outbox delivers it, late
-after an outage, never not at all. There is no pull API of readings for integrators: the numbers
-are what tells them they have every one; a gap open longer than the outbox's alarm (`OutboxOverdue`,
-an item owed over 10 minutes) is the portal's fault — tell its operators. A consumer's numbering
-starts with the first reading after the portal began to number them; earlier ones are not counted.
+kept beside the consumer's readings (the ASKUE link) and moved in the change's own transaction, with
+its event, so a number is given exactly when the change is stored. Order a consumer's events of a
+kind by `sequence`, not by arrival; a number missing below the highest is an event on its way — the
+outbox delivers it, late after an outage, never not at all. There is no pull API of readings or of
+ASKUE failures for integrators: the numbers are what tells them they have every one; a gap open
+longer than the outbox's alarm (`OutboxOverdue`, an item owed over 10 minutes) is the portal's fault
+— tell its operators. A consumer's numbering starts with the first event of the kind after the
+portal began to number it; earlier ones are not counted.
 
 ## The events
 """

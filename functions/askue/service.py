@@ -2,14 +2,17 @@
 
 A fetch that fails stores nothing: good data is never erased or overwritten by a failure. Wrong
 credentials during the sync mark the link (state credentials_rejected, with its time), take it off the
-schedule and mail the consumer once.
+schedule and mail the consumer once. A sync that failed for good (credentials refused, or every
+attempt failed) owes portal.askue.sync.failed.v1, numbered among the consumer's: the event (and the
+mail) are written through the outbox (functions/common/outbox.py) in the transaction that records
+the failure, so neither is lost whatever SQS and EventBridge do at that moment.
 """
 
 import json
 from collections import deque
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from aws_lambda_powertools import Logger
 
@@ -33,8 +36,12 @@ from functions.common.aws import sqs
 from functions.common.caller import Caller
 from functions.common.clock import now
 from functions.common.errors import DomainError, ExternalBadData, ExternalTimeout, TryLater, invalid_field
-from functions.common.mail import queue_notice
+from functions.common.mail import NoticeJob
+from functions.common.outbox import OutboxEntry, outbox_put
 from functions.common.settings import portal_settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 logger = Logger()
 
@@ -226,14 +233,34 @@ def sync_account(
 
 
 def _reject(store: AskueStore, link: StoredLink) -> None:
+    """The mark of the link, its event and the consumer's mail in one transaction: owed exactly when
+    the link is marked, once (a link marked already, replaced or gone owes nothing)."""
     at = now()
-    if not store.mark_rejected(link.user_id, link.linked_at, at):
+    subject, text = mails.credentials_rejected(link.login, at, portal_settings().portal_url)
+
+    def owing(sequence: int) -> "TransactWriteItemTypeDef":
+        failed = events.AskueSyncFailed(
+            user_id=link.user_id, reason="credentials_refused", failed_at=at, sequence=sequence
+        )
+        notice = NoticeJob(to=link.email, subject=subject, text=text)
+        return outbox_put(OutboxEntry.owing(mails=[notice], events=[failed]))
+
+    if not store.mark_rejected(link.user_id, link.linked_at, at, owing):
         logger.info("askue credentials rejected again: already marked", extra={"user_id": link.user_id})
         return
     logger.info("askue credentials rejected: link marked", extra={"user_id": link.user_id})
-    events.publish(events.AskueSyncFailed(user_id=link.user_id, reason="credentials_refused", failed_at=at))
-    try:
-        queue_notice(link.email, *mails.credentials_rejected(link.login, at, portal_settings().portal_url))
-    except Exception:
-        # The mark stands (the page shows it); a second mail would be worse than none.
-        logger.exception("askue rejection mail not sent", extra={"user_id": link.user_id})
+
+
+def record_failed_for_good(user_id: str) -> None:
+    """Every attempt of the account's sync failed (the worker's last, before the dead-letter queue):
+    its portal.askue.sync.failed.v1 is written through the outbox with the one thing this failure
+    records, the consumer's count of failures, in one transaction."""
+    at = now()
+
+    def owing(sequence: int) -> "TransactWriteItemTypeDef":
+        failed = events.AskueSyncFailed(
+            user_id=user_id, reason="attempts_exhausted", failed_at=at, sequence=sequence
+        )
+        return outbox_put(OutboxEntry.owing(events=[failed]))
+
+    _store().record_failure(user_id, owing)

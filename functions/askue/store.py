@@ -8,22 +8,36 @@ One partition per consumer (`user_id`), two kinds of items by sort key `sk`:
 - `snapshot#<newest first>` — every successful fetch, kept as history (expires after
   SNAPSHOT_DAYS), keyed so that the newest sorts first, right after `link`: the page reads the
   latest data and the link state in one Query of two items, and older data can never take the
-  newest one's place, whatever order the writes arrive in. Each fetch is written once.
+  newest one's place, whatever order the writes arrive in. Each fetch is written once;
+- `counter#sync_failed` — the count of the consumer's syncs that failed for good (`last_sequence`,
+  the `sequence` of the last portal.askue.sync.failed.v1), moved on in the transaction that records
+  the failure, with the outbox item of its event (functions/common/outbox.py); no item is a count of
+  0. It is not the link's attribute: a link forgotten and remembered again (a new item) goes on
+  counting, so no number is given twice. It sorts before `link`, out of the page's Query; the
+  erasure leaves it (a number, nothing personal).
 
 Through `common/dynamo.py`'s Table (the thread-safe low-level client): the sync worker writes from
 several threads.
 """
 
 import hashlib
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from functions.askue.models import AskueRow, Snapshot, StoredLink
-from functions.common.dynamo import Table, condition_failed
+from functions.common.dynamo import Table, cancellation_reasons
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 LINK, SNAPSHOT_PREFIX = "link", "snapshot#"
+FAILURES = "counter#sync_failed"
+# Tries of a failure's transaction when a concurrent one moved the count first (a rejection and the
+# worker's last attempt of the same consumer at once: rare, never more than a few).
+_COUNT_ATTEMPTS = 5
 _SNAPSHOTS_END = "snapshot$"  # sorts after every "snapshot#…"
 _NEWEST_FIRST_BASE = 10**17  # microseconds since 1970: the keys work until the year 5138
 SYNC_INDEX = "LinkedAccounts"
@@ -48,6 +62,19 @@ def sync_shard(user_id: str) -> str:
 
 def _link_key(user_id: str) -> dict[str, str]:
     return {"user_id": user_id, "sk": LINK}
+
+
+def _failures_key(user_id: str) -> dict[str, str]:
+    return {"user_id": user_id, "sk": FAILURES}
+
+
+Owing = Callable[[int], "TransactWriteItemTypeDef"]
+"""What a failure owes, given its number among the consumer's: the outbox's Put of its event (and
+mail)."""
+
+
+class CountBusy(Exception):
+    """Concurrent failures of the consumer kept moving the count first: nothing was recorded."""
 
 
 def link_item(link: StoredLink) -> dict[str, Any]:
@@ -87,29 +114,65 @@ class AskueStore:
     def delete_link(self, user_id: str) -> None:
         self._table.delete(_link_key(user_id))
 
-    def mark_rejected(self, user_id: str, linked_at: datetime, at: datetime) -> bool:
-        """Marks the link whose password ASKUE refused and takes it off the schedule.
+    def mark_rejected(self, user_id: str, linked_at: datetime, at: datetime, owing: Owing) -> bool:
+        """Marks the link whose password ASKUE refused and takes it off the schedule, in one
+        transaction with the failure's count and what it owes (`owing(number)`).
 
         True only for the call that changed it: the link is still the one that was tried (not
-        replaced meanwhile) and was active, so the consumer is told once.
+        replaced meanwhile, nor deleted by the erasure) and was active, so the consumer is told once
+        and nothing is owed to a link gone. Raises CountBusy as `record_failure` does.
         """
-        try:
-            self._table.update(
-                _link_key(user_id),
-                "SET link_state = :rejected, rejected_at = :at REMOVE sync_shard",
-                condition="link_state = :active AND linked_at = :linked_at",
-                values={
-                    ":rejected": "credentials_rejected",
-                    ":active": "active",
-                    ":at": stamp(at),
-                    ":linked_at": stamp(linked_at),
-                },
+        mark = self._table.update_action(
+            _link_key(user_id),
+            "SET link_state = :rejected, rejected_at = :at REMOVE sync_shard",
+            condition="link_state = :active AND linked_at = :linked_at",
+            values={
+                ":rejected": "credentials_rejected",
+                ":active": "active",
+                ":at": stamp(at),
+                ":linked_at": stamp(linked_at),
+            },
+        )
+        return self._counted(user_id, owing, mark)
+
+    def record_failure(self, user_id: str, owing: Owing) -> None:
+        """A failure that marks nothing (every attempt of the sync failed): the count moved on and
+        what it owes (`owing(number)`) in one transaction. Raises CountBusy when concurrent failures
+        of the consumer kept moving the count first."""
+        self._counted(user_id, owing)
+
+    def sync_failures(self, user_id: str) -> int:
+        """The number of the consumer's last failure counted (0: none)."""
+        item = self._table.get(_failures_key(user_id), consistent=True)
+        return int(item["last_sequence"]) if item else 0
+
+    def _counted(self, user_id: str, owing: Owing, change: "TransactWriteItemTypeDef | None" = None) -> bool:
+        """Writes `change` (when given), the count moved from the one read to the next number and
+        `owing(that number)` in one transaction; False when `change`'s condition refused it."""
+        for _ in range(_COUNT_ATTEMPTS):
+            number = self.sync_failures(user_id) + 1
+            counted = {**_failures_key(user_id), "last_sequence": number}
+            count = (
+                self._table.put_action(counted, condition="attribute_not_exists(sk)")
+                if number == 1
+                else self._table.put_action(
+                    counted, condition="last_sequence = :read", values={":read": number - 1}
+                )
             )
-        except ClientError as error:
-            if condition_failed(error):
-                return False
-            raise
-        return True
+            actions = [*([change] if change is not None else []), count, owing(number)]
+            try:
+                self._table.transact(actions)
+            except ClientError as error:
+                reasons = cancellation_reasons(error)
+                if reasons is None:
+                    raise
+                if change is not None and reasons[0].code == "ConditionalCheckFailed":
+                    return False
+                if all(r.code in ("None", "ConditionalCheckFailed", "TransactionConflict") for r in reasons):
+                    continue  # the count moved (or a write raced this one): read it again
+                raise
+            return True
+        raise CountBusy(user_id)
 
     def linked_accounts(self, shard: int) -> list[str]:
         """The users whose link is active in one shard of the sparse index (a Query, never a Scan)."""

@@ -19,8 +19,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from functions.askue import service
 from functions.askue.readings import record_askue_readings
-from functions.common import events
-from functions.common.clock import now
 from functions.common.metrics import BusinessMetric, count
 from functions.common.settings import load_settings
 
@@ -63,13 +61,22 @@ def _last_attempt(record: SQSRecord) -> bool:
 
 
 def _failed_for_good(record: SQSRecord) -> None:
-    """Integrators hear of a sync that failed for good (its last attempt), not of each attempt."""
+    """Integrators hear of a sync that failed for good (its last attempt), not of each attempt: its
+    event is written through the outbox with the consumer's count of failures
+    (service.record_failed_for_good). When that write fails too (the record goes to the dead-letter
+    queue all the same), the event is lost: logged and counted (EventsFailed), and the dead-letter
+    queue's alarm tells of the sync."""
     try:
         user_id = _user_id(record.body)
     except (ValueError, KeyError, TypeError):
         return  # no account to name: only the dead-letter queue's alarm tells of it
-    if _last_attempt(record):
-        events.publish(events.AskueSyncFailed(user_id=user_id, reason="attempts_exhausted", failed_at=now()))
+    if not _last_attempt(record):
+        return
+    try:
+        service.record_failed_for_good(user_id)
+    except Exception:
+        logger.exception("askue sync failed for good, its event not written", extra={"user_id": user_id})
+        count(BusinessMetric.EVENTS_FAILED)
 
 
 def _user_id(body: str) -> str:

@@ -167,7 +167,7 @@ class ReadingSubmitted(PortalEvent):
     DESCRIPTION = (
         "A consumer submitted a meter reading (POST /api/readings). Written with the reading (the"
         " outbox): every stored reading is published, at least once. `sequence` numbers the"
-        " consumer's submitted readings, so a missing one shows («A consumer's readings are numbered»)."
+        " consumer's submitted readings, so a missing one shows (docs/events.md, «… numbered»)."
     )
 
     user_id: str = Field(description="The consumer's account id")
@@ -190,12 +190,24 @@ class AskueSyncFailed(PortalEvent):
     DESCRIPTION = (
         "The scheduled ASKUE sync of an account failed for good: ASKUE refused the remembered"
         " credentials (the link is marked, the consumer mailed), or every attempt failed and the"
-        " account's sync went to the dead-letter queue."
+        " account's sync went to the dead-letter queue. Written with what the failure records (the"
+        " outbox): published at least once. `sequence` numbers the consumer's failures, so a missing"
+        " one shows («A consumer's readings and ASKUE failures are numbered»)."
     )
 
     user_id: str = Field(description="The consumer's account id")
     reason: Literal["credentials_refused", "attempts_exhausted"] = Field(description="Why")
     failed_at: AwareDatetime = Field(description="When")
+    sequence: int = Field(
+        ge=1,
+        description=(
+            "This event's number among the portal.askue.sync.failed.v1 events of the consumer's"
+            " ASKUE link (per `user_id`: a consumer has one link at most, and the count goes on when"
+            " it is forgotten and remembered again): 1, 2, 3… in the order the failures were"
+            " recorded, none skipped, none given twice (a number seen again is the same event, the"
+            " same `event_id`)"
+        ),
+    )
 
 
 EVENTS: tuple[type[PortalEvent], ...] = (

@@ -17,9 +17,11 @@ from functions.askue.crypto import encrypt_password
 from functions.askue.models import Snapshot, StoredLink
 from functions.askue.readings import meter_number
 from functions.askue.settings import askue_settings
-from functions.askue.store import SNAPSHOT_PREFIX, SYNC_INDEX, AskueStore
+from functions.askue.store import SNAPSHOT_PREFIX, SYNC_INDEX, AskueStore, Owing
 from functions.common.aws import dynamodb, sqs
 from functions.common.clock import now
+from functions.common.events import AskueSyncFailed
+from functions.common.outbox import OutboxEntry, outbox_put
 from functions.readings.service import history
 from infra.askue_simulator import AskueSimulator
 from infra.events import LocalEvents, sqs_event
@@ -28,7 +30,7 @@ from infra.template import load_template, resources
 from infra.world import World
 from tests.faults import failing_where
 from tests.unit.askue_support import DEMO, askue, consumer_event, simulator
-from tests.unit.conftest import REGION, call, sent_mails
+from tests.unit.conftest import REGION, call, mailed
 
 __all__ = ["askue", "simulator"]
 
@@ -46,6 +48,18 @@ USER_1 = {"sub": "user-1", "email": "user-1@example.ru"}
 
 def store() -> AskueStore:
     return AskueStore(askue_settings().askue_table)
+
+
+def refusal_owed(user_id: str) -> Owing:
+    """What a refusal of the consumer's credentials owes, as the sync writes it: its event."""
+
+    def owing(sequence: int) -> Any:
+        failed = AskueSyncFailed(
+            user_id=user_id, reason="credentials_refused", failed_at=now(), sequence=sequence
+        )
+        return outbox_put(OutboxEntry.owing(events=[failed]))
+
+    return owing
 
 
 def snapshots(user_id: str) -> list[Snapshot]:
@@ -102,7 +116,7 @@ def test_the_planner_queues_every_active_link_in_batches_of_ten(
     for n in range(23):
         remember(f"user-{n}", f"load-{n}", f"pw-{n}")
     rejected = remember("user-rejected", "demo", "old")
-    store().mark_rejected(rejected.user_id, rejected.linked_at, now())
+    store().mark_rejected(rejected.user_id, rejected.linked_at, now(), refusal_owed(rejected.user_id))
     remember("user-forgotten", "demo")
     store().delete_link("user-forgotten")
     batches: list[int] = []
@@ -331,7 +345,7 @@ def test_wrong_credentials_mark_the_link_and_mail_the_consumer_once(
     assert link is not None
     assert link.state == "credentials_rejected"
     assert link.rejected_at is not None
-    [mail] = [m for m in sent_mails() if m["to"] == "user-1@example.ru"]
+    [mail] = [m for m in mailed() if m["to"] == "user-1@example.ru"]
     assert mail["subject"] == REJECTED_SUBJECT
     assert "«demo»" in mail["text"]
     assert "Запомнить для автоматического обновления" in mail["text"]
@@ -347,7 +361,7 @@ def test_wrong_credentials_mark_the_link_and_mail_the_consumer_once(
     # The next hour: not planned again; a duplicate message changes nothing; still one mail.
     assert events.fire(PLANNER) == {"queued": 0}
     assert service.sync_account("user-1") == "skipped"
-    assert len([m for m in sent_mails() if m["to"] == "user-1@example.ru"]) == 1
+    assert len([m for m in mailed() if m["to"] == "user-1@example.ru"]) == 1
 
     # A successful fetch with «Запомнить» links the account again.
     fetch_demo("user-1")
@@ -359,14 +373,17 @@ def test_wrong_credentials_mark_the_link_and_mail_the_consumer_once(
     assert snapshots("user-1")[-1].source == "sync"
 
 
-def test_a_link_replaced_during_the_sync_is_not_marked(events: LocalEvents) -> None:
+def test_a_link_replaced_during_the_sync_is_not_marked(events: LocalEvents, world: World) -> None:
+    from tests.unit.outbox_support import owed_entries
+
     old = remember("user-1", "demo", "an-old-password")
     remember("user-1", "demo", "demo-askue-1")  # the consumer linked again meanwhile
 
-    assert store().mark_rejected("user-1", old.linked_at, now()) is False
+    assert store().mark_rejected("user-1", old.linked_at, now(), refusal_owed("user-1")) is False
     link = store().get_link("user-1")
     assert link is not None
     assert link.state == "active"
+    assert owed_entries(world) == [] and store().sync_failures("user-1") == 0  # nothing owed, not counted
 
 
 def test_older_data_never_replaces_the_latest(askue: AskueSimulator) -> None:

@@ -71,7 +71,6 @@ def test_every_plain_resource_of_the_template_is_deployed_as_written() -> None:
 def test_the_event_bus_is_named_in_every_function_and_only_its_publishers_may_put_on_it() -> None:
     [bus] = of_type("AWS::Events::EventBus")
     publishers = {
-        "AskueSyncWorkerFunction",
         # What the changes owe, relayed from the outbox (functions/common/outbox.py).
         "OutboxRelayFunction",
         "OutboxSweeperFunction",

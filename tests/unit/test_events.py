@@ -92,7 +92,6 @@ def test_the_bus_is_the_template_s_and_only_the_publishing_functions_may_put_on_
                     assert actions == ["events:PutEvents"], name
                     granted[name] = statement["Resource"]
     publishers = [
-        "AskueSyncWorkerFunction",
         # What the others owe through the outbox (functions/common/outbox.py), relayed.
         "OutboxRelayFunction",
         "OutboxSweeperFunction",
@@ -209,21 +208,23 @@ def test_an_askue_sync_that_fails_for_good_is_published_once(events: LocalEvents
     remember("user-down", "fault-503-a")
     events.fire(PLANNER)
     events.poll(WORKER)
-    [refused] = published(world)
+    [refused] = relayed(world)
     assert refused["detail-type"] == "portal.askue.sync.failed.v1"
     assert (refused["detail"]["user_id"], refused["detail"]["reason"]) == (
         "user-wrong",
         "credentials_refused",
     )
+    assert refused["detail"]["sequence"] == 1
 
     events.poll(WORKER)  # the second attempt of user-down: not yet
-    assert published(world) == []
+    assert relayed(world) == []
     events.poll(WORKER)  # its third and last (maxReceiveCount 3): then dead-lettered
-    [exhausted] = published(world)
+    [exhausted] = relayed(world)
     assert (exhausted["detail"]["user_id"], exhausted["detail"]["reason"]) == (
         "user-down",
         "attempts_exhausted",
     )
+    assert exhausted["detail"]["sequence"] == 1
 
 
 # ---------------------------------------------------------------- EventBridge failing
