@@ -492,3 +492,17 @@ def test_the_template_wires_the_schedule_queue_and_dead_letter_queue() -> None:
     [index] = template["Resources"]["AskueTable"]["Properties"]["GlobalSecondaryIndexes"]
     assert index["IndexName"] == SYNC_INDEX
     assert index["Projection"] == {"ProjectionType": "KEYS_ONLY"}
+
+
+def test_the_worker_may_make_every_call_it_makes_on_the_askue_table() -> None:
+    """A batch's links in one BatchGetItem (service.links_for), a failure's count read (GetItem), the
+    snapshot (PutItem), a failure's mark and count in a transaction (UpdateItem, PutItem)."""
+    worker = resources(load_template(), "AWS::Serverless::Function")[WORKER]["Properties"]
+    granted = {
+        action
+        for policy in worker["Policies"]
+        for statement in policy["Statement"]
+        if statement["Resource"] == {"Fn::GetAtt": ["AskueTable", "Arn"]}
+        for action in statement["Action"]
+    }
+    assert granted == {"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}
