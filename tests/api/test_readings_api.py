@@ -320,3 +320,31 @@ def test_without_a_token_every_route_is_refused(stack: LocalStack) -> None:
         assert response.status_code == 401
         assert response.headers["Content-Type"] == PROBLEM
         assert response.json()["title"] == "Требуется вход"
+
+
+def test_a_reading_s_event_reaches_the_bus_through_the_outbox_numbered_per_consumer(
+    stack: LocalStack,
+) -> None:
+    """The reading's transaction holds its event's outbox item; the local stream feed relays it to the
+    bus (GET /_local/events lists what was put there), numbered among the consumer's."""
+    import time
+
+    someone = new_consumer(stack)
+    ids = []
+    for value in ("100", "110"):
+        body = {"meter_type": "single_tariff", "meter_number": "SEQ-1", "values": {"t1": value}}
+        answer = post(stack, someone, body)
+        assert answer.status_code == 201, answer.text
+        ids.append(answer.json()["id"])
+
+    deadline = time.monotonic() + 15
+    while True:
+        events = requests.get(f"{stack.url}/_local/events", timeout=10).json()
+        mine = {
+            e["detail"]["reading_id"]: e["detail"] for e in events if e["detail"].get("reading_id") in ids
+        }
+        if len(mine) == 2 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert [mine[reading_id]["sequence"] for reading_id in ids] == [1, 2]
+    assert all(e["event_id"].endswith("-e0") for e in mine.values())  # the outbox item's event
