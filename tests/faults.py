@@ -425,98 +425,66 @@ KNOWN: dict[Key, Known] = {
     },
     (_PASSWORD, 1, ("cognito-idp", "AdminSetUserPassword")): known(_PASSWORD_KILLED, C, R),
     (_PASSWORD, 2, _SIGN_OUT): known(_PASSWORD_KILLED, C, R),
-    (_PASSWORD, 3, _DYNAMODB_UPDATE): known(f"{_PASSWORD_SIGN_OUT}; {_PASSWORD_DONE}", H, R),
-    (_PASSWORD, 4, _SEND): known(_PASSWORD_DONE, R),
+    (_PASSWORD, 3, ("dynamodb", "TransactWriteItems")): known(
+        f"{_PASSWORD_SIGN_OUT}; {_PASSWORD_DONE}", H, R
+    ),
     (_RESET, 2, _DYNAMODB_UPDATE): known(_CODE_SPENT, C, H, R, W),
     (_RESET, 3, ("cognito-idp", "AdminSetUserPassword")): known(_CODE_KILLED, C, R),
     (_RESET, 4, _SIGN_OUT): known(f"{_RESET_SESSIONS}; {_CODE_KILLED}", C, H, R),
-    (_RESET, 5, _DYNAMODB_UPDATE): known(f"{_RESET_SESSIONS}; {_CODE_KILLED}", H, R),
-    (_RESET, 6, _SEND): known(_CODE_KILLED, R),
+    (_RESET, 5, ("dynamodb", "TransactWriteItems")): known(f"{_RESET_SESSIONS}; {_CODE_KILLED}", H, R),
     (_CONFIRM, 1, _DYNAMODB_UPDATE): known(_CODE_SPENT, C, H, R, W),
     (_CONFIRM, 2, _SIGN_OUT): known(_CODE_KILLED, C, R),
     (_CONFIRM, 3, _DYNAMODB_UPDATE): known(f"{_EMAIL_SESSIONS}; {_CODE_KILLED}", C, H, R),
     (_CONFIRM, 4, ("cognito-idp", "AdminUpdateUserAttributes")): known(
         f"{_EMAIL_SESSIONS}; {_CODE_KILLED}", C, H, R
     ),
-    (_CONFIRM, 5, _DYNAMODB_UPDATE): known(f"{_EMAIL_SESSIONS}; {_CODE_KILLED}", H, R),
-    (_CONFIRM, 6, _SEND): known(_CODE_KILLED, R),
+    (_CONFIRM, 5, ("dynamodb", "TransactWriteItems")): known(f"{_EMAIL_SESSIONS}; {_CODE_KILLED}", H, R),
     ("DELETE /api/profile", 3, ("cognito-idp", "AdminDisableUser")): known(_DELETION_RECORDED, H),
     ("DELETE /api/profile", 4, _SIGN_OUT): known(_DELETION_RECORDED, H),
-    ("DELETE /api/profile", 5, _DYNAMODB_UPDATE): known(_DELETION_RECORDED, H),
-    ("DELETE /api/profile", 6, _SEND): known(_DELETION_NOTICED_TWICE, Kind.NOTICE_TWICE),
     ("POST /api/requests", 2, ("s3", "CopyObject")): known(_COPY_LEFT, X),
     ("POST /api/integration/requests/{id}/messages", 3, ("s3", "CopyObject")): known(_COPY_LEFT, X),
-    (_MOVE, 2, _DYNAMODB_UPDATE): known(_MOVE_NOT_IDEMPOTENT, R),
-    (_MOVE, 3, ("events", "PutEvents")): known(_MOVE_NOT_IDEMPOTENT, R),
-    (_MOVE, 4, _SEND): known(_MOVE_NOT_IDEMPOTENT, R),
+    (_MOVE, 2, ("dynamodb", "TransactWriteItems")): known(_MOVE_NOT_IDEMPOTENT, R),
     ("POST /api/integration/users/reset-password", 1, _DYNAMODB_UPDATE): known(_SUPPORT_RESET_COUNTED, R),
     ("POST /api/integration/users/reset-password", 2, _SEND): known(_SUPPORT_RESET_COUNTED, R),
-    ("POST /api/readings", 1, ("dynamodb", "TransactWriteItems")): known(_READING_TWICE, C),
-    ("POST /api/readings", 2, ("events", "PutEvents")): known(_READING_TWICE, C, Kind.EVENT_TWICE),
+    ("POST /api/readings", 1, ("dynamodb", "TransactWriteItems")): known(
+        _READING_TWICE, C, X, Kind.EVENT_TWICE
+    ),
     ("POST /api/askue/fetch", 2, ("dynamodb", "PutItem")): known(_SNAPSHOT_KEPT, H, X),
 }
 
-# TEMPORARY — must be empty once the routes write their outbox items in their own transactions
-# (the rewiring of requests/integration and of auth notices, readings, ASKUE, on their branches): the
-# cells that lose a notice or an event today because the route still queues its mail and puts its
-# events itself, after its change — a failure there, or the function killed in between, loses them,
-# and the retry finds the change done. Same key and check as KNOWN; a cell may have a row in both
-# (the rest of what it leaves). The lead empties it on merge: tests/unit/test_faults.py then names
-# each cell that still loses something, to be fixed in its route — KNOWN never accepts that.
-_NOT_REWIRED = (
-    "the route queues its notice and puts its events itself after its change, not in the change's"
-    " transaction (functions/common/outbox.py): a failure there, or the function killed before it, loses"
-    " them, and the retry finds the change done"
+# Not fixed yet (issue «Nothing lost», left open): a change made in Cognito first (a password set,
+# the sessions ended, the login changed) and recorded in the profile after it, in the transaction that
+# also writes the notice's outbox item (functions/common/sessions.py's `end_sessions(…, also=…)`,
+# auth/service.py). A function killed between the Cognito call and that transaction leaves the change
+# done and no notice owed; the client's retry is refused 422 (the old password, the code no longer
+# match: see KNOWN for the rest of what it leaves). Writing the item before the Cognito call would mail
+# a notice of a change that then failed. The way out is a notice written first as *held* and released
+# by the profile's transaction, the sweeper asking Cognito about a held one left behind; until then
+# these cells are listed here, apart from KNOWN, which never accepts a lost notice.
+_KILLED_BEFORE_RECORDED = (
+    "killed after the change in Cognito, before the profile's transaction that records it and owes its"
+    " notice: the change stays, the notice is not owed, the retry is refused"
 )
-_REFUSED_BEFORE_ITS_NOTICE = (
-    f"{_NOT_REWIRED}; here the retry is refused (see KNOWN), so the rewiring alone keeps the notice only"
-    " if the outbox item is written with the step that was done"
-)
-_LOST_CONDITION = (
-    f"{_NOT_REWIRED}; its UpdateItem's answer lost, the SDK's retry fails its condition and the route"
-    " answers 409, though the change is done: in one TransactWriteItems with its outbox item, the retry"
-    " carries the same ClientRequestToken and is answered as the first was"
-)
-N, E = Kind.LOST_NOTICE, Kind.LOST_EVENT
+N = Kind.LOST_NOTICE
+_SET_PASSWORD = ("cognito-idp", "AdminSetUserPassword")
 PENDING_OUTBOX: dict[Key, Known] = {
-    ("PATCH /api/profile", 1, _DYNAMODB_UPDATE): known(_NOT_REWIRED, N),
-    ("PATCH /api/profile", 2, _SEND): known(_NOT_REWIRED, N),
-    (_PASSWORD, 1, ("cognito-idp", "AdminSetUserPassword")): known(_REFUSED_BEFORE_ITS_NOTICE, N),
-    (_PASSWORD, 2, _SIGN_OUT): known(_REFUSED_BEFORE_ITS_NOTICE, N),
-    (_PASSWORD, 3, _DYNAMODB_UPDATE): known(_REFUSED_BEFORE_ITS_NOTICE, N),
-    (_PASSWORD, 4, _SEND): known(_NOT_REWIRED, N),
-    (_RESET, 2, _DYNAMODB_UPDATE): known(_REFUSED_BEFORE_ITS_NOTICE, N),
-    (_RESET, 3, ("cognito-idp", "AdminSetUserPassword")): known(_REFUSED_BEFORE_ITS_NOTICE, N),
-    (_RESET, 4, _SIGN_OUT): known(_REFUSED_BEFORE_ITS_NOTICE, N),
-    (_RESET, 5, _DYNAMODB_UPDATE): known(_REFUSED_BEFORE_ITS_NOTICE, N),
-    (_RESET, 6, _SEND): known(_NOT_REWIRED, N),
-    (_CONFIRM, 1, _DYNAMODB_UPDATE): known(_REFUSED_BEFORE_ITS_NOTICE, N),
-    (_CONFIRM, 2, _SIGN_OUT): known(_REFUSED_BEFORE_ITS_NOTICE, N),
-    (_CONFIRM, 3, _DYNAMODB_UPDATE): known(_REFUSED_BEFORE_ITS_NOTICE, N),
-    (_CONFIRM, 4, ("cognito-idp", "AdminUpdateUserAttributes")): known(_REFUSED_BEFORE_ITS_NOTICE, N),
-    (_CONFIRM, 5, _DYNAMODB_UPDATE): known(_REFUSED_BEFORE_ITS_NOTICE, N),
-    (_CONFIRM, 6, _SEND): known(_NOT_REWIRED, N),
-    ("DELETE /api/profile", 6, _SEND): known(_NOT_REWIRED, N),
-    ("POST /api/requests", 3, ("dynamodb", "TransactWriteItems")): known(_NOT_REWIRED, N, E),
-    ("POST /api/requests", 4, ("events", "PutEvents")): known(_NOT_REWIRED, N, E),
-    ("POST /api/requests", 5, _SEND): known(_NOT_REWIRED, N),
-    (_MOVE, 2, _DYNAMODB_UPDATE): known(_LOST_CONDITION, N, E, W),
-    (_MOVE, 3, ("events", "PutEvents")): known(_NOT_REWIRED, N, E),
-    (_MOVE, 4, _SEND): known(_NOT_REWIRED, N),
-    ("POST /api/requests/{id}/messages", 1, ("dynamodb", "TransactWriteItems")): known(_NOT_REWIRED, N, E),
-    ("POST /api/requests/{id}/messages", 2, ("events", "PutEvents")): known(_NOT_REWIRED, N, E),
-    ("POST /api/requests/{id}/messages", 3, _SEND): known(_NOT_REWIRED, N),
-    ("POST /api/integration/requests/{id}/messages", 4, ("dynamodb", "TransactWriteItems")): known(
-        _NOT_REWIRED, N, E
+    (_PASSWORD, 1, _SET_PASSWORD): known(_KILLED_BEFORE_RECORDED, N, Kind.MISSING),
+    (_PASSWORD, 2, _SIGN_OUT): known(_KILLED_BEFORE_RECORDED, N, Kind.MISSING),
+    (_RESET, 2, _DYNAMODB_UPDATE): known(_KILLED_BEFORE_RECORDED, N, Kind.MISSING),
+    (_RESET, 3, _SET_PASSWORD): known(_KILLED_BEFORE_RECORDED, N, Kind.MISSING),
+    (_RESET, 4, _SIGN_OUT): known(_KILLED_BEFORE_RECORDED, N, Kind.MISSING),
+    (_CONFIRM, 1, _DYNAMODB_UPDATE): known(_KILLED_BEFORE_RECORDED, N, Kind.MISSING),
+    (_CONFIRM, 2, _SIGN_OUT): known(_KILLED_BEFORE_RECORDED, N, Kind.MISSING),
+    (_CONFIRM, 3, _DYNAMODB_UPDATE): known(_KILLED_BEFORE_RECORDED, N, Kind.MISSING),
+    (_CONFIRM, 4, ("cognito-idp", "AdminUpdateUserAttributes")): known(
+        _KILLED_BEFORE_RECORDED, N, Kind.MISSING
     ),
-    ("POST /api/integration/requests/{id}/messages", 5, ("events", "PutEvents")): known(_NOT_REWIRED, N, E),
-    ("POST /api/integration/requests/{id}/messages", 6, _SEND): known(_NOT_REWIRED, N),
-    ("POST /api/requests/{id}/withdraw", 1, _DYNAMODB_UPDATE): known(_LOST_CONDITION, N, E, W),
-    ("POST /api/requests/{id}/withdraw", 2, ("events", "PutEvents")): known(_NOT_REWIRED, N, E),
-    ("POST /api/requests/{id}/withdraw", 3, _SEND): known(_NOT_REWIRED, N),
-    # Killed after the reset is counted, before its job is queued: no reset, no mail (see KNOWN).
-    ("POST /api/integration/users/reset-password", 1, _DYNAMODB_UPDATE): known(_NOT_REWIRED, N, C),
-    ("POST /api/readings", 2, ("events", "PutEvents")): known(_NOT_REWIRED, E),
+    # Killed after the reset is counted in the address's hour, before its job is queued: no reset and
+    # no mail, and the retry is refused 429 (see KNOWN); an Idempotency-Key on the route (another
+    # issue) would let the retry find its count and queue the job.
+    ("POST /api/integration/users/reset-password", 1, _DYNAMODB_UPDATE): known(
+        "killed between the count and the job: nothing reset, nothing mailed, the retry refused", N, C
+    ),
 }
 
 
