@@ -311,3 +311,18 @@ def test_session_is_renewed_then_expires(
     expect(page.get_by_role("heading", level=1, name="Профиль")).to_be_visible()
 
     page_log.assert_clean(["401 /api/profile", "401 /api/profile", "401 /api/auth/refresh"])
+
+
+def test_before_the_app_runs_no_form_of_the_page_can_be_sent(page: Page, portal: Portal) -> None:
+    """Until app.js has bound them, the header's forms cannot be sent: a click (or Enter) then would
+    post the form natively, the password to the site's own address."""
+    page.route("**/js/app.js", lambda route: route.abort())
+    page.goto(f"{portal.url}/")
+    buttons = page.locator("#site-header form button[type=submit]")
+    expect(buttons).to_have_count(4)
+    for index in range(4):
+        expect(buttons.nth(index)).to_be_disabled()
+
+    page.unroute("**/js/app.js")
+    page.reload()
+    expect(page.locator("#login-form").get_by_role("button", name="Войти")).to_be_enabled()

@@ -176,4 +176,10 @@ export function bindForm(form, handler) {
       if (form.isConnected && (document.activeElement === document.body || !document.activeElement)) submitter?.focus();
     }
   });
+  // The page's own forms come disabled (index.html): before this listener a click would post the
+  // form natively — a password to the site's address. Usable only from here on.
+  for (const button of form.querySelectorAll('[data-until-ready]')) {
+    button.disabled = false;
+    button.removeAttribute('data-until-ready');
+  }
 }
