@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -123,9 +124,27 @@ def page_log() -> PageLog:
     return PageLog()
 
 
+def _wait_for_the_app_after_loading(page: Page) -> None:
+    """`goto` and `reload` return once the document has loaded; the site's module scripts may bind
+    its controls a moment later (seen on a loaded machine: a click on «Регистрация» or «Войти» before
+    then did nothing, or posted the form natively). Both wait, after loading, for the app to say it is
+    ready (app.js: <html data-app="ready">) — a page of the site only, not another origin."""
+    for name in ("goto", "reload"):
+        loaded = getattr(page, name)
+
+        def then_ready(*args: Any, _loaded: Any = loaded, **kwargs: Any) -> Any:
+            answer = _loaded(*args, **kwargs)
+            if urlsplit(page.url).hostname == LOCAL_HOST:
+                page.wait_for_selector("html[data-app=ready]", state="attached")
+            return answer
+
+        setattr(page, name, then_ready)
+
+
 @pytest.fixture
 def page(context: BrowserContext, page_log: PageLog) -> Page:
     opened = context.new_page()
+    _wait_for_the_app_after_loading(opened)
     opened.on("console", page_log.on_console)
     opened.on("pageerror", lambda error: page_log.page_errors.append(str(error)))
     opened.on("request", page_log.on_request)

@@ -8,7 +8,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from functions.auth.policy import CURRENT_CONSENT_VERSION
 from tests.e2e.conftest import DESKTOP, PageLog, Portal, shot
@@ -313,9 +313,11 @@ def test_session_is_renewed_then_expires(
     page_log.assert_clean(["401 /api/profile", "401 /api/profile", "401 /api/auth/refresh"])
 
 
-def test_before_the_app_runs_no_form_of_the_page_can_be_sent(page: Page, portal: Portal) -> None:
+def test_before_the_app_runs_no_form_of_the_page_can_be_sent(context: BrowserContext, portal: Portal) -> None:
     """Until app.js has bound them, the header's forms cannot be sent: a click (or Enter) then would
-    post the form natively, the password to the site's own address."""
+    post the form natively, the password to the site's own address. (A page of its own: the `page`
+    fixture's loading waits for the app, which never runs here.)"""
+    page = context.new_page()
     page.route("**/js/app.js", lambda route: route.abort())
     page.goto(f"{portal.url}/")
     buttons = page.locator("#site-header form button[type=submit]")

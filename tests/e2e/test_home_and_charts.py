@@ -49,6 +49,7 @@ def seed_a_year_of_readings(portal: LocalStack, user_id: str, monkeypatch: pytes
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "local")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "local")
     monkeypatch.setenv("READINGS_TABLE", f"{LOCAL_PREFIX}-ReadingsTable")  # as infra/world.py names it
+    monkeypatch.setenv("OUTBOX_TABLE", f"{LOCAL_PREFIX}-OutboxTable")  # a reading owes its event there
     load_settings.cache_clear()
     aws._client.cache_clear()
     today = datetime.now(MOSCOW)

@@ -81,6 +81,8 @@ function main() {
   });
 
   router.start($('view'));
+  // Every control of the page is bound from here on (the browser tests wait for it after loading).
+  document.documentElement.dataset.app = 'ready';
 }
 
 main();
