@@ -128,13 +128,15 @@ def _wait_for_the_app_after_loading(page: Page) -> None:
     """`goto` and `reload` return once the document has loaded; the site's module scripts may bind
     its controls a moment later (seen on a loaded machine: a click on «Регистрация» or «Войти» before
     then did nothing, or posted the form natively). Both wait, after loading, for the app to say it is
-    ready (app.js: <html data-app="ready">) — a page of the site only, not another origin."""
+    ready (app.js: <html data-app="ready">) — a page of the site only: not another origin, nor the
+    API's own pages (Swagger UI at /api/docs) or the local stack's."""
     for name in ("goto", "reload"):
         loaded = getattr(page, name)
 
         def then_ready(*args: Any, _loaded: Any = loaded, **kwargs: Any) -> Any:
             answer = _loaded(*args, **kwargs)
-            if urlsplit(page.url).hostname == LOCAL_HOST:
+            address = urlsplit(page.url)
+            if address.hostname == LOCAL_HOST and not address.path.startswith(("/api/", "/_local/")):
                 page.wait_for_selector("html[data-app=ready]", state="attached")
             return answer
 
