@@ -14,19 +14,17 @@ Every detail carries `event_id`, the event's own id: the same on every delivery 
 integrators deduplicate by it (EventBridge delivers at least once, and an event owed through the
 outbox, functions/common/outbox.py, is put on the bus again until EventBridge takes it).
 
-A request's events (the first four models) are owed through the outbox: written with the change in
-its own transaction, put on the bus by the outbox's relay. Each carries `sequence`, its number among
-its request's events (the request item's counter, moved in the same transaction), so that an
-integrator sees a gap and reconciles with the pull API (docs/events.md).
+Every event is owed through the outbox: written with the change in its own transaction, put on the
+bus by the outbox's relay. Each carries `sequence`, its number among its subject's events (a
+request's: the request item's counter; a reading's and a failed ASKUE sync's: the consumer's count
+items), moved in the same transaction, so that an integrator sees a gap and reconciles
+(docs/events.md).
 
 Building the PutEvents entries (`entry`, `bus_entry`) is apart from sending them (`put_entries`), so
-that the outbox can keep the entries a change owes and its relay send them later. `publish` does
-both at once, best effort, after the change it tells of is stored, for the events not yet owed
-through the outbox: a route never fails or answers differently because EventBridge failed. A failed
-PutEvents (after the SDK's retries), or an entry EventBridge refused, is logged as an error and
-counted (metric EventsFailed); that event is lost. Integrators reconcile with the pull API
-(GET /api/integration/requests…), which is the truth. One PutEvents per change: the events of one
-change (a withdrawal is also a change of status) go in one call.
+that the outbox can keep the entries a change owes and its relay send them later, in one PutEvents
+per change. `publish` does both at once, best effort, and no route calls it any more (a change
+calling it would lose its event when EventBridge fails): a failed PutEvents, or an entry EventBridge
+refused, is logged as an error and counted (metric EventsFailed).
 """
 
 import uuid

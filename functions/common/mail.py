@@ -1,6 +1,8 @@
 """Mail to consumers: every mail is a job on the mail queue (template.yaml's MailQueue).
 
-A function that mails queues a job — one SQS SendMessage — and answers; MailFunction
+A job a change owes (a notice) is written with the change as an outbox item and queued by the outbox's
+relay (functions/common/outbox.py); a job that is itself the request (a registration, a code) is
+queued by the route — one SQS SendMessage — which then answers; MailFunction
 (functions/mail/worker.py) alone sends, through SES, and tries a job again while SES refuses, until
 the dead-letter queue. So no answer of the API depends on SES, and no change of state is followed by
 a failure to mail. The jobs: `NoticeJob` here (a plain text to an address: password changed, a
@@ -73,4 +75,6 @@ def queue_mail(job: MailJob) -> None:
 
 
 def queue_notice(to: str, subject: str, text: str) -> None:
+    """Queues a notice at once. No change calls it any more: a notice a change owes is an outbox
+    item written with the change (functions/common/outbox.py), or it is lost when SQS fails."""
     queue_mail(NoticeJob(to=to, subject=subject, text=text))
