@@ -4,8 +4,8 @@ read timeout, injected at botocore's `before-call`; and, for the operations that
 event, done and then its answer lost, or the function killed right after it — and what the portal
 answered, whether the world was consistent once the outbox was relayed and the mail delivered
 (nothing half done, the retry done exactly once, every notice and event delivered once) and, where it
-was not, why that is known and accepted (tests/faults.py, KNOWN; PENDING_OUTBOX until the routes
-write their outbox items).
+was not, why that is known and accepted (tests/faults.py, KNOWN, which never accepts a lost notice or
+event).
 
 The same matrix as tests/unit/test_faults.py (which fails on an inconsistent cell not listed), against
 moto in this process, with the ASKUE simulator; it takes a minute or two. Its last line is README's
@@ -30,18 +30,12 @@ if TYPE_CHECKING:
 
 
 def verdict(row: list["Cell"]) -> str:
-    from tests.faults import KNOWN, PENDING_OUTBOX
-
-    first = row[0]
     if all(c.consistent for c in row):
         return "yes"
     if not all(c.explained for c in row):
         return "NO"
     found = sorted(set().union(*(c.kinds for c in row)))
-    listed = [
-        name for name, rows in (("known", KNOWN), ("pending outbox", PENDING_OUTBOX)) if first.key in rows
-    ]
-    return f"{' + '.join(listed)}: {', '.join(found)}"
+    return f"known: {', '.join(found)}"
 
 
 def table(cells: list["Cell"], every: bool) -> None:
@@ -69,7 +63,7 @@ def table(cells: list["Cell"], every: bool) -> None:
 def main() -> None:
     from benchmarks.moto_world import moto_world
     from infra.askue_simulator import AskueSimulator
-    from tests.faults import PENDING_OUTBOX, fault_matrix
+    from tests.faults import fault_matrix
     from tests.unit.conftest import _copyable_locks
 
     _copyable_locks()
@@ -88,10 +82,9 @@ def main() -> None:
     answers = Counter(c.answer for c in cells)
     broken = [c for c in cells if not c.consistent]
     unexplained = [c for c in broken if not c.explained]
-    pending = [c for c in broken if c.key in PENDING_OUTBOX]
     print(
         f"\nanswers: {dict(sorted(answers.items()))}; 500s: {answers['500']} (goal 0);"
-        f" inconsistent: {len(broken)} ({len(pending)} pending the outbox),"
+        f" inconsistent: {len(broken)},"
         f" all listed with their kinds: {not unexplained}"
     )
     print(f"\n{matrix.figures()}, about {seconds:.0f} s.")

@@ -47,6 +47,23 @@ def password_changed(when: str) -> tuple[str, str]:
     )
 
 
+def password_change_unconfirmed(when: str) -> tuple[str, str]:
+    """When nobody can tell whether a password change began at `when` was made: a failure stopped it
+    after the new password went to the user pool, before the portal recorded it
+    (functions/common/held.py). The sessions are ended either way."""
+    return (
+        "Смена пароля от личного кабинета",
+        f"""Здравствуйте!
+
+{when} (МСК) в вашем личном кабинете потребителя начата смена пароля, но из-за сбоя
+не удалось подтвердить, что она завершена. Для безопасности все сеансы входа завершены.
+
+Если пароль меняли вы, войдите с новым паролем; если он не подходит — с прежним.
+Если пароль меняли не вы, восстановите доступ кнопкой «Забыли пароль?» в форме входа
+и обратитесь в службу поддержки сетевой компании.""",
+    )
+
+
 def password_reset(email: str, password: str) -> tuple[str, str]:
     return (
         "Новый пароль от личного кабинета потребителя",

@@ -47,6 +47,7 @@ from functions.common import russian
 from functions.common.caller import Caller
 from functions.common.clock import now
 from functions.common.errors import InvalidInput, NotFound, TryLater, invalid_field
+from functions.common.held import HeldKind, HeldNotice, HeldNotices
 from functions.common.identity import AccountExists, Tokens, UserDirectory
 from functions.common.mail import MailQueueUnavailable, NoticeJob, queue_mail
 from functions.common.outbox import OutboxEntry, outbox_put
@@ -173,24 +174,77 @@ def change_profile(caller: Caller, change: ProfileChange) -> ProfileOutput:
     return current.model_copy(update=changes)
 
 
+def _password_notices(user_id: str, login: str, code_hash: str | None = None) -> HeldNotice:
+    """The notice a password set owes, held before the set (functions/common/held.py): the one
+    mailed once the change is recorded, and the one mailed if nobody can tell whether it was made."""
+    when = russian.date_time(now())
+    return HeldNotice(
+        kind=HeldKind.PASSWORD,
+        user_id=user_id,
+        login=login,
+        confirmed=_notice(login, mails.password_changed(when)),
+        unsure=_notice(login, mails.password_change_unconfirmed(when)),
+        code_hash=code_hash,
+    )
+
+
+def _held_for_code(kind: HeldKind, user_id: str, code: str) -> HeldNotice | None:
+    """The change an earlier attempt confirmed with this code, used the code up and did not finish
+    (stopped, or its answer lost): its held notice, when the code is its code (an attempt spent)."""
+    notices = HeldNotices()
+    held = notices.find(kind, user_id)
+    if held is None or held.code_hash is None or not notices.spend_attempt(held, reset_codes.MAX_ATTEMPTS):
+        return None
+    return held if reset_codes.matches(user_id, code, held.code_hash, held.new_login) else None
+
+
+def _finish_set_password(user_id: str, login: str, new_password: str) -> bool:
+    """A retry of a password change or reset whose password was set but not recorded (the function
+    stopped after the set, or its answer was lost): the first attempt's notice is still held and the
+    new password opens the account. The sessions end and the notice is released now, as the first
+    attempt would have done; True then. False when there is nothing to finish."""
+    notices = HeldNotices()
+    held = notices.find(HeldKind.PASSWORD, user_id)
+    if held is None:
+        return False
+    try:
+        UserDirectory().check_password(login, new_password)
+    except InvalidInput:
+        return False
+    end_sessions(user_id, login, notices.release(held, held.confirmed))
+    logger.info("password change finished by its retry", extra={"user_id": user_id})
+    return True
+
+
 def change_password(caller: Caller, change: PasswordChange) -> None:
     directory = UserDirectory()
-    directory.check_password(caller.email, change.old_password)
-    directory.set_password(caller.user_id, change.new_password)
-    # The change is in Cognito; what records it in the portal is the profile's sessions_valid_from,
-    # written last: the notice is owed in that write's transaction, so it is owed exactly when the
-    # change stands (written before, a change undone below would still be mailed; after, a Lambda
-    # stopped in between would lose it).
-    owed = _notice(caller.email, mails.password_changed(russian.date_time(now())))
     try:
-        end_sessions(caller.user_id, caller.email, outbox_put(owed))
+        directory.check_password(caller.email, change.old_password)
+    except InvalidInput:
+        if _finish_set_password(caller.user_id, caller.email, change.new_password):
+            return
+        raise
+    # The notice is held before the change (a change made and then not recorded still owes it) and
+    # released by the write that records it, the profile's sessions_valid_from: owed exactly when
+    # the change stands (functions/common/held.py).
+    notices = HeldNotices()
+    held = _password_notices(caller.user_id, caller.email)
+    notices.hold(held)
+    try:
+        directory.set_password(caller.user_id, change.new_password)
+    except Exception as error:
+        notices.cancel_unless_known(held, error)
+        raise
+    try:
+        end_sessions(caller.user_id, caller.email, notices.release(held, held.confirmed))
     except Exception:
         # The sessions must end with the change (docs/architecture.md §4): if they cannot (AWS
         # failing), the old password is put back and the change is refused as a whole (503), so
         # that the consumer's retry — with the same old password — does it all. Should that fail
-        # too, the new password stays, and the answer still says nothing was done.
+        # too, the new password stays, its notice held for the retry or the sweeper.
         logger.exception("sessions not ended: password change undone", extra={"user_id": caller.user_id})
         directory.set_password(caller.user_id, change.old_password)
+        notices.cancel(held)
         raise
     logger.info("password changed", extra={"user_id": caller.user_id})
 
@@ -241,27 +295,66 @@ def reset_password(reset: PasswordReset) -> None:
     try:
         waiting = codes.spend_attempt(account.user_id, int(now().timestamp()), reset_codes.MAX_ATTEMPTS)
     except ResetCodeUnusable:
-        raise refused from None
+        # Used up by an attempt that stopped before recording the reset: its retry with the same
+        # code finishes it.
+        held = _held_for_code(HeldKind.PASSWORD, account.user_id, reset.code)
+        if held is None:
+            raise refused from None
+        _set_password_recorded(held, reset.new_password, undo_when_refused=False)
+        logger.info("password reset finished by its retry", extra={"user_id": account.user_id})
+        return
     if not reset_codes.matches(account.user_id, reset.code, waiting.code_hash):
         logger.info("wrong reset code", extra={"user_id": account.user_id, "attempt": waiting.attempts + 1})
         raise refused
+    # The notice is held before the code is used (functions/common/held.py): a retry with the same
+    # code finds it, and the last write, the profile's sessions_valid_from, releases it.
+    held = _password_notices(account.user_id, reset.email, waiting.code_hash)
+    if not _hold_and_use(codes, held, waiting):
+        raise refused  # used by a concurrent reset a moment ago
     try:
-        codes.use(account.user_id, waiting.code_hash)
-    except ResetCodeUnusable:
-        raise refused from None  # used by a concurrent reset a moment ago
-    except Exception:
-        _put_back(codes, account.user_id, waiting)
-        raise
-    # The notice is owed with the last write, the profile's sessions_valid_from (as for a change of
-    # the password): owed exactly when the reset stands, never when the code is put back.
-    owed = _notice(reset.email, mails.password_changed(russian.date_time(now())))
-    try:
-        directory.set_password(account.user_id, reset.new_password)
-        end_sessions(account.user_id, reset.email, outbox_put(owed))
+        _set_password_recorded(held, reset.new_password, undo_when_refused=True)
     except Exception:
         _put_back(codes, account.user_id, waiting)
         raise
     logger.info("password reset with a mailed code", extra={"user_id": account.user_id})
+
+
+def _hold_and_use(codes: ResetCodeStore, held: HeldNotice, waiting: ResetCode) -> bool:
+    """Holds the change's notice, then uses the code up; False when the code was used meanwhile by
+    another attempt (nothing is held then). A use whose answer was lost (the SDK's retry then finds
+    the code gone) is told from another's by the held item: still this attempt's, it was ours. Any
+    failure puts the code back as it was (that attempt uncounted) and cancels the held notice."""
+    notices = HeldNotices()
+    try:
+        notices.hold(held)
+        try:
+            codes.use(held.user_id, waiting.code_hash)
+        except ResetCodeUnusable:
+            mine = notices.find(held.kind, held.user_id)
+            if mine is not None and mine.id == held.id:
+                return True
+            notices.cancel(held)
+            return False
+    except Exception:
+        _put_back(codes, held.user_id, waiting)
+        notices.cancel(held)
+        raise
+    return True
+
+
+def _set_password_recorded(held: HeldNotice, new_password: str, *, undo_when_refused: bool) -> None:
+    """Sets the password, then records it: the sessions end with the held notice released. When
+    Cognito refuses the set, the held notice is cancelled if `undo_when_refused` (the code is put
+    back for a retry) and kept otherwise (the code is spent: the held item is what a retry goes on
+    with); when nobody can tell, or the sessions cannot end, it is kept for the retry or the sweeper."""
+    notices = HeldNotices()
+    try:
+        UserDirectory().set_password(held.user_id, new_password)
+    except Exception as error:
+        if undo_when_refused:
+            notices.cancel_unless_known(held, error)
+        raise
+    end_sessions(held.user_id, held.login, notices.release(held, held.confirmed))
 
 
 def request_email_change(caller: Caller, change: EmailChange) -> None:
@@ -308,40 +401,65 @@ def confirm_email_change(caller: Caller, confirmation: EmailChangeConfirmation) 
     try:
         waiting = codes.spend_attempt(caller.user_id, int(now().timestamp()), reset_codes.MAX_ATTEMPTS)
     except ResetCodeUnusable:
-        raise refused from None
+        # Used up by an attempt that stopped before recording the change: its retry finishes it.
+        held = _held_for_code(HeldKind.LOGIN, caller.user_id, confirmation.code)
+        if held is None or held.new_login is None:
+            raise refused from None
+        _change_login_recorded(held)
+        logger.info("email change finished by its retry", extra={"user_id": caller.user_id})
+        return held.new_login
     new_email = waiting.to
     code = confirmation.code
     if new_email is None or not reset_codes.matches(caller.user_id, code, waiting.code_hash, new_email):
         logger.info("wrong email code", extra={"user_id": caller.user_id, "attempt": waiting.attempts + 1})
         raise refused
+    # The notice to the old address is held before the code is used and released by the write that
+    # records the change, the profile's address (functions/common/held.py): a retry with the same
+    # code finds it, and a change the function did not finish is finished by the sweeper.
+    held = HeldNotice(
+        kind=HeldKind.LOGIN,
+        user_id=caller.user_id,
+        login=caller.email,
+        new_login=new_email,
+        confirmed=_notice(caller.email, mails.email_changed(new_email, russian.date_time(now()))),
+        code_hash=waiting.code_hash,
+    )
+    if not _hold_and_use(codes, held, waiting):
+        raise refused
     try:
-        codes.use(caller.user_id, waiting.code_hash)
-    except ResetCodeUnusable:
-        raise refused from None
-    except Exception:
-        _put_back(codes, caller.user_id, waiting)
-        raise
-    directory = UserDirectory()
-    try:
-        end_sessions(caller.user_id, caller.email)
-        directory.change_email(caller.user_id, new_email)
+        _change_login_recorded(held)
     except AccountExists:
         raise invalid_field("code", _EMAIL_TAKEN) from None
     except Exception:
         _put_back(codes, caller.user_id, waiting)
         raise
-    # The change is recorded in the portal by the profile's address, written last: the notice to the
-    # old address is owed in that write's transaction, so exactly when the change stands (a change
-    # undone below owes nothing; a Lambda stopped after it has owed it already).
-    owed = _notice(caller.email, mails.email_changed(new_email, russian.date_time(now())))
-    try:
-        ProfileStore().change_email(caller.user_id, new_email, outbox_put(owed))
-    except Exception:
-        # The login and the profile's address must agree (the authorizer hands the profile's on):
-        # the old login is put back, and the code, so that the answer (503: nothing changed) holds
-        # and the retry with the same code does it all.
-        _put_back(codes, caller.user_id, waiting)
-        directory.change_email(caller.user_id, caller.email)
-        raise
     logger.info("email changed with a code mailed to the new address", extra={"user_id": caller.user_id})
     return new_email
+
+
+def _change_login_recorded(held: HeldNotice) -> None:
+    """Every session ends, under the old login; Cognito's `email` becomes the new one (verified: the
+    code proved it); then the profile's address, with the held notice to the old address released.
+    An address taken meanwhile by another account (AccountExists) and a change Cognito refused
+    cancel the held notice; when nobody can tell, it is kept (the sweeper finishes the change). When
+    the profile cannot be written, the old login is put back: nothing changed (503)."""
+    if held.new_login is None:
+        raise ValueError("a held login change names the new login")
+    notices = HeldNotices()
+    directory = UserDirectory()
+    try:
+        end_sessions(held.user_id, held.login)
+        directory.change_email(held.user_id, held.new_login)
+    except AccountExists:
+        notices.cancel(held)
+        raise
+    except Exception as error:
+        notices.cancel_unless_known(held, error)
+        raise
+    try:
+        ProfileStore().change_email(held.user_id, held.new_login, notices.release(held, held.confirmed))
+    except Exception:
+        # The login and the profile's address must agree (the authorizer hands the profile's on).
+        directory.change_email(held.user_id, held.login)
+        notices.cancel(held)
+        raise

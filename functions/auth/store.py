@@ -1,5 +1,6 @@
 """Consumer profiles in DynamoDB: one item per consumer, keyed by the Cognito `sub`."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -8,6 +9,7 @@ from botocore.exceptions import ClientError
 
 from functions.auth.models import ProfileOutput
 from functions.common.dynamo import Table, cancellation_reasons, condition_failed
+from functions.common.sessions import SessionStore
 from functions.common.settings import portal_settings
 
 if TYPE_CHECKING:
@@ -135,17 +137,11 @@ class ProfileStore:
             values={":at": at.isoformat()},
         )
 
-    def change_email(self, user_id: str, email: str, owed: "TransactWriteItemTypeDef") -> None:
-        """The profile's address (where mail goes, what the authorizer hands on) becomes `email`,
-        in one transaction with `owed` (the outbox's Put of what the change owes)."""
-        update = self._table.update_action(
-            {"user_id": user_id},
-            # A new address has no bounce on record (functions/auth/mail_bounces.py marks the old one).
-            "SET email = :email REMOVE mail_undeliverable_since",
-            condition="attribute_exists(user_id) AND attribute_not_exists(deleted_at)",
-            values={":email": email},
-        )
-        self._table.transact([update, owed])
+    def change_email(self, user_id: str, email: str, also: Sequence["TransactWriteItemTypeDef"]) -> None:
+        """The profile's address becomes `email` (common/sessions.py's `take_login`), in one
+        transaction with `also` (what the change owes); NoProfile when the profile is gone."""
+        if not SessionStore().take_login(user_id, email, also):
+            raise NoProfile(user_id)
 
 
 class ResetCodeUnusable(Exception):

@@ -163,9 +163,18 @@ class Table:
         answer = self._client.update_item(**request)
         return deserialize(answer.get("Attributes") or {})
 
-    def delete(self, key: Mapping[str, Any]) -> None:
-        """DeleteItem."""
-        self._client.delete_item(TableName=self.name, Key=serialize(key))
+    def delete(
+        self,
+        key: Mapping[str, Any],
+        *,
+        condition: str | None = None,
+        names: Mapping[str, str] | None = None,
+        values: Mapping[str, Any] | None = None,
+    ) -> None:
+        """DeleteItem (conditional when `condition` is given)."""
+        self._client.delete_item(
+            TableName=self.name, Key=serialize(key), **_expressions(condition, names, values)
+        )
 
     # ------------------------------------------------------------------ reads of many items
     def query(
@@ -275,6 +284,10 @@ class Table:
         if old_on_failure:
             update["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
         return {"Update": update}
+
+    def delete_action(self, key: Mapping[str, Any]) -> "TransactWriteItemTypeDef":
+        """A Delete for `transact`."""
+        return {"Delete": {"TableName": self.name, "Key": serialize(key)}}
 
     def transact(self, actions: Sequence["TransactWriteItemTypeDef"]) -> None:
         """TransactWriteItems: every action or none. A cancellation is a ClientError whose reasons

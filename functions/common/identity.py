@@ -141,6 +141,16 @@ class UserDirectory:
         sub = next(a["Value"] for a in user.get("UserAttributes", []) if a["Name"] == "sub")
         return Account(user_id=sub, created_at=user["UserCreateDate"])
 
+    def login_of(self, user_id: str) -> str | None:
+        """The account's login (its email) as the pool has it now, or None when there is no account."""
+        try:
+            user = cognito().admin_get_user(UserPoolId=self._pool, Username=user_id)
+        except ClientError as error:
+            if _code(error) == "UserNotFoundException":
+                return None
+            raise
+        return next((a["Value"] for a in user.get("UserAttributes", []) if a["Name"] == "email"), None)
+
     def set_password(self, username: str, password: str) -> None:
         """Sets a permanent password; `username` is the `sub` or the email."""
         try:

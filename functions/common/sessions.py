@@ -12,6 +12,7 @@ whose `iat` is earlier, and any token of a consumer who has no profile (a delete
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -57,18 +58,18 @@ class SessionStore:
         )
 
     def refuse_tokens_before(
-        self, user_id: str, valid_from: int, also: "TransactWriteItemTypeDef | None" = None
+        self, user_id: str, valid_from: int, also: Sequence["TransactWriteItemTypeDef"] = ()
     ) -> None:
         """Never moves the time back: a later ending of the sessions is kept.
 
-        `also`, a write of another item (the outbox item of the notice a change of the password
-        owes: functions/common/outbox.py's `outbox_put`), is written in one transaction with the
-        time, so that it is recorded exactly when the sessions' end is. It is not written for a
+        `also`, writes of other items (the outbox item of the notice a change of the password owes,
+        and the held item it releases: functions/common/held.py), is written in one transaction with
+        the time, so that it is recorded exactly when the sessions' end is. It is not written for a
         consumer without a profile, or whose profile has no address any more (erased): nothing is
         owed to a missing address. When a concurrent ending got there first (from this second or a
         later one), the sessions are ended as this call asked, and `also` is written on its own."""
         later = "(attribute_not_exists(sessions_valid_from) OR sessions_valid_from < :t)"
-        if also is None:
+        if not also:
             try:
                 self._table.update(
                     {"user_id": user_id},
@@ -89,16 +90,36 @@ class SessionStore:
             old_on_failure=True,
         )
         try:
-            self._table.transact([update, also])
+            self._table.transact([update, *also])
         except ClientError as error:
             reasons = cancellation_reasons(error)
             if not reasons or reasons[0].code != "ConditionalCheckFailed":
                 raise
             if "email" in reasons[0].item:  # ended from this second on already: the change stands
-                self._table.transact([also])
+                self._table.transact(also)
+
+    def take_login(self, user_id: str, email: str, also: Sequence["TransactWriteItemTypeDef"]) -> bool:
+        """The profile's address (where mail goes, what the authorizer hands on) becomes `email`, the
+        account's new login, in one transaction with `also` (what the change owes). False when there
+        is no profile to change (deleted): nothing is written then."""
+        update = self._table.update_action(
+            {"user_id": user_id},
+            # A new address has no bounce on record (functions/auth/mail_bounces.py marks the old one).
+            "SET email = :email REMOVE mail_undeliverable_since",
+            condition="attribute_exists(user_id) AND attribute_not_exists(deleted_at)",
+            values={":email": email},
+        )
+        try:
+            self._table.transact([update, *also])
+        except ClientError as error:
+            reasons = cancellation_reasons(error)
+            if reasons and reasons[0].code == "ConditionalCheckFailed":
+                return False
+            raise
+        return True
 
 
-def end_sessions(user_id: str, email: str, also: "TransactWriteItemTypeDef | None" = None) -> None:
+def end_sessions(user_id: str, email: str, also: Sequence["TransactWriteItemTypeDef"] = ()) -> None:
     """Ends every session of the consumer: tokens issued before this call returns are refused.
 
     Cognito first (refresh and access tokens: no new ID token can be obtained), then the profile's

@@ -12,13 +12,17 @@ consumer changes the address.
 """
 
 import hashlib
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from functions.common.dynamo import Table, condition_failed
+from functions.common.dynamo import Table, cancellation_reasons, condition_failed
 from functions.mail.settings import ledger_settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 # A finished job is remembered longer than a message can live: on the queue (1 day) or in the
 # dead-letter queue (14 days), from where it may be redriven.
@@ -45,23 +49,44 @@ class MailLedger:
         digest = hashlib.sha256(f"{address.lower()}|{hour_of(at).isoformat()}".encode()).hexdigest()
         return {"pk": f"limit#{digest}"}
 
+    _COUNT = "ADD job_ids :job SET expires_at = :expires"
+    _WITHIN_LIMIT = "attribute_not_exists(job_ids) OR size(job_ids) < :limit OR contains(job_ids, :id)"
+
+    def _count_values(self, job_id: str, at: datetime) -> dict[str, Any]:
+        expires = hour_of(at) + timedelta(hours=2)
+        return {":job": {job_id}, ":id": job_id, ":limit": self.limit, ":expires": int(expires.timestamp())}
+
     def allow(self, address: str, job_id: str, at: datetime) -> bool:
         """Counts the job's mail to `address` in `at`'s hour; False when the hour's limit is reached."""
-        expires = hour_of(at) + timedelta(hours=2)
         try:
             self._table.update(
                 self._limit_key(address, at),
-                "ADD job_ids :job SET expires_at = :expires",
-                condition="attribute_not_exists(job_ids) OR size(job_ids) < :limit OR contains(job_ids, :id)",
-                values={
-                    ":job": {job_id},
-                    ":id": job_id,
-                    ":limit": self.limit,
-                    ":expires": int(expires.timestamp()),
-                },
+                self._COUNT,
+                condition=self._WITHIN_LIMIT,
+                values=self._count_values(job_id, at),
             )
         except ClientError as error:
             if condition_failed(error):
+                return False
+            raise
+        return True
+
+    def allow_with(
+        self, address: str, job_id: str, at: datetime, also: Sequence["TransactWriteItemTypeDef"]
+    ) -> bool:
+        """`allow`, in one transaction with `also` (the outbox's Put of the job: counted and owed
+        together, or neither); False, and nothing written, when the hour's limit is reached."""
+        count = self._table.update_action(
+            self._limit_key(address, at),
+            self._COUNT,
+            condition=self._WITHIN_LIMIT,
+            values=self._count_values(job_id, at),
+        )
+        try:
+            self._table.transact([count, *also])
+        except ClientError as error:
+            reasons = cancellation_reasons(error)
+            if reasons and reasons[0].code == "ConditionalCheckFailed":
                 return False
             raise
         return True

@@ -88,7 +88,13 @@ class ObjectStore:
         }
         if added.cadastral_number is not None:
             item["cadastral_number"] = added.cadastral_number
-        self._table.put(item, condition="attribute_not_exists(sk)")
+        try:
+            self._table.put(item, condition="attribute_not_exists(sk)")
+        except ClientError as error:
+            if not condition_failed(error):
+                raise
+            # The key is new (a fresh id): it is there only because this very put was done and its
+            # answer lost, the SDK's second attempt meeting it. Done, then.
 
     def to_confirm(self, limit: int) -> list[IntegrationObject]:
         """Objects whose лицевой счёт is not confirmed yet, oldest first: one Query of the sparse index."""

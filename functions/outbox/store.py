@@ -36,7 +36,7 @@ class OutboxStore:
         """The item if it is still pending (one strongly consistent GetItem): None when it was
         relayed already (by the stream or the sweeper) or is gone."""
         item = self._table.get({"pk": pk}, consistent=True)
-        if item is None or "pending" not in item:
+        if item is None or item.get("pending") != PENDING:  # relayed, gone, or held (common/held.py)
             return None
         return Owed(OutboxEntry.from_item(item), "mails_queued_at" in item)
 

@@ -4,6 +4,9 @@ the bus down longer than its retries, a record given up to OutboxFailedQueue) â€
 `service.relay`, oldest first, from the sparse index Pending (a Query of keys, never a Scan). So
 nothing owed is lost, however long the outage: an item stays pending until it is relayed.
 
+Then it settles the notices held for `HOLD_FOR` (functions/common/held.py): a Cognito change whose
+function stopped before recording it, which no retry finished (functions/outbox/held.py).
+
 It stops starting items `MARGIN` before its Timeout, so that a run ends before the next one is due
 (ReservedConcurrentExecutions 1); what is left waits for that run. Each run counts the items it found
 pending for over `OVERDUE_AFTER` (OutboxOverdue, alarmed): a mail or an event that late means the
@@ -17,8 +20,9 @@ from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.common.clock import now
-from functions.common.metrics import BusinessMetric, gauge
-from functions.outbox import service
+from functions.common.held import HOLD_FOR, HeldNotices
+from functions.common.metrics import BusinessMetric, count, gauge
+from functions.outbox import held, service
 from functions.outbox.store import OutboxStore
 
 logger = Logger()
@@ -47,7 +51,21 @@ def sweep(context: LambdaContext) -> dict[str, int]:
         else:
             relayed += outcome == "relayed"
     gauge(BusinessMetric.OUTBOX_OVERDUE, overdue)
-    return {"relayed": relayed, "failed": failed, "overdue": overdue, "left": left}
+    settled = 0
+    for pk, _ in HeldNotices().older_than(at - HOLD_FOR):
+        if context.get_remaining_time_in_millis() < MARGIN_MS:
+            left += 1
+            continue
+        try:
+            outcome = held.settle(pk)
+        except Exception:
+            logger.exception("held notice not settled, to be retried", extra={"pk": pk})
+            count(BusinessMetric.OUTBOX_RELAYS, Outcome="failed")
+            failed += 1
+            continue
+        logger.info("held notice settled", extra={"pk": pk, "outcome": outcome})
+        settled += outcome != "gone"
+    return {"relayed": relayed, "failed": failed, "overdue": overdue, "left": left, "settled": settled}
 
 
 @tracer.capture_lambda_handler(capture_response=False)

@@ -12,16 +12,28 @@ import boto3
 
 from functions.common.aws import reset_clients
 from functions.common.dynamo import deserialize
+from functions.common.held import HELD, HeldNotice
 from functions.common.outbox import OutboxEntry
 from infra.world import World
 from tests.faults import fault_answer
 
 
-def owed_entries(world: World) -> list[OutboxEntry]:
-    """Every outbox item, relayed or not, oldest first."""
+def _outbox_items(world: World) -> list[dict[str, Any]]:
     client = boto3.client("dynamodb")
-    items = [deserialize(item) for item in client.scan(TableName=world.refs["OutboxTable"])["Items"]]
+    return [deserialize(item) for item in client.scan(TableName=world.refs["OutboxTable"])["Items"]]
+
+
+def owed_entries(world: World) -> list[OutboxEntry]:
+    """Every outbox item, relayed or not, oldest first (not the held notices: nothing is owed by them
+    until they are released or settled)."""
+    items = [item for item in _outbox_items(world) if item.get("pending") != HELD]
     return sorted((OutboxEntry.from_item(item) for item in items), key=lambda entry: entry.created_at)
+
+
+def held_notices(world: World) -> list[HeldNotice]:
+    """The notices held (functions/common/held.py), oldest first."""
+    items = [item for item in _outbox_items(world) if item.get("pending") == HELD]
+    return sorted((HeldNotice.from_item(item) for item in items), key=lambda held: held.created_at)
 
 
 def mails_of(entry: OutboxEntry) -> list[dict[str, Any]]:

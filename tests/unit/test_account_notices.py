@@ -221,7 +221,7 @@ def test_sessions_ended_from_a_later_second_already_still_owe_the_notice_once(
     store.refuse_tokens_before(user_id, later)
 
     owed = notice()
-    store.refuse_tokens_before(user_id, later - 30, outbox_put(owed))
+    store.refuse_tokens_before(user_id, later - 30, [outbox_put(owed)])
 
     assert profile_item(world)["sessions_valid_from"] == later  # never moved back
     assert owed_entries(world) == [owed]
@@ -234,7 +234,7 @@ def test_nothing_is_owed_to_a_profile_without_an_address(
     profiles = ProfileStore()
     profiles.erase(user_id, now().isoformat())  # what the erasure leaves: no address
 
-    SessionStore().refuse_tokens_before(user_id, math.floor(time.time()) + 1, outbox_put(notice()))
+    SessionStore().refuse_tokens_before(user_id, math.floor(time.time()) + 1, [outbox_put(notice())])
     with pytest.raises(NoProfile):
         profiles.change(user_id, "individual", {"phone": "+79031112233"}, outbox_put(notice()))
     with pytest.raises(NoProfile):

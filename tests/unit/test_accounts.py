@@ -372,7 +372,7 @@ def test_support_reset_mails_a_new_password_and_ends_sessions(world: World) -> N
 
     assert status == 202
     assert "новый пароль придёт потребителю на email" in body["detail"]
-    assert sent_mails()[-1]["subject"] == "Новый пароль от личного кабинета потребителя"
+    assert mailed()[-1]["subject"] == "Новый пароль от личного кабинета потребителя"
     new = mailed_password(email)
     assert new != old
     assert log_in(email, old)[0] == 401

@@ -3,10 +3,10 @@ schedule and both queue workers, each of their AWS calls failed in turn (throttl
 timeout), and for the operations that owe a mail or an event, each call done and then its answer lost
 or the function killed right after it. No cell may answer 500, answer done without doing it, leave a
 change half done, or leave a state its retry (the same request; the redelivered record) and the
-outbox's relay do not complete exactly once — except the cells tests/faults.py lists in KNOWN (and,
-until the routes are rewired to the outbox, PENDING_OUTBOX), each with the kinds of inconsistency it
-leaves; README's figures of the matrix are its size. The injection, the relay's drain and the
-judging are checked on their own first; the matrix takes a minute or two."""
+outbox's relay do not complete exactly once — except the cells tests/faults.py lists in KNOWN, each
+with the kinds of inconsistency it leaves (never a notice or an event lost); README's figures of the
+matrix are its size. The injection, the relay's drain and the judging are checked on their own first;
+the matrix takes a minute or two."""
 
 import re
 from collections.abc import Callable, Iterator
@@ -33,7 +33,6 @@ from tests.faults import (
     FAULTS,
     KNOWN,
     NEVER_KNOWN,
-    PENDING_OUTBOX,
     FaultTour,
     FaultyRecorder,
     Kind,
@@ -227,7 +226,7 @@ def test_a_change_that_writes_its_outbox_item_in_its_transaction_is_consistent_i
     if rewired:
         assert operation.calls == [("dynamodb", "GetItem"), ("dynamodb", "TransactWriteItems")]
         assert inconsistent == {}
-    else:  # what PENDING_OUTBOX holds for the routes today
+    else:  # what the matrix finds in a change that queues and publishes after its write
         assert inconsistent[("PutItem", "crash")] == {Kind.LOST_NOTICE, Kind.LOST_EVENT}
         assert inconsistent[("SendMessage", "throttling")] == {Kind.LOST_NOTICE}
         assert inconsistent[("SendMessage", "crash")] == {Kind.LOST_EVENT}
@@ -236,15 +235,12 @@ def test_a_change_that_writes_its_outbox_item_in_its_transaction_is_consistent_i
 
 
 def test_the_rows_name_a_call_and_kinds_and_accept_no_lost_notice_or_event() -> None:
-    for key, row in {**KNOWN, **PENDING_OUTBOX}.items():
+    for key, row in KNOWN.items():
         operation, index, (service, call) = key
         assert operation and index >= 0 and service and call[0].isupper(), key
         assert row.kinds and row.reason, key
     assert not [key for key, row in KNOWN.items() if row.kinds & NEVER_KNOWN]
-    lost = {Kind.LOST_NOTICE, Kind.LOST_EVENT}
-    # PENDING_OUTBOX holds what a cell loses for want of the outbox (and what follows from it), no more.
-    assert not [key for key, row in PENDING_OUTBOX.items() if not row.kinds & lost]
-    assert not [key for key, row in PENDING_OUTBOX.items() if row.kinds & (NEVER_KNOWN - lost)]
+    assert {Kind.LOST_NOTICE, Kind.LOST_EVENT} <= NEVER_KNOWN
 
 
 def readme_figures() -> str:
@@ -287,8 +283,8 @@ def test_every_aws_call_of_every_route_failing_is_never_a_500_nor_half_done(
     ]
     assert not broken, f"{len(broken)} of {len(cells)} cells:\n" + "\n".join(broken)
     still = {c.key for c in cells if not c.consistent}
-    listed = set(KNOWN) | set(PENDING_OUTBOX)
-    assert listed <= still, f"fixed, remove from KNOWN / PENDING_OUTBOX: {sorted(listed - still)}"
+    listed = set(KNOWN)
+    assert listed <= still, f"fixed, remove from KNOWN: {sorted(listed - still)}"
 
     # README's figures are this run's: regenerate them (benchmarks/faults.py's last line) when they differ.
     assert readme_figures() == matrix.figures(), (

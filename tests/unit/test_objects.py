@@ -151,3 +151,24 @@ def test_confirming_an_unknown_object_is_a_404_and_a_bad_body_a_422(world: World
     assert list(errors_of(problem)) == ["confirmed"]
     status, problem = confirm(added["id"], {"confirmed": True, "by": "кто-то"})
     assert status == 422
+
+
+def test_an_object_whose_put_answer_was_lost_is_registered_once_and_answered_201(world: World) -> None:
+    """The PutItem is done at AWS and its answer lost (tests/faults.py's `lost_answer`): botocore's
+    second attempt meets the new key's condition. The object is there once, and answered 201."""
+    from tests.faults import FaultyRecorder
+
+    recorder = FaultyRecorder()
+    try:
+        calls: list[tuple[str, str]] = []
+        with recorder.recording(calls):
+            assert add(HOUSE)[0] == 201
+        index = calls.index(("dynamodb", "PutItem"))
+        with recorder.failing(index, "lost_answer"):
+            status, added = add({**HOUSE, "name": "Баня"})
+    finally:
+        recorder.close()
+
+    assert recorder.loss is not None and recorder.loss.retried
+    assert status == 201, added
+    assert [item["name"] for item in mine()] == ["Жилой дом", "Баня"]

@@ -23,7 +23,7 @@ from functions.common.identity import UserDirectory
 from infra.lambda_runtime import LambdaContext
 from infra.template import load_template, resources
 from infra.world import World
-from tests.unit.conftest import api_event, call, pool_keys_served, sent_mails
+from tests.unit.conftest import api_event, call, mailed, pool_keys_served
 
 EMAIL = "ivan.petrov@example.ru"
 PASSWORD = "Первый-пароль-1"  # nosec B105
@@ -162,7 +162,7 @@ def test_a_support_reset_ends_every_session(pool: World) -> None:
     )
     assert status == 202  # queued: the mail worker sets and mails the new password
 
-    assert any("Новый пароль" in mail["text"] for mail in sent_mails() if mail["to"] == EMAIL)
+    assert any("Новый пароль" in mail["text"] for mail in mailed() if mail["to"] == EMAIL)
     assert refused(f"Bearer {before}")
 
 
