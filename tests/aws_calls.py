@@ -28,6 +28,7 @@ from tests.unit.conftest import api_event, deliver_mail, pool_keys_served, sent_
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 PLANNER, WORKER = "AskueSyncPlannerFunction", "AskueSyncWorkerFunction"
+ERASURE = "ErasureFunction"
 RELAY = "OutboxRelayFunction"
 AUTHORIZER = "SessionAuthorizerFunction"
 
@@ -158,6 +159,14 @@ class Tour:
         assert deliveries and not any(delivery.failed for delivery in deliveries), deliveries
         self.done.append(done)
 
+    def run_erasure(self, events: LocalEvents) -> None:
+        """The daily erasure's run, which erases the account deleted just before (152-ФЗ ст. 21 ч. 5)."""
+        done = Operation("SCHEDULE", "erasure (1 account)", ERASURE, "event")
+        with self.recorder.recording(done.calls):
+            erased = events.fire(ERASURE)
+        assert erased == {"erased": 1, "failed": 0}, erased
+        self.done.append(done)
+
     def run_events(self, events: LocalEvents) -> None:
         """The schedule's planner, then one batch of its queue to the worker (the polling is not theirs)."""
         planned = Operation("SCHEDULE", "askue sync planner", PLANNER, "event")
@@ -272,6 +281,7 @@ def tour_every_route(
         tour.call("DELETE", "/api/profile", deletion, claims=forgetful_claims, expect=204)
         tour.run_outbox(events, "notice (account deleted)")
         tour.run_mail("notice (account deleted)")
+        tour.run_erasure(events)
 
         tour.call("GET", "/api/requests/types", claims=claims, expect=200)
         upload = {"filename": "схема.pdf", "content_type": "application/pdf", "size": len(PDF)}

@@ -80,7 +80,7 @@ from infra.events import (
 from infra.lambda_runtime import LambdaContext, load_handler
 from infra.template import Route, gateway_responses, load_template, token_authorizer
 from infra.world import ACCOUNT_ID, World
-from tests.aws_calls import PLANNER, WORKER, AwsCallRecorder, Operation, Tour, tour_every_route
+from tests.aws_calls import ERASURE, PLANNER, WORKER, AwsCallRecorder, Operation, Tour, tour_every_route
 from tests.unit.conftest import MAIL_FUNCTION, REGION, _copy_backends, _restore_backends, pool_keys_served
 
 # Before the call reaches AWS, and after it is done there.
@@ -955,6 +955,24 @@ class FaultTour(Tour):
         outcome = self.explore(
             done.path, done, lambda: self._deliver(source), route=False, consumes=MAIL_FUNCTION
         )
+        assert outcome.answer == "done", outcome
+        self.done.append(done)
+
+    def run_erasure(self, events: LocalEvents) -> None:
+        """The erasure's run: an account it could not erase stays pending (reported `failed`, not
+        raised), and the next day's run is its retry."""
+        done = Operation("SCHEDULE", "erasure (1 account)", ERASURE, "event")
+
+        def erase() -> Outcome:
+            try:
+                erased = events.fire(ERASURE)
+            except LambdaKilled:
+                return Outcome("killed")
+            except Exception:
+                return Outcome("raised")
+            return Outcome("raised" if erased["failed"] else "done", body=erased)
+
+        outcome = self.explore(done.path, done, erase, route=False)
         assert outcome.answer == "done", outcome
         self.done.append(done)
 

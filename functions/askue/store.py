@@ -217,6 +217,28 @@ class AskueStore:
                 latest = _snapshot(item)
         return latest, link
 
+    def snapshots(self, user_id: str) -> list[Snapshot]:
+        """Every snapshot kept of the consumer, newest first (a Query per 1 MB): the export's."""
+        items = self._table.query_all(
+            "user_id = :u AND sk BETWEEN :first AND :end",
+            {":u": user_id, ":first": SNAPSHOT_PREFIX, ":end": _SNAPSHOTS_END},
+        )
+        return [_snapshot(item) for item in items]
+
+    def delete_snapshots(self, user_id: str) -> int:
+        """Deletes every snapshot of the consumer (the erasure: they hold the ASKUE login and the
+        meters' data); a Query of keys per 1 MB and a DeleteItem each. Returns how many."""
+        keys = self._table.query_all(
+            "user_id = :u AND sk BETWEEN :first AND :end",
+            {":u": user_id, ":first": SNAPSHOT_PREFIX, ":end": _SNAPSHOTS_END},
+            projection="user_id, sk",
+        )
+        deleted = 0
+        for key in keys:
+            self._table.delete({"user_id": str(key["user_id"]), "sk": str(key["sk"])})
+            deleted += 1
+        return deleted
+
 
 def _row(row: AskueRow) -> dict[str, Any]:
     item = {**row.model_dump(exclude={"read_at", "profile"}), "read_at": stamp(row.read_at)}

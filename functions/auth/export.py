@@ -1,8 +1,10 @@
 """«Мои данные»: everything the portal keeps about the consumer, as one JSON (152-ФЗ ст. 14).
 
 Each domain's data is read through its own store, by the access pattern it was designed for — the
-profile's GetItem, the consumer's requests and readings by their partition key (a Query per 1 MB),
-the ASKUE link's GetItem — never a Scan. The ASKUE password (KMS ciphertext) and the portal's own
+profile's GetItem, the consumer's requests (with each one's conversation), objects, meters and
+readings by their partition key (a Query per 1 MB), the ASKUE link's GetItem and its snapshots' Query
+— never a Scan. Every file (the request's and the messages') comes with a link to download it, valid
+an hour. Every reading is given, however many. The ASKUE password (KMS ciphertext) and the portal's own
 bookkeeping (session times, reset codes, idempotency claims) are left out: they are not data about
 the consumer but about keeping the account safe.
 """
@@ -18,8 +20,8 @@ from functions.common.clock import now
 from functions.common.errors import NotFound
 from functions.common.settings import load_settings
 
-# A consumer's readings in one export: some years of monthly readings of several meters.
-MAX_READINGS = 10_000
+# Every reading: the store's Query pages on until this many (none will ever have so many).
+EVERY_READING = 1_000_000_000
 
 
 class ExportSettings(BaseModel):
@@ -28,27 +30,48 @@ class ExportSettings(BaseModel):
     askue_table: str
 
 
+def _meter(meter: Any) -> dict[str, Any]:
+    """A meter's state as the export gives it: what the consumer's readings made of it."""
+    return {
+        "meter_number": meter.meter_number,
+        "meter_type": str(meter.meter_type),
+        "digits": meter.digits,
+        "last_values": {str(tariff): str(value) for tariff, value in meter.last_values.items()},
+        "last_taken_at": meter.last_taken_at.isoformat(),
+        "last_source": str(meter.last_source),
+        "total_consumption": str(meter.total_consumption),
+    }
+
+
 def export(caller: Caller) -> DataExport:
     # The other domains' stores are imported here, not with the handler: only this route reads them.
     from functions.askue.store import AskueStore
+    from functions.objects.store import ObjectStore
     from functions.readings.store import ReadingStore
     from functions.requests.presentation import for_export
     from functions.requests.store import RequestStore
+    from functions.requests.thread_store import ThreadStore
 
     profile = ProfileStore().get(caller.user_id)
     if profile is None:
         raise NotFound("Профиль не найден.")
     readings = ReadingStore()
-    link = AskueStore(load_settings(ExportSettings).askue_table).get_link(caller.user_id)
+    askue = AskueStore(load_settings(ExportSettings).askue_table)
+    link = askue.get_link(caller.user_id)
+    threads = ThreadStore()
     requests: list[dict[str, Any]] = [
-        for_export(item) for item in RequestStore().all_for_user(caller.user_id)
+        for_export(request, threads.whole_thread(caller.user_id, request.request_id))
+        for request in RequestStore().all_for_user(caller.user_id)
     ]
     return DataExport(
         exported_at=now(),
         profile=profile,
         requests=requests,
-        readings=[r.model_dump(mode="json") for r in readings.readings(caller.user_id, None, MAX_READINGS)],
+        objects=[o.model_dump(mode="json") for o in ObjectStore().objects(caller.user_id)],
+        meters=[_meter(meter) for meter in readings.meters(caller.user_id)],
+        readings=[r.model_dump(mode="json") for r in readings.readings(caller.user_id, None, EVERY_READING)],
         askue_link=None
         if link is None
         else ExportedAskueLink(login=link.login, state=link.state, linked_at=link.linked_at),
+        askue_snapshots=[s.model_dump(mode="json") for s in askue.snapshots(caller.user_id)],
     )

@@ -403,10 +403,20 @@ class DataExport(BaseModel):
     exported_at: datetime
     profile: ProfileOutput
     requests: list[dict[str, Any]] = Field(
-        description="Заявки с полями, текстом, историей рассмотрения и сведениями о файлах, старые первыми"
+        description="Заявки с полями, текстом, историей рассмотрения, перепиской и файлами (ссылки для "
+        "скачивания действуют час), старые первыми"
     )
-    readings: list[dict[str, Any]] = Field(description="Показания приборов учёта, новые первыми")
+    objects: list[dict[str, Any]] = Field(
+        default=[], description="«Мои объекты»: адреса, лицевые счета, кадастровые номера, приборы учёта"
+    )
+    meters: list[dict[str, Any]] = Field(
+        default=[], description="Приборы учёта, по которым передавались показания, с последними показаниями"
+    )
+    readings: list[dict[str, Any]] = Field(description="Показания приборов учёта (все), новые первыми")
     askue_link: ExportedAskueLink | None = Field(description="Подключение АСКУЭ (без пароля) или null")
+    askue_snapshots: list[dict[str, Any]] = Field(
+        default=[], description="Данные, полученные из АСКУЭ (логин, показания, профили), новые первыми"
+    )
 
 
 class AccountDeletion(BaseModel):

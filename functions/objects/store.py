@@ -96,6 +96,20 @@ class ObjectStore:
             # The key is new (a fresh id): it is there only because this very put was done and its
             # answer lost, the SDK's second attempt meeting it. Done, then.
 
+    def delete_all(self, user_id: str) -> int:
+        """Deletes every object of the consumer (the erasure: an address, a лицевой счёт, a cadastral
+        number name the person); one Query of keys, a DeleteItem each. Returns how many."""
+        keys = self._table.query_all(
+            "user_id = :user AND begins_with(sk, :prefix)",
+            {":user": user_id, ":prefix": OBJECT_PREFIX},
+            projection="user_id, sk",
+        )
+        deleted = 0
+        for key in keys:
+            self._table.delete({"user_id": str(key["user_id"]), "sk": str(key["sk"])})
+            deleted += 1
+        return deleted
+
     def to_confirm(self, limit: int) -> list[IntegrationObject]:
         """Objects whose лицевой счёт is not confirmed yet, oldest first: one Query of the sparse index."""
         page = self._table.query(

@@ -28,7 +28,13 @@ from functions.requests.outputs import (
     RequestPage,
     RequestSummary,
 )
-from functions.requests.records import StoredAttachment, StoredHistoryEntry, StoredRequest, StoredSummary
+from functions.requests.records import (
+    StoredAttachment,
+    StoredHistoryEntry,
+    StoredMessage,
+    StoredRequest,
+    StoredSummary,
+)
 from functions.requests.registry import STATUS_TITLES, TYPE_TITLES, RequestStatus, RequestType
 from functions.requests.store import RequestStore
 
@@ -126,17 +132,43 @@ def request_detail_of(request: StoredRequest) -> RequestDetail:
 _JSON: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
 
 
-def for_export(request: StoredRequest) -> dict[str, Any]:
-    """A request as the consumer's data export gives it: as its detail, files without links."""
+# The consumer's data export is read by a person, who opens its files later: its links last an hour
+# (a link signed by a Lambda's role lasts no longer than the role's session anyway).
+EXPORT_LINK_SECONDS = 3600
+
+
+def _exported_files(attachments: Sequence[StoredAttachment]) -> list[dict[str, Any]]:
+    uploads = UploadStore()
+    return [
+        {
+            "filename": a.filename,
+            "content_type": a.content_type,
+            "size": a.size,
+            "url": uploads.download_url(a.key, a.filename, a.content_type, EXPORT_LINK_SECONDS),
+        }
+        for a in attachments
+    ]
+
+
+def for_export(request: StoredRequest, messages: Sequence[StoredMessage]) -> dict[str, Any]:
+    """A request as the consumer's data export gives it: as its detail, with its conversation, every
+    file with a link to download it (for EXPORT_LINK_SECONDS)."""
     return {
         **summary(request).model_dump(mode="json"),
         "text": request.text,
         "fields": _JSON.dump_python(dict(request.fields), mode="json"),
-        "attachments": [
-            {"filename": a.filename, "content_type": a.content_type, "size": a.size}
-            for a in request.attachments
-        ],
+        "attachments": _exported_files(request.attachments),
         "history": [entry.model_dump(mode="json") for entry in _history(request)],
+        "messages": [
+            {
+                "author": message.author.value,
+                "at": message.at.isoformat(),
+                "text": message.text,
+                "kind": message.kind,
+                "attachments": _exported_files(message.attachments),
+            }
+            for message in messages
+        ],
         "updated_at": request.updated_at.isoformat(),
     }
 
@@ -176,6 +208,7 @@ def for_integration(request: StoredRequest) -> IntegrationRequest:
         user_id=request.user_id,
         email=request.email,
         awaiting_answer_since=request.awaiting_since,
+        personal_data_erased=request.erased,
     )
 
 

@@ -485,23 +485,6 @@ class RequestStore:
         )
         return (request_of(item) for item in items)
 
-    def depersonalise_all(self, user_id: str) -> int:
-        """Removes the consumer's email from each of their requests that still has it, once their
-        account is erased (152-ФЗ ст. 21 ч. 5): the requests stay for the company's records, with
-        nothing that names the person. A Query per 1 MB (keys and email only) and an UpdateItem per
-        request still carrying it; returns how many were depersonalised."""
-        items = self._table.query_all(
-            "pk = :pk AND begins_with(sk, :prefix)",
-            {":pk": user_key(user_id), ":prefix": REQUEST_PREFIX},
-            projection="pk, sk, email",
-        )
-        done = 0
-        for item in items:
-            if "email" in item:
-                self._table.update({"pk": str(item["pk"]), "sk": str(item["sk"])}, "REMOVE email")
-                done += 1
-        return done
-
     # ------------------------------------------------------------ the company's systems
     def find(self, request_id: str) -> RequestRef | None:
         """Where the request `request_id` is, whoever's it is (GSI ById, keys only)."""

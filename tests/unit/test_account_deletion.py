@@ -98,7 +98,8 @@ def test_the_erasure_removes_the_person_and_keeps_the_requests_and_the_consent_p
     assert boto3.client("cognito-idp").list_users(UserPoolId=pool)["Users"] == []
     [request] = [i for i in _items(world, "RequestsTable") if str(i["sk"]).startswith("REQUEST#")]
     assert "email" not in request
-    assert request["text"] == "Прошу снять показания."
+    assert request["text"] == "удалено по требованию субъекта персональных данных"
+    assert request["erased_at"] and request["status"] == "registered"
     kept = json.dumps([profile, request], default=str, ensure_ascii=False)
     for personal in (EMAIL, "Иванов", "+79123456789"):
         assert personal not in kept

@@ -1,5 +1,6 @@
-"""A request whose consumer deleted the account (152-ФЗ ст. 21 ч. 5): the erasure removes its email and
-keeps the rest for the company's records (functions/auth/erasure.py). The company's systems go on
+"""A request whose consumer deleted the account (152-ФЗ ст. 21 ч. 5): the erasure removes its email, the
+consumer's texts and what names the person, and keeps the rest for the company's records
+(functions/auth/erasure.py, functions/requests/erasure.py). The company's systems go on
 working with it — the list by status and the unanswered list, the request with its thread, a change of
 status, a message — answered with `email: null`, and no mail is owed to the address that is gone (their
 events are, as any change's)."""
@@ -12,6 +13,7 @@ import pytest
 
 from functions.auth import erasure
 from functions.common.outbox import OutboxEntry
+from functions.requests.erasure_store import ERASED_TEXT
 from infra.lambda_runtime import LambdaContext
 from infra.world import World
 from tests.unit.outbox_support import events_of, owed_entries
@@ -63,7 +65,8 @@ def test_the_lists_answer_an_erased_consumer_s_request_without_its_email(erased:
         assert item["email"] is None
         assert item["user_id"] == erased["sub"]
         assert item["status"] == "registered"
-        assert item["text"] == "Прошу рассмотреть заявку."
+        assert item["text"] == ERASED_TEXT
+        assert item["personal_data_erased"] is True
     assert unanswered["awaiting_answer_since"] is not None
 
 
@@ -72,7 +75,7 @@ def test_the_request_with_its_thread_answers_without_the_email(erased: dict[str,
 
     assert status == 200, request
     assert request["email"] is None
-    assert [m["text"] for m in request["messages"]] == ["Когда придёт контролёр?"]
+    assert [m["text"] for m in request["messages"]] == [ERASED_TEXT]
     assert [entry["status"] for entry in request["history"]] == ["registered"]
 
 
@@ -105,10 +108,7 @@ def test_the_company_writes_on_it_and_no_mail_is_owed(
     assert status == 201, message
     assert message["changed_by"] == "api-key:crm-key"
     _, request = integrators_request(erased["id"])
-    assert [m["text"] for m in request["messages"]] == [
-        "Когда придёт контролёр?",
-        "Заявка принята к рассмотрению.",
-    ]
+    assert [m["text"] for m in request["messages"]] == [ERASED_TEXT, "Заявка принята к рассмотрению."]
     assert request["awaiting_answer_since"] is None
     assert erased["id"] not in [item["id"] for item in pull(unanswered="true")[1]["items"]]
     [owed] = owed_from_now()

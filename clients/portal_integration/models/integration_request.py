@@ -53,6 +53,10 @@ class IntegrationRequest:
                 данные стёрты (152-ФЗ): заявка хранится без них, письма по ней не отправляются
             awaiting_answer_since (datetime.datetime | None | Unset): Когда потребитель написал сообщение, на которое
                 компания ещё не ответила (самое раннее из неотвеченных); null — неотвеченных сообщений нет
+            personal_data_erased (bool | Unset): true — данные удалены: потребитель удалил учётную запись, и из заявки
+                стёрты email, текст, сведения, называющие человека (ФИО, паспорт, ИНН, адреса, номера), его файлы и сообщения
+                (152-ФЗ ст. 21 ч. 5); номер, тип, статус, сроки, история и выбранные значения (мощность, напряжение, причина)
+                остаются Default: False.
      """
 
     id: str
@@ -72,6 +76,7 @@ class IntegrationRequest:
     user_id: str
     email: None | str
     awaiting_answer_since: datetime.datetime | None | Unset = UNSET
+    personal_data_erased: bool | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -139,6 +144,8 @@ class IntegrationRequest:
         else:
             awaiting_answer_since = self.awaiting_answer_since
 
+        personal_data_erased = self.personal_data_erased
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -162,6 +169,8 @@ class IntegrationRequest:
         })
         if awaiting_answer_since is not UNSET:
             field_dict["awaiting_answer_since"] = awaiting_answer_since
+        if personal_data_erased is not UNSET:
+            field_dict["personal_data_erased"] = personal_data_erased
 
         return field_dict
 
@@ -274,6 +283,8 @@ class IntegrationRequest:
         awaiting_answer_since = _parse_awaiting_answer_since(d.pop("awaiting_answer_since", UNSET))
 
 
+        personal_data_erased = d.pop("personal_data_erased", UNSET)
+
         integration_request = cls(
             id=id,
             number=number,
@@ -292,6 +303,7 @@ class IntegrationRequest:
             user_id=user_id,
             email=email,
             awaiting_answer_since=awaiting_answer_since,
+            personal_data_erased=personal_data_erased,
         )
 
 

@@ -54,6 +54,10 @@ class IntegrationRequestThread:
             messages (list[IntegrationMessage]):
             awaiting_answer_since (datetime.datetime | None | Unset): Когда потребитель написал сообщение, на которое
                 компания ещё не ответила (самое раннее из неотвеченных); null — неотвеченных сообщений нет
+            personal_data_erased (bool | Unset): true — данные удалены: потребитель удалил учётную запись, и из заявки
+                стёрты email, текст, сведения, называющие человека (ФИО, паспорт, ИНН, адреса, номера), его файлы и сообщения
+                (152-ФЗ ст. 21 ч. 5); номер, тип, статус, сроки, история и выбранные значения (мощность, напряжение, причина)
+                остаются Default: False.
      """
 
     id: str
@@ -74,6 +78,7 @@ class IntegrationRequestThread:
     email: None | str
     messages: list[IntegrationMessage]
     awaiting_answer_since: datetime.datetime | None | Unset = UNSET
+    personal_data_erased: bool | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -149,6 +154,8 @@ class IntegrationRequestThread:
         else:
             awaiting_answer_since = self.awaiting_answer_since
 
+        personal_data_erased = self.personal_data_erased
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -173,6 +180,8 @@ class IntegrationRequestThread:
         })
         if awaiting_answer_since is not UNSET:
             field_dict["awaiting_answer_since"] = awaiting_answer_since
+        if personal_data_erased is not UNSET:
+            field_dict["personal_data_erased"] = personal_data_erased
 
         return field_dict
 
@@ -296,6 +305,8 @@ class IntegrationRequestThread:
         awaiting_answer_since = _parse_awaiting_answer_since(d.pop("awaiting_answer_since", UNSET))
 
 
+        personal_data_erased = d.pop("personal_data_erased", UNSET)
+
         integration_request_thread = cls(
             id=id,
             number=number,
@@ -315,6 +326,7 @@ class IntegrationRequestThread:
             email=email,
             messages=messages,
             awaiting_answer_since=awaiting_answer_since,
+            personal_data_erased=personal_data_erased,
         )
 
 
