@@ -37,11 +37,13 @@ from functions.common.errors import (
 from functions.common.fields import METER_NUMBER_RULE, MeterNumber, MeterType
 from functions.common.metrics import BusinessMetric, count
 from functions.common.outbox import OutboxEntry, outbox_put
+from functions.readings.billing import billing_period, explanation, reading_window
 from functions.readings.export import readings_csv
 from functions.readings.models import (
     CENT,
     METER_TYPE_ADJECTIVES,
     TARIFF_LABELS,
+    BillingNow,
     MeterList,
     MeterMonths,
     MeterOutput,
@@ -116,7 +118,10 @@ def _next_reading(
     source: Source,
     taken_at: datetime,
     meter: Meter | None,
+    received_at: datetime,
 ) -> ReadingOutput:
+    """The reading to store; it counts in the billing period of `received_at`, the moment it reached
+    the portal (functions/readings/billing.py)."""
     return ReadingOutput(
         id=uuid.uuid4().hex,
         meter_number=meter_number,
@@ -126,6 +131,7 @@ def _next_reading(
         previous_taken_at=meter.last_taken_at if meter else None,
         source=source,
         taken_at=taken_at,
+        billing_period=billing_period(received_at),
     )
 
 
@@ -141,10 +147,9 @@ class Judged:
     rollover: bool
 
 
-def _taken_at(entry: ReadingEntry, meter: Meter | None) -> datetime:
-    """When the reading was taken: now, or midday (Moscow) of an earlier day the consumer gives;
-    never before the meter's last reading, so its history keeps the order of entry."""
-    current = now()
+def _taken_at(entry: ReadingEntry, meter: Meter | None, current: datetime) -> datetime:
+    """When the reading was taken: `current` (now), or midday (Moscow) of an earlier day the
+    consumer gives; never before the meter's last reading, so its history keeps the order of entry."""
     today = moscow_date(current)
     day = entry.taken_on or today
     if day > today:
@@ -286,7 +291,8 @@ def submit_reading(user_id: str, entry: ReadingEntry) -> ReadingOutput:
             meter, submitted = store.meter_and_submitted(user_id, entry.meter_number)
         except Unreadable:
             raise ServiceUnavailable from None
-        taken_at = _taken_at(entry, meter)
+        received_at = now()
+        taken_at = _taken_at(entry, meter, received_at)
         judged = _judge(entry, meter)
         reading = _next_reading(
             entry.meter_number,
@@ -295,6 +301,7 @@ def submit_reading(user_id: str, entry: ReadingEntry) -> ReadingOutput:
             Source.MANUAL,
             taken_at,
             meter,
+            received_at,
         ).model_copy(update={"consumption": judged.consumption, "rollover": judged.rollover})
         try:
             store.append(
@@ -348,7 +355,19 @@ def meters(user_id: str) -> MeterList:
                 digits=m.digits,
             )
             for m in ReadingStore().meters(user_id)
-        ]
+        ],
+        billing=billing_now(),
+    )
+
+
+def billing_now() -> BillingNow:
+    """The billing period of a reading sent now, with the rule, for the manual entry page."""
+    at, window = now(), reading_window()
+    return BillingNow(
+        billing_period=billing_period(at, window),
+        window_first_day=window.readings_window_first_day,
+        window_last_day=window.readings_window_last_day,
+        explanation=explanation(at, window),
     )
 
 
@@ -458,7 +477,9 @@ def record_askue_reading(
             )
             log("ASKUE reading not recorded", extra={**context, "outcome": outcome.value})
             return outcome
-        reading = _next_reading(number, MeterType.SINGLE_TARIFF, {"t1": value}, Source.ASKUE, taken_at, meter)
+        reading = _next_reading(
+            number, MeterType.SINGLE_TARIFF, {"t1": value}, Source.ASKUE, taken_at, meter, taken_at
+        )
         try:
             store.append(user_id, reading, meter)
         except StaleMeter:

@@ -43,6 +43,7 @@ from pydantic import BaseModel, ConfigDict
 from functions.common.dynamo import Table, Unread, cancellation_reasons
 from functions.common.fields import MeterType
 from functions.common.settings import load_settings
+from functions.readings.billing import billing_period
 from functions.readings.models import (
     ReadingOutput,
     Source,
@@ -134,6 +135,7 @@ def _submitted_key(user_id: str) -> dict[str, str]:
 
 def _reading(item: dict[str, Any]) -> ReadingOutput:
     previous = item.get("previous_taken_at")
+    taken_at = datetime.fromisoformat(item["taken_at"])
     return ReadingOutput(
         id=item["id"],
         meter_number=item["meter_number"],
@@ -143,7 +145,9 @@ def _reading(item: dict[str, Any]) -> ReadingOutput:
         previous_taken_at=datetime.fromisoformat(previous) if previous else None,
         rollover=bool(item.get("rollover", False)),
         source=Source(item["source"]),
-        taken_at=datetime.fromisoformat(item["taken_at"]),
+        taken_at=taken_at,
+        # A reading stored before periods were: its taken moment is the best guess of when it came.
+        billing_period=item.get("billing_period") or billing_period(taken_at),
     )
 
 
