@@ -29,6 +29,7 @@ from functions.askue.models import (
     Snapshot,
     StoredLink,
 )
+from functions.askue.readings import mark_askue_meters
 from functions.askue.settings import askue_settings, planner_settings
 from functions.askue.store import SYNC_SHARDS, AskueStore
 from functions.askue.xml80020 import superseded
@@ -91,6 +92,9 @@ def fetch(caller: Caller, request: FetchRequest, connector: AskueConnector | Non
     ciphertext = encrypt_password(caller.user_id, request.password) if request.remember else None
     store = _store()
     rows = _kept_rows(store, caller.user_id, rows, connector)
+    # Before the snapshot: marking again is harmless, so a write failing after it leaves no mark
+    # missing (the retry marks again).
+    mark_askue_meters(caller.user_id, rows)
     store.save_snapshot(
         caller.user_id, Snapshot(rows=rows, fetched_at=fetched_at, login=request.login, source="fetch")
     )
@@ -243,6 +247,7 @@ def sync_account(
     # and one snapshot, not two (tests/faults.py).
     if connector.registers and record_readings is not None:
         record_readings(user_id, rows)
+    mark_askue_meters(user_id, rows)
     store.save_snapshot(user_id, Snapshot(rows=rows, fetched_at=fetched_at, login=link.login, source="sync"))
     logger.info("askue synced", extra={"user_id": user_id, "meters": len(rows)})
     return "synced"

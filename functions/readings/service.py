@@ -25,6 +25,7 @@ from functions.common import events, russian
 from functions.common.backoff import Backoff
 from functions.common.clock import MOSCOW, moscow_date, now
 from functions.common.cursor import decode_cursor, encode_cursor
+from functions.common.dynamo import Unwritten
 from functions.common.errors import (
     CHECK_INPUT,
     Conflict,
@@ -57,7 +58,15 @@ from functions.readings.models import (
     Tariff,
     parse_reading_value,
 )
-from functions.readings.store import Meter, ReadingStore, StaleMeter, Submission, Unreadable, cursor_belongs
+from functions.readings.store import (
+    Meter,
+    Readers,
+    ReadingStore,
+    StaleMeter,
+    Submission,
+    Unreadable,
+    cursor_belongs,
+)
 
 logger = Logger()
 
@@ -76,6 +85,11 @@ JUMP_FACTOR = 10
 BASELINE_DAYS = 28
 BASELINE_FLOOR_KWH = Decimal(30)
 MONTH_DAYS = 30
+# One source per meter: a meter the consumer's ASKUE listed within this many days is read by ASKUE
+# (two billing periods: a link synced hourly refreshes it many times over; a meter ASKUE stopped
+# listing takes manual readings again after it).
+ASKUE_READS_DAYS = 62
+ASKUE_PAGE = "#/readings/askue"
 
 _METER_NUMBER = TypeAdapter(MeterNumber)
 _BAD_CURSOR = "Ссылка на продолжение списка повреждена или устарела: откройте список показаний заново."
@@ -266,6 +280,56 @@ def _refusal(entry: ReadingEntry, meter: Meter | None) -> InvalidInput | None:
     return None
 
 
+def _refuse_a_second_source(meter_number: str, readers: Readers) -> None:
+    """A meter read automatically takes no manual reading: two sources of one meter's readings are a
+    billing dispute. Read automatically: the consumer's ASKUE listed it within ASKUE_READS_DAYS, or
+    the company marks it as read by its intelligent metering system (ИСУ, which Федеральный закон от
+    27.12.2018 № 522-ФЗ made the grid companies' and suppliers' duty). Refusing is the company's
+    rule, as real cabinets refuse («прибор учёта подключён к автоматизированной системе»), not a
+    regulation's wording."""
+    seen = readers.askue_seen_at
+    by_askue = seen is not None and seen > now() - timedelta(days=ASKUE_READS_DAYS)
+    if not by_askue and readers.isu_marked_at is None:
+        return
+    system = (
+        "автоматизированной системе учёта (АСКУЭ)"
+        if by_askue
+        else "интеллектуальной системе учёта сетевой компании (АСКУЭ)"
+    )
+    raise invalid_field(
+        "meter_number",
+        f"Прибор учёта № {meter_number} подключён к {system}: его показания передаются автоматически, "
+        f"поэтому ручной ввод для него не принимается — два источника показаний одного прибора учёта "
+        f"приводят к спорам при расчёте. Данные этого прибора — на странице «Показания» → «АСКУЭ» "
+        f"({ASKUE_PAGE}).",
+    )
+
+
+def mark_read_by_askue(user_id: str, meter_numbers: list[str]) -> None:
+    """The consumer's ASKUE listed these meters now (a fetch or the sync): they take no manual
+    readings for ASKUE_READS_DAYS. Numbers that are not meter numbers are skipped."""
+    valid: list[str] = []
+    for number in dict.fromkeys(meter_numbers):
+        try:
+            valid.append(_METER_NUMBER.validate_python(number))
+        except ValidationError:
+            continue
+    if not valid:
+        return
+    try:
+        ReadingStore().mark_read_by_askue(user_id, sorted(set(valid)), now())
+    except Unwritten:
+        raise ServiceUnavailable from None
+
+
+def mark_read_by_isu(user_id: str, read: list[str], not_read: list[str]) -> None:
+    """The company marks the consumer's meters as read (or no longer read) by its ИСУ."""
+    try:
+        ReadingStore().mark_read_by_isu(user_id, read, not_read, now())
+    except Unwritten:
+        raise ServiceUnavailable from None
+
+
 def _submitted(user_id: str, reading: ReadingOutput, sequence: int) -> Submission:
     """What storing a reading typed in owes: its event for integrators, numbered `sequence` among the
     consumer's, written with the reading through the outbox (functions/common/outbox.py) — put on
@@ -288,9 +352,10 @@ def submit_reading(user_id: str, entry: ReadingEntry) -> ReadingOutput:
     retries = _retries()
     for attempt in range(MAX_ATTEMPTS):
         try:
-            meter, submitted = store.meter_and_submitted(user_id, entry.meter_number)
+            meter, submitted, readers = store.meter_and_submitted(user_id, entry.meter_number)
         except Unreadable:
             raise ServiceUnavailable from None
+        _refuse_a_second_source(entry.meter_number, readers)
         received_at = now()
         taken_at = _taken_at(entry, meter, received_at)
         judged = _judge(entry, meter)
