@@ -17,6 +17,7 @@ from pydantic import (
     StringConstraints,
     ValidationError,
     ValidationInfo,
+    computed_field,
     field_validator,
     model_validator,
 )
@@ -43,6 +44,7 @@ from functions.requests.connection_rules import (
     ApplicantKind,
     documents_for,
 )
+from functions.requests.meter_rules import PREMISES_LABELS, Installer, Premises, installation_terms
 
 MAX_POWER_KW = Decimal(15000)
 
@@ -383,6 +385,18 @@ class MeterAdmissionFields(TypeFields):
 
 
 class MeterInstallationFields(TypeFields):
+    """Установка или замена прибора учёта (522-ФЗ; meter_rules.py): the premises decide who does it
+    — the grid company, or for a flat in a block of flats the guaranteeing supplier —, always free
+    for the consumer, within the statutory term (the request's review deadline). The computed
+    fields say so with the stored request."""
+
+    premises: Premises = Field(
+        title="Вид помещения",
+        description="От него зависит, кто устанавливает прибор учёта: для квартиры в многоквартирном "
+        "доме — гарантирующий поставщик, для жилого дома и нежилого объекта — сетевая компания. "
+        "Для потребителя бесплатно",
+        json_schema_extra=one_of(PREMISES_LABELS),
+    )
     supply_point_address: Line = Field(title="Адрес точки поставки", json_schema_extra=FROM_OBJECT_ADDRESS)
     work: Literal["install", "replace"] = Field(
         title="Вид работ", json_schema_extra=one_of(METER_WORK_LABELS)
@@ -396,7 +410,12 @@ class MeterInstallationFields(TypeFields):
         title="Номер заменяемого прибора учёта",
         description="Только для замены",
     )
-    work_date: FutureDate = Field(title="Желаемая дата работ")
+    work_date: FutureDate | None = Field(
+        default=None,
+        title="Удобная дата визита",
+        description="Необязательно. Срок работ — не позднее 6 месяцев с даты заявки; дату согласует "
+        "исполнитель",
+    )
 
     @field_validator("old_meter_number")
     @classmethod
@@ -404,6 +423,31 @@ class MeterInstallationFields(TypeFields):
         if info.data.get("work") == "replace" and value is None:
             raise PydanticCustomError("old_meter_missing", "Укажите номер заменяемого прибора учёта.")
         return value
+
+    @computed_field(title="Кто выполняет работы")  # type: ignore[prop-decorator]
+    @property
+    def installer(self) -> Installer:
+        return installation_terms(self.premises).installer
+
+    @computed_field(title="Исполнитель")  # type: ignore[prop-decorator]
+    @property
+    def installer_title(self) -> str:
+        return installation_terms(self.premises).installer_title
+
+    @computed_field(title="Бесплатно для потребителя")  # type: ignore[prop-decorator]
+    @property
+    def free_of_charge(self) -> bool:
+        return installation_terms(self.premises).free_of_charge
+
+    @computed_field(title="Срок по закону")  # type: ignore[prop-decorator]
+    @property
+    def statutory_term(self) -> str:
+        return f"не позднее {installation_terms(self.premises).term_months} месяцев с даты заявки"
+
+    @computed_field(title="Что нужно знать")  # type: ignore[prop-decorator]
+    @property
+    def notice(self) -> str:
+        return installation_terms(self.premises).notice
 
 
 class UnmeteredConsumptionFields(TypeFields):

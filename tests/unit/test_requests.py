@@ -75,6 +75,7 @@ VALID: dict[str, dict[str, Any]] = {
         "time_slot": "morning",
     },
     "meter_installation": {
+        "premises": "house",
         "supply_point_address": "г. Москва, ул. Мира, 5",
         "work": "replace",
         "reason": "verification_expired",
@@ -1301,7 +1302,7 @@ def test_the_document_says_the_actor_is_the_portals_and_the_operator_the_clients
             [],
             "done",
             "Заявку в статусе «Зарегистрирована» нельзя перевести в «Выполнена». Допустимые статусы: "
-            "«На рассмотрении», «Требуются уточнения», «Отклонена».",
+            "«На рассмотрении», «Требуются уточнения», «Отклонена», «Перенаправлена».",
         ),
         (["in_review", "in_progress", "done"], "in_progress", "Заявка в статусе «Выполнена» закрыта"),
         ([], "registered", "Заявку в статусе «Зарегистрирована» нельзя перевести в «Зарегистрирована»"),
