@@ -86,6 +86,22 @@ def installation_terms(premises: Premises) -> InstallationTerms:
     )
 
 
+# A meter's admission (допуск в эксплуатацию): the date the consumer proposes is «от 3 до 15 рабочих
+# дней» from the request (ПП № 354, пп. 81–81(2), as managing companies and suppliers quote it; the
+# consolidated official text was not opened to check the point).
+ADMISSION_FIRST_WORKING_DAY = 3
+ADMISSION_LAST_WORKING_DAY = 15
+# Since 01.01.2022 a meter installed must be one that can join the intelligent metering system
+# (ИСУ): 522-ФЗ, and the rules of ИСУ access (ПП РФ от 19.06.2020 № 890). We read it from the
+# suppliers' notices; the point of the law was not checked.
+ISU_REQUIRED_SINCE = date(2022, 1, 1)
+INSTALLED_BY_LABELS: dict[str, str] = {
+    "grid_company": "Сетевая компания",
+    "guaranteeing_supplier": "Гарантирующий поставщик",
+    "consumer": "Потребитель сам или его подрядчик",
+}
+
+
 def months_after(day: date, months: int) -> date:
     """The same day `months` later (the month's last day when it has fewer days)."""
     index = day.year * 12 + day.month - 1 + months
