@@ -12,8 +12,13 @@ Accounts (HTTP Basic):
   (entity expansion, "billion laughs"), `fault-encoding…` (UTF-8 labelled windows-1251, or
   windows-1251 where JSON must be UTF-8), `flaky-<k>-…` (the first k requests answer 503, then one
   meter), `once-…` (the first request succeeds, every later one is refused with 401: a password that
-  stopped working), `changeover-…` (one meter; its 80020 document is the day clocks go back as such
-  a day is sent: `daylightsavingtime` 2, 50 half-hours, decimal commas, unreliable values flagged).
+  stopped working), `changeover-…` (one meter; its 80020 document is Moscow's last day clocks went
+  back, 26.10.2014, whatever day is asked, as such a day is sent: `daylightsavingtime` 2, 50
+  half-hours with 01:00–02:00 twice, decimal commas, the repeated hour's values flagged).
+
+Every other 80020 document is written as generators write them today: `daylightsavingtime` 1 (Moscow
+has had no clock change since 2014, and the flag stayed), `<area timezone="1">`, the last half-hour
+ending at `0000`.
 Any other login or a wrong password gets 401.
 
 Values are deterministic and grow slowly with time: a register is its base plus the energy of a daily
@@ -28,7 +33,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr  # nosec B406 # writes XML, parses none
@@ -37,8 +42,10 @@ from werkzeug.datastructures import Authorization
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
+from functions.common.clock import MOSCOW, local_zone
+
 DEMO_LOGIN, DEMO_PASSWORD = "demo", "demo-askue-1"
-MOSCOW = timezone(timedelta(hours=3))
+LAST_CHANGEOVER = date(2014, 10, 26)  # Moscow's last clock change (248-ФЗ): 02:00 → 01:00
 EPOCH = datetime(2026, 1, 1, tzinfo=MOSCOW)
 CHANNELS = ("A+", "A-", "R+", "R-")
 THOUSANDTH = Decimal("0.001")
@@ -79,7 +86,7 @@ class Meter:
     def register(self, channel: str, at: datetime) -> Decimal:
         spec = self.channels[channel]
         shares = PROFILES[spec.profile]
-        elapsed = max(timedelta(0), at.astimezone(MOSCOW) - EPOCH)
+        elapsed = at - EPOCH  # before EPOCH (a historical day) the register counts back
         days, rest = divmod(elapsed, timedelta(days=1))
         slot, within = divmod(rest, timedelta(minutes=30))
         slots = Decimal(days * SLOTS) + sum(shares[:slot], Decimal(0))
@@ -172,17 +179,18 @@ def registers_json(meters: Iterable[Meter], at: datetime) -> bytes:
 def document_80020(
     meters: Iterable[Meter], day: date, number: int, created: datetime, *, changeover: bool = False
 ) -> bytes:
-    """The 80020 document of one (whole, Moscow) day: per meter, 48 half-hours of each channel.
+    """The 80020 document of one (whole, Moscow) day: per meter, each channel's half-hours of that
+    day in Moscow time's own history (48; 46 or 50 on a day clocks changed, before 2015).
 
-    `changeover` writes it as a system on the day clocks go back sends it: `daylightsavingtime` 2,
-    50 half-hours (02:00–03:00 twice), decimal commas, and the repeated hour's A+ values marked
-    `status="1"` (not reliable)."""
-    start = datetime(day.year, day.month, day.day, tzinfo=MOSCOW)
-    slots = SLOTS + 2 if changeover else SLOTS
+    `changeover` writes it as a system on a day clocks changed sends it: `daylightsavingtime` 2,
+    decimal commas, and the repeated hour's A+ values marked `status="1"` (not reliable)."""
+    zone = local_zone()
+    start = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+    day_end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+    slots = (day_end - start) // timedelta(minutes=30)
     edges = [start + timedelta(minutes=30 * i) for i in range(slots + 1)]
-    labels = [f"{h:02d}{m:02d}" for h in range(24) for m in (0, 30)]
-    if changeover:
-        labels = [*labels[:6], "0200", "0230", *labels[6:]]
+    labels = [f"{edge.astimezone(zone):%H%M}" for edge in edges[:-1]]
+    repeated = {i for i, label in enumerate(labels) if label in labels[:i]}
     by_object: dict[str, list[Meter]] = {}
     for meter in meters:
         by_object.setdefault(meter.object_name, []).append(meter)
@@ -190,12 +198,12 @@ def document_80020(
         '<?xml version="1.0" encoding="windows-1251"?>',
         f'<message class="80020" version="2" number="{number}">',
         f"  <datetime><timestamp>{created.astimezone(MOSCOW):%Y%m%d%H%M%S}</timestamp>"
-        f"<daylightsavingtime>{2 if changeover else 0}</daylightsavingtime>"
+        f"<daylightsavingtime>{2 if changeover else 1}</daylightsavingtime>"
         f"<day>{day:%Y%m%d}</day></datetime>",
         "  <sender><inn>7700000000</inn><name>АСКУЭ сетевой компании</name></sender>",
     ]
     for index, (object_name, object_meters) in enumerate(by_object.items()):
-        lines.append(f"  <area><inn>77000000{index:02d}</inn><name>{escape(object_name)}</name>")
+        lines.append(f'  <area timezone="1"><inn>77000000{index:02d}</inn><name>{escape(object_name)}</name>')
         for meter in object_meters:
             lines.append(
                 f"    <measuringpoint code={quoteattr(meter.code)} name={quoteattr(meter.meter_name)}>"
@@ -209,7 +217,7 @@ def document_80020(
                     end = f"{minutes // 60:02d}{minutes % 60:02d}"
                     value = str(readings[i + 1] - readings[i])
                     value = value.replace(".", ",") if changeover else value
-                    status = "1" if changeover and code == "01" and i in (6, 7) else "0"
+                    status = "1" if changeover and code == "01" and i in repeated else "0"
                     lines.append(
                         f'        <period start="{begin}" end="{end}">'
                         f'<value status="{status}">{value}</value></period>'
@@ -323,8 +331,8 @@ class AskueSimulator:
         now = self.clock()
         if not xml:
             return Response(registers_json(meters, now), content_type="application/json; charset=utf-8")
-        day = self._day(request.args.get("day"), now)
         changeover = login.startswith(CHANGEOVER_PREFIX)
+        day = LAST_CHANGEOVER if changeover else self._day(request.args.get("day"), now)
         body = document_80020(meters, day, _document_number(login, day), now, changeover=changeover)
         return Response(body, content_type="application/xml; charset=windows-1251")
 

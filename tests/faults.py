@@ -368,9 +368,15 @@ _READING_TWICE = (
     "killed after the reading is stored (502): the client's retry stores it a second time, with its"
     " event (the route has no Idempotency-Key)"
 )
+_MARKS_KEPT = (
+    "ASKUE was read and the meters it listed marked as read by ASKUE (one source per meter; true"
+    " whatever fails next) before the snapshot's write failed: the marks stay, and the retry writes"
+    " them again"
+)
 _SNAPSHOT_KEPT = (
-    "ASKUE was read and its data kept as a snapshot (true history) before the next write failed:"
-    " the retry reads ASKUE again and keeps a second, newer snapshot"
+    "ASKUE was read and its data kept as a snapshot (true history), its meters marked as read by"
+    " ASKUE, before the next write failed: the retry reads ASKUE again and keeps a second, newer"
+    " snapshot (the marks are written again, harmless)"
 )
 
 # Every notice's mail worker, at its SendEmail.
@@ -437,7 +443,8 @@ KNOWN: dict[Key, Known] = {
     ("POST /api/readings", 1, ("dynamodb", "TransactWriteItems")): known(
         _READING_TWICE, C, X, Kind.EVENT_TWICE
     ),
-    ("POST /api/askue/fetch", 2, ("dynamodb", "PutItem")): known(_SNAPSHOT_KEPT, H, X),
+    ("POST /api/askue/fetch", 2, ("dynamodb", "PutItem")): known(_MARKS_KEPT, H),
+    ("POST /api/askue/fetch", 3, ("dynamodb", "PutItem")): known(_SNAPSHOT_KEPT, H, X),
 }
 
 # ----------------------------------------------------------------------------- the world's state

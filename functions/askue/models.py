@@ -69,7 +69,17 @@ class AskueRow(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     object_name: str = Field(description="Название объекта")
-    meter_name: str = Field(description="Название прибора учёта")
+    meter_name: str = Field(description="Название прибора учёта (в макете 80020 — имя точки измерений)")
+    measuring_point_code: str | None = Field(
+        default=None,
+        description="Код точки измерений (макет 80020, measuringpoint/@code): по нему различаются строки",
+    )
+    document_number: int | None = Field(
+        default=None,
+        ge=0,
+        description="Номер документа 80020 (message/@number): "
+        "исправленный документ за те же сутки — с большим номером",
+    )
     active_import_kwh: Energy = Field(description="Прямая активная энергия (A+), кВт·ч")
     active_export_kwh: Energy = Field(description="Обратная активная энергия (A−), кВт·ч")
     reactive_import_kvarh: Energy = Field(description="Прямая реактивная энергия (R+), квар·ч")

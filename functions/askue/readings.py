@@ -16,7 +16,7 @@ from aws_lambda_powertools import Logger
 
 from functions.askue.models import AskueRow
 from functions.common.fields import METER_NUMBER_FIRST, METER_NUMBER_NEXT
-from functions.readings.service import record_askue_reading
+from functions.readings.service import mark_read_by_askue, record_askue_reading
 
 logger = Logger()
 
@@ -36,3 +36,10 @@ def record_askue_readings(user_id: str, rows: list[AskueRow]) -> None:
             logger.info("askue row without a meter number: not a reading", extra={"user_id": user_id})
             continue
         record_askue_reading(user_id, number, row.active_import_kwh, row.read_at)
+
+
+def mark_askue_meters(user_id: str, rows: list[AskueRow]) -> None:
+    """The meters ASKUE listed (those whose name carries a number) take no manual readings now:
+    one source per meter (functions/readings/service.py)."""
+    numbers = [number for row in rows if (number := meter_number(row.meter_name)) is not None]
+    mark_read_by_askue(user_id, numbers)

@@ -29,8 +29,10 @@ from functions.askue.models import (
     Snapshot,
     StoredLink,
 )
+from functions.askue.readings import mark_askue_meters
 from functions.askue.settings import askue_settings, planner_settings
 from functions.askue.store import SYNC_SHARDS, AskueStore
+from functions.askue.xml80020 import superseded
 from functions.common import events
 from functions.common.aws import sqs
 from functions.common.caller import Caller
@@ -79,8 +81,9 @@ def _refusal(error: AskueError) -> DomainError:
 
 def fetch(caller: Caller, request: FetchRequest, connector: AskueConnector | None = None) -> FetchOutput:
     """Reads the consumer's meters from ASKUE now; remembers the credentials only when asked."""
+    connector = connector or configured_connector()
     try:
-        rows = (connector or configured_connector()).fetch_latest(request.login, request.password)
+        rows = connector.fetch_latest(request.login, request.password)
     except AskueError as error:
         logger.info("askue fetch refused", extra={"error_type": type(error).__name__})
         raise _refusal(error) from None
@@ -88,6 +91,10 @@ def fetch(caller: Caller, request: FetchRequest, connector: AskueConnector | Non
     # Encrypted before anything is written: KMS failing leaves nothing behind (tests/faults.py).
     ciphertext = encrypt_password(caller.user_id, request.password) if request.remember else None
     store = _store()
+    rows = _kept_rows(store, caller.user_id, rows, connector)
+    # Before the snapshot: marking again is harmless, so a write failing after it leaves no mark
+    # missing (the retry marks again).
+    mark_askue_meters(caller.user_id, rows)
     store.save_snapshot(
         caller.user_id, Snapshot(rows=rows, fetched_at=fetched_at, login=request.login, source="fetch")
     )
@@ -107,6 +114,18 @@ def fetch(caller: Caller, request: FetchRequest, connector: AskueConnector | Non
         extra={"user_id": caller.user_id, "meters": len(rows), "remembered": request.remember},
     )
     return FetchOutput(rows=rows, fetched_at=fetched_at, remembered=request.remember)
+
+
+def _kept_rows(
+    store: AskueStore, user_id: str, rows: list[AskueRow], connector: AskueConnector
+) -> list[AskueRow]:
+    """Interval documents (80020) are numbered: a day's rows already held from a higher-numbered
+    document (a corrected resend) are not replaced by a lower one that ASKUE sends later. Register
+    totals carry no number: they always replace (and cost no read)."""
+    if connector.registers:
+        return rows
+    previous, _ = store.latest_and_link(user_id)
+    return superseded(previous.rows, rows) if previous is not None else rows
 
 
 def latest(caller: Caller) -> LatestOutput:
@@ -222,11 +241,13 @@ def sync_account(
         _reject(store, link)
         return "rejected"
     fetched_at = now()
+    rows = _kept_rows(store, user_id, rows, connector)
     # The readings first, the snapshot last: recording a reading again is harmless (STALE), so a
     # record that fails half-way (AWS failing) and is delivered again ends with each reading once
     # and one snapshot, not two (tests/faults.py).
     if connector.registers and record_readings is not None:
         record_readings(user_id, rows)
+    mark_askue_meters(user_id, rows)
     store.save_snapshot(user_id, Snapshot(rows=rows, fetched_at=fetched_at, login=link.login, source="sync"))
     logger.info("askue synced", extra={"user_id": user_id, "meters": len(rows)})
     return "synced"

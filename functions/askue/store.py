@@ -241,7 +241,10 @@ class AskueStore:
 
 
 def _row(row: AskueRow) -> dict[str, Any]:
-    item = {**row.model_dump(exclude={"read_at", "profile"}), "read_at": stamp(row.read_at)}
+    item = {
+        **row.model_dump(exclude={"read_at", "profile"}, exclude_none=True),
+        "read_at": stamp(row.read_at),
+    }
     if row.profile is not None:  # the day as text: DynamoDB has no date type
         item["profile"] = {**row.profile.model_dump(), "day": row.profile.day.isoformat()}
     return item

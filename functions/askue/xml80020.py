@@ -11,17 +11,29 @@
             <period start="0000" end="0030"><value status="0">1.25</value></period> … 48 of them
           </measuringchannel> … channels 01 A+, 02 A−, 03 R+, 04 R−
 
-One document is one day. A row is a measuring point of an area: the object is the area's name, the
-meter is the point's name, and each channel's half-hour values summed give that day's energy in kWh
-(kvarh for 03/04). The whole document is checked before any row is made: a malformed, hostile (DTD,
-entities) or wrongly encoded document is refused, never half-read.
+One document is one day. A row is a measuring point of an area, keyed on the point's `code` (the
+unique measuring-point code; its `name`, a feeder name such as «ПС Клетьевая, ввод Т-1» that several
+points may share, is only the row's label): the object is the area's name, and each channel's
+half-hour values summed give that day's energy in kWh (kvarh for 03/04). The whole document is
+checked before any row is made: a malformed, hostile (DTD, entities) or wrongly encoded document is
+refused, never half-read.
 
 As documents are really sent (the 80020 layout of the wholesale market's commercial metering
 regulation, Приложение 11.1.1 к Положению о порядке получения статуса субъекта ОРЭМ):
-- `<daylightsavingtime>`: 0 winter (standard) time, 1 summer time, 2 the changeover day. A day has
-  48 half-hours, 46 when clocks go forward and 50 when they go back (the skipped or repeated hour);
-  a changeover day must have 46 or 50. `read_at` is the end of the day in Moscow time: UTC+3, +1 hour
-  in summer time; a changeover day ends in the time it changed to (46: summer, 50: winter).
+- the day is a day of local time: the area's `timezone` when it names an IANA zone, else Moscow
+  time (`timezone="1"`, what Moscow-time senders write, or none). Its end, `read_at`, is the
+  midnight after it in that zone's own history (`functions/common/clock.py` `local_zone`): Moscow
+  has kept UTC+3 all year since 26.10.2014 (Федеральный закон от 21.07.2014 № 248-ФЗ, ст. 1 и 5),
+  UTC+4 from 27.03.2011, and changed clocks (UTC+3 winter, UTC+4 summer) before. The number of
+  half-hours is the day's length there: 48, and 46 or 50 only on a day clocks changed.
+- `<daylightsavingtime>`: 0 winter time, 1 summer time, 2 the changeover day. Generators still
+  write 1 on every day since 2014 (Moscow's «summer time» of 2011 made permanent), so the flag
+  says nothing the zone does not: it is only checked, and 2 on a day clocks did not change is
+  refused. We could not find the edition of Приложение 11.1.1 in force to cite its wording of
+  `timezone`: the codes other than 1 are not read (a document with one is refused, not misread).
+- `message/@number`: the sender's document number. A corrected resend of a day carries a higher
+  number and replaces that day's earlier rows (`superseded`); a lower one never replaces a higher.
+- the last half-hour ends at `0000` (as generators write it) or `2400`.
 - values are written with a decimal point or a decimal comma (`1.25`, `1,25`), as the sending
   system's locale has it;
 - `<value status="…">`: 0 is commercial (reliable) data, any other code a value the sender marks as
@@ -35,11 +47,12 @@ and a profile takes about 1 KB.
 
 import re
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cache
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError  # nosec B405 # types; defusedxml parses
+from zoneinfo import ZoneInfo
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
@@ -47,6 +60,7 @@ from pydantic import ValidationError
 
 from functions.askue.http import AskueBadData
 from functions.askue.models import AskueRow, ChannelFlag, LoadProfile
+from functions.common.clock import UnknownZone, local_zone
 
 CHANNELS = {
     "01": "active_import_kwh",
@@ -55,12 +69,14 @@ CHANNELS = {
     "04": "reactive_export_kvarh",
 }
 MAX_PROFILES = 100
-MOSCOW_WINTER = timedelta(hours=3)
 _DECLARATION = re.compile(rb"""\A<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _NUMBER = re.compile(r"\A\d{1,15}(?:[.,]\d{1,6})?\Z")
 _STATUS = re.compile(r"\A\d{1,4}\Z")
-SUMMER = timedelta(hours=1)
 CHANGEOVER = "2"
+MOSCOW_TIME = "1"  # `area/@timezone` as Moscow-time senders write it
+_ZONE_NAME = re.compile(r"\A[A-Za-z_]{1,20}(?:/[A-Za-z0-9_+-]{1,30}){1,2}\Z")
+_POINT_CODE = re.compile(r"\A[0-9A-Za-z._-]{1,40}\Z")
+_DOCUMENT_NUMBER = re.compile(r"\A\d{1,12}\Z")
 _HHMM = re.compile(r"\A(?:[01]\d|2[0-3])[0-5]\d\Z")
 
 
@@ -69,31 +85,94 @@ def parse_80020(document: bytes) -> list[AskueRow]:
     root = _parse_safely(document)
     if root.tag != "message" or root.get("class") != "80020":
         raise AskueBadData('the root is not <message class="80020">')
+    number = _document_number(root)
     day, dst = _day(root)
     areas = root.findall("area")
     if not areas:
         raise AskueBadData("no <area>")
-    points = [(area, point) for area in areas for point in _points(area)]
-    lengths = {
-        len(channel.findall("period")) for _, point in points for channel in point.findall("measuringchannel")
-    }
-    read_at = _end_of_day(day, dst, lengths)
-    rows = [_row(area, point, read_at) for area, point in points]
+    rows: list[AskueRow] = []
+    codes: set[str] = set()
+    for area in areas:
+        points = list(_points(area))
+        lengths = {
+            len(channel.findall("period"))
+            for point in points
+            for channel in point.findall("measuringchannel")
+        }
+        read_at = _end_of_day(day, dst, _zone(area), lengths)
+        for point in points:
+            row = _row(area, point, read_at, number)
+            if row.measuring_point_code in codes:
+                raise AskueBadData(f"measuringpoint code {row.measuring_point_code} appears twice")
+            codes.add(row.measuring_point_code or "")
+            rows.append(row)
     kept = rows[:MAX_PROFILES]
     return kept + [row.model_copy(update={"profile": None}) for row in rows[MAX_PROFILES:]]
 
 
-def _end_of_day(day: datetime, dst: str, lengths: set[int]) -> datetime:
-    """Midnight after `day` in the Moscow time the day ends in."""
-    if dst == CHANGEOVER:
-        if len(lengths) != 1 or not lengths <= {46, 50}:
-            raise AskueBadData(
-                "a changeover day (daylightsavingtime 2) must have 46 or 50 half-hours in every channel"
-            )
-        offset = MOSCOW_WINTER + (SUMMER if lengths == {46} else timedelta(0))
-    else:
-        offset = MOSCOW_WINTER + (SUMMER if dst == "1" else timedelta(0))
-    return datetime(day.year, day.month, day.day, tzinfo=timezone(offset)) + timedelta(days=1)
+def superseded(previous: list[AskueRow], incoming: list[AskueRow]) -> list[AskueRow]:
+    """The rows to keep when `incoming` arrives after `previous`: for each day of `incoming` (its
+    `read_at`), the rows of the document with the higher `message/@number`; an equal number is a
+    repeat and the incoming rows stand. A day `previous` does not hold is taken as it came."""
+    held: dict[datetime, list[AskueRow]] = {}
+    for row in previous:
+        held.setdefault(row.read_at, []).append(row)
+    kept: list[AskueRow] = []
+    for day_end in dict.fromkeys(row.read_at for row in incoming):
+        arriving = [row for row in incoming if row.read_at == day_end]
+        earlier = held.get(day_end, [])
+        if earlier and _number_of(earlier) > _number_of(arriving):
+            kept += earlier
+        else:
+            kept += arriving
+    return kept
+
+
+def _number_of(rows: list[AskueRow]) -> int:
+    return max((row.document_number or 0) for row in rows)
+
+
+def _document_number(root: Element) -> int | None:
+    given = root.get("number")
+    if given is None:
+        return None
+    if not _DOCUMENT_NUMBER.match(given.strip()):
+        raise AskueBadData("message number must be a whole number")
+    return int(given)
+
+
+def _zone(area: Element) -> ZoneInfo:
+    """The zone of the area's day: an IANA name it gives, else Moscow time."""
+    given = (area.get("timezone") or "").strip()
+    if given in ("", MOSCOW_TIME):
+        return local_zone()
+    if not _ZONE_NAME.match(given):
+        raise AskueBadData(f"area timezone {given[:40]!r} is neither 1 (Moscow time) nor a time-zone name")
+    try:
+        return local_zone(given)
+    except UnknownZone:
+        raise AskueBadData(f"unknown area timezone {given!r}") from None
+
+
+def _end_of_day(day: date, dst: str, zone: ZoneInfo, lengths: set[int]) -> datetime:
+    """Midnight after `day` in `zone`, once the channels' half-hours are checked against the day's
+    length there (46, 48 or 50)."""
+    start = datetime.combine(day, time(0), tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+    half_hours = (end.astimezone(UTC) - start.astimezone(UTC)) // timedelta(minutes=30)
+    if dst == CHANGEOVER and half_hours == 48:
+        raise AskueBadData(
+            f"a changeover day (daylightsavingtime 2) must be a day clocks changed in {zone.key}; "
+            f"{day:%d.%m.%Y} was not"
+        )
+    if len(lengths) > 1:
+        raise AskueBadData("the channels of the area's points have different periods")
+    if lengths != {half_hours}:
+        counts = ", ".join(str(n) for n in sorted(lengths))
+        raise AskueBadData(
+            f"{counts} periods do not make a day: {day:%d.%m.%Y} in {zone.key} has {half_hours} half-hours"
+        )
+    return end
 
 
 def _parse_safely(document: bytes) -> Element:
@@ -128,12 +207,12 @@ def _text(parent: Element, path: str) -> str:
     return text
 
 
-def _day(root: Element) -> tuple[datetime, str]:
+def _day(root: Element) -> tuple[date, str]:
     when = root.find("datetime")
     if when is None:
         raise AskueBadData("no <datetime>")
     try:
-        day = datetime.strptime(_text(when, "day"), "%Y%m%d")
+        day = datetime.strptime(_text(when, "day"), "%Y%m%d").date()
     except ValueError:
         raise AskueBadData("<day> is not YYYYMMDD") from None
     flag = when.findtext("daylightsavingtime", default="0").strip()
@@ -158,10 +237,11 @@ def _points(area: Element) -> Iterator[Element]:
         yield point
 
 
-def _row(area: Element, point: Element, read_at: datetime) -> AskueRow:
-    meter_name = (point.get("name") or "").strip() or (point.get("code") or "").strip()
-    if not meter_name:
-        raise AskueBadData("a <measuringpoint> has neither name nor code")
+def _row(area: Element, point: Element, read_at: datetime, number: int | None) -> AskueRow:
+    point_code = (point.get("code") or "").strip()
+    if not _POINT_CODE.match(point_code):
+        raise AskueBadData("a <measuringpoint> without a valid code (the measuring point's identifier)")
+    meter_name = (point.get("name") or "").strip() or point_code
     totals: dict[str, Any] = dict.fromkeys(CHANNELS.values(), Decimal(0))
     halves: dict[str, list[Decimal]] = {}
     starts: list[str] | None = None
@@ -190,6 +270,8 @@ def _row(area: Element, point: Element, read_at: datetime) -> AskueRow:
         return AskueRow(
             object_name=_text(area, "name"),
             meter_name=meter_name,
+            measuring_point_code=point_code,
+            document_number=number,
             read_at=read_at,
             flags=flags,
             profile=profile,

@@ -32,6 +32,7 @@ Item = dict[str, Any]
 Returned = Literal["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"]
 
 _BATCH_KEYS = 100  # BatchGetItem's limit per call
+_BATCH_WRITES = 25  # BatchWriteItem's limit per call
 # Keys BatchGetItem leaves unprocessed (throttling) are asked for again, for at most this long.
 _BATCH_BUDGET_S = 2.0
 _serializer = TypeSerializer()
@@ -78,6 +79,10 @@ def cancellation_reasons(error: ClientError) -> list[Reason] | None:
 
 class Unread(RuntimeError):
     """BatchGetItem kept leaving keys unprocessed (throttling) until its time was up."""
+
+
+class Unwritten(RuntimeError):
+    """BatchWriteItem kept leaving items unprocessed (throttling) until its time was up."""
 
 
 @dataclass(frozen=True)
@@ -246,6 +251,23 @@ class Table:
                 if not backoff.wait():
                     raise Unread(self.name)
         return found
+
+    def batch_put(self, items: Sequence[Mapping[str, Any]]) -> None:
+        """Puts every item (unconditionally): one BatchWriteItem per 25, and again for items
+        DynamoDB left unprocessed (with backoff); `Unwritten` when some stayed so."""
+        for first in range(0, len(items), _BATCH_WRITES):
+            chunk = [
+                {"PutRequest": {"Item": serialize(item)}} for item in items[first : first + _BATCH_WRITES]
+            ]
+            request: dict[str, Any] = {self.name: chunk}
+            backoff = Backoff(first=0.005, cap=0.2, budget=_BATCH_BUDGET_S)
+            while True:
+                answer = self._client.batch_write_item(RequestItems=request)
+                request = dict(answer.get("UnprocessedItems") or {})
+                if not request:
+                    break
+                if not backoff.wait():
+                    raise Unwritten(self.name)
 
     # ------------------------------------------------------------------ transactions
     def put_action(

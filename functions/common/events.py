@@ -47,7 +47,7 @@ logger = Logger()
 SOURCE = "ru.grid.consumer-portal"
 
 RequestStatusName = Literal[
-    "registered", "in_review", "needs_info", "in_progress", "done", "rejected", "withdrawn"
+    "registered", "in_review", "needs_info", "in_progress", "done", "rejected", "withdrawn", "redirected"
 ]  # functions/requests/registry.py's RequestStatus
 
 

@@ -25,7 +25,7 @@ from functions.integration import service
 from functions.integration.models import LABELS, DateTimeWithZone, PasswordReset, PasswordResetAccepted
 from functions.objects import service as objects
 from functions.objects.models import INTEGRATION_LABELS as OBJECT_LABELS
-from functions.objects.models import AccountConfirmation, IntegrationObject, IntegrationObjectList
+from functions.objects.models import IntegrationObject, IntegrationObjectList, ObjectChange
 from functions.requests import conversation, presentation, transitions, uploads
 from functions.requests.inputs import CompanyMessage, StatusChange, UploadRequest, integration_actor
 from functions.requests.integration_views import (
@@ -236,9 +236,13 @@ def list_objects_to_confirm() -> IntegrationObjectList:
 
 @app.patch(
     "/api/integration/objects/<id>",
-    summary="Подтвердить лицевой счёт объекта",
+    summary="Подтвердить лицевой счёт объекта, отметить приборы учёта ИСУ",
     description="confirmed = true — лицевой счёт объекта сверен с биллингом (потребитель видит его "
-    "подтверждённым); false — снять подтверждение (объект снова в списке на сверку).",
+    "подтверждённым); false — снять подтверждение (объект снова в списке на сверку). isu_meters — "
+    "приборы учёта объекта, которые опрашивает интеллектуальная система учёта сетевой компании: "
+    "ручной ввод их показаний потребителю не доступен (один источник показаний). Сверх схемы: "
+    "номера isu_meters должны быть приборами учёта этого объекта; нужен confirmed или isu_meters.",
+    openapi_extensions=rules_beyond_schema("confirmed", "isu_meters", "isu_meters.*"),
     responses=answers(
         200,
         "Объект после изменения",
@@ -250,9 +254,9 @@ def list_objects_to_confirm() -> IntegrationObjectList:
 )
 def confirm_object_account(
     id: Annotated[str, Path(max_length=64, description="id объекта")],
-    change: Annotated[AccountConfirmation, Body()],
+    change: Annotated[ObjectChange, Body()],
 ) -> IntegrationObject:
-    return objects.confirm_account(id, change)
+    return service.change_object(id, change)
 
 
 @tracer.capture_lambda_handler(capture_response=False)

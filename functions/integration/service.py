@@ -1,4 +1,5 @@
-"""What the company's systems may do: support resets a consumer's password.
+"""What the company's systems may do: support resets a consumer's password; the company changes an
+object (its лицевой счёт's confirmation, the meters its ИСУ reads).
 
 The reset is a job for the mail queue (auth's `ResetPasswordJob`): MailFunction sets a new generated
 password, ends every session and mails it (functions/auth/account_jobs.py). What support must know is
@@ -12,10 +13,13 @@ not count it again.
 from aws_lambda_powertools import Logger
 
 from functions.auth.jobs import ResetPasswordJob
-from functions.common.errors import NotFound, TooManyAttempts
+from functions.common.errors import NotFound, TooManyAttempts, invalid_field
 from functions.common.identity import UserDirectory
 from functions.common.outbox import OutboxEntry, outbox_put
 from functions.mail.store import MailLedger, seconds_to_next_hour
+from functions.objects import service as objects
+from functions.objects.models import IntegrationObject, ObjectChange
+from functions.readings import service as readings
 
 logger = Logger()
 
@@ -38,3 +42,27 @@ def reset_password(email: str) -> None:
             retry_after=wait,
         )
     logger.info("password reset owed by support", extra={"job_id": job_id})
+
+
+def change_object(object_id: str, change: ObjectChange) -> IntegrationObject:
+    """Confirms the object's лицевой счёт (or withdraws it) and/or sets which of its meters the
+    company's ИСУ reads (those refuse manual readings: functions/readings/service.py). Everything is
+    checked before anything is written."""
+    if change.confirmed is None and change.isu_meters is None:
+        raise invalid_field("confirmed", "Укажите confirmed (лицевой счёт подтверждён) или isu_meters.")
+    if change.isu_meters is None:
+        return objects.confirm_account(object_id, bool(change.confirmed))
+    current = objects.integration_object(object_id)
+    numbers = {meter.meter_number for meter in current.meters}
+    for index, number in enumerate(change.isu_meters):
+        if number not in numbers:
+            raise invalid_field(
+                f"isu_meters.{index}",
+                f"Прибора учёта № {number} нет на этом объекте: укажите номера его приборов учёта "
+                f"({', '.join(sorted(numbers))}).",
+            )
+    changed = current if change.confirmed is None else objects.confirm_account(object_id, change.confirmed)
+    read = sorted(set(change.isu_meters))
+    readings.mark_read_by_isu(current.user_id, read, sorted(numbers - set(read)))
+    logger.info("object meters read by the ISU set", extra={"object_id": object_id, "meters": len(read)})
+    return changed

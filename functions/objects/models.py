@@ -103,13 +103,25 @@ class IntegrationObjectList(BaseModel):
     )
 
 
-class AccountConfirmation(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ObjectChange(BaseModel):
+    """What the company changes on an object: its лицевой счёт's confirmation, and which of its
+    meters the company's intelligent metering system (ИСУ) reads — those take no manual readings."""
 
-    confirmed: bool = Field(
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
+
+    confirmed: bool | None = Field(
+        default=None,
         title="Лицевой счёт подтверждён",
         description="true — лицевой счёт сверен с биллингом; false — снять подтверждение",
     )
+    isu_meters: list[MeterNumber] | None = Field(
+        default=None,
+        max_length=MAX_METERS,
+        title="Приборы учёта, опрашиваемые ИСУ",
+        description="Номера приборов учёта объекта, показания которых сетевая компания получает "
+        "интеллектуальной системой учёта: ручной ввод показаний для них не принимается. Заменяет "
+        "прежний список объекта; [] — ни один",
+    )
 
 
-INTEGRATION_LABELS = field_labels(AccountConfirmation)
+INTEGRATION_LABELS = field_labels(ObjectChange)

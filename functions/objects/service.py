@@ -8,7 +8,6 @@ from aws_lambda_powertools import Logger
 from functions.common.clock import now
 from functions.common.errors import Conflict, NotFound, invalid_field
 from functions.objects.models import (
-    AccountConfirmation,
     IntegrationObject,
     IntegrationObjectList,
     ObjectEntry,
@@ -61,15 +60,25 @@ def to_confirm() -> IntegrationObjectList:
     return IntegrationObjectList(items=ObjectStore().to_confirm(INTEGRATION_PAGE))
 
 
-def confirm_account(object_id: str, change: AccountConfirmation) -> IntegrationObject:
+def integration_object(object_id: str) -> IntegrationObject:
+    """An object with its owner, as an integrator sees it; NotFound when there is none."""
+    store = ObjectStore()
+    key = store.key_of(object_id)
+    found = store.integration_object(key) if key is not None else None
+    if found is None:
+        raise NotFound(_NOT_FOUND)
+    return found
+
+
+def confirm_account(object_id: str, confirmed: bool) -> IntegrationObject:
     """The company confirms (or withdraws the confirmation of) an object's лицевой счёт."""
     store = ObjectStore()
     key = store.key_of(object_id)
     if key is None:
         raise NotFound(_NOT_FOUND)
     try:
-        changed = store.set_confirmed(key, now() if change.confirmed else None)
+        changed = store.set_confirmed(key, now() if confirmed else None)
     except ObjectGone:
         raise NotFound(_NOT_FOUND) from None
-    logger.info("object account confirmation", extra={"object_id": object_id, "confirmed": change.confirmed})
+    logger.info("object account confirmation", extra={"object_id": object_id, "confirmed": confirmed})
     return changed

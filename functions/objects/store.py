@@ -124,6 +124,11 @@ class ObjectStore:
             return None
         return {"user_id": str(page.items[0]["user_id"]), "sk": str(page.items[0]["sk"])}
 
+    def integration_object(self, key: dict[str, str]) -> IntegrationObject | None:
+        """The object at `key` with its owner: one GetItem."""
+        item = self._table.get(key)
+        return _integration_object(item) if item else None
+
     def set_confirmed(self, key: dict[str, str], confirmed_at: datetime | None) -> IntegrationObject:
         """Marks the лицевой счёт confirmed (at `confirmed_at`) or not (None): one UpdateItem."""
         if confirmed_at is not None:

@@ -386,6 +386,11 @@ class ReadingOutput(BaseModel):
     )
     source: Source = Field(description="manual — введено вручную, askue — получено из АСКУЭ")
     taken_at: datetime
+    billing_period: str = Field(
+        pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
+        description="Расчётный период (ГГГГ-ММ), в котором учитывается показание: месяц передачи, "
+        "если показание передано не позднее последнего дня окна приёма показаний, иначе следующий",
+    )
 
 
 class ReadingPage(BaseModel):
@@ -404,8 +409,18 @@ class MeterOutput(BaseModel):
     digits: int | None = Field(default=None, description="Разрядность счётного механизма, если указана")
 
 
+class BillingNow(BaseModel):
+    """Which billing period a reading sent now counts in, and why (the manual entry page says it)."""
+
+    billing_period: str = Field(description="Расчётный период (ГГГГ-ММ) показания, переданного сейчас")
+    window_first_day: int = Field(description="Первый день окна приёма показаний за месяц")
+    window_last_day: int = Field(description="Последний день окна: переданные позже — в следующем периоде")
+    explanation: str = Field(description="Что сказать потребителю до отправки показаний")
+
+
 class MeterList(BaseModel):
     items: list[MeterOutput]
+    billing: BillingNow
 
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"

@@ -25,6 +25,7 @@ from functions.common import events, russian
 from functions.common.backoff import Backoff
 from functions.common.clock import MOSCOW, moscow_date, now
 from functions.common.cursor import decode_cursor, encode_cursor
+from functions.common.dynamo import Unwritten
 from functions.common.errors import (
     CHECK_INPUT,
     Conflict,
@@ -37,11 +38,13 @@ from functions.common.errors import (
 from functions.common.fields import METER_NUMBER_RULE, MeterNumber, MeterType
 from functions.common.metrics import BusinessMetric, count
 from functions.common.outbox import OutboxEntry, outbox_put
+from functions.readings.billing import billing_period, explanation, reading_window
 from functions.readings.export import readings_csv
 from functions.readings.models import (
     CENT,
     METER_TYPE_ADJECTIVES,
     TARIFF_LABELS,
+    BillingNow,
     MeterList,
     MeterMonths,
     MeterOutput,
@@ -55,7 +58,15 @@ from functions.readings.models import (
     Tariff,
     parse_reading_value,
 )
-from functions.readings.store import Meter, ReadingStore, StaleMeter, Submission, Unreadable, cursor_belongs
+from functions.readings.store import (
+    Meter,
+    Readers,
+    ReadingStore,
+    StaleMeter,
+    Submission,
+    Unreadable,
+    cursor_belongs,
+)
 
 logger = Logger()
 
@@ -74,6 +85,11 @@ JUMP_FACTOR = 10
 BASELINE_DAYS = 28
 BASELINE_FLOOR_KWH = Decimal(30)
 MONTH_DAYS = 30
+# One source per meter: a meter the consumer's ASKUE listed within this many days is read by ASKUE
+# (two billing periods: a link synced hourly refreshes it many times over; a meter ASKUE stopped
+# listing takes manual readings again after it).
+ASKUE_READS_DAYS = 62
+ASKUE_PAGE = "#/readings/askue"
 
 _METER_NUMBER = TypeAdapter(MeterNumber)
 _BAD_CURSOR = "Ссылка на продолжение списка повреждена или устарела: откройте список показаний заново."
@@ -116,7 +132,10 @@ def _next_reading(
     source: Source,
     taken_at: datetime,
     meter: Meter | None,
+    received_at: datetime,
 ) -> ReadingOutput:
+    """The reading to store; it counts in the billing period of `received_at`, the moment it reached
+    the portal (functions/readings/billing.py)."""
     return ReadingOutput(
         id=uuid.uuid4().hex,
         meter_number=meter_number,
@@ -126,6 +145,7 @@ def _next_reading(
         previous_taken_at=meter.last_taken_at if meter else None,
         source=source,
         taken_at=taken_at,
+        billing_period=billing_period(received_at),
     )
 
 
@@ -141,10 +161,9 @@ class Judged:
     rollover: bool
 
 
-def _taken_at(entry: ReadingEntry, meter: Meter | None) -> datetime:
-    """When the reading was taken: now, or midday (Moscow) of an earlier day the consumer gives;
-    never before the meter's last reading, so its history keeps the order of entry."""
-    current = now()
+def _taken_at(entry: ReadingEntry, meter: Meter | None, current: datetime) -> datetime:
+    """When the reading was taken: `current` (now), or midday (Moscow) of an earlier day the
+    consumer gives; never before the meter's last reading, so its history keeps the order of entry."""
     today = moscow_date(current)
     day = entry.taken_on or today
     if day > today:
@@ -261,6 +280,56 @@ def _refusal(entry: ReadingEntry, meter: Meter | None) -> InvalidInput | None:
     return None
 
 
+def _refuse_a_second_source(meter_number: str, readers: Readers) -> None:
+    """A meter read automatically takes no manual reading: two sources of one meter's readings are a
+    billing dispute. Read automatically: the consumer's ASKUE listed it within ASKUE_READS_DAYS, or
+    the company marks it as read by its intelligent metering system (ИСУ, which Федеральный закон от
+    27.12.2018 № 522-ФЗ made the grid companies' and suppliers' duty). Refusing is the company's
+    rule, as real cabinets refuse («прибор учёта подключён к автоматизированной системе»), not a
+    regulation's wording."""
+    seen = readers.askue_seen_at
+    by_askue = seen is not None and seen > now() - timedelta(days=ASKUE_READS_DAYS)
+    if not by_askue and readers.isu_marked_at is None:
+        return
+    system = (
+        "автоматизированной системе учёта (АСКУЭ)"
+        if by_askue
+        else "интеллектуальной системе учёта сетевой компании (АСКУЭ)"
+    )
+    raise invalid_field(
+        "meter_number",
+        f"Прибор учёта № {meter_number} подключён к {system}: его показания передаются автоматически, "
+        f"поэтому ручной ввод для него не принимается — два источника показаний одного прибора учёта "
+        f"приводят к спорам при расчёте. Данные этого прибора — на странице «Показания» → «АСКУЭ» "
+        f"({ASKUE_PAGE}).",
+    )
+
+
+def mark_read_by_askue(user_id: str, meter_numbers: list[str]) -> None:
+    """The consumer's ASKUE listed these meters now (a fetch or the sync): they take no manual
+    readings for ASKUE_READS_DAYS. Numbers that are not meter numbers are skipped."""
+    valid: list[str] = []
+    for number in dict.fromkeys(meter_numbers):
+        try:
+            valid.append(_METER_NUMBER.validate_python(number))
+        except ValidationError:
+            continue
+    if not valid:
+        return
+    try:
+        ReadingStore().mark_read_by_askue(user_id, sorted(set(valid)), now())
+    except Unwritten:
+        raise ServiceUnavailable from None
+
+
+def mark_read_by_isu(user_id: str, read: list[str], not_read: list[str]) -> None:
+    """The company marks the consumer's meters as read (or no longer read) by its ИСУ."""
+    try:
+        ReadingStore().mark_read_by_isu(user_id, read, not_read, now())
+    except Unwritten:
+        raise ServiceUnavailable from None
+
+
 def _submitted(user_id: str, reading: ReadingOutput, sequence: int) -> Submission:
     """What storing a reading typed in owes: its event for integrators, numbered `sequence` among the
     consumer's, written with the reading through the outbox (functions/common/outbox.py) — put on
@@ -283,10 +352,12 @@ def submit_reading(user_id: str, entry: ReadingEntry) -> ReadingOutput:
     retries = _retries()
     for attempt in range(MAX_ATTEMPTS):
         try:
-            meter, submitted = store.meter_and_submitted(user_id, entry.meter_number)
+            meter, submitted, readers = store.meter_and_submitted(user_id, entry.meter_number)
         except Unreadable:
             raise ServiceUnavailable from None
-        taken_at = _taken_at(entry, meter)
+        _refuse_a_second_source(entry.meter_number, readers)
+        received_at = now()
+        taken_at = _taken_at(entry, meter, received_at)
         judged = _judge(entry, meter)
         reading = _next_reading(
             entry.meter_number,
@@ -295,6 +366,7 @@ def submit_reading(user_id: str, entry: ReadingEntry) -> ReadingOutput:
             Source.MANUAL,
             taken_at,
             meter,
+            received_at,
         ).model_copy(update={"consumption": judged.consumption, "rollover": judged.rollover})
         try:
             store.append(
@@ -348,7 +420,19 @@ def meters(user_id: str) -> MeterList:
                 digits=m.digits,
             )
             for m in ReadingStore().meters(user_id)
-        ]
+        ],
+        billing=billing_now(),
+    )
+
+
+def billing_now() -> BillingNow:
+    """The billing period of a reading sent now, with the rule, for the manual entry page."""
+    at, window = now(), reading_window()
+    return BillingNow(
+        billing_period=billing_period(at, window),
+        window_first_day=window.readings_window_first_day,
+        window_last_day=window.readings_window_last_day,
+        explanation=explanation(at, window),
     )
 
 
@@ -458,7 +542,9 @@ def record_askue_reading(
             )
             log("ASKUE reading not recorded", extra={**context, "outcome": outcome.value})
             return outcome
-        reading = _next_reading(number, MeterType.SINGLE_TARIFF, {"t1": value}, Source.ASKUE, taken_at, meter)
+        reading = _next_reading(
+            number, MeterType.SINGLE_TARIFF, {"t1": value}, Source.ASKUE, taken_at, meter, taken_at
+        )
         try:
             store.append(user_id, reading, meter)
         except StaleMeter:

@@ -17,6 +17,12 @@ One table, `READINGS_TABLE`, partition key `user_id` (the consumer's Cognito `su
 The monthly consumption is one Query of the readings from the first day of a month on (`sk BETWEEN
 "reading#<that moment>" AND "reading#~"`: the time is fixed width, and "~" sorts after every digit).
 
+- who else reads a meter (one source per meter, functions/readings/service.py): `sk =
+  "reader#askue#<meter_number>"` with `seen_at`, the last time the consumer's ASKUE listed the
+  meter, and `sk = "reader#isu#<meter_number>"` with `marked_at`, while the company marks the meter
+  as read by its intelligent metering system (the integration API). Read with the meter in the
+  manual entry's one BatchGetItem.
+
 - the count of the consumer's submitted readings: `sk = "counter#reading_submitted"`, `last_sequence`
   the number of the last `portal.reading.submitted.v1` event (its `sequence`); no item is a count
   of 0 (a consumer who submitted nothing since the numbering began).
@@ -43,6 +49,7 @@ from pydantic import BaseModel, ConfigDict
 from functions.common.dynamo import Table, Unread, cancellation_reasons
 from functions.common.fields import MeterType
 from functions.common.settings import load_settings
+from functions.readings.billing import billing_period
 from functions.readings.models import (
     ReadingOutput,
     Source,
@@ -134,6 +141,7 @@ def _submitted_key(user_id: str) -> dict[str, str]:
 
 def _reading(item: dict[str, Any]) -> ReadingOutput:
     previous = item.get("previous_taken_at")
+    taken_at = datetime.fromisoformat(item["taken_at"])
     return ReadingOutput(
         id=item["id"],
         meter_number=item["meter_number"],
@@ -143,7 +151,9 @@ def _reading(item: dict[str, Any]) -> ReadingOutput:
         previous_taken_at=datetime.fromisoformat(previous) if previous else None,
         rollover=bool(item.get("rollover", False)),
         source=Source(item["source"]),
-        taken_at=datetime.fromisoformat(item["taken_at"]),
+        taken_at=taken_at,
+        # A reading stored before periods were: its taken moment is the best guess of when it came.
+        billing_period=item.get("billing_period") or billing_period(taken_at),
     )
 
 
@@ -195,6 +205,29 @@ def _key_of(item: dict[str, Any], by_meter: bool) -> dict[str, str]:
 # ---------------------------------------------------------------- store
 
 
+ASKUE_READER, ISU_READER = "reader#askue#", "reader#isu#"
+
+
+@dataclass(frozen=True)
+class Readers:
+    """Who reads a meter besides the consumer: when the consumer's ASKUE last listed it, and since
+    when the company marks it as read by its intelligent metering system (ИСУ)."""
+
+    askue_seen_at: datetime | None = None
+    isu_marked_at: datetime | None = None
+
+
+def _reader_item(user_id: str, prefix: str, number: str, field: str, at: datetime) -> dict[str, Any]:
+    return {"user_id": user_id, "sk": f"{prefix}{number}", "meter_number": number, field: _time(at)}
+
+
+def _readers(askue: dict[str, Any] | None, isu: dict[str, Any] | None) -> Readers:
+    return Readers(
+        askue_seen_at=datetime.fromisoformat(askue["seen_at"]) if askue else None,
+        isu_marked_at=datetime.fromisoformat(isu["marked_at"]) if isu else None,
+    )
+
+
 class ReadingStore:
     def __init__(self) -> None:
         self._table = Table(load_settings(ReadingsSettings).readings_table)
@@ -204,19 +237,38 @@ class ReadingStore:
         item = self._table.get({"user_id": user_id, "sk": _meter_sk(meter_number)}, consistent=True)
         return _meter(item) if item else None
 
-    def meter_and_submitted(self, user_id: str, meter_number: str) -> tuple[Meter | None, int]:
-        """The meter's current state and the number of the consumer's last submitted reading (0 when
-        none was counted), in one consistent BatchGetItem. Raises Unreadable when DynamoDB kept
-        leaving them unread."""
+    def meter_and_submitted(self, user_id: str, meter_number: str) -> tuple[Meter | None, int, Readers]:
+        """The meter's current state, the number of the consumer's last submitted reading (0 when
+        none was counted) and who else reads the meter, in one consistent BatchGetItem. Raises
+        Unreadable when DynamoDB kept leaving them unread."""
         meter_key = {"user_id": user_id, "sk": _meter_sk(meter_number)}
+        askue_key = {"user_id": user_id, "sk": f"{ASKUE_READER}{meter_number}"}
+        isu_key = {"user_id": user_id, "sk": f"{ISU_READER}{meter_number}"}
         try:
-            found = self._table.batch_get([meter_key, _submitted_key(user_id)], consistent=True)
+            found = self._table.batch_get(
+                [meter_key, _submitted_key(user_id), askue_key, isu_key], consistent=True
+            )
         except Unread:
             raise Unreadable from None
         by_sk = {str(item["sk"]): item for item in found}
         meter = by_sk.get(meter_key["sk"])
         counted = by_sk.get(SUBMITTED_SK, {})
-        return (_meter(meter) if meter else None), int(counted.get("last_sequence", 0))
+        readers = _readers(by_sk.get(askue_key["sk"]), by_sk.get(isu_key["sk"]))
+        return (_meter(meter) if meter else None), int(counted.get("last_sequence", 0)), readers
+
+    def mark_read_by_askue(self, user_id: str, meter_numbers: list[str], at: datetime) -> None:
+        """Records that the consumer's ASKUE listed these meters at `at`: BatchWriteItem. Raises
+        Unwritten when DynamoDB kept leaving items unwritten."""
+        self._table.batch_put(
+            [_reader_item(user_id, ASKUE_READER, number, "seen_at", at) for number in meter_numbers]
+        )
+
+    def mark_read_by_isu(self, user_id: str, read: list[str], not_read: list[str], at: datetime) -> None:
+        """The company's marks: `read` are read by its ИСУ (marked at `at`), `not_read` are not:
+        a BatchWriteItem of the marks, a DeleteItem per mark taken off."""
+        self._table.batch_put([_reader_item(user_id, ISU_READER, number, "marked_at", at) for number in read])
+        for number in not_read:
+            self._table.delete({"user_id": user_id, "sk": f"{ISU_READER}{number}"})
 
     def append(
         self,

@@ -149,8 +149,10 @@ DOCUMENT_KIND_TITLES: Mapping[str, str] = {
     "invoice": "Счёт",
     "act": "Акт",
     "other": "Другое",
+    # A meter admission's result (ПП № 442 п. 154: the act of admission), sent on that request.
+    "admission_act": "Акт допуска прибора учёта в эксплуатацию",
 }
-DocumentKind = Literal["technical_conditions", "contract", "invoice", "act", "other"]
+DocumentKind = Literal["technical_conditions", "contract", "invoice", "act", "other", "admission_act"]
 
 
 def _message_text(value: object) -> object:

@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from functions.common.clock import moscow_date
 from functions.requests.calendar import add_working_days
+from functions.requests.meter_rules import STATUTORY_TERMS, months_after, statutory_term_text
 from functions.requests.outputs import RequestTypeOutput, RequestTypesOutput
 from functions.requests.registry import FIELDS_OF, KIND_OF, RequestType
 from functions.requests.settings import request_settings
@@ -49,6 +50,7 @@ def request_types() -> RequestTypesOutput:
                 title=kind.title,
                 description=kind.description,
                 review_working_days=days[code],
+                statutory_term=statutory_term_text(code.value),
                 fields_schema=form_schemas()[code],
             )
             for code, kind in KIND_OF.items()
@@ -57,4 +59,9 @@ def request_types() -> RequestTypesOutput:
 
 
 def review_deadline(kind: RequestType, created_at: datetime) -> date:
+    """The working days of the type from the filing day; a type whose term a law sets (meter
+    installation: meter_rules.STATUTORY_TERMS) has that term instead."""
+    months = STATUTORY_TERMS.get(kind.value)
+    if months is not None:
+        return months_after(moscow_date(created_at), months)
     return add_working_days(moscow_date(created_at), request_settings().request_review_days[kind])

@@ -30,6 +30,11 @@ class RequestTypeOutput(BaseModel):
     title: str
     description: str = Field(description="Для чего эта заявка")
     review_working_days: int = Field(description="Ориентировочный срок рассмотрения, рабочих дней")
+    statutory_term: str | None = Field(
+        default=None,
+        description="Срок, установленный законом (тогда он и есть срок рассмотрения), например "
+        "«не позднее 6 месяцев с даты заявки (522-ФЗ)»",
+    )
     fields_schema: dict[str, Any] = Field(description="JSON Schema дополнительных полей типа")
 
 

@@ -72,7 +72,10 @@ REQUEST_KINDS: tuple[RequestKind, ...] = (
         title="Заявка на оборудование точки поставки прибором учёта (либо его замена)",
         fields=type_fields.MeterInstallationFields,
         review_days=10,
-        description="Установка прибора учёта в точке поставки или замена установленного.",
+        description="Установка прибора учёта в точке поставки или замена установленного — бесплатно для "
+        "потребителя, не позднее 6 месяцев с даты заявки (522-ФЗ): для жилого дома и нежилого объекта "
+        "— сетевой компанией, для квартиры в многоквартирном доме — гарантирующим поставщиком (заявка "
+        "перенаправляется ему).",
     ),
     RequestKind(
         code="unmetered_consumption",
@@ -167,6 +170,9 @@ class RequestStatus(StrEnum):
     REJECTED = "rejected"
     NEEDS_INFO = "needs_info"
     WITHDRAWN = "withdrawn"
+    # Passed to the organisation that does it (a flat's meter is the guaranteeing supplier's: 522-ФЗ,
+    # functions/requests/meter_rules.py); the company names it in the comment.
+    REDIRECTED = "redirected"
 
 
 STATUS_TITLES: Mapping[RequestStatus, str] = {
@@ -177,4 +183,5 @@ STATUS_TITLES: Mapping[RequestStatus, str] = {
     RequestStatus.REJECTED: "Отклонена",
     RequestStatus.NEEDS_INFO: "Требуются уточнения",
     RequestStatus.WITHDRAWN: "Отозвана",
+    RequestStatus.REDIRECTED: "Перенаправлена",
 }

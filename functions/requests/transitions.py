@@ -34,12 +34,14 @@ TRANSITIONS: Mapping[RequestStatus, tuple[RequestStatus, ...]] = {
         RequestStatus.IN_REVIEW,
         RequestStatus.NEEDS_INFO,
         RequestStatus.REJECTED,
+        RequestStatus.REDIRECTED,
         _WITHDRAW,
     ),
     RequestStatus.IN_REVIEW: (
         RequestStatus.IN_PROGRESS,
         RequestStatus.NEEDS_INFO,
         RequestStatus.REJECTED,
+        RequestStatus.REDIRECTED,
         _WITHDRAW,
     ),
     RequestStatus.NEEDS_INFO: (RequestStatus.IN_REVIEW, RequestStatus.REJECTED, _WITHDRAW),
@@ -52,10 +54,13 @@ TRANSITIONS: Mapping[RequestStatus, tuple[RequestStatus, ...]] = {
     RequestStatus.DONE: (),
     RequestStatus.REJECTED: (),
     RequestStatus.WITHDRAWN: (),
+    RequestStatus.REDIRECTED: (),
 }
-# The consumer must learn why a request was refused and what to clarify; the company, why it was
-# withdrawn.
-COMMENT_REQUIRED = frozenset({RequestStatus.REJECTED, RequestStatus.NEEDS_INFO, RequestStatus.WITHDRAWN})
+# The consumer must learn why a request was refused, what to clarify and to whom it was passed; the
+# company, why it was withdrawn.
+COMMENT_REQUIRED = frozenset(
+    {RequestStatus.REJECTED, RequestStatus.NEEDS_INFO, RequestStatus.WITHDRAWN, RequestStatus.REDIRECTED}
+)
 # Only the consumer withdraws their request; the company's systems set every other status.
 CONSUMER_ONLY = frozenset({RequestStatus.WITHDRAWN})
 CLOSED = frozenset(status for status, onward in TRANSITIONS.items() if not onward)

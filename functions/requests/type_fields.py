@@ -17,6 +17,7 @@ from pydantic import (
     StringConstraints,
     ValidationError,
     ValidationInfo,
+    computed_field,
     field_validator,
     model_validator,
 )
@@ -33,6 +34,7 @@ from functions.common.fields import (
     inn_rule,
     ogrn_rule,
 )
+from functions.requests.calendar import add_working_days, is_working_day
 from functions.requests.connection_rules import (
     APPLICANT_RULES,
     CATEGORY_RULES,
@@ -42,6 +44,16 @@ from functions.requests.connection_rules import (
     ApplicantCategory,
     ApplicantKind,
     documents_for,
+)
+from functions.requests.meter_rules import (
+    ADMISSION_FIRST_WORKING_DAY,
+    ADMISSION_LAST_WORKING_DAY,
+    INSTALLED_BY_LABELS,
+    ISU_REQUIRED_SINCE,
+    PREMISES_LABELS,
+    Installer,
+    Premises,
+    installation_terms,
 )
 
 MAX_POWER_KW = Decimal(15000)
@@ -70,6 +82,11 @@ Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 PastDate = Annotated[date, AfterValidator(_not_in_future)]
 FutureDate = Annotated[date, AfterValidator(_not_in_past)]
+# A verification record of ФГИС «Аршин» (the certificate's number, e.g. С-ВЯ/15-03-2026/232853465).
+VerificationRecord = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-Za-zА-ЯЁа-яё][0-9A-Za-zА-ЯЁа-яё./-]{4,63}$"),
+]
 
 VOLTAGE_LABELS = {
     "0.22": "0,22 кВ",
@@ -362,27 +379,91 @@ class MeterReadingFields(TypeFields):
 
 
 class MeterAdmissionFields(TypeFields):
-    """Допуск прибора учёта в эксплуатацию (ПП № 442, пп. 153–154): the meter's reading when it was
-    installed, its verification (поверка) dates, and when the company's staff may come."""
+    """Допуск прибора учёта в эксплуатацию (ПП № 442, пп. 153–154): who installed the meter, its
+    reading then, whether it can join the intelligent metering system (ИСУ), its verification
+    (поверка) and its record in ФГИС «Аршин», and a date within the rule's window of working days
+    (meter_rules.py). The company's «Акт допуска» comes back as a document of the request."""
 
     address: Line = Field(title="Адрес установки прибора учёта", json_schema_extra=FROM_OBJECT_ADDRESS)
     meter_number: MeterNumber = Field(title="Номер прибора учёта")
     meter_model: Line = Field(title="Модель прибора учёта")
     installation_date: PastDate = Field(title="Дата установки прибора учёта")
+    installed_by: Literal["grid_company", "guaranteeing_supplier", "consumer"] = Field(
+        title="Кто установил прибор учёта", json_schema_extra=one_of(INSTALLED_BY_LABELS)
+    )
+    isu_ready: bool = Field(
+        title="Прибор учёта может быть присоединён к ИСУ",
+        description="К интеллектуальной системе учёта сетевой компании; с 01.01.2022 устанавливаются "
+        "только такие приборы учёта — см. паспорт прибора",
+    )
     installation_reading: Decimal = Field(
         title="Показания при установке, кВт·ч", ge=0, max_digits=11, decimal_places=2
     )
     verified_on: PastDate = Field(title="Дата поверки прибора учёта", description="Из паспорта прибора учёта")
+    verification_record: VerificationRecord = Field(
+        title="Номер записи о поверке в ФГИС «Аршин»",
+        description="Номер свидетельства (записи) о поверке в ФГИС «Аршин», например "
+        "С-ВЯ/15-03-2026/232853465; его можно найти на fgis.gost.ru по номеру прибора учёта",
+    )
     next_verification_on: FutureDate = Field(
         title="Дата следующей поверки", description="По межповерочному интервалу из паспорта прибора учёта"
     )
-    admission_date: FutureDate = Field(title="Желаемая дата допуска")
+    admission_date: FutureDate = Field(
+        title="Желаемая дата допуска",
+        description=f"Рабочий день не раньше чем через {ADMISSION_FIRST_WORKING_DAY} и не позже чем через "
+        f"{ADMISSION_LAST_WORKING_DAY} рабочих дней с даты заявки",
+    )
     time_slot: Literal["morning", "afternoon"] = Field(
         title="Удобное время", json_schema_extra=one_of(TIME_SLOT_LABELS)
     )
 
+    @field_validator("admission_date")
+    @classmethod
+    def _within_the_window(cls, value: date) -> date:
+        today = moscow_today()
+        first = add_working_days(today, ADMISSION_FIRST_WORKING_DAY)
+        last = add_working_days(today, ADMISSION_LAST_WORKING_DAY)
+        if not first <= value <= last or not is_working_day(value):
+            raise PydanticCustomError(
+                "admission_date_window",
+                "Выберите рабочий день с {first} по {last}: от {low} до {high} рабочих дней с даты заявки.",
+                {
+                    "first": first.strftime("%d.%m.%Y"),
+                    "last": last.strftime("%d.%m.%Y"),
+                    "low": ADMISSION_FIRST_WORKING_DAY,
+                    "high": ADMISSION_LAST_WORKING_DAY,
+                },
+            )
+        return value
+
+    @field_validator("isu_ready")
+    @classmethod
+    def _joins_the_isu_when_installed_since_2022(cls, value: bool, info: ValidationInfo) -> bool:
+        installed = info.data.get("installation_date")
+        if not value and isinstance(installed, date) and installed >= ISU_REQUIRED_SINCE:
+            raise PydanticCustomError(
+                "meter_not_isu_ready",
+                "С 01.01.2022 устанавливаются только приборы учёта, которые можно присоединить к "
+                "интеллектуальной системе учёта (522-ФЗ): такой прибор учёта не будет допущен. "
+                "Обратитесь за установкой прибора учёта (заявка «Оборудование точки поставки прибором "
+                "учёта») — для вас это бесплатно.",
+            )
+        return value
+
 
 class MeterInstallationFields(TypeFields):
+    """Установка или замена прибора учёта (522-ФЗ; meter_rules.py): the premises decide who does it
+    — the grid company, or for a flat in a block of flats the guaranteeing supplier —, always free
+    for the consumer, within the statutory term (the request's review deadline). The computed
+    fields say so with the stored request."""
+
+    premises: Premises = Field(
+        title="Вид помещения",
+        description="От него зависит, кто устанавливает прибор учёта: для квартиры в многоквартирном "
+        "доме — гарантирующий поставщик, для жилого дома и нежилого объекта — сетевая компания. "
+        "Для потребителя бесплатно",
+        json_schema_extra=one_of(PREMISES_LABELS),
+    )
     supply_point_address: Line = Field(title="Адрес точки поставки", json_schema_extra=FROM_OBJECT_ADDRESS)
     work: Literal["install", "replace"] = Field(
         title="Вид работ", json_schema_extra=one_of(METER_WORK_LABELS)
@@ -396,7 +477,12 @@ class MeterInstallationFields(TypeFields):
         title="Номер заменяемого прибора учёта",
         description="Только для замены",
     )
-    work_date: FutureDate = Field(title="Желаемая дата работ")
+    work_date: FutureDate | None = Field(
+        default=None,
+        title="Удобная дата визита",
+        description="Необязательно. Срок работ — не позднее 6 месяцев с даты заявки; дату согласует "
+        "исполнитель",
+    )
 
     @field_validator("old_meter_number")
     @classmethod
@@ -404,6 +490,31 @@ class MeterInstallationFields(TypeFields):
         if info.data.get("work") == "replace" and value is None:
             raise PydanticCustomError("old_meter_missing", "Укажите номер заменяемого прибора учёта.")
         return value
+
+    @computed_field(title="Кто выполняет работы")  # type: ignore[prop-decorator]
+    @property
+    def installer(self) -> Installer:
+        return installation_terms(self.premises).installer
+
+    @computed_field(title="Исполнитель")  # type: ignore[prop-decorator]
+    @property
+    def installer_title(self) -> str:
+        return installation_terms(self.premises).installer_title
+
+    @computed_field(title="Бесплатно для потребителя")  # type: ignore[prop-decorator]
+    @property
+    def free_of_charge(self) -> bool:
+        return installation_terms(self.premises).free_of_charge
+
+    @computed_field(title="Срок по закону")  # type: ignore[prop-decorator]
+    @property
+    def statutory_term(self) -> str:
+        return f"не позднее {installation_terms(self.premises).term_months} месяцев с даты заявки"
+
+    @computed_field(title="Что нужно знать")  # type: ignore[prop-decorator]
+    @property
+    def notice(self) -> str:
+        return installation_terms(self.premises).notice
 
 
 class UnmeteredConsumptionFields(TypeFields):

@@ -12,6 +12,8 @@ import pytest
 import requests
 from playwright.sync_api import Locator, Page, expect
 
+from functions.common.clock import moscow_today
+from functions.requests.calendar import add_working_days
 from tests.e2e.conftest import PageLog, Portal, log_in_new_consumer, shot
 from tests.stack import INTEGRATION_API_KEY
 
@@ -20,6 +22,9 @@ pytestmark = pytest.mark.e2e
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
 SOON = (date.today() + timedelta(days=7)).isoformat()
+# A meter's admission: 3 to 15 working days ahead (functions/requests/meter_rules.py).
+ADMISSION_DAY = add_working_days(moscow_today(), 5).isoformat()
+CHECKED = "✓"  # a checkbox to tick
 EARLIER = (date.today() - timedelta(days=2)).isoformat()
 PHONE = {"width": 375, "height": 812}
 
@@ -65,19 +70,24 @@ TYPES: list[tuple[str, dict[str, str], dict[str, str]]] = [
             "Дата установки прибора учёта": EARLIER,
             "Показания при установке, кВт·ч": "0,5",
             "Дата поверки прибора учёта": EARLIER,
+            "Номер записи о поверке в ФГИС «Аршин»": "С-ВЯ/01-10-2026/232853465",
             "Дата следующей поверки": (date.today() + timedelta(days=16 * 365)).isoformat(),
-            "Желаемая дата допуска": SOON,
+            "Желаемая дата допуска": ADMISSION_DAY,
+            "Прибор учёта может быть присоединён к ИСУ": CHECKED,
         },
-        {"Удобное время": "С 9:00 до 13:00"},
+        {"Удобное время": "С 9:00 до 13:00", "Кто установил прибор учёта": "Сетевая компания"},
     ),
     (
         "Заявка на оборудование точки поставки прибором учёта (либо его замена)",
         {
             "Адрес точки поставки": "г. Москва, ул. Мира, 5",
             "Номер заменяемого прибора учёта": "111222",
-            "Желаемая дата работ": SOON,
         },
-        {"Вид работ": "Замена прибора учёта", "Причина обращения": "Истёк межповерочный интервал"},
+        {
+            "Вид помещения": "Жилой дом (домовладение)",
+            "Вид работ": "Замена прибора учёта",
+            "Причина обращения": "Истёк межповерочный интервал",
+        },
     ),
     (
         "Заявление о бездоговорном (безучётном) потреблении э/э",
@@ -115,7 +125,10 @@ def open_requests(page: Page) -> None:
 def fill_request(form: Locator, typed: dict[str, str], picked: dict[str, str], text: str) -> None:
     form.get_by_label("Текст заявки", exact=True).fill(text)
     for label, value in typed.items():
-        form.get_by_label(label, exact=True).fill(value)
+        if value == CHECKED:
+            form.get_by_label(label, exact=True).check()
+        else:
+            form.get_by_label(label, exact=True).fill(value)
     for label, option in picked.items():
         form.get_by_label(label, exact=True).select_option(label=option)
 

@@ -1,19 +1,20 @@
 """The ASKUE API on moto and the simulator: fetch, remember, latest, forget, and every refusal."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from werkzeug.wrappers import Response
 
 from functions.askue import handler
 from functions.askue.settings import askue_settings
 from functions.common.aws import dynamodb
 from functions.common.clock import MOSCOW
 from functions.common.settings import load_settings
-from infra.askue_simulator import AskueSimulator
+from infra.askue_simulator import DEMO_METERS, AskueSimulator, document_80020
 from tests.unit.askue_support import CONSUMER, DEMO, OTHER_CONSUMER, askue, consumer_event, simulator
 from tests.unit.conftest import REGION, api_event, call
 
@@ -47,6 +48,8 @@ def test_fetch_gives_every_meter_of_the_demo_account_as_decimals(askue: AskueSim
     assert set(body["rows"][0]) == {
         "object_name",
         "meter_name",
+        "measuring_point_code",
+        "document_number",
         "active_import_kwh",
         "active_export_kwh",
         "reactive_import_kvarh",
@@ -58,6 +61,7 @@ def test_fetch_gives_every_meter_of_the_demo_account_as_decimals(askue: AskueSim
     assert all(row["profile"] is None for row in body["rows"]), "registers carry no half-hours"
     assert all(isinstance(row["active_import_kwh"], str) for row in body["rows"]), "exact decimals"
     assert all(row["flags"] == [] for row in body["rows"]), "the JSON registers carry no status"
+    assert all(row["measuring_point_code"] is None for row in body["rows"]), "registers name meters only"
     assert body["remembered"] is False
     assert body["fetched_at"]
 
@@ -82,6 +86,36 @@ def test_with_the_80020_connector_the_latest_data_keep_each_meters_half_hours(
         assert sum(Decimal(v) for v in profile["active_import_kwh"]) == Decimal(row["active_import_kwh"])
     exported = [Decimal(v) for row in rows for v in row["profile"]["active_export_kwh"]]
     assert any(v > 0 for v in exported), "the house's solar plant"
+    assert [row["measuring_point_code"] for row in rows] == [
+        "452010000112001",
+        "452010000114001",
+        "452010000114002",
+    ]
+
+
+def test_a_stale_80020_document_does_not_replace_the_days_corrected_rows(
+    askue: AskueSimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASKUE_CONNECTOR", "xml80020")
+    load_settings.cache_clear()
+    fetch({**DEMO, "remember": False})
+    corrected = latest()["rows"]
+    number = corrected[0]["document_number"]
+    stale = document_80020(DEMO_METERS[:1], _day_of(corrected[0]), number - 1, datetime.now(UTC))
+    monkeypatch.setattr(askue, "dispatch", lambda request: Response(stale, content_type="application/xml"))
+
+    fetch({**DEMO, "remember": False})
+
+    assert latest()["rows"] == corrected, "the higher-numbered document of the day stays"
+    resent = document_80020(DEMO_METERS[:1], _day_of(corrected[0]), number + 1, datetime.now(UTC))
+    monkeypatch.setattr(askue, "dispatch", lambda request: Response(resent, content_type="application/xml"))
+    fetch({**DEMO, "remember": False})
+    [row] = latest()["rows"]
+    assert (row["measuring_point_code"], row["document_number"]) == ("452010000112001", number + 1)
+
+
+def _day_of(row: dict[str, Any]) -> date:
+    return date.fromisoformat(row["profile"]["day"])
 
 
 def test_without_remember_no_credentials_are_stored_but_the_data_is(askue: AskueSimulator) -> None:

@@ -11,11 +11,13 @@ import pytest
 
 from functions.askue.http import AskueBadData
 from functions.askue.models import AskueRow, ChannelFlag
-from functions.askue.xml80020 import parse_80020
+from functions.askue.xml80020 import parse_80020, superseded
 from infra.askue_simulator import BILLION_LAUGHS, DEMO_METERS, XXE, document_80020
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "80020"
 MOSCOW = timezone(timedelta(hours=3))
+SUMMER_2010 = timezone(timedelta(hours=4))  # Moscow summer time, until 2011
+LAST_AUTUMN_CHANGE = "20101031"  # Moscow's last 03:00 → 02:00
 HALF_HOURS = [f"{h:02d}{m:02d}" for h in range(24) for m in (0, 30)]
 
 
@@ -30,6 +32,7 @@ def document(
     value: str = "1.5",
     channels: tuple[str, ...] = ("01", "02", "03", "04"),
     dst: str = "0",
+    day: str = "20261127",
     declaration: str = '<?xml version="1.0" encoding="windows-1251"?>',
     extra_point: str = "",
     encoding: str = "cp1251",
@@ -45,7 +48,7 @@ def document(
         f"""{declaration}
 <message class="80020" version="2" number="42">
   <datetime><timestamp>20261128013000</timestamp><daylightsavingtime>{dst}</daylightsavingtime>
-    <day>20261127</day></datetime>
+    <day>{day}</day></datetime>
   <sender><inn>7700000000</inn><name>АСКУЭ сетевой компании</name></sender>
   <area><inn>7700000001</inn><name>Жилой дом, ул. Садовая, 12</name>
     <measuringpoint code="452010000112001" name="Меркурий 234 № 41250017">{measured}</measuringpoint>
@@ -60,6 +63,8 @@ def test_a_day_of_48_half_hours_is_summed_per_channel_into_one_row_per_point() -
 
     assert row.object_name == "Жилой дом, ул. Садовая, 12"
     assert row.meter_name == "Меркурий 234 № 41250017"
+    assert row.measuring_point_code == "452010000112001"
+    assert row.document_number == 42
     assert row.active_import_kwh == Decimal("60.00")
     assert row.active_export_kwh == row.reactive_import_kvarh == row.reactive_export_kvarh == Decimal("60.00")
     # The day ends at midnight, Moscow time.
@@ -79,7 +84,7 @@ def test_each_point_keeps_its_days_half_hours_of_a_plus_and_a_minus_as_its_load_
 def test_the_profile_of_a_day_when_clocks_go_back_has_its_50_half_hours_in_order() -> None:
     repeated = [*HALF_HOURS[:6], "0200", "0230", *HALF_HOURS[6:]]
 
-    [row] = parse_80020(document(repeated, value="2"))
+    [row] = parse_80020(document(repeated, value="2", dst="2", day=LAST_AUTUMN_CHANGE))
 
     assert row.profile is not None
     assert row.profile.starts == repeated
@@ -128,19 +133,20 @@ def test_missing_channels_count_as_zero() -> None:
 def test_a_day_when_clocks_go_forward_has_46_half_hours() -> None:
     skipped = [s for s in HALF_HOURS if s not in ("0200", "0230")]
 
-    [row] = parse_80020(document(skipped, value="2", dst="1"))
+    [row] = parse_80020(document(skipped, value="2", dst="2", day="20100328"))
 
     assert row.active_import_kwh == Decimal(92)
-    # Summer time: the day ends at midnight UTC+4.
-    assert row.read_at.astimezone(UTC) == datetime(2026, 11, 27, 20, tzinfo=UTC)
+    # Moscow's last spring change but one: the day ends at midnight of summer time, UTC+4.
+    assert row.read_at.astimezone(UTC) == datetime(2010, 3, 28, 20, tzinfo=UTC)
 
 
 def test_a_day_when_clocks_go_back_has_50_half_hours() -> None:
     repeated = [*HALF_HOURS[:6], "0200", "0230", *HALF_HOURS[6:]]
 
-    [row] = parse_80020(document(repeated, value="2"))
+    [row] = parse_80020(document(repeated, value="2", day=LAST_AUTUMN_CHANGE))
 
     assert row.active_import_kwh == Decimal(100)
+    assert row.read_at.astimezone(UTC) == datetime(2010, 10, 31, 21, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -285,19 +291,111 @@ def test_a_winter_time_document_with_decimal_points() -> None:
     assert row.flags == []
 
 
-def test_a_summer_time_document_with_decimal_commas_is_read_as_points() -> None:
-    row = fixture("summer-dst1-comma.xml")
+def test_a_2026_document_as_generators_write_it_ends_its_day_at_midnight_utc_plus_3() -> None:
+    # daylightsavingtime 1 (what generators write on every day since 2014), the last half-hour
+    # ending at 0000, the area's timezone 1 (Moscow time), decimal commas.
+    row = fixture("summer-2026-dst1-comma.xml")
 
     assert row.active_import_kwh == Decimal("60.00")
     assert row.reactive_export_kvarh == Decimal("0.48")
-    assert row.read_at == datetime(2026, 7, 16, tzinfo=timezone(timedelta(hours=4)))
+    assert row.read_at == datetime(2026, 7, 16, tzinfo=MOSCOW)
+    assert row.measuring_point_code == "452010000112001"
+
+
+@pytest.mark.parametrize("dst", ["0", "1"])
+def test_a_2026_day_ends_at_midnight_utc_plus_3_whatever_the_summer_time_flag(dst: str) -> None:
+    [row] = parse_80020(document(dst=dst, day="20260715"))
+
+    assert row.read_at == datetime(2026, 7, 16, tzinfo=MOSCOW)
+    assert row.read_at.utcoffset() == timedelta(hours=3)
+
+
+def test_a_july_2008_day_ends_at_midnight_of_moscow_summer_time_utc_plus_4() -> None:
+    row = fixture("summer-2008-dst1-comma.xml")
+
+    assert row.read_at == datetime(2008, 7, 16, tzinfo=SUMMER_2010)
+    assert row.read_at.utcoffset() == timedelta(hours=4)
+
+
+def test_a_day_between_2011_and_2014_ends_at_midnight_utc_plus_4_even_in_winter() -> None:
+    [row] = parse_80020(document(dst="0", day="20130115"))
+
+    assert row.read_at.astimezone(UTC) == datetime(2013, 1, 15, 20, tzinfo=UTC)
+
+
+def test_the_day_moscow_left_permanent_summer_time_has_25_hours() -> None:
+    # 26.10.2014, 02:00 → 01:00 (248-ФЗ): the hour 01:00–02:00 twice.
+    repeated = [*HALF_HOURS[:4], "0100", "0130", *HALF_HOURS[4:]]
+
+    [row] = parse_80020(document(repeated, dst="2", day="20141026"))
+
+    assert row.read_at == datetime(2014, 10, 27, tzinfo=MOSCOW)
+
+
+def test_a_changeover_flag_on_a_2026_day_is_refused_since_moscow_no_longer_changes_clocks() -> None:
+    repeated = [*HALF_HOURS[:6], "0200", "0230", *HALF_HOURS[6:]]
+
+    with pytest.raises(AskueBadData, match="changeover day"):
+        parse_80020(document(repeated, dst="2", day="20261025"))
+    with pytest.raises(AskueBadData, match="periods do not make a day"):
+        parse_80020(document(repeated, dst="1", day="20261025"))
+
+
+def test_an_area_in_another_zone_ends_its_day_at_midnight_there() -> None:
+    in_samara = document().replace(b"<area>", b'<area timezone="Europe/Samara">')
+
+    [row] = parse_80020(in_samara)
+
+    assert row.read_at.astimezone(UTC) == datetime(2026, 11, 27, 20, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("zone", ["7", "Mars/Olympus", "../../etc/passwd"])
+def test_an_area_timezone_that_is_neither_moscow_time_nor_a_zone_is_refused(zone: str) -> None:
+    with pytest.raises(AskueBadData, match="timezone"):
+        parse_80020(document().replace(b"<area>", f'<area timezone="{zone}">'.encode()))
+
+
+def test_two_points_with_the_same_name_are_two_rows_keyed_by_their_codes() -> None:
+    feeder = "ПС Клетьевая, ввод Т-1"
+    twin = point(452010000112002, {"01": HALF_HOURS}).replace("Счётчик 452010000112002", feeder)
+    doc = document(extra_point=twin).replace(
+        "Меркурий 234 № 41250017".encode("cp1251"), feeder.encode("cp1251")
+    )
+
+    rows = parse_80020(doc)
+
+    assert [row.meter_name for row in rows] == [feeder, feeder]
+    assert [row.measuring_point_code for row in rows] == ["452010000112001", "452010000112002"]
+
+
+def test_a_point_code_twice_in_one_document_and_a_point_without_code_are_refused() -> None:
+    with pytest.raises(AskueBadData, match="appears twice"):
+        parse_80020(document(extra_point=point(452010000112001, {"01": HALF_HOURS})))
+    with pytest.raises(AskueBadData, match="valid code"):
+        parse_80020(document().replace(b'code="452010000112001" ', b""))
+
+
+def test_a_corrected_resend_replaces_the_days_rows_and_a_stale_one_does_not() -> None:
+    first = parse_80020(document(value="1"))
+    corrected = parse_80020(document(value="2").replace(b'number="42"', b'number="43"'))
+
+    assert superseded(first, corrected) == corrected
+    assert superseded(corrected, first) == corrected, "number 42 came after 43: 43 stays"
+    assert superseded(first, first) == first
+    another_day = parse_80020(document(day="20261128").replace(b'number="42"', b'number="7"'))
+    assert superseded(corrected, another_day) == another_day
+
+
+def test_a_message_number_that_is_not_a_whole_number_is_refused() -> None:
+    with pytest.raises(AskueBadData, match="message number"):
+        parse_80020(document().replace(b'number="42"', b'number="4x"'))
 
 
 def test_the_changeover_day_forward_has_46_half_hours_and_ends_in_summer_time() -> None:
     row = fixture("changeover-forward-dst2.xml")
 
     assert row.active_import_kwh == Decimal("57.50")  # 46 x 1.25
-    assert row.read_at == datetime(2026, 3, 30, tzinfo=timezone(timedelta(hours=4)))
+    assert row.read_at == datetime(2010, 3, 29, tzinfo=SUMMER_2010)
 
 
 def test_the_changeover_day_back_with_decimal_commas_has_50_half_hours_and_ends_in_winter_time() -> None:
@@ -305,7 +403,7 @@ def test_the_changeover_day_back_with_decimal_commas_has_50_half_hours_and_ends_
 
     assert row.active_import_kwh == Decimal("62.50")  # 50 x 1.25
     assert row.active_export_kwh == Decimal("2.50")
-    assert row.read_at == datetime(2026, 10, 26, tzinfo=MOSCOW)
+    assert row.read_at == datetime(2010, 11, 1, tzinfo=MOSCOW)
 
 
 def test_status_flags_are_carried_per_channel_and_the_values_stay_in_the_total() -> None:
@@ -331,13 +429,13 @@ def test_a_changeover_day_must_have_the_same_hour_skipped_or_repeated_in_every_c
     channel = f'<measuringchannel code="01">{periods}</measuringchannel>'
     other = f'<measuringpoint code="2" name="Второй">{channel}</measuringpoint>'
 
-    with pytest.raises(AskueBadData, match="changeover day"):
-        parse_80020(document(skipped, dst="2", extra_point=other))
+    with pytest.raises(AskueBadData, match="different periods"):
+        parse_80020(document(skipped, dst="2", day="20100328", extra_point=other))
 
 
 def test_the_simulators_changeover_day_is_read_with_its_commas_and_flags() -> None:
-    day = date(2026, 10, 25)
-    start = datetime(2026, 10, 25, tzinfo=MOSCOW)
+    day = date(2014, 10, 26)  # Moscow's last clock change: 02:00 back to 01:00
+    start = datetime(2014, 10, 26, tzinfo=SUMMER_2010)
     meters = DEMO_METERS[:1]
 
     document_bytes = document_80020(meters, day, 7, start + timedelta(days=1, hours=1), changeover=True)
@@ -348,4 +446,5 @@ def test_the_simulators_changeover_day_is_read_with_its_commas_and_flags() -> No
     growth = meters[0].register("A+", start + timedelta(hours=25)) - meters[0].register("A+", start)
     assert row.active_import_kwh == growth
     assert row.flags == [ChannelFlag(channel="active_import_kwh", status="1", periods=2)]
-    assert row.read_at == datetime(2026, 10, 26, tzinfo=MOSCOW)
+    assert row.profile is not None and row.profile.starts[4:6] == ["0100", "0130"] == row.profile.starts[2:4]
+    assert row.read_at == datetime(2014, 10, 27, tzinfo=MOSCOW)

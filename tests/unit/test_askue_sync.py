@@ -496,7 +496,8 @@ def test_the_template_wires_the_schedule_queue_and_dead_letter_queue() -> None:
 
 def test_the_worker_may_make_every_call_it_makes_on_the_askue_table() -> None:
     """A batch's links in one BatchGetItem (service.links_for), a failure's count read (GetItem), the
-    snapshot (PutItem), a failure's mark and count in a transaction (UpdateItem, PutItem)."""
+    snapshot (PutItem), a failure's mark and count in a transaction (UpdateItem, PutItem), and, with
+    the 80020 connector, the latest snapshot a corrected document is kept against (Query)."""
     worker = resources(load_template(), "AWS::Serverless::Function")[WORKER]["Properties"]
     granted = {
         action
@@ -505,4 +506,10 @@ def test_the_worker_may_make_every_call_it_makes_on_the_askue_table() -> None:
         if statement["Resource"] == {"Fn::GetAtt": ["AskueTable", "Arn"]}
         for action in statement["Action"]
     }
-    assert granted == {"dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}
+    assert granted == {
+        "dynamodb:BatchGetItem",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:Query",
+    }

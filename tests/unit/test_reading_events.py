@@ -106,6 +106,7 @@ def test_a_consumer_whose_readings_predate_the_count_starts_at_one(world: World,
         previous_taken_at=None,
         source=Source.MANUAL,
         taken_at=datetime(2026, 11, 1, 9, tzinfo=UTC),
+        billing_period="2026-11",
     )
     ReadingStore().append(ME["sub"], old, None)
     assert count_of(world) is None

@@ -1,6 +1,5 @@
 """ Contains all the data models used in inputs/outputs """
 
-from .account_confirmation import AccountConfirmation
 from .attachment_link import AttachmentLink
 from .company_message import CompanyMessage
 from .company_message_kind_type_0 import CompanyMessageKindType0
@@ -19,6 +18,7 @@ from .integration_request_thread import IntegrationRequestThread
 from .integration_request_thread_fields import IntegrationRequestThreadFields
 from .message_author import MessageAuthor
 from .meter_type import MeterType
+from .object_change import ObjectChange
 from .object_meter import ObjectMeter
 from .password_reset import PasswordReset
 from .password_reset_accepted import PasswordResetAccepted
@@ -32,7 +32,6 @@ from .upload_request import UploadRequest
 from .upload_request_типфайла import UploadRequestТипфайла
 
 __all__ = (
-    "AccountConfirmation",
     "AttachmentLink",
     "CompanyMessage",
     "CompanyMessageKindType0",
@@ -51,6 +50,7 @@ __all__ = (
     "IntegrationRequestThreadFields",
     "MessageAuthor",
     "MeterType",
+    "ObjectChange",
     "ObjectMeter",
     "PasswordReset",
     "PasswordResetAccepted",

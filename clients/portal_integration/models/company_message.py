@@ -29,15 +29,16 @@ class CompanyMessage:
         Attributes:
             attachments (list[str] | Unset):
             text (str | Unset): Текст сообщения, до 5000 знаков; может быть пустым, если приложен файл Default: ''.
-            kind (CompanyMessageKindType0 | Literal['act'] | Literal['contract'] | Literal['invoice'] | Literal['other'] |
-                Literal['technical_conditions'] | None | Unset): Обязателен, если приложены файлы, и не указывается без них
+            kind (CompanyMessageKindType0 | Literal['act'] | Literal['admission_act'] | Literal['contract'] |
+                Literal['invoice'] | Literal['other'] | Literal['technical_conditions'] | None | Unset): Обязателен, если
+                приложены файлы, и не указывается без них
             operator (None | str | Unset): Кто в компании написал, например «CRM: Петрова А. В.»; автором в истории портал
                 всегда записывает ключ интеграции
      """
 
     attachments: list[str] | Unset = UNSET
     text: str | Unset = ''
-    kind: CompanyMessageKindType0 | Literal['act'] | Literal['contract'] | Literal['invoice'] | Literal['other'] | Literal['technical_conditions'] | None | Unset = UNSET
+    kind: CompanyMessageKindType0 | Literal['act'] | Literal['admission_act'] | Literal['contract'] | Literal['invoice'] | Literal['other'] | Literal['technical_conditions'] | None | Unset = UNSET
     operator: None | str | Unset = UNSET
 
 
@@ -53,7 +54,7 @@ class CompanyMessage:
 
         text = self.text
 
-        kind: Literal['act'] | Literal['contract'] | Literal['invoice'] | Literal['other'] | Literal['technical_conditions'] | None | str | Unset
+        kind: Literal['act'] | Literal['admission_act'] | Literal['contract'] | Literal['invoice'] | Literal['other'] | Literal['technical_conditions'] | None | str | Unset
         if isinstance(self.kind, Unset):
             kind = UNSET
         elif isinstance(self.kind, CompanyMessageKindType0):
@@ -93,7 +94,7 @@ class CompanyMessage:
 
         text = d.pop("text", UNSET)
 
-        def _parse_kind(data: object) -> CompanyMessageKindType0 | Literal['act'] | Literal['contract'] | Literal['invoice'] | Literal['other'] | Literal['technical_conditions'] | None | Unset:
+        def _parse_kind(data: object) -> CompanyMessageKindType0 | Literal['act'] | Literal['admission_act'] | Literal['contract'] | Literal['invoice'] | Literal['other'] | Literal['technical_conditions'] | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -128,7 +129,11 @@ class CompanyMessage:
             if kind_другое != 'other':
                 raise ValueError(f"kind_Другое must match const 'other', got '{kind_другое}'")
             return kind_другое
-            return cast(CompanyMessageKindType0 | Literal['act'] | Literal['contract'] | Literal['invoice'] | Literal['other'] | Literal['technical_conditions'] | None | Unset, data)
+            kind_акт_допуска_прибора_учёта_в_эксплуатацию = cast(Literal['admission_act'] , data)
+            if kind_акт_допуска_прибора_учёта_в_эксплуатацию != 'admission_act':
+                raise ValueError(f"kind_Акт допуска прибора учёта в эксплуатацию must match const 'admission_act', got '{kind_акт_допуска_прибора_учёта_в_эксплуатацию}'")
+            return kind_акт_допуска_прибора_учёта_в_эксплуатацию
+            return cast(CompanyMessageKindType0 | Literal['act'] | Literal['admission_act'] | Literal['contract'] | Literal['invoice'] | Literal['other'] | Literal['technical_conditions'] | None | Unset, data)
 
         kind = _parse_kind(d.pop("kind", UNSET))
 

@@ -2,6 +2,7 @@ from enum import StrEnum
 
 class IntegrationMessageKindType0(StrEnum):
     ACT = "act"
+    ADMISSION_ACT = "admission_act"
     CONTRACT = "contract"
     INVOICE = "invoice"
     OTHER = "other"

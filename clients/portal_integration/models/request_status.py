@@ -5,6 +5,7 @@ class RequestStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     IN_REVIEW = "in_review"
     NEEDS_INFO = "needs_info"
+    REDIRECTED = "redirected"
     REGISTERED = "registered"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"

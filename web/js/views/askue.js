@@ -29,6 +29,10 @@ function flagsOf(key, row) {
 
 function cell(key, row) {
   if (key === 'read_at') return formatDateTime(row.read_at);
+  // 80020: the point's name may be shared by several points (a feeder); its code tells them apart.
+  if (key === 'meter_name' && row.measuring_point_code) {
+    return el('span', {}, row.meter_name, el('span', { class: 'muted' }, ` (точка измерений ${row.measuring_point_code})`));
+  }
   if (!key.endsWith('h')) return row[key];
   const number = formatNumber(row[key], { max: 3 });
   const flags = flagsOf(key, row);

@@ -5,7 +5,7 @@ import * as api from '../api.js';
 import { el, pageTitle } from '../dom.js';
 import { bindForm } from '../forms.js';
 import { formatDate } from '../format.js';
-import { METER_TYPES, SOURCES, TARIFFS, backLink, loadMeters, perTariffText, useStyles } from './readings-ui.js';
+import { METER_TYPES, SOURCES, TARIFFS, backLink, perTariffText, useStyles } from './readings-ui.js';
 
 const ALL_TARIFFS = ['t1', 't2', 't3'];
 
@@ -29,9 +29,11 @@ function tariffField(tariff) {
   );
 }
 
+const periodName = (period) => new Intl.DateTimeFormat('ru-RU', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${period}-01T00:00Z`));
+
 function confirmation(reading) {
   const values = perTariffText(reading.meter_type, reading.values);
-  const head = `Показания приняты: прибор учёта № ${reading.meter_number}, ${values}.`;
+  const head = `Показания приняты: прибор учёта № ${reading.meter_number}, ${values}. Расчётный период: ${periodName(reading.billing_period)}.`;
   if (!reading.consumption) return `${head} Это первое показание прибора: расход появится после следующего ввода.`;
   const across = reading.rollover ? ' (с переходом через ноль)' : '';
   return `${head} Расход с ${formatDate(reading.previous_taken_at)}${across}: ${perTariffText(reading.meter_type, reading.consumption)}.`;
@@ -170,6 +172,7 @@ export async function render(root, { signal }) {
     el('p', { class: 'hint', id: 'reading-object-meter-hint' }, 'Выберите прибор учёта одного из ваших объектов или введите его данные ниже.'),
   );
   const objectMeters = new Map();
+  const period = el('p', { class: 'hint', id: 'reading-billing-period', hidden: true, 'aria-live': 'polite' });
   picker.addEventListener('change', () => {
     const meter = objectMeters.get(picker.value);
     if (!meter) return;
@@ -205,6 +208,7 @@ export async function render(root, { signal }) {
     ),
     rollover,
     jump,
+    period,
     el('button', { type: 'submit', class: 'btn btn-primary' }, 'Ввести'),
   );
   const questions = { rollover_confirmed: rollover, jump_confirmed: jump };
@@ -260,7 +264,11 @@ export async function render(root, { signal }) {
     // Without the objects the meter is typed in, as before.
   }
   try {
-    remember(await loadMeters(signal));
+    const { items, billing } = await api.get('/api/readings/meters', { signal });
+    remember(items);
+    // Which month the reading will count in, and why, before it is sent (the supplier's window).
+    period.textContent = billing.explanation;
+    period.hidden = false;
     if (number.value) showPrevious(); // typed before the list arrived
   } catch (error) {
     if (error?.name === 'AbortError' || error?.expired) throw error;

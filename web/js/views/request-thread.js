@@ -9,7 +9,7 @@ import { formatDateTime } from '../format.js';
 import { formatSize } from './requests-ui.js';
 import { upload } from './uploads.js';
 
-const CLOSED = new Set(['done', 'rejected', 'withdrawn']);
+const CLOSED = new Set(['done', 'rejected', 'withdrawn', 'redirected']);
 
 const newKey = () => crypto.randomUUID(); // the portal is served over HTTPS (or localhost)
 

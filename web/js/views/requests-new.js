@@ -133,7 +133,7 @@ export async function render(root, { params, signal }) {
   const picker = objectPicker(objects, type.fields_schema, form);
   if (picker) form.insertBefore(picker, form.querySelector('.field'));
   root.append(
-    ...pageTitle(type.title, `Ориентировочный срок рассмотрения — ${workingDays(type.review_working_days)} с даты регистрации.`),
+    ...pageTitle(type.title, type.statutory_term ? `${type.description} Срок — ${type.statutory_term}.` : `Ориентировочный срок рассмотрения — ${workingDays(type.review_working_days)} с даты регистрации.`),
     form,
     backLink(),
   );

@@ -14,7 +14,7 @@ function tiles(types) {
         'li',
         { class: 'card link-card' },
         el('h3', {}, el('a', { href: `#/requests/new/${type.code}` }, type.title)),
-        el('p', { class: 'muted' }, `Срок рассмотрения — ${upToWorkingDays(type.review_working_days)}`),
+        el('p', { class: 'muted' }, `Срок рассмотрения — ${type.statutory_term || upToWorkingDays(type.review_working_days)}`),
       ),
     ),
   );

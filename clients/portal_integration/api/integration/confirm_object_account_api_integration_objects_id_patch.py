@@ -8,8 +8,8 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
-from ...models.account_confirmation import AccountConfirmation
 from ...models.integration_object import IntegrationObject
+from ...models.object_change import ObjectChange
 from ...models.problem_details import ProblemDetails
 from typing import cast
 
@@ -18,7 +18,7 @@ from typing import cast
 def _get_kwargs(
     id: str,
     *,
-    body: AccountConfirmation,
+    body: ObjectChange,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -118,17 +118,23 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient,
-    body: AccountConfirmation,
+    body: ObjectChange,
 
 ) -> Response[IntegrationObject | ProblemDetails]:
-    """ Подтвердить лицевой счёт объекта
+    """ Подтвердить лицевой счёт объекта, отметить приборы учёта ИСУ
 
      confirmed = true — лицевой счёт объекта сверен с биллингом (потребитель видит его подтверждённым);
-    false — снять подтверждение (объект снова в списке на сверку).
+    false — снять подтверждение (объект снова в списке на сверку). isu_meters — приборы учёта объекта,
+    которые опрашивает интеллектуальная система учёта сетевой компании: ручной ввод их показаний
+    потребителю не доступен (один источник показаний). Сверх схемы: номера isu_meters должны быть
+    приборами учёта этого объекта; нужен confirmed или isu_meters.
 
     Args:
         id (str): id объекта
-        body (AccountConfirmation):
+        body (ObjectChange): What the company changes on an object: its лицевой счёт's
+            confirmation, and which of its
+            meters the company's intelligent metering system (ИСУ) reads — those take no manual
+            readings.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -155,17 +161,23 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient,
-    body: AccountConfirmation,
+    body: ObjectChange,
 
 ) -> IntegrationObject | ProblemDetails | None:
-    """ Подтвердить лицевой счёт объекта
+    """ Подтвердить лицевой счёт объекта, отметить приборы учёта ИСУ
 
      confirmed = true — лицевой счёт объекта сверен с биллингом (потребитель видит его подтверждённым);
-    false — снять подтверждение (объект снова в списке на сверку).
+    false — снять подтверждение (объект снова в списке на сверку). isu_meters — приборы учёта объекта,
+    которые опрашивает интеллектуальная система учёта сетевой компании: ручной ввод их показаний
+    потребителю не доступен (один источник показаний). Сверх схемы: номера isu_meters должны быть
+    приборами учёта этого объекта; нужен confirmed или isu_meters.
 
     Args:
         id (str): id объекта
-        body (AccountConfirmation):
+        body (ObjectChange): What the company changes on an object: its лицевой счёт's
+            confirmation, and which of its
+            meters the company's intelligent metering system (ИСУ) reads — those take no manual
+            readings.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -187,17 +199,23 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient,
-    body: AccountConfirmation,
+    body: ObjectChange,
 
 ) -> Response[IntegrationObject | ProblemDetails]:
-    """ Подтвердить лицевой счёт объекта
+    """ Подтвердить лицевой счёт объекта, отметить приборы учёта ИСУ
 
      confirmed = true — лицевой счёт объекта сверен с биллингом (потребитель видит его подтверждённым);
-    false — снять подтверждение (объект снова в списке на сверку).
+    false — снять подтверждение (объект снова в списке на сверку). isu_meters — приборы учёта объекта,
+    которые опрашивает интеллектуальная система учёта сетевой компании: ручной ввод их показаний
+    потребителю не доступен (один источник показаний). Сверх схемы: номера isu_meters должны быть
+    приборами учёта этого объекта; нужен confirmed или isu_meters.
 
     Args:
         id (str): id объекта
-        body (AccountConfirmation):
+        body (ObjectChange): What the company changes on an object: its лицевой счёт's
+            confirmation, and which of its
+            meters the company's intelligent metering system (ИСУ) reads — those take no manual
+            readings.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -224,17 +242,23 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient,
-    body: AccountConfirmation,
+    body: ObjectChange,
 
 ) -> IntegrationObject | ProblemDetails | None:
-    """ Подтвердить лицевой счёт объекта
+    """ Подтвердить лицевой счёт объекта, отметить приборы учёта ИСУ
 
      confirmed = true — лицевой счёт объекта сверен с биллингом (потребитель видит его подтверждённым);
-    false — снять подтверждение (объект снова в списке на сверку).
+    false — снять подтверждение (объект снова в списке на сверку). isu_meters — приборы учёта объекта,
+    которые опрашивает интеллектуальная система учёта сетевой компании: ручной ввод их показаний
+    потребителю не доступен (один источник показаний). Сверх схемы: номера isu_meters должны быть
+    приборами учёта этого объекта; нужен confirmed или isu_meters.
 
     Args:
         id (str): id объекта
-        body (AccountConfirmation):
+        body (ObjectChange): What the company changes on an object: its лицевой счёт's
+            confirmation, and which of its
+            meters the company's intelligent metering system (ИСУ) reads — those take no manual
+            readings.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
