@@ -153,8 +153,9 @@ def request_detail(id: Annotated[str, Path(max_length=64, description="id зая
     summary="Переписка по заявке",
     description="Сообщения потребителя и сетевой компании по заявке, сначала старые; у документа "
     "компании — вид (`kind`, `kind_title`). Ссылки на файлы действуют 5 минут. Следующая страница — "
-    "`?cursor=` из ответа. Чужая или неизвестная заявка — пустая переписка, как у заявки без сообщений.",
-    responses=answers(200, "Сообщения", Thread, CONSUMER_ERROR_RESPONSES),
+    "`?cursor=` из ответа. Чужая или неизвестная заявка — пустая переписка, как у заявки без сообщений; "
+    "id, какого у заявок не бывает, — 404.",
+    responses=answers(200, "Сообщения", Thread, {**CONSUMER_ERROR_RESPONSES, **NOT_FOUND}),
     security=CONSUMER_SECURITY,
     tags=TAGS,
 )
