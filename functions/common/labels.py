@@ -5,6 +5,7 @@ forms). A domain's `models.py` builds its `LABELS` with `field_labels` and its h
 """
 
 from collections.abc import Iterator, Mapping
+from typing import get_args, get_origin
 
 from pydantic import AliasChoices, BaseModel
 from pydantic.fields import FieldInfo
@@ -31,12 +32,30 @@ def field_labels(*models: type[BaseModel], also: Mapping[str, str] | None = None
                     add(prefix + alias, info.title)
             if isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel):
                 walk(info.annotation, f"{prefix}{name}.")
+            for item in _listed_models(info):
+                for index in range(_max_items(info)):
+                    walk(item, f"{prefix}{name}.{index}.")
 
     for model in models:
         walk(model, "")
     for name, title in (also or {}).items():
         add(name, title)
     return labels
+
+
+def _listed_models(info: FieldInfo) -> Iterator[type[BaseModel]]:
+    """The model of a list's items (`list[Point]`, `list[Point] | None`), if they are models."""
+    for annotation in (info.annotation, *get_args(info.annotation)):
+        if get_origin(annotation) is list:
+            (item,) = get_args(annotation)
+            if isinstance(item, type) and issubclass(item, BaseModel):
+                yield item
+
+
+def _max_items(info: FieldInfo) -> int:
+    """How many items a list field takes (its `max_length`), at most 20 labelled."""
+    limits = [getattr(meta, "max_length", None) for meta in info.metadata]
+    return min(next((limit for limit in limits if isinstance(limit, int)), 20), 20)
 
 
 def _names(name: str, info: FieldInfo) -> Iterator[str]:

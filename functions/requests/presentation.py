@@ -56,6 +56,15 @@ def list_requests(caller: Caller, cursor: str | None, limit: int) -> RequestPage
 
 
 def _display(spec: Mapping[str, Any], value: Any) -> str:
+    if isinstance(value, list):  # a list of models (a connection's points, its stages): one per line
+        return "\n".join(_display(spec.get("items", {}), item) for item in value)
+    if isinstance(value, Mapping):
+        properties = spec.get("properties", {})
+        return "; ".join(
+            f"{properties.get(name, {}).get('title', name)}: {_display(properties.get(name, {}), item)}"
+            for name, item in value.items()
+            if item is not None
+        )
     if isinstance(value, bool):
         return "Да" if value else "Нет"
     for choice in spec.get("oneOf", []):

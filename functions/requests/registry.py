@@ -23,7 +23,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from functions.requests import type_fields
+from functions.requests import connection_fields, type_fields
 from functions.requests.type_fields import DANGER_ADVICE, TypeFields
 
 MAX_ATTACHMENTS = 5
@@ -48,7 +48,7 @@ REQUEST_KINDS: tuple[RequestKind, ...] = (
     RequestKind(
         code="connection",
         title="Заявка на технологическое присоединение к электрическим сетям",
-        fields=type_fields.ConnectionFields,
+        fields=connection_fields.ConnectionFields,
         review_days=15,
         description="Присоединение энергопринимающих устройств к сетям компании: новое, увеличение "
         "максимальной мощности, изменение схемы внешнего электроснабжения или временное.",
