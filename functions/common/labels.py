@@ -30,11 +30,8 @@ def field_labels(*models: type[BaseModel], also: Mapping[str, str] | None = None
             if info.title is not None:
                 for alias in _names(name, info):
                     add(prefix + alias, info.title)
-            if isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel):
-                walk(info.annotation, f"{prefix}{name}.")
-            for item in _listed_models(info):
-                for index in range(_max_items(info)):
-                    walk(item, f"{prefix}{name}.{index}.")
+            for nested, path in _nested(name, info):
+                walk(nested, f"{prefix}{path}.")
 
     for model in models:
         walk(model, "")
@@ -43,13 +40,16 @@ def field_labels(*models: type[BaseModel], also: Mapping[str, str] | None = None
     return labels
 
 
-def _listed_models(info: FieldInfo) -> Iterator[type[BaseModel]]:
-    """The model of a list's items (`list[Point]`, `list[Point] | None`), if they are models."""
+def _nested(name: str, info: FieldInfo) -> Iterator[tuple[type[BaseModel], str]]:
+    """The models inside a field, with their paths: a model field's own (`reserve`, `Reserve | None` too), and each item's
+    of a list of models (`points.0`, `points.1`, …)."""
     for annotation in (info.annotation, *get_args(info.annotation)):
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            yield annotation, name
         if get_origin(annotation) is list:
             (item,) = get_args(annotation)
             if isinstance(item, type) and issubclass(item, BaseModel):
-                yield item
+                yield from ((item, f"{name}.{index}") for index in range(_max_items(info)))
 
 
 def _max_items(info: FieldInfo) -> int:
