@@ -41,8 +41,8 @@ def field_labels(*models: type[BaseModel], also: Mapping[str, str] | None = None
 
 
 def _nested(name: str, info: FieldInfo) -> Iterator[tuple[type[BaseModel], str]]:
-    """The models inside a field, with their paths: a model field's own (`reserve`, `Reserve | None` too), and each item's
-    of a list of models (`points.0`, `points.1`, …)."""
+    """The models inside a field, with their paths: a model field's own (`reserve`, `Reserve | None`
+    too), and each item's of a list of models (`points.0`, `points.1`, …)."""
     for annotation in (info.annotation, *get_args(info.annotation)):
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             yield annotation, name

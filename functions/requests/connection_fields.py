@@ -388,7 +388,7 @@ def facts_of(fields: Mapping[str, Any]) -> ApplicantFacts:
         new = max(new - existing, Decimal(0))
     return ApplicantFacts(
         kind=kind,  # type: ignore[arg-type]
-        purpose=purpose or ("household" if kind == "person" else "business"),  # type: ignore[arg-type]
+        purpose=purpose or ("household" if kind == "person" else "business"),
         new_power_kw=new,
         existing_power_kw=existing,
         reliability=reliability,  # type: ignore[arg-type]

@@ -18,19 +18,19 @@ company's disclosure page quoting it).
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 ApplicantKind = Literal["person", "entrepreneur", "organisation"]
 Purpose = Literal["household", "business"]
 Reliability = Literal["I", "II", "III"]
 ProcedureCode = Literal["p14", "p12_1", "p12", "general", "general_670"]
 
-APPLICANT_TITLES: dict[ApplicantKind, str] = {
+APPLICANT_TITLES: dict[str, str] = {
     "person": "Физическое лицо",
     "entrepreneur": "Индивидуальный предприниматель",
     "organisation": "Юридическое лицо",
 }
-PURPOSE_TITLES: dict[Purpose, str] = {
+PURPOSE_TITLES: dict[str, str] = {
     "household": "Бытовые нужды, не связанные с предпринимательской деятельностью",
     "business": "Предпринимательская (производственная) деятельность",
 }
@@ -287,7 +287,7 @@ def connection_months(row: Procedure, location: str | None, distance_m: int | No
     return row.connection_months
 
 
-def procedures_schema() -> dict[str, object]:
+def procedures_schema() -> dict[str, Any]:
     """The table as the site reads it (`x-procedures` of the connection's schema): the form shows the
     procedure that applies, why, and what to attach before filing, from these same rows."""
     return {

@@ -9,7 +9,9 @@ from pydantic import TypeAdapter
 
 from functions.common import russian
 from functions.common.caller import Caller
+from functions.common.clock import moscow_today
 from functions.common.errors import NotFound
+from functions.requests.connection_procedure import procedure_of
 from functions.requests.files import UploadStore
 from functions.requests.ids import is_request_id
 from functions.requests.inputs import (
@@ -109,13 +111,18 @@ def _detail_fields(request: StoredRequest) -> dict[str, Any]:
         "field_rows": _field_rows(request.type, fields),
         "attachments": download_links(request.attachments),
         "updated_at": request.updated_at,
+        "procedure": procedure_of(request, moscow_today()),
     }
 
 
 def _history(request: StoredRequest) -> list[HistoryEntry]:
     return [
         HistoryEntry(
-            status=entry.status, status_title=STATUS_TITLES[entry.status], at=entry.at, comment=entry.comment
+            status=entry.status,
+            status_title=STATUS_TITLES[entry.status],
+            at=entry.at,
+            comment=entry.comment,
+            stage=entry.stage,
         )
         for entry in request.history
     ]
@@ -172,6 +179,7 @@ def _integration_entry(entry: StoredHistoryEntry, first: bool) -> IntegrationHis
         status_title=STATUS_TITLES[entry.status],
         at=entry.at,
         comment=entry.comment,
+        stage=entry.stage,
         changed_by=actor,
         operator=operator,
     )

@@ -167,6 +167,8 @@ class RequestStatus(StrEnum):
     REJECTED = "rejected"
     NEEDS_INFO = "needs_info"
     WITHDRAWN = "withdrawn"
+    ANNULLED = "annulled"  # a connection whose missing data did not come in time (ПП № 861, п. 15)
+    REDIRECTED = "redirected"  # filed to the wrong grid company: sent on to the right one
 
 
 STATUS_TITLES: Mapping[RequestStatus, str] = {
@@ -177,4 +179,6 @@ STATUS_TITLES: Mapping[RequestStatus, str] = {
     RequestStatus.REJECTED: "Отклонена",
     RequestStatus.NEEDS_INFO: "Требуются уточнения",
     RequestStatus.WITHDRAWN: "Отозвана",
+    RequestStatus.ANNULLED: "Аннулирована",
+    RequestStatus.REDIRECTED: "Перенаправлена",
 }

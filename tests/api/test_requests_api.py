@@ -284,7 +284,10 @@ def test_integrator_pulls_new_requests_and_moves_one_the_consumer_sees_and_is_ma
     mail = stack.wait_for_mail(ivan["email"], f"Заявка № {created['number']}: на рассмотрении")
     assert "Новый статус: На рассмотрении" in mail["text"]
     assert forbidden.status_code == 409
-    assert "Допустимые статусы: «В работе», «Требуются уточнения», «Отклонена»." in forbidden.json()["detail"]
+    assert (
+        "Допустимые статусы: «В работе», «Требуются уточнения», «Отклонена», «Перенаправлена»."
+        in forbidden.json()["detail"]
+    )
 
 
 @pytest.mark.parametrize("key", [None, "wrong-key"])
