@@ -365,6 +365,10 @@ _MOVE_NOT_IDEMPOTENT = (
     "killed after the move is written (502): the integrator's retry is refused 409 (the request is in"
     " that status already: a move has no Idempotency-Key); the move is done"
 )
+_STAGE_NOT_IDEMPOTENT = (
+    "killed after the stage's mark is written (502): the integrator's retry is refused 409 (the stage is"
+    " marked already: a mark has no Idempotency-Key); the mark is done"
+)
 _SUPPORT_RESET_COUNTED = (
     "killed after the reset is counted in the address's hour (502): the retry counts another one, over"
     " the hour's limit, and is refused 429"
@@ -395,6 +399,8 @@ _MAIL_WORKERS = [
     ("notice (the answer brought the request back to review)", 2),
     ("notice (the company's document)", 2),
     ("notice (request withdrawn)", 2),
+    ("notice (connection filed)", 2),
+    ("notice (connection stage marked)", 2),
     ("support reset", 7),
 ]
 
@@ -444,6 +450,9 @@ KNOWN: dict[Key, Known] = {
     ("POST /api/requests", 2, ("s3", "CopyObject")): known(_COPY_LEFT, X),
     ("POST /api/integration/requests/{id}/messages", 3, ("s3", "CopyObject")): known(_COPY_LEFT, X),
     (_MOVE, 2, ("dynamodb", "TransactWriteItems")): known(_MOVE_NOT_IDEMPOTENT, R),
+    ("POST /api/integration/requests/{id}/stages", 2, ("dynamodb", "TransactWriteItems")): known(
+        _STAGE_NOT_IDEMPOTENT, R
+    ),
     ("POST /api/integration/users/reset-password", 1, _DYNAMODB_UPDATE): known(_SUPPORT_RESET_COUNTED, R),
     ("POST /api/integration/users/reset-password", 2, _SEND): known(_SUPPORT_RESET_COUNTED, R),
     ("POST /api/readings", 1, ("dynamodb", "TransactWriteItems")): known(

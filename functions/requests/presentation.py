@@ -17,6 +17,7 @@ from functions.requests.ids import is_request_id
 from functions.requests.inputs import (
     API_KEY_ACTOR_PREFIX,
     CONSUMER_ACTOR,
+    PORTAL_ACTOR,
     UNKNOWN_KEY_ACTOR,
     is_reserved_actor,
 )
@@ -171,7 +172,8 @@ def _integration_entry(entry: StoredHistoryEntry, first: bool) -> IntegrationHis
     """
     actor, operator = entry.changed_by, entry.operator
     by_consumer = first or entry.consumer_action is not None  # what the portal wrote for the consumer
-    if not ((by_consumer and actor == CONSUMER_ACTOR) or actor.startswith(API_KEY_ACTOR_PREFIX)):
+    by_portal = actor == PORTAL_ACTOR and entry.status is RequestStatus.ANNULLED  # no older entry has it
+    if not ((by_consumer and actor == CONSUMER_ACTOR) or by_portal or actor.startswith(API_KEY_ACTOR_PREFIX)):
         named = None if not actor or is_reserved_actor(actor) else actor
         actor, operator = UNKNOWN_KEY_ACTOR, operator or named
     return IntegrationHistoryEntry(

@@ -26,13 +26,13 @@ from functions.requests.connection_procedure import (
 )
 from functions.requests.ids import is_request_id
 from functions.requests.inputs import OperatorName
-from functions.requests.type_fields import one_of
 from functions.requests.integration_views import IntegrationRequest
 from functions.requests.presentation import for_integration
 from functions.requests.records import StatusMove, StoredHistoryEntry, StoredRequest, StoredStageMark
 from functions.requests.stage_store import StageStore
 from functions.requests.store import RequestMoved, RequestStore
 from functions.requests.transitions import ATTEMPTS, CLOSED, TRANSITIONS, is_open, status_changed
+from functions.requests.type_fields import one_of
 
 logger = Logger()
 

@@ -183,6 +183,15 @@ def _move(
     )
 
 
+def move_by_rules(
+    store: RequestStore, request: StoredRequest, change: StatusChange, changed_by: str, owing: Owing
+) -> StoredRequest:
+    """Checks the change by the statuses' rules and writes it with what it owes (`_move`): the
+    portal's own moves (a connection annulled by its deadline, connection_deadlines.py)."""
+    check_transition(request.status, change)
+    return _move(store, request, change, changed_by, owing)
+
+
 def status_changed(
     request: StoredRequest, move: StatusMove, by: Literal["company", "consumer"], sequence: int
 ) -> events.RequestStatusChanged:

@@ -12,7 +12,7 @@ import pytest
 
 from functions.common import clock as portal_clock
 from functions.integration import handler as integration
-from functions.requests import conversation, filing, stage_marks, transitions
+from functions.requests import connection_deadlines, conversation, filing, stage_marks, transitions
 from functions.requests import handler as requests_api
 from infra.world import World
 from tests.unit.conftest import api_event, call
@@ -263,3 +263,70 @@ def test_a_connection_stored_by_older_code_still_loads_with_its_procedure(env: W
     assert shown["procedure"]["clause"] == "ПП № 861, п. 12"
     assert shown["procedure"]["stages"][0]["completed_on"] == "2026-11-27"
     assert date.fromisoformat(shown["procedure"]["stages"][1]["due_on"]) == date(2026, 12, 25)
+
+
+# ---------------------------------------------------------------- the daily deadlines
+
+
+def test_a_connection_whose_missing_data_did_not_come_is_annulled_with_mail_and_event(
+    env: World, at: Callable[[datetime], None]
+) -> None:
+    _, lapsed = file(body_of("connection"))
+    _, answered = file(body_of("connection"))
+    for created in (lapsed, answered):
+        assert mark(created["id"], {"stage": "missing_data_requested", "message": "Нет плана."})[0] == 200
+    at(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
+    assert answer(answered["id"], "План приложен.")[0] == 201
+    before = owed_entries(env)
+
+    # 27.11 + 20 working days = 25.12: on the 25th it is still in time, on the 28th it is not.
+    assert connection_deadlines.run(date(2026, 12, 25))["annulled"] == 0
+    at(datetime(2026, 12, 28, 6, 0, tzinfo=UTC))
+    outcome = connection_deadlines.run(date(2026, 12, 28))
+
+    assert outcome["annulled"] == 1
+    status, shown = detail(lapsed["id"])
+    assert shown["status"] == "annulled"
+    assert shown["status_title"] == "Аннулирована"
+    assert "ПП № 861, п. 15" in shown["history"][-1]["comment"]
+    assert detail(answered["id"])[1]["status"] == "in_review"
+    [entry] = owed_entries(env)[len(before) :]
+    assert [event["status"] for event in events_of(entry)] == ["annulled"]
+    [mail] = mails_of(entry)
+    assert "Новый статус: Аннулирована" in mail["text"]
+    status, pulled = call(
+        integration,
+        api_event(
+            "GET",
+            f"/api/integration/requests/{lapsed['id']}",
+            path_parameters={"id": lapsed["id"]},
+            api_key_id="crm-key",
+        ),
+    )
+    assert status == 200, pulled
+    assert pulled["history"][-1]["changed_by"] == "portal"
+
+
+def test_the_company_s_overdue_stage_is_counted_for_the_alarm(env: World) -> None:
+    _, created = file(body_of("connection"))
+
+    assert connection_deadlines.run(date(2026, 12, 11))["overdue"] == 0  # the offer is due on the 11th
+    assert connection_deadlines.run(date(2026, 12, 14))["overdue"] == 1
+    assert stages_of(created["id"])["offer_placed"]["overdue"] is False  # as of today, 27.11
+
+    assert mark(created["id"], {"stage": "offer_placed"})[0] == 200
+    assert connection_deadlines.run(date(2026, 12, 14))["overdue"] == 0
+
+
+def test_the_closing_document_kinds_exist(env: World) -> None:
+    from functions.requests.inputs import DOCUMENT_KIND_TITLES
+
+    assert {
+        "Технические условия",
+        "Проект договора / условия договора",
+        "Счёт",
+        "Акт об осуществлении технологического присоединения",
+        "Уведомление об обеспечении возможности присоединения",
+        "Акт допуска прибора учёта в эксплуатацию",
+        "Другое",
+    } <= set(DOCUMENT_KIND_TITLES.values())

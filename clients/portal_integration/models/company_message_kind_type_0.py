@@ -2,8 +2,11 @@ from enum import StrEnum
 
 class CompanyMessageKindType0(StrEnum):
     ACT = "act"
+    CONNECTION_ACT = "connection_act"
+    CONNECTION_NOTICE = "connection_notice"
     CONTRACT = "contract"
     INVOICE = "invoice"
+    METER_ADMISSION_ACT = "meter_admission_act"
     OTHER = "other"
     TECHNICAL_CONDITIONS = "technical_conditions"
 
