@@ -177,6 +177,12 @@ def _due(request: StoredRequest, done: Mapping[str, Done]) -> dict[str, tuple[da
     }
 
 
+def offer_deadline(fields: Mapping[str, object], filed: date) -> date:
+    """A connection's review deadline: the day its offer is due (п. 15: 10 or 20 working days by its
+    procedure), not the registry's one term for every applicant."""
+    return add_working_days(filed, derive_procedure(facts_of(fields)).offer_working_days)
+
+
 def procedure_of(request: StoredRequest, today: date) -> ConnectionProcedure | None:
     """The request's procedure and its stages (None: not a connection)."""
     if request.type != CONNECTION:

@@ -121,6 +121,8 @@ def test_a_household_offer_is_due_no_later_than_a_1000_kw_one(env: World) -> Non
     household_due = stages_of(household["id"])["offer_placed"]["due_on"]
     large_due = stages_of(large["id"])["offer_placed"]["due_on"]
     assert household_due <= large_due == "2026-12-25"  # 20 working days
+    # The review deadline the list and the mail show is the offer's, not one term for everyone.
+    assert (household["review_deadline"], large["review_deadline"]) == (household_due, large_due)
 
 
 def test_deadlines_skip_the_new_year_holidays(env: World, at: Callable[[datetime], None]) -> None:

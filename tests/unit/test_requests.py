@@ -468,7 +468,7 @@ def test_each_type_is_filed_with_a_number_a_deadline_and_a_mail(env: World, kind
     assert created["number"] == "2026-000001"
     assert created["status"] == "registered"
     assert created["status_title"] == "Зарегистрирована"
-    days = {"connection": 15, "meter_reading": 5, "meter_admission": 10}.get(
+    days = {"connection": 10, "meter_reading": 5, "meter_admission": 10}.get(
         kind, {"grid_theft": 3}.get(kind)
     )
     if days:
@@ -1321,7 +1321,7 @@ def test_the_document_says_the_actor_is_the_portals_and_the_operator_the_clients
 
     assert set(schemas["StatusChange"]["properties"]) == {"status", "comment", "operator"}
     entry = schemas["IntegrationHistoryEntry"]["properties"]
-    assert entry["changed_by"]["pattern"] == "^(consumer|api-key:.+)$"
+    assert entry["changed_by"]["pattern"] == "^(consumer|portal|api-key:.+)$"
     assert "operator" in entry
 
 
