@@ -118,7 +118,7 @@ class ConnectionFields(TypeFields):
     ) = Field(
         default=None,
         title="Документ, удостоверяющий личность",
-        description="Для гражданина и предпринимателя",
+        description="Для гражданина; предприниматель — по желанию",
         json_schema_extra=one_of(IDENTITY_KIND_LABELS),
     )
     identity_document_series: Annotated[str, StringConstraints(max_length=20)] | None = Field(
@@ -240,16 +240,16 @@ class ConnectionFields(TypeFields):
 
 Problem = tuple[tuple[str | int, ...], str]
 _IDENTITY = ("identity_document_kind", "identity_document_number", "identity_document_issued_on")
-# Who states what (п. 9 «а»): field → the applicant kinds that must state it; any other must not.
+# Who states what (п. 9 «а»): field → the applicant kinds that must state it; any other must not (an
+# entrepreneur may give an identity document).
 _REQUISITES: dict[str, tuple[ApplicantKind, ...]] = {
-    **dict.fromkeys(_IDENTITY, ("person", "entrepreneur")),
-    "identity_document_issued_by": ("person", "entrepreneur"),
+    **dict.fromkeys(_IDENTITY, ("person",)),
+    "identity_document_issued_by": ("person",),
     "organisation_name": ("organisation",),
     "ogrn": ("entrepreneur", "organisation"),
     "egrip_recorded_on": ("entrepreneur",),
     "inn": ("entrepreneur", "organisation"),
 }
-_OPTIONAL = frozenset({"identity_document_series"})
 OGRN_LENGTH: dict[str, int] = {"entrepreneur": 15, "organisation": 13}
 INN_LENGTH: dict[str, int] = {"entrepreneur": 12, "organisation": 10}
 
@@ -279,9 +279,9 @@ def _requisites(fields: ConnectionFields) -> list[Problem]:
         given = getattr(fields, name) is not None
         if kind in kinds and not given:
             problems.append(((name,), f"Обязательно для заявителя — {who} (ПП № 861, п. 9 «а»)."))
-        elif kind not in kinds and given:
+        elif kind not in kinds and given and not (kind == "entrepreneur" and name.startswith("identity")):
             problems.append(((name,), f"Не заполняйте для заявителя — {who}."))
-    if kind not in ("person", "entrepreneur") and fields.identity_document_series is not None:
+    if kind == "organisation" and fields.identity_document_series is not None:
         problems.append((("identity_document_series",), f"Не заполняйте для заявителя — {who}."))
     if fields.ogrn is not None and kind in OGRN_LENGTH and len(fields.ogrn) != OGRN_LENGTH[kind]:
         problems.append((("ogrn",), ogrn_rule(OGRN_LENGTH[kind])))

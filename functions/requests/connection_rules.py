@@ -23,7 +23,7 @@ from typing import Any, Literal
 ApplicantKind = Literal["person", "entrepreneur", "organisation"]
 Purpose = Literal["household", "business"]
 Reliability = Literal["I", "II", "III"]
-ProcedureCode = Literal["p14", "p12_1", "p12", "general", "general_670"]
+ProcedureCode = Literal["p14", "p12_1", "p12", "general", "general_150", "general_670"]
 
 APPLICANT_TITLES: dict[str, str] = {
     "person": "Физическое лицо",
@@ -138,7 +138,7 @@ PROCEDURES: tuple[Procedure, ...] = (
         max_sources=1,
         emergency_list=False,
         stages_required=False,
-        load_character_required=True,
+        load_character_required=False,
         reserve_applies=False,
         offer_working_days=10,
         connection_months=6,
@@ -168,17 +168,40 @@ PROCEDURES: tuple[Procedure, ...] = (
         connection_months_far=12,
         notice_closes=False,
     ),
-    # пп. 9, 10: everyone else under 670 kW — a person asking for category I or II, or for business
-    # use, an entity with two sources — by the general procedure.
+    # пп. 9, 10: everyone else up to 150 kW — a person asking for category I or II, or for business
+    # use, an entity with two sources — by the general procedure. Its stages (п. 9 «ж») and the
+    # load's character may be stated, and are required from 150 kW (the rows below): the portal's
+    # choice, не сверено with a point of the Rules that exempts them.
     Procedure(
         code="general",
         clause="ПП № 861, пп. 9, 10",
-        title="Общий порядок, менее 670 кВт",
+        title="Общий порядок, до 150 кВт",
         why="заявка не подпадает под пп. 12(1), 14 (другая категория надёжности, два источника, "
-        "предпринимательские нужды физического лица), мощность менее 670 кВт",
+        "предпринимательские нужды физического лица), мощность до 150 кВт включительно",
         kinds=_ANY_KIND,
         purposes=_BOTH,
         power_above_kw=Decimal(0),
+        power_up_to_kw=Decimal(150),
+        up_to_exclusive=False,
+        reliability=_ALL_CATEGORIES,
+        max_sources=None,
+        emergency_list=True,
+        stages_required=False,
+        load_character_required=False,
+        reserve_applies=True,
+        offer_working_days=20,
+        connection_months=12,
+        connection_months_far=12,
+        notice_closes=False,
+    ),
+    Procedure(
+        code="general_150",
+        clause="ПП № 861, пп. 9, 10",
+        title="Общий порядок, свыше 150 кВт и менее 670 кВт",
+        why="заявка не подпадает под п. 12 (заявитель — физическое лицо), мощность свыше 150 и менее 670 кВт",
+        kinds=_ANY_KIND,
+        purposes=_BOTH,
+        power_above_kw=Decimal(150),
         power_up_to_kw=Decimal(670),
         up_to_exclusive=True,
         reliability=_ALL_CATEGORIES,
@@ -253,9 +276,10 @@ def meets(row: Procedure, facts: ApplicantFacts) -> bool:
 
 
 def derive_procedure(facts: ApplicantFacts) -> Procedure:
-    """The first row whose conditions hold (the last row holds for any power of 670 kW and above,
-    the one before it for any below: every application has its procedure)."""
-    return next(row for row in PROCEDURES if meets(row, facts))
+    """The first row whose conditions hold (the last three hold for any applicant, together for any
+    power above 0: every application has its procedure; a stored one
+    of older code whose power reads as 0 gets the general procedure)."""
+    return next((row for row in PROCEDURES if meets(row, facts)), PROCEDURE_OF["general"])
 
 
 def documents_for(row: Procedure, facts: ApplicantFacts) -> tuple[str, ...]:

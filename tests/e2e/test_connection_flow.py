@@ -66,7 +66,7 @@ def test_a_household_sees_its_procedure_before_filing_and_the_stages_after(
 
     # A person asking for category II is not п. 14: the box says so at once.
     form.get_by_label("Категория надёжности", exact=True).select_option(label="II категория")
-    expect(procedure).to_contain_text("Общий порядок, менее 670 кВт — ПП № 861, пп. 9, 10")
+    expect(procedure).to_contain_text("Общий порядок, до 150 кВт — ПП № 861, пп. 9, 10")
     form.get_by_label("Категория надёжности", exact=True).select_option(label="III категория")
     expect(procedure).to_contain_text("ПП № 861, п. 14")
 

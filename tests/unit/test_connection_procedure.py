@@ -35,7 +35,14 @@ def facts(**changes: object) -> ApplicantFacts:
 
 
 def test_every_row_is_tested_here() -> None:
-    assert [row.code for row in PROCEDURES] == ["p14", "p12_1", "p12", "general", "general_670"]
+    assert [row.code for row in PROCEDURES] == [
+        "p14",
+        "p12_1",
+        "p12",
+        "general",
+        "general_150",
+        "general_670",
+    ]
 
 
 def test_row_p14_a_household_of_15_kw_with_one_source_in_category_iii() -> None:
@@ -83,11 +90,18 @@ def test_row_general_a_person_asking_for_category_ii_is_not_p14() -> None:
 
     assert row.code == "general"
     assert row.clause == "ПП № 861, пп. 9, 10"
-    assert row.stages_required
+    assert not row.stages_required
 
 
 def test_row_general_a_person_for_business_is_not_p14() -> None:
     assert derive_procedure(facts(purpose="business")).code == "general"
+
+
+def test_row_general_150_a_person_of_300_kw_states_stages_and_load() -> None:
+    row = derive_procedure(facts(new_power_kw=Decimal(300)))
+
+    assert row.code == "general_150"
+    assert row.stages_required and row.load_character_required
 
 
 def test_row_general_670_an_organisation_of_1000_kw_and_the_diagram_from_35_kv() -> None:
@@ -111,7 +125,7 @@ def test_row_general_670_an_organisation_of_1000_kw_and_the_diagram_from_35_kv()
         ({"kind": "organisation", "purpose": "business", "new_power_kw": Decimal(670)}, "general_670"),
         ({"kind": "organisation", "purpose": "business", "sources": 2}, "general"),
         ({"kind": "person", "new_power_kw": Decimal("15.001")}, "general"),
-        ({"kind": "person", "new_power_kw": Decimal(300)}, "general"),
+        ({"kind": "person", "new_power_kw": Decimal(150)}, "general"),
     ],
 )
 def test_the_boundaries_between_rows(changes: dict[str, object], code: str) -> None:
@@ -132,3 +146,7 @@ def test_the_connection_term_is_longer_when_the_grid_is_far() -> None:
     assert connection_months(row, "urban", 301) == 12
     assert connection_months(row, "rural", 500) == 6
     assert connection_months(row, "rural", None) == 6
+
+
+def test_a_stored_application_whose_power_reads_as_zero_still_has_a_procedure() -> None:
+    assert derive_procedure(facts(new_power_kw=Decimal(0))).code == "general"
