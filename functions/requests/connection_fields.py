@@ -3,7 +3,9 @@
 
 Every rule that depends on the procedure reads the procedure's row (`Procedure`): what the application
 must state (stages, the character of the load), what it must not (a reserve where none applies). Each
-refusal names its field and its clause. Stored applications of older code (with `applicant_category`,
+refusal names its field and its clause. The letters of п. 9's subpoints are not cited: the search
+tool found no text of п. 9 in the edition in force, and the letters the older code cited did not match
+it (the issue); п. 9 is cited whole. Stored applications of older code (with `applicant_category`,
 `passport_*`, `design_until`) are still read: `facts_of` derives their procedure from what they hold.
 """
 
@@ -79,7 +81,7 @@ class ConnectionPoint(BaseModel):
 
 
 class ConnectionStage(BaseModel):
-    """A stage of design and commissioning with its power (п. 9 «ж»)."""
+    """A stage of design and commissioning with its power (п. 9)."""
 
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid", title="Этап ввода")
 
@@ -109,8 +111,7 @@ class ConnectionFields(TypeFields):
     purpose: Purpose = Field(title="Для каких нужд", json_schema_extra=one_of(PURPOSE_TITLES))
     residence_address: Line = Field(
         title="Место жительства или место нахождения заявителя",
-        description="Для гражданина — адрес регистрации, для организации — адрес из ЕГРЮЛ "
-        "(ПП № 861, п. 9 «б»)",
+        description="Для гражданина — адрес регистрации, для организации — адрес из ЕГРЮЛ (ПП № 861, п. 9)",
     )
     identity_document_kind: (
         Literal["passport_rf", "foreign_passport", "residence_permit", "temporary_certificate", "other"]
@@ -240,7 +241,7 @@ class ConnectionFields(TypeFields):
 
 Problem = tuple[tuple[str | int, ...], str]
 _IDENTITY = ("identity_document_kind", "identity_document_number", "identity_document_issued_on")
-# Who states what (п. 9 «а»): field → the applicant kinds that must state it; any other must not (an
+# Who states what (п. 9): field → the applicant kinds that must state it; any other must not (an
 # entrepreneur may give an identity document).
 _REQUISITES: dict[str, tuple[ApplicantKind, ...]] = {
     **dict.fromkeys(_IDENTITY, ("person",)),
@@ -278,7 +279,7 @@ def _requisites(fields: ConnectionFields) -> list[Problem]:
     for name, kinds in _REQUISITES.items():
         given = getattr(fields, name) is not None
         if kind in kinds and not given:
-            problems.append(((name,), f"Обязательно для заявителя — {who} (ПП № 861, п. 9 «а»)."))
+            problems.append(((name,), f"Обязательно для заявителя — {who} (ПП № 861, п. 9)."))
         elif kind not in kinds and given and not (kind == "entrepreneur" and name.startswith("identity")):
             problems.append(((name,), f"Не заполняйте для заявителя — {who}."))
     if kind == "organisation" and fields.identity_document_series is not None:
@@ -308,9 +309,7 @@ def _procedure_asks(fields: ConnectionFields, row: Procedure) -> list[Problem]:
     problems: list[Problem] = []
     named = f"по порядку «{row.title}» ({row.clause})"
     if row.stages_required and not fields.stages:
-        problems.append(
-            (("stages",), f"Укажите этапы ввода с мощностью каждого: обязательны {named}, п. 9 «ж».")
-        )
+        problems.append((("stages",), f"Укажите этапы ввода с мощностью каждого: обязательны {named}, п. 9."))
     if fields.stages:
         total = sum((stage.max_power_kw for stage in fields.stages), Decimal(0))
         if total != fields.max_power_kw:
@@ -318,12 +317,12 @@ def _procedure_asks(fields: ConnectionFields, row: Procedure) -> list[Problem]:
                 (
                     ("stages",),
                     f"Сумма мощностей этапов ({_kw(total)} кВт) должна быть равна запрашиваемой мощности "
-                    f"({_kw(fields.max_power_kw)} кВт) (ПП № 861, п. 9 «ж»).",
+                    f"({_kw(fields.max_power_kw)} кВт) (ПП № 861, п. 9).",
                 )
             )
         dates = [stage.until for stage in fields.stages]
         if dates != sorted(dates):
-            problems.append((("stages",), "Этапы перечислите по порядку сроков ввода (ПП № 861, п. 9 «ж»)."))
+            problems.append((("stages",), "Этапы перечислите по порядку сроков ввода (ПП № 861, п. 9)."))
     if row.load_character_required and fields.load_character is None:
         problems.append((("load_character",), f"Укажите характер нагрузки: обязателен {named}, п. 9."))
     if fields.reserve is not None and not row.reserve_applies:
@@ -337,7 +336,7 @@ def _power_increase(fields: ConnectionFields) -> list[Problem]:
     return [
         (
             ("existing_power_kw",),
-            "При увеличении мощности укажите ранее присоединённую мощность (ПП № 861, п. 9 «в»).",
+            "При увеличении мощности укажите ранее присоединённую мощность (ПП № 861, п. 9).",
         )
     ]
 

@@ -78,7 +78,7 @@ class Procedure:
     reliability: tuple[Reliability, ...]
     max_sources: int | None
     emergency_list: bool  # п. 10 «в» is asked
-    stages_required: bool  # п. 9 «ж»: stages and their power
+    stages_required: bool  # п. 9: stages and their power
     load_character_required: bool  # п. 9: the character of the load
     reserve_applies: bool  # п. 9: technological and emergency reserve (бронь)
     offer_working_days: int  # п. 15: contract terms, invoice and ТУ placed in the cabinet
@@ -169,7 +169,7 @@ PROCEDURES: tuple[Procedure, ...] = (
         notice_closes=False,
     ),
     # пп. 9, 10: everyone else up to 150 kW — a person asking for category I or II, or for business
-    # use, an entity with two sources — by the general procedure. Its stages (п. 9 «ж») and the
+    # use, an entity with two sources — by the general procedure. Its stages (п. 9) and the
     # load's character may be stated, and are required from 150 kW (the rows below): the portal's
     # choice, не сверено with a point of the Rules that exempts them.
     Procedure(
