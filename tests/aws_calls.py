@@ -30,6 +30,28 @@ PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 PLANNER, WORKER = "AskueSyncPlannerFunction", "AskueSyncWorkerFunction"
 ERASURE = "ErasureFunction"
 RELAY = "OutboxRelayFunction"
+# A household's connection (ПП № 861, п. 14), as the tour files it.
+CONNECTION_FIELDS = {
+    "applicant_kind": "person",
+    "purpose": "household",
+    "residence_address": "г. Москва, ул. Мира, 5",
+    "identity_document_kind": "passport_rf",
+    "identity_document_series": "4510",
+    "identity_document_number": "123456",
+    "identity_document_issued_on": "2015-05-05",
+    "identity_document_issued_by": "ОУФМС России по Московской обл.",
+    "object_name": "Жилой дом",
+    "object_address": "г. Москва, ул. Мира, 5",
+    "cadastral_number": "50:20:0010101:1234",
+    "reason": "new",
+    "max_power_kw": "15",
+    "voltage_kv": "0.4",
+    "reliability_category": "III",
+    "points": [{"name": "ВРУ-0,4 кВ", "max_power_kw": "15", "voltage_kv": "0.4"}],
+    "supply_contract": "energy_supply",
+    "guaranteeing_supplier": "АО «Мосэнергосбыт»",
+    "settlement": "urban",
+}
 AUTHORIZER = "SessionAuthorizerFunction"
 
 
@@ -373,6 +395,26 @@ def tour_every_route(
         tour.call("POST", "/api/requests/{id}/withdraw", withdrawal, claims=claims, expect=200, **on_request)
         tour.run_outbox(events, "request withdrawn")
         tour.run_mail("notice (request withdrawn)")
+        # A technological connection: its procedure on the detail, a stage marked by the company.
+        connection = tour.call(
+            "POST",
+            "/api/requests",
+            {"type": "connection", "text": "Прошу присоединить жилой дом.", "fields": CONNECTION_FIELDS},
+            claims=claims,
+            headers={"Idempotency-Key": uuid.uuid4().hex},
+            expect=201,
+        )
+        tour.run_outbox(events, "connection filed")
+        tour.run_mail("notice (connection filed)")
+        tour.call(
+            "POST",
+            "/api/integration/requests/{id}/stages",
+            {"stage": "offer_placed", "message": "Условия договора и счёт в личном кабинете."},
+            path_parameters={"id": connection["id"]},
+            expect=200,
+        )
+        tour.run_outbox(events, "connection stage marked")
+        tour.run_mail("notice (connection stage marked)")
         tour.call("POST", "/api/integration/users/reset-password", {"email": email}, expect=202)
         tour.run_outbox(events, "support reset")
         tour.run_mail("support reset")

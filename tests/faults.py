@@ -359,6 +359,10 @@ _MOVE_NOT_IDEMPOTENT = (
     "killed after the move is written (502): the integrator's retry is refused 409 (the request is in"
     " that status already: a move has no Idempotency-Key); the move is done"
 )
+_STAGE_NOT_IDEMPOTENT = (
+    "killed after the stage's mark is written (502): the integrator's retry is refused 409 (the stage is"
+    " marked already: a mark has no Idempotency-Key); the mark is done"
+)
 _SUPPORT_RESET_COUNTED = (
     "killed after the reset is counted in the address's hour and owed (502): the retry counts another"
     " one, over the hour's limit, and is refused 429 (the route has no Idempotency-Key); the first is"
@@ -396,6 +400,8 @@ _MAIL_WORKERS = [
     ("notice (the answer brought the request back to review)", 2),
     ("notice (the company's document)", 2),
     ("notice (request withdrawn)", 2),
+    ("notice (connection filed)", 2),
+    ("notice (connection stage marked)", 2),
     ("support reset", 7),
 ]
 
@@ -439,6 +445,9 @@ KNOWN: dict[Key, Known] = {
     (_MOVE, 2, ("dynamodb", "TransactWriteItems")): known(_MOVE_NOT_IDEMPOTENT, R),
     ("POST /api/integration/users/reset-password", 1, ("dynamodb", "TransactWriteItems")): known(
         _SUPPORT_RESET_COUNTED, R
+    ),
+    ("POST /api/integration/requests/{id}/stages", 2, ("dynamodb", "TransactWriteItems")): known(
+        _STAGE_NOT_IDEMPOTENT, R
     ),
     ("POST /api/readings", 1, ("dynamodb", "TransactWriteItems")): known(
         _READING_TWICE, C, X, Kind.EVENT_TWICE

@@ -29,7 +29,7 @@ refused, is logged as an error and counted (metric EventsFailed).
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from aws_lambda_powertools import Logger
@@ -47,7 +47,15 @@ logger = Logger()
 SOURCE = "ru.grid.consumer-portal"
 
 RequestStatusName = Literal[
-    "registered", "in_review", "needs_info", "in_progress", "done", "rejected", "withdrawn", "redirected"
+    "registered",
+    "in_review",
+    "needs_info",
+    "in_progress",
+    "done",
+    "rejected",
+    "withdrawn",
+    "annulled",
+    "redirected",
 ]  # functions/requests/registry.py's RequestStatus
 
 
@@ -93,10 +101,11 @@ def _sequence() -> Any:
         ge=1,
         description=(
             "The number of this event among its request's events: 1 for its filing, then 2, 3… in the"
-            " order the portal stored the changes, over the four request events (filed, message posted,"
-            " status changed, withdrawn; the events of one change numbered in turn). A number missing"
+            " order the portal stored the changes, over the five request events (filed, message posted,"
+            " status changed, withdrawn, and a connection's stage completed; the events of one change"
+            " numbered in turn). A number missing"
             " between two received is an event not arrived (yet): events arrive in no set order and late"
-            " after an outage, and a rule that takes only some of the four sees the others as gaps. Wait"
+            " after an outage, and a rule that takes only some of the five sees the others as gaps. Wait"
             " a while, then reconcile with GET /api/integration/requests/{id}, the request as it is"
         ),
     )
@@ -160,6 +169,22 @@ class RequestWithdrawn(PortalEvent):
     withdrawn_at: AwareDatetime = Field(description="When it was withdrawn")
 
 
+class RequestStageCompleted(PortalEvent):
+    DETAIL_TYPE = "portal.request.stage.completed.v1"
+    DESCRIPTION = (
+        "A stage of a technological connection's procedure (ПП № 861) was marked done by the company"
+        " (POST /api/integration/requests/{id}/stages); published with the"
+        " portal.request.status.changed.v1 of the status the stage moved the request to, if any."
+    )
+
+    request_id: str = Field(description="The request's id")
+    number: str = Field(description="The request's number")
+    sequence: int = _sequence()
+    stage: str = Field(description="The stage's code (the request's procedure.stages[].code)")
+    completed_on: date = Field(description="The day the stage was done (Moscow)")
+    marked_at: AwareDatetime = Field(description="When it was marked")
+
+
 class ReadingSubmitted(PortalEvent):
     DETAIL_TYPE = "portal.reading.submitted.v1"
     DESCRIPTION = (
@@ -213,6 +238,7 @@ EVENTS: tuple[type[PortalEvent], ...] = (
     RequestMessagePosted,
     RequestStatusChanged,
     RequestWithdrawn,
+    RequestStageCompleted,
     ReadingSubmitted,
     AskueSyncFailed,
 )

@@ -5,6 +5,7 @@ forms). A domain's `models.py` builds its `LABELS` with `field_labels` and its h
 """
 
 from collections.abc import Iterator, Mapping
+from typing import get_args, get_origin
 
 from pydantic import AliasChoices, BaseModel
 from pydantic.fields import FieldInfo
@@ -29,14 +30,32 @@ def field_labels(*models: type[BaseModel], also: Mapping[str, str] | None = None
             if info.title is not None:
                 for alias in _names(name, info):
                     add(prefix + alias, info.title)
-            if isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel):
-                walk(info.annotation, f"{prefix}{name}.")
+            for nested, path in _nested(name, info):
+                walk(nested, f"{prefix}{path}.")
 
     for model in models:
         walk(model, "")
     for name, title in (also or {}).items():
         add(name, title)
     return labels
+
+
+def _nested(name: str, info: FieldInfo) -> Iterator[tuple[type[BaseModel], str]]:
+    """The models inside a field, with their paths: a model field's own (`reserve`, `Reserve | None`
+    too), and each item's of a list of models (`points.0`, `points.1`, …)."""
+    for annotation in (info.annotation, *get_args(info.annotation)):
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            yield annotation, name
+        if get_origin(annotation) is list:
+            (item,) = get_args(annotation)
+            if isinstance(item, type) and issubclass(item, BaseModel):
+                yield from ((item, f"{name}.{index}") for index in range(_max_items(info)))
+
+
+def _max_items(info: FieldInfo) -> int:
+    """How many items a list field takes (its `max_length`), at most 20 labelled."""
+    limits = [getattr(meta, "max_length", None) for meta in info.metadata]
+    return min(next((limit for limit in limits if isinstance(limit, int)), 20), 20)
 
 
 def _names(name: str, info: FieldInfo) -> Iterator[str]:

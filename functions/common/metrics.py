@@ -44,6 +44,7 @@ class BusinessMetric(StrEnum):
     EVENTS_FAILED = "EventsFailed"
     OUTBOX_RELAYS = "OutboxRelays"
     OUTBOX_OVERDUE = "OutboxOverdue"
+    CONNECTION_STAGES_OVERDUE = "ConnectionStagesOverdue"
 
 
 def count(metric: BusinessMetric, **dimensions: str) -> None:

@@ -26,7 +26,7 @@ from functions.integration.models import LABELS, DateTimeWithZone, PasswordReset
 from functions.objects import service as objects
 from functions.objects.models import INTEGRATION_LABELS as OBJECT_LABELS
 from functions.objects.models import IntegrationObject, IntegrationObjectList, ObjectChange
-from functions.requests import conversation, presentation, transitions, uploads
+from functions.requests import conversation, presentation, stage_marks, transitions, uploads
 from functions.requests.inputs import CompanyMessage, StatusChange, UploadRequest, integration_actor
 from functions.requests.integration_views import (
     IntegrationMessage,
@@ -36,6 +36,7 @@ from functions.requests.integration_views import (
 )
 from functions.requests.outputs import UploadForm
 from functions.requests.registry import RequestStatus
+from functions.requests.stage_marks import StageMarkRequest
 
 logger = Logger()
 # X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
@@ -161,7 +162,9 @@ def prepare_upload(upload: Annotated[UploadRequest, Body()]) -> UploadForm:
     "/api/integration/requests/<id>/messages",
     summary="Написать потребителю или отправить документ",
     description="Сообщение компании по заявке в любом статусе: текст, документ (файлы с видом `kind`: "
-    "«Технические условия», «Договор», «Счёт», «Акт», «Другое») или и то и другое. Вид обязателен с "
+    "«Технические условия», «Проект договора / условия договора», «Счёт», «Акт», «Акт об осуществлении "
+    "технологического присоединения», «Уведомление об обеспечении возможности присоединения», «Акт допуска "
+    "прибора учёта в эксплуатацию», «Другое») или и то и другое. Вид обязателен с "
     "файлами и не указывается без них. Сообщение отвечает на неотвеченные сообщения потребителя; "
     "потребителю уходит письмо со ссылкой на заявку. Заголовок `Idempotency-Key` обязателен: повтор с "
     "тем же ключом и теми же данными возвращает то же сообщение, с другими — 422."
@@ -219,6 +222,39 @@ def change_status(
 ) -> IntegrationRequest:
     identity = app.current_event.request_context.identity
     return transitions.change_status(id, change, integration_actor(identity.api_key_id))
+
+
+@app.post(
+    "/api/integration/requests/<id>/stages",
+    summary="Отметить этап технологического присоединения",
+    description="Отмечает выполненным этап заявки на технологическое присоединение (ПП № 861): "
+    "`stage` — код из `procedure.stages[].code`, `completed_on` — день выполнения (по умолчанию сегодня), "
+    "`message` — комментарий для потребителя. Этапы отмечают по порядку; биллинг так же отмечает оплату "
+    "счёта (`invoice_paid`). Отметка сохраняется в истории, потребителю уходит письмо с тем, что дальше и "
+    "до какого срока, публикуется событие portal.request.stage.completed.v1."
+    "\n\nСверх схемы: этап не по порядку, уже отмеченный или на закрытой заявке — 409 с этапом, который "
+    "должен быть раньше; `completed_on` не раньше дня подачи заявки.",
+    openapi_extensions=rules_beyond_schema("stage", "completed_on"),
+    responses=answers(
+        200,
+        "Заявка после отметки",
+        IntegrationRequest,
+        {
+            **ERROR_RESPONSES,
+            **FORBIDDEN,
+            404: {"description": "Заявка не найдена", **PROBLEM_RESPONSE},
+            409: {"description": "Этап не по порядку, уже отмечен, или заявка закрыта", **PROBLEM_RESPONSE},
+        },
+    ),
+    security=INTEGRATION_SECURITY,
+    tags=TAGS,
+)
+def mark_stage(
+    id: Annotated[str, Path(max_length=64, description="id заявки")],
+    mark: Annotated[StageMarkRequest, Body()],
+) -> IntegrationRequest:
+    identity = app.current_event.request_context.identity
+    return stage_marks.mark_stage(id, mark, integration_actor(identity.api_key_id))
 
 
 @app.get(

@@ -10,6 +10,7 @@ from pydantic_core import PydanticCustomError
 from functions.common.fields import Email
 from functions.common.labels import field_labels
 from functions.requests.inputs import LABELS as REQUEST_LABELS
+from functions.requests.stage_marks import StageMarkRequest
 
 
 class PasswordReset(BaseModel):
@@ -18,7 +19,7 @@ class PasswordReset(BaseModel):
     email: Email = Field(title="Электронная почта")
 
 
-LABELS = {**REQUEST_LABELS, **field_labels(PasswordReset)}
+LABELS = {**REQUEST_LABELS, **field_labels(PasswordReset, StageMarkRequest)}
 
 
 class PasswordResetAccepted(BaseModel):

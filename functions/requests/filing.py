@@ -12,6 +12,7 @@ from functions.common.errors import FieldError, TryLater
 from functions.common.metrics import BusinessMetric, count
 from functions.common.outbox import OutboxEntry
 from functions.requests import idempotency, mails
+from functions.requests.connection_procedure import CONNECTION, offer_deadline
 from functions.requests.files import UploadStore
 from functions.requests.ids import new_request_id
 from functions.requests.inputs import CONSUMER_ACTOR
@@ -56,7 +57,12 @@ def _file(caller: Caller, request: NewRequest, claim: IdempotencyClaim) -> Reque
     year = moscow_date(created_at).year
     request_id = new_request_id(created_at)
     kind = RequestType(request.type)
-    deadline = review_deadline(kind, created_at)
+    fields = request.fields.model_dump(mode="json", exclude_none=True)
+    deadline = (
+        offer_deadline(fields, moscow_date(created_at))
+        if kind == CONNECTION
+        else review_deadline(kind, created_at)
+    )
     store = RequestStore()
     own = [key for key in request.attachments if is_own_upload(owner_of(caller), key)]
     before = store.before_filing(year, claim, own)
@@ -76,7 +82,7 @@ def _file(caller: Caller, request: NewRequest, claim: IdempotencyClaim) -> Reque
         email=email,
         type=kind,
         text=request.text,
-        fields=request.fields.model_dump(mode="json", exclude_none=True),
+        fields=fields,
         attachments=tuple(attachments),
         review_deadline=deadline,
         first=StoredHistoryEntry(status=RequestStatus.REGISTERED, at=created_at, changed_by=CONSUMER_ACTOR),

@@ -80,9 +80,11 @@ class UploadRequest(BaseModel):
 CONSUMER_ACTOR = "consumer"
 API_KEY_ACTOR_PREFIX = "api-key:"
 UNKNOWN_KEY_ACTOR = f"{API_KEY_ACTOR_PREFIX}unknown"
+# The portal itself: the daily deadlines function's annulment of a connection (connection_deadlines.py).
+PORTAL_ACTOR = "portal"
 # Cyrillic letters that look like Latin ones: «соnsumer» typed with them is still «consumer».
 _LOOKALIKES = str.maketrans("асеікмнорстухАВСЕІКМНОРСТХ", "aceikmhopctyxABCEIKMHOPCTX")
-_RESERVED_NAMES = frozenset({CONSUMER_ACTOR, "потребитель"})
+_RESERVED_NAMES = frozenset({CONSUMER_ACTOR, "потребитель", PORTAL_ACTOR, "портал"})
 
 
 def is_reserved_actor(name: str) -> bool:
@@ -145,14 +147,27 @@ MAX_MESSAGE_LENGTH = 5000
 # The kinds of documents the company sends on a request (the codes never change once used).
 DOCUMENT_KIND_TITLES: Mapping[str, str] = {
     "technical_conditions": "Технические условия",
-    "contract": "Договор",
+    "contract": "Проект договора / условия договора",
     "invoice": "Счёт",
     "act": "Акт",
     "other": "Другое",
-    # A meter admission's result (ПП № 442 п. 154: the act of admission), sent on that request.
+    # The documents of a technological connection (ПП № 861: п. 15 the contract's terms, п. 19 the act,
+    # п. 110 the notice — не сверено) and a meter admission's result (ПП № 442 п. 154: the act of
+    # admission), sent on that request.
+    "connection_act": "Акт об осуществлении технологического присоединения",
+    "connection_notice": "Уведомление об обеспечении возможности присоединения",
     "admission_act": "Акт допуска прибора учёта в эксплуатацию",
 }
-DocumentKind = Literal["technical_conditions", "contract", "invoice", "act", "other", "admission_act"]
+DocumentKind = Literal[
+    "technical_conditions",
+    "contract",
+    "invoice",
+    "act",
+    "other",
+    "connection_act",
+    "connection_notice",
+    "admission_act",
+]
 
 
 def _message_text(value: object) -> object:

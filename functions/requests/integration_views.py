@@ -8,15 +8,16 @@ from pydantic import (
     Field,
 )
 
-from functions.requests.inputs import API_KEY_ACTOR_PREFIX, CONSUMER_ACTOR
+from functions.requests.inputs import API_KEY_ACTOR_PREFIX, CONSUMER_ACTOR, PORTAL_ACTOR
 from functions.requests.outputs import HistoryEntry, RequestDetail, ThreadMessage
 
 
 class IntegrationHistoryEntry(HistoryEntry):
     changed_by: str = Field(
-        pattern=rf"^({CONSUMER_ACTOR}|{API_KEY_ACTOR_PREFIX}.+)$",
+        pattern=rf"^({CONSUMER_ACTOR}|{PORTAL_ACTOR}|{API_KEY_ACTOR_PREFIX}.+)$",
         description="Кто изменил; записывает портал, не клиент API: consumer — потребитель (подача "
-        "заявки), api-key:<id> — система компании с ключом интеграции <id>",
+        "заявки), api-key:<id> — система компании с ключом интеграции <id>, portal — сам портал "
+        "(аннулирование заявки на присоединение по истечении срока)",
     )
     operator: str | None = Field(
         default=None,

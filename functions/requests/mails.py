@@ -71,6 +71,24 @@ def status_changed(
     )
 
 
+def stage_completed(
+    number: str, done: str, on: date, next_step: str | None, message: str | None, request_id: str
+) -> tuple[str, str]:
+    """A connection's stage done: what it was, and what comes next and by when (`next_step`)."""
+    remark = f"\nКомментарий сетевой компании:\n{message}\n" if message else ""
+    coming = f"\nДальше: {next_step}\n" if next_step else "\nПрисоединение завершено.\n"
+    return (
+        f"Заявка № {number}: {done.lower()}",
+        f"""Здравствуйте!
+
+По вашей заявке № {number} на технологическое присоединение выполнен этап:
+{done} — {russian_date(on)}.
+{remark}{coming}
+Все этапы и их сроки — на странице заявки:
+{request_link(request_id)}""",
+    )
+
+
 def withdrawn(number: str, reason: str, request_id: str) -> tuple[str, str]:
     return (
         f"Заявка № {number} отозвана",

@@ -66,6 +66,34 @@ class HistoryEntry(BaseModel):
     status_title: str
     at: datetime
     comment: str | None = None
+    stage: str | None = Field(default=None, description="Код этапа присоединения, отмеченного этой записью")
+
+
+class ProcedureStage(BaseModel):
+    """A stage of a technological connection (ПП № 861; ПП № 24, п. 19 «л»)."""
+
+    code: str
+    title: str
+    by: str = Field(description="Кто выполняет: company — сетевая организация, applicant — заявитель")
+    due_on: date | None = Field(
+        default=None, description="Крайний срок по Правилам; null — срок ещё не начал течь или не установлен"
+    )
+    rule: str = Field(description="Откуда срок, со ссылкой на пункт Правил")
+    completed_on: date | None = None
+    completed_at: datetime | None = None
+    overdue: bool = Field(default=False, description="Срок прошёл, а этап не выполнен")
+
+
+class ConnectionProcedure(BaseModel):
+    """The procedure ПП № 861 gives this application, derived from the applicant's answers."""
+
+    code: str
+    clause: str
+    title: str
+    why: str = Field(description="Почему применяется этот порядок")
+    documents: list[str] = Field(description="Что приложить к заявке (ПП № 861, п. 10)")
+    stages: list[ProcedureStage]
+    next_stage: str | None = Field(default=None, description="Код следующего этапа; null — всё выполнено")
 
 
 class AttachmentLink(BaseModel):
@@ -106,6 +134,9 @@ class RequestDetail(RequestSummary):
     attachments: list[AttachmentLink]
     history: list[HistoryEntry]
     updated_at: datetime
+    procedure: ConnectionProcedure | None = Field(
+        default=None, description="Порядок и этапы технологического присоединения; только у такой заявки"
+    )
 
 
 class ThreadMessage(BaseModel):

@@ -9,12 +9,15 @@ from pydantic import TypeAdapter
 
 from functions.common import russian
 from functions.common.caller import Caller
+from functions.common.clock import moscow_today
 from functions.common.errors import NotFound
+from functions.requests.connection_procedure import procedure_of
 from functions.requests.files import UploadStore
 from functions.requests.ids import is_request_id
 from functions.requests.inputs import (
     API_KEY_ACTOR_PREFIX,
     CONSUMER_ACTOR,
+    PORTAL_ACTOR,
     UNKNOWN_KEY_ACTOR,
     is_reserved_actor,
 )
@@ -62,6 +65,15 @@ def list_requests(caller: Caller, cursor: str | None, limit: int) -> RequestPage
 
 
 def _display(spec: Mapping[str, Any], value: Any) -> str:
+    if isinstance(value, list):  # a list of models (a connection's points, its stages): one per line
+        return "\n".join(_display(spec.get("items", {}), item) for item in value)
+    if isinstance(value, Mapping):
+        properties = spec.get("properties", {})
+        return "; ".join(
+            f"{properties.get(name, {}).get('title', name)}: {_display(properties.get(name, {}), item)}"
+            for name, item in value.items()
+            if item is not None
+        )
     if isinstance(value, bool):
         return "Да" if value else "Нет"
     for choice in spec.get("oneOf", []):
@@ -106,13 +118,18 @@ def _detail_fields(request: StoredRequest) -> dict[str, Any]:
         "field_rows": _field_rows(request.type, fields),
         "attachments": download_links(request.attachments),
         "updated_at": request.updated_at,
+        "procedure": procedure_of(request, moscow_today()),
     }
 
 
 def _history(request: StoredRequest) -> list[HistoryEntry]:
     return [
         HistoryEntry(
-            status=entry.status, status_title=STATUS_TITLES[entry.status], at=entry.at, comment=entry.comment
+            status=entry.status,
+            status_title=STATUS_TITLES[entry.status],
+            at=entry.at,
+            comment=entry.comment,
+            stage=entry.stage,
         )
         for entry in request.history
     ]
@@ -187,7 +204,8 @@ def _integration_entry(entry: StoredHistoryEntry, first: bool) -> IntegrationHis
     """
     actor, operator = entry.changed_by, entry.operator
     by_consumer = first or entry.consumer_action is not None  # what the portal wrote for the consumer
-    if not ((by_consumer and actor == CONSUMER_ACTOR) or actor.startswith(API_KEY_ACTOR_PREFIX)):
+    by_portal = actor == PORTAL_ACTOR and entry.status is RequestStatus.ANNULLED  # no older entry has it
+    if not ((by_consumer and actor == CONSUMER_ACTOR) or by_portal or actor.startswith(API_KEY_ACTOR_PREFIX)):
         named = None if not actor or is_reserved_actor(actor) else actor
         actor, operator = UNKNOWN_KEY_ACTOR, operator or named
     return IntegrationHistoryEntry(
@@ -195,6 +213,7 @@ def _integration_entry(entry: StoredHistoryEntry, first: bool) -> IntegrationHis
         status_title=STATUS_TITLES[entry.status],
         at=entry.at,
         comment=entry.comment,
+        stage=entry.stage,
         changed_by=actor,
         operator=operator,
     )

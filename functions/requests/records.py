@@ -7,7 +7,8 @@ the one place that reads the items' attributes, and it reads every item the tabl
 
 * items written by older code, without the attributes added since (a filed file's `upload`,
   `version_id` and `sha256`; a history entry's `operator` and `consumer_action`; a message's `kind`
-  and `operator`; the sparse `awaiting_since`): the record has their "none" instead; a request
+  and `operator`; the sparse `awaiting_since`; a connection's `stages` and a history entry's `stage`):
+  the record has their "none" instead; a request
   without the counter of its events (`event_seq`) counts the entries of its history instead, its
   filing's event and each change's before the events were numbered;
 * a request whose consumer deleted the account: the erasure (functions/auth/erasure.py, 152-ФЗ
@@ -60,6 +61,19 @@ class StoredHistoryEntry:
     operator: str | None = None
     comment: str | None = None
     consumer_action: str | None = None
+    stage: str | None = None  # a connection's stage this entry marked (connection_procedure.py)
+
+
+@dataclass(frozen=True, kw_only=True)
+class StoredStageMark:
+    """A stage of a connection's procedure marked done: its code, the day it was done (`on`, as the
+    company gives it), when and by whom it was marked, and the company's message."""
+
+    code: str
+    on: date
+    at: datetime
+    by: str
+    message: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -92,6 +106,7 @@ class StoredRequest(StoredSummary):
     updated_at: datetime
     awaiting_since: datetime | None = None
     event_seq: int = 0
+    stages: tuple[StoredStageMark, ...] = ()
 
     @property
     def erased(self) -> bool:
@@ -269,6 +284,20 @@ def _entry(value: Item) -> StoredHistoryEntry:
         operator=_text(value.get("operator")),
         comment=_text(value.get("comment")),
         consumer_action=_text(value.get("consumer_action")),
+        stage=_text(value.get("stage")),
+    )
+
+
+def _marks(values: Iterable[Item] | None) -> tuple[StoredStageMark, ...]:
+    return tuple(
+        StoredStageMark(
+            code=str(value["code"]),
+            on=date.fromisoformat(str(value["on"])),
+            at=_time(value["at"]),
+            by=str(value.get("by") or ""),
+            message=_text(value.get("message")),
+        )
+        for value in values or ()
     )
 
 
@@ -305,6 +334,7 @@ def request_of(item: Item) -> StoredRequest:
         updated_at=updated_at,
         awaiting_since=_time(awaiting_since) if awaiting_since else None,
         event_seq=int(item.get("event_seq", len(history))),
+        stages=_marks(item.get("stages")),
     )
 
 

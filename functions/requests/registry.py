@@ -23,7 +23,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from functions.requests import type_fields
+from functions.requests import connection_fields, type_fields
 from functions.requests.type_fields import DANGER_ADVICE, TypeFields
 
 MAX_ATTACHMENTS = 5
@@ -48,7 +48,7 @@ REQUEST_KINDS: tuple[RequestKind, ...] = (
     RequestKind(
         code="connection",
         title="Заявка на технологическое присоединение к электрическим сетям",
-        fields=type_fields.ConnectionFields,
+        fields=connection_fields.ConnectionFields,
         review_days=15,
         description="Присоединение энергопринимающих устройств к сетям компании: новое, увеличение "
         "максимальной мощности, изменение схемы внешнего электроснабжения или временное.",
@@ -170,8 +170,10 @@ class RequestStatus(StrEnum):
     REJECTED = "rejected"
     NEEDS_INFO = "needs_info"
     WITHDRAWN = "withdrawn"
-    # Passed to the organisation that does it (a flat's meter is the guaranteeing supplier's: 522-ФЗ,
-    # functions/requests/meter_rules.py); the company names it in the comment.
+    ANNULLED = "annulled"  # a connection whose missing data did not come in time (ПП № 861, п. 15)
+    # Passed to the organisation that does it: a flat's meter is the guaranteeing supplier's (522-ФЗ,
+    # functions/requests/meter_rules.py), a connection filed to the wrong grid company goes to the
+    # right one; the company names it in the comment.
     REDIRECTED = "redirected"
 
 
@@ -183,5 +185,6 @@ STATUS_TITLES: Mapping[RequestStatus, str] = {
     RequestStatus.REJECTED: "Отклонена",
     RequestStatus.NEEDS_INFO: "Требуются уточнения",
     RequestStatus.WITHDRAWN: "Отозвана",
+    RequestStatus.ANNULLED: "Аннулирована",
     RequestStatus.REDIRECTED: "Перенаправлена",
 }

@@ -143,7 +143,7 @@ def attachment_item(attachment: StoredAttachment) -> Item:
 
 def entry_item(entry: StoredHistoryEntry) -> Item:
     item: Item = {"status": entry.status.value, "at": entry.at.isoformat(), "changed_by": entry.changed_by}
-    for name in ("operator", "comment", "consumer_action"):
+    for name in ("operator", "comment", "consumer_action", "stage"):
         if getattr(entry, name):
             item[name] = getattr(entry, name)
     return item

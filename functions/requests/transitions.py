@@ -21,7 +21,7 @@ from functions.requests.integration_views import IntegrationRequest
 from functions.requests.outputs import RequestDetail
 from functions.requests.presentation import for_integration, request_detail_of
 from functions.requests.records import StatusMove, StoredHistoryEntry, StoredRequest
-from functions.requests.registry import STATUS_TITLES, RequestStatus
+from functions.requests.registry import STATUS_TITLES, RequestStatus, RequestType
 from functions.requests.store import RequestMoved, RequestStore, StatusChanged
 
 logger = Logger()
@@ -29,22 +29,31 @@ logger = Logger()
 # ---------------------------------------------------------------- the statuses' rules (DESIGN §5)
 
 _WITHDRAW = RequestStatus.WITHDRAWN
+_REDIRECT = RequestStatus.REDIRECTED
 TRANSITIONS: Mapping[RequestStatus, tuple[RequestStatus, ...]] = {
     RequestStatus.REGISTERED: (
         RequestStatus.IN_REVIEW,
         RequestStatus.NEEDS_INFO,
         RequestStatus.REJECTED,
-        RequestStatus.REDIRECTED,
+        _REDIRECT,
         _WITHDRAW,
     ),
     RequestStatus.IN_REVIEW: (
         RequestStatus.IN_PROGRESS,
         RequestStatus.NEEDS_INFO,
         RequestStatus.REJECTED,
-        RequestStatus.REDIRECTED,
+        _REDIRECT,
         _WITHDRAW,
     ),
-    RequestStatus.NEEDS_INFO: (RequestStatus.IN_REVIEW, RequestStatus.REJECTED, _WITHDRAW),
+    # «Аннулирована»: the missing data did not come in time (ПП № 861, п. 15; the daily deadlines
+    # function, connection_deadlines.py, or the company).
+    RequestStatus.NEEDS_INFO: (
+        RequestStatus.IN_REVIEW,
+        RequestStatus.REJECTED,
+        RequestStatus.ANNULLED,
+        _REDIRECT,
+        _WITHDRAW,
+    ),
     RequestStatus.IN_PROGRESS: (
         RequestStatus.DONE,
         RequestStatus.NEEDS_INFO,
@@ -54,12 +63,31 @@ TRANSITIONS: Mapping[RequestStatus, tuple[RequestStatus, ...]] = {
     RequestStatus.DONE: (),
     RequestStatus.REJECTED: (),
     RequestStatus.WITHDRAWN: (),
+    RequestStatus.ANNULLED: (),
     RequestStatus.REDIRECTED: (),
 }
 # The consumer must learn why a request was refused, what to clarify and to whom it was passed; the
 # company, why it was withdrawn.
 COMMENT_REQUIRED = frozenset(
-    {RequestStatus.REJECTED, RequestStatus.NEEDS_INFO, RequestStatus.WITHDRAWN, RequestStatus.REDIRECTED}
+    {
+        RequestStatus.REJECTED,
+        RequestStatus.NEEDS_INFO,
+        RequestStatus.WITHDRAWN,
+        RequestStatus.ANNULLED,
+        RequestStatus.REDIRECTED,
+    }
+)
+# The grid company must conclude the connection contract (ПП № 861, п. 3; read in the edition in force
+# as «обязана выполнить в отношении любого обратившегося к ней лица мероприятия по технологическому
+# присоединению» — не сверено дословно): a connection ends «Перенаправлена» (the wrong company) or
+# «Аннулирована» (п. 15), never «Отклонена».
+FORBIDDEN_FOR: Mapping[RequestType, frozenset[RequestStatus]] = {
+    RequestType("connection"): frozenset({RequestStatus.REJECTED}),
+}
+FORBIDDEN_WHY = (
+    "Заявку на технологическое присоединение не отклоняют: сетевая организация обязана заключить "
+    "договор (ПП № 861, п. 3). Если заявка подана не в ту сетевую организацию — «Перенаправлена», "
+    "если недостающие сведения не представлены в срок — «Аннулирована» (п. 15)."
 )
 # Only the consumer withdraws their request; the company's systems set every other status.
 CONSUMER_ONLY = frozenset({RequestStatus.WITHDRAWN})
@@ -155,6 +183,15 @@ def _move(
     )
 
 
+def move_by_rules(
+    store: RequestStore, request: StoredRequest, change: StatusChange, changed_by: str, owing: Owing
+) -> StoredRequest:
+    """Checks the change by the statuses' rules and writes it with what it owes (`_move`): the
+    portal's own moves (a connection annulled by its deadline, connection_deadlines.py)."""
+    check_transition(request.status, change)
+    return _move(store, request, change, changed_by, owing)
+
+
 def status_changed(
     request: StoredRequest, move: StatusMove, by: Literal["company", "consumer"], sequence: int
 ) -> events.RequestStatusChanged:
@@ -188,6 +225,10 @@ def change_status(request_id: str, change: StatusChange, changed_by: str) -> Int
     if request is None:
         raise NotFound("Заявка с таким id не найдена.")
     current = request.status
+    if change.status in FORBIDDEN_FOR.get(request.type, frozenset()):
+        raise Conflict(
+            "Переход статуса запрещён", FORBIDDEN_WHY, [FieldError(field="status", message=FORBIDDEN_WHY)]
+        )
     if change.status in CONSUMER_ONLY:
         detail = f"Статус «{STATUS_TITLES[change.status]}» ставит только потребитель, отзывая свою заявку."
         raise Conflict("Переход статуса запрещён", detail, [FieldError(field="status", message=detail)])

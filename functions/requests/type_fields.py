@@ -15,36 +15,19 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
-    ValidationError,
     ValidationInfo,
     computed_field,
     field_validator,
-    model_validator,
 )
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic_core import PydanticCustomError
 
 from functions.common.clock import moscow_today
 from functions.common.fields import (
     AccountNumber,
-    CadastralNumber,
-    Inn,
     MeterNumber,
-    Ogrn,
     Phone,
-    inn_rule,
-    ogrn_rule,
 )
 from functions.requests.calendar import add_working_days, is_working_day
-from functions.requests.connection_rules import (
-    APPLICANT_RULES,
-    CATEGORY_RULES,
-    INN_LENGTH,
-    OGRN_LENGTH,
-    REQUISITE_FIELDS,
-    ApplicantCategory,
-    ApplicantKind,
-    documents_for,
-)
 from functions.requests.meter_rules import (
     ADMISSION_FIRST_WORKING_DAY,
     ADMISSION_LAST_WORKING_DAY,
@@ -55,8 +38,6 @@ from functions.requests.meter_rules import (
     Premises,
     installation_terms,
 )
-
-MAX_POWER_KW = Decimal(15000)
 
 # ---------------------------------------------------------------- reusable field types
 
@@ -98,14 +79,6 @@ VOLTAGE_LABELS = {
     "110": "110 кВ",
 }
 RELIABILITY_LABELS = {"I": "I категория", "II": "II категория", "III": "III категория"}
-CONNECTION_REASON_LABELS = {
-    "new": "Новое присоединение",
-    "power_increase": "Увеличение максимальной мощности",
-    "scheme_change": "Изменение схемы внешнего электроснабжения",
-    # ПП № 861, п. 2: a change not revising the maximum power still needs the procedure.
-    "reliability_or_points_change": "Изменение категории надёжности, точек присоединения",
-    "temporary": "Временное присоединение",
-}
 METER_WORK_LABELS = {"install": "Установка нового прибора учёта", "replace": "Замена прибора учёта"}
 CONSUMPTION_LABELS = {
     "non_contractual": "Бездоговорное потребление",
@@ -139,227 +112,6 @@ FROM_OBJECT_ADDRESS: dict[str, Any] = {"x-object": "address"}
 
 class TypeFields(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
-
-
-class ConnectionFields(TypeFields):
-    """An application for technological connection as ПП № 861 wants it (п. 9: what it states; п. 10:
-    what it attaches). The rules that depend on the applicant category or kind are rows of
-    `connection_rules.CATEGORY_RULES` and `APPLICANT_RULES`, judged in `_by_the_rules`."""
-
-    applicant_kind: ApplicantKind = Field(
-        title="Заявитель", json_schema_extra=one_of({k: r.title for k, r in APPLICANT_RULES.items()})
-    )
-    passport_series: Annotated[str, StringConstraints(pattern=r"^\d{4}$")] | None = Field(
-        default=None, title="Серия паспорта", description="Для физического лица: 4 цифры"
-    )
-    passport_number: Annotated[str, StringConstraints(pattern=r"^\d{6}$")] | None = Field(
-        default=None, title="Номер паспорта", description="Для физического лица: 6 цифр"
-    )
-    passport_issued_on: PastDate | None = Field(default=None, title="Дата выдачи паспорта")
-    passport_issued_by: Line | None = Field(default=None, title="Кем выдан паспорт")
-    organisation_name: Line | None = Field(
-        default=None, title="Полное наименование организации", description="Для юридического лица"
-    )
-    ogrn: Ogrn | None = Field(
-        default=None,
-        title="ОГРН или ОГРНИП",
-        description="Номер записи в ЕГРЮЛ (13 цифр) или ЕГРИП (15 цифр), с контрольной цифрой",
-    )
-    inn: Inn | None = Field(
-        default=None,
-        title="ИНН",
-        description="10 цифр у организации, 12 у предпринимателя, с контрольными цифрами",
-    )
-    object_name: Line = Field(title="Наименование объекта", description="Например, жилой дом, гараж, магазин")
-    object_address: Line = Field(title="Адрес объекта", json_schema_extra=FROM_OBJECT_ADDRESS)
-    cadastral_number: CadastralNumber | None = Field(
-        default=None,
-        title="Кадастровый номер",
-        description="Земельного участка или объекта, например 77:01:0001001:1234; если его нет — "
-        "документ о праве на объект",
-        json_schema_extra={"x-object": "cadastral_number"},
-    )
-    title_document: Line | None = Field(
-        default=None,
-        title="Документ о праве на объект",
-        description="Если кадастрового номера нет (гараж, помещение в многоквартирном доме): например, "
-        "договор аренды № 12 от 01.03.2024",
-    )
-    reason: Literal["new", "power_increase", "scheme_change", "reliability_or_points_change", "temporary"] = (
-        Field(title="Причина обращения", json_schema_extra=one_of(CONNECTION_REASON_LABELS))
-    )
-    applicant_category: ApplicantCategory = Field(
-        title="Категория заявителя по мощности",
-        description="Определяет порядок присоединения и перечень документов (ПП № 861)",
-        json_schema_extra={
-            **one_of({k: r.title for k, r in CATEGORY_RULES.items()}),
-            "x-documents": {
-                category: {kind: list(documents_for(category, kind)) for kind in APPLICANT_RULES}
-                for category in CATEGORY_RULES
-            },
-        },
-    )
-    max_power_kw: Decimal = Field(
-        title="Максимальная мощность, кВт",
-        description="Запрашиваемая мощность с учётом уже присоединённой, не больше 15 000 кВт",
-        gt=0,
-        le=MAX_POWER_KW,
-        max_digits=8,
-        decimal_places=3,
-    )
-    existing_power_kw: Decimal | None = Field(
-        default=None,
-        validate_default=True,
-        title="Ранее присоединённая мощность, кВт",
-        description="Только для увеличения мощности",
-        ge=0,
-        le=MAX_POWER_KW,
-        max_digits=8,
-        decimal_places=3,
-    )
-    voltage_kv: Literal["0.22", "0.4", "6", "10", "20", "35", "110"] = Field(
-        title="Уровень напряжения", json_schema_extra=one_of(VOLTAGE_LABELS)
-    )
-    reliability_category: Literal["I", "II", "III"] = Field(
-        title="Категория надёжности", json_schema_extra=one_of(RELIABILITY_LABELS)
-    )
-    design_until: FutureDate | None = Field(
-        default=None,
-        title="Срок проектирования",
-        description="Планируемый срок проектирования (ПП № 861, п. 9, пп. «ж»); не нужен до 15 кВт",
-    )
-    commissioning_until: FutureDate | None = Field(
-        default=None,
-        title="Срок ввода в эксплуатацию",
-        description="Планируемый срок ввода в эксплуатацию, не раньше проектирования; не нужен до 15 кВт",
-    )
-    guaranteeing_supplier: Line = Field(
-        title="Гарантирующий поставщик",
-        description="С кем планируется договор энергоснабжения (ПП № 861, п. 9, пп. «и»)",
-    )
-
-    @field_validator("existing_power_kw")
-    @classmethod
-    def _increase_names_the_existing_power(
-        cls, value: Decimal | None, info: ValidationInfo
-    ) -> Decimal | None:
-        if info.data.get("reason") != "power_increase":
-            return value
-        if value is None:
-            raise PydanticCustomError("existing_power_missing", "Укажите ранее присоединённую мощность.")
-        requested = info.data.get("max_power_kw")
-        if requested is not None and value >= requested:
-            raise PydanticCustomError(
-                "existing_power_too_big",
-                "При увеличении мощности ранее присоединённая должна быть меньше запрашиваемой.",
-            )
-        return value
-
-    @model_validator(mode="after")
-    def _by_the_rules(self) -> "ConnectionFields":
-        """The rules of the applicant's kind and category, every broken one named on its field."""
-        found = [
-            InitErrorDetails(type=PydanticCustomError("connection_rule", message), loc=(name,), input=None)
-            for name, message in connection_problems(self)
-        ]
-        if found:
-            raise ValidationError.from_exception_data("ConnectionFields", found)
-        return self
-
-
-def connection_problems(fields: ConnectionFields) -> list[tuple[str, str]]:
-    """(field, what to fix) for each rule of ПП № 861 the application breaks, looked up in the rows
-    of `connection_rules`."""
-    return [
-        *_requisites(fields),
-        *_registry_numbers(fields),
-        *_category(fields),
-        *_stages(fields),
-        *_title(fields),
-    ]
-
-
-def _requisites(fields: ConnectionFields) -> list[tuple[str, str]]:
-    applicant = APPLICANT_RULES[fields.applicant_kind]
-    who = applicant.title.lower()
-    problems: list[tuple[str, str]] = []
-    for name in REQUISITE_FIELDS:
-        given = getattr(fields, name) is not None
-        if name in applicant.required and not given:
-            problems.append((name, f"Обязательно для заявителя — {who} (ПП № 861, п. 9, пп. «а»)."))
-        elif name not in applicant.required and given:
-            problems.append((name, f"Не заполняйте для заявителя — {who}."))
-    return problems
-
-
-def _category(fields: ConnectionFields) -> list[tuple[str, str]]:
-    rule = CATEGORY_RULES[fields.applicant_category]
-    power = fields.max_power_kw
-    problems: list[tuple[str, str]] = []
-    above_top = power >= rule.power_up_to_kw if rule.up_to_exclusive else power > rule.power_up_to_kw
-    if power <= rule.power_above_kw or above_top:
-        problems.append(
-            (
-                "max_power_kw",
-                f"Мощность {format(power.normalize(), 'f').replace('.', ',')} кВт не относится к категории "
-                f"«{rule.title}»: "
-                f"выберите категорию по мощности.",
-            )
-        )
-    if fields.reliability_category not in rule.reliability:
-        allowed = ", ".join(rule.reliability)
-        problems.append(
-            (
-                "reliability_category",
-                f"Для категории «{rule.title}» — категория надёжности {allowed} ({rule.clause}).",
-            )
-        )
-    return problems
-
-
-def _stages(fields: ConnectionFields) -> list[tuple[str, str]]:
-    rule = CATEGORY_RULES[fields.applicant_category]
-    problems: list[tuple[str, str]] = []
-    if rule.stages_required:
-        problems += [
-            (
-                name,
-                f"Укажите планируемый срок: обязателен для категории «{rule.title}» "
-                f"(ПП № 861, п. 9, пп. «ж»).",
-            )
-            for name in ("design_until", "commissioning_until")
-            if getattr(fields, name) is None
-        ]
-    design, commissioning = fields.design_until, fields.commissioning_until
-    if design and commissioning and commissioning < design:
-        problems.append(
-            ("commissioning_until", "Ввод в эксплуатацию не может быть раньше окончания проектирования.")
-        )
-    return problems
-
-
-def _title(fields: ConnectionFields) -> list[tuple[str, str]]:
-    if fields.cadastral_number is not None or fields.title_document is not None:
-        return []
-    return [
-        (
-            "title_document",
-            "Укажите кадастровый номер или, если его нет, документ о праве на объект "
-            "(ПП № 861, п. 10, пп. «г»).",
-        )
-    ]
-
-
-def _registry_numbers(fields: ConnectionFields) -> list[tuple[str, str]]:
-    """ОГРН/ОГРНИП and ИНН of the length the applicant's kind has (their digits and check digits are
-    the field types' own, `Inn` and `Ogrn`), named with the same words as those."""
-    problems: list[tuple[str, str]] = []
-    kind = fields.applicant_kind
-    if fields.ogrn is not None and kind in OGRN_LENGTH and len(fields.ogrn) != OGRN_LENGTH[kind]:
-        problems.append(("ogrn", ogrn_rule(OGRN_LENGTH[kind])))
-    if fields.inn is not None and kind in INN_LENGTH and len(fields.inn) != INN_LENGTH[kind]:
-        problems.append(("inn", inn_rule(INN_LENGTH[kind])))
-    return problems
 
 
 class MeterReadingFields(TypeFields):

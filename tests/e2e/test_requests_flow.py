@@ -33,22 +33,29 @@ TYPES: list[tuple[str, dict[str, str], dict[str, str]]] = [
     (
         "Заявка на технологическое присоединение к электрическим сетям",
         {
-            "Серия паспорта": "4510",
-            "Номер паспорта": "123456",
-            "Дата выдачи паспорта": "2015-05-05",
-            "Кем выдан паспорт": "ОУФМС России по Московской обл.",
+            "Место жительства или место нахождения заявителя": "Московская обл., д. Берёзки, ул. Садовая, 7",
+            "Серия документа": "4510",
+            "Номер документа": "123456",
+            "Дата выдачи документа": "2015-05-05",
+            "Кем выдан документ": "ОУФМС России по Московской обл.",
             "Наименование объекта": "Жилой дом",
             "Адрес объекта": "Московская обл., д. Берёзки, ул. Садовая, 7",
             "Кадастровый номер": "50:20:0010101:1234",
-            "Максимальная мощность, кВт": "15",
+            "Запрашиваемая максимальная мощность, кВт": "15",
+            "Точка присоединения": "ВРУ-0,22 кВ жилого дома",
+            "Мощность в точке, кВт": "15",
             "Гарантирующий поставщик": "АО «Мосэнергосбыт»",
         },
         {
             "Заявитель": "Физическое лицо",
+            "Для каких нужд": "Бытовые нужды, не связанные с предпринимательской деятельностью",
+            "Документ, удостоверяющий личность": "Паспорт гражданина РФ",
             "Причина обращения": "Новое присоединение",
-            "Категория заявителя по мощности": "До 15 кВт включительно",
             "Уровень напряжения": "0,22 кВ",
+            "Напряжение в точке": "0,22 кВ",
             "Категория надёжности": "III категория",
+            "Вид договора с поставщиком": "Договор энергоснабжения",
+            "Местность": "Сельская местность",
         },
     ),
     (
@@ -168,12 +175,12 @@ def test_file_each_type_with_a_file_see_the_list_and_the_companys_answer(
         [{"name": "Заявление.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
     expect(form.get_by_text(re.compile(r"Заявление\.pdf — \d+ Б"))).to_be_visible()
-    form.get_by_label("Максимальная мощность, кВт", exact=True).fill("-5")
+    form.get_by_label("Запрашиваемая максимальная мощность, кВт", exact=True).fill("-5")
     form.get_by_role("button", name="Отправить").click()
     text = form.get_by_label("Текст заявки", exact=True)
     expect(text).to_have_attribute("aria-invalid", "true")
     expect(text).to_have_accessible_description(re.compile("Заполните поле «Текст заявки»."))
-    power = form.get_by_label("Максимальная мощность, кВт", exact=True)
+    power = form.get_by_label("Запрашиваемая максимальная мощность, кВт", exact=True)
     expect(power).to_have_accessible_description(re.compile("должно быть больше 0"))
     expect(form.get_by_label("Уровень напряжения", exact=True)).to_have_attribute("aria-invalid", "true")
     shot(page, artifacts, "41-request-form-errors")
@@ -210,9 +217,15 @@ def test_file_each_type_with_a_file_see_the_list_and_the_companys_answer(
             assert body["fields"]["max_power_kw"] == 15
             assert body["fields"]["voltage_kv"] == "0.22"
             assert len(body["attachments"]) == 1
-            # ПП № 861, п. 10 for a person of the 15 kW category: what to attach is listed.
+            assert body["fields"]["points"] == [
+                {"name": "ВРУ-0,22 кВ жилого дома", "max_power_kw": 15, "voltage_kv": "0.22"}
+            ]
+            # ПП № 861, п. 10 for a household under п. 14: what to attach is listed, no diagram.
             documents = page.locator("#req-documents li")
-            expect(documents.first).to_have_text("Копия паспорта (страницы с фотографией и регистрацией)")
+            expect(documents.first).to_have_text(
+                "План расположения энергопринимающих устройств (ПП № 861, п. 10 «а»)"
+            )
+            expect(page.locator("#req-documents")).not_to_contain_text("Однолинейная схема")
             expect(page.locator("#req-documents")).to_contain_text(
                 "План расположения энергопринимающих устройств"
             )
@@ -248,7 +261,7 @@ def test_file_each_type_with_a_file_see_the_list_and_the_companys_answer(
     expect(page.get_by_role("heading", level=1, name=f"Заявка № {numbers[0]}")).to_be_visible()
     data = page.get_by_role("region", name="Данные заявки")
     expect(data).to_contain_text("0,22 кВ")
-    expect(data).to_contain_text("Максимальная мощность, кВт15Уровень")
+    expect(data).to_contain_text("Запрашиваемая максимальная мощность, кВт15Ранее")
     expect(data).to_contain_text("50:20:0010101:1234")
     history = page.get_by_role("region", name="История статусов").get_by_role("listitem")
     expect(history).to_have_count(2)

@@ -69,6 +69,7 @@ OWING: dict[tuple[str, str], tuple[int, int]] = {
     ("POST", "/api/requests/{id}/messages"): (1, 1),
     ("POST", "/api/requests/{id}/withdraw"): (1, 1),
     ("POST", "/api/integration/requests/{id}/messages"): (1, 1),
+    ("POST", "/api/integration/requests/{id}/stages"): (1, 1),
     # The account's notices: a mail, no event.
     ("PATCH", "/api/profile"): (1, 0),
     ("POST", "/api/profile/password"): (1, 0),

@@ -287,10 +287,9 @@ def test_a_cadastral_number_is_refused_alike_by_objects_and_a_connection_request
 
 ENTREPRENEUR = {
     "applicant_kind": "entrepreneur",
-    "passport_series": None,
-    "passport_number": None,
-    "passport_issued_on": None,
-    "passport_issued_by": None,
+    "purpose": "business",
+    "load_character": "Мастерская",
+    "egrip_recorded_on": "2004-03-01",
     "ogrn": "304500116000157",
     "inn": "500100732259",
 }

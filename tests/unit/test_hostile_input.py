@@ -430,6 +430,12 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
         "attachments": [],
         "operator": "CRM: Петрова А. В.",
     },
+    "/api/integration/requests/{id}/stages": {
+        "stage": "offer_placed",
+        "completed_on": "2020-11-26",
+        "message": "Условия договора в личном кабинете.",
+        "operator": "CRM: Петрова А. В.",
+    },
     "/api/objects": {
         "name": "Жилой дом",
         "address": "д. Берёзки, ул. Садовая, 7",

@@ -101,6 +101,7 @@ EMITTERS = {
     BusinessMetric.REQUESTS_FILED: "RequestsFunction",
     BusinessMetric.ASKUE_SYNCS: "AskueSyncWorkerFunction",
     BusinessMetric.OUTBOX_OVERDUE: "OutboxSweeperFunction",
+    BusinessMetric.CONNECTION_STAGES_OVERDUE: "ConnectionDeadlinesFunction",
 }
 
 
@@ -121,7 +122,12 @@ def test_every_alarm_on_a_business_metric_watches_a_metric_its_function_emits(
         if alarm["Properties"].get("Namespace") == NAMESPACE
         and alarm["Properties"]["MetricName"] not in from_logs
     ]
-    assert {alarm["MetricName"] for alarm in alarms} == {"AskueSyncs", "MailsFailed", "OutboxOverdue"}
+    assert {alarm["MetricName"] for alarm in alarms} == {
+        "AskueSyncs",
+        "MailsFailed",
+        "OutboxOverdue",
+        "ConnectionStagesOverdue",
+    }
 
     for alarm in alarms:
         metric = BusinessMetric(alarm["MetricName"])

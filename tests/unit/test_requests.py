@@ -42,19 +42,25 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 VALID: dict[str, dict[str, Any]] = {
     "connection": {
         "applicant_kind": "person",
-        "passport_series": "4510",
-        "passport_number": "123456",
-        "passport_issued_on": "2015-05-05",
-        "passport_issued_by": "ОУФМС России по Московской обл.",
+        "purpose": "household",
+        "residence_address": "Московская обл., д. Берёзки, ул. Садовая, 7",
+        "identity_document_kind": "passport_rf",
+        "identity_document_series": "4510",
+        "identity_document_number": "123456",
+        "identity_document_issued_on": "2015-05-05",
+        "identity_document_issued_by": "ОУФМС России по Московской обл.",
         "object_name": "Жилой дом",
         "object_address": "Московская обл., д. Берёзки, ул. Садовая, 7",
         "cadastral_number": "50:20:0010101:1234",
         "reason": "new",
-        "applicant_category": "up_to_15",
         "max_power_kw": "15",
         "voltage_kv": "0.22",
         "reliability_category": "III",
+        "points": [{"name": "ВРУ-0,22 кВ жилого дома", "max_power_kw": "15", "voltage_kv": "0.22"}],
+        "supply_contract": "energy_supply",
         "guaranteeing_supplier": "АО «Мосэнергосбыт»",
+        "settlement": "rural",
+        "grid_distance_m": 120,
     },
     "meter_reading": {
         "address": "г. Москва, ул. Мира, 5, кв. 12",
@@ -224,12 +230,14 @@ def test_types_list_the_registry_with_russian_titles_review_days_and_form_schema
     assert connection["properties"]["max_power_kw"]["type"] == "number"
     assert connection["properties"]["voltage_kv"]["oneOf"][0] == {"const": "0.22", "title": "0,22 кВ"}
     assert "existing_power_kw" not in connection["required"]
-    documents = connection["properties"]["applicant_category"]["x-documents"]
-    assert documents["up_to_15"]["person"][0] == "Копия паспорта (страницы с фотографией и регистрацией)"
-    assert (
-        "Однолинейная схема электрических сетей заявителя (п. 10, пп. «б»)"
-        in documents["up_to_670"]["organisation"]
-    )
+    assert "applicant_category" not in connection["properties"]  # derived, never picked
+    assert [row["clause"] for row in connection["x-procedures"]["rows"]][:3] == [
+        "ПП № 861, п. 14",
+        "ПП № 861, п. 12(1)",
+        "ПП № 861, п. 12",
+    ]
+    point = connection["properties"]["points"]["items"]["properties"]
+    assert point["max_power_kw"]["title"] == "Мощность в точке, кВт"
     assert {
         "const": "reliability_or_points_change",
         "title": "Изменение категории надёжности, точек присоединения",
@@ -464,7 +472,7 @@ def test_each_type_is_filed_with_a_number_a_deadline_and_a_mail(env: World, kind
     assert created["number"] == "2026-000001"
     assert created["status"] == "registered"
     assert created["status_title"] == "Зарегистрирована"
-    days = {"connection": 15, "meter_reading": 5, "meter_admission": 10}.get(
+    days = {"connection": 10, "meter_reading": 5, "meter_admission": 10}.get(
         kind, {"grid_theft": 3}.get(kind)
     )
     if days:
@@ -499,7 +507,11 @@ def test_detail_shows_fields_in_russian_files_as_links_and_the_history(env: Worl
     rows = {row["title"]: row["value"] for row in shown["field_rows"]}
     assert rows["Уровень напряжения"] == "0,22 кВ"
     assert rows["Причина обращения"] == "Новое присоединение"
-    assert rows["Максимальная мощность, кВт"] == "15"
+    assert rows["Запрашиваемая максимальная мощность, кВт"] == "15"
+    assert rows["Точки присоединения"] == (
+        "Точка присоединения: ВРУ-0,22 кВ жилого дома; Мощность в точке, кВт: 15; "
+        "Напряжение в точке: 0,22 кВ; Ранее присоединённая в точке, кВт: 0"
+    )
     assert rows["Кадастровый номер"] == "50:20:0010101:1234"
     [attachment] = shown["attachments"]
     assert attachment["filename"] == "Схема участка.png"
@@ -532,17 +544,17 @@ def test_detail_shows_fields_in_russian_files_as_links_and_the_history(env: Worl
         (
             body_of("connection", fields={**VALID["connection"], "max_power_kw": "-5"}),
             "fields.max_power_kw",
-            "Поле «Максимальная мощность, кВт» должно быть больше 0.",
+            "Поле «Запрашиваемая максимальная мощность, кВт» должно быть больше 0.",
         ),
         (
             body_of("connection", fields={**VALID["connection"], "max_power_kw": "много"}),
             "fields.max_power_kw",
-            "Поле «Максимальная мощность, кВт» должно быть числом",
+            "Поле «Запрашиваемая максимальная мощность, кВт» должно быть числом",
         ),
         (
             body_of("connection", fields={**VALID["connection"], "max_power_kw": "20000"}),
             "fields.max_power_kw",
-            "Поле «Максимальная мощность, кВт» должно быть не больше 15000.",
+            "Поле «Запрашиваемая максимальная мощность, кВт» должно быть не больше 15000.",
         ),
         (
             body_of("connection", fields={**VALID["connection"], "voltage_kv": "7"}),
@@ -556,17 +568,9 @@ def test_detail_shows_fields_in_russian_files_as_links_and_the_history(env: Worl
             "Поле «Кадастровый номер» заполнено в неверном формате.",
         ),
         (
-            body_of("connection", fields={**VALID["connection"], "reason": "power_increase"}),
-            "fields.existing_power_kw",
-            "Укажите ранее присоединённую мощность.",
-        ),
-        (
-            body_of(
-                "connection",
-                fields={**VALID["connection"], "reason": "power_increase", "existing_power_kw": 20},
-            ),
-            "fields.existing_power_kw",
-            "При увеличении мощности ранее присоединённая должна быть меньше запрашиваемой.",
+            body_of("connection", fields={**VALID["connection"], "points": [{"name": "ВРУ"}]}),
+            "fields.points.0.max_power_kw",
+            "Заполните поле «Мощность в точке, кВт».",
         ),
         (
             body_of("meter_reading", fields={**VALID["meter_reading"], "reading_date": "01.12.2026"}),
@@ -641,20 +645,29 @@ def test_bad_request_names_the_field_in_russian_and_changes_nothing(
 
 ORGANISATION = {
     "applicant_kind": "organisation",
+    "purpose": "business",
     "organisation_name": "ООО «Весна»",
     "ogrn": "1027700132195",
     "inn": "7707083893",
+    "load_character": "Торговля: освещение, вентиляция, холодильное оборудование",
 }
-NO_PASSPORT = {
-    "passport_series": None,
-    "passport_number": None,
-    "passport_issued_on": None,
-    "passport_issued_by": None,
+NO_IDENTITY = {
+    "identity_document_kind": None,
+    "identity_document_series": None,
+    "identity_document_number": None,
+    "identity_document_issued_on": None,
+    "identity_document_issued_by": None,
 }
 
 
 def connection(**changes: Any) -> dict[str, Any]:
-    return body_of("connection", fields={**VALID["connection"], **changes})
+    return body_of(
+        "connection", fields={k: v for k, v in {**VALID["connection"], **changes}.items() if v is not None}
+    )
+
+
+def one_point(kw: str, kv: str = "0.4") -> list[dict[str, str]]:
+    return [{"name": "РУ-0,4 кВ", "max_power_kw": kw, "voltage_kv": kv}]
 
 
 def test_a_household_connects_15_kw_at_0_22_kv_in_reliability_category_iii(env: World) -> None:
@@ -663,19 +676,23 @@ def test_a_household_connects_15_kw_at_0_22_kv_in_reliability_category_iii(env: 
     assert status == 201, created
     [stored] = stored_requests(env)
     assert stored["fields"]["voltage_kv"] == "0.22"
-    assert stored["fields"]["applicant_category"] == "up_to_15"
+    assert stored["fields"]["points"][0]["max_power_kw"] == "15"
 
 
-def test_an_organisation_of_the_150_kw_category_with_its_stages(env: World) -> None:
+def test_an_organisation_of_300_kw_states_its_stages(env: World) -> None:
     body = connection(
-        **NO_PASSPORT,
+        **NO_IDENTITY,
         **ORGANISATION,
-        applicant_category="up_to_150",
-        max_power_kw="120",
-        voltage_kv="0.4",
+        max_power_kw="300",
+        voltage_kv="10",
         reliability_category="II",
-        design_until="2027-03-01",
-        commissioning_until="2027-06-01",
+        supply_sources=2,
+        points=one_point("300", "10"),
+        stages=[
+            {"name": "1-я очередь", "until": "2027-03-01", "max_power_kw": "200"},
+            {"name": "2-я очередь", "until": "2027-06-01", "max_power_kw": "100"},
+        ],
+        reserve={"technological_kw": "20", "emergency_kw": "5"},
         reason="reliability_or_points_change",
     )
 
@@ -694,98 +711,112 @@ def test_without_a_cadastral_number_another_title_document_is_enough(env: World)
     assert status == 422
     assert errors_of(problem) == {
         "fields.title_document": "Укажите кадастровый номер или, если его нет, документ о праве на объект "
-        "(ПП № 861, п. 10, пп. «г»)."
+        "(ПП № 861, п. 10 «г»)."
     }
+
+
+def test_location_is_taken_as_the_settlement(env: World) -> None:
+    fields = {k: v for k, v in VALID["connection"].items() if k != "settlement"}
+
+    status, created = file(body_of("connection", fields={**fields, "location": "urban"}))
+
+    assert status == 201, created
+    assert stored_requests(env)[0]["fields"]["settlement"] == "urban"
 
 
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
         (
-            {"reliability_category": "II"},
+            {"identity_document_number": None, "inn": "7707083893"},
             {
-                "fields.reliability_category": "Для категории «До 15 кВт включительно» — категория "
-                "надёжности III (ПП № 861, п. 14)."
-            },
-        ),
-        (
-            {"max_power_kw": "16"},
-            {
-                "fields.max_power_kw": "Мощность 16 кВт не относится к категории «До 15 кВт включительно»: "
-                "выберите категорию по мощности."
-            },
-        ),
-        (
-            {"passport_number": None, "inn": "7707083893"},
-            {
-                "fields.passport_number": "Обязательно для заявителя — физическое лицо (ПП № 861, п. 9, пп. "
-                "«а»).",
+                "fields.identity_document_number": "Обязательно для заявителя — физическое лицо (ПП № 861, "
+                "п. 9).",
                 "fields.inn": "Не заполняйте для заявителя — физическое лицо.",
             },
         ),
         (
-            {**NO_PASSPORT, **ORGANISATION, "ogrn": "1027700132196"},
+            {**NO_IDENTITY, **ORGANISATION, "ogrn": "1027700132196"},
             {"fields.ogrn": "ОГРН: 13 цифр с верной контрольной цифрой — проверьте по выписке из реестра."},
         ),
         (
-            {**NO_PASSPORT, **ORGANISATION, "inn": "7707083890"},
+            {**NO_IDENTITY, **ORGANISATION, "inn": "7707083890"},
             {"fields.inn": "ИНН: 10 цифр с верными контрольными цифрами — проверьте по свидетельству."},
         ),
         (
-            {**NO_PASSPORT, **ORGANISATION, "applicant_kind": "entrepreneur", "organisation_name": None},
             {
+                "applicant_kind": "entrepreneur",
+                "purpose": "business",
+                "ogrn": "1027700132195",
+                "inn": "7707083893",
+                "load_character": "Мастерская",
+            },
+            {
+                "fields.egrip_recorded_on": "Обязательно для заявителя — индивидуальный предприниматель "
+                "(ПП № 861, п. 9).",
                 "fields.ogrn": "ОГРНИП: 15 цифр с верной контрольной цифрой — проверьте по выписке из "
                 "реестра.",
                 "fields.inn": "ИНН: 12 цифр с верными контрольными цифрами — проверьте по свидетельству.",
             },
         ),
         (
+            {"points": one_point("10")},
             {
-                "applicant_category": "up_to_670",
-                "max_power_kw": "300",
-                "design_until": "2027-05-01",
-                "commissioning_until": "2027-04-01",
-            },
-            {
-                "fields.commissioning_until": "Ввод в эксплуатацию не может быть раньше окончания "
-                "проектирования."
-            },
-        ),
-        (
-            {"applicant_category": "from_670", "max_power_kw": "700"},
-            {
-                "fields.design_until": "Укажите планируемый срок: обязателен для категории «670 кВт и выше» "
-                "(ПП № 861, п. 9, пп. «ж»).",
-                "fields.commissioning_until": "Укажите планируемый срок: обязателен для категории «670 кВт и "
-                "выше» (ПП № 861, п. 9, пп. «ж»).",
+                "fields.points": "Сумма мощностей точек присоединения (10 кВт) должна быть равна "
+                "запрашиваемой максимальной мощности (15 кВт) (ПП № 861, п. 9)."
             },
         ),
         (
             {
-                "applicant_category": "up_to_670",
-                "max_power_kw": "670",
-                "design_until": "2027-03-01",
-                "commissioning_until": "2027-06-01",
+                **NO_IDENTITY,
+                **ORGANISATION,
+                "max_power_kw": "700",
+                "points": one_point("700", "10"),
+                "voltage_kv": "10",
+                "load_character": None,
             },
             {
-                "fields.max_power_kw": "Мощность 670 кВт не относится к категории «Свыше 150 кВт и менее 670 "
-                "кВт»: выберите категорию по мощности."
+                "fields.stages": "Укажите этапы ввода с мощностью каждого: обязательны по порядку «Общий "
+                "порядок, 670 кВт и выше» (ПП № 861, пп. 9, 10), п. 9.",
+                "fields.load_character": "Укажите характер нагрузки: обязателен по порядку «Общий порядок, "
+                "670 кВт и выше» (ПП № 861, пп. 9, 10), п. 9.",
+            },
+        ),
+        (
+            {"reserve": {"technological_kw": "1"}},
+            {
+                "fields.reserve": "Бронь электроснабжения не указывают по порядку «Физическое лицо до 15 кВт "
+                "для бытовых нужд» (ПП № 861, п. 14): уберите её."
+            },
+        ),
+        (
+            {"reason": "temporary"},
+            {
+                "fields.temporary_until": "Укажите, до какой даты нужно временное присоединение "
+                "(ПП № 861, п. 2)."
+            },
+        ),
+        (
+            {"reason": "power_increase"},
+            {
+                "fields.existing_power_kw": "При увеличении мощности укажите ранее присоединённую мощность "
+                "(ПП № 861, п. 9)."
             },
         ),
     ],
     ids=[
-        "15kw-reliability-ii",
-        "16kw-as-15",
         "person-requisites",
         "ogrn-check-digit",
         "inn-check-digit",
-        "entrepreneur-lengths",
-        "stages-order",
-        "stages-required",
-        "670-is-not-under-670",
+        "entrepreneur-egrip-and-lengths",
+        "points-sum",
+        "general-asks-stages-and-load",
+        "no-reserve-for-a-household",
+        "temporary-term",
+        "increase-names-existing",
     ],
 )
-def test_connection_rules_of_pp_861_name_each_broken_field(
+def test_connection_rules_of_pp_861_name_each_broken_field_and_clause(
     env: World, changes: dict[str, Any], expected: dict[str, str]
 ) -> None:
     status, problem = file(connection(**changes))
@@ -1294,7 +1325,7 @@ def test_the_document_says_the_actor_is_the_portals_and_the_operator_the_clients
 
     assert set(schemas["StatusChange"]["properties"]) == {"status", "comment", "operator"}
     entry = schemas["IntegrationHistoryEntry"]["properties"]
-    assert entry["changed_by"]["pattern"] == "^(consumer|api-key:.+)$"
+    assert entry["changed_by"]["pattern"] == "^(consumer|portal|api-key:.+)$"
     assert "operator" in entry
 
 

@@ -230,7 +230,7 @@ def test_each_field_type_and_pattern_is_defined_once() -> None:
 # ---------------------------------------------------------------- the requests store owns its items
 
 # The modules that hold the requests table's items: everything else gets records (records.py).
-REQUEST_STORES = {"store.py", "thread_store.py", "records.py", "erasure_store.py"}
+REQUEST_STORES = {"store.py", "thread_store.py", "stage_store.py", "records.py", "erasure_store.py"}
 # The rules and views of requests, and who else reads requests: none of them sees an item. (The
 # pydantic models read `info.data` and files.py reads S3's answers: neither is an item.)
 ITEM_FREE = [

@@ -3,6 +3,7 @@
 from .attachment_link import AttachmentLink
 from .company_message import CompanyMessage
 from .company_message_kind_type_0 import CompanyMessageKindType0
+from .connection_procedure import ConnectionProcedure
 from .field_error import FieldError
 from .field_row import FieldRow
 from .integration_history_entry import IntegrationHistoryEntry
@@ -23,8 +24,10 @@ from .object_meter import ObjectMeter
 from .password_reset import PasswordReset
 from .password_reset_accepted import PasswordResetAccepted
 from .problem_details import ProblemDetails
+from .procedure_stage import ProcedureStage
 from .request_status import RequestStatus
 from .request_type import RequestType
+from .stage_mark_request import StageMarkRequest
 from .status_change import StatusChange
 from .upload_form import UploadForm
 from .upload_form_fields import UploadFormFields
@@ -35,6 +38,7 @@ __all__ = (
     "AttachmentLink",
     "CompanyMessage",
     "CompanyMessageKindType0",
+    "ConnectionProcedure",
     "FieldError",
     "FieldRow",
     "IntegrationHistoryEntry",
@@ -55,8 +59,10 @@ __all__ = (
     "PasswordReset",
     "PasswordResetAccepted",
     "ProblemDetails",
+    "ProcedureStage",
     "RequestStatus",
     "RequestType",
+    "StageMarkRequest",
     "StatusChange",
     "UploadForm",
     "UploadFormFields",

@@ -3,6 +3,8 @@ from enum import StrEnum
 class CompanyMessageKindType0(StrEnum):
     ACT = "act"
     ADMISSION_ACT = "admission_act"
+    CONNECTION_ACT = "connection_act"
+    CONNECTION_NOTICE = "connection_notice"
     CONTRACT = "contract"
     INVOICE = "invoice"
     OTHER = "other"

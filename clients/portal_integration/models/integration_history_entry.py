@@ -30,8 +30,10 @@ class IntegrationHistoryEntry:
             status_title (str):
             at (datetime.datetime):
             changed_by (str): Кто изменил; записывает портал, не клиент API: consumer — потребитель (подача заявки), api-
-                key:<id> — система компании с ключом интеграции <id>
+                key:<id> — система компании с ключом интеграции <id>, portal — сам портал (аннулирование заявки на присоединение
+                по истечении срока)
             comment (None | str | Unset):
+            stage (None | str | Unset): Код этапа присоединения, отмеченного этой записью
             operator (None | str | Unset): Сотрудник или система компании, которых назвал клиент API (поле operator
                 изменения)
      """
@@ -41,6 +43,7 @@ class IntegrationHistoryEntry:
     at: datetime.datetime
     changed_by: str
     comment: None | str | Unset = UNSET
+    stage: None | str | Unset = UNSET
     operator: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -63,6 +66,12 @@ class IntegrationHistoryEntry:
         else:
             comment = self.comment
 
+        stage: None | str | Unset
+        if isinstance(self.stage, Unset):
+            stage = UNSET
+        else:
+            stage = self.stage
+
         operator: None | str | Unset
         if isinstance(self.operator, Unset):
             operator = UNSET
@@ -80,6 +89,8 @@ class IntegrationHistoryEntry:
         })
         if comment is not UNSET:
             field_dict["comment"] = comment
+        if stage is not UNSET:
+            field_dict["stage"] = stage
         if operator is not UNSET:
             field_dict["operator"] = operator
 
@@ -114,6 +125,16 @@ class IntegrationHistoryEntry:
         comment = _parse_comment(d.pop("comment", UNSET))
 
 
+        def _parse_stage(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        stage = _parse_stage(d.pop("stage", UNSET))
+
+
         def _parse_operator(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -130,6 +151,7 @@ class IntegrationHistoryEntry:
             at=at,
             changed_by=changed_by,
             comment=comment,
+            stage=stage,
             operator=operator,
         )
 

@@ -16,6 +16,7 @@ import datetime
 
 if TYPE_CHECKING:
   from ..models.attachment_link import AttachmentLink
+  from ..models.connection_procedure import ConnectionProcedure
   from ..models.field_row import FieldRow
   from ..models.integration_history_entry import IntegrationHistoryEntry
   from ..models.integration_request_fields import IntegrationRequestFields
@@ -51,6 +52,8 @@ class IntegrationRequest:
             user_id (str):
             email (None | str): Электронная почта потребителя; null — потребитель удалил учётную запись, и его персональные
                 данные стёрты (152-ФЗ): заявка хранится без них, письма по ней не отправляются
+            procedure (ConnectionProcedure | None | Unset): Порядок и этапы технологического присоединения; только у такой
+                заявки
             awaiting_answer_since (datetime.datetime | None | Unset): Когда потребитель написал сообщение, на которое
                 компания ещё не ответила (самое раннее из неотвеченных); null — неотвеченных сообщений нет
             personal_data_erased (bool | Unset): true — данные удалены: потребитель удалил учётную запись, и из заявки
@@ -75,6 +78,7 @@ class IntegrationRequest:
     updated_at: datetime.datetime
     user_id: str
     email: None | str
+    procedure: ConnectionProcedure | None | Unset = UNSET
     awaiting_answer_since: datetime.datetime | None | Unset = UNSET
     personal_data_erased: bool | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -85,6 +89,7 @@ class IntegrationRequest:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.attachment_link import AttachmentLink # noqa: PLC0415
+        from ..models.connection_procedure import ConnectionProcedure # noqa: PLC0415
         from ..models.field_row import FieldRow # noqa: PLC0415
         from ..models.integration_history_entry import IntegrationHistoryEntry # noqa: PLC0415
         from ..models.integration_request_fields import IntegrationRequestFields # noqa: PLC0415
@@ -136,6 +141,14 @@ class IntegrationRequest:
         email: None | str
         email = self.email
 
+        procedure: dict[str, Any] | None | Unset
+        if isinstance(self.procedure, Unset):
+            procedure = UNSET
+        elif isinstance(self.procedure, ConnectionProcedure):
+            procedure = self.procedure.to_dict()
+        else:
+            procedure = self.procedure
+
         awaiting_answer_since: None | str | Unset
         if isinstance(self.awaiting_answer_since, Unset):
             awaiting_answer_since = UNSET
@@ -167,6 +180,8 @@ class IntegrationRequest:
             "user_id": user_id,
             "email": email,
         })
+        if procedure is not UNSET:
+            field_dict["procedure"] = procedure
         if awaiting_answer_since is not UNSET:
             field_dict["awaiting_answer_since"] = awaiting_answer_since
         if personal_data_erased is not UNSET:
@@ -179,6 +194,7 @@ class IntegrationRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.attachment_link import AttachmentLink # noqa: PLC0415
+        from ..models.connection_procedure import ConnectionProcedure # noqa: PLC0415
         from ..models.field_row import FieldRow # noqa: PLC0415
         from ..models.integration_history_entry import IntegrationHistoryEntry # noqa: PLC0415
         from ..models.integration_request_fields import IntegrationRequestFields # noqa: PLC0415
@@ -263,6 +279,26 @@ class IntegrationRequest:
         email = _parse_email(d.pop("email"))
 
 
+        def _parse_procedure(data: object) -> ConnectionProcedure | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                procedure_type_0 = ConnectionProcedure.from_dict(data)
+
+
+
+                return procedure_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ConnectionProcedure | None | Unset, data)
+
+        procedure = _parse_procedure(d.pop("procedure", UNSET))
+
+
         def _parse_awaiting_answer_since(data: object) -> datetime.datetime | None | Unset:
             if data is None:
                 return data
@@ -302,6 +338,7 @@ class IntegrationRequest:
             updated_at=updated_at,
             user_id=user_id,
             email=email,
+            procedure=procedure,
             awaiting_answer_since=awaiting_answer_since,
             personal_data_erased=personal_data_erased,
         )

@@ -1,6 +1,7 @@
 from enum import StrEnum
 
 class RequestStatus(StrEnum):
+    ANNULLED = "annulled"
     DONE = "done"
     IN_PROGRESS = "in_progress"
     IN_REVIEW = "in_review"

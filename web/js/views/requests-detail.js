@@ -4,6 +4,7 @@ import * as api from '../api.js';
 import * as session from '../session.js';
 import { el, message, pageTitle } from '../dom.js';
 import { formatDate, formatDateTime } from '../format.js';
+import { stagesTimeline } from './connection-procedure.js';
 import { conversation } from './request-thread.js';
 import { backLink, formatSize, statusBadge, useStyles } from './requests-ui.js';
 
@@ -82,6 +83,7 @@ export async function render(root, { params, signal }) {
         ),
       ),
     ),
+    request.procedure ? stagesTimeline(request.procedure) : '',
     await conversation(request, { signal, reload: (text) => reload(root, { params, signal }, text) }),
     backLink(),
   );

@@ -6,6 +6,7 @@ import { ApiError } from '../api.js';
 import { el, message, pageTitle } from '../dom.js';
 import { bindForm } from '../forms.js';
 import { checkLengths, limitLength } from '../limits.js';
+import { procedurePreview } from './connection-procedure.js';
 import { backLink, formatSize, requestTypes, useStyles, workingDays } from './requests-ui.js';
 import { fileType, refuse, upload } from './uploads.js';
 
@@ -29,7 +30,7 @@ function field(label, control, hint, extra = '') {
 }
 
 function control(name, spec, required) {
-  const props = { id: `rq-${name}`, name: `fields.${name}`, required, 'data-empty': 'omit' };
+  const props = { id: `rq-${name.replace(/\./g, '-')}`, name: `fields.${name}`, required, 'data-empty': 'omit' };
   if (spec.type === 'boolean') return el('input', { ...props, type: 'checkbox', 'data-empty': null });
   if (spec.oneOf) {
     return el(
@@ -41,16 +42,62 @@ function control(name, spec, required) {
   }
   if (spec.format === 'date') return el('input', { ...props, type: 'date' });
   if (spec.type === 'number') return el('input', { ...props, type: 'text', inputmode: 'decimal', 'data-type': 'number' });
+  if (spec.type === 'integer') return el('input', { ...props, type: 'text', inputmode: 'numeric', 'data-type': 'number' });
   if (spec.maxLength > 300) return el('textarea', { ...props, rows: 3, maxlength: spec.maxLength });
   return el('input', { ...props, type: 'text', maxlength: spec.maxLength });
+}
+
+// A nested model (`reserve`) or one item of a list of models (`points.0`): a fieldset of its fields,
+// named `fields.<name>.<field>` (readForm nests them; `listed` turns numbered keys into a list).
+function group(name, spec, legend, required) {
+  const inner = new Set(spec.required || []);
+  return el(
+    'fieldset',
+    { class: 'field-group', 'data-group': name },
+    el('legend', {}, legend),
+    Object.entries(spec.properties).map(([sub, subSpec]) => {
+      const input = control(`${name}.${sub}`, subSpec, required && inner.has(sub));
+      return field(subSpec.title, input, subSpec.description);
+    }),
+  );
+}
+
+function listOf(name, spec, required) {
+  const items = el('div', { class: 'field-list' });
+  const add = () => items.append(group(`${name}.${items.children.length}`, spec.items, `${spec.items.title || spec.title} ${items.children.length + 1}`, required));
+  if (required) add();
+  const more = el('button', { type: 'button', class: 'btn btn-secondary', onclick: add }, `Добавить: ${spec.title.toLowerCase()}`);
+  return el(
+    'fieldset',
+    { class: 'field-group', id: `rq-${name}`, name: `fields.${name}` },
+    el('legend', { class: required ? 'required' : null }, spec.title),
+    spec.description ? el('p', { class: 'hint' }, spec.description) : null,
+    items,
+    more,
+  );
 }
 
 function fieldsOf(schema) {
   const required = new Set(schema.required);
   return Object.entries(schema.properties).map(([name, spec]) => {
+    if (spec.type === 'array' && spec.items?.properties) return listOf(name, spec, required.has(name));
+    if (spec.type === 'object' && spec.properties) return group(name, spec, spec.title, false);
     const input = control(name, spec, required.has(name));
     return field(spec.title, input, spec.description, spec.type === 'boolean' ? 'check' : '');
   });
+}
+
+// readForm makes `points.0.name` an object keyed "0": the schema's lists become lists again, items
+// left empty dropped.
+function listed(fields, schema) {
+  const out = { ...fields };
+  for (const [name, spec] of Object.entries(schema.properties)) {
+    if (spec.type !== 'array' || !out[name] || Array.isArray(out[name])) continue;
+    const items = Object.keys(out[name]).sort((a, b) => a - b).map((key) => out[name][key]).filter((item) => Object.keys(item).length);
+    if (items.length) out[name] = items;
+    else delete out[name];
+  }
+  return out;
 }
 
 // «Мои объекты»: a field whose schema names an object attribute (`x-object`: address,
@@ -132,6 +179,8 @@ export async function render(root, { params, signal }) {
   files.setAttribute('aria-describedby', 'rq-files-hint');
   const picker = objectPicker(objects, type.fields_schema, form);
   if (picker) form.insertBefore(picker, form.querySelector('.field'));
+  // A connection's procedure, derived as the applicant answers, before the files and «Отправить».
+  if (type.fields_schema['x-procedures']) form.insertBefore(procedurePreview(form, type.fields_schema['x-procedures']), files.closest('.field'));
   root.append(
     ...pageTitle(type.title, type.statutory_term ? `${type.description} Срок — ${type.statutory_term}.` : `Ориентировочный срок рассмотрения — ${workingDays(type.review_working_days)} с даты регистрации.`),
     form,
@@ -144,7 +193,7 @@ export async function render(root, { params, signal }) {
     const attachments = await upload(list, uploaded, signal, 'Отправить');
     try {
       // With `fields` the API names each required field missing.
-      const body = { type: type.code, ...data, fields: data.fields || {}, attachments };
+      const body = { type: type.code, ...data, fields: listed(data.fields || {}, type.fields_schema), attachments };
       const created = await api.post('/api/requests', body, { signal, headers: { 'Idempotency-Key': key } });
       // Its own address, replacing the form's: a reload shows it, not an empty form.
       window.location.replace(`#/requests/${encodeURIComponent(created.id)}/registered`);

@@ -4,30 +4,25 @@
 import * as api from '../api.js';
 import { el, message, pageTitle } from '../dom.js';
 import { formatDate } from '../format.js';
-import { backLink, requestTypes, useStyles } from './requests-ui.js';
+import { backLink, useStyles } from './requests-ui.js';
 
-// What to attach, as the type's schema lists it per choice (`x-documents`: ПП № 861, п. 10 per
-// applicant category and kind), for the choices the request was filed with.
-function documentsToAttach(type, fields) {
-  for (const [name, spec] of Object.entries(type?.fields_schema?.properties || {})) {
-    const listed = spec['x-documents']?.[fields[name]];
-    const documents = listed && (Array.isArray(listed) ? listed : Object.values(fields).map((v) => listed[v]).find(Boolean));
-    if (documents) {
-      return el(
-        'section',
-        { class: 'card', id: 'req-documents', 'aria-labelledby': 'req-documents-title' },
-        el('h2', { id: 'req-documents-title' }, 'Что приложить к заявке'),
-        el('ul', {}, documents.map((d) => el('li', {}, d))),
-        el('p', { class: 'hint' }, 'Если чего-то не хватает, сетевая компания запросит документы в течение 3 рабочих дней (ПП № 861, п. 15).'),
-      );
-    }
-  }
-  return '';
+// What to attach: the documents of the request's procedure (a connection's, ПП № 861, п. 10).
+function documentsToAttach(request) {
+  const documents = request.procedure?.documents;
+  if (!documents?.length) return '';
+  return el(
+    'section',
+    { class: 'card', id: 'req-documents', 'aria-labelledby': 'req-documents-title' },
+    el('h2', { id: 'req-documents-title' }, 'Что приложить к заявке'),
+    el('p', {}, `${request.procedure.title} — ${request.procedure.clause}.`),
+    el('ul', {}, documents.map((d) => el('li', {}, d))),
+    el('p', { class: 'hint' }, 'Если чего-то не хватает, сетевая компания запросит документы в течение 3 рабочих дней (ПП № 861, п. 15).'),
+  );
 }
 
 /** Fills root with the confirmation of `request` ({id, number, review_deadline, type_title, fields})
- * and what to attach by its `type` (from /api/requests/types). */
-export function showRegistered(root, request, type) {
+ * and what to attach by its procedure, if it has one. */
+export function showRegistered(root, request) {
   root.replaceChildren(
     ...pageTitle('Заявка зарегистрирована', request.type_title),
     el(
@@ -41,7 +36,7 @@ export function showRegistered(root, request, type) {
       ),
       el('p', {}, 'Эта же информация отправлена вам на электронную почту.'),
     ),
-    documentsToAttach(type, request.fields || {}),
+    documentsToAttach(request),
     el(
       'p',
       { class: 'req-actions' },
@@ -54,7 +49,6 @@ export function showRegistered(root, request, type) {
 export async function render(root, { params, signal }) {
   useStyles();
   let request;
-  const types = requestTypes(signal).catch(() => []); // the list of documents is a help, not the page
   try {
     request = await api.get(`/api/requests/${encodeURIComponent(params.id)}`, { signal });
   } catch (error) {
@@ -62,5 +56,5 @@ export async function render(root, { params, signal }) {
     root.append(...pageTitle('Заявка не найдена'), message('Такой заявки нет среди ваших заявок.', 'error'), backLink());
     return;
   }
-  showRegistered(root, request, (await types).find((type) => type.code === request.type));
+  showRegistered(root, request);
 }

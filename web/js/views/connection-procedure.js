@@ -1,0 +1,121 @@
+// A technological connection (ПП № 861): the procedure that applies, shown on the form before filing
+// from the same rows the service derives it from (the schema's `x-procedures`,
+// functions/requests/connection_rules.py), and the stages of a filed request as a timeline.
+
+import { el } from '../dom.js';
+import { formatDate } from '../format.js';
+
+const number = (value) => {
+  const parsed = Number(String(value ?? '').trim().replace(/\s/g, '').replace(',', '.'));
+  return Number.isFinite(parsed) ? parsed : NaN;
+};
+
+// The row's conditions, as `meets` in connection_rules.py reads them.
+function meets(row, facts) {
+  const total = facts.power;
+  const above = number(row.power_above_kw);
+  const top = row.power_up_to_kw === null ? Infinity : number(row.power_up_to_kw);
+  const belowTop = row.up_to_exclusive ? total < top : total <= top;
+  return (
+    row.kinds.includes(facts.kind) &&
+    row.purposes.includes(facts.purpose) &&
+    total > above &&
+    belowTop &&
+    row.reliability.includes(facts.reliability) &&
+    (row.max_sources === null || facts.sources <= row.max_sources)
+  );
+}
+
+function factsOf(form) {
+  const value = (name) => form.elements.namedItem(`fields.${name}`)?.value ?? '';
+  const fresh = number(value('max_power_kw'));
+  const existing = value('existing_power_kw') === '' ? 0 : number(value('existing_power_kw'));
+  const facts = {
+    kind: value('applicant_kind'),
+    purpose: value('purpose'),
+    power: fresh + existing,
+    reliability: value('reliability_category'),
+    voltage: number(value('voltage_kv')),
+    sources: value('supply_sources') === '' ? 1 : number(value('supply_sources')),
+  };
+  const complete = facts.kind && facts.purpose && facts.reliability && fresh > 0 && existing >= 0 && facts.voltage > 0;
+  return complete ? facts : null;
+}
+
+function documentsOf(table, row, facts) {
+  const d = table.documents;
+  return [
+    d.plan,
+    facts.voltage >= number(table.diagram_from_kv) ? d.diagram : null,
+    row.emergency_list ? d.emergency : null,
+    d.title,
+    ['person', 'entrepreneur'].includes(facts.kind) ? d.identity : null,
+    d.proxy,
+  ].filter(Boolean);
+}
+
+/** The «Порядок присоединения» box of the form: redrawn as the applicant answers. */
+export function procedurePreview(form, table) {
+  const body = el('div', { id: 'rq-procedure-body' });
+  const box = el(
+    'section',
+    { class: 'card req-procedure', id: 'rq-procedure', 'aria-labelledby': 'rq-procedure-title', 'aria-live': 'polite' },
+    el('h2', { id: 'rq-procedure-title' }, 'Порядок присоединения'),
+    body,
+  );
+  const draw = () => {
+    const facts = factsOf(form);
+    const row = facts && table.rows.find((candidate) => meets(candidate, facts));
+    if (!row) {
+      body.replaceChildren(
+        el('p', { class: 'muted' }, 'Укажите заявителя, для каких нужд, мощность, напряжение и категорию надёжности — здесь появится порядок, который применяется по Правилам (ПП № 861), и список документов.'),
+      );
+      return;
+    }
+    body.replaceChildren(
+      el('p', { class: 'req-procedure-clause' }, el('strong', {}, row.title), ` — ${row.clause}`),
+      el('p', {}, `Почему: ${row.why}.`),
+      el('p', {}, `Условия договора, счёт и технические условия сетевая организация разместит в личном кабинете в течение ${row.offer_working_days} рабочих дней (ПП № 861, п. 15).`),
+      el('h3', {}, 'Что приложить к заявке'),
+      el('ul', { class: 'req-procedure-docs' }, documentsOf(table, row, facts).map((d) => el('li', {}, d))),
+    );
+  };
+  form.addEventListener('input', draw);
+  form.addEventListener('change', draw);
+  draw();
+  return box;
+}
+
+function stageState(stage) {
+  if (stage.completed_on) return ['done', `Выполнено ${formatDate(stage.completed_on)}`];
+  if (stage.overdue) return ['overdue', `Срок прошёл ${formatDate(stage.due_on)}`];
+  if (stage.due_on) return ['waiting', `Срок — до ${formatDate(stage.due_on)}`];
+  return ['later', 'Срок начнётся после предыдущего этапа'];
+}
+
+/** The «Этапы присоединения» card of a filed connection: its procedure and each stage with its term. */
+export function stagesTimeline(procedure) {
+  const who = { company: 'Сетевая организация', applicant: 'Заявитель' };
+  return el(
+    'section',
+    { class: 'card req-procedure', id: 'req-stages', 'aria-labelledby': 'req-stages-title' },
+    el('h2', { id: 'req-stages-title' }, 'Этапы присоединения'),
+    el('p', { class: 'req-procedure-clause' }, el('strong', {}, procedure.title), ` — ${procedure.clause}`),
+    el(
+      'ol',
+      { class: 'req-timeline' },
+      procedure.stages.map((stage) => {
+        const [state, text] = stageState(stage);
+        const current = stage.code === procedure.next_stage;
+        return el(
+          'li',
+          { class: `req-stage req-stage-${state}`, 'aria-current': current ? 'step' : null },
+          el('strong', {}, stage.title),
+          el('span', { class: 'req-stage-when' }, text),
+          el('span', { class: 'req-stage-who' }, `${who[stage.by] || ''}. ${stage.rule}`),
+        );
+      }),
+    ),
+    el('details', {}, el('summary', {}, 'Документы к заявке (ПП № 861, п. 10)'), el('ul', {}, procedure.documents.map((d) => el('li', {}, d)))),
+  );
+}
