@@ -1,5 +1,6 @@
 """Consumer profiles in DynamoDB: one item per consumer, keyed by the Cognito `sub`."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -40,6 +41,19 @@ class ProfileStore:
     def get(self, user_id: str) -> ProfileOutput | None:
         item = self._table.get({"user_id": user_id})
         return ProfileOutput.model_validate(item) if item else None
+
+    def outage_mail_addresses(self, user_ids: Sequence[str]) -> dict[str, str]:
+        """Of these consumers, the address of each who takes outage mails (not turned off in «Профиль»,
+        not deleted, mail not undeliverable): one BatchGetItem per 100."""
+        found = self._table.batch_get([{"user_id": user_id} for user_id in user_ids])
+        return {
+            str(item["user_id"]): str(item["email"])
+            for item in found
+            if "email" in item
+            and "deleted_at" not in item
+            and "mail_undeliverable_since" not in item
+            and item.get("outage_mails", True) is not False
+        }
 
     def made_by(self, user_id: str) -> tuple[bool, str | None]:
         """Whether the profile exists, and the registration job that made it (None if unknown)."""

@@ -276,6 +276,11 @@ class Table:
             update["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
         return {"Update": update}
 
+    def delete_action(self, key: Mapping[str, Any]) -> "TransactWriteItemTypeDef":
+        """A Delete for `transact`."""
+        delete: Any = {"TableName": self.name, "Key": serialize(key)}
+        return {"Delete": delete}
+
     def transact(self, actions: Sequence["TransactWriteItemTypeDef"]) -> None:
         """TransactWriteItems: every action or none. A cancellation is a ClientError whose reasons
         `cancellation_reasons` reads."""
