@@ -269,7 +269,7 @@ _OUTAGE_NOT_FOUND = {404: {"description": "Отключение не найде�
     "ends_at — ожидаемое время восстановления. Отключение сразу видно всем (GET /api/outages) и "
     "потребителям, чьи объекты по этим адресам (GET /api/outages/mine); о плановом им приходит письмо "
     "накануне (или сразу, если до начала меньше суток). Заголовок `Idempotency-Key` обязателен: повтор "
-    "с тем же ключом и теми же данными возвращает то же отключение (200), с другими — 422."
+    "с тем же ключом и теми же данными возвращает то же отключение, с другими — 422."
     "\n\nСверх схемы: `addresses.*.houses` — номера и диапазоны домов от меньшего к большему; "
     "`ends_at` позже `starts_at`; `Idempotency-Key` обязателен.",
     openapi_extensions=rules_beyond_schema("addresses.*", "ends_at", "Idempotency-Key"),
@@ -277,11 +277,7 @@ _OUTAGE_NOT_FOUND = {404: {"description": "Отключение не найде�
         201,
         "Отключение опубликовано",
         Outage,
-        {
-            **ERROR_RESPONSES,
-            **FORBIDDEN,
-            200: {"description": "Повтор: отключение, опубликованное с этим ключом"},
-        },
+        {**ERROR_RESPONSES, **FORBIDDEN},
     ),
     security=INTEGRATION_SECURITY,
     tags=TAGS,
@@ -294,8 +290,8 @@ def publish_outage(
     ] = None,
 ) -> Response[str]:
     identity = app.current_event.request_context.identity
-    outage, new = outages.publish(integration_actor(identity.api_key_id), idempotency_key, publication)
-    return json_response(HTTPStatus.CREATED if new else HTTPStatus.OK, outage)
+    outage = outages.publish(integration_actor(identity.api_key_id), idempotency_key, publication)
+    return json_response(HTTPStatus.CREATED, outage)
 
 
 @app.patch(

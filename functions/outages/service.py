@@ -61,9 +61,8 @@ def _owing(outage: Outage, event: PortalEvent, purpose: FanoutPurpose) -> Outbox
     return OutboxEntry.owing(mails=[job], events=[event])
 
 
-def publish(scope: str, idempotency_key: str | None, publication: OutagePublication) -> tuple[Outage, bool]:
-    """Publishes the outage, once per Idempotency-Key; the outage and whether it was published now
-    (False: a repeat, answered with what the key published)."""
+def publish(scope: str, idempotency_key: str | None, publication: OutagePublication) -> Outage:
+    """Publishes the outage, once per Idempotency-Key (a repeat is answered with what the key published)."""
     key = checked_key(idempotency_key, _ONE_EACH)
     payload = sha256(publication.model_dump_json())
     at = now()
@@ -94,12 +93,12 @@ def publish(scope: str, idempotency_key: str | None, publication: OutagePublicat
             raise Conflict("Отключение уже публикуется", "Повторите запрос через несколько секунд.") from None
         if exists.earlier.payload_hash != payload:
             raise refused_key(_REUSED) from None
-        return exists.earlier.outage, False
+        return exists.earlier.outage
     logger.info(
         "outage published",
         extra={"outage_id": outage.id, "kind": outage.kind, "streets": len(outage.addresses)},
     )
-    return outage, True
+    return outage
 
 
 def _current(store: OutageStore, outage_id: str) -> Outage:
@@ -123,12 +122,15 @@ def change(outage_id: str, change: OutageChange) -> Outage:
         ends = change.ends_at or before.ends_at
         if ends <= starts:
             raise invalid_field("ends_at", "Время окончания должно быть позже начала отключения.")
+        reason = change.reason or before.reason
+        if (starts, ends, reason) == (before.starts_at, before.ends_at, before.reason):
+            return before  # as asked already (a retry of a change that was made): nothing owed again
         at = now()
         after = before.model_copy(
             update={
                 "starts_at": starts,
                 "ends_at": ends,
-                "reason": change.reason or before.reason,
+                "reason": reason,
                 "version": before.version + 1,
                 "changed_at": at,
             }

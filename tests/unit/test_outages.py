@@ -152,7 +152,7 @@ def test_a_repeat_with_its_key_is_the_same_outage_and_another_payload_is_refused
     again = publish(body, key)
     other = publish({**body, "reason": "Другая причина"}, key)
 
-    assert first[0] == 201 and again[0] == 200 and again[1]["id"] == first[1]["id"]
+    assert first[0] == 201 and again[0] == 201 and again[1]["id"] == first[1]["id"]
     assert other[0] == 422 and other[1]["errors"][0]["field"] == "Idempotency-Key"
     assert len(public()) == 1
 
@@ -187,6 +187,8 @@ def test_an_emergency_s_new_restoration_estimate_is_mailed_once_per_estimate(str
     assert public()[0]["kind"] == "emergency"
     change(outage["id"], {"reason": "Повреждение кабеля"})
     assert len(mailed()) == 2  # the reason alone: no mail
+    status, again = change(outage["id"], {"reason": "Повреждение кабеля"})
+    assert status == 200 and again["version"] == 3  # as asked already: no new version
 
 
 def test_emergencies_are_listed_first(street: None) -> None:

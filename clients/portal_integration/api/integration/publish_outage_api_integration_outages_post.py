@@ -46,11 +46,7 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Outage | ProblemDetails | str | None:
-    if response.status_code == 200:
-        response_200 = cast(str, response.json())
-        return response_200
-
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Outage | ProblemDetails | None:
     if response.status_code == 201:
         response_201 = Outage.from_dict(response.json())
 
@@ -106,7 +102,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Outage | ProblemDetails | str]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Outage | ProblemDetails]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -121,7 +117,7 @@ def sync_detailed(
     body: OutagePublication,
     idempotency_key: None | str | Unset = UNSET,
 
-) -> Response[Outage | ProblemDetails | str]:
+) -> Response[Outage | ProblemDetails]:
     """ Опубликовать отключение
 
      Плановое (planned) или аварийное (emergency) отключение по адресам: населённый пункт, улица (если
@@ -129,7 +125,7 @@ def sync_detailed(
     ожидаемое время восстановления. Отключение сразу видно всем (GET /api/outages) и потребителям, чьи
     объекты по этим адресам (GET /api/outages/mine); о плановом им приходит письмо накануне (или сразу,
     если до начала меньше суток). Заголовок `Idempotency-Key` обязателен: повтор с тем же ключом и теми
-    же данными возвращает то же отключение (200), с другими — 422.
+    же данными возвращает то же отключение, с другими — 422.
 
     Сверх схемы: `addresses.*.houses` — номера и диапазоны домов от меньшего к большему; `ends_at` позже
     `starts_at`; `Idempotency-Key` обязателен.
@@ -143,7 +139,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Outage | ProblemDetails | str]
+        Response[Outage | ProblemDetails]
      """
 
 
@@ -165,7 +161,7 @@ def sync(
     body: OutagePublication,
     idempotency_key: None | str | Unset = UNSET,
 
-) -> Outage | ProblemDetails | str | None:
+) -> Outage | ProblemDetails | None:
     """ Опубликовать отключение
 
      Плановое (planned) или аварийное (emergency) отключение по адресам: населённый пункт, улица (если
@@ -173,7 +169,7 @@ def sync(
     ожидаемое время восстановления. Отключение сразу видно всем (GET /api/outages) и потребителям, чьи
     объекты по этим адресам (GET /api/outages/mine); о плановом им приходит письмо накануне (или сразу,
     если до начала меньше суток). Заголовок `Idempotency-Key` обязателен: повтор с тем же ключом и теми
-    же данными возвращает то же отключение (200), с другими — 422.
+    же данными возвращает то же отключение, с другими — 422.
 
     Сверх схемы: `addresses.*.houses` — номера и диапазоны домов от меньшего к большему; `ends_at` позже
     `starts_at`; `Idempotency-Key` обязателен.
@@ -187,7 +183,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Outage | ProblemDetails | str
+        Outage | ProblemDetails
      """
 
 
@@ -204,7 +200,7 @@ async def asyncio_detailed(
     body: OutagePublication,
     idempotency_key: None | str | Unset = UNSET,
 
-) -> Response[Outage | ProblemDetails | str]:
+) -> Response[Outage | ProblemDetails]:
     """ Опубликовать отключение
 
      Плановое (planned) или аварийное (emergency) отключение по адресам: населённый пункт, улица (если
@@ -212,7 +208,7 @@ async def asyncio_detailed(
     ожидаемое время восстановления. Отключение сразу видно всем (GET /api/outages) и потребителям, чьи
     объекты по этим адресам (GET /api/outages/mine); о плановом им приходит письмо накануне (или сразу,
     если до начала меньше суток). Заголовок `Idempotency-Key` обязателен: повтор с тем же ключом и теми
-    же данными возвращает то же отключение (200), с другими — 422.
+    же данными возвращает то же отключение, с другими — 422.
 
     Сверх схемы: `addresses.*.houses` — номера и диапазоны домов от меньшего к большему; `ends_at` позже
     `starts_at`; `Idempotency-Key` обязателен.
@@ -226,7 +222,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Outage | ProblemDetails | str]
+        Response[Outage | ProblemDetails]
      """
 
 
@@ -248,7 +244,7 @@ async def asyncio(
     body: OutagePublication,
     idempotency_key: None | str | Unset = UNSET,
 
-) -> Outage | ProblemDetails | str | None:
+) -> Outage | ProblemDetails | None:
     """ Опубликовать отключение
 
      Плановое (planned) или аварийное (emergency) отключение по адресам: населённый пункт, улица (если
@@ -256,7 +252,7 @@ async def asyncio(
     ожидаемое время восстановления. Отключение сразу видно всем (GET /api/outages) и потребителям, чьи
     объекты по этим адресам (GET /api/outages/mine); о плановом им приходит письмо накануне (или сразу,
     если до начала меньше суток). Заголовок `Idempotency-Key` обязателен: повтор с тем же ключом и теми
-    же данными возвращает то же отключение (200), с другими — 422.
+    же данными возвращает то же отключение, с другими — 422.
 
     Сверх схемы: `addresses.*.houses` — номера и диапазоны домов от меньшего к большему; `ends_at` позже
     `starts_at`; `Idempotency-Key` обязателен.
@@ -270,7 +266,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Outage | ProblemDetails | str
+        Outage | ProblemDetails
      """
 
 
