@@ -57,7 +57,8 @@ export async function render(root, { signal, query, navigate }) {
     if (street.value.trim()) params.set('street', street.value.trim());
     results.replaceChildren(loading());
     try {
-      const found = await api.get(`/api/outages${params.size ? `?${params}` : ''}`, { signal, auth: false });
+      const path = params.size ? '/api/outages?' + params : '/api/outages';
+      const found = await api.get(path, { signal, auth: false });
       results.replaceChildren(
         found.items.length
           ? el('ul', { class: 'outage-list', 'aria-label': 'Отключения' }, found.items.map((outage) => outageItem(outage)))
