@@ -211,6 +211,11 @@ def one(outage_id: str) -> Outage:
     return found
 
 
+def exists(outage_id: str) -> bool:
+    """Whether an outage of this id was ever published (one GetItem)."""
+    return OutageStore().public(outage_id) is not None
+
+
 def mine(user_id: str, at: datetime | None = None) -> MyOutageList:
     """The outages at the consumer's objects, not over yet: one Query of the consumer's entries."""
     moment = at or now()

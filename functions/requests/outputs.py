@@ -101,6 +101,11 @@ class RequestDetail(RequestSummary):
     attachments: list[AttachmentLink]
     history: list[HistoryEntry]
     updated_at: datetime
+    outage_id: str | None = Field(
+        default=None,
+        description="Отключение, с которым сетевая компания связала заявку (GET /api/outages/{id}: "
+        "его время и ожидаемое восстановление)",
+    )
 
 
 class ThreadMessage(BaseModel):

@@ -100,6 +100,7 @@ def _detail_fields(request: StoredRequest) -> dict[str, Any]:
         "field_rows": _field_rows(request.type, fields),
         "attachments": download_links(request.attachments),
         "updated_at": request.updated_at,
+        "outage_id": request.outage_id,
     }
 
 

@@ -92,6 +92,7 @@ class StoredRequest(StoredSummary):
     updated_at: datetime
     awaiting_since: datetime | None = None
     event_seq: int = 0
+    outage_id: str | None = None  # the outage the company linked it to (functions/outages/)
 
     @property
     def erased(self) -> bool:
@@ -130,6 +131,7 @@ class StatusMove:
 
     expected: RequestStatus
     entry: StoredHistoryEntry
+    outage_id: str | None = None  # the outage the move links the request to
 
     @property
     def status(self) -> RequestStatus:
@@ -149,6 +151,7 @@ class StatusMove:
             updated_at=self.at,
             history=(*request.history, self.entry),
             awaiting_since=None if closes else request.awaiting_since,
+            outage_id=self.outage_id or request.outage_id,
         )
 
 
@@ -305,6 +308,7 @@ def request_of(item: Item) -> StoredRequest:
         updated_at=updated_at,
         awaiting_since=_time(awaiting_since) if awaiting_since else None,
         event_seq=int(item.get("event_seq", len(history))),
+        outage_id=_text(item.get("outage_id")),
     )
 
 

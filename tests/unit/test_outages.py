@@ -239,3 +239,49 @@ def test_an_unknown_outage_is_a_404(world: World) -> None:
     assert withdraw("0" * 32)[0] == 404
     status, _ = call(readings, api_event("GET", "/api/outages/x", path_parameters={"id": "x"}))
     assert status == 404
+
+
+def test_a_no_power_report_is_linked_to_its_outage_and_shows_its_restoration_estimate(street: None) -> None:
+    from functions.requests import handler as requests_handler
+
+    report = {
+        "type": "no_power",
+        "text": "Нет света с утра.",
+        "fields": {
+            "supply_address": "г. Бор, ул. Лесная, д. 7",
+            "since_date": datetime.now(UTC).date().isoformat(),
+            "extent": "street",
+            "danger": "none",
+        },
+    }
+    headers = {"Idempotency-Key": uuid.uuid4().hex}
+    status, filed = call(
+        requests_handler, api_event("POST", "/api/requests", report, claims=ME, headers=headers)
+    )
+    assert status == 201, filed
+    now = datetime.now(UTC)
+    _, outage = publish(
+        planned(kind="emergency", starts_at=now.isoformat(), ends_at=(now + timedelta(hours=4)).isoformat())
+    )
+
+    def move(body: dict[str, Any]) -> tuple[int, Any]:
+        path = f"/api/integration/requests/{filed['id']}"
+        return call(
+            integration,
+            api_event("PATCH", path, body, path_parameters={"id": filed["id"]}, api_key_id="grid"),
+        )
+
+    unknown = move({"status": "in_review", "outage_id": "0" * 32})
+    linked = move({"status": "in_review", "outage_id": outage["id"], "comment": "Авария на ВЛ-0,4 кВ."})
+
+    assert unknown[0] == 422 and unknown[1]["errors"][0]["field"] == "outage_id"
+    assert linked[0] == 200 and linked[1]["outage_id"] == outage["id"]
+    path = f"/api/requests/{filed['id']}"
+    status, detail = call(
+        requests_handler, api_event("GET", path, claims=ME, path_parameters={"id": filed["id"]})
+    )
+    assert status == 200 and detail["outage_id"] == outage["id"]
+    status, shown = call(
+        readings, api_event("GET", f"/api/outages/{outage['id']}", path_parameters={"id": outage["id"]})
+    )
+    assert status == 200 and shown["ends_at"] == outage["ends_at"]

@@ -51,6 +51,8 @@ class IntegrationRequest:
             user_id (str):
             email (None | str): Электронная почта потребителя; null — потребитель удалил учётную запись, и его персональные
                 данные стёрты (152-ФЗ): заявка хранится без них, письма по ней не отправляются
+            outage_id (None | str | Unset): Отключение, с которым сетевая компания связала заявку (GET /api/outages/{id}:
+                его время и ожидаемое восстановление)
             awaiting_answer_since (datetime.datetime | None | Unset): Когда потребитель написал сообщение, на которое
                 компания ещё не ответила (самое раннее из неотвеченных); null — неотвеченных сообщений нет
      """
@@ -71,6 +73,7 @@ class IntegrationRequest:
     updated_at: datetime.datetime
     user_id: str
     email: None | str
+    outage_id: None | str | Unset = UNSET
     awaiting_answer_since: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -131,6 +134,12 @@ class IntegrationRequest:
         email: None | str
         email = self.email
 
+        outage_id: None | str | Unset
+        if isinstance(self.outage_id, Unset):
+            outage_id = UNSET
+        else:
+            outage_id = self.outage_id
+
         awaiting_answer_since: None | str | Unset
         if isinstance(self.awaiting_answer_since, Unset):
             awaiting_answer_since = UNSET
@@ -160,6 +169,8 @@ class IntegrationRequest:
             "user_id": user_id,
             "email": email,
         })
+        if outage_id is not UNSET:
+            field_dict["outage_id"] = outage_id
         if awaiting_answer_since is not UNSET:
             field_dict["awaiting_answer_since"] = awaiting_answer_since
 
@@ -254,6 +265,16 @@ class IntegrationRequest:
         email = _parse_email(d.pop("email"))
 
 
+        def _parse_outage_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        outage_id = _parse_outage_id(d.pop("outage_id", UNSET))
+
+
         def _parse_awaiting_answer_since(data: object) -> datetime.datetime | None | Unset:
             if data is None:
                 return data
@@ -291,6 +312,7 @@ class IntegrationRequest:
             updated_at=updated_at,
             user_id=user_id,
             email=email,
+            outage_id=outage_id,
             awaiting_answer_since=awaiting_answer_since,
         )
 

@@ -52,6 +52,8 @@ class IntegrationRequestThread:
             email (None | str): Электронная почта потребителя; null — потребитель удалил учётную запись, и его персональные
                 данные стёрты (152-ФЗ): заявка хранится без них, письма по ней не отправляются
             messages (list[IntegrationMessage]):
+            outage_id (None | str | Unset): Отключение, с которым сетевая компания связала заявку (GET /api/outages/{id}:
+                его время и ожидаемое восстановление)
             awaiting_answer_since (datetime.datetime | None | Unset): Когда потребитель написал сообщение, на которое
                 компания ещё не ответила (самое раннее из неотвеченных); null — неотвеченных сообщений нет
      """
@@ -73,6 +75,7 @@ class IntegrationRequestThread:
     user_id: str
     email: None | str
     messages: list[IntegrationMessage]
+    outage_id: None | str | Unset = UNSET
     awaiting_answer_since: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -141,6 +144,12 @@ class IntegrationRequestThread:
 
 
 
+        outage_id: None | str | Unset
+        if isinstance(self.outage_id, Unset):
+            outage_id = UNSET
+        else:
+            outage_id = self.outage_id
+
         awaiting_answer_since: None | str | Unset
         if isinstance(self.awaiting_answer_since, Unset):
             awaiting_answer_since = UNSET
@@ -171,6 +180,8 @@ class IntegrationRequestThread:
             "email": email,
             "messages": messages,
         })
+        if outage_id is not UNSET:
+            field_dict["outage_id"] = outage_id
         if awaiting_answer_since is not UNSET:
             field_dict["awaiting_answer_since"] = awaiting_answer_since
 
@@ -276,6 +287,16 @@ class IntegrationRequestThread:
             messages.append(messages_item)
 
 
+        def _parse_outage_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        outage_id = _parse_outage_id(d.pop("outage_id", UNSET))
+
+
         def _parse_awaiting_answer_since(data: object) -> datetime.datetime | None | Unset:
             if data is None:
                 return data
@@ -314,6 +335,7 @@ class IntegrationRequestThread:
             user_id=user_id,
             email=email,
             messages=messages,
+            outage_id=outage_id,
             awaiting_answer_since=awaiting_answer_since,
         )
 
