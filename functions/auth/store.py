@@ -117,7 +117,7 @@ class ProfileStore:
         self._table.put({"user_id": user_id, **tombstone, "erased_at": at})
 
     def change(
-        self, user_id: str, category: str, changes: dict[str, str], owed: "TransactWriteItemTypeDef"
+        self, user_id: str, category: str, changes: dict[str, str | bool], owed: "TransactWriteItemTypeDef"
     ) -> None:
         """Sets the fields on the consumer's profile if it is (still) of `category` and has an
         address, in one transaction with `owed` (the outbox's Put of what the change owes).

@@ -111,3 +111,21 @@ def test_the_consumer_sees_an_outage_at_their_object_on_the_home_page(
     no_sideways_scroll(page, viewport)
     shot(page, artifacts, f"91-outages-home-{viewport['width']}")
     page_log.assert_clean([])
+
+
+def test_the_consumer_turns_outage_mails_off_in_the_profile(
+    page: Page, portal: Portal, page_log: PageLog, artifacts: Path
+) -> None:
+    log_in_new_consumer(page, portal, tag="outage-mails", start="#/profile")
+    section = page.get_by_role("region", name="Письма об отключениях")
+    box = section.get_by_label("Присылать письма об отключениях электроэнергии на моих объектах")
+    expect(box).to_be_checked()
+
+    box.uncheck()
+    section.get_by_role("button", name="Сохранить").click()
+
+    expect(section.get_by_role("status")).to_contain_text("Письма об отключениях больше не придут.")
+    page.reload()
+    expect(box).not_to_be_checked()
+    shot(page, artifacts, "92-outage-mails-off")
+    page_log.assert_clean([])

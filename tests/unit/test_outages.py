@@ -285,3 +285,21 @@ def test_a_no_power_report_is_linked_to_its_outage_and_shows_its_restoration_est
         readings, api_event("GET", f"/api/outages/{outage['id']}", path_parameters={"id": outage["id"]})
     )
     assert status == 200 and shown["ends_at"] == outage["ends_at"]
+
+
+def test_a_consumer_who_turned_outage_mails_off_sees_the_outage_but_is_not_mailed(street: None) -> None:
+    profile(ME, outage_mails=False)
+
+    _, outage = publish(planned())
+
+    assert [mail["to"] for mail in mailed()] == [NEIGHBOUR["email"]]
+    assert [m["outage"]["id"] for m in mine(ME)] == [outage["id"]]
+
+
+def test_a_deleted_or_undeliverable_consumer_is_not_mailed(street: None) -> None:
+    profile(ME, deleted_at="2026-12-01T00:00:00+00:00")
+    profile(NEIGHBOUR, mail_undeliverable_since="2026-12-01T00:00:00+00:00")
+
+    publish(planned())
+
+    assert mailed() == []
