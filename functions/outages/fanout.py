@@ -65,7 +65,7 @@ class OutageFanout(MailJob):
     start: str | None = Field(default=None, description="the objects' index key to go on from, as JSON")
 
 
-def _derived_id(*parts: object) -> str:
+def derived_id(*parts: object) -> str:
     return "o" + hashlib.sha256(":".join(str(part) for part in parts).encode()).hexdigest()[:40]
 
 
@@ -145,7 +145,7 @@ def run(job: OutageFanout, recipients: Recipients) -> str:
             if to is None:
                 continue
             subject, text = _notice(outage, to, objects, portal)
-            queue_mail(NoticeJob(id=_derived_id(outage.id, key, user_id), to=to, subject=subject, text=text))
+            queue_mail(NoticeJob(id=derived_id(outage.id, key, user_id), to=to, subject=subject, text=text))
             mailed += 1
     following = _following(job, page.next_start, len(outage.addresses))
     if following is not None:
@@ -160,10 +160,10 @@ def run(job: OutageFanout, recipients: Recipients) -> str:
 def _following(job: OutageFanout, next_start: dict[str, Any] | None, streets: int) -> OutageFanout | None:
     if next_start is not None:
         start = json.dumps(next_start, sort_keys=True, default=str)
-        return job.model_copy(update={"id": _derived_id(job.id, job.street, start), "start": start})
+        return job.model_copy(update={"id": derived_id(job.id, job.street, start), "start": start})
     if job.street + 1 < streets:
         return job.model_copy(
-            update={"id": _derived_id(job.id, job.street + 1), "street": job.street + 1, "start": None}
+            update={"id": derived_id(job.id, job.street + 1), "street": job.street + 1, "start": None}
         )
     return None
 

@@ -303,3 +303,40 @@ def test_a_deleted_or_undeliverable_consumer_is_not_mailed(street: None) -> None
     publish(planned())
 
     assert mailed() == []
+
+
+def test_the_daily_reminder_mails_a_planned_outage_published_days_ahead_the_day_before_once(
+    street: None,
+) -> None:
+    from functions.common.clock import MOSCOW
+    from functions.outages import reminders
+
+    starts = (datetime.now(MOSCOW) + timedelta(days=3)).replace(hour=10, minute=0, second=0, microsecond=0)
+    _, outage = publish(
+        planned(starts_at=starts.isoformat(), ends_at=(starts + timedelta(hours=5)).isoformat())
+    )
+    assert mailed() == []  # three days ahead: not yet
+
+    assert reminders.remind(at=starts - timedelta(days=2))["queued"] == 0  # two days before: not yet
+    day_before = starts - timedelta(days=1, hours=1)
+    assert reminders.remind(at=day_before)["queued"] == 1
+    assert reminders.remind(at=day_before)["queued"] == 1  # the schedule run again: the same job
+
+    mails = mailed()
+
+    assert sorted(mail["to"] for mail in mails) == [ME["email"], NEIGHBOUR["email"]]
+    assert all(outage["reason"] in mail["text"] for mail in mails)
+    assert len(mailed()) == 2
+
+
+def test_the_reminder_of_an_outage_published_the_day_before_mails_nobody_again(street: None) -> None:
+    from functions.common.clock import MOSCOW
+    from functions.outages import reminders
+
+    starts = (datetime.now(MOSCOW) + timedelta(days=1)).replace(hour=23, minute=0, second=0, microsecond=0)
+    publish(planned(starts_at=starts.isoformat(), ends_at=(starts + timedelta(hours=2)).isoformat()))
+    assert len(mailed()) == 2  # published the day before: mailed at once
+
+    assert reminders.remind()["queued"] == 1
+
+    assert len(mailed()) == 2  # the same mails' ids: not again
