@@ -68,9 +68,9 @@ class OutageAddress(BaseModel):
         return text
 
 
-def _in_order(value: datetime, info: ValidationInfo) -> datetime:
+def _in_order(value: datetime | None, info: ValidationInfo) -> datetime | None:
     starts = info.data.get("starts_at")
-    if starts is not None and value <= starts:
+    if value is not None and starts is not None and value <= starts:
         raise PydanticCustomError("ends_before_start", "Время окончания должно быть позже начала отключения.")
     return value
 

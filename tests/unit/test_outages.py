@@ -340,3 +340,12 @@ def test_the_reminder_of_an_outage_published_the_day_before_mails_nobody_again(s
     assert reminders.remind()["queued"] == 1
 
     assert len(mailed()) == 2  # the same mails' ids: not again
+
+
+def test_a_change_naming_no_new_end_is_judged_on_the_stored_one(street: None) -> None:
+    _, outage = publish(planned())
+
+    status, problem = change(outage["id"], {"ends_at": None, "starts_at": "2099-01-01T00:00:00Z"})
+
+    assert status == 422 and problem["errors"][0]["field"] == "ends_at"
+    assert change("0" * 64, {"ends_at": None, "reason": "Ремонт"})[0] == 404
