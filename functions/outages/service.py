@@ -12,12 +12,15 @@ from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
-from functions.common.addresses import settlement_key, street_key
+from functions.common.addresses import parse_houses, settlement_key, street_key
 from functions.common.clock import now
 from functions.common.errors import Conflict, NotFound, TryLater, invalid_field
 from functions.common.events import OutageChanged, OutagePublished, OutageWithdrawn, PortalEvent
 from functions.common.idempotency import checked_key, refused_key, sha256
 from functions.common.outbox import OutboxEntry, outbox_put
+from functions.objects import service as objects
+from functions.objects.models import ObjectEntry, SupplyObject
+from functions.objects.store import ObjectAtAddress
 from functions.outages.fanout import FanoutPurpose, OutageFanout
 from functions.outages.models import (
     AffectedObject,
@@ -209,6 +212,22 @@ def one(outage_id: str) -> Outage:
     if found is None:
         raise NotFound(_NOT_FOUND)
     return found
+
+
+def add_object(user_id: str, entry: ObjectEntry) -> SupplyObject:
+    """«Мои объекты»: adds the consumer's object and puts on their page the outages already published
+    at its address (the fan-out ran before the object existed). The street's outages are read first
+    (one Query): when that fails, nothing is added."""
+    covering: list[Outage] = []
+    if entry.settlement is not None and entry.house is not None:
+        for outage, houses in OutageStore().in_street(street_key(entry.settlement, entry.street), now()):
+            if outage.status == OutageStatus.PUBLISHED and parse_houses(houses).covers(entry.house):
+                covering.append(outage)
+    added = objects.add_object(user_id, entry)
+    found = ObjectAtAddress(user_id=user_id, object_id=added.id, name=added.name, house=added.house or "")
+    for outage in covering:
+        OutageStore().mark_consumer(outage, found)
+    return added
 
 
 def exists(outage_id: str) -> bool:

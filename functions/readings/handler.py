@@ -222,7 +222,7 @@ def list_objects() -> ObjectList:
     tags=OBJECT_TAGS,
 )
 def add_object(entry: Annotated[ObjectEntry, Body()]) -> Response[str]:
-    added = objects.add_object(current_caller(app).user_id, entry)
+    added = outages.add_object(current_caller(app).user_id, entry)
     return json_response(HTTPStatus.CREATED, added)
 
 

@@ -3,17 +3,50 @@ it on the public page by settlement and street, linked from the landing page; a 
 is on that street sees it on the home page's card. At desktop width and at 375 px."""
 
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import requests
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.conftest import DESKTOP, PageLog, Portal, log_in_new_consumer, shot
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 375, "height": 812}
+# axe-core 4.10.3 (Deque Systems, MPL-2.0: tests/e2e/vendor/axe-core-LICENSE.txt), as npm ships it.
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture
+def context(browser: Browser, viewport: dict[str, int]) -> Iterator[BrowserContext]:
+    """conftest's context, but letting axe-core's script in: the site's CSP admits only its own files."""
+    opened = browser.new_context(
+        viewport=viewport, locale="ru-RU", timezone_id="Europe/Moscow", bypass_csp=True
+    )
+    opened.set_default_timeout(15_000)
+    yield opened
+    opened.close()
+
+
+def assert_axe_clean(page: Page) -> None:
+    """No WCAG 2.1 A/AA violation axe-core finds on the page as it is now."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+            const where = (v) => v.nodes.map((n) => n.target.join(' ')).slice(0, 5);
+            return {
+                passes: result.passes.length,
+                violations: result.violations.map((v) => ({id: v.id, impact: v.impact, nodes: where(v)})),
+            };
+        }""",
+        WCAG_AA,
+    )
+    assert found["passes"] > 10, found  # axe ran its rules on the page
+    assert found["violations"] == [], found["violations"]
 
 
 def publish(
@@ -65,6 +98,7 @@ def test_a_guest_finds_the_outages_of_a_street_on_the_public_page(
     expect(found.nth(1)).to_contain_text("ул. Лесная, дома 1-15, 17, 21а")
     expect(found.nth(1)).to_contain_text("Причина: Ремонт ВЛ-0,4 кВ")
     no_sideways_scroll(page, viewport)
+    assert_axe_clean(page)
     shot(page, artifacts, f"90-outages-public-{viewport['width']}")
 
     search.get_by_label("Улица").fill("Лесная улица")
@@ -109,6 +143,7 @@ def test_the_consumer_sees_an_outage_at_their_object_on_the_home_page(
     expect(card).to_contain_text("Плановое отключение")
     expect(card).to_contain_text("Объекты: Дача (дом 7)")
     no_sideways_scroll(page, viewport)
+    assert_axe_clean(page)
     shot(page, artifacts, f"91-outages-home-{viewport['width']}")
     page_log.assert_clean([])
 
@@ -127,5 +162,6 @@ def test_the_consumer_turns_outage_mails_off_in_the_profile(
     expect(section.get_by_role("status")).to_contain_text("Письма об отключениях больше не придут.")
     page.reload()
     expect(box).not_to_be_checked()
+    assert_axe_clean(page)
     shot(page, artifacts, "92-outage-mails-off")
     page_log.assert_clean([])

@@ -349,3 +349,16 @@ def test_a_change_naming_no_new_end_is_judged_on_the_stored_one(street: None) ->
 
     assert status == 422 and problem["errors"][0]["field"] == "ends_at"
     assert change("0" * 64, {"ends_at": None, "reason": "Ремонт"})[0] == 404
+
+
+def test_an_object_added_after_an_outage_was_published_shows_it_at_once(street: None) -> None:
+    _, outage = publish(planned())
+    mailed()
+    latecomer = {"sub": "44444444-aaaa-4bbb-8ccc-000000000044", "email": "late@example.ru"}
+
+    add_object(latecomer, house("Бор", "Лесная", "12"))
+    add_object(latecomer, house("Бор", "Лесная", "16"))  # not named
+
+    [shown] = mine(latecomer)
+    assert shown["outage"]["id"] == outage["id"]
+    assert [o["house"] for o in shown["objects"]] == ["12"]

@@ -34,8 +34,8 @@ export function outageItem(outage, extra = []) {
 }
 
 export async function render(root, { signal, query, navigate }) {
-  const settlement = el('input', { id: 'outages-settlement', name: 'settlement', autocomplete: 'address-level2', value: query.get('settlement') ?? '' });
-  const street = el('input', { id: 'outages-street', name: 'street', autocomplete: 'address-line1', value: query.get('street') ?? '' });
+  const settlement = el('input', { id: 'outages-settlement', name: 'settlement', type: 'text', autocomplete: 'address-level2', value: query.get('settlement') ?? '' });
+  const street = el('input', { id: 'outages-street', name: 'street', type: 'text', autocomplete: 'address-line1', value: query.get('street') ?? '' });
   const results = el('div', { class: 'outages-results', 'aria-live': 'polite' });
   const form = el(
     'form',
