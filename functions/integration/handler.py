@@ -44,7 +44,7 @@ logger = Logger()
 # X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
 tracer = Tracer()
 app = APIGatewayRestResolver(enable_validation=True)
-configure_resolver(app, {**LABELS, **OBJECT_LABELS, **OUTAGE_LABELS})
+configure_resolver(app, {**LABELS, **OBJECT_LABELS}, labels_under={"/api/integration/outages": OUTAGE_LABELS})
 TAGS = ["Интеграция"]
 FORBIDDEN = {403: {"description": "Нет ключа интеграции или он неверен", **PROBLEM_RESPONSE}}
 

@@ -362,3 +362,11 @@ def test_an_object_added_after_an_outage_was_published_shows_it_at_once(street: 
     [shown] = mine(latecomer)
     assert shown["outage"]["id"] == outage["id"]
     assert [o["house"] for o in shown["objects"]] == ["12"]
+
+
+def test_an_outage_s_kind_and_a_company_document_s_kind_are_each_named_in_their_own_words(
+    world: World,
+) -> None:
+    status, problem = publish(planned(kind="scheduled"))
+
+    assert status == 422 and "«Вид отключения»" in problem["errors"][0]["message"], problem
