@@ -49,14 +49,18 @@ from infra.template import load_template, resolve, resources
 from infra.world import ACCOUNT_ID, World
 
 _RATE = re.compile(r"\Arate\((\d+) (minute|minutes|hour|hours|day|days)\)\Z")
+# A daily cron (a minute and an hour, every day): locally every 24 hours from the start, not at its hour.
+_DAILY_CRON = re.compile(r"\Acron\(\d{1,2} \d{1,2} \* \* \? \*\)\Z")
 _UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
 
 
 def rate_seconds(expression: str) -> float:
-    """Seconds between runs of an EventBridge `rate(…)` expression."""
+    """Seconds between runs of an EventBridge `rate(…)` expression, or of a daily `cron(m h * * ? *)`."""
+    if _DAILY_CRON.match(expression.strip()):
+        return float(_UNIT_SECONDS["day"])
     match = _RATE.match(expression.strip())
     if match is None:
-        raise ValueError(f"only rate(…) schedules run locally, not {expression!r}")
+        raise ValueError(f"only rate(…) and daily cron(…) schedules run locally, not {expression!r}")
     return float(int(match.group(1)) * _UNIT_SECONDS[match.group(2).rstrip("s")])
 
 

@@ -106,12 +106,13 @@ class LocalGateway:
 
     # ------------------------------------------------------------------ API
     def _match(self, request: Request) -> tuple[Route, dict[str, str]] | None:
-        for route in self.routes:
+        # As API Gateway does: a literal path (/api/outages/mine) wins over a parameter's (/api/outages/{id}).
+        for route in sorted(self.routes, key=lambda r: "{" in r.path):
             found = route.pattern.match(request.path)
             if found and route.method == request.method:
                 return route, found.groupdict()
         # As API Gateway does: a path's ANY method takes only what its declared methods leave.
-        for route in self._fallbacks:
+        for route in sorted(self._fallbacks, key=lambda r: "{" in r.path):
             found = route.pattern.match(request.path)
             if found:
                 return route, found.groupdict()

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import boto3
@@ -434,6 +434,9 @@ def tour_every_route(
         house = {
             "name": "Жилой дом",
             "address": "г. Москва, ул. Мира, 5",
+            "settlement": "г. Москва",
+            "street": "ул. Мира",
+            "house": "5",
             "account_number": "5001234567",
             "meters": [{"meter_type": "two_tariff", "meter_number": "СЕ-301/12", "digits": 5}],
         }
@@ -447,6 +450,38 @@ def tour_every_route(
             path_parameters={"id": added["id"]},
             expect=200,
         )
+
+        # An outage at the object's street, days ahead (its mail is the daily reminder's): published,
+        # fanned out to the object's consumer, read by anyone and by the consumer, moved, withdrawn.
+        starts = datetime.now(UTC) + timedelta(days=5)
+        works = {
+            "kind": "planned",
+            "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(hours=4)).isoformat(),
+            "reason": "Ремонт ВЛ-0,4 кВ",
+            "addresses": [{"settlement": "Москва", "street": "Мира", "houses": "1-9"}],
+        }
+        outage = tour.call(
+            "POST",
+            "/api/integration/outages",
+            works,
+            headers={"Idempotency-Key": uuid.uuid4().hex},
+            expect=201,
+        )
+        tour.run_outbox(events, "outage published")
+        tour.run_mail("outage fan-out (published)")
+        tour.call("GET", "/api/outages", query={"settlement": "Москва", "street": "Мира"}, expect=200)
+        tour.call("GET", "/api/outages/{id}", path_parameters={"id": outage["id"]}, expect=200)
+        mine = tour.call("GET", "/api/outages/mine", claims=claims, expect=200)
+        assert [item["outage"]["id"] for item in mine["items"]] == [outage["id"]], mine
+        later = {"ends_at": (starts + timedelta(hours=6)).isoformat()}
+        on_outage = {"path_parameters": {"id": outage["id"]}}
+        tour.call("PATCH", "/api/integration/outages/{id}", later, expect=200, **on_outage)
+        tour.run_outbox(events, "outage changed")
+        tour.run_mail("outage fan-out (changed)")
+        tour.call("DELETE", "/api/integration/outages/{id}", expect=200, **on_outage)
+        tour.run_outbox(events, "outage withdrawn")
+        tour.run_mail("outage fan-out (withdrawn)")
 
         askue = {"login": "demo", "password": "demo-askue-1", "remember": True}
         tour.call("POST", "/api/askue/fetch", askue, claims=claims, expect=200)

@@ -354,6 +354,10 @@ class ProfileOutput(BaseModel):
         description="С какого времени письма на email не доставляются (адрес отвергает почту или "
         "пожаловался на письмо); null — доставляются. Пока это так, портал на адрес не пишет",
     )
+    outage_mails: bool = Field(
+        default=True,
+        description="Присылать ли письма об отключениях электроэнергии на объектах потребителя",
+    )
 
 
 class PolicySection(BaseModel):
@@ -386,8 +390,13 @@ class ProfileChange(BaseModel):
     phone: Phone | None = Field(default=None, title="Телефон")
     full_name: PersonName | None = Field(default=None, title="ФИО")
     org_name: OrgName | None = Field(default=None, title="Название организации")
+    outage_mails: bool | None = Field(
+        default=None,
+        title="Письма об отключениях",
+        description="false — не присылать письма об отключениях электроэнергии на объектах; true — присылать",
+    )
 
-    def changed(self) -> dict[str, str]:
+    def changed(self) -> dict[str, str | bool]:
         return {name: value for name, value in self.model_dump().items() if value is not None}
 
 

@@ -140,14 +140,22 @@ def delete_account(caller: Caller, deletion: AccountDeletion) -> None:
     logger.info("account deleted, pending erasure", extra={"user_id": caller.user_id})
 
 
-_CHANGED_FIELDS = {"phone": "телефон", "full_name": "ФИО", "org_name": "название организации"}
+_CHANGED_FIELDS = {
+    "phone": "телефон",
+    "full_name": "ФИО",
+    "org_name": "название организации",
+    "outage_mails": "письма об отключениях",
+}
 
 
 def change_profile(caller: Caller, change: ProfileChange) -> ProfileOutput:
     """Changes the phone and the name the consumer's category has; mails the account's address."""
     changes = change.changed()
     if not changes:
-        raise InvalidInput("Нечего изменять", "Укажите новый телефон, ФИО или название организации.")
+        raise InvalidInput(
+            "Нечего изменять",
+            "Укажите новый телефон, ФИО, название организации или выбор писем об отключениях.",
+        )
     store = ProfileStore()
     current = store.get(caller.user_id)
     if current is None:

@@ -43,6 +43,19 @@ class ProfileStore:
         item = self._table.get({"user_id": user_id})
         return ProfileOutput.model_validate(item) if item else None
 
+    def outage_mail_addresses(self, user_ids: Sequence[str]) -> dict[str, str]:
+        """Of these consumers, the address of each who takes outage mails (not turned off in «Профиль»,
+        not deleted, mail not undeliverable): one BatchGetItem per 100."""
+        found = self._table.batch_get([{"user_id": user_id} for user_id in user_ids])
+        return {
+            str(item["user_id"]): str(item["email"])
+            for item in found
+            if "email" in item
+            and "deleted_at" not in item
+            and "mail_undeliverable_since" not in item
+            and item.get("outage_mails", True) is not False
+        }
+
     def made_by(self, user_id: str) -> tuple[bool, str | None]:
         """Whether the profile exists, and the registration job that made it (None if unknown)."""
         item = self._table.get({"user_id": user_id}, consistent=True, projection="user_id, registration_job")
@@ -105,7 +118,7 @@ class ProfileStore:
         self._table.put({"user_id": user_id, **tombstone, "erased_at": at})
 
     def change(
-        self, user_id: str, category: str, changes: dict[str, str], owed: "TransactWriteItemTypeDef"
+        self, user_id: str, category: str, changes: dict[str, str | bool], owed: "TransactWriteItemTypeDef"
     ) -> None:
         """Sets the fields on the consumer's profile if it is (still) of `category` and has an
         address, in one transaction with `owed` (the outbox's Put of what the change owes).

@@ -264,20 +264,30 @@ def _internal_error(error: Exception) -> Response[str]:
 
 
 def configure_resolver(
-    app: APIGatewayRestResolver, labels: Mapping[str, str], union_tags: frozenset[str] = frozenset()
+    app: APIGatewayRestResolver,
+    labels: Mapping[str, str],
+    union_tags: frozenset[str] = frozenset(),
+    labels_under: Mapping[str, Mapping[str, str]] | None = None,
 ) -> None:
     """Makes every error of `app` (validation, refusals, unknown routes, failures) problem details,
     and declares the API's security schemes for its OpenAPI document.
 
     `labels` names the fields in Russian for validation messages; `union_tags` are the values of
-    discriminators (they appear in pydantic's error paths but are not fields).
+    discriminators (they appear in pydantic's error paths but are not fields). `labels_under` gives
+    the routes under a path (the template's resource path, e.g. "/api/integration/outages") labels
+    of their own, for a resolver whose bodies name one field differently (an outage's `kind` is
+    «Вид отключения», a company message's «Вид документа»).
     """
+    under = dict(labels_under or {})
     app.configure_openapi(security_schemes=SECURITY_SCHEMES)
     app._request_validation_middleware = _JsonBodiesOnly()  # type: ignore[no-untyped-call]
 
     @app.exception_handler(RequestValidationError)  # type: ignore[untyped-decorator]
     def _invalid(error: RequestValidationError) -> Response[str]:
-        return problem_response(validation_problem(error.errors(), labels, union_tags))
+        resource = str(app.current_event.resource or "")
+        own = next((named for path, named in under.items() if resource.startswith(path)), None)
+        chosen = {**labels, **own} if own is not None else labels
+        return problem_response(validation_problem(error.errors(), chosen, union_tags))
 
     @app.exception_handler(RequestUnsupportedContentType)  # type: ignore[untyped-decorator]
     def _not_json(_: RequestUnsupportedContentType) -> Response[str]:

@@ -233,6 +233,62 @@ class AskueSyncFailed(PortalEvent):
     )
 
 
+OutageKindName = Literal["planned", "emergency"]  # functions/outages/models.py's OutageKind
+
+
+def _outage_sequence() -> Any:
+    return Field(
+        ge=1,
+        description=(
+            "The outage's version this event tells of: 1 when published, then 2, 3… for each change,"
+            " the withdrawal last. A number missing between two received is an event not arrived"
+            " (yet): reconcile with GET /api/outages/{id}, the outage as it is"
+        ),
+    )
+
+
+class OutagePublished(PortalEvent):
+    DETAIL_TYPE = "portal.outage.published.v1"
+    DESCRIPTION = (
+        "The company published a planned or emergency outage (POST /api/integration/outages). Its"
+        " addresses and reason are read through GET /api/outages/{id}."
+    )
+
+    outage_id: str = Field(description="The outage's id (GET /api/outages/{id})")
+    kind: OutageKindName = Field(description="planned or emergency")
+    sequence: int = _outage_sequence()
+    starts_at: AwareDatetime = Field(description="When the power goes off")
+    ends_at: AwareDatetime = Field(description="When it is back (an emergency's: the estimate)")
+    streets: int = Field(ge=1, description="How many streets it names")
+
+
+class OutageChanged(PortalEvent):
+    DETAIL_TYPE = "portal.outage.changed.v1"
+    DESCRIPTION = (
+        "The company moved an outage's times, its restoration estimate or its reason"
+        " (PATCH /api/integration/outages/{id})."
+    )
+
+    outage_id: str = Field(description="The outage's id")
+    kind: OutageKindName = Field(description="planned or emergency")
+    sequence: int = _outage_sequence()
+    starts_at: AwareDatetime = Field(description="When the power goes off, as now")
+    ends_at: AwareDatetime = Field(description="When it is back, as now")
+    changed_at: AwareDatetime = Field(description="When it changed")
+
+
+class OutageWithdrawn(PortalEvent):
+    DETAIL_TYPE = "portal.outage.withdrawn.v1"
+    DESCRIPTION = (
+        "The company withdrew an outage (DELETE /api/integration/outages/{id}): it is no longer listed."
+    )
+
+    outage_id: str = Field(description="The outage's id")
+    kind: OutageKindName = Field(description="planned or emergency")
+    sequence: int = _outage_sequence()
+    withdrawn_at: AwareDatetime = Field(description="When it was withdrawn")
+
+
 EVENTS: tuple[type[PortalEvent], ...] = (
     RequestFiled,
     RequestMessagePosted,
@@ -241,6 +297,9 @@ EVENTS: tuple[type[PortalEvent], ...] = (
     RequestStageCompleted,
     ReadingSubmitted,
     AskueSyncFailed,
+    OutagePublished,
+    OutageChanged,
+    OutageWithdrawn,
 )
 
 

@@ -26,6 +26,9 @@ from functions.integration.models import LABELS, DateTimeWithZone, PasswordReset
 from functions.objects import service as objects
 from functions.objects.models import INTEGRATION_LABELS as OBJECT_LABELS
 from functions.objects.models import IntegrationObject, IntegrationObjectList, ObjectChange
+from functions.outages import service as outages
+from functions.outages.models import LABELS as OUTAGE_LABELS
+from functions.outages.models import Outage, OutageChange, OutagePublication
 from functions.requests import conversation, presentation, stage_marks, transitions, uploads
 from functions.requests.inputs import CompanyMessage, StatusChange, UploadRequest, integration_actor
 from functions.requests.integration_views import (
@@ -42,7 +45,7 @@ logger = Logger()
 # X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
 tracer = Tracer()
 app = APIGatewayRestResolver(enable_validation=True)
-configure_resolver(app, {**LABELS, **OBJECT_LABELS})
+configure_resolver(app, {**LABELS, **OBJECT_LABELS}, labels_under={"/api/integration/outages": OUTAGE_LABELS})
 TAGS = ["Интеграция"]
 FORBIDDEN = {403: {"description": "Нет ключа интеграции или он неверен", **PROBLEM_RESPONSE}}
 
@@ -293,6 +296,85 @@ def confirm_object_account(
     change: Annotated[ObjectChange, Body()],
 ) -> IntegrationObject:
     return service.change_object(id, change)
+
+
+_OUTAGE_NOT_FOUND = {404: {"description": "Отключение не найдено", **PROBLEM_RESPONSE}}
+
+
+@app.post(
+    "/api/integration/outages",
+    summary="Опубликовать отключение",
+    description="Плановое (planned) или аварийное (emergency) отключение по адресам: населённый пункт, "
+    "улица (если есть) и дома — номера и диапазоны «1-15, 17, 21а» (пусто — вся улица). Для аварийного "
+    "ends_at — ожидаемое время восстановления. Отключение сразу видно всем (GET /api/outages) и "
+    "потребителям, чьи объекты по этим адресам (GET /api/outages/mine); о плановом им приходит письмо "
+    "накануне (или сразу, если до начала меньше суток). Заголовок `Idempotency-Key` обязателен: повтор "
+    "с тем же ключом и теми же данными возвращает то же отключение, с другими — 422."
+    "\n\nСверх схемы: `addresses.*.houses` — номера и диапазоны домов от меньшего к большему; "
+    "`ends_at` позже `starts_at`; `Idempotency-Key` обязателен.",
+    openapi_extensions=rules_beyond_schema("addresses.*", "ends_at", "Idempotency-Key"),
+    responses=answers(
+        201,
+        "Отключение опубликовано",
+        Outage,
+        {**ERROR_RESPONSES, **FORBIDDEN},
+    ),
+    security=INTEGRATION_SECURITY,
+    tags=TAGS,
+)
+def publish_outage(
+    publication: Annotated[OutagePublication, Body()],
+    idempotency_key: Annotated[
+        str | None,
+        Header(alias="idempotency-key", description="Уникальная строка на каждое новое отключение"),
+    ] = None,
+) -> Response[str]:
+    identity = app.current_event.request_context.identity
+    outage = outages.publish(integration_actor(identity.api_key_id), idempotency_key, publication)
+    return json_response(HTTPStatus.CREATED, outage)
+
+
+@app.patch(
+    "/api/integration/outages/<id>",
+    summary="Изменить время или причину отключения",
+    description="Переносит начало или окончание (для аварийного — ожидаемое время восстановления) или "
+    "меняет причину. Потребителям, чьи объекты затронуты аварийным отключением, приходит письмо о новом "
+    "времени восстановления.\n\nСверх схемы: указано хотя бы одно поле; окончание позже начала.",
+    openapi_extensions=rules_beyond_schema("ends_at"),
+    responses=answers(
+        200,
+        "Отключение после изменения",
+        Outage,
+        {
+            **ERROR_RESPONSES,
+            **FORBIDDEN,
+            **_OUTAGE_NOT_FOUND,
+            409: {"description": "Отключение отозвано", **PROBLEM_RESPONSE},
+        },
+    ),
+    security=INTEGRATION_SECURITY,
+    tags=TAGS,
+)
+def change_outage(
+    id: Annotated[str, Path(max_length=64, description="id отключения")],
+    change: Annotated[OutageChange, Body()],
+) -> Outage:
+    return outages.change(id, change)
+
+
+@app.delete(
+    "/api/integration/outages/<id>",
+    summary="Отозвать отключение",
+    description="Отключение больше не показывается ни на странице «Отключения», ни потребителям. Повтор "
+    "ничего не меняет.",
+    responses=answers(
+        200, "Отозванное отключение", Outage, {**ERROR_RESPONSES, **FORBIDDEN, **_OUTAGE_NOT_FOUND}
+    ),
+    security=INTEGRATION_SECURITY,
+    tags=TAGS,
+)
+def withdraw_outage(id: Annotated[str, Path(max_length=64, description="id отключения")]) -> Outage:
+    return outages.withdraw(id)
 
 
 @tracer.capture_lambda_handler(capture_response=False)

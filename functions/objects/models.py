@@ -14,13 +14,15 @@ and leaves the exact match to the company: an integrator confirms the account ag
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from functions.common.fields import AccountNumber, CadastralNumber, HexId, MeterNumber, MeterTypeField
 from functions.common.labels import field_labels
 
 MAX_METERS = 10
 Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=300)]
+AddressPart = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 
 class ObjectMeter(BaseModel):
@@ -49,7 +51,30 @@ class ObjectEntry(BaseModel):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] = Field(
         title="Название объекта", description="Например, жилой дом, гараж, дача"
     )
-    address: Address = Field(title="Адрес объекта")
+    settlement: AddressPart | None = Field(
+        default=None,
+        title="Населённый пункт",
+        description="Город, посёлок, село, деревня: например, «г. Бор» или «д. Берёзки». Нужен, чтобы "
+        "показывать отключения электроэнергии по адресу объекта",
+    )
+    street: AddressPart | None = Field(
+        default=None, title="Улица", description="Например, «ул. Полевая»; не указывайте, если улиц нет"
+    )
+    house: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)] | None = (
+        Field(
+            default=None,
+            validate_default=True,
+            title="Дом",
+            description="Номер дома с буквой или корпусом: 7, 21а, 12к2",
+        )
+    )
+    address: Address | None = Field(
+        default=None,
+        validate_default=True,
+        title="Адрес объекта",
+        description="Как в квитанции; можно не указывать, если указаны населённый пункт и дом — "
+        "тогда он составляется из них",
+    )
     account_number: AccountNumber = Field(title="Лицевой счёт")
     cadastral_number: CadastralNumber | None = Field(
         default=None,
@@ -63,6 +88,34 @@ class ObjectEntry(BaseModel):
         description="Приборы учёта, установленные на объекте",
     )
 
+    @field_validator("house")
+    @classmethod
+    def _house_with_its_settlement(cls, value: str | None, info: ValidationInfo) -> str | None:
+        settlement, street = info.data.get("settlement"), info.data.get("street")
+        if value is not None and "settlement" in info.data and settlement is None:
+            raise PydanticCustomError(
+                "house_alone", "Укажите и населённый пункт: дом без него не находит объект."
+            )
+        if value is None and (settlement is not None or street is not None):
+            raise PydanticCustomError("house_missing", "Укажите номер дома: например, 7, 21а или 12к2.")
+        return value
+
+    @field_validator("address")
+    @classmethod
+    def _some_address(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None and info.data.get("house") is None and "house" in info.data:
+            raise PydanticCustomError(
+                "address_missing", "Укажите адрес объекта или населённый пункт, улицу и дом."
+            )
+        return value
+
+    @property
+    def typed_address(self) -> str:
+        """The address as typed, or made of its parts when only they were given."""
+        if self.address is not None:
+            return self.address
+        return ", ".join(part for part in (self.settlement, self.street, self.house) if part)
+
 
 LABELS = field_labels(ObjectEntry)
 
@@ -74,7 +127,10 @@ class SupplyObject(BaseModel):
 
     id: HexId
     name: str
-    address: str
+    address: str = Field(description="Адрес, как его ввёл потребитель")
+    settlement: str | None = Field(default=None, description="Населённый пункт")
+    street: str | None = Field(default=None, description="Улица")
+    house: str | None = Field(default=None, description="Дом")
     account_number: str
     cadastral_number: str | None
     meters: list[ObjectMeter]

@@ -42,7 +42,10 @@ def add_object(user_id: str, entry: ObjectEntry) -> SupplyObject:
     added = SupplyObject(
         id=uuid.uuid4().hex,
         name=entry.name,
-        address=entry.address,
+        address=entry.typed_address,
+        settlement=entry.settlement,
+        street=entry.street,
+        house=entry.house,
         account_number=entry.account_number,
         cadastral_number=entry.cadastral_number,
         meters=entry.meters,

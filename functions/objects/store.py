@@ -6,17 +6,23 @@ their readings belong to. The only place that knows their layout.
   ordered by the `created_at` the service sorts on, not by key.
 - `object_id` on every object: the keys-only index `ObjectById` finds an object's key from its id
   alone (an integrator's `PATCH /api/integration/objects/{id}`): one Query, then one UpdateItem.
+- `street_key` and `house_key` on an object with a structured address (settlement, street, house,
+  normalised by functions/common/addresses.py): the index `ObjectsByStreet` (`street_key`, `sk`;
+  projected: the owner, the house, the name) finds every object of one street in one Query per page —
+  the outages' fan-out (functions/outages/fanout.py) reads it, never a Scan.
 - `account_queue = "pending"` while the лицевой счёт is not confirmed: the sparse index
   `AccountsToConfirm` (`account_queue`, `created_at`) is the integrators' worklist, oldest first, one
   Query; confirming removes the attribute, and with it the object from the index.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict
 
+from functions.common.addresses import house_key, street_key
 from functions.common.dynamo import Table, condition_failed
 from functions.common.settings import load_settings
 from functions.objects.models import IntegrationObject, ObjectMeter, SupplyObject
@@ -24,6 +30,7 @@ from functions.objects.models import IntegrationObject, ObjectMeter, SupplyObjec
 OBJECT_PREFIX = "object#"
 BY_ID_INDEX = "ObjectById"
 TO_CONFIRM_INDEX = "AccountsToConfirm"
+BY_STREET_INDEX = "ObjectsByStreet"
 PENDING = "pending"
 MAX_OBJECTS = 50  # per consumer: a household has one or a few, a business some dozens
 
@@ -48,6 +55,9 @@ def _object(item: dict[str, Any]) -> SupplyObject:
         id=item["object_id"],
         name=item["name"],
         address=item["address"],
+        settlement=item.get("settlement"),
+        street=item.get("street"),
+        house=item.get("house"),
         account_number=item["account_number"],
         cadastral_number=item.get("cadastral_number"),
         meters=[ObjectMeter.model_validate(meter) for meter in item["meters"]],
@@ -88,6 +98,15 @@ class ObjectStore:
         }
         if added.cadastral_number is not None:
             item["cadastral_number"] = added.cadastral_number
+        if added.settlement is not None and added.house is not None:
+            item.update(
+                settlement=added.settlement,
+                house=added.house,
+                street_key=street_key(added.settlement, added.street),
+                house_key=house_key(added.house),
+            )
+            if added.street is not None:
+                item["street"] = added.street
         try:
             self._table.put(item, condition="attribute_not_exists(sk)")
         except ClientError as error:
@@ -146,3 +165,35 @@ class ObjectStore:
                 raise ObjectGone(key["sk"]) from error
             raise
         return _integration_object(item)
+
+    def on_street(self, key: str, start: dict[str, Any] | None, limit: int) -> "StreetPage":
+        """One page of the objects of a street (`street_key`), by the index `ObjectsByStreet`: one Query."""
+        page = self._table.query(
+            "street_key = :street", {":street": key}, index=BY_STREET_INDEX, limit=limit, start=start
+        )
+        found = [
+            ObjectAtAddress(
+                user_id=str(item["user_id"]),
+                object_id=str(item["object_id"]),
+                name=str(item["name"]),
+                house=str(item["house"]),
+            )
+            for item in page.items
+        ]
+        return StreetPage(found, page.last_key)
+
+
+@dataclass(frozen=True)
+class ObjectAtAddress:
+    """An object found by its street: whose it is, its house, its name."""
+
+    user_id: str
+    object_id: str
+    name: str
+    house: str
+
+
+@dataclass(frozen=True)
+class StreetPage:
+    objects: list[ObjectAtAddress]
+    next_start: dict[str, Any] | None

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -16,6 +16,7 @@ from functions.common import aws
 from functions.common.api import (
     CONSUMER_ERROR_RESPONSES,
     CONSUMER_SECURITY,
+    ERROR_RESPONSES,
     PROBLEM_RESPONSE,
     answers,
     configure_resolver,
@@ -31,6 +32,8 @@ from functions.common.snapstart import prime
 from functions.objects import service as objects
 from functions.objects.models import LABELS as OBJECT_LABELS
 from functions.objects.models import ObjectEntry, ObjectList, SupplyObject
+from functions.outages import service as outages
+from functions.outages.models import MyOutageList, Outage, OutageList
 from functions.readings import service
 from functions.readings.models import (
     LABELS,
@@ -50,6 +53,7 @@ app = APIGatewayRestResolver(enable_validation=True)
 configure_resolver(app, {**LABELS, **OBJECT_LABELS})
 TAGS = ["Показания"]
 OBJECT_TAGS = ["Мои объекты"]
+OUTAGE_TAGS = ["Отключения"]
 
 # The filter takes a meter number by the shared rule (functions/common/fields.py), which its schema
 # does not state: the operations' descriptions do.
@@ -196,12 +200,15 @@ def list_objects() -> ObjectList:
     "/api/objects",
     summary="Добавить объект",
     description="Название, адрес, лицевой счёт (8–14 цифр; пробелы и дефисы отбрасываются), "
-    "необязательный кадастровый номер и от 1 до 10 приборов учёта с разными номерами. Лицевой счёт "
+    "необязательный кадастровый номер и от 1 до 10 приборов учёта с разными номерами. Адрес — "
+    "как в квитанции (address) и по частям: населённый пункт (settlement), улица (street, если улицы "
+    "есть) и дом (house); по частям объект находят отключения электроэнергии. Лицевой счёт "
     "ждёт подтверждения сетевой компании (account_state = pending). Не больше 50 объектов на "
     "потребителя (409)."
     "\n\nСверх схемы: `account_number` — 8–14 цифр после удаления пробелов и дефисов; номера "
-    "приборов учёта объекта разные.",
-    openapi_extensions=rules_beyond_schema("account_number", "meters.*"),
+    "приборов учёта объекта разные; `house` — вместе с населённым пунктом, и обязателен, если указаны "
+    "населённый пункт или улица; `address` — обязателен, если не указаны населённый пункт и дом.",
+    openapi_extensions=rules_beyond_schema("account_number", "meters.*", "house", "address"),
     responses=answers(
         201,
         "Объект добавлен",
@@ -215,8 +222,54 @@ def list_objects() -> ObjectList:
     tags=OBJECT_TAGS,
 )
 def add_object(entry: Annotated[ObjectEntry, Body()]) -> Response[str]:
-    added = objects.add_object(current_caller(app).user_id, entry)
+    added = outages.add_object(current_caller(app).user_id, entry)
     return json_response(HTTPStatus.CREATED, added)
+
+
+@app.get(
+    "/api/outages/mine",
+    summary="Отключения на моих объектах",
+    description="Плановые и аварийные отключения, которые касаются объектов потребителя (по населённому "
+    "пункту, улице и дому из «Мои объекты»), ещё не закончившиеся: аварийные сначала, затем по времени "
+    "начала. Одно чтение DynamoDB, сколько бы объектов ни было в портале.",
+    responses=answers(200, "Отключения", MyOutageList, CONSUMER_ERROR_RESPONSES),
+    security=CONSUMER_SECURITY,
+    tags=OUTAGE_TAGS,
+)
+def my_outages() -> MyOutageList:
+    return outages.mine(current_caller(app).user_id)
+
+
+@app.get(
+    "/api/outages",
+    summary="Отключения электроэнергии",
+    description="Без входа в личный кабинет: плановые и аварийные отключения, ещё не закончившиеся, "
+    "аварийные сначала, затем по времени начала — все, в населённом пункте (settlement) или на его "
+    "улице (settlement и street). Написание не важно: «г. Бор» и «Бор», «ул. Лесная» и «Лесная улица»."
+    "\n\nСверх схемы: `street` — только вместе с `settlement`; `settlement` — название, а не только "
+    "«г.» или «пос.».",
+    openapi_extensions=rules_beyond_schema("street", "settlement"),
+    responses=answers(200, "Отключения", OutageList, dict(ERROR_RESPONSES)),
+    tags=OUTAGE_TAGS,
+)
+def list_outages(
+    settlement: Annotated[str | None, Query(max_length=100, description="Населённый пункт")] = None,
+    street: Annotated[str | None, Query(max_length=100, description="Улица")] = None,
+) -> OutageList:
+    return outages.listed(settlement, street)
+
+
+@app.get(
+    "/api/outages/<id>",
+    summary="Отключение",
+    description="Без входа в личный кабинет: одно отключение по его id (в том числе отозванное).",
+    responses=answers(
+        200, "Отключение", Outage, {**ERROR_RESPONSES, 404: {"description": "Не найдено", **PROBLEM_RESPONSE}}
+    ),
+    tags=OUTAGE_TAGS,
+)
+def get_outage(id: Annotated[str, Path(max_length=64, description="id отключения")]) -> Outage:
+    return outages.one(id)
 
 
 @tracer.capture_lambda_handler(capture_response=False)

@@ -8,8 +8,6 @@ the payload's hash —, the refusal of the same key with another payload, and th
 back for a repeat.
 """
 
-import hashlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -17,13 +15,9 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from functions.common.errors import Conflict, invalid_field
+from functions.common.idempotency import checked_key
+from functions.common.idempotency import sha256 as _sha256
 from functions.requests.records import ClaimKind, EarlierClaim, IdempotencyClaim
-
-KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
-_KEY_RULE = (
-    "Передайте заголовок Idempotency-Key: уникальную строку из 8–128 латинских букв, цифр и знаков "
-    "-_.: (например, UUID), "
-)
 
 T = TypeVar("T")
 
@@ -62,10 +56,6 @@ MESSAGE = Purpose(
 )
 
 
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 def payload_hash(purpose: Purpose, payload: BaseModel) -> str:
     """What makes a repeat the same call: the hash of its payload as JSON (without the fields left out)."""
     text = payload.model_dump_json(exclude_none=True)
@@ -75,12 +65,11 @@ def payload_hash(purpose: Purpose, payload: BaseModel) -> str:
 def claim(purpose: Purpose, scope: str, idempotency_key: str | None, payload: BaseModel) -> IdempotencyClaim:
     """The claim of `idempotency_key` by `scope` for `payload`; a 422 on `Idempotency-Key` when the
     key is missing or is not 8–128 of the characters allowed."""
-    if not idempotency_key or not KEY_PATTERN.match(idempotency_key):
-        raise invalid_field("Idempotency-Key", f"{_KEY_RULE}{purpose.one_each}")
+    key = checked_key(idempotency_key, purpose.one_each)
     return IdempotencyClaim(
         kind=purpose.kind,
         scope=scope,
-        key_hash=_sha256(idempotency_key),
+        key_hash=_sha256(key),
         payload=payload_hash(purpose, payload),
     )
 

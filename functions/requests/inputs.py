@@ -20,6 +20,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from functions.common.fields import HexId
 from functions.common.labels import field_labels
 from functions.requests.registry import MAX_ATTACHMENTS, REQUEST_MODELS, Attachments, RequestStatus
 from functions.requests.type_fields import LongText, one_of
@@ -138,6 +139,12 @@ class StatusChange(BaseModel):
         "Изменившим заявку (changed_by) история всегда называет ключ интеграции (api-key:<id>); "
         "«consumer», «потребитель» и «api-key:…» здесь не принимаются. Прежнее имя поля, changed_by, "
         "тоже принимается.",
+    )
+    outage_id: HexId | None = Field(
+        default=None,
+        title="Отключение",
+        description="id отключения (GET /api/outages/{id}), о котором эта заявка, например сообщение об "
+        "отсутствии электроэнергии: потребитель видит в заявке его ожидаемое время восстановления",
     )
 
 

@@ -137,6 +137,11 @@ class RequestDetail(RequestSummary):
     procedure: ConnectionProcedure | None = Field(
         default=None, description="Порядок и этапы технологического присоединения; только у такой заявки"
     )
+    outage_id: str | None = Field(
+        default=None,
+        description="Отключение, с которым сетевая компания связала заявку (GET /api/outages/{id}: "
+        "его время и ожидаемое восстановление)",
+    )
 
 
 class ThreadMessage(BaseModel):

@@ -119,6 +119,7 @@ def _detail_fields(request: StoredRequest) -> dict[str, Any]:
         "attachments": download_links(request.attachments),
         "updated_at": request.updated_at,
         "procedure": procedure_of(request, moscow_today()),
+        "outage_id": request.outage_id,
     }
 
 

@@ -107,6 +107,7 @@ class StoredRequest(StoredSummary):
     awaiting_since: datetime | None = None
     event_seq: int = 0
     stages: tuple[StoredStageMark, ...] = ()
+    outage_id: str | None = None  # the outage the company linked it to (functions/outages/)
 
     @property
     def erased(self) -> bool:
@@ -145,6 +146,7 @@ class StatusMove:
 
     expected: RequestStatus
     entry: StoredHistoryEntry
+    outage_id: str | None = None  # the outage the move links the request to
 
     @property
     def status(self) -> RequestStatus:
@@ -164,6 +166,7 @@ class StatusMove:
             updated_at=self.at,
             history=(*request.history, self.entry),
             awaiting_since=None if closes else request.awaiting_since,
+            outage_id=self.outage_id or request.outage_id,
         )
 
 
@@ -335,6 +338,7 @@ def request_of(item: Item) -> StoredRequest:
         awaiting_since=_time(awaiting_since) if awaiting_since else None,
         event_seq=int(item.get("event_seq", len(history))),
         stages=_marks(item.get("stages")),
+        outage_id=_text(item.get("outage_id")),
     )
 
 

@@ -92,6 +92,14 @@ REQUEST_KINDS: tuple[RequestKind, ...] = (
         description="Сообщение о хищении или повреждении проводов, опор и другого имущества сетей. "
         + DANGER_ADVICE,
     ),
+    RequestKind(
+        code="no_power",
+        title="Сообщение об отсутствии электроэнергии",
+        fields=type_fields.NoPowerFields,
+        review_days=1,
+        description="Нет электроэнергии в доме, на улице или в населённом пункте. "
+        + type_fields.NO_POWER_DANGER_ADVICE,
+    ),
 )
 
 if TYPE_CHECKING:

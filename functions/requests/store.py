@@ -542,6 +542,9 @@ class RequestStore:
             "SET #status = :status, status_changed_at = :at, updated_at = :at, "
             f"history = list_append(history, :entry), {counted}"
         )
+        if move.outage_id is not None:
+            expression += ", outage_id = :outage"
+            values = {**values, ":outage": move.outage_id}
         update = self._table.update_action(
             request_key(request.user_id, request.request_id),
             f"{expression} REMOVE awaiting_answer, awaiting_since" if closes else expression,

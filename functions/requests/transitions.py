@@ -14,6 +14,7 @@ from functions.common.caller import Caller
 from functions.common.clock import now
 from functions.common.errors import Conflict, FieldError, NotFound, TryLater, invalid_field
 from functions.common.outbox import OutboxEntry
+from functions.outages.service import exists as outage_exists
 from functions.requests import mails
 from functions.requests.ids import is_request_id
 from functions.requests.inputs import CONSUMER_ACTOR, StatusChange, Withdrawal
@@ -171,7 +172,7 @@ def _move(
     if changed_by == CONSUMER_ACTOR:
         entry = replace(entry, consumer_action="withdrew")
     for _ in range(ATTEMPTS):
-        move = StatusMove(expected=request.status, entry=entry)
+        move = StatusMove(expected=request.status, entry=entry, outage_id=change.outage_id)
         try:
             return store.change_status(request, move, change.status in CLOSED, owing(request, move))
         except RequestMoved as moved:
@@ -233,6 +234,8 @@ def change_status(request_id: str, change: StatusChange, changed_by: str) -> Int
         detail = f"Статус «{STATUS_TITLES[change.status]}» ставит только потребитель, отзывая свою заявку."
         raise Conflict("Переход статуса запрещён", detail, [FieldError(field="status", message=detail)])
     check_transition(current, change)
+    if change.outage_id is not None and not outage_exists(change.outage_id):
+        raise invalid_field("outage_id", "Отключение с таким id не найдено: проверьте id (GET /api/outages).")
     try:
         updated = _move(store, request, change, changed_by, owing)
     except StatusChanged:

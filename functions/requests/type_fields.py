@@ -300,3 +300,55 @@ class GridTheftFields(TypeFields):
         title="Похищенное или повреждённое имущество", description="Например, провод СИП 4×16, 120 м"
     )
     police_notified: bool = Field(default=False, title="Сообщено в полицию")
+
+
+# ---------------------------------------------------------------- «Сообщение об отсутствии электроэнергии»
+
+# A fallen wire makes the ground around its end live (step voltage): keep 8 m away. The distance is
+# the one the Правила по охране труда при эксплуатации электроустановок (приказ Минтруда России от
+# 15.12.2020 № 903н) keep from a fault to earth outdoors; the point of that edition was not verified
+# here (no copy in force at hand). The 24/7 line is the footer's (web/index.html).
+NO_POWER_DANGER_ADVICE = (
+    "Если провод оборван или лежит на земле — не подходите к нему ближе 8 м и не касайтесь того, что "
+    "с ним соприкасается; сначала позвоните по круглосуточному телефону 8 800 000-00-00 или по "
+    "номеру 112, сообщение — после этого."
+)
+NO_POWER_EXTENT_LABELS = {
+    "house": "Во всём доме",
+    "street": "На всей улице",
+    "settlement": "Во всём населённом пункте",
+    "unknown": "Не знаю",
+}
+NO_POWER_DANGER_LABELS = {
+    "none": "Опасности не видно",
+    "wire_down": "Оборван или лежит на земле провод",
+    "sparks": "Искрит, горит или дымит оборудование",
+    "other": "Другое",
+}
+ClockTime = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^([01]?\d|2[0-3])[:.][0-5]\d$")]
+
+
+class NoPowerFields(TypeFields):
+    supply_address: Line = Field(
+        title="Адрес, где нет электроэнергии",
+        description="Выберите объект из «Мои объекты» или укажите адрес",
+        json_schema_extra=FROM_OBJECT_ADDRESS,
+    )
+    account_number: AccountNumber | None = Field(
+        default=None, title="Лицевой счёт", json_schema_extra={"x-object": "account_number"}
+    )
+    since_date: PastDate = Field(title="С какого дня нет электроэнергии")
+    since_time: ClockTime | None = Field(
+        default=None, title="Примерно с какого времени", description="ЧЧ:ММ, например 7:30"
+    )
+    extent: Literal["house", "street", "settlement", "unknown"] = Field(
+        title="Где нет электроэнергии", json_schema_extra=one_of(NO_POWER_EXTENT_LABELS)
+    )
+    danger: Literal["none", "wire_down", "sparks", "other"] = Field(
+        title="Видна ли опасность",
+        description=NO_POWER_DANGER_ADVICE,
+        json_schema_extra=one_of(NO_POWER_DANGER_LABELS),
+    )
+    details: LongText | None = Field(
+        default=None, title="Подробности", description="Что видно и слышно: хлопок, свет у соседей и т. п."
+    )

@@ -605,6 +605,35 @@ def _askue_forget(scene: Scene) -> None:
     assert scene.owner.get("/api/askue/latest").json()["link"]["state"] == "active"
 
 
+def _my_outages(scene: Scene) -> None:
+    # An outage at the other consumer's object (a street of its own) is the other's, not the owner's.
+    street = f"Лесная-{uuid.uuid4().hex[:8]}"
+    home = {**OWNERS_OBJECT, "settlement": "г. Бор", "street": street, "house": "7"}
+    assert scene.other.call("POST", "/api/objects", json=home).status_code == 201
+    starts = time.time() + 3600
+    published = requests.post(
+        f"{scene.owner.stack.url}/api/integration/outages",
+        json={
+            "kind": "planned",
+            "starts_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(starts)),
+            "ends_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(starts + 3600)),
+            "reason": "Ремонт ВЛ-0,4 кВ",
+            "addresses": [{"settlement": "Бор", "street": street, "houses": "1-9"}],
+        },
+        headers={"x-api-key": scene.owner.stack.api_key, "Idempotency-Key": uuid.uuid4().hex},
+        timeout=10,
+    )
+    assert published.status_code == 201, published.text
+    outage_id = published.json()["id"]
+    for _ in range(60):  # the fan-out reaches the consumer's page a moment later
+        if outage_id in {m["outage"]["id"] for m in scene.other.get("/api/outages/mine").json()["items"]}:
+            break
+        time.sleep(0.5)
+    else:
+        raise AssertionError("the outage never reached its consumer")
+    assert outage_id not in {m["outage"]["id"] for m in scene.owner.get("/api/outages/mine").json()["items"]}
+
+
 ISOLATION: dict[str, Callable[[Scene], None]] = {
     "GET /api/profile": _profile,
     "POST /api/auth/logout": _logout,
@@ -632,6 +661,7 @@ ISOLATION: dict[str, Callable[[Scene], None]] = {
     "POST /api/askue/fetch": _askue_fetch,
     "GET /api/askue/latest": _askue_latest,
     "DELETE /api/askue/link": _askue_forget,
+    "GET /api/outages/mine": _my_outages,
 }
 
 

@@ -115,7 +115,7 @@ def test_types_are_served_to_a_consumer_only(stack: LocalStack, ivan: dict[str, 
     anonymous = requests.get(f"{stack.url}/api/requests/types", timeout=10)
 
     assert answer.status_code == 200
-    assert len(answer.json()["types"]) == 6
+    assert len(answer.json()["types"]) == 7
     assert anonymous.status_code == 401
     assert anonymous.headers["Content-Type"] == PROBLEM
 

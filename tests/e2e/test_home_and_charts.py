@@ -133,7 +133,7 @@ def scene(browser: Browser, portal_80020: LocalStack) -> Iterator[dict[str, Any]
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "375px"])
-def test_home_shows_requests_meters_askue_and_next_steps_in_five_reads(
+def test_home_shows_requests_meters_askue_outages_and_next_steps_in_six_reads(
     browser: Browser, scene: dict[str, Any], viewport: dict[str, int], artifacts: Path
 ) -> None:
     portal = scene["portal"]
@@ -180,6 +180,7 @@ def test_home_shows_requests_meters_askue_and_next_steps_in_five_reads(
             "/api/readings/meters",
             "/api/readings/monthly?months=1",
             "/api/askue/latest",
+            "/api/outages/mine",
         ]
     )
     if viewport == PHONE:

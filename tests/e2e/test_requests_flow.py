@@ -115,6 +115,15 @@ TYPES: list[tuple[str, dict[str, str], dict[str, str]]] = [
         },
         {"Что произошло": "Хищение"},
     ),
+    (
+        "Сообщение об отсутствии электроэнергии",
+        {
+            "Адрес, где нет электроэнергии": "г. Бор, ул. Лесная, д. 7",
+            "С какого дня нет электроэнергии": EARLIER,
+            "Примерно с какого времени": "7:30",
+        },
+        {"Где нет электроэнергии": "На всей улице", "Видна ли опасность": "Опасности не видно"},
+    ),
 ]
 
 
@@ -238,11 +247,11 @@ def test_file_each_type_with_a_file_see_the_list_and_the_companys_answer(
     # The list at the bottom of «Заявки»: every request, newest first, with its status.
     open_requests(page)
     rows = page.get_by_role("list", name="Мои заявки").get_by_role("listitem")
-    expect(rows).to_have_count(6)
+    expect(rows).to_have_count(len(TYPES))
     expect(rows.first).to_contain_text(f"№ {numbers[-1]}")
     expect(rows.first).to_contain_text(TYPES[-1][0])
     expect(rows.last).to_contain_text(f"№ {numbers[0]}")
-    expect(rows.filter(has_text="Зарегистрирована")).to_have_count(6)
+    expect(rows.filter(has_text="Зарегистрирована")).to_have_count(len(TYPES))
     shot(page, artifacts, "44-requests-list")
 
     # The company takes the first request into review with a comment (its systems use the API key).

@@ -439,10 +439,21 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
     "/api/objects": {
         "name": "Жилой дом",
         "address": "д. Берёзки, ул. Садовая, 7",
+        "settlement": "д. Берёзки",
+        "street": "ул. Садовая",
+        "house": "7",
         "account_number": "5001234567",
         "meters": [{"meter_type": "single_tariff", "meter_number": "01234567", "digits": 5}],
     },
     "/api/integration/objects/{id}": {"confirmed": True},
+    "/api/integration/outages": {
+        "kind": "planned",
+        "starts_at": "2026-12-05T10:00:00+03:00",
+        "ends_at": "2026-12-05T16:00:00+03:00",
+        "reason": "Ремонт ВЛ-0,4 кВ",
+        "addresses": [{"settlement": "г. Бор", "street": "ул. Лесная", "houses": "1-15, 17, 21а"}],
+    },
+    "/api/integration/outages/{id}": {"ends_at": "2026-12-05T18:00:00+03:00", "reason": "Ремонт опоры"},
 }
 # Raw JSON put in place of a value: what Python's json reads and JSON has not, or what it reads
 # into something no rule expects.

@@ -520,7 +520,7 @@ class PingJob(common_mail.MailJob):
 
 
 def test_the_mail_function_s_worker_does_the_notices_and_the_account_jobs_auth_gives_it() -> None:
-    kinds = ["email_code", "notice", "register", "reset_code", "reset_password"]
+    kinds = ["email_code", "notice", "outage_fanout", "register", "reset_code", "reset_password"]
 
     assert sorted(mail_worker.worker.kinds) == kinds
 

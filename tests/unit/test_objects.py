@@ -172,3 +172,68 @@ def test_an_object_whose_put_answer_was_lost_is_registered_once_and_answered_201
     assert recorder.loss is not None and recorder.loss.retried
     assert status == 201, added
     assert [item["name"] for item in mine()] == ["Жилой дом", "Баня"]
+
+
+STRUCTURED = {**HOUSE, "settlement": "д. Берёзки", "street": "ул. Полевая", "house": "7"}
+
+
+def test_an_object_keeps_its_structured_address_and_the_address_as_typed(world: World) -> None:
+    status, added = add(STRUCTURED)
+
+    assert status == 201, added
+    assert (added["settlement"], added["street"], added["house"]) == ("д. Берёзки", "ул. Полевая", "7")
+    assert added["address"] == HOUSE["address"]
+    assert mine() == [added]
+
+
+def test_without_a_typed_address_the_address_is_made_of_its_parts(world: World) -> None:
+    body = {key: value for key, value in STRUCTURED.items() if key != "address"}
+
+    status, added = add({**body, "street": None, "house": "12 корп. 2"})
+
+    assert status == 201, added
+    assert added["address"] == "д. Берёзки, 12 корп. 2"
+    assert added["street"] is None
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"house": None}, "house", "Укажите номер дома: например, 7, 21а или 12к2."),
+        ({"settlement": None}, "house", "Укажите и населённый пункт: дом без него не находит объект."),
+        (
+            {"address": None, "settlement": None, "street": None, "house": None},
+            "address",
+            "Укажите адрес объекта или населённый пункт, улицу и дом.",
+        ),
+        ({"settlement": " "}, "settlement", None),
+        ({"house": "1" * 21}, "house", None),
+    ],
+)
+def test_a_structured_address_needs_its_settlement_and_house(
+    world: World, change: dict[str, Any], field: str, message: str | None
+) -> None:
+    status, problem = add({**STRUCTURED, **change})
+
+    assert status == 422, problem
+    assert field in errors_of(problem), problem
+    if message:
+        assert errors_of(problem)[field] == message
+    assert mine() == []
+
+
+def test_the_objects_of_a_street_are_found_by_its_normalised_spelling(world: World) -> None:
+    from functions.common.addresses import street_key
+    from functions.objects.store import ObjectStore
+
+    add(STRUCTURED)
+    add({**STRUCTURED, "house": "9а"}, SOMEONE_ELSE)
+    add({**STRUCTURED, "street": "ул. Лесная"}, SOMEONE_ELSE)
+    add(HOUSE)  # no structured address: found by no street
+
+    page = ObjectStore().on_street(street_key("Березки", "Полевая улица"), None, 50)
+
+    assert sorted((found.user_id, found.house) for found in page.objects) == sorted(
+        [(ME["sub"], "7"), (SOMEONE_ELSE["sub"], "9а")]
+    )
+    assert page.next_start is None

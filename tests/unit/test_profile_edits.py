@@ -78,7 +78,10 @@ def test_an_empty_change_is_refused(ivan: dict[str, str]) -> None:
     status, problem = change(ivan, {})
 
     assert status == 422
-    assert problem["detail"] == "Укажите новый телефон, ФИО или название организации."
+    assert (
+        problem["detail"]
+        == "Укажите новый телефон, ФИО, название организации или выбор писем об отключениях."
+    )
 
 
 def test_a_field_sent_unchanged_is_neither_written_nor_mailed_about(ivan: dict[str, str]) -> None:
@@ -91,3 +94,14 @@ def test_a_field_sent_unchanged_is_neither_written_nor_mailed_about(ivan: dict[s
     assert mailed()[mails:][-1]["text"].count("изменены: телефон.") == 1
     assert change(ivan, {"phone": "+7 903 111-22-33"})[0] == 200
     assert len(mailed()) == mails + 1
+
+
+def test_outage_mails_are_turned_off_and_on_in_the_profile(ivan: dict[str, str]) -> None:
+    status, body = call(auth, api_event("GET", "/api/profile", claims=ivan))
+    assert status == 200 and body["outage_mails"] is True
+
+    status, changed = change(ivan, {"outage_mails": False})
+
+    assert status == 200 and changed["outage_mails"] is False
+    assert call(auth, api_event("GET", "/api/profile", claims=ivan))[1]["outage_mails"] is False
+    assert change(ivan, {"outage_mails": True})[1]["outage_mails"] is True

@@ -104,6 +104,13 @@ VALID: dict[str, dict[str, Any]] = {
         "objects": "Провод СИП 4×16, около 120 м",
         "police_notified": True,
     },
+    "no_power": {
+        "supply_address": "г. Бор, ул. Лесная, д. 7",
+        "since_date": "2026-11-26",
+        "since_time": "7:30",
+        "extent": "street",
+        "danger": "wire_down",
+    },
 }
 
 
@@ -215,6 +222,7 @@ def test_types_list_the_registry_with_russian_titles_review_days_and_form_schema
         "Заявка на оборудование точки поставки прибором учёта (либо его замена)",
         "Заявление о бездоговорном (безучётном) потреблении э/э",
         "Хищение объектов электросетевого хозяйства",
+        "Сообщение об отсутствии электроэнергии",
     ]
     assert {code: t["review_working_days"] for code, t in types.items()} == {
         "connection": 15,
@@ -223,6 +231,7 @@ def test_types_list_the_registry_with_russian_titles_review_days_and_form_schema
         "meter_installation": 10,
         "unmetered_consumption": 5,
         "grid_theft": 3,
+        "no_power": 1,
     }
     connection = types["connection"]["fields_schema"]
     assert connection["properties"]["cadastral_number"]["title"] == "Кадастровый номер"
@@ -1323,7 +1332,7 @@ def test_history_entries_written_before_the_rule_show_a_key_as_the_actor(env: Wo
 def test_the_document_says_the_actor_is_the_portals_and_the_operator_the_clients() -> None:
     schemas = json.loads(openapi_document())["components"]["schemas"]
 
-    assert set(schemas["StatusChange"]["properties"]) == {"status", "comment", "operator"}
+    assert set(schemas["StatusChange"]["properties"]) == {"status", "comment", "operator", "outage_id"}
     entry = schemas["IntegrationHistoryEntry"]["properties"]
     assert entry["changed_by"]["pattern"] == "^(consumer|portal|api-key:.+)$"
     assert "operator" in entry
@@ -1710,3 +1719,15 @@ def test_a_transaction_sent_again_after_it_was_written_files_the_request_once(
     assert item["request_id"] == created["id"]
     assert objects_under(env, "requests/") == [f"requests/{created['id']}/0"]
     assert len(mailed()) == 1
+
+
+def test_a_no_power_report_names_the_danger_advice_and_refuses_a_time_that_is_no_time(world: World) -> None:
+    from functions.requests.registry import REQUEST_KINDS
+
+    [kind] = [k for k in REQUEST_KINDS if k.code == "no_power"]
+    assert "8 м" in kind.description and "круглосуточному телефону" in kind.description
+
+    status, problem = file(body_of("no_power", fields={**VALID["no_power"], "since_time": "25:00"}))
+
+    assert status == 422
+    assert [error["field"] for error in problem["errors"]] == ["fields.since_time"], problem

@@ -94,6 +94,9 @@ def test_integration_routes_need_the_api_key_and_consumer_routes_cognito() -> No
             "/api/policy",
             "/api/openapi.json",
             "/api/docs",
+            # Outages are public (functions/outages/): anyone reads them without logging in.
+            "/api/outages",
+            "/api/outages/{id}",
         ):
             assert route.auth == "none", route
         else:

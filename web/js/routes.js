@@ -18,5 +18,6 @@ export const routes = [
   { path: '/readings/consumption', view: 'consumption', title: 'Графики потребления' },
   { path: '/objects', view: 'objects', title: 'Мои объекты' },
   { path: '/profile', view: 'profile', title: 'Профиль' },
+  { path: '/outages', view: 'outages', public: true, title: 'Отключения электроэнергии' },
   { path: '/privacy', view: 'privacy', public: true, title: 'Политика обработки персональных данных' },
 ];

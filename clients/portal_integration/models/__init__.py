@@ -21,6 +21,13 @@ from .message_author import MessageAuthor
 from .meter_type import MeterType
 from .object_change import ObjectChange
 from .object_meter import ObjectMeter
+from .outage import Outage
+from .outage_address import OutageAddress
+from .outage_change import OutageChange
+from .outage_kind import OutageKind
+from .outage_publication import OutagePublication
+from .outage_status import OutageStatus
+from .outage_street import OutageStreet
 from .password_reset import PasswordReset
 from .password_reset_accepted import PasswordResetAccepted
 from .problem_details import ProblemDetails
@@ -56,6 +63,13 @@ __all__ = (
     "MeterType",
     "ObjectChange",
     "ObjectMeter",
+    "Outage",
+    "OutageAddress",
+    "OutageChange",
+    "OutageKind",
+    "OutagePublication",
+    "OutageStatus",
+    "OutageStreet",
     "PasswordReset",
     "PasswordResetAccepted",
     "ProblemDetails",

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 from ..models.integration_object_account_state import IntegrationObjectAccountState
+from ..types import UNSET, Unset
 from typing import cast
 import datetime
 
@@ -30,7 +31,7 @@ class IntegrationObject:
         Attributes:
             id (str):
             name (str):
-            address (str):
+            address (str): Адрес, как его ввёл потребитель
             account_number (str):
             cadastral_number (None | str):
             meters (list[ObjectMeter]):
@@ -39,6 +40,9 @@ class IntegrationObject:
             account_confirmed_at (datetime.datetime | None): Когда сетевая компания подтвердила лицевой счёт
             created_at (datetime.datetime):
             user_id (str): Потребитель (Cognito sub)
+            settlement (None | str | Unset): Населённый пункт
+            street (None | str | Unset): Улица
+            house (None | str | Unset): Дом
      """
 
     id: str
@@ -51,6 +55,9 @@ class IntegrationObject:
     account_confirmed_at: datetime.datetime | None
     created_at: datetime.datetime
     user_id: str
+    settlement: None | str | Unset = UNSET
+    street: None | str | Unset = UNSET
+    house: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -89,6 +96,24 @@ class IntegrationObject:
 
         user_id = self.user_id
 
+        settlement: None | str | Unset
+        if isinstance(self.settlement, Unset):
+            settlement = UNSET
+        else:
+            settlement = self.settlement
+
+        street: None | str | Unset
+        if isinstance(self.street, Unset):
+            street = UNSET
+        else:
+            street = self.street
+
+        house: None | str | Unset
+        if isinstance(self.house, Unset):
+            house = UNSET
+        else:
+            house = self.house
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -104,6 +129,12 @@ class IntegrationObject:
             "created_at": created_at,
             "user_id": user_id,
         })
+        if settlement is not UNSET:
+            field_dict["settlement"] = settlement
+        if street is not UNSET:
+            field_dict["street"] = street
+        if house is not UNSET:
+            field_dict["house"] = house
 
         return field_dict
 
@@ -169,6 +200,36 @@ class IntegrationObject:
 
         user_id = d.pop("user_id")
 
+        def _parse_settlement(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        settlement = _parse_settlement(d.pop("settlement", UNSET))
+
+
+        def _parse_street(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        street = _parse_street(d.pop("street", UNSET))
+
+
+        def _parse_house(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        house = _parse_house(d.pop("house", UNSET))
+
+
         integration_object = cls(
             id=id,
             name=name,
@@ -180,6 +241,9 @@ class IntegrationObject:
             account_confirmed_at=account_confirmed_at,
             created_at=created_at,
             user_id=user_id,
+            settlement=settlement,
+            street=street,
+            house=house,
         )
 
 

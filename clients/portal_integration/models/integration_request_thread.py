@@ -55,6 +55,8 @@ class IntegrationRequestThread:
             messages (list[IntegrationMessage]):
             procedure (ConnectionProcedure | None | Unset): Порядок и этапы технологического присоединения; только у такой
                 заявки
+            outage_id (None | str | Unset): Отключение, с которым сетевая компания связала заявку (GET /api/outages/{id}:
+                его время и ожидаемое восстановление)
             awaiting_answer_since (datetime.datetime | None | Unset): Когда потребитель написал сообщение, на которое
                 компания ещё не ответила (самое раннее из неотвеченных); null — неотвеченных сообщений нет
             personal_data_erased (bool | Unset): true — данные удалены: потребитель удалил учётную запись, и из заявки
@@ -81,6 +83,7 @@ class IntegrationRequestThread:
     email: None | str
     messages: list[IntegrationMessage]
     procedure: ConnectionProcedure | None | Unset = UNSET
+    outage_id: None | str | Unset = UNSET
     awaiting_answer_since: datetime.datetime | None | Unset = UNSET
     personal_data_erased: bool | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -159,6 +162,12 @@ class IntegrationRequestThread:
         else:
             procedure = self.procedure
 
+        outage_id: None | str | Unset
+        if isinstance(self.outage_id, Unset):
+            outage_id = UNSET
+        else:
+            outage_id = self.outage_id
+
         awaiting_answer_since: None | str | Unset
         if isinstance(self.awaiting_answer_since, Unset):
             awaiting_answer_since = UNSET
@@ -193,6 +202,8 @@ class IntegrationRequestThread:
         })
         if procedure is not UNSET:
             field_dict["procedure"] = procedure
+        if outage_id is not UNSET:
+            field_dict["outage_id"] = outage_id
         if awaiting_answer_since is not UNSET:
             field_dict["awaiting_answer_since"] = awaiting_answer_since
         if personal_data_erased is not UNSET:
@@ -321,6 +332,16 @@ class IntegrationRequestThread:
         procedure = _parse_procedure(d.pop("procedure", UNSET))
 
 
+        def _parse_outage_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        outage_id = _parse_outage_id(d.pop("outage_id", UNSET))
+
+
         def _parse_awaiting_answer_since(data: object) -> datetime.datetime | None | Unset:
             if data is None:
                 return data
@@ -362,6 +383,7 @@ class IntegrationRequestThread:
             email=email,
             messages=messages,
             procedure=procedure,
+            outage_id=outage_id,
             awaiting_answer_since=awaiting_answer_since,
             personal_data_erased=personal_data_erased,
         )

@@ -30,11 +30,14 @@ class StatusChange:
             operator (None | str | Unset): Кто в компании сделал изменение, для истории, например «CRM: Петрова А. В.».
                 Изменившим заявку (changed_by) история всегда называет ключ интеграции (api-key:<id>); «consumer», «потребитель»
                 и «api-key:…» здесь не принимаются. Прежнее имя поля, changed_by, тоже принимается.
+            outage_id (None | str | Unset): id отключения (GET /api/outages/{id}), о котором эта заявка, например сообщение
+                об отсутствии электроэнергии: потребитель видит в заявке его ожидаемое время восстановления
      """
 
     status: RequestStatus
     comment: None | str | Unset = UNSET
     operator: None | str | Unset = UNSET
+    outage_id: None | str | Unset = UNSET
 
 
 
@@ -55,6 +58,12 @@ class StatusChange:
         else:
             operator = self.operator
 
+        outage_id: None | str | Unset
+        if isinstance(self.outage_id, Unset):
+            outage_id = UNSET
+        else:
+            outage_id = self.outage_id
+
 
         field_dict: dict[str, Any] = {}
 
@@ -65,6 +74,8 @@ class StatusChange:
             field_dict["comment"] = comment
         if operator is not UNSET:
             field_dict["operator"] = operator
+        if outage_id is not UNSET:
+            field_dict["outage_id"] = outage_id
 
         return field_dict
 
@@ -98,10 +109,21 @@ class StatusChange:
         operator = _parse_operator(d.pop("operator", UNSET))
 
 
+        def _parse_outage_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        outage_id = _parse_outage_id(d.pop("outage_id", UNSET))
+
+
         status_change = cls(
             status=status,
             comment=comment,
             operator=operator,
+            outage_id=outage_id,
         )
 
         return status_change

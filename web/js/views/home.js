@@ -1,11 +1,13 @@
 // The cabinet's home at a glance: where the consumer's open requests stand (first those that need the
 // consumer's answer), each meter's last reading and this month's consumption, the date of the ASKUE
-// data, and what to do next. Five reads in parallel, each one DynamoDB call (docs/architecture.md
-// «Home page»): the data lives in four tables owned by four functions, no single Query reaches it.
+// data, the outages at the consumer's objects, and what to do next. Six reads in parallel, each one
+// DynamoDB call (docs/architecture.md «Home page»): the data lives in five tables owned by four
+// functions, no single Query reaches it.
 
 import * as api from '../api.js';
 import { el, failure, pageTitle } from '../dom.js';
 import { formatDate, formatDateTime, formatNumber, plural } from '../format.js';
+import { outageItem } from './outages.js';
 import { statusBadge, useStyles } from './requests-ui.js';
 
 const OPEN = ['needs_info', 'registered', 'in_review', 'in_progress']; // the order they are listed in
@@ -77,6 +79,21 @@ function askueCard(latest) {
   return card('home-askue', 'АСКУЭ', el('p', {}, text), el('p', {}, link('#/readings/askue', 'Данные АСКУЭ')));
 }
 
+function outagesCard(mine) {
+  return card(
+    'home-outages',
+    'Отключения на моих объектах',
+    mine.items.length
+      ? el(
+          'ul',
+          { class: 'outage-list', 'aria-label': 'Отключения на моих объектах' },
+          mine.items.map((m) => outageItem(m.outage, [el('br'), el('span', {}, `Объекты: ${m.objects.map((o) => o.name + ' (дом ' + o.house + ')').join(', ')}`)])),
+        )
+      : el('p', {}, 'Отключений по адресам ваших объектов нет.'),
+    el('p', {}, link('#/outages', 'Все отключения')),
+  );
+}
+
 function nextSteps(requests, meters, month, latest) {
   const steps = requests
     .filter((r) => r.status === 'needs_info')
@@ -92,10 +109,10 @@ function nextSteps(requests, meters, month, latest) {
 export async function render(root, { signal, navigate }) {
   useStyles();
   if (!document.querySelector('link[href="/css/home.css"]')) document.head.append(el('link', { rel: 'stylesheet', href: '/css/home.css' }));
-  const [profile, requests, meters, month, latest] = await Promise.allSettled(
-    ['/api/profile', '/api/requests', '/api/readings/meters', '/api/readings/monthly?months=1', '/api/askue/latest'].map((path) => api.get(path, { signal })),
+  const [profile, requests, meters, month, latest, outages] = await Promise.allSettled(
+    ['/api/profile', '/api/requests', '/api/readings/meters', '/api/readings/monthly?months=1', '/api/askue/latest', '/api/outages/mine'].map((path) => api.get(path, { signal })),
   ).then((all) => all.map((r) => (r.status === 'fulfilled' ? r.value : r.reason)));
-  const failed = [requests, meters, month, latest].find((r) => r instanceof Error);
+  const failed = [requests, meters, month, latest, outages].find((r) => r instanceof Error);
   if (failed?.name === 'AbortError' || failed?.expired) throw failed;
   // A person by name; an organisation neutrally: «Здравствуйте, ООО …!» greets no one, and a legal
   // entity's profile names no representative (functions/auth/models.py, ProfileOutput).
@@ -110,6 +127,7 @@ export async function render(root, { signal, navigate }) {
       'div',
       { class: 'home-grid' },
       nextSteps(requests.items, meters.items, month, latest),
+      outagesCard(outages),
       requestsCard(requests.items),
       metersCard(meters.items, month),
       askueCard(latest),

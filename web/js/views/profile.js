@@ -98,6 +98,29 @@ function editForm(profile, onChanged) {
   return form;
 }
 
+/** «Письма об отключениях»: whether the portal mails the consumer about outages at their objects. */
+function outageMailsForm(profile) {
+  const box = el('input', { id: 'profile-outage-mails', name: 'outage_mails', type: 'checkbox' });
+  box.checked = profile.outage_mails !== false;
+  const form = el(
+    'form',
+    { id: 'outage-mails-form', class: 'form', method: 'post', novalidate: true },
+    el('div', { class: 'field check' }, box, el('label', { for: 'profile-outage-mails' }, 'Присылать письма об отключениях электроэнергии на моих объектах')),
+    el('button', { type: 'submit', class: 'btn btn-secondary' }, 'Сохранить'),
+  );
+  bindForm(form, async (data) => {
+    const changed = await api.request('/api/profile', { method: 'PATCH', body: data });
+    return changed.outage_mails ? 'Письма об отключениях будут приходить.' : 'Письма об отключениях больше не придут.';
+  });
+  return el(
+    'section',
+    { class: 'card', 'aria-labelledby': 'profile-outage-mails-title' },
+    el('h2', { id: 'profile-outage-mails-title' }, 'Письма об отключениях'),
+    el('p', { class: 'muted' }, 'Об отключении по адресу вашего объекта из «Мои объекты»: о плановом — накануне, об аварийном — когда меняется ожидаемое время восстановления.'),
+    form,
+  );
+}
+
 function exportButton() {
   const status = el('p', { class: 'muted', role: 'status' });
   const button = el('button', { type: 'button', class: 'btn btn-secondary', id: 'export-button' }, 'Скачать мои данные');
@@ -253,7 +276,7 @@ export async function render(root, { signal }) {
       editForm(profile, replaceShown),
     );
     data.querySelector('.loading').replaceWith(...undeliverable(profile), shown);
-    root.append(el('div', { class: 'grid-2' }, edit, emailSection()), el('div', { class: 'grid-2' }, exportButton()), deletionSection());
+    root.append(el('div', { class: 'grid-2' }, edit, emailSection()), el('div', { class: 'grid-2' }, exportButton(), outageMailsForm(profile)), deletionSection());
   } catch (error) {
     if (error?.name === 'AbortError' || error?.expired) throw error;
     data.querySelector('.loading').replaceWith(message(error.detail || 'Не удалось загрузить профиль.', 'error'));

@@ -21,6 +21,13 @@ export function render(root) {
   root.append(
     el(
       'section',
+      { class: 'card outages-teaser', 'aria-labelledby': 'outages-teaser-title' },
+      el('h2', { id: 'outages-teaser-title' }, 'Отключения электроэнергии'),
+      el('p', {}, 'Плановые и аварийные отключения по вашему адресу — без входа в личный кабинет.'),
+      el('a', { href: '#/outages', class: 'btn btn-secondary' }, 'Посмотреть отключения'),
+    ),
+    el(
+      'section',
       { class: 'section', 'aria-labelledby': 'features-title' },
       el('h2', { id: 'features-title' }, 'С помощью личного кабинета вы можете'),
       el(

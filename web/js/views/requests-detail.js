@@ -33,8 +33,30 @@ export async function render(root, { params, signal }) {
     root.append(...pageTitle('Заявка не найдена'), message('Такой заявки нет среди ваших заявок.', 'error'), backLink());
     return;
   }
+  // The outage the company linked the request to (a report of no power): its restoration estimate.
+  const outage = request.outage_id
+    ? await api.get(`/api/outages/${encodeURIComponent(request.outage_id)}`, { signal, auth: false }).catch((error) => {
+        if (error?.name === 'AbortError') throw error;
+        return null;
+      })
+    : null;
   root.append(
     ...pageTitle(`Заявка № ${request.number}`, request.type_title),
+    outage
+      ? el(
+          'section',
+          { class: 'card req-outage', 'aria-labelledby': 'req-outage' },
+          el('h2', { id: 'req-outage' }, outage.kind === 'emergency' ? 'Аварийное отключение' : 'Плановое отключение'),
+          el(
+            'p',
+            {},
+            outage.status === 'withdrawn'
+              ? 'Сетевая компания отозвала это отключение.'
+              : (outage.kind === 'emergency' ? 'Восстановление электроснабжения ожидается ' : 'Электроснабжение будет восстановлено ') + formatDateTime(outage.ends_at) + '.',
+          ),
+          el('p', { class: 'muted' }, 'Причина: ' + outage.reason),
+        )
+      : null,
     el(
       'div',
       { class: 'grid-2' },

@@ -1,0 +1,276 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.outage import Outage
+from ...models.outage_change import OutageChange
+from ...models.problem_details import ProblemDetails
+from typing import cast
+
+
+
+def _get_kwargs(
+    id: str,
+    *,
+    body: OutageChange,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/api/integration/outages/{id}".format(id=quote(str(id), safe=""),),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Outage | ProblemDetails | None:
+    if response.status_code == 200:
+        response_200 = Outage.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ProblemDetails.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 403:
+        response_403 = ProblemDetails.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ProblemDetails.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ProblemDetails.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = ProblemDetails.from_dict(response.json())
+
+
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = ProblemDetails.from_dict(response.json())
+
+
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = ProblemDetails.from_dict(response.json())
+
+
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Outage | ProblemDetails]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    body: OutageChange,
+
+) -> Response[Outage | ProblemDetails]:
+    """ Изменить время или причину отключения
+
+     Переносит начало или окончание (для аварийного — ожидаемое время восстановления) или меняет причину.
+    Потребителям, чьи объекты затронуты аварийным отключением, приходит письмо о новом времени
+    восстановления.
+
+    Сверх схемы: указано хотя бы одно поле; окончание позже начала.
+
+    Args:
+        id (str): id отключения
+        body (OutageChange): What the company may move: the times (an emergency's restoration
+            estimate) and the reason.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Outage | ProblemDetails]
+     """
+
+
+    kwargs = _get_kwargs(
+        id=id,
+body=body,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    body: OutageChange,
+
+) -> Outage | ProblemDetails | None:
+    """ Изменить время или причину отключения
+
+     Переносит начало или окончание (для аварийного — ожидаемое время восстановления) или меняет причину.
+    Потребителям, чьи объекты затронуты аварийным отключением, приходит письмо о новом времени
+    восстановления.
+
+    Сверх схемы: указано хотя бы одно поле; окончание позже начала.
+
+    Args:
+        id (str): id отключения
+        body (OutageChange): What the company may move: the times (an emergency's restoration
+            estimate) and the reason.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Outage | ProblemDetails
+     """
+
+
+    return sync_detailed(
+        id=id,
+client=client,
+body=body,
+
+    ).parsed
+
+async def asyncio_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    body: OutageChange,
+
+) -> Response[Outage | ProblemDetails]:
+    """ Изменить время или причину отключения
+
+     Переносит начало или окончание (для аварийного — ожидаемое время восстановления) или меняет причину.
+    Потребителям, чьи объекты затронуты аварийным отключением, приходит письмо о новом времени
+    восстановления.
+
+    Сверх схемы: указано хотя бы одно поле; окончание позже начала.
+
+    Args:
+        id (str): id отключения
+        body (OutageChange): What the company may move: the times (an emergency's restoration
+            estimate) and the reason.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Outage | ProblemDetails]
+     """
+
+
+    kwargs = _get_kwargs(
+        id=id,
+body=body,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    body: OutageChange,
+
+) -> Outage | ProblemDetails | None:
+    """ Изменить время или причину отключения
+
+     Переносит начало или окончание (для аварийного — ожидаемое время восстановления) или меняет причину.
+    Потребителям, чьи объекты затронуты аварийным отключением, приходит письмо о новом времени
+    восстановления.
+
+    Сверх схемы: указано хотя бы одно поле; окончание позже начала.
+
+    Args:
+        id (str): id отключения
+        body (OutageChange): What the company may move: the times (an emergency's restoration
+            estimate) and the reason.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Outage | ProblemDetails
+     """
+
+
+    return (await asyncio_detailed(
+        id=id,
+client=client,
+body=body,
+
+    )).parsed
