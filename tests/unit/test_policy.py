@@ -250,3 +250,20 @@ def test_the_consent_text_lists_what_registration_collects_and_nothing_it_does_n
 def test_a_consent_to_an_older_version_is_outdated_and_to_the_current_one_is_not() -> None:
     assert consent_is_outdated("2026-11-01") and consent_is_outdated("2026-11-29")
     assert not consent_is_outdated(CURRENT_CONSENT_VERSION)
+
+
+def test_make_run_prints_the_policys_facts(world: World) -> None:
+    from infra.local import policy_banner
+
+    printed = policy_banner(world, "http://127.0.0.1:8000")
+
+    assert printed.startswith("http://127.0.0.1:8000/#/privacy")
+    for fact in (
+        "OperatorName",
+        "OperatorAddress",
+        "OperatorInn",
+        "PersonalDataOfficer",
+        "PersonalDataOfficerContact",
+    ):
+        assert LOCAL_PARAMETERS[fact] in printed, fact
+    assert "Amazon Web Services EMEA SARL" in printed and "регион eu-central-1" in printed
