@@ -2,9 +2,11 @@
 (functions/auth/policy.py, «Сроки хранения») and the code that expires records read.
 
 152-ФЗ ст. 5 ч. 7: personal data is kept in a form that identifies the subject no longer than the
-purposes of the processing require, unless a federal law or a contract sets the period (not verified
-with the search tool: the article was not found in the stored copies; cited from the law's text as
-commonly published). Where a law sets a minimum, the basis names it; where the period is the
+purposes of the processing require, unless a federal law or a contract sets the period (checked with
+the search tool against a lawyer's commentary citing ч. 7 ст. 5, not against the law's own text).
+402-ФЗ ст. 29 ч. 1 (primary accounting documents at least five years after the reporting year) and
+ГК РФ ст. 196 п. 1 (the general limitation period, three years) were checked against stored copies
+of their text. Where a law sets a minimum, the basis names it; where the period is the
 operator's choice, the basis says so. The operator's choices are template.yaml parameters
 (`RetentionContractYears`, `RetentionNoContractMonths`, `RetentionReadingsYears`,
 `RetentionMailLedgerDays`), set on every function by Globals; the defaults below are the common

@@ -1,28 +1,40 @@
-// Re-consent (152-ФЗ ст. 9): whether the signed-in consumer accepted an older consent text than the
-// one in force (GET /api/profile: consent_required). Asked once per login or page load; the router
-// shows views/consent.js instead of a cabinet page until the new text is accepted or the account is
-// deleted (the profile page stays open: its deletion is how the consent is refused).
+// Re-consent (152-ФЗ ст. 9): the router shows views/consent.js instead of a cabinet page while the
+// profile says consent_required (asked once per login or page load).
 
 import * as api from './api.js';
 import * as session from './session.js';
 
 let asked = null;
+let fetched = null;
 
 session.onChange(() => {
   asked = null;
+  fetched = null;
 });
+
+/** The profile this check read, for the page drawn next (home: its five reads); then dropped. */
+export function takeProfile() {
+  const taken = fetched;
+  fetched = null;
+  return taken;
+}
 
 /** Whether the new consent text must be accepted first (false when unknown: the page decides). */
 export async function required() {
   if (!session.isAuthenticated()) return false;
-  asked ??= api.get('/api/profile').then(
-    (profile) => profile.consent_required === true,
-    (error) => {
-      asked = null;
-      if (error?.expired) throw error;
-      return false;
-    },
-  );
+  if (!asked) {
+    const profile = api.get('/api/profile');
+    fetched = profile;
+    asked = profile.then(
+      (found) => found.consent_required === true,
+      (error) => {
+        asked = null;
+        fetched = null;
+        if (error?.expired) throw error;
+        return false;
+      },
+    );
+  }
   return asked;
 }
 
@@ -31,5 +43,5 @@ export function accepted() {
   asked = Promise.resolve(false);
 }
 
-// The pages open without the new consent: the policy, and the profile (export, deletion = refusal).
+// Open without it: the policy, and the profile (its deletion is the refusal).
 export const OPEN_WITHOUT_CONSENT = new Set(['/privacy', '/profile']);

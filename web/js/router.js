@@ -146,6 +146,7 @@ export async function render({ focus = false } = {}) {
       failure(error?.detail || 'Не удалось открыть раздел. Проверьте связь и повторите попытку.', () => render({ focus: true })),
     );
   } finally {
+    consent.takeProfile();
     clearTimeout(slow);
     indicator.remove();
     if (mine === generation) host.removeAttribute('aria-busy');

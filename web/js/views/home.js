@@ -4,6 +4,7 @@
 // «Home page»): the data lives in four tables owned by four functions, no single Query reaches it.
 
 import * as api from '../api.js';
+import * as consent from '../consent.js';
 import { el, failure, pageTitle } from '../dom.js';
 import { formatDate, formatDateTime, formatNumber, plural } from '../format.js';
 import { statusBadge, useStyles } from './requests-ui.js';
@@ -93,7 +94,7 @@ export async function render(root, { signal, navigate }) {
   useStyles();
   if (!document.querySelector('link[href="/css/home.css"]')) document.head.append(el('link', { rel: 'stylesheet', href: '/css/home.css' }));
   const [profile, requests, meters, month, latest] = await Promise.allSettled(
-    ['/api/profile', '/api/requests', '/api/readings/meters', '/api/readings/monthly?months=1', '/api/askue/latest'].map((path) => api.get(path, { signal })),
+    [consent.takeProfile() ?? api.get('/api/profile', { signal }), ...['/api/requests', '/api/readings/meters', '/api/readings/monthly?months=1', '/api/askue/latest'].map((path) => api.get(path, { signal }))],
   ).then((all) => all.map((r) => (r.status === 'fulfilled' ? r.value : r.reason)));
   const failed = [requests, meters, month, latest].find((r) => r instanceof Error);
   if (failed?.name === 'AbortError' || failed?.expired) throw failed;

@@ -255,10 +255,10 @@ export async function render(root, { signal, query }) {
     data.querySelector('.loading').replaceWith(...undeliverable(profile), shown);
     const deletion = deletionSection();
     root.append(el('div', { class: 'grid-2' }, edit, emailSection()), el('div', { class: 'grid-2' }, exportButton()), deletion);
-    // «Не принимаю» on the updated consent text (views/consent.js): refusing is this deletion.
+    // Refusing the new consent text (views/consent.js) is this deletion.
     if (query?.get('delete')) {
       deletion.querySelector('.alert').before(
-        el('p', { class: 'notice notice-info', id: 'profile-refused-consent', role: 'status' }, 'Вы не приняли новую редакцию согласия. Чтобы отозвать согласие, удалите учётную запись: введите пароль и нажмите «Удалить учётную запись». Передумали — откройте любой раздел кабинета и примите новую редакцию.'),
+        el('p', { class: 'notice notice-info', id: 'profile-refused-consent', role: 'status' }, 'Вы не приняли новую редакцию согласия: чтобы отозвать согласие, удалите учётную запись.'),
       );
       deletion.scrollIntoView({ block: 'start' });
       deletion.querySelector('input[type=password]').focus();
