@@ -196,7 +196,15 @@ def change_profile(change: Annotated[ProfileChange, Body()]) -> ProfileOutput:
     "удаление учётной записи (`DELETE /api/profile`). Повтор с той же редакцией ничего не меняет."
     "\n\nСверх схемы: `consent_version` — действующая редакция; `accepted` — только `true`.",
     openapi_extensions=rules_beyond_schema("consent_version", "accepted"),
-    responses=answers(200, "Профиль с записанным согласием", ProfileOutput, CONSUMER_ERROR_RESPONSES),
+    responses=answers(
+        200,
+        "Профиль с записанным согласием",
+        ProfileOutput,
+        {
+            **CONSUMER_ERROR_RESPONSES,
+            404: {"description": "Профиля нет: учётная запись удалена или удаляется", **PROBLEM_RESPONSE},
+        },
+    ),
     security=CONSUMER_SECURITY,
     tags=TAGS,
 )
