@@ -149,6 +149,24 @@ def waf_banner(settings: LocalSettings, gateway: LocalGateway) -> str:
     return "с одного адреса " + indent.join([*lines, factor])
 
 
+def policy_banner(world: World, url: str) -> str:
+    """The facts the personal-data policy states (template.yaml's parameters; locally demo values)."""
+    p = world.parameters
+    indent = "\n" + " " * 21
+    return indent.join(
+        [
+            f"{url}/#/privacy: оператор {p['OperatorName']}, ИНН {p['OperatorInn']},",
+            f"адрес {p['OperatorAddress']};",
+            f"ответственный (ст. 22.1 152-ФЗ) {p['PersonalDataOfficer']}, {p['PersonalDataOfficerContact']};",
+            f"обработчик {p['CloudContractingParty']}, регион {world.region};"
+            " сроки хранения: лет по договору "
+            f"{p['RetentionContractYears']}, месяцев без договора {p['RetentionNoContractMonths']},",
+            f"лет показаний {p['RetentionReadingsYears']}, дней журнала писем {p['RetentionMailLedgerDays']}"
+            " (в AWS — параметры template.yaml, README «Deploying»)",
+        ]
+    )
+
+
 def banner(
     settings: LocalSettings, world: World, seconds: float, services: str, gateway: LocalGateway
 ) -> str:
@@ -169,6 +187,7 @@ def banner(
   AWS (moto)         {os.environ["AWS_ENDPOINT_URL"]}, регион {settings.region}   (MOTO_PORT, AWS_REGION)
   Отправитель писем  {settings.mail_sender}   (MAIL_SENDER)
   Пул Cognito        {world.refs.get("UserPool", "—")}
+  Политика ПДн       {policy_banner(world, url)}
   WAF (API)          {waf_banner(settings, gateway)}
 {services}
 Как войти: на {url} нажмите «Регистрация» в правом верхнем углу, заполните форму и нажмите

@@ -17,8 +17,16 @@ ACCOUNT_ID = "123456789012"  # moto's account
 LOCAL_PREFIX = "portal"
 
 # What `make deploy` must be given (a parameter of template.yaml without a default), given here
-# for the local world, as --parameter-overrides would be.
-LOCAL_PARAMETERS = {"AlarmEmail": "alarms@portal.example.ru"}
+# for the local world, as --parameter-overrides would be. The operator's facts are demo values,
+# marked as such on the policy page: a real stack is given the company's own (README, «Deploying»).
+LOCAL_PARAMETERS = {
+    "AlarmEmail": "alarms@portal.example.ru",
+    "OperatorName": "ООО «Сетевая компания» (демо)",
+    "OperatorAddress": "123456, г. Москва, ул. Примерная, д. 1 (демо)",
+    "OperatorInn": "7700000000",
+    "PersonalDataOfficer": "Иванова Мария Петровна (демо)",
+    "PersonalDataOfficerContact": "pd@portal.example.ru, +7 495 000-00-00 (демо)",
+}
 
 # Environment variables that legitimately differ per function; the rest must agree, because the
 # local gateway runs every function in one process with one environment.

@@ -19,6 +19,7 @@ from typing import Any
 
 import boto3
 
+from functions.auth.policy import CURRENT_CONSENT_VERSION
 from functions.common.aws import reset_clients
 from infra.events import LocalEvents
 from infra.lambda_runtime import LambdaContext, load_handler
@@ -250,6 +251,9 @@ def tour_every_route(
         tour.call("POST", "/api/auth/refresh", {"refresh_token": tokens["refresh_token"]}, expect=200)
         tour.authorize(tokens["id_token"])
         tour.call("GET", "/api/profile", claims=claims, expect=200)
+        # The text in force accepted again (a re-consent the profile did not need: nothing written).
+        accepted = {"accepted": True, "consent_version": CURRENT_CONSENT_VERSION}
+        tour.call("POST", "/api/profile/consent", accepted, claims=claims, expect=200)
         tour.call("PATCH", "/api/profile", {"phone": "+7 903 111-22-33"}, claims=claims, expect=200)
         tour.run_outbox(events, "notice (profile changed)")
         tour.run_mail("notice (profile changed)")

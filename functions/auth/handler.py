@@ -15,6 +15,7 @@ from functions.auth.models import (
     LABELS,
     REGISTRATION_CATEGORIES,
     AccountDeletion,
+    ConsentAcceptance,
     DataExport,
     EmailChange,
     EmailChangeConfirmation,
@@ -183,6 +184,32 @@ def get_profile() -> ProfileOutput:
 )
 def change_profile(change: Annotated[ProfileChange, Body()]) -> ProfileOutput:
     return service.change_profile(current_caller(app), change)
+
+
+@app.post(
+    "/api/profile/consent",
+    summary="Принять действующую редакцию согласия на обработку персональных данных",
+    description="Когда профиль говорит `consent_required: true` (потребитель принимал более старую "
+    "редакцию), кабинет показывает действующий текст (`GET /api/policy`: `consent`) и просит принять "
+    "его. Принятие записывается так же, как согласие при регистрации: редакция, время и SHA-256 текста "
+    "(152-ФЗ, ст. 9 ч. 1 и ч. 4); прежнее согласие сохраняется в истории. Отказ — это отзыв согласия: "
+    "удаление учётной записи (`DELETE /api/profile`). Повтор с той же редакцией ничего не меняет."
+    "\n\nСверх схемы: `consent_version` — действующая редакция; `accepted` — только `true`.",
+    openapi_extensions=rules_beyond_schema("consent_version", "accepted"),
+    responses=answers(
+        200,
+        "Профиль с записанным согласием",
+        ProfileOutput,
+        {
+            **CONSUMER_ERROR_RESPONSES,
+            404: {"description": "Профиля нет: учётная запись удалена или удаляется", **PROBLEM_RESPONSE},
+        },
+    ),
+    security=CONSUMER_SECURITY,
+    tags=TAGS,
+)
+def accept_consent(acceptance: Annotated[ConsentAcceptance, Body()]) -> ProfileOutput:
+    return service.accept_consent(current_caller(app), acceptance)
 
 
 @app.get(

@@ -15,10 +15,11 @@ from pydantic import (
     ValidationInfo,
     WithJsonSchema,
     field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
-from functions.auth.policy import CURRENT_CONSENT_VERSION
+from functions.auth.policy import CURRENT_CONSENT_VERSION, consent_is_outdated
 from functions.common.fields import NON_BLANK_TEXT, Email, Phone
 from functions.common.labels import field_labels
 
@@ -114,6 +115,16 @@ OrgName = Annotated[
 ]
 
 
+def _current_consent_version(value: str) -> str:
+    if value != CURRENT_CONSENT_VERSION:
+        raise PydanticCustomError(
+            "consent_version_outdated",
+            "Текст согласия на обработку персональных данных обновился: обновите страницу, прочтите "
+            "новый текст и отметьте согласие снова.",
+        )
+    return value
+
+
 def _consent_is_required(schema: dict[str, Any]) -> None:
     # The field has a default (so that leaving it out gets its own message), yet only `true` passes.
     schema["required"] = sorted({*schema.get("required", []), "consent"})
@@ -148,13 +159,7 @@ class _Registration(BaseModel):
     @field_validator("consent_version")
     @classmethod
     def _current_text(cls, value: str) -> str:
-        if value != CURRENT_CONSENT_VERSION:
-            raise PydanticCustomError(
-                "consent_version_outdated",
-                "Текст согласия на обработку персональных данных обновился: обновите страницу, прочтите "
-                "новый текст и отметьте согласие снова.",
-            )
-        return value
+        return _current_consent_version(value)
 
     @field_validator("consent")
     @classmethod
@@ -349,6 +354,12 @@ class ProfileOutput(BaseModel):
     # before it was kept.
     consent_text_sha256: str | None = None
     registered_at: datetime
+    consent_required: bool = Field(
+        default=False,
+        description="true — потребитель принял более старую редакцию текста согласия, чем действующая "
+        "(`GET /api/policy`: `consent.version`): кабинет показывает новый текст и просит принять его "
+        "(`POST /api/profile/consent`) или удалить учётную запись (отзыв согласия)",
+    )
     mail_undeliverable_since: datetime | None = Field(
         default=None,
         description="С какого времени письма на email не доставляются (адрес отвергает почту или "
@@ -358,6 +369,12 @@ class ProfileOutput(BaseModel):
         default=True,
         description="Присылать ли письма об отключениях электроэнергии на объектах потребителя",
     )
+
+    @model_validator(mode="after")
+    def _derive_consent_required(self) -> "ProfileOutput":
+        # Derived from the accepted version, never stored (ProfileStore leaves it out).
+        object.__setattr__(self, "consent_required", consent_is_outdated(self.consent_text_version))
+        return self
 
 
 class PolicySection(BaseModel):
@@ -377,8 +394,49 @@ class PolicyOutput(BaseModel):
     version: str
     operator_name: str
     operator_address: str
+    operator_inn: str = Field(description="ИНН оператора")
+    personal_data_officer: str = Field(
+        description="Лицо, ответственное за организацию обработки персональных данных (152-ФЗ, ст. 22.1)"
+    )
+    personal_data_officer_contact: str = Field(description="Контакт ответственного лица")
+    storage_place: str = Field(description="Где хранятся данные: страна, город и регион AWS")
     sections: list[PolicySection]
     consent: ConsentText
+
+
+class ConsentAcceptance(BaseModel):
+    """The consumer accepts the consent text in force (after logging in, when it is newer than theirs)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    accepted: bool = Field(
+        default=False,
+        validate_default=True,
+        json_schema_extra={"const": True},
+        title="Согласие на обработку персональных данных",
+    )
+    consent_version: Annotated[str, WithJsonSchema({"type": "string", "enum": [CURRENT_CONSENT_VERSION]})] = (
+        Field(
+            title="Редакция текста согласия",
+            description="Редакция текста, который видел потребитель (`GET /api/policy`: `consent.version`)",
+        )
+    )
+
+    @field_validator("consent_version")
+    @classmethod
+    def _current_text(cls, value: str) -> str:
+        return _current_consent_version(value)
+
+    @field_validator("accepted")
+    @classmethod
+    def _accepted(cls, value: bool) -> bool:
+        if not value:
+            raise PydanticCustomError(
+                "consent_required",
+                "Отметьте согласие на обработку персональных данных или удалите учётную запись в разделе "
+                "«Профиль»: без согласия личный кабинет не работает.",
+            )
+        return value
 
 
 class ProfileChange(BaseModel):
@@ -480,6 +538,7 @@ LABELS = field_labels(
     ForgottenPassword,
     PasswordReset,
     ProfileChange,
+    ConsentAcceptance,
     AccountDeletion,
     EmailChange,
     EmailChangeConfirmation,

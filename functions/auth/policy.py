@@ -6,14 +6,29 @@ from the registration form and the footer (`GET /api/policy`, the «Полити
 proves it — the profile keeps the version of the consent text the registrant was shown, the time and
 the SHA-256 of that text. A text is never changed under its version: a changed text is a new entry
 of `CONSENT_TEXTS` (tests/unit/test_policy.py holds the hash of every version and fails otherwise).
-The operator's name and address are the template's `OperatorName` and `OperatorAddress`.
+The facts the policy states are template.yaml parameters without defaults (`OperatorName`,
+`OperatorAddress`, `OperatorInn`, `PersonalDataOfficer`, `PersonalDataOfficerContact`: CloudFormation
+refuses a stack without them, so no placeholder ships), the AWS contracting party
+(`CloudContractingParty`), the deployment's region (the Lambda runtime's `AWS_REGION`) and the
+retention table (functions/common/retention.py).
+
+Verified with the search tool (stored copies of the law's text): ст. 12 ч. 1–3 in the edition in force
+since 01.03.2023 (266-ФЗ of 14.07.2022: the operator notifies Роскомнадзор before it begins a
+cross-border transfer; a state party to the Council of Europe's Convention 108 is an adequate one);
+ст. 18 ч. 5 (the databases of Russian citizens' data in Russia: see docs/architecture.md,
+«Localisation»); ст. 20 ч. 1 (an answer to the subject within 10 working days, extendable by 5);
+ст. 6 ч. 3 (processing by another person on the operator's instruction). Not verified (no stored
+copy found): the wording of ст. 22.1 (the responsible person), ст. 14 ч. 7 and ст. 21's parts other
+than ч. 5, and whether Germany stands in Роскомнадзор's list of adequate states (it is a party to
+Convention 108, which ст. 12 ч. 2 includes in the list by law).
 """
 
 import hashlib
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from functions.common.retention import retention_table
 from functions.common.settings import load_settings
 
 # Every consent text ever shown, by version; the last one is shown now (web/index.html, the
@@ -34,9 +49,21 @@ CONSENT_TEXTS: dict[str, str] = {
         "№ 152-ФЗ «О персональных данных». Согласие действует до его отзыва; отозвать его можно в "
         "разделе «Профиль» (удаление учётной записи). Редакция от 29.11.2026."
     ),
+    "2026-12-04": (
+        "Даю согласие оператору, указанному в Политике обработки персональных данных, на обработку "
+        "персональных данных, которые я указываю при регистрации (категория потребителя; ФИО — для "
+        "физического лица или название организации — для юридического лица; адрес электронной почты; "
+        "номер телефона), и данных, которые я укажу в личном кабинете (адреса и кадастровые номера "
+        "объектов, показания приборов учёта, учётные данные АСКУЭ, документы и их сканы), для регистрации "
+        "и работы личного кабинета, рассмотрения заявок и связи со мной, в том числе на их хранение и "
+        "обработку по поручению оператора лицами и в стране, которые названы в Политике, на условиях "
+        "Политики и в соответствии с Федеральным законом № 152-ФЗ «О персональных данных». Согласие "
+        "действует до его отзыва; отозвать его можно в разделе «Профиль» (удаление учётной записи). "
+        "Редакция от 04.12.2026."
+    ),
 }
 CURRENT_CONSENT_VERSION = list(CONSENT_TEXTS)[-1]
-POLICY_VERSION = "2026-11-29"
+POLICY_VERSION = "2026-12-04"
 
 
 def normalized(text: str) -> str:
@@ -48,13 +75,53 @@ def consent_text_sha256(version: str) -> str:
     return hashlib.sha256(normalized(CONSENT_TEXTS[version]).encode()).hexdigest()
 
 
+def consent_is_outdated(accepted_version: str) -> bool:
+    """Whether the consumer accepted an older text than the one in force (versions are ISO dates):
+    the cabinet then shows the new text and asks to accept it (`POST /api/profile/consent`)."""
+    return accepted_version < CURRENT_CONSENT_VERSION
+
+
+# AWS regions by the country (and city) their data centres are in, as the policy names the place
+# where the data is stored; `adequate`: a party to the Council of Europe's Convention 108 (152-ФЗ
+# ст. 12 ч. 2 puts those in the list of states with adequate protection).
+@dataclass(frozen=True)
+class Place:
+    country: str
+    city: str
+    adequate: bool
+
+
+REGION_PLACES: dict[str, Place] = {
+    "eu-central-1": Place("Германия", "Франкфурт-на-Майне", adequate=True),
+    "eu-central-2": Place("Швейцария", "Цюрих", adequate=True),
+    "eu-west-1": Place("Ирландия", "Дублин", adequate=True),
+    "eu-west-2": Place("Великобритания", "Лондон", adequate=True),
+    "eu-west-3": Place("Франция", "Париж", adequate=True),
+    "eu-north-1": Place("Швеция", "Стокгольм", adequate=True),
+    "eu-south-1": Place("Италия", "Милан", adequate=True),
+    "eu-south-2": Place("Испания", "Арагон", adequate=True),
+    "us-east-1": Place("США", "Северная Виргиния", adequate=False),
+}
+
+
 class OperatorSettings(BaseModel):
-    """template.yaml's OperatorName and OperatorAddress (placeholders until the company fills them)."""
+    """The facts the policy states (template.yaml's Operator*, PersonalDataOfficer*,
+    CloudContractingParty parameters; AWS_REGION is the Lambda runtime's)."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
-    operator_name: str = "ООО «Сетевая компания»"
-    operator_address: str = "123456, г. Москва, ул. Примерная, д. 1"
+    operator_name: str = Field(min_length=1)
+    operator_address: str = Field(min_length=1)
+    operator_inn: str = Field(pattern=r"^[0-9]{10}([0-9]{2})?$")
+    personal_data_officer: str = Field(min_length=1)
+    personal_data_officer_contact: str = Field(min_length=1)
+    cloud_contracting_party: str = "Amazon Web Services EMEA SARL"
+    aws_region: str = "eu-central-1"
+
+    def place(self) -> str:
+        found = REGION_PLACES.get(self.aws_region)
+        where = f"{found.country}, {found.city}" if found else "страна не указана в REGION_PLACES"
+        return f"{where} (регион AWS {self.aws_region})"
 
 
 @dataclass(frozen=True)
@@ -63,25 +130,92 @@ class Section:
     paragraphs: tuple[str, ...]
 
 
+_LAW = "Федерального закона от 27.07.2006 № 152-ФЗ «О персональных данных»"
+
+
+def _processors(operator: OperatorSettings) -> Section:
+    """ст. 6 ч. 3: who processes on the operator's instruction; ст. 12: the cross-border transfer."""
+    found = REGION_PLACES.get(operator.aws_region)
+    transfer = (
+        f"Хранение данных за пределами Российской Федерации ({found.country}) — трансграничная "
+        "передача персональных данных "
+        "(статья 12 152-ФЗ). До её начала сетевая компания направляет в Роскомнадзор уведомление о "
+        "намерении осуществлять трансграничную передачу (часть 3 статьи 12 в редакции, действующей с "
+        "01.03.2023)."
+        if found
+        else "Если регион находится за пределами Российской Федерации, хранение данных в нём — "
+        "трансграничная передача (статья 12 152-ФЗ), о намерении осуществлять которую сетевая компания "
+        "до её начала уведомляет Роскомнадзор (часть 3 статьи 12)."
+    )
+    if found and found.adequate:
+        transfer += (
+            f" {found.country} — сторона Конвенции Совета Европы о защите физических лиц при "
+            "автоматизированной обработке персональных данных, то есть государство, обеспечивающее "
+            "адекватную защиту прав субъектов персональных данных (часть 2 статьи 12)."
+        )
+    elif found:
+        transfer += (
+            f" {found.country} не является стороной Конвенции Совета Европы о защите физических лиц при "
+            "автоматизированной обработке персональных данных: передача начинается не ранее чем через 10 "
+            "рабочих дней после уведомления, если Роскомнадзор её не запретил или не ограничил."
+        )
+    return Section(
+        "5. Кому передаются данные и где они хранятся",
+        (
+            "Обработку данных по поручению сетевой компании (часть 3 статьи 6 152-ФЗ) выполняет "
+            "поставщик облачных услуг Amazon Web Services; сторона договора — "
+            f"{operator.cloud_contracting_party}. "
+            "У него хранятся все данные личного кабинета: учётные записи и вход (Amazon Cognito), "
+            "профили, заявки, показания и учётные данные АСКУЭ (Amazon DynamoDB), приложенные файлы "
+            "(Amazon S3), очереди писем и заданий (Amazon SQS), ключи шифрования (AWS KMS). Место "
+            f"хранения: {operator.place()}.",
+            "Письма (пароль при регистрации, коды, уведомления о заявках) отправляются через сервис "
+            "Amazon SES (почтовый сервис Amazon Web Services) того же региона: ему передаются адрес "
+            "электронной почты и текст письма.",
+            transfer,
+            "Показания приборов учёта и сведения, необходимые для расчётов, — гарантирующему "
+            "поставщику (энергосбытовой организации), обслуживающему потребителя, в порядке, "
+            "установленном постановлением Правительства РФ № 442.",
+            "Государственным органам — только в случаях и в порядке, установленных законом. Другим лицам "
+            "персональные данные не передаются и не продаются.",
+        ),
+    )
+
+
+def _retention() -> Section:
+    paragraphs = []
+    for entry in retention_table():
+        period = f"{entry.period.russian()} {entry.counted_from}" if entry.period else entry.counted_from
+        paragraphs.append(f"{entry.what} — {period}. Основание: {entry.basis}.")
+    paragraphs.append(
+        "Заявки, их история и показания после удаления учётной записи до конца этих сроков хранятся "
+        "обезличенными — без ФИО, названия, email, телефона и учётных данных АСКУЭ; это допускает "
+        "часть 2 статьи 9 152-ФЗ: после отзыва согласия оператор продолжает обработку при основаниях "
+        "пунктов 2–11 части 1 статьи 6. По истечении срока записи удаляются."
+    )
+    return Section("4. Сроки хранения", tuple(paragraphs))
+
+
 def policy_sections(operator: OperatorSettings) -> list[Section]:
-    """The policy's text: what is collected, why, on which grounds, how long, to whom it is passed."""
+    """The policy's text: who, what is collected, why, how long, to whom and where, the rights."""
     return [
         Section(
             "1. Оператор",
             (
-                f"Оператор персональных данных — {operator.operator_name}, адрес: "
-                f"{operator.operator_address} (далее — сетевая компания). Политика издана в соответствии "
-                "с частью 2 статьи 18.1 Федерального закона от 27.07.2006 № 152-ФЗ «О персональных "
-                "данных» и относится к личному кабинету потребителя.",
+                f"Оператор персональных данных — {operator.operator_name}, ИНН {operator.operator_inn}, "
+                f"адрес: {operator.operator_address} (далее — сетевая компания). Политика издана в "
+                f"соответствии с частью 2 статьи 18.1 {_LAW} и относится к личному кабинету потребителя.",
+                "Лицо, ответственное за организацию обработки персональных данных (статья 22.1 152-ФЗ): "
+                f"{operator.personal_data_officer}, контакт: {operator.personal_data_officer_contact}.",
             ),
         ),
         Section(
             "2. Какие данные обрабатываются",
             (
-                "Данные учётной записи: категория потребителя, ФИО (для физического лица), название "
-                "организации и данные её представителя (для юридического лица), адрес электронной почты "
-                "(имя пользователя), номер телефона, дата регистрации, сведения о согласии (редакция "
-                "текста, время, контрольная сумма текста).",
+                "При регистрации: категория потребителя (физическое или юридическое лицо), ФИО (для "
+                "физического лица) или название организации (для юридического лица), адрес электронной "
+                "почты (имя пользователя), номер телефона; сведения о согласии (редакция текста, время, "
+                "контрольная сумма текста) и дата регистрации.",
                 "Данные заявок: адреса и кадастровые номера объектов, номера и показания приборов учёта, "
                 "мощность и иные технические сведения, текст обращений, приложенные документы и их сканы, "
                 "история рассмотрения заявки.",
@@ -91,8 +225,8 @@ def policy_sections(operator: OperatorSettings) -> list[Section]:
                 "Сведения о третьих лицах, которые потребитель сам сообщает в заявках (например, в "
                 "сообщении о бездоговорном потреблении или хищении электроэнергии): потребитель "
                 "указывает их только в объёме, необходимом для рассмотрения заявки.",
-                "Технические данные: время входа и выхода, сведения о сеансах; пароль от личного кабинета "
-                "сетевая компания не хранит в открытом виде.",
+                "Технические данные: время входа и выхода, сведения о сеансах, журнал писем; "
+                "пароль от личного кабинета сетевая компания не хранит в открытом виде.",
             ),
         ),
         Section(
@@ -109,42 +243,26 @@ def policy_sections(operator: OperatorSettings) -> list[Section]:
                 "части 1 статьи 6).",
             ),
         ),
+        _retention(),
+        _processors(operator),
         Section(
-            "4. Сроки хранения",
+            "6. Права потребителя и как ими воспользоваться",
             (
-                "Данные учётной записи хранятся, пока действует учётная запись. Потребитель может в любой "
-                "момент удалить учётную запись в разделе «Профиль» — это отзыв согласия: вход закрывается "
-                "сразу, а персональные данные удаляются или обезличиваются в течение 30 дней (часть 5 "
-                "статьи 21 152-ФЗ).",
-                "Заявки, их история и показания приборов учёта после удаления учётной записи хранятся "
-                "обезличенными — без ФИО, названия, email, телефона и учётных данных АСКУЭ — в течение "
-                "сроков, установленных для первичных учётных документов (статья 29 Федерального закона "
-                "от 06.12.2011 № 402-ФЗ «О бухгалтерском учёте» — не менее 5 лет) и сроков исковой "
-                "давности по договорам; это допускает часть 2 статьи 9 152-ФЗ: после отзыва согласия "
-                "оператор продолжает обработку при основаниях пунктов 2–11 части 1 статьи 6.",
-                "Учётные данные АСКУЭ удаляются сразу при отключении АСКУЭ в личном кабинете или при "
-                "удалении учётной записи.",
-            ),
-        ),
-        Section(
-            "5. Кому передаются данные",
-            (
-                "Показания приборов учёта и сведения, необходимые для расчётов, — гарантирующему "
-                "поставщику (энергосбытовой организации), обслуживающему потребителя, в порядке, "
-                "установленном постановлением Правительства РФ № 442.",
-                "Государственным органам — только в случаях и в порядке, установленных законом.",
-                "Другим лицам персональные данные не передаются и не продаются.",
-            ),
-        ),
-        Section(
-            "6. Права потребителя",
-            (
-                "Получить сведения о своих персональных данных (статья 14 152-ФЗ): в разделе «Профиль» "
-                "можно скачать все данные, которые личный кабинет хранит о потребителе.",
-                "Уточнить данные: телефон, ФИО или название организации и email меняются в разделе "
-                "«Профиль».",
-                "Отозвать согласие и удалить учётную запись — в разделе «Профиль» или по обращению в "
-                "службу поддержки; обжаловать действия оператора в Роскомнадзоре или в суде.",
+                "Получить сведения о своих персональных данных и их обработке (статья 14 152-ФЗ): в "
+                "разделе «Профиль» кнопка «Скачать мои данные» сразу выдаёт всё, что личный кабинет "
+                "хранит о потребителе; эта политика называет цели, основания, сроки, обработчиков и место "
+                "хранения.",
+                "Уточнить данные (статьи 14 и 21): телефон, ФИО или название организации и email меняются "
+                "в разделе «Профиль»; остальное — через заявку или обращение к ответственному лицу.",
+                "Отозвать согласие и потребовать прекратить обработку и уничтожить данные (статья 21): "
+                "в разделе «Профиль» — «Удалить учётную запись». Вход закрывается сразу, данные удаляются "
+                "или обезличиваются в течение 30 дней (часть 5 статьи 21); отказ принять новую редакцию "
+                "согласия — тоже отзыв согласия.",
+                "Запрос или обращение можно направить ответственному лицу "
+                f"({operator.personal_data_officer}, {operator.personal_data_officer_contact}) или по "
+                f"адресу оператора: ответ даётся в течение 10 рабочих дней (часть 1 статьи 20 152-ФЗ; "
+                "срок может быть продлён не более чем на 5 рабочих дней с уведомлением о причинах). "
+                "Действия оператора можно обжаловать в Роскомнадзоре или в суде.",
             ),
         ),
         Section(
@@ -153,6 +271,14 @@ def policy_sections(operator: OperatorSettings) -> list[Section]:
                 "Данные передаются только по защищённому соединению, хранятся в зашифрованном виде, "
                 "доступны потребителю только после входа и только его собственные; пароли АСКУЭ "
                 "зашифрованы отдельным ключом.",
+            ),
+        ),
+        Section(
+            "8. Изменение политики",
+            (
+                "Когда меняется текст согласия, при следующем входе личный кабинет показывает новую "
+                "редакцию и просит её принять; принятие записывается так же, как первое согласие "
+                "(редакция, время, контрольная сумма текста).",
             ),
         ),
     ]

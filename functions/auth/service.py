@@ -13,6 +13,7 @@ from functions.auth import mails, reset_codes
 from functions.auth.jobs import EmailCodeJob, RegisterJob, ResetCodeJob
 from functions.auth.models import (
     AccountDeletion,
+    ConsentAcceptance,
     ConsentText,
     EmailChange,
     EmailChangeConfirmation,
@@ -85,6 +86,10 @@ def policy() -> PolicyOutput:
         version=POLICY_VERSION,
         operator_name=operator.operator_name,
         operator_address=operator.operator_address,
+        operator_inn=operator.operator_inn,
+        personal_data_officer=operator.personal_data_officer,
+        personal_data_officer_contact=operator.personal_data_officer_contact,
+        storage_place=operator.place(),
         sections=[
             PolicySection(title=s.title, paragraphs=list(s.paragraphs)) for s in policy_sections(operator)
         ],
@@ -110,6 +115,29 @@ def log_out(caller: Caller) -> None:
 
 def profile(caller: Caller) -> ProfileOutput:
     found = ProfileStore().get(caller.user_id)
+    if found is None:
+        raise NotFound("Профиль не найден.")
+    return found
+
+
+def accept_consent(caller: Caller, acceptance: ConsentAcceptance) -> ProfileOutput:
+    """The consumer accepts the consent text in force after it changed (152-ФЗ ст. 9 ч. 1: consent
+    to the text shown; ч. 4: the operator proves it): recorded like the first consent (version, time,
+    SHA-256 of the text). Accepting the version already recorded changes nothing (a retry)."""
+    store = ProfileStore()
+    current = store.get(caller.user_id)
+    if current is None:
+        raise NotFound("Профиль не найден.")
+    version = acceptance.consent_version
+    if current.consent_text_version == version:
+        return current
+    at = now()
+    try:
+        store.record_consent(caller.user_id, current, version, at.isoformat(), consent_text_sha256(version))
+    except NoProfile:
+        raise NotFound("Профиль не найден.") from None
+    logger.info("consent accepted", extra={"user_id": caller.user_id, "version": version})
+    found = store.get(caller.user_id)
     if found is None:
         raise NotFound("Профиль не найден.")
     return found

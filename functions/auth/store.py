@@ -35,7 +35,9 @@ class ProfileStore:
 
     def create(self, profile: ProfileOutput, registration_job: str) -> None:
         """Stores the profile with the id of the registration job that made it (see `made_by`)."""
-        item: dict[str, Any] = profile.model_dump(mode="json", exclude_none=True)
+        item: dict[str, Any] = profile.model_dump(
+            mode="json", exclude_none=True, exclude={"consent_required"}
+        )
         item["registration_job"] = registration_job
         self._table.put(item, condition="attribute_not_exists(user_id)")
 
@@ -140,6 +142,45 @@ class ProfileStore:
             if _refused(error) is None:
                 raise
             raise NoProfile from None
+
+    def record_consent(
+        self, user_id: str, earlier: ProfileOutput, version: str, at: str, sha256: str
+    ) -> bool:
+        """The consumer accepted the text `version` (152-ФЗ ст. 9 ч. 1, ч. 4): kept like the first
+        consent (version, time, hash); the acceptance it replaces (`earlier`'s) is appended to
+        `earlier_consents`, so that each one stays provable.
+
+        True when recorded; False when the profile no longer holds `earlier`'s version (a concurrent
+        acceptance recorded it first). Raises NoProfile when the account has no address or is being
+        deleted."""
+        previous = {
+            "version": earlier.consent_text_version,
+            "at": earlier.consent_given_at.isoformat(),
+            "sha256": earlier.consent_text_sha256 or "",
+        }
+        try:
+            self._table.update(
+                {"user_id": user_id},
+                "SET earlier_consents = list_append(if_not_exists(earlier_consents, :none), :earlier), "
+                "consent_text_version = :version, consent_given_at = :at, consent_text_sha256 = :sha",
+                condition="attribute_exists(email) AND attribute_not_exists(deleted_at) "
+                "AND consent_text_version = :previous",
+                values={
+                    ":none": [],
+                    ":earlier": [previous],
+                    ":version": version,
+                    ":at": at,
+                    ":sha": sha256,
+                    ":previous": earlier.consent_text_version,
+                },
+            )
+        except ClientError as error:
+            if not condition_failed(error):
+                raise
+            if self.deletion_requested(user_id) or self.get(user_id) is None:
+                raise NoProfile from None
+            return False
+        return True
 
     def mark_mail_undeliverable(self, user_id: str, at: datetime) -> None:
         """The consumer's email takes no mail (SES reported it): shown in the profile."""

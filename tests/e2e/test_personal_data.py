@@ -6,11 +6,14 @@ import json
 import re
 import uuid
 from pathlib import Path
+from typing import Any
 
+import boto3
 import pytest
 from playwright.sync_api import Page, expect
 
-from functions.auth.policy import CURRENT_CONSENT_VERSION
+from functions.auth.policy import CURRENT_CONSENT_VERSION, consent_text_sha256
+from infra.world import LOCAL_PARAMETERS, LOCAL_PREFIX
 from tests.e2e.conftest import DESKTOP, PageLog, Portal, shot
 
 pytestmark = pytest.mark.e2e
@@ -33,14 +36,17 @@ def test_registration_shows_the_consent_and_links_the_policy(
     page.get_by_role("tab", name="Регистрация").click()
     form = page.locator("#register-form")
     consent = form.get_by_label("Даю согласие на обработку персональных данных")
-    expect(form.locator("#reg-consent-text")).to_contain_text("Даю согласие сетевой компании")
+    expect(form.locator("#reg-consent-text")).to_contain_text("которые я указываю при регистрации")
     link = form.get_by_role("link", name=POLICY)
     expect(link).to_be_visible()
     shot(page, artifacts, f"policy-01-registration-form-{width}")
 
     link.click()
     expect(page.get_by_role("heading", level=1, name=POLICY)).to_be_visible()
-    expect(page.get_by_text("Оператор персональных данных — ООО «Сетевая компания»")).to_be_visible()
+    expect(
+        page.get_by_text(f"Оператор персональных данных — {LOCAL_PARAMETERS['OperatorName']}")
+    ).to_be_visible()
+    expect(page.get_by_text("Место хранения: Германия, Франкфурт-на-Майне", exact=False)).to_be_visible()
     expect(page.get_by_role("heading", name="4. Сроки хранения")).to_be_visible()
     expect(page.get_by_role("heading", name="Текст согласия")).to_be_visible()
     shot(page, artifacts, f"policy-02-page-{width}")
@@ -205,3 +211,118 @@ def test_the_consumer_changes_the_email_with_the_mailed_code_and_logs_in_with_th
     shot(page, artifacts, f"email-03-new-login-{width}")
     page_log.assert_within_budget(page)
     page_log.assert_clean(["422 /api/profile/email", "422 /api/profile/email/confirm", "401 /api/auth/login"])
+
+
+OLDER_CONSENT = "2026-11-01"
+
+
+def _accepted_an_older_text(portal: Portal, email: str) -> str:
+    """Registers `email` and records in its profile the consent to 2026-11-01 (as a consumer who
+    registered then has it); returns the password."""
+    password = portal.register(
+        {
+            "category": "individual",
+            "full_name": "Кузнецова Мария Петровна",
+            "email": email,
+            "phone": "+7 912 555-44-33",
+            "consent": True,
+        }
+    )
+    table = _profiles(portal)
+    [item] = [i for i in table.scan()["Items"] if i.get("email") == email]
+    table.update_item(
+        Key={"user_id": item["user_id"]},
+        UpdateExpression="SET consent_text_version = :v",
+        ExpressionAttributeValues={":v": OLDER_CONSENT},
+    )
+    return password
+
+
+def _profiles(portal: Portal) -> Any:
+    dynamodb = boto3.resource(
+        "dynamodb",
+        endpoint_url=portal.moto_url,
+        region_name="eu-central-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    return dynamodb.Table(f"{LOCAL_PREFIX}-ProfilesTable")  # as infra/world.py names it
+
+
+def _log_in(page: Page, portal: Portal, email: str, password: str, start: str = "") -> None:
+    page.goto(f"{portal.url}/{start}")
+    login = page.locator("#login-form")
+    login.get_by_label("Электронная почта", exact=True).fill(email)
+    login.get_by_label("Пароль", exact=True).fill(password)
+    login.get_by_role("button", name="Войти").click()
+
+
+UPDATED = "Обновлён текст согласия на обработку персональных данных"
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_consumer_of_an_older_consent_accepts_the_new_text_at_login(
+    page: Page, portal: Portal, page_log: PageLog, artifacts: Path, viewport: dict[str, int]
+) -> None:
+    width = _width(viewport)
+    email = f"e2e-reconsent-{uuid.uuid4().hex[:10]}@example.ru"
+    password = _accepted_an_older_text(portal, email)
+
+    _log_in(page, portal, email, password, "#/requests")
+    expect(page.get_by_role("heading", level=1, name=UPDATED)).to_be_visible()
+    expect(page.get_by_text("Вы давали согласие в редакции от 01.11.2026")).to_be_visible()
+    expect(page.locator("#consent-new-text")).to_contain_text("которые я указываю при регистрации")
+    shot(page, artifacts, f"reconsent-01-asked-{width}")
+
+    # Without the tick the text is not accepted; every cabinet page asks again.
+    page.get_by_role("button", name="Принять и продолжить").click()
+    expect(page.locator("#consent-form .field-error")).to_contain_text("Отметьте согласие")
+    page.get_by_role("navigation", name="Главное меню").get_by_role("link", name="Показания").click()
+    expect(page.get_by_role("heading", level=1, name=UPDATED)).to_be_visible()
+    page.reload()
+    expect(page.get_by_role("heading", level=1, name=UPDATED)).to_be_visible()
+
+    page.locator("#consent-form").get_by_label("Даю согласие на обработку персональных данных").check()
+    with page.expect_request(f"{portal.url}/api/profile/consent") as sent:
+        page.get_by_role("button", name="Принять и продолжить").click()
+    assert sent.value.post_data_json == {"consent_version": CURRENT_CONSENT_VERSION, "accepted": True}
+    expect(page.get_by_role("heading", level=1, name="Показания")).to_be_visible()
+    shot(page, artifacts, f"reconsent-02-accepted-{width}")
+    [item] = [i for i in _profiles(portal).scan()["Items"] if i.get("email") == email]
+    assert item["consent_text_version"] == CURRENT_CONSENT_VERSION
+    assert item["consent_text_sha256"] == consent_text_sha256(CURRENT_CONSENT_VERSION)
+    assert item["earlier_consents"][0]["version"] == OLDER_CONSENT
+
+    page.reload()  # accepted once: asked no more
+    expect(page.get_by_role("heading", level=1, name="Показания")).to_be_visible()
+    page_log.assert_within_budget(page)
+    page_log.assert_clean(["422 /api/profile/consent"])  # the untick sent: the server names the field
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_refusing_the_new_consent_text_leads_to_the_deletion_of_the_account(
+    page: Page, portal: Portal, page_log: PageLog, artifacts: Path, viewport: dict[str, int]
+) -> None:
+    width = _width(viewport)
+    email = f"e2e-refuse-{uuid.uuid4().hex[:10]}@example.ru"
+    password = _accepted_an_older_text(portal, email)
+
+    _log_in(page, portal, email, password)
+    expect(page.get_by_role("heading", level=1, name=UPDATED)).to_be_visible()
+    page.get_by_role("button", name="Не принимаю — удалить учётную запись").click()
+
+    expect(page.get_by_role("heading", level=1, name="Профиль")).to_be_visible()
+    danger = page.get_by_role("region", name="Удаление учётной записи")
+    expect(danger.locator("#profile-refused-consent")).to_contain_text(
+        "Вы не приняли новую редакцию согласия"
+    )
+    expect(danger.get_by_label("Пароль для подтверждения", exact=True)).to_be_focused()
+    shot(page, artifacts, f"reconsent-03-refused-{width}")
+    page.once("dialog", lambda dialog: dialog.accept())
+    danger.get_by_label("Пароль для подтверждения", exact=True).fill(password)
+    danger.get_by_role("button", name="Удалить учётную запись").click()
+    expect(page.locator("#access-notice")).to_have_text(
+        "Учётная запись удалена. Подтверждение отправлено на ваш email."
+    )
+    page_log.assert_within_budget(page)
+    page_log.assert_clean([])

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from functions.auth.policy import CURRENT_CONSENT_VERSION
 from functions.common.api import MAX_BODY_BYTES
 from functions.common.cursor import INVALID_CURSOR, MAX_CURSOR_LENGTH, decode_cursor, encode_cursor
 from functions.common.errors import InvalidInput
@@ -396,6 +397,7 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
     },
     "/api/profile/email": {"new_email": "ivan.new@example.ru", "password": "Пароль-для-входа-1"},
     "/api/profile/email/confirm": {"code": "123456"},
+    "/api/profile/consent": {"accepted": True, "consent_version": CURRENT_CONSENT_VERSION},
     # PATCH changes the phone and the name; DELETE (which takes only the password) is fuzzed with it too.
     "/api/profile": {"phone": "+7 903 111-22-33", "full_name": "Иванов Иван Петрович"},
     "/api/integration/requests/{id}": {

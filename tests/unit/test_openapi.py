@@ -166,6 +166,7 @@ def test_every_refusal_the_code_can_give_is_documented_on_its_route(world: World
         # wrong password; Cognito's lockout; the mail queue did not take the code
         ("post", "/api/profile/email"): {"401", "422", "429", "503"},
         ("post", "/api/profile/email/confirm"): {"401", "422"},  # a wrong, expired or spent code; taken
+        ("post", "/api/profile/consent"): {"401", "404", "422"},  # an older text, no tick; deleted meanwhile
         ("post", "/api/requests"): {"409", "503"},  # key still being filed; numbering contention
         ("post", "/api/readings"): {"409"},
         ("post", "/api/askue/fetch"): {"422", "502", "503", "504"},

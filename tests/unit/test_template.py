@@ -494,12 +494,52 @@ def test_the_alarm_address_is_required_so_a_deploy_without_it_fails_saying_so() 
     given = subprocess.run(
         ["make", "-n", "deploy"],
         cwd=ROOT,
-        env={**unset, "ALARM_EMAIL": "ops@grid-company.ru"},
+        env={**unset, "ALARM_EMAIL": "ops@grid-company.ru", **OPERATOR_FACTS},
         capture_output=True,
         text=True,
         check=True,
     )
     assert '--parameter-overrides "AlarmEmail=$ALARM_EMAIL"' in given.stdout
+
+
+# What make deploy passes as the personal-data policy's facts (template.yaml's parameters without a default).
+OPERATOR_FACTS = {
+    "OPERATOR_NAME": "АО «Горэлектросеть»",
+    "OPERATOR_ADDRESS": "170100, г. Тверь, ул. Советская, д. 1",
+    "OPERATOR_INN": "6900000000",
+    "PD_OFFICER": "Петров Пётр Петрович",
+    "PD_OFFICER_CONTACT": "pd@grid-company.ru",
+}
+
+
+def test_a_deploy_without_the_policys_facts_is_refused_and_with_them_passes_each() -> None:
+    base = {k: v for k, v in os.environ.items() if k not in OPERATOR_FACTS} | {
+        "ALARM_EMAIL": "ops@grid-company.ru"
+    }
+    for missing in OPERATOR_FACTS:
+        given = {k: v for k, v in OPERATOR_FACTS.items() if k != missing}
+        refused = subprocess.run(
+            ["make", "-n", "deploy"], cwd=ROOT, env={**base, **given}, capture_output=True, text=True
+        )
+        assert refused.returncode != 0, missing
+        assert "make deploy needs the facts the personal-data policy states" in refused.stderr
+        assert "sam deploy" not in refused.stdout
+    given = subprocess.run(
+        ["make", "-n", "deploy"],
+        cwd=ROOT,
+        env={**base, **OPERATOR_FACTS},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    for parameter, variable in [
+        ("OperatorName", "OPERATOR_NAME"),
+        ("OperatorAddress", "OPERATOR_ADDRESS"),
+        ("OperatorInn", "OPERATOR_INN"),
+        ("PersonalDataOfficer", "PD_OFFICER"),
+        ("PersonalDataOfficerContact", "PD_OFFICER_CONTACT"),
+    ]:
+        assert f"{parameter}=" in given.stdout and f"${variable}" in given.stdout, parameter
 
 
 def test_the_local_world_gives_a_parameter_without_a_default_its_local_value(

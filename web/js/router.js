@@ -6,6 +6,7 @@
 // from dom.js pageTitle() so that the router can focus it after navigation.
 
 import * as session from './session.js';
+import * as consent from './consent.js';
 import { routes } from './routes.js';
 import { failure, loading } from './dom.js';
 
@@ -106,8 +107,19 @@ export async function render({ focus = false } = {}) {
   const { path, query } = location();
   const { route, params } = match(path);
   const allowed = route.public || session.isAuthenticated();
-  const viewName = !session.isAuthenticated() && route.guestView ? route.guestView : allowed ? route.view : 'public';
+  let viewName = !session.isAuthenticated() && route.guestView ? route.guestView : allowed ? route.view : 'public';
   for (const fn of listeners) fn({ route, allowed });
+  // A consumer who accepted an older consent text sees the new one first (consent.js).
+  if (session.isAuthenticated() && !consent.OPEN_WITHOUT_CONSENT.has(route.path)) {
+    let asked = false;
+    try {
+      asked = await consent.required();
+    } catch {
+      // The session ended: the page itself says so.
+    }
+    if (mine !== generation) return;
+    if (asked) viewName = 'consent';
+  }
 
   // A slow page says so after 0.3 s.
   const indicator = loading();
@@ -134,6 +146,7 @@ export async function render({ focus = false } = {}) {
       failure(error?.detail || 'Не удалось открыть раздел. Проверьте связь и повторите попытку.', () => render({ focus: true })),
     );
   } finally {
+    consent.takeProfile();
     clearTimeout(slow);
     indicator.remove();
     if (mine === generation) host.removeAttribute('aria-busy');

@@ -5,6 +5,7 @@
 // functions, no single Query reaches it.
 
 import * as api from '../api.js';
+import * as consent from '../consent.js';
 import { el, failure, pageTitle } from '../dom.js';
 import { formatDate, formatDateTime, formatNumber, plural } from '../format.js';
 import { outageItem } from './outages.js';
@@ -110,7 +111,7 @@ export async function render(root, { signal, navigate }) {
   useStyles();
   if (!document.querySelector('link[href="/css/home.css"]')) document.head.append(el('link', { rel: 'stylesheet', href: '/css/home.css' }));
   const [profile, requests, meters, month, latest, outages] = await Promise.allSettled(
-    ['/api/profile', '/api/requests', '/api/readings/meters', '/api/readings/monthly?months=1', '/api/askue/latest', '/api/outages/mine'].map((path) => api.get(path, { signal })),
+    [consent.takeProfile() ?? api.get('/api/profile', { signal }), ...['/api/requests', '/api/readings/meters', '/api/readings/monthly?months=1', '/api/askue/latest', '/api/outages/mine'].map((path) => api.get(path, { signal }))],
   ).then((all) => all.map((r) => (r.status === 'fulfilled' ? r.value : r.reason)));
   const failed = [requests, meters, month, latest, outages].find((r) => r instanceof Error);
   if (failed?.name === 'AbortError' || failed?.expired) throw failed;

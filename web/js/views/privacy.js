@@ -1,5 +1,5 @@
 // «Политика обработки персональных данных» (152-ФЗ ст. 18.1): the operator's policy and the consent
-// text in force, as GET /api/policy gives them (the operator's name and address are the template's).
+// text in force, as GET /api/policy gives them (the operator's facts are the template's parameters).
 
 import * as api from '../api.js';
 import { el, loading, message, pageTitle } from '../dom.js';
@@ -10,7 +10,7 @@ export async function render(root, { signal }) {
   try {
     const policy = await api.get('/api/policy', { signal, auth: false });
     body.replaceChildren(
-      el('p', { class: 'muted' }, `Редакция от ${policy.version.split('-').reverse().join('.')}. Оператор: ${policy.operator_name}, ${policy.operator_address}.`),
+      el('p', { class: 'muted' }, `Редакция от ${policy.version.split('-').reverse().join('.')}. Оператор: ${policy.operator_name}, ИНН ${policy.operator_inn}, ${policy.operator_address}. Данные хранятся: ${policy.storage_place}.`),
       ...policy.sections.map((section) =>
         el('section', { class: 'card policy-section' }, el('h2', {}, section.title), section.paragraphs.map((text) => el('p', {}, text))),
       ),

@@ -244,7 +244,7 @@ function undeliverable(profile) {
   ];
 }
 
-export async function render(root, { signal }) {
+export async function render(root, { signal, query }) {
   const data = el('section', { class: 'card', 'aria-labelledby': 'profile-data' }, el('h2', { id: 'profile-data' }, 'Данные пользователя'), loading());
   root.append(
     ...pageTitle('Профиль', 'Ваши регистрационные данные и смена пароля пользователя кабинета.'),
@@ -276,7 +276,16 @@ export async function render(root, { signal }) {
       editForm(profile, replaceShown),
     );
     data.querySelector('.loading').replaceWith(...undeliverable(profile), shown);
-    root.append(el('div', { class: 'grid-2' }, edit, emailSection()), el('div', { class: 'grid-2' }, exportButton(), outageMailsForm(profile)), deletionSection());
+    const deletion = deletionSection();
+    root.append(el('div', { class: 'grid-2' }, edit, emailSection()), el('div', { class: 'grid-2' }, exportButton(), outageMailsForm(profile)), deletion);
+    // Refusing the new consent text (views/consent.js) is this deletion.
+    if (query?.get('delete')) {
+      deletion.querySelector('.alert').before(
+        el('p', { class: 'notice notice-info', id: 'profile-refused-consent', role: 'status' }, 'Вы не приняли новую редакцию согласия: чтобы отозвать согласие, удалите учётную запись.'),
+      );
+      deletion.scrollIntoView({ block: 'start' });
+      deletion.querySelector('input[type=password]').focus();
+    }
   } catch (error) {
     if (error?.name === 'AbortError' || error?.expired) throw error;
     data.querySelector('.loading').replaceWith(message(error.detail || 'Не удалось загрузить профиль.', 'error'));
