@@ -111,11 +111,18 @@ class ProfileStore:
 
     def erase(self, user_id: str, at: str) -> None:
         """Replaces the profile with what is kept after erasure: no personal data, only the proof of
-        the consent (its version, time and text hash) and when it was withdrawn and erased."""
+        the consents (the last one's version, time and text hash, and the ones it replaced) and when
+        it was withdrawn and erased."""
         item = self._table.get({"user_id": user_id}, consistent=True)
         if item is None:
             return
-        kept = ("consent_given_at", "consent_text_version", "consent_text_sha256", "deleted_at")
+        kept = (
+            "consent_given_at",
+            "consent_text_version",
+            "consent_text_sha256",
+            "earlier_consents",
+            "deleted_at",
+        )
         tombstone = {key: item[key] for key in kept if key in item}
         self._table.put({"user_id": user_id, **tombstone, "erased_at": at})
 

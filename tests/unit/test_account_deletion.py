@@ -129,3 +129,28 @@ def test_a_deletion_that_failed_half_way_is_finished_by_its_retry(world: World) 
 
     assert delete(caller, "whatever was typed") == (204, None)
     assert log_in(EMAIL, password)[0] == 401
+
+
+def test_the_erasure_keeps_the_proof_of_every_consent_the_consumer_gave(world: World) -> None:
+    from functions.auth.store import ProfileStore
+
+    earlier = {"version": "2026-11-01", "given_at": "2026-11-02T10:00:00+03:00", "sha256": "ab" * 32}
+    boto3.resource("dynamodb").Table(world.refs["ProfilesTable"]).put_item(
+        Item={
+            "user_id": "u-1",
+            "email": "someone@example.ru",
+            "full_name": "Сидоров Сидор Сидорович",
+            "consent_given_at": "2026-12-04T10:00:00+03:00",
+            "consent_text_version": "2026-12-04",
+            "consent_text_sha256": "cd" * 32,
+            "earlier_consents": [earlier],
+            "deleted_at": "2026-12-04T11:00:00+03:00",
+        }
+    )
+
+    ProfileStore().erase("u-1", "2026-12-05T03:00:00+03:00")
+
+    [profile] = _items(world, "ProfilesTable")
+    assert profile["earlier_consents"] == [earlier]
+    assert profile["consent_text_version"] == "2026-12-04"
+    assert "email" not in profile and "full_name" not in profile
