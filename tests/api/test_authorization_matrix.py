@@ -380,6 +380,19 @@ def _logout(scene: Scene) -> None:
     assert refreshed.status_code == 200, "another consumer's logout ended the owner's session"
 
 
+def _accept_consent(scene: Scene) -> None:
+    another = Consumer.register(scene.owner.stack)
+    version = requests.get(f"{scene.owner.stack.url}/api/policy", timeout=10).json()["consent"]["version"]
+    before = scene.owner.get("/api/profile").json()
+    accepted = another.call(
+        "POST", "/api/profile/consent", json={"accepted": True, "consent_version": version}
+    )
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["email"] == another.email
+    after = scene.owner.get("/api/profile").json()
+    assert after["consent_given_at"] == before["consent_given_at"], "another's acceptance touched the owner"
+
+
 def _change_profile(scene: Scene) -> None:
     another = Consumer.register(scene.owner.stack)
     changed = another.call("PATCH", "/api/profile", json={"phone": "+7 903 111-22-33"})
@@ -639,6 +652,7 @@ ISOLATION: dict[str, Callable[[Scene], None]] = {
     "POST /api/auth/logout": _logout,
     "POST /api/profile/password": _password,
     "PATCH /api/profile": _change_profile,
+    "POST /api/profile/consent": _accept_consent,
     "GET /api/profile/export": _export_profile,
     "DELETE /api/profile": _delete_account,
     "POST /api/profile/email": _request_email_change,
