@@ -66,7 +66,8 @@ HOLD_FOR = timedelta(minutes=5)
 
 
 class HeldKind(StrEnum):
-    PASSWORD = "password"  # noqa: S105 (a kind, not a password): a password set: changed in «Профиль», or reset with a mailed code
+    # A password set: changed in «Профиль», or reset with a mailed code (a kind, not a password).
+    PASSWORD = "password"  # noqa: S105  # nosec B105
     LOGIN = "login"  # the login (email) changed with a code mailed to the new address
 
 
