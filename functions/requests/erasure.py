@@ -50,7 +50,11 @@ def erase_requests(user_id: str) -> int:
     next run tries again."""
     store = ErasureStore()
     files = store.files(user_id)
-    left = UploadStore().discard(files)
+    uploads = UploadStore()
+    # DeleteObjects takes at most 1,000 keys a call.
+    left = [
+        key for start in range(0, len(files), 1000) for key in uploads.discard(files[start : start + 1000])
+    ]
     if left:
         raise RuntimeError(f"{len(left)} of the consumer's files not deleted")
     written = store.depersonalise(user_id, kept_on_erasure, now())
