@@ -6,7 +6,7 @@ One partition per consumer (`user_id`), two kinds of items by sort key `sk`:
   (active | credentials_rejected) and, only while active, `sync_shard`: the key of the sparse index
   LinkedAccounts, so the planner finds exactly the links to sync without reading anything else;
 - `snapshot#<newest first>` — every successful fetch, kept as history (expires after
-  SNAPSHOT_DAYS), keyed so that the newest sorts first, right after `link`: the page reads the
+  the retention table's ASKUE_COPIES period, functions/common/retention.py), keyed so that the newest sorts first, right after `link`: the page reads the
   latest data and the link state in one Query of two items, and older data can never take the
   newest one's place, whatever order the writes arrive in. Each fetch is written once;
 - `counter#sync_failed` — the count of the consumer's syncs that failed for good (`last_sequence`,
@@ -22,13 +22,14 @@ several threads.
 
 import hashlib
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from functions.askue.models import AskueRow, Snapshot, StoredLink
 from functions.common.dynamo import Table, cancellation_reasons
+from functions.common.retention import RetentionKind, retention_of
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
@@ -42,7 +43,6 @@ _SNAPSHOTS_END = "snapshot$"  # sorts after every "snapshot#…"
 _NEWEST_FIRST_BASE = 10**17  # microseconds since 1970: the keys work until the year 5138
 SYNC_INDEX = "LinkedAccounts"
 SYNC_SHARDS = 16  # spreads the planner's index reads; more shards only when links reach millions
-SNAPSHOT_DAYS = 400
 
 
 def stamp(moment: datetime) -> str:
@@ -184,7 +184,7 @@ class AskueStore:
     # ------------------------------------------------------------------ snapshots
     def save_snapshot(self, user_id: str, snapshot: Snapshot) -> None:
         """Adds the snapshot to the history; being the newest is its key's place, no second item."""
-        expires = int((snapshot.fetched_at + timedelta(days=SNAPSHOT_DAYS)).timestamp())
+        expires = retention_of(RetentionKind.ASKUE_COPIES).expires_at(snapshot.fetched_at)
         self._table.put(
             {
                 "user_id": user_id,

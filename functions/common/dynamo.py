@@ -253,13 +253,18 @@ class Table:
         return found
 
     def batch_put(self, items: Sequence[Mapping[str, Any]]) -> None:
-        """Puts every item (unconditionally): one BatchWriteItem per 25, and again for items
-        DynamoDB left unprocessed (with backoff); `Unwritten` when some stayed so."""
-        for first in range(0, len(items), _BATCH_WRITES):
-            chunk = [
-                {"PutRequest": {"Item": serialize(item)}} for item in items[first : first + _BATCH_WRITES]
-            ]
-            request: dict[str, Any] = {self.name: chunk}
+        """Puts every item (unconditionally): see `_batch_write`."""
+        self._batch_write([{"PutRequest": {"Item": serialize(item)}} for item in items])
+
+    def batch_delete(self, keys: Sequence[Mapping[str, Any]]) -> None:
+        """Deletes the items of `keys` (unconditionally; one that is gone is no error): see `_batch_write`."""
+        self._batch_write([{"DeleteRequest": {"Key": serialize(key)}} for key in keys])
+
+    def _batch_write(self, writes: Sequence[Mapping[str, Any]]) -> None:
+        """One BatchWriteItem per 25 writes, and again for those DynamoDB left unprocessed (with
+        backoff); `Unwritten` when some stayed so."""
+        for first in range(0, len(writes), _BATCH_WRITES):
+            request: dict[str, Any] = {self.name: list(writes[first : first + _BATCH_WRITES])}
             backoff = Backoff(first=0.005, cap=0.2, budget=_BATCH_BUDGET_S)
             while True:
                 answer = self._client.batch_write_item(RequestItems=request)

@@ -64,7 +64,9 @@ class RetentionKind(StrEnum):
     ACCOUNT = "account"
     CONNECTION_WITH_CONTRACT = "connection_with_contract"
     CONNECTION_WITHOUT_CONTRACT = "connection_without_contract"
+    OTHER_REQUESTS = "other_requests"
     READINGS = "readings"
+    ASKUE_COPIES = "askue_copies"
     MAIL_LEDGER = "mail_ledger"
 
 
@@ -75,6 +77,22 @@ class Retention:
     period: Period | None  # None: while the account exists (then the erasure's 30 days)
     counted_from: str  # from when the period runs, as the policy says it
     basis: str  # the law or the operator's choice behind the period
+    # The period runs from the end of the year its start falls in (402-ФЗ ст. 29: «после отчётного года»).
+    from_year_end: bool = False
+
+    def ends(self, start: datetime) -> datetime:
+        """When a record of this kind whose period starts at `start` is due to go."""
+        if self.period is None:
+            raise ValueError(f"{self.kind} is kept while the account exists: no period to count")
+        if self.from_year_end:
+            start = start.replace(
+                year=start.year + 1, month=1, day=1, hour=0, minute=0, second=0, microsecond=0
+            )
+        return self.period.after(start)
+
+    def expires_at(self, start: datetime) -> int:
+        """`ends(start)` as DynamoDB's TTL reads it: whole seconds since the epoch."""
+        return int(self.ends(start).timestamp())
 
 
 class RetentionSettings(BaseModel):
@@ -84,8 +102,12 @@ class RetentionSettings(BaseModel):
 
     retention_contract_years: int = Field(default=5, ge=5)  # 402-ФЗ ст. 29 ч. 1: not less than 5
     retention_no_contract_months: int = Field(default=6, ge=1)
+    retention_requests_years: int = Field(default=3, ge=1)
     retention_readings_years: int = Field(default=3, ge=3)  # ГК РФ ст. 196 п. 1: 3 years
-    retention_mail_ledger_days: int = Field(default=30, ge=1)
+    retention_askue_days: int = Field(default=400, ge=1)
+    # A finished mail job is remembered longer than its message can live (functions/mail/store.py):
+    # 1 day on the queue, 14 in the dead-letter queue.
+    retention_mail_ledger_days: int = Field(default=30, ge=15)
 
 
 @cache
@@ -105,9 +127,11 @@ def retention_table() -> tuple[Retention, ...]:
             RetentionKind.CONNECTION_WITH_CONTRACT,
             "Заявки на технологическое присоединение, по которым заключён договор, их документы и история",
             Period(settings.retention_contract_years, "years"),
-            "после окончания года, в котором прекратился договор",
+            "после окончания года, в котором прекратился договор (присоединение выполнено или заявка "
+            "закрыта иначе)",
             "статья 29 Федерального закона от 06.12.2011 № 402-ФЗ «О бухгалтерском учёте»: первичные "
             "учётные документы хранятся не менее пяти лет после отчётного года",
+            from_year_end=True,
         ),
         Retention(
             RetentionKind.CONNECTION_WITHOUT_CONTRACT,
@@ -119,12 +143,29 @@ def retention_table() -> tuple[Retention, ...]:
             "требуют цели обработки) — время на повторное обращение и ответ на претензию",
         ),
         Retention(
+            RetentionKind.OTHER_REQUESTS,
+            "Прочие заявки (снятие показаний, допуск и установка прибора учёта, сообщения о безучётном "
+            "потреблении, хищении, отсутствии электроэнергии), их документы и переписка",
+            Period(settings.retention_requests_years, "years"),
+            "после завершения заявки",
+            "статья 196 Гражданского кодекса РФ: общий срок исковой давности — три года (споры об "
+            "оказанной услуге); срок выбран сетевой компанией",
+        ),
+        Retention(
             RetentionKind.READINGS,
             "Показания приборов учёта, переданные вручную или полученные из АСКУЭ",
             Period(settings.retention_readings_years, "years"),
             "после даты показания",
             "статья 196 Гражданского кодекса РФ: общий срок исковой давности — три года (споры о расчётах "
             "за электроэнергию)",
+        ),
+        Retention(
+            RetentionKind.ASKUE_COPIES,
+            "Копии данных АСКУЭ, полученные для показа в кабинете (показания, профиль мощности)",
+            Period(settings.retention_askue_days, "days"),
+            "после получения",
+            "срок выбран сетевой компанией: данные хранятся в самой АСКУЭ, копия нужна для сравнения "
+            "с тем же месяцем прошлого года (часть 7 статьи 5 Федерального закона № 152-ФЗ)",
         ),
         Retention(
             RetentionKind.MAIL_LEDGER,

@@ -19,14 +19,15 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from functions.common.dynamo import Table, cancellation_reasons, condition_failed
+from functions.common.retention import RetentionKind, retention_of
 from functions.mail.settings import ledger_settings
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
-# A finished job is remembered longer than a message can live: on the queue (1 day) or in the
-# dead-letter queue (14 days), from where it may be redriven.
-DONE_KEPT = timedelta(days=15)
+# A finished job is remembered for the mail ledger's retention (functions/common/retention.py), which
+# is at least 15 days: longer than a message can live on the queue (1 day) or in the dead-letter
+# queue (14 days), from where it may be redriven.
 
 
 def hour_of(at: datetime) -> datetime:
@@ -99,7 +100,7 @@ class MailLedger:
         return self._table.get({"pk": f"job#{job_id}"}, consistent=True) is not None
 
     def mark_done(self, job_id: str, at: datetime) -> None:
-        expires = int((at + DONE_KEPT).timestamp())
+        expires = retention_of(RetentionKind.MAIL_LEDGER).expires_at(at)
         self._table.put({"pk": f"job#{job_id}", "done_at": at.isoformat(), "expires_at": expires})
 
     @staticmethod

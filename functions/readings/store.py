@@ -5,7 +5,8 @@ One table, `READINGS_TABLE`, partition key `user_id` (the consumer's Cognito `su
 - a reading: `sk = "reading#<taken_at, UTC, fixed width>#<id>"`, with `meter_key =
   "<user_id>#<meter_number>"` for the global secondary index `ByMeter` (`meter_key`, `sk`). A
   consumer's history is one Query on the table (`begins_with(sk, "reading#")`), a meter's history is
-  one Query on the index; both newest first (`ScanIndexForward=False`).
+  one Query on the index; both newest first (`ScanIndexForward=False`). DynamoDB's TTL deletes it
+  (`expires_at`) when the retention table's period for readings ends (functions/common/retention.py).
 - a meter: `sk = "meter#<meter_number>"`, holding the meter's type, its last values and a `version`.
   It is what the "not lower than the previous reading" rule is checked against, and what the
   consumer's meter list (one Query, `begins_with(sk, "meter#")`) is made of. It also keeps what
@@ -48,6 +49,7 @@ from pydantic import BaseModel, ConfigDict
 
 from functions.common.dynamo import Table, Unread, cancellation_reasons
 from functions.common.fields import MeterType
+from functions.common.retention import RetentionKind, retention_of
 from functions.common.settings import load_settings
 from functions.readings.billing import billing_period
 from functions.readings.models import (
@@ -295,6 +297,8 @@ class ReadingStore:
             "meter_type": reading.meter_type.value,
             "source": reading.source.value,
             "taken_at": _time(reading.taken_at),
+            # DynamoDB's TTL deletes it when the retention table's period ends (ReadingsTable).
+            "expires_at": retention_of(RetentionKind.READINGS).expires_at(reading.taken_at),
         }
         if reading.previous_taken_at is not None:
             reading_item["previous_taken_at"] = _time(reading.previous_taken_at)

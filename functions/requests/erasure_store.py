@@ -1,5 +1,6 @@
-"""The erasure's reads and writes of a consumer's requests and messages (152-ФЗ ст. 21 ч. 5), apart
-from the stores that serve the routes (store.py, thread_store.py), whose keys it shares.
+"""The erasure's reads and writes of a consumer's requests and messages (152-ФЗ ст. 21 ч. 5), and the
+expiry's (what a request DynamoDB's TTL deleted leaves: functions/requests/expiry.py), apart from the
+stores that serve the routes (store.py, thread_store.py), whose keys they share.
 
 A consumer's requests and conversation messages are one partition (`USER#<sub>`): one Query per 1 MB
 finds them all. What names the person goes, what the company keeps the request for stays:
@@ -15,17 +16,25 @@ The files are named by `files` first, deleted from S3 by the caller, and only th
 `depersonalise`: a run that fails between finds them again. Each write is idempotent.
 """
 
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from functions.common.dynamo import Table
 from functions.requests.outputs import MessageAuthor
 from functions.requests.registry import RequestType
 from functions.requests.settings import request_settings
-from functions.requests.store import REQUEST_PREFIX, THREAD_PREFIX, user_key
+from functions.requests.store import REQUEST_PREFIX, THREAD_PREFIX, thread_prefix, upload_claim_key, user_key
 
 ERASED_TEXT = "удалено по требованию субъекта персональных данных"
+
+
+class Leftovers(NamedTuple):
+    """What an expired request leaves: its id, its files' S3 keys, its other items' keys."""
+
+    request_id: str
+    files: list[str]
+    items: list[dict[str, str]]
 
 
 class ErasureStore:
@@ -42,16 +51,47 @@ class ErasureStore:
             return True
         return sk.startswith(THREAD_PREFIX) and item.get("author") == MessageAuthor.CONSUMER.value
 
-    def files(self, user_id: str) -> list[str]:
-        """The S3 keys of every file the consumer filed, still referenced: each request's and consumer
-        message's copy, and the upload it was copied from."""
+    @staticmethod
+    def _file_keys(items: Iterator[Mapping[str, Any]] | tuple[Mapping[str, Any], ...]) -> list[str]:
         keys: list[str] = []
-        for item in self._items(user_id):
-            if not self._erasable(item):
-                continue
+        for item in items:
             for attachment in item.get("attachments") or ():
                 keys += [str(attachment[name]) for name in ("key", "upload") if attachment.get(name)]
         return list(dict.fromkeys(keys))
+
+    def files(self, user_id: str) -> list[str]:
+        """The S3 keys of every file the consumer filed, still referenced: each request's and consumer
+        message's copy, and the upload it was copied from."""
+        return self._file_keys(item for item in self._items(user_id) if self._erasable(item))
+
+    def left_by_expired(self, request: Mapping[str, Any]) -> Leftovers:
+        """What the request item `request` (as it was when TTL deleted it) leaves: the S3 keys of its
+        files and its messages' (each copy and the upload it came from), and the keys of its
+        messages' items and of its uploads' claims; nothing when `request` is not a request's item."""
+        sk = str(request.get("sk", ""))
+        if not sk.startswith(REQUEST_PREFIX):
+            return Leftovers("", [], [])
+        pk, request_id = str(request["pk"]), sk.removeprefix(REQUEST_PREFIX)
+        messages = tuple(
+            self._table.query_all(
+                "pk = :pk AND begins_with(sk, :prefix)", {":pk": pk, ":prefix": thread_prefix(request_id)}
+            )
+        )
+        files = self._file_keys((request, *messages))
+        uploads = [
+            str(attachment["upload"])
+            for item in (request, *messages)
+            for attachment in item.get("attachments") or ()
+            if attachment.get("upload")
+        ]
+        items = [{"pk": str(m["pk"]), "sk": str(m["sk"])} for m in messages]
+        return Leftovers(
+            request_id, files, items + [upload_claim_key(upload) for upload in dict.fromkeys(uploads)]
+        )
+
+    def forget(self, keys: list[dict[str, str]]) -> None:
+        """Deletes the items of `keys` (those already gone are no error)."""
+        self._table.batch_delete(keys)
 
     def depersonalise(
         self, user_id: str, kept: Callable[[RequestType], Collection[str]], at: datetime

@@ -9,6 +9,7 @@ from botocore.exceptions import ClientError
 from functions.common.dynamo import Table, cancellation_reasons
 from functions.common.outbox import OutboxEntry, outbox_put
 from functions.requests.records import StatusMove, StoredRequest, StoredStageMark, request_of
+from functions.requests.retention import expires_on_closing
 from functions.requests.settings import request_settings
 from functions.requests.store import RequestMoved, entry_item, owed_by, request_key
 
@@ -38,6 +39,12 @@ class StageStore:
             f"{counted}"
         )
         changed = move.at if move.status != move.expected else request.status_changed_at
+        if closes:  # a closed request is kept as long as the retention table says (retention.py)
+            expression += ", expires_at = :expires"
+            values = {
+                **values,
+                ":expires": expires_on_closing(request.type, (*request.stages, mark), move.at),
+            }
         update = self._table.update_action(
             request_key(request.user_id, request.request_id),
             f"{expression} REMOVE awaiting_answer, awaiting_since" if closes else expression,

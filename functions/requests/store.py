@@ -70,6 +70,7 @@ from functions.requests.records import (
     summary_of,
 )
 from functions.requests.registry import RequestStatus
+from functions.requests.retention import expires_on_closing
 from functions.requests.settings import request_settings
 
 if TYPE_CHECKING:
@@ -545,6 +546,9 @@ class RequestStore:
         if move.outage_id is not None:
             expression += ", outage_id = :outage"
             values = {**values, ":outage": move.outage_id}
+        if closes:  # a closed request is kept as long as the retention table says (retention.py)
+            expression += ", expires_at = :expires"
+            values = {**values, ":expires": expires_on_closing(request.type, request.stages, move.at)}
         update = self._table.update_action(
             request_key(request.user_id, request.request_id),
             f"{expression} REMOVE awaiting_answer, awaiting_since" if closes else expression,

@@ -83,8 +83,13 @@ def test_the_template_s_filter_lets_new_outbox_items_through_only() -> None:
 
 def stream_sources_of_template() -> list[Any]:
     world = World(region="eu-central-1", parameters={})
-    world.attributes[("OutboxTable", "StreamArn")] = "arn"
-    world.refs["OutboxFailedQueue"] = "url"
+    for function in resources(load_template(), "AWS::Serverless::Function").values():
+        for event in function["Properties"].get("Events", {}).values():
+            if event["Type"] == "DynamoDB":
+                table = event["Properties"]["Stream"]["Fn::GetAtt"][0]
+                queue = event["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]
+                world.attributes[(table, "StreamArn")] = f"arn-{table}"
+                world.refs[queue] = f"url-{queue}"
     return stream_sources(world)
 
 

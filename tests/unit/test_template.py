@@ -380,7 +380,7 @@ def test_every_dead_letter_queue_has_an_alarm_on_its_depth() -> None:
     }
 
     assert dead_letter_queues == {"MailDeadLetterQueue", "AskueSyncDeadLetterQueue"}
-    assert stream_destinations == {"OutboxFailedQueue"}
+    assert stream_destinations == {"OutboxFailedQueue", "RequestExpiryFailedQueue"}
     assert watched == dead_letter_queues | stream_destinations
 
 
