@@ -19,6 +19,7 @@ from functions.common import clock as portal_clock
 from functions.common.retention import RetentionKind, retention_of
 from functions.mail.store import MailLedger
 from functions.requests import conversation, expiry, filing, stage_marks, transitions
+from infra import backfill_retention
 from infra.events import matches
 from infra.lambda_runtime import LambdaContext
 from infra.template import load_template, resources
@@ -243,3 +244,33 @@ def test_every_kind_with_a_period_is_enforced_by_a_table_s_ttl(kind: RetentionKi
         "TimeToLiveSpecification"
     ]
     assert spec == {"AttributeName": "expires_at", "Enabled": True}
+
+
+# ---------------------------------------------------------------- records from before enforcement
+
+
+def test_the_backfill_gives_old_closed_requests_and_readings_their_expiry_once(env: World) -> None:
+    _, closed = file(body_of("meter_reading"))
+    close(closed["id"], "in_review", "in_progress", "done")
+    _, still_open = file(body_of("meter_reading"))
+    assert submit(single("123456", "100"))[0] == 201
+    requests, readings = table(env, "RequestsTable"), table(env, "ReadingsTable")
+    expected = request_item(env, closed["id"])["expires_at"]
+    for store, names in ((requests, ("pk", "sk")), (readings, ("user_id", "sk"))):
+        for item in store.scan()["Items"]:  # as written before the retention table was enforced
+            if "expires_at" in item:
+                store.update_item(Key={n: item[n] for n in names}, UpdateExpression="REMOVE expires_at")
+
+    dry = backfill_retention.backfill_requests(requests, dry_run=True)
+    first = backfill_retention.backfill_requests(requests), backfill_retention.backfill_readings(readings)
+    again = backfill_retention.backfill_requests(requests), backfill_retention.backfill_readings(readings)
+
+    assert (dry.read, dry.due, dry.written) == (2, 1, 0)
+    assert [(c.read, c.due, c.written) for c in first] == [(2, 1, 1), (1, 1, 1)]
+    assert [(c.read, c.due, c.written) for c in again] == [(1, 0, 0), (0, 0, 0)]  # the open one is read again
+    assert request_item(env, closed["id"])["expires_at"] == expected
+    assert "expires_at" not in request_item(env, still_open["id"])
+    [reading] = [i for i in readings.scan()["Items"] if str(i["sk"]).startswith("reading#")]
+    assert reading["expires_at"] == epoch(
+        retention_of(RetentionKind.READINGS).ends(datetime.fromisoformat(str(reading["taken_at"])))
+    )
