@@ -12,7 +12,7 @@ SAM_VENV := .venv-sam
 SAM_SPEC := aws-sam-translator==1.115.0 pyyaml>=6,<7
 SAM_STAMP := $(SAM_VENV)/.installed-$(shell echo '$(SAM_SPEC)' | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint security unit api e2e fuzz load lock cfn-lint openapi events-doc cloudformation package deploy clean
+.PHONY: run test lint security unit api e2e fuzz load lock cfn-lint openapi events-doc cloudformation package preflight deploy clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -100,38 +100,19 @@ cloudformation: $(SAM_STAMP)
 	$(SAM_VENV)/bin/python -m infra.translate
 	$(VENV)/bin/cfn-lint .aws-build/cloudformation.json --ignore-checks W3005
 
-## deploy: package, then sam deploy with samconfig.toml (needs AWS credentials and the SAM CLI;
-## ALARM_EMAIL, required, is where the alarms are mailed; OPERATOR_NAME, OPERATOR_ADDRESS, OPERATOR_INN,
-## PD_OFFICER, PD_OFFICER_CONTACT, required, are the facts the personal-data policy states (no
-## ASCII double quote in them); STACK overrides the stack name); uploads
-## the site as shipped (.aws-build/site/: web/ with its JS and CSS minified by infra/site.py)
-# template.yaml's AlarmEmail has no default: a deploy without it is refused before anything is built.
-ifneq ($(filter deploy,$(MAKECMDGOALS)),)
-ifeq ($(strip $(ALARM_EMAIL)),)
-$(error make deploy needs ALARM_EMAIL, the address the portal's alarms are mailed to (template.yaml's AlarmEmail has no default), e.g. ALARM_EMAIL=ops@your-company.ru make deploy)
-endif
-# The personal-data policy's facts (template.yaml's Operator* and PersonalDataOfficer* have no default).
-ifneq ($(strip $(OPERATOR_NAME)),)
-ifneq ($(strip $(OPERATOR_ADDRESS)),)
-ifneq ($(strip $(OPERATOR_INN)),)
-ifneq ($(strip $(PD_OFFICER)),)
-ifneq ($(strip $(PD_OFFICER_CONTACT)),)
-OPERATOR_FACTS_GIVEN = yes
-endif
-endif
-endif
-endif
-endif
-ifneq ($(OPERATOR_FACTS_GIVEN),yes)
-$(error make deploy needs the facts the personal-data policy states: OPERATOR_NAME, OPERATOR_ADDRESS, OPERATOR_INN, PD_OFFICER (the person responsible for personal data, 152-ФЗ ст. 22.1) and PD_OFFICER_CONTACT (README, «Deploying»))
-endif
-endif
-deploy: package cloudformation
-	sam deploy --stack-name $${STACK:-portal} --parameter-overrides "AlarmEmail=$$ALARM_EMAIL" \
-		"OperatorName=\"$$OPERATOR_NAME\" OperatorAddress=\"$$OPERATOR_ADDRESS\" OperatorInn=$$OPERATOR_INN" \
-		"PersonalDataOfficer=\"$$PD_OFFICER\" PersonalDataOfficerContact=\"$$PD_OFFICER_CONTACT\""
-	aws s3 sync .aws-build/site/ s3://$$(aws cloudformation describe-stacks --stack-name $${STACK:-portal} \
-		--query "Stacks[0].Outputs[?OutputKey=='SiteBucketName'].OutputValue" --output text)/ --delete
+## deploy: ENV=staging or ENV=prod (samconfig.toml's environments; staging first, then prod):
+## infra/preflight.py checks the stack's parameters (samconfig.toml's parameter_overrides and
+## environment variables named after them: MAIL_SENDER, PORTAL_URL, ASKUE_BASE_URL, ALARM_EMAIL,
+## OPERATOR_NAME, OPERATOR_ADDRESS, OPERATOR_INN, PERSONAL_DATA_OFFICER, PERSONAL_DATA_OFFICER_CONTACT,
+## optionally DOMAIN_NAMES and CERTIFICATE_ARN...) and stops, naming each one missing or a placeholder,
+## before anything is built; then package, translate and lint, sam deploy (needs AWS credentials
+## and the SAM CLI), and the site as shipped (.aws-build/site: assets/<release>/ cached a year,
+## index.html not cached and invalidated on CloudFront: infra/publish.py). docs/operations.md.
+deploy: preflight package cloudformation
+	$(PY) -m infra.deploy --env $(ENV)
+
+preflight: $(STAMP)
+	$(PY) -m infra.preflight --env "$(ENV)"
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) $(SAM_VENV) .aws-build .mypy_cache .ruff_cache .pytest_cache .hypothesis test-artifacts

@@ -21,6 +21,12 @@ LOCAL_PREFIX = "portal"
 # marked as such on the policy page: a real stack is given the company's own (README, «Deploying»).
 LOCAL_PARAMETERS = {
     "AlarmEmail": "alarms@portal.example.ru",
+    # make run gives its own address, sender and ASKUE simulator (infra/local.py); these are for the
+    # unit tests' world, under the domain reserved for examples (RFC 2606), which no deploy accepts
+    # (infra/preflight.py).
+    "MailSender": "no-reply@portal.example.ru",
+    "PortalUrl": "https://portal.example.ru",
+    "AskueBaseUrl": "https://askue.example.ru/api",
     "OperatorName": "ООО «Сетевая компания» (демо)",
     "OperatorAddress": "123456, г. Москва, ул. Примерная, д. 1 (демо)",
     "OperatorInn": "7700000000",

