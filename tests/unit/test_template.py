@@ -200,7 +200,11 @@ def test_every_table_survives_deletion_and_replacement_and_can_be_restored() -> 
         assert table.get("DeletionPolicy") == "Retain", name
         assert table.get("UpdateReplacePolicy") == "Retain", name
         assert props["DeletionProtectionEnabled"] is True, name
-        assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}, name
+        # 29 days: an erased consumer's data leaves every copy within 30 days (152-ФЗ ст. 21 ч. 5).
+        assert props["PointInTimeRecoverySpecification"] == {
+            "PointInTimeRecoveryEnabled": True,
+            "RecoveryPeriodInDays": 29,
+        }, name
         assert props["SSESpecification"]["SSEEnabled"] is True, name
 
 
