@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from functions.auth.policy import CURRENT_CONSENT_VERSION, consent_text_sha256
 from infra.world import LOCAL_PARAMETERS, LOCAL_PREFIX
-from tests.e2e.conftest import DESKTOP, PageLog, Portal, shot
+from tests.e2e.conftest import DESKTOP, PageLog, Portal, open_section, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -206,7 +206,7 @@ def test_the_consumer_changes_the_email_with_the_mailed_code_and_logs_in_with_th
     login.get_by_role("button", name="Войти").click()
     greeting = page.get_by_role("heading", level=1, name="Здравствуйте, Кузнецова Мария Петровна!")
     expect(greeting).to_be_visible()
-    page.get_by_role("navigation", name="Главное меню").get_by_role("link", name="Профиль").click()
+    open_section(page, "Профиль")
     expect(page.locator(".details")).to_contain_text(new)
     shot(page, artifacts, f"email-03-new-login-{width}")
     # The budget is a page's, loaded afresh (docs/architecture.md «Static site»): not the sum of every
@@ -282,7 +282,7 @@ def test_a_consumer_of_an_older_consent_accepts_the_new_text_at_login(
     # Without the tick the text is not accepted; every cabinet page asks again.
     page.get_by_role("button", name="Принять и продолжить").click()
     expect(page.locator("#consent-form .field-error")).to_contain_text("Отметьте согласие")
-    page.get_by_role("navigation", name="Главное меню").get_by_role("link", name="Показания").click()
+    open_section(page, "Показания")
     expect(page.get_by_role("heading", level=1, name=UPDATED)).to_be_visible()
     page.reload()
     expect(page.get_by_role("heading", level=1, name=UPDATED)).to_be_visible()

@@ -14,7 +14,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from functions.common.clock import moscow_today
 from functions.requests.calendar import add_working_days
-from tests.e2e.conftest import PageLog, Portal, log_in_new_consumer, shot
+from tests.e2e.conftest import PageLog, Portal, log_in_new_consumer, open_section, shot
 from tests.stack import INTEGRATION_API_KEY
 
 pytestmark = pytest.mark.e2e
@@ -134,7 +134,7 @@ def log_in(page: Page, portal: Portal) -> str:
 
 
 def open_requests(page: Page) -> None:
-    page.get_by_role("navigation", name="Главное меню").get_by_role("link", name="Заявки").click()
+    open_section(page, "Заявки")
     expect(page.get_by_role("heading", level=1, name="Заявки")).to_be_visible()
 
 

@@ -14,7 +14,7 @@ import pytest
 import requests
 from playwright.sync_api import Page, Route, expect
 
-from tests.e2e.conftest import Portal, log_in_new_consumer, shot
+from tests.e2e.conftest import Portal, log_in_new_consumer, open_section, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -183,7 +183,7 @@ def test_a_slow_page_change_shows_that_it_is_loading(page: Page, portal: Portal)
 
     # A slow network: the page's module takes seconds to arrive, the home page is still shown.
     page.route(re.compile(r"/js/views/requests\.js$"), slow)
-    page.get_by_role("navigation", name="Главное меню").get_by_role("link", name="Заявки").click()
+    open_section(page, "Заявки")
     loading = page.locator("#view").get_by_role("status").filter(has_text="Загрузка")
     expect(loading.first).to_be_visible(timeout=1500)
     expect(page.get_by_role("heading", level=1, name="Заявки")).to_be_visible()
@@ -292,7 +292,7 @@ def test_a_network_error_offers_to_retry_and_a_password_can_be_shown(page: Page,
             route.continue_()
 
     page.route(re.compile(r"/api/requests(\?.*)?$"), flaky)
-    page.get_by_role("navigation", name="Главное меню").get_by_role("link", name="Заявки").click()
+    open_section(page, "Заявки")
     expect(page.get_by_role("alert")).to_contain_text("Нет связи")
     page.get_by_role("button", name="Повторить").click()
     expect(page.get_by_text("Вы ещё не подавали заявок.")).to_be_visible()

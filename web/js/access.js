@@ -1,4 +1,4 @@
-// The access form in the top-right corner of the header: «Вход» and «Регистрация» tabs.
+// The header's access form: «Вход» and «Регистрация» tabs (links to their panels before this loads).
 
 import * as api from './api.js';
 import * as session from './session.js';
@@ -19,7 +19,10 @@ function selectTab(tab, { focus = false } = {}) {
 function setupTabs() {
   const tabs = [...document.querySelectorAll('#access [role="tab"]')];
   for (const tab of tabs) {
-    tab.addEventListener('click', () => selectTab(tab));
+    tab.addEventListener('click', (event) => {
+      event.preventDefault();
+      selectTab(tab);
+    });
     tab.addEventListener('keydown', (event) => {
       const index = tabs.indexOf(tab);
       const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: tabs.length - 1 }[event.key];
@@ -116,6 +119,11 @@ export function resetAccess() {
 
 export function setupAccess() {
   setupTabs();
+  // «Регистрация» clicked before the scripts had loaded.
+  if (window.location.hash === '#panel-register') {
+    window.history.replaceState(null, '', window.location.pathname);
+    selectTab($('tab-register'));
+  } else selectTab($('tab-login'));
   setupForgot();
 
   const register = $('register-form');

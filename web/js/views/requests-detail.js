@@ -4,7 +4,7 @@ import * as api from '../api.js';
 import * as session from '../session.js';
 import { el, message, pageTitle } from '../dom.js';
 import { formatDate, formatDateTime } from '../format.js';
-import { stagesTimeline } from './connection-procedure.js';
+import { stagesTimeline } from './connection-stages.js';
 import { conversation } from './request-thread.js';
 import { backLink, formatSize, statusBadge, useStyles } from './requests-ui.js';
 
@@ -40,8 +40,11 @@ export async function render(root, { params, signal }) {
         return null;
       })
     : null;
+  const [question, thread] = await conversation(request, { signal, reload: (text) => reload(root, { params, signal }, text) });
   root.append(
     ...pageTitle(`Заявка № ${request.number}`, request.type_title),
+    // What the company asks comes first; the request's data folds away then.
+    question || '',
     outage
       ? el(
           'section',
@@ -56,14 +59,14 @@ export async function render(root, { params, signal }) {
           ),
           el('p', { class: 'muted' }, 'Причина: ' + outage.reason),
         )
-      : null,
+      : '',
     el(
       'div',
       { class: 'grid-2' },
       el(
-        'section',
-        { class: 'card', 'aria-labelledby': 'req-data' },
-        el('h2', { id: 'req-data' }, 'Данные заявки'),
+        'details',
+        { class: 'card req-data', open: !question },
+        el('summary', {}, el('h2', { id: 'req-data' }, 'Данные заявки')),
         el(
           'dl',
           { class: 'details' },
@@ -106,7 +109,7 @@ export async function render(root, { params, signal }) {
       ),
     ),
     request.procedure ? stagesTimeline(request.procedure) : '',
-    await conversation(request, { signal, reload: (text) => reload(root, { params, signal }, text) }),
+    thread,
     backLink(),
   );
 }
@@ -117,6 +120,6 @@ async function reload(root, context, text) {
   await render(root, context);
   const shown = message(text, 'success');
   shown.tabIndex = -1;
-  root.querySelector('#req-thread')?.after(shown);
+  (root.querySelector('#req-asked-title') || root.querySelector('#req-thread'))?.after(shown);
   shown.focus();
 }
