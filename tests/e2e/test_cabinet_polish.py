@@ -254,3 +254,116 @@ def test_the_company_s_question_and_the_reply_form_are_on_the_first_screen(
     expect(page.get_by_role("region", name="Компания просит уточнений")).to_be_hidden()
     expect(page.locator("details.req-data")).to_have_attribute("open", "")
     page_log.assert_clean([])
+
+
+# 5. The small things ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("viewport", [WIDE, PHONE], ids=["desktop", "phone"])
+def test_an_eye_inside_each_password_field_and_deletion_checks_the_password_before_asking(
+    page: Page, portal: Portal, page_log: PageLog, artifacts: Path, viewport: dict[str, int]
+) -> None:
+    width = width_of(viewport)
+    log_in_new_consumer(page, portal, tag="eye", start="#/profile")
+    expect(page.get_by_role("heading", level=1, name="Профиль")).to_be_visible()
+    fields = page.locator("#view input[type=password]")
+    eyes = page.get_by_role("button", name="Показать пароль")
+    expect(fields).to_have_count(5)
+    expect(eyes).to_have_count(5)
+    for index in range(fields.count()):
+        field, eye = fields.nth(index).bounding_box(), eyes.nth(index).bounding_box()
+        assert field and eye
+        assert field["x"] <= eye["x"] and eye["x"] + eye["width"] <= field["x"] + field["width"] + 1
+        assert field["y"] <= eye["y"] and eye["y"] + eye["height"] <= field["y"] + field["height"] + 1
+    old = page.get_by_label("Старый пароль", exact=True)
+    old.fill("секрет-123")
+    eyes.first.click()
+    expect(old).to_have_attribute("type", "text")
+    expect(old).to_be_focused()
+    page.get_by_role("button", name="Скрыть пароль").click()
+    expect(old).to_have_attribute("type", "password")
+    no_sideways_scroll(page)
+    page.get_by_role("region", name="Смена пароля").screenshot(
+        path=artifacts / f"32-30-password-eyes-{width}.png"
+    )
+
+    # A wrong password is refused at its field, without «Это не отменить» first.
+    dialogs = Answers(page)
+    dialogs.stay = True
+    deletion = page.locator("#delete-account-form")
+    deletion.get_by_label("Пароль для подтверждения").fill("не-тот-пароль")
+    deletion.get_by_role("button", name="Удалить учётную запись").click()
+    expect(deletion.locator(".field-error")).to_have_text("Пароль указан неверно.")
+    assert dialogs.asked == []
+    # The right one: now it asks; «Отмена» keeps the account.
+    deletion.get_by_label("Пароль для подтверждения").fill(portal.mailed_password(page_email(page)))
+    with page.expect_event("dialog"):
+        deletion.get_by_role("button", name="Удалить учётную запись").click()
+    assert "Это не отменить" in dialogs.asked[0]
+    expect(page.get_by_role("heading", level=1, name="Профиль")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Главное меню")).to_be_attached()
+    assert_axe_clean(page)
+    assert len(page_log.api_refusals) == 1 and page_log.api_refusals[0].endswith("/api/auth/login")
+    page_log.assert_clean(page_log.api_refusals)
+
+
+def page_email(page: Page) -> str:
+    return page.locator("#account-email").inner_text()
+
+
+@pytest.mark.parametrize("viewport", [WIDE, PHONE], ids=["desktop", "phone"])
+def test_a_mailed_code_can_be_sent_again_with_an_honest_word_on_the_limit(
+    page: Page, portal: Portal, artifacts: Path, viewport: dict[str, int]
+) -> None:
+    email = f"e2e-resend-{uuid.uuid4().hex[:10]}@example.ru"
+    portal.register(
+        {
+            "category": "individual",
+            "full_name": "Петров Пётр",
+            "email": email,
+            "phone": "+7 912 555-44-33",
+            "consent": True,
+        }
+    )
+    page.goto(portal.url)
+    page.get_by_role("button", name="Забыли пароль?").click()
+    page.locator("#forgot-form").get_by_label("Электронная почта", exact=True).fill(email)
+    since = len(portal.outbox())
+    page.get_by_role("button", name="Получить код").click()
+    first = portal.wait_for_mail(email, "Код для смены пароля в личном кабинете потребителя", since=since)
+    since = len(portal.outbox())
+    page.get_by_role("button", name="Отправить код ещё раз").click()
+    notice = page.locator("#access-notice")
+    expect(notice).to_contain_text("Новый код заменяет прежний")
+    expect(notice).to_contain_text("не больше нескольких писем в час")
+    again = portal.wait_for_mail(email, first["subject"], since=since)
+    assert again["text"] != first["text"]
+    no_sideways_scroll(page)
+    shot(page, artifacts, f"32-31-code-sent-again-{width_of(viewport)}")
+
+
+@pytest.mark.parametrize("viewport", [WIDE], ids=["desktop"])
+def test_a_click_on_registration_before_the_scripts_have_loaded_is_not_lost(
+    page: Page, portal: Portal
+) -> None:
+    held = []
+    page.route(re.compile(r"/js/app\.js$"), lambda route: held.append(route))
+    type(page).goto(page, portal.url, wait_until="commit")
+    tab = page.get_by_role("tab", name="Регистрация")
+    tab.click()
+    expect(page.locator("#register-form")).to_be_visible()
+    expect(page.locator("#login-form")).to_be_hidden()
+    held[0].continue_()
+    expect(page.locator("html[data-ready]")).to_be_attached()
+    expect(tab).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#register-form")).to_be_visible()
+    expect(page.locator("#register-form").get_by_role("button", name="Зарегистрировать")).to_be_enabled()
+
+
+@pytest.mark.parametrize("viewport", [WIDE, PHONE], ids=["desktop", "phone"])
+def test_the_landing_page_points_to_the_form_truly_at_every_width(page: Page, portal: Portal) -> None:
+    page.goto(portal.url)
+    howto = page.get_by_role("region", name="Как зарегистрироваться")
+    expect(howto).to_contain_text("«Вход и регистрация»")
+    expect(page.locator("#view")).not_to_contain_text("углу")
+    expect(page.locator("body")).not_to_contain_text(re.compile(r"\bemail\b"))

@@ -132,7 +132,7 @@ def test_the_consumer_edits_the_phone_downloads_the_data_and_deletes_the_account
     login.get_by_label("Электронная почта", exact=True).fill(email)
     login.get_by_label("Пароль", exact=True).fill(password)
     login.get_by_role("button", name="Войти").click()
-    expect(login.locator(".field-error")).to_contain_text("Неверный email или пароль.")
+    expect(login.locator(".field-error")).to_contain_text("Неверный адрес электронной почты или пароль.")
     page_log.assert_within_budget(page)
     page_log.assert_clean(["401 /api/auth/login"])
 
@@ -164,7 +164,7 @@ def test_the_consumer_changes_the_email_with_the_mailed_code_and_logs_in_with_th
     # Step 1: the new address and the current password; a wrong password is named at its field.
     section = page.get_by_role("region", name="Изменить электронную почту")
     ask = section.locator("#email-form")
-    ask.get_by_label("Новый email", exact=True).fill(new)
+    ask.get_by_label("Новый адрес электронной почты", exact=True).fill(new)
     ask.get_by_label("Текущий пароль", exact=True).fill("не-тот-пароль")
     ask.get_by_role("button", name="Получить код").click()
     expect(ask.locator(".field-error")).to_have_text("Пароль указан неверно.")
@@ -182,11 +182,11 @@ def test_the_consumer_changes_the_email_with_the_mailed_code_and_logs_in_with_th
     confirm = section.locator("#email-code-form")
     expect(confirm).to_be_visible()
     confirm.get_by_label("Код из письма", exact=True).fill(f"{(int(code) + 1) % 10**6:06d}")
-    confirm.get_by_role("button", name="Подтвердить новый email").click()
+    confirm.get_by_role("button", name="Подтвердить новый адрес").click()
     expect(confirm.locator(".field-error")).to_contain_text("Код неверен или устарел.")
     shot(page, artifacts, f"email-01-code-step-{width}")
     confirm.get_by_label("Код из письма", exact=True).fill(code)
-    confirm.get_by_role("button", name="Подтвердить новый email").click()
+    confirm.get_by_role("button", name="Подтвердить новый адрес").click()
     expect(page.locator("#access-notice")).to_have_text(
         "Адрес электронной почты изменён: войдите с новым адресом. На прежний адрес отправлено уведомление."
     )
@@ -200,7 +200,7 @@ def test_the_consumer_changes_the_email_with_the_mailed_code_and_logs_in_with_th
     login.get_by_label("Электронная почта", exact=True).fill(old)
     login.get_by_label("Пароль", exact=True).fill(password)
     login.get_by_role("button", name="Войти").click()
-    expect(login.locator(".field-error")).to_contain_text("Неверный email или пароль.")
+    expect(login.locator(".field-error")).to_contain_text("Неверный адрес электронной почты или пароль.")
     login.get_by_label("Электронная почта", exact=True).fill(new)
     login.get_by_label("Пароль", exact=True).fill(password)
     login.get_by_role("button", name="Войти").click()

@@ -6,6 +6,9 @@ import { bindForm, clearErrors } from './forms.js';
 
 const $ = (id) => document.getElementById(id);
 
+/** What «Отправить код ещё раз» can honestly say: the API answers the same whether a mail goes. */
+export const RESENT = 'Новый код заменяет прежний. На один адрес уходит не больше нескольких писем в час: если письма нет и после этого, проверьте папку «Спам» или запросите код через час.';
+
 function selectTab(tab, { focus = false } = {}) {
   for (const other of document.querySelectorAll('#access [role="tab"]')) {
     const selected = other === tab;
@@ -81,6 +84,19 @@ function setupForgot() {
     reset.elements.namedItem('email').value = data.email;
     setNotice(`Если адрес ${data.email} зарегистрирован, на него отправлен код. Введите его и новый пароль.`);
     reset.elements.namedItem('code').focus();
+  });
+  $('reset-resend').addEventListener('click', async (event) => {
+    const email = reset.elements.namedItem('email').value;
+    const button = event.currentTarget;
+    button.disabled = true;
+    try {
+      await api.post('/api/auth/forgot-password', { email }, { auth: false });
+      setNotice(`Если адрес ${email} зарегистрирован, на него отправлен новый код. ${RESENT}`);
+    } catch (error) {
+      setNotice(error.detail, 'warning');
+    } finally {
+      button.disabled = false;
+    }
   });
   bindForm(reset, async (data) => {
     await api.post('/api/auth/reset-password', data, { auth: false });
