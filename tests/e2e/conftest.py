@@ -3,7 +3,7 @@
 import os
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -194,6 +194,44 @@ def open_menu(page: Page) -> Locator:
 def open_section(page: Page, name: str) -> None:
     """Goes to a section of the main menu as a user does, at any width."""
     open_menu(page).get_by_role("link", name=name, exact=True).click()
+
+
+CHECKED = "✓"  # a checkbox to tick, among the values fill_request types
+
+
+def fill_request(
+    form: Locator,
+    typed: dict[str, str],
+    picked: dict[str, str],
+    text: str,
+    on_step: Callable[[str], None] | None = None,
+) -> None:
+    """Fills a request form as a user does; the connection's wizard step by step: on each step what
+    it shows (choices first: a choice shows the fields it needs), then «Далее», until «Отправить».
+    on_step(title) is called as each step opens, before it is filled."""
+    pending = [(label, value, True) for label, value in picked.items()]
+    pending += [(label, value, False) for label, value in typed.items()]
+    while True:
+        step = form.locator(".wizard-step:visible > h2")
+        if on_step and step.count():
+            on_step(step.inner_text())
+        for item in list(pending):
+            label, value, pick = item
+            control = form.get_by_label(label, exact=True)
+            if not control.is_visible():
+                continue
+            if pick:
+                control.select_option(label=value)
+            elif value == CHECKED:
+                control.check()
+            else:
+                control.fill(value)
+            pending.remove(item)
+        if form.get_by_role("button", name="Отправить").is_visible():
+            break
+        form.get_by_role("button", name="Далее").click()
+    form.get_by_label("Текст заявки", exact=True).fill(text)
+    assert not pending, f"not on the form: {pending}"
 
 
 def log_in_new_consumer(page: Page, portal: Portal, *, tag: str, start: str = "") -> str:

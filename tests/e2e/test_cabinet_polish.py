@@ -367,3 +367,38 @@ def test_the_landing_page_points_to_the_form_truly_at_every_width(page: Page, po
     expect(howto).to_contain_text("«Вход и регистрация»")
     expect(page.locator("#view")).not_to_contain_text("углу")
     expect(page.locator("body")).not_to_contain_text(re.compile(r"\bemail\b"))
+
+
+@pytest.mark.parametrize("viewport", [WIDE, PHONE], ids=["desktop", "phone"])
+def test_the_object_picker_fills_the_address_and_the_one_meter_s_number(
+    page: Page, portal: Portal, artifacts: Path, viewport: dict[str, int]
+) -> None:
+    log_in_new_consumer(page, portal, tag="picker", start="#/objects")
+    expect(page.get_by_role("heading", level=1, name="Мои объекты")).to_be_visible()
+    token = page.evaluate("import('/js/session.js').then((m) => m.idToken())")
+    made = requests.post(
+        f"{portal.url}/api/objects",
+        json={
+            "name": "Дача",
+            "address": "Московская обл., д. Берёзки, ул. Садовая, 7",
+            "account_number": "5001234567",
+            "meters": [{"meter_type": "single_tariff", "meter_number": "ДЧ-0042"}],
+        },
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert made.status_code == 201, made.text
+    dialogs = Answers(page)  # leaving the filled form asks first
+    for kind in ("meter_reading", "meter_admission"):
+        page.goto(f"{portal.url}/#/requests/new/{kind}")
+        form = page.locator("#request-form")
+        form.get_by_label("Объект из «Мои объекты»").select_option(
+            label="Дача, Московская обл., д. Берёзки, ул. Садовая, 7"
+        )
+        expect(form.get_by_label("Адрес установки прибора учёта", exact=True)).to_have_value(
+            "Московская обл., д. Берёзки, ул. Садовая, 7"
+        )
+        expect(form.get_by_label("Номер прибора учёта", exact=True)).to_have_value("ДЧ-0042")
+        no_sideways_scroll(page)
+        shot(page, artifacts, f"32-40-picker-{kind}-{width_of(viewport)}")
+    assert len(dialogs.asked) == 1

@@ -2,7 +2,8 @@
 // form, as they type («Черновик сохранён»), and put back when the page opens again — after «Главная»
 // and Back, after a session ended mid-form and a new login, after closing the tab. A successful
 // submit forgets the form's draft, «Выйти» every draft of the consumer. Files and passwords are
-// never kept. Leaving a changed form asks first (docs/architecture.md «The session in the browser»).
+// never kept. Leaving a changed form for another page asks first; closing the tab asks only when
+// the draft could not be kept (docs/architecture.md «The session in the browser»).
 
 import * as session from './session.js';
 
@@ -13,7 +14,8 @@ const typed = (c) => kept(c) && (box(c) ? c.checked !== c.defaultChecked : c.val
 
 let owner = '';
 let page = '';
-const dirty = new Set();
+const dirty = new Set(); // changed since the page opened or was last sent: leaving asks first
+const unsaved = new Set(); // changed and not kept (storage full or off): closing the tab asks first
 
 const keyOf = (form) => `${PREFIX}${owner}|${page}|${form.id}`;
 
@@ -21,8 +23,9 @@ function store(key, value) {
   try {
     if (value) localStorage.setItem(key, value);
     else localStorage.removeItem(key);
+    return true;
   } catch {
-    // Storage full or off (private mode): the form still works, without a draft.
+    return false; // storage full or off (private mode): the form still works, without a draft
   }
 }
 
@@ -33,17 +36,20 @@ function note(form, text) {
     node = Object.assign(document.createElement('p'), { className: 'hint draft-note' });
     node.setAttribute('role', 'status');
     const submit = form.querySelector('[type=submit]');
-    (submit?.parentElement === form ? submit : form.lastChild)?.before(node);
+    if (submit) submit.before(node);
+    else form.append(node);
   }
   node.textContent = text;
 }
 
 function save(form) {
   const values = [...form.elements].filter(typed).map((c) => [c.name, c.value, box(c) && c.checked]);
-  store(keyOf(form), values.length ? JSON.stringify(values) : '');
-  if (values.length) dirty.add(form);
-  else dirty.delete(form);
-  note(form, values.length ? 'Черновик сохранён' : '');
+  const stored = store(keyOf(form), values.length ? JSON.stringify(values) : '');
+  for (const [set, on] of [[dirty, values.length], [unsaved, values.length && !stored]]) {
+    if (on) set.add(form);
+    else set.delete(form);
+  }
+  note(form, values.length ? (stored ? 'Черновик сохранён' : 'Черновик не сохранён: браузер не даёт для него места') : '');
 }
 
 function restore(form) {
@@ -70,6 +76,7 @@ function restore(form) {
 /** Restores the drafts of the page's forms (at `path`, for the signed-in consumer) and keeps them. */
 export function keepDrafts(root, path) {
   dirty.clear();
+  unsaved.clear();
   owner = session.email();
   page = path;
   if (!owner) return;
@@ -83,6 +90,7 @@ export function keepDrafts(root, path) {
   // bindForm announces a submit the service accepted: its draft is done.
   root.addEventListener('submitted', (event) => {
     dirty.delete(event.target);
+    unsaved.delete(event.target);
     store(keyOf(event.target), '');
     note(event.target, '');
   });
@@ -97,6 +105,7 @@ export function mayLeave() {
 /** Forgets the consumer's drafts (at logout, when the session's email is already gone). */
 export function forgetDrafts() {
   dirty.clear();
+  unsaved.clear();
   try {
     for (const key of Object.keys(localStorage)) if (key.startsWith(`${PREFIX}${owner}|`)) localStorage.removeItem(key);
   } catch {
@@ -104,7 +113,7 @@ export function forgetDrafts() {
   }
 }
 
+// Closing the tab loses nothing kept: it asks only when the browser would not keep the draft.
 window.addEventListener('beforeunload', (event) => {
-  for (const form of dirty) if (!form.isConnected) dirty.delete(form);
-  if (dirty.size) event.preventDefault();
+  if ([...unsaved].some((form) => form.isConnected)) event.preventDefault();
 });

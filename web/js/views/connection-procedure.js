@@ -53,6 +53,13 @@ function documentsOf(table, row, facts) {
   ].filter(Boolean);
 }
 
+/** The procedure the form's answers lead to: {row, documents} (what to attach), or null until they do. */
+export function procedureOf(form, table) {
+  const facts = factsOf(form);
+  const row = facts && table.rows.find((candidate) => meets(candidate, facts));
+  return row ? { row, documents: documentsOf(table, row, facts) } : null;
+}
+
 /** The «Порядок присоединения» box of the form: redrawn as the applicant answers. */
 export function procedurePreview(form, table) {
   const body = el('div', { id: 'rq-procedure-body' });
@@ -63,20 +70,19 @@ export function procedurePreview(form, table) {
     body,
   );
   const draw = () => {
-    const facts = factsOf(form);
-    const row = facts && table.rows.find((candidate) => meets(candidate, facts));
-    if (!row) {
+    const found = procedureOf(form, table);
+    if (!found) {
       body.replaceChildren(
-        el('p', { class: 'muted' }, 'Укажите заявителя, для каких нужд, мощность, напряжение и категорию надёжности — здесь появится порядок, который применяется по Правилам (ПП № 861), и список документов.'),
+        el('p', { class: 'muted' }, 'Укажите заявителя, для каких нужд, мощность, напряжение и категорию надёжности — здесь появится порядок, который применяется по Правилам (ПП № 861).'),
       );
       return;
     }
+    // What to attach: a file slot for each document, under this box (connection-wizard.js).
+    const { row } = found;
     body.replaceChildren(
       el('p', { class: 'req-procedure-clause' }, el('strong', {}, row.title), ` — ${row.clause}`),
       el('p', {}, `Почему: ${row.why}.`),
       el('p', {}, `Условия договора, счёт и технические условия сетевая организация разместит в личном кабинете в течение ${row.offer_working_days} рабочих дней (ПП № 861, п. 15).`),
-      el('h3', {}, 'Что приложить к заявке'),
-      el('ul', { class: 'req-procedure-docs' }, documentsOf(table, row, facts).map((d) => el('li', {}, d))),
     );
   };
   form.addEventListener('input', draw);

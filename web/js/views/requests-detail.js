@@ -21,6 +21,7 @@ async function filedBy(signal) {
 
 export async function render(root, { params, signal }) {
   useStyles();
+  if (!document.querySelector('link[href="/css/request-page.css"]')) document.head.append(el('link', { rel: 'stylesheet', href: '/css/request-page.css' }));
   if (!document.querySelector('link[href="/css/print.css"]')) {
     document.head.append(el('link', { rel: 'stylesheet', href: '/css/print.css', media: 'print' }));
   }
