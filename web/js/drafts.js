@@ -49,7 +49,7 @@ function save(form) {
     if (on) set.add(form);
     else set.delete(form);
   }
-  note(form, values.length ? (stored ? 'Черновик сохранён' : 'Черновик не сохранён: браузер не даёт для него места') : '');
+  note(form, values.length ? (stored ? 'Черновик сохранён' : 'Черновик не сохранён') : '');
 }
 
 function restore(form) {
@@ -70,7 +70,7 @@ function restore(form) {
   }
   if (!values?.length) return;
   dirty.add(form);
-  note(form, 'Черновик восстановлен: продолжите с того места, где остановились.');
+  note(form, 'Черновик восстановлен');
 }
 
 /** Restores the drafts of the page's forms (at `path`, for the signed-in consumer) and keeps them. */
@@ -99,7 +99,7 @@ export function keepDrafts(root, path) {
 /** True when no form has unsent changes, or the consumer agrees to leave (the draft stays). */
 export function mayLeave() {
   for (const form of dirty) if (!form.isConnected) dirty.delete(form);
-  return !dirty.size || window.confirm('Уйти со страницы? Введённое останется в черновике, отправлено оно не будет.');
+  return !dirty.size || window.confirm('Уйти со страницы? Введённое останется в черновике.');
 }
 
 /** Forgets the consumer's drafts (at logout, when the session's email is already gone). */

@@ -51,10 +51,9 @@ function drawSlots(box, found) {
   const wanted = found ? found.documents : [];
   if (box.dataset.documents === wanted.join('|')) return;
   box.dataset.documents = wanted.join('|');
+  // Until the procedure is known the box above says what it needs.
   box.replaceChildren(
-    wanted.length
-      ? el('h3', {}, 'Что приложить к заявке')
-      : el('p', { class: 'muted' }, 'Список документов появится, когда на шагах 1 и 2 будут указаны заявитель, мощность, напряжение и категория надёжности.'),
+    wanted.length ? el('h3', {}, 'Что приложить к заявке') : '',
     ...wanted.map((document, index) =>
       el('div', { class: 'field' }, el('label', { for: `rq-doc-${index}` }, document), el('input', { id: `rq-doc-${index}`, type: 'file', accept: '.pdf,.jpg,.jpeg,.png,.tif,.tiff', 'data-document': document })),
     ),
