@@ -209,6 +209,7 @@ def fill_request(
     """Fills a request form as a user does; the connection's wizard step by step: on each step what
     it shows (choices first: a choice shows the fields it needs), then «Далее», until «Отправить».
     on_step(title) is called as each step opens, before it is filled."""
+    form.get_by_label("Текст заявки", exact=True).wait_for(state="attached")  # the form has drawn
     pending = [(label, value, True) for label, value in picked.items()]
     pending += [(label, value, False) for label, value in typed.items()]
     while True:

@@ -187,7 +187,10 @@ def test_file_each_type_with_a_file_see_the_list_and_the_companys_answer(
     expect(text).to_have_attribute("aria-invalid", "true")
     expect(text).to_have_accessible_description(re.compile("Заполните поле «Текст заявки»."))
     shot(page, artifacts, "41-request-form-errors")
-    page.reload()  # the draft brings back what was typed; the loop below fills it right
+    page.reload()  # the draft brings back what was typed (not the file); the loop below fills it right
+    form.get_by_label("Выберите файл").set_input_files(
+        [{"name": "Заявление.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
 
     numbers: list[str] = []
     for index, (title, typed, picked) in enumerate(TYPES):

@@ -89,34 +89,39 @@ async function main() {
     else if (!allowed) access().then((a) => a.setNotice(notice));
   });
 
-  session.onChange(async ({ reason }) => {
+  session.onChange(({ reason }) => {
     applyAuthState();
     if (reason === 'refresh') return;
-    const { resetAccess, showLogin } = await access();
-    if (reason === 'login') {
-      router.render({ focus: true });
-    } else if (reason === 'deleted') {
-      resetAccess();
-      router.navigate('/', { focus: false });
-      showLogin({ message: 'Учётная запись удалена. Подтверждение отправлено на вашу электронную почту.' });
-    } else if (reason === 'email-changed') {
-      // The email (the login) changed and every session ended: the profile page opens the login
-      // form with the new address.
-      resetAccess();
-      router.navigate('/', { focus: false });
-    } else if (reason === 'expired') {
-      router.render();
-      showLogin({ message: api.SESSION_EXPIRED, tone: 'warning' });
-    } else {
-      resetAccess();
-      router.navigate('/', { focus: false });
-      showLogin({ message: 'Вы вышли из личного кабинета.' });
-    }
+    // At once when the access forms are loaded: a page's own message after this (the profile's
+    // «войдите с новым адресом») must not be reset by it.
+    if (accessReady) afterSessionChange(accessReady, reason);
+    else access().then((module) => afterSessionChange(module, reason));
   });
 
   router.start($('view'));
   // Every control of the page is bound from here on (the browser tests wait for it after loading).
   document.documentElement.dataset.app = 'ready';
+}
+
+function afterSessionChange({ resetAccess, showLogin }, reason) {
+  if (reason === 'login') {
+    router.render({ focus: true });
+  } else if (reason === 'deleted') {
+    resetAccess();
+    router.navigate('/', { focus: false });
+    showLogin({ message: 'Учётная запись удалена. Подтверждение отправлено на вашу электронную почту.' });
+  } else if (reason === 'email-changed') {
+    // The email (the login) changed and every session ended: the profile page opens the login
+    // form with the new address and its message (so the forms are not reset here).
+    router.navigate('/', { focus: false });
+  } else if (reason === 'expired') {
+    router.render();
+    showLogin({ message: api.SESSION_EXPIRED, tone: 'warning' });
+  } else {
+    resetAccess();
+    router.navigate('/', { focus: false });
+    showLogin({ message: 'Вы вышли из личного кабинета.' });
+  }
 }
 
 main();

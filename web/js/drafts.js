@@ -2,8 +2,9 @@
 // form, as they type («Черновик сохранён»), and put back when the page opens again — after «Главная»
 // and Back, after a session ended mid-form and a new login, after closing the tab. A successful
 // submit forgets the form's draft, «Выйти» every draft of the consumer. Files and passwords are
-// never kept. Leaving a changed form for another page asks first; closing the tab asks only when
-// the draft could not be kept (docs/architecture.md «The session in the browser»).
+// never kept. Leaving a changed form loses nothing, so it asks (confirm on another page of the site,
+// beforeunload on closing the tab) only when the browser would not keep the draft
+// (docs/architecture.md «The session in the browser»).
 
 import * as session from './session.js';
 
@@ -14,8 +15,7 @@ const typed = (c) => kept(c) && (box(c) ? c.checked !== c.defaultChecked : c.val
 
 let owner = '';
 let page = '';
-const dirty = new Set(); // changed since the page opened or was last sent: leaving asks first
-const unsaved = new Set(); // changed and not kept (storage full or off): closing the tab asks first
+const unsaved = new Set(); // forms changed and not kept (storage full or off)
 
 const keyOf = (form) => `${PREFIX}${owner}|${page}|${form.id}`;
 
@@ -33,8 +33,9 @@ function note(form, text) {
   let node = form.querySelector(':scope .draft-note');
   if (!text) return node?.remove();
   if (!node) {
+    // Announced politely, but not a `status` role: the form's own status is its outcome.
     node = Object.assign(document.createElement('p'), { className: 'hint draft-note' });
-    node.setAttribute('role', 'status');
+    node.setAttribute('aria-live', 'polite');
     const submit = form.querySelector('[type=submit]');
     if (submit) submit.before(node);
     else form.append(node);
@@ -45,10 +46,8 @@ function note(form, text) {
 function save(form) {
   const values = [...form.elements].filter(typed).map((c) => [c.name, c.value, box(c) && c.checked]);
   const stored = store(keyOf(form), values.length ? JSON.stringify(values) : '');
-  for (const [set, on] of [[dirty, values.length], [unsaved, values.length && !stored]]) {
-    if (on) set.add(form);
-    else set.delete(form);
-  }
+  if (stored) unsaved.delete(form);
+  else unsaved.add(form);
   note(form, values.length ? (stored ? 'Черновик сохранён' : 'Черновик не сохранён') : '');
 }
 
@@ -68,14 +67,11 @@ function restore(form) {
     else control.value = value;
     for (const type of ['input', 'change']) control.dispatchEvent(new Event(type, { bubbles: true }));
   }
-  if (!values?.length) return;
-  dirty.add(form);
-  note(form, 'Черновик восстановлен');
+  if (values?.length) note(form, 'Черновик восстановлен');
 }
 
 /** Restores the drafts of the page's forms (at `path`, for the signed-in consumer) and keeps them. */
 export function keepDrafts(root, path) {
-  dirty.clear();
   unsaved.clear();
   owner = session.email();
   page = path;
@@ -89,22 +85,21 @@ export function keepDrafts(root, path) {
   root.addEventListener('change', typing);
   // bindForm announces a submit the service accepted: its draft is done.
   root.addEventListener('submitted', (event) => {
-    dirty.delete(event.target);
     unsaved.delete(event.target);
     store(keyOf(event.target), '');
     note(event.target, '');
   });
 }
 
-/** True when no form has unsent changes, or the consumer agrees to leave (the draft stays). */
+const losing = () => [...unsaved].some((form) => form.isConnected);
+
+/** True unless leaving would lose what was typed (not kept) and the consumer chooses to stay. */
 export function mayLeave() {
-  for (const form of dirty) if (!form.isConnected) dirty.delete(form);
-  return !dirty.size || window.confirm('Уйти со страницы? Введённое останется в черновике.');
+  return !losing() || window.confirm('Черновик не сохранён: браузер не даёт места. Уйти со страницы и потерять введённое?');
 }
 
 /** Forgets the consumer's drafts (at logout, when the session's email is already gone). */
 export function forgetDrafts() {
-  dirty.clear();
   unsaved.clear();
   try {
     for (const key of Object.keys(localStorage)) if (key.startsWith(`${PREFIX}${owner}|`)) localStorage.removeItem(key);
@@ -113,7 +108,4 @@ export function forgetDrafts() {
   }
 }
 
-// Closing the tab loses nothing kept: it asks only when the browser would not keep the draft.
-window.addEventListener('beforeunload', (event) => {
-  if ([...unsaved].some((form) => form.isConnected)) event.preventDefault();
-});
+window.addEventListener('beforeunload', (event) => losing() && event.preventDefault());

@@ -25,7 +25,9 @@ export function addPasswordToggles(scope) {
       input.focus();
     });
     input.form?.addEventListener('submit', () => show(false));
+    const focused = document.activeElement === input; // moving it in the page would drop the focus
     input.replaceWith(wrap);
     wrap.append(input, button);
+    if (focused) input.focus();
   }
 }

@@ -65,30 +65,34 @@ export async function render(root, { params, signal }) {
       'div',
       { class: 'grid-2' },
       el(
-        'details',
-        { class: 'card req-data', open: !question },
-        el('summary', {}, el('h2', { id: 'req-data' }, 'Данные заявки')),
+        'section',
+        { class: 'card', 'aria-labelledby': 'req-data' },
         el(
-          'dl',
-          { class: 'details' },
-          row('Статус', statusBadge(request)),
-          row('Кем подана', filer),
-          row('Дата подачи', formatDateTime(request.created_at)),
-          row('Ориентировочный срок рассмотрения', `до ${formatDate(request.review_deadline)}`),
-          request.field_rows.map((f) => row(f.title, f.value)),
+          'details',
+          { class: 'req-data', open: !question },
+          el('summary', {}, el('h2', { id: 'req-data' }, 'Данные заявки')),
+          el(
+            'dl',
+            { class: 'details' },
+            row('Статус', statusBadge(request)),
+            row('Кем подана', filer),
+            row('Дата подачи', formatDateTime(request.created_at)),
+            row('Ориентировочный срок рассмотрения', `до ${formatDate(request.review_deadline)}`),
+            request.field_rows.map((f) => row(f.title, f.value)),
+          ),
+          el('h3', {}, 'Текст заявки'),
+          el('p', { class: 'req-text' }, request.text),
+          el('h3', {}, 'Файлы'),
+          request.attachments.length
+            ? el(
+                'ul',
+                { class: 'req-files' },
+                request.attachments.map((f) =>
+                  el('li', {}, el('a', { href: f.url, download: f.filename }, f.filename), ` — ${formatSize(f.size)}`),
+                ),
+              )
+            : el('p', { class: 'muted' }, 'Файлы не приложены.'),
         ),
-        el('h3', {}, 'Текст заявки'),
-        el('p', { class: 'req-text' }, request.text),
-        el('h3', {}, 'Файлы'),
-        request.attachments.length
-          ? el(
-              'ul',
-              { class: 'req-files' },
-              request.attachments.map((f) =>
-                el('li', {}, el('a', { href: f.url, download: f.filename }, f.filename), ` — ${formatSize(f.size)}`),
-              ),
-            )
-          : el('p', { class: 'muted' }, 'Файлы не приложены.'),
       ),
       el(
         'section',
