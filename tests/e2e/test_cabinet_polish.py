@@ -107,9 +107,8 @@ def test_a_draft_survives_leaving_the_form_and_is_forgotten_once_filed(
     assert dialogs.asked == []
 
     # When the browser will not keep a draft (storage full), leaving asks first; «Отмена» stays.
-    page.evaluate(
-        "() => { Storage.prototype.setItem = () => { throw new DOMException('full', 'QuotaExceededError'); }; }"
-    )
+    full = "() => { Storage.prototype.setItem = () => { throw new DOMException('full'); }; }"
+    page.evaluate(full)
 
     form.get_by_label("Модель прибора учёта", exact=True).fill("Меркурий 201")
     expect(form.locator(".draft-note")).to_have_text("Черновик не сохранён")
