@@ -113,11 +113,11 @@ _REQUISITES: dict[str, tuple[ApplicantKind, ...]] = {
 }
 
 
-def _requisites_schema() -> dict[str, dict[str, list[str]]]:
+def _requisites_schema() -> dict[str, Any]:
     """`x-requisites` of the schema: each applicant's field → the kinds that must state it and those
     that may, so that the form shows a person's passport and an organisation's ОГРН, not both."""
     identity = (*_IDENTITY, "identity_document_issued_by", "identity_document_series")
-    shown = {name: list(kinds) for name, kinds in _REQUISITES.items()}
+    shown: dict[str, list[str]] = {name: [str(kind) for kind in kinds] for name, kinds in _REQUISITES.items()}
     return {
         name: {
             "required": shown.get(name, []),
@@ -273,7 +273,6 @@ class ConnectionFields(TypeFields):
         )
 
 
-Problem = tuple[tuple[str | int, ...], str]
 OGRN_LENGTH: dict[str, int] = {"entrepreneur": 15, "organisation": 13}
 INN_LENGTH: dict[str, int] = {"entrepreneur": 12, "organisation": 10}
 
