@@ -411,3 +411,22 @@ def test_the_object_picker_fills_the_address_and_the_one_meter_s_number(
         no_sideways_scroll(page)
         shot(page, artifacts, f"32-40-picker-{kind}-{width_of(viewport)}")
     assert dialogs.asked == []  # the filled form's draft is kept: leaving it asks nothing
+
+
+@pytest.mark.parametrize("viewport", [WIDE, PHONE], ids=["desktop", "phone"])
+def test_axe_finds_nothing_on_the_wizard_and_the_guest_s_tabs(page: Page, portal: Portal) -> None:
+    page.goto(portal.url)
+    page.get_by_role("tab", name="Регистрация").click()
+    assert_axe_clean(page)
+    page.get_by_role("tab", name="Вход").click()
+    log_in_new_consumer(page, portal, tag="axe", start="#/requests/new/connection")
+    form = page.locator("#request-form")
+    form.get_by_label("Заявитель", exact=True).select_option(label="Индивидуальный предприниматель")
+    expect(form.get_by_label("ОГРН или ОГРНИП", exact=True)).to_be_visible()
+    expect(form.get_by_label("Дата записи в ЕГРИП", exact=True)).to_be_visible()
+    expect(form.get_by_label("Полное наименование организации", exact=True)).to_be_hidden()
+    no_sideways_scroll(page)
+    assert_axe_clean(page)
+    form.get_by_role("button", name="Далее").click()  # refused: the step's fields are marked
+    expect(form.get_by_label("ИНН", exact=True)).to_have_attribute("aria-invalid", "true")
+    assert_axe_clean(page)
