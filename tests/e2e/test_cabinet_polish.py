@@ -430,3 +430,41 @@ def test_axe_finds_nothing_on_the_wizard_and_the_guest_s_tabs(page: Page, portal
     form.get_by_role("button", name="Далее").click()  # refused: the step's fields are marked
     expect(form.get_by_label("ИНН", exact=True)).to_have_attribute("aria-invalid", "true")
     assert_axe_clean(page)
+
+
+@pytest.mark.parametrize("viewport", [WIDE, PHONE], ids=["desktop", "phone"])
+def test_the_connection_wizard_s_draft_spans_its_steps(
+    page: Page, portal: Portal, page_log: PageLog, artifacts: Path, viewport: dict[str, int]
+) -> None:
+    log_in_new_consumer(page, portal, tag="wizard-draft", start="#/requests/new/connection")
+    form = page.locator("#request-form")
+    form.get_by_label("Заявитель", exact=True).select_option(label="Физическое лицо")
+    form.get_by_label("Для каких нужд", exact=True).select_option(
+        label="Бытовые нужды, не связанные с предпринимательской деятельностью"
+    )
+    form.get_by_label("Место жительства или место нахождения заявителя", exact=True).fill("д. Берёзки, 7")
+    form.get_by_label("Номер документа", exact=True).fill("123456")
+    form.get_by_role("button", name="Далее").click()  # the passport's other fields are asked first
+    form.get_by_label("Документ, удостоверяющий личность", exact=True).select_option(
+        label="Паспорт гражданина РФ"
+    )
+    form.get_by_label("Дата выдачи документа", exact=True).fill("2015-05-05")
+    form.get_by_label("Кем выдан документ", exact=True).fill("ОУФМС")
+    form.get_by_role("button", name="Далее").click()
+    expect(form.get_by_role("heading", name="Шаг 2 из 4. Объект и мощность")).to_be_focused()
+    form.get_by_label("Наименование объекта", exact=True).fill("Жилой дом")
+    form.get_by_label("Запрашиваемая максимальная мощность, кВт", exact=True).fill("15")
+
+    open_section(page, "Главная")
+    expect(page.locator("html[data-ready=home]")).to_be_attached()
+    page.go_back()
+    expect(form.get_by_role("heading", name="Шаг 1 из 4. Заявитель")).to_be_visible()
+    expect(form.get_by_label("Номер документа", exact=True)).to_have_value("123456")
+    expect(form.get_by_label("Кем выдан документ", exact=True)).to_have_value("ОУФМС")
+    expect(form.get_by_label("ИНН", exact=True)).to_be_hidden()
+    form.get_by_role("button", name="Далее").click()
+    expect(form.get_by_label("Наименование объекта", exact=True)).to_have_value("Жилой дом")
+    expect(form.get_by_label("Запрашиваемая максимальная мощность, кВт", exact=True)).to_have_value("15")
+    no_sideways_scroll(page)
+    shot(page, artifacts, f"32-50-wizard-draft-back-{width_of(viewport)}")
+    page_log.assert_clean([])
