@@ -46,7 +46,7 @@ function summary(steps) {
   return el('dl', { class: 'details' }, rows.map(([term, value]) => el('div', { class: 'details-row' }, el('dt', {}, term), el('dd', {}, value))));
 }
 
-// A file slot for each document the procedure asks; the slots chosen files stay while the list holds.
+// A file slot for each document the procedure asks; the files chosen stay while the list is the same.
 function drawSlots(box, found) {
   const wanted = found ? found.documents : [];
   if (box.dataset.documents === wanted.join('|')) return;
@@ -60,7 +60,7 @@ function drawSlots(box, found) {
   );
 }
 
-/** Turns the connection form into the wizard; `table` is the schema's `x-procedures`. */
+/** Turns the connection form into the wizard; `schema` is its fields' (`x-procedures`, `x-requisites`). */
 export function connectionWizard(form, schema) {
   const table = schema['x-procedures'];
   const requisites = schema['x-requisites'];
