@@ -499,7 +499,7 @@ class EmailChange(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    new_email: Email = Field(title="Новый email")
+    new_email: Email = Field(title="Новый адрес электронной почты")
     password: Password = Field(title="Пароль")
 
 

@@ -401,14 +401,16 @@ def request_email_change(caller: Caller, change: EmailChange) -> None:
     code: functions/auth/account_jobs.py). The code, its lifetime, attempts and the per-address hourly
     limit are the forgotten password's (functions/auth/reset_codes.py)."""
     if change.new_email.casefold() == caller.email.casefold():
-        raise invalid_field("new_email", "Это и есть текущий email учётной записи: укажите другой адрес.")
+        raise invalid_field(
+            "new_email", "Это и есть текущий адрес электронной почты учётной записи: укажите другой адрес."
+        )
     UserDirectory().check_password(caller.email, change.password, field="password")
     job = EmailCodeJob(user_id=caller.user_id, new_email=change.new_email)
     try:
         queue_mail(job)
     except MailQueueUnavailable:
         raise TryLater(
-            "Смена email временно недоступна",
+            "Смена адреса электронной почты временно недоступна",
             "Не удалось отправить код. Повторите попытку через минуту.",
             retry_after=QUEUE_RETRY_AFTER_SECONDS,
         ) from None
@@ -418,7 +420,9 @@ def request_email_change(caller: Caller, change: EmailChange) -> None:
 _EMAIL_CODE_REFUSED = (
     "Код неверен или устарел. Проверьте код из последнего письма на новый адрес или запросите новый код."
 )
-_EMAIL_TAKEN = "Этот адрес уже занят другой учётной записью: email не изменён. Укажите другой адрес."
+_EMAIL_TAKEN = (
+    "Этот адрес уже занят другой учётной записью: адрес электронной почты не изменён. Укажите другой адрес."
+)
 
 
 def confirm_email_change(caller: Caller, confirmation: EmailChangeConfirmation) -> str:

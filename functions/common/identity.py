@@ -65,7 +65,7 @@ class Account:
     created_at: datetime
 
 
-_WRONG_CREDENTIALS = "Неверный email или пароль."
+_WRONG_CREDENTIALS = "Неверный адрес электронной почты или пароль."
 _WRONG_OLD_PASSWORD = "Старый пароль указан неверно."  # noqa: S105 (a message, not a secret)  # nosec B105
 _WRONG_PASSWORD = "Пароль указан неверно."  # noqa: S105 (a message, not a secret)  # nosec B105
 _TOO_MANY_ATTEMPTS = "Слишком много неудачных попыток входа. Подождите несколько минут и попробуйте снова."

@@ -99,12 +99,42 @@ class Reserve(BaseModel):
     emergency_kw: Power = Field(default=Decimal(0), title="Аварийная бронь, кВт")
 
 
+Problem = tuple[tuple[str | int, ...], str]
+_IDENTITY = ("identity_document_kind", "identity_document_number", "identity_document_issued_on")
+# Who states what (п. 9): field → the applicant kinds that must state it; any other must not (an
+# entrepreneur may give an identity document).
+_REQUISITES: dict[str, tuple[ApplicantKind, ...]] = {
+    **dict.fromkeys(_IDENTITY, ("person",)),
+    "identity_document_issued_by": ("person",),
+    "organisation_name": ("organisation",),
+    "ogrn": ("entrepreneur", "organisation"),
+    "egrip_recorded_on": ("entrepreneur",),
+    "inn": ("entrepreneur", "organisation"),
+}
+
+
+def _requisites_schema() -> dict[str, Any]:
+    """`x-requisites` of the schema: each applicant's field → the kinds that must state it and those
+    that may, so that the form shows a person's passport and an organisation's ОГРН, not both."""
+    identity = (*_IDENTITY, "identity_document_issued_by", "identity_document_series")
+    shown: dict[str, list[str]] = {name: [str(kind) for kind in kinds] for name, kinds in _REQUISITES.items()}
+    return {
+        name: {
+            "required": shown.get(name, []),
+            "allowed": ["person", "entrepreneur"] if name in identity else shown[name],
+        }
+        for name in (*_REQUISITES, "identity_document_series")
+    }
+
+
 class ConnectionFields(TypeFields):
     """An application for technological connection as ПП № 861 wants it. The applicant states who
     they are, for what and how much; the portal derives the procedure (connection_rules.py)."""
 
     model_config = ConfigDict(
-        str_strip_whitespace=True, extra="forbid", json_schema_extra={"x-procedures": procedures_schema()}
+        str_strip_whitespace=True,
+        extra="forbid",
+        json_schema_extra={"x-procedures": procedures_schema(), "x-requisites": _requisites_schema()},
     )
 
     applicant_kind: ApplicantKind = Field(title="Заявитель", json_schema_extra=one_of(APPLICANT_TITLES))
@@ -144,7 +174,11 @@ class ConnectionFields(TypeFields):
     inn: Inn | None = Field(
         default=None, title="ИНН", description="10 цифр у организации, 12 у предпринимателя"
     )
-    object_name: Line = Field(title="Наименование объекта", description="Например, жилой дом, гараж, магазин")
+    object_name: Line = Field(
+        title="Наименование объекта",
+        description="Например, жилой дом, гараж, магазин",
+        json_schema_extra={"x-object": "name"},
+    )
     object_address: Line = Field(title="Адрес объекта", json_schema_extra=FROM_OBJECT_ADDRESS)
     cadastral_number: CadastralNumber | None = Field(
         default=None,
@@ -239,18 +273,6 @@ class ConnectionFields(TypeFields):
         )
 
 
-Problem = tuple[tuple[str | int, ...], str]
-_IDENTITY = ("identity_document_kind", "identity_document_number", "identity_document_issued_on")
-# Who states what (п. 9): field → the applicant kinds that must state it; any other must not (an
-# entrepreneur may give an identity document).
-_REQUISITES: dict[str, tuple[ApplicantKind, ...]] = {
-    **dict.fromkeys(_IDENTITY, ("person",)),
-    "identity_document_issued_by": ("person",),
-    "organisation_name": ("organisation",),
-    "ogrn": ("entrepreneur", "organisation"),
-    "egrip_recorded_on": ("entrepreneur",),
-    "inn": ("entrepreneur", "organisation"),
-}
 OGRN_LENGTH: dict[str, int] = {"entrepreneur": 15, "organisation": 13}
 INN_LENGTH: dict[str, int] = {"entrepreneur": 12, "organisation": 10}
 

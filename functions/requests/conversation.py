@@ -39,6 +39,7 @@ from functions.requests.records import (
     StoredRequest,
 )
 from functions.requests.registry import STATUS_TITLES
+from functions.requests.settings import request_settings
 from functions.requests.store import AlreadyAttached, AlreadyClaimed, RequestStore
 from functions.requests.thread_store import RequestMoved, ThreadStore
 from functions.requests.uploads import (
@@ -297,7 +298,11 @@ def _fields(message: StoredMessage) -> dict[str, Any]:
     return {
         "id": message.message_id,
         "author": message.author,
-        "author_title": AUTHOR_TITLES[message.author],
+        "author_title": (
+            request_settings().operator_name
+            if message.author == MessageAuthor.COMPANY
+            else AUTHOR_TITLES[message.author]
+        ),
         "text": message.text,
         "kind": message.kind,
         "kind_title": DOCUMENT_KIND_TITLES[message.kind] if message.kind else None,

@@ -55,7 +55,7 @@ REQUEST_KINDS: tuple[RequestKind, ...] = (
     ),
     RequestKind(
         code="meter_reading",
-        title="Заявка на снятие показаний прибора учёта э/э",
+        title="Заявка на снятие показаний прибора учёта электроэнергии",
         fields=type_fields.MeterReadingFields,
         review_days=5,
         description="Выезд сотрудника, чтобы снять показания прибора учёта в выбранный день.",
@@ -79,7 +79,7 @@ REQUEST_KINDS: tuple[RequestKind, ...] = (
     ),
     RequestKind(
         code="unmetered_consumption",
-        title="Заявление о бездоговорном (безучётном) потреблении э/э",
+        title="Заявление о бездоговорном (безучётном) потреблении электроэнергии",
         fields=type_fields.UnmeteredConsumptionFields,
         review_days=5,
         description="Сообщение о потреблении электроэнергии без договора или в обход прибора учёта.",

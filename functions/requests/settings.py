@@ -23,6 +23,9 @@ class RequestSettings(BaseModel):
     # a stack deployed with an older list of types goes on working. A code that is no type is a
     # typo that would silently leave its type at the default, so it is refused.
     request_review_days: Mapping[RequestType, int] = Field(default_factory=_default_review_days)
+    # The company as a request's conversation names it to the consumer (the template parameter
+    # OperatorName, the same name the personal-data policy states); unset, the generic words.
+    operator_name: str = Field(default="Сетевая компания", min_length=1)
 
     @field_validator("request_review_days", mode="before")
     @classmethod

@@ -106,8 +106,10 @@ DANGER_ADVICE = (
 INCIDENT_LABELS = {"theft": "Хищение", "damage": "Повреждение", "theft_and_damage": "Хищение и повреждение"}
 
 
-# A field the site fills from the object picked in «Мои объекты» names the object's attribute.
+# A field the site fills from the object picked in «Мои объекты» names the object's attribute;
+# `meter_number` is its meter's number when the object has exactly one meter.
 FROM_OBJECT_ADDRESS: dict[str, Any] = {"x-object": "address"}
+FROM_OBJECT_METER: dict[str, Any] = {"x-object": "meter_number"}
 
 
 class TypeFields(BaseModel):
@@ -122,7 +124,7 @@ class MeterReadingFields(TypeFields):
     reason: Literal["control", "dispute", "owner_change", "other"] = Field(
         title="Причина обращения", json_schema_extra=one_of(READING_REASON_LABELS)
     )
-    meter_number: MeterNumber = Field(title="Номер прибора учёта")
+    meter_number: MeterNumber = Field(title="Номер прибора учёта", json_schema_extra=FROM_OBJECT_METER)
     meter_model: Line | None = Field(default=None, title="Модель прибора учёта")
     reading_date: FutureDate = Field(title="Желаемая дата снятия показаний")
     contact_phone: Phone | None = Field(
@@ -137,7 +139,7 @@ class MeterAdmissionFields(TypeFields):
     (meter_rules.py). The company's «Акт допуска» comes back as a document of the request."""
 
     address: Line = Field(title="Адрес установки прибора учёта", json_schema_extra=FROM_OBJECT_ADDRESS)
-    meter_number: MeterNumber = Field(title="Номер прибора учёта")
+    meter_number: MeterNumber = Field(title="Номер прибора учёта", json_schema_extra=FROM_OBJECT_METER)
     meter_model: Line = Field(title="Модель прибора учёта")
     installation_date: PastDate = Field(title="Дата установки прибора учёта")
     installed_by: Literal["grid_company", "guaranteeing_supplier", "consumer"] = Field(

@@ -3,14 +3,22 @@
 import os
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Locator,
+    Page,
+    Request,
+    sync_playwright,
+)
 
 from tests.stack import LocalStack
 
@@ -128,7 +136,8 @@ def _wait_for_the_app_after_loading(page: Page) -> None:
     """`goto` and `reload` return once the document has loaded; the site's module scripts may bind
     its controls a moment later (seen on a loaded machine: a click on «Регистрация» or «Войти» before
     then did nothing, or posted the form natively). Both wait, after loading, for the app to say it is
-    ready (app.js: <html data-app="ready">) — a page of the site only: not another origin, nor the
+    ready (app.js: <html data-app="ready">) and its page to have drawn (router.js: <html data-ready>,
+    set once a view has rendered, never a fixed wait) — a page of the site only: not another origin, nor the
     API's own pages (Swagger UI at /api/docs) or the local stack's."""
     for name in ("goto", "reload"):
         loaded = getattr(page, name)
@@ -137,7 +146,7 @@ def _wait_for_the_app_after_loading(page: Page) -> None:
             answer = _loaded(*args, **kwargs)
             address = urlsplit(page.url)
             if address.hostname == LOCAL_HOST and not address.path.startswith(("/api/", "/_local/")):
-                page.wait_for_selector("html[data-app=ready]", state="attached")
+                page.wait_for_selector("html[data-app=ready][data-ready]", state="attached")
             return answer
 
         setattr(page, name, then_ready)
@@ -171,6 +180,59 @@ def portal(stack: LocalStack) -> Portal:
 def shot(page: Page, artifacts: Path, name: str) -> None:
     """A full-page screenshot into test-artifacts/e2e/<name>.png."""
     page.screenshot(path=artifacts / f"{name}.png", full_page=True)
+
+
+def open_menu(page: Page) -> Locator:
+    """The main menu, opened: on a phone its sections are behind the «Меню» button (aria-expanded)."""
+    menu = page.get_by_role("navigation", name="Главное меню")
+    toggle = menu.get_by_role("button", name=re.compile("^Меню"))
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    return menu
+
+
+def open_section(page: Page, name: str) -> None:
+    """Goes to a section of the main menu as a user does, at any width."""
+    open_menu(page).get_by_role("link", name=name, exact=True).click()
+
+
+CHECKED = "✓"  # a checkbox to tick, among the values fill_request types
+
+
+def fill_request(
+    form: Locator,
+    typed: dict[str, str],
+    picked: dict[str, str],
+    text: str,
+    on_step: Callable[[str], None] | None = None,
+) -> None:
+    """Fills a request form as a user does; the connection's wizard step by step: on each step what
+    it shows (choices first: a choice shows the fields it needs), then «Далее», until «Отправить».
+    on_step(title) is called as each step opens, before it is filled."""
+    form.get_by_label("Текст заявки", exact=True).wait_for(state="attached")  # the form has drawn
+    pending = [(label, value, True) for label, value in picked.items()]
+    pending += [(label, value, False) for label, value in typed.items()]
+    while True:
+        step = form.locator(".wizard-step:visible > h2")
+        if on_step and step.count():
+            on_step(step.inner_text())
+        for item in list(pending):
+            label, value, pick = item
+            control = form.get_by_label(label, exact=True)
+            if not control.is_visible():
+                continue
+            if pick:
+                control.select_option(label=value)
+            elif value == CHECKED:
+                control.check()
+            else:
+                control.fill(value)
+            pending.remove(item)
+        if form.get_by_role("button", name="Отправить").is_visible():
+            break
+        form.get_by_role("button", name="Далее").click()
+    form.get_by_label("Текст заявки", exact=True).fill(text)
+    assert not pending, f"not on the form: {pending}"
 
 
 def log_in_new_consumer(page: Page, portal: Portal, *, tag: str, start: str = "") -> str:

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from functions.auth.policy import CURRENT_CONSENT_VERSION
-from tests.e2e.conftest import DESKTOP, PageLog, Portal, shot
+from tests.e2e.conftest import DESKTOP, PageLog, Portal, open_menu, open_section, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -20,7 +20,7 @@ PHONE_TYPED = "8 912 345-67-89"
 PHONE_SHOWN = "+7 912 345-67-89"
 BAD_EMAIL_MESSAGE = "Укажите адрес электронной почты в виде name@example.ru."
 WRONG_OLD_PASSWORD = "Старый пароль указан неверно."
-WRONG_LOGIN = "Неверный email или пароль."
+WRONG_LOGIN = "Неверный адрес электронной почты или пароль."
 NEW_PASSWORD = "Новый-пароль-2026"
 MENU = ["Заявки", "Показания", "Профиль"]
 
@@ -42,7 +42,7 @@ def assert_field_error(form: Locator, label: str, message: str) -> None:
 
 
 def assert_menu(page: Page) -> None:
-    menu = page.get_by_role("navigation", name="Главное меню")
+    menu = open_menu(page)
     expect(menu).to_be_visible()
     for item in MENU:
         expect(menu.get_by_role("link", name=item, exact=True)).to_be_visible()
@@ -247,7 +247,7 @@ def test_login_form_on_a_phone(page: Page, portal: Portal, page_log: PageLog, ar
     expect(page.get_by_role("heading", level=1, name="Здравствуйте!", exact=True)).to_be_visible()
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 375, "no sideways scrolling"
     shot(page, artifacts, "23-phone-cabinet-home")
-    page.get_by_role("navigation", name="Главное меню").get_by_role("link", name="Профиль").click()
+    open_section(page, "Профиль")
     expect(page.locator(".details")).to_contain_text("Юридическое лицо")
     expect(page.locator(".details")).to_contain_text("ООО «Ромашка»")
     shot(page, artifacts, "24-phone-profile")

@@ -1,15 +1,19 @@
 """A household files a technological connection in the browser: the form says which procedure of
 ПП № 861 applies and why before filing (п. 14, no single-line diagram), the request is filed with its
 connection point, and its page shows the stages as a timeline; the company places the offer (the
-integration API) and the timeline moves on. At desktop width and on a 375 px phone."""
+integration API) and the timeline moves on. The form is a wizard: the applicant (a person's passport,
+no organisation's requisites), the object and power, the documents (a file slot for each), the check.
+At desktop width and on a 375 px phone."""
 
+import re
 from pathlib import Path
 
 import pytest
 import requests
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import DESKTOP, PageLog, Portal, log_in_new_consumer, shot
+from tests.e2e.conftest import DESKTOP, PageLog, Portal, fill_request, log_in_new_consumer, shot
+from tests.e2e.test_requests_flow import PDF
 
 pytestmark = pytest.mark.e2e
 
@@ -22,22 +26,7 @@ def test_a_household_sees_its_procedure_before_filing_and_the_stages_after(
     log_in_new_consumer(page, portal, tag="connection", start="#/requests/new/connection")
     form = page.locator("#request-form")
     procedure = page.locator("#rq-procedure")
-    expect(procedure).to_contain_text("Укажите заявителя")
-
-    form.get_by_label("Текст заявки", exact=True).fill("Прошу присоединить жилой дом.")
-    for label, option in {
-        "Заявитель": "Физическое лицо",
-        "Для каких нужд": "Бытовые нужды, не связанные с предпринимательской деятельностью",
-        "Документ, удостоверяющий личность": "Паспорт гражданина РФ",
-        "Причина обращения": "Новое присоединение",
-        "Уровень напряжения": "0,4 кВ",
-        "Категория надёжности": "III категория",
-        "Вид договора с поставщиком": "Договор энергоснабжения",
-        "Местность": "Сельская местность",
-        "Напряжение в точке": "0,4 кВ",
-    }.items():
-        form.get_by_label(label, exact=True).select_option(label=option)
-    for label, value in {
+    typed = {
         "Место жительства или место нахождения заявителя": "Московская обл., д. Берёзки, ул. Садовая, 7",
         "Серия документа": "4510",
         "Номер документа": "123456",
@@ -51,24 +40,70 @@ def test_a_household_sees_its_procedure_before_filing_and_the_stages_after(
         "Мощность в точке, кВт": "15",
         "Гарантирующий поставщик": "АО «Мосэнергосбыт»",
         "Расстояние до сетей, м": "120",
-    }.items():
-        form.get_by_label(label, exact=True).fill(value)
+    }
+    picked = {
+        "Заявитель": "Физическое лицо",
+        "Для каких нужд": "Бытовые нужды, не связанные с предпринимательской деятельностью",
+        "Документ, удостоверяющий личность": "Паспорт гражданина РФ",
+        "Причина обращения": "Новое присоединение",
+        "Уровень напряжения": "0,4 кВ",
+        "Категория надёжности": "III категория",
+        "Вид договора с поставщиком": "Договор энергоснабжения",
+        "Местность": "Сельская местность",
+        "Напряжение в точке": "0,4 кВ",
+    }
+    seen: list[str] = []
 
-    # Before filing: п. 14, why, the offer's term, and the documents of п. 10 without the diagram.
-    expect(procedure).to_contain_text("Физическое лицо до 15 кВт для бытовых нужд — ПП № 861, п. 14")
-    expect(procedure).to_contain_text("в течение 10 рабочих дней")
-    expect(procedure).to_contain_text("План расположения энергопринимающих устройств")
-    expect(procedure).not_to_contain_text("Однолинейная схема")
-    procedure.scroll_into_view_if_needed()
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= width, "no sideways scrolling"
-    shot(page, artifacts, f"90-connection-procedure-before-filing-{width}")
-    procedure.screenshot(path=artifacts / f"90-connection-procedure-box-{width}.png")
+    def on_step(title: str) -> None:
+        seen.append(title)
+        if title.endswith("Заявитель"):
+            # A person is asked for a passport, never for an organisation's requisites.
+            expect(form.get_by_label("ИНН", exact=True)).to_be_hidden()
+            expect(form.get_by_label("Полное наименование организации", exact=True)).to_be_hidden()
+            shot(page, artifacts, f"90-connection-step-1-{width}")
+        if title.endswith("Документы"):
+            # Before filing: п. 14, why, the offer's term, and a slot for each document of п. 10,
+            # without the diagram.
+            expect(procedure).to_contain_text("Физическое лицо до 15 кВт для бытовых нужд — ПП № 861, п. 14")
+            expect(procedure).to_contain_text("в течение 10 рабочих дней")
+            expect(
+                form.get_by_label(re.compile("^План расположения энергопринимающих устройств"))
+            ).to_be_visible()
+            expect(form.get_by_label(re.compile("^Копия паспорта"))).to_be_visible()
+            expect(form).not_to_contain_text("Однолинейная схема")
+            assert page.evaluate("() => document.documentElement.scrollWidth") <= width, (
+                "no sideways scrolling"
+            )
+            shot(page, artifacts, f"90-connection-procedure-before-filing-{width}")
+            procedure.screenshot(path=artifacts / f"90-connection-procedure-box-{width}.png")
+            form.get_by_label(re.compile("^План расположения")).set_input_files(
+                [{"name": "План.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+            )
 
-    # A person asking for category II is not п. 14: the box says so at once.
+    fill_request(form, typed, picked, "Прошу присоединить жилой дом.", on_step=on_step)
+    assert [title.split(". ", 1)[1] for title in seen] == [
+        "Заявитель",
+        "Объект и мощность",
+        "Документы",
+        "Проверка и отправка",
+    ]
+    # The check before sending shows what was entered, the document's file among it.
+    check = form.locator(".wizard-check")
+    expect(check).to_contain_text("Паспорт гражданина РФ")
+    expect(check).to_contain_text("План.pdf")
+    shot(page, artifacts, f"90-connection-step-4-{width}")
+
+    # A person asking for category II is not п. 14: back on the documents step the box says so.
+    form.get_by_role("button", name="Назад").click()
+    form.get_by_role("button", name="Назад").click()
     form.get_by_label("Категория надёжности", exact=True).select_option(label="II категория")
+    form.get_by_role("button", name="Далее").click()
     expect(procedure).to_contain_text("Общий порядок, до 150 кВт — ПП № 861, пп. 9, 10")
+    form.get_by_role("button", name="Назад").click()
     form.get_by_label("Категория надёжности", exact=True).select_option(label="III категория")
+    form.get_by_role("button", name="Далее").click()
     expect(procedure).to_contain_text("ПП № 861, п. 14")
+    form.get_by_role("button", name="Далее").click()
 
     form.get_by_role("button", name="Отправить").click()
     expect(page.get_by_role("heading", level=1, name="Заявка зарегистрирована")).to_be_visible()

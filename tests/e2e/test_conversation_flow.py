@@ -101,7 +101,10 @@ def test_the_company_asks_the_consumer_answers_with_a_photo_gets_a_document_and_
     # The consumer answers with a photo.
     open_request(page, portal, request_id, number)
     thread = page.get_by_role("region", name="Переписка по заявке")
-    expect(thread.get_by_role("note")).to_contain_text("Приложите фото счётчика с показаниями.")
+    # The company's question and the reply form come first (issue 32).
+    asked = page.get_by_role("region", name="Компания просит уточнений")
+    expect(asked).to_contain_text("Приложите фото счётчика с показаниями.")
+    expect(asked.locator("#reply-form")).to_be_visible()
     expect(thread.get_by_text("Сообщений пока нет.")).to_be_visible()
     shot(page, artifacts, "60-request-needs-info")
     reply = page.locator("#reply-form")
@@ -161,7 +164,7 @@ def test_the_company_asks_the_consumer_answers_with_a_photo_gets_a_document_and_
     page.reload()
     thread = page.get_by_role("region", name="Переписка по заявке")
     theirs = thread.get_by_role("listitem").filter(has_text="Направляем технические условия.")
-    expect(theirs).to_contain_text("Сетевая компания")
+    expect(theirs).to_contain_text("ООО «Сетевая компания» (демо)")  # the OperatorName
     expect(theirs).to_contain_text("Технические условия")
     with page.expect_download() as download:
         theirs.get_by_role("link", name="Технические условия: ТУ-2026-17.pdf").click()

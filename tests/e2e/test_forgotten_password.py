@@ -71,7 +71,7 @@ def test_a_forgotten_password_is_replaced_with_the_mailed_code(
 
     login.get_by_label("Пароль", exact=True).fill(old_password)
     login.get_by_role("button", name="Войти").click()
-    expect(login.locator(".field-error")).to_contain_text("Неверный email или пароль.")
+    expect(login.locator(".field-error")).to_contain_text("Неверный адрес электронной почты или пароль.")
     login.get_by_label("Пароль", exact=True).fill(NEW_PASSWORD)
     login.get_by_role("button", name="Войти").click()
     expect(page.get_by_role("navigation", name="Главное меню")).to_be_visible()

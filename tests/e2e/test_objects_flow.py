@@ -10,7 +10,7 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import DESKTOP, PageLog, Portal, log_in_new_consumer, shot
+from tests.e2e.conftest import DESKTOP, PageLog, Portal, fill_request, log_in_new_consumer, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -82,31 +82,33 @@ def test_a_household_registers_its_object_and_uses_it(
     expect(reading.get_by_role("status")).to_contain_text("(с переходом через ноль): Т1 — 25 кВт·ч")
     shot(page, artifacts, f"82-objects-reading-rollover-{width}")
 
-    # A request form offers the object and fills its address and cadastral number.
+    # A request form offers the object (on the wizard's step of the object) and fills its name,
+    # address and cadastral number; then it is filed: 0,22 кВ, 15 кВт, category III (ПП № 861, п. 14).
     page.goto(f"{portal.url}/#/requests/new/connection")
     request = page.locator("#request-form")
-    request.get_by_label("Объект из «Мои объекты»").select_option(label=f"Жилой дом, {address}")
-    expect(request.get_by_label("Адрес объекта")).to_have_value(address)
-    expect(request.locator("[name='fields.cadastral_number']")).to_have_value("50:20:0010203:417")
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= width, "no sideways scrolling"
-    shot(page, artifacts, f"83-objects-request-prefilled-{width}")
 
-    # …and is filed: 0,22 кВ, 15 кВт, reliability category III (ПП № 861, п. 14).
-    request.get_by_label("Текст заявки", exact=True).fill("Прошу присоединить жилой дом.")
-    for label, value in {
+    def pick_the_object(title: str) -> None:
+        if not title.endswith("Объект и мощность"):
+            return
+        request.get_by_label("Объект из «Мои объекты»").select_option(label=f"Жилой дом, {address}")
+        expect(request.get_by_label("Наименование объекта")).to_have_value("Жилой дом")
+        expect(request.get_by_label("Адрес объекта")).to_have_value(address)
+        expect(request.locator("[name='fields.cadastral_number']")).to_have_value("50:20:0010203:417")
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width, "no sideways scrolling"
+        shot(page, artifacts, f"83-objects-request-prefilled-{width}")
+
+    typed = {
         "Место жительства или место нахождения заявителя": address,
         "Серия документа": "4510",
         "Номер документа": "123456",
         "Дата выдачи документа": "2015-05-05",
         "Кем выдан документ": "ОУФМС России по Московской обл.",
-        "Наименование объекта": "Жилой дом",
         "Запрашиваемая максимальная мощность, кВт": "15",
         "Точка присоединения": "ВРУ-0,22 кВ жилого дома",
         "Мощность в точке, кВт": "15",
         "Гарантирующий поставщик": "АО «Мосэнергосбыт»",
-    }.items():
-        request.get_by_label(label, exact=True).fill(value)
-    for label, option in {
+    }
+    picked = {
         "Заявитель": "Физическое лицо",
         "Для каких нужд": "Бытовые нужды, не связанные с предпринимательской деятельностью",
         "Документ, удостоверяющий личность": "Паспорт гражданина РФ",
@@ -116,8 +118,8 @@ def test_a_household_registers_its_object_and_uses_it(
         "Категория надёжности": "III категория",
         "Вид договора с поставщиком": "Договор энергоснабжения",
         "Местность": "Сельская местность",
-    }.items():
-        request.get_by_label(label, exact=True).select_option(label=option)
+    }
+    fill_request(request, typed, picked, "Прошу присоединить жилой дом.", on_step=pick_the_object)
     request.get_by_role("button", name="Отправить").click()
     expect(page.get_by_role("heading", level=1, name="Заявка зарегистрирована")).to_be_visible()
     expect(page.locator("#req-documents")).to_contain_text("Копия паспорта")

@@ -12,7 +12,7 @@ import requests
 from playwright.sync_api import Locator, Page, expect
 
 from functions.common.clock import moscow_today
-from tests.e2e.conftest import PageLog, Portal, log_in_new_consumer, shot
+from tests.e2e.conftest import PageLog, Portal, log_in_new_consumer, open_section, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -42,7 +42,7 @@ def test_enter_two_tariff_readings_twice_and_see_them_in_the_table(
     page: Page, portal: Portal, page_log: PageLog, artifacts: Path
 ) -> None:
     logged_in(page, portal)
-    page.get_by_role("navigation", name="Главное меню").get_by_role("link", name="Показания").click()
+    open_section(page, "Показания")
     page.locator("main").get_by_role("link", name="Ручной ввод", exact=True).click()
     expect(page.get_by_role("heading", level=1, name="Ручной ввод показаний")).to_be_visible()
     form = page.locator("#reading-form")

@@ -14,7 +14,7 @@ import pytest
 import requests
 from playwright.sync_api import Page, Route, expect
 
-from tests.e2e.conftest import Portal, log_in_new_consumer, shot
+from tests.e2e.conftest import Portal, log_in_new_consumer, open_section, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -69,37 +69,55 @@ def file_meter_reading_request(page: Page) -> None:
 
 
 def test_an_empty_request_form_marks_every_required_extra_field(page: Page, portal: Portal) -> None:
+    """The connection's wizard: «Далее» on an empty step marks each of its required fields."""
     logged_in(page, portal, "#/requests/new/connection")
     form = page.locator("#request-form")
     expect(page.get_by_role("heading", level=1)).to_contain_text("технологическое присоединение")
 
-    for fill_text in (False, True):
-        if fill_text:
-            form.get_by_label("Текст заявки", exact=True).fill("Прошу присоединить дом.")
-        form.get_by_role("button", name="Отправить").click()
-        for label in CONNECTION_REQUIRED:
-            expect(form.get_by_label(label, exact=True)).to_have_attribute("aria-invalid", "true")
-        expect(form).not_to_contain_text("Дополнительные поля")
-        expect(form.get_by_label("Адрес объекта", exact=True)).to_have_accessible_description(
-            re.compile("Заполните поле «Адрес объекта»")
-        )
+    form.get_by_role("button", name="Далее").click()
+    for label in CONNECTION_REQUIRED[:3]:
+        expect(form.get_by_label(label, exact=True)).to_have_attribute("aria-invalid", "true")
+    form.get_by_label("Заявитель", exact=True).select_option(label="Юридическое лицо")
+    form.get_by_label("Для каких нужд", exact=True).select_option(
+        label="Предпринимательская (производственная) деятельность"
+    )
+    form.get_by_label("Место жительства или место нахождения заявителя", exact=True).fill(
+        "г. Москва, ул. Мира, 1"
+    )
+    form.get_by_role("button", name="Далее").click()
+    # An organisation states its name, ОГРН and ИНН.
+    for label in ("Полное наименование организации", "ОГРН или ОГРНИП", "ИНН"):
+        expect(form.get_by_label(label, exact=True)).to_have_attribute("aria-invalid", "true")
+    expect(form.get_by_label("Номер документа", exact=True)).to_be_hidden()
+    form.get_by_label("Полное наименование организации", exact=True).fill("ООО «Ромашка»")
+    form.get_by_label("ОГРН или ОГРНИП", exact=True).fill("1027700132195")
+    form.get_by_label("ИНН", exact=True).fill("7707083893")
+    form.get_by_role("button", name="Далее").click()
+
+    form.get_by_role("button", name="Далее").click()
+    for label in CONNECTION_REQUIRED[3:]:
+        expect(form.get_by_label(label, exact=True)).to_have_attribute("aria-invalid", "true")
+    expect(form).not_to_contain_text("Дополнительные поля")
+    expect(form.get_by_label("Адрес объекта", exact=True)).to_have_accessible_description(
+        re.compile("Заполните поле «Адрес объекта»")
+    )
 
 
 # 2 --------------------------------------------------------------------------------------------------
 
 
 def test_long_text_is_kept_counted_and_refused_with_its_limit_not_cut(page: Page, portal: Portal) -> None:
-    logged_in(page, portal, "#/requests/new/connection")
+    logged_in(page, portal, "#/requests/new/meter_reading")
     form = page.locator("#request-form")
     text = form.get_by_label("Текст заявки", exact=True)
-    pasted = ("Очень длинное описание работ по присоединению. " * 300)[:13_800]
+    pasted = ("Очень длинное описание, когда снять показания. " * 300)[:13_800]
     text.focus()
     page.keyboard.insert_text(pasted)
 
     assert len(text.input_value()) == 13_800, "the pasted text was cut"
     expect(form.get_by_text(re.compile(r"13\s800 из 5\s000 символов"))).to_be_visible()
 
-    address = form.get_by_label("Адрес объекта", exact=True)
+    address = form.get_by_label("Адрес установки прибора учёта", exact=True)
     address.focus()
     page.keyboard.insert_text("г. Москва, " + "очень длинная улица, " * 20)
     assert len(address.input_value()) > 300, "the address was cut"
@@ -183,7 +201,7 @@ def test_a_slow_page_change_shows_that_it_is_loading(page: Page, portal: Portal)
 
     # A slow network: the page's module takes seconds to arrive, the home page is still shown.
     page.route(re.compile(r"/js/views/requests\.js$"), slow)
-    page.get_by_role("navigation", name="Главное меню").get_by_role("link", name="Заявки").click()
+    open_section(page, "Заявки")
     loading = page.locator("#view").get_by_role("status").filter(has_text="Загрузка")
     expect(loading.first).to_be_visible(timeout=1500)
     expect(page.get_by_role("heading", level=1, name="Заявки")).to_be_visible()
@@ -292,7 +310,7 @@ def test_a_network_error_offers_to_retry_and_a_password_can_be_shown(page: Page,
             route.continue_()
 
     page.route(re.compile(r"/api/requests(\?.*)?$"), flaky)
-    page.get_by_role("navigation", name="Главное меню").get_by_role("link", name="Заявки").click()
+    open_section(page, "Заявки")
     expect(page.get_by_role("alert")).to_contain_text("Нет связи")
     page.get_by_role("button", name="Повторить").click()
     expect(page.get_by_text("Вы ещё не подавали заявок.")).to_be_visible()

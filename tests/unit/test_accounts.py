@@ -233,7 +233,9 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(world: World) -> N
     assert wrong_password == unknown_email
     status, problem = wrong_password
     assert status == 401
-    assert problem["errors"] == [{"field": "password", "message": "Неверный email или пароль."}]
+    assert problem["errors"] == [
+        {"field": "password", "message": "Неверный адрес электронной почты или пароль."}
+    ]
 
 
 @pytest.mark.parametrize(

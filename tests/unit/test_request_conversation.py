@@ -217,10 +217,23 @@ def test_the_thread_is_oldest_first_and_shows_documents_with_their_kind(env: Wor
     assert (company["kind"], company["kind_title"], company["author_title"]) == (
         "technical_conditions",
         "Технические условия",
-        "Сетевая компания",
+        "ООО «Сетевая компания» (демо)",  # the world's OperatorName (infra/world.py)
     )
     [tu] = company["attachments"]
     assert download(tu["url"]) == (PDF, "application/pdf")
+
+
+def test_the_thread_names_the_company_by_the_configured_operator_name(
+    env: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPERATOR_NAME", "АО «Горэлектросеть»")
+    request_id = filed()
+    company_writes(request_id, {"text": "Уточните адрес."})
+
+    status, shown = thread(request_id)
+
+    assert status == 200, shown
+    assert [m["author_title"] for m in shown["items"]] == ["АО «Горэлектросеть»"]
 
 
 def test_the_same_idempotency_key_posts_one_message_and_another_payload_is_refused(env: World) -> None:

@@ -217,10 +217,10 @@ def test_types_list_the_registry_with_russian_titles_review_days_and_form_schema
     types = {t["code"]: t for t in body["types"]}
     assert [t["title"] for t in body["types"]] == [
         "Заявка на технологическое присоединение к электрическим сетям",
-        "Заявка на снятие показаний прибора учёта э/э",
+        "Заявка на снятие показаний прибора учёта электроэнергии",
         "Заявка на осуществление допуска в эксплуатацию прибора учёта",
         "Заявка на оборудование точки поставки прибором учёта (либо его замена)",
-        "Заявление о бездоговорном (безучётном) потреблении э/э",
+        "Заявление о бездоговорном (безучётном) потреблении электроэнергии",
         "Хищение объектов электросетевого хозяйства",
         "Сообщение об отсутствии электроэнергии",
     ]
@@ -1731,3 +1731,21 @@ def test_a_no_power_report_names_the_danger_advice_and_refuses_a_time_that_is_no
 
     assert status == 422
     assert [error["field"] for error in problem["errors"]] == ["fields.since_time"], problem
+
+
+def test_the_schemas_tell_the_form_which_applicant_states_what_and_what_an_object_fills(env: World) -> None:
+    status, body = call(requests_api, api_event("GET", "/api/requests/types", claims=IVAN))
+    assert status == 200
+    schemas = {t["code"]: t["fields_schema"] for t in body["types"]}
+
+    requisites = schemas["connection"]["x-requisites"]
+    assert requisites["identity_document_number"] == {
+        "required": ["person"],
+        "allowed": ["person", "entrepreneur"],
+    }
+    assert requisites["organisation_name"] == {"required": ["organisation"], "allowed": ["organisation"]}
+    assert requisites["ogrn"]["allowed"] == ["entrepreneur", "organisation"]
+    assert "person" not in requisites["inn"]["allowed"]
+    assert schemas["connection"]["properties"]["object_name"]["x-object"] == "name"
+    for code in ("meter_reading", "meter_admission"):
+        assert schemas[code]["properties"]["meter_number"]["x-object"] == "meter_number"

@@ -1,10 +1,13 @@
-// The access form in the top-right corner of the header: «Вход» and «Регистрация» tabs.
+// The header's access form: «Вход» and «Регистрация» tabs (links to their panels before this loads).
 
 import * as api from './api.js';
 import * as session from './session.js';
 import { bindForm, clearErrors } from './forms.js';
 
 const $ = (id) => document.getElementById(id);
+
+/** What «Отправить код ещё раз» can honestly say: the API answers the same whether a mail goes. */
+export const RESENT = 'Новый код заменяет прежний. На один адрес уходит не больше нескольких писем в час: если письма нет и после этого, проверьте папку «Спам» или запросите код через час.';
 
 function selectTab(tab, { focus = false } = {}) {
   for (const other of document.querySelectorAll('#access [role="tab"]')) {
@@ -19,7 +22,10 @@ function selectTab(tab, { focus = false } = {}) {
 function setupTabs() {
   const tabs = [...document.querySelectorAll('#access [role="tab"]')];
   for (const tab of tabs) {
-    tab.addEventListener('click', () => selectTab(tab));
+    tab.addEventListener('click', (event) => {
+      event.preventDefault();
+      selectTab(tab);
+    });
     tab.addEventListener('keydown', (event) => {
       const index = tabs.indexOf(tab);
       const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: tabs.length - 1 }[event.key];
@@ -79,6 +85,19 @@ function setupForgot() {
     setNotice(`Если адрес ${data.email} зарегистрирован, на него отправлен код. Введите его и новый пароль.`);
     reset.elements.namedItem('code').focus();
   });
+  $('reset-resend').addEventListener('click', async (event) => {
+    const email = reset.elements.namedItem('email').value;
+    const button = event.currentTarget;
+    button.disabled = true;
+    try {
+      await api.post('/api/auth/forgot-password', { email }, { auth: false });
+      setNotice(`Если адрес ${email} зарегистрирован, на него отправлен новый код. ${RESENT}`);
+    } catch (error) {
+      setNotice(error.detail, 'warning');
+    } finally {
+      button.disabled = false;
+    }
+  });
   bindForm(reset, async (data) => {
     await api.post('/api/auth/reset-password', data, { auth: false });
     showLogin({ message: 'Пароль изменён. Войдите с новым паролем.', email: data.email });
@@ -116,6 +135,11 @@ export function resetAccess() {
 
 export function setupAccess() {
   setupTabs();
+  // «Регистрация» clicked before the scripts had loaded.
+  if (window.location.hash === '#panel-register') {
+    window.history.replaceState(null, '', window.location.pathname);
+    selectTab($('tab-register'));
+  } else selectTab($('tab-login'));
   setupForgot();
 
   const register = $('register-form');

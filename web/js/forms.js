@@ -165,6 +165,8 @@ export function bindForm(form, handler) {
     const submitter = event.submitter;
     try {
       const result = await handler(readForm(form), form);
+      // Accepted: drafts.js forgets what was typed.
+      form.dispatchEvent(new Event('submitted', { bubbles: true }));
       if (typeof result === 'string') showSuccess(form, result);
     } catch (error) {
       if (error?.name === 'AbortError' || error?.expired) return;

@@ -9,6 +9,7 @@ import * as session from './session.js';
 import * as consent from './consent.js';
 import { routes } from './routes.js';
 import { failure, loading } from './dom.js';
+import { forgetDrafts, keepDrafts, mayLeave } from './drafts.js';
 
 const APP_NAME = 'Личный кабинет потребителя';
 const compiled = routes.map((route) => ({
@@ -48,18 +49,9 @@ let nextFocus = null;
 
 const passwordToggles = (scope) => scope.querySelector('[type=password]') && import('./password.js').then((m) => m.addPasswordToggles(scope));
 
-// Forms' drafts when the session ends (drafts.js), forgotten at logout.
-const DRAFTS = 'portal.drafts';
-let owner = '';
-const box = (c) => /checkbox|radio/.test(c.type);
-const typed = (c) => c.name && !/file|password|submit|button/.test(c.type) && (box(c) ? c.checked !== c.defaultChecked : c.value !== c.defaultValue);
-
 session.onChange(({ reason, authenticated }) => {
   if (!authenticated) passwordToggles(document);
-  if (reason === 'logout') sessionStorage.removeItem(DRAFTS);
-  if (reason !== 'expired' || !host) return;
-  const forms = [...host.querySelectorAll('form[id]')].map((f) => [f.id, [...f.elements].filter(typed).map((c) => [c.name, c.value, box(c) && c.checked])]);
-  if (forms.some(([, values]) => values.length)) sessionStorage.setItem(DRAFTS, JSON.stringify({ path: location().path, owner, forms }));
+  if (/logout|deleted|email-changed/.test(reason)) forgetDrafts();
 });
 
 /** Goes to a route: navigate('/readings'); re-renders when it is the current one already.
@@ -100,6 +92,8 @@ function focusHeading(root) {
 /** Renders the current route into the host; focus: move focus to the page heading afterwards. */
 export async function render({ focus = false } = {}) {
   const mine = ++generation;
+  // Set once a page has drawn (the browser tests wait for it, never for a fixed time).
+  delete document.documentElement.dataset.ready;
   controller?.abort();
   if (typeof cleanup === 'function') cleanup();
   cleanup = null;
@@ -135,10 +129,9 @@ export async function render({ focus = false } = {}) {
   host.replaceChildren(...(indicator.isConnected ? [indicator] : []), root);
   document.title = route.path === '/' ? `${APP_NAME} — Сетевая компания` : `${route.title} — ${APP_NAME}`;
   const ctx = { route, params, query, signal: controller.signal, navigate };
-  owner = session.email();
   try {
     cleanup = await module.render(root, ctx);
-    if (mine === generation && sessionStorage.getItem(DRAFTS)) (await import('./drafts.js')).restoreDrafts(root, path);
+    if (mine === generation) keepDrafts(root, path);
   } catch (error) {
     if (mine !== generation || error?.name === 'AbortError' || error?.expired) return;
     console.warn(error);
@@ -152,15 +145,22 @@ export async function render({ focus = false } = {}) {
     if (mine === generation) host.removeAttribute('aria-busy');
   }
   passwordToggles(root);
-  if (mine === generation && focus) focusHeading(root);
+  if (mine !== generation) return;
+  if (focus) focusHeading(root);
+  document.documentElement.dataset.ready = viewName || 'pending';
 }
 
 /** Starts routing into `element`. */
 export function start(element) {
   host = element;
   if (!session.isAuthenticated()) passwordToggles(document);
-  window.addEventListener('hashchange', () => {
+  window.addEventListener('hashchange', (event) => {
     if (window.location.hash !== '' && !window.location.hash.startsWith('#/')) return;
+    // A changed form asks before the page goes (a menu link, Back); staying puts its address back.
+    if (!mayLeave()) {
+      nextFocus = null;
+      return window.history.replaceState(null, '', event.oldURL);
+    }
     const focus = nextFocus ?? true;
     nextFocus = null;
     render({ focus });

@@ -1,9 +1,8 @@
 // A technological connection (ПП № 861): the procedure that applies, shown on the form before filing
 // from the same rows the service derives it from (the schema's `x-procedures`,
-// functions/requests/connection_rules.py), and the stages of a filed request as a timeline.
+// functions/requests/connection_rules.py). A filed request's stages: connection-stages.js.
 
 import { el } from '../dom.js';
-import { formatDate } from '../format.js';
 
 const number = (value) => {
   const parsed = Number(String(value ?? '').trim().replace(/\s/g, '').replace(',', '.'));
@@ -54,6 +53,13 @@ function documentsOf(table, row, facts) {
   ].filter(Boolean);
 }
 
+/** The procedure the form's answers lead to: {row, documents} (what to attach), or null until they do. */
+export function procedureOf(form, table) {
+  const facts = factsOf(form);
+  const row = facts && table.rows.find((candidate) => meets(candidate, facts));
+  return row ? { row, documents: documentsOf(table, row, facts) } : null;
+}
+
 /** The «Порядок присоединения» box of the form: redrawn as the applicant answers. */
 export function procedurePreview(form, table) {
   const body = el('div', { id: 'rq-procedure-body' });
@@ -64,58 +70,23 @@ export function procedurePreview(form, table) {
     body,
   );
   const draw = () => {
-    const facts = factsOf(form);
-    const row = facts && table.rows.find((candidate) => meets(candidate, facts));
-    if (!row) {
+    const found = procedureOf(form, table);
+    if (!found) {
       body.replaceChildren(
-        el('p', { class: 'muted' }, 'Укажите заявителя, для каких нужд, мощность, напряжение и категорию надёжности — здесь появится порядок, который применяется по Правилам (ПП № 861), и список документов.'),
+        el('p', { class: 'muted' }, 'Укажите заявителя, для каких нужд, мощность, напряжение и категорию надёжности — здесь появится порядок, который применяется по Правилам (ПП № 861).'),
       );
       return;
     }
+    // What to attach: a file slot for each document, under this box (connection-wizard.js).
+    const { row } = found;
     body.replaceChildren(
       el('p', { class: 'req-procedure-clause' }, el('strong', {}, row.title), ` — ${row.clause}`),
       el('p', {}, `Почему: ${row.why}.`),
       el('p', {}, `Условия договора, счёт и технические условия сетевая организация разместит в личном кабинете в течение ${row.offer_working_days} рабочих дней (ПП № 861, п. 15).`),
-      el('h3', {}, 'Что приложить к заявке'),
-      el('ul', { class: 'req-procedure-docs' }, documentsOf(table, row, facts).map((d) => el('li', {}, d))),
     );
   };
   form.addEventListener('input', draw);
   form.addEventListener('change', draw);
   draw();
   return box;
-}
-
-function stageState(stage) {
-  if (stage.completed_on) return ['done', `Выполнено ${formatDate(stage.completed_on)}`];
-  if (stage.overdue) return ['overdue', `Срок прошёл ${formatDate(stage.due_on)}`];
-  if (stage.due_on) return ['waiting', `Срок — до ${formatDate(stage.due_on)}`];
-  return ['later', 'Срок начнётся после предыдущего этапа'];
-}
-
-/** The «Этапы присоединения» card of a filed connection: its procedure and each stage with its term. */
-export function stagesTimeline(procedure) {
-  const who = { company: 'Сетевая организация', applicant: 'Заявитель' };
-  return el(
-    'section',
-    { class: 'card req-procedure', id: 'req-stages', 'aria-labelledby': 'req-stages-title' },
-    el('h2', { id: 'req-stages-title' }, 'Этапы присоединения'),
-    el('p', { class: 'req-procedure-clause' }, el('strong', {}, procedure.title), ` — ${procedure.clause}`),
-    el(
-      'ol',
-      { class: 'req-timeline' },
-      procedure.stages.map((stage) => {
-        const [state, text] = stageState(stage);
-        const current = stage.code === procedure.next_stage;
-        return el(
-          'li',
-          { class: `req-stage req-stage-${state}`, 'aria-current': current ? 'step' : null },
-          el('strong', {}, stage.title),
-          el('span', { class: 'req-stage-when' }, text),
-          el('span', { class: 'req-stage-who' }, `${who[stage.by] || ''}. ${stage.rule}`),
-        );
-      }),
-    ),
-    el('details', {}, el('summary', {}, 'Документы к заявке (ПП № 861, п. 10)'), el('ul', {}, procedure.documents.map((d) => el('li', {}, d)))),
-  );
 }

@@ -109,7 +109,9 @@ function nextSteps(requests, meters, month, latest) {
 
 export async function render(root, { signal, navigate }) {
   useStyles();
-  if (!document.querySelector('link[href="/css/home.css"]')) document.head.append(el('link', { rel: 'stylesheet', href: '/css/home.css' }));
+  for (const sheet of ['/css/home.css', '/css/outages.css']) {
+    if (!document.querySelector(`link[href="${sheet}"]`)) document.head.append(el('link', { rel: 'stylesheet', href: sheet }));
+  }
   const [profile, requests, meters, month, latest, outages] = await Promise.allSettled(
     [consent.takeProfile() ?? api.get('/api/profile', { signal }), ...['/api/requests', '/api/readings/meters', '/api/readings/monthly?months=1', '/api/askue/latest', '/api/outages/mine'].map((path) => api.get(path, { signal }))],
   ).then((all) => all.map((r) => (r.status === 'fulfilled' ? r.value : r.reason)));

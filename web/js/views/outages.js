@@ -34,6 +34,7 @@ export function outageItem(outage, extra = []) {
 }
 
 export async function render(root, { signal, query, navigate }) {
+  if (!document.querySelector('link[href="/css/outages.css"]')) document.head.append(el('link', { rel: 'stylesheet', href: '/css/outages.css' }));
   const settlement = el('input', { id: 'outages-settlement', name: 'settlement', type: 'text', autocomplete: 'address-level2', value: query.get('settlement') ?? '' });
   const street = el('input', { id: 'outages-street', name: 'street', type: 'text', autocomplete: 'address-line1', value: query.get('street') ?? '' });
   const results = el('div', { class: 'outages-results', 'aria-live': 'polite' });

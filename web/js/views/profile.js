@@ -4,7 +4,7 @@
 import * as api from '../api.js';
 import * as session from '../session.js';
 import { el, loading, message, pageTitle } from '../dom.js';
-import { showLogin } from '../access.js';
+import { RESENT, showLogin } from '../access.js';
 import { bindForm } from '../forms.js';
 import { formatDate, formatPhone } from '../format.js';
 
@@ -165,7 +165,7 @@ function emailSection() {
     el(
       'div',
       { class: 'field' },
-      el('label', { for: 'profile-new-email', class: 'required' }, 'Новый email'),
+      el('label', { for: 'profile-new-email', class: 'required' }, 'Новый адрес электронной почты'),
       el('input', { id: 'profile-new-email', name: 'new_email', type: 'email', autocomplete: 'email', required: true, inputmode: 'email' }),
     ),
     passwordField('password', 'Текущий пароль', 'current-password', null, 'profile-email-password'),
@@ -181,19 +181,40 @@ function emailSection() {
       el('input', { id: 'profile-email-code', name: 'code', type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: 6, required: true, 'aria-describedby': 'profile-email-code-hint' }),
       el('p', { class: 'hint', id: 'profile-email-code-hint' }, '6 цифр из письма, пришедшего на новый адрес. Код действует 15 минут.'),
     ),
-    el('button', { type: 'submit', class: 'btn btn-primary' }, 'Подтвердить новый email'),
+    el('button', { type: 'submit', class: 'btn btn-primary' }, 'Подтвердить новый адрес'),
   );
   let newEmail = '';
+  let asked = null; // kept for «Отправить код ещё раз» until the code is confirmed
   bindForm(askForm, async (data) => {
     const answer = await api.post('/api/profile/email', data);
     newEmail = data.new_email.trim();
+    asked = data;
     askForm.elements.namedItem('password').value = '';
     codeForm.hidden = false;
     codeForm.elements.namedItem('code').focus();
-    return `${answer.detail} Адрес: ${newEmail}. Если письма нет, проверьте адрес и папку «Спам» или запросите код ещё раз.`;
+    return `${answer.detail} Адрес: ${newEmail}. Если письма нет, проверьте адрес и папку «Спам» или отправьте код ещё раз.`;
   });
+  const resent = el('p', { class: 'hint', role: 'status' });
+  codeForm.append(
+    el('p', { class: 'form-note' }, 'Письма нет? ', el('button', {
+      type: 'button',
+      class: 'link-button',
+      id: 'email-code-resend',
+      onclick: async () => {
+        try {
+          await api.post('/api/profile/email', asked);
+          resent.textContent = `Код отправлен ещё раз на ${newEmail}. ${RESENT}`;
+        } catch (error) {
+          if (error?.expired) throw error;
+          resent.textContent = error.detail;
+        }
+      },
+    }, 'Отправить код ещё раз')),
+    resent,
+  );
   bindForm(codeForm, async (data) => {
     await api.post('/api/profile/email/confirm', data);
+    asked = null;
     const message = 'Адрес электронной почты изменён: войдите с новым адресом. На прежний адрес отправлено уведомление.';
     session.clear('email-changed');
     showLogin({ email: newEmail, message });
@@ -218,6 +239,14 @@ function deletionSection() {
     el('button', { type: 'submit', class: 'btn btn-danger' }, 'Удалить учётную запись'),
   );
   bindForm(form, async (data) => {
+    // The password is checked first (a sign-in with it, which renews this session): «Это не
+    // отменить» is asked only of a password that will delete the account.
+    try {
+      session.save(await api.post('/api/auth/login', { email: session.email(), password: data.password }, { auth: false }), 'refresh');
+    } catch (error) {
+      if (error?.errors) error.errors = error.errors.map((e) => (/Неверный/.test(e.message) ? { field: 'password', message: 'Пароль указан неверно.' } : e));
+      throw error;
+    }
     if (!window.confirm('Удалить учётную запись? Это не отменить.')) return undefined;
     await api.request('/api/profile', { method: 'DELETE', body: data, expire: false });
     session.clear('deleted');
@@ -227,7 +256,7 @@ function deletionSection() {
     'section',
     { class: 'card danger-zone', 'aria-labelledby': 'profile-delete' },
     el('h2', { id: 'profile-delete' }, 'Удаление учётной записи'),
-    el('p', { class: 'alert alert-warning' }, 'Это отзыв согласия на обработку персональных данных. Войти в кабинет будет нельзя сразу и навсегда. В течение 30 дней будут удалены ФИО или название, email, телефон и данные АСКУЭ; заявки и показания сохранятся обезличенными для учёта компании (не менее 5 лет).'),
+    el('p', { class: 'alert alert-warning' }, 'Это отзыв согласия на обработку персональных данных. Войти в кабинет будет нельзя сразу и навсегда. В течение 30 дней будут удалены ФИО или название, адрес электронной почты, телефон и данные АСКУЭ; заявки и показания сохранятся обезличенными для учёта компании (не менее 5 лет).'),
     form,
   );
 }

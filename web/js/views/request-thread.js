@@ -95,18 +95,33 @@ function withdrawForm(request, { signal, reload }) {
   );
 }
 
-/** The conversation's section; `reload(text)` draws the page again, showing `text`. */
+/**
+ * The conversation: [the company's question with the reply form, when it asks (first on the page),
+ * the thread's section]. `reload(text)` draws the page again, showing `text`.
+ */
 export async function conversation(request, { signal, reload }) {
   const thread = await messages(request.id, signal);
   const open = !CLOSED.has(request.status);
   const asked = request.status === 'needs_info' ? request.history.findLast((h) => h.status === 'needs_info') : null;
-  return el(
-    'section',
-    { class: 'card req-conversation', 'aria-labelledby': 'req-thread' },
-    el('h2', { id: 'req-thread' }, 'Переписка по заявке'),
-    asked ? el('div', { class: 'alert alert-warning', role: 'note' }, el('strong', {}, 'Сетевая компания просит уточнений. '), asked.comment || '', ' Ответьте ниже.') : null,
-    thread.length ? el('ol', { class: 'req-thread' }, thread.map(messageItem)) : el('p', { class: 'muted' }, 'Сообщений пока нет.'),
-    open ? replyForm(request, { signal, reload }) : el('p', { class: 'muted' }, 'Заявка закрыта: сообщения по ней больше не принимаются.'),
-    open ? withdrawForm(request, { signal, reload }) : null,
-  );
+  const reply = open ? replyForm(request, { signal, reload }) : el('p', { class: 'muted' }, 'Заявка закрыта: сообщения по ней больше не принимаются.');
+  const question = asked
+    ? el(
+        'section',
+        { class: 'card req-asked', id: 'req-asked', 'aria-labelledby': 'req-asked-title' },
+        el('h2', { id: 'req-asked-title' }, 'Компания просит уточнений'),
+        el('p', { class: 'req-question' }, asked.comment || 'Ответьте на вопрос компании в переписке ниже.'),
+        reply,
+      )
+    : null;
+  return [
+    question,
+    el(
+      'section',
+      { class: 'card req-conversation', 'aria-labelledby': 'req-thread' },
+      el('h2', { id: 'req-thread' }, 'Переписка по заявке'),
+      thread.length ? el('ol', { class: 'req-thread' }, thread.map(messageItem)) : el('p', { class: 'muted' }, 'Сообщений пока нет.'),
+      question ? null : reply,
+      open ? withdrawForm(request, { signal, reload }) : null,
+    ),
+  ];
 }

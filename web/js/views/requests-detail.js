@@ -4,7 +4,7 @@ import * as api from '../api.js';
 import * as session from '../session.js';
 import { el, message, pageTitle } from '../dom.js';
 import { formatDate, formatDateTime } from '../format.js';
-import { stagesTimeline } from './connection-procedure.js';
+import { stagesTimeline } from './connection-stages.js';
 import { conversation } from './request-thread.js';
 import { backLink, formatSize, statusBadge, useStyles } from './requests-ui.js';
 
@@ -21,6 +21,7 @@ async function filedBy(signal) {
 
 export async function render(root, { params, signal }) {
   useStyles();
+  if (!document.querySelector('link[href="/css/request-page.css"]')) document.head.append(el('link', { rel: 'stylesheet', href: '/css/request-page.css' }));
   if (!document.querySelector('link[href="/css/print.css"]')) {
     document.head.append(el('link', { rel: 'stylesheet', href: '/css/print.css', media: 'print' }));
   }
@@ -40,8 +41,11 @@ export async function render(root, { params, signal }) {
         return null;
       })
     : null;
+  const [question, thread] = await conversation(request, { signal, reload: (text) => reload(root, { params, signal }, text) });
   root.append(
     ...pageTitle(`Заявка № ${request.number}`, request.type_title),
+    // What the company asks comes first; the request's data folds away then.
+    question || '',
     outage
       ? el(
           'section',
@@ -56,35 +60,39 @@ export async function render(root, { params, signal }) {
           ),
           el('p', { class: 'muted' }, 'Причина: ' + outage.reason),
         )
-      : null,
+      : '',
     el(
       'div',
       { class: 'grid-2' },
       el(
         'section',
         { class: 'card', 'aria-labelledby': 'req-data' },
-        el('h2', { id: 'req-data' }, 'Данные заявки'),
         el(
-          'dl',
-          { class: 'details' },
-          row('Статус', statusBadge(request)),
-          row('Кем подана', filer),
-          row('Дата подачи', formatDateTime(request.created_at)),
-          row('Ориентировочный срок рассмотрения', `до ${formatDate(request.review_deadline)}`),
-          request.field_rows.map((f) => row(f.title, f.value)),
+          'details',
+          { class: 'req-data', open: !question },
+          el('summary', {}, el('h2', { id: 'req-data' }, 'Данные заявки')),
+          el(
+            'dl',
+            { class: 'details' },
+            row('Статус', statusBadge(request)),
+            row('Кем подана', filer),
+            row('Дата подачи', formatDateTime(request.created_at)),
+            row('Ориентировочный срок рассмотрения', `до ${formatDate(request.review_deadline)}`),
+            request.field_rows.map((f) => row(f.title, f.value)),
+          ),
+          el('h3', {}, 'Текст заявки'),
+          el('p', { class: 'req-text' }, request.text),
+          el('h3', {}, 'Файлы'),
+          request.attachments.length
+            ? el(
+                'ul',
+                { class: 'req-files' },
+                request.attachments.map((f) =>
+                  el('li', {}, el('a', { href: f.url, download: f.filename }, f.filename), ` — ${formatSize(f.size)}`),
+                ),
+              )
+            : el('p', { class: 'muted' }, 'Файлы не приложены.'),
         ),
-        el('h3', {}, 'Текст заявки'),
-        el('p', { class: 'req-text' }, request.text),
-        el('h3', {}, 'Файлы'),
-        request.attachments.length
-          ? el(
-              'ul',
-              { class: 'req-files' },
-              request.attachments.map((f) =>
-                el('li', {}, el('a', { href: f.url, download: f.filename }, f.filename), ` — ${formatSize(f.size)}`),
-              ),
-            )
-          : el('p', { class: 'muted' }, 'Файлы не приложены.'),
       ),
       el(
         'section',
@@ -106,7 +114,7 @@ export async function render(root, { params, signal }) {
       ),
     ),
     request.procedure ? stagesTimeline(request.procedure) : '',
-    await conversation(request, { signal, reload: (text) => reload(root, { params, signal }, text) }),
+    thread,
     backLink(),
   );
 }
@@ -117,6 +125,6 @@ async function reload(root, context, text) {
   await render(root, context);
   const shown = message(text, 'success');
   shown.tabIndex = -1;
-  root.querySelector('#req-thread')?.after(shown);
+  (root.querySelector('#req-asked-title') || root.querySelector('#req-thread'))?.after(shown);
   shown.focus();
 }

@@ -7,6 +7,7 @@ import { el, message, pageTitle } from '../dom.js';
 import { bindForm } from '../forms.js';
 import { checkLengths, limitLength } from '../limits.js';
 import { procedurePreview } from './connection-procedure.js';
+import { chosenFiles, connectionWizard } from './connection-wizard.js';
 import { backLink, formatSize, requestTypes, useStyles, workingDays } from './requests-ui.js';
 import { fileType, refuse, upload } from './uploads.js';
 
@@ -14,10 +15,7 @@ const MAX_FILES = 5;
 const MAX_BYTES = 10 * 1024 * 1024;
 
 
-function newKey() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
-}
+const newKey = () => crypto.randomUUID(); // the portal is served over HTTPS (or localhost)
 
 function field(label, control, hint, extra = '') {
   const hintId = hint ? `${control.id}-hint` : null;
@@ -100,8 +98,9 @@ function listed(fields, schema) {
   return out;
 }
 
-// «Мои объекты»: a field whose schema names an object attribute (`x-object`: address,
-// cadastral_number, account_number) is filled from the object the consumer picks.
+// «Мои объекты»: a field whose schema names an object attribute (`x-object`: name, address,
+// cadastral_number, account_number; meter_number — of the object's one meter) is filled from the
+// object the consumer picks.
 function objectPicker(objects, schema, form) {
   const filled = Object.entries(schema.properties).filter(([, spec]) => spec['x-object']);
   if (!objects.length || !filled.length) return null;
@@ -114,12 +113,15 @@ function objectPicker(objects, schema, form) {
   picker.addEventListener('change', () => {
     const object = objects.find((o) => o.id === picker.value);
     if (!object) return;
+    const known = { ...object, meter_number: object.meters?.length === 1 ? object.meters[0].meter_number : '' };
     for (const [name, spec] of filled) {
       const input = form.elements.namedItem(`fields.${name}`);
-      if (input && object[spec['x-object']]) input.value = object[spec['x-object']];
+      if (!input || !known[spec['x-object']]) continue;
+      input.value = known[spec['x-object']];
+      input.dispatchEvent(new Event('input', { bubbles: true }));
     }
   });
-  return field('Объект из «Мои объекты»', picker, 'Заполнит адрес и другие данные объекта; их можно изменить.');
+  return field('Объект из «Мои объекты»', picker, 'Заполнит наименование, адрес и другие известные данные объекта; их можно изменить.');
 }
 
 function checkFiles(files) {
@@ -180,7 +182,10 @@ export async function render(root, { params, signal }) {
   const picker = objectPicker(objects, type.fields_schema, form);
   if (picker) form.insertBefore(picker, form.querySelector('.field'));
   // A connection's procedure, derived as the applicant answers, before the files and «Отправить».
-  if (type.fields_schema['x-procedures']) form.insertBefore(procedurePreview(form, type.fields_schema['x-procedures']), files.closest('.field'));
+  if (type.fields_schema['x-procedures']) {
+    form.insertBefore(procedurePreview(form, type.fields_schema['x-procedures']), files.closest('.field'));
+    connectionWizard(form, type.fields_schema);
+  }
   root.append(
     ...pageTitle(type.title, type.statutory_term ? `${type.description} Срок — ${type.statutory_term}.` : `Ориентировочный срок рассмотрения — ${workingDays(type.review_working_days)} с даты регистрации.`),
     form,
@@ -188,7 +193,7 @@ export async function render(root, { params, signal }) {
   );
   bindForm(form, async (data) => {
     checkLengths(form);
-    const list = [...files.files];
+    const list = chosenFiles(form);
     checkFiles(list);
     const attachments = await upload(list, uploaded, signal, 'Отправить');
     try {
