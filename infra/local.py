@@ -24,7 +24,7 @@ from infra.events import LocalEvents
 from infra.gateway import LocalGateway, Mail
 from infra.integrator_events import EventLog
 from infra.metrics_capture import EmfCapture
-from infra.moto_patches import atomic_dynamodb_requests, cheaper_server_dispatch
+from infra.moto_patches import atomic_dynamodb_requests, cheaper_server_dispatch, cognito_sign_out_by_user
 from infra.template import ROOT
 from infra.waf import LocalWaf
 from infra.world import ACCOUNT_ID, World, build_world
@@ -89,6 +89,7 @@ def start(settings: LocalSettings) -> tuple[World, LocalGateway, Outbox, AskueSi
 
     moto_port = settings.moto_port or free_port(settings.host)
     atomic_dynamodb_requests()
+    cognito_sign_out_by_user()
     cheaper_server_dispatch()
     server = ThreadedMotoServer(ip_address=settings.host, port=moto_port, verbose=False)
     server.start()

@@ -20,7 +20,7 @@ from moto import mock_aws
 from functions.common.aws import reset_clients
 from functions.common.settings import load_settings
 from infra.lambda_runtime import LambdaContext, load_handler
-from infra.moto_patches import atomic_dynamodb_requests
+from infra.moto_patches import atomic_dynamodb_requests, cognito_sign_out_by_user
 from infra.world import ACCOUNT_ID, World, build_world
 
 REGION = "eu-central-1"
@@ -80,6 +80,7 @@ def built_world() -> tuple[World, _Backends]:
     """The world template.yaml describes, built once in moto, and a copy of moto's state right after."""
     _copyable_locks()
     atomic_dynamodb_requests()
+    cognito_sign_out_by_user()
     with pytest.MonkeyPatch.context() as monkeypatch:
         _aws_environment(monkeypatch)
         mock = mock_aws()
