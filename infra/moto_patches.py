@@ -197,7 +197,7 @@ def cognito_sign_out_by_user() -> None:
                 self.refresh_tokens[token] = None
             self.access_tokens.pop(token, None)
 
-    sign_out._by_user = True
+    sign_out._by_user = True  # type: ignore[attr-defined]
     pool_class.sign_out = sign_out
     pool_class.create_refresh_token = create_refresh_token
     pool_class.create_access_token = create_access_token

@@ -1,4 +1,5 @@
-"""Routes for the company's systems (CRM, billing, support), guarded by the API key."""
+"""Routes for the company's systems (CRM, billing, support): each an integrator with a key of its
+own and scopes (functions/common/integrators.py), let in by the integrator authorizer."""
 
 from http import HTTPStatus
 from typing import Annotated, Any
@@ -21,6 +22,7 @@ from functions.common.api import (
 )
 from functions.common.cursor import CURSOR_SCHEMA, MAX_CURSOR_LENGTH
 from functions.common.errors import invalid_field
+from functions.common.integrators import integrator_of
 from functions.integration import service
 from functions.integration.models import LABELS, DateTimeWithZone, PasswordReset, PasswordResetAccepted
 from functions.objects import service as objects
@@ -47,7 +49,13 @@ tracer = Tracer()
 app = APIGatewayRestResolver(enable_validation=True)
 configure_resolver(app, {**LABELS, **OBJECT_LABELS}, labels_under={"/api/integration/outages": OUTAGE_LABELS})
 TAGS = ["Интеграция"]
-FORBIDDEN = {403: {"description": "Нет ключа интеграции или он неверен", **PROBLEM_RESPONSE}}
+FORBIDDEN = {
+    403: {
+        "description": "Ключ интеграции неверен или отозван, или у системы нет права (scope), которого "
+        "требует адрес: detail называет право",
+        **PROBLEM_RESPONSE,
+    }
+}
 
 
 @app.post(
@@ -191,10 +199,7 @@ def post_message(
         str | None, Header(alias="idempotency-key", description="Уникальная строка на каждое новое сообщение")
     ] = None,
 ) -> Response[str]:
-    identity = app.current_event.request_context.identity
-    sent = conversation.post_company_message(
-        id, message, idempotency_key, integration_actor(identity.api_key_id)
-    )
+    sent = conversation.post_company_message(id, message, idempotency_key, _actor())
     return json_response(HTTPStatus.CREATED, sent)
 
 
@@ -223,8 +228,7 @@ def change_status(
     id: Annotated[str, Path(max_length=64, description="id заявки")],
     change: Annotated[StatusChange, Body()],
 ) -> IntegrationRequest:
-    identity = app.current_event.request_context.identity
-    return transitions.change_status(id, change, integration_actor(identity.api_key_id))
+    return transitions.change_status(id, change, _actor())
 
 
 @app.post(
@@ -256,8 +260,7 @@ def mark_stage(
     id: Annotated[str, Path(max_length=64, description="id заявки")],
     mark: Annotated[StageMarkRequest, Body()],
 ) -> IntegrationRequest:
-    identity = app.current_event.request_context.identity
-    return stage_marks.mark_stage(id, mark, integration_actor(identity.api_key_id))
+    return stage_marks.mark_stage(id, mark, _actor())
 
 
 @app.get(
@@ -329,8 +332,7 @@ def publish_outage(
         Header(alias="idempotency-key", description="Уникальная строка на каждое новое отключение"),
     ] = None,
 ) -> Response[str]:
-    identity = app.current_event.request_context.identity
-    outage = outages.publish(integration_actor(identity.api_key_id), idempotency_key, publication)
+    outage = outages.publish(_actor(), idempotency_key, publication)
     return json_response(HTTPStatus.CREATED, outage)
 
 
@@ -375,6 +377,12 @@ def change_outage(
 )
 def withdraw_outage(id: Annotated[str, Path(max_length=64, description="id отключения")]) -> Outage:
     return outages.withdraw(id)
+
+
+def _actor() -> str:
+    """The integrator the authorizer let through, as the history names it (`integrator:crm`)."""
+    integrator = integrator_of((app.current_event.raw_event.get("requestContext") or {}).get("authorizer"))
+    return integration_actor(integrator.name if integrator is not None else None)
 
 
 @tracer.capture_lambda_handler(capture_response=False)

@@ -277,7 +277,7 @@ def test_integrator_pulls_new_requests_and_moves_one_the_consumer_sees_and_is_ma
     )
 
     assert moved.status_code == 200, moved.text
-    assert moved.json()["history"][-1]["changed_by"] == "api-key:local-integration"
+    assert moved.json()["history"][-1]["changed_by"] == "integrator:qa"
     shown = requests.get(f"{stack.url}/api/requests/{created['id']}", headers=auth(ivan), timeout=10).json()
     assert shown["status_title"] == "На рассмотрении"
     assert shown["history"][-1]["comment"] == "Передано мастеру участка."

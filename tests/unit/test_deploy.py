@@ -127,7 +127,9 @@ def test_every_route_is_an_operation_of_the_rest_api_invoking_its_function_with_
         assert route.function in uri, route
         security = {name for requirement in operation.get("security", []) for name in requirement}
         # SAM writes an operation without the default authorizer as `security: [{NONE: []}]`.
-        expected = {"cognito": {"SessionAuthorizer"}, "api_key": {"api_key"}, "none": {"NONE"}}[route.auth]
+        expected = {"cognito": {"SessionAuthorizer"}, "api_key": {"IntegratorAuthorizer"}, "none": {"NONE"}}[
+            route.auth
+        ]
         assert security == expected, route
     assert len(of_type("AWS::ApiGateway::Deployment")) == len(of_type("AWS::ApiGateway::Stage")) == 1
 

@@ -158,7 +158,7 @@ def test_a_support_reset_ends_every_session(pool: World) -> None:
 
     status, _ = call(
         integration,
-        api_event("POST", "/api/integration/users/reset-password", {"email": EMAIL}, api_key_id="support"),
+        api_event("POST", "/api/integration/users/reset-password", {"email": EMAIL}, integrator="support"),
     )
     assert status == 202  # queued: the mail worker sets and mails the new password
 
@@ -271,7 +271,7 @@ def test_a_support_reset_ends_every_session_opened_under_any_name(pool: World) -
 
     status, _ = call(
         integration,
-        api_event("POST", "/api/integration/users/reset-password", {"email": EMAIL}, api_key_id="support"),
+        api_event("POST", "/api/integration/users/reset-password", {"email": EMAIL}, integrator="support"),
     )
 
     assert status == 202  # queued: the mail worker sets and mails the new password
