@@ -198,3 +198,21 @@ def test_the_local_keys_are_the_ones_make_run_prints(world: World) -> None:
     assert keys == {name: local_key(name, "local") for name in ("crm", "billing", "support")}
     assert IntegratorKeyStore().find(keys["support"]) is not None
     assert IntegratorKeyStore().find("local-support-key-but-not-quite") is None
+
+
+def test_an_integration_read_of_personal_data_logs_which_requests_and_who_not_the_data(
+    gateway: Client, keys: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    request_id = filed_request()
+
+    listed = as_integrator(gateway, keys["crm"], "GET", "/api/integration/requests?status=registered")
+    read = as_integrator(gateway, keys["support"], "GET", f"/api/integration/requests/{request_id}")
+
+    assert listed.status_code == read.status_code == 200
+    lines = [r for r in caplog.records if r.getMessage() == "personal data read"]
+    assert [(r.integrator, r.request_ids) for r in lines] == [  # type: ignore[attr-defined]
+        ("integrator:crm", [request_id]),
+        ("integrator:support", [request_id]),
+    ]
+    email = read.get_json()["email"]
+    assert all(email not in str(r.__dict__) for r in lines)
