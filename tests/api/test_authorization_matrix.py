@@ -5,8 +5,8 @@
    token, the integration key instead of a token) gets API Gateway's UNAUTHORIZED answer exactly as
    template.yaml words it; every integration route × (no key, a wrong key, a consumer's token) gets
    what API Gateway answers its integrator authorizer: UNAUTHORIZED without an x-api-key header,
-   ACCESS_DENIED for a key that is no integrator's. Public routes ignore credentials. A route added to the template is in the
-   matrix without anyone adding it here.
+   ACCESS_DENIED for a key that is no integrator's. Public routes ignore credentials. A route added
+   to the template is in the matrix without anyone adding it here.
 2. Isolation: a second consumer, with a valid token of their own, never sees, changes or pages
    through the first consumer's data — every consumer route has its check, and a new consumer route
    fails `test_every_consumer_route_has_an_isolation_check` until it gets one.
@@ -320,8 +320,6 @@ def test_consumer_route_refuses_a_wrong_credential_with_401(
     assert response.json()["title"] == "Требуется вход"
 
 
-@pytest.mark.parametrize("how", INTEGRATION_REFUSALS)
-@pytest.mark.parametrize("route", INTEGRATION_ROUTES, ids=_label)
 # What API Gateway answers each: a TOKEN authorizer's missing header is its own 401; a key the
 # integrator authorizer denies is ACCESS_DENIED (403).
 INTEGRATION_REFUSAL_TYPES = {
@@ -332,6 +330,8 @@ INTEGRATION_REFUSAL_TYPES = {
 }
 
 
+@pytest.mark.parametrize("how", INTEGRATION_REFUSALS)
+@pytest.mark.parametrize("route", INTEGRATION_ROUTES, ids=_label)
 def test_integration_route_refuses_without_an_integrator_s_key(
     stack: LocalStack, credentials: dict[str, dict[str, str]], route: Route, how: str
 ) -> None:
