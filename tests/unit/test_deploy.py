@@ -157,7 +157,7 @@ def access_log_fields() -> dict[str, str]:
 
 def test_the_api_stage_logs_who_called_which_route_with_what_answer_as_json() -> None:
     """152-ФЗ ст. 14: who read a consumer's data is answered from these lines (README, «Who saw my
-    data»): the consumer's sub (the session authorizer's principal) or the integrator's key id."""
+    data»): the consumer's sub or the integrator's name (`integrator:crm`), its authorizer's principal."""
     [stage] = of_type("AWS::ApiGateway::Stage").values()
     fields = access_log_fields()
 
@@ -165,7 +165,7 @@ def test_the_api_stage_logs_who_called_which_route_with_what_answer_as_json() ->
         "Fn::GetAtt": ["ApiAccessLogs", "Arn"]
     }
     assert fields["caller"] == "$context.authorizer.principalId"
-    assert fields["apiKeyId"] == "$context.identity.apiKeyId"
+    assert "apiKeyId" not in fields  # integrators are named by the authorizer: caller = integrator:<name>
     assert (fields["route"], fields["path"]) == ("$context.resourcePath", "$context.path")
     assert (fields["status"], fields["latencyMs"]) == ("$context.status", "$context.responseLatency")
     assert fields["requestId"] == "$context.requestId"  # API Gateway refuses a format without it
