@@ -216,3 +216,16 @@ def test_an_integration_read_of_personal_data_logs_which_requests_and_who_not_th
     ]
     email = read.get_json()["email"]
     assert all(email not in str(r.__dict__) for r in lines)
+
+
+def test_a_failing_integrator_authorizer_is_the_templates_503_with_retry_after(
+    gateway: Client, keys: dict[str, str]
+) -> None:
+    from tests.faults import failing_where
+
+    with failing_where("dynamodb", "GetItem", "key#"):
+        answer = as_integrator(gateway, keys["crm"], "GET", "/api/integration/requests?status=registered")
+
+    # The authorizer raised: AUTHORIZER_CONFIGURATION_ERROR, which the template answers 503.
+    assert answer.status_code == 503
+    assert answer.headers["Retry-After"] == "60"
