@@ -50,6 +50,7 @@ app = APIGatewayRestResolver(enable_validation=True)
 configure_resolver(app, {**LABELS, **OBJECT_LABELS}, labels_under={"/api/integration/outages": OUTAGE_LABELS})
 TAGS = ["Интеграция"]
 FORBIDDEN = {
+    401: {"description": "Нет заголовка x-api-key с ключом интеграции", **PROBLEM_RESPONSE},
     403: {
         "description": "Ключ интеграции неверен или отозван, или у системы нет права (scope), которого "
         "требует адрес: detail называет право",
