@@ -117,10 +117,11 @@ def serve(port: int, fast_sqs: bool) -> None:
 
     from moto.server import ThreadedMotoServer
 
-    from infra.moto_patches import atomic_dynamodb_requests, cheaper_server_dispatch
+    from infra.moto_patches import atomic_dynamodb_requests, cheaper_server_dispatch, cognito_sign_out_by_user
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
     atomic_dynamodb_requests()
+    cognito_sign_out_by_user()
     cheaper_server_dispatch()
     restore_counts = faster_sqs_attributes() if fast_sqs else (lambda: None)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)

@@ -7,7 +7,8 @@ with the `Authorization` header, its policy must allow the route, and its contex
 seconds; here it is asked on every request, so an ended session is refused at once. Its failures
 are API Gateway's: an authorizer that raises anything but "Unauthorized", or answers no policy, is
 AUTHORIZER_CONFIGURATION_ERROR, and every gateway response is resolved as AWS resolves it
-(infra/template.py's `gateway_answer`). Integration routes check the `x-api-key` header. Before
+(infra/template.py's `gateway_answer`). Integration routes are guarded the same way by the
+integrator authorizer (functions/authorizer/integrators.py) with the `x-api-key` header. Before
 all of it, the API's web ACL is applied as WAF applies it on the stage (infra/waf.py). It also
 serves `web/` and the local mail outbox.
 """
@@ -32,8 +33,10 @@ from infra import site
 from infra.lambda_runtime import LambdaContext, load_handler
 from infra.template import (
     FUNCTION_ERROR_STATUS,
+    INTEGRATOR_AUTHORIZER,
     ResponseHeader,
     Route,
+    TokenAuthorizer,
     gateway_answer,
     gateway_responses,
     load_template,
@@ -56,7 +59,6 @@ class LocalGateway:
     def __init__(
         self,
         *,
-        api_key: str,
         web_dir: Path,
         outbox: Callable[[], list[Mail]],
         stage: str = "prod",
@@ -69,15 +71,19 @@ class LocalGateway:
         self.routes = routes(template)
         self._fallbacks = method_fallbacks(template)
         self._refusals = gateway_responses(template)
-        self._authorizer = token_authorizer(template)
-        self._api_key = api_key
+        # Route.auth -> the Lambda TOKEN authorizer that guards it.
+        self._authorizers = {
+            "cognito": token_authorizer(template),
+            "api_key": token_authorizer(template, INTEGRATOR_AUTHORIZER),
+        }
         self._web_dir = web_dir
         self._outbox = outbox
         self._stage = stage
         # Lambda gives an execution environment one event at a time, and a Powertools resolver keeps
         # the current event on itself: one function runs one event at a time here too.
         self._running = {route.function: threading.Lock() for route in [*self.routes, *self._fallbacks]}
-        self._running[self._authorizer.function] = threading.Lock()
+        for guard in self._authorizers.values():
+            self._running[guard.function] = threading.Lock()
         # The headers CloudFront's response headers policy adds in AWS, from the same template.
         self._headers: dict[str, ResponseHeader] = security_headers(template)
         csp = self._headers["Content-Security-Policy"]
@@ -139,12 +145,10 @@ class LocalGateway:
             return self._refuse("MISSING_AUTHENTICATION_TOKEN")
         route, path_parameters = matched
         authorizer: dict[str, Any] | None = None
-        if route.auth == "cognito":
-            authorizer, refusal = self._authorize(request, route)
+        if route.auth in self._authorizers:
+            authorizer, refusal = self._authorize(request, route, self._authorizers[route.auth])
             if refusal is not None:
                 return self._refuse(refusal)
-        if route.auth == "api_key" and request.headers.get("x-api-key") != self._api_key:
-            return self._refuse("INVALID_API_KEY")
         event = self._event(request, route, path_parameters, authorizer)
         try:
             with self._running[route.function]:
@@ -156,9 +160,11 @@ class LocalGateway:
             return self._refuse("DEFAULT_5XX", FUNCTION_ERROR_STATUS)
         return self._response(result)
 
-    def _authorize(self, request: Request, route: Route) -> tuple[dict[str, Any] | None, str | None]:
+    def _authorize(
+        self, request: Request, route: Route, guard: TokenAuthorizer
+    ) -> tuple[dict[str, Any] | None, str | None]:
         """The authorizer's context for this request, or the gateway response that refuses it."""
-        token = request.headers.get(self._authorizer.header)
+        token = request.headers.get(guard.header)
         if not token:  # API Gateway refuses a missing identity source without asking the authorizer
             return None, "UNAUTHORIZED"
         region = os.environ.get("AWS_REGION", "eu-central-1")
@@ -166,10 +172,10 @@ class LocalGateway:
             f"arn:aws:execute-api:{region}:123456789012:local/{self._stage}/{route.method}{request.path}"
         )
         event = {"type": "TOKEN", "authorizationToken": token, "methodArn": method_arn}
-        function = self._authorizer.function
+        function = guard.function
         try:
             with self._running[function]:
-                answer = load_handler(self._authorizer.handler)(event, LambdaContext(function))
+                answer = load_handler(guard.handler)(event, LambdaContext(function))
         except Exception as error:  # "Unauthorized" is the refusal; anything else a failed authorizer
             if str(error) == "Unauthorized":
                 return None, "UNAUTHORIZED"
@@ -224,8 +230,9 @@ class LocalGateway:
             "identity": {
                 "sourceIp": request.remote_addr or "127.0.0.1",
                 "userAgent": request.headers.get("User-Agent"),
-                "apiKey": request.headers.get("x-api-key") if route.auth == "api_key" else None,
-                "apiKeyId": "local-integration" if route.auth == "api_key" else None,
+                # No API Gateway API key: integrators are told apart by their authorizer's context.
+                "apiKey": None,
+                "apiKeyId": None,
             },
             "domainName": request.host,
             "apiId": "local",

@@ -23,8 +23,9 @@ from infra.bounces import LocalBounces
 from infra.events import LocalEvents
 from infra.gateway import LocalGateway, Mail
 from infra.integrator_events import EventLog
+from infra.integrators import issue_local_keys, keys_banner
 from infra.metrics_capture import EmfCapture
-from infra.moto_patches import atomic_dynamodb_requests, cheaper_server_dispatch
+from infra.moto_patches import atomic_dynamodb_requests, cheaper_server_dispatch, cognito_sign_out_by_user
 from infra.template import ROOT
 from infra.waf import LocalWaf
 from infra.world import ACCOUNT_ID, World, build_world
@@ -38,7 +39,10 @@ class LocalSettings:
     port: int = int(os.environ.get("PORT", "8000"))
     moto_port: int = int(os.environ.get("MOTO_PORT", "0"))
     region: str = os.environ.get("AWS_REGION", "eu-central-1")
-    integration_api_key: str = os.environ.get("INTEGRATION_API_KEY", "local-integration-key")
+    # Each integrator's local key is <prefix>-<name>-key (infra/integrators.py); INTEGRATORS, when
+    # set, replaces the template's Integrators parameter (the API tests add one with every scope).
+    integrator_key_prefix: str = os.environ.get("INTEGRATOR_KEY_PREFIX", "local")
+    integrators: str = os.environ.get("INTEGRATORS", "")
     mail_sender: str = os.environ.get("MAIL_SENDER", "no-reply@portal.example.ru")
     quiet_mail: bool = os.environ.get("QUIET_MAIL", "") == "1"
     askue_latency_ms: float = float(os.environ.get("ASKUE_LATENCY_MS", "150"))
@@ -89,6 +93,7 @@ def start(settings: LocalSettings) -> tuple[World, LocalGateway, Outbox, AskueSi
 
     moto_port = settings.moto_port or free_port(settings.host)
     atomic_dynamodb_requests()
+    cognito_sign_out_by_user()
     cheaper_server_dispatch()
     server = ThreadedMotoServer(ip_address=settings.host, port=moto_port, verbose=False)
     server.start()
@@ -110,12 +115,13 @@ def start(settings: LocalSettings) -> tuple[World, LocalGateway, Outbox, AskueSi
             "MailSender": settings.mail_sender,
             "AskueBaseUrl": simulator.url,
             "AskueConnector": settings.askue_connector,
+            **({"Integrators": settings.integrators} if settings.integrators else {}),
         },
     )
     os.environ.update(world.environment)
+    world.integrator_keys = issue_local_keys(world.parameters, settings.integrator_key_prefix)
     outbox = Outbox(settings.region, echo=not settings.quiet_mail)
     gateway = LocalGateway(
-        api_key=settings.integration_api_key,
         web_dir=ROOT / "web",
         outbox=outbox.collect,
         connect_sources=[endpoint],  # the browser posts request files to S3, here moto
@@ -147,6 +153,14 @@ def waf_banner(settings: LocalSettings, gateway: LocalGateway) -> str:
     lines = [", ".join(limits[i : i + 2]) for i in range(0, len(limits), 2)]
     factor = f"(лимиты template.yaml × {settings.waf_rate_limit_factor:g}: WAF_RATE_LIMIT_FACTOR)"
     return "с одного адреса " + indent.join([*lines, factor])
+
+
+def integrators_banner(world: World) -> str:
+    """Each integrator's local key and scopes (template.yaml's Integrators; INTEGRATOR_KEY_PREFIX)."""
+    lines = list(keys_banner(world.integrator_keys, world.parameters["Integrators"]))
+    return ("\n" + " " * 21).join(
+        [*lines, "(ключи <INTEGRATOR_KEY_PREFIX>-<имя>-key; в AWS — README «Integrators»)"]
+    )
 
 
 def policy_banner(world: World, url: str) -> str:
@@ -183,7 +197,7 @@ def banner(
   Outbox             поток OutboxTable → OutboxRelayFunction; досылка каждые 60 с:
                      curl -X POST {url}/_local/schedule/OutboxSweeperFunction
   Отказ почты        curl -X POST {url}/_local/bounce -d '{{"email": "…", "kind": "bounce"}}' (или complaint)
-  Ключ интеграции    x-api-key: {settings.integration_api_key}   (INTEGRATION_API_KEY)
+  Интеграторы        {integrators_banner(world)}
   AWS (moto)         {os.environ["AWS_ENDPOINT_URL"]}, регион {settings.region}   (MOTO_PORT, AWS_REGION)
   Отправитель писем  {settings.mail_sender}   (MAIL_SENDER)
   Пул Cognito        {world.refs.get("UserPool", "—")}

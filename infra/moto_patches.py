@@ -150,3 +150,54 @@ def cheaper_server_dispatch() -> None:
     list_of_moto_modules._cached = True  # type: ignore[attr-defined]
     backends.list_of_moto_modules = list_of_moto_modules
     responses.method_names_from_class = cache(responses.method_names_from_class)  # type: ignore[attr-defined]
+
+
+def cognito_sign_out_by_user() -> None:
+    """Makes moto's global sign-out end every session of the user, as Cognito's does. Idempotent.
+
+    moto files each token under the name it was opened with (the email alias, or the username, which
+    in a pool with `UsernameAttributes: [email]` is the `sub`) and a sign-out ends only the tokens
+    filed under the very name it gives: a sign-out by `sub` left the sessions opened with the email
+    alive, and a session opened under an address the user no longer has could not be ended at all.
+    Cognito's tokens belong to the user: here each token also records its user's `sub` when it is
+    made, and a sign-out ends every token of that user.
+    """
+    from moto.cognitoidp.models import CognitoIdpUserPool
+
+    pool_class: Any = CognitoIdpUserPool
+    if getattr(pool_class.sign_out, "_by_user", False):
+        return
+    original_sign_out = pool_class.sign_out
+    original_refresh = pool_class.create_refresh_token
+    original_access = pool_class.create_access_token
+
+    def owners(pool: Any) -> dict[str, str]:
+        found: dict[str, str] = pool.__dict__.setdefault("_token_owners", {})
+        return found
+
+    def create_refresh_token(self: Any, client_id: str, username: str) -> tuple[str, str]:
+        refresh_token, origin_jti = original_refresh(self, client_id, username)
+        owners(self)[refresh_token] = self._get_user(username).id
+        return refresh_token, origin_jti
+
+    def create_access_token(self: Any, client_id: str, username: str, origin_jti: str) -> tuple[str, int]:
+        access_token, expires_in = original_access(self, client_id, username, origin_jti)
+        owners(self)[access_token] = self._get_user(username).id
+        return access_token, expires_in
+
+    def sign_out(self: Any, username: str) -> None:
+        original_sign_out(self, username)
+        user = self._get_user(username)
+        if user is None:
+            return
+        for token, owner in list(owners(self).items()):
+            if owner != user.id:
+                continue
+            if token in self.refresh_tokens:
+                self.refresh_tokens[token] = None
+            self.access_tokens.pop(token, None)
+
+    sign_out._by_user = True  # type: ignore[attr-defined]
+    pool_class.sign_out = sign_out
+    pool_class.create_refresh_token = create_refresh_token
+    pool_class.create_access_token = create_access_token

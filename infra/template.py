@@ -90,6 +90,10 @@ def _split_sub(reference: str) -> tuple[str, str | None]:
     return name, attribute or None
 
 
+# The authorizer of /api/integration/* (template.yaml): an integrator's key, resolved to its name.
+INTEGRATOR_AUTHORIZER = "IntegratorAuthorizer"
+
+
 @dataclass(frozen=True)
 class Route:
     """One API event of a function: what API Gateway would route, and how it guards it."""
@@ -98,7 +102,9 @@ class Route:
     handler: str
     method: str
     path: str
-    auth: str  # "cognito", "api_key" or "none"
+    # "cognito" (the session authorizer), "api_key" (an integrator's key in x-api-key, checked by
+    # the integrator authorizer) or "none"
+    auth: str
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -133,7 +139,7 @@ def _api_events(template: Mapping[str, Any]) -> list[Route]:
             auth = spec.get("Auth", {})
             api_name = spec.get("RestApiId", {}).get("Ref", "")
             authorizer = auth.get("Authorizer", default_auth.get(api_name))
-            if auth.get("ApiKeyRequired"):
+            if auth.get("ApiKeyRequired") or authorizer == INTEGRATOR_AUTHORIZER:
                 kind = "api_key"
             elif authorizer and authorizer != "NONE":
                 kind = "cognito"
@@ -259,11 +265,12 @@ class TokenAuthorizer:
     cache_seconds: int
 
 
-def token_authorizer(template: Mapping[str, Any]) -> TokenAuthorizer:
-    """The API's default authorizer, a Lambda function reached by `FunctionArn: !GetAtt <fn>.Arn`."""
+def token_authorizer(template: Mapping[str, Any], name: str | None = None) -> TokenAuthorizer:
+    """The API's authorizer `name` (its default one when None), a Lambda function reached by
+    `FunctionArn: !GetAtt <fn>.Arn`."""
     for api in resources(template, "AWS::Serverless::Api").values():
         auth = api["Properties"].get("Auth", {})
-        spec = auth.get("Authorizers", {}).get(auth.get("DefaultAuthorizer"), {})
+        spec = auth.get("Authorizers", {}).get(name or auth.get("DefaultAuthorizer"), {})
         arn = spec.get("FunctionArn", {})
         if spec.get("FunctionPayloadType") == "TOKEN" and "Fn::GetAtt" in arn:
             function = str(arn["Fn::GetAtt"][0])

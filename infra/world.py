@@ -46,6 +46,8 @@ class World:
     refs: dict[str, str] = field(default_factory=dict)
     attributes: dict[tuple[str, str], str] = field(default_factory=dict)
     environment: dict[str, str] = field(default_factory=dict)
+    # Each integrator's key, issued by the local stack (infra/integrators.py); none in the unit tests.
+    integrator_keys: dict[str, str] = field(default_factory=dict)
     # Local only: the queue every event put on the portal's bus is copied to (GET /_local/events).
     events_queue_url: str = ""
 

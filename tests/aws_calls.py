@@ -126,7 +126,7 @@ class Tour:
         route = self.routes[(method, path)]
         actual = re.sub(r"\{(\w+)\}", lambda m: str(event["path_parameters"][m.group(1)]), path)
         api_key = "tour-key" if route.auth == "api_key" else None
-        request = api_event(method, actual, body, claims=claims, api_key_id=api_key, **event)
+        request = api_event(method, actual, body, claims=claims, integrator=api_key, **event)
         result = self._invoke(route, request)
         assert result["statusCode"] == expect, f"{method} {path}: {result['statusCode']} {result.get('body')}"
         headers = {k.lower(): str(v) for k, v in (result.get("multiValueHeaders") or {}).items()}

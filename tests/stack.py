@@ -15,7 +15,26 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-INTEGRATION_API_KEY = "test-integration-key"
+# The stack's integrators: the template's (crm, billing, support, each with its scopes) and `qa`,
+# with every scope, whose key (`api_key`) the API tests of the routes use; the tests of the scopes
+# use the others' keys (`integrator_keys`). Each key is test-<name>-key (infra/integrators.py).
+INTEGRATOR_KEY_PREFIX = "test"
+QA_INTEGRATOR = "qa"
+
+
+def _integrators() -> str:
+    from functions.common.integrators import Scope
+    from infra.template import load_template
+
+    default = str(load_template()["Parameters"]["Integrators"]["Default"])
+    return f"{default};{QA_INTEGRATOR}=" + " ".join(scope.value for scope in Scope)
+
+
+def integrator_key(name: str) -> str:
+    return f"{INTEGRATOR_KEY_PREFIX}-{name}-key"
+
+
+INTEGRATION_API_KEY = integrator_key(QA_INTEGRATOR)
 
 
 def free_port() -> int:
@@ -122,7 +141,8 @@ def start_local_stack(timeout: float = 60, environment: dict[str, str] | None = 
         **(environment or {}),
         "PORT": str(port),
         "MOTO_PORT": str(moto_port),
-        "INTEGRATION_API_KEY": INTEGRATION_API_KEY,
+        "INTEGRATOR_KEY_PREFIX": INTEGRATOR_KEY_PREFIX,
+        "INTEGRATORS": _integrators(),
         "QUIET_MAIL": "1",
         "PYTHONUNBUFFERED": "1",
     }

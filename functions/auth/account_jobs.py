@@ -132,14 +132,16 @@ def _reset_password(job: ResetPasswordJob, ledger: MailLedger) -> str:
         return "over_limit"
     directory = UserDirectory()
     password = generate_password()
+    # Support names the account by its address; Cognito is then called by the account's `sub`.
+    account = directory.find(job.email)
     try:
-        directory.set_password(job.email, password)
+        if account is None:
+            raise UnknownAccount(job.email)
+        directory.set_password(account.user_id, password)
     except UnknownAccount:
         logger.warning("support reset of an account that is gone: dropped", extra={"job_id": job.id})
         return "unknown"
-    account = directory.find(job.email)
-    if account is not None:  # every session of the account ends, its ID tokens included
-        end_sessions(account.user_id, job.email)
+    end_sessions(account.user_id)  # every session of the account ends, its ID tokens included
     send_mail(job.email, *mails.password_reset(job.email, password))
     logger.info("password reset by support", extra={"job_id": job.id})
     return "reset"

@@ -110,7 +110,7 @@ def refresh(refresh_token: str) -> Tokens:
 
 
 def log_out(caller: Caller) -> None:
-    end_sessions(caller.user_id, caller.email)
+    end_sessions(caller.user_id)
 
 
 def profile(caller: Caller) -> ProfileOutput:
@@ -153,7 +153,7 @@ def delete_account(caller: Caller, deletion: AccountDeletion) -> None:
     # A retry after a 503 finds the deletion recorded and the account perhaps disabled already (its
     # password then opens nothing): the deletion asked for is finished without asking it again.
     if not store.deletion_requested(caller.user_id):
-        directory.check_password(caller.email, deletion.password, field="password")
+        directory.check_password(caller.user_id, deletion.password, field="password")
         at = now()
         # The notice is owed with the record of the deletion, in its transaction: from that record on
         # the account is deleted (a retry finishes the rest; the erasure deletes the user whatever
@@ -164,7 +164,7 @@ def delete_account(caller: Caller, deletion: AccountDeletion) -> None:
         except NoProfile:
             raise NotFound("Профиль не найден.") from None
     directory.disable(caller.user_id)
-    end_sessions(caller.user_id, caller.email)
+    end_sessions(caller.user_id)
     logger.info("account deleted, pending erasure", extra={"user_id": caller.user_id})
 
 
@@ -234,7 +234,7 @@ def _held_for_code(kind: HeldKind, user_id: str, code: str) -> HeldNotice | None
     return held if reset_codes.matches(user_id, code, held.code_hash, held.new_login) else None
 
 
-def _finish_set_password(user_id: str, login: str, new_password: str) -> bool:
+def _finish_set_password(user_id: str, new_password: str) -> bool:
     """A retry of a password change or reset whose password was set but not recorded (the function
     stopped after the set, or its answer was lost): the first attempt's notice is still held and the
     new password opens the account. The sessions end and the notice is released now, as the first
@@ -244,10 +244,10 @@ def _finish_set_password(user_id: str, login: str, new_password: str) -> bool:
     if held is None:
         return False
     try:
-        UserDirectory().check_password(login, new_password)
+        UserDirectory().check_password(user_id, new_password)
     except InvalidInput:
         return False
-    end_sessions(user_id, login, notices.release(held, held.confirmed))
+    end_sessions(user_id, notices.release(held, held.confirmed))
     logger.info("password change finished by its retry", extra={"user_id": user_id})
     return True
 
@@ -255,9 +255,9 @@ def _finish_set_password(user_id: str, login: str, new_password: str) -> bool:
 def change_password(caller: Caller, change: PasswordChange) -> None:
     directory = UserDirectory()
     try:
-        directory.check_password(caller.email, change.old_password)
+        directory.check_password(caller.user_id, change.old_password)
     except InvalidInput:
-        if _finish_set_password(caller.user_id, caller.email, change.new_password):
+        if _finish_set_password(caller.user_id, change.new_password):
             return
         raise
     # The notice is held before the change (a change made and then not recorded still owes it) and
@@ -272,7 +272,7 @@ def change_password(caller: Caller, change: PasswordChange) -> None:
         notices.cancel_unless_known(held, error)
         raise
     try:
-        end_sessions(caller.user_id, caller.email, notices.release(held, held.confirmed))
+        end_sessions(caller.user_id, notices.release(held, held.confirmed))
     except Exception:
         # The sessions must end with the change (docs/architecture.md §4): if they cannot (AWS
         # failing), the old password is put back and the change is refused as a whole (503), so
@@ -390,7 +390,7 @@ def _set_password_recorded(held: HeldNotice, new_password: str, *, undo_when_ref
         if undo_when_refused:
             notices.cancel_unless_known(held, error)
         raise
-    end_sessions(held.user_id, held.login, notices.release(held, held.confirmed))
+    end_sessions(held.user_id, notices.release(held, held.confirmed))
 
 
 def request_email_change(caller: Caller, change: EmailChange) -> None:
@@ -404,7 +404,7 @@ def request_email_change(caller: Caller, change: EmailChange) -> None:
         raise invalid_field(
             "new_email", "Это и есть текущий адрес электронной почты учётной записи: укажите другой адрес."
         )
-    UserDirectory().check_password(caller.email, change.password, field="password")
+    UserDirectory().check_password(caller.user_id, change.password, field="password")
     job = EmailCodeJob(user_id=caller.user_id, new_email=change.new_email)
     try:
         queue_mail(job)
@@ -488,7 +488,7 @@ def _change_login_recorded(held: HeldNotice) -> None:
     notices = HeldNotices()
     directory = UserDirectory()
     try:
-        end_sessions(held.user_id, held.login)
+        end_sessions(held.user_id)
         directory.change_email(held.user_id, held.new_login)
     except AccountExists:
         notices.cancel(held)

@@ -43,6 +43,7 @@ from functions.common.errors import (
     TryLater,
     Unauthorized,
 )
+from functions.common.integrators import INTEGRATION_PATH, integrator_of, required_scope
 from functions.common.problems import (
     BODY_NOT_JSON,
     PROBLEM_CONTENT_TYPE,
@@ -69,7 +70,8 @@ SECURITY_SCHEMES: dict[str, Any] = {
         "type": "apiKey",
         "name": "x-api-key",
         "in": "header",
-        "description": "Ключ интеграции API Gateway",
+        "description": "Ключ интегратора (crm, billing, support …): у каждой системы компании свой ключ и "
+        "свои права (scope); вызов вне прав — 403 с названием права",
     },
 }
 CONSUMER_SECURITY: list[dict[str, list[str]]] = [{"cognito": []}]
@@ -243,11 +245,39 @@ class _JsonBodiesOnly(OpenAPIRequestValidationMiddleware):
     override of its `_get_body` is the one place a body can be read first.
     """
 
+    def handler(self, app: Any, next_middleware: Any) -> Any:
+        # The integrator's scope is checked first: a call outside it learns nothing of its body's rules.
+        _refuse_outside_scope(app.current_event)
+        return super().handler(app, next_middleware)
+
     def _get_body(self, app: Any) -> Any:
         content_type = str(app.current_event.headers.get("content-type") or "").strip()
         if content_type and content_type.split(";")[0].strip().lower() != "application/json":
             raise RequestUnsupportedContentType("Unsupported content type", errors=[])
         return read_json_body(app.current_event.body, bool(app.current_event.is_base64_encoded))
+
+
+def _refuse_outside_scope(event: Any) -> None:
+    """A 403 naming the scope when an integration route's caller lacks the scope the route needs
+    (functions/common/integrators.py's `ROUTE_SCOPES`); a route no line names is refused to all."""
+    resource = str(event.resource or "")
+    if not resource.startswith(INTEGRATION_PATH):
+        return
+    needed = required_scope(str(event.http_method), resource)
+    integrator = integrator_of((event.raw_event.get("requestContext") or {}).get("authorizer"))
+    if integrator is None:
+        detail = "Запрос без ключа интеграции: укажите ключ системы компании в заголовке x-api-key."
+    elif needed is None:
+        detail = "Для этого адреса не объявлено право доступа: он закрыт для всех систем компании."
+    elif needed not in integrator.scopes:
+        granted = ", ".join(sorted(integrator.scopes)) or "никаких"
+        detail = (
+            f"Системе «{integrator.name}» не выдано право «{needed}», которого требует этот адрес "
+            f"(выданы: {granted}). Права выдаёт параметр Integrators шаблона."
+        )
+    else:
+        return
+    raise Problem(HTTPStatus.FORBIDDEN, "Нет права", detail)
 
 
 def _internal_error(error: Exception) -> Response[str]:

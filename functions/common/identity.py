@@ -1,7 +1,10 @@
 """Consumer accounts in the Cognito user pool, the only place that talks to Cognito.
 
 Cognito hashes passwords, enforces the policy (at least 6 characters), issues and revokes tokens and
-locks out repeated wrong passwords. The email is the username (the pool's username attribute).
+locks out repeated wrong passwords. The consumer logs in with the email (the pool's username
+attribute); every admin call names the account by its immutable `sub` (the pool's username), never
+by an email: a `sub` names the same account whatever its attributes became (docs/architecture.md,
+«Identity and sessions»).
 """
 
 import secrets
@@ -151,15 +154,15 @@ class UserDirectory:
             raise
         return next((a["Value"] for a in user.get("UserAttributes", []) if a["Name"] == "email"), None)
 
-    def set_password(self, username: str, password: str) -> None:
-        """Sets a permanent password; `username` is the `sub` or the email."""
+    def set_password(self, user_id: str, password: str) -> None:
+        """Sets a permanent password of the account `user_id` (its `sub`)."""
         try:
             cognito().admin_set_user_password(
-                UserPoolId=self._pool, Username=username, Password=password, Permanent=True
+                UserPoolId=self._pool, Username=user_id, Password=password, Permanent=True
             )
         except ClientError as error:
             if _code(error) == "UserNotFoundException":
-                raise UnknownAccount(username) from error
+                raise UnknownAccount(user_id) from error
             if _code(error) == "InvalidPasswordException":
                 raise invalid_field(
                     "new_password", "Пароль не подходит: он должен содержать не меньше 6 символов."
@@ -180,14 +183,15 @@ class UserDirectory:
             raise _password_refusal(error, wrong) from error
         return self._tokens(result.get("AuthenticationResult", {}))
 
-    def check_password(self, email: str, password: str, field: str = "old_password") -> None:
-        """Refuses with a field error on `field` unless `password` is the account's one."""
+    def check_password(self, user_id: str, password: str, field: str = "old_password") -> None:
+        """Refuses with a field error on `field` unless `password` is the one of the account `user_id`
+        (its `sub`: the pool's username, which AdminInitiateAuth takes as it takes the email alias)."""
         try:
             cognito().admin_initiate_auth(
                 UserPoolId=self._pool,
                 ClientId=self._client,
                 AuthFlow="ADMIN_USER_PASSWORD_AUTH",
-                AuthParameters={"USERNAME": email, "PASSWORD": password},
+                AuthParameters={"USERNAME": user_id, "PASSWORD": password},
             )
         except ClientError as error:
             message = _WRONG_OLD_PASSWORD if field == "old_password" else _WRONG_PASSWORD
@@ -237,14 +241,16 @@ class UserDirectory:
             if _code(error) != "UserNotFoundException":
                 raise
 
-    def sign_out_everywhere(self, email: str) -> None:
-        """Revokes every refresh and access token of the account.
+    def sign_out_everywhere(self, user_id: str) -> None:
+        """Revokes every refresh and access token of the account `user_id` (its `sub`).
 
-        By email, the name the consumer logs in with (Cognito resolves it to the same user as the
-        `sub`; moto only ends the sessions that were opened under the given name).
+        By `sub`, not by the profile's email: were the pool's `email` rewritten behind the portal's
+        back, a sign-out by the old address would find no user and end nothing. Cognito ends every
+        session of the user whatever name it was opened under (infra/moto_patches.py makes moto do
+        the same).
         """
         try:
-            cognito().admin_user_global_sign_out(UserPoolId=self._pool, Username=email)
+            cognito().admin_user_global_sign_out(UserPoolId=self._pool, Username=user_id)
         except ClientError as error:
             if _code(error) != "UserNotFoundException":
                 raise

@@ -119,7 +119,7 @@ class SessionStore:
         return True
 
 
-def end_sessions(user_id: str, email: str, also: Sequence["TransactWriteItemTypeDef"] = ()) -> None:
+def end_sessions(user_id: str, also: Sequence["TransactWriteItemTypeDef"] = ()) -> None:
     """Ends every session of the consumer: tokens issued before this call returns are refused.
 
     Cognito first (refresh and access tokens: no new ID token can be obtained), then the profile's
@@ -127,7 +127,7 @@ def end_sessions(user_id: str, email: str, also: Sequence["TransactWriteItemType
     (`SessionStore.refuse_tokens_before`). At most a second is spent waiting for the new second to
     begin, so that a login right after this call is not refused.
     """
-    UserDirectory().sign_out_everywhere(email)
+    UserDirectory().sign_out_everywhere(user_id)
     valid_from = math.floor(time.time()) + 1
     SessionStore().refuse_tokens_before(user_id, valid_from, also)
     remaining = valid_from - time.time()

@@ -27,7 +27,7 @@ def settle(pk: str) -> str:
     if held.kind is HeldKind.LOGIN:
         return _settle_login(notices, held)
     entry = held.unsure or held.confirmed
-    end_sessions(held.user_id, held.login, notices.release(held, entry))
+    end_sessions(held.user_id, notices.release(held, entry))
     # No profile with an address (erased meanwhile): the sessions are ended and nothing is owed.
     notices.cancel(held)
     return "unsure"
@@ -43,7 +43,7 @@ def _settle_login(notices: HeldNotices, held: HeldNotice) -> str:
         notices.cancel(held)
         return "cancelled"
     if login.casefold() != new_login.casefold():
-        end_sessions(held.user_id, held.login)
+        end_sessions(held.user_id)
         try:
             directory.change_email(held.user_id, new_login)
         except AccountExists:

@@ -21,6 +21,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from functions.common.fields import HexId
+from functions.common.integrators import INTEGRATOR_ACTOR_PREFIX
 from functions.common.labels import field_labels
 from functions.requests.registry import MAX_ATTACHMENTS, REQUEST_MODELS, Attachments, RequestStatus
 from functions.requests.type_fields import LongText, one_of
@@ -76,11 +77,12 @@ class UploadRequest(BaseModel):
 # ---------------------------------------------------------------- who changed a request
 
 # The actors of a request's history, set by the portal only: the consumer (who files it) and the
-# company's systems, each by the API key its change came with. A client of the integration API may
-# name its operator (kept apart, in `operator`), never the actor.
+# company's systems, each by its integrator's name (`integrator:crm`, functions/common/integrators.py;
+# entries written before integrators had names say `api-key:<API Gateway's key id>`). A client of
+# the integration API may name its operator (kept apart, in `operator`), never the actor.
 CONSUMER_ACTOR = "consumer"
 API_KEY_ACTOR_PREFIX = "api-key:"
-UNKNOWN_KEY_ACTOR = f"{API_KEY_ACTOR_PREFIX}unknown"
+UNKNOWN_KEY_ACTOR = f"{INTEGRATOR_ACTOR_PREFIX}unknown"
 # The portal itself: the daily deadlines function's annulment of a connection (connection_deadlines.py).
 PORTAL_ACTOR = "portal"
 # Cyrillic letters that look like Latin ones: «соnsumer» typed with them is still «consumer».
@@ -89,18 +91,18 @@ _RESERVED_NAMES = frozenset({CONSUMER_ACTOR, "потребитель", PORTAL_AC
 
 
 def is_reserved_actor(name: str) -> bool:
-    """Whether `name` is, or passes for, a value the portal sets itself (consumer, api-key:…)."""
+    """Whether `name` is, or passes for, a value the portal sets itself (consumer, integrator:…)."""
     folded = unicodedata.normalize("NFKC", name).casefold()
     squeezed = re.sub(r"[\W_]+", "", folded)  # "c o n s u m e r", "api_key-1"
     return any(
-        word in _RESERVED_NAMES or word.startswith("apikey")
+        word in _RESERVED_NAMES or word.startswith(("apikey", "integrator"))
         for word in (squeezed, squeezed.translate(_LOOKALIKES))
     )
 
 
-def integration_actor(api_key_id: str | None) -> str:
-    """The actor of a change made with the API key `api_key_id` (API Gateway's id of the key)."""
-    return f"{API_KEY_ACTOR_PREFIX}{api_key_id or 'unknown'}"
+def integration_actor(integrator: str | None) -> str:
+    """The actor of a change made by the integrator named `integrator` (the authorizer's name)."""
+    return f"{INTEGRATOR_ACTOR_PREFIX}{integrator or 'unknown'}"
 
 
 def _operator_name(value: str) -> str:
@@ -108,7 +110,7 @@ def _operator_name(value: str) -> str:
         raise PydanticCustomError(
             "operator_reserved",
             "Укажите сотрудника или систему компании, например «CRM: Петрова А. В.»: «consumer», "
-            "«потребитель» и «api-key:…» портал записывает в историю сам.",
+            "«потребитель» и «integrator:…» портал записывает в историю сам.",
         )
     return value
 
@@ -136,8 +138,8 @@ class StatusChange(BaseModel):
         validation_alias=AliasChoices("operator", "changed_by"),
         title="Сотрудник",
         description="Кто в компании сделал изменение, для истории, например «CRM: Петрова А. В.». "
-        "Изменившим заявку (changed_by) история всегда называет ключ интеграции (api-key:<id>); "
-        "«consumer», «потребитель» и «api-key:…» здесь не принимаются. Прежнее имя поля, changed_by, "
+        "Изменившим заявку (changed_by) история всегда называет систему компании (integrator:<имя>); "
+        "«consumer», «потребитель» и «integrator:…» здесь не принимаются. Прежнее имя поля, changed_by, "
         "тоже принимается.",
     )
     outage_id: HexId | None = Field(

@@ -8,15 +8,17 @@ from pydantic import (
     Field,
 )
 
+from functions.common.integrators import INTEGRATOR_ACTOR_PREFIX
 from functions.requests.inputs import API_KEY_ACTOR_PREFIX, CONSUMER_ACTOR, PORTAL_ACTOR
 from functions.requests.outputs import HistoryEntry, RequestDetail, ThreadMessage
 
 
 class IntegrationHistoryEntry(HistoryEntry):
     changed_by: str = Field(
-        pattern=rf"^({CONSUMER_ACTOR}|{PORTAL_ACTOR}|{API_KEY_ACTOR_PREFIX}.+)$",
+        pattern=rf"^({CONSUMER_ACTOR}|{PORTAL_ACTOR}|{INTEGRATOR_ACTOR_PREFIX}.+|{API_KEY_ACTOR_PREFIX}.+)$",
         description="Кто изменил; записывает портал, не клиент API: consumer — потребитель (подача "
-        "заявки), api-key:<id> — система компании с ключом интеграции <id>, portal — сам портал "
+        "заявки), integrator:<имя> — система компании (интегратор <имя>; в записях до именных ключей — "
+        "api-key:<id ключа>), portal — сам портал "
         "(аннулирование заявки на присоединение по истечении срока)",
     )
     operator: str | None = Field(
@@ -56,9 +58,9 @@ class IntegrationPage(BaseModel):
 
 class IntegrationMessage(ThreadMessage):
     changed_by: str = Field(
-        pattern=rf"^({CONSUMER_ACTOR}|{API_KEY_ACTOR_PREFIX}.+)$",
-        description="Кто написал; записывает портал: consumer — потребитель, api-key:<id> — система "
-        "компании с ключом интеграции <id>",
+        pattern=rf"^({CONSUMER_ACTOR}|{INTEGRATOR_ACTOR_PREFIX}.+|{API_KEY_ACTOR_PREFIX}.+)$",
+        description="Кто написал; записывает портал: consumer — потребитель, integrator:<имя> — система "
+        "компании (в записях до именных ключей — api-key:<id ключа>)",
     )
     operator: str | None = None
 

@@ -11,6 +11,7 @@ from functions.common import russian
 from functions.common.caller import Caller
 from functions.common.clock import moscow_today
 from functions.common.errors import NotFound
+from functions.common.integrators import INTEGRATOR_ACTOR_PREFIX
 from functions.requests.connection_procedure import procedure_of
 from functions.requests.files import UploadStore
 from functions.requests.ids import is_request_id
@@ -206,7 +207,11 @@ def _integration_entry(entry: StoredHistoryEntry, first: bool) -> IntegrationHis
     actor, operator = entry.changed_by, entry.operator
     by_consumer = first or entry.consumer_action is not None  # what the portal wrote for the consumer
     by_portal = actor == PORTAL_ACTOR and entry.status is RequestStatus.ANNULLED  # no older entry has it
-    if not ((by_consumer and actor == CONSUMER_ACTOR) or by_portal or actor.startswith(API_KEY_ACTOR_PREFIX)):
+    if not (
+        (by_consumer and actor == CONSUMER_ACTOR)
+        or by_portal
+        or actor.startswith((INTEGRATOR_ACTOR_PREFIX, API_KEY_ACTOR_PREFIX))
+    ):
         named = None if not actor or is_reserved_actor(actor) else actor
         actor, operator = UNKNOWN_KEY_ACTOR, operator or named
     return IntegrationHistoryEntry(

@@ -4,8 +4,9 @@
    expired token, another client's or another pool's token, an access token instead of the ID
    token, the integration key instead of a token) gets API Gateway's UNAUTHORIZED answer exactly as
    template.yaml words it; every integration route × (no key, a wrong key, a consumer's token) gets
-   INVALID_API_KEY. Public routes ignore credentials. A route added to the template is in the
-   matrix without anyone adding it here.
+   what API Gateway answers its integrator authorizer: UNAUTHORIZED without an x-api-key header,
+   ACCESS_DENIED for a key that is no integrator's. Public routes ignore credentials. A route added
+   to the template is in the matrix without anyone adding it here.
 2. Isolation: a second consumer, with a valid token of their own, never sees, changes or pages
    through the first consumer's data — every consumer route has its check, and a new consumer route
    fails `test_every_consumer_route_has_an_isolation_check` until it gets one.
@@ -319,9 +320,19 @@ def test_consumer_route_refuses_a_wrong_credential_with_401(
     assert response.json()["title"] == "Требуется вход"
 
 
+# What API Gateway answers each: a TOKEN authorizer's missing header is its own 401; a key the
+# integrator authorizer denies is ACCESS_DENIED (403).
+INTEGRATION_REFUSAL_TYPES = {
+    "no key": "UNAUTHORIZED",
+    "wrong key": "ACCESS_DENIED",
+    "consumer token instead of the key": "UNAUTHORIZED",
+    "key in the query": "UNAUTHORIZED",
+}
+
+
 @pytest.mark.parametrize("how", INTEGRATION_REFUSALS)
 @pytest.mark.parametrize("route", INTEGRATION_ROUTES, ids=_label)
-def test_integration_route_refuses_without_the_key_with_403(
+def test_integration_route_refuses_without_an_integrator_s_key(
     stack: LocalStack, credentials: dict[str, dict[str, str]], route: Route, how: str
 ) -> None:
     params = {"api_key": stack.api_key, "x-api-key": stack.api_key} if how == "key in the query" else {}
@@ -335,7 +346,7 @@ def test_integration_route_refuses_without_the_key_with_403(
         timeout=10,
     )
 
-    _assert_gateway_refusal(response, "INVALID_API_KEY")
+    _assert_gateway_refusal(response, INTEGRATION_REFUSAL_TYPES[how])
     assert "x-api-key" in response.json()["detail"]
 
 

@@ -102,7 +102,7 @@ def test_needs_info_answered_with_a_photo_then_a_document_and_the_unanswered_fil
     ]
     assert request_id not in [item["id"] for item in waiting]
     whole = company(stack, "GET", f"/api/integration/requests/{request_id}").json()
-    assert [m["changed_by"] for m in whole["messages"]] == ["consumer", "api-key:local-integration"]
+    assert [m["changed_by"] for m in whole["messages"]] == ["consumer", "integrator:qa"]
 
 
 def test_withdrawal_over_http_is_mailed_and_closes_the_thread(stack: LocalStack) -> None:

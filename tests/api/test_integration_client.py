@@ -62,7 +62,7 @@ def test_an_integrator_pulls_a_new_request_and_moves_it_with_the_generated_clien
     )
     assert isinstance(moved, IntegrationRequest)
     assert moved.status == RequestStatus.IN_REVIEW
-    assert moved.history[-1].changed_by == "api-key:local-integration"
+    assert moved.history[-1].changed_by == "integrator:qa"
 
 
 def test_a_refusal_reaches_the_integrator_as_typed_problem_details(

@@ -5,7 +5,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from tests.stack import LocalStack, start_local_stack
+from tests.stack import LocalStack, integrator_key, start_local_stack
 
 
 def test_local_stack_prints_its_defaults_and_stops_cleanly_on_ctrl_c() -> None:
@@ -163,6 +163,10 @@ def test_a_notice_owed_while_the_mail_queue_is_down_is_mailed_exactly_once_when_
     finally:
         output = stack.stop()
     assert "OutboxSweeperFunction" in output  # the banner names the sweeper's schedule
+    # and each integrator's local key with its scopes (the template's three and the tests' qa)
+    for name in ("crm", "billing", "support", "qa"):
+        assert f"x-api-key: {integrator_key(name)}" in output
+    assert "accounts:reset" in output
 
 
 def test_the_web_acl_s_limits_hold_over_http_as_the_template_sets_them() -> None:

@@ -18,7 +18,7 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
-from infra.moto_patches import atomic_dynamodb_requests
+from infra.moto_patches import atomic_dynamodb_requests, cognito_sign_out_by_user
 from infra.world import build_world
 from tests.unit.conftest import REGION, api_event, call
 
@@ -36,6 +36,7 @@ def main(code: str, out: Path) -> None:
         AWS_REGION=REGION,
     )
     atomic_dynamodb_requests()
+    cognito_sign_out_by_user()
     with mock_aws():
         world = build_world(boto3.Session(region_name=REGION), overrides={"PortalUrl": "http://portal.test"})
         os.environ.update(world.environment)  # RequestReviewDays as the template has it: without `code`

@@ -5,7 +5,7 @@ import copyreg
 import gzip
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,9 +18,10 @@ import pytest
 from moto import mock_aws
 
 from functions.common.aws import reset_clients
+from functions.common.integrators import Scope
 from functions.common.settings import load_settings
 from infra.lambda_runtime import LambdaContext, load_handler
-from infra.moto_patches import atomic_dynamodb_requests
+from infra.moto_patches import atomic_dynamodb_requests, cognito_sign_out_by_user
 from infra.world import ACCOUNT_ID, World, build_world
 
 REGION = "eu-central-1"
@@ -80,6 +81,7 @@ def built_world() -> tuple[World, _Backends]:
     """The world template.yaml describes, built once in moto, and a copy of moto's state right after."""
     _copyable_locks()
     atomic_dynamodb_requests()
+    cognito_sign_out_by_user()
     with pytest.MonkeyPatch.context() as monkeypatch:
         _aws_environment(monkeypatch)
         mock = mock_aws()
@@ -232,17 +234,28 @@ def api_event(
     headers: dict[str, str] | None = None,
     query: dict[str, str] | None = None,
     path_parameters: dict[str, str] | None = None,
-    api_key_id: str | None = None,
+    integrator: str | None = None,
+    scopes: Iterable[str] | None = None,
 ) -> dict[str, Any]:
-    """An API Gateway REST proxy event as the session authorizer (or the API key check) would pass it."""
+    """An API Gateway REST proxy event as the session authorizer (`claims`) or the integrator
+    authorizer (`integrator`, with every scope unless `scopes` names them) would pass it."""
     context: dict[str, Any] = {
         "resourcePath": path,
         "httpMethod": method,
         "stage": "prod",
         "path": f"/prod{path}",
         "requestId": "test-request",
-        "identity": {"sourceIp": "127.0.0.1", "apiKeyId": api_key_id},
+        "identity": {"sourceIp": "127.0.0.1", "apiKeyId": None},
     }
+    if integrator is not None:
+        # What the integrator authorizer (functions/authorizer/integrators.py) answers.
+        granted = [scope.value for scope in Scope] if scopes is None else list(scopes)
+        context["authorizer"] = {
+            "principalId": f"integrator:{integrator}",
+            "integrationLatency": 0,
+            "integrator": integrator,
+            "scopes": " ".join(granted),
+        }
     if claims is not None:
         # What the session authorizer (functions/authorizer) answers: its context, as strings.
         context["authorizer"] = {"principalId": claims.get("sub", ""), "integrationLatency": 0, **claims}

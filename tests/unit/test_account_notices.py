@@ -166,7 +166,7 @@ def test_a_deletion_finished_by_its_retry_owes_its_notice_once(
     world: World, ivan: tuple[str, dict[str, str]]
 ) -> None:
     password, caller = ivan
-    with failing_where("cognito-idp", "AdminUserGlobalSignOut", EMAIL):
+    with failing_where("cognito-idp", "AdminUserGlobalSignOut", caller["sub"]):
         assert delete(caller, password)[0] == 503
     entry = owed_notice(world, EMAIL, DELETED)  # the deletion is recorded: its notice is owed
 

@@ -369,7 +369,8 @@ def test_support_reset_mails_a_new_password_and_ends_sessions(world: World) -> N
     _, tokens = log_in(email, old)
 
     status, body = call(
-        integration, api_event("POST", "/api/integration/users/reset-password", {"email": email})
+        integration,
+        api_event("POST", "/api/integration/users/reset-password", {"email": email}, integrator="support"),
     )
 
     assert status == 202
@@ -386,7 +387,12 @@ def test_support_reset_mails_a_new_password_and_ends_sessions(world: World) -> N
 def test_support_reset_of_an_unknown_email_is_404(world: World) -> None:
     status, problem = call(
         integration,
-        api_event("POST", "/api/integration/users/reset-password", {"email": "nobody@example.ru"}),
+        api_event(
+            "POST",
+            "/api/integration/users/reset-password",
+            {"email": "nobody@example.ru"},
+            integrator="support",
+        ),
     )
 
     assert status == 404

@@ -59,7 +59,7 @@ def mark(request_id: str, body: dict[str, Any]) -> tuple[int, Any]:
             f"/api/integration/requests/{request_id}/stages",
             body,
             path_parameters={"id": request_id},
-            api_key_id="crm-key",
+            integrator="crm-key",
         ),
     )
 
@@ -157,7 +157,7 @@ def test_a_stage_out_of_order_is_refused_naming_the_one_before_and_the_next_is_m
     assert status == 200, moved
     assert moved["status"] == "in_review"
     assert moved["history"][-1]["stage"] == "offer_placed"
-    assert moved["history"][-1]["changed_by"] == "api-key:crm-key"
+    assert moved["history"][-1]["changed_by"] == "integrator:crm-key"
     stages = stages_of(created["id"])
     assert stages["offer_placed"]["completed_on"] == "2026-11-27"
     entries = owed_entries(env)[len(before) :]
@@ -228,7 +228,7 @@ def test_a_connection_is_not_rejected_but_redirected(env: World) -> None:
         f"/api/integration/requests/{created['id']}",
         {"status": "rejected", "comment": "Не наша зона."},
         path_parameters={"id": created["id"]},
-        api_key_id="crm-key",
+        integrator="crm-key",
     )
 
     status, problem = call(integration, patch)
@@ -302,7 +302,7 @@ def test_a_connection_whose_missing_data_did_not_come_is_annulled_with_mail_and_
             "GET",
             f"/api/integration/requests/{lapsed['id']}",
             path_parameters={"id": lapsed["id"]},
-            api_key_id="crm-key",
+            integrator="crm-key",
         ),
     )
     assert status == 200, pulled

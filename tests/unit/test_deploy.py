@@ -128,7 +128,9 @@ def test_every_route_is_an_operation_of_the_rest_api_invoking_its_function_with_
         assert route.function in uri, route
         security = {name for requirement in operation.get("security", []) for name in requirement}
         # SAM writes an operation without the default authorizer as `security: [{NONE: []}]`.
-        expected = {"cognito": {"SessionAuthorizer"}, "api_key": {"api_key"}, "none": {"NONE"}}[route.auth]
+        expected = {"cognito": {"SessionAuthorizer"}, "api_key": {"IntegratorAuthorizer"}, "none": {"NONE"}}[
+            route.auth
+        ]
         assert security == expected, route
     assert len(of_type("AWS::ApiGateway::Deployment")) == len(of_type("AWS::ApiGateway::Stage")) == 1
 
@@ -156,7 +158,7 @@ def access_log_fields() -> dict[str, str]:
 
 def test_the_api_stage_logs_who_called_which_route_with_what_answer_as_json() -> None:
     """152-ФЗ ст. 14: who read a consumer's data is answered from these lines (README, «Who saw my
-    data»): the consumer's sub (the session authorizer's principal) or the integrator's key id."""
+    data»): the consumer's sub or the integrator's name (`integrator:crm`), its authorizer's principal."""
     [stage] = of_type("AWS::ApiGateway::Stage").values()
     fields = access_log_fields()
 
@@ -164,7 +166,7 @@ def test_the_api_stage_logs_who_called_which_route_with_what_answer_as_json() ->
         "Fn::GetAtt": ["ApiAccessLogs", "Arn"]
     }
     assert fields["caller"] == "$context.authorizer.principalId"
-    assert fields["apiKeyId"] == "$context.identity.apiKeyId"
+    assert "apiKeyId" not in fields  # integrators are named by the authorizer: caller = integrator:<name>
     assert (fields["route"], fields["path"]) == ("$context.resourcePath", "$context.path")
     assert (fields["status"], fields["latencyMs"]) == ("$context.status", "$context.responseLatency")
     assert fields["requestId"] == "$context.requestId"  # API Gateway refuses a format without it

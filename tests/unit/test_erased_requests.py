@@ -106,7 +106,7 @@ def test_the_company_writes_on_it_and_no_mail_is_owed(
     status, message = company_writes(erased["id"], {"text": "Заявка принята к рассмотрению."})
 
     assert status == 201, message
-    assert message["changed_by"] == "api-key:crm-key"
+    assert message["changed_by"] == "integrator:crm-key"
     _, request = integrators_request(erased["id"])
     assert [m["text"] for m in request["messages"]] == [ERASED_TEXT, "Заявка принята к рассмотрению."]
     assert request["awaiting_answer_since"] is None

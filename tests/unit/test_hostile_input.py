@@ -257,7 +257,7 @@ CURSOR_LISTS = [
     (
         integration_api,
         "/api/integration/requests",
-        {"api_key_id": "crm-key", "query": {"status": "registered"}},
+        {"integrator": "crm-key", "query": {"status": "registered"}},
         INVALID_CURSOR,
         "Курсор",
     ),
@@ -268,7 +268,7 @@ def _list_with_cursor(
     handler: Any, path: str, how: dict[str, Any], cursor: str
 ) -> tuple[int, dict[str, Any]]:
     query = {**how.get("query", {}), "cursor": cursor}
-    event = api_event("GET", path, query=query, claims=how.get("claims"), api_key_id=how.get("api_key_id"))
+    event = api_event("GET", path, query=query, claims=how.get("claims"), integrator=how.get("integrator"))
     status, body = call(handler, event)
     return status, body
 

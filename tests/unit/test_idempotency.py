@@ -47,13 +47,13 @@ def test_a_message_s_payload_hash_names_its_model() -> None:
     written before this helper say)."""
     consumer = idempotency.claim(idempotency.MESSAGE, SUB, "message-0001", NewMessage(text="Добрый день"))
     company = idempotency.claim(
-        idempotency.MESSAGE, "api-key:crm", "message-0001", CompanyMessage(text="Добрый день")
+        idempotency.MESSAGE, "integrator:crm", "message-0001", CompanyMessage(text="Добрый день")
     )
 
     assert consumer.kind is company.kind is ClaimKind.MESSAGE
     assert consumer.payload == sha256('NewMessage:{"attachments":[],"text":"Добрый день"}')
     assert company.payload == sha256('CompanyMessage:{"attachments":[],"text":"Добрый день"}')
-    assert (consumer.scope, company.scope) == (SUB, "api-key:crm")
+    assert (consumer.scope, company.scope) == (SUB, "integrator:crm")
 
 
 @pytest.mark.parametrize(

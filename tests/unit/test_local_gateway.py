@@ -38,7 +38,7 @@ def handlers_looked_up_again() -> Iterator[None]:
 
 
 def local_gateway(tmp_path: Path) -> Client:
-    return Client(LocalGateway(api_key="unit-key", web_dir=tmp_path, outbox=list))
+    return Client(LocalGateway(web_dir=tmp_path, outbox=list))
 
 
 def assert_answered(response: Any, response_type: str) -> None:

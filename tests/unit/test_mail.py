@@ -67,7 +67,7 @@ def mails_to(email: str) -> list[dict[str, str]]:
 
 def reset(email: str) -> dict[str, Any]:
     """The integration API's answer to a support reset, headers included."""
-    event = api_event("POST", "/api/integration/users/reset-password", {"email": email})
+    event = api_event("POST", "/api/integration/users/reset-password", {"email": email}, integrator="support")
     return integration.lambda_handler(event, LambdaContext("test"))
 
 

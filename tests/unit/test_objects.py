@@ -33,7 +33,7 @@ def mine(claims: dict[str, str] = ME) -> list[dict[str, Any]]:
 
 
 def worklist() -> list[dict[str, Any]]:
-    status, body = call(integration, api_event("GET", "/api/integration/objects", api_key_id="billing"))
+    status, body = call(integration, api_event("GET", "/api/integration/objects", integrator="billing"))
     assert status == 200
     return list(body["items"])
 
@@ -46,7 +46,7 @@ def confirm(object_id: str, body: Any) -> tuple[int, Any]:
             f"/api/integration/objects/{object_id}",
             body,
             path_parameters={"id": object_id},
-            api_key_id="billing",
+            integrator="billing",
         ),
     )
 

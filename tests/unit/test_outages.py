@@ -59,7 +59,7 @@ def planned(starts_in: timedelta = timedelta(hours=20), **change: Any) -> dict[s
 def publish(body: dict[str, Any], key: str | None = None) -> tuple[int, Any]:
     headers = {"Idempotency-Key": key or uuid.uuid4().hex}
     return call(
-        integration, api_event("POST", "/api/integration/outages", body, headers=headers, api_key_id="grid")
+        integration, api_event("POST", "/api/integration/outages", body, headers=headers, integrator="grid")
     )
 
 
@@ -69,7 +69,7 @@ def change(outage_id: str, body: dict[str, Any]) -> tuple[int, Any]:
         f"/api/integration/outages/{outage_id}",
         body,
         path_parameters={"id": outage_id},
-        api_key_id="grid",
+        integrator="grid",
     )
     return call(integration, event)
 
@@ -79,7 +79,7 @@ def withdraw(outage_id: str) -> tuple[int, Any]:
         "DELETE",
         f"/api/integration/outages/{outage_id}",
         path_parameters={"id": outage_id},
-        api_key_id="grid",
+        integrator="grid",
     )
     return call(integration, event)
 
@@ -222,7 +222,7 @@ def test_a_bad_outage_is_refused_naming_the_field(world: World, body: dict[str, 
 
 
 def test_publishing_without_an_idempotency_key_is_refused(world: World) -> None:
-    event = api_event("POST", "/api/integration/outages", planned(), api_key_id="grid")
+    event = api_event("POST", "/api/integration/outages", planned(), integrator="grid")
     status, problem = call(integration, event)
 
     assert status == 422 and problem["errors"][0]["field"] == "Idempotency-Key"
@@ -268,7 +268,7 @@ def test_a_no_power_report_is_linked_to_its_outage_and_shows_its_restoration_est
         path = f"/api/integration/requests/{filed['id']}"
         return call(
             integration,
-            api_event("PATCH", path, body, path_parameters={"id": filed["id"]}, api_key_id="grid"),
+            api_event("PATCH", path, body, path_parameters={"id": filed["id"]}, integrator="grid"),
         )
 
     unknown = move({"status": "in_review", "outage_id": "0" * 32})

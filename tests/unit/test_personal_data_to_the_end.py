@@ -159,7 +159,7 @@ def test_the_erasure_leaves_nothing_that_names_the_person_and_the_request_still_
     table = boto3.resource("dynamodb").Table(world.refs["AskueTable"])
     left = table.query(KeyConditionExpression="user_id = :u", ExpressionAttributeValues={":u": caller["sub"]})
     assert [item["sk"] for item in left["Items"]] == []
-    objects = call(integration, api_event("GET", "/api/integration/objects", api_key_id="crm-key"))
+    objects = call(integration, api_event("GET", "/api/integration/objects", integrator="crm-key"))
     assert objects[0] == 200, objects
     assert HOUSE["address"] not in json.dumps(objects, ensure_ascii=False)
     # The company can still move the request.

@@ -33,7 +33,7 @@ def _send(
         route.path.replace("{id}", "x"),
         claims=CLAIMS if route.auth == "cognito" else None,
         path_parameters={"id": "x"} if "{id}" in route.path else None,
-        api_key_id="local" if route.auth == "api_key" else None,
+        integrator="local" if route.auth == "api_key" else None,
         raw_body=raw_body,
         headers=headers,
     )

@@ -86,7 +86,7 @@ def withdraw(request_id: str, reason: str, claims: dict[str, str] = IVAN) -> tup
 
 
 def company_writes(
-    request_id: str, body: dict[str, Any], key: str | None = "auto", api_key_id: str = "crm-key"
+    request_id: str, body: dict[str, Any], key: str | None = "auto", integrator: str = "crm-key"
 ) -> tuple[int, Any]:
     headers = {"Idempotency-Key": uuid.uuid4().hex if key == "auto" else key} if key else {}
     return call(
@@ -97,7 +97,7 @@ def company_writes(
             body,
             headers=headers,
             path_parameters={"id": request_id},
-            api_key_id=api_key_id,
+            integrator=integrator,
         ),
     )
 
@@ -109,7 +109,7 @@ def company_upload(world: World, name: str, content_type: str, data: bytes) -> s
             "POST",
             "/api/integration/uploads",
             {"filename": name, "content_type": content_type, "size": len(data)},
-            api_key_id="crm-key",
+            integrator="crm-key",
         ),
     )
     assert status == 200, form
@@ -124,7 +124,7 @@ def integrators_request(request_id: str) -> tuple[int, Any]:
             "GET",
             f"/api/integration/requests/{request_id}",
             path_parameters={"id": request_id},
-            api_key_id="crm-key",
+            integrator="crm-key",
         ),
     )
 
@@ -333,7 +333,7 @@ def test_the_company_sends_a_document_the_consumer_downloads_it_and_gets_a_mail(
     )
 
     assert status == 201, sent
-    assert (sent["changed_by"], sent["operator"]) == ("api-key:crm-key", "CRM: Петрова А. В.")
+    assert (sent["changed_by"], sent["operator"]) == ("integrator:crm-key", "CRM: Петрова А. В.")
     assert document.startswith("uploads/company/")
     mail = mailed()[-1]
     assert mail["to"] == "ivan@example.ru"
@@ -350,9 +350,9 @@ def test_each_integration_key_has_its_own_idempotency_keys(env: World) -> None:
     request_id = filed()
     key = uuid.uuid4().hex
 
-    crm = company_writes(request_id, {"text": "Из CRM."}, key, api_key_id="crm-key")
-    crm_again = company_writes(request_id, {"text": "Из CRM."}, key, api_key_id="crm-key")
-    billing = company_writes(request_id, {"text": "Из биллинга."}, key, api_key_id="billing-key")
+    crm = company_writes(request_id, {"text": "Из CRM."}, key, integrator="crm-key")
+    crm_again = company_writes(request_id, {"text": "Из CRM."}, key, integrator="crm-key")
+    billing = company_writes(request_id, {"text": "Из биллинга."}, key, integrator="billing-key")
 
     assert crm[0] == crm_again[0] == billing[0] == 201
     assert crm[1]["id"] == crm_again[1]["id"] != billing[1]["id"]
@@ -471,7 +471,7 @@ def test_an_integrator_upload_form_is_under_the_company_s_prefix(env: World) -> 
             "POST",
             "/api/integration/uploads",
             {"filename": "Счёт.pdf", "content_type": "application/pdf", "size": 100},
-            api_key_id="crm-key",
+            integrator="crm-key",
         ),
     )
 

@@ -44,7 +44,7 @@ def integrators_request(request_id: str) -> tuple[int, Any]:
             "GET",
             f"/api/integration/requests/{request_id}",
             path_parameters={"id": request_id},
-            api_key_id="k",
+            integrator="k",
         ),
     )
 
@@ -72,7 +72,7 @@ def test_a_thread_s_cursor_is_taken_only_for_the_same_request_of_the_same_consum
 def test_a_list_s_cursor_is_not_taken_by_another_list(env: World) -> None:  # noqa: F811
     for _ in range(2):
         assert write(filed(), {"text": "Жду ответа"})[0] == 201
-    pull = {"api_key_id": "k"}
+    pull = {"integrator": "k"}
     _, by_status = call(
         integration,
         api_event("GET", "/api/integration/requests", query={"status": "registered", "limit": "1"}, **pull),
@@ -174,7 +174,7 @@ def test_an_item_of_older_code_is_shown_to_the_consumer_and_the_company(env: Wor
     assert theirs["awaiting_answer_since"] is None
     assert [(e["changed_by"], e["operator"]) for e in theirs["history"]] == [
         ("consumer", None),
-        ("api-key:unknown", "Иванова (CRM)"),
+        ("integrator:unknown", "Иванова (CRM)"),
     ]
     assert [(m["text"], m["kind"], m["operator"]) for m in theirs["messages"]] == [("Принято.", None, None)]
 

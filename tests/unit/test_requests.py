@@ -194,13 +194,13 @@ def move(request_id: str, body: dict[str, Any]) -> tuple[int, Any]:
             f"/api/integration/requests/{request_id}",
             body,
             path_parameters={"id": request_id},
-            api_key_id="crm-key",
+            integrator="crm-key",
         ),
     )
 
 
 def pull(**query: str) -> tuple[int, Any]:
-    return call(integration, api_event("GET", "/api/integration/requests", query=query, api_key_id="crm-key"))
+    return call(integration, api_event("GET", "/api/integration/requests", query=query, integrator="crm-key"))
 
 
 def errors_of(problem: dict[str, Any]) -> dict[str, str]:
@@ -1231,7 +1231,7 @@ def test_integrator_moves_a_request_the_consumer_sees_it_and_gets_a_mail(env: Wo
     assert status == 200, moved
     assert moved["status"] == "in_review"
     assert moved["email"] == "ivan@example.ru"
-    assert moved["history"][-1]["changed_by"] == "api-key:crm-key"
+    assert moved["history"][-1]["changed_by"] == "integrator:crm-key"
     mail = mailed()[-1]
     assert mail["to"] == "ivan@example.ru"
     assert mail["subject"] == "Заявка № 2026-000001: на рассмотрении"
@@ -1256,8 +1256,8 @@ def test_needs_info_goes_back_to_review_and_the_named_operator_is_kept_beside_th
     assert [h["status"] for h in moved["history"]] == ["registered", "needs_info", "in_review"]
     assert [(h["changed_by"], h["operator"]) for h in moved["history"]] == [
         ("consumer", None),
-        ("api-key:crm-key", None),
-        ("api-key:crm-key", "CRM: Петрова А. В."),
+        ("integrator:crm-key", None),
+        ("integrator:crm-key", "CRM: Петрова А. В."),
     ]
 
 
@@ -1267,13 +1267,13 @@ def test_the_old_name_of_the_operator_field_names_the_operator_not_the_actor(env
     status, moved = move(created["id"], {"status": "in_review", "changed_by": "CRM: Петрова А. В."})
 
     assert status == 200
-    assert moved["history"][-1]["changed_by"] == "api-key:crm-key"
+    assert moved["history"][-1]["changed_by"] == "integrator:crm-key"
     assert moved["history"][-1]["operator"] == "CRM: Петрова А. В."
 
 
 OPERATOR_RESERVED = (
     "Укажите сотрудника или систему компании, например «CRM: Петрова А. В.»: «consumer», "
-    "«потребитель» и «api-key:…» портал записывает в историю сам."
+    "«потребитель» и «integrator:…» портал записывает в историю сам."
 )
 
 
@@ -1289,7 +1289,8 @@ OPERATOR_RESERVED = (
         "ＣＯＮＳＵＭＥＲ",  # fullwidth
         "потребитель",
         "Потребитель",
-        "api-key:crm-key",
+        "integrator:crm-key",
+        "integrator:other",
         "api-key:other",
         "API key 7",
     ],
@@ -1324,8 +1325,8 @@ def test_history_entries_written_before_the_rule_show_a_key_as_the_actor(env: Wo
     [request] = shown["items"]
     assert [(h["changed_by"], h["operator"]) for h in request["history"]] == [
         ("consumer", None),
-        ("api-key:unknown", None),
-        ("api-key:unknown", "CRM: Петрова А. В."),
+        ("integrator:unknown", None),
+        ("integrator:unknown", "CRM: Петрова А. В."),
     ]
 
 
@@ -1334,7 +1335,7 @@ def test_the_document_says_the_actor_is_the_portals_and_the_operator_the_clients
 
     assert set(schemas["StatusChange"]["properties"]) == {"status", "comment", "operator", "outage_id"}
     entry = schemas["IntegrationHistoryEntry"]["properties"]
-    assert entry["changed_by"]["pattern"] == "^(consumer|portal|api-key:.+)$"
+    assert entry["changed_by"]["pattern"] == "^(consumer|portal|integrator:.+|api-key:.+)$"
     assert "operator" in entry
 
 
@@ -1400,7 +1401,7 @@ def test_integrator_lists_a_status_since_a_time_in_pages(
     dynamodb_calls.clear()
 
     def pull(**query: str) -> tuple[int, Any]:
-        return call(integration, api_event("GET", "/api/integration/requests", query=query, api_key_id="k"))
+        return call(integration, api_event("GET", "/api/integration/requests", query=query, integrator="k"))
 
     status, page = pull(status="registered", since=(NOW + timedelta(seconds=30)).isoformat(), limit="1")
 
@@ -1437,7 +1438,7 @@ def test_integrator_since_may_be_given_in_moscow_time(env: World, clock: Callabl
             "GET",
             "/api/integration/requests",
             query={"status": "registered", "since": "2026-11-27T12:30:00+03:00"},
-            api_key_id="k",
+            integrator="k",
         ),
     )
 
@@ -1449,7 +1450,12 @@ def test_integrator_since_may_be_given_in_moscow_time(env: World, clock: Callabl
 def test_integrator_since_must_be_a_date_and_time_with_a_zone(env: World, since: str) -> None:
     status, problem = call(
         integration,
-        api_event("GET", "/api/integration/requests", query={"status": "registered", "since": since}),
+        api_event(
+            "GET",
+            "/api/integration/requests",
+            query={"status": "registered", "since": since},
+            integrator="crm-key",
+        ),
     )
 
     assert status == 422
@@ -1538,7 +1544,7 @@ def download(url: str) -> tuple[bytes, str]:
 def integrators_view(request_id: str) -> dict[str, Any]:
     status, page = call(
         integration,
-        api_event("GET", "/api/integration/requests", query={"status": "registered"}, api_key_id="k"),
+        api_event("GET", "/api/integration/requests", query={"status": "registered"}, integrator="k"),
     )
     assert status == 200, page
     [found] = [item for item in page["items"] if item["id"] == request_id]

@@ -58,7 +58,7 @@ def test_the_readme_queries_the_fields_the_access_log_writes() -> None:
             queried |= {name.strip() for name in shown.split(",")}
         queried |= set(re.findall(r"([@a-zA-Z]+) (?:=|like) ", query))
 
-    assert {"caller", "apiKeyId", "path", "route", "status"} <= queried
+    assert {"caller", "path", "route", "status"} <= queried
     assert queried - {"@timestamp"} <= written, queried - written
     assert "`/aws/apigateway/<stack>-api-access`" in section
 

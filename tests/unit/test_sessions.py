@@ -158,7 +158,7 @@ def test_a_support_reset_ends_every_session(pool: World) -> None:
 
     status, _ = call(
         integration,
-        api_event("POST", "/api/integration/users/reset-password", {"email": EMAIL}, api_key_id="support"),
+        api_event("POST", "/api/integration/users/reset-password", {"email": EMAIL}, integrator="support"),
     )
     assert status == 202  # queued: the mail worker sets and mails the new password
 
@@ -229,3 +229,52 @@ def test_logging_out_of_an_account_cognito_no_longer_has_is_not_a_failure(pool: 
 
     assert status == 204
     assert refused(f"Bearer {token}")
+
+
+def refreshes(refresh_token: str) -> bool:
+    status, _ = call(auth, api_event("POST", "/api/auth/refresh", {"refresh_token": refresh_token}))
+    assert status in (200, 401)
+    return status == 200
+
+
+def test_a_consumer_who_rewrote_the_cognito_email_has_every_session_ended_by_logout(pool: World) -> None:
+    create_account()
+    before = log_in()
+    # As the client the portal had before allowed (`WriteAttributes: []`; moto does not enforce the
+    # list): the pool's `email` is no longer the profile's, and every admin call by that address
+    # would find nobody. The portal names the account by its `sub`.
+    boto3.client("cognito-idp").update_user_attributes(
+        AccessToken=before["access_token"],
+        UserAttributes=[{"Name": "email", "Value": "someone.else@example.com"}],
+    )
+    after = log_in(email="someone.else@example.com")
+    assert refreshes(after["refresh_token"])
+
+    assert as_consumer(auth, "POST", "/api/auth/logout", after["id_token"])[0] == 204
+
+    # Every session ends: the one opened under the old address and the one under the new.
+    for session in (before, after):
+        assert not refreshes(session["refresh_token"])
+        assert refused(f"Bearer {session['id_token']}")
+    # The password change still checks the old password of the right account and sets the new one.
+    owner = log_in(email="someone.else@example.com")["id_token"]
+    change = password_change(PASSWORD, "второй-пароль")
+    assert as_consumer(auth, "POST", "/api/profile/password", owner, change)[0] == 204
+    assert refused(f"Bearer {owner}")
+    again = log_in("someone.else@example.com", "второй-пароль")["id_token"]
+    assert as_consumer(auth, "GET", "/api/profile", again)[0] == 200
+
+
+def test_a_support_reset_ends_every_session_opened_under_any_name(pool: World) -> None:
+    create_account()
+    session = log_in()
+
+    status, _ = call(
+        integration,
+        api_event("POST", "/api/integration/users/reset-password", {"email": EMAIL}, integrator="support"),
+    )
+
+    assert status == 202  # queued: the mail worker sets and mails the new password
+    assert any("Новый пароль" in mail["text"] for mail in mailed() if mail["to"] == EMAIL)
+    assert not refreshes(session["refresh_token"])
+    assert refused(f"Bearer {session['id_token']}")

@@ -246,7 +246,7 @@ def test_a_statement_the_local_waf_cannot_evaluate_is_refused_when_the_stack_sta
 def test_the_local_gateway_answers_the_21st_forgotten_password_with_the_web_acl_s_429(
     world: World, tmp_path: Path
 ) -> None:
-    gateway = Client(LocalGateway(api_key="unit-key", web_dir=tmp_path, outbox=list))
+    gateway = Client(LocalGateway(web_dir=tmp_path, outbox=list))
     body = {"email": "ivan.petrov@example.ru"}
 
     answered = [gateway.post("/api/auth/forgot-password", json=body) for _ in range(21)]

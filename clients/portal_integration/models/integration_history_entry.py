@@ -29,9 +29,9 @@ class IntegrationHistoryEntry:
             status (RequestStatus):
             status_title (str):
             at (datetime.datetime):
-            changed_by (str): Кто изменил; записывает портал, не клиент API: consumer — потребитель (подача заявки), api-
-                key:<id> — система компании с ключом интеграции <id>, portal — сам портал (аннулирование заявки на присоединение
-                по истечении срока)
+            changed_by (str): Кто изменил; записывает портал, не клиент API: consumer — потребитель (подача заявки),
+                integrator:<имя> — система компании (интегратор <имя>; в записях до именных ключей — api-key:<id ключа>), portal
+                — сам портал (аннулирование заявки на присоединение по истечении срока)
             comment (None | str | Unset):
             stage (None | str | Unset): Код этапа присоединения, отмеченного этой записью
             operator (None | str | Unset): Сотрудник или система компании, которых назвал клиент API (поле operator

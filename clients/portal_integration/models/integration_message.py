@@ -35,8 +35,8 @@ class IntegrationMessage:
             text (str):
             attachments (list[AttachmentLink]):
             at (datetime.datetime):
-            changed_by (str): Кто написал; записывает портал: consumer — потребитель, api-key:<id> — система компании с
-                ключом интеграции <id>
+            changed_by (str): Кто написал; записывает портал: consumer — потребитель, integrator:<имя> — система компании (в
+                записях до именных ключей — api-key:<id ключа>)
             kind (IntegrationMessageKindType0 | None | Unset):
             kind_title (None | str | Unset): Вид документа по-русски
             operator (None | str | Unset):
