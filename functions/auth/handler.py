@@ -251,9 +251,10 @@ def delete_account(deletion: Annotated[AccountDeletion, Body()]) -> Response[str
 @app.post(
     "/api/profile/password",
     summary="Сменить пароль",
-    description="Сверх схемы: новый пароль отличается от старого и повторён в `new_password_repeat` "
-    "в точности; требования Cognito к паролю (буквы, цифры) проверяются до смены.",
-    openapi_extensions=rules_beyond_schema("new_password", "new_password_repeat"),
+    description="Сверх схемы: `old_password` — текущий пароль учётной записи; новый пароль отличается "
+    "от старого и повторён в `new_password_repeat` в точности; требования Cognito к паролю (буквы, "
+    "цифры) проверяются до смены.",
+    openapi_extensions=rules_beyond_schema("old_password", "new_password", "new_password_repeat"),
     responses=answers(
         204,
         "Пароль изменён, все сеансы завершены; письмо об этом поставлено в очередь",
