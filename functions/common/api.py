@@ -38,6 +38,7 @@ from functions.common.errors import (
     FieldError,
     InvalidInput,
     NotFound,
+    PreconditionFailed,
     ServiceUnavailable,
     TooManyAttempts,
     TryLater,
@@ -148,6 +149,7 @@ ERROR_ANSWERS: Mapping[type[DomainError], ErrorAnswer] = {
     InvalidInput: ErrorAnswer(HTTPStatus.UNPROCESSABLE_ENTITY),
     NotFound: ErrorAnswer(HTTPStatus.NOT_FOUND),
     Conflict: ErrorAnswer(HTTPStatus.CONFLICT),
+    PreconditionFailed: ErrorAnswer(HTTPStatus.PRECONDITION_FAILED),
     Unauthorized: ErrorAnswer(HTTPStatus.UNAUTHORIZED),
     TooManyAttempts: ErrorAnswer(HTTPStatus.TOO_MANY_REQUESTS, retry_after=True),
     TryLater: ErrorAnswer(HTTPStatus.SERVICE_UNAVAILABLE, retry_after=True),
@@ -185,6 +187,17 @@ def _answering(answer: ErrorAnswer) -> Callable[[DomainError], Response[str]]:
 
 def json_response(status: HTTPStatus, body: BaseModel) -> Response[str]:
     return Response(status_code=status, content_type="application/json", body=body.model_dump_json())
+
+
+def replayable(status: HTTPStatus, answer: BaseModel, replayed: bool) -> Response[str]:
+    """The JSON answer of a write, marked `Idempotent-Replayed: true` when it answers a repeat of an
+    Idempotency-Key (functions/common/claims.py)."""
+    return Response(
+        status_code=status,
+        content_type="application/json",
+        body=answer.model_dump_json(),
+        headers={"Idempotent-Replayed": "true"} if replayed else {},
+    )
 
 
 def no_content() -> Response[str]:

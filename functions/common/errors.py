@@ -58,6 +58,11 @@ class Conflict(DomainError):
     """The state does not allow it: it changed meanwhile, is being done, or is done already."""
 
 
+class PreconditionFailed(DomainError):
+    """The caller said what state it expected (`expected_status`), and the state is another: nothing
+    was changed; read it again and decide."""
+
+
 class Unauthorized(DomainError):
     """Who calls is not established: wrong credentials, an ended session."""
 

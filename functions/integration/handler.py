@@ -16,13 +16,15 @@ from functions.common.api import (
     RETRY_AFTER,
     answers,
     configure_resolver,
-    json_response,
+    replayable,
     rules_beyond_schema,
 )
+from functions.common.claims import answer_action, once, write_claim
 from functions.common.cursor import CURSOR_SCHEMA, MAX_CURSOR_LENGTH
 from functions.common.errors import invalid_field
 from functions.integration import service
 from functions.integration.models import LABELS, DateTimeWithZone, PasswordReset, PasswordResetAccepted
+from functions.integration.replays import KEY_DESCRIPTION, with_replayed_header
 from functions.objects import service as objects
 from functions.objects.models import INTEGRATION_LABELS as OBJECT_LABELS
 from functions.objects.models import IntegrationObject, IntegrationObjectList, ObjectChange
@@ -48,6 +50,11 @@ app = APIGatewayRestResolver(enable_validation=True)
 configure_resolver(app, {**LABELS, **OBJECT_LABELS}, labels_under={"/api/integration/outages": OUTAGE_LABELS})
 TAGS = ["Интеграция"]
 FORBIDDEN = {403: {"description": "Нет ключа интеграции или он неверен", **PROBLEM_RESPONSE}}
+IdempotencyKey = Annotated[str | None, Header(alias="idempotency-key", description=KEY_DESCRIPTION)]
+
+
+def _actor() -> str:
+    return integration_actor(app.current_event.request_context.identity.api_key_id)
 
 
 @app.post(
@@ -59,34 +66,48 @@ FORBIDDEN = {403: {"description": "Нет ключа интеграции или
     "`MailsPerAddressPerHour` (по умолчанию 3) писем о регистрации и сбросе пароля в час."
     "\n\nСверх схемы: `email` проверяется по правилам адресов почты (RFC 5321, email-validator).",
     openapi_extensions=rules_beyond_schema("email"),
-    responses=answers(
+    responses=with_replayed_header(
+        answers(
+            202,
+            "Сброс принят: письмо с новым паролем будет отправлено",
+            PasswordResetAccepted,
+            {
+                **ERROR_RESPONSES,
+                **FORBIDDEN,
+                404: {"description": "Такой email не зарегистрирован", **PROBLEM_RESPONSE},
+                429: {
+                    "description": "Лимит писем на этот адрес в этот час исчерпан; заголовок Retry-After — "
+                    "через сколько секунд повторить",
+                    "headers": RETRY_AFTER,
+                    **PROBLEM_RESPONSE,
+                },
+                503: {
+                    "description": "Очередь писем недоступна, пароль не изменён; повторите через "
+                    "Retry-After секунд",
+                    "headers": RETRY_AFTER,
+                    **PROBLEM_RESPONSE,
+                },
+            },
+        ),
         202,
-        "Сброс принят: письмо с новым паролем будет отправлено",
-        PasswordResetAccepted,
-        {
-            **ERROR_RESPONSES,
-            **FORBIDDEN,
-            404: {"description": "Такой email не зарегистрирован", **PROBLEM_RESPONSE},
-            429: {
-                "description": "Лимит писем на этот адрес в этот час исчерпан; заголовок Retry-After — "
-                "через сколько секунд повторить",
-                "headers": RETRY_AFTER,
-                **PROBLEM_RESPONSE,
-            },
-            503: {
-                "description": "Очередь писем недоступна, пароль не изменён; повторите через "
-                "Retry-After секунд",
-                "headers": RETRY_AFTER,
-                **PROBLEM_RESPONSE,
-            },
-        },
     ),
     security=INTEGRATION_SECURITY,
     tags=TAGS,
 )
-def reset_password(request: Annotated[PasswordReset, Body()]) -> PasswordResetAccepted:
-    service.reset_password(request.email)
-    return PasswordResetAccepted()
+def reset_password(
+    request: Annotated[PasswordReset, Body()], idempotency_key: IdempotencyKey = None
+) -> Response[str]:
+    """Scope: accounts:reset (support). With an Idempotency-Key a retry never spends another mail:
+    the key's answer is recorded in the reset's own transaction."""
+    claim = write_claim(_actor(), idempotency_key, "reset-password", request.email.casefold(), request)
+    accepted = PasswordResetAccepted()
+
+    def run() -> PasswordResetAccepted:
+        service.reset_password(request.email, [answer_action(claim, accepted)] if claim else [])
+        return accepted
+
+    done = once(claim, PasswordResetAccepted, run)
+    return replayable(HTTPStatus.ACCEPTED, done.answer, done.replayed)
 
 
 @app.get(
@@ -175,11 +196,14 @@ def prepare_upload(upload: Annotated[UploadRequest, Body()]) -> UploadForm:
     "с ними; `attachments` — ключи файлов, загруженных через /api/integration/uploads; `Idempotency-Key` "
     "обязателен.",
     openapi_extensions=rules_beyond_schema("text", "kind", "attachments", "attachments.*", "Idempotency-Key"),
-    responses=answers(
+    responses=with_replayed_header(
+        answers(
+            201,
+            "Сообщение отправлено",
+            IntegrationMessage,
+            {**ERROR_RESPONSES, **FORBIDDEN, 404: {"description": "Заявка не найдена", **PROBLEM_RESPONSE}},
+        ),
         201,
-        "Сообщение отправлено",
-        IntegrationMessage,
-        {**ERROR_RESPONSES, **FORBIDDEN, 404: {"description": "Заявка не найдена", **PROBLEM_RESPONSE}},
     ),
     security=INTEGRATION_SECURITY,
     tags=TAGS,
@@ -191,30 +215,39 @@ def post_message(
         str | None, Header(alias="idempotency-key", description="Уникальная строка на каждое новое сообщение")
     ] = None,
 ) -> Response[str]:
-    identity = app.current_event.request_context.identity
-    sent = conversation.post_company_message(
-        id, message, idempotency_key, integration_actor(identity.api_key_id)
-    )
-    return json_response(HTTPStatus.CREATED, sent)
+    """Scope: changes:write. The key is bound to the request and the message: the same key sent to
+    another request or with another message is refused (422)."""
+    sent, replayed = conversation.post_company_message(id, message, idempotency_key, _actor())
+    return replayable(HTTPStatus.CREATED, sent, replayed)
 
 
 @app.patch(
     "/api/integration/requests/<id>",
     summary="Изменить статус заявки",
     description="Переводит заявку в новый статус по правилам, сохраняет изменение в истории и "
-    "отправляет потребителю письмо.\n\nСверх схемы: для «Отклонена» (`rejected`) и «Требуются "
+    "отправляет потребителю письмо. Перевод в статус, который у заявки уже есть (например, повтор "
+    "запроса после обрыва связи), отвечает 200 с заявкой как есть: без новой записи в истории и без "
+    "письма. `expected_status` — статус, в котором вы видели заявку: если её уже перевела другая "
+    "система, ответ 412 и ничего не меняется.\n\nСверх схемы: для «Отклонена» (`rejected`) и «Требуются "
     "уточнения» (`needs_info`) комментарий `comment` обязателен.",
-    openapi_extensions=rules_beyond_schema("comment"),
-    responses=answers(
+    openapi_extensions=rules_beyond_schema("comment", "Idempotency-Key"),
+    responses=with_replayed_header(
+        answers(
+            200,
+            "Заявка после изменения (или как есть, если статус уже такой)",
+            IntegrationRequest,
+            {
+                **ERROR_RESPONSES,
+                **FORBIDDEN,
+                404: {"description": "Заявка не найдена", **PROBLEM_RESPONSE},
+                409: {"description": "Переход из текущего статуса запрещён", **PROBLEM_RESPONSE},
+                412: {
+                    "description": "Заявка не в статусе expected_status: её перевела другая система",
+                    **PROBLEM_RESPONSE,
+                },
+            },
+        ),
         200,
-        "Заявка после изменения",
-        IntegrationRequest,
-        {
-            **ERROR_RESPONSES,
-            **FORBIDDEN,
-            404: {"description": "Заявка не найдена", **PROBLEM_RESPONSE},
-            409: {"description": "Переход из текущего статуса запрещён", **PROBLEM_RESPONSE},
-        },
     ),
     security=INTEGRATION_SECURITY,
     tags=TAGS,
@@ -222,9 +255,13 @@ def post_message(
 def change_status(
     id: Annotated[str, Path(max_length=64, description="id заявки")],
     change: Annotated[StatusChange, Body()],
-) -> IntegrationRequest:
-    identity = app.current_event.request_context.identity
-    return transitions.change_status(id, change, integration_actor(identity.api_key_id))
+    idempotency_key: IdempotencyKey = None,
+) -> Response[str]:
+    """Scope: changes:write."""
+    actor = _actor()
+    claim = write_claim(actor, idempotency_key, "PATCH /api/integration/requests/{id}", id, change)
+    done = once(claim, IntegrationRequest, lambda: transitions.change_status(id, change, actor))
+    return replayable(HTTPStatus.OK, done.answer, done.replayed)
 
 
 @app.post(
@@ -237,17 +274,23 @@ def change_status(
     "до какого срока, публикуется событие portal.request.stage.completed.v1."
     "\n\nСверх схемы: этап не по порядку, уже отмеченный или на закрытой заявке — 409 с этапом, который "
     "должен быть раньше; `completed_on` не раньше дня подачи заявки.",
-    openapi_extensions=rules_beyond_schema("stage", "completed_on"),
-    responses=answers(
+    openapi_extensions=rules_beyond_schema("stage", "completed_on", "Idempotency-Key"),
+    responses=with_replayed_header(
+        answers(
+            200,
+            "Заявка после отметки",
+            IntegrationRequest,
+            {
+                **ERROR_RESPONSES,
+                **FORBIDDEN,
+                404: {"description": "Заявка не найдена", **PROBLEM_RESPONSE},
+                409: {
+                    "description": "Этап не по порядку, уже отмечен, или заявка закрыта",
+                    **PROBLEM_RESPONSE,
+                },
+            },
+        ),
         200,
-        "Заявка после отметки",
-        IntegrationRequest,
-        {
-            **ERROR_RESPONSES,
-            **FORBIDDEN,
-            404: {"description": "Заявка не найдена", **PROBLEM_RESPONSE},
-            409: {"description": "Этап не по порядку, уже отмечен, или заявка закрыта", **PROBLEM_RESPONSE},
-        },
     ),
     security=INTEGRATION_SECURITY,
     tags=TAGS,
@@ -255,9 +298,14 @@ def change_status(
 def mark_stage(
     id: Annotated[str, Path(max_length=64, description="id заявки")],
     mark: Annotated[StageMarkRequest, Body()],
-) -> IntegrationRequest:
-    identity = app.current_event.request_context.identity
-    return stage_marks.mark_stage(id, mark, integration_actor(identity.api_key_id))
+    idempotency_key: IdempotencyKey = None,
+) -> Response[str]:
+    """Scope: changes:write. A retry with the same Idempotency-Key is answered as the first mark was,
+    not refused as a stage marked already."""
+    actor = _actor()
+    claim = write_claim(actor, idempotency_key, "POST /api/integration/requests/{id}/stages", id, mark)
+    done = once(claim, IntegrationRequest, lambda: stage_marks.mark_stage(id, mark, actor))
+    return replayable(HTTPStatus.OK, done.answer, done.replayed)
 
 
 @app.get(
@@ -280,13 +328,17 @@ def list_objects_to_confirm() -> IntegrationObjectList:
     "подтверждённым); false — снять подтверждение (объект снова в списке на сверку). isu_meters — "
     "приборы учёта объекта, которые опрашивает интеллектуальная система учёта сетевой компании: "
     "ручной ввод их показаний потребителю не доступен (один источник показаний). Сверх схемы: "
-    "номера isu_meters должны быть приборами учёта этого объекта; нужен confirmed или isu_meters.",
-    openapi_extensions=rules_beyond_schema("confirmed", "isu_meters", "isu_meters.*"),
-    responses=answers(
+    "номера isu_meters должны быть приборами учёта этого объекта; нужен confirmed или isu_meters. "
+    "Повторное подтверждение сохраняет время и ключ (account_confirmed_by) первого.",
+    openapi_extensions=rules_beyond_schema("confirmed", "isu_meters", "isu_meters.*", "Idempotency-Key"),
+    responses=with_replayed_header(
+        answers(
+            200,
+            "Объект после изменения",
+            IntegrationObject,
+            {**ERROR_RESPONSES, **FORBIDDEN, 404: {"description": "Объект не найден", **PROBLEM_RESPONSE}},
+        ),
         200,
-        "Объект после изменения",
-        IntegrationObject,
-        {**ERROR_RESPONSES, **FORBIDDEN, 404: {"description": "Объект не найден", **PROBLEM_RESPONSE}},
     ),
     security=INTEGRATION_SECURITY,
     tags=TAGS,
@@ -294,8 +346,13 @@ def list_objects_to_confirm() -> IntegrationObjectList:
 def confirm_object_account(
     id: Annotated[str, Path(max_length=64, description="id объекта")],
     change: Annotated[ObjectChange, Body()],
-) -> IntegrationObject:
-    return service.change_object(id, change)
+    idempotency_key: IdempotencyKey = None,
+) -> Response[str]:
+    """Scope: changes:write."""
+    actor = _actor()
+    claim = write_claim(actor, idempotency_key, "PATCH /api/integration/objects/{id}", id, change)
+    done = once(claim, IntegrationObject, lambda: service.change_object(id, change, actor))
+    return replayable(HTTPStatus.OK, done.answer, done.replayed)
 
 
 _OUTAGE_NOT_FOUND = {404: {"description": "Отключение не найдено", **PROBLEM_RESPONSE}}
@@ -313,11 +370,8 @@ _OUTAGE_NOT_FOUND = {404: {"description": "Отключение не найде�
     "\n\nСверх схемы: `addresses.*.houses` — номера и диапазоны домов от меньшего к большему; "
     "`ends_at` позже `starts_at`; `Idempotency-Key` обязателен.",
     openapi_extensions=rules_beyond_schema("addresses.*", "ends_at", "Idempotency-Key"),
-    responses=answers(
-        201,
-        "Отключение опубликовано",
-        Outage,
-        {**ERROR_RESPONSES, **FORBIDDEN},
+    responses=with_replayed_header(
+        answers(201, "Отключение опубликовано", Outage, {**ERROR_RESPONSES, **FORBIDDEN}), 201
     ),
     security=INTEGRATION_SECURITY,
     tags=TAGS,
@@ -329,9 +383,9 @@ def publish_outage(
         Header(alias="idempotency-key", description="Уникальная строка на каждое новое отключение"),
     ] = None,
 ) -> Response[str]:
-    identity = app.current_event.request_context.identity
-    outage = outages.publish(integration_actor(identity.api_key_id), idempotency_key, publication)
-    return json_response(HTTPStatus.CREATED, outage)
+    """Scope: changes:write."""
+    outage, replayed = outages.publish(_actor(), idempotency_key, publication)
+    return replayable(HTTPStatus.CREATED, outage, replayed)
 
 
 @app.patch(
@@ -340,17 +394,20 @@ def publish_outage(
     description="Переносит начало или окончание (для аварийного — ожидаемое время восстановления) или "
     "меняет причину. Потребителям, чьи объекты затронуты аварийным отключением, приходит письмо о новом "
     "времени восстановления.\n\nСверх схемы: указано хотя бы одно поле; окончание позже начала.",
-    openapi_extensions=rules_beyond_schema("ends_at"),
-    responses=answers(
+    openapi_extensions=rules_beyond_schema("ends_at", "Idempotency-Key"),
+    responses=with_replayed_header(
+        answers(
+            200,
+            "Отключение после изменения",
+            Outage,
+            {
+                **ERROR_RESPONSES,
+                **FORBIDDEN,
+                **_OUTAGE_NOT_FOUND,
+                409: {"description": "Отключение отозвано", **PROBLEM_RESPONSE},
+            },
+        ),
         200,
-        "Отключение после изменения",
-        Outage,
-        {
-            **ERROR_RESPONSES,
-            **FORBIDDEN,
-            **_OUTAGE_NOT_FOUND,
-            409: {"description": "Отключение отозвано", **PROBLEM_RESPONSE},
-        },
     ),
     security=INTEGRATION_SECURITY,
     tags=TAGS,
@@ -358,23 +415,35 @@ def publish_outage(
 def change_outage(
     id: Annotated[str, Path(max_length=64, description="id отключения")],
     change: Annotated[OutageChange, Body()],
-) -> Outage:
-    return outages.change(id, change)
+    idempotency_key: IdempotencyKey = None,
+) -> Response[str]:
+    """Scope: changes:write."""
+    claim = write_claim(_actor(), idempotency_key, "PATCH /api/integration/outages/{id}", id, change)
+    done = once(claim, Outage, lambda: outages.change(id, change))
+    return replayable(HTTPStatus.OK, done.answer, done.replayed)
 
 
 @app.delete(
     "/api/integration/outages/<id>",
     summary="Отозвать отключение",
     description="Отключение больше не показывается ни на странице «Отключения», ни потребителям. Повтор "
-    "ничего не меняет.",
-    responses=answers(
-        200, "Отозванное отключение", Outage, {**ERROR_RESPONSES, **FORBIDDEN, **_OUTAGE_NOT_FOUND}
+    "ничего не меняет.\n\nСверх схемы: `Idempotency-Key` — 8–128 латинских букв, цифр и знаков -_.:.",
+    openapi_extensions=rules_beyond_schema("Idempotency-Key"),
+    responses=with_replayed_header(
+        answers(200, "Отозванное отключение", Outage, {**ERROR_RESPONSES, **FORBIDDEN, **_OUTAGE_NOT_FOUND}),
+        200,
     ),
     security=INTEGRATION_SECURITY,
     tags=TAGS,
 )
-def withdraw_outage(id: Annotated[str, Path(max_length=64, description="id отключения")]) -> Outage:
-    return outages.withdraw(id)
+def withdraw_outage(
+    id: Annotated[str, Path(max_length=64, description="id отключения")],
+    idempotency_key: IdempotencyKey = None,
+) -> Response[str]:
+    """Scope: changes:write."""
+    claim = write_claim(_actor(), idempotency_key, "DELETE /api/integration/outages/{id}", id, None)
+    done = once(claim, Outage, lambda: outages.withdraw(id))
+    return replayable(HTTPStatus.OK, done.answer, done.replayed)
 
 
 @tracer.capture_lambda_handler(capture_response=False)

@@ -151,6 +151,11 @@ class IntegrationObject(SupplyObject):
     """An object as an integrator sees it: with its owner."""
 
     user_id: str = Field(description="Потребитель (Cognito sub)")
+    account_confirmed_by: str | None = Field(
+        default=None,
+        description="Кто подтвердил лицевой счёт: ключ интеграции (api-key:<id>); повторное "
+        "подтверждение сохраняет первое время и первого подтвердившего",
+    )
 
 
 class IntegrationObjectList(BaseModel):

@@ -73,14 +73,15 @@ def integration_object(object_id: str) -> IntegrationObject:
     return found
 
 
-def confirm_account(object_id: str, confirmed: bool) -> IntegrationObject:
-    """The company confirms (or withdraws the confirmation of) an object's лицевой счёт."""
+def confirm_account(object_id: str, confirmed: bool, by: str) -> IntegrationObject:
+    """The company (the actor `by`) confirms (or withdraws the confirmation of) an object's лицевой
+    счёт; a repeated confirmation keeps the first one's time and actor."""
     store = ObjectStore()
     key = store.key_of(object_id)
     if key is None:
         raise NotFound(_NOT_FOUND)
     try:
-        changed = store.set_confirmed(key, now() if confirmed else None)
+        changed = store.set_confirmed(key, now() if confirmed else None, by)
     except ObjectGone:
         raise NotFound(_NOT_FOUND) from None
     logger.info("object account confirmation", extra={"object_id": object_id, "confirmed": confirmed})

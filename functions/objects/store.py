@@ -68,7 +68,12 @@ def _object(item: dict[str, Any]) -> SupplyObject:
 
 
 def _integration_object(item: dict[str, Any]) -> IntegrationObject:
-    return IntegrationObject(**_object(item).model_dump(), user_id=item["user_id"])
+    confirmed_by = item.get("account_confirmed_by")
+    return IntegrationObject(
+        **_object(item).model_dump(),
+        user_id=item["user_id"],
+        account_confirmed_by=str(confirmed_by) if confirmed_by and item.get("account_confirmed_at") else None,
+    )
 
 
 class ObjectStore:
@@ -148,13 +153,17 @@ class ObjectStore:
         item = self._table.get(key)
         return _integration_object(item) if item else None
 
-    def set_confirmed(self, key: dict[str, str], confirmed_at: datetime | None) -> IntegrationObject:
-        """Marks the лицевой счёт confirmed (at `confirmed_at`) or not (None): one UpdateItem."""
+    def set_confirmed(self, key: dict[str, str], confirmed_at: datetime | None, by: str) -> IntegrationObject:
+        """Marks the лицевой счёт confirmed (at `confirmed_at`, by the actor `by`) or not (None): one
+        UpdateItem. A confirmation repeated keeps the first one's time and actor."""
         if confirmed_at is not None:
-            expression = "SET account_confirmed_at = :at REMOVE account_queue"
-            values: dict[str, Any] = {":at": _time(confirmed_at)}
+            expression = (
+                "SET account_confirmed_at = if_not_exists(account_confirmed_at, :at), "
+                "account_confirmed_by = if_not_exists(account_confirmed_by, :by) REMOVE account_queue"
+            )
+            values: dict[str, Any] = {":at": _time(confirmed_at), ":by": by}
         else:
-            expression = "SET account_queue = :pending REMOVE account_confirmed_at"
+            expression = "SET account_queue = :pending REMOVE account_confirmed_at, account_confirmed_by"
             values = {":pending": PENDING}
         try:
             item = self._table.update(

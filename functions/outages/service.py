@@ -64,8 +64,9 @@ def _owing(outage: Outage, event: PortalEvent, purpose: FanoutPurpose) -> Outbox
     return OutboxEntry.owing(mails=[job], events=[event])
 
 
-def publish(scope: str, idempotency_key: str | None, publication: OutagePublication) -> Outage:
-    """Publishes the outage, once per Idempotency-Key (a repeat is answered with what the key published)."""
+def publish(scope: str, idempotency_key: str | None, publication: OutagePublication) -> tuple[Outage, bool]:
+    """Publishes the outage, once per Idempotency-Key (a repeat is answered with what the key
+    published); and whether it is such a repeat."""
     key = checked_key(idempotency_key, _ONE_EACH)
     payload = sha256(publication.model_dump_json())
     at = now()
@@ -96,12 +97,12 @@ def publish(scope: str, idempotency_key: str | None, publication: OutagePublicat
             raise Conflict("Отключение уже публикуется", "Повторите запрос через несколько секунд.") from None
         if exists.earlier.payload_hash != payload:
             raise refused_key(_REUSED) from None
-        return exists.earlier.outage
+        return exists.earlier.outage, True
     logger.info(
         "outage published",
         extra={"outage_id": outage.id, "kind": outage.kind, "streets": len(outage.addresses)},
     )
-    return outage
+    return outage, False
 
 
 def _current(store: OutageStore, outage_id: str) -> Outage:

@@ -28,6 +28,7 @@ from functions.common.errors import (
     FieldError,
     InvalidInput,
     NotFound,
+    PreconditionFailed,
     ServiceUnavailable,
     TooManyAttempts,
     TryLater,
@@ -124,6 +125,11 @@ ROWS: list[tuple[DomainError, HTTPStatus, dict[str, str]]] = [
     (NotFound("Заявка не найдена."), HTTPStatus.NOT_FOUND, {}),
     (Conflict("Переход статуса запрещён", "Заявка закрыта.", FIELD), HTTPStatus.CONFLICT, {}),
     (Unauthorized("Сессия завершена", "Войдите снова."), HTTPStatus.UNAUTHORIZED, {}),
+    (
+        PreconditionFailed("Статус заявки изменился", "Заявка уже в другом статусе.", FIELD),
+        HTTPStatus.PRECONDITION_FAILED,
+        {},
+    ),
     (
         TooManyAttempts("Слишком много писем", "Повторите через 40 мин.", retry_after=2400),
         HTTPStatus.TOO_MANY_REQUESTS,

@@ -1332,7 +1332,13 @@ def test_history_entries_written_before_the_rule_show_a_key_as_the_actor(env: Wo
 def test_the_document_says_the_actor_is_the_portals_and_the_operator_the_clients() -> None:
     schemas = json.loads(openapi_document())["components"]["schemas"]
 
-    assert set(schemas["StatusChange"]["properties"]) == {"status", "comment", "operator", "outage_id"}
+    assert set(schemas["StatusChange"]["properties"]) == {
+        "status",
+        "comment",
+        "operator",
+        "outage_id",
+        "expected_status",
+    }
     entry = schemas["IntegrationHistoryEntry"]["properties"]
     assert entry["changed_by"]["pattern"] == "^(consumer|portal|api-key:.+)$"
     assert "operator" in entry

@@ -11,6 +11,7 @@ from ... import errors
 from ...models.outage import Outage
 from ...models.outage_change import OutageChange
 from ...models.problem_details import ProblemDetails
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -19,9 +20,13 @@ def _get_kwargs(
     id: str,
     *,
     body: OutageChange,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["idempotency-key"] = idempotency_key
+
 
 
     
@@ -126,6 +131,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: OutageChange,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[Outage | ProblemDetails]:
     """ Изменить время или причину отключения
@@ -138,6 +144,11 @@ def sync_detailed(
 
     Args:
         id (str): id отключения
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (OutageChange): What the company may move: the times (an emergency's restoration
             estimate) and the reason.
 
@@ -153,6 +164,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         id=id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -167,6 +179,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: OutageChange,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Outage | ProblemDetails | None:
     """ Изменить время или причину отключения
@@ -179,6 +192,11 @@ def sync(
 
     Args:
         id (str): id отключения
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (OutageChange): What the company may move: the times (an emergency's restoration
             estimate) and the reason.
 
@@ -195,6 +213,7 @@ def sync(
         id=id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -203,6 +222,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: OutageChange,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[Outage | ProblemDetails]:
     """ Изменить время или причину отключения
@@ -215,6 +235,11 @@ async def asyncio_detailed(
 
     Args:
         id (str): id отключения
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (OutageChange): What the company may move: the times (an emergency's restoration
             estimate) and the reason.
 
@@ -230,6 +255,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         id=id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -244,6 +270,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: OutageChange,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Outage | ProblemDetails | None:
     """ Изменить время или причину отключения
@@ -256,6 +283,11 @@ async def asyncio(
 
     Args:
         id (str): id отключения
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (OutageChange): What the company may move: the times (an emergency's restoration
             estimate) and the reason.
 
@@ -272,5 +304,6 @@ async def asyncio(
         id=id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed

@@ -11,6 +11,7 @@ from ... import errors
 from ...models.integration_request import IntegrationRequest
 from ...models.problem_details import ProblemDetails
 from ...models.status_change import StatusChange
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -19,9 +20,13 @@ def _get_kwargs(
     id: str,
     *,
     body: StatusChange,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["idempotency-key"] = idempotency_key
+
 
 
     
@@ -78,6 +83,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 412:
+        response_412 = ProblemDetails.from_dict(response.json())
+
+
+
+        return response_412
+
     if response.status_code == 413:
         response_413 = ProblemDetails.from_dict(response.json())
 
@@ -126,18 +138,27 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: StatusChange,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[IntegrationRequest | ProblemDetails]:
     """ Изменить статус заявки
 
      Переводит заявку в новый статус по правилам, сохраняет изменение в истории и отправляет потребителю
-    письмо.
+    письмо. Перевод в статус, который у заявки уже есть (например, повтор запроса после обрыва связи),
+    отвечает 200 с заявкой как есть: без новой записи в истории и без письма. `expected_status` —
+    статус, в котором вы видели заявку: если её уже перевела другая система, ответ 412 и ничего не
+    меняется.
 
     Сверх схемы: для «Отклонена» (`rejected`) и «Требуются уточнения» (`needs_info`) комментарий
     `comment` обязателен.
 
     Args:
         id (str): id заявки
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (StatusChange):
 
     Raises:
@@ -152,6 +173,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         id=id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -166,18 +188,27 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: StatusChange,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> IntegrationRequest | ProblemDetails | None:
     """ Изменить статус заявки
 
      Переводит заявку в новый статус по правилам, сохраняет изменение в истории и отправляет потребителю
-    письмо.
+    письмо. Перевод в статус, который у заявки уже есть (например, повтор запроса после обрыва связи),
+    отвечает 200 с заявкой как есть: без новой записи в истории и без письма. `expected_status` —
+    статус, в котором вы видели заявку: если её уже перевела другая система, ответ 412 и ничего не
+    меняется.
 
     Сверх схемы: для «Отклонена» (`rejected`) и «Требуются уточнения» (`needs_info`) комментарий
     `comment` обязателен.
 
     Args:
         id (str): id заявки
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (StatusChange):
 
     Raises:
@@ -193,6 +224,7 @@ def sync(
         id=id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -201,18 +233,27 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: StatusChange,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[IntegrationRequest | ProblemDetails]:
     """ Изменить статус заявки
 
      Переводит заявку в новый статус по правилам, сохраняет изменение в истории и отправляет потребителю
-    письмо.
+    письмо. Перевод в статус, который у заявки уже есть (например, повтор запроса после обрыва связи),
+    отвечает 200 с заявкой как есть: без новой записи в истории и без письма. `expected_status` —
+    статус, в котором вы видели заявку: если её уже перевела другая система, ответ 412 и ничего не
+    меняется.
 
     Сверх схемы: для «Отклонена» (`rejected`) и «Требуются уточнения» (`needs_info`) комментарий
     `comment` обязателен.
 
     Args:
         id (str): id заявки
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (StatusChange):
 
     Raises:
@@ -227,6 +268,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         id=id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -241,18 +283,27 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: StatusChange,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> IntegrationRequest | ProblemDetails | None:
     """ Изменить статус заявки
 
      Переводит заявку в новый статус по правилам, сохраняет изменение в истории и отправляет потребителю
-    письмо.
+    письмо. Перевод в статус, который у заявки уже есть (например, повтор запроса после обрыва связи),
+    отвечает 200 с заявкой как есть: без новой записи в истории и без письма. `expected_status` —
+    статус, в котором вы видели заявку: если её уже перевела другая система, ответ 412 и ничего не
+    меняется.
 
     Сверх схемы: для «Отклонена» (`rejected`) и «Требуются уточнения» (`needs_info`) комментарий
     `comment` обязателен.
 
     Args:
         id (str): id заявки
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (StatusChange):
 
     Raises:
@@ -268,5 +319,6 @@ async def asyncio(
         id=id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed

@@ -11,6 +11,7 @@ from ... import errors
 from ...models.integration_object import IntegrationObject
 from ...models.object_change import ObjectChange
 from ...models.problem_details import ProblemDetails
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -19,9 +20,13 @@ def _get_kwargs(
     id: str,
     *,
     body: ObjectChange,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["idempotency-key"] = idempotency_key
+
 
 
     
@@ -119,6 +124,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ObjectChange,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[IntegrationObject | ProblemDetails]:
     """ Подтвердить лицевой счёт объекта, отметить приборы учёта ИСУ
@@ -127,10 +133,16 @@ def sync_detailed(
     false — снять подтверждение (объект снова в списке на сверку). isu_meters — приборы учёта объекта,
     которые опрашивает интеллектуальная система учёта сетевой компании: ручной ввод их показаний
     потребителю не доступен (один источник показаний). Сверх схемы: номера isu_meters должны быть
-    приборами учёта этого объекта; нужен confirmed или isu_meters.
+    приборами учёта этого объекта; нужен confirmed или isu_meters. Повторное подтверждение сохраняет
+    время и ключ (account_confirmed_by) первого.
 
     Args:
         id (str): id объекта
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (ObjectChange): What the company changes on an object: its лицевой счёт's
             confirmation, and which of its
             meters the company's intelligent metering system (ИСУ) reads — those take no manual
@@ -148,6 +160,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         id=id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -162,6 +175,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ObjectChange,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> IntegrationObject | ProblemDetails | None:
     """ Подтвердить лицевой счёт объекта, отметить приборы учёта ИСУ
@@ -170,10 +184,16 @@ def sync(
     false — снять подтверждение (объект снова в списке на сверку). isu_meters — приборы учёта объекта,
     которые опрашивает интеллектуальная система учёта сетевой компании: ручной ввод их показаний
     потребителю не доступен (один источник показаний). Сверх схемы: номера isu_meters должны быть
-    приборами учёта этого объекта; нужен confirmed или isu_meters.
+    приборами учёта этого объекта; нужен confirmed или isu_meters. Повторное подтверждение сохраняет
+    время и ключ (account_confirmed_by) первого.
 
     Args:
         id (str): id объекта
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (ObjectChange): What the company changes on an object: its лицевой счёт's
             confirmation, and which of its
             meters the company's intelligent metering system (ИСУ) reads — those take no manual
@@ -192,6 +212,7 @@ def sync(
         id=id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -200,6 +221,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ObjectChange,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[IntegrationObject | ProblemDetails]:
     """ Подтвердить лицевой счёт объекта, отметить приборы учёта ИСУ
@@ -208,10 +230,16 @@ async def asyncio_detailed(
     false — снять подтверждение (объект снова в списке на сверку). isu_meters — приборы учёта объекта,
     которые опрашивает интеллектуальная система учёта сетевой компании: ручной ввод их показаний
     потребителю не доступен (один источник показаний). Сверх схемы: номера isu_meters должны быть
-    приборами учёта этого объекта; нужен confirmed или isu_meters.
+    приборами учёта этого объекта; нужен confirmed или isu_meters. Повторное подтверждение сохраняет
+    время и ключ (account_confirmed_by) первого.
 
     Args:
         id (str): id объекта
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (ObjectChange): What the company changes on an object: its лицевой счёт's
             confirmation, and which of its
             meters the company's intelligent metering system (ИСУ) reads — those take no manual
@@ -229,6 +257,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         id=id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -243,6 +272,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ObjectChange,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> IntegrationObject | ProblemDetails | None:
     """ Подтвердить лицевой счёт объекта, отметить приборы учёта ИСУ
@@ -251,10 +281,16 @@ async def asyncio(
     false — снять подтверждение (объект снова в списке на сверку). isu_meters — приборы учёта объекта,
     которые опрашивает интеллектуальная система учёта сетевой компании: ручной ввод их показаний
     потребителю не доступен (один источник показаний). Сверх схемы: номера isu_meters должны быть
-    приборами учёта этого объекта; нужен confirmed или isu_meters.
+    приборами учёта этого объекта; нужен confirmed или isu_meters. Повторное подтверждение сохраняет
+    время и ключ (account_confirmed_by) первого.
 
     Args:
         id (str): id объекта
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (ObjectChange): What the company changes on an object: its лицевой счёт's
             confirmation, and which of its
             meters the company's intelligent metering system (ИСУ) reads — those take no manual
@@ -273,5 +309,6 @@ async def asyncio(
         id=id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed

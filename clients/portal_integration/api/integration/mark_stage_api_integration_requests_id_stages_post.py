@@ -11,6 +11,7 @@ from ... import errors
 from ...models.integration_request import IntegrationRequest
 from ...models.problem_details import ProblemDetails
 from ...models.stage_mark_request import StageMarkRequest
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -19,9 +20,13 @@ def _get_kwargs(
     id: str,
     *,
     body: StageMarkRequest,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["idempotency-key"] = idempotency_key
+
 
 
     
@@ -126,6 +131,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: StageMarkRequest,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[IntegrationRequest | ProblemDetails]:
     """ Отметить этап технологического присоединения
@@ -141,6 +147,11 @@ def sync_detailed(
 
     Args:
         id (str): id заявки
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (StageMarkRequest): A stage of a connection done.
 
     Raises:
@@ -155,6 +166,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         id=id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -169,6 +181,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: StageMarkRequest,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> IntegrationRequest | ProblemDetails | None:
     """ Отметить этап технологического присоединения
@@ -184,6 +197,11 @@ def sync(
 
     Args:
         id (str): id заявки
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (StageMarkRequest): A stage of a connection done.
 
     Raises:
@@ -199,6 +217,7 @@ def sync(
         id=id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -207,6 +226,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: StageMarkRequest,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[IntegrationRequest | ProblemDetails]:
     """ Отметить этап технологического присоединения
@@ -222,6 +242,11 @@ async def asyncio_detailed(
 
     Args:
         id (str): id заявки
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (StageMarkRequest): A stage of a connection done.
 
     Raises:
@@ -236,6 +261,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         id=id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -250,6 +276,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: StageMarkRequest,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> IntegrationRequest | ProblemDetails | None:
     """ Отметить этап технологического присоединения
@@ -265,6 +292,11 @@ async def asyncio(
 
     Args:
         id (str): id заявки
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (StageMarkRequest): A stage of a connection done.
 
     Raises:
@@ -280,5 +312,6 @@ async def asyncio(
         id=id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed

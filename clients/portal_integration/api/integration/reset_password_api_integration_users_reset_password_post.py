@@ -11,6 +11,7 @@ from ... import errors
 from ...models.password_reset import PasswordReset
 from ...models.password_reset_accepted import PasswordResetAccepted
 from ...models.problem_details import ProblemDetails
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -18,9 +19,13 @@ from typing import cast
 def _get_kwargs(
     *,
     body: PasswordReset,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["idempotency-key"] = idempotency_key
+
 
 
     
@@ -124,6 +129,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: PasswordReset,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[PasswordResetAccepted | ProblemDetails]:
     """ Сбросить пароль потребителя (служба поддержки)
@@ -135,6 +141,11 @@ def sync_detailed(
     Сверх схемы: `email` проверяется по правилам адресов почты (RFC 5321, email-validator).
 
     Args:
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (PasswordReset):
 
     Raises:
@@ -148,6 +159,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -161,6 +173,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: PasswordReset,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> PasswordResetAccepted | ProblemDetails | None:
     """ Сбросить пароль потребителя (служба поддержки)
@@ -172,6 +185,11 @@ def sync(
     Сверх схемы: `email` проверяется по правилам адресов почты (RFC 5321, email-validator).
 
     Args:
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (PasswordReset):
 
     Raises:
@@ -186,6 +204,7 @@ def sync(
     return sync_detailed(
         client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -193,6 +212,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: PasswordReset,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[PasswordResetAccepted | ProblemDetails]:
     """ Сбросить пароль потребителя (служба поддержки)
@@ -204,6 +224,11 @@ async def asyncio_detailed(
     Сверх схемы: `email` проверяется по правилам адресов почты (RFC 5321, email-validator).
 
     Args:
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (PasswordReset):
 
     Raises:
@@ -217,6 +242,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -230,6 +256,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: PasswordReset,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> PasswordResetAccepted | ProblemDetails | None:
     """ Сбросить пароль потребителя (служба поддержки)
@@ -241,6 +268,11 @@ async def asyncio(
     Сверх схемы: `email` проверяется по правилам адресов почты (RFC 5321, email-validator).
 
     Args:
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (PasswordReset):
 
     Raises:
@@ -255,5 +287,6 @@ async def asyncio(
     return (await asyncio_detailed(
         client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed

@@ -10,15 +10,22 @@ from ... import errors
 
 from ...models.outage import Outage
 from ...models.problem_details import ProblemDetails
+from ...types import UNSET, Unset
 from typing import cast
 
 
 
 def _get_kwargs(
     id: str,
+    *,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["idempotency-key"] = idempotency_key
+
+
 
     
 
@@ -30,6 +37,7 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -110,6 +118,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[Outage | ProblemDetails]:
     """ Отозвать отключение
@@ -117,8 +126,15 @@ def sync_detailed(
      Отключение больше не показывается ни на странице «Отключения», ни потребителям. Повтор ничего не
     меняет.
 
+    Сверх схемы: `Idempotency-Key` — 8–128 латинских букв, цифр и знаков -_.:.
+
     Args:
         id (str): id отключения
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -131,6 +147,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         id=id,
+idempotency_key=idempotency_key,
 
     )
 
@@ -144,6 +161,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Outage | ProblemDetails | None:
     """ Отозвать отключение
@@ -151,8 +169,15 @@ def sync(
      Отключение больше не показывается ни на странице «Отключения», ни потребителям. Повтор ничего не
     меняет.
 
+    Сверх схемы: `Idempotency-Key` — 8–128 латинских букв, цифр и знаков -_.:.
+
     Args:
         id (str): id отключения
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -166,6 +191,7 @@ def sync(
     return sync_detailed(
         id=id,
 client=client,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -173,6 +199,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[Outage | ProblemDetails]:
     """ Отозвать отключение
@@ -180,8 +207,15 @@ async def asyncio_detailed(
      Отключение больше не показывается ни на странице «Отключения», ни потребителям. Повтор ничего не
     меняет.
 
+    Сверх схемы: `Idempotency-Key` — 8–128 латинских букв, цифр и знаков -_.:.
+
     Args:
         id (str): id отключения
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -194,6 +228,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         id=id,
+idempotency_key=idempotency_key,
 
     )
 
@@ -207,6 +242,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Outage | ProblemDetails | None:
     """ Отозвать отключение
@@ -214,8 +250,15 @@ async def asyncio(
      Отключение больше не показывается ни на странице «Отключения», ни потребителям. Повтор ничего не
     меняет.
 
+    Сверх схемы: `Idempotency-Key` — 8–128 латинских букв, цифр и знаков -_.:.
+
     Args:
         id (str): id отключения
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -229,5 +272,6 @@ async def asyncio(
     return (await asyncio_detailed(
         id=id,
 client=client,
+idempotency_key=idempotency_key,
 
     )).parsed
