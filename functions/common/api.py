@@ -33,6 +33,7 @@ from functions.common.caller import Caller
 from functions.common.errors import (
     Conflict,
     DomainError,
+    Expired,
     ExternalBadData,
     ExternalTimeout,
     FieldError,
@@ -150,6 +151,7 @@ ERROR_ANSWERS: Mapping[type[DomainError], ErrorAnswer] = {
     NotFound: ErrorAnswer(HTTPStatus.NOT_FOUND),
     Conflict: ErrorAnswer(HTTPStatus.CONFLICT),
     PreconditionFailed: ErrorAnswer(HTTPStatus.PRECONDITION_FAILED),
+    Expired: ErrorAnswer(HTTPStatus.GONE),
     Unauthorized: ErrorAnswer(HTTPStatus.UNAUTHORIZED),
     TooManyAttempts: ErrorAnswer(HTTPStatus.TOO_MANY_REQUESTS, retry_after=True),
     TryLater: ErrorAnswer(HTTPStatus.SERVICE_UNAVAILABLE, retry_after=True),

@@ -63,6 +63,11 @@ class PreconditionFailed(DomainError):
     was changed; read it again and decide."""
 
 
+class Expired(DomainError):
+    """What the caller asks for was kept for a while and is gone (a change feed's cursor older than
+    its retention): start again from what is current."""
+
+
 class Unauthorized(DomainError):
     """Who calls is not established: wrong credentials, an ended session."""
 

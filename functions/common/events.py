@@ -93,6 +93,15 @@ class PortalEvent(BaseModel):
             " least once; the portal may put an event it owes on the bus again): deduplicate by it"
         ),
     )
+    feed_sequence: int | None = Field(
+        default=None,
+        ge=1,
+        description=(
+            "The event's number in the integrators' change feed (GET /api/integration/changes): 1, 2, 3…"
+            " over every event of the portal, with no gap; the same change there has the same number."
+            " Set when the event is put on the bus"
+        ),
+    )
 
 
 def _sequence() -> Any:

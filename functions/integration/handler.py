@@ -22,7 +22,8 @@ from functions.common.api import (
 from functions.common.claims import answer_action, once, write_claim
 from functions.common.cursor import CURSOR_SCHEMA, MAX_CURSOR_LENGTH
 from functions.common.errors import invalid_field
-from functions.integration import service
+from functions.integration import feed, service
+from functions.integration.feed import FeedPage
 from functions.integration.models import LABELS, DateTimeWithZone, PasswordReset, PasswordResetAccepted
 from functions.integration.replays import KEY_DESCRIPTION, with_replayed_header
 from functions.objects import service as objects
@@ -113,9 +114,11 @@ def reset_password(
 @app.get(
     "/api/integration/requests",
     summary="Заявки в статусе или ждущие ответа",
-    description="Заявки, перешедшие в статус `status` не раньше `since` (ISO 8601), в порядке перехода. "
-    "Чтобы забирать новые заявки, запрашивайте `status=registered` с `since` — временем прошлого опроса; "
-    "отозванные потребителями — `status=withdrawn`. С `unanswered=true` (без `status`) — заявки, где "
+    description="Заявки, перешедшие в статус `status` не раньше `since` (ISO 8601), в порядке перехода "
+    "(`status_changed_at`). Это снимок для сверки, а не способ узнавать о новом: список читает индекс, "
+    "который DynamoDB обновляет с задержкой, и заявка, попавшая в него позже опроса, будет пропущена. "
+    "Чтобы не пропустить ни одного изменения, читайте ленту GET /api/integration/changes с курсором. "
+    "С `unanswered=true` (без `status`) — заявки, где "
     "потребитель написал и компания ещё не ответила, начиная с дольше всех ждущих (`since` — не раньше "
     "этого времени первого неотвеченного сообщения). Нужен ровно один из `status` и `unanswered=true`. "
     "Следующая страница — `?cursor=` из ответа.\n\nСверх схемы: нужен ровно один из `status` и "
@@ -143,6 +146,39 @@ def list_requests(
     if status is None:
         raise invalid_field("status", "Заполните поле «Статус» или укажите unanswered=true.")
     return presentation.list_for_integration(status, since, cursor, limit)
+
+
+@app.get(
+    "/api/integration/changes",
+    summary="Лента изменений",
+    description="Все изменения, о которых узнают системы компании (заявки, сообщения, этапы, объекты, "
+    "показания, отключения, удаление учётных записей) — те же события, что публикует шина (docs/events.md), "
+    "с номером `sequence`: 1, 2, 3… без пропусков, в порядке записи. Читайте с `after` = `next_after` "
+    "прошлого ответа (в первый раз — 0): изменение с номером больше курсора не будет пропущено, даже если "
+    "списки и индексы обновятся позже. Лента хранит изменения 14 дней: курсор старше — 410, сверьтесь по "
+    "спискам и продолжайте с `latest`.\n\nСверх схемы: `after` не больше номера последнего изменения.",
+    openapi_extensions=rules_beyond_schema("after"),
+    responses=answers(
+        200,
+        "Страница изменений",
+        FeedPage,
+        {
+            **ERROR_RESPONSES,
+            **FORBIDDEN,
+            410: {"description": "Изменения после курсора уже удалены (старше 14 дней)", **PROBLEM_RESPONSE},
+        },
+    ),
+    security=INTEGRATION_SECURITY,
+    tags=TAGS,
+)
+def list_changes(
+    after: Annotated[
+        int, Query(ge=0, description="Номер последнего прочитанного изменения (0 — с начала)")
+    ] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> FeedPage:
+    """Scope: changes:read."""
+    return feed.read_changes(after, limit)
 
 
 @app.get(
@@ -311,14 +347,22 @@ def mark_stage(
 @app.get(
     "/api/integration/objects",
     summary="Объекты с неподтверждённым лицевым счётом",
-    description="До 100 объектов потребителей, чей лицевой счёт ещё не сверен с биллингом, старые "
-    "сначала. Подтверждённые уходят из списка.",
+    description="Объекты потребителей, чей лицевой счёт ещё не сверен с биллингом, старые сначала, по "
+    "`limit` на страницу; следующая страница — `?cursor=` из ответа. Подтверждённые уходят из списка."
+    "\n\nСверх схемы: `cursor` — только тот, что выдан этим списком.",
+    openapi_extensions=rules_beyond_schema("cursor"),
     responses=answers(200, "Объекты", IntegrationObjectList, {**ERROR_RESPONSES, **FORBIDDEN}),
     security=INTEGRATION_SECURITY,
     tags=TAGS,
 )
-def list_objects_to_confirm() -> IntegrationObjectList:
-    return objects.to_confirm()
+def list_objects_to_confirm(
+    cursor: Annotated[
+        str | None, Query(max_length=MAX_CURSOR_LENGTH, json_schema_extra=CURSOR_SCHEMA)
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 100,
+) -> IntegrationObjectList:
+    """Scope: changes:read."""
+    return objects.to_confirm(cursor, limit)
 
 
 @app.patch(

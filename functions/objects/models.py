@@ -162,6 +162,9 @@ class IntegrationObjectList(BaseModel):
     items: list[IntegrationObject] = Field(
         description="Объекты с неподтверждённым лицевым счётом, старые сначала"
     )
+    cursor: str | None = Field(
+        default=None, description="Курсор следующей страницы; null — страниц больше нет"
+    )
 
 
 class ObjectChange(BaseModel):

@@ -58,9 +58,11 @@ def add_object(user_id: str, entry: ObjectEntry) -> SupplyObject:
     return added
 
 
-def to_confirm() -> IntegrationObjectList:
-    """The integrators' worklist: objects whose лицевой счёт is not confirmed, oldest first."""
-    return IntegrationObjectList(items=ObjectStore().to_confirm(INTEGRATION_PAGE))
+def to_confirm(cursor: str | None = None, limit: int = INTEGRATION_PAGE) -> IntegrationObjectList:
+    """The integrators' worklist: objects whose лицевой счёт is not confirmed, oldest first, a page
+    at a time (`cursor` from the page before)."""
+    items, after = ObjectStore().to_confirm(limit, cursor)
+    return IntegrationObjectList(items=items, cursor=after)
 
 
 def integration_object(object_id: str) -> IntegrationObject:

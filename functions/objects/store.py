@@ -23,6 +23,7 @@ from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict
 
 from functions.common.addresses import house_key, street_key
+from functions.common.cursor import decode_cursor, encode_cursor
 from functions.common.dynamo import Table, condition_failed
 from functions.common.settings import load_settings
 from functions.objects.models import IntegrationObject, ObjectMeter, SupplyObject
@@ -74,6 +75,11 @@ def _integration_object(item: dict[str, Any]) -> IntegrationObject:
         user_id=item["user_id"],
         account_confirmed_by=str(confirmed_by) if confirmed_by and item.get("account_confirmed_at") else None,
     )
+
+
+def _in_worklist(key: dict[str, str]) -> bool:
+    """Whether a cursor's key is a key of the worklist's index (AccountsToConfirm)."""
+    return set(key) == {"user_id", "sk", "account_queue", "created_at"} and key["account_queue"] == PENDING
 
 
 class ObjectStore:
@@ -134,12 +140,18 @@ class ObjectStore:
             deleted += 1
         return deleted
 
-    def to_confirm(self, limit: int) -> list[IntegrationObject]:
-        """Objects whose лицевой счёт is not confirmed yet, oldest first: one Query of the sparse index."""
+    def to_confirm(self, limit: int, cursor: str | None) -> tuple[list[IntegrationObject], str | None]:
+        """Objects whose лицевой счёт is not confirmed yet, oldest first, from after `cursor` (one this
+        list gave, else a 422 on `cursor`): one Query of the sparse index; the next page's cursor."""
+        start = decode_cursor(cursor, _in_worklist) if cursor else None
         page = self._table.query(
-            "account_queue = :pending", {":pending": PENDING}, index=TO_CONFIRM_INDEX, limit=limit
+            "account_queue = :pending",
+            {":pending": PENDING},
+            index=TO_CONFIRM_INDEX,
+            limit=limit,
+            start=start,
         )
-        return [_integration_object(item) for item in page.items]
+        return [_integration_object(item) for item in page.items], encode_cursor(page.last_key)
 
     def key_of(self, object_id: str) -> dict[str, str] | None:
         """The table key of the object with this id: one Query of the keys-only index."""

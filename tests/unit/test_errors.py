@@ -23,6 +23,7 @@ from functions.common.errors import (
     CHECK_INPUT,
     Conflict,
     DomainError,
+    Expired,
     ExternalBadData,
     ExternalTimeout,
     FieldError,
@@ -130,6 +131,7 @@ ROWS: list[tuple[DomainError, HTTPStatus, dict[str, str]]] = [
         HTTPStatus.PRECONDITION_FAILED,
         {},
     ),
+    (Expired("Изменения удалены", "Курсор старше 14 дней."), HTTPStatus.GONE, {}),
     (
         TooManyAttempts("Слишком много писем", "Повторите через 40 мин.", retry_after=2400),
         HTTPStatus.TOO_MANY_REQUESTS,

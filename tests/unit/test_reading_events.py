@@ -55,7 +55,7 @@ def test_a_reading_owes_its_event_numbered_first_in_its_own_transaction(world: W
     assert count_of(world) == 1
 
     _, [event] = relayed_once(world, entry)
-    assert event["detail"] == detail
+    assert event["detail"] == {**detail, "feed_sequence": 1}  # numbered in the change feed when relayed
 
 
 def test_the_consumer_s_readings_of_every_meter_are_numbered_in_turn_each_consumer_apart(

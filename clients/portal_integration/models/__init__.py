@@ -4,6 +4,9 @@ from .attachment_link import AttachmentLink
 from .company_message import CompanyMessage
 from .company_message_kind_type_0 import CompanyMessageKindType0
 from .connection_procedure import ConnectionProcedure
+from .feed_change import FeedChange
+from .feed_change_detail import FeedChangeDetail
+from .feed_page import FeedPage
 from .field_error import FieldError
 from .field_row import FieldRow
 from .integration_history_entry import IntegrationHistoryEntry
@@ -46,6 +49,9 @@ __all__ = (
     "CompanyMessage",
     "CompanyMessageKindType0",
     "ConnectionProcedure",
+    "FeedChange",
+    "FeedChangeDetail",
+    "FeedPage",
     "FieldError",
     "FieldRow",
     "IntegrationHistoryEntry",

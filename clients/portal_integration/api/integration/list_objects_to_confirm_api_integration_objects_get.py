@@ -10,22 +10,40 @@ from ... import errors
 
 from ...models.integration_object_list import IntegrationObjectList
 from ...models.problem_details import ProblemDetails
+from ...types import UNSET, Unset
 from typing import cast
 
 
 
 def _get_kwargs(
-    
+    *,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 100,
+
 ) -> dict[str, Any]:
     
 
     
 
-    
+    params: dict[str, Any] = {}
+
+    json_cursor: None | str | Unset
+    if isinstance(cursor, Unset):
+        json_cursor = UNSET
+    else:
+        json_cursor = cursor
+    params["cursor"] = json_cursor
+
+    params["limit"] = limit
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/api/integration/objects",
+        "params": params,
     }
 
 
@@ -101,12 +119,20 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 100,
 
 ) -> Response[IntegrationObjectList | ProblemDetails]:
     """ Объекты с неподтверждённым лицевым счётом
 
-     До 100 объектов потребителей, чей лицевой счёт ещё не сверен с биллингом, старые сначала.
-    Подтверждённые уходят из списка.
+     Объекты потребителей, чей лицевой счёт ещё не сверен с биллингом, старые сначала, по `limit` на
+    страницу; следующая страница — `?cursor=` из ответа. Подтверждённые уходят из списка.
+
+    Сверх схемы: `cursor` — только тот, что выдан этим списком.
+
+    Args:
+        cursor (None | str | Unset):
+        limit (int | Unset):  Default: 100.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -118,7 +144,9 @@ def sync_detailed(
 
 
     kwargs = _get_kwargs(
-        
+        cursor=cursor,
+limit=limit,
+
     )
 
     response = client.get_httpx_client().request(
@@ -130,12 +158,20 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 100,
 
 ) -> IntegrationObjectList | ProblemDetails | None:
     """ Объекты с неподтверждённым лицевым счётом
 
-     До 100 объектов потребителей, чей лицевой счёт ещё не сверен с биллингом, старые сначала.
-    Подтверждённые уходят из списка.
+     Объекты потребителей, чей лицевой счёт ещё не сверен с биллингом, старые сначала, по `limit` на
+    страницу; следующая страница — `?cursor=` из ответа. Подтверждённые уходят из списка.
+
+    Сверх схемы: `cursor` — только тот, что выдан этим списком.
+
+    Args:
+        cursor (None | str | Unset):
+        limit (int | Unset):  Default: 100.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -148,18 +184,28 @@ def sync(
 
     return sync_detailed(
         client=client,
+cursor=cursor,
+limit=limit,
 
     ).parsed
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 100,
 
 ) -> Response[IntegrationObjectList | ProblemDetails]:
     """ Объекты с неподтверждённым лицевым счётом
 
-     До 100 объектов потребителей, чей лицевой счёт ещё не сверен с биллингом, старые сначала.
-    Подтверждённые уходят из списка.
+     Объекты потребителей, чей лицевой счёт ещё не сверен с биллингом, старые сначала, по `limit` на
+    страницу; следующая страница — `?cursor=` из ответа. Подтверждённые уходят из списка.
+
+    Сверх схемы: `cursor` — только тот, что выдан этим списком.
+
+    Args:
+        cursor (None | str | Unset):
+        limit (int | Unset):  Default: 100.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -171,7 +217,9 @@ async def asyncio_detailed(
 
 
     kwargs = _get_kwargs(
-        
+        cursor=cursor,
+limit=limit,
+
     )
 
     response = await client.get_async_httpx_client().request(
@@ -183,12 +231,20 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 100,
 
 ) -> IntegrationObjectList | ProblemDetails | None:
     """ Объекты с неподтверждённым лицевым счётом
 
-     До 100 объектов потребителей, чей лицевой счёт ещё не сверен с биллингом, старые сначала.
-    Подтверждённые уходят из списка.
+     Объекты потребителей, чей лицевой счёт ещё не сверен с биллингом, старые сначала, по `limit` на
+    страницу; следующая страница — `?cursor=` из ответа. Подтверждённые уходят из списка.
+
+    Сверх схемы: `cursor` — только тот, что выдан этим списком.
+
+    Args:
+        cursor (None | str | Unset):
+        limit (int | Unset):  Default: 100.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -201,5 +257,7 @@ async def asyncio(
 
     return (await asyncio_detailed(
         client=client,
+cursor=cursor,
+limit=limit,
 
     )).parsed
