@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict
 
 from functions.common.clock import now
 from functions.common.dynamo import Table, condition_failed
+from functions.common.errors import InvalidInput, coded
 from functions.common.idempotency import checked_key, refused_key, sha256
 from functions.common.settings import load_settings
 
@@ -45,6 +46,10 @@ _REUSED = (
     "Этот Idempotency-Key уже использован для другого запроса ({what}). Повтор отправляют с тем же "
     "ключом и теми же данными; для нового действия создайте новый ключ."
 )
+
+
+def _reused(what: str) -> InvalidInput:
+    return coded(refused_key(_REUSED.format(what=what)), "idempotency-key-reused")
 
 
 class IntegrationSettings(BaseModel):
@@ -128,11 +133,11 @@ class WriteClaims:
             returns="ALL_NEW",
         )
         if item.get("route") != claim.route:
-            raise refused_key(_REUSED.format(what=f"другая операция: {item.get('route')}"))
+            raise _reused(f"другая операция: {item.get('route')}")
         if item.get("target") != claim.target:
-            raise refused_key(_REUSED.format(what=f"другой объект запроса: {item.get('target')}"))
+            raise _reused(f"другой объект запроса: {item.get('target')}")
         if item.get("payload") != claim.payload:
-            raise refused_key(_REUSED.format(what="другие данные в теле запроса"))
+            raise _reused("другие данные в теле запроса")
         answer = item.get("answer")
         return item.get("claimed_at") != at.isoformat(), str(answer) if answer is not None else None
 

@@ -14,7 +14,7 @@ from aws_lambda_powertools import Logger
 
 from functions.common.addresses import parse_houses, settlement_key, street_key
 from functions.common.clock import now
-from functions.common.errors import Conflict, NotFound, TryLater, invalid_field
+from functions.common.errors import Conflict, NotFound, TryLater, coded, invalid_field
 from functions.common.events import OutageChanged, OutagePublished, OutageWithdrawn, PortalEvent
 from functions.common.idempotency import checked_key, refused_key, sha256
 from functions.common.outbox import OutboxEntry, outbox_put
@@ -96,7 +96,7 @@ def publish(scope: str, idempotency_key: str | None, publication: OutagePublicat
         if exists.earlier is None:
             raise Conflict("Отключение уже публикуется", "Повторите запрос через несколько секунд.") from None
         if exists.earlier.payload_hash != payload:
-            raise refused_key(_REUSED) from None
+            raise coded(refused_key(_REUSED), "idempotency-key-reused") from None
         return exists.earlier.outage, True
     logger.info(
         "outage published",

@@ -14,12 +14,13 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from functions.common.errors import Conflict, invalid_field
+from functions.common.errors import Conflict, coded, invalid_field
 from functions.common.idempotency import checked_key
 from functions.common.idempotency import sha256 as _sha256
 from functions.requests.records import ClaimKind, EarlierClaim, IdempotencyClaim
 
 T = TypeVar("T")
+REUSED_CODE = "idempotency-key-reused"  # functions/common/problems.py's PROBLEM_KINDS
 
 
 @dataclass(frozen=True)
@@ -91,10 +92,8 @@ def answer_again(
     claim made (read consistently: the claim and what it made are one transaction). The same key with
     another payload is refused (a 422 on `Idempotency-Key`); a first call still being written is a
     Conflict to retry in a few seconds."""
-    if earlier.payload != claim.payload:
-        raise invalid_field("Idempotency-Key", purpose.reused)
-    if target and earlier.request_id and earlier.request_id != target:
-        raise invalid_field("Idempotency-Key", purpose.reused)
+    if earlier.payload != claim.payload or (target and earlier.request_id and earlier.request_id != target):
+        raise coded(invalid_field("Idempotency-Key", purpose.reused), REUSED_CODE)
     made = read(earlier)
     if made is None:
         raise Conflict(*purpose.pending)

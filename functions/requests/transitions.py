@@ -18,6 +18,7 @@ from functions.common.errors import (
     NotFound,
     PreconditionFailed,
     TryLater,
+    coded,
     invalid_field,
 )
 from functions.common.outbox import OutboxEntry
@@ -129,10 +130,9 @@ def check_transition(current: RequestStatus, change: StatusChange) -> None:
                 f"в «{STATUS_TITLES[change.status]}». Допустимые статусы: "
                 f"{_quoted(tuple(s for s in allowed if s not in CONSUMER_ONLY))}."
             )
-        raise Conflict(
-            "Переход статуса запрещён",
-            detail,
-            [FieldError(field="status", message=detail)],
+        raise coded(
+            Conflict("Переход статуса запрещён", detail, [FieldError(field="status", message=detail)]),
+            "transition-forbidden",
         )
     if change.status in COMMENT_REQUIRED and not change.comment:
         raise invalid_field(
@@ -240,12 +240,18 @@ def change_status(request_id: str, change: StatusChange, changed_by: str) -> Int
     if change.expected_status is not None and change.expected_status is not current:
         raise _stale(change.expected_status, current)
     if change.status in FORBIDDEN_FOR.get(request.type, frozenset()):
-        raise Conflict(
-            "Переход статуса запрещён", FORBIDDEN_WHY, [FieldError(field="status", message=FORBIDDEN_WHY)]
+        raise coded(
+            Conflict(
+                "Переход статуса запрещён", FORBIDDEN_WHY, [FieldError(field="status", message=FORBIDDEN_WHY)]
+            ),
+            "transition-forbidden",
         )
     if change.status in CONSUMER_ONLY:
         detail = f"Статус «{STATUS_TITLES[change.status]}» ставит только потребитель, отзывая свою заявку."
-        raise Conflict("Переход статуса запрещён", detail, [FieldError(field="status", message=detail)])
+        raise coded(
+            Conflict("Переход статуса запрещён", detail, [FieldError(field="status", message=detail)]),
+            "transition-forbidden",
+        )
     check_transition(current, change)
     if change.outage_id is not None and not outage_exists(change.outage_id):
         raise invalid_field("outage_id", "Отключение с таким id не найдено: проверьте id (GET /api/outages).")
@@ -255,9 +261,12 @@ def change_status(request_id: str, change: StatusChange, changed_by: str) -> Int
         if change.expected_status is not None:
             moved = store.get(request.user_id, request.request_id)
             raise _stale(change.expected_status, moved.status if moved else current) from None
-        raise Conflict(
-            "Статус уже изменён",
-            "Статус заявки только что изменили в другой системе. Получите заявку заново и повторите.",
+        raise coded(
+            Conflict(
+                "Статус уже изменён",
+                "Статус заявки только что изменили в другой системе. Получите заявку заново и повторите.",
+            ),
+            "status-changed",
         ) from None
     logger.info("request moved", extra={"request_id": request_id, "from": current, "to": change.status})
     return for_integration(updated)
