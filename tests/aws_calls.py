@@ -349,6 +349,12 @@ def tour_every_route(
 
         tour.call("GET", "/api/integration/requests", query={"status": "registered"}, expect=200)
         tour.call("GET", "/api/integration/changes", query={"after": "0"}, expect=200)
+        tour.call(
+            "GET",
+            "/api/integration/consumers/{user_id}",
+            path_parameters={"user_id": claims["sub"]},
+            expect=200,
+        )
         move = {"status": "needs_info", "comment": "Приложите фото счётчика."}
         tour.call(
             "PATCH", "/api/integration/requests/{id}", move, path_parameters={"id": created["id"]}, expect=200

@@ -22,7 +22,8 @@ from functions.common.api import (
 from functions.common.claims import answer_action, once, write_claim
 from functions.common.cursor import CURSOR_SCHEMA, MAX_CURSOR_LENGTH
 from functions.common.errors import invalid_field
-from functions.integration import feed, service
+from functions.integration import consumers, feed, service
+from functions.integration.consumers import ConsumerCard
 from functions.integration.feed import FeedPage
 from functions.integration.models import LABELS, DateTimeWithZone, PasswordReset, PasswordResetAccepted
 from functions.integration.replays import KEY_DESCRIPTION, with_replayed_header
@@ -179,6 +180,28 @@ def list_changes(
 ) -> FeedPage:
     """Scope: changes:read."""
     return feed.read_changes(after, limit)
+
+
+@app.get(
+    "/api/integration/consumers/<user_id>",
+    summary="Карточка потребителя",
+    description="Кто потребитель: ФИО или организация, категория, телефон, текущий email. Учётная запись, "
+    "удалённая потребителем, читается как `state: erased` и «данные удалены»: все персональные поля null "
+    "(удалите их и в своей копии).",
+    responses=answers(
+        200,
+        "Карточка",
+        ConsumerCard,
+        {**ERROR_RESPONSES, **FORBIDDEN, 404: {"description": "Потребитель не найден", **PROBLEM_RESPONSE}},
+    ),
+    security=INTEGRATION_SECURITY,
+    tags=TAGS,
+)
+def consumer_card(
+    user_id: Annotated[str, Path(max_length=64, description="Потребитель (Cognito sub)")],
+) -> ConsumerCard:
+    """Scope: consumers:read."""
+    return consumers.consumer_card(user_id)
 
 
 @app.get(

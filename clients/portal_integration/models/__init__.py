@@ -4,6 +4,9 @@ from .attachment_link import AttachmentLink
 from .company_message import CompanyMessage
 from .company_message_kind_type_0 import CompanyMessageKindType0
 from .connection_procedure import ConnectionProcedure
+from .consumer_card import ConsumerCard
+from .consumer_card_category_type_0 import ConsumerCardCategoryType0
+from .consumer_card_state import ConsumerCardState
 from .feed_change import FeedChange
 from .feed_change_detail import FeedChangeDetail
 from .feed_page import FeedPage
@@ -49,6 +52,9 @@ __all__ = (
     "CompanyMessage",
     "CompanyMessageKindType0",
     "ConnectionProcedure",
+    "ConsumerCard",
+    "ConsumerCardCategoryType0",
+    "ConsumerCardState",
     "FeedChange",
     "FeedChangeDetail",
     "FeedPage",
