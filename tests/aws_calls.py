@@ -349,6 +349,7 @@ def tour_every_route(
 
         tour.call("GET", "/api/integration/requests", query={"status": "registered"}, expect=200)
         tour.call("GET", "/api/integration/changes", query={"after": "0"}, expect=200)
+        tour.call("GET", "/api/integration/readings", query={"after": "0"}, expect=200)
         tour.call(
             "GET",
             "/api/integration/consumers/{user_id}",

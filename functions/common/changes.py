@@ -68,6 +68,7 @@ class Change:
 class ChangesPage:
     changes: list[Change]
     last: int  # the number of the last change recorded (the counter), read before the page
+    read_to: int  # the number of the last change the page looked at (some filtered out)
     expired: bool  # the changes right after the cursor are gone (older than RETENTION)
 
 
@@ -137,15 +138,20 @@ class ChangeFeed:
             return first
         raise NumberingContended(outbox_pk)
 
-    def page(self, after: int, limit: int) -> ChangesPage:
-        """The changes numbered after `after`, oldest first, at most `limit`: one GetItem of the
-        counter, then one strongly consistent Query of the base table."""
+    def page(self, after: int, limit: int, detail_type: str | None = None) -> ChangesPage:
+        """The changes numbered after `after`, oldest first, of `limit` looked at (of those, only
+        `detail_type`'s when given): one GetItem of the counter, then one strongly consistent Query
+        of the base table."""
         last = self.last()
+        values: dict[str, Any] = {":pk": FEED_PK, ":after": _sk(after)}
+        if detail_type is not None:
+            values[":type"] = detail_type
         found = self._table.query(
             "pk = :pk AND sk > :after",
-            {":pk": FEED_PK, ":after": _sk(after)},
+            values,
             limit=limit,
             consistent=True,
+            filter="detail_type = :type" if detail_type is not None else None,
         )
         changes = [
             Change(
@@ -157,8 +163,15 @@ class ChangeFeed:
             )
             for item in found.items
         ]
-        expired = 0 < after < last and (not changes or changes[0].sequence > after + 1)
-        return ChangesPage(changes=changes, last=last, expired=expired)
+        if found.last_key is not None:
+            read_to = int(str(found.last_key["sk"]))
+        else:
+            # The partition read to its end: everything up to the counter as read, and beyond it what
+            # was committed meanwhile (a prefix, as ever).
+            read_to = max([last, *(change.sequence for change in changes)])
+        first_seen = changes[0].sequence if changes and detail_type is None else None
+        expired = 0 < after < last and detail_type is None and (first_seen is None or first_seen > after + 1)
+        return ChangesPage(changes=changes, last=last, read_to=max(read_to, after), expired=expired)
 
 
 class AlreadyNumbered(Exception):

@@ -206,6 +206,20 @@ class ReadingSubmitted(PortalEvent):
     reading_id: str = Field(description="The reading's id")
     meter_number: str = Field(description="The meter's number")
     taken_at: AwareDatetime = Field(description="When the reading was taken")
+    meter_type: str = Field(
+        default="", description="The meter's type: single_tariff, two_tariff or three_tariff (its tariffs)"
+    )
+    source: Literal["manual", "askue"] = Field(
+        default="manual", description="manual — typed in by the consumer; askue — read from ASKUE"
+    )
+    values: dict[str, str] = Field(
+        default_factory=dict,
+        description="The reading per tariff (t1; t1, t2; t1, t2, t3), kWh, as decimal strings (no float"
+        " rounding): what billing bills on. The object and лицевой счёт: GET /api/integration/readings",
+    )
+    billing_period: str = Field(
+        default="", description="The billing period (YYYY-MM) the reading counts in (the supplier's window)"
+    )
     sequence: int = Field(
         ge=1,
         description=(

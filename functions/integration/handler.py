@@ -22,10 +22,11 @@ from functions.common.api import (
 from functions.common.claims import answer_action, once, write_claim
 from functions.common.cursor import CURSOR_SCHEMA, MAX_CURSOR_LENGTH
 from functions.common.errors import invalid_field
-from functions.integration import consumers, feed, service
+from functions.integration import consumers, feed, readings, service
 from functions.integration.consumers import ConsumerCard
 from functions.integration.feed import FeedPage
 from functions.integration.models import LABELS, DateTimeWithZone, PasswordReset, PasswordResetAccepted
+from functions.integration.readings import ReadingsPage
 from functions.integration.replays import KEY_DESCRIPTION, with_replayed_header
 from functions.objects import service as objects
 from functions.objects.models import INTEGRATION_LABELS as OBJECT_LABELS
@@ -202,6 +203,28 @@ def consumer_card(
 ) -> ConsumerCard:
     """Scope: consumers:read."""
     return consumers.consumer_card(user_id)
+
+
+@app.get(
+    "/api/integration/readings",
+    summary="Показания для биллинга",
+    description="Каждое сохранённое показание (введённое потребителем или полученное из АСКУЭ) с "
+    "показаниями по тарифам, источником, расчётным периодом, объектом и лицевым счётом прибора — в порядке "
+    "ленты изменений и с теми же номерами: читайте с `after` = `next_after` прошлого ответа (в первый раз — "
+    "0), пока `has_more`; показание не будет пропущено. Страница может быть пустой при `has_more: true` "
+    "(просмотренные изменения — не показания).\n\nСверх схемы: `after` не больше номера последнего "
+    "изменения ленты.",
+    openapi_extensions=rules_beyond_schema("after"),
+    responses=answers(200, "Показания", ReadingsPage, {**ERROR_RESPONSES, **FORBIDDEN}),
+    security=INTEGRATION_SECURITY,
+    tags=TAGS,
+)
+def list_readings(
+    after: Annotated[int, Query(ge=0, description="next_after прошлого ответа (0 — с начала)")] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> ReadingsPage:
+    """Scope: readings:read."""
+    return readings.billed_readings(after, limit)
 
 
 @app.get(

@@ -50,7 +50,13 @@ def test_a_reading_owes_its_event_numbered_first_in_its_own_transaction(world: W
         "meter_number": "01234567",
         "taken_at": detail["taken_at"],
         "sequence": 1,
+        # What billing bills on: the values per tariff (decimal strings), the source and the period.
+        "meter_type": "single_tariff",
+        "source": "manual",
+        "values": {"t1": reading["values"]["t1"]},
+        "billing_period": reading["billing_period"],
     }
+    assert detail["values"] == {"t1": "100"} or float(detail["values"]["t1"]) == 100
     assert datetime.fromisoformat(detail["taken_at"]) == datetime.fromisoformat(reading["taken_at"])
     assert count_of(world) == 1
 
