@@ -67,3 +67,22 @@ def test_an_erased_consumer_reads_as_data_deleted_and_an_unknown_one_is_404(worl
         },
     )
     assert unknown[0] == 404 and unknown[1]["code"] == "not-found"
+
+
+def test_a_deleted_account_is_told_to_integrators_in_the_feed_and_its_card_says_so(world: World) -> None:
+    from tests.unit.conftest import relay_outbox
+    from tests.unit.test_account_deletion import EMAIL, delete
+    from tests.unit.test_accounts import claims_of
+
+    register(IVAN)
+    password = mailed_password(EMAIL)
+    user_id = sub_of(world, EMAIL)
+    assert delete(claims_of(EMAIL, password), password) == (204, None)
+    relay_outbox(world)
+
+    _, page = call(integration, api_event("GET", "/api/integration/changes", api_key_id="crm"))
+    deleted = [c for c in page["items"] if c["type"] == "portal.account.deleted.v1"]
+
+    assert [c["detail"]["user_id"] for c in deleted] == [user_id]
+    assert deleted[0]["detail"]["erase_by"] > deleted[0]["detail"]["deleted_at"]
+    assert card(user_id)[1]["state"] == "deletion_requested"
