@@ -340,6 +340,7 @@ EVENTS: tuple[type[PortalEvent], ...] = (
     OutagePublished,
     OutageChanged,
     OutageWithdrawn,
+    AccountDeleted,
 )
 
 
