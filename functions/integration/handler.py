@@ -67,8 +67,9 @@ def _actor() -> str:
     description="Ставит сброс в очередь: в течение нескольких минут потребителю будет задан новый "
     "случайный пароль, все сеансы завершены, а пароль отправлен на email. На один адрес — не больше "
     "`MailsPerAddressPerHour` (по умолчанию 3) писем о регистрации и сбросе пароля в час."
-    "\n\nСверх схемы: `email` проверяется по правилам адресов почты (RFC 5321, email-validator).",
-    openapi_extensions=rules_beyond_schema("email"),
+    "\n\nСверх схемы: `email` проверяется по правилам адресов почты (RFC 5321, email-validator); "
+    "`Idempotency-Key` — 8–128 латинских букв, цифр и знаков -_.:, тот же ключ — только с тем же адресом.",
+    openapi_extensions=rules_beyond_schema("email", "Idempotency-Key"),
     responses=with_replayed_header(
         answers(
             202,
