@@ -128,7 +128,9 @@ class LocalGateway:
         """API Gateway's own answer of this type, resolved as AWS resolves it (infra/template.py's
         `gateway_answer`: the type's customisation, else DEFAULT_4XX/5XX's with the type's status)."""
         answer = gateway_answer(self._refusals, response_type, status)
-        return Response(answer.body, status=answer.status, headers=answer.headers)
+        # API Gateway fills $context.requestId in a gateway response's template; so does its twin.
+        body = answer.body.replace("$context.requestId", uuid.uuid4().hex)
+        return Response(body, status=answer.status, headers=answer.headers)
 
     def _api(self, request: Request) -> Response:
         # WAF sees the path as sent (not decoded), with the stage, and the connection's address.

@@ -348,6 +348,14 @@ def tour_every_route(
         )
 
         tour.call("GET", "/api/integration/requests", query={"status": "registered"}, expect=200)
+        tour.call("GET", "/api/integration/changes", query={"after": "0"}, expect=200)
+        tour.call("GET", "/api/integration/readings", query={"after": "0"}, expect=200)
+        tour.call(
+            "GET",
+            "/api/integration/consumers/{user_id}",
+            path_parameters={"user_id": claims["sub"]},
+            expect=200,
+        )
         move = {"status": "needs_info", "comment": "Приложите фото счётчика."}
         tour.call(
             "PATCH", "/api/integration/requests/{id}", move, path_parameters={"id": created["id"]}, expect=200
@@ -497,6 +505,7 @@ def tour_every_route(
         tour.call("GET", "/api/policy", expect=200)
         tour.call("GET", "/api/openapi.json", expect=200)
         tour.call("GET", "/api/docs", expect=200)
+        tour.call("GET", "/api/problems/{code}", path_parameters={"code": "not-found"}, expect=200)
         tour.call("POST", "/api/auth/logout", claims=claims, expect=204)
     finally:
         recorder.close()

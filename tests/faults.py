@@ -355,10 +355,6 @@ _COPY_LEFT = (
     " copy is left in the bucket (its clean-up runs in the function, which was killed); the retry files"
     " with copies of its own, and nothing refers to the leftover"
 )
-_MOVE_NOT_IDEMPOTENT = (
-    "killed after the move is written (502): the integrator's retry is refused 409 (the request is in"
-    " that status already: a move has no Idempotency-Key); the move is done"
-)
 _STAGE_NOT_IDEMPOTENT = (
     "killed after the stage's mark is written (502): the integrator's retry is refused 409 (the stage is"
     " marked already: a mark has no Idempotency-Key); the mark is done"
@@ -411,7 +407,6 @@ _PASSWORD, _RESET, _CONFIRM = (
     "POST /api/auth/reset-password",
     "POST /api/profile/email/confirm",
 )
-_MOVE = "PATCH /api/integration/requests/{id}"
 _DYNAMODB_UPDATE, _SEND, _SIGN_OUT = (
     ("dynamodb", "UpdateItem"),
     ("sqs", "SendMessage"),
@@ -442,7 +437,6 @@ KNOWN: dict[Key, Known] = {
     ("DELETE /api/profile", 4, _SIGN_OUT): known(_DELETION_RECORDED, H),
     ("POST /api/requests", 2, ("s3", "CopyObject")): known(_COPY_LEFT, X),
     ("POST /api/integration/requests/{id}/messages", 3, ("s3", "CopyObject")): known(_COPY_LEFT, X),
-    (_MOVE, 2, ("dynamodb", "TransactWriteItems")): known(_MOVE_NOT_IDEMPOTENT, R),
     ("POST /api/integration/users/reset-password", 1, ("dynamodb", "TransactWriteItems")): known(
         _SUPPORT_RESET_COUNTED, R
     ),

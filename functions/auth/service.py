@@ -7,6 +7,8 @@ account and mails its password, or mails a known address that it is registered a
 (functions/auth/account_jobs.py).
 """
 
+from datetime import timedelta
+
 from aws_lambda_powertools import Logger
 
 from functions.auth import mails, reset_codes
@@ -44,7 +46,7 @@ from functions.auth.store import (
     ResetCodeStore,
     ResetCodeUnusable,
 )
-from functions.common import russian
+from functions.common import events, russian
 from functions.common.caller import Caller
 from functions.common.clock import now
 from functions.common.errors import InvalidInput, NotFound, TryLater, invalid_field
@@ -57,6 +59,11 @@ from functions.common.sessions import end_sessions
 logger = Logger()
 
 QUEUE_RETRY_AFTER_SECONDS = 60
+
+
+# 152-ФЗ ст. 21 ч. 5: personal data are destroyed within 30 days of the withdrawal of consent (the
+# erasure runs daily, so it is done a day later; the event promises the statutory bound).
+ERASE_WITHIN = timedelta(days=30)
 
 
 def _notice(to: str, mail: tuple[str, str]) -> OutboxEntry:
@@ -158,7 +165,11 @@ def delete_account(caller: Caller, deletion: AccountDeletion) -> None:
         # The notice is owed with the record of the deletion, in its transaction: from that record on
         # the account is deleted (a retry finishes the rest; the erasure deletes the user whatever
         # happens), and it is recorded once, so the notice is owed once — not again by a retry.
-        owed = _notice(caller.email, mails.account_deleted(russian.date_time(at)))
+        subject, text = mails.account_deleted(russian.date_time(at))
+        deleted = events.AccountDeleted(user_id=caller.user_id, deleted_at=at, erase_by=at + ERASE_WITHIN)
+        owed = OutboxEntry.owing(
+            mails=[NoticeJob(to=caller.email, subject=subject, text=text)], events=[deleted]
+        )
         try:
             store.mark_deleted(caller.user_id, at.isoformat(), outbox_put(owed))
         except NoProfile:

@@ -29,6 +29,21 @@ def _refused(error: ClientError) -> dict[str, Any] | None:
     return reasons[0].item
 
 
+@dataclass(frozen=True)
+class ConsumerRecord:
+    """A consumer's profile as the integration reads it: erased — nothing but the id is left."""
+
+    user_id: str
+    erased: bool
+    deletion_requested: bool = False
+    category: str | None = None
+    full_name: str | None = None
+    org_name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    registered_at: str | None = None
+
+
 class ProfileStore:
     def __init__(self) -> None:
         self._table = Table(portal_settings().profiles_table)
@@ -44,6 +59,26 @@ class ProfileStore:
     def get(self, user_id: str) -> ProfileOutput | None:
         item = self._table.get({"user_id": user_id})
         return ProfileOutput.model_validate(item) if item else None
+
+    def card(self, user_id: str) -> "ConsumerRecord | None":
+        """Who the consumer is, as the company's CRM reads it (one GetItem): None when there is no such
+        account; an erased one's record says so and holds nothing else (its personal data are gone)."""
+        item = self._table.get({"user_id": user_id})
+        if item is None:
+            return None
+        if "erased_at" in item or "email" not in item:
+            return ConsumerRecord(user_id=user_id, erased=True)
+        return ConsumerRecord(
+            user_id=user_id,
+            erased=False,
+            deletion_requested="deleted_at" in item,
+            category=str(item.get("category") or "") or None,
+            full_name=str(item.get("full_name") or "") or None,
+            org_name=str(item.get("org_name") or "") or None,
+            phone=str(item.get("phone") or "") or None,
+            email=str(item.get("email") or "") or None,
+            registered_at=str(item.get("registered_at") or "") or None,
+        )
 
     def outage_mail_addresses(self, user_ids: Sequence[str]) -> dict[str, str]:
         """Of these consumers, the address of each who takes outage mails (not turned off in «Профиль»,

@@ -33,11 +33,13 @@ from functions.common.caller import Caller
 from functions.common.errors import (
     Conflict,
     DomainError,
+    Expired,
     ExternalBadData,
     ExternalTimeout,
     FieldError,
     InvalidInput,
     NotFound,
+    PreconditionFailed,
     ServiceUnavailable,
     TooManyAttempts,
     TryLater,
@@ -127,6 +129,14 @@ def answers(
     return {status: success, **errors}
 
 
+def _request_id(app: APIGatewayRestResolver) -> str | None:
+    """API Gateway's id of the request being answered (None outside a request)."""
+    try:
+        return str(app.current_event.request_context.request_id or "") or None
+    except (AttributeError, KeyError, TypeError):
+        return None
+
+
 def problem_response(details: ProblemDetails, headers: Mapping[str, str] | None = None) -> Response[str]:
     return Response(
         status_code=details.status,
@@ -141,33 +151,41 @@ class ErrorAnswer:
     """The HTTP answer to a kind of domain exception."""
 
     status: HTTPStatus
+    code: str  # the kind of problem (functions/common/problems.py's PROBLEM_KINDS) unless the error says
     retry_after: bool = False  # sends `Retry-After: <the exception's retry_after>` when it has one
 
 
 # Every domain exception, by its kind (the nearest class of its MRO found here), and the answer it
 # gets: its title, detail and fields as problem details with this status and these headers.
 ERROR_ANSWERS: Mapping[type[DomainError], ErrorAnswer] = {
-    InvalidInput: ErrorAnswer(HTTPStatus.UNPROCESSABLE_ENTITY),
-    NotFound: ErrorAnswer(HTTPStatus.NOT_FOUND),
-    Conflict: ErrorAnswer(HTTPStatus.CONFLICT),
-    Unauthorized: ErrorAnswer(HTTPStatus.UNAUTHORIZED),
-    TooManyAttempts: ErrorAnswer(HTTPStatus.TOO_MANY_REQUESTS, retry_after=True),
-    TryLater: ErrorAnswer(HTTPStatus.SERVICE_UNAVAILABLE, retry_after=True),
+    InvalidInput: ErrorAnswer(HTTPStatus.UNPROCESSABLE_ENTITY, "invalid-input"),
+    NotFound: ErrorAnswer(HTTPStatus.NOT_FOUND, "not-found"),
+    Conflict: ErrorAnswer(HTTPStatus.CONFLICT, "conflict"),
+    PreconditionFailed: ErrorAnswer(HTTPStatus.PRECONDITION_FAILED, "precondition-failed"),
+    Expired: ErrorAnswer(HTTPStatus.GONE, "expired"),
+    Unauthorized: ErrorAnswer(HTTPStatus.UNAUTHORIZED, "unauthorized"),
+    TooManyAttempts: ErrorAnswer(HTTPStatus.TOO_MANY_REQUESTS, "too-many-requests", retry_after=True),
+    TryLater: ErrorAnswer(HTTPStatus.SERVICE_UNAVAILABLE, "service-unavailable", retry_after=True),
     # An AWS call that failed after the SDK's retries (throttled, a 5xx, a timeout: see
     # functions/common/aws.py) is answered as this kind, wherever below a route it was raised.
-    ServiceUnavailable: ErrorAnswer(HTTPStatus.SERVICE_UNAVAILABLE, retry_after=True),
-    ExternalBadData: ErrorAnswer(HTTPStatus.BAD_GATEWAY),
-    ExternalTimeout: ErrorAnswer(HTTPStatus.GATEWAY_TIMEOUT),
+    ServiceUnavailable: ErrorAnswer(HTTPStatus.SERVICE_UNAVAILABLE, "service-unavailable", retry_after=True),
+    ExternalBadData: ErrorAnswer(HTTPStatus.BAD_GATEWAY, "bad-gateway"),
+    ExternalTimeout: ErrorAnswer(HTTPStatus.GATEWAY_TIMEOUT, "gateway-timeout"),
 }
 
 
-def domain_error_response(error: DomainError, answer: ErrorAnswer) -> Response[str]:
-    """A domain exception as the API answers it: `answer` is its row of ERROR_ANSWERS."""
+def domain_error_response(
+    error: DomainError, answer: ErrorAnswer, request_id: str | None = None
+) -> Response[str]:
+    """A domain exception as the API answers it: `answer` is its row of ERROR_ANSWERS; its code the
+    error's own when it names one (a Conflict that is a forbidden transition), else the row's."""
     headers: dict[str, str] = {}
     if answer.retry_after and error.retry_after is not None:
         headers["Retry-After"] = str(error.retry_after)
     return problem_response(
         ProblemDetails(
+            code=error.code or answer.code,
+            request_id=request_id,
             title=error.title,
             status=answer.status,
             detail=error.detail,
@@ -178,15 +196,26 @@ def domain_error_response(error: DomainError, answer: ErrorAnswer) -> Response[s
     )
 
 
-def _answering(answer: ErrorAnswer) -> Callable[[DomainError], Response[str]]:
+def _answering(app: APIGatewayRestResolver, answer: ErrorAnswer) -> Callable[[DomainError], Response[str]]:
     def handler(error: DomainError) -> Response[str]:
-        return domain_error_response(error, answer)
+        return domain_error_response(error, answer, _request_id(app))
 
     return handler
 
 
 def json_response(status: HTTPStatus, body: BaseModel) -> Response[str]:
     return Response(status_code=status, content_type="application/json", body=body.model_dump_json())
+
+
+def replayable(status: HTTPStatus, answer: BaseModel, replayed: bool) -> Response[str]:
+    """The JSON answer of a write, marked `Idempotent-Replayed: true` when it answers a repeat of an
+    Idempotency-Key (functions/common/claims.py)."""
+    return Response(
+        status_code=status,
+        content_type="application/json",
+        body=answer.model_dump_json(),
+        headers={"Idempotent-Replayed": "true"} if replayed else {},
+    )
 
 
 def no_content() -> Response[str]:
@@ -280,12 +309,13 @@ def _refuse_outside_scope(event: Any) -> None:
     raise Problem(HTTPStatus.FORBIDDEN, "Нет права", detail)
 
 
-def _internal_error(error: Exception) -> Response[str]:
+def _internal_error(error: Exception, request_id: str | None = None) -> Response[str]:
     """An unexpected exception: the trace goes to the log only; the client learns nothing of the
     internals."""
     logger.exception("unhandled error", extra={"error_type": type(error).__name__})
     return problem_response(
         ProblemDetails(
+            request_id=request_id,
             title="Внутренняя ошибка",
             status=HTTPStatus.INTERNAL_SERVER_ERROR,
             detail="Не удалось выполнить запрос. Повторите попытку позже или обратитесь в поддержку.",
@@ -317,12 +347,14 @@ def configure_resolver(
         resource = str(app.current_event.resource or "")
         own = next((named for path, named in under.items() if resource.startswith(path)), None)
         chosen = {**labels, **own} if own is not None else labels
-        return problem_response(validation_problem(error.errors(), chosen, union_tags))
+        problem = validation_problem(error.errors(), chosen, union_tags)
+        return problem_response(problem.model_copy(update={"request_id": _request_id(app)}))
 
     @app.exception_handler(RequestUnsupportedContentType)  # type: ignore[untyped-decorator]
     def _not_json(_: RequestUnsupportedContentType) -> Response[str]:
         return problem_response(
             ProblemDetails(
+                request_id=_request_id(app),
                 title="Неподдерживаемый формат запроса",
                 status=HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
                 detail="Передайте тело запроса в формате JSON с заголовком Content-Type: application/json.",
@@ -331,16 +363,19 @@ def configure_resolver(
 
     @app.exception_handler(Problem)  # type: ignore[untyped-decorator]
     def _refused(error: Problem) -> Response[str]:
-        return problem_response(error.details, error.headers)
+        return problem_response(
+            error.details.model_copy(update={"request_id": _request_id(app)}), error.headers
+        )
 
     # A handler per row of the table: Powertools picks the row nearest in the exception's MRO.
     for kind, answer in ERROR_ANSWERS.items():
-        app.exception_handler(kind)(_answering(answer))
+        app.exception_handler(kind)(_answering(app, answer))
 
     @app.not_found
     def _no_route(_: NotFoundError) -> Response[str]:
         return problem_response(
             ProblemDetails(
+                request_id=_request_id(app),
                 title="Не найдено",
                 status=HTTPStatus.NOT_FOUND,
                 detail="Такого адреса в API нет. Список адресов: /api/docs.",
@@ -351,11 +386,15 @@ def configure_resolver(
     @app.exception_handler(BotoCoreError)  # type: ignore[untyped-decorator]
     def _aws_failed(error: ClientError | BotoCoreError) -> Response[str]:
         if not is_transient(error):
-            return _internal_error(error)
+            return _internal_error(error, _request_id(app))
         logger.warning("AWS unavailable", extra={"error_type": type(error).__name__, "error": str(error)})
-        return domain_error_response(ServiceUnavailable(), ERROR_ANSWERS[ServiceUnavailable])
+        return domain_error_response(
+            ServiceUnavailable(), ERROR_ANSWERS[ServiceUnavailable], _request_id(app)
+        )
 
-    app.exception_handler(Exception)(_internal_error)
+    @app.exception_handler(Exception)  # type: ignore[untyped-decorator]
+    def _unexpected(error: Exception) -> Response[str]:
+        return _internal_error(error, _request_id(app))
 
 
 def current_caller(app: APIGatewayRestResolver) -> Caller:

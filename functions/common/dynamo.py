@@ -193,9 +193,12 @@ class Table:
         newest_first: bool = False,
         limit: int | None = None,
         start: Mapping[str, Any] | None = None,
+        consistent: bool = False,
+        filter: str | None = None,
     ) -> Page:
         """One Query: a page of items in sort-key order (descending when `newest_first`), from after
-        `start` (a page's `last_key`)."""
+        `start` (a page's `last_key`); strongly consistent when `consistent` (the table only, never
+        an index)."""
         request: dict[str, Any] = {
             "TableName": self.name,
             "KeyConditionExpression": condition,
@@ -211,6 +214,10 @@ class Table:
             request["Limit"] = limit
         if start:
             request["ExclusiveStartKey"] = serialize(start)
+        if consistent:
+            request["ConsistentRead"] = True
+        if filter is not None:
+            request["FilterExpression"] = filter
         answer = self._client.query(**request)
         items = [deserialize(item) for item in answer.get("Items", [])]
         last = answer.get("LastEvaluatedKey")

@@ -8,10 +8,12 @@ raises these kinds or its own subclasses of them; a new kind needs its row in th
 """
 
 from collections.abc import Iterable
+from typing import TypeVar
 
 from pydantic import BaseModel
 
 CHECK_INPUT = "Проверьте введённые данные"
+E = TypeVar("E", bound="DomainError")
 
 
 class FieldError(BaseModel):
@@ -25,6 +27,9 @@ class DomainError(Exception):
     """A refusal: its Russian title and detail, the fields it names, and when to try again."""
 
     retry_after: int | None = None  # seconds; only the kinds that may say so set it
+    # The kind of problem a program branches on, when more precise than the exception's kind
+    # (functions/common/problems.py's PROBLEM_KINDS; `coded` sets it).
+    code: str | None = None
 
     def __init__(self, title: str, detail: str, errors: Iterable[FieldError] = ()) -> None:
         super().__init__(detail)
@@ -44,10 +49,18 @@ class InvalidInput(DomainError):
     """The input breaks a rule: each refused field with what to fix."""
 
 
+def coded(error: "E", code: str) -> "E":
+    """`error`, named as the kind of problem `code` (one of problems.py's PROBLEM_KINDS)."""
+    error.code = code
+    return error
+
+
 class NeedsConfirmation(InvalidInput):
     """The input is possible but unusual (a counter that rolled over, an implausible jump): sent
     again with the boolean field `confirm` set to true, it is accepted. The answer names that field
     (`confirm` in the problem details), so a client can offer a checkbox instead of a dead end."""
+
+    code = "needs-confirmation"
 
     def __init__(self, title: str, detail: str, errors: Iterable[FieldError] = (), *, confirm: str) -> None:
         super().__init__(title, detail, errors)
@@ -56,6 +69,16 @@ class NeedsConfirmation(InvalidInput):
 
 class Conflict(DomainError):
     """The state does not allow it: it changed meanwhile, is being done, or is done already."""
+
+
+class PreconditionFailed(DomainError):
+    """The caller said what state it expected (`expected_status`), and the state is another: nothing
+    was changed; read it again and decide."""
+
+
+class Expired(DomainError):
+    """What the caller asks for was kept for a while and is gone (a change feed's cursor older than
+    its retention): start again from what is current."""
 
 
 class Unauthorized(DomainError):

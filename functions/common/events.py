@@ -93,6 +93,15 @@ class PortalEvent(BaseModel):
             " least once; the portal may put an event it owes on the bus again): deduplicate by it"
         ),
     )
+    feed_sequence: int | None = Field(
+        default=None,
+        ge=1,
+        description=(
+            "The event's number in the integrators' change feed (GET /api/integration/changes): 1, 2, 3…"
+            " over every event of the portal, with no gap; the same change there has the same number."
+            " Set when the event is put on the bus"
+        ),
+    )
 
 
 def _sequence() -> Any:
@@ -197,6 +206,20 @@ class ReadingSubmitted(PortalEvent):
     reading_id: str = Field(description="The reading's id")
     meter_number: str = Field(description="The meter's number")
     taken_at: AwareDatetime = Field(description="When the reading was taken")
+    meter_type: str = Field(
+        default="", description="The meter's type: single_tariff, two_tariff or three_tariff (its tariffs)"
+    )
+    source: Literal["manual", "askue"] = Field(
+        default="manual", description="manual — typed in by the consumer; askue — read from ASKUE"
+    )
+    values: dict[str, str] = Field(
+        default_factory=dict,
+        description="The reading per tariff (t1; t1, t2; t1, t2, t3), kWh, as decimal strings (no float"
+        " rounding): what billing bills on. The object and лицевой счёт: GET /api/integration/readings",
+    )
+    billing_period: str = Field(
+        default="", description="The billing period (YYYY-MM) the reading counts in (the supplier's window)"
+    )
     sequence: int = Field(
         ge=1,
         description=(
@@ -230,6 +253,23 @@ class AskueSyncFailed(PortalEvent):
             " recorded, none skipped, none given twice (a number seen again is the same event, the"
             " same `event_id`)"
         ),
+    )
+
+
+class AccountDeleted(PortalEvent):
+    DETAIL_TYPE = "portal.account.deleted.v1"
+    DESCRIPTION = (
+        "A consumer withdrew their consent to the processing of personal data and deleted their"
+        " account (152-ФЗ ст. 9 ч. 2): it no longer logs in, and its personal data are erased within"
+        " 30 days (ст. 21 ч. 5). Written with the record of the deletion (the outbox). Erase the"
+        " consumer's personal data from your copies; GET /api/integration/consumers/{user_id} reads"
+        " «данные удалены» once the portal erased them."
+    )
+
+    user_id: str = Field(description="The consumer's account id")
+    deleted_at: AwareDatetime = Field(description="When the consent was withdrawn and the account deleted")
+    erase_by: AwareDatetime = Field(
+        description="The portal erases the personal data by this time at the latest"
     )
 
 
@@ -300,6 +340,7 @@ EVENTS: tuple[type[PortalEvent], ...] = (
     OutagePublished,
     OutageChanged,
     OutageWithdrawn,
+    AccountDeleted,
 )
 
 

@@ -28,8 +28,8 @@ class Scope(StrEnum):
     OBJECTS_WRITE = "objects:write"
     READINGS_READ = "readings:read"
     OUTAGES_WRITE = "outages:write"
-    # Reserved for the routes of the change feed, the consumer's card and the account export and
-    # deletion: granted in the template already, required once their routes add their lines.
+    # The change feed, the consumer's card; reserved for the account export and deletion (granted in
+    # the template already, required once their routes add their lines).
     CONSUMERS_READ = "consumers:read"
     ACCOUNTS_EXPORT = "accounts:export"
     ACCOUNTS_DELETE = "accounts:delete"
@@ -51,6 +51,9 @@ ROUTE_SCOPES: dict[tuple[str, str], Scope] = {
     ("POST", "/api/integration/outages"): Scope.OUTAGES_WRITE,
     ("PATCH", "/api/integration/outages/{id}"): Scope.OUTAGES_WRITE,
     ("DELETE", "/api/integration/outages/{id}"): Scope.OUTAGES_WRITE,
+    ("GET", "/api/integration/changes"): Scope.CHANGES_READ,
+    ("GET", "/api/integration/consumers/{user_id}"): Scope.CONSUMERS_READ,
+    ("GET", "/api/integration/readings"): Scope.READINGS_READ,
 }
 
 

@@ -24,6 +24,9 @@ The item (this module is the only one that knows its layout):
   PutEvents takes it (functions/common/events.py), its `event_id` = `<id>-e<n>`, the same on every
   delivery;
 - `mails_queued_at` set when the mails were queued but the events were not: a retry puts the events only;
+- `feed_seq` the number of the item's first event in the integrators' change feed, set by the relay
+  in the transaction that records the events there (functions/common/changes.py); its events are
+  numbered `feed_seq`, `feed_seq + 1`… and carry that number on the bus (`feed_sequence`);
 - `relayed_at`, `expires_at` set by the relay; DynamoDB's TTL deletes a relayed item
   `KEPT_AFTER_RELAY` later. An item not relayed never expires.
 
@@ -142,7 +145,9 @@ class OutboxEntry(BaseModel):
             event = event.model_copy(update={"event_id": f"{outbox_id}-e{n}"})
             owed_events.append(
                 OwedEvent(
-                    event_id=event.event_id, detail_type=event.DETAIL_TYPE, detail=event.model_dump_json()
+                    event_id=event.event_id,
+                    detail_type=event.DETAIL_TYPE,
+                    detail=event.model_dump_json(exclude={"feed_sequence"}),
                 )
             )
         return cls(
@@ -186,6 +191,17 @@ def outbox_put(entry: OutboxEntry) -> "TransactWriteItemTypeDef":
     owes are written together or not at all. Conditioned on the item being new (an id is never
     written twice)."""
     return outbox_table().put_action(entry.item(), condition=_NOT_WRITTEN)
+
+
+def feed_mark_action(pk: str, first: int) -> "TransactWriteItemTypeDef":
+    """The mark of the item `pk`'s events as numbered from `first` in the change feed, for the
+    feed's transaction; conditioned on the item having no number yet (one relay numbers it)."""
+    return outbox_table().update_action(
+        {"pk": pk},
+        "SET feed_seq = :first",
+        condition="attribute_exists(pk) AND attribute_not_exists(feed_seq)",
+        values={":first": first},
+    )
 
 
 def write_outbox(entry: OutboxEntry) -> None:

@@ -1,10 +1,14 @@
 """The portal's one error format: RFC 9457 problem details with Russian text.
 
-`{"type", "title", "status", "detail", "errors": [{"field", "message"}]}`, served as
-`application/problem+json`. Below the handlers a refusal is a domain exception
-(functions/common/errors.py), which functions/common/api.py answers in this shape; `Problem` is the
-answer itself, raised only by the resolver setup (functions/common/api.py) for what HTTP refuses (a
-body that is not JSON, too large, no caller). Validation errors of pydantic are turned into the same
+`{"type", "code", "title", "status", "detail", "request_id", "errors": [{"field", "message"}]}`,
+served as `application/problem+json`. `code` is the kind of problem a program branches on (one of
+`PROBLEM_KINDS`, never renamed once used); `type` is its stable URI, `/api/problems/<code>` (a URI
+reference, resolved against the API's own address: `https://<portal>/api/problems/<code>`), where
+the docs function describes it; `request_id` is API Gateway's id of the request, for support.
+Below the handlers a refusal is a domain exception (functions/common/errors.py), which
+functions/common/api.py answers in this shape; `Problem` is the answer itself, raised only by the
+resolver setup (functions/common/api.py) for what HTTP refuses (a body that is not JSON, too large,
+no caller). Validation errors of pydantic are turned into the same
 shape by `validation_problem`, naming every field with a message that says what to fix.
 """
 
@@ -13,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any, get_args
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from pydantic_core.core_schema import ErrorType
 
 from functions.common.errors import FieldError
@@ -21,13 +25,112 @@ from functions.common.errors import FieldError
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 
+PROBLEMS_PATH = "/api/problems/"
+# Every kind of problem the API answers with, by its code, and what it means (the docs function
+# serves each at /api/problems/<code>; API Gateway's own answers in template.yaml use the same codes).
+PROBLEM_KINDS: Mapping[str, tuple[int, str]] = {
+    "invalid-input": (
+        422,
+        "Поля запроса заполнены неверно: errors называет каждое поле и что в нём исправить.",
+    ),
+    "idempotency-key-reused": (
+        422,
+        "Этот Idempotency-Key уже использован для другого запроса (другая операция, цель или данные). Повтор "
+        "отправляют с тем же ключом и теми же данными; для нового действия нужен новый ключ.",
+    ),
+    "needs-confirmation": (
+        422,
+        "Значение возможно, но необычно: повторите запрос с полем из confirm, равным true.",
+    ),
+    "bad-request": (400, "Тело запроса не JSON, слишком глубоко вложено или содержит недопустимые символы."),
+    "unauthorized": (401, "Нет входа: токен отсутствует, неверен или истёк, или сеанс завершён."),
+    "forbidden": (403, "Доступ запрещён: нет ключа интеграции или прав на ресурс."),
+    "waf-blocked": (403, "Запрос отклонён фильтром безопасности."),
+    "not-found": (404, "Ресурс не найден (или не принадлежит вызывающему), либо такого адреса в API нет."),
+    "conflict": (
+        409,
+        "Состояние не позволяет действие: оно уже выполнено, выполняется или состояние изменилось.",
+    ),
+    "transition-forbidden": (
+        409,
+        "Перевод заявки из текущего статуса в указанный запрещён правилами статусов.",
+    ),
+    "status-changed": (
+        409,
+        "Статус заявки изменили одновременно в другой системе: получите заявку заново и решите, "
+        "нужен ли перевод.",
+    ),
+    "precondition-failed": (
+        412,
+        "Заявка не в статусе expected_status: её перевела другая система; ничего не изменено.",
+    ),
+    "expired": (
+        410,
+        "Запрошенное хранилось ограниченное время и удалено (курсор ленты изменений старше 14 дней).",
+    ),
+    "method-not-allowed": (405, "Адрес не принимает этот метод: допустимые перечислены в заголовке Allow."),
+    "payload-too-large": (413, "Тело запроса слишком большое."),
+    "unsupported-media-type": (415, "Тело запроса передано не как application/json."),
+    "too-many-requests": (
+        429,
+        "Слишком много запросов или писем: повторите через Retry-After секунд (если заголовок есть).",
+    ),
+    "quota-exceeded": (
+        429,
+        "Исчерпана квота плана использования ключа интеграции: повторите через Retry-After секунд.",
+    ),
+    "internal-error": (500, "Внутренняя ошибка: запрос не выполнен; сообщите request_id в поддержку."),
+    "bad-gateway": (502, "Внешняя система (АСКУЭ) ответила данными, которые портал не принимает."),
+    "service-unavailable": (
+        503,
+        "Сервис временно недоступен: ничего не изменено, повторите через Retry-After секунд.",
+    ),
+    "gateway-timeout": (504, "Внешняя система или функция не ответила вовремя: повторите запрос позже."),
+}
+# The kind a problem is when nothing more precise is said: by its status.
+_KIND_OF_STATUS: Mapping[int, str] = {
+    400: "bad-request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    409: "conflict",
+    410: "expired",
+    412: "precondition-failed",
+    413: "payload-too-large",
+    415: "unsupported-media-type",
+    422: "invalid-input",
+    429: "too-many-requests",
+    500: "internal-error",
+    502: "bad-gateway",
+    503: "service-unavailable",
+    504: "gateway-timeout",
+}
+
+
+def problem_type(code: str) -> str:
+    """The stable URI of a kind of problem."""
+    return f"{PROBLEMS_PATH}{code}"
+
+
 class ProblemDetails(BaseModel):
     """The body of every error answer of the API."""
 
-    type: str = "about:blank"
+    type: str = Field(
+        default="",
+        description="URI вида проблемы, постоянный: /api/problems/<code> (описание вида — по этому адресу)",
+    )
+    code: str = Field(
+        default="",
+        description="Вид проблемы для программ (invalid-input, not-found, transition-forbidden, "
+        "idempotency-key-reused, too-many-requests…): по нему ветвятся, текст title/detail может меняться",
+    )
     title: str
     status: int
     detail: str
+    request_id: str | None = Field(
+        default=None, description="id запроса в API Gateway: назовите его в обращении в поддержку"
+    )
     errors: list[FieldError] = []
     confirm: str | None = Field(
         default=None,
@@ -35,6 +138,16 @@ class ProblemDetails(BaseModel):
         "с этим полем, равным true, и он будет принят",
         examples=["rollover_confirmed"],
     )
+
+    @model_validator(mode="after")
+    def _kind(self) -> "ProblemDetails":
+        if not self.code:
+            self.code = _KIND_OF_STATUS.get(
+                self.status, "internal-error" if self.status >= 500 else "bad-request"
+            )
+        if not self.type:
+            self.type = problem_type(self.code)
+        return self
 
 
 class Problem(Exception):

@@ -48,12 +48,42 @@ def _configure_merge() -> None:
     )
 
 
+_PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}}
+_RETRY_AFTER = {
+    "Retry-After": {"description": "Через сколько секунд повторить запрос", "schema": {"type": "integer"}}
+}
+# What API Gateway (its throttling, the usage plan's quota, WAF's rate rules, its 29-second timeout)
+# or AWS may answer on any operation, whatever the route says: a client must expect each.
+_ANY_OPERATION: dict[str, dict[str, Any]] = {
+    "429": {
+        "description": "Слишком много запросов (ограничение API, квота ключа интеграции или фильтр "
+        "безопасности): повторите через Retry-After секунд",
+        "headers": _RETRY_AFTER,
+        "content": _PROBLEM,
+    },
+    "503": {
+        "description": "Сервис временно недоступен: ничего не изменено, повторите через Retry-After секунд",
+        "headers": _RETRY_AFTER,
+        "content": _PROBLEM,
+    },
+    "504": {
+        "description": "Запрос не выполнен за 29 секунд (таймаут API Gateway): повторите; изменения с "
+        "Idempotency-Key не выполнятся дважды",
+        "headers": _RETRY_AFTER,
+        "content": _PROBLEM,
+    },
+}
+
+
 def _use_problem_details(schema: dict[str, Any]) -> dict[str, Any]:
     """Validation errors are answered as problem details, not as Powertools' default shape; a 204
-    answer has no body."""
+    answer has no body; 429, 503 and 504 are documented on every operation."""
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
             responses = operation.get("responses", {})
+            for status, answer in _ANY_OPERATION.items():
+                if status not in responses and int(status) not in responses:
+                    responses[status] = answer
             # "No Content" has no body (Powertools documents the handler's Response[str] as one).
             responses.get("204", {}).pop("content", None)
             if "422" in responses or 422 in responses:

@@ -21,7 +21,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.common.problems import PROBLEM_CONTENT_TYPE, ProblemDetails
+from functions.common.problems import PROBLEM_CONTENT_TYPE, PROBLEM_KINDS, ProblemDetails, problem_type
 
 logger = Logger()
 # X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
@@ -74,6 +74,31 @@ def swagger() -> Response[str]:
     return Response(status_code=200, content_type="text/html", body=_swagger_page())
 
 
+@app.get("/api/problems/<code>", include_in_schema=False)
+def problem_kind(code: str) -> Response[str]:
+    """What a kind of problem means (the `type` URI of every problem answer points here): JSON of its
+    code, status and meaning; an unknown code is a problem of its own (404)."""
+    import json
+
+    kind = PROBLEM_KINDS.get(code)
+    if kind is None:
+        problem = ProblemDetails(
+            request_id=str(app.current_event.request_context.request_id or "") or None,
+            title="Не найдено",
+            status=HTTPStatus.NOT_FOUND,
+            detail="Такого вида проблемы нет. Виды: " + ", ".join(sorted(PROBLEM_KINDS)) + ".",
+        )
+        return Response(status_code=404, content_type=PROBLEM_CONTENT_TYPE, body=problem.model_dump_json())
+    status, meaning = kind
+    body = {"type": problem_type(code), "code": code, "status": status, "meaning": meaning}
+    return Response(
+        status_code=200,
+        content_type="application/json",
+        body=json.dumps(body, ensure_ascii=False),
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
+
+
 # Swagger UI's page is the bundle and its start-up, both inline: the page allows exactly those two
 # scripts by their hashes and no other inline script (CloudFront keeps an origin's CSP: Override false).
 DOCS_CSP = (
@@ -100,7 +125,11 @@ def _allow_inline_scripts_by_hash(response: dict[str, Any]) -> dict[str, Any]:
 
 
 # This function's own paths, which the document leaves out (they serve it).
-_DOCUMENTATION_METHODS = {"/api/openapi.json": ("GET",), "/api/docs": ("GET",)}
+_DOCUMENTATION_METHODS = {
+    "/api/openapi.json": ("GET",),
+    "/api/docs": ("GET",),
+    "/api/problems/{code}": ("GET",),
+}
 
 
 @cache
@@ -123,6 +152,7 @@ def _method_not_allowed(event: dict[str, Any]) -> dict[str, Any] | None:
     if allowed is None or method in allowed:
         return None
     problem = ProblemDetails(
+        request_id=str((event.get("requestContext") or {}).get("requestId") or "") or None,
         title="Метод не поддерживается",
         status=HTTPStatus.METHOD_NOT_ALLOWED,
         detail=f"Адрес {event.get('resource')} принимает только {', '.join(allowed)}. "

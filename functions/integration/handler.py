@@ -17,14 +17,19 @@ from functions.common.api import (
     RETRY_AFTER,
     answers,
     configure_resolver,
-    json_response,
+    replayable,
     rules_beyond_schema,
 )
+from functions.common.claims import answer_action, once, write_claim
 from functions.common.cursor import CURSOR_SCHEMA, MAX_CURSOR_LENGTH
 from functions.common.errors import invalid_field
 from functions.common.integrators import integrator_of
-from functions.integration import service
+from functions.integration import consumers, feed, readings, service
+from functions.integration.consumers import ConsumerCard
+from functions.integration.feed import FeedPage
 from functions.integration.models import LABELS, DateTimeWithZone, PasswordReset, PasswordResetAccepted
+from functions.integration.readings import ReadingsPage
+from functions.integration.replays import KEY_DESCRIPTION, with_replayed_header
 from functions.objects import service as objects
 from functions.objects.models import INTEGRATION_LABELS as OBJECT_LABELS
 from functions.objects.models import IntegrationObject, IntegrationObjectList, ObjectChange
@@ -57,6 +62,7 @@ FORBIDDEN = {
         **PROBLEM_RESPONSE,
     },
 }
+IdempotencyKey = Annotated[str | None, Header(alias="idempotency-key", description=KEY_DESCRIPTION)]
 
 
 @app.post(
@@ -66,44 +72,61 @@ FORBIDDEN = {
     description="Ставит сброс в очередь: в течение нескольких минут потребителю будет задан новый "
     "случайный пароль, все сеансы завершены, а пароль отправлен на email. На один адрес — не больше "
     "`MailsPerAddressPerHour` (по умолчанию 3) писем о регистрации и сбросе пароля в час."
-    "\n\nСверх схемы: `email` проверяется по правилам адресов почты (RFC 5321, email-validator).",
-    openapi_extensions=rules_beyond_schema("email"),
-    responses=answers(
+    "\n\nСверх схемы: `email` проверяется по правилам адресов почты (RFC 5321, email-validator); "
+    "`Idempotency-Key` — 8–128 латинских букв, цифр и знаков -_.:, тот же ключ — только с тем же адресом.",
+    openapi_extensions=rules_beyond_schema("email", "Idempotency-Key"),
+    responses=with_replayed_header(
+        answers(
+            202,
+            "Сброс принят: письмо с новым паролем будет отправлено",
+            PasswordResetAccepted,
+            {
+                **ERROR_RESPONSES,
+                **FORBIDDEN,
+                404: {"description": "Такой email не зарегистрирован", **PROBLEM_RESPONSE},
+                429: {
+                    "description": "Лимит писем на этот адрес в этот час исчерпан; заголовок Retry-After — "
+                    "через сколько секунд повторить",
+                    "headers": RETRY_AFTER,
+                    **PROBLEM_RESPONSE,
+                },
+                503: {
+                    "description": "Очередь писем недоступна, пароль не изменён; повторите через "
+                    "Retry-After секунд",
+                    "headers": RETRY_AFTER,
+                    **PROBLEM_RESPONSE,
+                },
+            },
+        ),
         202,
-        "Сброс принят: письмо с новым паролем будет отправлено",
-        PasswordResetAccepted,
-        {
-            **ERROR_RESPONSES,
-            **FORBIDDEN,
-            404: {"description": "Такой email не зарегистрирован", **PROBLEM_RESPONSE},
-            429: {
-                "description": "Лимит писем на этот адрес в этот час исчерпан; заголовок Retry-After — "
-                "через сколько секунд повторить",
-                "headers": RETRY_AFTER,
-                **PROBLEM_RESPONSE,
-            },
-            503: {
-                "description": "Очередь писем недоступна, пароль не изменён; повторите через "
-                "Retry-After секунд",
-                "headers": RETRY_AFTER,
-                **PROBLEM_RESPONSE,
-            },
-        },
     ),
     security=INTEGRATION_SECURITY,
     tags=TAGS,
 )
-def reset_password(request: Annotated[PasswordReset, Body()]) -> PasswordResetAccepted:
-    service.reset_password(request.email)
-    return PasswordResetAccepted()
+def reset_password(
+    request: Annotated[PasswordReset, Body()], idempotency_key: IdempotencyKey = None
+) -> Response[str]:
+    """With an Idempotency-Key a retry never spends another mail:
+    the key's answer is recorded in the reset's own transaction."""
+    claim = write_claim(_actor(), idempotency_key, "reset-password", request.email.casefold(), request)
+    accepted = PasswordResetAccepted()
+
+    def run() -> PasswordResetAccepted:
+        service.reset_password(request.email, [answer_action(claim, accepted)] if claim else [])
+        return accepted
+
+    done = once(claim, PasswordResetAccepted, run)
+    return replayable(HTTPStatus.ACCEPTED, done.answer, done.replayed)
 
 
 @app.get(
     "/api/integration/requests",
     summary="Заявки в статусе или ждущие ответа",
-    description="Заявки, перешедшие в статус `status` не раньше `since` (ISO 8601), в порядке перехода. "
-    "Чтобы забирать новые заявки, запрашивайте `status=registered` с `since` — временем прошлого опроса; "
-    "отозванные потребителями — `status=withdrawn`. С `unanswered=true` (без `status`) — заявки, где "
+    description="Заявки, перешедшие в статус `status` не раньше `since` (ISO 8601), в порядке перехода "
+    "(`status_changed_at`). Это снимок для сверки, а не способ узнавать о новом: список читает индекс, "
+    "который DynamoDB обновляет с задержкой, и заявка, попавшая в него позже опроса, будет пропущена. "
+    "Чтобы не пропустить ни одного изменения, читайте ленту GET /api/integration/changes с курсором. "
+    "С `unanswered=true` (без `status`) — заявки, где "
     "потребитель написал и компания ещё не ответила, начиная с дольше всех ждущих (`since` — не раньше "
     "этого времени первого неотвеченного сообщения). Нужен ровно один из `status` и `unanswered=true`. "
     "Следующая страница — `?cursor=` из ответа.\n\nСверх схемы: нужен ровно один из `status` и "
@@ -131,6 +154,80 @@ def list_requests(
     if status is None:
         raise invalid_field("status", "Заполните поле «Статус» или укажите unanswered=true.")
     return _read_out(presentation.list_for_integration(status, since, cursor, limit))
+
+
+@app.get(
+    "/api/integration/changes",
+    summary="Лента изменений",
+    description="Все изменения, о которых узнают системы компании (заявки, сообщения, этапы, объекты, "
+    "показания, отключения, удаление учётных записей) — те же события, что публикует шина (docs/events.md), "
+    "с номером `sequence`: 1, 2, 3… без пропусков, в порядке записи. Читайте с `after` = `next_after` "
+    "прошлого ответа (в первый раз — 0): изменение с номером больше курсора не будет пропущено, даже если "
+    "списки и индексы обновятся позже. Лента хранит изменения 14 дней: курсор старше — 410, сверьтесь по "
+    "спискам и продолжайте с `latest`.\n\nСверх схемы: `after` не больше номера последнего изменения.",
+    openapi_extensions=rules_beyond_schema("after"),
+    responses=answers(
+        200,
+        "Страница изменений",
+        FeedPage,
+        {
+            **ERROR_RESPONSES,
+            **FORBIDDEN,
+            410: {"description": "Изменения после курсора уже удалены (старше 14 дней)", **PROBLEM_RESPONSE},
+        },
+    ),
+    security=INTEGRATION_SECURITY,
+    tags=TAGS,
+)
+def list_changes(
+    after: Annotated[
+        int, Query(ge=0, description="Номер последнего прочитанного изменения (0 — с начала)")
+    ] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> FeedPage:
+    return feed.read_changes(after, limit)
+
+
+@app.get(
+    "/api/integration/consumers/<user_id>",
+    summary="Карточка потребителя",
+    description="Кто потребитель: ФИО или организация, категория, телефон, текущий email. Учётная запись, "
+    "удалённая потребителем, читается как `state: erased` и «данные удалены»: все персональные поля null "
+    "(удалите их и в своей копии).",
+    responses=answers(
+        200,
+        "Карточка",
+        ConsumerCard,
+        {**ERROR_RESPONSES, **FORBIDDEN, 404: {"description": "Потребитель не найден", **PROBLEM_RESPONSE}},
+    ),
+    security=INTEGRATION_SECURITY,
+    tags=TAGS,
+)
+def consumer_card(
+    user_id: Annotated[str, Path(max_length=64, description="Потребитель (Cognito sub)")],
+) -> ConsumerCard:
+    return consumers.consumer_card(user_id)
+
+
+@app.get(
+    "/api/integration/readings",
+    summary="Показания для биллинга",
+    description="Каждое сохранённое показание (введённое потребителем или полученное из АСКУЭ) с "
+    "показаниями по тарифам, источником, расчётным периодом, объектом и лицевым счётом прибора — в порядке "
+    "ленты изменений и с теми же номерами: читайте с `after` = `next_after` прошлого ответа (в первый раз — "
+    "0), пока `has_more`; показание не будет пропущено. Страница может быть пустой при `has_more: true` "
+    "(просмотренные изменения — не показания).\n\nСверх схемы: `after` не больше номера последнего "
+    "изменения ленты.",
+    openapi_extensions=rules_beyond_schema("after"),
+    responses=answers(200, "Показания", ReadingsPage, {**ERROR_RESPONSES, **FORBIDDEN}),
+    security=INTEGRATION_SECURITY,
+    tags=TAGS,
+)
+def list_readings(
+    after: Annotated[int, Query(ge=0, description="next_after прошлого ответа (0 — с начала)")] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> ReadingsPage:
+    return readings.billed_readings(after, limit)
 
 
 @app.get(
@@ -186,11 +283,14 @@ def prepare_upload(upload: Annotated[UploadRequest, Body()]) -> UploadForm:
     "с ними; `attachments` — ключи файлов, загруженных через /api/integration/uploads; `Idempotency-Key` "
     "обязателен.",
     openapi_extensions=rules_beyond_schema("text", "kind", "attachments", "attachments.*", "Idempotency-Key"),
-    responses=answers(
+    responses=with_replayed_header(
+        answers(
+            201,
+            "Сообщение отправлено",
+            IntegrationMessage,
+            {**ERROR_RESPONSES, **FORBIDDEN, 404: {"description": "Заявка не найдена", **PROBLEM_RESPONSE}},
+        ),
         201,
-        "Сообщение отправлено",
-        IntegrationMessage,
-        {**ERROR_RESPONSES, **FORBIDDEN, 404: {"description": "Заявка не найдена", **PROBLEM_RESPONSE}},
     ),
     security=INTEGRATION_SECURITY,
     tags=TAGS,
@@ -202,27 +302,39 @@ def post_message(
         str | None, Header(alias="idempotency-key", description="Уникальная строка на каждое новое сообщение")
     ] = None,
 ) -> Response[str]:
-    sent = conversation.post_company_message(id, message, idempotency_key, _actor())
-    return json_response(HTTPStatus.CREATED, sent)
+    """The key is bound to the request and the message: the same key sent to
+    another request or with another message is refused (422)."""
+    sent, replayed = conversation.post_company_message(id, message, idempotency_key, _actor())
+    return replayable(HTTPStatus.CREATED, sent, replayed)
 
 
 @app.patch(
     "/api/integration/requests/<id>",
     summary="Изменить статус заявки",
     description="Переводит заявку в новый статус по правилам, сохраняет изменение в истории и "
-    "отправляет потребителю письмо.\n\nСверх схемы: для «Отклонена» (`rejected`) и «Требуются "
+    "отправляет потребителю письмо. Перевод в статус, который у заявки уже есть (например, повтор "
+    "запроса после обрыва связи), отвечает 200 с заявкой как есть: без новой записи в истории и без "
+    "письма. `expected_status` — статус, в котором вы видели заявку: если её уже перевела другая "
+    "система, ответ 412 и ничего не меняется.\n\nСверх схемы: для «Отклонена» (`rejected`) и «Требуются "
     "уточнения» (`needs_info`) комментарий `comment` обязателен.",
-    openapi_extensions=rules_beyond_schema("comment"),
-    responses=answers(
+    openapi_extensions=rules_beyond_schema("comment", "Idempotency-Key"),
+    responses=with_replayed_header(
+        answers(
+            200,
+            "Заявка после изменения (или как есть, если статус уже такой)",
+            IntegrationRequest,
+            {
+                **ERROR_RESPONSES,
+                **FORBIDDEN,
+                404: {"description": "Заявка не найдена", **PROBLEM_RESPONSE},
+                409: {"description": "Переход из текущего статуса запрещён", **PROBLEM_RESPONSE},
+                412: {
+                    "description": "Заявка не в статусе expected_status: её перевела другая система",
+                    **PROBLEM_RESPONSE,
+                },
+            },
+        ),
         200,
-        "Заявка после изменения",
-        IntegrationRequest,
-        {
-            **ERROR_RESPONSES,
-            **FORBIDDEN,
-            404: {"description": "Заявка не найдена", **PROBLEM_RESPONSE},
-            409: {"description": "Переход из текущего статуса запрещён", **PROBLEM_RESPONSE},
-        },
     ),
     security=INTEGRATION_SECURITY,
     tags=TAGS,
@@ -230,8 +342,12 @@ def post_message(
 def change_status(
     id: Annotated[str, Path(max_length=64, description="id заявки")],
     change: Annotated[StatusChange, Body()],
-) -> IntegrationRequest:
-    return transitions.change_status(id, change, _actor())
+    idempotency_key: IdempotencyKey = None,
+) -> Response[str]:
+    actor = _actor()
+    claim = write_claim(actor, idempotency_key, "PATCH /api/integration/requests/{id}", id, change)
+    done = once(claim, IntegrationRequest, lambda: transitions.change_status(id, change, actor))
+    return replayable(HTTPStatus.OK, done.answer, done.replayed)
 
 
 @app.post(
@@ -244,17 +360,23 @@ def change_status(
     "до какого срока, публикуется событие portal.request.stage.completed.v1."
     "\n\nСверх схемы: этап не по порядку, уже отмеченный или на закрытой заявке — 409 с этапом, который "
     "должен быть раньше; `completed_on` не раньше дня подачи заявки.",
-    openapi_extensions=rules_beyond_schema("stage", "completed_on"),
-    responses=answers(
+    openapi_extensions=rules_beyond_schema("stage", "completed_on", "Idempotency-Key"),
+    responses=with_replayed_header(
+        answers(
+            200,
+            "Заявка после отметки",
+            IntegrationRequest,
+            {
+                **ERROR_RESPONSES,
+                **FORBIDDEN,
+                404: {"description": "Заявка не найдена", **PROBLEM_RESPONSE},
+                409: {
+                    "description": "Этап не по порядку, уже отмечен, или заявка закрыта",
+                    **PROBLEM_RESPONSE,
+                },
+            },
+        ),
         200,
-        "Заявка после отметки",
-        IntegrationRequest,
-        {
-            **ERROR_RESPONSES,
-            **FORBIDDEN,
-            404: {"description": "Заявка не найдена", **PROBLEM_RESPONSE},
-            409: {"description": "Этап не по порядку, уже отмечен, или заявка закрыта", **PROBLEM_RESPONSE},
-        },
     ),
     security=INTEGRATION_SECURITY,
     tags=TAGS,
@@ -262,21 +384,34 @@ def change_status(
 def mark_stage(
     id: Annotated[str, Path(max_length=64, description="id заявки")],
     mark: Annotated[StageMarkRequest, Body()],
-) -> IntegrationRequest:
-    return stage_marks.mark_stage(id, mark, _actor())
+    idempotency_key: IdempotencyKey = None,
+) -> Response[str]:
+    """A retry with the same Idempotency-Key is answered as the first mark was,
+    not refused as a stage marked already."""
+    actor = _actor()
+    claim = write_claim(actor, idempotency_key, "POST /api/integration/requests/{id}/stages", id, mark)
+    done = once(claim, IntegrationRequest, lambda: stage_marks.mark_stage(id, mark, actor))
+    return replayable(HTTPStatus.OK, done.answer, done.replayed)
 
 
 @app.get(
     "/api/integration/objects",
     summary="Объекты с неподтверждённым лицевым счётом",
-    description="До 100 объектов потребителей, чей лицевой счёт ещё не сверен с биллингом, старые "
-    "сначала. Подтверждённые уходят из списка.",
+    description="Объекты потребителей, чей лицевой счёт ещё не сверен с биллингом, старые сначала, по "
+    "`limit` на страницу; следующая страница — `?cursor=` из ответа. Подтверждённые уходят из списка."
+    "\n\nСверх схемы: `cursor` — только тот, что выдан этим списком.",
+    openapi_extensions=rules_beyond_schema("cursor"),
     responses=answers(200, "Объекты", IntegrationObjectList, {**ERROR_RESPONSES, **FORBIDDEN}),
     security=INTEGRATION_SECURITY,
     tags=TAGS,
 )
-def list_objects_to_confirm() -> IntegrationObjectList:
-    return objects.to_confirm()
+def list_objects_to_confirm(
+    cursor: Annotated[
+        str | None, Query(max_length=MAX_CURSOR_LENGTH, json_schema_extra=CURSOR_SCHEMA)
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 100,
+) -> IntegrationObjectList:
+    return objects.to_confirm(cursor, limit)
 
 
 @app.patch(
@@ -286,13 +421,17 @@ def list_objects_to_confirm() -> IntegrationObjectList:
     "подтверждённым); false — снять подтверждение (объект снова в списке на сверку). isu_meters — "
     "приборы учёта объекта, которые опрашивает интеллектуальная система учёта сетевой компании: "
     "ручной ввод их показаний потребителю не доступен (один источник показаний). Сверх схемы: "
-    "номера isu_meters должны быть приборами учёта этого объекта; нужен confirmed или isu_meters.",
-    openapi_extensions=rules_beyond_schema("confirmed", "isu_meters", "isu_meters.*"),
-    responses=answers(
+    "номера isu_meters должны быть приборами учёта этого объекта; нужен confirmed или isu_meters. "
+    "Повторное подтверждение сохраняет время и ключ (account_confirmed_by) первого.",
+    openapi_extensions=rules_beyond_schema("confirmed", "isu_meters", "isu_meters.*", "Idempotency-Key"),
+    responses=with_replayed_header(
+        answers(
+            200,
+            "Объект после изменения",
+            IntegrationObject,
+            {**ERROR_RESPONSES, **FORBIDDEN, 404: {"description": "Объект не найден", **PROBLEM_RESPONSE}},
+        ),
         200,
-        "Объект после изменения",
-        IntegrationObject,
-        {**ERROR_RESPONSES, **FORBIDDEN, 404: {"description": "Объект не найден", **PROBLEM_RESPONSE}},
     ),
     security=INTEGRATION_SECURITY,
     tags=TAGS,
@@ -300,8 +439,12 @@ def list_objects_to_confirm() -> IntegrationObjectList:
 def confirm_object_account(
     id: Annotated[str, Path(max_length=64, description="id объекта")],
     change: Annotated[ObjectChange, Body()],
-) -> IntegrationObject:
-    return service.change_object(id, change)
+    idempotency_key: IdempotencyKey = None,
+) -> Response[str]:
+    actor = _actor()
+    claim = write_claim(actor, idempotency_key, "PATCH /api/integration/objects/{id}", id, change)
+    done = once(claim, IntegrationObject, lambda: service.change_object(id, change, actor))
+    return replayable(HTTPStatus.OK, done.answer, done.replayed)
 
 
 _OUTAGE_NOT_FOUND = {404: {"description": "Отключение не найдено", **PROBLEM_RESPONSE}}
@@ -319,11 +462,8 @@ _OUTAGE_NOT_FOUND = {404: {"description": "Отключение не найде�
     "\n\nСверх схемы: `addresses.*.houses` — номера и диапазоны домов от меньшего к большему; "
     "`ends_at` позже `starts_at`; `Idempotency-Key` обязателен.",
     openapi_extensions=rules_beyond_schema("addresses.*", "ends_at", "Idempotency-Key"),
-    responses=answers(
-        201,
-        "Отключение опубликовано",
-        Outage,
-        {**ERROR_RESPONSES, **FORBIDDEN},
+    responses=with_replayed_header(
+        answers(201, "Отключение опубликовано", Outage, {**ERROR_RESPONSES, **FORBIDDEN}), 201
     ),
     security=INTEGRATION_SECURITY,
     tags=TAGS,
@@ -335,8 +475,8 @@ def publish_outage(
         Header(alias="idempotency-key", description="Уникальная строка на каждое новое отключение"),
     ] = None,
 ) -> Response[str]:
-    outage = outages.publish(_actor(), idempotency_key, publication)
-    return json_response(HTTPStatus.CREATED, outage)
+    outage, replayed = outages.publish(_actor(), idempotency_key, publication)
+    return replayable(HTTPStatus.CREATED, outage, replayed)
 
 
 @app.patch(
@@ -345,17 +485,20 @@ def publish_outage(
     description="Переносит начало или окончание (для аварийного — ожидаемое время восстановления) или "
     "меняет причину. Потребителям, чьи объекты затронуты аварийным отключением, приходит письмо о новом "
     "времени восстановления.\n\nСверх схемы: указано хотя бы одно поле; окончание позже начала.",
-    openapi_extensions=rules_beyond_schema("ends_at"),
-    responses=answers(
+    openapi_extensions=rules_beyond_schema("ends_at", "Idempotency-Key"),
+    responses=with_replayed_header(
+        answers(
+            200,
+            "Отключение после изменения",
+            Outage,
+            {
+                **ERROR_RESPONSES,
+                **FORBIDDEN,
+                **_OUTAGE_NOT_FOUND,
+                409: {"description": "Отключение отозвано", **PROBLEM_RESPONSE},
+            },
+        ),
         200,
-        "Отключение после изменения",
-        Outage,
-        {
-            **ERROR_RESPONSES,
-            **FORBIDDEN,
-            **_OUTAGE_NOT_FOUND,
-            409: {"description": "Отключение отозвано", **PROBLEM_RESPONSE},
-        },
     ),
     security=INTEGRATION_SECURITY,
     tags=TAGS,
@@ -363,23 +506,33 @@ def publish_outage(
 def change_outage(
     id: Annotated[str, Path(max_length=64, description="id отключения")],
     change: Annotated[OutageChange, Body()],
-) -> Outage:
-    return outages.change(id, change)
+    idempotency_key: IdempotencyKey = None,
+) -> Response[str]:
+    claim = write_claim(_actor(), idempotency_key, "PATCH /api/integration/outages/{id}", id, change)
+    done = once(claim, Outage, lambda: outages.change(id, change))
+    return replayable(HTTPStatus.OK, done.answer, done.replayed)
 
 
 @app.delete(
     "/api/integration/outages/<id>",
     summary="Отозвать отключение",
     description="Отключение больше не показывается ни на странице «Отключения», ни потребителям. Повтор "
-    "ничего не меняет.",
-    responses=answers(
-        200, "Отозванное отключение", Outage, {**ERROR_RESPONSES, **FORBIDDEN, **_OUTAGE_NOT_FOUND}
+    "ничего не меняет.\n\nСверх схемы: `Idempotency-Key` — 8–128 латинских букв, цифр и знаков -_.:.",
+    openapi_extensions=rules_beyond_schema("Idempotency-Key"),
+    responses=with_replayed_header(
+        answers(200, "Отозванное отключение", Outage, {**ERROR_RESPONSES, **FORBIDDEN, **_OUTAGE_NOT_FOUND}),
+        200,
     ),
     security=INTEGRATION_SECURITY,
     tags=TAGS,
 )
-def withdraw_outage(id: Annotated[str, Path(max_length=64, description="id отключения")]) -> Outage:
-    return outages.withdraw(id)
+def withdraw_outage(
+    id: Annotated[str, Path(max_length=64, description="id отключения")],
+    idempotency_key: IdempotencyKey = None,
+) -> Response[str]:
+    claim = write_claim(_actor(), idempotency_key, "DELETE /api/integration/outages/{id}", id, None)
+    done = once(claim, Outage, lambda: outages.withdraw(id))
+    return replayable(HTTPStatus.OK, done.answer, done.replayed)
 
 
 def _read_out(page: IntegrationPage) -> IntegrationPage:

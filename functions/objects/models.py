@@ -151,11 +151,19 @@ class IntegrationObject(SupplyObject):
     """An object as an integrator sees it: with its owner."""
 
     user_id: str = Field(description="Потребитель (Cognito sub)")
+    account_confirmed_by: str | None = Field(
+        default=None,
+        description="Кто подтвердил лицевой счёт: ключ интеграции (api-key:<id>); повторное "
+        "подтверждение сохраняет первое время и первого подтвердившего",
+    )
 
 
 class IntegrationObjectList(BaseModel):
     items: list[IntegrationObject] = Field(
         description="Объекты с неподтверждённым лицевым счётом, старые сначала"
+    )
+    cursor: str | None = Field(
+        default=None, description="Курсор следующей страницы; null — страниц больше нет"
     )
 
 

@@ -58,9 +58,11 @@ def add_object(user_id: str, entry: ObjectEntry) -> SupplyObject:
     return added
 
 
-def to_confirm() -> IntegrationObjectList:
-    """The integrators' worklist: objects whose лицевой счёт is not confirmed, oldest first."""
-    return IntegrationObjectList(items=ObjectStore().to_confirm(INTEGRATION_PAGE))
+def to_confirm(cursor: str | None = None, limit: int = INTEGRATION_PAGE) -> IntegrationObjectList:
+    """The integrators' worklist: objects whose лицевой счёт is not confirmed, oldest first, a page
+    at a time (`cursor` from the page before)."""
+    items, after = ObjectStore().to_confirm(limit, cursor)
+    return IntegrationObjectList(items=items, cursor=after)
 
 
 def integration_object(object_id: str) -> IntegrationObject:
@@ -73,14 +75,15 @@ def integration_object(object_id: str) -> IntegrationObject:
     return found
 
 
-def confirm_account(object_id: str, confirmed: bool) -> IntegrationObject:
-    """The company confirms (or withdraws the confirmation of) an object's лицевой счёт."""
+def confirm_account(object_id: str, confirmed: bool, by: str) -> IntegrationObject:
+    """The company (the actor `by`) confirms (or withdraws the confirmation of) an object's лицевой
+    счёт; a repeated confirmation keeps the first one's time and actor."""
     store = ObjectStore()
     key = store.key_of(object_id)
     if key is None:
         raise NotFound(_NOT_FOUND)
     try:
-        changed = store.set_confirmed(key, now() if confirmed else None)
+        changed = store.set_confirmed(key, now() if confirmed else None, by)
     except ObjectGone:
         raise NotFound(_NOT_FOUND) from None
     logger.info("object account confirmation", extra={"object_id": object_id, "confirmed": confirmed})

@@ -23,6 +23,7 @@ from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict
 
 from functions.common.addresses import house_key, street_key
+from functions.common.cursor import decode_cursor, encode_cursor
 from functions.common.dynamo import Table, condition_failed
 from functions.common.settings import load_settings
 from functions.objects.models import IntegrationObject, ObjectMeter, SupplyObject
@@ -68,7 +69,17 @@ def _object(item: dict[str, Any]) -> SupplyObject:
 
 
 def _integration_object(item: dict[str, Any]) -> IntegrationObject:
-    return IntegrationObject(**_object(item).model_dump(), user_id=item["user_id"])
+    confirmed_by = item.get("account_confirmed_by")
+    return IntegrationObject(
+        **_object(item).model_dump(),
+        user_id=item["user_id"],
+        account_confirmed_by=str(confirmed_by) if confirmed_by and item.get("account_confirmed_at") else None,
+    )
+
+
+def _in_worklist(key: dict[str, str]) -> bool:
+    """Whether a cursor's key is a key of the worklist's index (AccountsToConfirm)."""
+    return set(key) == {"user_id", "sk", "account_queue", "created_at"} and key["account_queue"] == PENDING
 
 
 class ObjectStore:
@@ -129,12 +140,18 @@ class ObjectStore:
             deleted += 1
         return deleted
 
-    def to_confirm(self, limit: int) -> list[IntegrationObject]:
-        """Objects whose лицевой счёт is not confirmed yet, oldest first: one Query of the sparse index."""
+    def to_confirm(self, limit: int, cursor: str | None) -> tuple[list[IntegrationObject], str | None]:
+        """Objects whose лицевой счёт is not confirmed yet, oldest first, from after `cursor` (one this
+        list gave, else a 422 on `cursor`): one Query of the sparse index; the next page's cursor."""
+        start = decode_cursor(cursor, _in_worklist) if cursor else None
         page = self._table.query(
-            "account_queue = :pending", {":pending": PENDING}, index=TO_CONFIRM_INDEX, limit=limit
+            "account_queue = :pending",
+            {":pending": PENDING},
+            index=TO_CONFIRM_INDEX,
+            limit=limit,
+            start=start,
         )
-        return [_integration_object(item) for item in page.items]
+        return [_integration_object(item) for item in page.items], encode_cursor(page.last_key)
 
     def key_of(self, object_id: str) -> dict[str, str] | None:
         """The table key of the object with this id: one Query of the keys-only index."""
@@ -148,13 +165,17 @@ class ObjectStore:
         item = self._table.get(key)
         return _integration_object(item) if item else None
 
-    def set_confirmed(self, key: dict[str, str], confirmed_at: datetime | None) -> IntegrationObject:
-        """Marks the лицевой счёт confirmed (at `confirmed_at`) or not (None): one UpdateItem."""
+    def set_confirmed(self, key: dict[str, str], confirmed_at: datetime | None, by: str) -> IntegrationObject:
+        """Marks the лицевой счёт confirmed (at `confirmed_at`, by the actor `by`) or not (None): one
+        UpdateItem. A confirmation repeated keeps the first one's time and actor."""
         if confirmed_at is not None:
-            expression = "SET account_confirmed_at = :at REMOVE account_queue"
-            values: dict[str, Any] = {":at": _time(confirmed_at)}
+            expression = (
+                "SET account_confirmed_at = if_not_exists(account_confirmed_at, :at), "
+                "account_confirmed_by = if_not_exists(account_confirmed_by, :by) REMOVE account_queue"
+            )
+            values: dict[str, Any] = {":at": _time(confirmed_at), ":by": by}
         else:
-            expression = "SET account_queue = :pending REMOVE account_confirmed_at"
+            expression = "SET account_queue = :pending REMOVE account_confirmed_at, account_confirmed_by"
             values = {":pending": PENDING}
         try:
             item = self._table.update(

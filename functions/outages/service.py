@@ -14,7 +14,7 @@ from aws_lambda_powertools import Logger
 
 from functions.common.addresses import parse_houses, settlement_key, street_key
 from functions.common.clock import now
-from functions.common.errors import Conflict, NotFound, TryLater, invalid_field
+from functions.common.errors import Conflict, NotFound, TryLater, coded, invalid_field
 from functions.common.events import OutageChanged, OutagePublished, OutageWithdrawn, PortalEvent
 from functions.common.idempotency import checked_key, refused_key, sha256
 from functions.common.outbox import OutboxEntry, outbox_put
@@ -64,8 +64,9 @@ def _owing(outage: Outage, event: PortalEvent, purpose: FanoutPurpose) -> Outbox
     return OutboxEntry.owing(mails=[job], events=[event])
 
 
-def publish(scope: str, idempotency_key: str | None, publication: OutagePublication) -> Outage:
-    """Publishes the outage, once per Idempotency-Key (a repeat is answered with what the key published)."""
+def publish(scope: str, idempotency_key: str | None, publication: OutagePublication) -> tuple[Outage, bool]:
+    """Publishes the outage, once per Idempotency-Key (a repeat is answered with what the key
+    published); and whether it is such a repeat."""
     key = checked_key(idempotency_key, _ONE_EACH)
     payload = sha256(publication.model_dump_json())
     at = now()
@@ -95,13 +96,13 @@ def publish(scope: str, idempotency_key: str | None, publication: OutagePublicat
         if exists.earlier is None:
             raise Conflict("Отключение уже публикуется", "Повторите запрос через несколько секунд.") from None
         if exists.earlier.payload_hash != payload:
-            raise refused_key(_REUSED) from None
-        return exists.earlier.outage
+            raise coded(refused_key(_REUSED), "idempotency-key-reused") from None
+        return exists.earlier.outage, True
     logger.info(
         "outage published",
         extra={"outage_id": outage.id, "kind": outage.kind, "streets": len(outage.addresses)},
     )
-    return outage
+    return outage, False
 
 
 def _current(store: OutageStore, outage_id: str) -> Outage:

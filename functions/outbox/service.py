@@ -16,12 +16,13 @@ from aws_lambda_powertools import Logger
 
 from functions.common import events
 from functions.common.aws import sqs
+from functions.common.changes import AlreadyNumbered, ChangeFeed, with_sequence
 from functions.common.clock import now
 from functions.common.mail import MailSettings
 from functions.common.metrics import BusinessMetric, count
 from functions.common.outbox import OwedEvent, OwedMail
 from functions.common.settings import load_settings
-from functions.outbox.store import OutboxStore
+from functions.outbox.store import OutboxStore, Owed
 
 logger = Logger()
 
@@ -36,9 +37,11 @@ def _queue(mails: tuple[OwedMail, ...]) -> None:
         sqs().send_message(QueueUrl=url, MessageBody=mail.body)
 
 
-def _publish(owed: tuple[OwedEvent, ...]) -> None:
+def _publish(owed: tuple[OwedEvent, ...], first: int) -> None:
     bus = events.bus_name()
-    refused = events.put_entries([events.bus_entry(e.detail_type, e.detail, bus) for e in owed])
+    refused = events.put_entries(
+        [events.bus_entry(e.detail_type, with_sequence(e.detail, first + n), bus) for n, e in enumerate(owed)]
+    )
     if refused:
         raise EventsRefused(", ".join(refused))
 
@@ -51,18 +54,33 @@ def relay(pk: str) -> str:
     if owed is None:
         return "nothing_owed"
     entry = owed.entry
+    first = _numbered(store, pk, owed) if entry.events else 0
     queue_now = bool(entry.mails) and not owed.mails_queued
     if queue_now:
         _queue(entry.mails)
     if entry.events:
         try:
-            _publish(entry.events)
+            _publish(entry.events, first)
         except Exception:
             if queue_now:
                 _remember_mails_queued(store, pk)
             raise
     store.mark_relayed(pk, now())
     return "relayed"
+
+
+def _numbered(store: OutboxStore, pk: str, owed: Owed) -> int:
+    """The number of the item's first event in the change feed: given before (an earlier try, the
+    other relay), or given now, with the events recorded in the feed (functions/common/changes.py)."""
+    if owed.feed_seq is not None:
+        return owed.feed_seq
+    try:
+        return ChangeFeed().number(pk, owed.entry.id, owed.entry.events)
+    except AlreadyNumbered:
+        numbered = store.feed_seq(pk)
+        if numbered is None:  # the item went meanwhile: relayed and expired
+            raise
+        return numbered
 
 
 def _remember_mails_queued(store: OutboxStore, pk: str) -> None:

@@ -22,10 +22,12 @@ from functions.common.outbox import (
 
 @dataclass(frozen=True)
 class Owed:
-    """An item still pending: what it owes, and whether its mails were queued already."""
+    """An item still pending: what it owes, whether its mails were queued already, and the number
+    of its first event in the change feed once it was given (functions/common/changes.py)."""
 
     entry: OutboxEntry
     mails_queued: bool
+    feed_seq: int | None = None
 
 
 class OutboxStore:
@@ -38,7 +40,18 @@ class OutboxStore:
         item = self._table.get({"pk": pk}, consistent=True)
         if item is None or item.get("pending") != PENDING:  # relayed, gone, or held (common/held.py)
             return None
-        return Owed(OutboxEntry.from_item(item), "mails_queued_at" in item)
+        numbered = item.get("feed_seq")
+        return Owed(
+            OutboxEntry.from_item(item),
+            "mails_queued_at" in item,
+            int(numbered) if numbered is not None else None,
+        )
+
+    def feed_seq(self, pk: str) -> int | None:
+        """The number the item's events were given in the change feed (one consistent GetItem)."""
+        item = self._table.get({"pk": pk}, consistent=True, projection="feed_seq")
+        numbered = item.get("feed_seq") if item is not None else None
+        return int(numbered) if numbered is not None else None
 
     def mark_mails_queued(self, pk: str, at: datetime) -> None:
         self._update(pk, "SET mails_queued_at = :at", {":at": stamp(at)})

@@ -339,6 +339,12 @@ def _submitted(user_id: str, reading: ReadingOutput, sequence: int) -> Submissio
         reading_id=reading.id,
         meter_number=reading.meter_number,
         taken_at=reading.taken_at,
+        meter_type=str(
+            reading.meter_type.value if hasattr(reading.meter_type, "value") else reading.meter_type
+        ),
+        source=reading.source,
+        values={tariff: str(amount) for tariff, amount in reading.values.items()},
+        billing_period=reading.billing_period,
         sequence=sequence,
     )
     return Submission(sequence=sequence, owed=outbox_put(OutboxEntry.owing(events=[event])))

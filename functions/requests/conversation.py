@@ -92,12 +92,12 @@ def post_consumer_message(
         author=MessageAuthor.CONSUMER,
         changed_by=CONSUMER_ACTOR,
         # A consumer's keys are theirs (their sub); the company's, each integration key's own.
-        claim=idempotency.claim(idempotency.MESSAGE, owner, idempotency_key, message),
+        claim=idempotency.claim(idempotency.MESSAGE, owner, idempotency_key, message, request_id),
         message=message,
     )
     if not is_request_id(request_id):
         raise posting.not_found()
-    request, written = _post(posting, RequestRef(user_id=caller.user_id, request_id=request_id))
+    request, written, _ = _post(posting, RequestRef(user_id=caller.user_id, request_id=request_id))
     return MessageSent(
         message=_shown(written), status=request.status, status_title=STATUS_TITLES[request.status]
     )
@@ -105,26 +105,27 @@ def post_consumer_message(
 
 def post_company_message(
     request_id: str, message: CompanyMessage, idempotency_key: str | None, changed_by: str
-) -> IntegrationMessage:
+) -> tuple[IntegrationMessage, bool]:
     """The company's message or document on a request, in any status: a closing act or an invoice
-    may follow «Выполнена»."""
+    may follow «Выполнена»; and whether it was posted before with this key (a replay)."""
     posting = _Posting(
         owner=COMPANY_OWNER,
         author=MessageAuthor.COMPANY,
         changed_by=changed_by,
-        claim=idempotency.claim(idempotency.MESSAGE, changed_by, idempotency_key, message),
+        claim=idempotency.claim(idempotency.MESSAGE, changed_by, idempotency_key, message, request_id),
         message=message,
     )
     ref = RequestStore().find(request_id) if is_request_id(request_id) else None
     if ref is None:
         raise posting.not_found()
-    _, written = _post(posting, ref)
-    return _for_integration(written)
+    _, written, replayed = _post(posting, ref)
+    return _for_integration(written), replayed
 
 
-def _post(posting: _Posting, ref: RequestRef) -> tuple[StoredRequest, StoredMessage]:
+def _post(posting: _Posting, ref: RequestRef) -> tuple[StoredRequest, StoredMessage, bool]:
     """Posts the message once per Idempotency-Key; returns the request (as it was before the
-    message's own changes when it was posted before) and the message as written."""
+    message's own changes when it was posted before), the message as written, and whether it was
+    posted before (a replay)."""
     store = ThreadStore()
     claim = posting.claim
     attachments = posting.message.attachments
@@ -133,7 +134,7 @@ def _post(posting: _Posting, ref: RequestRef) -> tuple[StoredRequest, StoredMess
     if before.request is None:
         raise posting.not_found()
     if before.posted is not None:
-        return before.request, _posted_before(store, claim, before.posted)
+        return before.request, _posted_before(store, claim, before.posted, ref.request_id), True
     request = before.request
     _check_open(posting, request)
     at = now()
@@ -153,7 +154,7 @@ def _post(posting: _Posting, ref: RequestRef) -> tuple[StoredRequest, StoredMess
         request = _write(store, posting, request, message)
     except AlreadyClaimed as posted:  # the same message, written meanwhile by a retry
         discard(uploads, copies)
-        return request, _posted_before(store, claim, posted.earlier)
+        return request, _posted_before(store, claim, posted.earlier, ref.request_id), True
     except AlreadyAttached as attached:
         discard(uploads, copies)
         raise attachment_refusal(
@@ -170,7 +171,7 @@ def _post(posting: _Posting, ref: RequestRef) -> tuple[StoredRequest, StoredMess
         "message posted",
         extra={"request_id": request.request_id, "message_id": message_id, "author": posting.author.value},
     )
-    return request, message
+    return request, message, False
 
 
 def _message(
@@ -264,7 +265,9 @@ def _check_open(posting: _Posting, request: StoredRequest) -> None:
         )
 
 
-def _posted_before(store: ThreadStore, claim: IdempotencyClaim, posted: EarlierClaim) -> StoredMessage:
+def _posted_before(
+    store: ThreadStore, claim: IdempotencyClaim, posted: EarlierClaim, request_id: str
+) -> StoredMessage:
     return idempotency.answer_again(
         idempotency.MESSAGE,
         claim,
@@ -272,6 +275,7 @@ def _posted_before(store: ThreadStore, claim: IdempotencyClaim, posted: EarlierC
         lambda earlier: store.message(
             earlier.user_id, earlier.request_id, earlier.message_id or "", consistent=True
         ),
+        request_id,
     )
 
 

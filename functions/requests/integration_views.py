@@ -37,6 +37,9 @@ class IntegrationRequest(RequestDetail):
         description="Электронная почта потребителя; null — потребитель удалил учётную запись, и его "
         "персональные данные стёрты (152-ФЗ): заявка хранится без них, письма по ней не отправляются",
     )
+    status_changed_at: datetime = Field(
+        description="Когда заявка перешла в текущий статус",
+    )
     awaiting_answer_since: datetime | None = Field(
         default=None,
         description="Когда потребитель написал сообщение, на которое компания ещё не ответила "

@@ -232,6 +232,7 @@ def for_integration(request: StoredRequest) -> IntegrationRequest:
         history=[_integration_entry(entry, index == 0) for index, entry in enumerate(request.history)],
         user_id=request.user_id,
         email=request.email,
+        status_changed_at=request.status_changed_at,
         awaiting_answer_since=request.awaiting_since,
         personal_data_erased=request.erased,
     )

@@ -12,7 +12,15 @@ from aws_lambda_powertools import Logger
 from functions.common import events
 from functions.common.caller import Caller
 from functions.common.clock import now
-from functions.common.errors import Conflict, FieldError, NotFound, TryLater, invalid_field
+from functions.common.errors import (
+    Conflict,
+    FieldError,
+    NotFound,
+    PreconditionFailed,
+    TryLater,
+    coded,
+    invalid_field,
+)
 from functions.common.outbox import OutboxEntry
 from functions.outages.service import exists as outage_exists
 from functions.requests import mails
@@ -122,10 +130,9 @@ def check_transition(current: RequestStatus, change: StatusChange) -> None:
                 f"в «{STATUS_TITLES[change.status]}». Допустимые статусы: "
                 f"{_quoted(tuple(s for s in allowed if s not in CONSUMER_ONLY))}."
             )
-        raise Conflict(
-            "Переход статуса запрещён",
-            detail,
-            [FieldError(field="status", message=detail)],
+        raise coded(
+            Conflict("Переход статуса запрещён", detail, [FieldError(field="status", message=detail)]),
+            "transition-forbidden",
         )
     if change.status in COMMENT_REQUIRED and not change.comment:
         raise invalid_field(
@@ -226,25 +233,54 @@ def change_status(request_id: str, change: StatusChange, changed_by: str) -> Int
     if request is None:
         raise NotFound("Заявка с таким id не найдена.")
     current = request.status
+    if change.status is current:
+        # A retry of a move that was made (or the same move by another system): nothing to do again,
+        # no second history entry, no second mail.
+        return for_integration(request)
+    if change.expected_status is not None and change.expected_status is not current:
+        raise _stale(change.expected_status, current)
     if change.status in FORBIDDEN_FOR.get(request.type, frozenset()):
-        raise Conflict(
-            "Переход статуса запрещён", FORBIDDEN_WHY, [FieldError(field="status", message=FORBIDDEN_WHY)]
+        raise coded(
+            Conflict(
+                "Переход статуса запрещён", FORBIDDEN_WHY, [FieldError(field="status", message=FORBIDDEN_WHY)]
+            ),
+            "transition-forbidden",
         )
     if change.status in CONSUMER_ONLY:
         detail = f"Статус «{STATUS_TITLES[change.status]}» ставит только потребитель, отзывая свою заявку."
-        raise Conflict("Переход статуса запрещён", detail, [FieldError(field="status", message=detail)])
+        raise coded(
+            Conflict("Переход статуса запрещён", detail, [FieldError(field="status", message=detail)]),
+            "transition-forbidden",
+        )
     check_transition(current, change)
     if change.outage_id is not None and not outage_exists(change.outage_id):
         raise invalid_field("outage_id", "Отключение с таким id не найдено: проверьте id (GET /api/outages).")
     try:
         updated = _move(store, request, change, changed_by, owing)
     except StatusChanged:
-        raise Conflict(
-            "Статус уже изменён",
-            "Статус заявки только что изменили в другой системе. Получите заявку заново и повторите.",
+        if change.expected_status is not None:
+            moved = store.get(request.user_id, request.request_id)
+            raise _stale(change.expected_status, moved.status if moved else current) from None
+        raise coded(
+            Conflict(
+                "Статус уже изменён",
+                "Статус заявки только что изменили в другой системе. Получите заявку заново и повторите.",
+            ),
+            "status-changed",
         ) from None
     logger.info("request moved", extra={"request_id": request_id, "from": current, "to": change.status})
     return for_integration(updated)
+
+
+def _stale(expected: RequestStatus, current: RequestStatus) -> PreconditionFailed:
+    detail = (
+        f"Заявка уже в статусе «{STATUS_TITLES[current]}», а не «{STATUS_TITLES[expected]}», как указано в "
+        "поле «Ожидаемый текущий статус»: её перевела другая система. Получите заявку заново и решите, "
+        "нужен ли перевод."
+    )
+    return PreconditionFailed(
+        "Статус заявки изменился", detail, [FieldError(field="expected_status", message=detail)]
+    )
 
 
 def withdraw(caller: Caller, request_id: str, withdrawal: Withdrawal) -> RequestDetail:

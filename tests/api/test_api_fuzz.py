@@ -64,7 +64,19 @@ def _config(document: dict[str, Any]) -> schemathesis.Config:
             "include-method": method.upper(),
             "checks": {
                 "positive_data_acceptance": {
-                    "expected-statuses": ["2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"]
+                    "expected-statuses": [
+                        "2xx",
+                        "3xx",
+                        "401",
+                        "403",
+                        "404",
+                        "409",
+                        "410",
+                        "412",
+                        "422",
+                        "429",
+                        "5xx",
+                    ]
                 }
             },
         }

@@ -88,3 +88,38 @@ def test_support_resets_a_consumer_s_password_with_the_generated_client(
 
     assert answer.status_code == 202
     assert isinstance(answer.parsed, PasswordResetAccepted)
+
+
+def test_an_integrator_follows_the_change_feed_and_a_repeated_move_is_no_conflict(
+    stack: LocalStack, client: AuthenticatedClient
+) -> None:
+    from portal_integration.api.integration import list_changes_api_integration_changes_get as list_changes
+    from portal_integration.models import FeedPage
+
+    start = list_changes.sync(client=client, after=0, limit=1)
+    assert isinstance(start, FeedPage)
+    cursor = start.latest
+    consumer = new_consumer(stack)
+    filed = create(stack, consumer, THEFT)
+    assert filed.status_code == 201, filed.text
+    request_id = filed.json()["id"]
+    move = StatusChange(status=RequestStatus.IN_REVIEW, expected_status=RequestStatus.REGISTERED)
+    first = change_status.sync_detailed(request_id, client=client, body=move)
+    again = change_status.sync_detailed(request_id, client=client, body=move)
+    assert first.status_code == again.status_code == 200
+    assert isinstance(again.parsed, IntegrationRequest) and again.parsed.status == RequestStatus.IN_REVIEW
+
+    seen: list[tuple[str, str]] = []
+    deadline = datetime.now(UTC) + timedelta(seconds=30)
+    while len(seen) < 2 and datetime.now(UTC) < deadline:  # the relay numbers each change within seconds
+        page = list_changes.sync(client=client, after=cursor, limit=100)
+        assert isinstance(page, FeedPage)
+        seen += [
+            (item.type_, str(item.detail.additional_properties["request_id"]))
+            for item in page.items
+            if item.detail.additional_properties.get("request_id") == request_id
+        ]
+        assert [item.sequence for item in page.items] == list(range(cursor + 1, page.next_after + 1))
+        cursor = page.next_after
+
+    assert seen == [("portal.request.filed.v1", request_id), ("portal.request.status.changed.v1", request_id)]

@@ -44,12 +44,13 @@ def ivan(world: World) -> tuple[str, dict[str, str]]:
     return password, claims_of(EMAIL, password)
 
 
-def owed_notice(world: World, to: str, subject: str) -> OutboxEntry:
-    """The one outbox item, owing one notice to `to` with `subject` and no event."""
+def owed_notice(world: World, to: str, subject: str, events: tuple[str, ...] = ()) -> OutboxEntry:
+    """The one outbox item, owing one notice to `to` with `subject` and the events of `events` (their
+    detail types; none unless said)."""
     entry = the_entry(world)
     [job] = mails_of(entry)
     assert (job["kind"], job["to"], job["subject"], job["id"]) == ("notice", to, subject, f"{entry.id}-m0")
-    assert entry.events == ()
+    assert tuple(event.detail_type for event in entry.events) == events
     return entry
 
 
@@ -152,13 +153,17 @@ def delete(caller: dict[str, str], password: str) -> tuple[int, Any]:
     return call(auth, api_event("DELETE", "/api/profile", {"password": password}, claims=caller))
 
 
+# The deletion also tells integrators, so that CRM copies are erased (functions/common/events.py).
+DELETED_EVENT = ("portal.account.deleted.v1",)
+
+
 def test_a_deletion_owes_its_notice_with_its_record(world: World, ivan: tuple[str, dict[str, str]]) -> None:
     password, caller = ivan
     with sqs_down():
         assert delete(caller, password) == (204, None)
 
     assert "deleted_at" in profile_item(world)
-    [mail], _ = relayed_once(world, owed_notice(world, EMAIL, DELETED))
+    [mail], _ = relayed_once(world, owed_notice(world, EMAIL, DELETED, DELETED_EVENT))
     assert "В течение 30 дней" in mail["text"]
 
 
@@ -168,7 +173,7 @@ def test_a_deletion_finished_by_its_retry_owes_its_notice_once(
     password, caller = ivan
     with failing_where("cognito-idp", "AdminUserGlobalSignOut", caller["sub"]):
         assert delete(caller, password)[0] == 503
-    entry = owed_notice(world, EMAIL, DELETED)  # the deletion is recorded: its notice is owed
+    entry = owed_notice(world, EMAIL, DELETED, DELETED_EVENT)  # the deletion is recorded: its notice is owed
 
     assert delete(caller, "whatever was typed") == (204, None)
     assert owed_entries(world) == [entry]

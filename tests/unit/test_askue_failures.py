@@ -75,7 +75,7 @@ def test_refused_credentials_owe_the_mail_and_the_event_with_the_link_s_mark(
 
     [sent], [event] = relayed_once(world, entry)
     assert sent["to"] == EMAIL and "«demo»" in sent["text"]
-    assert event["detail"] == detail
+    assert event["detail"] == {**detail, "feed_sequence": 1}  # its number in the change feed
 
     # A duplicate message of the same hour: the link is marked already, nothing more is owed.
     assert service.sync_account(USER) == "skipped"

@@ -80,7 +80,7 @@ OWING: dict[tuple[str, str], tuple[int, int]] = {
     ("PATCH", "/api/profile"): (1, 0),
     ("POST", "/api/profile/password"): (1, 0),
     ("POST", "/api/auth/reset-password"): (1, 0),
-    ("DELETE", "/api/profile"): (1, 0),
+    ("DELETE", "/api/profile"): (1, 1),  # its notice, and portal.account.deleted.v1
     ("POST", "/api/profile/email/confirm"): (1, 0),
     # A reading's event: no mail.
     ("POST", "/api/readings"): (0, 1),

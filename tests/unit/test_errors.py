@@ -23,17 +23,20 @@ from functions.common.errors import (
     CHECK_INPUT,
     Conflict,
     DomainError,
+    Expired,
     ExternalBadData,
     ExternalTimeout,
     FieldError,
     InvalidInput,
     NotFound,
+    PreconditionFailed,
     ServiceUnavailable,
     TooManyAttempts,
     TryLater,
     Unauthorized,
     invalid_field,
 )
+from functions.common.problems import PROBLEM_KINDS
 from infra.lambda_runtime import LambdaContext
 from infra.template import ROOT
 from tests.unit.conftest import api_event
@@ -125,6 +128,12 @@ ROWS: list[tuple[DomainError, HTTPStatus, dict[str, str]]] = [
     (Conflict("Переход статуса запрещён", "Заявка закрыта.", FIELD), HTTPStatus.CONFLICT, {}),
     (Unauthorized("Сессия завершена", "Войдите снова."), HTTPStatus.UNAUTHORIZED, {}),
     (
+        PreconditionFailed("Статус заявки изменился", "Заявка уже в другом статусе.", FIELD),
+        HTTPStatus.PRECONDITION_FAILED,
+        {},
+    ),
+    (Expired("Изменения удалены", "Курсор старше 14 дней."), HTTPStatus.GONE, {}),
+    (
         TooManyAttempts("Слишком много писем", "Повторите через 40 мин.", retry_after=2400),
         HTTPStatus.TOO_MANY_REQUESTS,
         {"Retry-After": "2400"},
@@ -169,13 +178,17 @@ def test_each_row_answers_with_its_status_and_headers(
     sent = {name: values for name, values in answer["multiValueHeaders"].items() if name != "Content-Type"}
     assert sent == {name: [value] for name, value in headers.items()}
     assert answer["multiValueHeaders"]["Content-Type"] == ["application/problem+json"]
+    code = error.code or ERROR_ANSWERS[_row(type(error))].code
     assert json.loads(answer["body"]) == {
-        "type": "about:blank",
+        "type": f"/api/problems/{code}",
+        "code": code,
         "title": error.title,
         "status": status,
         "detail": error.detail,
+        "request_id": "test-request",
         "errors": [e.model_dump() for e in error.errors],
     }
+    assert code in PROBLEM_KINDS and PROBLEM_KINDS[code][0] == status
 
 
 def test_a_domain_s_own_subclass_is_answered_by_its_kind_s_row() -> None:

@@ -122,6 +122,7 @@ def test_a_filed_request_is_published_with_its_id_number_type_and_status(env: Wo
         "type": "meter_admission",
         "status": "registered",
         "filed_at": event["detail"]["filed_at"],
+        "feed_sequence": 1,  # its number in the change feed (functions/common/changes.py)
     }
     assert datetime.fromisoformat(event["detail"]["filed_at"]) == datetime.fromisoformat(shown["created_at"])
 
@@ -140,6 +141,7 @@ def test_a_status_change_and_the_company_s_answer_are_published(env: World) -> N
         "previous_status": "registered",
         "status": "in_review",
         "by": "company",
+        "feed_sequence": 2,
     }
 
     status, sent = company_writes(request_id, {"text": "Ответ компании."})

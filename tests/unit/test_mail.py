@@ -351,7 +351,9 @@ def test_registration_when_the_queue_refuses_is_the_same_russian_503_with_retry_
     assert result["statusCode"] == 503
     assert headers_of(result)["retry-after"] == "60"
     assert json.loads(result["body"]) == {
-        "type": "about:blank",
+        "type": "/api/problems/service-unavailable",
+        "code": "service-unavailable",
+        "request_id": "test-request",
         "title": "Регистрация временно недоступна",
         "status": 503,
         "detail": "Не удалось принять заявку на регистрацию. Повторите попытку через минуту.",

@@ -288,6 +288,8 @@ def test_the_sweeper_reads_only_the_pending_index(world: World) -> None:
     assert calls == [
         ("dynamodb", "Query"),
         ("dynamodb", "GetItem"),
+        ("dynamodb", "GetItem"),  # the change feed's counter (functions/common/changes.py)
+        ("dynamodb", "TransactWriteItems"),  # its events numbered in the feed, the item marked
         ("sqs", "SendMessage"),
         ("events", "PutEvents"),
         ("dynamodb", "UpdateItem"),

@@ -159,9 +159,9 @@ def test_changes_of_one_request_at_once_number_its_events_without_a_gap_or_a_twi
 
     def answer(index: int) -> str:
         message = CompanyMessage(text=f"Ответ {index}.")
-        return conversation.post_company_message(
-            created.id, message, f"answer-{index:04d}", "integrator:crm"
-        ).id
+        key = f"answer-{index:04d}"
+        sent, _ = conversation.post_company_message(created.id, message, key, "integrator:crm")
+        return sent.id
 
     posted, errors = all_at_once(8, answer)
 

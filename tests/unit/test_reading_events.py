@@ -50,12 +50,18 @@ def test_a_reading_owes_its_event_numbered_first_in_its_own_transaction(world: W
         "meter_number": "01234567",
         "taken_at": detail["taken_at"],
         "sequence": 1,
+        # What billing bills on: the values per tariff (decimal strings), the source and the period.
+        "meter_type": "single_tariff",
+        "source": "manual",
+        "values": {"t1": reading["values"]["t1"]},
+        "billing_period": reading["billing_period"],
     }
+    assert detail["values"] == {"t1": "100"} or float(detail["values"]["t1"]) == 100
     assert datetime.fromisoformat(detail["taken_at"]) == datetime.fromisoformat(reading["taken_at"])
     assert count_of(world) == 1
 
     _, [event] = relayed_once(world, entry)
-    assert event["detail"] == detail
+    assert event["detail"] == {**detail, "feed_sequence": 1}  # numbered in the change feed when relayed
 
 
 def test_the_consumer_s_readings_of_every_meter_are_numbered_in_turn_each_consumer_apart(

@@ -93,6 +93,7 @@ def test_integration_routes_need_the_api_key_and_consumer_routes_cognito() -> No
             "/api/policy",
             "/api/openapi.json",
             "/api/docs",
+            "/api/problems/{code}",
             # Outages are public (functions/outages/): anyone reads them without logging in.
             "/api/outages",
             "/api/outages/{id}",

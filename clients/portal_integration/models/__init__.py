@@ -1,9 +1,17 @@
 """ Contains all the data models used in inputs/outputs """
 
 from .attachment_link import AttachmentLink
+from .billed_reading import BilledReading
+from .billed_reading_values import BilledReadingValues
 from .company_message import CompanyMessage
 from .company_message_kind_type_0 import CompanyMessageKindType0
 from .connection_procedure import ConnectionProcedure
+from .consumer_card import ConsumerCard
+from .consumer_card_category_type_0 import ConsumerCardCategoryType0
+from .consumer_card_state import ConsumerCardState
+from .feed_change import FeedChange
+from .feed_change_detail import FeedChangeDetail
+from .feed_page import FeedPage
 from .field_error import FieldError
 from .field_row import FieldRow
 from .integration_history_entry import IntegrationHistoryEntry
@@ -32,6 +40,7 @@ from .password_reset import PasswordReset
 from .password_reset_accepted import PasswordResetAccepted
 from .problem_details import ProblemDetails
 from .procedure_stage import ProcedureStage
+from .readings_page import ReadingsPage
 from .request_status import RequestStatus
 from .request_type import RequestType
 from .stage_mark_request import StageMarkRequest
@@ -43,9 +52,17 @@ from .upload_request_типфайла import UploadRequestТипфайла
 
 __all__ = (
     "AttachmentLink",
+    "BilledReading",
+    "BilledReadingValues",
     "CompanyMessage",
     "CompanyMessageKindType0",
     "ConnectionProcedure",
+    "ConsumerCard",
+    "ConsumerCardCategoryType0",
+    "ConsumerCardState",
+    "FeedChange",
+    "FeedChangeDetail",
+    "FeedPage",
     "FieldError",
     "FieldRow",
     "IntegrationHistoryEntry",
@@ -74,6 +91,7 @@ __all__ = (
     "PasswordResetAccepted",
     "ProblemDetails",
     "ProcedureStage",
+    "ReadingsPage",
     "RequestStatus",
     "RequestType",
     "StageMarkRequest",

@@ -43,6 +43,8 @@ class IntegrationObject:
             settlement (None | str | Unset): Населённый пункт
             street (None | str | Unset): Улица
             house (None | str | Unset): Дом
+            account_confirmed_by (None | str | Unset): Кто подтвердил лицевой счёт: ключ интеграции (api-key:<id>);
+                повторное подтверждение сохраняет первое время и первого подтвердившего
      """
 
     id: str
@@ -58,6 +60,7 @@ class IntegrationObject:
     settlement: None | str | Unset = UNSET
     street: None | str | Unset = UNSET
     house: None | str | Unset = UNSET
+    account_confirmed_by: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -114,6 +117,12 @@ class IntegrationObject:
         else:
             house = self.house
 
+        account_confirmed_by: None | str | Unset
+        if isinstance(self.account_confirmed_by, Unset):
+            account_confirmed_by = UNSET
+        else:
+            account_confirmed_by = self.account_confirmed_by
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -135,6 +144,8 @@ class IntegrationObject:
             field_dict["street"] = street
         if house is not UNSET:
             field_dict["house"] = house
+        if account_confirmed_by is not UNSET:
+            field_dict["account_confirmed_by"] = account_confirmed_by
 
         return field_dict
 
@@ -230,6 +241,16 @@ class IntegrationObject:
         house = _parse_house(d.pop("house", UNSET))
 
 
+        def _parse_account_confirmed_by(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        account_confirmed_by = _parse_account_confirmed_by(d.pop("account_confirmed_by", UNSET))
+
+
         integration_object = cls(
             id=id,
             name=name,
@@ -244,6 +265,7 @@ class IntegrationObject:
             settlement=settlement,
             street=street,
             house=house,
+            account_confirmed_by=account_confirmed_by,
         )
 
 

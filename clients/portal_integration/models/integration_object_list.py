@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
@@ -26,9 +27,11 @@ class IntegrationObjectList:
     """ 
         Attributes:
             items (list[IntegrationObject]): Объекты с неподтверждённым лицевым счётом, старые сначала
+            cursor (None | str | Unset): Курсор следующей страницы; null — страниц больше нет
      """
 
     items: list[IntegrationObject]
+    cursor: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -44,12 +47,20 @@ class IntegrationObjectList:
 
 
 
+        cursor: None | str | Unset
+        if isinstance(self.cursor, Unset):
+            cursor = UNSET
+        else:
+            cursor = self.cursor
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
             "items": items,
         })
+        if cursor is not UNSET:
+            field_dict["cursor"] = cursor
 
         return field_dict
 
@@ -69,8 +80,19 @@ class IntegrationObjectList:
             items.append(items_item)
 
 
+        def _parse_cursor(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        cursor = _parse_cursor(d.pop("cursor", UNSET))
+
+
         integration_object_list = cls(
             items=items,
+            cursor=cursor,
         )
 
 

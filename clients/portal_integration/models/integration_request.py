@@ -52,6 +52,7 @@ class IntegrationRequest:
             user_id (str):
             email (None | str): Электронная почта потребителя; null — потребитель удалил учётную запись, и его персональные
                 данные стёрты (152-ФЗ): заявка хранится без них, письма по ней не отправляются
+            status_changed_at (datetime.datetime): Когда заявка перешла в текущий статус
             procedure (ConnectionProcedure | None | Unset): Порядок и этапы технологического присоединения; только у такой
                 заявки
             outage_id (None | str | Unset): Отключение, с которым сетевая компания связала заявку (GET /api/outages/{id}:
@@ -80,6 +81,7 @@ class IntegrationRequest:
     updated_at: datetime.datetime
     user_id: str
     email: None | str
+    status_changed_at: datetime.datetime
     procedure: ConnectionProcedure | None | Unset = UNSET
     outage_id: None | str | Unset = UNSET
     awaiting_answer_since: datetime.datetime | None | Unset = UNSET
@@ -144,6 +146,8 @@ class IntegrationRequest:
         email: None | str
         email = self.email
 
+        status_changed_at = self.status_changed_at.isoformat()
+
         procedure: dict[str, Any] | None | Unset
         if isinstance(self.procedure, Unset):
             procedure = UNSET
@@ -188,6 +192,7 @@ class IntegrationRequest:
             "updated_at": updated_at,
             "user_id": user_id,
             "email": email,
+            "status_changed_at": status_changed_at,
         })
         if procedure is not UNSET:
             field_dict["procedure"] = procedure
@@ -290,6 +295,11 @@ class IntegrationRequest:
         email = _parse_email(d.pop("email"))
 
 
+        status_changed_at = datetime.datetime.fromisoformat(d.pop("status_changed_at"))
+
+
+
+
         def _parse_procedure(data: object) -> ConnectionProcedure | None | Unset:
             if data is None:
                 return data
@@ -359,6 +369,7 @@ class IntegrationRequest:
             updated_at=updated_at,
             user_id=user_id,
             email=email,
+            status_changed_at=status_changed_at,
             procedure=procedure,
             outage_id=outage_id,
             awaiting_answer_since=awaiting_answer_since,

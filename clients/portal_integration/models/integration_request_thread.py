@@ -52,6 +52,7 @@ class IntegrationRequestThread:
             user_id (str):
             email (None | str): Электронная почта потребителя; null — потребитель удалил учётную запись, и его персональные
                 данные стёрты (152-ФЗ): заявка хранится без них, письма по ней не отправляются
+            status_changed_at (datetime.datetime): Когда заявка перешла в текущий статус
             messages (list[IntegrationMessage]):
             procedure (ConnectionProcedure | None | Unset): Порядок и этапы технологического присоединения; только у такой
                 заявки
@@ -81,6 +82,7 @@ class IntegrationRequestThread:
     updated_at: datetime.datetime
     user_id: str
     email: None | str
+    status_changed_at: datetime.datetime
     messages: list[IntegrationMessage]
     procedure: ConnectionProcedure | None | Unset = UNSET
     outage_id: None | str | Unset = UNSET
@@ -147,6 +149,8 @@ class IntegrationRequestThread:
         email: None | str
         email = self.email
 
+        status_changed_at = self.status_changed_at.isoformat()
+
         messages = []
         for messages_item_data in self.messages:
             messages_item = messages_item_data.to_dict()
@@ -198,6 +202,7 @@ class IntegrationRequestThread:
             "updated_at": updated_at,
             "user_id": user_id,
             "email": email,
+            "status_changed_at": status_changed_at,
             "messages": messages,
         })
         if procedure is not UNSET:
@@ -302,6 +307,11 @@ class IntegrationRequestThread:
         email = _parse_email(d.pop("email"))
 
 
+        status_changed_at = datetime.datetime.fromisoformat(d.pop("status_changed_at"))
+
+
+
+
         messages = []
         _messages = d.pop("messages")
         for messages_item_data in (_messages):
@@ -381,6 +391,7 @@ class IntegrationRequestThread:
             updated_at=updated_at,
             user_id=user_id,
             email=email,
+            status_changed_at=status_changed_at,
             messages=messages,
             procedure=procedure,
             outage_id=outage_id,

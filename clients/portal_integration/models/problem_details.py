@@ -30,7 +30,11 @@ class ProblemDetails:
             title (str):
             status (int):
             detail (str):
-            type_ (str | Unset):  Default: 'about:blank'.
+            type_ (str | Unset): URI вида проблемы, постоянный: /api/problems/<code> (описание вида — по этому адресу)
+                Default: ''.
+            code (str | Unset): Вид проблемы для программ (invalid-input, not-found, transition-forbidden, idempotency-key-
+                reused, too-many-requests…): по нему ветвятся, текст title/detail может меняться Default: ''.
+            request_id (None | str | Unset): id запроса в API Gateway: назовите его в обращении в поддержку
             errors (list[FieldError] | Unset):
             confirm (None | str | Unset): Только если значение возможно, но необычно: имя поля-подтверждения; повторите
                 запрос с этим полем, равным true, и он будет принят
@@ -39,7 +43,9 @@ class ProblemDetails:
     title: str
     status: int
     detail: str
-    type_: str | Unset = 'about:blank'
+    type_: str | Unset = ''
+    code: str | Unset = ''
+    request_id: None | str | Unset = UNSET
     errors: list[FieldError] | Unset = UNSET
     confirm: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -57,6 +63,14 @@ class ProblemDetails:
         detail = self.detail
 
         type_ = self.type_
+
+        code = self.code
+
+        request_id: None | str | Unset
+        if isinstance(self.request_id, Unset):
+            request_id = UNSET
+        else:
+            request_id = self.request_id
 
         errors: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.errors, Unset):
@@ -83,6 +97,10 @@ class ProblemDetails:
         })
         if type_ is not UNSET:
             field_dict["type"] = type_
+        if code is not UNSET:
+            field_dict["code"] = code
+        if request_id is not UNSET:
+            field_dict["request_id"] = request_id
         if errors is not UNSET:
             field_dict["errors"] = errors
         if confirm is not UNSET:
@@ -103,6 +121,18 @@ class ProblemDetails:
         detail = d.pop("detail")
 
         type_ = d.pop("type", UNSET)
+
+        code = d.pop("code", UNSET)
+
+        def _parse_request_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        request_id = _parse_request_id(d.pop("request_id", UNSET))
+
 
         _errors = d.pop("errors", UNSET)
         errors: list[FieldError] | Unset = UNSET
@@ -131,6 +161,8 @@ class ProblemDetails:
             status=status,
             detail=detail,
             type_=type_,
+            code=code,
+            request_id=request_id,
             errors=errors,
             confirm=confirm,
         )

@@ -32,12 +32,16 @@ class StatusChange:
                 «потребитель» и «integrator:…» здесь не принимаются. Прежнее имя поля, changed_by, тоже принимается.
             outage_id (None | str | Unset): id отключения (GET /api/outages/{id}), о котором эта заявка, например сообщение
                 об отсутствии электроэнергии: потребитель видит в заявке его ожидаемое время восстановления
+            expected_status (None | RequestStatus | Unset): Статус, в котором система видела заявку, когда решила её
+                перевести: если заявка уже в другом статусе (её перевела другая система), перевод не выполняется и ответ — 412.
+                Перевод в статус, который у заявки уже есть, отвечает 200 без новой записи в истории.
      """
 
     status: RequestStatus
     comment: None | str | Unset = UNSET
     operator: None | str | Unset = UNSET
     outage_id: None | str | Unset = UNSET
+    expected_status: None | RequestStatus | Unset = UNSET
 
 
 
@@ -64,6 +68,14 @@ class StatusChange:
         else:
             outage_id = self.outage_id
 
+        expected_status: None | str | Unset
+        if isinstance(self.expected_status, Unset):
+            expected_status = UNSET
+        elif isinstance(self.expected_status, RequestStatus):
+            expected_status = self.expected_status.value
+        else:
+            expected_status = self.expected_status
+
 
         field_dict: dict[str, Any] = {}
 
@@ -76,6 +88,8 @@ class StatusChange:
             field_dict["operator"] = operator
         if outage_id is not UNSET:
             field_dict["outage_id"] = outage_id
+        if expected_status is not UNSET:
+            field_dict["expected_status"] = expected_status
 
         return field_dict
 
@@ -119,11 +133,32 @@ class StatusChange:
         outage_id = _parse_outage_id(d.pop("outage_id", UNSET))
 
 
+        def _parse_expected_status(data: object) -> None | RequestStatus | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expected_status_type_0 = RequestStatus(data)
+
+
+
+                return expected_status_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | RequestStatus | Unset, data)
+
+        expected_status = _parse_expected_status(d.pop("expected_status", UNSET))
+
+
         status_change = cls(
             status=status,
             comment=comment,
             operator=operator,
             outage_id=outage_id,
+            expected_status=expected_status,
         )
 
         return status_change

@@ -11,6 +11,7 @@ from ... import errors
 from ...models.outage import Outage
 from ...models.outage_change import OutageChange
 from ...models.problem_details import ProblemDetails
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -19,9 +20,13 @@ def _get_kwargs(
     id: str,
     *,
     body: OutageChange,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["idempotency-key"] = idempotency_key
+
 
 
     
@@ -106,12 +111,26 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_422
 
+    if response.status_code == 429:
+        response_429 = ProblemDetails.from_dict(response.json())
+
+
+
+        return response_429
+
     if response.status_code == 503:
         response_503 = ProblemDetails.from_dict(response.json())
 
 
 
         return response_503
+
+    if response.status_code == 504:
+        response_504 = ProblemDetails.from_dict(response.json())
+
+
+
+        return response_504
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -133,6 +152,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: OutageChange,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[Outage | ProblemDetails]:
     """ Изменить время или причину отключения
@@ -145,6 +165,11 @@ def sync_detailed(
 
     Args:
         id (str): id отключения
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (OutageChange): What the company may move: the times (an emergency's restoration
             estimate) and the reason.
 
@@ -160,6 +185,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         id=id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -174,6 +200,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: OutageChange,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Outage | ProblemDetails | None:
     """ Изменить время или причину отключения
@@ -186,6 +213,11 @@ def sync(
 
     Args:
         id (str): id отключения
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (OutageChange): What the company may move: the times (an emergency's restoration
             estimate) and the reason.
 
@@ -202,6 +234,7 @@ def sync(
         id=id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -210,6 +243,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: OutageChange,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[Outage | ProblemDetails]:
     """ Изменить время или причину отключения
@@ -222,6 +256,11 @@ async def asyncio_detailed(
 
     Args:
         id (str): id отключения
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (OutageChange): What the company may move: the times (an emergency's restoration
             estimate) and the reason.
 
@@ -237,6 +276,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         id=id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -251,6 +291,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: OutageChange,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Outage | ProblemDetails | None:
     """ Изменить время или причину отключения
@@ -263,6 +304,11 @@ async def asyncio(
 
     Args:
         id (str): id отключения
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (OutageChange): What the company may move: the times (an emergency's restoration
             estimate) and the reason.
 
@@ -279,5 +325,6 @@ async def asyncio(
         id=id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed

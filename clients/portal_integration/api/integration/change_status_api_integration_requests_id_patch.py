@@ -11,6 +11,7 @@ from ... import errors
 from ...models.integration_request import IntegrationRequest
 from ...models.problem_details import ProblemDetails
 from ...models.status_change import StatusChange
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -19,9 +20,13 @@ def _get_kwargs(
     id: str,
     *,
     body: StatusChange,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["idempotency-key"] = idempotency_key
+
 
 
     
@@ -85,6 +90,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 412:
+        response_412 = ProblemDetails.from_dict(response.json())
+
+
+
+        return response_412
+
     if response.status_code == 413:
         response_413 = ProblemDetails.from_dict(response.json())
 
@@ -106,12 +118,26 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_422
 
+    if response.status_code == 429:
+        response_429 = ProblemDetails.from_dict(response.json())
+
+
+
+        return response_429
+
     if response.status_code == 503:
         response_503 = ProblemDetails.from_dict(response.json())
 
 
 
         return response_503
+
+    if response.status_code == 504:
+        response_504 = ProblemDetails.from_dict(response.json())
+
+
+
+        return response_504
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -133,18 +159,27 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: StatusChange,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[IntegrationRequest | ProblemDetails]:
     """ Изменить статус заявки
 
      Переводит заявку в новый статус по правилам, сохраняет изменение в истории и отправляет потребителю
-    письмо.
+    письмо. Перевод в статус, который у заявки уже есть (например, повтор запроса после обрыва связи),
+    отвечает 200 с заявкой как есть: без новой записи в истории и без письма. `expected_status` —
+    статус, в котором вы видели заявку: если её уже перевела другая система, ответ 412 и ничего не
+    меняется.
 
     Сверх схемы: для «Отклонена» (`rejected`) и «Требуются уточнения» (`needs_info`) комментарий
     `comment` обязателен.
 
     Args:
         id (str): id заявки
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (StatusChange):
 
     Raises:
@@ -159,6 +194,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         id=id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -173,18 +209,27 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: StatusChange,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> IntegrationRequest | ProblemDetails | None:
     """ Изменить статус заявки
 
      Переводит заявку в новый статус по правилам, сохраняет изменение в истории и отправляет потребителю
-    письмо.
+    письмо. Перевод в статус, который у заявки уже есть (например, повтор запроса после обрыва связи),
+    отвечает 200 с заявкой как есть: без новой записи в истории и без письма. `expected_status` —
+    статус, в котором вы видели заявку: если её уже перевела другая система, ответ 412 и ничего не
+    меняется.
 
     Сверх схемы: для «Отклонена» (`rejected`) и «Требуются уточнения» (`needs_info`) комментарий
     `comment` обязателен.
 
     Args:
         id (str): id заявки
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (StatusChange):
 
     Raises:
@@ -200,6 +245,7 @@ def sync(
         id=id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -208,18 +254,27 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: StatusChange,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[IntegrationRequest | ProblemDetails]:
     """ Изменить статус заявки
 
      Переводит заявку в новый статус по правилам, сохраняет изменение в истории и отправляет потребителю
-    письмо.
+    письмо. Перевод в статус, который у заявки уже есть (например, повтор запроса после обрыва связи),
+    отвечает 200 с заявкой как есть: без новой записи в истории и без письма. `expected_status` —
+    статус, в котором вы видели заявку: если её уже перевела другая система, ответ 412 и ничего не
+    меняется.
 
     Сверх схемы: для «Отклонена» (`rejected`) и «Требуются уточнения» (`needs_info`) комментарий
     `comment` обязателен.
 
     Args:
         id (str): id заявки
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (StatusChange):
 
     Raises:
@@ -234,6 +289,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         id=id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -248,18 +304,27 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: StatusChange,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> IntegrationRequest | ProblemDetails | None:
     """ Изменить статус заявки
 
      Переводит заявку в новый статус по правилам, сохраняет изменение в истории и отправляет потребителю
-    письмо.
+    письмо. Перевод в статус, который у заявки уже есть (например, повтор запроса после обрыва связи),
+    отвечает 200 с заявкой как есть: без новой записи в истории и без письма. `expected_status` —
+    статус, в котором вы видели заявку: если её уже перевела другая система, ответ 412 и ничего не
+    меняется.
 
     Сверх схемы: для «Отклонена» (`rejected`) и «Требуются уточнения» (`needs_info`) комментарий
     `comment` обязателен.
 
     Args:
         id (str): id заявки
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (StatusChange):
 
     Raises:
@@ -275,5 +340,6 @@ async def asyncio(
         id=id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed

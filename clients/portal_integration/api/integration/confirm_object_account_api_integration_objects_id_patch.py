@@ -11,6 +11,7 @@ from ... import errors
 from ...models.integration_object import IntegrationObject
 from ...models.object_change import ObjectChange
 from ...models.problem_details import ProblemDetails
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -19,9 +20,13 @@ def _get_kwargs(
     id: str,
     *,
     body: ObjectChange,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["idempotency-key"] = idempotency_key
+
 
 
     
@@ -99,12 +104,26 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_422
 
+    if response.status_code == 429:
+        response_429 = ProblemDetails.from_dict(response.json())
+
+
+
+        return response_429
+
     if response.status_code == 503:
         response_503 = ProblemDetails.from_dict(response.json())
 
 
 
         return response_503
+
+    if response.status_code == 504:
+        response_504 = ProblemDetails.from_dict(response.json())
+
+
+
+        return response_504
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -126,6 +145,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ObjectChange,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[IntegrationObject | ProblemDetails]:
     """ Подтвердить лицевой счёт объекта, отметить приборы учёта ИСУ
@@ -134,10 +154,16 @@ def sync_detailed(
     false — снять подтверждение (объект снова в списке на сверку). isu_meters — приборы учёта объекта,
     которые опрашивает интеллектуальная система учёта сетевой компании: ручной ввод их показаний
     потребителю не доступен (один источник показаний). Сверх схемы: номера isu_meters должны быть
-    приборами учёта этого объекта; нужен confirmed или isu_meters.
+    приборами учёта этого объекта; нужен confirmed или isu_meters. Повторное подтверждение сохраняет
+    время и ключ (account_confirmed_by) первого.
 
     Args:
         id (str): id объекта
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (ObjectChange): What the company changes on an object: its лицевой счёт's
             confirmation, and which of its
             meters the company's intelligent metering system (ИСУ) reads — those take no manual
@@ -155,6 +181,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         id=id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -169,6 +196,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ObjectChange,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> IntegrationObject | ProblemDetails | None:
     """ Подтвердить лицевой счёт объекта, отметить приборы учёта ИСУ
@@ -177,10 +205,16 @@ def sync(
     false — снять подтверждение (объект снова в списке на сверку). isu_meters — приборы учёта объекта,
     которые опрашивает интеллектуальная система учёта сетевой компании: ручной ввод их показаний
     потребителю не доступен (один источник показаний). Сверх схемы: номера isu_meters должны быть
-    приборами учёта этого объекта; нужен confirmed или isu_meters.
+    приборами учёта этого объекта; нужен confirmed или isu_meters. Повторное подтверждение сохраняет
+    время и ключ (account_confirmed_by) первого.
 
     Args:
         id (str): id объекта
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (ObjectChange): What the company changes on an object: its лицевой счёт's
             confirmation, and which of its
             meters the company's intelligent metering system (ИСУ) reads — those take no manual
@@ -199,6 +233,7 @@ def sync(
         id=id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -207,6 +242,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ObjectChange,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[IntegrationObject | ProblemDetails]:
     """ Подтвердить лицевой счёт объекта, отметить приборы учёта ИСУ
@@ -215,10 +251,16 @@ async def asyncio_detailed(
     false — снять подтверждение (объект снова в списке на сверку). isu_meters — приборы учёта объекта,
     которые опрашивает интеллектуальная система учёта сетевой компании: ручной ввод их показаний
     потребителю не доступен (один источник показаний). Сверх схемы: номера isu_meters должны быть
-    приборами учёта этого объекта; нужен confirmed или isu_meters.
+    приборами учёта этого объекта; нужен confirmed или isu_meters. Повторное подтверждение сохраняет
+    время и ключ (account_confirmed_by) первого.
 
     Args:
         id (str): id объекта
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (ObjectChange): What the company changes on an object: its лицевой счёт's
             confirmation, and which of its
             meters the company's intelligent metering system (ИСУ) reads — those take no manual
@@ -236,6 +278,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         id=id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -250,6 +293,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ObjectChange,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> IntegrationObject | ProblemDetails | None:
     """ Подтвердить лицевой счёт объекта, отметить приборы учёта ИСУ
@@ -258,10 +302,16 @@ async def asyncio(
     false — снять подтверждение (объект снова в списке на сверку). isu_meters — приборы учёта объекта,
     которые опрашивает интеллектуальная система учёта сетевой компании: ручной ввод их показаний
     потребителю не доступен (один источник показаний). Сверх схемы: номера isu_meters должны быть
-    приборами учёта этого объекта; нужен confirmed или isu_meters.
+    приборами учёта этого объекта; нужен confirmed или isu_meters. Повторное подтверждение сохраняет
+    время и ключ (account_confirmed_by) первого.
 
     Args:
         id (str): id объекта
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (ObjectChange): What the company changes on an object: its лицевой счёт's
             confirmation, and which of its
             meters the company's intelligent metering system (ИСУ) reads — those take no manual
@@ -280,5 +330,6 @@ async def asyncio(
         id=id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed

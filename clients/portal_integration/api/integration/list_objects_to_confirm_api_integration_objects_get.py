@@ -10,22 +10,40 @@ from ... import errors
 
 from ...models.integration_object_list import IntegrationObjectList
 from ...models.problem_details import ProblemDetails
+from ...types import UNSET, Unset
 from typing import cast
 
 
 
 def _get_kwargs(
-    
+    *,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 100,
+
 ) -> dict[str, Any]:
     
 
     
 
-    
+    params: dict[str, Any] = {}
+
+    json_cursor: None | str | Unset
+    if isinstance(cursor, Unset):
+        json_cursor = UNSET
+    else:
+        json_cursor = cursor
+    params["cursor"] = json_cursor
+
+    params["limit"] = limit
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/api/integration/objects",
+        "params": params,
     }
 
 
@@ -83,12 +101,26 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_422
 
+    if response.status_code == 429:
+        response_429 = ProblemDetails.from_dict(response.json())
+
+
+
+        return response_429
+
     if response.status_code == 503:
         response_503 = ProblemDetails.from_dict(response.json())
 
 
 
         return response_503
+
+    if response.status_code == 504:
+        response_504 = ProblemDetails.from_dict(response.json())
+
+
+
+        return response_504
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -108,12 +140,20 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 100,
 
 ) -> Response[IntegrationObjectList | ProblemDetails]:
     """ Объекты с неподтверждённым лицевым счётом
 
-     До 100 объектов потребителей, чей лицевой счёт ещё не сверен с биллингом, старые сначала.
-    Подтверждённые уходят из списка.
+     Объекты потребителей, чей лицевой счёт ещё не сверен с биллингом, старые сначала, по `limit` на
+    страницу; следующая страница — `?cursor=` из ответа. Подтверждённые уходят из списка.
+
+    Сверх схемы: `cursor` — только тот, что выдан этим списком.
+
+    Args:
+        cursor (None | str | Unset):
+        limit (int | Unset):  Default: 100.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -125,7 +165,9 @@ def sync_detailed(
 
 
     kwargs = _get_kwargs(
-        
+        cursor=cursor,
+limit=limit,
+
     )
 
     response = client.get_httpx_client().request(
@@ -137,12 +179,20 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 100,
 
 ) -> IntegrationObjectList | ProblemDetails | None:
     """ Объекты с неподтверждённым лицевым счётом
 
-     До 100 объектов потребителей, чей лицевой счёт ещё не сверен с биллингом, старые сначала.
-    Подтверждённые уходят из списка.
+     Объекты потребителей, чей лицевой счёт ещё не сверен с биллингом, старые сначала, по `limit` на
+    страницу; следующая страница — `?cursor=` из ответа. Подтверждённые уходят из списка.
+
+    Сверх схемы: `cursor` — только тот, что выдан этим списком.
+
+    Args:
+        cursor (None | str | Unset):
+        limit (int | Unset):  Default: 100.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -155,18 +205,28 @@ def sync(
 
     return sync_detailed(
         client=client,
+cursor=cursor,
+limit=limit,
 
     ).parsed
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 100,
 
 ) -> Response[IntegrationObjectList | ProblemDetails]:
     """ Объекты с неподтверждённым лицевым счётом
 
-     До 100 объектов потребителей, чей лицевой счёт ещё не сверен с биллингом, старые сначала.
-    Подтверждённые уходят из списка.
+     Объекты потребителей, чей лицевой счёт ещё не сверен с биллингом, старые сначала, по `limit` на
+    страницу; следующая страница — `?cursor=` из ответа. Подтверждённые уходят из списка.
+
+    Сверх схемы: `cursor` — только тот, что выдан этим списком.
+
+    Args:
+        cursor (None | str | Unset):
+        limit (int | Unset):  Default: 100.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -178,7 +238,9 @@ async def asyncio_detailed(
 
 
     kwargs = _get_kwargs(
-        
+        cursor=cursor,
+limit=limit,
+
     )
 
     response = await client.get_async_httpx_client().request(
@@ -190,12 +252,20 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 100,
 
 ) -> IntegrationObjectList | ProblemDetails | None:
     """ Объекты с неподтверждённым лицевым счётом
 
-     До 100 объектов потребителей, чей лицевой счёт ещё не сверен с биллингом, старые сначала.
-    Подтверждённые уходят из списка.
+     Объекты потребителей, чей лицевой счёт ещё не сверен с биллингом, старые сначала, по `limit` на
+    страницу; следующая страница — `?cursor=` из ответа. Подтверждённые уходят из списка.
+
+    Сверх схемы: `cursor` — только тот, что выдан этим списком.
+
+    Args:
+        cursor (None | str | Unset):
+        limit (int | Unset):  Default: 100.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -208,5 +278,7 @@ async def asyncio(
 
     return (await asyncio_detailed(
         client=client,
+cursor=cursor,
+limit=limit,
 
     )).parsed

@@ -11,6 +11,7 @@ from ... import errors
 from ...models.integration_request import IntegrationRequest
 from ...models.problem_details import ProblemDetails
 from ...models.stage_mark_request import StageMarkRequest
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -19,9 +20,13 @@ def _get_kwargs(
     id: str,
     *,
     body: StageMarkRequest,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["idempotency-key"] = idempotency_key
+
 
 
     
@@ -106,12 +111,26 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_422
 
+    if response.status_code == 429:
+        response_429 = ProblemDetails.from_dict(response.json())
+
+
+
+        return response_429
+
     if response.status_code == 503:
         response_503 = ProblemDetails.from_dict(response.json())
 
 
 
         return response_503
+
+    if response.status_code == 504:
+        response_504 = ProblemDetails.from_dict(response.json())
+
+
+
+        return response_504
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -133,6 +152,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: StageMarkRequest,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[IntegrationRequest | ProblemDetails]:
     """ Отметить этап технологического присоединения
@@ -148,6 +168,11 @@ def sync_detailed(
 
     Args:
         id (str): id заявки
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (StageMarkRequest): A stage of a connection done.
 
     Raises:
@@ -162,6 +187,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         id=id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -176,6 +202,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: StageMarkRequest,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> IntegrationRequest | ProblemDetails | None:
     """ Отметить этап технологического присоединения
@@ -191,6 +218,11 @@ def sync(
 
     Args:
         id (str): id заявки
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (StageMarkRequest): A stage of a connection done.
 
     Raises:
@@ -206,6 +238,7 @@ def sync(
         id=id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -214,6 +247,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: StageMarkRequest,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[IntegrationRequest | ProblemDetails]:
     """ Отметить этап технологического присоединения
@@ -229,6 +263,11 @@ async def asyncio_detailed(
 
     Args:
         id (str): id заявки
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (StageMarkRequest): A stage of a connection done.
 
     Raises:
@@ -243,6 +282,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         id=id,
 body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -257,6 +297,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: StageMarkRequest,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> IntegrationRequest | ProblemDetails | None:
     """ Отметить этап технологического присоединения
@@ -272,6 +313,11 @@ async def asyncio(
 
     Args:
         id (str): id заявки
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (StageMarkRequest): A stage of a connection done.
 
     Raises:
@@ -287,5 +333,6 @@ async def asyncio(
         id=id,
 client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed

@@ -11,6 +11,7 @@ from ... import errors
 from ...models.password_reset import PasswordReset
 from ...models.password_reset_accepted import PasswordResetAccepted
 from ...models.problem_details import ProblemDetails
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -18,9 +19,13 @@ from typing import cast
 def _get_kwargs(
     *,
     body: PasswordReset,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["idempotency-key"] = idempotency_key
+
 
 
     
@@ -112,6 +117,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_503
 
+    if response.status_code == 504:
+        response_504 = ProblemDetails.from_dict(response.json())
+
+
+
+        return response_504
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -131,6 +143,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: PasswordReset,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[PasswordResetAccepted | ProblemDetails]:
     """ Сбросить пароль потребителя (служба поддержки)
@@ -139,9 +152,15 @@ def sync_detailed(
     все сеансы завершены, а пароль отправлен на email. На один адрес — не больше
     `MailsPerAddressPerHour` (по умолчанию 3) писем о регистрации и сбросе пароля в час.
 
-    Сверх схемы: `email` проверяется по правилам адресов почты (RFC 5321, email-validator).
+    Сверх схемы: `email` проверяется по правилам адресов почты (RFC 5321, email-validator);
+    `Idempotency-Key` — 8–128 латинских букв, цифр и знаков -_.:, тот же ключ — только с тем же адресом.
 
     Args:
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (PasswordReset):
 
     Raises:
@@ -155,6 +174,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -168,6 +188,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: PasswordReset,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> PasswordResetAccepted | ProblemDetails | None:
     """ Сбросить пароль потребителя (служба поддержки)
@@ -176,9 +197,15 @@ def sync(
     все сеансы завершены, а пароль отправлен на email. На один адрес — не больше
     `MailsPerAddressPerHour` (по умолчанию 3) писем о регистрации и сбросе пароля в час.
 
-    Сверх схемы: `email` проверяется по правилам адресов почты (RFC 5321, email-validator).
+    Сверх схемы: `email` проверяется по правилам адресов почты (RFC 5321, email-validator);
+    `Idempotency-Key` — 8–128 латинских букв, цифр и знаков -_.:, тот же ключ — только с тем же адресом.
 
     Args:
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (PasswordReset):
 
     Raises:
@@ -193,6 +220,7 @@ def sync(
     return sync_detailed(
         client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     ).parsed
 
@@ -200,6 +228,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: PasswordReset,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> Response[PasswordResetAccepted | ProblemDetails]:
     """ Сбросить пароль потребителя (служба поддержки)
@@ -208,9 +237,15 @@ async def asyncio_detailed(
     все сеансы завершены, а пароль отправлен на email. На один адрес — не больше
     `MailsPerAddressPerHour` (по умолчанию 3) писем о регистрации и сбросе пароля в час.
 
-    Сверх схемы: `email` проверяется по правилам адресов почты (RFC 5321, email-validator).
+    Сверх схемы: `email` проверяется по правилам адресов почты (RFC 5321, email-validator);
+    `Idempotency-Key` — 8–128 латинских букв, цифр и знаков -_.:, тот же ключ — только с тем же адресом.
 
     Args:
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (PasswordReset):
 
     Raises:
@@ -224,6 +259,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+idempotency_key=idempotency_key,
 
     )
 
@@ -237,6 +273,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: PasswordReset,
+    idempotency_key: None | str | Unset = UNSET,
 
 ) -> PasswordResetAccepted | ProblemDetails | None:
     """ Сбросить пароль потребителя (служба поддержки)
@@ -245,9 +282,15 @@ async def asyncio(
     все сеансы завершены, а пароль отправлен на email. На один адрес — не больше
     `MailsPerAddressPerHour` (по умолчанию 3) писем о регистрации и сбросе пароля в час.
 
-    Сверх схемы: `email` проверяется по правилам адресов почты (RFC 5321, email-validator).
+    Сверх схемы: `email` проверяется по правилам адресов почты (RFC 5321, email-validator);
+    `Idempotency-Key` — 8–128 латинских букв, цифр и знаков -_.:, тот же ключ — только с тем же адресом.
 
     Args:
+        idempotency_key (None | str | Unset): Необязательный ключ повтора (8–128 латинских букв,
+            цифр и знаков -_.:, например UUID): повтор запроса с тем же ключом и теми же данными не
+            выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
+            Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
+            данными — 422. Ключ хранится сутки.
         body (PasswordReset):
 
     Raises:
@@ -262,5 +305,6 @@ async def asyncio(
     return (await asyncio_detailed(
         client=client,
 body=body,
+idempotency_key=idempotency_key,
 
     )).parsed
