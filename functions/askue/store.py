@@ -8,7 +8,8 @@ One partition per consumer (`user_id`), two kinds of items by sort key `sk`:
 - `snapshot#<newest first>` — every successful fetch, kept as history (expires after the retention
   table's ASKUE_COPIES period, functions/common/retention.py), keyed so that the newest sorts first,
   right after `link`: the page reads the latest data and the link state in one Query of two items,
-  and older data can never take the newest one's place, whatever order the writes arrive in. Each fetch is written once;
+  and older data can never take the newest one's place, whatever order the writes arrive in. Each
+  fetch is written once;
 - `counter#sync_failed` — the count of the consumer's syncs that failed for good (`last_sequence`,
   the `sequence` of the last portal.askue.sync.failed.v1), moved on in the transaction that records
   the failure, with the outbox item of its event (functions/common/outbox.py); no item is a count of
