@@ -45,9 +45,15 @@ def test_a_validation_problem_and_an_unknown_route_carry_their_kind_and_request_
         integration, api_event("GET", "/api/integration/changes", query={"after": "-1"}, integrator="k")
     )
     unknown = call(integration, api_event("GET", "/api/integration/nothing", integrator="k"))
+    missing = call(
+        integration,
+        api_event("GET", "/api/integration/requests/{id}", path_parameters={"id": "0" * 26}, integrator="k"),
+    )
 
     assert invalid[0] == 422 and kind_of(invalid[1]) == "invalid-input"
-    assert unknown[0] == 404 and kind_of(unknown[1]) == "not-found"
+    # A route no line of ROUTE_SCOPES names is closed to every integrator (functions/common/integrators.py).
+    assert unknown[0] == 403 and kind_of(unknown[1]) == "forbidden"
+    assert missing[0] == 404 and kind_of(missing[1]) == "not-found"
 
 
 def test_every_kind_is_described_at_its_type_uri_and_an_unknown_one_is_404() -> None:
