@@ -193,9 +193,10 @@ class Table:
         newest_first: bool = False,
         limit: int | None = None,
         start: Mapping[str, Any] | None = None,
+        consistent: bool = False,
     ) -> Page:
         """One Query: a page of items in sort-key order (descending when `newest_first`), from after
-        `start` (a page's `last_key`)."""
+        `start` (a page's `last_key`); strongly consistent when `consistent` (the table only)."""
         request: dict[str, Any] = {
             "TableName": self.name,
             "KeyConditionExpression": condition,
@@ -211,6 +212,8 @@ class Table:
             request["Limit"] = limit
         if start:
             request["ExclusiveStartKey"] = serialize(start)
+        if consistent:
+            request["ConsistentRead"] = True
         answer = self._client.query(**request)
         items = [deserialize(item) for item in answer.get("Items", [])]
         last = answer.get("LastEvaluatedKey")
@@ -307,9 +310,21 @@ class Table:
             update["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
         return {"Update": update}
 
-    def delete_action(self, key: Mapping[str, Any]) -> "TransactWriteItemTypeDef":
-        """A Delete for `transact`."""
-        return {"Delete": {"TableName": self.name, "Key": serialize(key)}}
+    def delete_action(
+        self,
+        key: Mapping[str, Any],
+        *,
+        condition: str | None = None,
+        names: Mapping[str, str] | None = None,
+        values: Mapping[str, Any] | None = None,
+    ) -> "TransactWriteItemTypeDef":
+        """A Delete for `transact`, on `condition` when given."""
+        delete: Any = {
+            "TableName": self.name,
+            "Key": serialize(key),
+            **_expressions(condition, names, values),
+        }
+        return {"Delete": delete}
 
     def transact(self, actions: Sequence["TransactWriteItemTypeDef"]) -> None:
         """TransactWriteItems: every action or none. A cancellation is a ClientError whose reasons

@@ -365,9 +365,31 @@ class ReadingEntry(BaseModel):
         return values
 
 
-LABELS = field_labels(ReadingEntry, also={"cursor": "Продолжение списка", "months": "Число месяцев"})
+class ReadingFix(BaseModel):
+    """The consumer's correction of their latest reading of a meter: its values as they should be."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    values: TariffValues = Field(
+        title="Показания",
+        description="Верные показания по тарифам типа прибора (те же тарифы, что у исправляемого показания)",
+    )
+
+
+LABELS = field_labels(
+    ReadingEntry, ReadingFix, also={"cursor": "Продолжение списка", "months": "Число месяцев"}
+)
 
 # ---------------------------------------------------------------- answers
+
+
+class ReadingCorrection(BaseModel):
+    """One correction of a reading, kept with it: who, when, the values before and after."""
+
+    corrected_at: datetime = Field(description="Когда исправлено")
+    by: Literal["consumer"] = Field(description="Кто исправил: consumer — сам потребитель")
+    old_values: dict[Tariff, Amount] = Field(description="Показания до исправления, кВт·ч")
+    new_values: dict[Tariff, Amount] = Field(description="Показания после исправления, кВт·ч")
 
 
 class ReadingOutput(BaseModel):
@@ -390,6 +412,14 @@ class ReadingOutput(BaseModel):
         pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
         description="Расчётный период (ГГГГ-ММ), в котором учитывается показание: месяц передачи, "
         "если показание передано не позднее последнего дня окна приёма показаний, иначе следующий",
+    )
+    corrections: list[ReadingCorrection] = Field(
+        default_factory=list, description="Исправления показания потребителем, старые сначала"
+    )
+    withdrawn_at: datetime | None = Field(
+        default=None,
+        description="Когда потребитель удалил показание: оно не учитывается (ни в расходе, ни в "
+        "выгрузке) и остаётся в истории отмеченным; null — действует",
     )
 
 

@@ -404,7 +404,8 @@ def history(user_id: str, meter_number: str | None, cursor: str | None) -> Readi
 def export_csv(user_id: str, meter_number: str | None) -> str:
     """The consumer's readings (of one meter, if given), newest first, as CSV for Excel."""
     meter = _meter_filter(meter_number)
-    return readings_csv(ReadingStore().readings(user_id, meter, EXPORT_MAX_ROWS))
+    found = ReadingStore().readings(user_id, meter, EXPORT_MAX_ROWS)
+    return readings_csv(reading for reading in found if reading.withdrawn_at is None)
 
 
 def meters(user_id: str) -> MeterList:
