@@ -42,7 +42,7 @@ def test_an_object_is_corrected_and_removed(
     expect(edit.get_by_label("Адрес объекта")).to_have_value(f"Московская обл., д. Берёзки, {street}")
     edit.get_by_label("Номер прибора учёта").fill("")
     edit.get_by_role("button", name="Сохранить изменения").click()
-    expect(edit.locator(".field-error")).to_have_text("Заполните поле «Номер прибора учёта».")
+    expect(edit.locator(".field-error")).to_have_text("Заполните поле «Номер прибора учёта (прибор учёта 1)».")
     expect(page.locator("main")).not_to_contain_text("meters.0")
     edit.get_by_label("Номер прибора учёта").fill("CE-2")
     edit.get_by_label("Кадастровый номер").fill("50:20:0010203:417")
@@ -58,11 +58,16 @@ def test_an_object_is_corrected_and_removed(
     key = {"x-api-key": portal.api_key}
     [mine] = [
         o
-        for o in requests.get(f"{portal.url}/api/integration/objects", headers=key, timeout=10).json()["items"]
+        for o in requests.get(f"{portal.url}/api/integration/objects", headers=key, timeout=10).json()[
+            "items"
+        ]
         if o["address"].endswith("ул. Лесная, 3") and o["name"] == "Дача"
     ]
     assert requests.patch(
-        f"{portal.url}/api/integration/objects/{mine['id']}", json={"confirmed": True}, headers=key, timeout=10
+        f"{portal.url}/api/integration/objects/{mine['id']}",
+        json={"confirmed": True},
+        headers=key,
+        timeout=10,
     ).ok
     page.reload()
     card.get_by_role("button", name="Изменить объект «Дача»").click()
@@ -99,7 +104,9 @@ def test_the_latest_reading_is_corrected_and_removed(
     page.goto(f"{portal.url}/#/readings/history")
     rows = page.locator("#history-table tbody tr")
     expect(rows).to_have_count(2)
-    expect(rows.nth(1).get_by_role("button", name="Исправить показание прибора учёта № FIX-1")).to_have_count(0)
+    expect(rows.nth(1).get_by_role("button", name="Исправить показание прибора учёта № FIX-1")).to_have_count(
+        0
+    )
     rows.nth(0).get_by_role("button", name="Исправить показание прибора учёта № FIX-1").click()
     rows.nth(0).get_by_label("Т1, кВт·ч").fill("150,5")
     shot(page, artifacts, f"92-reading-fix-{width}")
@@ -117,7 +124,9 @@ def test_the_latest_reading_is_corrected_and_removed(
     expect(rows.nth(0)).to_contain_text("не учитывается")
     expect(rows.nth(0).get_by_role("button")).to_have_count(0)
     # The previous reading is the meter's last again: it may be corrected now.
-    expect(rows.nth(1).get_by_role("button", name="Исправить показание прибора учёта № FIX-1")).to_be_visible()
+    expect(
+        rows.nth(1).get_by_role("button", name="Исправить показание прибора учёта № FIX-1")
+    ).to_be_visible()
     shot(page, artifacts, f"93-reading-removed-{width}")
     no_sideways_scroll(page)
     page_log.assert_clean([])
