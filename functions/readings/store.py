@@ -165,6 +165,7 @@ def _reading(item: dict[str, Any]) -> ReadingOutput:
         # A reading stored before periods were: its taken moment is the best guess of when it came.
         billing_period=item.get("billing_period") or billing_period(taken_at),
         corrections=corrections,
+        day_only=bool(item.get("day_only", False)),
         withdrawn_at=datetime.fromisoformat(item["withdrawn_at"]) if "withdrawn_at" in item else None,
     )
 
@@ -174,13 +175,17 @@ def _reading_item(user_id: str, reading: ReadingOutput) -> dict[str, Any]:
         "user_id": user_id,
         "sk": _reading_sk(reading),
         "meter_key": _meter_key(user_id, reading.meter_number),
-        **reading.model_dump(mode="python", exclude_none=True, exclude={"corrections", "withdrawn_at"}),
+        **reading.model_dump(
+            mode="python", exclude_none=True, exclude={"corrections", "withdrawn_at", "day_only"}
+        ),
         "meter_type": reading.meter_type.value,
         "source": reading.source.value,
         "taken_at": _time(reading.taken_at),
     }
     if reading.previous_taken_at is not None:
         item["previous_taken_at"] = _time(reading.previous_taken_at)
+    if reading.day_only:
+        item["day_only"] = True
     if reading.corrections:
         item["corrections"] = [
             {

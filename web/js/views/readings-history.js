@@ -6,13 +6,13 @@ import * as api from '../api.js';
 import { el, loading, message, pageTitle } from '../dom.js';
 import { formatDateTime, formatShortDate } from '../format.js';
 import { fixActions, latestIds } from './reading-fix.js';
-import { METER_TYPES, SOURCES, backLink, perTariff, perTariffText, useStyles } from './readings-ui.js';
+import { SOURCES, backLink, meterKind, perTariff, perTariffText, useStyles } from './readings-ui.js';
 
 const COLUMNS = ['Дата', 'Прибор учёта', 'Показания, кВт·ч', 'Расход, кВт·ч', 'Источник', 'Исправить'];
 
-function amounts(meterType, values) {
+function amounts(meterType, values, source) {
   if (!values) return el('span', { class: 'muted' }, 'первое показание');
-  return el('ul', {}, perTariff(meterType, values).map(([label, value]) => el('li', { class: 'num' }, `${label}: ${value}`)));
+  return el('ul', {}, perTariff(meterType, values, source).map(([label, value]) => el('li', { class: 'num' }, `${label}: ${value}`)));
 }
 
 function notes(reading) {
@@ -25,10 +25,11 @@ function notes(reading) {
 
 function row(reading, actions) {
   const cells = [
-    el('td', {}, el('time', { datetime: reading.taken_at }, formatDateTime(reading.taken_at))),
-    el('th', { scope: 'row' }, el('div', {}, reading.meter_number, el('span', { class: 'rd-type' }, METER_TYPES[reading.meter_type]))),
-    el('td', {}, amounts(reading.meter_type, reading.values), notes(reading)),
-    el('td', {}, amounts(reading.meter_type, reading.consumption)),
+    // A day the consumer gave has no time: its stored midday is not shown as one.
+    el('td', {}, el('time', { datetime: reading.taken_at }, reading.day_only ? formatShortDate(reading.taken_at) : formatDateTime(reading.taken_at))),
+    el('th', { scope: 'row' }, el('div', {}, reading.meter_number, el('span', { class: 'rd-type' }, meterKind(reading.meter_type, reading.source)))),
+    el('td', {}, amounts(reading.meter_type, reading.values, reading.source), notes(reading)),
+    el('td', {}, amounts(reading.meter_type, reading.consumption, reading.source)),
     el('td', {}, el('span', { class: `rd-source rd-source-${reading.source}` }, SOURCES[reading.source])),
     el('td', {}, actions || el('span', { class: 'muted' }, '—')),
   ];
@@ -151,8 +152,8 @@ export async function render(root, { query: routeQuery, navigate, signal }) {
   filter.append(
     ...meters
       .filter((m) => m.meter_number !== meter)
-      .map((m) => el('option', { value: m.meter_number }, `${m.meter_number} — ${METER_TYPES[m.meter_type]}`)),
+      .map((m) => el('option', { value: m.meter_number }, `${m.meter_number} — ${meterKind(m.meter_type, m.last_source)}`)),
   );
   const chosen = meters.find((m) => m.meter_number === meter);
-  if (chosen) filter.options[1].textContent = `${meter} — ${METER_TYPES[chosen.meter_type]}`;
+  if (chosen) filter.options[1].textContent = `${meter} — ${meterKind(chosen.meter_type, chosen.last_source)}`;
 }
