@@ -42,7 +42,8 @@ def test_an_object_is_corrected_and_removed(
     expect(edit.get_by_label("Адрес объекта")).to_have_value(f"Московская обл., д. Берёзки, {street}")
     edit.get_by_label("Номер прибора учёта").fill("")
     edit.get_by_role("button", name="Сохранить изменения").click()
-    expect(edit.locator(".field-error")).to_have_text("Заполните поле «Номер прибора учёта (прибор учёта 1)».")
+    numbered = "Заполните поле «Номер прибора учёта (прибор учёта 1)»."
+    expect(edit.locator(".field-error")).to_have_text(numbered)
     expect(page.locator("main")).not_to_contain_text("meters.0")
     edit.get_by_label("Номер прибора учёта").fill("CE-2")
     edit.get_by_label("Кадастровый номер").fill("50:20:0010203:417")

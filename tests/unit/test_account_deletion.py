@@ -15,7 +15,7 @@ from functions.auth import handler as auth
 from functions.requests import handler as requests_api
 from infra.lambda_runtime import LambdaContext
 from infra.world import World
-from tests.unit.conftest import api_event, call, mailed, sent_mails
+from tests.unit.conftest import api_event, call, mailed
 from tests.unit.test_accounts import IVAN, claims_of, log_in, mailed_password, register
 from tests.unit.test_password_reset import forgot
 
