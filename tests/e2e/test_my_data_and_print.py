@@ -34,6 +34,8 @@ def test_my_data_reads_as_sections_and_prints_without_controls(
     expect(profile).to_contain_text("Электронная почта")
     expect(profile).to_contain_text(email)
     expect(page.locator("main")).not_to_contain_text("{")  # no raw JSON
+    expect(page.locator("main")).not_to_contain_text(re.compile(r"\b[a-z]+_[a-z0-9_]+\b"))  # no field's code
+    expect(profile).to_contain_text("физическое лицо")
     expect(page.get_by_role("button", name="Распечатать")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     shot(page, artifacts, f"97-my-data-{width}")

@@ -17,6 +17,17 @@ const NAMES = {
   source: 'Источник', billing_period: 'Расчётный период', last_values: 'Последние показания', last_taken_at: 'Последнее показание',
   login: 'Идентификатор АСКУЭ', state: 'Состояние', linked_at: 'Подключено', fetched_at: 'Получено', meters: 'Приборы учёта',
   fields: 'Поля заявки', messages: 'Переписка', files: 'Файлы', history: 'История', attachments: 'Файлы',
+  consent_text_sha256: 'Отпечаток текста согласия (SHA-256)', consent_required: 'Нужно согласие с новой редакцией',
+  mail_undeliverable_since: 'Письма не доставляются с', exported_at: 'Выгружено', id: 'Идентификатор',
+  account_confirmed_at: 'Лицевой счёт подтверждён', digits: 'Разрядность', previous_taken_at: 'Предыдущее показание',
+  rollover: 'Переход через ноль', corrections: 'Исправления', withdrawn_at: 'Удалено', day_only: 'Указан только день',
+  settlement: 'Населённый пункт', street: 'Улица', house: 'Дом', rows: 'Строки', object_name: 'Объект', meter_name: 'Прибор учёта',
+};
+// Russian words for the export's coded values.
+const VALUES = {
+  individual: 'физическое лицо', legal: 'юридическое лицо', manual: 'вручную', askue: 'АСКУЭ', single_tariff: 'однотарифный',
+  two_tariff: 'двухтарифный', three_tariff: 'трёхтарифный', pending: 'ожидает подтверждения', confirmed: 'подтверждён',
+  active: 'действует', credentials_rejected: 'АСКУЭ не принимает пароль',
 };
 const SECTIONS = [
   ['profile', 'Профиль'],
@@ -35,7 +46,7 @@ const nameOf = (key) => NAMES[key] || key;
 function text(value) {
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value === 'boolean') return value ? 'да' : 'нет';
-  if (typeof value === 'string') return TIME.test(value) ? formatDateTime(value) : value;
+  if (typeof value === 'string') return TIME.test(value) ? formatDateTime(value) : VALUES[value] || value;
   if (Array.isArray(value)) return value.length ? value.map(text).join('; ') : '—';
   if (typeof value === 'object') return Object.entries(value).map(([k, v]) => `${nameOf(k)}: ${text(v)}`).join(', ');
   return String(value);
