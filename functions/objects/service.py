@@ -102,6 +102,8 @@ def change_object(user_id: str, object_id: str, entry: ObjectEntry) -> SupplyObj
             "meters": entry.meters,
         }
     )
+    if changed == current:
+        return current  # nothing changes (a retry of a change done): no write, no event
     at = now()
     event = events.ObjectChanged(
         user_id=user_id,

@@ -81,8 +81,6 @@ def _checked(fix: ReadingFix, latest: Latest) -> tuple[dict[Tariff, Decimal], di
             raise invalid_field(
                 f"values.{tariff}", f"У этого прибора учёта нет тарифа Т{tariff[1]}: уберите его."
             )
-    if values == reading.values:
-        raise invalid_field("values", "Показания не изменились: введите верные значения.")
     if reading.consumption is None:
         return values, None  # the meter's first reading: nothing before it to follow
     if reading.rollover:
@@ -110,6 +108,8 @@ def correct_reading(user_id: str, reading_id: str, fix: ReadingFix) -> ReadingOu
     latest = _correctable(user_id, reading_id, store)
     reading, meter = latest.reading, latest.meter
     values, consumption = _checked(fix, latest)
+    if values == reading.values:
+        return reading  # nothing to correct (a retry of a correction done): no write, no event
     at = now()
     record = ReadingCorrection(corrected_at=at, by="consumer", old_values=reading.values, new_values=values)
     corrected = reading.model_copy(

@@ -51,6 +51,9 @@ def test_the_consumer_corrects_the_address_cadastral_number_and_meters_and_integ
     assert detail["object_id"] == added["id"]
     assert detail["sequence"] == 2
     assert detail["account_changed"] is False
+    # The same change sent again (a retry): answered as it is, nothing written, no second event.
+    assert change(added["id"], corrected) == (200, changed)
+    assert len(details(world)) == 1
 
 
 def test_an_unconfirmed_account_is_corrected_and_a_confirmed_one_only_through_the_company(

@@ -71,6 +71,17 @@ def test_a_typo_in_the_latest_reading_is_corrected_and_the_history_keeps_the_old
     assert detail["reading_id"] == typo["id"] and detail["sequence"] == 2
 
 
+def test_a_correction_sent_again_changes_nothing_more(world: World, fixes: Clock) -> None:
+    stored(single("M-8", "100"))
+    typo = stored(single("M-8", "1500"))
+    status, corrected = correct(typo["id"], {"values": {"t1": "150"}})
+    assert status == 200
+
+    assert correct(typo["id"], {"values": {"t1": "150"}}) == (200, corrected)  # the client's retry
+
+    assert len(details(world, "portal.reading.corrected.v1")) == 1
+
+
 def test_a_correction_lower_than_the_previous_reading_is_refused_naming_the_tariff(
     world: World, fixes: Clock
 ) -> None:
