@@ -442,6 +442,18 @@ def tour_every_route(
         tour.call("GET", "/api/readings/export", claims=claims, expect=200)
         tour.call("GET", "/api/readings/meters", claims=claims, expect=200)
         tour.call("GET", "/api/readings/monthly", claims=claims, expect=200)
+        later = {**reading, "values": {"t1": "12400", "t2": "5100"}, "jump_confirmed": True}
+        typo = tour.call("POST", "/api/readings", later, claims=claims, expect=201)
+        tour.run_outbox(events, "event (reading submitted)")
+        fix = {"values": {"t1": "12350", "t2": "5010"}}
+        tour.call(
+            "PATCH", "/api/readings/{id}", fix, claims=claims, path_parameters={"id": typo["id"]}, expect=200
+        )
+        tour.run_outbox(events, "event (reading corrected)")
+        tour.call(
+            "DELETE", "/api/readings/{id}", claims=claims, path_parameters={"id": typo["id"]}, expect=204
+        )
+        tour.run_outbox(events, "event (reading withdrawn)")
 
         house = {
             "name": "Жилой дом",
@@ -454,6 +466,21 @@ def tour_every_route(
         }
         added = tour.call("POST", "/api/objects", house, claims=claims, expect=201)
         tour.call("GET", "/api/objects", claims=claims, expect=200)
+        garage = tour.call("POST", "/api/objects", {**house, "name": "Гараж"}, claims=claims, expect=201)
+        moved = {**house, "name": "Гараж", "house": "7", "address": "г. Москва, ул. Мира, 7"}
+        tour.call(
+            "PATCH",
+            "/api/objects/{id}",
+            moved,
+            claims=claims,
+            path_parameters={"id": garage["id"]},
+            expect=200,
+        )
+        tour.run_outbox(events, "event (object changed)")
+        tour.call(
+            "DELETE", "/api/objects/{id}", claims=claims, path_parameters={"id": garage["id"]}, expect=204
+        )
+        tour.run_outbox(events, "event (object removed)")
         tour.call("GET", "/api/integration/objects", expect=200)
         tour.call(
             "PATCH",

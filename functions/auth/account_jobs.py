@@ -16,12 +16,13 @@ the retry sets another one. A forgotten password gets a reset code (functions/au
 its hash kept in the profile. Passwords and codes exist only here, never on the queue nor in a log.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from aws_lambda_powertools import Logger
 
 from functions.auth import mails, reset_codes
+from functions.auth.erasure_schedule import ERASURE_RUNS_EVERY
 from functions.auth.jobs import EmailCodeJob, RegisterJob, ResetCodeJob, ResetPasswordJob
 from functions.auth.models import (
     IndividualRegistration,
@@ -69,9 +70,7 @@ def _register(job: RegisterJob, ledger: MailLedger) -> str:
             user_id = directory.create(email, registration.phone, password)
         except AccountExists:
             if not _remove_own_leftover(directory, store, job):
-                send_mail(email, *mails.already_registered(email))
-                logger.info("registration of a known email", extra={"job_id": job.id})
-                return "known"
+                return _known(email, directory, store, job)
             user_id = directory.create(email, registration.phone, password)
     except RefusedAccount:
         # The API's validation should have refused the address; retrying would not help.
@@ -89,6 +88,26 @@ def _register(job: RegisterJob, ledger: MailLedger) -> str:
     logger.info("consumer registered", extra={"user_id": user_id, "category": registration.category})
     count(BusinessMetric.REGISTRATIONS)
     return "registered"
+
+
+def _known(email: str, directory: UserDirectory, store: ProfileStore, job: RegisterJob) -> str:
+    """A registration of an address that has an account: its owner is told, by mail — that it is
+    registered («Забыли пароль?» works), or that its account was deleted and when the address is
+    free again (the erasure, functions/auth/erasure.py, deletes the Cognito user: then it registers)."""
+    account = directory.find(email)
+    deleted = store.deleted_at(account.user_id) if account is not None else None
+    if deleted is not None:
+        send_mail(email, *_deleted_mail(email, deleted))
+        logger.info("registration of a deleted account's email", extra={"job_id": job.id})
+        return "deleted"
+    send_mail(email, *mails.already_registered(email))
+    logger.info("registration of a known email", extra={"job_id": job.id})
+    return "known"
+
+
+def _deleted_mail(email: str, deleted: datetime) -> tuple[str, str]:
+    erased_by = max(deleted, now()) + ERASURE_RUNS_EVERY
+    return mails.deleted_account(email, russian.date_time(deleted), russian.date_time(erased_by))
 
 
 def _remove_own_leftover(directory: UserDirectory, store: ProfileStore, job: RegisterJob) -> bool:
@@ -160,6 +179,11 @@ def _reset_code(job: ResetCodeJob, ledger: MailLedger) -> str:
     account = UserDirectory().find(job.email)
     code = reset_codes.new_code()
     expires_at = now() + reset_codes.CODE_LIFETIME
+    deleted = ProfileStore().deleted_at(account.user_id) if account is not None else None
+    if deleted is not None:
+        send_mail(job.email, *_deleted_mail(job.email, deleted))
+        logger.info("reset code for a deleted account: told so", extra={"job_id": job.id})
+        return "deleted"
     if account is None or not ResetCodeStore().put(
         account.user_id,
         ResetCode(

@@ -104,6 +104,11 @@ class ProfileStore:
     def delete(self, user_id: str) -> None:
         self._table.delete({"user_id": user_id})
 
+    def deleted_at(self, user_id: str) -> datetime | None:
+        """When the consumer deleted the account (pending its erasure), or None: one consistent GetItem."""
+        item = self._table.get({"user_id": user_id}, consistent=True, projection="deleted_at")
+        return datetime.fromisoformat(str(item["deleted_at"])) if item and "deleted_at" in item else None
+
     def deletion_requested(self, user_id: str) -> bool:
         item = self._table.get({"user_id": user_id}, consistent=True, projection="deleted_at")
         return bool(item and "deleted_at" in item)

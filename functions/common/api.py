@@ -10,6 +10,7 @@ domain's refusals (functions/common/errors.py) get their status and headers from
 import base64
 import binascii
 import json
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -323,6 +324,29 @@ def _internal_error(error: Exception, request_id: str | None = None) -> Response
     )
 
 
+# The parameters routes of every domain share: named in Russian as the models' fields are.
+PARAMETER_LABELS: Mapping[str, str] = {
+    "id": "Идентификатор в адресе запроса",
+    "idempotency-key": "Ключ повтора (заголовок Idempotency-Key)",
+    "Idempotency-Key": "Ключ повтора (заголовок Idempotency-Key)",
+}
+
+
+@dataclass(frozen=True)
+class ResolverLabels:
+    """What a resolver names its fields with in validation messages (tests/unit/test_labels.py walks
+    every route's models against it)."""
+
+    labels: dict[str, str]
+    union_tags: frozenset[str]
+    under: dict[str, dict[str, str]]
+
+
+RESOLVER_LABELS: "weakref.WeakKeyDictionary[APIGatewayRestResolver, ResolverLabels]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def configure_resolver(
     app: APIGatewayRestResolver,
     labels: Mapping[str, str],
@@ -339,6 +363,10 @@ def configure_resolver(
     «Вид отключения», a company message's «Вид документа»).
     """
     under = dict(labels_under or {})
+    labels = {**PARAMETER_LABELS, **labels}
+    RESOLVER_LABELS[app] = ResolverLabels(
+        dict(labels), union_tags, {path: dict(named) for path, named in under.items()}
+    )
     app.configure_openapi(security_schemes=SECURITY_SCHEMES)
     app._request_validation_middleware = _JsonBodiesOnly()  # type: ignore[no-untyped-call]
 

@@ -319,9 +319,21 @@ class Table:
             update["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
         return {"Update": update}
 
-    def delete_action(self, key: Mapping[str, Any]) -> "TransactWriteItemTypeDef":
-        """A Delete for `transact`."""
-        return {"Delete": {"TableName": self.name, "Key": serialize(key)}}
+    def delete_action(
+        self,
+        key: Mapping[str, Any],
+        *,
+        condition: str | None = None,
+        names: Mapping[str, str] | None = None,
+        values: Mapping[str, Any] | None = None,
+    ) -> "TransactWriteItemTypeDef":
+        """A Delete for `transact`, on `condition` when given."""
+        delete: Any = {
+            "TableName": self.name,
+            "Key": serialize(key),
+            **_expressions(condition, names, values),
+        }
+        return {"Delete": delete}
 
     def transact(self, actions: Sequence["TransactWriteItemTypeDef"]) -> None:
         """TransactWriteItems: every action or none. A cancellation is a ClientError whose reasons

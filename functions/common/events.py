@@ -231,6 +231,89 @@ class ReadingSubmitted(PortalEvent):
     )
 
 
+class ReadingCorrected(PortalEvent):
+    DETAIL_TYPE = "portal.reading.corrected.v1"
+    DESCRIPTION = (
+        "A consumer corrected the values of their latest reading of a meter while its billing period"
+        " was open (PATCH /api/readings/{id}). Written with the correction (the outbox). The reading"
+        " as it is now, and what it was, are read through the consumer's history (the reading's"
+        " `corrections`)."
+    )
+
+    user_id: str = Field(description="The consumer's account id")
+    reading_id: str = Field(description="The reading's id")
+    meter_number: str = Field(description="The meter's number")
+    billing_period: str = Field(description="The billing period (YYYY-MM) the reading counts in")
+    sequence: int = Field(
+        ge=2,
+        description=(
+            "The reading's version this event tells of: its submission is 1"
+            " (portal.reading.submitted.v1), each correction the next, its withdrawal last"
+        ),
+    )
+    corrected_at: AwareDatetime = Field(description="When it was corrected")
+
+
+class ReadingWithdrawn(PortalEvent):
+    DETAIL_TYPE = "portal.reading.withdrawn.v1"
+    DESCRIPTION = (
+        "A consumer withdrew their latest reading of a meter while its billing period was open"
+        " (DELETE /api/readings/{id}): it no longer counts, and the meter's previous reading is its"
+        " last again. Written with the withdrawal (the outbox)."
+    )
+
+    user_id: str = Field(description="The consumer's account id")
+    reading_id: str = Field(description="The reading's id")
+    meter_number: str = Field(description="The meter's number")
+    billing_period: str = Field(description="The billing period (YYYY-MM) the reading counted in")
+    sequence: int = Field(
+        ge=2,
+        description="The reading's version this event tells of: the last (see portal.reading.corrected.v1)",
+    )
+    withdrawn_at: AwareDatetime = Field(description="When it was withdrawn")
+
+
+def _object_sequence() -> Any:
+    return Field(
+        ge=1,
+        description=(
+            "The object's version this event tells of: 1 when added, then 2, 3… for each change by"
+            " the consumer, the removal last. A number missing between two received is an event not"
+            " arrived (yet)"
+        ),
+    )
+
+
+class ObjectChanged(PortalEvent):
+    DETAIL_TYPE = "portal.object.changed.v1"
+    DESCRIPTION = (
+        "A consumer changed an object of «Мои объекты» (PATCH /api/objects/{id}): its name, address,"
+        " cadastral number, meters, or its лицевой счёт while not yet confirmed. Written with the"
+        " change (the outbox); the object as it is now: GET /api/integration/objects/{id}."
+    )
+
+    user_id: str = Field(description="The consumer's account id")
+    object_id: str = Field(description="The object's id")
+    sequence: int = _object_sequence()
+    account_changed: bool = Field(
+        description="Whether the лицевой счёт changed (it then waits for confirmation)"
+    )
+    changed_at: AwareDatetime = Field(description="When it changed")
+
+
+class ObjectRemoved(PortalEvent):
+    DETAIL_TYPE = "portal.object.removed.v1"
+    DESCRIPTION = (
+        "A consumer removed an object from «Мои объекты» (DELETE /api/objects/{id}). Its readings"
+        " stay. Written with the removal (the outbox)."
+    )
+
+    user_id: str = Field(description="The consumer's account id")
+    object_id: str = Field(description="The object's id")
+    sequence: int = _object_sequence()
+    removed_at: AwareDatetime = Field(description="When it was removed")
+
+
 class AskueSyncFailed(PortalEvent):
     DETAIL_TYPE = "portal.askue.sync.failed.v1"
     DESCRIPTION = (
@@ -336,7 +419,11 @@ EVENTS: tuple[type[PortalEvent], ...] = (
     RequestWithdrawn,
     RequestStageCompleted,
     ReadingSubmitted,
+    ReadingCorrected,
+    ReadingWithdrawn,
     AskueSyncFailed,
+    ObjectChanged,
+    ObjectRemoved,
     OutagePublished,
     OutageChanged,
     OutageWithdrawn,

@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field, model_validator
 from pydantic_core.core_schema import ErrorType
 
 from functions.common.errors import FieldError
+from functions.common.labels import label_of
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -245,9 +246,16 @@ def _message(error: Mapping[str, Any], field: str, labels: Mapping[str, str]) ->
     if template is None:
         # Our own validators speak Russian already; pydantic's other messages are English.
         custom = kind not in _PYDANTIC_TYPES
-        return str(error.get("msg")) if custom else _FALLBACK.format(label=labels.get(field, field))
+        return str(error.get("msg")) if custom else _FALLBACK.format(label=_label(field, labels))
     ctx = {key: _format_ctx(value) for key, value in ctx_raw.items()}
-    return template.format(label=labels.get(field, field), **ctx)
+    return template.format(label=_label(field, labels), **ctx)
+
+
+def _label(field: str, labels: Mapping[str, str]) -> str:
+    """The field's Russian label. Every field of every route has one (tests/unit/test_labels.py
+    walks them all): only a field the caller made up (`extra_forbidden`) is named as they sent it."""
+    found = label_of(field, labels)
+    return field if found is None else found
 
 
 def _format_ctx(value: Any) -> str:

@@ -11,14 +11,20 @@ from functions.common.clock import MOSCOW
 GROUP_SEPARATOR = "\u00a0"  # what Intl 'ru-RU' puts between groups of digits on the web
 
 
+def _decimals(value: Decimal) -> int:
+    """2, or 3 for a value with a third decimal (an ASKUE reading, as ASKUE sends it)."""
+    return 2 if value == value.quantize(Decimal("0.01")) else 3
+
+
 def amount(value: Decimal) -> str:
-    """1234.5 → «1 234,50» (no-break space between groups), as the web shows it."""
-    return f"{value:,.2f}".replace(",", GROUP_SEPARATOR).replace(".", ",")
+    """1234.5 → «1 234,50» (no-break space between groups), as the web shows it; 27533.938 keeps
+    its third decimal («27 533,938»)."""
+    return f"{value:,.{_decimals(value)}f}".replace(",", GROUP_SEPARATOR).replace(".", ",")
 
 
 def plain_amount(value: Decimal) -> str:
-    """1234.5 → «1234,50»: what Excel in a Russian locale reads as a number."""
-    return f"{value:.2f}".replace(".", ",")
+    """1234.5 → «1234,50»: what Excel in a Russian locale reads as a number (27533.938 → «27533,938»)."""
+    return f"{value:.{_decimals(value)}f}".replace(".", ",")
 
 
 def date(at: datetime | Date) -> str:

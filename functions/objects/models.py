@@ -12,7 +12,7 @@ and leaves the exact match to the company: an integrator confirms the account ag
 """
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
@@ -29,6 +29,7 @@ class ObjectMeter(BaseModel):
     """A meter installed at the object."""
 
     model_config = ConfigDict(extra="forbid")
+    ITEM_TITLE: ClassVar[str] = "прибор учёта"  # «Номер прибора учёта (прибор учёта 2)»
 
     meter_type: MeterTypeField = Field(
         title="Тип прибора учёта", description="Задаёт тарифы: Т1; Т1, Т2; Т1, Т2, Т3"

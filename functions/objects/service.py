@@ -5,8 +5,10 @@ import uuid
 
 from aws_lambda_powertools import Logger
 
+from functions.common import events
 from functions.common.clock import now
 from functions.common.errors import Conflict, NotFound, invalid_field
+from functions.common.outbox import OutboxEntry, outbox_put
 from functions.objects.models import (
     IntegrationObject,
     IntegrationObjectList,
@@ -14,11 +16,17 @@ from functions.objects.models import (
     ObjectList,
     SupplyObject,
 )
-from functions.objects.store import MAX_OBJECTS, ObjectGone, ObjectStore
+from functions.objects.store import MAX_OBJECTS, ObjectChangedMeanwhile, ObjectGone, ObjectStore, StoredObject
 
 logger = Logger()
 INTEGRATION_PAGE = 100
 _NOT_FOUND = "Объект не найден."
+_NOT_CHANGED = "Объект не изменён"
+_MEANWHILE = "Объект изменили в другом окне или на другом устройстве: обновите страницу и повторите."
+CONFIRMED_ACCOUNT = (
+    "Лицевой счёт подтверждён сетевой компанией: изменить его можно только через сетевую компанию. "
+    "Подайте заявку в разделе «Заявки» или оставьте прежний номер."
+)
 
 
 def objects(user_id: str) -> ObjectList:
@@ -27,14 +35,19 @@ def objects(user_id: str) -> ObjectList:
     return ObjectList(items=found)
 
 
-def add_object(user_id: str, entry: ObjectEntry) -> SupplyObject:
-    """Registers a supply point; its лицевой счёт waits for the company's confirmation."""
+def _refuse_repeated_meters(entry: ObjectEntry) -> list[str]:
     numbers = [meter.meter_number for meter in entry.meters]
     for index, number in enumerate(numbers):
         if number in numbers[:index]:
             raise invalid_field(
                 f"meters.{index}.meter_number", f"Прибор учёта № {number} уже указан для этого объекта."
             )
+    return numbers
+
+
+def add_object(user_id: str, entry: ObjectEntry) -> SupplyObject:
+    """Registers a supply point; its лицевой счёт waits for the company's confirmation."""
+    numbers = _refuse_repeated_meters(entry)
     store = ObjectStore()
     existing = store.objects(user_id)
     if len(existing) >= MAX_OBJECTS:
@@ -56,6 +69,71 @@ def add_object(user_id: str, entry: ObjectEntry) -> SupplyObject:
     store.add(user_id, added)
     logger.info("object added", extra={"user_id": user_id, "object_id": added.id, "meters": len(numbers)})
     return added
+
+
+def _own(store: ObjectStore, user_id: str, object_id: str) -> StoredObject:
+    found = store.own(user_id, object_id)
+    if found is None:
+        raise NotFound(_NOT_FOUND)
+    return found
+
+
+def change_object(user_id: str, object_id: str, entry: ObjectEntry) -> SupplyObject:
+    """The consumer corrects their object: everything but a confirmed лицевой счёт, which only the
+    company changes (it is the account billing knows; a new one is a request to the company). A
+    changed (unconfirmed) лицевой счёт waits for confirmation again. Written with its event
+    (portal.object.changed.v1) in one transaction; Conflict when the object changed meanwhile."""
+    _refuse_repeated_meters(entry)
+    store = ObjectStore()
+    read = _own(store, user_id, object_id)
+    current = read.object
+    account_changed = entry.account_number != current.account_number
+    if account_changed and current.account_state == "confirmed":
+        raise invalid_field("account_number", CONFIRMED_ACCOUNT)
+    changed = current.model_copy(
+        update={
+            "name": entry.name,
+            "address": entry.typed_address,
+            "settlement": entry.settlement,
+            "street": entry.street,
+            "house": entry.house,
+            "account_number": entry.account_number,
+            "cadastral_number": entry.cadastral_number,
+            "meters": entry.meters,
+        }
+    )
+    if changed == current:
+        return current  # nothing changes (a retry of a change done): no write, no event
+    at = now()
+    event = events.ObjectChanged(
+        user_id=user_id,
+        object_id=object_id,
+        sequence=read.version + 1,
+        account_changed=account_changed,
+        changed_at=at,
+    )
+    try:
+        store.replace(user_id, changed, read, outbox_put(OutboxEntry.owing(events=[event], created_at=at)))
+    except ObjectChangedMeanwhile:
+        raise Conflict(_NOT_CHANGED, _MEANWHILE) from None
+    logger.info("object changed", extra={"user_id": user_id, "object_id": object_id})
+    return changed
+
+
+def remove_object(user_id: str, object_id: str) -> None:
+    """The consumer removes their object (its readings stay): with its event
+    (portal.object.removed.v1) in one transaction."""
+    store = ObjectStore()
+    read = _own(store, user_id, object_id)
+    at = now()
+    event = events.ObjectRemoved(
+        user_id=user_id, object_id=object_id, sequence=read.version + 1, removed_at=at
+    )
+    try:
+        store.remove(user_id, read, outbox_put(OutboxEntry.owing(events=[event], created_at=at)))
+    except ObjectChangedMeanwhile:
+        raise Conflict("Объект не удалён", _MEANWHILE) from None
+    logger.info("object removed", extra={"user_id": user_id, "object_id": object_id})
 
 
 def to_confirm(cursor: str | None = None, limit: int = INTEGRATION_PAGE) -> IntegrationObjectList:

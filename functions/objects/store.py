@@ -17,16 +17,19 @@ their readings belong to. The only place that knows their layout.
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict
 
 from functions.common.addresses import house_key, street_key
 from functions.common.cursor import decode_cursor, encode_cursor
-from functions.common.dynamo import Table, condition_failed
+from functions.common.dynamo import Table, cancellation_reasons, condition_failed
 from functions.common.settings import load_settings
 from functions.objects.models import IntegrationObject, ObjectMeter, SupplyObject
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 OBJECT_PREFIX = "object#"
 BY_ID_INDEX = "ObjectById"
@@ -44,6 +47,19 @@ class ObjectsSettings(BaseModel):
 
 class ObjectGone(Exception):
     """The object was deleted between finding its key and changing it."""
+
+
+class ObjectChangedMeanwhile(Exception):
+    """The object was changed (or removed) after it was read: nothing was written."""
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    """A consumer's object with its version: 1 when added, one more for each change the consumer
+    makes (the `sequence` of its events)."""
+
+    object: SupplyObject
+    version: int
 
 
 def _time(at: datetime) -> str:
@@ -82,6 +98,50 @@ def _in_worklist(key: dict[str, str]) -> bool:
     return set(key) == {"user_id", "sk", "account_queue", "created_at"} and key["account_queue"] == PENDING
 
 
+def _still(read: StoredObject) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """The condition that the object is still the version read (an object added before objects had
+    versions is version 1) with the лицевой счёт's confirmation as read (the company confirms
+    without moving the version): condition, names, values."""
+    version = "#v = :read" if read.version > 1 else "(#v = :read OR attribute_not_exists(#v))"
+    values: dict[str, Any] = {":read": read.version}
+    confirmed = read.object.account_confirmed_at
+    if confirmed is None:
+        account = "attribute_not_exists(account_confirmed_at)"
+    else:
+        account, values[":at"] = "account_confirmed_at = :at", _time(confirmed)
+    return f"attribute_exists(sk) AND {version} AND {account}", {"#v": "version"}, values
+
+
+def _item(user_id: str, supply: SupplyObject, version: int) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "user_id": user_id,
+        "sk": f"{OBJECT_PREFIX}{supply.id}",
+        "object_id": supply.id,
+        "name": supply.name,
+        "address": supply.address,
+        "account_number": supply.account_number,
+        "meters": [meter.model_dump(mode="json", exclude_none=True) for meter in supply.meters],
+        "created_at": _time(supply.created_at),
+        "version": version,
+    }
+    if supply.account_confirmed_at is None:
+        item["account_queue"] = PENDING
+    else:
+        item["account_confirmed_at"] = _time(supply.account_confirmed_at)
+    if supply.cadastral_number is not None:
+        item["cadastral_number"] = supply.cadastral_number
+    if supply.settlement is not None and supply.house is not None:
+        item.update(
+            settlement=supply.settlement,
+            house=supply.house,
+            street_key=street_key(supply.settlement, supply.street),
+            house_key=house_key(supply.house),
+        )
+        if supply.street is not None:
+            item["street"] = supply.street
+    return item
+
+
 class ObjectStore:
     def __init__(self) -> None:
         self._table = Table(load_settings(ObjectsSettings).readings_table)
@@ -96,28 +156,7 @@ class ObjectStore:
         return [_object(item) for item in page.items]
 
     def add(self, user_id: str, added: SupplyObject) -> None:
-        item: dict[str, Any] = {
-            "user_id": user_id,
-            "sk": f"{OBJECT_PREFIX}{added.id}",
-            "object_id": added.id,
-            "name": added.name,
-            "address": added.address,
-            "account_number": added.account_number,
-            "meters": [meter.model_dump(mode="json", exclude_none=True) for meter in added.meters],
-            "created_at": _time(added.created_at),
-            "account_queue": PENDING,
-        }
-        if added.cadastral_number is not None:
-            item["cadastral_number"] = added.cadastral_number
-        if added.settlement is not None and added.house is not None:
-            item.update(
-                settlement=added.settlement,
-                house=added.house,
-                street_key=street_key(added.settlement, added.street),
-                house_key=house_key(added.house),
-            )
-            if added.street is not None:
-                item["street"] = added.street
+        item = _item(user_id, added, version=1)
         try:
             self._table.put(item, condition="attribute_not_exists(sk)")
         except ClientError as error:
@@ -125,6 +164,40 @@ class ObjectStore:
                 raise
             # The key is new (a fresh id): it is there only because this very put was done and its
             # answer lost, the SDK's second attempt meeting it. Done, then.
+
+    def own(self, user_id: str, object_id: str) -> StoredObject | None:
+        """The consumer's object of this id (None when they have none such): one consistent GetItem
+        in their own partition, so nobody reaches another's object."""
+        item = self._table.get({"user_id": user_id, "sk": f"{OBJECT_PREFIX}{object_id}"}, consistent=True)
+        return StoredObject(_object(item), int(item.get("version", 1))) if item else None
+
+    def replace(
+        self, user_id: str, changed: SupplyObject, read: StoredObject, owed: "TransactWriteItemTypeDef"
+    ) -> None:
+        """Writes the object as `changed` (its version one more than `read`'s) and the outbox item
+        `owed`, in one transaction, if the object is still the version read; raises
+        ObjectChangedMeanwhile when it is not (or is gone)."""
+        item = _item(user_id, changed, version=read.version + 1)
+        condition, names, values = _still(read)
+        put = self._table.put_action(item, condition=condition, names=names, values=values)
+        self._write([put, owed])
+
+    def remove(self, user_id: str, read: StoredObject, owed: "TransactWriteItemTypeDef") -> None:
+        """Deletes the object and writes the outbox item `owed`, in one transaction, if the object is
+        still the version read; raises ObjectChangedMeanwhile when it is not."""
+        key = {"user_id": user_id, "sk": f"{OBJECT_PREFIX}{read.object.id}"}
+        condition, names, values = _still(read)
+        delete = self._table.delete_action(key, condition=condition, names=names, values=values)
+        self._write([delete, owed])
+
+    def _write(self, actions: list["TransactWriteItemTypeDef"]) -> None:
+        try:
+            self._table.transact(actions)
+        except ClientError as error:
+            reasons = cancellation_reasons(error) or []
+            if any(reason.code in ("ConditionalCheckFailed", "TransactionConflict") for reason in reasons):
+                raise ObjectChangedMeanwhile from error
+            raise
 
     def delete_all(self, user_id: str) -> int:
         """Deletes every object of the consumer (the erasure: an address, a лицевой счёт, a cadastral

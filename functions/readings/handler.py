@@ -22,6 +22,7 @@ from functions.common.api import (
     configure_resolver,
     current_caller,
     json_response,
+    no_content,
     rules_beyond_schema,
 )
 from functions.common.clock import moscow_today
@@ -34,13 +35,14 @@ from functions.objects.models import LABELS as OBJECT_LABELS
 from functions.objects.models import ObjectEntry, ObjectList, SupplyObject
 from functions.outages import service as outages
 from functions.outages.models import MyOutageList, Outage, OutageList
-from functions.readings import service
+from functions.readings import corrections, service
 from functions.readings.models import (
     LABELS,
     MAX_MONTHS,
     MeterList,
     MonthlyConsumption,
     ReadingEntry,
+    ReadingFix,
     ReadingOutput,
     ReadingPage,
 )
@@ -224,6 +226,106 @@ def list_objects() -> ObjectList:
 def add_object(entry: Annotated[ObjectEntry, Body()]) -> Response[str]:
     added = outages.add_object(current_caller(app).user_id, entry)
     return json_response(HTTPStatus.CREATED, added)
+
+
+_READING_ID = Annotated[str, Path(max_length=64, description="id показания")]
+_READING_REFUSED = {
+    404: {"description": "Это не последнее показание вашего прибора учёта", **PROBLEM_RESPONSE},
+    409: {
+        "description": "Расчётный период показания закрыт (исправляет сетевая компания по заявке), "
+        "показание из АСКУЭ или изменено одновременно",
+        **PROBLEM_RESPONSE,
+    },
+}
+
+
+@app.patch(
+    "/api/readings/<id>",
+    summary="Исправить последнее показание",
+    description="Исправляет значения последнего показания прибора учёта, пока открыт его расчётный "
+    "период (показание учитывается в периоде, в котором учитывались бы переданные сейчас). Позже — "
+    "409: исправляет сетевая компания по заявке. Расход пересчитывается; в `corrections` показания "
+    "остаются прежние и новые значения и время исправления. Событие portal.reading.corrected.v1."
+    "\n\nСверх схемы: тарифы — те же, что у показания; значения не меньше предыдущего показания.",
+    openapi_extensions=rules_beyond_schema("values", "values.*"),
+    responses=answers(
+        200, "Показание после исправления", ReadingOutput, {**CONSUMER_ERROR_RESPONSES, **_READING_REFUSED}
+    ),
+    security=CONSUMER_SECURITY,
+    tags=TAGS,
+)
+def correct_reading(id: _READING_ID, fix: Annotated[ReadingFix, Body()]) -> ReadingOutput:
+    return corrections.correct_reading(current_caller(app).user_id, id, fix)
+
+
+@app.delete(
+    "/api/readings/<id>",
+    summary="Удалить последнее показание",
+    description="Удаляет последнее показание прибора учёта, пока открыт его расчётный период: "
+    "последним снова становится предыдущее. Удалённое остаётся в истории (`withdrawn` в GET "
+    "/api/readings). Событие portal.reading.withdrawn.v1.",
+    responses=answers(204, "Показание удалено", None, {**CONSUMER_ERROR_RESPONSES, **_READING_REFUSED}),
+    security=CONSUMER_SECURITY,
+    tags=TAGS,
+)
+def withdraw_reading(id: _READING_ID) -> Response[str]:
+    corrections.withdraw_reading(current_caller(app).user_id, id)
+    return no_content()
+
+
+_OBJECT_ID = Annotated[str, Path(max_length=64, description="id объекта")]
+_OBJECT_NOT_FOUND = {404: {"description": "Объекта нет или он не ваш", **PROBLEM_RESPONSE}}
+
+
+@app.patch(
+    "/api/objects/<id>",
+    summary="Изменить объект",
+    description="Объект целиком, каким он должен стать (те же поля и правила, что при добавлении): "
+    "название, адрес, кадастровый номер, приборы учёта. Подтверждённый сетевой компанией лицевой "
+    "счёт меняется только через сетевую компанию (422 с пояснением); неподтверждённый можно "
+    "исправить. Интеграторы узнают об изменении из события portal.object.changed.v1. 409 — объект "
+    "изменили одновременно в другом окне."
+    "\n\nСверх схемы: те же правила, что у POST /api/objects; `account_number` подтверждённого "
+    "лицевого счёта не меняется.",
+    openapi_extensions=rules_beyond_schema("account_number", "meters.*", "house", "address"),
+    responses=answers(
+        200,
+        "Объект после изменения",
+        SupplyObject,
+        {
+            **CONSUMER_ERROR_RESPONSES,
+            **_OBJECT_NOT_FOUND,
+            409: {"description": "Объект изменён одновременно", **PROBLEM_RESPONSE},
+        },
+    ),
+    security=CONSUMER_SECURITY,
+    tags=OBJECT_TAGS,
+)
+def change_object(id: _OBJECT_ID, entry: Annotated[ObjectEntry, Body()]) -> SupplyObject:
+    return objects.change_object(current_caller(app).user_id, id, entry)
+
+
+@app.delete(
+    "/api/objects/<id>",
+    summary="Удалить объект",
+    description="Убирает объект из «Моих объектов»; переданные показания его приборов учёта "
+    "остаются в истории. Интеграторы узнают об этом из события portal.object.removed.v1.",
+    responses=answers(
+        204,
+        "Объект удалён",
+        None,
+        {
+            **CONSUMER_ERROR_RESPONSES,
+            **_OBJECT_NOT_FOUND,
+            409: {"description": "Объект изменён одновременно", **PROBLEM_RESPONSE},
+        },
+    ),
+    security=CONSUMER_SECURITY,
+    tags=OBJECT_TAGS,
+)
+def remove_object(id: _OBJECT_ID) -> Response[str]:
+    objects.remove_object(current_caller(app).user_id, id)
+    return no_content()
 
 
 @app.get(

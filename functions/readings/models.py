@@ -71,6 +71,7 @@ SOURCE_LABELS: dict[Source, str] = {Source.MANUAL: "Вручную", Source.ASKU
 MAX_WHOLE_DIGITS = 9
 MAX_DECIMAL_PLACES = 2
 CENT = Decimal("0.01")
+MILLI = Decimal("0.001")  # an ASKUE value's precision (watt-hours): functions/readings/service.py
 # ASCII digits only (Python's \d also takes other scripts' digits), and the spaces people put between
 # groups of digits: a space, a no-break space (Intl 'ru-RU'), a thin and a narrow no-break space.
 _NUMBER = re.compile(r"^([0-9]+)(?:\.([0-9]+))?$")
@@ -168,16 +169,21 @@ ReadingValue = Annotated[
 ]
 
 
-def _two_places(value: Decimal) -> str:
-    return f"{value.quantize(CENT)}"
+def _places(value: Decimal) -> str:
+    """Two decimals, three when the value has a third (an ASKUE value, as ASKUE sends it)."""
+    cents = value.quantize(CENT)
+    return f"{cents}" if cents == value else f"{value.quantize(MILLI)}"
 
 
 Amount = Annotated[
     Decimal,
-    PlainSerializer(_two_places, return_type=str),
-    WithJsonSchema({"type": "string", "pattern": r"^\d{1,9}\.\d{2}$", "examples": ["12345.60"]}),
+    PlainSerializer(_places, return_type=str),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^\d{1,9}\.\d{2,3}$", "examples": ["12345.60", "27533.938"]}
+    ),
 ]
-"""An amount of energy (a reading or a consumption), kWh, answered as a string with two decimals."""
+"""An amount of energy (a reading or a consumption), kWh, answered as a string with two decimals, or
+three when ASKUE sent three (a value typed in has two at most)."""
 
 
 class TariffValues(BaseModel):
@@ -365,9 +371,31 @@ class ReadingEntry(BaseModel):
         return values
 
 
-LABELS = field_labels(ReadingEntry, also={"cursor": "Продолжение списка", "months": "Число месяцев"})
+class ReadingFix(BaseModel):
+    """The consumer's correction of their latest reading of a meter: its values as they should be."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    values: TariffValues = Field(
+        title="Показания",
+        description="Верные показания по тарифам типа прибора (те же тарифы, что у исправляемого показания)",
+    )
+
+
+LABELS = field_labels(
+    ReadingEntry, ReadingFix, also={"cursor": "Продолжение списка", "months": "Число месяцев"}
+)
 
 # ---------------------------------------------------------------- answers
+
+
+class ReadingCorrection(BaseModel):
+    """One correction of a reading, kept with it: who, when, the values before and after."""
+
+    corrected_at: datetime = Field(description="Когда исправлено")
+    by: Literal["consumer"] = Field(description="Кто исправил: consumer — сам потребитель")
+    old_values: dict[Tariff, Amount] = Field(description="Показания до исправления, кВт·ч")
+    new_values: dict[Tariff, Amount] = Field(description="Показания после исправления, кВт·ч")
 
 
 class ReadingOutput(BaseModel):
@@ -386,10 +414,23 @@ class ReadingOutput(BaseModel):
     )
     source: Source = Field(description="manual — введено вручную, askue — получено из АСКУЭ")
     taken_at: datetime
+    day_only: bool = Field(
+        default=False,
+        description="true — потребитель указал только день снятия показаний (раньше сегодняшнего): "
+        "время в taken_at условное (полдень по Москве, для порядка в истории), показывайте только дату",
+    )
     billing_period: str = Field(
         pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
         description="Расчётный период (ГГГГ-ММ), в котором учитывается показание: месяц передачи, "
         "если показание передано не позднее последнего дня окна приёма показаний, иначе следующий",
+    )
+    corrections: list[ReadingCorrection] = Field(
+        default_factory=list, description="Исправления показания потребителем, старые сначала"
+    )
+    withdrawn_at: datetime | None = Field(
+        default=None,
+        description="Когда потребитель удалил показание: оно не учитывается (ни в расходе, ни в "
+        "выгрузке) и остаётся в истории отмеченным; null — действует",
     )
 
 
@@ -454,7 +495,13 @@ class MonthlyConsumption(BaseModel):
 
 
 def amounts(raw: dict[str, Any] | None) -> dict[Tariff, Decimal] | None:
-    """Per-tariff amounts read back from storage, with two places again."""
+    """Per-tariff amounts read back from storage, with two places again (three for an ASKUE value
+    that has a third)."""
     if raw is None:
         return None
-    return {t: Decimal(raw[t]).quantize(CENT) for t in ALL_TARIFFS if t in raw}
+    return {t: _stored(Decimal(raw[t])) for t in ALL_TARIFFS if t in raw}
+
+
+def _stored(value: Decimal) -> Decimal:
+    cents = value.quantize(CENT)
+    return cents if cents == value else value.quantize(MILLI)

@@ -43,6 +43,7 @@ from functions.readings.export import readings_csv
 from functions.readings.models import (
     CENT,
     METER_TYPE_ADJECTIVES,
+    MILLI,
     TARIFF_LABELS,
     BillingNow,
     MeterList,
@@ -373,7 +374,14 @@ def submit_reading(user_id: str, entry: ReadingEntry) -> ReadingOutput:
             taken_at,
             meter,
             received_at,
-        ).model_copy(update={"consumption": judged.consumption, "rollover": judged.rollover})
+        ).model_copy(
+            update={
+                "consumption": judged.consumption,
+                "rollover": judged.rollover,
+                # A day the consumer gave, not today: its midday is for the history's order, not a time.
+                "day_only": moscow_date(taken_at) != moscow_date(received_at),
+            }
+        )
         try:
             store.append(
                 user_id,
@@ -410,7 +418,8 @@ def history(user_id: str, meter_number: str | None, cursor: str | None) -> Readi
 def export_csv(user_id: str, meter_number: str | None) -> str:
     """The consumer's readings (of one meter, if given), newest first, as CSV for Excel."""
     meter = _meter_filter(meter_number)
-    return readings_csv(ReadingStore().readings(user_id, meter, EXPORT_MAX_ROWS))
+    found = ReadingStore().readings(user_id, meter, EXPORT_MAX_ROWS)
+    return readings_csv(reading for reading in found if reading.withdrawn_at is None)
 
 
 def meters(user_id: str) -> MeterList:
@@ -499,11 +508,14 @@ class AskueOutcome(StrEnum):
 
 
 def _askue_value(active_import_kwh: Decimal) -> Decimal:
+    """The value as ASKUE sends it (the 80020 format and the JSON API give watt-hours: three decimals
+    of kWh), rounded half up to three decimals when it has more. Rounding is monotonic, so a register
+    that did not go down never looks lower than the value stored before."""
     if not isinstance(active_import_kwh, Decimal) or not active_import_kwh.is_finite():
         raise ReadingValueError("reading_not_a_number", "not a finite Decimal")
-    # ASKUE keeps more decimals than a reading has; cutting them off (never rounding up) keeps
-    # the stored value at or below the register, so the next value can never look lower.
-    return parse_reading_value(active_import_kwh.quantize(CENT, rounding=ROUND_DOWN))
+    value = active_import_kwh.quantize(MILLI, rounding=ROUND_HALF_UP)
+    parse_reading_value(value.quantize(CENT, rounding=ROUND_DOWN))  # its sign and whole digits
+    return value
 
 
 def record_askue_reading(
@@ -513,8 +525,8 @@ def record_askue_reading(
 
     - `user_id`: the consumer's Cognito `sub`; `meter_number`: the meter's number as the consumer
       would type it (letters, digits, "-", "/", up to 30 characters; stored upper-case);
-    - `active_import_kwh`: the A+ register total in kWh as a `Decimal` (more than two decimals are
-      cut off, not rounded); the meter is single-tariff (T1);
+    - `active_import_kwh`: the A+ register total in kWh as a `Decimal` (more than three decimals are
+      rounded half up to three); the meter is single-tariff (T1);
     - `taken_at`: when ASKUE read the meter (an aware datetime, as `AskueRow.read_at` is).
 
     The reading is stored with source "askue" and the consumption since the meter's previous

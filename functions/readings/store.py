@@ -53,6 +53,7 @@ from functions.common.retention import RetentionKind, retention_of
 from functions.common.settings import load_settings
 from functions.readings.billing import billing_period
 from functions.readings.models import (
+    ReadingCorrection,
     ReadingOutput,
     Source,
     Tariff,
@@ -143,6 +144,15 @@ def _submitted_key(user_id: str) -> dict[str, str]:
 
 def _reading(item: dict[str, Any]) -> ReadingOutput:
     previous = item.get("previous_taken_at")
+    corrections = [
+        ReadingCorrection(
+            corrected_at=datetime.fromisoformat(raw["corrected_at"]),
+            by=raw["by"],
+            old_values=amounts(raw["old_values"]) or {},
+            new_values=amounts(raw["new_values"]) or {},
+        )
+        for raw in item.get("corrections", [])
+    ]
     taken_at = datetime.fromisoformat(item["taken_at"])
     return ReadingOutput(
         id=item["id"],
@@ -156,7 +166,41 @@ def _reading(item: dict[str, Any]) -> ReadingOutput:
         taken_at=taken_at,
         # A reading stored before periods were: its taken moment is the best guess of when it came.
         billing_period=item.get("billing_period") or billing_period(taken_at),
+        corrections=corrections,
+        day_only=bool(item.get("day_only", False)),
+        withdrawn_at=datetime.fromisoformat(item["withdrawn_at"]) if "withdrawn_at" in item else None,
     )
+
+
+def _reading_item(user_id: str, reading: ReadingOutput) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "user_id": user_id,
+        "sk": _reading_sk(reading),
+        "meter_key": _meter_key(user_id, reading.meter_number),
+        **reading.model_dump(
+            mode="python", exclude_none=True, exclude={"corrections", "withdrawn_at", "day_only"}
+        ),
+        "meter_type": reading.meter_type.value,
+        "source": reading.source.value,
+        "taken_at": _time(reading.taken_at),
+        # DynamoDB's TTL deletes it when the retention table's period ends (ReadingsTable).
+        "expires_at": retention_of(RetentionKind.READINGS).expires_at(reading.taken_at),
+    }
+    if reading.previous_taken_at is not None:
+        item["previous_taken_at"] = _time(reading.previous_taken_at)
+    if reading.day_only:
+        item["day_only"] = True
+    if reading.corrections:
+        item["corrections"] = [
+            {
+                "corrected_at": _time(fix.corrected_at),
+                "by": fix.by,
+                "old_values": dict(fix.old_values),
+                "new_values": dict(fix.new_values),
+            }
+            for fix in reading.corrections
+        ]
+    return item
 
 
 def _meter(item: dict[str, Any]) -> Meter:
@@ -289,19 +333,7 @@ class ReadingStore:
         Raises StaleMeter when another reading of the meter (or, with `submission`, of the consumer)
         was stored since `previous` was read.
         """
-        reading_item: dict[str, Any] = {
-            "user_id": user_id,
-            "sk": _reading_sk(reading),
-            "meter_key": _meter_key(user_id, reading.meter_number),
-            **reading.model_dump(mode="python", exclude_none=True),
-            "meter_type": reading.meter_type.value,
-            "source": reading.source.value,
-            "taken_at": _time(reading.taken_at),
-            # DynamoDB's TTL deletes it when the retention table's period ends (ReadingsTable).
-            "expires_at": retention_of(RetentionKind.READINGS).expires_at(reading.taken_at),
-        }
-        if reading.previous_taken_at is not None:
-            reading_item["previous_taken_at"] = _time(reading.previous_taken_at)
+        reading_item = _reading_item(user_id, reading)
         meter_item: dict[str, Any] = {
             "user_id": user_id,
             "sk": _meter_sk(reading.meter_number),
@@ -389,9 +421,11 @@ class ReadingStore:
         items = self._table.query_all(
             "user_id = :user AND sk BETWEEN :since AND :end",
             {":user": user_id, ":since": f"{READING_PREFIX}{_time(since)}", ":end": f"{READING_PREFIX}~"},
-            projection="meter_number, meter_type, consumption, taken_at",
+            projection="meter_number, meter_type, consumption, taken_at, withdrawn_at",
         )
         for item in items:
+            if "withdrawn_at" in item:
+                continue  # withdrawn by the consumer: it no longer counts
             yield TakenReading(
                 meter_number=item["meter_number"],
                 meter_type=MeterType(item["meter_type"]),

@@ -12,7 +12,7 @@ it (the issue); п. 9 is cited whole. Stored applications of older code (with `a
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
@@ -73,6 +73,7 @@ class ConnectionPoint(BaseModel):
     """A connection point (п. 9: each with its power, voltage and what is connected already)."""
 
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid", title="Точка присоединения")
+    ITEM_TITLE: ClassVar[str] = "точка"  # messages: «Мощность в точке, кВт (точка 2)»
 
     name: Line = Field(title="Точка присоединения", description="Например, ВРУ-0,4 кВ жилого дома")
     max_power_kw: PositivePower = Field(title="Мощность в точке, кВт")
@@ -84,6 +85,7 @@ class ConnectionStage(BaseModel):
     """A stage of design and commissioning with its power (п. 9)."""
 
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid", title="Этап ввода")
+    ITEM_TITLE: ClassVar[str] = "этап"
 
     name: Line = Field(title="Этап", description="Например, 1-я очередь")
     until: FutureDate = Field(title="Срок ввода этапа")

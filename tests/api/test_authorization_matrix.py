@@ -611,6 +611,36 @@ def _add_object(scene: Scene) -> None:
     assert [o["id"] for o in scene.owner.get("/api/objects").json()["items"]] == [scene.object_id]
 
 
+def _change_object(scene: Scene) -> None:
+    # The owner's object id, by another consumer: not theirs (404), the owner's unchanged.
+    path = f"/api/objects/{scene.object_id}"
+    assert scene.other.call("PATCH", path, json={**OWNERS_OBJECT, "name": "Чужой"}).status_code == 404
+    assert [o["name"] for o in scene.owner.get("/api/objects").json()["items"]] == [OWNERS_OBJECT["name"]]
+
+
+def _remove_object(scene: Scene) -> None:
+    assert scene.other.call("DELETE", f"/api/objects/{scene.object_id}").status_code == 404
+    assert [o["id"] for o in scene.owner.get("/api/objects").json()["items"]] == [scene.object_id]
+
+
+def _owners_latest_reading(scene: Scene) -> dict[str, Any]:
+    latest = scene.owner.get("/api/readings", meter_number=scene.meter).json()["items"][0]
+    return dict(latest)
+
+
+def _correct_reading(scene: Scene) -> None:
+    latest = _owners_latest_reading(scene)
+    fixed = scene.other.call("PATCH", f"/api/readings/{latest['id']}", json={"values": {"t1": "999"}})
+    assert fixed.status_code == 404
+    assert _owners_latest_reading(scene) == latest
+
+
+def _withdraw_reading(scene: Scene) -> None:
+    latest = _owners_latest_reading(scene)
+    assert scene.other.call("DELETE", f"/api/readings/{latest['id']}").status_code == 404
+    assert _owners_latest_reading(scene) == latest
+
+
 def _askue_fetch(scene: Scene) -> None:
     # Fetching reads ASKUE with the caller's credentials only; a failed fetch leaves the owner's link.
     wrong = scene.other.call(
@@ -686,6 +716,10 @@ ISOLATION: dict[str, Callable[[Scene], None]] = {
     "GET /api/readings/monthly": _monthly_consumption,
     "GET /api/objects": _list_objects,
     "POST /api/objects": _add_object,
+    "PATCH /api/objects/{id}": _change_object,
+    "DELETE /api/objects/{id}": _remove_object,
+    "PATCH /api/readings/{id}": _correct_reading,
+    "DELETE /api/readings/{id}": _withdraw_reading,
     "POST /api/askue/fetch": _askue_fetch,
     "GET /api/askue/latest": _askue_latest,
     "DELETE /api/askue/link": _askue_forget,

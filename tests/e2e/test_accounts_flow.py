@@ -100,7 +100,7 @@ def test_register_log_in_change_password_log_out(
         "consent": True,
         "consent_version": CURRENT_CONSENT_VERSION,
     }
-    expect(page.get_by_text(f"Письмо с паролем отправлено на {email}")).to_be_visible()
+    expect(page.get_by_text(f"Письмо отправлено на {email}")).to_be_visible()
     expect(form.locator(".field-error")).to_have_count(0)
     shot(page, artifacts, "03-registration-mail-sent")
 

@@ -159,7 +159,8 @@ def test_home_shows_requests_meters_askue_outages_and_next_steps_in_six_reads(
     mine = page.get_by_role("list", name="Открытые заявки").get_by_role("listitem")
     expect(mine).to_have_count(2)
     expect(mine.first).to_contain_text("Требуются уточнения")  # needs the consumer's answer: listed first
-    expect(mine.first).to_contain_text(re.compile(r"Срок рассмотрения — до \d{1,2} [а-я]+ \d{4} г\."))
+    review = re.compile(r"Ориентировочный срок рассмотрения — до \d{1,2} [а-я]+ \d{4} г\.")
+    expect(mine.first).to_contain_text(review)
     meters = page.get_by_role("region", name="Приборы учёта")
     expect(meters).to_contain_text(f"№ {METER}")
     expect(meters).to_contain_text(re.compile(r"Т1 13\s600, Т2 5\s500 кВт·ч"))

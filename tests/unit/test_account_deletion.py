@@ -3,6 +3,7 @@ the password, no login from the answer on, every session ended, the personal dat
 scheduled ErasureFunction; the requests stay for the company's records without the person."""
 
 import json
+import re
 import uuid
 from datetime import date, timedelta
 from typing import Any
@@ -14,7 +15,7 @@ from functions.auth import handler as auth
 from functions.requests import handler as requests_api
 from infra.lambda_runtime import LambdaContext
 from infra.world import World
-from tests.unit.conftest import api_event, call, mailed, sent_mails
+from tests.unit.conftest import api_event, call, mailed
 from tests.unit.test_accounts import IVAN, claims_of, log_in, mailed_password, register
 from tests.unit.test_password_reset import forgot
 
@@ -107,15 +108,53 @@ def test_the_erasure_removes_the_person_and_keeps_the_requests_and_the_consent_p
     assert erasure.lambda_handler({}, LambdaContext("ErasureFunction")) == {"erased": 0, "failed": 0}
 
 
-def test_a_deleted_account_gets_no_reset_code(world: World) -> None:
+def test_a_deleted_account_gets_no_reset_code_and_is_told_when_its_address_is_free(world: World) -> None:
     register(IVAN)
     password = mailed_password(EMAIL)
     delete(claims_of(EMAIL, password), password)
-    mails = len(sent_mails())
+    mails = len(mailed())  # the deletion's own notice relayed
 
     assert forgot(EMAIL)[0] == 202
 
-    assert len(sent_mails()) == mails
+    assert len(mailed()) == mails + 1
+    told = mailed()[-1]
+    assert told["subject"] == "Учётная запись с этим адресом удалена"
+    assert "код смены пароля для неё не отправляются" in told["text"]
+    assert "можно зарегистрировать снова" in told["text"]
+    assert not re.search(r"\b\d{6}\b", told["text"])  # no code
+
+
+def test_a_deleted_account_s_address_registers_again_after_its_erasure_and_is_told_so_before(
+    world: World,
+) -> None:
+    register(IVAN)
+    password = mailed_password(EMAIL)
+    delete(claims_of(EMAIL, password), password)
+    mailed()  # the deletion's own notice relayed
+
+    # Before the erasure: no account is made, the mail says what the site says and what works.
+    assert register(IVAN)[0] == 202
+    told = mailed()[-1]
+    assert told["subject"] == "Учётная запись с этим адресом удалена"
+    assert "«Регистрация»" in told["text"] and "другим адресом" in told["text"]
+    assert log_in(EMAIL, password)[0] == 401
+
+    assert erasure.lambda_handler({}, LambdaContext("ErasureFunction")) == {"erased": 1, "failed": 0}
+
+    # After it: the address registers anew, with a new password that logs in.
+    assert register(IVAN)[0] == 202
+    fresh = mailed_password(EMAIL)
+    assert fresh != password
+    assert log_in(EMAIL, fresh)[0] == 200
+
+
+def test_the_erasure_schedule_is_what_the_mails_promise() -> None:
+    from functions.auth.erasure_schedule import ERASURE_RUNS_EVERY
+    from infra.template import load_template
+
+    function = load_template()["Resources"]["ErasureFunction"]["Properties"]
+    [schedule] = [e["Properties"]["Schedule"] for e in function["Events"].values() if e["Type"] == "Schedule"]
+    assert schedule == "rate(1 day)" and timedelta(days=1) == ERASURE_RUNS_EVERY
 
 
 def test_a_deletion_that_failed_half_way_is_finished_by_its_retry(world: World) -> None:

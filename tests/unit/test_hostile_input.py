@@ -447,6 +447,13 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
         "account_number": "5001234567",
         "meters": [{"meter_type": "single_tariff", "meter_number": "01234567", "digits": 5}],
     },
+    "/api/objects/{id}": {
+        "name": "Гараж",
+        "address": "д. Берёзки, ул. Садовая, 9",
+        "account_number": "5001234567",
+        "meters": [{"meter_type": "single_tariff", "meter_number": "01234567"}],
+    },
+    "/api/readings/{id}": {"values": {"t1": "12345,6"}},
     "/api/integration/objects/{id}": {"confirmed": True},
     "/api/integration/outages": {
         "kind": "planned",

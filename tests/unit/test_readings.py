@@ -431,8 +431,10 @@ def test_the_reading_date_is_today_by_default_and_may_be_an_earlier_day(clock: C
     status, earlier = submit({**single("D-1", "110"), "taken_on": "2026-11-21"})
 
     assert status == 201, earlier
-    # Midday in Moscow of the day given.
+    # Midday in Moscow of the day given, for the history's order: the day alone is what is known.
     assert datetime.fromisoformat(earlier["taken_at"]) == datetime(2026, 11, 21, 9, tzinfo=UTC)
+    assert earlier["day_only"] is True and today["day_only"] is False
+    assert [r["day_only"] for r in all_readings()] == [True, False]
 
 
 def test_a_reading_date_in_the_future_is_refused(clock: Clock) -> None:
@@ -907,10 +909,26 @@ def test_askue_reading_is_recorded_with_its_source_and_consumption(clock: Clock)
     assert outcome == AskueOutcome.RECORDED
     newest = all_readings()[0]
     assert newest["source"] == "askue"
-    assert newest["values"] == {"t1": "150.25"}  # cut off, never rounded up
-    assert newest["consumption"] == {"t1": "50.25"}
+    assert newest["values"] == {"t1": "150.256"}  # as ASKUE sent it
+    assert newest["consumption"] == {"t1": "50.256"}
     assert datetime.fromisoformat(newest["taken_at"]) == START + timedelta(hours=2)
     assert meters()[0]["last_source"] == "askue"
+
+
+@pytest.mark.parametrize(
+    ("sent", "shown"),
+    [
+        ("27533.938", "27533.938"),
+        ("27533.9385", "27533.939"),
+        ("27533.93849", "27533.938"),
+        ("100", "100.00"),
+    ],
+)
+def test_an_askue_value_keeps_the_precision_askue_sends_rounded_never_cut(
+    clock: Clock, sent: str, shown: str
+) -> None:
+    assert record_askue_reading(ME["sub"], "AS-9", Decimal(sent), START) == AskueOutcome.RECORDED
+    assert all_readings()[0]["values"] == {"t1": shown}
 
 
 def test_first_askue_reading_registers_a_single_tariff_meter(clock: Clock) -> None:

@@ -579,7 +579,7 @@ def test_detail_shows_fields_in_russian_files_as_links_and_the_history(env: Worl
         (
             body_of("connection", fields={**VALID["connection"], "points": [{"name": "ВРУ"}]}),
             "fields.points.0.max_power_kw",
-            "Заполните поле «Мощность в точке, кВт».",
+            "Заполните поле «Мощность в точке, кВт (точка 1)».",
         ),
         (
             body_of("meter_reading", fields={**VALID["meter_reading"], "reading_date": "01.12.2026"}),

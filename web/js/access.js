@@ -82,7 +82,7 @@ function setupForgot() {
     ask.hidden = true;
     reset.hidden = false;
     reset.elements.namedItem('email').value = data.email;
-    setNotice(`Если адрес ${data.email} зарегистрирован, на него отправлен код. Введите его и новый пароль.`);
+    setNotice(`Если адрес ${data.email} зарегистрирован, на него отправлено письмо с кодом: введите код и новый пароль. Если учётная запись с этим адресом удалена, кода не будет — письмо скажет, когда адрес можно зарегистрировать снова.`);
     reset.elements.namedItem('code').focus();
   });
   $('reset-resend').addEventListener('click', async (event) => {
@@ -154,7 +154,8 @@ export function setupAccess() {
     register.reset();
     syncCategory(register);
     showLogin({
-      message: `Письмо с паролем отправлено на ${data.email}. Введите пароль из письма, чтобы войти.`,
+      // The same answer for every address (nobody learns who is registered); the mail says which case it is.
+      message: `Письмо отправлено на ${data.email}. Если адрес новый, в письме пароль: введите его, чтобы войти. Если адрес уже зарегистрирован или учётная запись с ним удалена, письмо скажет, что делать: удалённую можно зарегистрировать снова, когда её данные будут стёрты (в течение суток после удаления).`,
       email: data.email,
     });
   });

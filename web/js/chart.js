@@ -6,7 +6,17 @@ import { el } from './dom.js';
 import { formatNumber } from './format.js';
 
 const H = 220; // the plot's height in SVG units; the width is the box's own (at least 300)
-const PAD = { top: 12, right: 8, bottom: 26, left: 46 };
+const PAD = { top: 12, right: 8, bottom: 26, left: 46 }; // left: the least; wider labels widen it
+const FONT_PX = 12; // charts.css: .chart { font-size: 12px }
+
+let ruler;
+/** The width of `text` as the chart draws it (12 px of the page's font), measured by the canvas's
+ * measureText: an axis label («100 000») gets the room it takes, never a guess. */
+function textWidth(text) {
+  ruler ??= document.createElement('canvas').getContext('2d');
+  ruler.font = `${FONT_PX}px ${getComputedStyle(document.body).fontFamily}`;
+  return Math.ceil(ruler.measureText(text).width);
+}
 
 // A page with charts prints its content only (print.css: no menu, no «Выйти»).
 for (const [href, media] of [['/css/charts.css'], ['/css/print.css', 'print']]) {
@@ -51,18 +61,20 @@ export function barChart({ caption, unit, labels, series, width = 640, tick = (i
   const lo = Math.ceil(bottom / unitStep) * unitStep;
   const plot = H - PAD.top - PAD.bottom;
   const y = (v) => PAD.top + ((hi - v) / (hi + lo)) * plot;
-  const slot = (W - PAD.left - PAD.right) / labels.length;
+  const steps = [];
+  for (let k = -lo / unitStep; k <= hi / unitStep; k += 1) steps.push(k * unitStep);
+  const left = Math.max(PAD.left, ...steps.map((v) => textWidth(formatNumber(Math.abs(v))) + 8));
+  const slot = (W - left - PAD.right) / labels.length;
 
   const svg = svgRoot();
   const captionId = `chart-${Math.random().toString(36).slice(2)}`;
   Object.entries({ viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': captionId, class: 'chart' }).forEach(([k, v]) => svg.setAttribute(k, v));
-  for (let k = -lo / unitStep; k <= hi / unitStep; k += 1) {
-    const v = k * unitStep;
-    shape(svg, 'line', { x1: PAD.left, x2: W - PAD.right, y1: y(v), y2: y(v), class: v === 0 ? 'chart-axis' : 'chart-grid' });
-    shape(svg, 'text', { x: PAD.left - 4, y: y(v) + 4, 'text-anchor': 'end' }, formatNumber(Math.abs(v)));
+  for (const v of steps) {
+    shape(svg, 'line', { x1: left, x2: W - PAD.right, y1: y(v), y2: y(v), class: v === 0 ? 'chart-axis' : 'chart-grid' });
+    shape(svg, 'text', { x: left - 4, y: y(v) + 4, 'text-anchor': 'end', class: 'chart-tick' }, formatNumber(Math.abs(v)));
   }
   labels.forEach((_, i) => {
-    const x = PAD.left + i * slot + slot * 0.15;
+    const x = left + i * slot + slot * 0.15;
     for (const [list, sign] of [[up, 1], [down, -1]]) {
       let base = 0;
       for (const s of list) {
@@ -74,7 +86,10 @@ export function barChart({ caption, unit, labels, series, width = 640, tick = (i
       }
     }
     const label = tick(i);
-    if (label) shape(svg, 'text', { x: x + slot * 0.35, y: H - 8, 'text-anchor': 'middle' }, label);
+    // Centred under its bar, but kept inside the box at either end (measured as the axis labels are).
+    const half = label ? textWidth(label) / 2 : 0;
+    const middle = Math.min(Math.max(x + slot * 0.35, half + 1), W - half - 1);
+    if (label) shape(svg, 'text', { x: middle, y: H - 8, 'text-anchor': 'middle' }, label);
   });
 
   const key = el('ul', { class: 'chart-key' }, series.map((s) => el('li', {}, el('span', { class: `chart-swatch chart-${s.tone}`, 'aria-hidden': 'true' }), s.name)));

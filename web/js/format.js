@@ -56,4 +56,11 @@ export function plural(one, few, many, n) {
 
 export const workingDays = (n) => `${n} ${plural('рабочий день', 'рабочих дня', 'рабочих дней', n)}`;
 /** «до» takes the genitive: до 3 рабочих дней, до 21 рабочего дня */
+/** The review deadline, worded one way everywhere (the request forms, lists, cards and its mail):
+ * a type's «Ориентировочный срок рассмотрения — 10 рабочих дней с даты регистрации» (a term the law
+ * sets is that term), a request's «Ориентировочный срок рассмотрения — до 18 декабря 2026 г.». */
+export const REVIEW_TERM = 'Ориентировочный срок рассмотрения';
+export const typeReviewTerm = (type) => (type.statutory_term ? `Срок — ${type.statutory_term}` : `${REVIEW_TERM} — ${workingDays(type.review_working_days)} с даты регистрации`);
+export const reviewUntil = (deadline) => `${REVIEW_TERM} — до ${formatDate(deadline)}`;
+
 export const upToWorkingDays = (n) => `до ${n} ${plural('рабочего дня', 'рабочих дней', 'рабочих дней', n)}`;

@@ -18,6 +18,7 @@ export const routes = [
   { path: '/readings/consumption', view: 'consumption', title: 'Графики потребления' },
   { path: '/objects', view: 'objects', title: 'Мои объекты' },
   { path: '/profile', view: 'profile', title: 'Профиль' },
+  { path: '/profile/data', view: 'my-data', title: 'Мои данные', parent: '/profile' },
   { path: '/outages', view: 'outages', public: true, title: 'Отключения электроэнергии' },
   { path: '/privacy', view: 'privacy', public: true, title: 'Политика обработки персональных данных' },
 ];

@@ -59,7 +59,7 @@ export async function render(root, { signal }) {
   const width = Math.min(root.clientWidth || 640, 900);
   const profiles = askue.rows.filter((row) => row.profile);
   root.append(
-    ...pageTitle('Графики потребления', 'Расход по месяцам — по показаниям приборов учёта; нагрузка за сутки — по данным АСКУЭ.'),
+    ...pageTitle('Графики потребления', profiles.length ? 'Расход по месяцам — по показаниям приборов учёта; нагрузка за сутки — по получасовым данным АСКУЭ.' : 'Расход по месяцам — по показаниям приборов учёта.'),
     el(
       'section',
       { class: 'section', 'aria-labelledby': 'monthly-charts' },
@@ -69,18 +69,17 @@ export async function render(root, { signal }) {
         ? monthly.meters.map((meter) => el('div', { class: 'card chart-wrap' }, monthlyChart(meter, monthly.months, width)))
         : message('За последние 12 месяцев показаний нет. Передайте их в разделе «Ручной ввод».'),
     ),
-    el(
-      'section',
-      { class: 'section', 'aria-labelledby': 'profile-charts' },
-      el('h2', { id: 'profile-charts' }, 'Нагрузка за сутки (АСКУЭ)'),
-      profiles.length
-        ? profiles.map((row) => el('div', { class: 'card chart-wrap' }, profileChart(row, width)))
-        : message(
-            askue.rows.length
-              ? 'АСКУЭ передаёт итоговые показания без получасовых интервалов: нагрузку за сутки показать не из чего.'
-              : 'Данных АСКУЭ пока нет: получите их в разделе «АСКУЭ».',
+    // The day's load only where the data has half-hours: no section promising what is not there.
+    ...(profiles.length
+      ? [
+          el(
+            'section',
+            { class: 'section', 'aria-labelledby': 'profile-charts' },
+            el('h2', { id: 'profile-charts' }, 'Нагрузка за сутки (АСКУЭ)'),
+            profiles.map((row) => el('div', { class: 'card chart-wrap' }, profileChart(row, width))),
           ),
-    ),
+        ]
+      : []),
     el('p', {}, el('a', { href: '#/readings' }, '← Показания')),
   );
 }

@@ -7,7 +7,7 @@
 import * as api from '../api.js';
 import * as consent from '../consent.js';
 import { el, failure, pageTitle } from '../dom.js';
-import { formatDate, formatDateTime, formatNumber, plural } from '../format.js';
+import { formatDate, formatDateTime, formatNumber, plural, reviewUntil } from '../format.js';
 import { outageItem } from './outages.js';
 import { statusBadge, useStyles } from './requests-ui.js';
 
@@ -37,7 +37,7 @@ function requestsCard(items) {
               ' ',
               statusBadge(r),
               el('br'),
-              el('span', { class: 'muted' }, `${r.type_title}. Срок рассмотрения — до ${formatDate(r.review_deadline)}`),
+              el('span', { class: 'muted' }, `${r.type_title}. ${reviewUntil(r.review_deadline)}`),
             ),
           ),
         )

@@ -1,16 +1,29 @@
 // «Мои объекты»: the consumer's supply points — address, лицевой счёт (and whether the company has
-// confirmed it), cadastral number, the meters installed there — and the form that adds one.
+// confirmed it), cadastral number, the meters installed there — the form that adds one, and on each
+// card «Изменить» (the same form, filled in; a confirmed лицевой счёт is read-only: only the company
+// changes it) and «Удалить» (asked first; the readings stay).
 
 import * as api from '../api.js';
 import { el, loading, message, pageTitle } from '../dom.js';
 import { bindForm } from '../forms.js';
 import { formatDate } from '../format.js';
+import { askFirst } from '../ask.js';
 import { METER_TYPES } from './readings-ui.js';
 
 const MAX_METERS = 10;
 
-function card(object) {
+function card(object, { onEdit, onRemoved }) {
   const confirmed = object.account_state === 'confirmed';
+  const edit = el('button', { type: 'button', class: 'btn btn-secondary', 'aria-label': `Изменить объект «${object.name}»` }, 'Изменить');
+  const remove = el('button', { type: 'button', class: 'btn btn-secondary', 'aria-label': `Удалить объект «${object.name}»` }, 'Удалить');
+  const actions = el('div', { class: 'ob-actions' }, edit, remove);
+  edit.addEventListener('click', () => onEdit(object));
+  remove.addEventListener('click', () =>
+    askFirst(actions, `Удалить объект «${object.name}»? Переданные показания его приборов учёта останутся в истории.`, 'Да, удалить', async () => {
+      await api.del(`/api/objects/${encodeURIComponent(object.id)}`);
+      onRemoved(object);
+    }),
+  );
   return el(
     'li',
     { class: 'card ob-card', 'data-object': object.id },
@@ -45,6 +58,7 @@ function card(object) {
         ),
       ),
     ),
+    actions,
   );
 }
 
@@ -91,7 +105,8 @@ function field(id, name, label, { required = true, hint, maxlength = 300, ...mor
   );
 }
 
-function addForm(onAdded) {
+/** The form that adds an object, or (with `object`) changes it: filled in, PATCH on submit. */
+function objectForm({ object, onSaved, onCancel }) {
   const meters = el('div', { class: 'ob-meter-list' }, meterRow(0));
   const more = el('button', { type: 'button', class: 'btn btn-secondary', id: 'object-add-meter' }, 'Добавить прибор учёта');
   more.addEventListener('click', () => {
@@ -102,7 +117,7 @@ function addForm(onAdded) {
   });
   const form = el(
     'form',
-    { id: 'object-form', class: 'form ob-form', method: 'post', novalidate: true },
+    { id: object ? 'object-edit-form' : 'object-form', class: 'form ob-form', method: 'post', novalidate: true },
     field('object-name', 'name', 'Название объекта', { maxlength: 100, hint: 'Например, жилой дом, гараж, дача.' }),
     field('object-address', 'address', 'Адрес объекта', { hint: 'Как в квитанции.' }),
     el(
@@ -117,12 +132,32 @@ function addForm(onAdded) {
     field('object-cadastral', 'cadastral_number', 'Кадастровый номер', { required: false, maxlength: 30, 'data-empty': 'omit', hint: 'Необязательно; например, 77:01:0001001:1234.' }),
     meters,
     more,
-    el('button', { type: 'submit', class: 'btn btn-primary' }, 'Добавить объект'),
+    el(
+      'div',
+      { class: 'ob-actions' },
+      el('button', { type: 'submit', class: 'btn btn-primary' }, object ? 'Сохранить изменения' : 'Добавить объект'),
+      object ? el('button', { type: 'button', class: 'btn btn-secondary', onclick: onCancel }, 'Отмена') : null,
+    ),
   );
+  if (object) {
+    for (const name of ['name', 'address', 'settlement', 'street', 'house', 'account_number', 'cadastral_number']) form.elements[name].value = object[name] ?? '';
+    meters.replaceChildren(...object.meters.map((_, i) => meterRow(i)));
+    object.meters.forEach((m, i) => {
+      for (const key of ['meter_type', 'meter_number', 'digits']) form.elements[`meters.${i}.${key}`].value = m[key] ?? '';
+    });
+    more.hidden = object.meters.length >= MAX_METERS;
+    if (object.account_state === 'confirmed') {
+      const account = form.elements.account_number;
+      account.readOnly = true;
+      form.querySelector('#object-account-hint').textContent = 'Подтверждён сетевой компанией: изменить его можно только через сетевую компанию (заявкой).';
+    }
+    bindForm(form, async (data) => onSaved(await api.patch(`/api/objects/${encodeURIComponent(object.id)}`, { ...data, meters: Object.values(data.meters || {}) })));
+    return form;
+  }
   bindForm(form, async (data) => {
     const body = { ...data, meters: Object.values(data.meters || {}) };
     const added = await api.post('/api/objects', body);
-    onAdded(added);
+    onSaved(added);
     form.reset();
     meters.replaceChildren(meterRow(0));
     more.hidden = false;
@@ -148,18 +183,44 @@ export async function render(root, { signal }) {
   const shown = el('div', {}, loading());
   const objects = [];
 
-  function show() {
-    list.replaceChildren(...objects.map(card));
+  const handlers = {
+    onEdit(object) {
+      const item = list.querySelector(`[data-object="${CSS.escape(object.id)}"]`);
+      const form = objectForm({
+        object: structuredClone(object),
+        onSaved(changed) {
+          objects.splice(objects.indexOf(object), 1, changed);
+          show(changed.id);
+          return undefined;
+        },
+        onCancel: () => show(object.id),
+      });
+      item.replaceChildren(el('h2', { id: `object-edit-${object.id}` }, `Изменить объект «${object.name}»`), form);
+      form.elements.name.focus();
+    },
+    onRemoved(object) {
+      objects.splice(objects.indexOf(object), 1);
+      show();
+      shown.prepend(message(`Объект «${object.name}» удалён.`, 'success'));
+    },
+  };
+
+  function show(focusId) {
+    list.replaceChildren(...objects.map((object) => card(object, handlers)));
     empty.hidden = objects.length > 0;
     shown.replaceChildren(empty, list);
+    if (focusId) list.querySelector(`[data-object="${CSS.escape(focusId)}"] h2`)?.setAttribute('tabindex', '-1');
+    if (focusId) list.querySelector(`[data-object="${CSS.escape(focusId)}"] h2`)?.focus();
   }
 
   root.append(
     ...pageTitle('Мои объекты', 'Точки поставки: адрес, лицевой счёт и установленные приборы учёта. Их предлагают формы показаний и заявок.'),
     shown,
-    el('section', { class: 'card', 'aria-labelledby': 'object-form-title' }, el('h2', { id: 'object-form-title' }, 'Добавить объект'), addForm((added) => {
-      objects.push(added);
-      show();
+    el('section', { class: 'card', 'aria-labelledby': 'object-form-title' }, el('h2', { id: 'object-form-title' }, 'Добавить объект'), objectForm({
+      onSaved(added) {
+        objects.push(added);
+        show();
+      },
     })),
   );
   try {

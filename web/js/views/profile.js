@@ -147,7 +147,7 @@ function exportButton() {
     'section',
     { class: 'card', 'aria-labelledby': 'profile-export' },
     el('h2', { id: 'profile-export' }, 'Мои данные'),
-    el('p', { class: 'muted' }, 'Всё, что кабинет хранит о вас, одним файлом JSON.'),
+    el('p', { class: 'muted' }, 'Всё, что кабинет хранит о вас, одним файлом JSON — или ', el('a', { href: '#/profile/data', id: 'my-data-link' }, 'страницей, которую можно прочитать и распечатать'), '.'),
     button,
     status,
   );

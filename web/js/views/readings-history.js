@@ -1,27 +1,40 @@
-// «Просмотр ранее введённых показаний»: the table newest first, «Показать ещё», a meter filter, CSV.
+// «Просмотр ранее введённых показаний»: the table newest first, «Показать ещё», a meter filter, CSV;
+// on a meter's latest reading «Исправить» and «Удалить» while its billing period is open
+// (reading-fix.js); a corrected reading says what it was, a withdrawn one stays, marked.
 
 import * as api from '../api.js';
 import { el, loading, message, pageTitle } from '../dom.js';
-import { formatDateTime } from '../format.js';
-import { METER_TYPES, SOURCES, backLink, loadMeters, perTariff, useStyles } from './readings-ui.js';
+import { formatDateTime, formatShortDate } from '../format.js';
+import { fixActions, latestIds } from './reading-fix.js';
+import { SOURCES, backLink, meterKind, perTariff, perTariffText, useStyles } from './readings-ui.js';
 
-const COLUMNS = ['Дата', 'Прибор учёта', 'Показания, кВт·ч', 'Расход, кВт·ч', 'Источник'];
+const COLUMNS = ['Дата', 'Прибор учёта', 'Показания, кВт·ч', 'Расход, кВт·ч', 'Источник', 'Исправить'];
 
-function amounts(meterType, values) {
+function amounts(meterType, values, source) {
   if (!values) return el('span', { class: 'muted' }, 'первое показание');
-  return el('ul', {}, perTariff(meterType, values).map(([label, value]) => el('li', { class: 'num' }, `${label}: ${value}`)));
+  return el('ul', {}, perTariff(meterType, values, source).map(([label, value]) => el('li', { class: 'num' }, `${label}: ${value}`)));
 }
 
-function row(reading) {
+function notes(reading) {
+  const found = (reading.corrections || []).map((fix) =>
+    el('span', { class: 'rd-note' }, `Исправлено ${formatShortDate(fix.corrected_at)}, было: ${perTariffText(reading.meter_type, fix.old_values)}`),
+  );
+  if (reading.withdrawn_at) found.push(el('span', { class: 'rd-note' }, `Удалено ${formatShortDate(reading.withdrawn_at)}: не учитывается`));
+  return found;
+}
+
+function row(reading, actions) {
   const cells = [
-    el('td', {}, el('time', { datetime: reading.taken_at }, formatDateTime(reading.taken_at))),
-    el('th', { scope: 'row' }, el('div', {}, reading.meter_number, el('span', { class: 'rd-type' }, METER_TYPES[reading.meter_type]))),
-    el('td', {}, amounts(reading.meter_type, reading.values)),
-    el('td', {}, amounts(reading.meter_type, reading.consumption)),
+    // A day the consumer gave has no time: its stored midday is not shown as one.
+    el('td', {}, el('time', { datetime: reading.taken_at }, reading.day_only ? formatShortDate(reading.taken_at) : formatDateTime(reading.taken_at))),
+    el('th', { scope: 'row' }, el('div', {}, reading.meter_number, el('span', { class: 'rd-type' }, meterKind(reading.meter_type, reading.source)))),
+    el('td', {}, amounts(reading.meter_type, reading.values, reading.source), notes(reading)),
+    el('td', {}, amounts(reading.meter_type, reading.consumption, reading.source)),
     el('td', {}, el('span', { class: `rd-source rd-source-${reading.source}` }, SOURCES[reading.source])),
+    el('td', {}, actions || el('span', { class: 'muted' }, '—')),
   ];
   cells.forEach((cell, i) => cell.setAttribute('data-label', COLUMNS[i]));
-  return el('tr', {}, cells);
+  return el('tr', { class: reading.withdrawn_at ? 'rd-withdrawn' : null, 'data-reading': reading.id }, cells);
 }
 
 function query(params) {
@@ -67,12 +80,25 @@ export async function render(root, { query: routeQuery, navigate, signal }) {
   const more = el('button', { type: 'button', class: 'btn btn-secondary rd-more', hidden: true }, 'Показать ещё');
   const status = el('div', {}, loading());
   let cursor = null;
+  let latest = new Set();
+  // Without the meters the table still shows (without «Исправить»): the filter then offers only «Все».
+  const metersLoaded = api.get('/api/readings/meters', { signal }).catch((error) => (error?.expired || error?.name === 'AbortError' ? Promise.reject(error) : { items: [], billing: {} }));
 
-  async function load() {
+  async function reload(done) {
+    body.replaceChildren();
+    cursor = null;
+    await load(await api.get('/api/readings/meters', { signal }));
+    notice.replaceChildren(message(done, 'success'));
+    notice.querySelector('.alert').setAttribute('tabindex', '-1');
+    notice.querySelector('.alert').focus();
+  }
+
+  async function load(meterAnswer) {
     more.disabled = true;
     try {
       const page = await api.get(`/api/readings${query({ meter_number: meter, cursor })}`, { signal });
-      body.append(...page.items.map(row));
+      if (meterAnswer) latest = latestIds(page.items, meterAnswer.items, meterAnswer.billing.billing_period);
+      body.append(...page.items.map((r) => row(r, latest.has(r.id) ? fixActions(r, (done) => reload(done).catch(() => {})) : null)));
       cursor = page.next_cursor;
       more.hidden = !cursor;
       table.hidden = body.children.length === 0;
@@ -121,16 +147,13 @@ export async function render(root, { query: routeQuery, navigate, signal }) {
     backLink(),
   );
 
-  const [meters] = await Promise.all([
-    // Without the list the table still shows: the filter then offers only «Все приборы учёта».
-    loadMeters(signal).catch((error) => (error?.expired || error?.name === 'AbortError' ? Promise.reject(error) : [])),
-    load(),
-  ]);
+  const { items: meters } = await metersLoaded;
+  await load(await metersLoaded);
   filter.append(
     ...meters
       .filter((m) => m.meter_number !== meter)
-      .map((m) => el('option', { value: m.meter_number }, `${m.meter_number} — ${METER_TYPES[m.meter_type]}`)),
+      .map((m) => el('option', { value: m.meter_number }, `${m.meter_number} — ${meterKind(m.meter_type, m.last_source)}`)),
   );
   const chosen = meters.find((m) => m.meter_number === meter);
-  if (chosen) filter.options[1].textContent = `${meter} — ${METER_TYPES[chosen.meter_type]}`;
+  if (chosen) filter.options[1].textContent = `${meter} — ${meterKind(chosen.meter_type, chosen.last_source)}`;
 }

@@ -25,12 +25,18 @@ export const TARIFFS = {
 
 export const SOURCES = { manual: 'Вручную', askue: 'АСКУЭ' };
 
-/** "1234.50" (the API's decimal string) → «1 234,5». */
-export const amount = (value) => formatNumber(value, { max: 2 });
+/** What the data says of a meter: its tariffs as the consumer registered them, or, for a meter ASKUE
+ * reads, only what ASKUE sends — the total of active energy (A+) over every tariff, whatever the
+ * meter (a three-phase «Меркурий 230» is not «Однотарифный»). */
+export const meterKind = (meterType, source) => (source === 'askue' ? 'АСКУЭ: общий учёт A+ (все тарифы вместе)' : METER_TYPES[meterType]);
+
+/** "1234.50" (the API's decimal string) → «1 234,5»; an ASKUE value keeps its third decimal. */
+export const amount = (value) => formatNumber(value, { max: 3 });
 
 /** [[label, «1 234,5»], …] for the tariffs of a meter type present in `values`. */
-export function perTariff(meterType, values) {
-  return Object.entries(TARIFFS[meterType] || {})
+export function perTariff(meterType, values, source) {
+  const tariffs = source === 'askue' ? { t1: 'A+' } : TARIFFS[meterType] || {};
+  return Object.entries(tariffs)
     .filter(([tariff]) => values && values[tariff] !== undefined)
     .map(([tariff, label]) => [label, amount(values[tariff])]);
 }

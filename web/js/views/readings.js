@@ -1,15 +1,17 @@
-// «Показания»: the section's page with its links.
+// «Показания»: the section's page with its links. The half-hour load is promised only to a consumer
+// whose ASKUE data has it (the 80020 connector gives half-hours; the JSON one, totals only).
 
+import * as api from '../api.js';
 import { el, pageTitle } from '../dom.js';
 
 const LINKS = [
   ['#/readings/manual', 'Ручной ввод', 'Передача показаний: тип и номер прибора учёта, показания по тарифам.'],
   ['#/readings/history', 'Просмотр ранее введённых показаний', 'Таблица с ранее введёнными показаниями.'],
   ['#/readings/askue', 'АСКУЭ', 'Последние данные по показаниям приборов учёта, подключённых к системе АСКУЭ.'],
-  ['#/readings/consumption', 'Графики потребления', 'Расход по месяцам и тарифам; нагрузка за сутки по получасам из АСКУЭ.'],
+  ['#/readings/consumption', 'Графики потребления', 'Расход по месяцам и тарифам.'],
 ];
 
-export function render(root) {
+export async function render(root, { signal } = {}) {
   root.append(
     ...pageTitle(
       'Показания',
@@ -27,4 +29,11 @@ export function render(root) {
       ),
     ),
   );
+  const charts = root.querySelector('a[href="#/readings/consumption"]')?.closest('li')?.querySelector('p');
+  try {
+    const { rows } = await api.get('/api/askue/latest', { signal });
+    if (charts && rows.some((row) => row.profile)) charts.textContent = 'Расход по месяцам и тарифам; нагрузка за сутки по получасам из АСКУЭ.';
+  } catch (error) {
+    if (error?.name === 'AbortError' || error?.expired) throw error; // else the page stands without the promise
+  }
 }

@@ -2,8 +2,8 @@
 
 import * as api from '../api.js';
 import { el, failure, loading, message, pageTitle } from '../dom.js';
-import { formatShortDate } from '../format.js';
-import { requestTypes, statusBadge, upToWorkingDays, useStyles } from './requests-ui.js';
+import { formatShortDate, typeReviewTerm } from '../format.js';
+import { requestTypes, statusBadge, useStyles } from './requests-ui.js';
 
 function tiles(types) {
   return el(
@@ -14,7 +14,7 @@ function tiles(types) {
         'li',
         { class: 'card link-card' },
         el('h3', {}, el('a', { href: `#/requests/new/${type.code}` }, type.title)),
-        el('p', { class: 'muted' }, `Срок рассмотрения — ${type.statutory_term || upToWorkingDays(type.review_working_days)}`),
+        el('p', { class: 'muted' }, typeReviewTerm(type)),
       ),
     ),
   );
