@@ -1,4 +1,9 @@
-"""Routes for the company's systems (CRM, billing, support), guarded by the API key."""
+"""Routes for the company's systems (CRM, billing, support), guarded by the API key.
+
+Each route imports the service it calls when it runs: the import of this module (every cold start,
+without SnapStart: machines retry) builds only the models of the routes' signatures, not every
+domain's rules and stores (benchmarks/coldstart.py).
+"""
 
 from http import HTTPStatus
 from typing import Annotated, Any
@@ -21,15 +26,11 @@ from functions.common.api import (
 )
 from functions.common.cursor import CURSOR_SCHEMA, MAX_CURSOR_LENGTH
 from functions.common.errors import invalid_field
-from functions.integration import service
 from functions.integration.models import LABELS, DateTimeWithZone, PasswordReset, PasswordResetAccepted
-from functions.objects import service as objects
 from functions.objects.models import INTEGRATION_LABELS as OBJECT_LABELS
 from functions.objects.models import IntegrationObject, IntegrationObjectList, ObjectChange
-from functions.outages import service as outages
 from functions.outages.models import LABELS as OUTAGE_LABELS
 from functions.outages.models import Outage, OutageChange, OutagePublication
-from functions.requests import conversation, presentation, stage_marks, transitions, uploads
 from functions.requests.inputs import CompanyMessage, StatusChange, UploadRequest, integration_actor
 from functions.requests.integration_views import (
     IntegrationMessage,
@@ -39,7 +40,7 @@ from functions.requests.integration_views import (
 )
 from functions.requests.outputs import UploadForm
 from functions.requests.registry import RequestStatus
-from functions.requests.stage_marks import StageMarkRequest
+from functions.requests.stage_mark_input import StageMarkRequest
 
 logger = Logger()
 # X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
@@ -85,6 +86,8 @@ FORBIDDEN = {403: {"description": "Нет ключа интеграции или
     tags=TAGS,
 )
 def reset_password(request: Annotated[PasswordReset, Body()]) -> PasswordResetAccepted:
+    from functions.integration import service
+
     service.reset_password(request.email)
     return PasswordResetAccepted()
 
@@ -115,6 +118,8 @@ def list_requests(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> IntegrationPage:
+    from functions.requests import presentation
+
     if unanswered:
         if status is not None:
             raise invalid_field("status", "С unanswered=true статус не указывают: выберите одно из двух.")
@@ -141,6 +146,8 @@ def list_requests(
 def request_with_thread(
     id: Annotated[str, Path(max_length=64, description="id заявки")],
 ) -> IntegrationRequestThread:
+    from functions.requests import conversation
+
     return conversation.integration_request(id)
 
 
@@ -158,6 +165,8 @@ def request_with_thread(
     tags=TAGS,
 )
 def prepare_upload(upload: Annotated[UploadRequest, Body()]) -> UploadForm:
+    from functions.requests import uploads
+
     return uploads.prepare_upload(uploads.COMPANY_OWNER, upload)
 
 
@@ -191,6 +200,8 @@ def post_message(
         str | None, Header(alias="idempotency-key", description="Уникальная строка на каждое новое сообщение")
     ] = None,
 ) -> Response[str]:
+    from functions.requests import conversation
+
     identity = app.current_event.request_context.identity
     sent = conversation.post_company_message(
         id, message, idempotency_key, integration_actor(identity.api_key_id)
@@ -223,6 +234,8 @@ def change_status(
     id: Annotated[str, Path(max_length=64, description="id заявки")],
     change: Annotated[StatusChange, Body()],
 ) -> IntegrationRequest:
+    from functions.requests import transitions
+
     identity = app.current_event.request_context.identity
     return transitions.change_status(id, change, integration_actor(identity.api_key_id))
 
@@ -256,6 +269,8 @@ def mark_stage(
     id: Annotated[str, Path(max_length=64, description="id заявки")],
     mark: Annotated[StageMarkRequest, Body()],
 ) -> IntegrationRequest:
+    from functions.requests import stage_marks
+
     identity = app.current_event.request_context.identity
     return stage_marks.mark_stage(id, mark, integration_actor(identity.api_key_id))
 
@@ -270,6 +285,8 @@ def mark_stage(
     tags=TAGS,
 )
 def list_objects_to_confirm() -> IntegrationObjectList:
+    from functions.objects import service as objects
+
     return objects.to_confirm()
 
 
@@ -295,6 +312,8 @@ def confirm_object_account(
     id: Annotated[str, Path(max_length=64, description="id объекта")],
     change: Annotated[ObjectChange, Body()],
 ) -> IntegrationObject:
+    from functions.integration import service
+
     return service.change_object(id, change)
 
 
@@ -329,6 +348,8 @@ def publish_outage(
         Header(alias="idempotency-key", description="Уникальная строка на каждое новое отключение"),
     ] = None,
 ) -> Response[str]:
+    from functions.outages import service as outages
+
     identity = app.current_event.request_context.identity
     outage = outages.publish(integration_actor(identity.api_key_id), idempotency_key, publication)
     return json_response(HTTPStatus.CREATED, outage)
@@ -359,6 +380,8 @@ def change_outage(
     id: Annotated[str, Path(max_length=64, description="id отключения")],
     change: Annotated[OutageChange, Body()],
 ) -> Outage:
+    from functions.outages import service as outages
+
     return outages.change(id, change)
 
 
@@ -374,6 +397,8 @@ def change_outage(
     tags=TAGS,
 )
 def withdraw_outage(id: Annotated[str, Path(max_length=64, description="id отключения")]) -> Outage:
+    from functions.outages import service as outages
+
     return outages.withdraw(id)
 
 
