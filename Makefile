@@ -36,7 +36,10 @@ run: $(STAMP)
 	$(PY) -m infra.local
 
 ## test: linters, security scans, template checks, unit, API (with a bounded fuzz) and browser tests
-test: lint security unit api e2e
+## (the linters and the scans side by side: each is one process; the suites each on two processes)
+test: $(STAMP) $(CHECKOV_STAMP) $(SAM_STAMP)
+	$(MAKE) --no-print-directory -j2 --output-sync=target lint security
+	$(MAKE) --no-print-directory unit api e2e
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check functions infra tests benchmarks
@@ -65,8 +68,10 @@ unit: $(STAMP) $(SAM_STAMP)
 api: $(STAMP)
 	$(PY) -m pytest tests/api -q -n 2
 
+# Two processes, each with its own local stack and browser on free ports; a file's tests stay in
+# one process (module fixtures: a consumer and their data built once per file).
 e2e: $(STAMP)
-	$(PY) -m pytest tests/e2e -q
+	$(PY) -m pytest tests/e2e -q -n 2 --dist loadfile
 
 ## fuzz: the API fuzzed from its OpenAPI document with 1000 new examples per operation (~4 min)
 fuzz: $(STAMP)

@@ -26,7 +26,9 @@ readings table's size — that would measure moto, not the worker.
 """
 
 import argparse
+import cProfile
 import os
+import pstats
 import statistics
 import subprocess
 import sys
@@ -198,11 +200,22 @@ def emulated_concurrency(key_id: str, calls: int = 10, rounds: int = 7) -> tuple
 
 
 @contextmanager
-def handler_cpu() -> Iterator[list[float]]:
+def handler_cpu(profile: "cProfile.Profile | None" = None) -> Iterator[list[float]]:
     """The CPU time spent inside the worker's handler (its threads run only while it is called),
-    summed into the list's one element; the SQS polling around it is left out, as on AWS."""
+    summed into the list's one element; the SQS polling around it is left out, as on AWS.
+
+    With `profile`, the handler runs under it, each batch's accounts one after another in the
+    calling thread (cProfile sees one thread): where the CPU goes, not how fast the worker is."""
     from functions.askue import worker
     from infra.lambda_runtime import load_handler
+
+    pool = worker._pool
+    if profile is not None:  # the batch's accounts one after another, in the profiled thread
+
+        class InThisThread:
+            map = staticmethod(map)
+
+        worker._pool = InThisThread()  # type: ignore[assignment]
 
     spent = [0.0]
     handler = worker.lambda_handler
@@ -211,7 +224,9 @@ def handler_cpu() -> Iterator[list[float]]:
     def timed(event: dict[str, Any], context: Any) -> Any:
         began = time.process_time()
         try:
-            return handler(event, context)
+            if profile is None:
+                return handler(event, context)
+            return profile.runcall(handler, event, context)
         finally:
             spent[0] += time.process_time() - began
 
@@ -221,6 +236,7 @@ def handler_cpu() -> Iterator[list[float]]:
     finally:
         worker.lambda_handler = handler  # type: ignore[assignment]
         load_handler.cache_clear()
+        worker._pool = pool
 
 
 # AWS: "At 1,769 MB, a function has the equivalent of one vCPU"; CPU is allotted in proportion to memory.
@@ -264,8 +280,8 @@ def stand_in_waits(world: Any, user_id: str, samples: int = 30) -> tuple[float, 
 
 @contextmanager
 def standing_in(waits: tuple[float, float] | None, written: Counter[str]) -> Iterator[None]:
-    """With `waits`, the worker's Decrypt and snapshot PutItem become waits (see `sync`); each
-    password is the one `link_accounts` gave (pw-<n> for load-<n>), each snapshot counted in
+    """With `waits`, the worker's Decrypt and its batch's snapshot write become waits (see `sync`);
+    each password is the one `link_accounts` gave (pw-<n> for load-<n>), each snapshot counted in
     `written`."""
     if waits is None:
         yield
@@ -275,25 +291,26 @@ def standing_in(waits: tuple[float, float] | None, written: Counter[str]) -> Ite
     from functions.askue import service
     from functions.askue.store import AskueStore
 
-    decrypt, save = service.decrypt_password, AskueStore.save_snapshot
+    decrypt, save = service.decrypt_password, AskueStore.save_snapshots
     lock = threading.Lock()
 
     def decrypt_password(user_id: str, ciphertext: bytes) -> str:
         time.sleep(waits[0])
         return f"pw-{int(user_id.rsplit('-', 1)[1])}"
 
-    def save_snapshot(self: AskueStore, user_id: str, snapshot: Any) -> None:
-        time.sleep(waits[1])
+    def save_snapshots(self: AskueStore, snapshots: dict[str, Any]) -> set[str]:
+        time.sleep(waits[1])  # the batch's snapshots in one call
         with lock:
-            written[user_id] += 1
+            written.update(snapshots.keys())
+        return set()
 
     service.decrypt_password = decrypt_password  # type: ignore[assignment]
-    AskueStore.save_snapshot = save_snapshot  # type: ignore[method-assign]
+    AskueStore.save_snapshots = save_snapshots  # type: ignore[method-assign]
     try:
         yield
     finally:
         service.decrypt_password = decrypt
-        AskueStore.save_snapshot = save  # type: ignore[method-assign]
+        AskueStore.save_snapshots = save  # type: ignore[method-assign]
 
 
 def cpu_seconds(pid: int) -> float:
@@ -391,6 +408,9 @@ def main() -> None:
         action="store_true",
         help="KMS Decrypt and the snapshot's PutItem replaced by waits as long as one such call alone",
     )
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile the worker's handler (accounts one after another)"
+    )
     args = parser.parse_args()
 
     os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"  # the benchmark prints its own tables
@@ -416,13 +436,15 @@ def main() -> None:
                     server.reset()
                     world = remote_world({"AskueBaseUrl": askue_url})
                     users = link_accounts(count, server=server)
-                sync(world, users, server, stand_ins=args.stand_ins)
+                sync(world, users, server, stand_ins=args.stand_ins, profile=args.profile)
     finally:
         simulator.kill()
         simulator.wait()
 
 
-def sync(world: Any, users: list[str], server: Any, *, stand_ins: bool = False) -> float:
+def sync(
+    world: Any, users: list[str], server: Any, *, stand_ins: bool = False, profile: bool = False
+) -> float:
     """ONE worker syncs `users` (linked in `world`); prints its rate against the bounds and checks
     that every account got exactly one snapshot; returns the rate (accounts per second).
 
@@ -455,15 +477,20 @@ def sync(world: Any, users: list[str], server: Any, *, stand_ins: bool = False) 
     queued, seconds = plan_once(events)
     print(f"planned {queued:,} accounts in {seconds:.1f} s")
 
+    profiler = cProfile.Profile() if profile else None
     began, worker_cpu, moto_cpu = time.perf_counter(), time.process_time(), cpu_seconds(server.process.pid)
     with (
         Path(os.devnull).open("w") as sink,
         redirect_stdout(sink),
-        handler_cpu() as in_handler,
+        handler_cpu(profiler) as in_handler,
         standing_in(waits if stand_ins else None, written),
     ):
         deliveries = events.drain(WORKER, timeout=3600 * 4)
     elapsed = time.perf_counter() - began
+    if profiler is not None:
+        print("\nthe worker's handler under cProfile (accounts one after another), by own time:")
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
     worker_cpu, moto_cpu = time.process_time() - worker_cpu, cpu_seconds(server.process.pid) - moto_cpu
     synced = sum(d.records - d.failed for d in deliveries)
     failed = sum(d.failed for d in deliveries)

@@ -12,17 +12,25 @@ that needs each). Each is measured in a fresh interpreter:
             boto3 — the least any function doing this function's work can cost.
 
 Runs are interleaved (each function right after its floor, round after round) and the medians are
-compared, so the machine's noise hits both sides alike. Goal: every ratio ≤ 1.25. The import-only
-ratio (the handler module against boto3 + the empty resolver, no clients) is printed as well.
+compared, so the machine's noise hits both sides alike. Goal: every ratio ≤ 1.25, both with the
+clients and import only (the handler module against boto3 + the empty resolver, no clients); the
+session authorizer, which only verifies a token and reads one item, ≤ 1.15.
+
+Every child runs the deployed program (benchmarks/lambda_env.py): an interpreter holding only
+`requirements/lambda.txt` (`.venv-lambda/`, made on the first run), for the template's runtime when
+this machine has it, with only `functions/` in its task root and Lambda's variables.
 
 Bytecode is warm (compiled once before measuring), as with a package that ships `.pyc` files;
 `--no-bytecode` measures a package without them (Python compiles every module it imports).
 
-    .venv/bin/python benchmarks/coldstart.py [--runs 7] [--no-bytecode]
+    .venv/bin/python benchmarks/coldstart.py [--runs 7] [--no-bytecode] [--clock cpu|wall]
+
+`--clock cpu` (the default) times each child's own CPU (`time.process_time`): on a machine shared
+with other work the wall clock of a child depends on what else runs, its CPU time hardly; on Lambda
+an import is CPU-bound, so the two agree there. `--clock wall` for an idle machine.
 """
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -33,18 +41,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.lambda_env import described, lambda_environment, lambda_python, task_root  # noqa: E402
 from infra.function_code import FunctionCode, accessor_services, functions_of_template, policy_services  # noqa: E402
 from infra.template import load_template, resources  # noqa: E402
 
 GOAL = 1.25
+# The session authorizer verifies a token and reads one item: it imports only that.
+GOALS = {"SessionAuthorizerFunction": 1.15}
 TIMED = """
 import time
-began = time.perf_counter()
+began = time.{clock}()
 {imports}
-imported = time.perf_counter()
+imported = time.{clock}()
 {clients}
-print(imported - began, time.perf_counter() - imported)
+print(imported - began, time.{clock}() - imported)
 """
+# `cpu`: the child's own CPU time (time.process_time), which the other work of a shared machine
+# barely changes; on Lambda's dedicated share of a CPU an import is CPU-bound, so it is what the
+# wall clock shows there. `wall`: time.perf_counter, right on an idle machine only.
+CLOCKS = {"cpu": "process_time", "wall": "perf_counter"}
 FLOOR_IMPORTS = """
 import boto3
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
@@ -59,11 +74,11 @@ class Side:
     import_seconds: list[float] = field(default_factory=list)
     total_seconds: list[float] = field(default_factory=list)
 
-    def measure(self, environment: dict[str, str]) -> None:
-        code = TIMED.format(imports=self.imports, clients=self.clients)
+    def measure(self, environment: dict[str, str], clock: str = "cpu") -> None:
+        code = TIMED.format(imports=self.imports, clients=self.clients, clock=CLOCKS[clock])
         result = subprocess.run(
-            [sys.executable, "-c", code],
-            cwd=ROOT,
+            [str(lambda_python()), "-c", code],
+            cwd=task_root(),
             env=environment,
             capture_output=True,
             text=True,
@@ -92,22 +107,10 @@ def floor_side(accessors: list[str]) -> Side:
     return Side(imports=FLOOR_IMPORTS, clients="\n".join(calls) or "pass")
 
 
-def environment(no_bytecode: bool, cache_dir: str) -> dict[str, str]:
-    """A child's environment: this one's, with AWS's region and fake keys, and with the variable
-    Lambda's runtime sets, `LAMBDA_TASK_ROOT`: the X-Ray SDK (Powertools' Tracer, in every handler)
-    reads it at import to know it runs in Lambda, where it samples locally. Without it the SDK takes
-    itself for a server and builds two botocore X-Ray clients for central sampling, about 200 ms that
-    no Lambda environment pays. Tracing itself is off (`POWERTOOLS_TRACE_DISABLED`): no trace header
-    comes with these events. `no_bytecode`: every import compiles its source."""
-    env = {
-        **os.environ,
-        "AWS_DEFAULT_REGION": "eu-central-1",
-        "AWS_ACCESS_KEY_ID": "x",
-        "AWS_SECRET_ACCESS_KEY": "x",
-        "LAMBDA_TASK_ROOT": str(ROOT),
-        "POWERTOOLS_TRACE_DISABLED": "true",
-    }
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
+def environment(function: str, no_bytecode: bool, cache_dir: str) -> dict[str, str]:
+    """A child's environment: what Lambda sets for `function` (benchmarks/lambda_env.py).
+    `no_bytecode`: every import compiles its source."""
+    env = lambda_environment(function)
     if no_bytecode:
         # An empty cache directory that is never written: every import compiles its source.
         env.update(PYTHONPYCACHEPREFIX=cache_dir, PYTHONDONTWRITEBYTECODE="1")
@@ -118,45 +121,58 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--no-bytecode", action="store_true", help="compile every module on import")
+    parser.add_argument(
+        "--clock", choices=sorted(CLOCKS), default="cpu", help="the child's CPU time, or wall time"
+    )
+    parser.add_argument("--only", default="", help="comma-separated function names (default: every one)")
     args = parser.parse_args()
 
     template = load_template()
     specs = resources(template, "AWS::Serverless::Function")
     pairs: dict[str, tuple[Side, Side, list[str]]] = {}
     for name, code in functions_of_template(template).items():
+        if args.only and name not in args.only.split(","):
+            continue
         accessors = built_clients(code, policy_services(specs[name]))
         pairs[name] = (function_side(code, accessors), floor_side(accessors), accessors)
 
+    print(described())
     with tempfile.TemporaryDirectory() as cache_dir:
-        env = environment(args.no_bytecode, cache_dir)
-        warm = environment(False, cache_dir)
-        for function, floor, _ in pairs.values():  # compile once: bytecode as a package would ship it
-            function.measure(warm)
-            floor.measure(warm)
+        for name, (function, floor, _) in pairs.items():  # compile once: bytecode as a package would ship it
+            function.measure(environment(name, False, cache_dir))
+            floor.measure(environment(name, False, cache_dir))
             function.import_seconds.clear(), function.total_seconds.clear()
             floor.import_seconds.clear(), floor.total_seconds.clear()
         for _ in range(args.runs):
-            for function, floor, _ in pairs.values():
-                floor.measure(env)
-                function.measure(env)
+            for name, (function, floor, _) in pairs.items():
+                env = environment(name, args.no_bytecode, cache_dir)
+                floor.measure(env, args.clock)
+                function.measure(env, args.clock)
 
     bytecode = "compiling every module (no .pyc)" if args.no_bytecode else "bytecode cached"
-    print(f"cold start = import the handler + build its clients; median of {args.runs} runs, {bytecode}\n")
-    print(f"{'function':<26} {'clients built':<34} {'function':>9} {'floor':>7} {'ratio':>6}   import only")
-    worst = 0.0
+    clock = "CPU time of the child" if args.clock == "cpu" else "wall time"
+    how = f"median of {args.runs} runs, {bytecode}, {clock}"
+    print(f"cold start = import the handler + build its clients; {how}")
+    print(f"\n{'function':<28} {'clients built':<34} {'function':>9} {'floor':>7} {'ratio':>6}   import only")
+    worst, over = 0.0, []
     for name, (function, floor, accessors) in pairs.items():
         total, floor_total = statistics.median(function.total_seconds), statistics.median(floor.total_seconds)
         ratio = total / floor_total
         only = statistics.median(function.import_seconds) / statistics.median(floor.import_seconds)
-        worst = max(worst, ratio)
-        verdict = "ok" if ratio <= GOAL else f"OVER {GOAL}"
+        worst = max(worst, ratio, only)
+        goal = GOALS.get(name, GOAL)
+        verdict = "ok" if max(ratio, only) <= goal else f"OVER {goal}"
+        if max(ratio, only) > goal:
+            over.append(name)
         clients = ", ".join(accessors) or "-"
         print(
-            f"{name:<26} {clients:<34} {total * 1000:6.0f} ms {floor_total * 1000:4.0f} ms"
+            f"{name:<28} {clients:<34} {total * 1000:6.0f} ms {floor_total * 1000:4.0f} ms"
             f" {ratio:6.2f}   {only:.2f}   {verdict}"
         )
-    print(f"\nworst ratio {worst:.2f} (goal ≤ {GOAL})")
-    if worst > GOAL:
+    authorizer = GOALS["SessionAuthorizerFunction"]
+    print(f"\nworst ratio {worst:.2f} (goal ≤ {GOAL}; the session authorizer ≤ {authorizer})")
+    if over:
+        print("over the goal: " + ", ".join(over))
         sys.exit(1)
 
 

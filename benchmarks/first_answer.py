@@ -50,8 +50,12 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.lambda_env import described, lambda_environment, lambda_python, task_root  # noqa: E402
+from infra.template import Route as TemplateRoute  # noqa: E402
+
 GOAL = 1.25
 MARK = "@@"
+AUTHORIZER = "AUTHORIZER"  # the session authorizer's row, as a route of its own
 KINDS = ("cold", "unprimed", "primed")
 
 FUNCTION_CHILD = r"""
@@ -145,8 +149,16 @@ print(MARK + json.dumps({"cold": answered - began, "refused": refused}), flush=T
 
 
 def run_child(code: str, stdin: bytes, env: dict[str, str]) -> dict[str, Any]:
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, input=stdin, capture_output=True, check=False
+    """Runs `code` as Lambda would (benchmarks/lambda_env.py): the lock file's interpreter, only
+    `functions/` in the task root, `env` on top of Lambda's variables for its function."""
+    env = lambda_environment(env["AWS_LAMBDA_FUNCTION_NAME"]) | env
+    result = subprocess.run(  # nosec B603
+        [str(lambda_python()), "-c", code],
+        cwd=task_root(),
+        env=env,
+        input=stdin,
+        capture_output=True,
+        check=False,
     )
     lines = [line for line in result.stdout.decode().splitlines() if line.startswith(MARK)]
     if result.returncode or not lines:
@@ -160,6 +172,7 @@ def run_child(code: str, stdin: bytes, env: dict[str, str]) -> dict[str, Any]:
 @dataclass
 class Route:
     function: str
+    auth: str = "none"
     floor_calls: bytes = b""
     lazy: list[str] = field(default_factory=list)
     hooks: tuple[int, int] = (0, 0)
@@ -182,10 +195,12 @@ class Bench:
         key = f"{route.method} {route.path}"
         if self.kind != "cold" and route.function not in self.snapstart:
             return in_this_process(route, request)  # no snapshot to measure: the tour goes on
-        entry = self.routes.setdefault(key, Route(route.function))
+        entry = self.routes.setdefault(key, Route(route.function, route.auth))
         ask = {"handler": route.handler, "function": route.function, "event": request}
         ask |= {"kind": self.kind, "record": self.record}
-        env = {**self.env, "POWERTOOLS_SERVICE_NAME": self.env.get("POWERTOOLS_SERVICE_NAME", "bench")}
+        env = self.env | {"AWS_LAMBDA_FUNCTION_NAME": route.function}
+        if self.kind != "cold":
+            env["AWS_LAMBDA_INITIALIZATION_TYPE"] = "snap-start"
         done = run_child(FUNCTION_CHILD, json.dumps(ask).encode(), env)
         if self.record:
             entry.floor_calls = base64.b64decode(done["calls"])
@@ -208,6 +223,14 @@ def in_this_process(route: Any, request: dict[str, Any]) -> dict[str, Any]:
 
     result: dict[str, Any] = load_handler(route.handler)(request, LambdaContext(route.function))
     return result
+
+
+def authorizer_route() -> TemplateRoute:
+    """The session authorizer as a route of its own: what API Gateway asks before a consumer route."""
+    from infra.template import load_template, token_authorizer
+
+    authorizer = token_authorizer(load_template())
+    return TemplateRoute(authorizer.function, authorizer.handler, AUTHORIZER, "session authorizer", "none")
 
 
 def snapstart_functions() -> frozenset[str]:
@@ -273,9 +296,20 @@ def tour(bench: Bench, server: Any, overrides: dict[str, str], recorder: Any) ->
         def _invoke(self, route: Any, request: dict[str, Any]) -> dict[str, Any]:
             return bench.answer(route, request)
 
+        def authorize(self, id_token: str) -> None:
+            """The session authorizer's first answer, in a child as the routes' (its JWKS read
+            from moto's server, at the pool's address, as from Cognito's)."""
+            event = {
+                "type": "TOKEN",
+                "authorizationToken": f"Bearer {id_token}",
+                "methodArn": "arn:aws:execute-api:eu-central-1:123456789012:tour/prod/GET/api/profile",
+            }
+            answer = bench.answer(authorizer_route(), event)
+            assert answer["policyDocument"]["Statement"][0]["Effect"] == "Allow", answer
+
     server.reset()
     world = remote_world(overrides)
-    bench.env.update(world.environment, POWERTOOLS_LOG_LEVEL="WARNING")
+    bench.env.update(world.environment, POWERTOOLS_LOG_LEVEL="WARNING", AWS_ENDPOINT_URL=server.endpoint)
     tour_every_route(world, make_tour=ChildTour, make_recorder=recorder)
 
 
@@ -284,12 +318,25 @@ def median_ms(values: list[float]) -> float:
 
 
 def report(bench: Bench, kinds: list[str], runs: int, no_bytecode: bool) -> float:
+    """Prints the tables; returns the worst cold ratio. "a consumer waits" is, for a route the
+    session authorizer guards, its first answer plus the authorizer's (cold: both cold; after a
+    restore: both restored the same way): API Gateway asks the authorizer first."""
     bytecode = "compiling every module (no .pyc)" if no_bytecode else "bytecode cached"
     how = f"median of {runs}, {bytecode}"
     worst = 0.0
+    guard = bench.routes.get(f"{AUTHORIZER} session authorizer")
+
+    def waits(entry: Route, kind: str) -> str:
+        if entry.auth != "cognito" or guard is None or not guard.seconds[kind]:
+            return f"{'-':>8}   "
+        return f"{median_ms(entry.seconds[kind]) + median_ms(guard.seconds[kind]):5.0f} ms"
+
     if "cold" in kinds:
         print(f"\ncold first answer = import the handler + answer the route's first event; {how}")
-        print(f"{'route':<44} {'function':<26} {'first answer':>12} {'floor':>8} {'ratio':>6}   import")
+        print(
+            f"{'route':<44} {'function':<26} {'first answer':>12} {'floor':>8} {'ratio':>6}   import"
+            "   a consumer waits (+ the authorizer, cold)"
+        )
         for key, entry in bench.routes.items():
             cold, floor = median_ms(entry.seconds["cold"]), median_ms(entry.seconds["floor"])
             ratio = cold / floor
@@ -297,19 +344,25 @@ def report(bench: Bench, kinds: list[str], runs: int, no_bytecode: bool) -> floa
             verdict = "ok" if ratio <= GOAL else f"OVER {GOAL}"
             print(
                 f"{key:<44} {entry.function:<26} {cold:9.0f} ms {floor:5.0f} ms {ratio:6.2f}"
-                f"   {median_ms(entry.import_seconds):4.0f} ms  {verdict}"
+                f"   {median_ms(entry.import_seconds):4.0f} ms  {verdict:<9} {waits(entry, 'cold')}"
             )
         print(f"worst ratio {worst:.2f} (goal ≤ {GOAL})")
     snap = [k for k in ("unprimed", "primed") if k in kinds]
     if snap:
         print(f"\nafter a SnapStart restore = after-restore hooks + the first answer; {how}")
         header = "".join(f"{k:>11}" for k in ["cold", *snap] if k in kinds)
-        print(f"{'route':<44} {header}   hooks (before, after)   loaded by the first answer when not primed")
+        print(
+            f"{'route':<44} {header}   a consumer waits ({snap[-1]})   hooks (before, after)"
+            "   loaded by the first answer when not primed"
+        )
         for key, entry in bench.routes.items():
             if entry.function not in bench.snapstart:
                 continue
             cells = "".join(f"{median_ms(entry.seconds[k]):8.1f} ms" for k in ["cold", *snap] if k in kinds)
-            print(f"{key:<44} {cells}   {entry.hooks!s:<22}  {', '.join(entry.lazy) or '-'}")
+            print(
+                f"{key:<44} {cells}   {waits(entry, snap[-1]):<22}   {entry.hooks!s:<22}"
+                f"  {', '.join(entry.lazy) or '-'}"
+            )
     return worst
 
 
@@ -322,7 +375,6 @@ def main() -> None:
     kinds = [k for k in args.kinds.split(",") if k]
     assert set(kinds) <= set(KINDS), kinds
 
-    from benchmarks.coldstart import environment
     from benchmarks.moto_server import moto_server
     from infra.askue_simulator import AskueSimulator
 
@@ -337,10 +389,12 @@ def main() -> None:
             overrides = {"AskueBaseUrl": simulator.url}
             floor_world(floor_server, overrides)
             snapstart = snapstart_functions()
-            bench = Bench(environment(False, cache), floor_server.endpoint, snapstart, record=True)
+            print(described(), flush=True)
+            bench = Bench({}, floor_server.endpoint, snapstart, record=True)
             tour(bench, server, overrides, recorder)  # records the floor's calls; compiles the bytecode
             bench.record = False
-            bench.env = environment(args.no_bytecode, cache)
+            if args.no_bytecode:  # an empty cache directory that is never written: every import compiles
+                bench.env.update(PYTHONPYCACHEPREFIX=cache, PYTHONDONTWRITEBYTECODE="1")
             for run in range(args.runs):
                 for n in range(len(kinds)):
                     bench.kind = kinds[(run + n) % len(kinds)]

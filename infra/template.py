@@ -267,13 +267,19 @@ class TokenAuthorizer:
 
 def token_authorizer(template: Mapping[str, Any], name: str | None = None) -> TokenAuthorizer:
     """The API's authorizer `name` (its default one when None), a Lambda function reached by
-    `FunctionArn: !GetAtt <fn>.Arn`."""
+    `FunctionArn: !GetAtt <fn>.Arn` or, with SnapStart, by its published alias
+    (`FunctionArn: !Ref <fn>.Alias`)."""
     for api in resources(template, "AWS::Serverless::Api").values():
         auth = api["Properties"].get("Auth", {})
         spec = auth.get("Authorizers", {}).get(name or auth.get("DefaultAuthorizer"), {})
         arn = spec.get("FunctionArn", {})
-        if spec.get("FunctionPayloadType") == "TOKEN" and "Fn::GetAtt" in arn:
+        if "Fn::GetAtt" in arn:
             function = str(arn["Fn::GetAtt"][0])
+        elif str(arn.get("Ref", "")).endswith(".Alias"):
+            function = str(arn["Ref"]).removesuffix(".Alias")
+        else:
+            continue
+        if spec.get("FunctionPayloadType") == "TOKEN":
             identity = spec.get("Identity", {})
             return TokenAuthorizer(
                 function=function,

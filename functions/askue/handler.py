@@ -8,7 +8,6 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.askue import service
 from functions.askue.connectors import configured_connector
 from functions.askue.models import LABELS, FetchOutput, FetchRequest, LatestOutput
 from functions.askue.settings import askue_settings
@@ -57,6 +56,8 @@ FETCH_ERRORS: dict[int, Any] = {
     tags=TAGS,
 )
 def fetch(request: Annotated[FetchRequest, Body()]) -> FetchOutput:
+    from functions.askue import service
+
     return service.fetch(current_caller(app), request)
 
 
@@ -70,6 +71,8 @@ def fetch(request: Annotated[FetchRequest, Body()]) -> FetchOutput:
     tags=TAGS,
 )
 def latest() -> LatestOutput:
+    from functions.askue import service
+
     return service.latest(current_caller(app))
 
 
@@ -83,6 +86,8 @@ def latest() -> LatestOutput:
     tags=TAGS,
 )
 def forget() -> Response[str]:
+    from functions.askue import service
+
     service.forget(current_caller(app))
     return no_content()
 
@@ -94,4 +99,12 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
 
 
 # SnapStart (template.yaml): what the first requests would load is loaded before the snapshot.
-prime(app, aws.dynamodb, aws.kms, askue_settings, portal_settings, configured_connector)
+def _load_services() -> None:
+    """The rules and stores the routes import when they run (a cold start without a snapshot pays
+    them on its first request); with SnapStart, before the snapshot."""
+    from functions.askue import service
+
+    del service
+
+
+prime(app, aws.dynamodb, aws.kms, askue_settings, portal_settings, configured_connector, _load_services)

@@ -16,7 +16,7 @@ from aws_lambda_powertools import Logger
 
 from functions.askue.models import AskueRow
 from functions.common.fields import METER_NUMBER_FIRST, METER_NUMBER_NEXT
-from functions.readings.service import mark_read_by_askue, record_askue_reading
+from functions.readings.service import mark_many_read_by_askue, mark_read_by_askue, record_askue_reading
 
 logger = Logger()
 
@@ -43,3 +43,13 @@ def mark_askue_meters(user_id: str, rows: list[AskueRow]) -> None:
     one source per meter (functions/readings/service.py)."""
     numbers = [number for row in rows if (number := meter_number(row.meter_name)) is not None]
     mark_read_by_askue(user_id, numbers)
+
+
+def mark_many_askue_meters(rows_by_user: dict[str, list[AskueRow]]) -> None:
+    """`mark_askue_meters` for a batch of consumers: one write for all of them."""
+    mark_many_read_by_askue(
+        {
+            user_id: [number for row in rows if (number := meter_number(row.meter_name)) is not None]
+            for user_id, rows in rows_by_user.items()
+        }
+    )

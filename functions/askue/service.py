@@ -10,8 +10,9 @@ the failure, so neither is lost whatever SQS and EventBridge do at that moment.
 
 import json
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from aws_lambda_powertools import Logger
@@ -29,7 +30,7 @@ from functions.askue.models import (
     Snapshot,
     StoredLink,
 )
-from functions.askue.readings import mark_askue_meters
+from functions.askue.readings import mark_askue_meters, mark_many_askue_meters
 from functions.askue.settings import askue_settings, planner_settings
 from functions.askue.store import SYNC_SHARDS, AskueStore
 from functions.askue.xml80020 import superseded
@@ -37,6 +38,7 @@ from functions.common import events
 from functions.common.aws import sqs
 from functions.common.caller import Caller
 from functions.common.clock import now
+from functions.common.dynamo import Unwritten
 from functions.common.errors import DomainError, ExternalBadData, ExternalTimeout, TryLater, invalid_field
 from functions.common.mail import NoticeJob
 from functions.common.outbox import OutboxEntry, outbox_put
@@ -216,13 +218,37 @@ def links_for(user_ids: list[str]) -> dict[str, StoredLink]:
     return _store().get_links(user_ids)
 
 
+@dataclass(frozen=True)
+class Fetched:
+    """One account of the sync, fetched (and its readings recorded): what is left to write."""
+
+    user_id: str
+    snapshot: Snapshot
+
+
 def sync_account(
     user_id: str,
     connector: AskueConnector | None = None,
     record_readings: ReadingsRecorder | None = None,
     links: Mapping[str, StoredLink] | None = None,
 ) -> SyncOutcome:
-    """Fetches one linked account and stores its snapshot.
+    """Fetches one linked account and stores its snapshot (`fetch_for_sync`, then `save_synced`)."""
+    fetched = fetch_for_sync(user_id, connector, record_readings, links)
+    if not isinstance(fetched, Fetched):
+        return fetched
+    failure = save_synced([fetched])[user_id]
+    if failure is not None:
+        raise failure
+    return "synced"
+
+
+def fetch_for_sync(
+    user_id: str,
+    connector: AskueConnector | None = None,
+    record_readings: ReadingsRecorder | None = None,
+    links: Mapping[str, StoredLink] | None = None,
+) -> Fetched | SyncOutcome:
+    """Fetches one linked account; its snapshot is written by `save_synced` (with the batch's).
 
     `links` are the batch's links when the worker read them already (else the link is read here).
     Raises AskueUnavailable or AskueBadData (the message is retried, then dead-lettered); wrong
@@ -247,10 +273,35 @@ def sync_account(
     # and one snapshot, not two (tests/faults.py).
     if connector.registers and record_readings is not None:
         record_readings(user_id, rows)
-    mark_askue_meters(user_id, rows)
-    store.save_snapshot(user_id, Snapshot(rows=rows, fetched_at=fetched_at, login=link.login, source="sync"))
-    logger.info("askue synced", extra={"user_id": user_id, "meters": len(rows)})
-    return "synced"
+    return Fetched(user_id, Snapshot(rows=rows, fetched_at=fetched_at, login=link.login, source="sync"))
+
+
+def save_synced(batch: Sequence[Fetched]) -> dict[str, Exception | None]:
+    """The writes of a batch of fetched accounts, two calls for the whole batch instead of two an
+    account: every account's meter marks in one BatchWriteItem (marking again is harmless), then,
+    once they are all written, every snapshot in another. Per account, the failure that leaves it
+    without its snapshot (None: written): an account whose snapshot is not written is retried, and
+    one whose snapshot is written is not, so each sync ends with exactly one snapshot. The marks
+    failing fail the whole batch (no snapshot is written before them)."""
+    if not batch:
+        return {}
+    try:
+        mark_many_askue_meters({fetched.user_id: fetched.snapshot.rows for fetched in batch})
+    except Exception as error:
+        return {fetched.user_id: error for fetched in batch}
+    try:
+        unwritten = _store().save_snapshots({fetched.user_id: fetched.snapshot for fetched in batch})
+    except Exception as error:
+        return {fetched.user_id: error for fetched in batch}
+    for fetched in batch:
+        if fetched.user_id not in unwritten:
+            logger.info(
+                "askue synced", extra={"user_id": fetched.user_id, "meters": len(fetched.snapshot.rows)}
+            )
+    return {
+        fetched.user_id: Unwritten(askue_settings().askue_table) if fetched.user_id in unwritten else None
+        for fetched in batch
+    }
 
 
 def _reject(store: AskueStore, link: StoredLink) -> None:

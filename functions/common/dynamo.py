@@ -281,6 +281,27 @@ class Table:
                 if not backoff.wait():
                     raise Unwritten(self.name)
 
+    def batch_put_unwritten(self, items: Sequence[Mapping[str, Any]]) -> list[Item]:
+        """Puts every item as `batch_put` does (each chunk of 25 on its own), and returns those
+        DynamoDB still left unprocessed when the backoff's budget ran out, instead of raising: the
+        caller tells which of its records were written (the ASKUE sync's batch of snapshots)."""
+        unwritten: list[Item] = []
+        for first in range(0, len(items), _BATCH_WRITES):
+            chunk = [
+                {"PutRequest": {"Item": serialize(item)}} for item in items[first : first + _BATCH_WRITES]
+            ]
+            request: dict[str, Any] = {self.name: chunk}
+            backoff = Backoff(first=0.005, cap=0.2, budget=_BATCH_BUDGET_S)
+            while True:
+                answer = self._client.batch_write_item(RequestItems=request)
+                request = dict(answer.get("UnprocessedItems") or {})
+                if not request:
+                    break
+                if not backoff.wait():
+                    unwritten += [deserialize(put["PutRequest"]["Item"]) for put in request[self.name]]
+                    break
+        return unwritten
+
     # ------------------------------------------------------------------ transactions
     def put_action(
         self,

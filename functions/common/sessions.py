@@ -19,8 +19,6 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import ClientError
 
 from functions.common.dynamo import Table, cancellation_reasons, condition_failed
-from functions.common.identity import UserDirectory
-from functions.common.settings import portal_settings
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
@@ -39,10 +37,17 @@ class SessionOwner:
 
 
 class SessionStore:
-    """The profile's session attributes (ProfilesTable, keyed by the Cognito `sub`)."""
+    """The profile's session attributes (ProfilesTable, keyed by the Cognito `sub`).
 
-    def __init__(self) -> None:
-        self._table = Table(portal_settings().profiles_table)
+    `profiles_table`: the table's name, when the caller read it itself (the session authorizer
+    imports no settings model: functions/authorizer/tokens.py); else the portal's settings'."""
+
+    def __init__(self, profiles_table: str | None = None) -> None:
+        if profiles_table is None:
+            from functions.common.settings import portal_settings
+
+            profiles_table = portal_settings().profiles_table
+        self._table = Table(profiles_table)
 
     def owner(self, user_id: str) -> SessionOwner | None:
         """One strongly consistent GetItem: a session ended a moment ago is seen as ended."""
@@ -127,6 +132,8 @@ def end_sessions(user_id: str, also: Sequence["TransactWriteItemTypeDef"] = ()) 
     (`SessionStore.refuse_tokens_before`). At most a second is spent waiting for the new second to
     begin, so that a login right after this call is not refused.
     """
+    from functions.common.identity import UserDirectory  # the authorizer, importing this module, needs it not
+
     UserDirectory().sign_out_everywhere(user_id)
     valid_from = math.floor(time.time()) + 1
     SessionStore().refuse_tokens_before(user_id, valid_from, also)

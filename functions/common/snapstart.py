@@ -1,28 +1,32 @@
 """SnapStart: what a function loads before Lambda snapshots it, and what it renews after a restore.
 
-The functions a consumer waits on (template.yaml: `SnapStart` on AuthFunction, RequestsFunction,
-ReadingsFunction, AskueFunction) are initialised once per published version; Lambda then runs the
-hooks registered with `register_before_snapshot`, snapshots the environment, and resumes every new
-environment from that snapshot, running the `register_after_restore` hooks first. What a function
-loads on its first request (clients, the email and phone validators, `holidays`, Powertools'
-models of each route) would be paid again after every restore, so `prime` loads it before the
-snapshot instead (AWS's SnapStart guidance: prime before the snapshot).
+The functions a consumer waits on (template.yaml: `SnapStart` on the session authorizer,
+AuthFunction, RequestsFunction, ReadingsFunction, AskueFunction) are initialised once per published
+version; Lambda then runs the hooks registered with `register_before_snapshot`, snapshots the
+environment, and resumes every new environment from that snapshot, running the
+`register_after_restore` hooks first. What a function loads on its first request (clients, the
+email and phone validators, `holidays`, Powertools' models of each route) would be paid again
+after every restore, so `prime` loads it before the snapshot instead (AWS's SnapStart guidance:
+prime before the snapshot).
 
 `snapshot_restore_py` comes with Lambda's Python runtimes (it is not packaged). Without it (locally,
 in tests) or without SnapStart (Lambda runs before-snapshot hooks only when it takes a snapshot),
 nothing runs: a cold start still loads only what its first request needs (benchmarks/coldstart.py).
 
-Nothing a hook loads opens a connection (no AWS call is made before the snapshot: a connection
-would be stale in every restored copy), so no connection needs renewing after a restore. What must
+Nothing a hook loads opens a connection to AWS (no AWS call is made before the snapshot: a
+connection would be stale in every restored copy), so no connection needs renewing after a restore.
+The one request made before a snapshot is the session authorizer's read of the user pool's public
+signing keys (functions/authorizer/handler.py), over a connection closed when it is read. What must
 differ between restored copies is randomness: `functions/common/aws.py` reseeds `random` after each
 restore (uuid and secrets read the OS's entropy at each call).
 """
 
 import codecs
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+if TYPE_CHECKING:  # the session authorizer primes with this module and imports no event handler
+    from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
 
 def before_snapshot(step: Callable[[], object]) -> None:
@@ -43,7 +47,7 @@ def after_restore(step: Callable[[], object]) -> None:
     register_after_restore(step)
 
 
-def load_routes(app: APIGatewayRestResolver) -> None:
+def load_routes(app: "APIGatewayRestResolver") -> None:
     """What Powertools builds on each route's first request: the models of its parameters, body and
     answer (`Route.dependant`, `Route.body_field`: pydantic TypeAdapters), and the request
     validation middleware it puts in front of every route."""
@@ -52,15 +56,20 @@ def load_routes(app: APIGatewayRestResolver) -> None:
         _ = route.dependant, route.body_field
 
 
-def prime(app: APIGatewayRestResolver, *loads: Callable[[], object]) -> None:
+def prime(app: "APIGatewayRestResolver", *loads: Callable[[], object]) -> None:
     """Before the snapshot: every route of `app` (`load_routes`), then each of `loads` (the
     function's clients, settings, validators: what its requests would load lazily)."""
+    prime_loads(lambda: load_routes(app), *loads)
+
+
+def prime_loads(*loads: Callable[[], object]) -> None:
+    """Before the snapshot: each of `loads` (a function without an event handler: the session
+    authorizer)."""
 
     def load_everything() -> None:
         # The first connection of a client encodes its host name with this codec (encodings.idna,
         # stringprep): a lookup, no connection.
         codecs.lookup("idna")
-        load_routes(app)
         for load in loads:
             load()
 

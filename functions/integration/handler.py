@@ -33,10 +33,8 @@ from functions.integration.replays import KEY_DESCRIPTION, with_replayed_header
 from functions.objects import service as objects
 from functions.objects.models import INTEGRATION_LABELS as OBJECT_LABELS
 from functions.objects.models import IntegrationObject, IntegrationObjectList, ObjectChange
-from functions.outages import service as outages
 from functions.outages.models import LABELS as OUTAGE_LABELS
 from functions.outages.models import Outage, OutageChange, OutagePublication
-from functions.requests import conversation, presentation, stage_marks, transitions, uploads
 from functions.requests.inputs import CompanyMessage, StatusChange, UploadRequest, integration_actor
 from functions.requests.integration_views import (
     IntegrationMessage,
@@ -46,7 +44,7 @@ from functions.requests.integration_views import (
 )
 from functions.requests.outputs import UploadForm
 from functions.requests.registry import RequestStatus
-from functions.requests.stage_marks import StageMarkRequest
+from functions.requests.stage_mark_input import StageMarkRequest
 
 logger = Logger()
 # X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
@@ -147,6 +145,8 @@ def list_requests(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> IntegrationPage:
+    from functions.requests import presentation
+
     if unanswered:
         if status is not None:
             raise invalid_field("status", "С unanswered=true статус не указывают: выберите одно из двух.")
@@ -247,6 +247,8 @@ def list_readings(
 def request_with_thread(
     id: Annotated[str, Path(max_length=64, description="id заявки")],
 ) -> IntegrationRequestThread:
+    from functions.requests import conversation
+
     found = conversation.integration_request(id)
     _log_read([found.id])
     return found
@@ -266,6 +268,8 @@ def request_with_thread(
     tags=TAGS,
 )
 def prepare_upload(upload: Annotated[UploadRequest, Body()]) -> UploadForm:
+    from functions.requests import uploads
+
     return uploads.prepare_upload(uploads.COMPANY_OWNER, upload)
 
 
@@ -304,6 +308,8 @@ def post_message(
 ) -> Response[str]:
     """The key is bound to the request and the message: the same key sent to
     another request or with another message is refused (422)."""
+    from functions.requests import conversation
+
     sent, replayed = conversation.post_company_message(id, message, idempotency_key, _actor())
     return replayable(HTTPStatus.CREATED, sent, replayed)
 
@@ -344,6 +350,8 @@ def change_status(
     change: Annotated[StatusChange, Body()],
     idempotency_key: IdempotencyKey = None,
 ) -> Response[str]:
+    from functions.requests import transitions
+
     actor = _actor()
     claim = write_claim(actor, idempotency_key, "PATCH /api/integration/requests/{id}", id, change)
     done = once(claim, IntegrationRequest, lambda: transitions.change_status(id, change, actor))
@@ -388,6 +396,8 @@ def mark_stage(
 ) -> Response[str]:
     """A retry with the same Idempotency-Key is answered as the first mark was,
     not refused as a stage marked already."""
+    from functions.requests import stage_marks
+
     actor = _actor()
     claim = write_claim(actor, idempotency_key, "POST /api/integration/requests/{id}/stages", id, mark)
     done = once(claim, IntegrationRequest, lambda: stage_marks.mark_stage(id, mark, actor))
@@ -475,6 +485,8 @@ def publish_outage(
         Header(alias="idempotency-key", description="Уникальная строка на каждое новое отключение"),
     ] = None,
 ) -> Response[str]:
+    from functions.outages import service as outages
+
     outage, replayed = outages.publish(_actor(), idempotency_key, publication)
     return replayable(HTTPStatus.CREATED, outage, replayed)
 
@@ -508,6 +520,8 @@ def change_outage(
     change: Annotated[OutageChange, Body()],
     idempotency_key: IdempotencyKey = None,
 ) -> Response[str]:
+    from functions.outages import service as outages
+
     claim = write_claim(_actor(), idempotency_key, "PATCH /api/integration/outages/{id}", id, change)
     done = once(claim, Outage, lambda: outages.change(id, change))
     return replayable(HTTPStatus.OK, done.answer, done.replayed)
@@ -530,6 +544,8 @@ def withdraw_outage(
     id: Annotated[str, Path(max_length=64, description="id отключения")],
     idempotency_key: IdempotencyKey = None,
 ) -> Response[str]:
+    from functions.outages import service as outages
+
     claim = write_claim(_actor(), idempotency_key, "DELETE /api/integration/outages/{id}", id, None)
     done = once(claim, Outage, lambda: outages.withdraw(id))
     return replayable(HTTPStatus.OK, done.answer, done.replayed)

@@ -10,7 +10,7 @@ from pydantic_core import PydanticCustomError
 from functions.common.fields import Email
 from functions.common.labels import field_labels
 from functions.requests.inputs import LABELS as REQUEST_LABELS
-from functions.requests.stage_marks import StageMarkRequest
+from functions.requests.stage_mark_input import StageMarkRequest
 
 
 class PasswordReset(BaseModel):

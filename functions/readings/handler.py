@@ -27,15 +27,11 @@ from functions.common.api import (
 )
 from functions.common.clock import moscow_today
 from functions.common.cursor import CURSOR_SCHEMA, MAX_CURSOR_LENGTH
-from functions.common.outbox import OutboxSettings
 from functions.common.settings import load_settings
 from functions.common.snapstart import prime
-from functions.objects import service as objects
 from functions.objects.models import LABELS as OBJECT_LABELS
 from functions.objects.models import ObjectEntry, ObjectList, SupplyObject
-from functions.outages import service as outages
 from functions.outages.models import MyOutageList, Outage, OutageList
-from functions.readings import corrections, service
 from functions.readings.models import (
     LABELS,
     MAX_MONTHS,
@@ -108,6 +104,9 @@ Cursor = Annotated[
     tags=TAGS,
 )
 def submit_reading(entry: Annotated[ReadingEntry, Body()]) -> Response[str]:
+
+    from functions.readings import service
+
     reading = service.submit_reading(current_caller(app).user_id, entry)
     return json_response(HTTPStatus.CREATED, reading)
 
@@ -124,6 +123,9 @@ def submit_reading(entry: Annotated[ReadingEntry, Body()]) -> Response[str]:
     tags=TAGS,
 )
 def list_readings(meter_number: MeterFilter = None, cursor: Cursor = None) -> ReadingPage:
+
+    from functions.readings import service
+
     return service.history(current_caller(app).user_id, meter_number, cursor)
 
 
@@ -142,6 +144,9 @@ def list_readings(meter_number: MeterFilter = None, cursor: Cursor = None) -> Re
     tags=TAGS,
 )
 def export_readings(meter_number: MeterFilter = None) -> Response[str]:
+
+    from functions.readings import service
+
     body = service.export_csv(current_caller(app).user_id, meter_number)
     day = moscow_today().isoformat()
     # An ASCII name for old clients, the Russian one (RFC 6266) for the rest.
@@ -166,6 +171,9 @@ def export_readings(meter_number: MeterFilter = None) -> Response[str]:
     tags=TAGS,
 )
 def list_meters() -> MeterList:
+
+    from functions.readings import service
+
     return service.meters(current_caller(app).user_id)
 
 
@@ -182,6 +190,9 @@ def list_meters() -> MeterList:
 def monthly_consumption(
     months: Annotated[int, Query(ge=1, le=MAX_MONTHS, description="Сколько месяцев, включая текущий")] = 12,
 ) -> MonthlyConsumption:
+
+    from functions.readings import service
+
     return service.monthly(current_caller(app).user_id, months)
 
 
@@ -195,6 +206,8 @@ def monthly_consumption(
     tags=OBJECT_TAGS,
 )
 def list_objects() -> ObjectList:
+    from functions.objects import service as objects
+
     return objects.objects(current_caller(app).user_id)
 
 
@@ -224,6 +237,8 @@ def list_objects() -> ObjectList:
     tags=OBJECT_TAGS,
 )
 def add_object(entry: Annotated[ObjectEntry, Body()]) -> Response[str]:
+    from functions.outages import service as outages
+
     added = outages.add_object(current_caller(app).user_id, entry)
     return json_response(HTTPStatus.CREATED, added)
 
@@ -255,6 +270,8 @@ _READING_REFUSED = {
     tags=TAGS,
 )
 def correct_reading(id: _READING_ID, fix: Annotated[ReadingFix, Body()]) -> ReadingOutput:
+    from functions.readings import corrections
+
     return corrections.correct_reading(current_caller(app).user_id, id, fix)
 
 
@@ -269,6 +286,8 @@ def correct_reading(id: _READING_ID, fix: Annotated[ReadingFix, Body()]) -> Read
     tags=TAGS,
 )
 def withdraw_reading(id: _READING_ID) -> Response[str]:
+    from functions.readings import corrections
+
     corrections.withdraw_reading(current_caller(app).user_id, id)
     return no_content()
 
@@ -302,6 +321,8 @@ _OBJECT_NOT_FOUND = {404: {"description": "Объекта нет или он н�
     tags=OBJECT_TAGS,
 )
 def change_object(id: _OBJECT_ID, entry: Annotated[ObjectEntry, Body()]) -> SupplyObject:
+    from functions.objects import service as objects
+
     return objects.change_object(current_caller(app).user_id, id, entry)
 
 
@@ -324,6 +345,8 @@ def change_object(id: _OBJECT_ID, entry: Annotated[ObjectEntry, Body()]) -> Supp
     tags=OBJECT_TAGS,
 )
 def remove_object(id: _OBJECT_ID) -> Response[str]:
+    from functions.objects import service as objects
+
     objects.remove_object(current_caller(app).user_id, id)
     return no_content()
 
@@ -339,6 +362,8 @@ def remove_object(id: _OBJECT_ID) -> Response[str]:
     tags=OUTAGE_TAGS,
 )
 def my_outages() -> MyOutageList:
+    from functions.outages import service as outages
+
     return outages.mine(current_caller(app).user_id)
 
 
@@ -358,6 +383,8 @@ def list_outages(
     settlement: Annotated[str | None, Query(max_length=100, description="Населённый пункт")] = None,
     street: Annotated[str | None, Query(max_length=100, description="Улица")] = None,
 ) -> OutageList:
+    from functions.outages import service as outages
+
     return outages.listed(settlement, street)
 
 
@@ -371,6 +398,8 @@ def list_outages(
     tags=OUTAGE_TAGS,
 )
 def get_outage(id: Annotated[str, Path(max_length=64, description="id отключения")]) -> Outage:
+    from functions.outages import service as outages
+
     return outages.one(id)
 
 
@@ -380,5 +409,17 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     return app.resolve(event, context)
 
 
+def _load_services() -> None:
+    """The rules and stores each route imports when it runs (a cold start without a snapshot loads
+    only its own route's); with SnapStart, all of them before the snapshot."""
+    from functions.common.outbox import OutboxSettings
+    from functions.objects import service as objects
+    from functions.outages import service as outages
+    from functions.readings import corrections, service
+
+    del corrections, objects, outages, service
+    load_settings(OutboxSettings)
+
+
 # SnapStart (template.yaml): what the first requests would load is loaded before the snapshot.
-prime(app, aws.dynamodb, partial(load_settings, ReadingsSettings), partial(load_settings, OutboxSettings))
+prime(app, aws.dynamodb, partial(load_settings, ReadingsSettings), _load_services)

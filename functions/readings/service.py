@@ -13,6 +13,7 @@ stored after a higher one without its confirmation.
 """
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -309,16 +310,25 @@ def _refuse_a_second_source(meter_number: str, readers: Readers) -> None:
 def mark_read_by_askue(user_id: str, meter_numbers: list[str]) -> None:
     """The consumer's ASKUE listed these meters now (a fetch or the sync): they take no manual
     readings for ASKUE_READS_DAYS. Numbers that are not meter numbers are skipped."""
-    valid: list[str] = []
-    for number in dict.fromkeys(meter_numbers):
-        try:
-            valid.append(_METER_NUMBER.validate_python(number))
-        except ValidationError:
-            continue
-    if not valid:
+    mark_many_read_by_askue({user_id: meter_numbers})
+
+
+def mark_many_read_by_askue(meters_by_user: Mapping[str, list[str]]) -> None:
+    """`mark_read_by_askue` for several consumers at once (the ASKUE sync's batch): one write."""
+    marks: dict[str, list[str]] = {}
+    for user_id, meter_numbers in meters_by_user.items():
+        valid: list[str] = []
+        for number in dict.fromkeys(meter_numbers):
+            try:
+                valid.append(_METER_NUMBER.validate_python(number))
+            except ValidationError:
+                continue
+        if valid:
+            marks[user_id] = sorted(set(valid))
+    if not marks:
         return
     try:
-        ReadingStore().mark_read_by_askue(user_id, sorted(set(valid)), now())
+        ReadingStore().mark_read_by_askue(marks, now())
     except Unwritten:
         raise ServiceUnavailable from None
 

@@ -38,7 +38,7 @@ two concurrent submissions of one consumer (any meters) never take the same numb
 """
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -302,11 +302,16 @@ class ReadingStore:
         readers = _readers(by_sk.get(askue_key["sk"]), by_sk.get(isu_key["sk"]))
         return (_meter(meter) if meter else None), int(counted.get("last_sequence", 0)), readers
 
-    def mark_read_by_askue(self, user_id: str, meter_numbers: list[str], at: datetime) -> None:
-        """Records that the consumer's ASKUE listed these meters at `at`: BatchWriteItem. Raises
-        Unwritten when DynamoDB kept leaving items unwritten."""
+    def mark_read_by_askue(self, meters_by_user: Mapping[str, list[str]], at: datetime) -> None:
+        """Records that each consumer's ASKUE listed these meters at `at`: BatchWriteItem, for every
+        consumer at once (the ASKUE sync's batch). Raises Unwritten when DynamoDB kept leaving items
+        unwritten."""
         self._table.batch_put(
-            [_reader_item(user_id, ASKUE_READER, number, "seen_at", at) for number in meter_numbers]
+            [
+                _reader_item(user_id, ASKUE_READER, number, "seen_at", at)
+                for user_id, numbers in meters_by_user.items()
+                for number in numbers
+            ]
         )
 
     def mark_read_by_isu(self, user_id: str, read: list[str], not_read: list[str], at: datetime) -> None:

@@ -29,7 +29,7 @@ from functions.common.fields import load_requisite_validators
 from functions.common.mail import MailSettings
 from functions.common.settings import load_settings, portal_settings
 from functions.common.snapstart import prime
-from functions.requests import conversation, filing, kinds, presentation, transitions, uploads
+from functions.requests import kinds
 from functions.requests.calendar import load_calendar
 from functions.requests.inputs import LABELS, NewMessage, UploadRequest, Withdrawal
 from functions.requests.outputs import (
@@ -89,6 +89,8 @@ def request_types() -> RequestTypesOutput:
     tags=TAGS,
 )
 def prepare_upload(upload: Annotated[UploadRequest, Body()]) -> UploadForm:
+    from functions.requests import uploads
+
     return uploads.prepare_upload(uploads.owner_of(current_caller(app)), upload)
 
 
@@ -116,6 +118,8 @@ def file_request(
         str | None, Header(alias="idempotency-key", description="Уникальная строка на каждую новую заявку")
     ] = None,
 ) -> Response[str]:
+    from functions.requests import filing
+
     created = filing.submit(current_caller(app), request, idempotency_key)
     return json_response(HTTPStatus.CREATED, created)
 
@@ -136,6 +140,8 @@ def list_requests(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 20,
 ) -> RequestPage:
+    from functions.requests import presentation
+
     return presentation.list_requests(current_caller(app), cursor, limit)
 
 
@@ -148,6 +154,8 @@ def list_requests(
     tags=TAGS,
 )
 def request_detail(id: Annotated[str, Path(max_length=64, description="id заявки")]) -> RequestDetail:
+    from functions.requests import presentation
+
     return presentation.request_detail(current_caller(app), id)
 
 
@@ -167,6 +175,8 @@ def request_thread(
     cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
     limit: Annotated[int, Query(ge=1, le=THREAD_PAGE)] = THREAD_PAGE,
 ) -> Thread:
+    from functions.requests import conversation
+
     return conversation.consumer_thread(current_caller(app), id, cursor, limit)
 
 
@@ -201,6 +211,8 @@ def post_message(
         str | None, Header(alias="idempotency-key", description="Уникальная строка на каждое новое сообщение")
     ] = None,
 ) -> Response[str]:
+    from functions.requests import conversation
+
     sent = conversation.post_consumer_message(current_caller(app), id, message, idempotency_key)
     return json_response(HTTPStatus.CREATED, sent)
 
@@ -229,6 +241,8 @@ def withdraw_request(
     id: Annotated[str, Path(max_length=64, description="id заявки")],
     withdrawal: Annotated[Withdrawal, Body()],
 ) -> RequestDetail:
+    from functions.requests import transitions
+
     return transitions.withdraw(current_caller(app), id, withdrawal)
 
 
@@ -236,6 +250,14 @@ def withdraw_request(
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)
+
+
+def _load_services() -> None:
+    """The rules and stores each route imports when it runs (a cold start without a snapshot loads
+    only its own route's); with SnapStart, all of them before the snapshot."""
+    from functions.requests import conversation, filing, presentation, transitions, uploads
+
+    del conversation, filing, presentation, transitions, uploads
 
 
 # SnapStart (template.yaml): what the first requests would load is loaded before the snapshot.
@@ -248,6 +270,7 @@ prime(
     request_settings,
     partial(load_settings, MailSettings),
     kinds.form_schemas,
+    _load_services,
     lambda: load_calendar(moscow_today()),
     load_requisite_validators,
 )

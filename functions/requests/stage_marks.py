@@ -5,73 +5,31 @@ stage moves the request's status), all in the mark's own transaction. Billing ma
 the same way."""
 
 from dataclasses import replace
-from datetime import date
 
 from aws_lambda_powertools import Logger
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-from pydantic_core import PydanticCustomError
 
 from functions.common import events
-from functions.common.clock import moscow_date, moscow_today, now
+from functions.common.clock import moscow_date, now
 from functions.common.errors import Conflict, FieldError, NotFound, TryLater, invalid_field
 from functions.common.outbox import OutboxEntry
 from functions.requests import mails
 from functions.requests.connection_procedure import (
     CONNECTION,
     STAGE_OF,
-    STAGE_RULES,
     must_come_first,
     next_step,
     procedure_of,
 )
 from functions.requests.ids import is_request_id
-from functions.requests.inputs import OperatorName
 from functions.requests.integration_views import IntegrationRequest
 from functions.requests.presentation import for_integration
 from functions.requests.records import StatusMove, StoredHistoryEntry, StoredRequest, StoredStageMark
+from functions.requests.stage_mark_input import StageMarkRequest
 from functions.requests.stage_store import StageStore
 from functions.requests.store import RequestMoved, RequestStore
 from functions.requests.transitions import ATTEMPTS, CLOSED, TRANSITIONS, is_open, status_changed
-from functions.requests.type_fields import one_of
 
 logger = Logger()
-
-
-class StageMarkRequest(BaseModel):
-    """A stage of a connection done."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    stage: str = Field(
-        title="Этап",
-        max_length=40,
-        description="Код этапа из procedure.stages[].code заявки",
-        json_schema_extra=one_of({rule.code: rule.title for rule in STAGE_RULES}),
-    )
-    completed_on: date | None = Field(
-        default=None,
-        title="Дата выполнения",
-        description="День выполнения этапа; по умолчанию сегодня (Москва)",
-    )
-    message: str | None = Field(
-        default=None, max_length=2000, title="Сообщение", description="Комментарий для потребителя"
-    )
-    operator: OperatorName | None = Field(default=None, title="Сотрудник")
-
-    @field_validator("stage")
-    @classmethod
-    def _a_stage_of_the_procedure(cls, value: str) -> str:
-        if value not in STAGE_OF:
-            codes = ", ".join(rule.code for rule in STAGE_RULES)
-            raise PydanticCustomError("stage_unknown", f"Такого этапа нет. Этапы: {codes}.")
-        return value
-
-    @field_validator("completed_on")
-    @classmethod
-    def _not_in_future(cls, value: date | None) -> date | None:
-        if value is not None and value > moscow_today():
-            raise PydanticCustomError("date_in_future", "Дата не может быть позже сегодняшней.")
-        return value
 
 
 def _move_of(request: StoredRequest, code: str, at_entry: StoredHistoryEntry) -> tuple[StatusMove, bool]:

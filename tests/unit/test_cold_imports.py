@@ -1,0 +1,65 @@
+"""What a handler's import (every cold start) leaves for its routes to import when they run.
+
+A route's rules and stores are imported by the route itself (functions with SnapStart load them
+before the snapshot instead: tests/unit/test_snapstart.py), so a cold start builds only the models
+of the routes' signatures (benchmarks/coldstart.py measures what that saves). Read from
+`sys.modules` of a fresh interpreter: nothing here depends on timing.
+"""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from infra.template import ROOT
+
+PROBE = "import importlib, json, sys; importlib.import_module(sys.argv[1]); print(json.dumps([*sys.modules]))"
+
+# Per handler, the modules its routes import when they run, never at import.
+LEFT_TO_THE_ROUTES = {
+    "functions.integration.handler": [
+        "functions.integration.service",
+        "functions.auth.jobs",
+        "functions.objects.service",
+        "functions.outages.service",
+        "functions.readings.service",
+        "functions.requests.conversation",
+        "functions.requests.presentation",
+        "functions.requests.stage_marks",
+        "functions.requests.transitions",
+        "functions.requests.uploads",
+    ],
+    "functions.requests.handler": [
+        "functions.requests.conversation",
+        "functions.requests.filing",
+        "functions.requests.presentation",
+        "functions.requests.transitions",
+        "functions.requests.uploads",
+    ],
+    "functions.readings.handler": [
+        "functions.readings.service",
+        "functions.objects.service",
+        "functions.outages.service",
+        "functions.common.outbox",
+    ],
+    "functions.askue.handler": ["functions.askue.service"],
+    "functions.auth.handler": ["functions.auth.export"],
+}
+
+
+def imported_by(module: str) -> set[str]:
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "AWS_DEFAULT_REGION": "eu-central-1"}
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, module], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return set(json.loads(result.stdout))
+
+
+@pytest.mark.parametrize("handler", sorted(LEFT_TO_THE_ROUTES))
+def test_a_handler_s_import_leaves_the_routes_rules_and_stores_to_the_routes(handler: str) -> None:
+    loaded = imported_by(handler)
+
+    assert handler in loaded
+    assert sorted(set(LEFT_TO_THE_ROUTES[handler]) & loaded) == []
