@@ -24,13 +24,11 @@ from functions.common.claims import answer_action, once, write_claim
 from functions.common.cursor import CURSOR_SCHEMA, MAX_CURSOR_LENGTH
 from functions.common.errors import invalid_field
 from functions.common.integrators import integrator_of
-from functions.integration import consumers, feed, readings, service
 from functions.integration.consumers import ConsumerCard
 from functions.integration.feed import FeedPage
 from functions.integration.models import LABELS, DateTimeWithZone, PasswordReset, PasswordResetAccepted
 from functions.integration.readings import ReadingsPage
 from functions.integration.replays import KEY_DESCRIPTION, with_replayed_header
-from functions.objects import service as objects
 from functions.objects.models import INTEGRATION_LABELS as OBJECT_LABELS
 from functions.objects.models import IntegrationObject, IntegrationObjectList, ObjectChange
 from functions.outages.models import LABELS as OUTAGE_LABELS
@@ -106,10 +104,13 @@ def reset_password(
 ) -> Response[str]:
     """With an Idempotency-Key a retry never spends another mail:
     the key's answer is recorded in the reset's own transaction."""
+    from functions.integration import service
+
     claim = write_claim(_actor(), idempotency_key, "reset-password", request.email.casefold(), request)
     accepted = PasswordResetAccepted()
 
     def run() -> PasswordResetAccepted:
+
         service.reset_password(request.email, [answer_action(claim, accepted)] if claim else [])
         return accepted
 
@@ -185,6 +186,8 @@ def list_changes(
     ] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> FeedPage:
+    from functions.integration import feed
+
     return feed.read_changes(after, limit)
 
 
@@ -206,6 +209,8 @@ def list_changes(
 def consumer_card(
     user_id: Annotated[str, Path(max_length=64, description="Потребитель (Cognito sub)")],
 ) -> ConsumerCard:
+    from functions.integration import consumers
+
     return consumers.consumer_card(user_id)
 
 
@@ -227,6 +232,8 @@ def list_readings(
     after: Annotated[int, Query(ge=0, description="next_after прошлого ответа (0 — с начала)")] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> ReadingsPage:
+    from functions.integration import readings
+
     return readings.billed_readings(after, limit)
 
 
@@ -421,6 +428,8 @@ def list_objects_to_confirm(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 100,
 ) -> IntegrationObjectList:
+    from functions.objects import service as objects
+
     return objects.to_confirm(cursor, limit)
 
 
@@ -451,6 +460,8 @@ def confirm_object_account(
     change: Annotated[ObjectChange, Body()],
     idempotency_key: IdempotencyKey = None,
 ) -> Response[str]:
+    from functions.integration import service
+
     actor = _actor()
     claim = write_claim(actor, idempotency_key, "PATCH /api/integration/objects/{id}", id, change)
     done = once(claim, IntegrationObject, lambda: service.change_object(id, change, actor))

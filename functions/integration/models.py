@@ -19,7 +19,13 @@ class PasswordReset(BaseModel):
     email: Email = Field(title="Электронная почта")
 
 
-LABELS = {**REQUEST_LABELS, **field_labels(PasswordReset, StageMarkRequest)}
+LABELS = {
+    **REQUEST_LABELS,
+    **field_labels(PasswordReset, StageMarkRequest),
+    # The query and path parameters of the change feed, the readings for billing and the consumer's card.
+    "after": "Номер последнего прочитанного изменения",
+    "user_id": "Идентификатор потребителя",
+}
 
 
 class PasswordResetAccepted(BaseModel):

@@ -14,7 +14,6 @@ from pydantic import BaseModel, Field
 from functions.common.changes import MAX_PAGE, ChangeFeed
 from functions.common.errors import invalid_field
 from functions.common.events import ReadingSubmitted
-from functions.objects import service as objects
 from functions.objects.models import SupplyObject
 
 
@@ -50,6 +49,8 @@ def _object_of(found: list[SupplyObject], meter_number: str) -> SupplyObject | N
 
 def billed_readings(after: int, limit: int) -> ReadingsPage:
     """The readings stored after the feed's change `after`."""
+    from functions.objects import service as objects
+
     page = ChangeFeed().page(after, min(limit, MAX_PAGE), ReadingSubmitted.DETAIL_TYPE)
     if after > page.last:
         raise invalid_field(

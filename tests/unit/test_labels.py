@@ -54,7 +54,9 @@ def test_the_domains_labels_are_their_models_titles() -> None:
 
 # ---------------------------------------------------------------- every route, every field
 
-HANDLERS = ("askue", "auth", "docs", "integration", "readings", "requests")
+# Every domain whose resolver validates its inputs. The docs function validates nothing: its one
+# parameter (/api/problems/{code}) is any text, and an unknown code is its own 404.
+HANDLERS = ("askue", "auth", "integration", "readings", "requests")
 
 
 def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
@@ -155,6 +157,14 @@ def _labels_of(resource: str) -> ResolverLabels:
         if any(route.path == resource for route in app._static_routes + app._dynamic_routes):
             return RESOLVER_LABELS[app]
     raise AssertionError(resource)
+
+
+def test_the_resolvers_walked_are_every_one_that_validates() -> None:
+    import functions.docs.handler as docs
+
+    assert not docs.app._enable_validation
+    for domain in HANDLERS:
+        assert importlib.import_module(f"functions.{domain}.handler").app._enable_validation, domain
 
 
 def test_a_list_item_s_field_is_named_with_its_number() -> None:

@@ -71,14 +71,6 @@ async function main() {
   addEventListener('beforeprint', () => {
     $('main').dataset.printed = `Напечатано ${new Intl.DateTimeFormat('ru-RU', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Moscow' }).format(new Date())} МСК`;
   });
-  // A file link's presigned URL may have expired while the page stood open: fresh-links.js checks,
-  // and fetches a new one instead of failing.
-  document.addEventListener('click', (event) => {
-    const link = event.target.closest?.('a[download][href*="X-Amz-Expires"]');
-    if (!link || link.dataset.checked) return;
-    event.preventDefault();
-    import('./fresh-links.js').then((m) => m.follow(link, router.render));
-  });
 
   $('logout-button').addEventListener('click', (event) => logOut(event.currentTarget));
   document.querySelector('.skip-link').addEventListener('click', (event) => {

@@ -1,6 +1,6 @@
 // A file link of a request (its presigned S3 URL lives 5 minutes) clicked after it expired: the
 // request and its thread are read again and the link with the same file (the same S3 key, the URL's
-// path) gets its fresh URL. Loaded by app.js at the first click on a presigned link.
+// path) gets its fresh URL. Loaded by views/requests-detail.js at the first click on a presigned link.
 
 import * as api from './api.js';
 

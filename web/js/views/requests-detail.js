@@ -1,12 +1,22 @@
 // A request's page: its fields, its files (short-lived download links) and the history of statuses.
 
 import * as api from '../api.js';
+import * as router from '../router.js';
 import * as session from '../session.js';
 import { el, message, pageTitle } from '../dom.js';
 import { formatDate, formatDateTime } from '../format.js';
 import { stagesTimeline } from './connection-stages.js';
 import { conversation } from './request-thread.js';
 import { backLink, formatSize, statusBadge, useStyles } from './requests-ui.js';
+
+// A file link's presigned URL may have expired while the page stood open: fresh-links.js checks,
+// and fetches a new one instead of failing (once, from the first request page opened).
+document.addEventListener('click', (event) => {
+  const link = event.target.closest?.('a[download][href*="X-Amz-Expires"]');
+  if (!link || link.dataset.checked) return;
+  event.preventDefault();
+  import('../fresh-links.js').then((m) => m.follow(link, router.render));
+});
 
 const row = (term, value) => el('div', { class: 'details-row' }, el('dt', {}, term), el('dd', {}, value));
 
