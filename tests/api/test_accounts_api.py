@@ -143,8 +143,9 @@ def test_integration_routes_need_the_api_key(stack: LocalStack, consumer: dict[s
     consumer_token = requests.post(url, json=body, headers=bearer(consumer["id_token"]), timeout=10)
     right = requests.post(url, json=body, headers={"x-api-key": stack.api_key}, timeout=10)
 
-    for refused in (missing, wrong, consumer_token):
-        assert refused.status_code == 403
+    # No x-api-key at all (a consumer's token is none) is 401; a key that is no integrator's, 403.
+    for refused, status in ((missing, 401), (consumer_token, 401), (wrong, 403)):
+        assert refused.status_code == status
         assert refused.headers["Content-Type"] == PROBLEM
         assert "x-api-key" in refused.json()["detail"]
     assert right.status_code == 404
