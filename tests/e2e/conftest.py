@@ -17,6 +17,7 @@ from playwright.sync_api import (
     Locator,
     Page,
     Request,
+    expect,
     sync_playwright,
 )
 
@@ -182,12 +183,21 @@ def shot(page: Page, artifacts: Path, name: str) -> None:
     page.screenshot(path=artifacts / f"{name}.png", full_page=True)
 
 
+PHONE_MENU_MAX_WIDTH = 760  # web/css/site.css: @media (max-width: 760px) shows .nav-toggle
+
+
 def open_menu(page: Page) -> Locator:
     """The main menu, opened: on a phone its sections are behind the «Меню» button (aria-expanded)."""
     menu = page.get_by_role("navigation", name="Главное меню")
     toggle = menu.get_by_role("button", name=re.compile("^Меню"))
-    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
-        toggle.click()
+    # The view has rendered (router.js marks it): the menu is the signed-in one, not the guest's.
+    expect(page.locator("html[data-ready]")).to_be_attached()
+    viewport = page.viewport_size
+    if viewport and viewport["width"] <= PHONE_MENU_MAX_WIDTH:  # site.css: the «Меню» button's width
+        expect(toggle).to_be_visible()
+        if toggle.get_attribute("aria-expanded") != "true":
+            toggle.click()
+        expect(toggle).to_have_attribute("aria-expanded", "true")
     return menu
 
 

@@ -32,7 +32,10 @@ def test_a_changeover_day_with_decimal_commas_shows_with_its_unreliable_total_ma
     form = page.locator("#askue-form")
     form.get_by_label("Идентификатор", exact=True).fill("changeover-e2e")
     form.get_by_label("Пароль", exact=True).fill("любой")
-    form.get_by_role("button", name="Получить данные").click()
+    # The fetch reads the ASKUE (the simulator) and may take a while on a busy machine: wait for
+    # its answer, then for the page.
+    with page.expect_response(lambda r: r.url.endswith("/api/askue/fetch"), timeout=60_000):
+        form.get_by_role("button", name="Получить данные").click()
 
     table = page.locator("#askue-table")
     expect(table.locator("tbody tr")).to_have_count(1)

@@ -36,7 +36,10 @@ def fetch(page: Page, login: str, password: str, *, remember: bool) -> None:
     form.get_by_label("Идентификатор", exact=True).fill(login)
     form.get_by_label("Пароль", exact=True).fill(password)
     form.get_by_label("Запомнить для автоматического обновления").set_checked(remember)
-    form.get_by_role("button", name="Получить данные").click()
+    # The fetch reads the ASKUE (the simulator) and may take a while on a busy machine: wait for
+    # its answer, then for the page.
+    with page.expect_response(lambda r: r.url.endswith("/api/askue/fetch"), timeout=60_000):
+        form.get_by_role("button", name="Получить данные").click()
 
 
 def test_demo_account_data_remember_reload_and_forget(

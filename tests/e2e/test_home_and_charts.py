@@ -104,7 +104,10 @@ def scene(browser: Browser, portal_80020: LocalStack) -> Iterator[dict[str, Any]
     askue = page.locator("#askue-form")
     askue.get_by_label("Идентификатор", exact=True).fill("demo")
     askue.get_by_label("Пароль", exact=True).fill("demo-askue-1")
-    askue.get_by_role("button", name="Получить данные").click()
+    # The fetch reads the ASKUE (the simulator) and may take a while on a busy machine: wait for
+    # its answer, then for the page.
+    with page.expect_response(lambda r: r.url.endswith("/api/askue/fetch"), timeout=60_000):
+        askue.get_by_role("button", name="Получить данные").click()
     expect(page.get_by_role("link", name=re.compile("Нагрузка за сутки"))).to_be_visible()
 
     # Two requests: one the company asks about, one just registered.

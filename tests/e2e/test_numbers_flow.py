@@ -71,7 +71,10 @@ def test_askue_readings_keep_askue_s_decimals_under_what_the_data_says_of_the_me
     form.get_by_label("Идентификатор", exact=True).fill("demo")
     form.get_by_label("Пароль", exact=True).fill("demo-askue-1")
     form.get_by_label("Запомнить для автоматического обновления").set_checked(True)
-    form.get_by_role("button", name="Получить данные").click()
+    # The fetch reads the ASKUE (the simulator) and may take a while on a busy machine: wait for
+    # its answer, then for the page.
+    with page.expect_response(lambda r: r.url.endswith("/api/askue/fetch"), timeout=60_000):
+        form.get_by_role("button", name="Получить данные").click()
     expect(page.locator("#askue-table")).to_be_visible()
     assert requests.post(f"{portal.url}/_local/schedule/AskueSyncPlannerFunction", timeout=30).ok
 

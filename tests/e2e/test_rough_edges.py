@@ -261,7 +261,7 @@ def test_times_say_moscow_csv_keeps_leading_zeros_and_numerals_agree(page: Page,
         .get_by_role("listitem")
         .filter(has_text="Хищение объектов")
     )
-    expect(grid_theft).to_contain_text("до 3 рабочих дней")
+    expect(grid_theft).to_contain_text("3 рабочих дня с даты регистрации")
 
 
 # 9 --------------------------------------------------------------------------------------------------
