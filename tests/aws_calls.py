@@ -25,7 +25,7 @@ from infra.events import LocalEvents
 from infra.lambda_runtime import LambdaContext, load_handler
 from infra.template import Route, load_template, routes, token_authorizer
 from infra.world import World
-from tests.unit.conftest import api_event, deliver_mail, pool_keys_served, sent_mails
+from tests.unit.conftest import api_event, deliver_mail, new_default_session, pool_keys_served, sent_mails
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 PLANNER, WORKER = "AskueSyncPlannerFunction", "AskueSyncWorkerFunction"
@@ -80,9 +80,7 @@ class AwsCallRecorder:
 
     def __init__(self) -> None:
         self._current: list[tuple[str, str]] | None = None
-        boto3.setup_default_session()
-        assert boto3.DEFAULT_SESSION is not None
-        self._events = boto3.DEFAULT_SESSION.events
+        self._events = new_default_session().events
         self._events.register("before-call", self._record, unique_id="aws-call-recorder")
         reset_clients()
 

@@ -81,7 +81,14 @@ from infra.lambda_runtime import LambdaContext, load_handler
 from infra.template import Route, gateway_responses, load_template, token_authorizer
 from infra.world import ACCOUNT_ID, World
 from tests.aws_calls import ERASURE, PLANNER, WORKER, AwsCallRecorder, Operation, Tour, tour_every_route
-from tests.unit.conftest import MAIL_FUNCTION, REGION, _copy_backends, _restore_backends, pool_keys_served
+from tests.unit.conftest import (
+    MAIL_FUNCTION,
+    REGION,
+    _copy_backends,
+    _restore_backends,
+    new_default_session,
+    pool_keys_served,
+)
 
 # Before the call reaches AWS, and after it is done there.
 BEFORE_THE_CALL = ("throttling", "5xx", "timeout")
@@ -1066,9 +1073,7 @@ def fault_matrix(
 def failing_where(service: str, operation: str, mentions: str, fault: str = "throttling") -> Iterator[None]:
     """Every call of `service`'s `operation` whose parameters mention `mentions` fails with `fault`
     (others pass): a fault on one record of a batch."""
-    boto3.setup_default_session()
-    assert boto3.DEFAULT_SESSION is not None
-    events = boto3.DEFAULT_SESSION.events
+    events = new_default_session().events
 
     def fail(model: Any, params: Any, **_: Any) -> Any:
         if model.name != operation or mentions not in str(params):
