@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 import urllib.request
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,29 @@ class LocalStack:
     def logs(self) -> str:
         """Everything the stack (moto, the gateway, the functions' loggers) printed so far."""
         return "".join(self._output)
+
+    def logs_so_far(self, timeout: float = 15.0) -> str:
+        """Everything the stack printed up to now, read to the end: a mark is printed (POST
+        /_local/mark) and waited for, so every line printed before it has been read."""
+        mark = uuid.uuid4().hex
+        request = urllib.request.Request(f"{self.url}/_local/mark", data=mark.encode(), method="POST")  # noqa: S310
+        with urllib.request.urlopen(request, timeout=10):  # noqa: S310 (local)
+            pass
+        deadline = time.monotonic() + timeout
+        while mark not in (logs := self.logs()):
+            if time.monotonic() > deadline:
+                raise AssertionError("the stack's output never showed the mark")
+            time.sleep(0.05)
+        return logs
+
+    def wait_for_log(self, line: str, *, count: int, since: int, timeout: float = 15.0) -> None:
+        """Waits until the stack has printed `line` `count` times after its first `since` characters
+        (`len(stack.logs())` taken before)."""
+        deadline = time.monotonic() + timeout
+        while self.logs()[since:].count(line) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the stack printed {line!r} fewer than {count} times")
+            time.sleep(0.05)
 
     def outbox(self) -> list[dict[str, str]]:
         with urllib.request.urlopen(f"{self.url}/_local/outbox", timeout=10) as response:  # noqa: S310 (local)

@@ -269,6 +269,9 @@ def ses(stack: LocalStack) -> Any:
     )
 
 
+MAIL_FAILED = "mail job failed, to be delivered again"  # functions/mail/worker.py's log line
+
+
 @contextmanager
 def ses_refusing(stack: LocalStack, sender: str = "no-reply@portal.example.ru") -> Iterator[None]:
     """SES refuses every mail (the sender's identity is gone) until the block ends."""
@@ -300,13 +303,14 @@ def test_ses_refusing_changes_no_answer_and_the_mails_come_once_it_is_back(stack
     known, new = new_email(), new_email()
     register(stack, known)
     stack.mailed_password(known)  # 1 of its 3 mails this hour
-    since = len(stack.outbox())
+    since, printed = len(stack.outbox()), len(stack.logs())
     with ses_refusing(stack):
         known_answer = register(stack, known)
         new_answer = register(stack, new)
         assert (known_answer.status_code, known_answer.json()) == (new_answer.status_code, new_answer.json())
         assert known_answer.status_code == 202
-        time.sleep(1.5)  # the worker takes the jobs and fails them: nothing is sent
+        # The worker takes both mail jobs and fails them: nothing is sent.
+        stack.wait_for_log(MAIL_FAILED, count=2, since=printed)
         assert [m for m in stack.outbox()[since:] if m["to"] in (new, known)] == []
 
     # Delivered again (locally 5 s after a failure; in AWS after the queue's visibility timeout).
@@ -322,11 +326,11 @@ def test_a_support_reset_while_ses_refuses_answers_202_and_the_working_password_
     email = new_email()
     register(stack, email)
     old = stack.mailed_password(email)
-    since = len(stack.outbox())
+    since, printed = len(stack.outbox()), len(stack.logs())
 
     with ses_refusing(stack):
         assert reset_password(stack, email).status_code == 202
-        time.sleep(1.5)
+        stack.wait_for_log(MAIL_FAILED, count=1, since=printed)
 
     new = stack.mailed_password(email, timeout=30, since=since)
     assert new != old

@@ -52,6 +52,12 @@ def run_schedule(stack: LocalStack) -> int:
     return int(response.json()["queued"])
 
 
+def queues_idle(stack: LocalStack, *queues: str) -> bool:
+    """Nothing waiting on, nor taken from and not yet done, these queues (GET /_local/queues)."""
+    depths = requests.get(f"{stack.url}/_local/queues", timeout=10).json()
+    return all(depths[queue]["waiting"] == depths[queue]["in_flight"] == 0 for queue in queues)
+
+
 def wait_for(condition: Any, timeout: float = 15.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -121,8 +127,9 @@ def test_a_password_that_stopped_working_marks_the_link_and_mails_once(consumer:
 
     run_schedule(consumer.stack)
     wait_for(lambda: consumer.latest()["link"]["state"] == "credentials_rejected")
+    wait_for(lambda: len(consumer.mails()) == 2)  # the registration's, then this one
     run_schedule(consumer.stack)
-    time.sleep(2)
+    wait_for(lambda: queues_idle(consumer.stack, "AskueSyncQueue", "MailQueue"))  # that run is done
 
     latest = consumer.latest()
     assert latest["link"]["rejected_at"]
