@@ -44,15 +44,17 @@ of the kind listed) and benchmarks/faults.py (which prints the table and the
 README's figures). Needs what tests/aws_calls.py needs.
 """
 
+import copy
 import json
 import re
 import sys
 import threading
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from types import SimpleNamespace
 from typing import Any
@@ -61,7 +63,6 @@ from unittest import mock
 import boto3
 import botocore.endpoint
 from botocore.awsrequest import AWSResponse
-from botocore.config import Config
 from botocore.exceptions import ReadTimeoutError
 
 from functions.common.aws import reset_clients
@@ -753,19 +754,19 @@ class FaultTour(Tour):
         faults: Callable[[str], tuple[str, ...]],
         *,
         everywhere: bool = False,
+        explores: Callable[[str], bool] = lambda operation: True,
     ) -> None:
         super().__init__(world, recorder)
         self.faulty = recorder
         self.faults = faults
         self.everywhere = everywhere
+        self.explores = explores  # the operations whose cells this tour runs (the others: only taken)
         self.cells: list[Cell] = []
+        self.planned: list[Planned] = []  # every operation's cells, run here or not
         self.owing: set[str] = set()  # the operations whose run without faults owes a mail or an event
         self.steps = 0
         session = boto3.Session()  # not the default session: never failed, never recorded
         self.sqs = session.client("sqs")
-        self.streams: Any = session.client(
-            "dynamodbstreams", config=Config(account_id_endpoint_mode="disabled")
-        )
         [self.relay] = [s for s in stream_sources(world) if s.function == RELAY]
         [self.sweeper] = [s for s in schedule_sources(world) if s.function == SWEEPER]
         self.stream_seen: set[str] = set()  # the records of the outbox's stream relayed already
@@ -778,20 +779,7 @@ class FaultTour(Tour):
         then OutboxSweeperFunction over the items still pending (it waits SWEEP_AFTER for the stream:
         not here), as a minute later; `held`: and over the notices held (it waits HOLD_FOR for the
         function or its retry to release them: not here), as the cell's last word."""
-        shards = self.streams.describe_stream(StreamArn=self.relay.stream_arn)["StreamDescription"]["Shards"]
-        iterator = self.streams.get_shard_iterator(
-            StreamArn=self.relay.stream_arn, ShardId=shards[0]["ShardId"], ShardIteratorType="TRIM_HORIZON"
-        )["ShardIterator"]
-        new: list[dict[str, Any]] = []
-        while iterator:
-            answer = self.streams.get_records(ShardIterator=iterator, Limit=1000)
-            if not answer["Records"]:
-                break
-            for record in answer["Records"]:
-                if record["eventID"] not in self.stream_seen:
-                    self.stream_seen.add(record["eventID"])
-                    new.append(stream_record(record, self.relay.stream_arn, REGION))
-            iterator = answer.get("NextShardIterator")
+        new = [stream_record(r, self.relay.stream_arn, REGION) for r in self._new_stream_records()]
         new = [r for r in new if not self.relay.filters or any(matches(p, r) for p in self.relay.filters)]
         handler = load_handler(self.relay.handler)
         for start in range(0, len(new), self.relay.batch_size):
@@ -809,6 +797,32 @@ class FaultTour(Tour):
                 scheduled_event(self.sweeper, REGION),
                 LambdaContext(SWEEPER, timeout_ms=self.sweeper.timeout_ms),
             )
+
+    def _new_stream_records(self) -> list[dict[str, Any]]:
+        """The records of the outbox's stream not relayed yet, as GetRecords gives them. Read from
+        moto's shard itself, from its end back to the first record relayed before: every relay takes
+        all the stream holds, and a state put back holds only records relayed, so the new ones are
+        the shard's last. (GetRecords from TRIM_HORIZON, through moto's serializer, took the matrix
+        most of its time: the whole stream again after every run of every cell.)"""
+        from moto.dynamodb.models import dynamodb_backends
+
+        table_arn = self.relay.stream_arn.split("/stream/", 1)[0]
+        [table] = [
+            table
+            for table in dynamodb_backends[ACCOUNT_ID][REGION].tables.values()
+            if table.table_arn == table_arn
+        ]
+        new: list[dict[str, Any]] = []
+        for item in reversed(table.stream_shard.items):
+            if item.record["eventID"] in self.stream_seen:
+                break
+            record = copy.deepcopy(item.record)
+            created = record["dynamodb"].get("ApproximateCreationDateTime")
+            if isinstance(created, datetime) and created.tzinfo is None:  # moto's utcnow()
+                record["dynamodb"]["ApproximateCreationDateTime"] = created.replace(tzinfo=UTC)
+            new.append(record)
+        self.stream_seen.update(record["eventID"] for record in new)
+        return new[::-1]
 
     def deliver_all(self, source: QueueSource, rounds: int = 3) -> None:
         """The queue delivered to its function until it is empty (a job that keeps failing: `rounds`)."""
@@ -862,6 +876,9 @@ class FaultTour(Tour):
         for index, (service, _) in enumerate(operation.calls):
             for fault in self.faults(service):
                 if fault in AFTER_THE_CALL and not (owing or self.everywhere):
+                    continue
+                self.planned.append(Planned(name, self.steps, index, fault))
+                if not self.explores(name):
                     continue
                 _restore_backends(before_copy)
                 with self.faulty.failing(index, fault):
@@ -1025,23 +1042,47 @@ def every_fault(_: str) -> tuple[str, ...]:
     return FAULTS
 
 
+@dataclass(frozen=True)
+class Planned:
+    """A cell of the whole matrix, whether a shard ran it or not."""
+
+    operation: str
+    step: int
+    index: int
+    fault: str
+
+
+def in_shard(shard: int, shards: int) -> Callable[[str], bool]:
+    """The operations of one of `shards` parts of the matrix, by a stable hash of the operation's
+    name: every step of an operation (one may be taken twice) and its rows in KNOWN in one part."""
+    return lambda operation: zlib.crc32(operation.encode()) % shards == shard
+
+
 @dataclass
 class Matrix:
-    """The cells of a run of the matrix, and the operations that owe a mail or an event."""
+    """The cells of a run of the matrix (of a shard of it: `planned` is the whole), and the
+    operations that owe a mail or an event."""
 
     cells: list[Cell]
     owing: set[str]
     everywhere: bool = False
+    planned: list[Planned] = field(default_factory=list)
+
+    @property
+    def explored(self) -> set[str]:
+        """The operations whose cells were run."""
+        return {c.operation for c in self.cells}
 
     def figures(self) -> str:
-        """Its size, as README «Reliability» states it (benchmarks/faults.py prints it from a run;
-        tests/unit/test_faults.py holds the README to it)."""
-        calls = {(c.step, c.index) for c in self.cells}
-        after = {(c.step, c.index) for c in self.cells if c.fault in AFTER_THE_CALL}
-        operations = {c.step for c in self.cells}
-        owing = {c.step for c in self.cells if c.fault in AFTER_THE_CALL}
+        """The whole matrix's size, as README «Reliability» states it (benchmarks/faults.py prints it
+        from a run; tests/unit/test_faults.py holds the README to it, from any shard)."""
+        planned = self.planned
+        calls = {(c.step, c.index) for c in planned}
+        after = {(c.step, c.index) for c in planned if c.fault in AFTER_THE_CALL}
+        operations = {c.step for c in planned}
+        owing = {c.step for c in planned if c.fault in AFTER_THE_CALL}
         return (
-            f"{len(self.cells)} cells: {len(calls)} calls of {len(operations)} operations"
+            f"{len(planned)} cells: {len(calls)} calls of {len(operations)} operations"
             f" × {len(BEFORE_THE_CALL)} faults before the call, and the {len(after)} calls of the"
             f" {len(owing)} operations {'' if self.everywhere else 'that owe a mail or an event '}"
             f"× {len(AFTER_THE_CALL)} after it"
@@ -1049,24 +1090,31 @@ class Matrix:
 
 
 def fault_matrix(
-    world: World, faults: Callable[[str], tuple[str, ...]] = every_fault, *, everywhere: bool = False
+    world: World,
+    faults: Callable[[str], tuple[str, ...]] = every_fault,
+    *,
+    everywhere: bool = False,
+    explores: Callable[[str], bool] = lambda operation: True,
 ) -> Matrix:
     """Every operation of the tour × each of its AWS calls × each fault `faults(service)` gives (those
-    AFTER_THE_CALL for the operations that owe a mail or an event only, unless `everywhere`)."""
+    AFTER_THE_CALL for the operations that owe a mail or an event only, unless `everywhere`); the
+    cells run are those of the operations `explores` takes (a shard: `in_shard`), the tour takes
+    every operation all the same, so each shard's cells start from the world the whole matrix's do."""
     cells: list[Cell] = []
+    planned: list[Planned] = []
     tours: list[FaultTour] = []
 
     def make(world: World, recorder: AwsCallRecorder) -> Tour:
         assert isinstance(recorder, FaultyRecorder)
-        tour = FaultTour(world, recorder, faults, everywhere=everywhere)
-        tour.cells = cells
+        tour = FaultTour(world, recorder, faults, everywhere=everywhere, explores=explores)
+        tour.cells, tour.planned = cells, planned
         tours.append(tour)
         return tour
 
     with no_wait_for_the_next_second():
         tour_every_route(world, make_tour=make, make_recorder=FaultyRecorder)
     reset_clients()
-    return Matrix(cells, tours[0].owing, everywhere)
+    return Matrix(cells, tours[0].owing, everywhere, planned)
 
 
 @contextmanager
