@@ -278,10 +278,72 @@ def _object_sequence() -> Any:
         ge=1,
         description=(
             "The object's version this event tells of: 1 when added, then 2, 3… for each change by"
-            " the consumer, the removal last. A number missing between two received is an event not"
+            " the consumer and each confirmation of its лицевой счёт (or its withdrawal) by the"
+            " company, the removal last. A number missing between two received is an event not"
             " arrived (yet)"
         ),
     )
+
+
+AccountStateName = Literal["pending", "confirmed"]  # functions/objects/models.py's account_state
+
+
+class ObjectAdded(PortalEvent):
+    DETAIL_TYPE = "portal.object.added.v1"
+    DESCRIPTION = (
+        "A consumer added an object to «Мои объекты» (POST /api/objects): a supply point with its"
+        " лицевой счёт, which waits for the company's confirmation (GET /api/integration/objects, the"
+        " worklist). Written with the object (the outbox). Its address, name and meters are read"
+        " through the integration API, not carried here."
+    )
+
+    user_id: str = Field(description="The consumer's account id")
+    object_id: str = Field(description="The object's id")
+    sequence: int = _object_sequence()
+    account_number: str = Field(description="The лицевой счёт the consumer gave (digits only)")
+    account_state: Literal["pending"] = Field(
+        description="An added object's лицевой счёт waits for confirmation"
+    )
+    meters: int = Field(ge=0, description="How many meters it lists")
+    added_at: AwareDatetime = Field(description="When it was added")
+
+
+class ObjectConfirmed(PortalEvent):
+    DETAIL_TYPE = "portal.object.confirmed.v1"
+    DESCRIPTION = (
+        "The company confirmed an object's лицевой счёт against billing (PATCH"
+        " /api/integration/objects/{id} with confirmed = true): the consumer sees it confirmed and can"
+        " change it only through the company. Written with the confirmation (the outbox); a"
+        " confirmation repeated changes nothing and publishes nothing."
+    )
+
+    user_id: str = Field(description="The consumer's account id")
+    object_id: str = Field(description="The object's id")
+    sequence: int = _object_sequence()
+    account_number: str = Field(description="The лицевой счёт confirmed")
+    account_state: Literal["confirmed"] = Field(description="Its state now")
+    confirmed_by: str = Field(description="Who confirmed it: `integrator:<the integrator's name>`")
+    confirmed_at: AwareDatetime = Field(description="When it was confirmed")
+
+
+class ObjectConfirmationWithdrawn(PortalEvent):
+    DETAIL_TYPE = "portal.object.confirmation.withdrawn.v1"
+    DESCRIPTION = (
+        "The company withdrew the confirmation of an object's лицевой счёт (PATCH"
+        " /api/integration/objects/{id} with confirmed = false): it waits for confirmation again (the"
+        " worklist). Written with the change (the outbox); withdrawing an unconfirmed one publishes"
+        " nothing."
+    )
+
+    user_id: str = Field(description="The consumer's account id")
+    object_id: str = Field(description="The object's id")
+    sequence: int = _object_sequence()
+    account_number: str = Field(description="The лицевой счёт")
+    account_state: Literal["pending"] = Field(description="Its state now")
+    withdrawn_by: str = Field(
+        description="Who withdrew the confirmation: `integrator:<the integrator's name>`"
+    )
+    withdrawn_at: AwareDatetime = Field(description="When it was withdrawn")
 
 
 class ObjectChanged(PortalEvent):
@@ -422,7 +484,10 @@ EVENTS: tuple[type[PortalEvent], ...] = (
     ReadingCorrected,
     ReadingWithdrawn,
     AskueSyncFailed,
+    ObjectAdded,
     ObjectChanged,
+    ObjectConfirmed,
+    ObjectConfirmationWithdrawn,
     ObjectRemoved,
     OutagePublished,
     OutageChanged,

@@ -84,6 +84,11 @@ OWING: dict[tuple[str, str], tuple[int, int]] = {
     ("POST", "/api/profile/email/confirm"): (1, 0),
     # A reading's event: no mail.
     ("POST", "/api/readings"): (0, 1),
+    # An object's events: added, changed and removed by the consumer, confirmed by the company.
+    ("POST", "/api/objects"): (0, 1),
+    ("PATCH", "/api/objects/{id}"): (0, 1),
+    ("DELETE", "/api/objects/{id}"): (0, 1),
+    ("PATCH", "/api/integration/objects/{id}"): (0, 1),
     # An outage's event and its fan-out job (functions/outages/fanout.py), run by MailFunction.
     ("POST", "/api/integration/outages"): (1, 1),
     ("PATCH", "/api/integration/outages/{id}"): (1, 1),
