@@ -530,6 +530,7 @@ def tour_every_route(
         tour.call("GET", "/api/askue/latest", claims=claims, expect=200)
         tour.call("GET", "/api/profile/export", claims=claims, expect=200)
         tour.run_events(events)
+        tour.run_outbox(events, "events (ASKUE readings)")
         tour.call("DELETE", "/api/askue/link", claims=claims, expect=204)
 
         tour.call("GET", "/api/policy", expect=200)

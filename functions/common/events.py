@@ -197,9 +197,11 @@ class RequestStageCompleted(PortalEvent):
 class ReadingSubmitted(PortalEvent):
     DETAIL_TYPE = "portal.reading.submitted.v1"
     DESCRIPTION = (
-        "A consumer submitted a meter reading (POST /api/readings). Written with the reading (the"
-        " outbox): every stored reading is published, at least once. `sequence` numbers the"
-        " consumer's submitted readings, so a missing one shows (docs/events.md, «… numbered»)."
+        "A meter reading was stored: typed in by a consumer (POST /api/readings, source manual) or"
+        " read from the consumer's ASKUE by the hourly sync (source askue). Written with the reading"
+        " (the outbox): every stored reading is published, at least once. `sequence` numbers the"
+        " consumer's stored readings, so a missing one shows (docs/events.md, «… numbered»); billing"
+        " reads them, with the object and лицевой счёт, from GET /api/integration/readings."
     )
 
     user_id: str = Field(description="The consumer's account id")
@@ -224,8 +226,9 @@ class ReadingSubmitted(PortalEvent):
         ge=1,
         description=(
             "This event's number among the consumer's portal.reading.submitted.v1 events (per"
-            " `user_id`, all meters): 1, 2, 3… in the order the readings were stored, none skipped,"
-            " none given twice (a number seen again is the same event, the same `event_id`)."
+            " `user_id`, all meters, manual and ASKUE): 1, 2, 3… in the order the readings were"
+            " stored, none skipped, none given twice (a number seen again is the same event, the"
+            " same `event_id`)."
             " Readings stored before the portal numbered them are not counted"
         ),
     )
@@ -351,7 +354,8 @@ class ObjectChanged(PortalEvent):
     DESCRIPTION = (
         "A consumer changed an object of «Мои объекты» (PATCH /api/objects/{id}): its name, address,"
         " cadastral number, meters, or its лицевой счёт while not yet confirmed. Written with the"
-        " change (the outbox); the object as it is now: GET /api/integration/objects/{id}."
+        " change (the outbox). An object whose лицевой счёт waits for confirmation is on"
+        " GET /api/integration/objects (the worklist), as it is now."
     )
 
     user_id: str = Field(description="The consumer's account id")
