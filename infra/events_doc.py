@@ -30,8 +30,10 @@ lists every event published at `GET /_local/events`.
 
 ## No personal data in an event
 
-An event carries ids, the request's number, type and status, and times: never an e-mail, a name, an
-address, a phone, the text of a message or a file. An event reaches whoever a rule is added for on
+An event carries ids, the request's number, type and status, an object's лицевой счёт (a number the
+company's own billing issued, which says nothing without it: billing matches objects by it, as the
+request's number matches a request), counts, and times: never an e-mail, a name, an address, a
+cadastral number, a phone, the text of a message or a file. An event reaches whoever a rule is added for on
 the bus, beyond what the portal can see; personal data go only to those the operator entrusts with
 them for a stated purpose (152-ФЗ ст. 6 ч. 3, ст. 7). So an integrator that needs the details fetches
 them through the integration API with its key (`GET /api/integration/requests/{{id}}`), which is that
