@@ -2,6 +2,7 @@
 счёт by the company (docs/architecture.md, «Domain rules → Objects»)."""
 
 import uuid
+from datetime import timedelta
 
 from aws_lambda_powertools import Logger
 
@@ -20,6 +21,8 @@ from functions.objects.store import MAX_OBJECTS, ObjectChangedMeanwhile, ObjectS
 
 logger = Logger()
 INTEGRATION_PAGE = 100
+# An object sent again within this long, every field the same, is a retry of the first (`_sent_again`).
+REPEAT_WINDOW = timedelta(minutes=10)
 # Tries of a confirmation when the consumer keeps changing the object meanwhile (rare: a few at most).
 CONFIRM_ATTEMPTS = 3
 _NOT_FOUND = "Объект не найден."
@@ -53,6 +56,12 @@ def add_object(user_id: str, entry: ObjectEntry) -> SupplyObject:
     numbers = _refuse_repeated_meters(entry)
     store = ObjectStore()
     existing = store.objects(user_id)
+    repeated = _sent_again(existing, entry)
+    if repeated is not None:
+        logger.info(
+            "object sent again: answered as added", extra={"user_id": user_id, "object_id": repeated.id}
+        )
+        return repeated  # nothing written, nothing owed again
     if len(existing) >= MAX_OBJECTS:
         raise Conflict("Объект не добавлен", f"В личном кабинете не больше {MAX_OBJECTS} объектов.")
     added = SupplyObject(
@@ -81,6 +90,28 @@ def add_object(user_id: str, entry: ObjectEntry) -> SupplyObject:
     store.add(user_id, added, outbox_put(OutboxEntry.owing(events=[event], created_at=added.created_at)))
     logger.info("object added", extra={"user_id": user_id, "object_id": added.id, "meters": len(numbers)})
     return added
+
+
+def _sent_again(existing: list[SupplyObject], entry: ObjectEntry) -> SupplyObject | None:
+    """The object this entry added already, when it is the same entry sent again: a client's retry
+    after a lost answer (API Gateway's 502 when the function was stopped after its write). An object
+    with every field the same, added within REPEAT_WINDOW, is that one: a consumer has no reason to
+    add one object twice (POST /api/objects takes no Idempotency-Key)."""
+    since = now() - REPEAT_WINDOW
+    for found in existing:
+        if found.created_at < since or found.account_state != "pending":
+            continue
+        same = (
+            found.name == entry.name
+            and found.address == entry.typed_address
+            and (found.settlement, found.street, found.house) == (entry.settlement, entry.street, entry.house)
+            and found.account_number == entry.account_number
+            and found.cadastral_number == entry.cadastral_number
+            and found.meters == entry.meters
+        )
+        if same:
+            return found
+    return None
 
 
 def _own(store: ObjectStore, user_id: str, object_id: str) -> StoredObject:

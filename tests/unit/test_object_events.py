@@ -176,3 +176,20 @@ def test_the_feed_returns_an_object_s_changes_in_order(world: World) -> None:
     assert [c["sequence"] for c in seen] == [1, 2, 3, 4, 5] and after == 5
     assert {c["detail"]["object_id"] for c in seen} == {added["id"]}
     assert [c["detail"]["feed_sequence"] for c in seen] == [1, 2, 3, 4, 5]
+
+
+def test_an_object_sent_again_after_a_lost_answer_is_added_once_with_one_event(world: World) -> None:
+    """A client's retry of POST /api/objects (API Gateway's 502 when the function was stopped right
+    after its transaction): every field the same, minutes later, it is answered with the object
+    added, and nothing is written or owed again."""
+    status, added = add(HOUSE)
+    assert status == 201
+
+    status, again = add(HOUSE)
+
+    assert status == 201 and again == added
+    assert mine() == [added]
+    assert [d["detail-type"] for d in details(world)] == ["portal.object.added.v1"]
+    # Another object at the same address (another name) is another object.
+    assert add({**HOUSE, "name": "Гараж"})[0] == 201
+    assert len(mine()) == 2 and len(details(world)) == 2
