@@ -5,7 +5,8 @@ their readings belong to. The only place that knows their layout.
   objects are one Query (`begins_with(sk, "object#")`); ids are random (uuid4 hex), so the list is
   ordered by the `created_at` the service sorts on, not by key.
 - `object_id` on every object: the keys-only index `ObjectById` finds an object's key from its id
-  alone (an integrator's `PATCH /api/integration/objects/{id}`): one Query, then one UpdateItem.
+  alone (an integrator's `PATCH /api/integration/objects/{id}`): one Query, then one consistent
+  GetItem and the confirmation's TransactWriteItems (the object's update and its event's outbox item).
 - `street_key` and `house_key` on an object with a structured address (settlement, street, house,
   normalised by functions/common/addresses.py): the index `ObjectsByStreet` (`street_key`, `sk`;
   projected: the owner, the house, the name) finds every object of one street in one Query per page —
