@@ -30,8 +30,10 @@ lists every event published at `GET /_local/events`.
 
 ## No personal data in an event
 
-An event carries ids, the request's number, type and status, and times: never an e-mail, a name, an
-address, a phone, the text of a message or a file. An event reaches whoever a rule is added for on
+An event carries ids, the request's number, type and status, an object's лицевой счёт (a number the
+company's own billing issued, which says nothing without it: billing matches objects by it, as the
+request's number matches a request), counts, and times: never an e-mail, a name, an address, a
+cadastral number, a phone, the text of a message or a file. An event reaches whoever a rule is added for on
 the bus, beyond what the portal can see; personal data go only to those the operator entrusts with
 them for a stated purpose (152-ФЗ ст. 6 ч. 3, ст. 7). So an integrator that needs the details fetches
 them through the integration API with its key (`GET /api/integration/requests/{{id}}`), which is that
@@ -78,18 +80,34 @@ history (its filing and each change of status).
 ## A consumer's readings and ASKUE failures are numbered: `sequence` per consumer
 
 Every `portal.reading.submitted.v1` carries `sequence`, its number among the consumer's readings
-submitted (per `user_id`, all meters), and every `portal.askue.sync.failed.v1` its number among the
+stored (per `user_id`, all meters; typed in, `source` manual, or read by the hourly ASKUE sync,
+`source` askue — an account's ASKUE readings are stored in one transaction with their events, so
+they take consecutive numbers), and every `portal.askue.sync.failed.v1` its number among the
 failures of the consumer's ASKUE link (per `user_id`: one link at most; the count goes on when the
 link is forgotten and remembered again): 1, 2, 3… in the order the portal stored them, none skipped,
 none given twice (an event delivered again repeats its number, with its `event_id`). The count is
 kept beside the consumer's readings (the ASKUE link) and moved in the change's own transaction, with
 its event, so a number is given exactly when the change is stored. Order a consumer's events of a
 kind by `sequence`, not by arrival; a number missing below the highest is an event on its way — the
-outbox delivers it, late after an outage, never not at all. There is no pull API of readings or of
-ASKUE failures for integrators: the numbers are what tells them they have every one; a gap open
+outbox delivers it, late after an outage, never not at all. Readings are also read in the change
+feed's order, with the object and лицевой счёт of their meter, from `GET /api/integration/readings`
+(`?after=`); there is no pull API of ASKUE failures: the numbers are what tells integrators they have
+every one; a gap open
 longer than the outbox's alarm (`OutboxOverdue`, an item owed over 10 minutes) is the portal's fault
 — tell its operators. A consumer's numbering starts with the first event of the kind after the
 portal began to number it; earlier ones are not counted.
+
+## An object's events are numbered: `sequence` is its version
+
+Every object event (`portal.object.*`) carries `sequence`, the object's version it tells of: 1 when
+the consumer adds it, then one more for each change — the consumer's correction, the company's
+confirmation of its лицевой счёт or the withdrawal of that confirmation — and the removal last. The
+version is kept on the object and moved in the change's own transaction, with the event: a
+confirmation and a consumer's correction made at once cannot both be judged on the same version (the
+later one is judged again on the object as it is then). A repeated confirmation (or a withdrawal of
+none) changes nothing and publishes nothing. An object event carries ids, the лицевой счёт, states,
+counts and times — never the address, the name, the cadastral number or the meters' numbers; an
+unconfirmed object as it is now is on `GET /api/integration/objects`.
 
 ## The events
 """

@@ -463,8 +463,10 @@ def tour_every_route(
             "meters": [{"meter_type": "two_tariff", "meter_number": "СЕ-301/12", "digits": 5}],
         }
         added = tour.call("POST", "/api/objects", house, claims=claims, expect=201)
+        tour.run_outbox(events, "event (object added)")
         tour.call("GET", "/api/objects", claims=claims, expect=200)
         garage = tour.call("POST", "/api/objects", {**house, "name": "Гараж"}, claims=claims, expect=201)
+        tour.run_outbox(events, "event (object added)")
         moved = {**house, "name": "Гараж", "house": "7", "address": "г. Москва, ул. Мира, 7"}
         tour.call(
             "PATCH",
@@ -487,6 +489,7 @@ def tour_every_route(
             path_parameters={"id": added["id"]},
             expect=200,
         )
+        tour.run_outbox(events, "event (object confirmed)")
 
         # An outage at the object's street, days ahead (its mail is the daily reminder's): published,
         # fanned out to the object's consumer, read by anyone and by the consumer, moved, withdrawn.
@@ -525,6 +528,7 @@ def tour_every_route(
         tour.call("GET", "/api/askue/latest", claims=claims, expect=200)
         tour.call("GET", "/api/profile/export", claims=claims, expect=200)
         tour.run_events(events)
+        tour.run_outbox(events, "events (ASKUE readings)")
         tour.call("DELETE", "/api/askue/link", claims=claims, expect=204)
 
         tour.call("GET", "/api/policy", expect=200)

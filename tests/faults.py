@@ -386,6 +386,11 @@ _SNAPSHOT_KEPT = (
     " ASKUE, before the next write failed: the retry reads ASKUE again and keeps a second, newer"
     " snapshot (the marks are written again, harmless)"
 )
+_SYNC_SNAPSHOT_KEPT = (
+    "the worker killed after the batch's snapshots were written, before SQS heard the batch"
+    " succeeded: the record is delivered again, reads ASKUE again and keeps a second, newer snapshot"
+    " (true history); the readings it gives are STALE then, so no reading and no event twice"
+)
 
 # Every notice's mail worker, at its SendEmail.
 _MAIL_WORKERS = [
@@ -462,6 +467,7 @@ KNOWN: dict[Key, Known] = {
     ),
     ("POST /api/askue/fetch", 2, ("dynamodb", "PutItem")): known(_MARKS_KEPT, H),
     ("POST /api/askue/fetch", 3, ("dynamodb", "PutItem")): known(_SNAPSHOT_KEPT, H, X),
+    ("askue sync worker (1 account)", 5, ("dynamodb", "BatchWriteItem")): known(_SYNC_SNAPSHOT_KEPT, X),
 }
 
 # ----------------------------------------------------------------------------- the world's state

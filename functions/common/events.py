@@ -197,9 +197,11 @@ class RequestStageCompleted(PortalEvent):
 class ReadingSubmitted(PortalEvent):
     DETAIL_TYPE = "portal.reading.submitted.v1"
     DESCRIPTION = (
-        "A consumer submitted a meter reading (POST /api/readings). Written with the reading (the"
-        " outbox): every stored reading is published, at least once. `sequence` numbers the"
-        " consumer's submitted readings, so a missing one shows (docs/events.md, «… numbered»)."
+        "A meter reading was stored: typed in by a consumer (POST /api/readings, source manual) or"
+        " read from the consumer's ASKUE by the hourly sync (source askue). Written with the reading"
+        " (the outbox): every stored reading is published, at least once. `sequence` numbers the"
+        " consumer's stored readings, so a missing one shows (docs/events.md, «… numbered»); billing"
+        " reads them, with the object and лицевой счёт, from GET /api/integration/readings."
     )
 
     user_id: str = Field(description="The consumer's account id")
@@ -224,8 +226,9 @@ class ReadingSubmitted(PortalEvent):
         ge=1,
         description=(
             "This event's number among the consumer's portal.reading.submitted.v1 events (per"
-            " `user_id`, all meters): 1, 2, 3… in the order the readings were stored, none skipped,"
-            " none given twice (a number seen again is the same event, the same `event_id`)."
+            " `user_id`, all meters, manual and ASKUE): 1, 2, 3… in the order the readings were"
+            " stored, none skipped, none given twice (a number seen again is the same event, the"
+            " same `event_id`)."
             " Readings stored before the portal numbered them are not counted"
         ),
     )
@@ -278,10 +281,72 @@ def _object_sequence() -> Any:
         ge=1,
         description=(
             "The object's version this event tells of: 1 when added, then 2, 3… for each change by"
-            " the consumer, the removal last. A number missing between two received is an event not"
+            " the consumer and each confirmation of its лицевой счёт (or its withdrawal) by the"
+            " company, the removal last. A number missing between two received is an event not"
             " arrived (yet)"
         ),
     )
+
+
+AccountStateName = Literal["pending", "confirmed"]  # functions/objects/models.py's account_state
+
+
+class ObjectAdded(PortalEvent):
+    DETAIL_TYPE = "portal.object.added.v1"
+    DESCRIPTION = (
+        "A consumer added an object to «Мои объекты» (POST /api/objects): a supply point with its"
+        " лицевой счёт, which waits for the company's confirmation (GET /api/integration/objects, the"
+        " worklist). Written with the object (the outbox). Its address, name and meters are read"
+        " through the integration API, not carried here."
+    )
+
+    user_id: str = Field(description="The consumer's account id")
+    object_id: str = Field(description="The object's id")
+    sequence: int = _object_sequence()
+    account_number: str = Field(description="The лицевой счёт the consumer gave (digits only)")
+    account_state: Literal["pending"] = Field(
+        description="An added object's лицевой счёт waits for confirmation"
+    )
+    meters: int = Field(ge=0, description="How many meters it lists")
+    added_at: AwareDatetime = Field(description="When it was added")
+
+
+class ObjectConfirmed(PortalEvent):
+    DETAIL_TYPE = "portal.object.confirmed.v1"
+    DESCRIPTION = (
+        "The company confirmed an object's лицевой счёт against billing (PATCH"
+        " /api/integration/objects/{id} with confirmed = true): the consumer sees it confirmed and can"
+        " change it only through the company. Written with the confirmation (the outbox); a"
+        " confirmation repeated changes nothing and publishes nothing."
+    )
+
+    user_id: str = Field(description="The consumer's account id")
+    object_id: str = Field(description="The object's id")
+    sequence: int = _object_sequence()
+    account_number: str = Field(description="The лицевой счёт confirmed")
+    account_state: Literal["confirmed"] = Field(description="Its state now")
+    confirmed_by: str = Field(description="Who confirmed it: `integrator:<the integrator's name>`")
+    confirmed_at: AwareDatetime = Field(description="When it was confirmed")
+
+
+class ObjectConfirmationWithdrawn(PortalEvent):
+    DETAIL_TYPE = "portal.object.confirmation.withdrawn.v1"
+    DESCRIPTION = (
+        "The company withdrew the confirmation of an object's лицевой счёт (PATCH"
+        " /api/integration/objects/{id} with confirmed = false): it waits for confirmation again (the"
+        " worklist). Written with the change (the outbox); withdrawing an unconfirmed one publishes"
+        " nothing."
+    )
+
+    user_id: str = Field(description="The consumer's account id")
+    object_id: str = Field(description="The object's id")
+    sequence: int = _object_sequence()
+    account_number: str = Field(description="The лицевой счёт")
+    account_state: Literal["pending"] = Field(description="Its state now")
+    withdrawn_by: str = Field(
+        description="Who withdrew the confirmation: `integrator:<the integrator's name>`"
+    )
+    withdrawn_at: AwareDatetime = Field(description="When it was withdrawn")
 
 
 class ObjectChanged(PortalEvent):
@@ -289,7 +354,8 @@ class ObjectChanged(PortalEvent):
     DESCRIPTION = (
         "A consumer changed an object of «Мои объекты» (PATCH /api/objects/{id}): its name, address,"
         " cadastral number, meters, or its лицевой счёт while not yet confirmed. Written with the"
-        " change (the outbox); the object as it is now: GET /api/integration/objects/{id}."
+        " change (the outbox). An object whose лицевой счёт waits for confirmation is on"
+        " GET /api/integration/objects (the worklist), as it is now."
     )
 
     user_id: str = Field(description="The consumer's account id")
@@ -422,7 +488,10 @@ EVENTS: tuple[type[PortalEvent], ...] = (
     ReadingCorrected,
     ReadingWithdrawn,
     AskueSyncFailed,
+    ObjectAdded,
     ObjectChanged,
+    ObjectConfirmed,
+    ObjectConfirmationWithdrawn,
     ObjectRemoved,
     OutagePublished,
     OutageChanged,

@@ -2,12 +2,13 @@
 счёт by the company (docs/architecture.md, «Domain rules → Objects»)."""
 
 import uuid
+from datetime import timedelta
 
 from aws_lambda_powertools import Logger
 
 from functions.common import events
 from functions.common.clock import now
-from functions.common.errors import Conflict, NotFound, invalid_field
+from functions.common.errors import Conflict, NotFound, ServiceUnavailable, invalid_field
 from functions.common.outbox import OutboxEntry, outbox_put
 from functions.objects.models import (
     IntegrationObject,
@@ -16,10 +17,14 @@ from functions.objects.models import (
     ObjectList,
     SupplyObject,
 )
-from functions.objects.store import MAX_OBJECTS, ObjectChangedMeanwhile, ObjectGone, ObjectStore, StoredObject
+from functions.objects.store import MAX_OBJECTS, ObjectChangedMeanwhile, ObjectStore, StoredObject
 
 logger = Logger()
 INTEGRATION_PAGE = 100
+# An object sent again within this long, every field the same, is a retry of the first (`_sent_again`).
+REPEAT_WINDOW = timedelta(minutes=10)
+# Tries of a confirmation when the consumer keeps changing the object meanwhile (rare: a few at most).
+CONFIRM_ATTEMPTS = 3
 _NOT_FOUND = "Объект не найден."
 _NOT_CHANGED = "Объект не изменён"
 _MEANWHILE = "Объект изменили в другом окне или на другом устройстве: обновите страницу и повторите."
@@ -46,10 +51,17 @@ def _refuse_repeated_meters(entry: ObjectEntry) -> list[str]:
 
 
 def add_object(user_id: str, entry: ObjectEntry) -> SupplyObject:
-    """Registers a supply point; its лицевой счёт waits for the company's confirmation."""
+    """Registers a supply point; its лицевой счёт waits for the company's confirmation. Written
+    with its event (portal.object.added.v1) in one transaction."""
     numbers = _refuse_repeated_meters(entry)
     store = ObjectStore()
     existing = store.objects(user_id)
+    repeated = _sent_again(existing, entry)
+    if repeated is not None:
+        logger.info(
+            "object sent again: answered as added", extra={"user_id": user_id, "object_id": repeated.id}
+        )
+        return repeated  # nothing written, nothing owed again
     if len(existing) >= MAX_OBJECTS:
         raise Conflict("Объект не добавлен", f"В личном кабинете не больше {MAX_OBJECTS} объектов.")
     added = SupplyObject(
@@ -66,9 +78,40 @@ def add_object(user_id: str, entry: ObjectEntry) -> SupplyObject:
         account_confirmed_at=None,
         created_at=now(),
     )
-    store.add(user_id, added)
+    event = events.ObjectAdded(
+        user_id=user_id,
+        object_id=added.id,
+        sequence=1,
+        account_number=added.account_number,
+        account_state="pending",
+        meters=len(numbers),
+        added_at=added.created_at,
+    )
+    store.add(user_id, added, outbox_put(OutboxEntry.owing(events=[event], created_at=added.created_at)))
     logger.info("object added", extra={"user_id": user_id, "object_id": added.id, "meters": len(numbers)})
     return added
+
+
+def _sent_again(existing: list[SupplyObject], entry: ObjectEntry) -> SupplyObject | None:
+    """The object this entry added already, when it is the same entry sent again: a client's retry
+    after a lost answer (API Gateway's 502 when the function was stopped after its write). An object
+    with every field the same, added within REPEAT_WINDOW, is that one: a consumer has no reason to
+    add one object twice (POST /api/objects takes no Idempotency-Key)."""
+    since = now() - REPEAT_WINDOW
+    for found in existing:
+        if found.created_at < since or found.account_state != "pending":
+            continue
+        same = (
+            found.name == entry.name
+            and found.address == entry.typed_address
+            and (found.settlement, found.street, found.house) == (entry.settlement, entry.street, entry.house)
+            and found.account_number == entry.account_number
+            and found.cadastral_number == entry.cadastral_number
+            and found.meters == entry.meters
+        )
+        if same:
+            return found
+    return None
 
 
 def _own(store: ObjectStore, user_id: str, object_id: str) -> StoredObject:
@@ -155,14 +198,47 @@ def integration_object(object_id: str) -> IntegrationObject:
 
 def confirm_account(object_id: str, confirmed: bool, by: str) -> IntegrationObject:
     """The company (the actor `by`) confirms (or withdraws the confirmation of) an object's лицевой
-    счёт; a repeated confirmation keeps the first one's time and actor."""
+    счёт, with its event (portal.object.confirmed.v1, portal.object.confirmation.withdrawn.v1) in one
+    transaction that moves the object's version on. A confirmation repeated (or a withdrawal of none)
+    changes nothing and owes nothing: the first confirmation's time and actor are kept."""
     store = ObjectStore()
     key = store.key_of(object_id)
     if key is None:
         raise NotFound(_NOT_FOUND)
-    try:
-        changed = store.set_confirmed(key, now() if confirmed else None, by)
-    except ObjectGone:
-        raise NotFound(_NOT_FOUND) from None
-    logger.info("object account confirmation", extra={"object_id": object_id, "confirmed": confirmed})
-    return changed
+    for _ in range(CONFIRM_ATTEMPTS):
+        read = store.integration_read(key)
+        if read is None:
+            raise NotFound(_NOT_FOUND)
+        current = read.object
+        if (current.account_state == "confirmed") == confirmed:
+            return current  # as asked already: no write, no event
+        at = now()
+        event: events.PortalEvent
+        if confirmed:
+            event = events.ObjectConfirmed(
+                user_id=current.user_id,
+                object_id=object_id,
+                sequence=read.version + 1,
+                account_number=current.account_number,
+                account_state="confirmed",
+                confirmed_by=by,
+                confirmed_at=at,
+            )
+        else:
+            event = events.ObjectConfirmationWithdrawn(
+                user_id=current.user_id,
+                object_id=object_id,
+                sequence=read.version + 1,
+                account_number=current.account_number,
+                account_state="pending",
+                withdrawn_by=by,
+                withdrawn_at=at,
+            )
+        owed = outbox_put(OutboxEntry.owing(events=[event], created_at=at))
+        try:
+            changed = store.set_confirmed(key, read, at if confirmed else None, by, owed)
+        except ObjectChangedMeanwhile:
+            continue  # changed or removed meanwhile: judged again on what it is now (or a 404)
+        logger.info("object account confirmation", extra={"object_id": object_id, "confirmed": confirmed})
+        return changed
+    raise ServiceUnavailable

@@ -5,7 +5,8 @@ their readings belong to. The only place that knows their layout.
   objects are one Query (`begins_with(sk, "object#")`); ids are random (uuid4 hex), so the list is
   ordered by the `created_at` the service sorts on, not by key.
 - `object_id` on every object: the keys-only index `ObjectById` finds an object's key from its id
-  alone (an integrator's `PATCH /api/integration/objects/{id}`): one Query, then one UpdateItem.
+  alone (an integrator's `PATCH /api/integration/objects/{id}`): one Query, then one consistent
+  GetItem and the confirmation's TransactWriteItems (the object's update and its event's outbox item).
 - `street_key` and `house_key` on an object with a structured address (settlement, street, house,
   normalised by functions/common/addresses.py): the index `ObjectsByStreet` (`street_key`, `sk`;
   projected: the owner, the house, the name) finds every object of one street in one Query per page —
@@ -24,7 +25,7 @@ from pydantic import BaseModel, ConfigDict
 
 from functions.common.addresses import house_key, street_key
 from functions.common.cursor import decode_cursor, encode_cursor
-from functions.common.dynamo import Table, cancellation_reasons, condition_failed
+from functions.common.dynamo import Table, cancellation_reasons
 from functions.common.settings import load_settings
 from functions.objects.models import IntegrationObject, ObjectMeter, SupplyObject
 
@@ -45,10 +46,6 @@ class ObjectsSettings(BaseModel):
     readings_table: str
 
 
-class ObjectGone(Exception):
-    """The object was deleted between finding its key and changing it."""
-
-
 class ObjectChangedMeanwhile(Exception):
     """The object was changed (or removed) after it was read: nothing was written."""
 
@@ -56,9 +53,19 @@ class ObjectChangedMeanwhile(Exception):
 @dataclass(frozen=True)
 class StoredObject:
     """A consumer's object with its version: 1 when added, one more for each change the consumer
-    makes (the `sequence` of its events)."""
+    makes and each confirmation (or its withdrawal) by the company (the `sequence` of its events),
+    and who confirmed its лицевой счёт (kept through the consumer's changes)."""
 
     object: SupplyObject
+    version: int
+    confirmed_by: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredIntegrationObject:
+    """An object with its owner, as the company sees it, and its version."""
+
+    object: IntegrationObject
     version: int
 
 
@@ -112,7 +119,13 @@ def _still(read: StoredObject) -> tuple[str, dict[str, str], dict[str, Any]]:
     return f"attribute_exists(sk) AND {version} AND {account}", {"#v": "version"}, values
 
 
-def _item(user_id: str, supply: SupplyObject, version: int) -> dict[str, Any]:
+def _version(item: dict[str, Any]) -> int:
+    return int(item.get("version", 1))  # an object added before objects had versions: 1
+
+
+def _item(
+    user_id: str, supply: SupplyObject, version: int, confirmed_by: str | None = None
+) -> dict[str, Any]:
     item: dict[str, Any] = {
         "user_id": user_id,
         "sk": f"{OBJECT_PREFIX}{supply.id}",
@@ -128,6 +141,8 @@ def _item(user_id: str, supply: SupplyObject, version: int) -> dict[str, Any]:
         item["account_queue"] = PENDING
     else:
         item["account_confirmed_at"] = _time(supply.account_confirmed_at)
+        if confirmed_by is not None:
+            item["account_confirmed_by"] = confirmed_by
     if supply.cadastral_number is not None:
         item["cadastral_number"] = supply.cadastral_number
     if supply.settlement is not None and supply.house is not None:
@@ -155,21 +170,26 @@ class ObjectStore:
         )
         return [_object(item) for item in page.items]
 
-    def add(self, user_id: str, added: SupplyObject) -> None:
-        item = _item(user_id, added, version=1)
+    def add(self, user_id: str, added: SupplyObject, owed: "TransactWriteItemTypeDef") -> None:
+        """Writes the new object (version 1) and the outbox item `owed` in one transaction."""
+        put = self._table.put_action(_item(user_id, added, version=1), condition="attribute_not_exists(sk)")
         try:
-            self._table.put(item, condition="attribute_not_exists(sk)")
+            self._table.transact([put, owed])
         except ClientError as error:
-            if not condition_failed(error):
+            reasons = cancellation_reasons(error) or []
+            if not reasons or reasons[0].code != "ConditionalCheckFailed":
                 raise
-            # The key is new (a fresh id): it is there only because this very put was done and its
-            # answer lost, the SDK's second attempt meeting it. Done, then.
+            # The key is new (a fresh id): it is there only because this very transaction was done
+            # and its answer lost, the SDK's second attempt meeting it (the outbox item with it).
 
     def own(self, user_id: str, object_id: str) -> StoredObject | None:
         """The consumer's object of this id (None when they have none such): one consistent GetItem
         in their own partition, so nobody reaches another's object."""
         item = self._table.get({"user_id": user_id, "sk": f"{OBJECT_PREFIX}{object_id}"}, consistent=True)
-        return StoredObject(_object(item), int(item.get("version", 1))) if item else None
+        if not item:
+            return None
+        by = item.get("account_confirmed_by")
+        return StoredObject(_object(item), _version(item), str(by) if by is not None else None)
 
     def replace(
         self, user_id: str, changed: SupplyObject, read: StoredObject, owed: "TransactWriteItemTypeDef"
@@ -177,7 +197,7 @@ class ObjectStore:
         """Writes the object as `changed` (its version one more than `read`'s) and the outbox item
         `owed`, in one transaction, if the object is still the version read; raises
         ObjectChangedMeanwhile when it is not (or is gone)."""
-        item = _item(user_id, changed, version=read.version + 1)
+        item = _item(user_id, changed, version=read.version + 1, confirmed_by=read.confirmed_by)
         condition, names, values = _still(read)
         put = self._table.put_action(item, condition=condition, names=names, values=values)
         self._write([put, owed])
@@ -238,27 +258,48 @@ class ObjectStore:
         item = self._table.get(key)
         return _integration_object(item) if item else None
 
-    def set_confirmed(self, key: dict[str, str], confirmed_at: datetime | None, by: str) -> IntegrationObject:
-        """Marks the лицевой счёт confirmed (at `confirmed_at`, by the actor `by`) or not (None): one
-        UpdateItem. A confirmation repeated keeps the first one's time and actor."""
+    def integration_read(self, key: dict[str, str]) -> StoredIntegrationObject | None:
+        """The object at `key` with its owner and version, read consistently (a change is judged
+        against it): one GetItem."""
+        item = self._table.get(key, consistent=True)
+        return StoredIntegrationObject(_integration_object(item), _version(item)) if item else None
+
+    def set_confirmed(
+        self,
+        key: dict[str, str],
+        read: StoredIntegrationObject,
+        confirmed_at: datetime | None,
+        by: str,
+        owed: "TransactWriteItemTypeDef",
+    ) -> IntegrationObject:
+        """Marks the лицевой счёт confirmed (at `confirmed_at`, by the actor `by`) or not (None), moves
+        the version on and writes the outbox item `owed`, in one transaction, if the object is still
+        the version read; raises ObjectChangedMeanwhile when it is not (or is gone)."""
+        version = read.version + 1
         if confirmed_at is not None:
             expression = (
-                "SET account_confirmed_at = if_not_exists(account_confirmed_at, :at), "
-                "account_confirmed_by = if_not_exists(account_confirmed_by, :by) REMOVE account_queue"
+                "SET account_confirmed_at = :confirmed_at, account_confirmed_by = :by, #v = :new"
+                " REMOVE account_queue"
             )
-            values: dict[str, Any] = {":at": _time(confirmed_at), ":by": by}
+            values: dict[str, Any] = {":confirmed_at": _time(confirmed_at), ":by": by}
         else:
-            expression = "SET account_queue = :pending REMOVE account_confirmed_at, account_confirmed_by"
-            values = {":pending": PENDING}
-        try:
-            item = self._table.update(
-                key, expression, condition="attribute_exists(sk)", values=values, returns="ALL_NEW"
+            expression = (
+                "SET account_queue = :pending, #v = :new REMOVE account_confirmed_at, account_confirmed_by"
             )
-        except ClientError as error:
-            if condition_failed(error):
-                raise ObjectGone(key["sk"]) from error
-            raise
-        return _integration_object(item)
+            values = {":pending": PENDING}
+        condition, names, still = _still(StoredObject(read.object, read.version))
+        update = self._table.update_action(
+            key, expression, condition=condition, names=names, values={**values, **still, ":new": version}
+        )
+        self._write([update, owed])
+        changed = read.object.model_copy(
+            update={
+                "account_state": "confirmed" if confirmed_at is not None else "pending",
+                "account_confirmed_at": confirmed_at,
+                "account_confirmed_by": by if confirmed_at is not None else None,
+            }
+        )
+        return IntegrationObject.model_validate(changed.model_dump())
 
     def on_street(self, key: str, start: dict[str, Any] | None, limit: int) -> "StreetPage":
         """One page of the objects of a street (`street_key`), by the index `ObjectsByStreet`: one Query."""

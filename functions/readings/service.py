@@ -1,4 +1,5 @@
-"""Meter readings: manual entry with its rules, history, export, the meter list, ASKUE readings.
+"""Meter readings: manual entry with its rules, history, export, the meter list (ASKUE readings:
+functions/readings/askue_readings.py).
 
 The rules (docs/architecture.md §7, Readings): all tariffs of the type and no others (models.py); a
 meter keeps the type it was registered with; no value lower than the previous reading of the same
@@ -16,8 +17,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
-from enum import StrEnum
+from decimal import ROUND_HALF_UP, Decimal
 
 from aws_lambda_powertools import Logger
 from pydantic import TypeAdapter, ValidationError
@@ -42,9 +42,7 @@ from functions.common.outbox import OutboxEntry, outbox_put
 from functions.readings.billing import billing_period, explanation, reading_window
 from functions.readings.export import readings_csv
 from functions.readings.models import (
-    CENT,
     METER_TYPE_ADJECTIVES,
-    MILLI,
     TARIFF_LABELS,
     BillingNow,
     MeterList,
@@ -55,10 +53,8 @@ from functions.readings.models import (
     ReadingEntry,
     ReadingOutput,
     ReadingPage,
-    ReadingValueError,
     Source,
     Tariff,
-    parse_reading_value,
 )
 from functions.readings.store import (
     Meter,
@@ -78,7 +74,6 @@ MAX_ATTEMPTS = 5  # to store a reading when concurrent readings of the same mete
 # The waits between those attempts (common/backoff.py): full jitter from 25 ms, at most 0.5 s each,
 # all within 3 s (well inside the API functions' 15 s Timeout).
 _RETRY_FIRST_S, _RETRY_CAP_S, _RETRY_BUDGET_S = 0.025, 0.5, 3.0
-ASKUE_CLOCK_SKEW = timedelta(minutes=5)
 # An implausible jump: a consumption over JUMP_FACTOR times the meter's usual monthly one (its
 # consumption since its first reading, per day, times 30), once that history spans BASELINE_DAYS;
 # a usual month under BASELINE_FLOOR_KWH counts as that floor, so a meter that has barely run
@@ -93,31 +88,27 @@ MONTH_DAYS = 30
 ASKUE_READS_DAYS = 62
 ASKUE_PAGE = "#/readings/askue"
 
-_METER_NUMBER = TypeAdapter(MeterNumber)
+METER_NUMBER = TypeAdapter(MeterNumber)
 _BAD_CURSOR = "Ссылка на продолжение списка повреждена или устарела: откройте список показаний заново."
-
-
-class MeterBusy(Exception):
-    """Concurrent readings of one meter kept winning; the reading was not stored. Safe to retry."""
 
 
 def _meter_filter(raw: str | None) -> str | None:
     if raw is None or raw.strip() == "":
         return None
     try:
-        return _METER_NUMBER.validate_python(raw)
+        return METER_NUMBER.validate_python(raw)
     except ValidationError:
         raise invalid_field("meter_number", METER_NUMBER_RULE) from None
 
 
-def _retries() -> Backoff:
+def retries() -> Backoff:
     return Backoff(first=_RETRY_FIRST_S, cap=_RETRY_CAP_S, budget=_RETRY_BUDGET_S)
 
 
-def _again(retries: Backoff, attempt: int) -> bool:
+def again(waits: Backoff, attempt: int) -> bool:
     """After a lost race: whether to read the meter again and retry, after a short random wait that
     spreads the concurrent writers out (none after the last attempt, or past the deadline)."""
-    return attempt + 1 < MAX_ATTEMPTS and retries.wait()
+    return attempt + 1 < MAX_ATTEMPTS and waits.wait()
 
 
 def _after(meter: Meter | None, at: datetime) -> datetime:
@@ -127,7 +118,7 @@ def _after(meter: Meter | None, at: datetime) -> datetime:
     return at
 
 
-def _next_reading(
+def next_reading(
     meter_number: str,
     meter_type: MeterType,
     values: dict[Tariff, Decimal],
@@ -320,7 +311,7 @@ def mark_many_read_by_askue(meters_by_user: Mapping[str, list[str]]) -> None:
         valid: list[str] = []
         for number in dict.fromkeys(meter_numbers):
             try:
-                valid.append(_METER_NUMBER.validate_python(number))
+                valid.append(METER_NUMBER.validate_python(number))
             except ValidationError:
                 continue
         if valid:
@@ -341,11 +332,10 @@ def mark_read_by_isu(user_id: str, read: list[str], not_read: list[str]) -> None
         raise ServiceUnavailable from None
 
 
-def _submitted(user_id: str, reading: ReadingOutput, sequence: int) -> Submission:
-    """What storing a reading typed in owes: its event for integrators, numbered `sequence` among the
-    consumer's, written with the reading through the outbox (functions/common/outbox.py) — put on
-    the bus by the relay whatever EventBridge does at the moment of the change."""
-    event = events.ReadingSubmitted(
+def submitted_event(user_id: str, reading: ReadingOutput, sequence: int) -> events.ReadingSubmitted:
+    """The event of a stored reading (typed in, or from ASKUE), numbered `sequence` among the
+    consumer's: its values per tariff, source and billing period are what billing bills on."""
+    return events.ReadingSubmitted(
         user_id=user_id,
         reading_id=reading.id,
         meter_number=reading.meter_number,
@@ -358,6 +348,13 @@ def _submitted(user_id: str, reading: ReadingOutput, sequence: int) -> Submissio
         billing_period=reading.billing_period,
         sequence=sequence,
     )
+
+
+def _submitted(user_id: str, reading: ReadingOutput, sequence: int) -> Submission:
+    """What storing a reading typed in owes: its event for integrators, numbered `sequence` among the
+    consumer's, written with the reading through the outbox (functions/common/outbox.py) — put on
+    the bus by the relay whatever EventBridge does at the moment of the change."""
+    event = submitted_event(user_id, reading, sequence)
     return Submission(sequence=sequence, owed=outbox_put(OutboxEntry.owing(events=[event])))
 
 
@@ -366,7 +363,7 @@ def submit_reading(user_id: str, entry: ReadingEntry) -> ReadingOutput:
     refuses it (InvalidInput) when it breaks a rule, and (Conflict) when concurrent readings of the
     meter, or of the consumer, kept winning."""
     store = ReadingStore()
-    retries = _retries()
+    waits = retries()
     for attempt in range(MAX_ATTEMPTS):
         try:
             meter, submitted, readers = store.meter_and_submitted(user_id, entry.meter_number)
@@ -376,7 +373,7 @@ def submit_reading(user_id: str, entry: ReadingEntry) -> ReadingOutput:
         received_at = now()
         taken_at = _taken_at(entry, meter, received_at)
         judged = _judge(entry, meter)
-        reading = _next_reading(
+        reading = next_reading(
             entry.meter_number,
             entry.meter_type,
             entry.values.present(),
@@ -402,7 +399,7 @@ def submit_reading(user_id: str, entry: ReadingEntry) -> ReadingOutput:
             )
         except StaleMeter:
             logger.info("meter changed concurrently, judging the reading again", extra={"attempt": attempt})
-            if _again(retries, attempt):
+            if again(waits, attempt):
                 continue
             break
         logger.info("reading stored", extra={"user_id": user_id, "reading_id": reading.id})
@@ -501,96 +498,3 @@ def monthly(user_id: str, months: int) -> MonthlyConsumption:
             for number in sorted(totals)
         ],
     )
-
-
-# ---------------------------------------------------------------- ASKUE
-
-
-class AskueOutcome(StrEnum):
-    """What `record_askue_reading` did with a value."""
-
-    RECORDED = "recorded"  # stored as a new reading with source "askue"
-    UNCHANGED = "unchanged"  # equal to the meter's last value: nothing new to store
-    STALE = "stale"  # taken no later than the meter's last reading (e.g. the same snapshot again)
-    LOWER = "lower"  # lower than the meter's last value: skipped (replaced meter or ASKUE fault)
-    TYPE_MISMATCH = "type_mismatch"  # the consumer registered this meter number as multi-tariff
-    INVALID = "invalid"  # not a meter number, negative, too large, not a number, or in the future
-
-
-def _askue_value(active_import_kwh: Decimal) -> Decimal:
-    """The value as ASKUE sends it (the 80020 format and the JSON API give watt-hours: three decimals
-    of kWh), rounded half up to three decimals when it has more. Rounding is monotonic, so a register
-    that did not go down never looks lower than the value stored before."""
-    if not isinstance(active_import_kwh, Decimal) or not active_import_kwh.is_finite():
-        raise ReadingValueError("reading_not_a_number", "not a finite Decimal")
-    value = active_import_kwh.quantize(MILLI, rounding=ROUND_HALF_UP)
-    parse_reading_value(value.quantize(CENT, rounding=ROUND_DOWN))  # its sign and whole digits
-    return value
-
-
-def record_askue_reading(
-    user_id: str, meter_number: str, active_import_kwh: Decimal, taken_at: datetime
-) -> AskueOutcome:
-    """Records a reading from ASKUE for a consumer's meter; the ASKUE sync calls it per meter row.
-
-    - `user_id`: the consumer's Cognito `sub`; `meter_number`: the meter's number as the consumer
-      would type it (letters, digits, "-", "/", up to 30 characters; stored upper-case);
-    - `active_import_kwh`: the A+ register total in kWh as a `Decimal` (more than three decimals are
-      rounded half up to three); the meter is single-tariff (T1);
-    - `taken_at`: when ASKUE read the meter (an aware datetime, as `AskueRow.read_at` is).
-
-    The reading is stored with source "askue" and the consumption since the meter's previous
-    reading, under the same rules and the same concurrency guard as a manual one. A value the
-    rules refuse is not stored and does not raise: the outcome says why (`AskueOutcome`), and
-    LOWER and TYPE_MISMATCH are logged as warnings for the company to look into. Repeating a call
-    with the same snapshot is harmless (STALE). Only AWS faults raise (botocore's ClientError, or
-    MeterBusy when concurrent readings of the meter kept winning): both are transient, so the sync
-    may retry the account.
-
-    The calling function needs READINGS_TABLE and dynamodb:GetItem and dynamodb:PutItem on it.
-    """
-    context = {"user_id": user_id, "meter_number": meter_number}
-    try:
-        number = _METER_NUMBER.validate_python(meter_number)
-        value = _askue_value(active_import_kwh)
-    except (ValidationError, ReadingValueError):
-        logger.warning("ASKUE reading refused: invalid meter number or value", extra=context)
-        return AskueOutcome.INVALID
-    if taken_at > now() + ASKUE_CLOCK_SKEW:
-        logger.warning("ASKUE reading refused: taken in the future", extra=context)
-        return AskueOutcome.INVALID
-    store = ReadingStore()
-    retries = _retries()
-    for attempt in range(MAX_ATTEMPTS):
-        meter = store.meter(user_id, number)
-        outcome = _askue_refusal(meter, value, taken_at)
-        if outcome is not None:
-            log = (
-                logger.warning if outcome in (AskueOutcome.LOWER, AskueOutcome.TYPE_MISMATCH) else logger.info
-            )
-            log("ASKUE reading not recorded", extra={**context, "outcome": outcome.value})
-            return outcome
-        reading = _next_reading(
-            number, MeterType.SINGLE_TARIFF, {"t1": value}, Source.ASKUE, taken_at, meter, taken_at
-        )
-        try:
-            store.append(user_id, reading, meter)
-        except StaleMeter:
-            if _again(retries, attempt):
-                continue
-            break
-        return AskueOutcome.RECORDED
-    raise MeterBusy(number)
-
-
-def _askue_refusal(meter: Meter | None, value: Decimal, at: datetime) -> AskueOutcome | None:
-    if meter is None:
-        return None
-    if meter.meter_type != MeterType.SINGLE_TARIFF:
-        return AskueOutcome.TYPE_MISMATCH
-    if at <= meter.last_taken_at:
-        return AskueOutcome.STALE
-    last = meter.last_values["t1"]
-    if value < last:
-        return AskueOutcome.LOWER
-    return AskueOutcome.UNCHANGED if value == last else None

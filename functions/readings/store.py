@@ -34,7 +34,10 @@ meter, that it does not exist yet). Two concurrent submissions for one meter thu
 the loser gets `StaleMeter`, and the service reads the meter again and judges the reading anew. A
 reading the consumer typed in (`Submission`) also moves the count on, on the condition that it is
 still the one read with the meter, and writes the outbox item of its event in the same transaction:
-two concurrent submissions of one consumer (any meters) never take the same number.
+two concurrent submissions of one consumer (any meters) never take the same number. The ASKUE sync
+stores an account's readings (up to 10) in ONE such transaction (`append_many`): every reading and
+its meter, the count moved on by as many, and the outbox item of their events
+(functions/readings/askue_readings.py).
 """
 
 import re
@@ -105,12 +108,13 @@ class TakenReading:
 
 @dataclass(frozen=True)
 class Submission:
-    """What a reading the consumer typed in writes besides itself: the count of the consumer's
-    submitted readings moved from `sequence - 1` to `sequence`, and `owed`, the outbox's Put of the
-    event that tells of it (functions/common/outbox.py)."""
+    """What stored readings write besides themselves: the count of the consumer's submitted readings
+    moved from `sequence - readings` to `sequence` (one a reading, the last one's number), and
+    `owed`, the outbox's Put of the events that tell of them (functions/common/outbox.py)."""
 
     sequence: int
     owed: "TransactWriteItemTypeDef"
+    readings: int = 1
 
 
 class StaleMeter(Exception):
@@ -321,6 +325,19 @@ class ReadingStore:
         for number in not_read:
             self._table.delete({"user_id": user_id, "sk": f"{ISU_READER}{number}"})
 
+    def meters_and_count(self, user_id: str, meter_numbers: list[str]) -> tuple[dict[str, Meter], int]:
+        """The meters' current states (those the consumer has) and the number of the consumer's
+        last submitted reading (0 when none was counted), in one consistent BatchGetItem (one per 99
+        meters). Raises Unreadable when DynamoDB kept leaving them unread."""
+        keys = [{"user_id": user_id, "sk": _meter_sk(number)} for number in meter_numbers]
+        try:
+            found = self._table.batch_get([*keys, _submitted_key(user_id)], consistent=True)
+        except Unread:
+            raise Unreadable from None
+        meters = {str(item["meter_number"]): _meter(item) for item in found if item["sk"] != SUBMITTED_SK}
+        counted = next((item for item in found if item["sk"] == SUBMITTED_SK), {})
+        return meters, int(counted.get("last_sequence", 0))
+
     def append(
         self,
         user_id: str,
@@ -338,6 +355,31 @@ class ReadingStore:
         Raises StaleMeter when another reading of the meter (or, with `submission`, of the consumer)
         was stored since `previous` was read.
         """
+        actions = self._append_actions(user_id, reading, previous, digits)
+        if submission is not None:
+            actions += [self._count_put(user_id, submission), submission.owed]
+        self._write(actions, reading.meter_number)
+
+    def append_many(
+        self, user_id: str, appended: list[tuple[ReadingOutput, Meter | None]], submission: Submission
+    ) -> None:
+        """Stores each reading as the last one of its meter (each meter at most once), moves the
+        consumer's count on by as many and writes their outbox item, all in ONE transaction, if every
+        meter and the count are still as read (the ASKUE sync's readings of one account: 2 actions a
+        reading and 2 more, at most 10 readings, the outbox item's events). Raises StaleMeter when one
+        of them changed since it was read."""
+        actions = [
+            action
+            for reading, previous in appended
+            for action in self._append_actions(user_id, reading, previous, None)
+        ]
+        actions += [self._count_put(user_id, submission), submission.owed]
+        self._write(actions, ",".join(reading.meter_number for reading, _ in appended))
+
+    def _append_actions(
+        self, user_id: str, reading: ReadingOutput, previous: Meter | None, digits: int | None
+    ) -> list["TransactWriteItemTypeDef"]:
+        """The reading's Put and its meter's, conditioned on the meter being still `previous`."""
         reading_item = _reading_item(user_id, reading)
         meter_item: dict[str, Any] = {
             "user_id": user_id,
@@ -368,25 +410,24 @@ class ReadingStore:
                 values={":read": previous.version},
             )
         reading_put = self._table.put_action(reading_item, condition="attribute_not_exists(sk)")
-        actions = [reading_put, meter_put]
-        if submission is not None:
-            actions += [self._count_put(user_id, submission.sequence), submission.owed]
+        return [reading_put, meter_put]
+
+    def _write(self, actions: list["TransactWriteItemTypeDef"], meters: str) -> None:
         try:
             self._table.transact(actions)
         except ClientError as error:
             reasons = cancellation_reasons(error) or []
             if any(reason.code in ("ConditionalCheckFailed", "TransactionConflict") for reason in reasons):
-                raise StaleMeter(reading.meter_number) from error
+                raise StaleMeter(meters) from error
             raise
 
-    def _count_put(self, user_id: str, sequence: int) -> "TransactWriteItemTypeDef":
-        """The count moved to `sequence`, if it is still `sequence - 1` (no item: 0)."""
-        counted = {**_submitted_key(user_id), "last_sequence": sequence}
-        if sequence == 1:
+    def _count_put(self, user_id: str, submission: Submission) -> "TransactWriteItemTypeDef":
+        """The count moved to `submission.sequence`, if it is still `sequence - readings` (no item: 0)."""
+        counted = {**_submitted_key(user_id), "last_sequence": submission.sequence}
+        read = submission.sequence - submission.readings
+        if read == 0:
             return self._table.put_action(counted, condition="attribute_not_exists(sk)")
-        return self._table.put_action(
-            counted, condition="last_sequence = :read", values={":read": sequence - 1}
-        )
+        return self._table.put_action(counted, condition="last_sequence = :read", values={":read": read})
 
     def page(
         self, user_id: str, meter_number: str | None, after: dict[str, str] | None, size: int

@@ -121,6 +121,48 @@ def test_the_synced_registers_appear_in_the_readings_history(consumer: Consumer)
     assert {r["source"] for r in readings} == {"askue"}
 
 
+def billed_readings(stack: LocalStack) -> list[dict[str, Any]]:
+    """Every reading billing can read (GET /api/integration/readings), page by page from the start."""
+    found: list[dict[str, Any]] = []
+    after = 0
+    while True:
+        response = requests.get(
+            f"{stack.url}/api/integration/readings",
+            params={"after": after, "limit": 500},
+            headers={"x-api-key": stack.api_key},
+            timeout=10,
+        )
+        assert response.status_code == 200, response.text
+        page = response.json()
+        found += page["items"]
+        after = page["next_after"]
+        if not page["has_more"]:
+            return found
+
+
+def test_the_synced_registers_reach_billing_once_each_with_their_values(consumer: Consumer) -> None:
+    assert consumer.fetch({**DEMO, "remember": True}).status_code == 200
+    run_schedule(consumer.stack)
+    wait_for(lambda: consumer.latest()["source"] == "sync")
+    response = requests.get(f"{consumer.stack.url}/api/readings", headers=consumer.headers, timeout=10)
+    mine = {r["id"]: r for r in response.json()["items"]}
+
+    def billed() -> list[dict[str, Any]]:
+        return [r for r in billed_readings(consumer.stack) if r["reading_id"] in mine]
+
+    wait_for(lambda: len(billed()) >= len(mine))  # the outbox's relay numbers them within seconds
+    run_schedule(consumer.stack)  # synced again: the same registers, nothing new to bill
+    time.sleep(2)
+
+    seen = billed()
+    assert sorted(r["reading_id"] for r in seen) == sorted(mine)
+    for reading in seen:
+        assert reading["source"] == "askue" and set(reading["values"]) == {"t1"}
+        stored = mine[reading["reading_id"]]
+        assert float(reading["values"]["t1"]) == float(stored["values"]["t1"])
+        assert reading["billing_period"] == stored["billing_period"]
+
+
 def test_a_password_that_stopped_working_marks_the_link_and_mails_once(consumer: Consumer) -> None:
     login = f"once-{uuid.uuid4().hex[:8]}"  # the simulator accepts it once, then refuses it
     assert consumer.fetch({"login": login, "password": "пароль", "remember": True}).status_code == 200

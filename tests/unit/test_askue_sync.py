@@ -234,7 +234,7 @@ def test_the_batch_threads_share_only_the_thread_safe_client_and_make_no_resourc
     assert resources == []
     in_threads = [(thread, operation) for thread, _, operation in calls if thread.startswith("askue-sync")]
     assert len({thread for thread, _ in in_threads}) > 1, "the batch ran in several threads"
-    assert {"GetItem", "TransactWriteItems"} <= {operation for _, operation in in_threads}
+    assert {"BatchGetItem", "TransactWriteItems"} <= {operation for _, operation in in_threads}
     # The batch's writes, made together once every account is fetched: the marks, then the snapshots.
     after = [operation for thread, _, operation in calls if not thread.startswith("askue-sync")]
     assert after == ["BatchGetItem", "BatchWriteItem", "BatchWriteItem"]

@@ -84,6 +84,11 @@ OWING: dict[tuple[str, str], tuple[int, int]] = {
     ("POST", "/api/profile/email/confirm"): (1, 0),
     # A reading's event: no mail.
     ("POST", "/api/readings"): (0, 1),
+    # An object's events: added, changed and removed by the consumer, confirmed by the company.
+    ("POST", "/api/objects"): (0, 1),
+    ("PATCH", "/api/objects/{id}"): (0, 1),
+    ("DELETE", "/api/objects/{id}"): (0, 1),
+    ("PATCH", "/api/integration/objects/{id}"): (0, 1),
     # An outage's event and its fan-out job (functions/outages/fanout.py), run by MailFunction.
     ("POST", "/api/integration/outages"): (1, 1),
     ("PATCH", "/api/integration/outages/{id}"): (1, 1),
@@ -129,3 +134,20 @@ def test_nothing_but_the_outbox_s_relay_puts_events_on_the_bus(tour: list[Operat
     for op in tour:
         if op.function != RELAY:
             assert not op.count("events"), f"{op.method} {op.path}: {op.calls}"
+
+
+def test_the_sync_worker_writes_an_account_s_readings_and_their_events_in_one_transaction(
+    tour: list[Operation],
+) -> None:
+    """The account's meters and count of readings in one BatchGetItem, its readings with their
+    events in one TransactWriteItems (functions/readings/askue_readings.py), then the batch's two
+    writes (the meters' marks, the snapshots); the relay after it puts the readings' events."""
+    [n] = [n for n, op in enumerate(tour) if op.function == "AskueSyncWorkerFunction"]
+    worker = tour[n]
+
+    assert worker.count("dynamodb") == {
+        "BatchGetItem": 2,  # the batch's links; the account's meters and count
+        "TransactWriteItems": 1,
+        "BatchWriteItem": 2,
+    }, worker.calls
+    assert tour[n + 1].function == RELAY and tour[n + 1].count("events") == {"PutEvents": 1}

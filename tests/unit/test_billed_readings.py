@@ -42,7 +42,7 @@ def test_a_cursor_goes_on_past_changes_that_are_not_readings(world: World, clock
     assert submit(single("M-1", "10"))[0] == 201
     relay_outbox(world)
     _, first = billed()
-    add(HOUSE, claims=SOMEONE_ELSE)  # no event: nothing in the feed
+    add(HOUSE, claims=SOMEONE_ELSE)  # an object added: a change of the feed, not a reading
     assert submit(single("M-1", "20"))[0] == 201
     relay_outbox(world)
 

@@ -11,8 +11,8 @@ import pytest
 from functions.common.settings import load_settings
 from functions.readings import handler as readings
 from functions.readings import service
+from functions.readings.askue_readings import record_askue_reading
 from functions.readings.billing import ReadingWindow, billing_period, explanation, period_of_day
-from functions.readings.service import record_askue_reading
 from functions.readings.store import ReadingsSettings
 from infra.world import World
 from tests.unit.conftest import REGION, call

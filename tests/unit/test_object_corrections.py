@@ -46,14 +46,15 @@ def test_the_consumer_corrects_the_address_cadastral_number_and_meters_and_integ
     assert changed["meters"] == [{"meter_type": "single_tariff", "meter_number": "777", "digits": None}]
     assert changed["created_at"] == added["created_at"]
     assert mine() == [changed]
-    [detail] = details(world)
+    [added_event, detail] = details(world)
+    assert added_event["detail-type"] == "portal.object.added.v1" and added_event["sequence"] == 1
     assert detail["detail-type"] == "portal.object.changed.v1"
     assert detail["object_id"] == added["id"]
     assert detail["sequence"] == 2
     assert detail["account_changed"] is False
     # The same change sent again (a retry): answered as it is, nothing written, no second event.
     assert change(added["id"], corrected) == (200, changed)
-    assert len(details(world)) == 1
+    assert len(details(world)) == 2
 
 
 def test_an_unconfirmed_account_is_corrected_and_a_confirmed_one_only_through_the_company(
@@ -94,7 +95,7 @@ def test_the_consumer_removes_their_object_and_integrators_hear_of_it(world: Wor
 
     assert status == 204
     assert mine() == []
-    [detail] = details(world)
+    [_, detail] = details(world)
     assert detail["detail-type"] == "portal.object.removed.v1"
     assert detail["sequence"] == 2
     assert remove(added["id"])[0] == 404
@@ -106,7 +107,7 @@ def test_nobody_changes_or_removes_another_consumer_s_object(world: World) -> No
     assert change(added["id"], {**HOUSE, "name": "Чужое"}, claims=SOMEONE_ELSE)[0] == 404
     assert remove(added["id"], claims=SOMEONE_ELSE)[0] == 404
     assert mine() == [added]
-    assert details(world) == []
+    assert [d["detail-type"] for d in details(world)] == ["portal.object.added.v1"]
 
 
 def test_an_unknown_or_malformed_id_is_a_404_never_a_500(world: World) -> None:

@@ -153,17 +153,19 @@ def test_confirming_an_unknown_object_is_a_404_and_a_bad_body_a_422(world: World
     assert status == 422
 
 
-def test_an_object_whose_put_answer_was_lost_is_registered_once_and_answered_201(world: World) -> None:
-    """The PutItem is done at AWS and its answer lost (tests/faults.py's `lost_answer`): botocore's
-    second attempt meets the new key's condition. The object is there once, and answered 201."""
+def test_an_object_whose_write_answer_was_lost_is_registered_once_and_answered_201(world: World) -> None:
+    """The transaction is done at AWS and its answer lost (tests/faults.py's `lost_answer`):
+    botocore's second attempt meets the new key's condition. The object is there once, with its one
+    event, and answered 201."""
     from tests.faults import FaultyRecorder
+    from tests.unit.outbox_support import events_of, owed_entries
 
     recorder = FaultyRecorder()
     try:
         calls: list[tuple[str, str]] = []
         with recorder.recording(calls):
             assert add(HOUSE)[0] == 201
-        index = calls.index(("dynamodb", "PutItem"))
+        index = calls.index(("dynamodb", "TransactWriteItems"))
         with recorder.failing(index, "lost_answer"):
             status, added = add({**HOUSE, "name": "Баня"})
     finally:
@@ -172,6 +174,9 @@ def test_an_object_whose_put_answer_was_lost_is_registered_once_and_answered_201
     assert recorder.loss is not None and recorder.loss.retried
     assert status == 201, added
     assert [item["name"] for item in mine()] == ["Жилой дом", "Баня"]
+    owed = [detail for entry in owed_entries(world) for detail in events_of(entry)]
+    assert [(d["detail-type"], d["object_id"]) for d in owed][-1] == ("portal.object.added.v1", added["id"])
+    assert len(owed) == 2
 
 
 STRUCTURED = {**HOUSE, "settlement": "д. Берёзки", "street": "ул. Полевая", "house": "7"}

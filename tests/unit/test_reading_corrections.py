@@ -9,7 +9,7 @@ import pytest
 
 from functions.readings import corrections
 from functions.readings import handler as readings
-from functions.readings.service import record_askue_reading
+from functions.readings.askue_readings import record_askue_reading
 from infra.world import World
 from tests.unit.conftest import api_event, call
 from tests.unit.outbox_support import events_of, owed_entries

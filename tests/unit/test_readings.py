@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from functions.common.aws import dynamodb
+from functions.readings import askue_readings, service
 from functions.readings import handler as readings
-from functions.readings import service
-from functions.readings.service import AskueOutcome, record_askue_reading
+from functions.readings.askue_readings import AskueOutcome, record_askue_reading
 from infra.lambda_runtime import LambdaContext
 from infra.world import World
 from tests.unit.conftest import api_event, call
@@ -56,6 +56,7 @@ class Clock:
 def clock(world: World, monkeypatch: pytest.MonkeyPatch) -> Clock:
     ticking = Clock()
     monkeypatch.setattr(service, "now", ticking)
+    monkeypatch.setattr(askue_readings, "now", ticking)
     return ticking
 
 
