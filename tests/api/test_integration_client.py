@@ -9,15 +9,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from portal_integration import AuthenticatedClient
-from portal_integration.api.integration import (
-    change_status_api_integration_requests_id_patch as change_status,
-)
-from portal_integration.api.integration import (
-    list_requests_api_integration_requests_get as list_requests,
-)
-from portal_integration.api.integration import (
-    reset_password_api_integration_users_reset_password_post as reset_password,
-)
+from portal_integration.api.integration import change_request_status as change_status
+from portal_integration.api.integration import list_requests
+from portal_integration.api.integration import reset_consumer_password as reset_password
 from portal_integration.models import (
     IntegrationPage,
     IntegrationRequest,
@@ -93,7 +87,7 @@ def test_support_resets_a_consumer_s_password_with_the_generated_client(
 def test_an_integrator_follows_the_change_feed_and_a_repeated_move_is_no_conflict(
     stack: LocalStack, client: AuthenticatedClient
 ) -> None:
-    from portal_integration.api.integration import list_changes_api_integration_changes_get as list_changes
+    from portal_integration.api.integration import list_changes
     from portal_integration.models import FeedPage
 
     start = list_changes.sync(client=client, after=0, limit=1)

@@ -379,3 +379,20 @@ def test_an_operation_with_rules_beyond_its_schema_states_them_in_its_descriptio
                 stated += 1
                 assert "Сверх схемы:" in operation["description"], operation["summary"]
     assert stated >= 8
+
+
+def test_every_operation_has_its_own_explicit_lower_camel_case_operation_id(world: World) -> None:
+    import re
+
+    document = _document(world)
+
+    ids = [
+        operation.get("operationId", "")
+        for operations in document["paths"].values()
+        for operation in operations.values()
+    ]
+    # A route without `operation_id=` gets Powertools' derived id (`list_requests_api_requests_get`):
+    # its underscores fail here, as would a name two routes share.
+    assert len(ids) >= 50
+    assert [i for i in ids if not re.fullmatch(r"[a-z]+(?:[A-Z][a-z0-9]*)+|[a-z]+[A-Z]?", i)] == []
+    assert len(set(ids)) == len(ids), sorted(i for i in ids if ids.count(i) > 1)
