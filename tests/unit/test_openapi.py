@@ -358,7 +358,9 @@ def test_shapes_are_stated_emails_cursors_meter_numbers_and_file_types(world: Wo
     assert schemas["LoginRequest"]["properties"]["email"]["format"] == "email"
     assert schemas["PasswordReset"]["properties"]["email"]["format"] == "email"
     assert "pattern" in schemas["ReadingEntrySingleTariff"]["properties"]["meter_number"]
-    assert schemas["UploadRequest"]["properties"]["content_type"]["enum"] == [
+    content_type = schemas["UploadRequest"]["properties"]["content_type"]
+    assert content_type["title"] == "Тип файла"
+    assert schemas[content_type["$ref"].rsplit("/", 1)[-1]]["enum"] == [
         "application/pdf",
         "image/jpeg",
         "image/png",
@@ -396,3 +398,21 @@ def test_every_operation_has_its_own_explicit_lower_camel_case_operation_id(worl
     assert len(ids) >= 50
     assert [i for i in ids if not re.fullmatch(r"[a-z]+(?:[A-Z][a-z0-9]*)+|[a-z]+[A-Z]?", i)] == []
     assert len(set(ids)) == len(ids), sorted(i for i in ids if ids.count(i) > 1)
+
+
+def test_schema_names_are_latin_and_choices_keep_their_russian_labels(world: World) -> None:
+    schemas = _document(world)["components"]["schemas"]
+
+    assert [name for name in schemas if not name.isascii()] == []
+    # A choice the site labels in Russian: the values are the codes, the labels go with them.
+    stage = schemas["StageMarkRequest"]["properties"]["stage"]
+    assert stage["title"] == "Этап"
+    choices = schemas[stage["$ref"].rsplit("/", 1)[-1]]
+    assert choices["enum"][0] == "registered"
+    assert choices["x-enum-descriptions"][0] == "Заявка зарегистрирована"
+    assert len(choices["enum"]) == len(choices["x-enum-descriptions"])
+    kind = schemas["CompanyMessage"]["properties"]["kind"]
+    assert kind["title"] == "Вид документа"
+    [codes] = [option for option in kind["anyOf"] if "enum" in option]
+    assert dict(zip(codes["enum"], codes["x-enum-descriptions"], strict=True))["invoice"] == "Счёт"
+    assert "oneOf" not in json.dumps({name: schemas[name] for name in ("StageMarkRequest", "CompanyMessage")})

@@ -11,7 +11,6 @@ from ..types import UNSET, Unset
 from ..models.company_message_kind_type_0 import CompanyMessageKindType0
 from ..types import UNSET, Unset
 from typing import cast
-from typing import Literal, cast
 
 
 
@@ -29,16 +28,14 @@ class CompanyMessage:
         Attributes:
             attachments (list[str] | Unset):
             text (str | Unset): Текст сообщения, до 5000 знаков; может быть пустым, если приложен файл Default: ''.
-            kind (CompanyMessageKindType0 | Literal['act'] | Literal['admission_act'] | Literal['connection_act'] |
-                Literal['connection_notice'] | Literal['contract'] | Literal['invoice'] | Literal['other'] |
-                Literal['technical_conditions'] | None | Unset): Обязателен, если приложены файлы, и не указывается без них
+            kind (CompanyMessageKindType0 | None | Unset): Обязателен, если приложены файлы, и не указывается без них
             operator (None | str | Unset): Кто в компании написал, например «CRM: Петрова А. В.»; автором в истории портал
                 всегда записывает ключ интеграции
      """
 
     attachments: list[str] | Unset = UNSET
     text: str | Unset = ''
-    kind: CompanyMessageKindType0 | Literal['act'] | Literal['admission_act'] | Literal['connection_act'] | Literal['connection_notice'] | Literal['contract'] | Literal['invoice'] | Literal['other'] | Literal['technical_conditions'] | None | Unset = UNSET
+    kind: CompanyMessageKindType0 | None | Unset = UNSET
     operator: None | str | Unset = UNSET
 
 
@@ -54,7 +51,7 @@ class CompanyMessage:
 
         text = self.text
 
-        kind: Literal['act'] | Literal['admission_act'] | Literal['connection_act'] | Literal['connection_notice'] | Literal['contract'] | Literal['invoice'] | Literal['other'] | Literal['technical_conditions'] | None | str | Unset
+        kind: None | str | Unset
         if isinstance(self.kind, Unset):
             kind = UNSET
         elif isinstance(self.kind, CompanyMessageKindType0):
@@ -94,7 +91,7 @@ class CompanyMessage:
 
         text = d.pop("text", UNSET)
 
-        def _parse_kind(data: object) -> CompanyMessageKindType0 | Literal['act'] | Literal['admission_act'] | Literal['connection_act'] | Literal['connection_notice'] | Literal['contract'] | Literal['invoice'] | Literal['other'] | Literal['technical_conditions'] | None | Unset:
+        def _parse_kind(data: object) -> CompanyMessageKindType0 | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -109,39 +106,7 @@ class CompanyMessage:
                 return kind_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            kind_технические_условия = cast(Literal['technical_conditions'] , data)
-            if kind_технические_условия != 'technical_conditions':
-                raise ValueError(f"kind_Технические условия must match const 'technical_conditions', got '{kind_технические_условия}'")
-            return kind_технические_условия
-            kind_проект_договора_условия_договора = cast(Literal['contract'] , data)
-            if kind_проект_договора_условия_договора != 'contract':
-                raise ValueError(f"kind_Проект договора / условия договора must match const 'contract', got '{kind_проект_договора_условия_договора}'")
-            return kind_проект_договора_условия_договора
-            kind_счёт = cast(Literal['invoice'] , data)
-            if kind_счёт != 'invoice':
-                raise ValueError(f"kind_Счёт must match const 'invoice', got '{kind_счёт}'")
-            return kind_счёт
-            kind_акт = cast(Literal['act'] , data)
-            if kind_акт != 'act':
-                raise ValueError(f"kind_Акт must match const 'act', got '{kind_акт}'")
-            return kind_акт
-            kind_другое = cast(Literal['other'] , data)
-            if kind_другое != 'other':
-                raise ValueError(f"kind_Другое must match const 'other', got '{kind_другое}'")
-            return kind_другое
-            kind_акт_об_осуществлении_технологического_присоединения = cast(Literal['connection_act'] , data)
-            if kind_акт_об_осуществлении_технологического_присоединения != 'connection_act':
-                raise ValueError(f"kind_Акт об осуществлении технологического присоединения must match const 'connection_act', got '{kind_акт_об_осуществлении_технологического_присоединения}'")
-            return kind_акт_об_осуществлении_технологического_присоединения
-            kind_уведомление_об_обеспечении_возможности_присоединения = cast(Literal['connection_notice'] , data)
-            if kind_уведомление_об_обеспечении_возможности_присоединения != 'connection_notice':
-                raise ValueError(f"kind_Уведомление об обеспечении возможности присоединения must match const 'connection_notice', got '{kind_уведомление_об_обеспечении_возможности_присоединения}'")
-            return kind_уведомление_об_обеспечении_возможности_присоединения
-            kind_акт_допуска_прибора_учёта_в_эксплуатацию = cast(Literal['admission_act'] , data)
-            if kind_акт_допуска_прибора_учёта_в_эксплуатацию != 'admission_act':
-                raise ValueError(f"kind_Акт допуска прибора учёта в эксплуатацию must match const 'admission_act', got '{kind_акт_допуска_прибора_учёта_в_эксплуатацию}'")
-            return kind_акт_допуска_прибора_учёта_в_эксплуатацию
-            return cast(CompanyMessageKindType0 | Literal['act'] | Literal['admission_act'] | Literal['connection_act'] | Literal['connection_notice'] | Literal['contract'] | Literal['invoice'] | Literal['other'] | Literal['technical_conditions'] | None | Unset, data)
+            return cast(CompanyMessageKindType0 | None | Unset, data)
 
         kind = _parse_kind(d.pop("kind", UNSET))
 
