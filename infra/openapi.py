@@ -2,7 +2,8 @@
 
 Writes `docs/openapi.json`, built from the code by `functions/docs/document.py`: the document the docs
 function serves as it is (`make package` ships it in that function's folder; a unit test fails when
-the committed one drifts from the code). Generates, with openapi-python-client, a typed
+the committed one drifts from the code), and its OpenAPI 3.0 rendition `docs/openapi-3.0.json`
+(infra/openapi30.py) for generators that cannot read 3.1. Generates, with openapi-python-client, a typed
 Python client of the integration routes (`/api/integration/*`): the installable project
 `clients/portal-integration-client/` (pyproject.toml with the API's version, README.md, the package
 `portal_integration/`), what integrators install and what the API tests call those routes with. The
@@ -24,6 +25,7 @@ from typing import Any
 from infra.template import ROOT
 
 DOCUMENT_PATH = ROOT / "docs" / "openapi.json"
+DOCUMENT_30_PATH = ROOT / "docs" / "openapi-3.0.json"
 CLIENT_PROJECT = ROOT / "clients" / "portal-integration-client"
 CLIENT_DIR = CLIENT_PROJECT / "portal_integration"
 CLIENT_TEMPLATES = Path(__file__).resolve().parent / "client_templates"
@@ -43,6 +45,13 @@ def document_text() -> str:
     from functions.docs.document import openapi_document
 
     return openapi_document() + "\n"
+
+
+def document_30_text(text: str) -> str:
+    """The OpenAPI 3.0 rendition of the document's text (infra/openapi30.py), as committed."""
+    from infra.openapi30 import downgrade
+
+    return json.dumps(downgrade(json.loads(text)), ensure_ascii=False, indent=1) + "\n"
 
 
 def _refs(node: Any) -> Iterator[str]:
@@ -164,9 +173,10 @@ def build_wheel(project: Path, into: Path) -> Path:
 def main() -> None:
     text = document_text()
     DOCUMENT_PATH.write_text(text, encoding="utf-8")
+    DOCUMENT_30_PATH.write_text(document_30_text(text), encoding="utf-8")
     generate_client(json.loads(text), CLIENT_PROJECT)
     wheel = build_wheel(CLIENT_PROJECT, WHEEL_DIR)
-    for written in (DOCUMENT_PATH, CLIENT_PROJECT, wheel):
+    for written in (DOCUMENT_PATH, DOCUMENT_30_PATH, CLIENT_PROJECT, wheel):
         print(written.relative_to(ROOT))
 
 
