@@ -253,6 +253,17 @@ def test_the_committed_document_is_the_one_the_code_builds(world: World) -> None
     assert served + "\n" == built
 
 
+def test_the_openapi_3_0_rendition_is_served_as_committed(world: World) -> None:
+    from infra.openapi import DOCUMENT_30_PATH
+
+    result = docs.lambda_handler(api_event("GET", "/api/openapi-3.0.json"), LambdaContext("docs"))
+
+    assert result["statusCode"] == 200
+    assert result["multiValueHeaders"]["Content-Type"] == ["application/json"]
+    assert result["body"] + "\n" == DOCUMENT_30_PATH.read_text(encoding="utf-8")
+    assert json.loads(result["body"])["openapi"] == "3.0.3"
+
+
 # Runs in a fresh interpreter: the docs function's first answers to the events in its argument, then
 # the modules of ours it loaded.
 FIRST_ANSWERS = """
