@@ -140,12 +140,14 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
 @define
 class IntegrationClient(AuthenticatedClient):
     """`IntegrationClient(base_url, api_key)`: the integrator's key in `x-api-key`, retries with
-    back-off and an Idempotency-Key on every write (`retry=RetryPolicy(attempts=1)` turns retries off)."""
+    back-off and an Idempotency-Key on every write (`retry=RetryPolicy(attempts=1)` turns retries off).
+    `transport`: what the retries send through (default httpx's HTTPTransport; a proxy's, a test's)."""
 
     token: str = field(alias="api_key")
     prefix: str = ""
     auth_header_name: str = "x-api-key"
     retry: RetryPolicy = field(factory=RetryPolicy, kw_only=True)
+    transport: httpx.BaseTransport | None = field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         if self._timeout is None:
@@ -153,7 +155,7 @@ class IntegrationClient(AuthenticatedClient):
 
     def get_httpx_client(self) -> httpx.Client:
         if self._client is None and "transport" not in self._httpx_args:
-            inner = httpx.HTTPTransport(verify=self._verify_ssl)
+            inner = self.transport or httpx.HTTPTransport(verify=self._verify_ssl)
             self.set_httpx_client(self._built(httpx.Client, RetryingTransport(self.retry, inner)))
         return super().get_httpx_client()
 
