@@ -147,7 +147,10 @@ def build_wheel(project: Path, into: Path) -> Path:
     into.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as work:
         source = Path(work) / project.name
-        shutil.copytree(project, source)
+        # Not what a pip install from the folder or a tool left there (a stale build/ would be packed).
+        shutil.copytree(
+            project, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__", ".*")
+        )
         subprocess.run(  # noqa: S603 # nosec B603 # pip of the venv, fixed arguments
             [
                 sys.executable,

@@ -312,10 +312,16 @@ def test_the_committed_integration_client_is_the_one_the_document_generates(
     generate_client(json.loads(document_text()), tmp_path / "client")
 
     def files(root: Any) -> dict[str, str]:
+        # The kinds of file the generator writes, outside what git ignores (a pip install from the
+        # folder leaves build/ and *.egg-info there, tools their caches).
         return {
             str(path.relative_to(root)): path.read_text(encoding="utf-8")
             for path in sorted(root.rglob("*"))
-            if path.is_file() and "__pycache__" not in path.parts
+            if path.suffix in {".py", ".toml", ".md", ".typed"}
+            and not any(
+                part in {"__pycache__", "build"} or part.startswith(".") or part.endswith(".egg-info")
+                for part in path.relative_to(root).parts
+            )
         }
 
     generated = files(tmp_path / "client")
