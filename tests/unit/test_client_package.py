@@ -305,3 +305,29 @@ def test_cursor_pages_follow_a_list_to_its_last_page_and_a_refusal_raises(served
     assert [request.url.params.get("cursor") for request in sent[:3]] == [None, "a", "b"]
     assert refused.value.status == 403
     assert refused.value.problem is not None and refused.value.problem.title == "Нет доступа"
+
+
+def test_the_async_calls_retry_too_with_one_idempotency_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        if len(sent) == 1:
+            return httpx.Response(503, headers={"Retry-After": "0"}, json=_problem(503))
+        return httpx.Response(404, json=_problem(404))
+
+    monkeypatch.setattr(httpx, "AsyncHTTPTransport", lambda **_: httpx.MockTransport(handler))
+
+    async def move() -> int:
+        async with _client() as client:
+            answer = await change_request_status.asyncio_detailed(
+                "01M8FEWQFNR64E9FA3R9R3PCS9", client=client, body=StatusChange(status=RequestStatus.IN_REVIEW)
+            )
+            return int(answer.status_code)
+
+    assert asyncio.run(move()) == 404
+    assert len(sent) == 2
+    assert sent[0].headers["Idempotency-Key"] == sent[1].headers["Idempotency-Key"]
+    assert sent[0].headers["x-api-key"] == "the-key"

@@ -141,7 +141,7 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
 class IntegrationClient(AuthenticatedClient):
     """`IntegrationClient(base_url, api_key)`: the integrator's key in `x-api-key`, retries with
     back-off and an Idempotency-Key on every write (`retry=RetryPolicy(attempts=1)` turns retries off).
-    `transport`: what the retries send through (default httpx's HTTPTransport; a proxy's, a test's)."""
+    `transport`: what the retries of the sync calls send through (default httpx's HTTPTransport)."""
 
     token: str = field(alias="api_key")
     prefix: str = ""
