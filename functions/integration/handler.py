@@ -28,7 +28,7 @@ from functions.integration.consumers import ConsumerCard
 from functions.integration.feed import FeedPage
 from functions.integration.models import LABELS, DateTimeWithZone, PasswordReset, PasswordResetAccepted
 from functions.integration.readings import ReadingsPage
-from functions.integration.replays import KEY_DESCRIPTION, with_replayed_header
+from functions.integration.replays import IdempotencyKey, with_replayed_header
 from functions.objects.models import INTEGRATION_LABELS as OBJECT_LABELS
 from functions.objects.models import IntegrationObject, IntegrationObjectList, ObjectChange
 from functions.outages.models import LABELS as OUTAGE_LABELS
@@ -58,7 +58,6 @@ FORBIDDEN = {
         **PROBLEM_RESPONSE,
     },
 }
-IdempotencyKey = Annotated[str | None, Header(alias="idempotency-key", description=KEY_DESCRIPTION)]
 
 
 @app.post(
