@@ -81,9 +81,10 @@ fuzz: $(STAMP)
 load: $(STAMP)
 	$(PY) benchmarks/load.py
 
-## openapi: the OpenAPI document docs/openapi.json and the integrators' typed client
-## clients/portal_integration/ (openapi-python-client), both generated from the code; commit both
-## (tests/unit/test_openapi.py fails when either drifts); the docs function serves that file as it is
+## openapi: the OpenAPI document docs/openapi.json and the integrators' installable typed client
+## clients/portal-integration-client/ (openapi-python-client; package portal_integration), both generated
+## from the code; commit both (tests/unit/test_openapi.py fails when either drifts); the docs function
+## serves that file as it is. Also builds the client's wheel into .aws-build/clients/ (not committed)
 openapi: $(STAMP)
 	$(PY) -m infra.openapi
 

@@ -533,6 +533,7 @@ def tour_every_route(
 
         tour.call("GET", "/api/policy", expect=200)
         tour.call("GET", "/api/openapi.json", expect=200)
+        tour.call("GET", "/api/openapi-3.0.json", expect=200)
         tour.call("GET", "/api/docs", expect=200)
         tour.call("GET", "/api/problems/{code}", path_parameters={"code": "not-found"}, expect=200)
         tour.call("POST", "/api/auth/logout", claims=claims, expect=204)

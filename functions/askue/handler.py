@@ -46,6 +46,7 @@ FETCH_ERRORS: dict[int, Any] = {
 
 @app.post(
     "/api/askue/fetch",
+    operation_id="fetchAskueReadings",
     summary="Получить данные из АСКУЭ",
     description="Читает показания всех приборов учёта, подключённых к АСКУЭ, прямо сейчас. С remember=true "
     "идентификатор и пароль (зашифрованный KMS) сохраняются для автоматического обновления по расписанию."
@@ -63,6 +64,7 @@ def fetch(request: Annotated[FetchRequest, Body()]) -> FetchOutput:
 
 @app.get(
     "/api/askue/latest",
+    operation_id="getLatestAskueReadings",
     summary="Последние полученные данные АСКУЭ",
     description="Данные последнего получения (по кнопке или по расписанию), их время и состояние сохранённой "
     "связи: none, active или credentials_rejected (АСКУЭ перестала принимать сохранённый пароль).",
@@ -78,6 +80,7 @@ def latest() -> LatestOutput:
 
 @app.delete(
     "/api/askue/link",
+    operation_id="forgetAskueLink",
     summary="Забыть идентификатор и пароль АСКУЭ",
     description="Удаляет сохранённые идентификатор и пароль; автоматическое обновление прекращается. "
     "Уже полученные данные остаются.",

@@ -76,6 +76,7 @@ def _tokens(tokens: Tokens) -> TokensOutput:
 
 @app.post(
     "/api/auth/register",
+    operation_id="registerConsumer",
     status_code=HTTPStatus.ACCEPTED,
     summary="Зарегистрировать потребителя",
     description="Принимает регистрацию в очередь: в течение нескольких минут создаётся учётная запись "
@@ -111,6 +112,7 @@ def register(registration: Annotated[Registration, Body()]) -> RegistrationAccep
 
 @app.get(
     "/api/policy",
+    operation_id="getPolicy",
     summary="Политика обработки персональных данных и текст согласия",
     description="Текст политики (152-ФЗ, ст. 18.1 ч. 2) с наименованием и адресом оператора, и действующая "
     "редакция текста согласия: её `version` регистрация передаёт в `consent_version`, а профиль хранит "
@@ -124,6 +126,7 @@ def get_policy() -> PolicyOutput:
 
 @app.post(
     "/api/auth/login",
+    operation_id="logIn",
     summary="Войти",
     description="Сверх схемы: `email` проверяется по правилам адресов почты (RFC 5321, email-validator).",
     openapi_extensions=rules_beyond_schema("email"),
@@ -138,6 +141,7 @@ def log_in(request: Annotated[LoginRequest, Body()]) -> TokensOutput:
 
 @app.post(
     "/api/auth/refresh",
+    operation_id="refreshTokens",
     summary="Обновить токены",
     responses=answers(200, "Новые id_token и access_token", TokensOutput, CONSUMER_ERROR_RESPONSES),
     tags=TAGS,
@@ -148,6 +152,7 @@ def refresh(request: Annotated[RefreshRequest, Body()]) -> TokensOutput:
 
 @app.post(
     "/api/auth/logout",
+    operation_id="logOut",
     summary="Выйти на всех устройствах",
     responses=answers(204, "Все токены обновления отозваны", None, CONSUMER_ERROR_RESPONSES),
     security=CONSUMER_SECURITY,
@@ -160,6 +165,7 @@ def log_out() -> Response[str]:
 
 @app.get(
     "/api/profile",
+    operation_id="getProfile",
     summary="Профиль",
     responses=answers(200, "Профиль потребителя", ProfileOutput, CONSUMER_ERROR_RESPONSES),
     security=CONSUMER_SECURITY,
@@ -171,6 +177,7 @@ def get_profile() -> ProfileOutput:
 
 @app.patch(
     "/api/profile",
+    operation_id="changeProfile",
     summary="Изменить телефон, ФИО или название организации",
     description="Меняет переданные поля (хотя бы одно): `phone` — у всех, `full_name` — у физического лица, "
     "`org_name` — у юридического (другое имя — 422 на этом поле). Об изменении уходит письмо на адрес "
@@ -188,6 +195,7 @@ def change_profile(change: Annotated[ProfileChange, Body()]) -> ProfileOutput:
 
 @app.post(
     "/api/profile/consent",
+    operation_id="acceptConsent",
     summary="Принять действующую редакцию согласия на обработку персональных данных",
     description="Когда профиль говорит `consent_required: true` (потребитель принимал более старую "
     "редакцию), кабинет показывает действующий текст (`GET /api/policy`: `consent`) и просит принять "
@@ -214,6 +222,7 @@ def accept_consent(acceptance: Annotated[ConsentAcceptance, Body()]) -> ProfileO
 
 @app.get(
     "/api/profile/export",
+    operation_id="exportMyData",
     summary="Мои данные: всё, что хранится о потребителе",
     description="Профиль (с записью о согласии), заявки с историей, показания и подключение АСКУЭ "
     "без пароля, одним JSON (152-ФЗ, ст. 14). Отдаётся как файл `moi-dannye.json`.",
@@ -235,6 +244,7 @@ def export_data() -> Response[str]:
 
 @app.delete(
     "/api/profile",
+    operation_id="deleteAccount",
     summary="Удалить учётную запись (отозвать согласие)",
     description="Подтверждается паролем. С этого ответа войти нельзя, все сеансы завершены; на email уходит "
     "письмо. В течение 30 дней персональные данные удаляются (152-ФЗ, ст. 21 ч. 5); заявки и показания "
@@ -252,6 +262,7 @@ def delete_account(deletion: Annotated[AccountDeletion, Body()]) -> Response[str
 
 @app.post(
     "/api/profile/password",
+    operation_id="changePassword",
     summary="Сменить пароль",
     description="Сверх схемы: `old_password` — текущий пароль учётной записи; новый пароль отличается "
     "от старого и повторён в `new_password_repeat` в точности; требования Cognito к паролю (буквы, "
@@ -273,6 +284,7 @@ def change_password(change: Annotated[PasswordChange, Body()]) -> Response[str]:
 
 @app.post(
     "/api/auth/forgot-password",
+    operation_id="requestPasswordReset",
     status_code=HTTPStatus.ACCEPTED,
     summary="Забыли пароль: получить код на email",
     description="Принимает запрос в очередь: если адрес зарегистрирован, на него придёт письмо с кодом из "
@@ -305,6 +317,7 @@ def forgot_password(request: Annotated[ForgottenPassword, Body()]) -> ResetCodeR
 
 @app.post(
     "/api/auth/reset-password",
+    operation_id="resetPassword",
     summary="Забыли пароль: задать новый пароль по коду из письма",
     description="Задаёт новый пароль (длиннее 5 символов, не из списка самых распространённых; "
     "`new_password_repeat` должен совпадать с `new_password`), если `code` — код из последнего письма "
@@ -330,6 +343,7 @@ def reset_password(reset: Annotated[PasswordReset, Body()]) -> Response[str]:
 
 @app.post(
     "/api/profile/email",
+    operation_id="requestEmailChange",
     status_code=HTTPStatus.ACCEPTED,
     summary="Сменить email (имя для входа): получить код на новый адрес",
     description="Подтверждается текущим паролем (`password`; неверный — 422 на этом поле). На `new_email` "
@@ -366,6 +380,7 @@ def request_email_change(change: Annotated[EmailChange, Body()]) -> EmailCodeReq
 
 @app.post(
     "/api/profile/email/confirm",
+    operation_id="confirmEmailChange",
     summary="Сменить email (имя для входа): подтвердить кодом из письма",
     description="Если `code` — код из последнего письма на новый адрес (не старше 15 минут, не "
     "использованный, меньше 5 попыток), новый адрес становится именем для входа и адресом писем; со "

@@ -98,6 +98,8 @@ def _use_problem_details(schema: dict[str, Any]) -> dict[str, Any]:
                 }
     schemas = schema.get("components", {}).get("schemas", {})
     _name_discriminated_shapes(schemas)
+    _choices_as_enums(schemas)
+    _name_labelled_enums(schemas)
     _no_control_characters(schemas)
     for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
         schemas.pop(unused, None)
@@ -135,6 +137,42 @@ def _name_discriminated_shapes(schemas: dict[str, Any]) -> None:
             mapping[value] = f"#/components/schemas/{shape}"
             union["oneOf"][index] = {"$ref": mapping[value]}
         discriminator["mapping"] = mapping
+
+
+def _choices_as_enums(node: Any) -> None:
+    """A choice with a Russian label per value (`oneOf` of `const` + `title`, what the site's forms
+    read) is stated as an `enum` with the labels in `x-enum-descriptions`: generators name a `oneOf`'s
+    members after their titles (a Cyrillic identifier in an integrator's code), an enum's values by
+    their Latin codes."""
+    if isinstance(node, dict):
+        choices = node.get("oneOf")
+        if choices and all(set(choice) == {"const", "title"} for choice in choices):
+            del node["oneOf"]
+            nullable = [option for option in node.get("anyOf", []) if "enum" in option]
+            target = nullable[0] if nullable else node
+            target["enum"] = [choice["const"] for choice in choices]
+            target["x-enum-descriptions"] = [choice["title"] for choice in choices]
+            target.pop("pattern", None)  # the values are the codes: no free text to guard
+        for value in node.values():
+            _choices_as_enums(value)
+    elif isinstance(node, list):
+        for value in node:
+            _choices_as_enums(value)
+
+
+def _name_labelled_enums(schemas: dict[str, Any]) -> None:
+    """An enum stated inline under a Russian title becomes a component named in Latin after its model
+    and field (`UploadRequestContentType`), referred to with the field's title and description: a
+    generator names an inline enum's class after its title."""
+    for name, schema in list(schemas.items()):
+        for field, spec in schema.get("properties", {}).items():
+            if "enum" not in spec or str(spec.get("title", "")).isascii():
+                continue
+            component = name + "".join(word.capitalize() for word in field.split("_"))
+            labels = {key: spec.pop(key) for key in ("title", "description") if key in spec}
+            schemas[component] = {**spec, "title": component}
+            spec.clear()
+            spec.update({"$ref": f"#/components/schemas/{component}", **labels})
 
 
 @cache

@@ -1,4 +1,4 @@
-"""The docs function: the whole API's OpenAPI document, Swagger UI, and the 405 of the template's
+"""The docs function: the whole API's OpenAPI document (and its 3.0 rendition), Swagger UI, and the 405
 `ANY` events.
 
 It serves `docs/openapi.json` as committed, never builds it: `make openapi` writes that file from the
@@ -29,9 +29,11 @@ tracer = Tracer()
 
 # Files of the repository this function reads, relative to its root: `make package` ships them at the
 # same place in the function's folder (infra/function_code.py reads this tuple from the source).
-PACKAGED_FILES = ("docs/openapi.json",)
+PACKAGED_FILES = ("docs/openapi.json", "docs/openapi-3.0.json")
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENT_PATH = ROOT / "docs" / "openapi.json"
+# The same document as OpenAPI 3.0.3, for generators that cannot read 3.1 (infra/openapi30.py).
+DOCUMENT_30_PATH = ROOT / "docs" / "openapi-3.0.json"
 
 app = APIGatewayRestResolver()
 
@@ -45,6 +47,12 @@ def served_document() -> str:
 @app.get("/api/openapi.json", include_in_schema=False)
 def openapi_json() -> Response[str]:
     return Response(status_code=200, content_type="application/json", body=served_document())
+
+
+@app.get("/api/openapi-3.0.json", include_in_schema=False)
+def openapi_30_json() -> Response[str]:
+    body = DOCUMENT_30_PATH.read_text(encoding="utf-8").removesuffix("\n")
+    return Response(status_code=200, content_type="application/json", body=body)
 
 
 @cache
@@ -127,6 +135,7 @@ def _allow_inline_scripts_by_hash(response: dict[str, Any]) -> dict[str, Any]:
 # This function's own paths, which the document leaves out (they serve it).
 _DOCUMENTATION_METHODS = {
     "/api/openapi.json": ("GET",),
+    "/api/openapi-3.0.json": ("GET",),
     "/api/docs": ("GET",),
     "/api/problems/{code}": ("GET",),
 }

@@ -28,7 +28,7 @@ from functions.integration.consumers import ConsumerCard
 from functions.integration.feed import FeedPage
 from functions.integration.models import LABELS, DateTimeWithZone, PasswordReset, PasswordResetAccepted
 from functions.integration.readings import ReadingsPage
-from functions.integration.replays import KEY_DESCRIPTION, with_replayed_header
+from functions.integration.replays import IdempotencyKey, with_replayed_header
 from functions.objects.models import INTEGRATION_LABELS as OBJECT_LABELS
 from functions.objects.models import IntegrationObject, IntegrationObjectList, ObjectChange
 from functions.outages.models import LABELS as OUTAGE_LABELS
@@ -58,11 +58,11 @@ FORBIDDEN = {
         **PROBLEM_RESPONSE,
     },
 }
-IdempotencyKey = Annotated[str | None, Header(alias="idempotency-key", description=KEY_DESCRIPTION)]
 
 
 @app.post(
     "/api/integration/users/reset-password",
+    operation_id="resetConsumerPassword",
     status_code=HTTPStatus.ACCEPTED,
     summary="Сбросить пароль потребителя (служба поддержки)",
     description="Ставит сброс в очередь: в течение нескольких минут потребителю будет задан новый "
@@ -120,6 +120,7 @@ def reset_password(
 
 @app.get(
     "/api/integration/requests",
+    operation_id="listRequests",
     summary="Заявки в статусе или ждущие ответа",
     description="Заявки, перешедшие в статус `status` не раньше `since` (ISO 8601), в порядке перехода "
     "(`status_changed_at`). Это снимок для сверки, а не способ узнавать о новом: список читает индекс, "
@@ -159,6 +160,7 @@ def list_requests(
 
 @app.get(
     "/api/integration/changes",
+    operation_id="listChanges",
     summary="Лента изменений",
     description="Все изменения, о которых узнают системы компании (заявки, сообщения, этапы, объекты, "
     "показания, отключения, удаление учётных записей) — те же события, что публикует шина (docs/events.md), "
@@ -193,6 +195,7 @@ def list_changes(
 
 @app.get(
     "/api/integration/consumers/<user_id>",
+    operation_id="getConsumerCard",
     summary="Карточка потребителя",
     description="Кто потребитель: ФИО или организация, категория, телефон, текущий email. Учётная запись, "
     "удалённая потребителем, читается как `state: erased` и «данные удалены»: все персональные поля null "
@@ -216,6 +219,7 @@ def consumer_card(
 
 @app.get(
     "/api/integration/readings",
+    operation_id="listBillingReadings",
     summary="Показания для биллинга",
     description="Каждое сохранённое показание (введённое потребителем или полученное из АСКУЭ) с "
     "показаниями по тарифам, источником, расчётным периодом, объектом и лицевым счётом прибора — в порядке "
@@ -239,6 +243,7 @@ def list_readings(
 
 @app.get(
     "/api/integration/requests/<id>",
+    operation_id="getRequestWithThread",
     summary="Заявка с перепиской",
     description="Заявка, её история и вся переписка (сообщения потребителя и компании, документы с видом); "
     "ссылки на файлы действуют 5 минут.",
@@ -263,6 +268,7 @@ def request_with_thread(
 
 @app.post(
     "/api/integration/uploads",
+    operation_id="prepareDocumentUpload",
     summary="Получить форму загрузки документа",
     description="Presigned POST, как у потребителя: `fields` и файл (поле `file`) отправляют в S3 по "
     "адресу `url` в течение 10 минут; PDF, JPEG, PNG или TIFF, не больше 10 МБ. Полученный `key` "
@@ -282,6 +288,7 @@ def prepare_upload(upload: Annotated[UploadRequest, Body()]) -> UploadForm:
 
 @app.post(
     "/api/integration/requests/<id>/messages",
+    operation_id="postCompanyMessage",
     summary="Написать потребителю или отправить документ",
     description="Сообщение компании по заявке в любом статусе: текст, документ (файлы с видом `kind`: "
     "«Технические условия», «Проект договора / условия договора», «Счёт», «Акт», «Акт об осуществлении "
@@ -323,6 +330,7 @@ def post_message(
 
 @app.patch(
     "/api/integration/requests/<id>",
+    operation_id="changeRequestStatus",
     summary="Изменить статус заявки",
     description="Переводит заявку в новый статус по правилам, сохраняет изменение в истории и "
     "отправляет потребителю письмо. Перевод в статус, который у заявки уже есть (например, повтор "
@@ -367,6 +375,7 @@ def change_status(
 
 @app.post(
     "/api/integration/requests/<id>/stages",
+    operation_id="markConnectionStage",
     summary="Отметить этап технологического присоединения",
     description="Отмечает выполненным этап заявки на технологическое присоединение (ПП № 861): "
     "`stage` — код из `procedure.stages[].code`, `completed_on` — день выполнения (по умолчанию сегодня), "
@@ -413,6 +422,7 @@ def mark_stage(
 
 @app.get(
     "/api/integration/objects",
+    operation_id="listObjectsToConfirm",
     summary="Объекты с неподтверждённым лицевым счётом",
     description="Объекты потребителей, чей лицевой счёт ещё не сверен с биллингом, старые сначала, по "
     "`limit` на страницу; следующая страница — `?cursor=` из ответа. Подтверждённые уходят из списка."
@@ -435,6 +445,7 @@ def list_objects_to_confirm(
 
 @app.patch(
     "/api/integration/objects/<id>",
+    operation_id="confirmObjectAccount",
     summary="Подтвердить лицевой счёт объекта, отметить приборы учёта ИСУ",
     description="confirmed = true — лицевой счёт объекта сверен с биллингом (потребитель видит его "
     "подтверждённым); false — снять подтверждение (объект снова в списке на сверку). isu_meters — "
@@ -473,6 +484,7 @@ _OUTAGE_NOT_FOUND = {404: {"description": "Отключение не найде�
 
 @app.post(
     "/api/integration/outages",
+    operation_id="publishOutage",
     summary="Опубликовать отключение",
     description="Плановое (planned) или аварийное (emergency) отключение по адресам: населённый пункт, "
     "улица (если есть) и дома — номера и диапазоны «1-15, 17, 21а» (пусто — вся улица). Для аварийного "
@@ -504,6 +516,7 @@ def publish_outage(
 
 @app.patch(
     "/api/integration/outages/<id>",
+    operation_id="changeOutage",
     summary="Изменить время или причину отключения",
     description="Переносит начало или окончание (для аварийного — ожидаемое время восстановления) или "
     "меняет причину. Потребителям, чьи объекты затронуты аварийным отключением, приходит письмо о новом "
@@ -540,6 +553,7 @@ def change_outage(
 
 @app.delete(
     "/api/integration/outages/<id>",
+    operation_id="withdrawOutage",
     summary="Отозвать отключение",
     description="Отключение больше не показывается ни на странице «Отключения», ни потребителям. Повтор "
     "ничего не меняет.\n\nСверх схемы: `Idempotency-Key` — 8–128 латинских букв, цифр и знаков -_.:.",

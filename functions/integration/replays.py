@@ -2,7 +2,9 @@
 (functions/common/claims.py, functions/requests/idempotency.py): the answer the first call gave, with
 `Idempotent-Replayed: true` (functions/common/api.py's `replayable`)."""
 
-from typing import Any
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Header
 
 REPLAYED_HEADER = "Idempotent-Replayed"
 KEY_DESCRIPTION = (
@@ -11,6 +13,8 @@ KEY_DESCRIPTION = (
     "первый раз (с заголовком Idempotent-Replayed: true); тот же ключ с другим действием, другой целью "
     "или другими данными — 422. Ключ хранится сутки."
 )
+# The optional Idempotency-Key of an integration write, as a route's parameter.
+IdempotencyKey = Annotated[str | None, Header(alias="idempotency-key", description=KEY_DESCRIPTION)]
 REPLAYED: dict[str, Any] = {
     REPLAYED_HEADER: {
         "description": "true — это ответ на повтор запроса с тем же Idempotency-Key: действие выполнено "

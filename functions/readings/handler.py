@@ -75,6 +75,7 @@ Cursor = Annotated[
 
 @app.post(
     "/api/readings",
+    operation_id="submitReading",
     summary="Ввести показания",
     description="Тип прибора учёта, его номер и по одному показанию на каждый тариф типа. Тип прибора "
     "не меняется между показаниями. Дата снятия (taken_on) — по умолчанию сегодня (по Москве), не позже "
@@ -113,6 +114,7 @@ def submit_reading(entry: Annotated[ReadingEntry, Body()]) -> Response[str]:
 
 @app.get(
     "/api/readings",
+    operation_id="listMyReadings",
     summary="Ранее введённые показания",
     description="Показания потребителя (или одного его прибора учёта), новые сначала, по 20 на "
     "странице; следующая страница — по next_cursor.\n\nСверх схемы: `cursor` — только тот, что выдан "
@@ -131,6 +133,7 @@ def list_readings(meter_number: MeterFilter = None, cursor: Cursor = None) -> Re
 
 @app.get(
     "/api/readings/export",
+    operation_id="exportMyReadings",
     summary="Показания в CSV",
     description="Все показания (или показания одного прибора учёта), новые сначала, файлом CSV для "
     "Excel: UTF-8 с BOM, разделитель «;», десятичная запятая, время московское.\n\nСверх схемы: "
@@ -163,6 +166,7 @@ def export_readings(meter_number: MeterFilter = None) -> Response[str]:
 
 @app.get(
     "/api/readings/meters",
+    operation_id="listMyMeters",
     summary="Приборы учёта потребителя",
     description="Номера приборов учёта, по которым потребитель передавал показания, с типом и "
     "последним показанием — чтобы не вводить номер заново.",
@@ -179,6 +183,7 @@ def list_meters() -> MeterList:
 
 @app.get(
     "/api/readings/monthly",
+    operation_id="getMonthlyConsumption",
     summary="Расход по месяцам",
     description="Расход каждого прибора учёта по месяцам (московское время) и тарифам за последние "
     f"months месяцев (1–{MAX_MONTHS}, по умолчанию 12), включая текущий: сумма расхода показаний, снятых "
@@ -198,6 +203,7 @@ def monthly_consumption(
 
 @app.get(
     "/api/objects",
+    operation_id="listMyObjects",
     summary="Мои объекты",
     description="Точки поставки потребителя: адрес, лицевой счёт (и подтверждён ли он сетевой компанией), "
     "кадастровый номер, установленные приборы учёта. Старые сначала.",
@@ -213,6 +219,7 @@ def list_objects() -> ObjectList:
 
 @app.post(
     "/api/objects",
+    operation_id="addObject",
     summary="Добавить объект",
     description="Название, адрес, лицевой счёт (8–14 цифр; пробелы и дефисы отбрасываются), "
     "необязательный кадастровый номер и от 1 до 10 приборов учёта с разными номерами. Адрес — "
@@ -256,6 +263,7 @@ _READING_REFUSED = {
 
 @app.patch(
     "/api/readings/<id>",
+    operation_id="correctReading",
     summary="Исправить последнее показание",
     description="Исправляет значения последнего показания прибора учёта, пока открыт его расчётный "
     "период (показание учитывается в периоде, в котором учитывались бы переданные сейчас). Позже — "
@@ -277,6 +285,7 @@ def correct_reading(id: _READING_ID, fix: Annotated[ReadingFix, Body()]) -> Read
 
 @app.delete(
     "/api/readings/<id>",
+    operation_id="withdrawReading",
     summary="Удалить последнее показание",
     description="Удаляет последнее показание прибора учёта, пока открыт его расчётный период: "
     "последним снова становится предыдущее. Удалённое остаётся в истории (`withdrawn` в GET "
@@ -298,6 +307,7 @@ _OBJECT_NOT_FOUND = {404: {"description": "Объекта нет или он н�
 
 @app.patch(
     "/api/objects/<id>",
+    operation_id="changeObject",
     summary="Изменить объект",
     description="Объект целиком, каким он должен стать (те же поля и правила, что при добавлении): "
     "название, адрес, кадастровый номер, приборы учёта. Подтверждённый сетевой компанией лицевой "
@@ -328,6 +338,7 @@ def change_object(id: _OBJECT_ID, entry: Annotated[ObjectEntry, Body()]) -> Supp
 
 @app.delete(
     "/api/objects/<id>",
+    operation_id="removeObject",
     summary="Удалить объект",
     description="Убирает объект из «Моих объектов»; переданные показания его приборов учёта "
     "остаются в истории. Интеграторы узнают об этом из события portal.object.removed.v1.",
@@ -353,6 +364,7 @@ def remove_object(id: _OBJECT_ID) -> Response[str]:
 
 @app.get(
     "/api/outages/mine",
+    operation_id="listMyOutages",
     summary="Отключения на моих объектах",
     description="Плановые и аварийные отключения, которые касаются объектов потребителя (по населённому "
     "пункту, улице и дому из «Мои объекты»), ещё не закончившиеся: аварийные сначала, затем по времени "
@@ -369,6 +381,7 @@ def my_outages() -> MyOutageList:
 
 @app.get(
     "/api/outages",
+    operation_id="listOutages",
     summary="Отключения электроэнергии",
     description="Без входа в личный кабинет: плановые и аварийные отключения, ещё не закончившиеся, "
     "аварийные сначала, затем по времени начала — все, в населённом пункте (settlement) или на его "
@@ -390,6 +403,7 @@ def list_outages(
 
 @app.get(
     "/api/outages/<id>",
+    operation_id="getOutage",
     summary="Отключение",
     description="Без входа в личный кабинет: одно отключение по его id (в том числе отозванное).",
     responses=answers(

@@ -65,6 +65,7 @@ BUSY = {
 
 @app.get(
     "/api/requests/types",
+    operation_id="listRequestTypes",
     summary="Типы заявок",
     description="Типы заявок в порядке показа: код, название, описание, срок рассмотрения в рабочих днях "
     "и JSON Schema дополнительных полей (заголовки полей и значений — по-русски).",
@@ -78,6 +79,7 @@ def request_types() -> RequestTypesOutput:
 
 @app.post(
     "/api/requests/uploads",
+    operation_id="prepareFileUpload",
     summary="Получить форму загрузки файла",
     description="Возвращает presigned POST: браузер отправляет `fields` и файл (поле `file`) прямо в S3 "
     "по адресу `url` в течение 10 минут. PDF, JPEG, PNG или TIFF, не больше 10 МБ. "
@@ -96,6 +98,7 @@ def prepare_upload(upload: Annotated[UploadRequest, Body()]) -> UploadForm:
 
 @app.post(
     "/api/requests",
+    operation_id="fileRequest",
     summary="Создать заявку",
     description="Регистрирует заявку, присваивает номер и срок рассмотрения, отправляет письмо. "
     "Заголовок `Idempotency-Key` обязателен: повтор с тем же ключом и теми же данными возвращает ту же "
@@ -126,6 +129,7 @@ def file_request(
 
 @app.get(
     "/api/requests",
+    operation_id="listMyRequests",
     summary="Мои заявки",
     description="Заявки потребителя, сначала новые. Следующая страница — `?cursor=` из ответа."
     "\n\nСверх схемы: `cursor` — только тот, что выдан этим API этому потребителю.",
@@ -147,6 +151,7 @@ def list_requests(
 
 @app.get(
     "/api/requests/<id>",
+    operation_id="getRequest",
     summary="Заявка",
     description="Поля заявки, файлы (ссылки для скачивания действуют 5 минут) и история статусов.",
     responses=answers(200, "Заявка", RequestDetail, {**CONSUMER_ERROR_RESPONSES, **NOT_FOUND}),
@@ -161,6 +166,7 @@ def request_detail(id: Annotated[str, Path(max_length=64, description="id зая
 
 @app.get(
     "/api/requests/<id>/messages",
+    operation_id="getRequestThread",
     summary="Переписка по заявке",
     description="Сообщения потребителя и сетевой компании по заявке, сначала старые; у документа "
     "компании — вид (`kind`, `kind_title`). Ссылки на файлы действуют 5 минут. Следующая страница — "
@@ -182,6 +188,7 @@ def request_thread(
 
 @app.post(
     "/api/requests/<id>/messages",
+    operation_id="postConsumerMessage",
     summary="Написать по заявке",
     description="Сообщение потребителя по своей открытой заявке: текст, файлы (ключи из "
     "`POST /api/requests/uploads`, проверяются как при подаче) или и то и другое. Ответ на заявку в "
@@ -219,6 +226,7 @@ def post_message(
 
 @app.post(
     "/api/requests/<id>/withdraw",
+    operation_id="withdrawRequest",
     summary="Отозвать заявку",
     description="Отзывает свою заявку, пока она не «Выполнена» и не «Отклонена»: статус «Отозвана», "
     "причина — в истории, потребителю — письмо. Повторный отзыв отозванной заявки возвращает её как есть."

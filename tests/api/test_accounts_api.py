@@ -185,10 +185,14 @@ def test_unknown_api_path_is_a_russian_404(stack: LocalStack) -> None:
 
 def test_openapi_and_swagger_ui_are_public(stack: LocalStack) -> None:
     document = requests.get(f"{stack.url}/api/openapi.json", timeout=30)
+    document_30 = requests.get(f"{stack.url}/api/openapi-3.0.json", timeout=30)
     page = requests.get(f"{stack.url}/api/docs", timeout=30)
 
     assert document.status_code == 200
     assert "/api/profile/password" in document.json()["paths"]
+    assert document_30.status_code == 200
+    assert document_30.json()["openapi"] == "3.0.3"
+    assert document_30.json()["paths"].keys() == document.json()["paths"].keys()
     assert page.status_code == 200
     assert page.headers["Content-Type"].startswith("text/html")
 

@@ -173,8 +173,9 @@ def test_the_docs_package_holds_the_document_and_no_domain_s_code(packages: dict
 
     shipped = {str(path.relative_to(folder)) for path in (folder / "functions").rglob("*.py")}
 
-    assert FUNCTIONS["DocsFunction"].data_files == {"docs/openapi.json"}
+    assert FUNCTIONS["DocsFunction"].data_files == {"docs/openapi.json", "docs/openapi-3.0.json"}
     assert (folder / "docs" / "openapi.json").is_file()
+    assert (folder / "docs" / "openapi-3.0.json").is_file()
     assert "functions/docs/handler.py" in shipped
     assert "functions/docs/document.py" not in shipped  # the builder: `make openapi`'s, not Lambda's
     assert {path.split("/")[1] for path in shipped if path.count("/") > 1} <= {"common", "docs"}, shipped

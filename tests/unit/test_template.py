@@ -92,6 +92,7 @@ def test_integration_routes_need_the_api_key_and_consumer_routes_cognito() -> No
         ) or route.path in (
             "/api/policy",
             "/api/openapi.json",
+            "/api/openapi-3.0.json",
             "/api/docs",
             "/api/problems/{code}",
             # Outages are public (functions/outages/): anyone reads them without logging in.

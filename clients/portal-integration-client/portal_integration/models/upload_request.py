@@ -8,7 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-from ..models.upload_request_типфайла import UploadRequestТипфайла
+from ..models.upload_request_content_type import UploadRequestContentType
 
 
 
@@ -23,12 +23,12 @@ T = TypeVar("T", bound="UploadRequest")
 class UploadRequest:
     """ 
         Attributes:
-            content_type (UploadRequestТипфайла):
+            content_type (UploadRequestContentType):
             filename (str):
             size (int):
      """
 
-    content_type: UploadRequestТипфайла
+    content_type: UploadRequestContentType
     filename: str
     size: int
 
@@ -59,7 +59,7 @@ class UploadRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        content_type = UploadRequestТипфайла(d.pop("content_type"))
+        content_type = UploadRequestContentType(d.pop("content_type"))
 
 
 

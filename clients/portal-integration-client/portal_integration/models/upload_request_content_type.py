@@ -1,6 +1,6 @@
 from enum import StrEnum
 
-class UploadRequestТипфайла(StrEnum):
+class UploadRequestContentType(StrEnum):
     APPLICATIONPDF = "application/pdf"
     IMAGEJPEG = "image/jpeg"
     IMAGEPNG = "image/png"

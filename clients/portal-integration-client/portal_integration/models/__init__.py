@@ -44,11 +44,12 @@ from .readings_page import ReadingsPage
 from .request_status import RequestStatus
 from .request_type import RequestType
 from .stage_mark_request import StageMarkRequest
+from .stage_mark_request_stage import StageMarkRequestStage
 from .status_change import StatusChange
 from .upload_form import UploadForm
 from .upload_form_fields import UploadFormFields
 from .upload_request import UploadRequest
-from .upload_request_типфайла import UploadRequestТипфайла
+from .upload_request_content_type import UploadRequestContentType
 
 __all__ = (
     "AttachmentLink",
@@ -95,9 +96,10 @@ __all__ = (
     "RequestStatus",
     "RequestType",
     "StageMarkRequest",
+    "StageMarkRequestStage",
     "StatusChange",
     "UploadForm",
     "UploadFormFields",
     "UploadRequest",
-    "UploadRequestТипфайла",
+    "UploadRequestContentType",
 )
