@@ -48,7 +48,7 @@ class RetryPolicy:
         stated = _seconds(retry_after)
         if stated is not None:
             return min(stated, self.max_delay)
-        return random.uniform(0, min(self.max_delay, self.base_delay * 2**retry))  # noqa: S311 # jitter
+        return random.uniform(0, min(self.max_delay, self.base_delay * 2**retry))  # noqa: S311  # nosec B311 (jitter, not secrecy)
 
 
 def _seconds(retry_after: str | None) -> float | None:
