@@ -36,10 +36,12 @@ run: $(STAMP)
 	$(PY) -m infra.local
 
 ## test: linters, security scans, template checks, unit, API (with a bounded fuzz) and browser tests
-## (the linters and the scans side by side: each is one process; the suites each on two processes)
-test: $(STAMP) $(CHECKOV_STAMP) $(SAM_STAMP)
-	$(MAKE) --no-print-directory -j2 --output-sync=target lint security
-	$(MAKE) --no-print-directory unit api e2e
+## (the three venvs installed side by side; the linters and the scans, one process each, beside the
+## unit tests on two; then the API and the browser tests, each on two processes)
+test:
+	$(MAKE) --no-print-directory -j3 $(STAMP) $(CHECKOV_STAMP) $(SAM_STAMP)
+	$(MAKE) --no-print-directory -j3 --output-sync=target lint security unit
+	$(MAKE) --no-print-directory api e2e
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check functions infra tests benchmarks
