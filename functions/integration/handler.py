@@ -2,7 +2,7 @@
 own and scopes (functions/common/integrators.py), let in by the integrator authorizer."""
 
 from http import HTTPStatus
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
@@ -23,17 +23,17 @@ from functions.common.api import (
 from functions.common.claims import answer_action, once, write_claim
 from functions.common.cursor import CURSOR_SCHEMA, MAX_CURSOR_LENGTH
 from functions.common.errors import invalid_field
-from functions.common.integrators import integrator_of
+from functions.integration.access import FORBIDDEN, TAGS, IdempotencyKey, IfMatch, actor, log_read, with_etag
 from functions.integration.consumers import ConsumerCard
 from functions.integration.feed import FeedPage
 from functions.integration.models import LABELS, DateTimeWithZone, PasswordReset, PasswordResetAccepted
 from functions.integration.readings import ReadingsPage
-from functions.integration.replays import KEY_DESCRIPTION, with_replayed_header
+from functions.integration.replays import with_replayed_header
 from functions.objects.models import INTEGRATION_LABELS as OBJECT_LABELS
 from functions.objects.models import IntegrationObject, IntegrationObjectList, ObjectChange
 from functions.outages.models import LABELS as OUTAGE_LABELS
 from functions.outages.models import Outage, OutageChange, OutagePublication
-from functions.requests.inputs import CompanyMessage, StatusChange, UploadRequest, integration_actor
+from functions.requests.inputs import CompanyMessage, StatusChange, UploadRequest
 from functions.requests.integration_views import (
     IntegrationMessage,
     IntegrationPage,
@@ -49,16 +49,6 @@ logger = Logger()
 tracer = Tracer()
 app = APIGatewayRestResolver(enable_validation=True)
 configure_resolver(app, {**LABELS, **OBJECT_LABELS}, labels_under={"/api/integration/outages": OUTAGE_LABELS})
-TAGS = ["Интеграция"]
-FORBIDDEN = {
-    401: {"description": "Нет заголовка x-api-key с ключом интеграции", **PROBLEM_RESPONSE},
-    403: {
-        "description": "Ключ интеграции неверен или отозван, или у системы нет права (scope), которого "
-        "требует адрес: detail называет право",
-        **PROBLEM_RESPONSE,
-    },
-}
-IdempotencyKey = Annotated[str | None, Header(alias="idempotency-key", description=KEY_DESCRIPTION)]
 
 
 @app.post(
@@ -242,23 +232,30 @@ def list_readings(
     summary="Заявка с перепиской",
     description="Заявка, её история и вся переписка (сообщения потребителя и компании, документы с видом); "
     "ссылки на файлы действуют 5 минут.",
-    responses=answers(
+    responses=with_etag(
+        answers(
+            200,
+            "Заявка",
+            IntegrationRequestThread,
+            {**ERROR_RESPONSES, **FORBIDDEN, 404: {"description": "Заявка не найдена", **PROBLEM_RESPONSE}},
+        ),
         200,
-        "Заявка",
-        IntegrationRequestThread,
-        {**ERROR_RESPONSES, **FORBIDDEN, 404: {"description": "Заявка не найдена", **PROBLEM_RESPONSE}},
     ),
     security=INTEGRATION_SECURITY,
     tags=TAGS,
 )
-def request_with_thread(
-    id: Annotated[str, Path(max_length=64, description="id заявки")],
-) -> IntegrationRequestThread:
+def request_with_thread(id: Annotated[str, Path(max_length=64, description="id заявки")]) -> Response[str]:
     from functions.requests import conversation
+    from functions.requests.versions import request_etag
 
     found = conversation.integration_request(id)
-    _log_read([found.id])
-    return found
+    log_read(app.current_event, request_ids=[found.id])
+    return Response(
+        status_code=HTTPStatus.OK,
+        content_type="application/json",
+        body=found.model_dump_json(),
+        headers={"ETag": request_etag(found)},
+    )
 
 
 @app.post(
@@ -328,24 +325,32 @@ def post_message(
     "отправляет потребителю письмо. Перевод в статус, который у заявки уже есть (например, повтор "
     "запроса после обрыва связи), отвечает 200 с заявкой как есть: без новой записи в истории и без "
     "письма. `expected_status` — статус, в котором вы видели заявку: если её уже перевела другая "
-    "система, ответ 412 и ничего не меняется.\n\nСверх схемы: для «Отклонена» (`rejected`) и «Требуются "
-    "уточнения» (`needs_info`) комментарий `comment` обязателен.",
-    openapi_extensions=rules_beyond_schema("comment", "Idempotency-Key"),
-    responses=with_replayed_header(
-        answers(
-            200,
-            "Заявка после изменения (или как есть, если статус уже такой)",
-            IntegrationRequest,
-            {
-                **ERROR_RESPONSES,
-                **FORBIDDEN,
-                404: {"description": "Заявка не найдена", **PROBLEM_RESPONSE},
-                409: {"description": "Переход из текущего статуса запрещён", **PROBLEM_RESPONSE},
-                412: {
-                    "description": "Заявка не в статусе expected_status: её перевела другая система",
-                    **PROBLEM_RESPONSE,
+    "система, ответ 412 и ничего не меняется. Заголовок `If-Match` с ETag из GET заявки строже: перевод "
+    "выполняется, только если заявка с тех пор не менялась вовсе (статус, сообщения, этапы), иначе 412 "
+    "(`code: version-changed`). Ответ несёт новый ETag.\n\nСверх схемы: для «Отклонена» (`rejected`) и "
+    "«Требуются уточнения» (`needs_info`) комментарий `comment` обязателен; `If-Match` — ETag в кавычках "
+    "или *.",
+    openapi_extensions=rules_beyond_schema("comment", "Idempotency-Key", "If-Match"),
+    responses=with_etag(
+        with_replayed_header(
+            answers(
+                200,
+                "Заявка после изменения (или как есть, если статус уже такой)",
+                IntegrationRequest,
+                {
+                    **ERROR_RESPONSES,
+                    **FORBIDDEN,
+                    404: {"description": "Заявка не найдена", **PROBLEM_RESPONSE},
+                    409: {"description": "Переход из текущего статуса запрещён", **PROBLEM_RESPONSE},
+                    412: {
+                        "description": "Заявка не в статусе expected_status (code: precondition-failed) или "
+                        "изменилась после чтения — If-Match не совпал с её ETag (code: version-changed); "
+                        "ничего не изменено",
+                        **PROBLEM_RESPONSE,
+                    },
                 },
-            },
+            ),
+            200,
         ),
         200,
     ),
@@ -356,13 +361,16 @@ def change_status(
     id: Annotated[str, Path(max_length=64, description="id заявки")],
     change: Annotated[StatusChange, Body()],
     idempotency_key: IdempotencyKey = None,
+    if_match: IfMatch = None,
 ) -> Response[str]:
     from functions.requests import transitions
+    from functions.requests.versions import request_etag
 
-    actor = _actor()
-    claim = write_claim(actor, idempotency_key, "PATCH /api/integration/requests/{id}", id, change)
-    done = once(claim, IntegrationRequest, lambda: transitions.change_status(id, change, actor))
-    return replayable(HTTPStatus.OK, done.answer, done.replayed)
+    by = actor(app.current_event)
+    claim = write_claim(by, idempotency_key, "PATCH /api/integration/requests/{id}", id, change)
+    done = once(claim, IntegrationRequest, lambda: transitions.change_status(id, change, by, if_match))
+    etag = request_etag(cast(IntegrationRequest, done.answer))
+    return replayable(HTTPStatus.OK, done.answer, done.replayed, {"ETag": etag})
 
 
 @app.post(
@@ -563,21 +571,12 @@ def withdraw_outage(
 
 
 def _read_out(page: IntegrationPage) -> IntegrationPage:
-    _log_read([request.id for request in page.items])
+    log_read(app.current_event, request_ids=[request.id for request in page.items])
     return page
 
 
-def _log_read(request_ids: list[str]) -> None:
-    """Which requests (their consumers' personal data: names, addresses, passports, mail) an
-    integrator was answered: ids only, never the data; with the access log's line of the same
-    request id, this is how «who saw my data» is answered (152-ФЗ ст. 14; README, «Security»)."""
-    logger.info("personal data read", extra={"integrator": _actor(), "request_ids": request_ids})
-
-
 def _actor() -> str:
-    """The integrator the authorizer let through, as the history names it (`integrator:crm`)."""
-    integrator = integrator_of((app.current_event.raw_event.get("requestContext") or {}).get("authorizer"))
-    return integration_actor(integrator.name if integrator is not None else None)
+    return actor(app.current_event)
 
 
 @tracer.capture_lambda_handler(capture_response=False)
