@@ -29,6 +29,7 @@ from functions.integration.feed import FeedPage
 from functions.integration.models import LABELS, DateTimeWithZone, PasswordReset, PasswordResetAccepted
 from functions.integration.readings import ReadingsPage
 from functions.integration.replays import with_replayed_header
+from functions.integration.support import router as support_router
 from functions.objects.models import INTEGRATION_LABELS as OBJECT_LABELS
 from functions.objects.models import IntegrationObject, IntegrationObjectList, ObjectChange
 from functions.outages.models import LABELS as OUTAGE_LABELS
@@ -49,6 +50,8 @@ logger = Logger()
 tracer = Tracer()
 app = APIGatewayRestResolver(enable_validation=True)
 configure_resolver(app, {**LABELS, **OBJECT_LABELS}, labels_under={"/api/integration/outages": OUTAGE_LABELS})
+# Support's actions on a consumer's account: their own module (support.py).
+app.include_router(support_router)
 
 
 @app.post(
