@@ -306,6 +306,21 @@ def tour_every_route(
         tour.run_outbox(events, "notice (account deleted)")
         tour.run_mail("notice (account deleted)")
         tour.run_erasure(events)
+        # Support deletes an account on its consumer's request (the consumer's deletion, told as support's).
+        leaving = "leaving@example.ru"
+        tour.call("POST", "/api/auth/register", {**registration, "email": leaving}, expect=202)
+        tour.run_mail("registration of a third address")
+        pool = world.refs["UserPool"]
+        user = boto3.Session().client("cognito-idp").admin_get_user(UserPoolId=pool, Username=leaving)
+        leaving_sub = next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "sub")
+        tour.call(
+            "POST",
+            "/api/integration/consumers/{user_id}/deletion",
+            path_parameters={"user_id": leaving_sub},
+            expect=202,
+        )
+        tour.run_outbox(events, "account deleted by support")
+        tour.run_mail("notice (account deleted by support)")
 
         tour.call("GET", "/api/requests/types", claims=claims, expect=200)
         upload = {"filename": "схема.pdf", "content_type": "application/pdf", "size": len(PDF)}
@@ -527,6 +542,12 @@ def tour_every_route(
         tour.call("POST", "/api/askue/fetch", askue, claims=claims, expect=200)
         tour.call("GET", "/api/askue/latest", claims=claims, expect=200)
         tour.call("GET", "/api/profile/export", claims=claims, expect=200)
+        tour.call(
+            "GET",
+            "/api/integration/consumers/{user_id}/export",
+            path_parameters={"user_id": claims["sub"]},
+            expect=200,
+        )
         tour.run_events(events)
         tour.run_outbox(events, "events (ASKUE readings)")
         tour.call("DELETE", "/api/askue/link", claims=claims, expect=204)

@@ -344,6 +344,13 @@ _DELETION_RECORDED = (
     " anyway), then the account is disabled and the sessions end: a failure between answers 503, and"
     " the retry (no password asked again once the deletion is recorded) finishes it"
 )
+_SUPPORT_DELETION = "POST /api/integration/consumers/{user_id}/deletion"
+_SUPPORT_DELETION_RECORDED = (
+    "support's deletion, as the consumer's: recorded first with its notice and event (the daily erasure"
+    " would finish it anyway), then the account is disabled and every session ends (Cognito's sign-out,"
+    " then the profile's `sessions_valid_from`): a failure between answers 503, and support's retry"
+    " finds the deletion recorded and finishes it, owing nothing again"
+)
 _DELETION_NOTICED_TWICE = (
     "killed after the notice is queued (502): the client's retry finishes the deletion again and queues"
     " the notice again; mailed twice"
@@ -404,6 +411,8 @@ _MAIL_WORKERS = [
     ("email code", 5),
     ("notice (email changed)", 2),
     ("notice (account deleted)", 2),
+    ("registration of a third address", 6),
+    ("notice (account deleted by support)", 2),
     ("notice (request filed)", 2),
     ("notice (request moved)", 2),
     ("notice (the answer brought the request back to review)", 2),
@@ -454,6 +463,10 @@ KNOWN: dict[Key, Known] = {
     (_CONFIRM, 6, ("dynamodb", "TransactWriteItems")): known(f"{_EMAIL_SESSIONS}; {_EMAIL_DONE}", H, R),
     ("DELETE /api/profile", 3, ("cognito-idp", "AdminDisableUser")): known(_DELETION_RECORDED, H),
     ("DELETE /api/profile", 4, _SIGN_OUT): known(_DELETION_RECORDED, H),
+    # Support's deletion on the consumer's request: the same steps (functions/auth/deletion.py).
+    (_SUPPORT_DELETION, 2, ("cognito-idp", "AdminDisableUser")): known(_SUPPORT_DELETION_RECORDED, H),
+    (_SUPPORT_DELETION, 3, _SIGN_OUT): known(_SUPPORT_DELETION_RECORDED, H),
+    (_SUPPORT_DELETION, 4, _DYNAMODB_UPDATE): known(_SUPPORT_DELETION_RECORDED, H),
     ("POST /api/requests", 2, ("s3", "CopyObject")): known(_COPY_LEFT, X),
     ("POST /api/integration/requests/{id}/messages", 3, ("s3", "CopyObject")): known(_COPY_LEFT, X),
     ("POST /api/integration/users/reset-password", 1, ("dynamodb", "TransactWriteItems")): known(

@@ -1,4 +1,5 @@
-"""«Мои данные»: everything the portal keeps about the consumer, as one JSON (152-ФЗ ст. 14).
+"""«Мои данные»: everything the portal keeps about the consumer, as one JSON (152-ФЗ ст. 14) — the
+consumer's own download and support's export for a consumer who asks the operator.
 
 Each domain's data is read through its own store, by the access pattern it was designed for — the
 profile's GetItem, the consumer's requests (with each one's conversation), objects, meters and
@@ -15,7 +16,6 @@ from pydantic import BaseModel, ConfigDict
 
 from functions.auth.models import DataExport, ExportedAskueLink
 from functions.auth.store import ProfileStore
-from functions.common.caller import Caller
 from functions.common.clock import now
 from functions.common.errors import NotFound
 from functions.common.settings import load_settings
@@ -43,7 +43,10 @@ def _meter(meter: Any) -> dict[str, Any]:
     }
 
 
-def export(caller: Caller) -> DataExport:
+def export(user_id: str) -> DataExport:
+    """The account's data as the consumer downloads them («Мои данные») and as support hands them to
+    the consumer who asks the operator (`GET /api/integration/consumers/{user_id}/export`): one
+    export, the same whoever reads it. NotFound when the account has no profile (none, or erased)."""
     # The other domains' stores are imported here, not with the handler: only this route reads them.
     from functions.askue.store import AskueStore
     from functions.objects.store import ObjectStore
@@ -52,26 +55,26 @@ def export(caller: Caller) -> DataExport:
     from functions.requests.store import RequestStore
     from functions.requests.thread_store import ThreadStore
 
-    profile = ProfileStore().get(caller.user_id)
+    profile = ProfileStore().get(user_id)
     if profile is None:
         raise NotFound("Профиль не найден.")
     readings = ReadingStore()
     askue = AskueStore(load_settings(ExportSettings).askue_table)
-    link = askue.get_link(caller.user_id)
+    link = askue.get_link(user_id)
     threads = ThreadStore()
     requests: list[dict[str, Any]] = [
-        for_export(request, threads.whole_thread(caller.user_id, request.request_id))
-        for request in RequestStore().all_for_user(caller.user_id)
+        for_export(request, threads.whole_thread(user_id, request.request_id))
+        for request in RequestStore().all_for_user(user_id)
     ]
     return DataExport(
         exported_at=now(),
         profile=profile,
         requests=requests,
-        objects=[o.model_dump(mode="json") for o in ObjectStore().objects(caller.user_id)],
-        meters=[_meter(meter) for meter in readings.meters(caller.user_id)],
-        readings=[r.model_dump(mode="json") for r in readings.readings(caller.user_id, None, EVERY_READING)],
+        objects=[o.model_dump(mode="json") for o in ObjectStore().objects(user_id)],
+        meters=[_meter(meter) for meter in readings.meters(user_id)],
+        readings=[r.model_dump(mode="json") for r in readings.readings(user_id, None, EVERY_READING)],
         askue_link=None
         if link is None
         else ExportedAskueLink(login=link.login, state=link.state, linked_at=link.linked_at),
-        askue_snapshots=[s.model_dump(mode="json") for s in askue.snapshots(caller.user_id)],
+        askue_snapshots=[s.model_dump(mode="json") for s in askue.snapshots(user_id)],
     )

@@ -233,7 +233,7 @@ def accept_consent(acceptance: Annotated[ConsentAcceptance, Body()]) -> ProfileO
 def export_data() -> Response[str]:
     from functions.auth import export
 
-    exported = export.export(current_caller(app))
+    exported = export.export(current_caller(app).user_id)
     return Response(
         status_code=HTTPStatus.OK,
         content_type="application/json",

@@ -7,11 +7,10 @@ account and mails its password, or mails a known address that it is registered a
 (functions/auth/account_jobs.py).
 """
 
-from datetime import timedelta
-
 from aws_lambda_powertools import Logger
 
 from functions.auth import mails, reset_codes
+from functions.auth.deletion import close_account, record_deletion
 from functions.auth.jobs import EmailCodeJob, RegisterJob, ResetCodeJob
 from functions.auth.models import (
     AccountDeletion,
@@ -39,6 +38,7 @@ from functions.auth.policy import (
     policy_sections,
 )
 from functions.auth.store import (
+    DELETED_BY_CONSUMER,
     EMAIL_CODE,
     NoProfile,
     ProfileStore,
@@ -46,7 +46,7 @@ from functions.auth.store import (
     ResetCodeStore,
     ResetCodeUnusable,
 )
-from functions.common import events, russian
+from functions.common import russian
 from functions.common.caller import Caller
 from functions.common.clock import now
 from functions.common.errors import InvalidInput, NotFound, TryLater, invalid_field
@@ -59,11 +59,6 @@ from functions.common.sessions import end_sessions
 logger = Logger()
 
 QUEUE_RETRY_AFTER_SECONDS = 60
-
-
-# 152-ФЗ ст. 21 ч. 5: personal data are destroyed within 30 days of the withdrawal of consent (the
-# erasure runs daily, so it is done a day later; the event promises the statutory bound).
-ERASE_WITHIN = timedelta(days=30)
 
 
 def _notice(to: str, mail: tuple[str, str]) -> OutboxEntry:
@@ -155,27 +150,16 @@ def delete_account(caller: Caller, deletion: AccountDeletion) -> None:
     password: the account cannot log in from this answer on (Cognito disables it, every session
     ends) and is marked for erasure, which functions/auth/erasure.py does on its schedule, within
     30 days (ст. 21 ч. 5). The address is told by mail. Each step is idempotent: a retry after an
-    AWS failure (503) finishes it."""
-    directory, store = UserDirectory(), ProfileStore()
+    AWS failure (503) finishes it (functions/auth/deletion.py, the steps support's deletion shares)."""
     # A retry after a 503 finds the deletion recorded and the account perhaps disabled already (its
     # password then opens nothing): the deletion asked for is finished without asking it again.
-    if not store.deletion_requested(caller.user_id):
-        directory.check_password(caller.user_id, deletion.password, field="password")
-        at = now()
-        # The notice is owed with the record of the deletion, in its transaction: from that record on
-        # the account is deleted (a retry finishes the rest; the erasure deletes the user whatever
-        # happens), and it is recorded once, so the notice is owed once — not again by a retry.
-        subject, text = mails.account_deleted(russian.date_time(at))
-        deleted = events.AccountDeleted(user_id=caller.user_id, deleted_at=at, erase_by=at + ERASE_WITHIN)
-        owed = OutboxEntry.owing(
-            mails=[NoticeJob(to=caller.email, subject=subject, text=text)], events=[deleted]
-        )
+    if not ProfileStore().deletion_requested(caller.user_id):
+        UserDirectory().check_password(caller.user_id, deletion.password, field="password")
         try:
-            store.mark_deleted(caller.user_id, at.isoformat(), outbox_put(owed))
+            record_deletion(caller.user_id, caller.email, DELETED_BY_CONSUMER, now())
         except NoProfile:
             raise NotFound("Профиль не найден.") from None
-    directory.disable(caller.user_id)
-    end_sessions(caller.user_id)
+    close_account(caller.user_id)
     logger.info("account deleted, pending erasure", extra={"user_id": caller.user_id})
 
 

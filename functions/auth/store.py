@@ -44,6 +44,27 @@ class ConsumerRecord:
     registered_at: str | None = None
 
 
+# Who deleted an account (`deleted_by`): the consumer, or the integrator that did it on their request
+# (`integrator:support`). An account deleted before the portal kept it was deleted by its consumer.
+DELETED_BY_CONSUMER = "consumer"
+
+
+@dataclass(frozen=True)
+class DeletionRecord:
+    """Where an account stands in its deletion: its address while it has one, when and by whom it was
+    deleted (None: it was not), and when its personal data were erased (None: not yet)."""
+
+    user_id: str
+    email: str | None
+    deleted_at: datetime | None
+    deleted_by: str | None
+    erased_at: datetime | None
+
+
+def _time(value: Any) -> datetime | None:
+    return datetime.fromisoformat(str(value)) if value else None
+
+
 class ProfileStore:
     def __init__(self) -> None:
         self._table = Table(portal_settings().profiles_table)
@@ -57,8 +78,14 @@ class ProfileStore:
         self._table.put(item, condition="attribute_not_exists(user_id)")
 
     def get(self, user_id: str) -> ProfileOutput | None:
+        """The profile; None when there is none, or when its personal data were erased (what is kept
+        then is no profile: functions/auth/erasure.py)."""
         item = self._table.get({"user_id": user_id})
-        return ProfileOutput.model_validate(item) if item else None
+        return (
+            ProfileOutput.model_validate(item)
+            if item and "email" in item and "erased_at" not in item
+            else None
+        )
 
     def card(self, user_id: str) -> "ConsumerRecord | None":
         """Who the consumer is, as the company's CRM reads it (one GetItem): None when there is no such
@@ -109,23 +136,42 @@ class ProfileStore:
         item = self._table.get({"user_id": user_id}, consistent=True, projection="deleted_at")
         return datetime.fromisoformat(str(item["deleted_at"])) if item and "deleted_at" in item else None
 
+    def deletion(self, user_id: str) -> DeletionRecord | None:
+        """The account's deletion as recorded (one consistent GetItem); None when there is no such account."""
+        item = self._table.get(
+            {"user_id": user_id},
+            consistent=True,
+            projection="user_id, email, deleted_at, deleted_by, erased_at",
+        )
+        if not item:
+            return None
+        deleted_at = _time(item.get("deleted_at"))
+        return DeletionRecord(
+            user_id=user_id,
+            email=str(item["email"]) if item.get("email") and "erased_at" not in item else None,
+            deleted_at=deleted_at,
+            deleted_by=str(item.get("deleted_by") or DELETED_BY_CONSUMER) if deleted_at else None,
+            erased_at=_time(item.get("erased_at")),
+        )
+
     def deletion_requested(self, user_id: str) -> bool:
         item = self._table.get({"user_id": user_id}, consistent=True, projection="deleted_at")
         return bool(item and "deleted_at" in item)
 
-    def mark_deleted(self, user_id: str, at: str, owed: "TransactWriteItemTypeDef") -> bool:
-        """The consumer withdrew consent and deleted the account: pending erasure from `at` on
-        (sparse index PendingErasure, read by functions/auth/erasure.py), in one transaction with
-        `owed` (the outbox's Put of what the deletion owes: functions/common/outbox.py).
+    def mark_deleted(self, user_id: str, at: str, by: str, owed: "TransactWriteItemTypeDef") -> bool:
+        """The consumer's consent was withdrawn and the account deleted (`by` the consumer, or the
+        integrator acting on their request): pending erasure from `at` on (sparse index
+        PendingErasure, read by functions/auth/erasure.py), in one transaction with `owed` (the
+        outbox's Put of what the deletion owes: functions/common/outbox.py).
 
         Kept once: True for the call that recorded it, False when the deletion was recorded already
         (the time is not moved, nothing is owed again). Raises NoProfile when there is no profile
         with an address."""
         update = self._table.update_action(
             {"user_id": user_id},
-            "SET deleted_at = :at, erasure = :pending, erase_after = :at",
+            "SET deleted_at = :at, deleted_by = :by, erasure = :pending, erase_after = :at",
             condition="attribute_exists(email) AND attribute_not_exists(deleted_at)",
-            values={":at": at, ":pending": "pending"},
+            values={":at": at, ":by": by, ":pending": "pending"},
             old_on_failure=True,
         )
         try:
@@ -152,7 +198,7 @@ class ProfileStore:
     def erase(self, user_id: str, at: str) -> None:
         """Replaces the profile with what is kept after erasure: no personal data, only the proof of
         the consents (the last one's version, time and text hash, and the ones it replaced) and when
-        it was withdrawn and erased."""
+        and by whom it was withdrawn, and when erased."""
         item = self._table.get({"user_id": user_id}, consistent=True)
         if item is None:
             return
@@ -162,6 +208,7 @@ class ProfileStore:
             "consent_text_sha256",
             "earlier_consents",
             "deleted_at",
+            "deleted_by",
         )
         tombstone = {key: item[key] for key in kept if key in item}
         self._table.put({"user_id": user_id, **tombstone, "erased_at": at})

@@ -208,14 +208,16 @@ def json_response(status: HTTPStatus, body: BaseModel) -> Response[str]:
     return Response(status_code=status, content_type="application/json", body=body.model_dump_json())
 
 
-def replayable(status: HTTPStatus, answer: BaseModel, replayed: bool) -> Response[str]:
-    """The JSON answer of a write, marked `Idempotent-Replayed: true` when it answers a repeat of an
-    Idempotency-Key (functions/common/claims.py)."""
+def replayable(
+    status: HTTPStatus, answer: BaseModel, replayed: bool, headers: Mapping[str, str] | None = None
+) -> Response[str]:
+    """The JSON answer of a write (with `headers`, e.g. its ETag), marked `Idempotent-Replayed: true`
+    when it answers a repeat of an Idempotency-Key (functions/common/claims.py)."""
     return Response(
         status_code=status,
         content_type="application/json",
         body=answer.model_dump_json(),
-        headers={"Idempotent-Replayed": "true"} if replayed else {},
+        headers={**(headers or {}), **({"Idempotent-Replayed": "true"} if replayed else {})},
     )
 
 
@@ -329,6 +331,8 @@ PARAMETER_LABELS: Mapping[str, str] = {
     "id": "Идентификатор в адресе запроса",
     "idempotency-key": "Ключ повтора (заголовок Idempotency-Key)",
     "Idempotency-Key": "Ключ повтора (заголовок Idempotency-Key)",
+    "if-match": "Версия заявки (заголовок If-Match)",
+    "If-Match": "Версия заявки (заголовок If-Match)",
 }
 
 

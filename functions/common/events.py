@@ -409,7 +409,8 @@ class AccountDeleted(PortalEvent):
     DETAIL_TYPE = "portal.account.deleted.v1"
     DESCRIPTION = (
         "A consumer withdrew their consent to the processing of personal data and deleted their"
-        " account (152-ФЗ ст. 9 ч. 2): it no longer logs in, and its personal data are erased within"
+        " account (152-ФЗ ст. 9 ч. 2), or support deleted it on their request: it no longer logs in,"
+        " and its personal data are erased within"
         " 30 days (ст. 21 ч. 5). Written with the record of the deletion (the outbox). Erase the"
         " consumer's personal data from your copies; GET /api/integration/consumers/{user_id} reads"
         " «данные удалены» once the portal erased them."
@@ -419,6 +420,12 @@ class AccountDeleted(PortalEvent):
     deleted_at: AwareDatetime = Field(description="When the consent was withdrawn and the account deleted")
     erase_by: AwareDatetime = Field(
         description="The portal erases the personal data by this time at the latest"
+    )
+    deleted_by: str = Field(
+        default="consumer",
+        pattern=r"^(consumer|integrator:.+)$",
+        description="Who deleted it: `consumer` (in «Профиль») or `integrator:<name>` (support, on the"
+        " consumer's request: POST /api/integration/consumers/{user_id}/deletion)",
     )
 
 

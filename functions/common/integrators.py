@@ -28,8 +28,8 @@ class Scope(StrEnum):
     OBJECTS_WRITE = "objects:write"
     READINGS_READ = "readings:read"
     OUTAGES_WRITE = "outages:write"
-    # The change feed, the consumer's card; reserved for the account export and deletion (granted in
-    # the template already, required once their routes add their lines).
+    # The change feed, the consumer's card; support's export of an account and its deletion on the
+    # consumer's request (functions/integration/support.py).
     CONSUMERS_READ = "consumers:read"
     ACCOUNTS_EXPORT = "accounts:export"
     ACCOUNTS_DELETE = "accounts:delete"
@@ -53,6 +53,8 @@ ROUTE_SCOPES: dict[tuple[str, str], Scope] = {
     ("DELETE", "/api/integration/outages/{id}"): Scope.OUTAGES_WRITE,
     ("GET", "/api/integration/changes"): Scope.CHANGES_READ,
     ("GET", "/api/integration/consumers/{user_id}"): Scope.CONSUMERS_READ,
+    ("GET", "/api/integration/consumers/{user_id}/export"): Scope.ACCOUNTS_EXPORT,
+    ("POST", "/api/integration/consumers/{user_id}/deletion"): Scope.ACCOUNTS_DELETE,
     ("GET", "/api/integration/readings"): Scope.READINGS_READ,
 }
 

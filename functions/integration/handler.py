@@ -2,7 +2,7 @@
 own and scopes (functions/common/integrators.py), let in by the integrator authorizer."""
 
 from http import HTTPStatus
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
@@ -23,17 +23,18 @@ from functions.common.api import (
 from functions.common.claims import answer_action, once, write_claim
 from functions.common.cursor import CURSOR_SCHEMA, MAX_CURSOR_LENGTH
 from functions.common.errors import invalid_field
-from functions.common.integrators import integrator_of
+from functions.integration.access import FORBIDDEN, TAGS, IfMatch, actor, log_read, with_etag
 from functions.integration.consumers import ConsumerCard
 from functions.integration.feed import FeedPage
 from functions.integration.models import LABELS, DateTimeWithZone, PasswordReset, PasswordResetAccepted
+from functions.integration.outage_routes import router as outages_router
 from functions.integration.readings import ReadingsPage
 from functions.integration.replays import IdempotencyKey, with_replayed_header
+from functions.integration.support import router as support_router
 from functions.objects.models import INTEGRATION_LABELS as OBJECT_LABELS
 from functions.objects.models import IntegrationObject, IntegrationObjectList, ObjectChange
 from functions.outages.models import LABELS as OUTAGE_LABELS
-from functions.outages.models import Outage, OutageChange, OutagePublication
-from functions.requests.inputs import CompanyMessage, StatusChange, UploadRequest, integration_actor
+from functions.requests.inputs import CompanyMessage, StatusChange, UploadRequest
 from functions.requests.integration_views import (
     IntegrationMessage,
     IntegrationPage,
@@ -49,15 +50,9 @@ logger = Logger()
 tracer = Tracer()
 app = APIGatewayRestResolver(enable_validation=True)
 configure_resolver(app, {**LABELS, **OBJECT_LABELS}, labels_under={"/api/integration/outages": OUTAGE_LABELS})
-TAGS = ["Интеграция"]
-FORBIDDEN = {
-    401: {"description": "Нет заголовка x-api-key с ключом интеграции", **PROBLEM_RESPONSE},
-    403: {
-        "description": "Ключ интеграции неверен или отозван, или у системы нет права (scope), которого "
-        "требует адрес: detail называет право",
-        **PROBLEM_RESPONSE,
-    },
-}
+# Support's actions on a consumer's account, and the outages: modules of their own.
+app.include_router(support_router)
+app.include_router(outages_router)
 
 
 @app.post(
@@ -247,23 +242,30 @@ def list_readings(
     summary="Заявка с перепиской",
     description="Заявка, её история и вся переписка (сообщения потребителя и компании, документы с видом); "
     "ссылки на файлы действуют 5 минут.",
-    responses=answers(
+    responses=with_etag(
+        answers(
+            200,
+            "Заявка",
+            IntegrationRequestThread,
+            {**ERROR_RESPONSES, **FORBIDDEN, 404: {"description": "Заявка не найдена", **PROBLEM_RESPONSE}},
+        ),
         200,
-        "Заявка",
-        IntegrationRequestThread,
-        {**ERROR_RESPONSES, **FORBIDDEN, 404: {"description": "Заявка не найдена", **PROBLEM_RESPONSE}},
     ),
     security=INTEGRATION_SECURITY,
     tags=TAGS,
 )
-def request_with_thread(
-    id: Annotated[str, Path(max_length=64, description="id заявки")],
-) -> IntegrationRequestThread:
+def request_with_thread(id: Annotated[str, Path(max_length=64, description="id заявки")]) -> Response[str]:
     from functions.requests import conversation
+    from functions.requests.versions import request_etag
 
     found = conversation.integration_request(id)
-    _log_read([found.id])
-    return found
+    log_read(app.current_event, request_ids=[found.id])
+    return Response(
+        status_code=HTTPStatus.OK,
+        content_type="application/json",
+        body=found.model_dump_json(),
+        headers={"ETag": request_etag(found)},
+    )
 
 
 @app.post(
@@ -336,24 +338,32 @@ def post_message(
     "отправляет потребителю письмо. Перевод в статус, который у заявки уже есть (например, повтор "
     "запроса после обрыва связи), отвечает 200 с заявкой как есть: без новой записи в истории и без "
     "письма. `expected_status` — статус, в котором вы видели заявку: если её уже перевела другая "
-    "система, ответ 412 и ничего не меняется.\n\nСверх схемы: для «Отклонена» (`rejected`) и «Требуются "
-    "уточнения» (`needs_info`) комментарий `comment` обязателен.",
-    openapi_extensions=rules_beyond_schema("comment", "Idempotency-Key"),
-    responses=with_replayed_header(
-        answers(
-            200,
-            "Заявка после изменения (или как есть, если статус уже такой)",
-            IntegrationRequest,
-            {
-                **ERROR_RESPONSES,
-                **FORBIDDEN,
-                404: {"description": "Заявка не найдена", **PROBLEM_RESPONSE},
-                409: {"description": "Переход из текущего статуса запрещён", **PROBLEM_RESPONSE},
-                412: {
-                    "description": "Заявка не в статусе expected_status: её перевела другая система",
-                    **PROBLEM_RESPONSE,
+    "система, ответ 412 и ничего не меняется. Заголовок `If-Match` с ETag из GET заявки строже: перевод "
+    "выполняется, только если заявка с тех пор не менялась вовсе (статус, сообщения, этапы), иначе 412 "
+    "(`code: version-changed`). Ответ несёт новый ETag.\n\nСверх схемы: для «Отклонена» (`rejected`) и "
+    "«Требуются уточнения» (`needs_info`) комментарий `comment` обязателен; `If-Match` — ETag в кавычках "
+    "или *.",
+    openapi_extensions=rules_beyond_schema("comment", "Idempotency-Key", "If-Match"),
+    responses=with_etag(
+        with_replayed_header(
+            answers(
+                200,
+                "Заявка после изменения (или как есть, если статус уже такой)",
+                IntegrationRequest,
+                {
+                    **ERROR_RESPONSES,
+                    **FORBIDDEN,
+                    404: {"description": "Заявка не найдена", **PROBLEM_RESPONSE},
+                    409: {"description": "Переход из текущего статуса запрещён", **PROBLEM_RESPONSE},
+                    412: {
+                        "description": "Заявка не в статусе expected_status (code: precondition-failed) или "
+                        "изменилась после чтения — If-Match не совпал с её ETag (code: version-changed); "
+                        "ничего не изменено",
+                        **PROBLEM_RESPONSE,
+                    },
                 },
-            },
+            ),
+            200,
         ),
         200,
     ),
@@ -364,13 +374,16 @@ def change_status(
     id: Annotated[str, Path(max_length=64, description="id заявки")],
     change: Annotated[StatusChange, Body()],
     idempotency_key: IdempotencyKey = None,
+    if_match: IfMatch = None,
 ) -> Response[str]:
     from functions.requests import transitions
+    from functions.requests.versions import request_etag
 
-    actor = _actor()
-    claim = write_claim(actor, idempotency_key, "PATCH /api/integration/requests/{id}", id, change)
-    done = once(claim, IntegrationRequest, lambda: transitions.change_status(id, change, actor))
-    return replayable(HTTPStatus.OK, done.answer, done.replayed)
+    by = actor(app.current_event)
+    claim = write_claim(by, idempotency_key, "PATCH /api/integration/requests/{id}", id, change)
+    done = once(claim, IntegrationRequest, lambda: transitions.change_status(id, change, by, if_match))
+    etag = request_etag(cast(IntegrationRequest, done.answer))
+    return replayable(HTTPStatus.OK, done.answer, done.replayed, {"ETag": etag})
 
 
 @app.post(
@@ -479,119 +492,13 @@ def confirm_object_account(
     return replayable(HTTPStatus.OK, done.answer, done.replayed)
 
 
-_OUTAGE_NOT_FOUND = {404: {"description": "Отключение не найдено", **PROBLEM_RESPONSE}}
-
-
-@app.post(
-    "/api/integration/outages",
-    operation_id="publishOutage",
-    summary="Опубликовать отключение",
-    description="Плановое (planned) или аварийное (emergency) отключение по адресам: населённый пункт, "
-    "улица (если есть) и дома — номера и диапазоны «1-15, 17, 21а» (пусто — вся улица). Для аварийного "
-    "ends_at — ожидаемое время восстановления. Отключение сразу видно всем (GET /api/outages) и "
-    "потребителям, чьи объекты по этим адресам (GET /api/outages/mine); о плановом им приходит письмо "
-    "накануне (или сразу, если до начала меньше суток). Заголовок `Idempotency-Key` обязателен: повтор "
-    "с тем же ключом и теми же данными возвращает то же отключение, с другими — 422."
-    "\n\nСверх схемы: `addresses.*.houses` — номера и диапазоны домов от меньшего к большему; "
-    "`ends_at` позже `starts_at`; `Idempotency-Key` обязателен.",
-    openapi_extensions=rules_beyond_schema("addresses.*", "ends_at", "Idempotency-Key"),
-    responses=with_replayed_header(
-        answers(201, "Отключение опубликовано", Outage, {**ERROR_RESPONSES, **FORBIDDEN}), 201
-    ),
-    security=INTEGRATION_SECURITY,
-    tags=TAGS,
-)
-def publish_outage(
-    publication: Annotated[OutagePublication, Body()],
-    idempotency_key: Annotated[
-        str | None,
-        Header(alias="idempotency-key", description="Уникальная строка на каждое новое отключение"),
-    ] = None,
-) -> Response[str]:
-    from functions.outages import service as outages
-
-    outage, replayed = outages.publish(_actor(), idempotency_key, publication)
-    return replayable(HTTPStatus.CREATED, outage, replayed)
-
-
-@app.patch(
-    "/api/integration/outages/<id>",
-    operation_id="changeOutage",
-    summary="Изменить время или причину отключения",
-    description="Переносит начало или окончание (для аварийного — ожидаемое время восстановления) или "
-    "меняет причину. Потребителям, чьи объекты затронуты аварийным отключением, приходит письмо о новом "
-    "времени восстановления.\n\nСверх схемы: указано хотя бы одно поле; окончание позже начала.",
-    openapi_extensions=rules_beyond_schema("ends_at", "Idempotency-Key"),
-    responses=with_replayed_header(
-        answers(
-            200,
-            "Отключение после изменения",
-            Outage,
-            {
-                **ERROR_RESPONSES,
-                **FORBIDDEN,
-                **_OUTAGE_NOT_FOUND,
-                409: {"description": "Отключение отозвано", **PROBLEM_RESPONSE},
-            },
-        ),
-        200,
-    ),
-    security=INTEGRATION_SECURITY,
-    tags=TAGS,
-)
-def change_outage(
-    id: Annotated[str, Path(max_length=64, description="id отключения")],
-    change: Annotated[OutageChange, Body()],
-    idempotency_key: IdempotencyKey = None,
-) -> Response[str]:
-    from functions.outages import service as outages
-
-    claim = write_claim(_actor(), idempotency_key, "PATCH /api/integration/outages/{id}", id, change)
-    done = once(claim, Outage, lambda: outages.change(id, change))
-    return replayable(HTTPStatus.OK, done.answer, done.replayed)
-
-
-@app.delete(
-    "/api/integration/outages/<id>",
-    operation_id="withdrawOutage",
-    summary="Отозвать отключение",
-    description="Отключение больше не показывается ни на странице «Отключения», ни потребителям. Повтор "
-    "ничего не меняет.\n\nСверх схемы: `Idempotency-Key` — 8–128 латинских букв, цифр и знаков -_.:.",
-    openapi_extensions=rules_beyond_schema("Idempotency-Key"),
-    responses=with_replayed_header(
-        answers(200, "Отозванное отключение", Outage, {**ERROR_RESPONSES, **FORBIDDEN, **_OUTAGE_NOT_FOUND}),
-        200,
-    ),
-    security=INTEGRATION_SECURITY,
-    tags=TAGS,
-)
-def withdraw_outage(
-    id: Annotated[str, Path(max_length=64, description="id отключения")],
-    idempotency_key: IdempotencyKey = None,
-) -> Response[str]:
-    from functions.outages import service as outages
-
-    claim = write_claim(_actor(), idempotency_key, "DELETE /api/integration/outages/{id}", id, None)
-    done = once(claim, Outage, lambda: outages.withdraw(id))
-    return replayable(HTTPStatus.OK, done.answer, done.replayed)
-
-
 def _read_out(page: IntegrationPage) -> IntegrationPage:
-    _log_read([request.id for request in page.items])
+    log_read(app.current_event, request_ids=[request.id for request in page.items])
     return page
 
 
-def _log_read(request_ids: list[str]) -> None:
-    """Which requests (their consumers' personal data: names, addresses, passports, mail) an
-    integrator was answered: ids only, never the data; with the access log's line of the same
-    request id, this is how «who saw my data» is answered (152-ФЗ ст. 14; README, «Security»)."""
-    logger.info("personal data read", extra={"integrator": _actor(), "request_ids": request_ids})
-
-
 def _actor() -> str:
-    """The integrator the authorizer let through, as the history names it (`integrator:crm`)."""
-    integrator = integrator_of((app.current_event.raw_event.get("requestContext") or {}).get("authorizer"))
-    return integration_actor(integrator.name if integrator is not None else None)
+    return actor(app.current_event)
 
 
 @tracer.capture_lambda_handler(capture_response=False)

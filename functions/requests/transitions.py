@@ -32,6 +32,7 @@ from functions.requests.presentation import for_integration, request_detail_of
 from functions.requests.records import StatusMove, StoredHistoryEntry, StoredRequest
 from functions.requests.registry import STATUS_TITLES, RequestStatus, RequestType
 from functions.requests.store import RequestMoved, RequestStore, StatusChanged
+from functions.requests.versions import IF_MATCH_FIELD, if_match_holds, request_etag
 
 logger = Logger()
 
@@ -167,14 +168,20 @@ Owing = Callable[[StoredRequest, StatusMove], OutboxEntry]
 
 
 def _move(
-    store: RequestStore, request: StoredRequest, change: StatusChange, changed_by: str, owing: Owing
+    store: RequestStore,
+    request: StoredRequest,
+    change: StatusChange,
+    changed_by: str,
+    owing: Owing,
+    on_moved: Callable[[StoredRequest], None] = lambda _: None,
 ) -> StoredRequest:
     """Writes the change by the rules (checked before), with what it owes (`owing(request, move)`,
     its events numbered on from the request's counter): a change that closes the request also ends
     its waiting for an answer. StatusChanged when someone moved it first; when only its counter
     moved, the change is numbered again on the request as it is now. The consumer's own changes say
     so (`consumer_action`): only the portal writes that, so the history tells them from an old entry
-    whose client named itself «consumer»."""
+    whose client named itself «consumer». `on_moved` sees the request as it is now before the change
+    is numbered again, and may refuse it (a move made on a version: `If-Match`)."""
     entry = history_entry(change, now(), changed_by)
     if changed_by == CONSUMER_ACTOR:
         entry = replace(entry, consumer_action="withdrew")
@@ -184,6 +191,7 @@ def _move(
             return store.change_status(request, move, change.status in CLOSED, owing(request, move))
         except RequestMoved as moved:
             request = moved.request or request
+            on_moved(request)
     raise TryLater(
         "Заявка сейчас меняется",
         "По заявке одновременно записываются другие изменения. Повторите запрос через секунду.",
@@ -215,10 +223,13 @@ def status_changed(
     )
 
 
-def change_status(request_id: str, change: StatusChange, changed_by: str) -> IntegrationRequest:
+def change_status(
+    request_id: str, change: StatusChange, changed_by: str, if_match: str | None = None
+) -> IntegrationRequest:
     """Moves the request by the rules, keeps the change in its history, and owes the consumer's mail
     and the event RequestStatusChanged, written with it (none mailed once the consumer's account is
-    erased)."""
+    erased). With `if_match` (the `If-Match` header: versions.py) the move is made only on that
+    version of the request, as with `expected_status` only from that status: else 412."""
 
     def owing(current: StoredRequest, move: StatusMove) -> OutboxEntry:
         mail = mails.to_consumer(
@@ -239,6 +250,33 @@ def change_status(request_id: str, change: StatusChange, changed_by: str) -> Int
         return for_integration(request)
     if change.expected_status is not None and change.expected_status is not current:
         raise _stale(change.expected_status, current)
+    on_version = _on_version(if_match)
+    on_version(request)
+    _check_company_move(request, change)
+    if change.outage_id is not None and not outage_exists(change.outage_id):
+        raise invalid_field("outage_id", "Отключение с таким id не найдено: проверьте id (GET /api/outages).")
+    try:
+        updated = _move(store, request, change, changed_by, owing, on_version)
+    except StatusChanged:
+        if change.expected_status is not None:
+            moved = store.get(request.user_id, request.request_id)
+            raise _stale(change.expected_status, moved.status if moved else current) from None
+        if if_match is not None:
+            raise _changed_version() from None
+        raise coded(
+            Conflict(
+                "Статус уже изменён",
+                "Статус заявки только что изменили в другой системе. Получите заявку заново и повторите.",
+            ),
+            "status-changed",
+        ) from None
+    logger.info("request moved", extra={"request_id": request_id, "from": current, "to": change.status})
+    return for_integration(updated)
+
+
+def _check_company_move(request: StoredRequest, change: StatusChange) -> None:
+    """Refuses a move the company may not make: one its type forbids, one only the consumer makes,
+    one the statuses' rules forbid (Conflict), or one without its required comment."""
     if change.status in FORBIDDEN_FOR.get(request.type, frozenset()):
         raise coded(
             Conflict(
@@ -252,24 +290,7 @@ def change_status(request_id: str, change: StatusChange, changed_by: str) -> Int
             Conflict("Переход статуса запрещён", detail, [FieldError(field="status", message=detail)]),
             "transition-forbidden",
         )
-    check_transition(current, change)
-    if change.outage_id is not None and not outage_exists(change.outage_id):
-        raise invalid_field("outage_id", "Отключение с таким id не найдено: проверьте id (GET /api/outages).")
-    try:
-        updated = _move(store, request, change, changed_by, owing)
-    except StatusChanged:
-        if change.expected_status is not None:
-            moved = store.get(request.user_id, request.request_id)
-            raise _stale(change.expected_status, moved.status if moved else current) from None
-        raise coded(
-            Conflict(
-                "Статус уже изменён",
-                "Статус заявки только что изменили в другой системе. Получите заявку заново и повторите.",
-            ),
-            "status-changed",
-        ) from None
-    logger.info("request moved", extra={"request_id": request_id, "from": current, "to": change.status})
-    return for_integration(updated)
+    check_transition(request.status, change)
 
 
 def _stale(expected: RequestStatus, current: RequestStatus) -> PreconditionFailed:
@@ -280,6 +301,31 @@ def _stale(expected: RequestStatus, current: RequestStatus) -> PreconditionFaile
     )
     return PreconditionFailed(
         "Статус заявки изменился", detail, [FieldError(field="expected_status", message=detail)]
+    )
+
+
+def _on_version(if_match: str | None) -> Callable[[StoredRequest], None]:
+    """The check of a move's `If-Match` against the request as read (and as read again, should the
+    request change before the move is written): PreconditionFailed unless it names that version."""
+
+    def check(request: StoredRequest) -> None:
+        if if_match is not None and not if_match_holds(if_match, request_etag(for_integration(request))):
+            raise _changed_version()
+
+    return check
+
+
+def _changed_version() -> PreconditionFailed:
+    detail = (
+        "Заявка изменилась с тех пор, как вы её получили: ETag в заголовке If-Match больше не совпадает с "
+        "её версией (её изменила другая система или потребитель). Получите заявку заново "
+        "(GET /api/integration/requests/{id}) и решите, нужен ли перевод."
+    )
+    return coded(
+        PreconditionFailed(
+            "Версия заявки изменилась", detail, [FieldError(field=IF_MATCH_FIELD, message=detail)]
+        ),
+        "version-changed",
     )
 
 

@@ -92,9 +92,11 @@ def test_the_erasure_removes_the_person_and_keeps_the_requests_and_the_consent_p
         "consent_text_version",
         "consent_text_sha256",
         "deleted_at",
+        "deleted_by",
         "erased_at",
     }
     assert profile["consent_text_sha256"] == consent["consent_text_sha256"]
+    assert profile["deleted_by"] == "consumer"  # who withdrew the consent: the consumer, in «Профиль»
     pool = world.refs["UserPool"]
     assert boto3.client("cognito-idp").list_users(UserPoolId=pool)["Users"] == []
     [request] = [i for i in _items(world, "RequestsTable") if str(i["sk"]).startswith("REQUEST#")]

@@ -243,6 +243,6 @@ def test_nothing_is_owed_to_a_profile_without_an_address(
     with pytest.raises(NoProfile):
         profiles.change(user_id, "individual", {"phone": "+79031112233"}, outbox_put(notice()))
     with pytest.raises(NoProfile):
-        profiles.mark_deleted("no-such-user", now().isoformat(), outbox_put(notice()))
+        profiles.mark_deleted("no-such-user", now().isoformat(), "consumer", outbox_put(notice()))
 
     assert owed_entries(world) == []

@@ -81,6 +81,7 @@ OWING: dict[tuple[str, str], tuple[int, int]] = {
     ("POST", "/api/profile/password"): (1, 0),
     ("POST", "/api/auth/reset-password"): (1, 0),
     ("DELETE", "/api/profile"): (1, 1),  # its notice, and portal.account.deleted.v1
+    ("POST", "/api/integration/consumers/{user_id}/deletion"): (1, 1),  # support's: the same two
     ("POST", "/api/profile/email/confirm"): (1, 0),
     # A reading's event: no mail.
     ("POST", "/api/readings"): (0, 1),

@@ -81,11 +81,18 @@ def test_every_resolver_the_portal_builds_answers_by_the_table() -> None:
 # Where HTTP is spoken: the routes, and the one resolver setup with its error format.
 # snapstart.py takes a handler's resolver to build its routes' models before Lambda's snapshot;
 # docs/document.py merges the resolvers' OpenAPI documents into the API's (`make openapi`).
+# The integration's routes are split: support.py and outage_routes.py (support's and the outages'
+# routes, Routers its handler includes), access.py and replays.py (what every integration route
+# shares: the caller, its headers, its OpenAPI pieces).
 SPEAKS_HTTP = {
     "functions/common/api.py",
     "functions/common/problems.py",
     "functions/common/snapstart.py",
     "functions/docs/document.py",
+    "functions/integration/support.py",
+    "functions/integration/outage_routes.py",
+    "functions/integration/access.py",
+    "functions/integration/replays.py",
 }
 HTTP_MODULES = {
     "http",

@@ -1,5 +1,7 @@
 """ Contains all the data models used in inputs/outputs """
 
+from .account_deletion_started import AccountDeletionStarted
+from .account_deletion_started_state import AccountDeletionStartedState
 from .attachment_link import AttachmentLink
 from .billed_reading import BilledReading
 from .billed_reading_values import BilledReadingValues
@@ -9,6 +11,14 @@ from .connection_procedure import ConnectionProcedure
 from .consumer_card import ConsumerCard
 from .consumer_card_category_type_0 import ConsumerCardCategoryType0
 from .consumer_card_state import ConsumerCardState
+from .data_export import DataExport
+from .data_export_askue_snapshots_item import DataExportAskueSnapshotsItem
+from .data_export_meters_item import DataExportMetersItem
+from .data_export_objects_item import DataExportObjectsItem
+from .data_export_readings_item import DataExportReadingsItem
+from .data_export_requests_item import DataExportRequestsItem
+from .exported_askue_link import ExportedAskueLink
+from .exported_askue_link_state import ExportedAskueLinkState
 from .feed_change import FeedChange
 from .feed_change_detail import FeedChangeDetail
 from .feed_page import FeedPage
@@ -40,6 +50,8 @@ from .password_reset import PasswordReset
 from .password_reset_accepted import PasswordResetAccepted
 from .problem_details import ProblemDetails
 from .procedure_stage import ProcedureStage
+from .profile_output import ProfileOutput
+from .profile_output_category import ProfileOutputCategory
 from .readings_page import ReadingsPage
 from .request_status import RequestStatus
 from .request_type import RequestType
@@ -52,6 +64,8 @@ from .upload_request import UploadRequest
 from .upload_request_content_type import UploadRequestContentType
 
 __all__ = (
+    "AccountDeletionStarted",
+    "AccountDeletionStartedState",
     "AttachmentLink",
     "BilledReading",
     "BilledReadingValues",
@@ -61,6 +75,14 @@ __all__ = (
     "ConsumerCard",
     "ConsumerCardCategoryType0",
     "ConsumerCardState",
+    "DataExport",
+    "DataExportAskueSnapshotsItem",
+    "DataExportMetersItem",
+    "DataExportObjectsItem",
+    "DataExportReadingsItem",
+    "DataExportRequestsItem",
+    "ExportedAskueLink",
+    "ExportedAskueLinkState",
     "FeedChange",
     "FeedChangeDetail",
     "FeedPage",
@@ -92,6 +114,8 @@ __all__ = (
     "PasswordResetAccepted",
     "ProblemDetails",
     "ProcedureStage",
+    "ProfileOutput",
+    "ProfileOutputCategory",
     "ReadingsPage",
     "RequestStatus",
     "RequestType",

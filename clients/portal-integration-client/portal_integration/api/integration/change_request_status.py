@@ -21,11 +21,15 @@ def _get_kwargs(
     *,
     body: StatusChange,
     idempotency_key: None | str | Unset = UNSET,
+    if_match: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(idempotency_key, Unset):
         headers["idempotency-key"] = idempotency_key
+
+    if not isinstance(if_match, Unset):
+        headers["if-match"] = if_match
 
 
 
@@ -160,6 +164,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: StatusChange,
     idempotency_key: None | str | Unset = UNSET,
+    if_match: None | str | Unset = UNSET,
 
 ) -> Response[IntegrationRequest | ProblemDetails]:
     """ Изменить статус заявки
@@ -168,10 +173,12 @@ def sync_detailed(
     письмо. Перевод в статус, который у заявки уже есть (например, повтор запроса после обрыва связи),
     отвечает 200 с заявкой как есть: без новой записи в истории и без письма. `expected_status` —
     статус, в котором вы видели заявку: если её уже перевела другая система, ответ 412 и ничего не
-    меняется.
+    меняется. Заголовок `If-Match` с ETag из GET заявки строже: перевод выполняется, только если заявка
+    с тех пор не менялась вовсе (статус, сообщения, этапы), иначе 412 (`code: version-changed`). Ответ
+    несёт новый ETag.
 
     Сверх схемы: для «Отклонена» (`rejected`) и «Требуются уточнения» (`needs_info`) комментарий
-    `comment` обязателен.
+    `comment` обязателен; `If-Match` — ETag в кавычках или *.
 
     Args:
         id (str): id заявки
@@ -180,6 +187,8 @@ def sync_detailed(
             выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
             Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
             данными — 422. Ключ хранится сутки.
+        if_match (None | str | Unset): ETag заявки из GET /api/integration/requests/{id}: перевод
+            выполняется, только если заявка не менялась с тех пор; иначе 412
         body (StatusChange):
 
     Raises:
@@ -195,6 +204,7 @@ def sync_detailed(
         id=id,
 body=body,
 idempotency_key=idempotency_key,
+if_match=if_match,
 
     )
 
@@ -210,6 +220,7 @@ def sync(
     client: AuthenticatedClient,
     body: StatusChange,
     idempotency_key: None | str | Unset = UNSET,
+    if_match: None | str | Unset = UNSET,
 
 ) -> IntegrationRequest | ProblemDetails | None:
     """ Изменить статус заявки
@@ -218,10 +229,12 @@ def sync(
     письмо. Перевод в статус, который у заявки уже есть (например, повтор запроса после обрыва связи),
     отвечает 200 с заявкой как есть: без новой записи в истории и без письма. `expected_status` —
     статус, в котором вы видели заявку: если её уже перевела другая система, ответ 412 и ничего не
-    меняется.
+    меняется. Заголовок `If-Match` с ETag из GET заявки строже: перевод выполняется, только если заявка
+    с тех пор не менялась вовсе (статус, сообщения, этапы), иначе 412 (`code: version-changed`). Ответ
+    несёт новый ETag.
 
     Сверх схемы: для «Отклонена» (`rejected`) и «Требуются уточнения» (`needs_info`) комментарий
-    `comment` обязателен.
+    `comment` обязателен; `If-Match` — ETag в кавычках или *.
 
     Args:
         id (str): id заявки
@@ -230,6 +243,8 @@ def sync(
             выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
             Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
             данными — 422. Ключ хранится сутки.
+        if_match (None | str | Unset): ETag заявки из GET /api/integration/requests/{id}: перевод
+            выполняется, только если заявка не менялась с тех пор; иначе 412
         body (StatusChange):
 
     Raises:
@@ -246,6 +261,7 @@ def sync(
 client=client,
 body=body,
 idempotency_key=idempotency_key,
+if_match=if_match,
 
     ).parsed
 
@@ -255,6 +271,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: StatusChange,
     idempotency_key: None | str | Unset = UNSET,
+    if_match: None | str | Unset = UNSET,
 
 ) -> Response[IntegrationRequest | ProblemDetails]:
     """ Изменить статус заявки
@@ -263,10 +280,12 @@ async def asyncio_detailed(
     письмо. Перевод в статус, который у заявки уже есть (например, повтор запроса после обрыва связи),
     отвечает 200 с заявкой как есть: без новой записи в истории и без письма. `expected_status` —
     статус, в котором вы видели заявку: если её уже перевела другая система, ответ 412 и ничего не
-    меняется.
+    меняется. Заголовок `If-Match` с ETag из GET заявки строже: перевод выполняется, только если заявка
+    с тех пор не менялась вовсе (статус, сообщения, этапы), иначе 412 (`code: version-changed`). Ответ
+    несёт новый ETag.
 
     Сверх схемы: для «Отклонена» (`rejected`) и «Требуются уточнения» (`needs_info`) комментарий
-    `comment` обязателен.
+    `comment` обязателен; `If-Match` — ETag в кавычках или *.
 
     Args:
         id (str): id заявки
@@ -275,6 +294,8 @@ async def asyncio_detailed(
             выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
             Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
             данными — 422. Ключ хранится сутки.
+        if_match (None | str | Unset): ETag заявки из GET /api/integration/requests/{id}: перевод
+            выполняется, только если заявка не менялась с тех пор; иначе 412
         body (StatusChange):
 
     Raises:
@@ -290,6 +311,7 @@ async def asyncio_detailed(
         id=id,
 body=body,
 idempotency_key=idempotency_key,
+if_match=if_match,
 
     )
 
@@ -305,6 +327,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: StatusChange,
     idempotency_key: None | str | Unset = UNSET,
+    if_match: None | str | Unset = UNSET,
 
 ) -> IntegrationRequest | ProblemDetails | None:
     """ Изменить статус заявки
@@ -313,10 +336,12 @@ async def asyncio(
     письмо. Перевод в статус, который у заявки уже есть (например, повтор запроса после обрыва связи),
     отвечает 200 с заявкой как есть: без новой записи в истории и без письма. `expected_status` —
     статус, в котором вы видели заявку: если её уже перевела другая система, ответ 412 и ничего не
-    меняется.
+    меняется. Заголовок `If-Match` с ETag из GET заявки строже: перевод выполняется, только если заявка
+    с тех пор не менялась вовсе (статус, сообщения, этапы), иначе 412 (`code: version-changed`). Ответ
+    несёт новый ETag.
 
     Сверх схемы: для «Отклонена» (`rejected`) и «Требуются уточнения» (`needs_info`) комментарий
-    `comment` обязателен.
+    `comment` обязателен; `If-Match` — ETag в кавычках или *.
 
     Args:
         id (str): id заявки
@@ -325,6 +350,8 @@ async def asyncio(
             выполняет действие второй раз и отвечает тем же, что и первый раз (с заголовком
             Idempotent-Replayed: true); тот же ключ с другим действием, другой целью или другими
             данными — 422. Ключ хранится сутки.
+        if_match (None | str | Unset): ETag заявки из GET /api/integration/requests/{id}: перевод
+            выполняется, только если заявка не менялась с тех пор; иначе 412
         body (StatusChange):
 
     Raises:
@@ -341,5 +368,6 @@ async def asyncio(
 client=client,
 body=body,
 idempotency_key=idempotency_key,
+if_match=if_match,
 
     )).parsed
