@@ -45,6 +45,7 @@ from tests.faults import (
     fault_matrix,
     in_shard,
     kinds_of,
+    mails_counted_in_one_hour,
     owes,
     retries,
     world_state,
@@ -234,6 +235,15 @@ def test_a_change_that_writes_its_outbox_item_in_its_transaction_is_consistent_i
         assert inconsistent[("SendMessage", "crash")] == {Kind.LOST_EVENT}
         assert inconsistent[("PutEvents", "timeout")] == {Kind.LOST_EVENT}
         assert ("SendMessage", "lost_answer") not in inconsistent  # sent twice: the same job, mailed once
+
+
+def test_a_matrix_that_crosses_the_hour_counts_its_mails_in_the_hour_it_began() -> None:
+    from functions.common import clock
+    from functions.mail import store
+
+    with mails_counted_in_one_hour(), clock_moved(timedelta(hours=1, minutes=1)):
+        assert store.hour_of(clock.now()) < clock.now() - timedelta(hours=1)
+    assert store.hour_of(clock.now()) > clock.now() - timedelta(hours=1)
 
 
 def test_the_rows_name_a_call_and_kinds_and_accept_no_lost_notice_or_event() -> None:
