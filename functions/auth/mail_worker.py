@@ -10,18 +10,17 @@ The composition root of the mail queue: it imports both domains, so it lives on 
 from collections.abc import Sequence
 from typing import Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.auth.account_jobs import ACCOUNT_JOBS
 from functions.auth.store import ProfileStore
+from functions.common.tracing import tracer
 from functions.mail.worker import MailWorker
 from functions.outages.fanout import outage_jobs
 
 logger = Logger()
-# X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
-tracer = Tracer()
 
 
 def outage_mail_addresses(user_ids: Sequence[str]) -> dict[str, str]:

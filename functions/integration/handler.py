@@ -4,7 +4,7 @@ own and scopes (functions/common/integrators.py), let in by the integrator autho
 from http import HTTPStatus
 from typing import Annotated, Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
@@ -24,6 +24,7 @@ from functions.common.claims import answer_action, once, write_claim
 from functions.common.cursor import CURSOR_SCHEMA, MAX_CURSOR_LENGTH
 from functions.common.errors import invalid_field
 from functions.common.integrators import integrator_of
+from functions.common.tracing import tracer
 from functions.integration.consumers import ConsumerCard
 from functions.integration.feed import FeedPage
 from functions.integration.models import LABELS, DateTimeWithZone, PasswordReset, PasswordResetAccepted
@@ -45,8 +46,6 @@ from functions.requests.registry import RequestStatus
 from functions.requests.stage_mark_input import StageMarkRequest
 
 logger = Logger()
-# X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
-tracer = Tracer()
 app = APIGatewayRestResolver(enable_validation=True)
 configure_resolver(app, {**LABELS, **OBJECT_LABELS}, labels_under={"/api/integration/outages": OUTAGE_LABELS})
 TAGS = ["Интеграция"]

@@ -16,12 +16,13 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.common.clock import moscow_today
 from functions.common.metrics import BusinessMetric, gauge
 from functions.common.outbox import OutboxEntry
+from functions.common.tracing import tracer
 from functions.requests import mails
 from functions.requests.connection_procedure import CONNECTION, procedure_of
 from functions.requests.inputs import PORTAL_ACTOR, StatusChange
@@ -31,7 +32,6 @@ from functions.requests.store import RequestStore, StatusChanged
 from functions.requests.transitions import move_by_rules, status_changed
 
 logger = Logger()
-tracer = Tracer()
 
 ANNULLED_WHY = (
     "Недостающие сведения и документы не представлены в течение 20 рабочих дней со дня запроса: "

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from infra.template import ROOT
+from infra.template import ROOT, load_template, resources
 
 PROBE = "import importlib, json, sys; importlib.import_module(sys.argv[1]); print(json.dumps([*sys.modules]))"
 
@@ -49,7 +49,13 @@ LEFT_TO_THE_ROUTES = {
 
 
 def imported_by(module: str) -> set[str]:
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "AWS_DEFAULT_REGION": "eu-central-1"}
+    # LAMBDA_TASK_ROOT: in Lambda, where Powertools' Tracer would trace.
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(ROOT),
+        "AWS_DEFAULT_REGION": "eu-central-1",
+        "LAMBDA_TASK_ROOT": str(ROOT),
+    }
     result = subprocess.run(
         [sys.executable, "-c", PROBE, module], cwd=ROOT, env=env, capture_output=True, text=True, check=False
     )
@@ -63,3 +69,17 @@ def test_a_handler_s_import_leaves_the_routes_rules_and_stores_to_the_routes(han
 
     assert handler in loaded
     assert sorted(set(LEFT_TO_THE_ROUTES[handler]) & loaded) == []
+
+
+def template_handlers() -> list[str]:
+    functions = resources(load_template(), "AWS::Serverless::Function")
+    return sorted({spec["Properties"]["Handler"].rpartition(".")[0] for spec in functions.values()})
+
+
+@pytest.mark.parametrize("handler", template_handlers())
+def test_no_handler_s_import_loads_the_xray_sdk(handler: str) -> None:
+    """The first sampled invocation loads it, or the snapshot's priming (functions/common/tracing.py)."""
+    loaded = imported_by(handler)
+
+    assert handler in loaded
+    assert sorted(m for m in loaded if m.split(".")[0] in ("aws_xray_sdk", "wrapt")) == []
