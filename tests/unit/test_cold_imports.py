@@ -44,7 +44,17 @@ LEFT_TO_THE_ROUTES = {
         "functions.common.outbox",
     ],
     "functions.askue.handler": ["functions.askue.service"],
-    "functions.auth.handler": ["functions.auth.export"],
+    "functions.auth.handler": [
+        "functions.auth.export",
+        "functions.auth.service",
+        "functions.auth.store",
+        "functions.auth.mails",
+        "functions.auth.reset_codes",
+        "functions.common.events",
+        "functions.common.identity",
+        "functions.common.mail",
+        "functions.common.outbox",
+    ],
 }
 
 
