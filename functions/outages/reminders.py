@@ -18,7 +18,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from functions.common.clock import moscow_date, now
 from functions.common.mail import queue_mail
 from functions.common.tracing import tracer
-from functions.outages.fanout import FanoutPurpose, OutageFanout, derived_id
+from functions.outages.jobs import FanoutPurpose, OutageFanout, derived_id
 from functions.outages.models import OutageKind
 from functions.outages.store import OutageStore
 

@@ -44,6 +44,15 @@ LEFT_TO_THE_ROUTES = {
         "functions.common.outbox",
     ],
     "functions.askue.handler": ["functions.askue.service"],
+    # The rules of a kind of mail job are imported by its first job (a batch of notices needs none).
+    "functions.auth.mail_worker": [
+        "functions.auth.account_jobs",
+        "functions.auth.store",
+        "functions.common.identity",
+        "functions.outages.fanout",
+        "functions.outages.store",
+        "functions.objects.store",
+    ],
     "functions.auth.handler": [
         "functions.auth.export",
         "functions.auth.service",
