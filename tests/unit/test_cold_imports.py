@@ -53,6 +53,14 @@ LEFT_TO_THE_ROUTES = {
         "functions.outages.store",
         "functions.objects.store",
     ],
+    # Its daily run reads and counts; only a lapsed request's annulment needs the moves' rules.
+    "functions.requests.connection_deadlines": [
+        "functions.requests.transitions",
+        "functions.requests.mails",
+        "functions.requests.presentation",
+        "functions.objects.service",
+        "functions.outages.service",
+    ],
     "functions.auth.handler": [
         "functions.auth.export",
         "functions.auth.service",
