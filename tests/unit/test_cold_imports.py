@@ -110,3 +110,33 @@ def test_no_handler_s_import_loads_the_xray_sdk(handler: str) -> None:
 
     assert handler in loaded
     assert sorted(m for m in loaded if m.split(".")[0] in ("aws_xray_sdk", "wrapt")) == []
+
+
+BUILT = (
+    "import importlib, json, sys, pydantic; importlib.import_module(sys.argv[1]);"
+    " models = vars(importlib.import_module('functions.auth.models')).items();"
+    " print(json.dumps(sorted(name for name, m in models if isinstance(m, type)"
+    " and issubclass(m, pydantic.BaseModel) and m.__pydantic_complete__)))"
+)
+
+
+def test_auth_s_api_models_are_built_when_first_used_not_by_an_import() -> None:
+    """pydantic's `defer_build` (functions/auth/models.py): the handler's routes build theirs when they
+    first run (or before the snapshot); the mail worker's job union builds the registration inline."""
+
+    def built(module: str) -> list[str]:
+        env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "AWS_DEFAULT_REGION": "eu-central-1"}
+        result = subprocess.run(
+            [sys.executable, "-c", BUILT, module],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        names: list[str] = json.loads(result.stdout)
+        return names
+
+    assert built("functions.auth.handler") == []
+    assert built("functions.auth.mail_worker") == []
