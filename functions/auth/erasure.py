@@ -20,7 +20,7 @@ law). Each step is idempotent: an account whose erasure failed half-way stays pe
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict
 
@@ -28,10 +28,9 @@ from functions.auth.store import ProfileStore
 from functions.common.clock import now
 from functions.common.identity import UserDirectory
 from functions.common.settings import load_settings
+from functions.common.tracing import tracer
 
 logger = Logger()
-# X-Ray (Tracing: Active); off outside Lambda.
-tracer = Tracer()
 
 
 class ErasureSettings(BaseModel):

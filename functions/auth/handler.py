@@ -1,16 +1,14 @@
 """Accounts API: routes only; the rules live in `service`."""
 
-from functools import partial
 from http import HTTPStatus
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.auth import service
 from functions.auth.models import (
     LABELS,
     REGISTRATION_CATEGORIES,
@@ -48,15 +46,14 @@ from functions.common.api import (
     rules_beyond_schema,
 )
 from functions.common.fields import load_validators
-from functions.common.identity import Tokens
-from functions.common.mail import MailSettings
-from functions.common.outbox import OutboxSettings
 from functions.common.settings import load_settings, portal_settings
 from functions.common.snapstart import prime
+from functions.common.tracing import tracer
+
+if TYPE_CHECKING:
+    from functions.common.identity import Tokens
 
 logger = Logger()
-# X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
-tracer = Tracer()
 app = APIGatewayRestResolver(enable_validation=True)
 configure_resolver(app, LABELS, REGISTRATION_CATEGORIES)
 TAGS = ["Учётная запись"]
@@ -65,7 +62,7 @@ LOCKED_OUT = {
 }
 
 
-def _tokens(tokens: Tokens) -> TokensOutput:
+def _tokens(tokens: "Tokens") -> TokensOutput:
     return TokensOutput(
         id_token=tokens.id_token,
         access_token=tokens.access_token,
@@ -106,6 +103,8 @@ def _tokens(tokens: Tokens) -> TokensOutput:
     tags=TAGS,
 )
 def register(registration: Annotated[Registration, Body()]) -> RegistrationAccepted:
+    from functions.auth import service
+
     service.register(registration)
     return RegistrationAccepted()
 
@@ -121,6 +120,8 @@ def register(registration: Annotated[Registration, Body()]) -> RegistrationAccep
     tags=TAGS,
 )
 def get_policy() -> PolicyOutput:
+    from functions.auth import service
+
     return service.policy()
 
 
@@ -136,6 +137,8 @@ def get_policy() -> PolicyOutput:
     tags=TAGS,
 )
 def log_in(request: Annotated[LoginRequest, Body()]) -> TokensOutput:
+    from functions.auth import service
+
     return _tokens(service.log_in(request))
 
 
@@ -147,6 +150,8 @@ def log_in(request: Annotated[LoginRequest, Body()]) -> TokensOutput:
     tags=TAGS,
 )
 def refresh(request: Annotated[RefreshRequest, Body()]) -> TokensOutput:
+    from functions.auth import service
+
     return _tokens(service.refresh(request.refresh_token))
 
 
@@ -159,6 +164,8 @@ def refresh(request: Annotated[RefreshRequest, Body()]) -> TokensOutput:
     tags=TAGS,
 )
 def log_out() -> Response[str]:
+    from functions.auth import service
+
     service.log_out(current_caller(app))
     return no_content()
 
@@ -172,6 +179,8 @@ def log_out() -> Response[str]:
     tags=TAGS,
 )
 def get_profile() -> ProfileOutput:
+    from functions.auth import service
+
     return service.profile(current_caller(app))
 
 
@@ -190,6 +199,8 @@ def get_profile() -> ProfileOutput:
     tags=TAGS,
 )
 def change_profile(change: Annotated[ProfileChange, Body()]) -> ProfileOutput:
+    from functions.auth import service
+
     return service.change_profile(current_caller(app), change)
 
 
@@ -217,6 +228,8 @@ def change_profile(change: Annotated[ProfileChange, Body()]) -> ProfileOutput:
     tags=TAGS,
 )
 def accept_consent(acceptance: Annotated[ConsentAcceptance, Body()]) -> ProfileOutput:
+    from functions.auth import service
+
     return service.accept_consent(current_caller(app), acceptance)
 
 
@@ -256,6 +269,8 @@ def export_data() -> Response[str]:
     tags=TAGS,
 )
 def delete_account(deletion: Annotated[AccountDeletion, Body()]) -> Response[str]:
+    from functions.auth import service
+
     service.delete_account(current_caller(app), deletion)
     return no_content()
 
@@ -278,6 +293,8 @@ def delete_account(deletion: Annotated[AccountDeletion, Body()]) -> Response[str
     tags=TAGS,
 )
 def change_password(change: Annotated[PasswordChange, Body()]) -> Response[str]:
+    from functions.auth import service
+
     service.change_password(current_caller(app), change)
     return no_content()
 
@@ -311,6 +328,8 @@ def change_password(change: Annotated[PasswordChange, Body()]) -> Response[str]:
     tags=TAGS,
 )
 def forgot_password(request: Annotated[ForgottenPassword, Body()]) -> ResetCodeRequested:
+    from functions.auth import service
+
     service.request_reset_code(request.email)
     return ResetCodeRequested()
 
@@ -337,6 +356,8 @@ def forgot_password(request: Annotated[ForgottenPassword, Body()]) -> ResetCodeR
     tags=TAGS,
 )
 def reset_password(reset: Annotated[PasswordReset, Body()]) -> Response[str]:
+    from functions.auth import service
+
     service.reset_password(reset)
     return no_content()
 
@@ -374,6 +395,8 @@ def reset_password(reset: Annotated[PasswordReset, Body()]) -> Response[str]:
     tags=TAGS,
 )
 def request_email_change(change: Annotated[EmailChange, Body()]) -> EmailCodeRequested:
+    from functions.auth import service
+
     service.request_email_change(current_caller(app), change)
     return EmailCodeRequested()
 
@@ -399,6 +422,8 @@ def request_email_change(change: Annotated[EmailChange, Body()]) -> EmailCodeReq
     tags=TAGS,
 )
 def confirm_email_change(confirmation: Annotated[EmailChangeConfirmation, Body()]) -> Response[str]:
+    from functions.auth import service
+
     service.confirm_email_change(current_caller(app), confirmation)
     return no_content()
 
@@ -409,12 +434,17 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     return app.resolve(event, context)
 
 
-def _load_export() -> None:
-    """The data export's rules, which its route imports when it runs (every domain's stores: a cold
-    start without a snapshot pays them only for an export); with SnapStart, before the snapshot."""
-    from functions.auth import export
+def _load_services() -> None:
+    """The rules and stores each route imports when it runs (a cold start without a snapshot pays
+    only its own route's: the data export's are every domain's stores), and the settings of the
+    mail and the notices a change owes; with SnapStart, all of them before the snapshot."""
+    from functions.auth import export, service
+    from functions.common.mail import MailSettings
+    from functions.common.outbox import OutboxSettings
 
-    del export
+    load_settings(MailSettings)
+    load_settings(OutboxSettings)
+    del export, service
 
 
 # SnapStart (template.yaml): what the first requests would load is loaded before the snapshot.
@@ -424,9 +454,7 @@ prime(
     aws.dynamodb,
     aws.sqs,
     portal_settings,
-    partial(load_settings, MailSettings),
-    partial(load_settings, OutboxSettings),  # the notices a change owes (functions/common/outbox.py)
     load_validators,
     common_passwords,  # zxcvbn's list: what the first new password would load
-    _load_export,
+    _load_services,
 )

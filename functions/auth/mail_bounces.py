@@ -9,16 +9,15 @@ import mail; mail imports no domain, tests/unit/test_structure.py).
 from datetime import datetime
 from typing import Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.auth.store import ProfileStore
 from functions.common.identity import UserDirectory
+from functions.common.tracing import tracer
 from functions.mail import bounces
 
 logger = Logger()
-# X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
-tracer = Tracer()
 
 
 def mark_profile(address: str, at: datetime) -> None:

@@ -46,6 +46,14 @@ _ORG_PUNCTUATION = "-\u2013\u2014'\u2019\u2018\"«»„“”.,№()&+"
 _ORG_NAME = re.compile(rf"(?:{_LETTER}|\d|[ {re.escape(_ORG_PUNCTUATION)}])+")
 
 
+class _AuthModel(BaseModel):
+    """Built when first used (`defer_build`), not at import: a cold start builds the models of the
+    route it answers (Powertools builds them with the route's; with SnapStart every route's before
+    the snapshot), and the mail worker only the registration its jobs carry (functions/auth/jobs.py)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
 def _one_line(value: str) -> str:
     """NFC (a decomposed letter becomes one character) and single spaces."""
     return " ".join(unicodedata.normalize("NFC", value).split())
@@ -130,7 +138,7 @@ def _consent_is_required(schema: dict[str, Any]) -> None:
     schema["required"] = sorted({*schema.get("required", []), "consent"})
 
 
-class _Registration(BaseModel):
+class _Registration(_AuthModel):
     model_config = ConfigDict(
         str_strip_whitespace=True, extra="forbid", json_schema_extra=_consent_is_required
     )
@@ -190,7 +198,7 @@ Registration = Annotated[IndividualRegistration | LegalRegistration, Field(discr
 REGISTRATION_CATEGORIES = frozenset({"individual", "legal"})
 
 
-class RegistrationAccepted(BaseModel):
+class RegistrationAccepted(_AuthModel):
     detail: str = (
         "Если адрес указан верно, в течение нескольких минут на него придёт письмо с паролем для входа."
     )
@@ -245,14 +253,14 @@ NewPassword = Annotated[
 ]
 
 
-class LoginRequest(BaseModel):
+class LoginRequest(_AuthModel):
     model_config = ConfigDict(extra="forbid")
 
     email: Email = Field(title="Электронная почта")
     password: Password = Field(title="Пароль")
 
 
-class RefreshRequest(BaseModel):
+class RefreshRequest(_AuthModel):
     model_config = ConfigDict(extra="forbid")
 
     refresh_token: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=8192)] = (
@@ -260,14 +268,14 @@ class RefreshRequest(BaseModel):
     )
 
 
-class TokensOutput(BaseModel):
+class TokensOutput(_AuthModel):
     id_token: str
     access_token: str
     refresh_token: str | None = None
     expires_in: int = Field(description="Срок действия id_token и access_token, секунд")
 
 
-class PasswordChange(BaseModel):
+class PasswordChange(_AuthModel):
     model_config = ConfigDict(extra="forbid")
 
     old_password: Password = Field(title="Старый пароль")
@@ -294,7 +302,7 @@ class PasswordChange(BaseModel):
 RESET_CODE_DIGITS = 6
 
 
-class ForgottenPassword(BaseModel):
+class ForgottenPassword(_AuthModel):
     """The address to mail a reset code to (if it is registered)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -302,14 +310,14 @@ class ForgottenPassword(BaseModel):
     email: Email = Field(title="Электронная почта")
 
 
-class ResetCodeRequested(BaseModel):
+class ResetCodeRequested(_AuthModel):
     detail: str = (
         "Если этот адрес зарегистрирован, в течение нескольких минут на него придёт письмо с кодом "
         "для смены пароля. Код действует 15 минут."
     )
 
 
-class PasswordReset(BaseModel):
+class PasswordReset(_AuthModel):
     """A new password set with the code mailed after «Забыли пароль?»."""
 
     model_config = ConfigDict(extra="forbid")
@@ -341,7 +349,7 @@ class PasswordReset(BaseModel):
         return value
 
 
-class ProfileOutput(BaseModel):
+class ProfileOutput(_AuthModel):
     user_id: str
     category: Literal["individual", "legal"]
     full_name: str | None = None
@@ -377,18 +385,18 @@ class ProfileOutput(BaseModel):
         return self
 
 
-class PolicySection(BaseModel):
+class PolicySection(_AuthModel):
     title: str
     paragraphs: list[str]
 
 
-class ConsentText(BaseModel):
+class ConsentText(_AuthModel):
     version: str = Field(description="Редакция; её передаёт регистрация в `consent_version`")
     text: str
     sha256: str = Field(description="SHA-256 текста (UTF-8, пробелы схлопнуты), хранится с согласием")
 
 
-class PolicyOutput(BaseModel):
+class PolicyOutput(_AuthModel):
     """«Политика обработки персональных данных» and the consent text in force."""
 
     version: str
@@ -404,7 +412,7 @@ class PolicyOutput(BaseModel):
     consent: ConsentText
 
 
-class ConsentAcceptance(BaseModel):
+class ConsentAcceptance(_AuthModel):
     """The consumer accepts the consent text in force (after logging in, when it is newer than theirs)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -439,7 +447,7 @@ class ConsentAcceptance(BaseModel):
         return value
 
 
-class ProfileChange(BaseModel):
+class ProfileChange(_AuthModel):
     """What the consumer may change themselves: the phone, and the ФИО or the organisation's name
     (whichever their category has). Every field is optional; at least one is given."""
 
@@ -458,13 +466,13 @@ class ProfileChange(BaseModel):
         return {name: value for name, value in self.model_dump().items() if value is not None}
 
 
-class ExportedAskueLink(BaseModel):
+class ExportedAskueLink(_AuthModel):
     login: str
     state: Literal["active", "credentials_rejected"]
     linked_at: datetime
 
 
-class DataExport(BaseModel):
+class DataExport(_AuthModel):
     """Everything the portal keeps about the consumer (the ASKUE password excepted)."""
 
     exported_at: datetime
@@ -486,7 +494,7 @@ class DataExport(BaseModel):
     )
 
 
-class AccountDeletion(BaseModel):
+class AccountDeletion(_AuthModel):
     """The consumer's password: deleting the account is confirmed by it."""
 
     model_config = ConfigDict(extra="forbid")
@@ -494,7 +502,7 @@ class AccountDeletion(BaseModel):
     password: Password = Field(title="Пароль")
 
 
-class EmailChange(BaseModel):
+class EmailChange(_AuthModel):
     """The new login: a code is mailed to it; the current password confirms that the owner asks."""
 
     model_config = ConfigDict(extra="forbid")
@@ -503,14 +511,14 @@ class EmailChange(BaseModel):
     password: Password = Field(title="Пароль")
 
 
-class EmailCodeRequested(BaseModel):
+class EmailCodeRequested(_AuthModel):
     detail: str = (
         "На новый адрес в течение нескольких минут придёт письмо с кодом подтверждения. "
         "Код действует 15 минут."
     )
 
 
-class EmailChangeConfirmation(BaseModel):
+class EmailChangeConfirmation(_AuthModel):
     """The code mailed to the new address."""
 
     model_config = ConfigDict(extra="forbid")

@@ -15,7 +15,7 @@ portal's own profile, never from a claim the consumer could change in Cognito.
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes import event_source
 from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
     APIGatewayAuthorizerResponse,
@@ -27,10 +27,9 @@ from functions.authorizer.tokens import AuthorizerSettings, TokenRefused, load_k
 from functions.common import aws
 from functions.common.sessions import SessionStore
 from functions.common.snapstart import prime_loads
+from functions.common.tracing import tracer
 
 logger = Logger()
-# X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
-tracer = Tracer()
 
 # What API Gateway expects from a TOKEN authorizer that refuses: it answers 401 (the template's
 # UNAUTHORIZED gateway response) and caches nothing.

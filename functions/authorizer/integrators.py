@@ -12,7 +12,7 @@ a missing header API Gateway refuses itself (401). API Gateway caches the answer
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes import event_source
 from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
     APIGatewayAuthorizerResponse,
@@ -23,10 +23,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from functions.authorizer.integrator_keys import IntegratorKeyStore, integrator_settings
 from functions.common.clock import now
 from functions.common.integrators import INTEGRATOR_ACTOR_PREFIX, parse_integrators
+from functions.common.tracing import tracer
 
 logger = Logger()
-# X-Ray (Tracing: Active); off outside Lambda. Events hold keys: never put in a trace.
-tracer = Tracer()
 
 # A key longer than any the portal issues is no key of it: not hashed, not looked up.
 _MAX_KEY_LENGTH = 256

@@ -5,7 +5,7 @@ AuthFunction, RequestsFunction, ReadingsFunction, AskueFunction) are initialised
 version; Lambda then runs the hooks registered with `register_before_snapshot`, snapshots the
 environment, and resumes every new environment from that snapshot, running the
 `register_after_restore` hooks first. What a function loads on its first request (clients, the
-email and phone validators, `holidays`, Powertools' models of each route) would be paid again
+email and phone validators, `holidays`, Powertools' models of each route, the X-Ray SDK) would be paid again
 after every restore, so `prime` loads it before the snapshot instead (AWS's SnapStart guidance:
 prime before the snapshot).
 
@@ -24,6 +24,8 @@ restore (uuid and secrets read the OS's entropy at each call).
 import codecs
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+from functions.common.tracing import tracer
 
 if TYPE_CHECKING:  # the session authorizer primes with this module and imports no event handler
     from aws_lambda_powertools.event_handler import APIGatewayRestResolver
@@ -70,6 +72,8 @@ def prime_loads(*loads: Callable[[], object]) -> None:
         # The first connection of a client encodes its host name with this codec (encodings.idna,
         # stringprep): a lookup, no connection.
         codecs.lookup("idna")
+        # The X-Ray SDK (functions/common/tracing.py): a restored copy's sampled requests need it.
+        tracer.load()
         for load in loads:
             load()
 

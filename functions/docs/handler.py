@@ -16,16 +16,15 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.common.problems import PROBLEM_CONTENT_TYPE, PROBLEM_KINDS, ProblemDetails, problem_type
+from functions.common.tracing import tracer
 
 logger = Logger()
-# X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
-tracer = Tracer()
 
 # Files of the repository this function reads, relative to its root: `make package` ships them at the
 # same place in the function's folder (infra/function_code.py reads this tuple from the source).

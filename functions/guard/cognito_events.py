@@ -25,16 +25,15 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.common.identity import UserDirectory
 from functions.common.sessions import SessionStore
+from functions.common.tracing import tracer
 
 logger = Logger()
-# X-Ray (Tracing: Active); off outside Lambda.
-tracer = Tracer()
 
 # The CloudTrail events of Cognito calls that end an account's use (template.yaml's rule names these).
 ENDING_CALLS = frozenset({"AdminDisableUser", "AdminDeleteUser"})

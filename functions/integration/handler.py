@@ -4,7 +4,7 @@ own and scopes (functions/common/integrators.py), let in by the integrator autho
 from http import HTTPStatus
 from typing import Annotated, Any, cast
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
@@ -23,6 +23,7 @@ from functions.common.api import (
 from functions.common.claims import answer_action, once, write_claim
 from functions.common.cursor import CURSOR_SCHEMA, MAX_CURSOR_LENGTH
 from functions.common.errors import invalid_field
+from functions.common.tracing import tracer
 from functions.integration.access import FORBIDDEN, TAGS, IfMatch, actor, log_read, with_etag
 from functions.integration.consumers import ConsumerCard
 from functions.integration.feed import FeedPage
@@ -46,8 +47,6 @@ from functions.requests.registry import RequestStatus
 from functions.requests.stage_mark_input import StageMarkRequest
 
 logger = Logger()
-# X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
-tracer = Tracer()
 app = APIGatewayRestResolver(enable_validation=True)
 configure_resolver(app, {**LABELS, **OBJECT_LABELS}, labels_under={"/api/integration/outages": OUTAGE_LABELS})
 # Support's actions on a consumer's account, and the outages: modules of their own.

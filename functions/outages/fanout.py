@@ -2,38 +2,34 @@
 MailQueue), done by MailFunction (docs/architecture.md «Outages: the fan-out»).
 
 Publishing, moving or withdrawing an outage writes one outbox item, owing its event and one
-`OutageFanout` job — never a mail per consumer in that transaction (one outage may reach thousands).
-The job takes one page of one street: the objects of that street (`ObjectsByStreet`, one Query of at
-most `PAGE` objects) whose house the outage names get the outage on their consumer's page (one
-PutItem each, or a DeleteItem when it is withdrawn), and their consumers, when a mail is owed and they
-take outage mails, a notice each; then it queues the job of the next page or street. Every job it
-queues has an id derived from what it does, so a job delivered again — or done twice after a crash —
-queues the same jobs again, and the mail worker, which skips a job id it finished
-(functions/mail/service.py), mails each consumer once:
+`OutageFanout` job (functions/outages/jobs.py) — never a mail per consumer in that transaction (one
+outage may reach thousands). The job takes one page of one street: the objects of that street
+(`ObjectsByStreet`, one Query of at most `PAGE` objects) whose house the outage names get the outage
+on their consumer's page (one PutItem each, or a DeleteItem when it is withdrawn), and their
+consumers, when a mail is owed and they take outage mails, a notice each; then it queues the job of
+the next page or street. Every job it queues has an id derived from what it does, so a job delivered
+again — or done twice after a crash — queues the same jobs again, and the mail worker, which skips a
+job id it finished (functions/mail/service.py), mails each consumer once:
 
 - a planned outage: one mail, id from (outage, consumer) — sent when it is published the day before it
   starts or later, or by the daily reminder (functions/outages/reminders.py) the day before;
 - an emergency: one mail per restoration estimate, id from (outage, estimate, consumer).
 """
 
-import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
-from enum import StrEnum
-from typing import Any, Literal
+from typing import Any
 
 from aws_lambda_powertools import Logger
-from pydantic import Field
 
 from functions.common.addresses import parse_houses, street_key
 from functions.common.clock import moscow_date, now
-from functions.common.mail import MailJob, NoticeJob, queue_mail
+from functions.common.mail import NoticeJob, queue_mail
 from functions.common.russian import date_time
 from functions.common.settings import PortalSettings, load_settings
-from functions.mail.service import JobKind
-from functions.mail.store import MailLedger
 from functions.objects.store import ObjectAtAddress, ObjectStore
+from functions.outages.jobs import FanoutPurpose, OutageFanout, derived_id
 from functions.outages.models import KIND_TITLES, Outage, OutageKind, OutageStatus
 from functions.outages.store import OutageStore
 
@@ -44,29 +40,6 @@ PAGE = 100  # objects a job takes: its mails and PutItems stay well inside MailF
 # answer it (functions/auth/mail_worker.py gives it); a consumer who turned these mails off in
 # «Профиль», was erased or has no profile is not in the answer.
 Recipients = Callable[[Sequence[str]], Mapping[str, str]]
-
-
-class FanoutPurpose(StrEnum):
-    PUBLISHED = "published"
-    CHANGED = "changed"
-    ESTIMATE_CHANGED = "estimate_changed"
-    WITHDRAWN = "withdrawn"
-    REMINDER = "reminder"
-
-
-class OutageFanout(MailJob):
-    """One page of one street of an outage's fan-out."""
-
-    kind: Literal["outage_fanout"] = "outage_fanout"
-    outage_id: str = Field(min_length=1, max_length=64)
-    version: int = Field(ge=1)
-    purpose: FanoutPurpose
-    street: int = Field(default=0, ge=0)
-    start: str | None = Field(default=None, description="the objects' index key to go on from, as JSON")
-
-
-def derived_id(*parts: object) -> str:
-    return "o" + hashlib.sha256(":".join(str(part) for part in parts).encode()).hexdigest()[:40]
 
 
 def _mail_key(outage: Outage, purpose: FanoutPurpose) -> str | None:
@@ -166,12 +139,3 @@ def _following(job: OutageFanout, next_start: dict[str, Any] | None, streets: in
             update={"id": derived_id(job.id, job.street + 1), "street": job.street + 1, "start": None}
         )
     return None
-
-
-def outage_jobs(recipients: Recipients) -> tuple[JobKind[OutageFanout]]:
-    """The outages' kinds of mail job, for MailFunction's worker (functions/auth/mail_worker.py)."""
-
-    def handle(job: OutageFanout, ledger: MailLedger) -> str:
-        return run(job, recipients)
-
-    return (JobKind(OutageFanout, handle),)

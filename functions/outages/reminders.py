@@ -12,17 +12,17 @@ with the same job id as a mail sent at publication, so nobody is mailed twice fo
 from datetime import datetime, timedelta
 from typing import Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.common.clock import moscow_date, now
 from functions.common.mail import queue_mail
-from functions.outages.fanout import FanoutPurpose, OutageFanout, derived_id
+from functions.common.tracing import tracer
+from functions.outages.jobs import FanoutPurpose, OutageFanout, derived_id
 from functions.outages.models import OutageKind
 from functions.outages.store import OutageStore
 
 logger = Logger()
-tracer = Tracer()
 
 
 def remind(at: datetime | None = None) -> dict[str, int]:

@@ -21,7 +21,7 @@ from functions.common.outbox import OutboxEntry, outbox_put
 from functions.objects import service as objects
 from functions.objects.models import ObjectEntry, SupplyObject
 from functions.objects.store import ObjectAtAddress
-from functions.outages.fanout import FanoutPurpose, OutageFanout
+from functions.outages.jobs import FanoutPurpose, OutageFanout
 from functions.outages.models import (
     AffectedObject,
     MyOutage,

@@ -10,17 +10,16 @@ relays them. One item's fault never stops the others of its batch.
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from functions.common.tracing import tracer
 from functions.outbox import service
 
 logger = Logger()
-# X-Ray (Tracing: Active); off outside Lambda. Its answer is the failed records' sequence numbers.
-tracer = Tracer()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 

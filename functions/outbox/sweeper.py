@@ -18,18 +18,17 @@ stream and the sweeper have both failed for minutes.
 from datetime import timedelta
 from typing import Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.common.clock import now
 from functions.common.held import HOLD_FOR, HeldNotices
 from functions.common.metrics import BusinessMetric, count, gauge
+from functions.common.tracing import tracer
 from functions.outbox import held, service
 from functions.outbox.store import OutboxStore
 
 logger = Logger()
-# X-Ray (Tracing: Active); off outside Lambda.
-tracer = Tracer()
 
 # The stream relays a new item within seconds: one pending this long has been failing there.
 SWEEP_AFTER = timedelta(minutes=2)

@@ -6,7 +6,7 @@ from http import HTTPStatus
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
@@ -29,6 +29,7 @@ from functions.common.clock import moscow_today
 from functions.common.cursor import CURSOR_SCHEMA, MAX_CURSOR_LENGTH
 from functions.common.settings import load_settings
 from functions.common.snapstart import prime
+from functions.common.tracing import tracer
 from functions.objects.models import LABELS as OBJECT_LABELS
 from functions.objects.models import ObjectEntry, ObjectList, SupplyObject
 from functions.outages.models import MyOutageList, Outage, OutageList
@@ -45,8 +46,6 @@ from functions.readings.models import (
 from functions.readings.store import ReadingsSettings
 
 logger = Logger()
-# X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
-tracer = Tracer()
 app = APIGatewayRestResolver(enable_validation=True)
 configure_resolver(app, {**LABELS, **OBJECT_LABELS})
 TAGS = ["Показания"]

@@ -14,24 +14,23 @@ The requests are read by status from GSI ByStatus (a Query per page, never a Sca
 
 from collections.abc import Iterator
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.common.clock import moscow_today
 from functions.common.metrics import BusinessMetric, gauge
-from functions.common.outbox import OutboxEntry
-from functions.requests import mails
+from functions.common.tracing import tracer
 from functions.requests.connection_procedure import CONNECTION, procedure_of
-from functions.requests.inputs import PORTAL_ACTOR, StatusChange
 from functions.requests.records import StatusMove, StoredRequest
 from functions.requests.registry import RequestStatus
 from functions.requests.store import RequestStore, StatusChanged
-from functions.requests.transitions import move_by_rules, status_changed
+
+if TYPE_CHECKING:
+    from functions.common.outbox import OutboxEntry
 
 logger = Logger()
-tracer = Tracer()
 
 ANNULLED_WHY = (
     "Недостающие сведения и документы не представлены в течение 20 рабочих дней со дня запроса: "
@@ -72,9 +71,15 @@ def is_lapsed(request: StoredRequest, today: date) -> bool:
 
 
 def annul(store: RequestStore, request: StoredRequest) -> None:
+    # Imported by the first annulment: most days none lapses, and a run then only reads and counts.
+    from functions.common.outbox import OutboxEntry
+    from functions.requests import mails
+    from functions.requests.inputs import PORTAL_ACTOR, StatusChange
+    from functions.requests.transitions import move_by_rules, status_changed
+
     change = StatusChange(status=RequestStatus.ANNULLED, comment=ANNULLED_WHY)
 
-    def owing(current: StoredRequest, move: StatusMove) -> OutboxEntry:
+    def owing(current: StoredRequest, move: StatusMove) -> "OutboxEntry":
         text = mails.status_changed(current.number, move.status, ANNULLED_WHY, current.request_id)
         changed = status_changed(current, move, "company", current.event_seq + 1)
         return OutboxEntry.owing(mails=mails.to_consumer(current.email, *text), events=[changed])

@@ -11,17 +11,17 @@ Each step is idempotent and the files go first: a record whose deletion fails is
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from functions.common.tracing import tracer
 from functions.requests.erasure_store import ErasureStore, Leftovers
 from functions.requests.files import UploadStore
 
 logger = Logger()
-tracer = Tracer()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 _S3_KEYS_A_CALL = 1000  # DeleteObjects takes at most this many
 

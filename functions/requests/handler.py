@@ -5,7 +5,7 @@ from functools import partial
 from http import HTTPStatus
 from typing import Annotated, Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
@@ -29,6 +29,7 @@ from functions.common.fields import load_requisite_validators
 from functions.common.mail import MailSettings
 from functions.common.settings import load_settings, portal_settings
 from functions.common.snapstart import prime
+from functions.common.tracing import tracer
 from functions.requests import kinds
 from functions.requests.calendar import load_calendar
 from functions.requests.inputs import LABELS, NewMessage, UploadRequest, Withdrawal
@@ -47,8 +48,6 @@ from functions.requests.settings import request_settings
 
 # Not "requests": the logger would share its name with the requests library's logger.
 logger = Logger()
-# X-Ray (Tracing: Active); off outside Lambda. Answers hold tokens: never put in a trace.
-tracer = Tracer()
 app = APIGatewayRestResolver(enable_validation=True)
 configure_resolver(app, LABELS, TYPE_TAGS)
 TAGS = ["Заявки"]

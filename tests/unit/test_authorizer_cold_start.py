@@ -41,6 +41,7 @@ OWN_MODULES = {
     "functions.common.dynamo",
     "functions.common.sessions",
     "functions.common.snapstart",
+    "functions.common.tracing",
 }
 
 PROBE = r"""

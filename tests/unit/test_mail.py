@@ -525,6 +525,8 @@ def test_the_mail_function_s_worker_does_the_notices_and_the_account_jobs_auth_g
     kinds = ["email_code", "notice", "outage_fanout", "register", "reset_code", "reset_password"]
 
     assert sorted(mail_worker.worker.kinds) == kinds
+    # The worker tells auth's kinds by their models and imports their rules when one comes: the same kinds.
+    assert {kind.model for kind in account_jobs.ACCOUNT_JOBS} == set(mail_worker.ACCOUNT_JOB_MODELS)
 
 
 def test_a_kind_of_job_is_given_once_and_names_its_kind() -> None:

@@ -19,7 +19,7 @@ from infra.template import ROOT, load_template, resources
 from infra.world import World
 from tests.unit.conftest import api_event
 
-LAZY_LIBRARIES = ("email_validator", "phonenumbers", "holidays", "stdnum")
+LAZY_LIBRARIES = ("aws_xray_sdk", "email_validator", "phonenumbers", "holidays", "stdnum")
 
 PROBE = r"""
 import importlib, json, random, sys, types
@@ -99,7 +99,11 @@ FIRST_REQUESTS: dict[str, dict[str, Any]] = {
 EXPECTED_STATUS = {"RequestsFunction": 200}  # the others: 422
 # The clients each function's requests make (its IAM policy's services): built before the snapshot.
 # The libraries their requests import lazily (a cold start without SnapStart does not pay for them).
-LIBRARIES = {"AuthFunction": ["email_validator", "phonenumbers"], "RequestsFunction": ["holidays", "stdnum"]}
+# The X-Ray SDK: every one of them (functions/common/tracing.py).
+LIBRARIES = {
+    "AuthFunction": ["aws_xray_sdk", "email_validator", "phonenumbers"],
+    "RequestsFunction": ["aws_xray_sdk", "holidays", "stdnum"],
+}
 CLIENTS = {"AuthFunction": 3, "RequestsFunction": 3, "ReadingsFunction": 1, "AskueFunction": 2}
 
 
@@ -146,7 +150,7 @@ def test_the_snapshot_holds_what_the_first_request_needs_and_each_restore_reseed
     assert report["status"] == EXPECTED_STATUS.get(function, 422)
     assert report["loaded_by_first_answer"] == []
     assert report["calls"] == []
-    assert report["before_snapshot"] == LIBRARIES.get(function, [])
+    assert report["before_snapshot"] == LIBRARIES.get(function, ["aws_xray_sdk"])
     assert report["reseeded"], "every restored copy must draw its own random numbers"
 
 
