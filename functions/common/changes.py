@@ -31,7 +31,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
@@ -39,7 +39,9 @@ from functions.common.backoff import Backoff
 from functions.common.claims import integration_table
 from functions.common.clock import now
 from functions.common.dynamo import cancellation_reasons
-from functions.common.outbox import OwedEvent, feed_mark_action
+
+if TYPE_CHECKING:
+    from functions.common.outbox import OwedEvent
 
 FEED_PK = "changes"
 COUNTER_KEY = {"pk": "changes#counter", "sk": "counter"}
@@ -90,9 +92,11 @@ class ChangeFeed:
         item = self._table.get(COUNTER_KEY, consistent=True)
         return int(item["seq"]) if item is not None else 0
 
-    def number(self, outbox_pk: str, outbox_id: str, events: Sequence[OwedEvent]) -> int:
+    def number(self, outbox_pk: str, outbox_id: str, events: Sequence["OwedEvent"]) -> int:
         """Records the outbox item's events in the feed, numbered on from the counter; the first
         number. `numbered` is the item's number when it has one already (given by an earlier try)."""
+        from functions.common.outbox import feed_mark_action  # the relay's: it has the outbox loaded
+
         backoff = Backoff(first=0.01, cap=0.2, budget=5.0)
         for _ in range(ATTEMPTS):
             last = self.last()

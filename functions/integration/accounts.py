@@ -10,9 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from functions.auth.deletion import ERASE_WITHIN, UNKNOWN_CONSUMER, delete_on_request
 from functions.auth.models import DataExport
-from functions.auth.store import ProfileStore
 from functions.common.errors import Expired, NotFound
 
 
@@ -49,6 +47,8 @@ def export_account(user_id: str) -> DataExport:
     """The consumer's export, as «Мои данные» gives it. NotFound for an id no account has; AccountErased
     (410) once the account's personal data were erased."""
     from functions.auth import export
+    from functions.auth.deletion import UNKNOWN_CONSUMER
+    from functions.auth.store import ProfileStore
 
     try:
         return export.export(user_id)
@@ -66,6 +66,8 @@ def export_account(user_id: str) -> DataExport:
 def start_deletion(user_id: str, by: str) -> AccountDeletionStarted:
     """The consumer's account deleted on their request, by `by` (`integrator:support`): as the consumer's
     own deletion, with support's notice; repeated, it answers the deletion as first recorded."""
+    from functions.auth.deletion import ERASE_WITHIN, delete_on_request  # when the route runs
+
     record = delete_on_request(user_id, by)
     pending = record.erased_at is None
     return AccountDeletionStarted(

@@ -8,7 +8,6 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from functions.auth.store import ProfileStore
 from functions.common.errors import NotFound
 
 ERASED = "данные удалены"
@@ -38,6 +37,8 @@ class ConsumerCard(BaseModel):
 
 def consumer_card(user_id: str) -> ConsumerCard:
     """The card; NotFound for an id no consumer has; an erased consumer's card says so, never fails."""
+    from functions.auth.store import ProfileStore  # when the route runs: its models are auth's
+
     record = ProfileStore().card(user_id)
     if record is None:
         raise NotFound("Потребитель с таким id не найден.")

@@ -29,6 +29,10 @@ LEFT_TO_THE_ROUTES = {
         "functions.requests.stage_marks",
         "functions.requests.transitions",
         "functions.requests.uploads",
+        # The consumer card's and support's stores and the feed's numbering (the relay's).
+        "functions.auth.store",
+        "functions.auth.deletion",
+        "functions.common.outbox",
     ],
     "functions.requests.handler": [
         "functions.requests.conversation",
