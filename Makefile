@@ -37,11 +37,12 @@ run: $(STAMP)
 
 ## test: linters, security scans, template checks, unit, API (with a bounded fuzz) and browser tests
 ## (the three venvs installed side by side; the linters and the scans, one process each, beside the
-## unit tests on two; then the API and the browser tests, each on two processes)
+## unit tests on two; then the API and the browser tests side by side, each on two processes: they
+## mostly wait for their local stacks and browsers)
 test:
 	$(MAKE) --no-print-directory -j3 $(STAMP) $(CHECKOV_STAMP) $(SAM_STAMP)
 	$(MAKE) --no-print-directory -j3 --output-sync=target lint security unit
-	$(MAKE) --no-print-directory api e2e
+	$(MAKE) --no-print-directory -j2 --output-sync=target api e2e
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check functions infra tests benchmarks

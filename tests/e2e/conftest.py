@@ -36,6 +36,11 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_HOST = "127.0.0.1"
 DESKTOP = {"width": 1280, "height": 900}
+# How long an action (a click: set_default_timeout) or an assertion (expect) waits for what it needs,
+# at most: each returns as soon as the page is ready, and `make test` runs the API and the browser
+# tests side by side on two cores, where a page can take seconds to be.
+WAIT_MS = 15_000
+expect.set_options(timeout=WAIT_MS)
 
 
 @pytest.fixture(scope="session")
@@ -68,7 +73,7 @@ def viewport() -> dict[str, int]:
 @pytest.fixture
 def context(browser: Browser, viewport: dict[str, int]) -> Iterator[BrowserContext]:
     opened = browser.new_context(viewport=viewport, locale="ru-RU", timezone_id="Europe/Moscow")
-    opened.set_default_timeout(15_000)
+    opened.set_default_timeout(WAIT_MS)
     yield opened
     opened.close()
 
