@@ -10,6 +10,7 @@ from functions.auth import handler as auth
 from functions.common.aws import reset_clients
 from functions.integration import handler as integration
 from infra.world import World
+from tests.aws_calls import AwsCallRecorder
 from tests.unit.conftest import api_event, call, mailed, sent_mails
 
 IVAN = {
@@ -222,6 +223,37 @@ def test_a_body_that_is_not_a_json_object_is_refused_in_russian(world: World, ra
     assert "JSON" in problem["detail"] or problem["errors"], problem
     assert all(re.search("[а-яА-Я]", e["message"]) for e in problem["errors"])
     assert users(world) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/auth/register", lambda email: {**IVAN, "email": email}),
+        ("/api/auth/forgot-password", lambda email: {"email": email}),
+    ],
+)
+def test_a_known_and_a_new_address_are_answered_by_the_same_calls_alike(
+    world: World, path: str, body: Any
+) -> None:
+    """No timing tells a registered address from a new one: the route does the very same AWS calls for
+    both (it queues a job; the mail worker tells them apart, outside the answer's time) and answers
+    alike."""
+    register(IVAN)
+    assert mailed_password(IVAN["email"].lower())  # the account exists
+    recorder = AwsCallRecorder()
+    answers, calls = [], []
+    try:
+        for email in (IVAN["email"], "somebody.new@example.ru"):
+            made: list[tuple[str, str]] = []
+            with recorder.recording(made):
+                status, answer = call(auth, api_event("POST", path, body(email)))
+            answers.append((status, {k: v for k, v in (answer or {}).items() if k != "request_id"}))
+            calls.append(made)
+    finally:
+        recorder.close()
+
+    assert calls[0] == calls[1] and calls[0], calls
+    assert answers[0] == answers[1] and answers[0][0] == 202, answers
 
 
 def test_wrong_password_and_unknown_email_get_the_same_answer(world: World) -> None:
