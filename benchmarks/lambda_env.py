@@ -99,9 +99,11 @@ def task_root() -> Path:
     """A folder holding only `functions/` (a link to this worktree's): Lambda's task root."""
     root = VENV / "task"
     root.mkdir(parents=True, exist_ok=True)
-    link = root / "functions"
+    link, target = root / "functions", ROOT / "functions"
+    if link.is_symlink() and link.readlink() != target:  # the venv was moved here from another worktree
+        link.unlink()
     if not link.is_symlink():
-        link.symlink_to(ROOT / "functions", target_is_directory=True)
+        link.symlink_to(target, target_is_directory=True)
     return root
 
 
