@@ -24,8 +24,8 @@ from functions.common.metrics import BusinessMetric, gauge
 from functions.common.tracing import tracer
 from functions.requests.connection_procedure import CONNECTION, procedure_of
 from functions.requests.records import StatusMove, StoredRequest
-from functions.requests.registry import RequestStatus
 from functions.requests.store import RequestStore, StatusChanged
+from functions.requests.vocabulary import RequestStatus
 
 if TYPE_CHECKING:
     from functions.common.outbox import OutboxEntry

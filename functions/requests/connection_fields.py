@@ -6,12 +6,11 @@ must state (stages, the character of the load), what it must not (a reserve wher
 refusal names its field and its clause. The letters of п. 9's subpoints are not cited: the search
 tool found no text of п. 9 in the edition in force, and the letters the older code cited did not match
 it (the issue); п. 9 is cited whole. Stored applications of older code (with `applicant_category`,
-`passport_*`, `design_until`) are still read: `facts_of` derives their procedure from what they hold.
+`passport_*`, `design_until`) are still read: `facts_of` (connection_rules.py) derives their
+procedure from what they hold.
 """
 
-from collections.abc import Mapping
-from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
@@ -383,51 +382,3 @@ def _title(fields: ConnectionFields) -> list[Problem]:
             "Укажите кадастровый номер или, если его нет, документ о праве на объект (ПП № 861, п. 10 «г»).",
         )
     ]
-
-
-# ---------------------------------------------------------------- stored applications, old and new
-
-
-def _decimal(value: Any, default: Decimal) -> Decimal:
-    try:
-        return Decimal(str(value)) if value not in (None, "") else default
-    except InvalidOperation:
-        return default
-
-
-def facts_of(fields: Mapping[str, Any]) -> ApplicantFacts:
-    """The facts of a stored application, of this code or older. An application of older code has no
-    `purpose` (a person's was household, an entity's business), no `supply_sources` (one for category
-    III, two otherwise), and its `max_power_kw` counted what was connected before: the new power is
-    the difference."""
-    kind = fields.get("applicant_kind") if fields.get("applicant_kind") in APPLICANT_TITLES else "person"
-    reliability = str(fields.get("reliability_category") or "III")
-    reliability = reliability if reliability in ("I", "II", "III") else "III"
-    old = "purpose" not in fields
-    purpose = fields.get("purpose") if fields.get("purpose") in PURPOSE_TITLES else None
-    existing = _decimal(fields.get("existing_power_kw"), Decimal(0))
-    new = _decimal(fields.get("max_power_kw"), Decimal(0))
-    if old:
-        new = max(new - existing, Decimal(0))
-    return ApplicantFacts(
-        kind=kind,  # type: ignore[arg-type]
-        purpose=purpose or ("household" if kind == "person" else "business"),
-        new_power_kw=new,
-        existing_power_kw=existing,
-        reliability=reliability,  # type: ignore[arg-type]
-        voltage_kv=_decimal(fields.get("voltage_kv"), Decimal("0.4")),
-        sources=int(fields.get("supply_sources") or (1 if reliability == "III" else 2)),
-    )
-
-
-def distance_of(fields: Mapping[str, Any]) -> tuple[str | None, int | None]:
-    """The location and the distance to the grid a stored application gives (older ones: none)."""
-    distance = fields.get("grid_distance_m")
-    return (str(fields["settlement"]) if fields.get("settlement") else None), (
-        int(distance) if distance is not None else None
-    )
-
-
-def temporary_until(fields: Mapping[str, Any]) -> date | None:
-    value = fields.get("temporary_until")
-    return date.fromisoformat(str(value)) if value else None

@@ -28,16 +28,17 @@ from typing import Literal
 from functions.common import russian
 from functions.common.clock import moscow_date
 from functions.requests.calendar import add_working_days
-from functions.requests.connection_fields import distance_of, facts_of
 from functions.requests.connection_rules import (
     closes_with_notice,
     connection_months,
     derive_procedure,
+    distance_of,
     documents_for,
+    facts_of,
 )
 from functions.requests.outputs import ConnectionProcedure, ProcedureStage
 from functions.requests.records import StoredRequest, StoredStageMark
-from functions.requests.registry import RequestStatus, RequestType
+from functions.requests.vocabulary import RequestStatus, RequestType
 
 CONNECTION = RequestType("connection")
 MISSING_DATA_ASKED_WITHIN = 3  # working days from the filing (п. 15)

@@ -16,8 +16,9 @@ term). ПП № 24 (21.01.2004), п. 19 «л» names the stages the applicant mu
 company's disclosure page quoting it).
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 ApplicantKind = Literal["person", "entrepreneur", "organisation"]
@@ -345,3 +346,46 @@ def procedures_schema() -> dict[str, Any]:
             for row in PROCEDURES
         ],
     }
+
+
+# ---------------------------------------------------------------- stored applications, old and new
+
+
+def _decimal(value: Any, default: Decimal) -> Decimal:
+    try:
+        return Decimal(str(value)) if value not in (None, "") else default
+    except InvalidOperation:
+        return default
+
+
+def facts_of(fields: Mapping[str, Any]) -> ApplicantFacts:
+    """The facts of a stored application, of this code or older. An application of older code has no
+    `purpose` (a person's was household, an entity's business), no `supply_sources` (one for category
+    III, two otherwise), and its `max_power_kw` counted what was connected before: the new power is
+    the difference."""
+    kind = fields.get("applicant_kind") if fields.get("applicant_kind") in APPLICANT_TITLES else "person"
+    reliability = str(fields.get("reliability_category") or "III")
+    reliability = reliability if reliability in ("I", "II", "III") else "III"
+    old = "purpose" not in fields
+    purpose = fields.get("purpose") if fields.get("purpose") in PURPOSE_TITLES else None
+    existing = _decimal(fields.get("existing_power_kw"), Decimal(0))
+    new = _decimal(fields.get("max_power_kw"), Decimal(0))
+    if old:
+        new = max(new - existing, Decimal(0))
+    return ApplicantFacts(
+        kind=kind,  # type: ignore[arg-type]
+        purpose=purpose or ("household" if kind == "person" else "business"),
+        new_power_kw=new,
+        existing_power_kw=existing,
+        reliability=reliability,  # type: ignore[arg-type]
+        voltage_kv=_decimal(fields.get("voltage_kv"), Decimal("0.4")),
+        sources=int(fields.get("supply_sources") or (1 if reliability == "III" else 2)),
+    )
+
+
+def distance_of(fields: Mapping[str, Any]) -> tuple[str | None, int | None]:
+    """The location and the distance to the grid a stored application gives (older ones: none)."""
+    distance = fields.get("grid_distance_m")
+    return (str(fields["settlement"]) if fields.get("settlement") else None), (
+        int(distance) if distance is not None else None
+    )

@@ -25,9 +25,9 @@ from functions.common.outbox import OutboxEntry
 from functions.requests import idempotency, mails, transitions
 from functions.requests.files import UploadStore
 from functions.requests.ids import is_request_id, new_request_id
-from functions.requests.inputs import CONSUMER_ACTOR, DOCUMENT_KIND_TITLES, CompanyMessage, NewMessage
+from functions.requests.inputs import CONSUMER_ACTOR, CompanyMessage, NewMessage
 from functions.requests.integration_views import IntegrationMessage, IntegrationRequestThread
-from functions.requests.outputs import AUTHOR_TITLES, MessageAuthor, MessageSent, Thread, ThreadMessage
+from functions.requests.outputs import MessageSent, Thread, ThreadMessage
 from functions.requests.presentation import download_links, for_integration
 from functions.requests.records import (
     EarlierClaim,
@@ -38,7 +38,6 @@ from functions.requests.records import (
     StoredMessage,
     StoredRequest,
 )
-from functions.requests.registry import STATUS_TITLES
 from functions.requests.settings import request_settings
 from functions.requests.store import AlreadyAttached, AlreadyClaimed, RequestStore
 from functions.requests.thread_store import RequestMoved, ThreadStore
@@ -53,6 +52,7 @@ from functions.requests.uploads import (
     message_file_key,
     owner_of,
 )
+from functions.requests.vocabulary import AUTHOR_TITLES, DOCUMENT_KIND_TITLES, STATUS_TITLES, MessageAuthor
 
 logger = Logger()
 

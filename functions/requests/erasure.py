@@ -21,7 +21,8 @@ from aws_lambda_powertools import Logger
 from functions.common.clock import now
 from functions.requests.erasure_store import ErasureStore
 from functions.requests.files import UploadStore
-from functions.requests.registry import KIND_OF, RequestType
+from functions.requests.registry import FIELDS_OF
+from functions.requests.vocabulary import RequestType
 
 logger = Logger()
 
@@ -40,7 +41,7 @@ def _names_nobody(annotation: Any) -> bool:
 @cache
 def kept_on_erasure(kind: RequestType) -> frozenset[str]:
     """The fields of a request of `kind` kept once its consumer is erased: those that name nobody."""
-    model = KIND_OF[kind].fields
+    model = FIELDS_OF[kind]
     return frozenset(name for name, info in model.model_fields.items() if _names_nobody(info.annotation))
 
 

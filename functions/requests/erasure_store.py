@@ -21,10 +21,9 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from functions.common.dynamo import Table
-from functions.requests.outputs import MessageAuthor
-from functions.requests.registry import RequestType
 from functions.requests.settings import request_settings
 from functions.requests.store import REQUEST_PREFIX, THREAD_PREFIX, thread_prefix, upload_claim_key, user_key
+from functions.requests.vocabulary import MessageAuthor, RequestType
 
 ERASED_TEXT = "удалено по требованию субъекта персональных данных"
 

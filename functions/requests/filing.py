@@ -26,7 +26,7 @@ from functions.requests.records import (
     StoredHistoryEntry,
     StoredRequest,
 )
-from functions.requests.registry import STATUS_TITLES, TYPE_TITLES, NewRequest, RequestStatus, RequestType
+from functions.requests.registry import NewRequest
 from functions.requests.store import AlreadyAttached, AlreadyClaimed, NumberingBusy, RequestStore
 from functions.requests.uploads import (
     attached_elsewhere,
@@ -38,6 +38,7 @@ from functions.requests.uploads import (
     make_copies,
     owner_of,
 )
+from functions.requests.vocabulary import STATUS_TITLES, TYPE_TITLES, RequestStatus, RequestType
 
 logger = Logger()
 

@@ -5,7 +5,7 @@ every input field in validation messages."""
 import re
 import unicodedata
 from collections.abc import Mapping
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import (
     AfterValidator,
@@ -23,8 +23,9 @@ from pydantic_core import PydanticCustomError
 from functions.common.fields import HexId
 from functions.common.integrators import INTEGRATOR_ACTOR_PREFIX
 from functions.common.labels import field_labels
-from functions.requests.registry import MAX_ATTACHMENTS, REQUEST_MODELS, Attachments, RequestStatus
+from functions.requests.registry import MAX_ATTACHMENTS, REQUEST_MODELS, Attachments
 from functions.requests.type_fields import LongText, one_of
+from functions.requests.vocabulary import DOCUMENT_KIND_TITLES, DocumentKind, RequestStatus
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 
@@ -160,30 +161,6 @@ class StatusChange(BaseModel):
 # ---------------------------------------------------------------- the conversation on a request
 
 MAX_MESSAGE_LENGTH = 5000
-# The kinds of documents the company sends on a request (the codes never change once used).
-DOCUMENT_KIND_TITLES: Mapping[str, str] = {
-    "technical_conditions": "Технические условия",
-    "contract": "Проект договора / условия договора",
-    "invoice": "Счёт",
-    "act": "Акт",
-    "other": "Другое",
-    # The documents of a technological connection (ПП № 861: п. 15 the contract's terms, п. 19 the act,
-    # п. 110 the notice — не сверено) and a meter admission's result (ПП № 442 п. 154: the act of
-    # admission), sent on that request.
-    "connection_act": "Акт об осуществлении технологического присоединения",
-    "connection_notice": "Уведомление об обеспечении возможности присоединения",
-    "admission_act": "Акт допуска прибора учёта в эксплуатацию",
-}
-DocumentKind = Literal[
-    "technical_conditions",
-    "contract",
-    "invoice",
-    "act",
-    "other",
-    "connection_act",
-    "connection_notice",
-    "admission_act",
-]
 
 
 def _message_text(value: object) -> object:

@@ -10,8 +10,9 @@ from functions.common.clock import moscow_date
 from functions.requests.calendar import add_working_days
 from functions.requests.meter_rules import STATUTORY_TERMS, months_after, statutory_term_text
 from functions.requests.outputs import RequestTypeOutput, RequestTypesOutput
-from functions.requests.registry import FIELDS_OF, KIND_OF, RequestType
+from functions.requests.registry import FIELDS_OF
 from functions.requests.settings import request_settings
+from functions.requests.vocabulary import KIND_OF, RequestType
 
 # ---------------------------------------------------------------- types
 

@@ -8,7 +8,7 @@ from aws_lambda_powertools import Logger
 
 from functions.common.mail import NoticeJob
 from functions.common.settings import portal_settings
-from functions.requests.registry import STATUS_TITLES, RequestStatus
+from functions.requests.vocabulary import STATUS_TITLES, RequestStatus
 
 _MONTHS = (
     "января", "февраля", "марта", "апреля", "мая", "июня",

@@ -1,28 +1,14 @@
 """What the requests API answers a consumer: types, upload forms, requests (summary and detail), the
 conversation's messages."""
 
-from collections.abc import Mapping
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-from functions.requests.inputs import DocumentKind
-from functions.requests.registry import RequestStatus, RequestType
+from functions.requests.vocabulary import DocumentKind, MessageAuthor, RequestStatus, RequestType
 
 THREAD_PAGE = 100  # messages per page of a thread, oldest first
-
-
-class MessageAuthor(StrEnum):
-    CONSUMER = "consumer"
-    COMPANY = "company"
-
-
-AUTHOR_TITLES: Mapping[MessageAuthor, str] = {
-    MessageAuthor.CONSUMER: "Потребитель",
-    MessageAuthor.COMPANY: "Сетевая компания",
-}
 
 
 class RequestTypeOutput(BaseModel):

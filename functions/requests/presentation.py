@@ -39,8 +39,8 @@ from functions.requests.records import (
     StoredRequest,
     StoredSummary,
 )
-from functions.requests.registry import STATUS_TITLES, TYPE_TITLES, RequestStatus, RequestType
 from functions.requests.store import RequestStore
+from functions.requests.vocabulary import STATUS_TITLES, TYPE_TITLES, RequestStatus, RequestType
 
 DOWNLOAD_LINK_SECONDS = 300
 

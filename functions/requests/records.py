@@ -22,8 +22,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from functions.requests.outputs import MessageAuthor
-from functions.requests.registry import RequestStatus, RequestType
+from functions.requests.vocabulary import MessageAuthor, RequestStatus, RequestType
 
 T = TypeVar("T")
 Item = Mapping[str, Any]

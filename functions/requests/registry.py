@@ -1,16 +1,15 @@
-"""The registry of request types and the statuses of a request.
+"""The models of the request types: what `POST /api/requests` validates and documents.
 
-The request types are the registry `REQUEST_KINDS`: one entry per type (code, Russian title, its
-fields model, default review days, description), in the order the site shows them. Everything else
-derives from it: the `RequestType` enum, one model per type (`fields` typed by its model) and their
-union discriminated by `type` (what the API validates and documents), `TYPE_TITLES`, `FIELDS_OF`,
-the labels of validation messages (inputs.py), `/api/requests/types` and the review days
-(settings.py).
+The request types are `REQUEST_KINDS` (vocabulary.py): one entry per type (code, Russian title, the
+name of its fields model, default review days, description), in the order the site shows them.
+Everything else derives from them: the `RequestType` enum, one model per type (`fields` typed by its
+model) and their union discriminated by `type` (what the API validates and documents),
+`TYPE_TITLES`, `FIELDS_OF`, the labels of validation messages (inputs.py), `/api/requests/types` and
+the review days (settings.py). Stored records and workers import only vocabulary.py: these models are
+built by the functions that validate or document requests.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import (
@@ -24,96 +23,22 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from functions.requests import connection_fields, type_fields
-from functions.requests.type_fields import DANGER_ADVICE, TypeFields
+from functions.requests.type_fields import TypeFields
+from functions.requests.vocabulary import KIND_OF, RequestKind, RequestType
+from functions.requests.vocabulary import RequestStatus as RequestStatus  # the integration handler's import
 
 MAX_ATTACHMENTS = 5
 
 # ---------------------------------------------------------------- the request types
 
 
-@dataclass(frozen=True)
-class RequestKind:
-    """One request type: everything the portal knows of it."""
+def _fields_model(kind: RequestKind) -> type[TypeFields]:
+    """The fields model `kind.fields` names; an entry naming none stops every import of the registry."""
+    model = getattr(type_fields, kind.fields, None) or getattr(connection_fields, kind.fields, None)
+    if not (isinstance(model, type) and issubclass(model, TypeFields)):
+        raise ImportError(f"{kind.code}: no TypeFields model named {kind.fields!r} in type_fields.py")
+    return model
 
-    code: str  # the `type` of the API and of stored requests: never changes once used
-    title: str  # the tile, the form's heading, lists, mails
-    fields: type[TypeFields]  # its own fields: validation, OpenAPI, the form and the detail page
-    review_days: int  # working days to review it, unless the template's RequestReviewDays names it
-    description: str  # what it is for (OpenAPI, /api/requests/types)
-
-
-# The request types, in the order the site shows them. A new type is one entry here and its fields
-# model in type_fields.py (README, "Adding a request type"); everything below derives from this tuple.
-REQUEST_KINDS: tuple[RequestKind, ...] = (
-    RequestKind(
-        code="connection",
-        title="Заявка на технологическое присоединение к электрическим сетям",
-        fields=connection_fields.ConnectionFields,
-        review_days=15,
-        description="Присоединение энергопринимающих устройств к сетям компании: новое, увеличение "
-        "максимальной мощности, изменение схемы внешнего электроснабжения или временное.",
-    ),
-    RequestKind(
-        code="meter_reading",
-        title="Заявка на снятие показаний прибора учёта электроэнергии",
-        fields=type_fields.MeterReadingFields,
-        review_days=5,
-        description="Выезд сотрудника, чтобы снять показания прибора учёта в выбранный день.",
-    ),
-    RequestKind(
-        code="meter_admission",
-        title="Заявка на осуществление допуска в эксплуатацию прибора учёта",
-        fields=type_fields.MeterAdmissionFields,
-        review_days=10,
-        description="Допуск установленного прибора учёта в эксплуатацию: проверка и опломбирование.",
-    ),
-    RequestKind(
-        code="meter_installation",
-        title="Заявка на оборудование точки поставки прибором учёта (либо его замена)",
-        fields=type_fields.MeterInstallationFields,
-        review_days=10,
-        description="Установка прибора учёта в точке поставки или замена установленного — бесплатно для "
-        "потребителя, не позднее 6 месяцев с даты заявки (522-ФЗ): для жилого дома и нежилого объекта "
-        "— сетевой компанией, для квартиры в многоквартирном доме — гарантирующим поставщиком (заявка "
-        "перенаправляется ему).",
-    ),
-    RequestKind(
-        code="unmetered_consumption",
-        title="Заявление о бездоговорном (безучётном) потреблении электроэнергии",
-        fields=type_fields.UnmeteredConsumptionFields,
-        review_days=5,
-        description="Сообщение о потреблении электроэнергии без договора или в обход прибора учёта.",
-    ),
-    RequestKind(
-        code="grid_theft",
-        title="Хищение объектов электросетевого хозяйства",
-        fields=type_fields.GridTheftFields,
-        review_days=3,
-        description="Сообщение о хищении или повреждении проводов, опор и другого имущества сетей. "
-        + DANGER_ADVICE,
-    ),
-    RequestKind(
-        code="no_power",
-        title="Сообщение об отсутствии электроэнергии",
-        fields=type_fields.NoPowerFields,
-        review_days=1,
-        description="Нет электроэнергии в доме, на улице или в населённом пункте. "
-        + type_fields.NO_POWER_DANGER_ADVICE,
-    ),
-)
-
-if TYPE_CHECKING:
-
-    class RequestType(StrEnum):
-        """A code of `REQUEST_KINDS` (mypy cannot see members made from a tuple at run time)."""
-
-else:
-    RequestType = StrEnum(
-        "RequestType", [(kind.code.upper(), kind.code) for kind in REQUEST_KINDS], module=__name__
-    )
-
-KIND_OF: Mapping[RequestType, RequestKind] = {RequestType(kind.code): kind for kind in REQUEST_KINDS}
-TYPE_TITLES: Mapping[RequestType, str] = {code: kind.title for code, kind in KIND_OF.items()}
 
 RequestText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 UploadKey = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
@@ -149,14 +74,16 @@ def _request_model(kind: RequestKind) -> type[NewRequestBase]:
         __doc__=kind.description,
         __cls_kwargs__={"title": kind.title},
         type=(tag, Field(title="Тип заявки")),
-        fields=(kind.fields, Field(title="Дополнительные поля")),
+        fields=(_fields_model(kind), Field(title="Дополнительные поля")),
     )
 
 
 REQUEST_MODELS: Mapping[RequestType, type[NewRequestBase]] = {
     code: _request_model(kind) for code, kind in KIND_OF.items()
 }
-FIELDS_OF: Mapping[RequestType, type[TypeFields]] = {code: kind.fields for code, kind in KIND_OF.items()}
+FIELDS_OF: Mapping[RequestType, type[TypeFields]] = {
+    code: _fields_model(kind) for code, kind in KIND_OF.items()
+}
 TYPE_TAGS = frozenset(RequestType)
 
 if TYPE_CHECKING:
@@ -165,34 +92,3 @@ else:
     # What the API validates and documents: one of the types' models, chosen by `type` (a `oneOf`
     # with a discriminator). `Union[...]` because `|` cannot join a tuple made at run time.
     NewRequest = Annotated[Union[tuple(REQUEST_MODELS.values())], Field(discriminator="type")]  # noqa: UP007
-
-
-# ---------------------------------------------------------------- statuses
-
-
-class RequestStatus(StrEnum):
-    REGISTERED = "registered"
-    IN_REVIEW = "in_review"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    REJECTED = "rejected"
-    NEEDS_INFO = "needs_info"
-    WITHDRAWN = "withdrawn"
-    ANNULLED = "annulled"  # a connection whose missing data did not come in time (ПП № 861, п. 15)
-    # Passed to the organisation that does it: a flat's meter is the guaranteeing supplier's (522-ФЗ,
-    # functions/requests/meter_rules.py), a connection filed to the wrong grid company goes to the
-    # right one; the company names it in the comment.
-    REDIRECTED = "redirected"
-
-
-STATUS_TITLES: Mapping[RequestStatus, str] = {
-    RequestStatus.REGISTERED: "Зарегистрирована",
-    RequestStatus.IN_REVIEW: "На рассмотрении",
-    RequestStatus.IN_PROGRESS: "В работе",
-    RequestStatus.DONE: "Выполнена",
-    RequestStatus.REJECTED: "Отклонена",
-    RequestStatus.NEEDS_INFO: "Требуются уточнения",
-    RequestStatus.WITHDRAWN: "Отозвана",
-    RequestStatus.ANNULLED: "Аннулирована",
-    RequestStatus.REDIRECTED: "Перенаправлена",
-}

@@ -20,7 +20,7 @@ from datetime import datetime
 
 from functions.common.retention import Retention, RetentionKind, retention_of
 from functions.requests.records import StoredStageMark
-from functions.requests.registry import RequestType
+from functions.requests.vocabulary import RequestType
 
 CONNECTION = RequestType("connection")
 CONTRACT_CONCLUDED = "invoice_paid"  # the stage whose mark means the contract is concluded

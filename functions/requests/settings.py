@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from functions.common.settings import load_settings
-from functions.requests.registry import REQUEST_KINDS, RequestType
+from functions.requests.vocabulary import REQUEST_KINDS, RequestType
 
 
 def _default_review_days() -> dict[RequestType, int]:

@@ -69,9 +69,9 @@ from functions.requests.records import (
     request_of,
     summary_of,
 )
-from functions.requests.registry import RequestStatus
 from functions.requests.retention import expires_on_closing
 from functions.requests.settings import request_settings
+from functions.requests.vocabulary import RequestStatus
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef

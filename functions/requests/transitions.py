@@ -30,9 +30,9 @@ from functions.requests.integration_views import IntegrationRequest
 from functions.requests.outputs import RequestDetail
 from functions.requests.presentation import for_integration, request_detail_of
 from functions.requests.records import StatusMove, StoredHistoryEntry, StoredRequest
-from functions.requests.registry import STATUS_TITLES, RequestStatus, RequestType
 from functions.requests.store import RequestMoved, RequestStore, StatusChanged
 from functions.requests.versions import IF_MATCH_FIELD, if_match_holds, request_etag
+from functions.requests.vocabulary import STATUS_TITLES, RequestStatus, RequestType
 
 logger = Logger()
 

@@ -38,6 +38,7 @@ from functions.requests.meter_rules import (
     Premises,
     installation_terms,
 )
+from functions.requests.vocabulary import DANGER_ADVICE, NO_POWER_DANGER_ADVICE
 
 # ---------------------------------------------------------------- reusable field types
 
@@ -98,11 +99,6 @@ INSTALLATION_REASON_LABELS = {
     "other": "Другое",
 }
 TIME_SLOT_LABELS = {"morning": "С 9:00 до 13:00", "afternoon": "С 13:00 до 18:00"}
-# The theft report: a torn wire or an open substation is a danger before it is a loss.
-DANGER_ADVICE = (
-    "Если провод оборван, искрит или открыта подстанция — не подходите ближе 8 м и сразу звоните "
-    "диспетчеру сетевой компании или по номеру 112; заявка — после этого."
-)
 INCIDENT_LABELS = {"theft": "Хищение", "damage": "Повреждение", "theft_and_damage": "Хищение и повреждение"}
 
 
@@ -306,15 +302,6 @@ class GridTheftFields(TypeFields):
 
 # ---------------------------------------------------------------- «Сообщение об отсутствии электроэнергии»
 
-# A fallen wire makes the ground around its end live (step voltage): keep 8 m away. The distance is
-# the one the Правила по охране труда при эксплуатации электроустановок (приказ Минтруда России от
-# 15.12.2020 № 903н) keep from a fault to earth outdoors; the point of that edition was not verified
-# here (no copy in force at hand). The 24/7 line is the footer's (web/index.html).
-NO_POWER_DANGER_ADVICE = (
-    "Если провод оборван или лежит на земле — не подходите к нему ближе 8 м и не касайтесь того, что "
-    "с ним соприкасается; сначала позвоните по круглосуточному телефону 8 800 000-00-00 или по "
-    "номеру 112, сообщение — после этого."
-)
 NO_POWER_EXTENT_LABELS = {
     "house": "Во всём доме",
     "street": "На всей улице",

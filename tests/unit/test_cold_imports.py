@@ -59,11 +59,24 @@ LEFT_TO_THE_ROUTES = {
     ],
     # Its daily run reads and counts; only a lapsed request's annulment needs the moves' rules.
     "functions.requests.connection_deadlines": [
+        # Stored requests are read with vocabulary.py's words: the API's models of the types stay out.
+        "functions.requests.registry",
+        "functions.requests.inputs",
+        "functions.requests.type_fields",
+        "functions.requests.connection_fields",
         "functions.requests.transitions",
         "functions.requests.mails",
         "functions.requests.presentation",
         "functions.objects.service",
         "functions.outages.service",
+    ],
+    # The TTL cascade deletes what an expired request leaves: it reads the stored record only.
+    "functions.requests.expiry": [
+        "functions.requests.registry",
+        "functions.requests.inputs",
+        "functions.requests.outputs",
+        "functions.requests.type_fields",
+        "functions.requests.connection_fields",
     ],
     "functions.auth.handler": [
         "functions.auth.export",

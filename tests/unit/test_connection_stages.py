@@ -321,7 +321,7 @@ def test_the_company_s_overdue_stage_is_counted_for_the_alarm(env: World) -> Non
 
 
 def test_the_closing_document_kinds_exist(env: World) -> None:
-    from functions.requests.inputs import DOCUMENT_KIND_TITLES
+    from functions.requests.vocabulary import DOCUMENT_KIND_TITLES
 
     assert {
         "Технические условия",

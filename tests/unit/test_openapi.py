@@ -8,7 +8,8 @@ import json
 from typing import Any
 
 from functions.docs import handler as docs
-from functions.requests.registry import REQUEST_KINDS
+from functions.requests.registry import FIELDS_OF
+from functions.requests.vocabulary import REQUEST_KINDS, RequestType
 from infra.lambda_runtime import LambdaContext
 from infra.template import load_template, routes
 from infra.world import World
@@ -71,12 +72,11 @@ def test_a_new_request_is_one_of_the_registry_s_types_chosen_by_its_type(world: 
         assert request["properties"]["type"]["const"] == kind.code
         assert set(request["required"]) == {"type", "text", "fields"}
         fields = schemas[request["properties"]["fields"]["$ref"].removeprefix("#/components/schemas/")]
-        assert fields["properties"].keys() == kind.fields.model_fields.keys()
+        model = FIELDS_OF[RequestType(kind.code)]
+        assert fields["properties"].keys() == model.model_fields.keys()
         assert all(
             field["title"] == info.title
-            for field, info in zip(
-                fields["properties"].values(), kind.fields.model_fields.values(), strict=True
-            )
+            for field, info in zip(fields["properties"].values(), model.model_fields.values(), strict=True)
         )
     assert schemas["RequestType"]["enum"] == [kind.code for kind in REQUEST_KINDS]
 

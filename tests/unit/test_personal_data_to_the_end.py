@@ -21,7 +21,8 @@ from functions.auth import handler as auth
 from functions.integration import handler as integration
 from functions.readings import handler as readings
 from functions.requests.erasure import kept_on_erasure
-from functions.requests.registry import KIND_OF, RequestType
+from functions.requests.registry import FIELDS_OF
+from functions.requests.vocabulary import RequestType
 from infra.lambda_runtime import LambdaContext
 from infra.world import World
 from tests.unit.conftest import api_event, call
@@ -175,7 +176,7 @@ def _stored_attachments(world: World) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("kind", list(RequestType))
 def test_only_fields_that_name_nobody_are_kept_on_erasure(kind: RequestType) -> None:
-    schema = KIND_OF[kind].fields.model_json_schema()
+    schema = FIELDS_OF[kind].model_json_schema()
     kept = kept_on_erasure(kind)
 
     def free_text(spec: dict[str, Any]) -> bool:

@@ -26,8 +26,8 @@ from functions.docs.document import openapi_document
 from functions.integration import handler as integration
 from functions.requests import calendar, filing, transitions
 from functions.requests import handler as requests_api
-from functions.requests.registry import REQUEST_KINDS, RequestType
 from functions.requests.uploads import FILE_NOT_FOUND
+from functions.requests.vocabulary import REQUEST_KINDS, RequestType
 from infra.template import ROOT
 from infra.world import World
 from tests.unit.conftest import api_event, call, mailed
@@ -325,8 +325,8 @@ def test_review_days_naming_no_request_type_or_no_working_day_are_refused_when_t
 
 
 # What a developer writes for a new request type: its fields model (type_fields.py), and one entry
-# at the end of the registry (registry.py). The test below makes exactly these edits to a copy of
-# functions/ and nothing else.
+# at the end of the registry (`REQUEST_KINDS` of vocabulary.py). The test below makes exactly these
+# edits to a copy of functions/ and nothing else.
 NEW_TYPE_FIELDS = """
 
 class StreetLightFields(TypeFields):
@@ -337,7 +337,7 @@ NEW_TYPE_ENTRY = """\
     RequestKind(
         code="street_light",
         title="Заявка о неисправности уличного освещения",
-        fields=type_fields.StreetLightFields,
+        fields="StreetLightFields",
         review_days=2,
         description="Не горят светильники на опорах сетевой компании.",
     ),
@@ -345,7 +345,7 @@ NEW_TYPE_ENTRY = """\
 
 
 def _with_a_new_type(fields_source: str, registry_source: str) -> tuple[str, str]:
-    """type_fields.py with NEW_TYPE_FIELDS after its last fields model, and registry.py with
+    """type_fields.py with NEW_TYPE_FIELDS after its last fields model, and vocabulary.py with
     NEW_TYPE_ENTRY last in REQUEST_KINDS."""
     fields_module, registry_module = ast.parse(fields_source), ast.parse(registry_source)
     [registry] = [
@@ -372,7 +372,7 @@ def _with_a_new_type(fields_source: str, registry_source: str) -> tuple[str, str
 def test_a_new_request_type_is_one_registry_entry_and_its_fields_model(tmp_path: Path) -> None:
     copy = tmp_path / "functions"
     shutil.copytree(ROOT / "functions", copy, ignore=shutil.ignore_patterns("__pycache__"))
-    fields, registry = copy / "requests" / "type_fields.py", copy / "requests" / "registry.py"
+    fields, registry = copy / "requests" / "type_fields.py", copy / "requests" / "vocabulary.py"
     fields_source, registry_source = _with_a_new_type(fields.read_text(), registry.read_text())
     fields.write_text(fields_source)
     registry.write_text(registry_source)
@@ -1739,7 +1739,7 @@ def test_a_transaction_sent_again_after_it_was_written_files_the_request_once(
 
 
 def test_a_no_power_report_names_the_danger_advice_and_refuses_a_time_that_is_no_time(world: World) -> None:
-    from functions.requests.registry import REQUEST_KINDS
+    from functions.requests.vocabulary import REQUEST_KINDS
 
     [kind] = [k for k in REQUEST_KINDS if k.code == "no_power"]
     assert "8 м" in kind.description and "круглосуточному телефону" in kind.description

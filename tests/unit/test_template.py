@@ -234,7 +234,7 @@ def test_every_log_group_keeps_logs_for_the_retention_parameter() -> None:
 
 def test_review_days_parameter_names_exactly_the_registry_s_request_types() -> None:
     """A type added to REQUEST_KINDS fails here, not at run time, until the parameter names it."""
-    from functions.requests.registry import REQUEST_KINDS
+    from functions.requests.vocabulary import REQUEST_KINDS
 
     parameter = load_template()["Parameters"]["RequestReviewDays"]
     codes = "|".join(kind.code for kind in REQUEST_KINDS)

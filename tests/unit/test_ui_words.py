@@ -4,7 +4,7 @@ page gives no direction that is false on some screen («в правом верх
 
 import re
 
-from functions.requests.registry import REQUEST_KINDS
+from functions.requests.vocabulary import REQUEST_KINDS
 from infra.site import WEB
 
 # A quoted string or an HTML text run holding Cyrillic: what a person reads.
