@@ -13,6 +13,7 @@ import json
 import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from http import HTTPStatus
 from typing import Any
 
@@ -346,16 +347,46 @@ class ResolverLabels:
     under: dict[str, dict[str, str]]
 
 
-RESOLVER_LABELS: "weakref.WeakKeyDictionary[APIGatewayRestResolver, ResolverLabels]" = (
+# Labels given now, or gathered when first needed: they are read off the routes' models, and a
+# handler whose routes' models are bound lazily (functions/common/lazy.py) must not build them all at
+# its import just to name their fields.
+Labels = Mapping[str, str] | Callable[[], Mapping[str, str]]
+UnionTags = frozenset[str] | Callable[[], frozenset[str]]
+
+_LABELS_OF: "weakref.WeakKeyDictionary[APIGatewayRestResolver, Callable[[], ResolverLabels]]" = (
     weakref.WeakKeyDictionary()
 )
 
 
+def resolver_labels(app: APIGatewayRestResolver) -> ResolverLabels:
+    """The labels `configure_resolver` gave `app`, gathered at the first call (the first refusal, or
+    SnapStart's priming: functions/common/snapstart.py) and kept."""
+    return _LABELS_OF[app]()
+
+
+def _gathering(
+    labels: Labels, union_tags: UnionTags, under: Mapping[str, Labels]
+) -> Callable[[], ResolverLabels]:
+    """The labels, each given or gathered by its function, once."""
+
+    @cache
+    def gathered() -> ResolverLabels:
+        def given(named: Labels) -> dict[str, str]:
+            return dict(named() if callable(named) else named)
+
+        tags = union_tags() if callable(union_tags) else union_tags
+        return ResolverLabels(
+            {**PARAMETER_LABELS, **given(labels)}, tags, {path: given(named) for path, named in under.items()}
+        )
+
+    return gathered
+
+
 def configure_resolver(
     app: APIGatewayRestResolver,
-    labels: Mapping[str, str],
-    union_tags: frozenset[str] = frozenset(),
-    labels_under: Mapping[str, Mapping[str, str]] | None = None,
+    labels: Labels,
+    union_tags: UnionTags = frozenset(),
+    labels_under: Mapping[str, Labels] | None = None,
 ) -> None:
     """Makes every error of `app` (validation, refusals, unknown routes, failures) problem details,
     and declares the API's security schemes for its OpenAPI document.
@@ -364,22 +395,21 @@ def configure_resolver(
     discriminators (they appear in pydantic's error paths but are not fields). `labels_under` gives
     the routes under a path (the template's resource path, e.g. "/api/integration/outages") labels
     of their own, for a resolver whose bodies name one field differently (an outage's `kind` is
-    «Вид отключения», a company message's «Вид документа»).
+    «Вид отключения», a company message's «Вид документа»). Each may be a function returning it,
+    called once, when the first refusal needs it.
     """
-    under = dict(labels_under or {})
-    labels = {**PARAMETER_LABELS, **labels}
-    RESOLVER_LABELS[app] = ResolverLabels(
-        dict(labels), union_tags, {path: dict(named) for path, named in under.items()}
-    )
+    gathered = _gathering(labels, union_tags, labels_under or {})
+    _LABELS_OF[app] = gathered
     app.configure_openapi(security_schemes=SECURITY_SCHEMES)
     app._request_validation_middleware = _JsonBodiesOnly()  # type: ignore[no-untyped-call]
 
     @app.exception_handler(RequestValidationError)  # type: ignore[untyped-decorator]
     def _invalid(error: RequestValidationError) -> Response[str]:
         resource = str(app.current_event.resource or "")
-        own = next((named for path, named in under.items() if resource.startswith(path)), None)
-        chosen = {**labels, **own} if own is not None else labels
-        problem = validation_problem(error.errors(), chosen, union_tags)
+        known = gathered()
+        own = next((named for path, named in known.under.items() if resource.startswith(path)), None)
+        chosen = {**known.labels, **own} if own is not None else known.labels
+        problem = validation_problem(error.errors(), chosen, known.union_tags)
         return problem_response(problem.model_copy(update={"request_id": _request_id(app)}))
 
     @app.exception_handler(RequestUnsupportedContentType)  # type: ignore[untyped-decorator]

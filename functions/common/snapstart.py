@@ -51,11 +51,15 @@ def after_restore(step: Callable[[], object]) -> None:
 
 def load_routes(app: "APIGatewayRestResolver") -> None:
     """What Powertools builds on each route's first request: the models of its parameters, body and
-    answer (`Route.dependant`, `Route.body_field`: pydantic TypeAdapters), and the request
-    validation middleware it puts in front of every route."""
+    answer (`Route.dependant`, `Route.body_field`: pydantic TypeAdapters, and the modules a handler
+    binds lazily for them: functions/common/lazy.py), the request validation middleware it puts in
+    front of every route, and the fields' labels its first refusal gathers."""
+    from functions.common.api import resolver_labels
+
     routes: list[Any] = app._static_routes + app._dynamic_routes
     for route in routes:
         _ = route.dependant, route.body_field
+    resolver_labels(app)
 
 
 def prime(app: "APIGatewayRestResolver", *loads: Callable[[], object]) -> None:

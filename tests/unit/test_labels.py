@@ -14,7 +14,7 @@ from functions.askue.models import LABELS as ASKUE_LABELS
 from functions.askue.models import FetchRequest
 from functions.auth.models import LABELS as AUTH_LABELS
 from functions.auth.models import PasswordChange
-from functions.common.api import RESOLVER_LABELS, ResolverLabels
+from functions.common.api import ResolverLabels, resolver_labels
 from functions.common.labels import field_labels, label_of
 from functions.common.problems import validation_problem
 
@@ -155,7 +155,7 @@ def _labels_of(resource: str) -> ResolverLabels:
     for domain in HANDLERS:
         app = importlib.import_module(f"functions.{domain}.handler").app
         if any(route.path == resource for route in app._static_routes + app._dynamic_routes):
-            return RESOLVER_LABELS[app]
+            return resolver_labels(app)
     raise AssertionError(resource)
 
 
@@ -177,3 +177,44 @@ def test_a_list_item_s_field_is_named_with_its_number() -> None:
         validation_problem([error], OBJECT_LABELS).detail
         == "Заполните поле «Номер прибора учёта (прибор учёта 2)»."
     )
+
+
+class _Meter(BaseModel):
+    meter_number: str = Field(title="Номер прибора учёта", min_length=3)
+
+
+def test_labels_given_as_a_function_are_gathered_at_the_first_refusal_and_once() -> None:
+    """A handler whose routes' models are bound lazily (functions/common/lazy.py) names their fields
+    without building them at its import: configure_resolver calls its labels' function when the
+    first refusal needs them, and keeps what it returned."""
+    import json
+
+    from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+    from aws_lambda_powertools.event_handler.openapi.params import Body
+
+    from functions.common.api import configure_resolver
+    from tests.unit.conftest import api_event
+
+    app = APIGatewayRestResolver(enable_validation=True)
+    gathered: list[str] = []
+
+    def labels() -> dict[str, str]:
+        gathered.append("labels")
+        return field_labels(_Meter)
+
+    special = {"/meters/special": lambda: {"meter_number": "Особый номер"}}
+    configure_resolver(app, labels, labels_under=special)
+
+    @app.post("/meters")
+    def add(meter: Annotated[_Meter, Body()]) -> dict[str, str]:
+        return {"meter_number": meter.meter_number}
+
+    assert gathered == []
+    for _ in range(2):
+        answer = app.resolve(api_event("POST", "/meters", {"meter_number": "1"}), {})
+        assert answer["statusCode"] == 422
+        assert "«Номер прибора учёта»" in json.loads(answer["body"])["errors"][0]["message"]
+    assert gathered == ["labels"]
+    assert resolver_labels(app).under == {"/meters/special": {"meter_number": "Особый номер"}}
+    good = app.resolve(api_event("POST", "/meters", {"meter_number": "123"}), {})
+    assert good["statusCode"] == 200
