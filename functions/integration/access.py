@@ -2,15 +2,22 @@
 record of which consumers' personal data an integrator was answered or acted on («who saw my data»),
 and the OpenAPI pieces that say so (handler.py's routes and support.py's)."""
 
-from typing import Annotated, Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
+from pydantic import BaseModel
 
-from functions.common.api import PROBLEM_RESPONSE
+from functions.common.api import PROBLEM_RESPONSE, answers
 from functions.common.integrators import integrator_of
-from functions.requests.inputs import integration_actor
+from functions.common.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from functions.requests import inputs
+else:
+    inputs = lazy_module("functions.requests.inputs")  # its request models, when a route first acts
 
 logger = Logger()
 
@@ -50,7 +57,7 @@ ACCOUNT_ACTION = "account action by an integrator"
 def actor(event: BaseProxyEvent) -> str:
     """The integrator the authorizer let through, as the history names it (`integrator:crm`)."""
     integrator = integrator_of((event.raw_event.get("requestContext") or {}).get("authorizer"))
-    return integration_actor(integrator.name if integrator is not None else None)
+    return inputs.integration_actor(integrator.name if integrator is not None else None)
 
 
 def log_read(event: BaseProxyEvent, **ids: Any) -> None:
@@ -70,4 +77,28 @@ def with_etag(responses: dict[int, Any], status: int) -> dict[int, Any]:
     """The route's OpenAPI responses with the request's `ETag` documented on its success answer."""
     success = dict(responses[status])
     success["headers"] = {**success.get("headers", {}), **ETAG}
+    return {**responses, status: success}
+
+
+class _ModelLater(dict[str, Any]):
+    """A response's content `{"model": …}` whose model is looked up only when Powertools reads it:
+    at the route's first request or when the OpenAPI document is built (`"model" in content` holds
+    from the start; `content["model"]` calls `model`)."""
+
+    def __init__(self, model: Callable[[], type[BaseModel]]) -> None:
+        super().__init__(model=None)
+        self._model = model
+
+    def __getitem__(self, key: str) -> Any:
+        return self._model() if key == "model" else super().__getitem__(key)
+
+
+def answers_later(
+    status: int, description: str, model: Callable[[], type[BaseModel]], errors: Mapping[int, Any]
+) -> dict[int, Any]:
+    """functions/common/api.py's `answers` for a route whose success model lives in a module bound
+    with `lazy_module` (functions/common/lazy.py): `model` (e.g. `lambda: views.IntegrationPage`) is
+    called when Powertools reads the responses, so the decorator, run at import, builds nothing."""
+    responses = answers(status, description, None, errors)
+    success = {**responses[status], "content": {"application/json": _ModelLater(model)}}
     return {**responses, status: success}

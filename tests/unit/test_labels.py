@@ -17,6 +17,7 @@ from functions.auth.models import PasswordChange
 from functions.common.api import RESOLVER_LABELS, ResolverLabels
 from functions.common.labels import field_labels, label_of
 from functions.common.problems import validation_problem
+from functions.integration.labels import label_fields
 
 
 class _Inner(BaseModel):
@@ -155,6 +156,8 @@ def _labels_of(resource: str) -> ResolverLabels:
     for domain in HANDLERS:
         app = importlib.import_module(f"functions.{domain}.handler").app
         if any(route.path == resource for route in app._static_routes + app._dynamic_routes):
+            if domain == "integration":  # gathered at its first refusal (functions/integration/labels.py)
+                label_fields(app)
             return RESOLVER_LABELS[app]
     raise AssertionError(resource)
 
