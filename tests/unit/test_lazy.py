@@ -1,6 +1,7 @@
-"""functions/common/lazy.py: a module bound lazily is executed at the first read of an attribute, not
-before; one imported already is handed back as it is. Each case runs in a fresh interpreter (a module
-executed once stays executed), reading `sys.modules` only: nothing here depends on timing."""
+"""functions/common/lazy.py: a module bound lazily is imported at the first read of one of its
+attributes, not before; one imported already is handed back as it is. Each case runs in a fresh
+interpreter (a module imported once stays imported), reading `sys.modules` only: nothing here
+depends on timing."""
 
 import json
 import subprocess
@@ -8,21 +9,32 @@ import sys
 
 from infra.template import ROOT
 
-# functions.common.events builds its event models at import: a module whose execution shows.
+# functions.common.events builds its event models at import: a module whose import shows.
 PROBE = """
 import json, sys
 from functions.common.lazy import lazy_module
 events = lazy_module("functions.common.events")
-bound = "functions.common.events" in sys.modules
-# Read past the module's attribute hook: `vars(events)` would itself execute it.
-before = "ReadingSubmitted" in object.__getattribute__(events, "__dict__")
-again = lazy_module("functions.common.events") is events
-import functions.common.events as imported
-same = imported is events
+before = "functions.common.events" in sys.modules
 detail_type = events.ReadingSubmitted.DETAIL_TYPE
-after = "ReadingSubmitted" in object.__getattribute__(events, "__dict__")
-print(json.dumps({"bound": bound, "before": before, "again": again, "same": same,
-                  "after": after, "detail_type": detail_type}))
+after = "functions.common.events" in sys.modules
+import functions.common.events as imported
+print(json.dumps({
+    "before": before,
+    "after": after,
+    "detail_type": detail_type,
+    "same_class": events.ReadingSubmitted is imported.ReadingSubmitted,
+    "bound_again": lazy_module("functions.common.events") is imported,
+}))
+"""
+
+# An import elsewhere and the stand-in see one module: what is set on it is read through both.
+SHARED = """
+import json
+from functions.common.lazy import lazy_module
+events = lazy_module("functions.common.events")
+import functions.common.events as imported
+imported.SET_LATER = "seen"
+print(json.dumps(events.SET_LATER))
 """
 
 ALREADY = """
@@ -50,22 +62,25 @@ def run(code: str) -> str:
     return result.stdout.strip()
 
 
-def test_a_lazy_module_is_executed_at_the_first_attribute_read_and_is_the_module_imports_get() -> None:
+def test_a_lazy_module_is_imported_at_the_first_attribute_read_and_is_the_module_imports_get() -> None:
     seen = json.loads(run(PROBE))
 
     assert seen == {
-        "bound": True,  # registered as imported: `import` and `from … import` get this very module
-        "before": False,  # bound, not executed: its models are not built yet
-        "again": True,
-        "same": True,
-        "after": True,  # the first attribute read executed it
+        "before": False,  # bound, not imported: its models are not built yet
+        "after": True,  # the first attribute read imported it
         "detail_type": "portal.reading.submitted.v1",
+        "same_class": True,  # the one module, not a copy
+        "bound_again": True,  # once imported, lazy_module hands back the module itself
     }
+
+
+def test_what_is_set_on_the_module_is_read_through_its_lazy_binding() -> None:
+    assert json.loads(run(SHARED)) == "seen"
 
 
 def test_a_module_imported_already_is_handed_back_as_it_is() -> None:
     assert json.loads(run(ALREADY)) is True
 
 
-def test_a_module_that_does_not_exist_is_refused_at_once() -> None:
+def test_a_module_that_does_not_exist_is_refused_when_bound() -> None:
     assert run(MISSING) == "functions.common.no_such_module"
