@@ -31,9 +31,10 @@ modules a handler's import leaves out; `make package` counts `lazy_module("…")
 module it names (infra/function_code.py), so its name must be a string literal.
 
 Why not the standard library's `importlib.util.LazyLoader`: its module stands in `sys.modules`
-unexecuted, and before Python 3.12.3 (the local server runs functions in threads, on 3.11) a second
-thread reading it while the first executes it sees it half-built. Here the real module is imported
-by the import system itself, under its per-module lock, and `sys.modules` never holds a stand-in.
+unexecuted, and a second thread reading it while the first executes it sees it half-built (CPython
+gh-114763, fixed in 2024: not in the 3.11 the local server runs functions on, in threads, nor in
+Python 3.12.1). Here the real module is imported by the import system itself, under its per-module
+lock, and `sys.modules` never holds a stand-in.
 """
 
 import importlib
