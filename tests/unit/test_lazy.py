@@ -37,6 +37,25 @@ imported.SET_LATER = "seen"
 print(json.dumps(events.SET_LATER))
 """
 
+# Threads reading a lazy module at once (the local server runs functions in threads): each waits for
+# the one import, none sees the module half-built.
+THREADS = """
+import json, threading
+from functions.common.lazy import lazy_module
+events = lazy_module("functions.common.events")
+start, seen = threading.Barrier(8), []
+def read():
+    start.wait()
+    try:
+        seen.append(events.ReadingSubmitted.DETAIL_TYPE)
+    except Exception as error:
+        seen.append(repr(error))
+threads = [threading.Thread(target=read) for _ in range(8)]
+for thread in threads: thread.start()
+for thread in threads: thread.join()
+print(json.dumps(sorted(set(seen))))
+"""
+
 ALREADY = """
 import json
 import functions.common.events as imported
@@ -76,6 +95,10 @@ def test_a_lazy_module_is_imported_at_the_first_attribute_read_and_is_the_module
 
 def test_what_is_set_on_the_module_is_read_through_its_lazy_binding() -> None:
     assert json.loads(run(SHARED)) == "seen"
+
+
+def test_threads_reading_a_lazy_module_at_once_all_see_it_whole() -> None:
+    assert json.loads(run(THREADS)) == ["portal.reading.submitted.v1"]
 
 
 def test_a_module_imported_already_is_handed_back_as_it_is() -> None:
