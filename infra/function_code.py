@@ -5,9 +5,11 @@ the AWS clients it builds — read from the source (AST), never by importing it.
 clients on both sides of its comparison, and the tests check both against the template.
 
 Every `import` counts wherever it is written (a lazy import inside a function is still code the
-function may run), except those under `if TYPE_CHECKING:`, which never run. A module that reads files
-of the repository names them in a module-level `PACKAGED_FILES = ("docs/openapi.json", ...)` (paths
-relative to the project root, string literals): they are shipped with the function at the same place.
+function may run), except those under `if TYPE_CHECKING:`, which never run; a module bound lazily,
+`lazy_module("functions.x.y")` (functions/common/lazy.py, its name a string literal), counts as its
+import. A module that reads files of the repository names them in a module-level
+`PACKAGED_FILES = ("docs/openapi.json", ...)` (paths relative to the project root, string literals):
+they are shipped with the function at the same place.
 """
 
 import ast
@@ -133,6 +135,8 @@ def _imports_of(module: str) -> _ModuleImports:
                 ours.update(f"{node.module}.{n}" for n in names if _exists(f"{node.module}.{n}"))
             if node.module == AWS_MODULE:
                 from_aws.update(names)
+        elif (lazy := _lazily_bound(node)) is not None:
+            _sort_import(lazy, f"import {lazy}", ours, external)
         elif isinstance(node, ast.Attribute) and node.attr == "configure_openapi_merge":
             merges_openapi = True
     return _ModuleImports(
@@ -142,6 +146,16 @@ def _imports_of(module: str) -> _ModuleImports:
         merges_openapi,
         _packaged_files(module, tree),
     )
+
+
+def _lazily_bound(node: ast.AST) -> str | None:
+    """The module a `lazy_module("…")` call binds, None for any other node."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "lazy_module"):
+        return None
+    name = node.args[0] if len(node.args) == 1 else None
+    if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
+        raise ValueError(f"lazy_module takes the module's name as a string literal: {ast.unparse(node)}")
+    return name.value
 
 
 def _packaged_files(module: str, tree: ast.Module) -> frozenset[str]:

@@ -131,6 +131,39 @@ def answers(
     return {status: success, **errors}
 
 
+class _ModelLater(dict[str, Any]):
+    """A response's content `{"model": …}` whose model is looked up only when Powertools reads it:
+    at the route's first request or when the OpenAPI document is built (`"model" in content` holds
+    from the start; `content["model"]` calls `model`)."""
+
+    def __init__(self, model: Callable[[], type[BaseModel]]) -> None:
+        super().__init__(model=None)
+        self._model = model
+
+    def __getitem__(self, key: str) -> Any:
+        return self._model() if key == "model" else super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._model() if key == "model" else super().get(key, default)
+
+    def values(self) -> list[Any]:  # type: ignore[override]
+        return [self[key] for key in self]
+
+    def items(self) -> list[tuple[str, Any]]:  # type: ignore[override]
+        return [(key, self[key]) for key in self]
+
+
+def answers_later(
+    status: int, description: str, model: Callable[[], type[BaseModel]], errors: Mapping[int, Any]
+) -> dict[int, Any]:
+    """`answers` for a route whose success model lives in a module bound
+    with `lazy_module` (functions/common/lazy.py): `model` (e.g. `lambda: views.IntegrationPage`) is
+    called when Powertools reads the responses, so the decorator, run at import, builds nothing."""
+    responses = answers(status, description, None, errors)
+    success = {**responses[status], "content": {"application/json": _ModelLater(model)}}
+    return {**responses, status: success}
+
+
 def _request_id(app: APIGatewayRestResolver) -> str | None:
     """API Gateway's id of the request being answered (None outside a request)."""
     try:

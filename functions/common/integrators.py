@@ -69,7 +69,12 @@ class Integrator:
     @property
     def actor(self) -> str:
         """How the history names it (`changed_by`, a message's author, an outage's publisher)."""
-        return f"{INTEGRATOR_ACTOR_PREFIX}{self.name}"
+        return integration_actor(self.name)
+
+
+def integration_actor(integrator: str | None) -> str:
+    """The actor of a change made by the integrator named `integrator` (the authorizer's name)."""
+    return f"{INTEGRATOR_ACTOR_PREFIX}{integrator or 'unknown'}"
 
 
 def parse_integrators(text: str) -> dict[str, frozenset[Scope]]:

@@ -9,8 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
 
 from functions.common.api import PROBLEM_RESPONSE
-from functions.common.integrators import integrator_of
-from functions.requests.inputs import integration_actor
+from functions.common.integrators import integration_actor, integrator_of
 
 logger = Logger()
 

@@ -1,8 +1,10 @@
 """Routes for the company's systems (CRM, billing, support): each an integrator with a key of its
 own and scopes (functions/common/integrators.py), let in by the integrator authorizer."""
 
+from __future__ import annotations
+
 from http import HTTPStatus
-from typing import Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
@@ -15,40 +17,42 @@ from functions.common.api import (
     INTEGRATION_SECURITY,
     PROBLEM_RESPONSE,
     RETRY_AFTER,
-    answers,
-    configure_resolver,
+    answers_later,
     replayable,
     rules_beyond_schema,
 )
 from functions.common.claims import answer_action, once, write_claim
 from functions.common.cursor import CURSOR_SCHEMA, MAX_CURSOR_LENGTH
 from functions.common.errors import invalid_field
+from functions.common.lazy import lazy_module
 from functions.common.tracing import tracer
+from functions.integration import labels
 from functions.integration.access import FORBIDDEN, TAGS, IfMatch, actor, log_read, with_etag
-from functions.integration.consumers import ConsumerCard
-from functions.integration.feed import FeedPage
-from functions.integration.models import LABELS, DateTimeWithZone, PasswordReset, PasswordResetAccepted
 from functions.integration.outage_routes import router as outages_router
-from functions.integration.readings import ReadingsPage
 from functions.integration.replays import IdempotencyKey, with_replayed_header
 from functions.integration.support import router as support_router
-from functions.objects.models import INTEGRATION_LABELS as OBJECT_LABELS
-from functions.objects.models import IntegrationObject, IntegrationObjectList, ObjectChange
-from functions.outages.models import LABELS as OUTAGE_LABELS
-from functions.requests.inputs import CompanyMessage, StatusChange, UploadRequest
-from functions.requests.integration_views import (
-    IntegrationMessage,
-    IntegrationPage,
-    IntegrationRequest,
-    IntegrationRequestThread,
-)
-from functions.requests.outputs import UploadForm
-from functions.requests.registry import RequestStatus
-from functions.requests.stage_mark_input import StageMarkRequest
+
+# The routes' models, built when a route first needs them, not at every cold start: these modules
+# are named only inside functions, annotations and `lambda:` (functions/common/lazy.py).
+if TYPE_CHECKING:
+    from functions.integration import consumers, feed, models, readings
+    from functions.objects import models as objects
+    from functions.requests import inputs, integration_views, outputs, registry, stage_mark_input
+else:
+    consumers = lazy_module("functions.integration.consumers")
+    feed = lazy_module("functions.integration.feed")
+    models = lazy_module("functions.integration.models")
+    readings = lazy_module("functions.integration.readings")
+    objects = lazy_module("functions.objects.models")
+    inputs = lazy_module("functions.requests.inputs")
+    integration_views = lazy_module("functions.requests.integration_views")
+    outputs = lazy_module("functions.requests.outputs")
+    registry = lazy_module("functions.requests.registry")
+    stage_mark_input = lazy_module("functions.requests.stage_mark_input")
 
 logger = Logger()
 app = APIGatewayRestResolver(enable_validation=True)
-configure_resolver(app, {**LABELS, **OBJECT_LABELS}, labels_under={"/api/integration/outages": OUTAGE_LABELS})
+labels.configure(app)
 # Support's actions on a consumer's account, and the outages: modules of their own.
 app.include_router(support_router)
 app.include_router(outages_router)
@@ -66,10 +70,10 @@ app.include_router(outages_router)
     "`Idempotency-Key` — 8–128 латинских букв, цифр и знаков -_.:, тот же ключ — только с тем же адресом.",
     openapi_extensions=rules_beyond_schema("email", "Idempotency-Key"),
     responses=with_replayed_header(
-        answers(
+        answers_later(
             202,
             "Сброс принят: письмо с новым паролем будет отправлено",
-            PasswordResetAccepted,
+            lambda: models.PasswordResetAccepted,
             {
                 **ERROR_RESPONSES,
                 **FORBIDDEN,
@@ -94,21 +98,21 @@ app.include_router(outages_router)
     tags=TAGS,
 )
 def reset_password(
-    request: Annotated[PasswordReset, Body()], idempotency_key: IdempotencyKey = None
+    request: Annotated[models.PasswordReset, Body()], idempotency_key: IdempotencyKey = None
 ) -> Response[str]:
     """With an Idempotency-Key a retry never spends another mail:
     the key's answer is recorded in the reset's own transaction."""
     from functions.integration import service
 
     claim = write_claim(_actor(), idempotency_key, "reset-password", request.email.casefold(), request)
-    accepted = PasswordResetAccepted()
+    accepted = models.PasswordResetAccepted()
 
-    def run() -> PasswordResetAccepted:
+    def run() -> models.PasswordResetAccepted:
 
         service.reset_password(request.email, [answer_action(claim, accepted)] if claim else [])
         return accepted
 
-    done = once(claim, PasswordResetAccepted, run)
+    done = once(claim, models.PasswordResetAccepted, run)
     return replayable(HTTPStatus.ACCEPTED, done.answer, done.replayed)
 
 
@@ -126,21 +130,23 @@ def reset_password(
     "Следующая страница — `?cursor=` из ответа.\n\nСверх схемы: нужен ровно один из `status` и "
     "`unanswered=true`; `cursor` — только тот, что выдан этим API для того же запроса.",
     openapi_extensions=rules_beyond_schema("status", "cursor"),
-    responses=answers(200, "Страница заявок", IntegrationPage, {**ERROR_RESPONSES, **FORBIDDEN}),
+    responses=answers_later(
+        200, "Страница заявок", lambda: integration_views.IntegrationPage, {**ERROR_RESPONSES, **FORBIDDEN}
+    ),
     security=INTEGRATION_SECURITY,
     tags=TAGS,
 )
 def list_requests(
-    status: Annotated[RequestStatus | None, Query()] = None,
+    status: Annotated[registry.RequestStatus | None, Query()] = None,
     unanswered: Annotated[
         bool, Query(description="true — только заявки с неотвеченным сообщением потребителя")
     ] = False,
-    since: Annotated[DateTimeWithZone | None, Query()] = None,
+    since: Annotated[models.DateTimeWithZone | None, Query()] = None,
     cursor: Annotated[
         str | None, Query(max_length=MAX_CURSOR_LENGTH, json_schema_extra=CURSOR_SCHEMA)
     ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
-) -> IntegrationPage:
+) -> integration_views.IntegrationPage:
     from functions.requests import presentation
 
     if unanswered:
@@ -163,10 +169,10 @@ def list_requests(
     "списки и индексы обновятся позже. Лента хранит изменения 14 дней: курсор старше — 410, сверьтесь по "
     "спискам и продолжайте с `latest`.\n\nСверх схемы: `after` не больше номера последнего изменения.",
     openapi_extensions=rules_beyond_schema("after"),
-    responses=answers(
+    responses=answers_later(
         200,
         "Страница изменений",
-        FeedPage,
+        lambda: feed.FeedPage,
         {
             **ERROR_RESPONSES,
             **FORBIDDEN,
@@ -181,9 +187,7 @@ def list_changes(
         int, Query(ge=0, description="Номер последнего прочитанного изменения (0 — с начала)")
     ] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> FeedPage:
-    from functions.integration import feed
-
+) -> feed.FeedPage:
     return feed.read_changes(after, limit)
 
 
@@ -194,10 +198,10 @@ def list_changes(
     description="Кто потребитель: ФИО или организация, категория, телефон, текущий email. Учётная запись, "
     "удалённая потребителем, читается как `state: erased` и «данные удалены»: все персональные поля null "
     "(удалите их и в своей копии).",
-    responses=answers(
+    responses=answers_later(
         200,
         "Карточка",
-        ConsumerCard,
+        lambda: consumers.ConsumerCard,
         {**ERROR_RESPONSES, **FORBIDDEN, 404: {"description": "Потребитель не найден", **PROBLEM_RESPONSE}},
     ),
     security=INTEGRATION_SECURITY,
@@ -205,9 +209,7 @@ def list_changes(
 )
 def consumer_card(
     user_id: Annotated[str, Path(max_length=64, description="Потребитель (Cognito sub)")],
-) -> ConsumerCard:
-    from functions.integration import consumers
-
+) -> consumers.ConsumerCard:
     return consumers.consumer_card(user_id)
 
 
@@ -222,16 +224,16 @@ def consumer_card(
     "(просмотренные изменения — не показания).\n\nСверх схемы: `after` не больше номера последнего "
     "изменения ленты.",
     openapi_extensions=rules_beyond_schema("after"),
-    responses=answers(200, "Показания", ReadingsPage, {**ERROR_RESPONSES, **FORBIDDEN}),
+    responses=answers_later(
+        200, "Показания", lambda: readings.ReadingsPage, {**ERROR_RESPONSES, **FORBIDDEN}
+    ),
     security=INTEGRATION_SECURITY,
     tags=TAGS,
 )
 def list_readings(
     after: Annotated[int, Query(ge=0, description="next_after прошлого ответа (0 — с начала)")] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> ReadingsPage:
-    from functions.integration import readings
-
+) -> readings.ReadingsPage:
     return readings.billed_readings(after, limit)
 
 
@@ -242,10 +244,10 @@ def list_readings(
     description="Заявка, её история и вся переписка (сообщения потребителя и компании, документы с видом); "
     "ссылки на файлы действуют 5 минут.",
     responses=with_etag(
-        answers(
+        answers_later(
             200,
             "Заявка",
-            IntegrationRequestThread,
+            lambda: integration_views.IntegrationRequestThread,
             {**ERROR_RESPONSES, **FORBIDDEN, 404: {"description": "Заявка не найдена", **PROBLEM_RESPONSE}},
         ),
         200,
@@ -277,11 +279,13 @@ def request_with_thread(id: Annotated[str, Path(max_length=64, description="id �
     "\n\nСверх схемы: `filename` оканчивается расширением типа `content_type` (.pdf; .jpg или .jpeg; "
     ".png; .tif или .tiff).",
     openapi_extensions=rules_beyond_schema("filename"),
-    responses=answers(200, "Форма загрузки", UploadForm, {**ERROR_RESPONSES, **FORBIDDEN}),
+    responses=answers_later(
+        200, "Форма загрузки", lambda: outputs.UploadForm, {**ERROR_RESPONSES, **FORBIDDEN}
+    ),
     security=INTEGRATION_SECURITY,
     tags=TAGS,
 )
-def prepare_upload(upload: Annotated[UploadRequest, Body()]) -> UploadForm:
+def prepare_upload(upload: Annotated[inputs.UploadRequest, Body()]) -> outputs.UploadForm:
     from functions.requests import uploads
 
     return uploads.prepare_upload(uploads.COMPANY_OWNER, upload)
@@ -303,10 +307,10 @@ def prepare_upload(upload: Annotated[UploadRequest, Body()]) -> UploadForm:
     "обязателен.",
     openapi_extensions=rules_beyond_schema("text", "kind", "attachments", "attachments.*", "Idempotency-Key"),
     responses=with_replayed_header(
-        answers(
+        answers_later(
             201,
             "Сообщение отправлено",
-            IntegrationMessage,
+            lambda: integration_views.IntegrationMessage,
             {**ERROR_RESPONSES, **FORBIDDEN, 404: {"description": "Заявка не найдена", **PROBLEM_RESPONSE}},
         ),
         201,
@@ -316,7 +320,7 @@ def prepare_upload(upload: Annotated[UploadRequest, Body()]) -> UploadForm:
 )
 def post_message(
     id: Annotated[str, Path(max_length=64, description="id заявки")],
-    message: Annotated[CompanyMessage, Body()],
+    message: Annotated[inputs.CompanyMessage, Body()],
     idempotency_key: Annotated[
         str | None, Header(alias="idempotency-key", description="Уникальная строка на каждое новое сообщение")
     ] = None,
@@ -345,10 +349,10 @@ def post_message(
     openapi_extensions=rules_beyond_schema("comment", "Idempotency-Key", "If-Match"),
     responses=with_etag(
         with_replayed_header(
-            answers(
+            answers_later(
                 200,
                 "Заявка после изменения (или как есть, если статус уже такой)",
-                IntegrationRequest,
+                lambda: integration_views.IntegrationRequest,
                 {
                     **ERROR_RESPONSES,
                     **FORBIDDEN,
@@ -371,7 +375,7 @@ def post_message(
 )
 def change_status(
     id: Annotated[str, Path(max_length=64, description="id заявки")],
-    change: Annotated[StatusChange, Body()],
+    change: Annotated[inputs.StatusChange, Body()],
     idempotency_key: IdempotencyKey = None,
     if_match: IfMatch = None,
 ) -> Response[str]:
@@ -380,8 +384,12 @@ def change_status(
 
     by = actor(app.current_event)
     claim = write_claim(by, idempotency_key, "PATCH /api/integration/requests/{id}", id, change)
-    done = once(claim, IntegrationRequest, lambda: transitions.change_status(id, change, by, if_match))
-    etag = request_etag(cast(IntegrationRequest, done.answer))
+    done = once(
+        claim,
+        integration_views.IntegrationRequest,
+        lambda: transitions.change_status(id, change, by, if_match),
+    )
+    etag = request_etag(cast(integration_views.IntegrationRequest, done.answer))
     return replayable(HTTPStatus.OK, done.answer, done.replayed, {"ETag": etag})
 
 
@@ -398,10 +406,10 @@ def change_status(
     "должен быть раньше; `completed_on` не раньше дня подачи заявки.",
     openapi_extensions=rules_beyond_schema("stage", "completed_on", "Idempotency-Key"),
     responses=with_replayed_header(
-        answers(
+        answers_later(
             200,
             "Заявка после отметки",
-            IntegrationRequest,
+            lambda: integration_views.IntegrationRequest,
             {
                 **ERROR_RESPONSES,
                 **FORBIDDEN,
@@ -419,7 +427,7 @@ def change_status(
 )
 def mark_stage(
     id: Annotated[str, Path(max_length=64, description="id заявки")],
-    mark: Annotated[StageMarkRequest, Body()],
+    mark: Annotated[stage_mark_input.StageMarkRequest, Body()],
     idempotency_key: IdempotencyKey = None,
 ) -> Response[str]:
     """A retry with the same Idempotency-Key is answered as the first mark was,
@@ -428,7 +436,7 @@ def mark_stage(
 
     actor = _actor()
     claim = write_claim(actor, idempotency_key, "POST /api/integration/requests/{id}/stages", id, mark)
-    done = once(claim, IntegrationRequest, lambda: stage_marks.mark_stage(id, mark, actor))
+    done = once(claim, integration_views.IntegrationRequest, lambda: stage_marks.mark_stage(id, mark, actor))
     return replayable(HTTPStatus.OK, done.answer, done.replayed)
 
 
@@ -440,7 +448,9 @@ def mark_stage(
     "`limit` на страницу; следующая страница — `?cursor=` из ответа. Подтверждённые уходят из списка."
     "\n\nСверх схемы: `cursor` — только тот, что выдан этим списком.",
     openapi_extensions=rules_beyond_schema("cursor"),
-    responses=answers(200, "Объекты", IntegrationObjectList, {**ERROR_RESPONSES, **FORBIDDEN}),
+    responses=answers_later(
+        200, "Объекты", lambda: objects.IntegrationObjectList, {**ERROR_RESPONSES, **FORBIDDEN}
+    ),
     security=INTEGRATION_SECURITY,
     tags=TAGS,
 )
@@ -449,10 +459,10 @@ def list_objects_to_confirm(
         str | None, Query(max_length=MAX_CURSOR_LENGTH, json_schema_extra=CURSOR_SCHEMA)
     ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 100,
-) -> IntegrationObjectList:
-    from functions.objects import service as objects
+) -> objects.IntegrationObjectList:
+    from functions.objects import service
 
-    return objects.to_confirm(cursor, limit)
+    return service.to_confirm(cursor, limit)
 
 
 @app.patch(
@@ -467,10 +477,10 @@ def list_objects_to_confirm(
     "Повторное подтверждение сохраняет время и ключ (account_confirmed_by) первого.",
     openapi_extensions=rules_beyond_schema("confirmed", "isu_meters", "isu_meters.*", "Idempotency-Key"),
     responses=with_replayed_header(
-        answers(
+        answers_later(
             200,
             "Объект после изменения",
-            IntegrationObject,
+            lambda: objects.IntegrationObject,
             {**ERROR_RESPONSES, **FORBIDDEN, 404: {"description": "Объект не найден", **PROBLEM_RESPONSE}},
         ),
         200,
@@ -480,18 +490,18 @@ def list_objects_to_confirm(
 )
 def confirm_object_account(
     id: Annotated[str, Path(max_length=64, description="id объекта")],
-    change: Annotated[ObjectChange, Body()],
+    change: Annotated[objects.ObjectChange, Body()],
     idempotency_key: IdempotencyKey = None,
 ) -> Response[str]:
     from functions.integration import service
 
     actor = _actor()
     claim = write_claim(actor, idempotency_key, "PATCH /api/integration/objects/{id}", id, change)
-    done = once(claim, IntegrationObject, lambda: service.change_object(id, change, actor))
+    done = once(claim, objects.IntegrationObject, lambda: service.change_object(id, change, actor))
     return replayable(HTTPStatus.OK, done.answer, done.replayed)
 
 
-def _read_out(page: IntegrationPage) -> IntegrationPage:
+def _read_out(page: integration_views.IntegrationPage) -> integration_views.IntegrationPage:
     log_read(app.current_event, request_ids=[request.id for request in page.items])
     return page
 

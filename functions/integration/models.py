@@ -8,24 +8,12 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from functions.common.fields import Email
-from functions.common.labels import field_labels
-from functions.requests.inputs import LABELS as REQUEST_LABELS
-from functions.requests.stage_mark_input import StageMarkRequest
 
 
 class PasswordReset(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     email: Email = Field(title="Электронная почта")
-
-
-LABELS = {
-    **REQUEST_LABELS,
-    **field_labels(PasswordReset, StageMarkRequest),
-    # The query and path parameters of the change feed, the readings for billing and the consumer's card.
-    "after": "Номер последнего прочитанного изменения",
-    "user_id": "Идентификатор потребителя",
-}
 
 
 class PasswordResetAccepted(BaseModel):

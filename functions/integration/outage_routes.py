@@ -1,8 +1,10 @@
 """The outages' routes for the company's systems (the dispatcher's or the CRM's): publish, move and
 withdraw an outage (functions/outages/service.py); included in the integration function's resolver."""
 
+from __future__ import annotations
+
 from http import HTTPStatus
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -12,14 +14,19 @@ from functions.common.api import (
     ERROR_RESPONSES,
     INTEGRATION_SECURITY,
     PROBLEM_RESPONSE,
-    answers,
+    answers_later,
     replayable,
     rules_beyond_schema,
 )
 from functions.common.claims import once, write_claim
+from functions.common.lazy import lazy_module
 from functions.integration.access import FORBIDDEN, TAGS, actor
 from functions.integration.replays import IdempotencyKey, with_replayed_header
-from functions.outages.models import Outage, OutageChange, OutagePublication
+
+if TYPE_CHECKING:
+    from functions.outages import models as outage_models
+else:  # built when an outage route first runs (functions/common/lazy.py)
+    outage_models = lazy_module("functions.outages.models")
 
 router = Router()  # type: ignore[no-untyped-call]
 
@@ -41,13 +48,16 @@ _OUTAGE_NOT_FOUND = {404: {"description": "Отключение не найде�
     "`ends_at` позже `starts_at`; `Idempotency-Key` обязателен.",
     openapi_extensions=rules_beyond_schema("addresses.*", "ends_at", "Idempotency-Key"),
     responses=with_replayed_header(
-        answers(201, "Отключение опубликовано", Outage, {**ERROR_RESPONSES, **FORBIDDEN}), 201
+        answers_later(
+            201, "Отключение опубликовано", lambda: outage_models.Outage, {**ERROR_RESPONSES, **FORBIDDEN}
+        ),
+        201,
     ),
     security=INTEGRATION_SECURITY,
     tags=TAGS,
 )
 def publish_outage(
-    publication: Annotated[OutagePublication, Body()],
+    publication: Annotated[outage_models.OutagePublication, Body()],
     idempotency_key: Annotated[
         str | None,
         Header(alias="idempotency-key", description="Уникальная строка на каждое новое отключение"),
@@ -68,10 +78,10 @@ def publish_outage(
     "времени восстановления.\n\nСверх схемы: указано хотя бы одно поле; окончание позже начала.",
     openapi_extensions=rules_beyond_schema("ends_at", "Idempotency-Key"),
     responses=with_replayed_header(
-        answers(
+        answers_later(
             200,
             "Отключение после изменения",
-            Outage,
+            lambda: outage_models.Outage,
             {
                 **ERROR_RESPONSES,
                 **FORBIDDEN,
@@ -86,7 +96,7 @@ def publish_outage(
 )
 def change_outage(
     id: Annotated[str, Path(max_length=64, description="id отключения")],
-    change: Annotated[OutageChange, Body()],
+    change: Annotated[outage_models.OutageChange, Body()],
     idempotency_key: IdempotencyKey = None,
 ) -> Response[str]:
     from functions.outages import service as outages
@@ -94,7 +104,7 @@ def change_outage(
     claim = write_claim(
         actor(router.current_event), idempotency_key, "PATCH /api/integration/outages/{id}", id, change
     )
-    done = once(claim, Outage, lambda: outages.change(id, change))
+    done = once(claim, outage_models.Outage, lambda: outages.change(id, change))
     return replayable(HTTPStatus.OK, done.answer, done.replayed)
 
 
@@ -106,7 +116,12 @@ def change_outage(
     "ничего не меняет.\n\nСверх схемы: `Idempotency-Key` — 8–128 латинских букв, цифр и знаков -_.:.",
     openapi_extensions=rules_beyond_schema("Idempotency-Key"),
     responses=with_replayed_header(
-        answers(200, "Отозванное отключение", Outage, {**ERROR_RESPONSES, **FORBIDDEN, **_OUTAGE_NOT_FOUND}),
+        answers_later(
+            200,
+            "Отозванное отключение",
+            lambda: outage_models.Outage,
+            {**ERROR_RESPONSES, **FORBIDDEN, **_OUTAGE_NOT_FOUND},
+        ),
         200,
     ),
     security=INTEGRATION_SECURITY,
@@ -121,5 +136,5 @@ def withdraw_outage(
     claim = write_claim(
         actor(router.current_event), idempotency_key, "DELETE /api/integration/outages/{id}", id, None
     )
-    done = once(claim, Outage, lambda: outages.withdraw(id))
+    done = once(claim, outage_models.Outage, lambda: outages.withdraw(id))
     return replayable(HTTPStatus.OK, done.answer, done.replayed)

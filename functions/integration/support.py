@@ -4,26 +4,34 @@ account (`accounts:delete`), each done on the consumer's request to the operator
 (functions/integration/accounts.py). Each is logged with the integrator's name: the export as a read
 of the consumer's personal data, the deletion as an action on the account («who saw my data»)."""
 
+from __future__ import annotations
+
 from http import HTTPStatus
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
-from functions.auth.models import DataExport
 from functions.common.api import (
     ERROR_RESPONSES,
     INTEGRATION_SECURITY,
     PROBLEM_RESPONSE,
-    answers,
+    answers_later,
     replayable,
     rules_beyond_schema,
 )
 from functions.common.claims import once, write_claim
+from functions.common.lazy import lazy_module
 from functions.integration.access import FORBIDDEN, TAGS, actor, log_action, log_read
-from functions.integration.accounts import AccountDeletionStarted
 from functions.integration.replays import IdempotencyKey, with_replayed_header
+
+if TYPE_CHECKING:
+    from functions.auth import models as auth_models
+    from functions.integration import accounts
+else:  # built when a support route first runs (functions/common/lazy.py)
+    auth_models = lazy_module("functions.auth.models")
+    accounts = lazy_module("functions.integration.accounts")
 
 router = Router()  # type: ignore[no-untyped-call]
 UserId = Annotated[str, Path(max_length=64, description="Потребитель (Cognito sub)")]
@@ -40,10 +48,10 @@ _UNKNOWN = {404: {"description": "Потребитель не найден", **P
     "АСКУЭ данные — одним JSON. Для ответа на запрос потребителя, направленный оператору. Каждая выгрузка "
     "записывается в журнал с именем системы. Учётная запись, удалённая и ещё не стёртая, выгружается; "
     "стёртая — 410.",
-    responses=answers(
+    responses=answers_later(
         200,
         "Данные потребителя",
-        DataExport,
+        lambda: auth_models.DataExport,
         {
             **ERROR_RESPONSES,
             **FORBIDDEN,
@@ -58,8 +66,6 @@ _UNKNOWN = {404: {"description": "Потребитель не найден", **P
     tags=TAGS,
 )
 def export_consumer_data(user_id: UserId) -> Response[str]:
-    from functions.integration import accounts
-
     exported = accounts.export_account(user_id)
     log_read(router.current_event, user_ids=[user_id])
     return Response(
@@ -85,10 +91,10 @@ def export_consumer_data(user_id: UserId) -> Response[str]:
     "\n\nСверх схемы: `Idempotency-Key` — 8–128 латинских букв, цифр и знаков -_.:.",
     openapi_extensions=rules_beyond_schema("Idempotency-Key"),
     responses=with_replayed_header(
-        answers(
+        answers_later(
             202,
             "Учётная запись удалена, персональные данные будут стёрты (или уже стёрты)",
-            AccountDeletionStarted,
+            lambda: accounts.AccountDeletionStarted,
             {**ERROR_RESPONSES, **FORBIDDEN, **_UNKNOWN},
         ),
         202,
@@ -98,12 +104,10 @@ def export_consumer_data(user_id: UserId) -> Response[str]:
 )
 def start_consumer_deletion(user_id: UserId, idempotency_key: IdempotencyKey = None) -> Response[str]:
     """The key is bound to the consumer: the same key sent for another consumer is refused (422)."""
-    from functions.integration import accounts
-
     by = actor(router.current_event)
     claim = write_claim(
         by, idempotency_key, "POST /api/integration/consumers/{user_id}/deletion", user_id, None
     )
-    done = once(claim, AccountDeletionStarted, lambda: accounts.start_deletion(user_id, by))
+    done = once(claim, accounts.AccountDeletionStarted, lambda: accounts.start_deletion(user_id, by))
     log_action(router.current_event, "deletion", user_id)
     return replayable(HTTPStatus.ACCEPTED, done.answer, done.replayed)

@@ -101,11 +101,6 @@ def is_reserved_actor(name: str) -> bool:
     )
 
 
-def integration_actor(integrator: str | None) -> str:
-    """The actor of a change made by the integrator named `integrator` (the authorizer's name)."""
-    return f"{INTEGRATOR_ACTOR_PREFIX}{integrator or 'unknown'}"
-
-
 def _operator_name(value: str) -> str:
     if is_reserved_actor(value):
         raise PydanticCustomError(

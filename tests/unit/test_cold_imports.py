@@ -7,6 +7,7 @@ of the routes' signatures (benchmarks/coldstart.py measures what that saves). Re
 """
 
 import json
+import re
 import subprocess
 import sys
 
@@ -33,6 +34,26 @@ LEFT_TO_THE_ROUTES = {
         "functions.auth.store",
         "functions.auth.deletion",
         "functions.common.outbox",
+        # The routes' models, bound lazily: built when a route first needs them (or the OpenAPI
+        # document is made), and the fields' labels at the first refusal (functions/integration/labels.py).
+        "functions.requests.inputs",
+        "functions.requests.registry",
+        "functions.requests.connection_fields",
+        "functions.requests.stage_mark_input",
+        "functions.requests.connection_procedure",
+        "functions.requests.records",
+        "functions.requests.outputs",
+        "functions.requests.integration_views",
+        "functions.auth.models",
+        "functions.outages.models",
+        "functions.common.addresses",
+        "functions.common.events",
+        "functions.objects.models",
+        "functions.integration.models",
+        "functions.integration.feed",
+        "functions.integration.readings",
+        "functions.integration.consumers",
+        "functions.integration.accounts",
     ],
     "functions.requests.handler": [
         "functions.requests.conversation",
@@ -157,3 +178,76 @@ def test_auth_s_api_models_are_built_when_first_used_not_by_an_import() -> None:
 
     assert built("functions.auth.handler") == []
     assert built("functions.auth.mail_worker") == []
+
+
+# Each integration route refused for one input of each kind (body, query, path): in a fresh interpreter,
+# the route's lazily bound models are built at its first request and the fields' labels at the first
+# refusal (functions/integration/labels.py), and every refusal still names the field in Russian.
+_LONG = "x" * 65
+INTEGRATION_REFUSALS: list[tuple[str, str, dict[str, object]]] = [
+    ("POST", "/api/integration/users/reset-password", {"body": {}}),
+    ("GET", "/api/integration/requests", {"query": {"limit": "0"}}),
+    ("GET", "/api/integration/changes", {"query": {"after": "-1"}}),
+    ("GET", f"/api/integration/consumers/{_LONG}", {}),
+    ("GET", "/api/integration/readings", {"query": {"after": "-1"}}),
+    ("GET", f"/api/integration/requests/{_LONG}", {}),
+    ("POST", "/api/integration/uploads", {"body": {}}),
+    ("POST", "/api/integration/requests/r1/messages", {"body": {"text": "Ответ", "kind": "nonsense"}}),
+    ("PATCH", "/api/integration/requests/r1", {"body": {"status": "nonsense"}}),
+    ("POST", "/api/integration/requests/r1/stages", {"body": {}}),
+    ("GET", "/api/integration/objects", {"query": {"limit": "0"}}),
+    ("PATCH", "/api/integration/objects/o1", {"body": {"confirmed": "maybe"}}),
+    ("GET", f"/api/integration/consumers/{_LONG}/export", {}),
+    ("POST", f"/api/integration/consumers/{_LONG}/deletion", {}),
+    ("POST", "/api/integration/outages", {"body": {"kind": "nonsense"}}),
+    ("PATCH", "/api/integration/outages/u1", {"body": {"ends_at": "soon"}}),
+    ("DELETE", f"/api/integration/outages/{_LONG}", {}),
+]
+ANSWER_EACH = (
+    "import json, sys; from functions.integration import handler;"
+    " from infra.lambda_runtime import LambdaContext;"
+    " print(json.dumps([handler.lambda_handler(e, LambdaContext('IntegrationFunction'))"
+    " for e in json.load(sys.stdin)]))"
+)
+
+
+def test_every_integration_route_refuses_with_russian_field_names_in_a_fresh_interpreter() -> None:
+    from tests.unit.conftest import api_event
+
+    events = [
+        api_event(method, path, integrator="crm", **parts) for method, path, parts in INTEGRATION_REFUSALS
+    ]
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(ROOT),
+        "AWS_DEFAULT_REGION": "eu-central-1",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_LOG_LEVEL": "CRITICAL",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", ANSWER_EACH],
+        input=json.dumps(events),
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    answers = json.loads(result.stdout)
+
+    routes = [f"{method} {path}" for method, path, _ in INTEGRATION_REFUSALS]
+    assert [answer["statusCode"] for answer in answers] == [422] * len(routes), routes
+    messages = {
+        route: [error["message"] for error in json.loads(answer["body"])["errors"]]
+        for route, answer in zip(routes, answers, strict=True)
+    }
+    unnamed = {
+        route: found
+        for route, found in messages.items()
+        if not found or any(not re.search("«[А-ЯЁ]", message) for message in found)
+    }
+    assert unnamed == {}
+    # Labels of their own under the outages' path (labels_under): one field, two names.
+    assert any("«Вид отключения»" in m for m in messages["POST /api/integration/outages"])
+    assert any("«Вид документа»" in m for m in messages["POST /api/integration/requests/r1/messages"])

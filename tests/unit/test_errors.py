@@ -83,7 +83,8 @@ def test_every_resolver_the_portal_builds_answers_by_the_table() -> None:
 # docs/document.py merges the resolvers' OpenAPI documents into the API's (`make openapi`).
 # The integration's routes are split: support.py and outage_routes.py (support's and the outages'
 # routes, Routers its handler includes), access.py and replays.py (what every integration route
-# shares: the caller, its headers, its OpenAPI pieces).
+# shares: the caller, its headers, its OpenAPI pieces), labels.py (its resolver's setup, the fields'
+# labels gathered at the first refusal).
 SPEAKS_HTTP = {
     "functions/common/api.py",
     "functions/common/problems.py",
@@ -92,6 +93,7 @@ SPEAKS_HTTP = {
     "functions/integration/support.py",
     "functions/integration/outage_routes.py",
     "functions/integration/access.py",
+    "functions/integration/labels.py",
     "functions/integration/replays.py",
 }
 HTTP_MODULES = {
