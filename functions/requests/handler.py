@@ -1,9 +1,11 @@
 """Service requests API («Заявки»): routes only; the rules live in `kinds`, `uploads`, `filing` and
 `presentation`."""
 
+from __future__ import annotations
+
 from functools import partial
 from http import HTTPStatus
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
@@ -17,7 +19,7 @@ from functions.common.api import (
     CONSUMER_SECURITY,
     PROBLEM_RESPONSE,
     RETRY_AFTER,
-    answers,
+    answers_later,
     configure_resolver,
     current_caller,
     json_response,
@@ -26,30 +28,30 @@ from functions.common.api import (
 from functions.common.clock import moscow_today
 from functions.common.cursor import CURSOR_SCHEMA, MAX_CURSOR_LENGTH
 from functions.common.fields import load_requisite_validators
+from functions.common.lazy import lazy_module
 from functions.common.mail import MailSettings
 from functions.common.settings import load_settings, portal_settings
 from functions.common.snapstart import prime
 from functions.common.tracing import tracer
-from functions.requests import kinds
 from functions.requests.calendar import load_calendar
-from functions.requests.inputs import LABELS, NewMessage, UploadRequest, Withdrawal
-from functions.requests.outputs import (
-    THREAD_PAGE,
-    MessageSent,
-    RequestCreated,
-    RequestDetail,
-    RequestPage,
-    RequestTypesOutput,
-    Thread,
-    UploadForm,
-)
-from functions.requests.registry import TYPE_TAGS, NewRequest
 from functions.requests.settings import request_settings
+from functions.requests.vocabulary import THREAD_PAGE, TYPE_TAGS
+
+# The routes' models, built when a route first needs them (or before the snapshot: `prime` below),
+# not at every cold start: these modules are named only inside functions, annotations and `lambda:`
+# (functions/common/lazy.py).
+if TYPE_CHECKING:
+    from functions.requests import inputs, kinds, outputs, registry
+else:
+    inputs = lazy_module("functions.requests.inputs")
+    kinds = lazy_module("functions.requests.kinds")
+    outputs = lazy_module("functions.requests.outputs")
+    registry = lazy_module("functions.requests.registry")
 
 # Not "requests": the logger would share its name with the requests library's logger.
 logger = Logger()
 app = APIGatewayRestResolver(enable_validation=True)
-configure_resolver(app, LABELS, TYPE_TAGS)
+configure_resolver(app, lambda: inputs.LABELS, TYPE_TAGS)
 TAGS = ["Заявки"]
 NOT_FOUND = {404: {"description": "Заявка не найдена", **PROBLEM_RESPONSE}}
 CONFLICT = {409: {"description": "Заявка с этим ключом ещё регистрируется", **PROBLEM_RESPONSE}}
@@ -68,11 +70,11 @@ BUSY = {
     summary="Типы заявок",
     description="Типы заявок в порядке показа: код, название, описание, срок рассмотрения в рабочих днях "
     "и JSON Schema дополнительных полей (заголовки полей и значений — по-русски).",
-    responses=answers(200, "Типы заявок", RequestTypesOutput, CONSUMER_ERROR_RESPONSES),
+    responses=answers_later(200, "Типы заявок", lambda: outputs.RequestTypesOutput, CONSUMER_ERROR_RESPONSES),
     security=CONSUMER_SECURITY,
     tags=TAGS,
 )
-def request_types() -> RequestTypesOutput:
+def request_types() -> outputs.RequestTypesOutput:
     return kinds.request_types()
 
 
@@ -85,11 +87,11 @@ def request_types() -> RequestTypesOutput:
     "Полученный `key` передают в `attachments` при создании заявки.\n\nСверх схемы: `filename` "
     "оканчивается расширением типа `content_type` (.pdf; .jpg или .jpeg; .png; .tif или .tiff).",
     openapi_extensions=rules_beyond_schema("filename"),
-    responses=answers(200, "Форма загрузки", UploadForm, CONSUMER_ERROR_RESPONSES),
+    responses=answers_later(200, "Форма загрузки", lambda: outputs.UploadForm, CONSUMER_ERROR_RESPONSES),
     security=CONSUMER_SECURITY,
     tags=TAGS,
 )
-def prepare_upload(upload: Annotated[UploadRequest, Body()]) -> UploadForm:
+def prepare_upload(upload: Annotated[inputs.UploadRequest, Body()]) -> outputs.UploadForm:
     from functions.requests import uploads
 
     return uploads.prepare_upload(uploads.owner_of(current_caller(app)), upload)
@@ -108,14 +110,17 @@ def prepare_upload(upload: Annotated[UploadRequest, Body()]) -> UploadForm:
     "реквизиты по виду заявителя, сумма мощностей точек и этапов, этапы и характер нагрузки от 150 кВт, "
     "срок временного присоединения), каждое нарушение — с полем и пунктом.",
     openapi_extensions=rules_beyond_schema("fields.*", "attachments", "attachments.*", "Idempotency-Key"),
-    responses=answers(
-        201, "Заявка зарегистрирована", RequestCreated, {**CONSUMER_ERROR_RESPONSES, **CONFLICT, **BUSY}
+    responses=answers_later(
+        201,
+        "Заявка зарегистрирована",
+        lambda: outputs.RequestCreated,
+        {**CONSUMER_ERROR_RESPONSES, **CONFLICT, **BUSY},
     ),
     security=CONSUMER_SECURITY,
     tags=TAGS,
 )
 def file_request(
-    request: Annotated[NewRequest, Body()],
+    request: Annotated[registry.NewRequest, Body()],
     idempotency_key: Annotated[
         str | None, Header(alias="idempotency-key", description="Уникальная строка на каждую новую заявку")
     ] = None,
@@ -133,7 +138,7 @@ def file_request(
     description="Заявки потребителя, сначала новые. Следующая страница — `?cursor=` из ответа."
     "\n\nСверх схемы: `cursor` — только тот, что выдан этим API этому потребителю.",
     openapi_extensions=rules_beyond_schema("cursor"),
-    responses=answers(200, "Страница заявок", RequestPage, CONSUMER_ERROR_RESPONSES),
+    responses=answers_later(200, "Страница заявок", lambda: outputs.RequestPage, CONSUMER_ERROR_RESPONSES),
     security=CONSUMER_SECURITY,
     tags=TAGS,
 )
@@ -142,7 +147,7 @@ def list_requests(
         str | None, Query(max_length=MAX_CURSOR_LENGTH, json_schema_extra=CURSOR_SCHEMA)
     ] = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 20,
-) -> RequestPage:
+) -> outputs.RequestPage:
     from functions.requests import presentation
 
     return presentation.list_requests(current_caller(app), cursor, limit)
@@ -153,11 +158,13 @@ def list_requests(
     operation_id="getRequest",
     summary="Заявка",
     description="Поля заявки, файлы (ссылки для скачивания действуют 5 минут) и история статусов.",
-    responses=answers(200, "Заявка", RequestDetail, {**CONSUMER_ERROR_RESPONSES, **NOT_FOUND}),
+    responses=answers_later(
+        200, "Заявка", lambda: outputs.RequestDetail, {**CONSUMER_ERROR_RESPONSES, **NOT_FOUND}
+    ),
     security=CONSUMER_SECURITY,
     tags=TAGS,
 )
-def request_detail(id: Annotated[str, Path(max_length=64, description="id заявки")]) -> RequestDetail:
+def request_detail(id: Annotated[str, Path(max_length=64, description="id заявки")]) -> outputs.RequestDetail:
     from functions.requests import presentation
 
     return presentation.request_detail(current_caller(app), id)
@@ -171,7 +178,9 @@ def request_detail(id: Annotated[str, Path(max_length=64, description="id зая
     "компании — вид (`kind`, `kind_title`). Ссылки на файлы действуют 5 минут. Следующая страница — "
     "`?cursor=` из ответа. Чужая или неизвестная заявка — пустая переписка, как у заявки без сообщений; "
     "id, какого у заявок не бывает, — 404.",
-    responses=answers(200, "Сообщения", Thread, {**CONSUMER_ERROR_RESPONSES, **NOT_FOUND}),
+    responses=answers_later(
+        200, "Сообщения", lambda: outputs.Thread, {**CONSUMER_ERROR_RESPONSES, **NOT_FOUND}
+    ),
     security=CONSUMER_SECURITY,
     tags=TAGS,
 )
@@ -179,7 +188,7 @@ def request_thread(
     id: Annotated[str, Path(max_length=64, description="id заявки")],
     cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
     limit: Annotated[int, Query(ge=1, le=THREAD_PAGE)] = THREAD_PAGE,
-) -> Thread:
+) -> outputs.Thread:
     from functions.requests import conversation
 
     return conversation.consumer_thread(current_caller(app), id, cursor, limit)
@@ -197,10 +206,10 @@ def request_thread(
     "\n\nСверх схемы: нужен текст или хотя бы один файл; `attachments` — ключи файлов, загруженных этим "
     "потребителем через /api/requests/uploads и ещё не приложенных; `Idempotency-Key` обязателен.",
     openapi_extensions=rules_beyond_schema("text", "attachments", "attachments.*", "Idempotency-Key"),
-    responses=answers(
+    responses=answers_later(
         201,
         "Сообщение отправлено",
-        MessageSent,
+        lambda: outputs.MessageSent,
         {
             **CONSUMER_ERROR_RESPONSES,
             **NOT_FOUND,
@@ -212,7 +221,7 @@ def request_thread(
 )
 def post_message(
     id: Annotated[str, Path(max_length=64, description="id заявки")],
-    message: Annotated[NewMessage, Body()],
+    message: Annotated[inputs.NewMessage, Body()],
     idempotency_key: Annotated[
         str | None, Header(alias="idempotency-key", description="Уникальная строка на каждое новое сообщение")
     ] = None,
@@ -231,10 +240,10 @@ def post_message(
     "причина — в истории, потребителю — письмо. Повторный отзыв отозванной заявки возвращает её как есть."
     "\n\nСверх схемы: `reason` — не только пробелы.",
     openapi_extensions=rules_beyond_schema("reason"),
-    responses=answers(
+    responses=answers_later(
         200,
         "Заявка после отзыва",
-        RequestDetail,
+        lambda: outputs.RequestDetail,
         {
             **CONSUMER_ERROR_RESPONSES,
             **NOT_FOUND,
@@ -246,8 +255,8 @@ def post_message(
 )
 def withdraw_request(
     id: Annotated[str, Path(max_length=64, description="id заявки")],
-    withdrawal: Annotated[Withdrawal, Body()],
-) -> RequestDetail:
+    withdrawal: Annotated[inputs.Withdrawal, Body()],
+) -> outputs.RequestDetail:
     from functions.requests import transitions
 
     return transitions.withdraw(current_caller(app), id, withdrawal)
@@ -276,7 +285,7 @@ prime(
     portal_settings,
     request_settings,
     partial(load_settings, MailSettings),
-    kinds.form_schemas,
+    lambda: kinds.form_schemas(),
     _load_services,
     lambda: load_calendar(moscow_today()),
     load_requisite_validators,

@@ -8,8 +8,6 @@ from pydantic import BaseModel, Field
 
 from functions.requests.vocabulary import DocumentKind, MessageAuthor, RequestStatus, RequestType
 
-THREAD_PAGE = 100  # messages per page of a thread, oldest first
-
 
 class RequestTypeOutput(BaseModel):
     code: RequestType

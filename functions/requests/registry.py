@@ -84,7 +84,6 @@ REQUEST_MODELS: Mapping[RequestType, type[NewRequestBase]] = {
 FIELDS_OF: Mapping[RequestType, type[TypeFields]] = {
     code: _fields_model(kind) for code, kind in KIND_OF.items()
 }
-TYPE_TAGS = frozenset(RequestType)
 
 if TYPE_CHECKING:
     NewRequest = NewRequestBase  # what the code reads of any request

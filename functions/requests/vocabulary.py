@@ -115,6 +115,8 @@ else:
 
 KIND_OF: Mapping[RequestType, RequestKind] = {RequestType(kind.code): kind for kind in REQUEST_KINDS}
 TYPE_TITLES: Mapping[RequestType, str] = {code: kind.title for code, kind in KIND_OF.items()}
+# The values of the request union's discriminator: pydantic's error paths name them, they are no fields.
+TYPE_TAGS = frozenset(RequestType)
 
 
 # ---------------------------------------------------------------- statuses
@@ -149,6 +151,8 @@ STATUS_TITLES: Mapping[RequestStatus, str] = {
 
 
 # ---------------------------------------------------------------- the conversation
+
+THREAD_PAGE = 100  # messages per page of a thread, oldest first
 
 
 class MessageAuthor(StrEnum):

@@ -56,6 +56,13 @@ LEFT_TO_THE_ROUTES = {
         "functions.integration.accounts",
     ],
     "functions.requests.handler": [
+        # Its routes' models, bound lazily (functions/common/lazy.py); SnapStart primes them.
+        "functions.requests.inputs",
+        "functions.requests.kinds",
+        "functions.requests.outputs",
+        "functions.requests.registry",
+        "functions.requests.type_fields",
+        "functions.requests.connection_fields",
         "functions.requests.conversation",
         "functions.requests.filing",
         "functions.requests.presentation",
