@@ -1,9 +1,10 @@
 """Meter readings API and «Мои объекты» (the supply points the meters are installed at): routes only;
 the rules live in `service` and `functions.objects.service`."""
 
-from functools import partial
+from __future__ import annotations
+
 from http import HTTPStatus
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import quote
 
 from aws_lambda_powertools import Logger
@@ -19,6 +20,7 @@ from functions.common.api import (
     ERROR_RESPONSES,
     PROBLEM_RESPONSE,
     answers,
+    answers_later,
     configure_resolver,
     current_caller,
     json_response,
@@ -27,27 +29,29 @@ from functions.common.api import (
 )
 from functions.common.clock import moscow_today
 from functions.common.cursor import CURSOR_SCHEMA, MAX_CURSOR_LENGTH
+from functions.common.lazy import lazy_module
 from functions.common.settings import load_settings
 from functions.common.snapstart import prime
 from functions.common.tracing import tracer
-from functions.objects.models import LABELS as OBJECT_LABELS
-from functions.objects.models import ObjectEntry, ObjectList, SupplyObject
-from functions.outages.models import MyOutageList, Outage, OutageList
-from functions.readings.models import (
-    LABELS,
-    MAX_MONTHS,
-    MeterList,
-    MonthlyConsumption,
-    ReadingEntry,
-    ReadingFix,
-    ReadingOutput,
-    ReadingPage,
-)
-from functions.readings.store import ReadingsSettings
+
+# The routes' models, built when a route first needs them (or before the snapshot: `prime` below),
+# not at every cold start: these modules are named only inside functions, annotations and `lambda:`
+# (functions/common/lazy.py).
+if TYPE_CHECKING:
+    from functions.objects import models as objects
+    from functions.outages import models as outages
+    from functions.readings import models, store
+else:
+    objects = lazy_module("functions.objects.models")
+    outages = lazy_module("functions.outages.models")
+    models = lazy_module("functions.readings.models")
+    store = lazy_module("functions.readings.store")
+
+MAX_MONTHS = 24  # months of consumption one request may ask for
 
 logger = Logger()
 app = APIGatewayRestResolver(enable_validation=True)
-configure_resolver(app, {**LABELS, **OBJECT_LABELS})
+configure_resolver(app, lambda: {**models.LABELS, **objects.LABELS})
 TAGS = ["Показания"]
 OBJECT_TAGS = ["Мои объекты"]
 OUTAGE_TAGS = ["Отключения"]
@@ -91,10 +95,10 @@ Cursor = Annotated[
     "переход через ноль и разрядность не запомнена; число — не больше двух знаков после точки и без "
     "знака (-0).",
     openapi_extensions=rules_beyond_schema("values.*", "meter_type", "taken_on", "meter_digits"),
-    responses=answers(
+    responses=answers_later(
         201,
         "Показания приняты",
-        ReadingOutput,
+        lambda: models.ReadingOutput,
         {
             **CONSUMER_ERROR_RESPONSES,
             409: {"description": "Одновременно передаются показания того же прибора", **PROBLEM_RESPONSE},
@@ -103,7 +107,7 @@ Cursor = Annotated[
     security=CONSUMER_SECURITY,
     tags=TAGS,
 )
-def submit_reading(entry: Annotated[ReadingEntry, Body()]) -> Response[str]:
+def submit_reading(entry: Annotated[models.ReadingEntry, Body()]) -> Response[str]:
 
     from functions.readings import service
 
@@ -119,11 +123,11 @@ def submit_reading(entry: Annotated[ReadingEntry, Body()]) -> Response[str]:
     "странице; следующая страница — по next_cursor.\n\nСверх схемы: `cursor` — только тот, что выдан "
     "этим API этому потребителю для того же прибора; " + _METER_FILTER_RULE,
     openapi_extensions=rules_beyond_schema("cursor", "meter_number"),
-    responses=answers(200, "Страница показаний", ReadingPage, CONSUMER_ERROR_RESPONSES),
+    responses=answers_later(200, "Страница показаний", lambda: models.ReadingPage, CONSUMER_ERROR_RESPONSES),
     security=CONSUMER_SECURITY,
     tags=TAGS,
 )
-def list_readings(meter_number: MeterFilter = None, cursor: Cursor = None) -> ReadingPage:
+def list_readings(meter_number: MeterFilter = None, cursor: Cursor = None) -> models.ReadingPage:
 
     from functions.readings import service
 
@@ -169,11 +173,11 @@ def export_readings(meter_number: MeterFilter = None) -> Response[str]:
     summary="Приборы учёта потребителя",
     description="Номера приборов учёта, по которым потребитель передавал показания, с типом и "
     "последним показанием — чтобы не вводить номер заново.",
-    responses=answers(200, "Приборы учёта", MeterList, CONSUMER_ERROR_RESPONSES),
+    responses=answers_later(200, "Приборы учёта", lambda: models.MeterList, CONSUMER_ERROR_RESPONSES),
     security=CONSUMER_SECURITY,
     tags=TAGS,
 )
-def list_meters() -> MeterList:
+def list_meters() -> models.MeterList:
 
     from functions.readings import service
 
@@ -187,13 +191,15 @@ def list_meters() -> MeterList:
     description="Расход каждого прибора учёта по месяцам (московское время) и тарифам за последние "
     f"months месяцев (1–{MAX_MONTHS}, по умолчанию 12), включая текущий: сумма расхода показаний, снятых "
     "в месяце (расход показания — с предыдущего показания того же прибора). Для графиков.",
-    responses=answers(200, "Расход по месяцам", MonthlyConsumption, CONSUMER_ERROR_RESPONSES),
+    responses=answers_later(
+        200, "Расход по месяцам", lambda: models.MonthlyConsumption, CONSUMER_ERROR_RESPONSES
+    ),
     security=CONSUMER_SECURITY,
     tags=TAGS,
 )
 def monthly_consumption(
     months: Annotated[int, Query(ge=1, le=MAX_MONTHS, description="Сколько месяцев, включая текущий")] = 12,
-) -> MonthlyConsumption:
+) -> models.MonthlyConsumption:
 
     from functions.readings import service
 
@@ -206,11 +212,11 @@ def monthly_consumption(
     summary="Мои объекты",
     description="Точки поставки потребителя: адрес, лицевой счёт (и подтверждён ли он сетевой компанией), "
     "кадастровый номер, установленные приборы учёта. Старые сначала.",
-    responses=answers(200, "Объекты", ObjectList, CONSUMER_ERROR_RESPONSES),
+    responses=answers_later(200, "Объекты", lambda: objects.ObjectList, CONSUMER_ERROR_RESPONSES),
     security=CONSUMER_SECURITY,
     tags=OBJECT_TAGS,
 )
-def list_objects() -> ObjectList:
+def list_objects() -> objects.ObjectList:
     from functions.objects import service as objects
 
     return objects.objects(current_caller(app).user_id)
@@ -230,10 +236,10 @@ def list_objects() -> ObjectList:
     "приборов учёта объекта разные; `house` — вместе с населённым пунктом, и обязателен, если указаны "
     "населённый пункт или улица; `address` — обязателен, если не указаны населённый пункт и дом.",
     openapi_extensions=rules_beyond_schema("account_number", "meters.*", "house", "address"),
-    responses=answers(
+    responses=answers_later(
         201,
         "Объект добавлен",
-        SupplyObject,
+        lambda: objects.SupplyObject,
         {
             **CONSUMER_ERROR_RESPONSES,
             409: {"description": "Объектов уже 50", **PROBLEM_RESPONSE},
@@ -242,7 +248,7 @@ def list_objects() -> ObjectList:
     security=CONSUMER_SECURITY,
     tags=OBJECT_TAGS,
 )
-def add_object(entry: Annotated[ObjectEntry, Body()]) -> Response[str]:
+def add_object(entry: Annotated[objects.ObjectEntry, Body()]) -> Response[str]:
     from functions.outages import service as outages
 
     added = outages.add_object(current_caller(app).user_id, entry)
@@ -270,13 +276,16 @@ _READING_REFUSED = {
     "остаются прежние и новые значения и время исправления. Событие portal.reading.corrected.v1."
     "\n\nСверх схемы: тарифы — те же, что у показания; значения не меньше предыдущего показания.",
     openapi_extensions=rules_beyond_schema("values", "values.*"),
-    responses=answers(
-        200, "Показание после исправления", ReadingOutput, {**CONSUMER_ERROR_RESPONSES, **_READING_REFUSED}
+    responses=answers_later(
+        200,
+        "Показание после исправления",
+        lambda: models.ReadingOutput,
+        {**CONSUMER_ERROR_RESPONSES, **_READING_REFUSED},
     ),
     security=CONSUMER_SECURITY,
     tags=TAGS,
 )
-def correct_reading(id: _READING_ID, fix: Annotated[ReadingFix, Body()]) -> ReadingOutput:
+def correct_reading(id: _READING_ID, fix: Annotated[models.ReadingFix, Body()]) -> models.ReadingOutput:
     from functions.readings import corrections
 
     return corrections.correct_reading(current_caller(app).user_id, id, fix)
@@ -316,10 +325,10 @@ _OBJECT_NOT_FOUND = {404: {"description": "Объекта нет или он н�
     "\n\nСверх схемы: те же правила, что у POST /api/objects; `account_number` подтверждённого "
     "лицевого счёта не меняется.",
     openapi_extensions=rules_beyond_schema("account_number", "meters.*", "house", "address"),
-    responses=answers(
+    responses=answers_later(
         200,
         "Объект после изменения",
-        SupplyObject,
+        lambda: objects.SupplyObject,
         {
             **CONSUMER_ERROR_RESPONSES,
             **_OBJECT_NOT_FOUND,
@@ -329,7 +338,7 @@ _OBJECT_NOT_FOUND = {404: {"description": "Объекта нет или он н�
     security=CONSUMER_SECURITY,
     tags=OBJECT_TAGS,
 )
-def change_object(id: _OBJECT_ID, entry: Annotated[ObjectEntry, Body()]) -> SupplyObject:
+def change_object(id: _OBJECT_ID, entry: Annotated[objects.ObjectEntry, Body()]) -> objects.SupplyObject:
     from functions.objects import service as objects
 
     return objects.change_object(current_caller(app).user_id, id, entry)
@@ -368,11 +377,11 @@ def remove_object(id: _OBJECT_ID) -> Response[str]:
     description="Плановые и аварийные отключения, которые касаются объектов потребителя (по населённому "
     "пункту, улице и дому из «Мои объекты»), ещё не закончившиеся: аварийные сначала, затем по времени "
     "начала. Одно чтение DynamoDB, сколько бы объектов ни было в портале.",
-    responses=answers(200, "Отключения", MyOutageList, CONSUMER_ERROR_RESPONSES),
+    responses=answers_later(200, "Отключения", lambda: outages.MyOutageList, CONSUMER_ERROR_RESPONSES),
     security=CONSUMER_SECURITY,
     tags=OUTAGE_TAGS,
 )
-def my_outages() -> MyOutageList:
+def my_outages() -> outages.MyOutageList:
     from functions.outages import service as outages
 
     return outages.mine(current_caller(app).user_id)
@@ -388,13 +397,13 @@ def my_outages() -> MyOutageList:
     "\n\nСверх схемы: `street` — только вместе с `settlement`; `settlement` — название, а не только "
     "«г.» или «пос.».",
     openapi_extensions=rules_beyond_schema("street", "settlement"),
-    responses=answers(200, "Отключения", OutageList, dict(ERROR_RESPONSES)),
+    responses=answers_later(200, "Отключения", lambda: outages.OutageList, dict(ERROR_RESPONSES)),
     tags=OUTAGE_TAGS,
 )
 def list_outages(
     settlement: Annotated[str | None, Query(max_length=100, description="Населённый пункт")] = None,
     street: Annotated[str | None, Query(max_length=100, description="Улица")] = None,
-) -> OutageList:
+) -> outages.OutageList:
     from functions.outages import service as outages
 
     return outages.listed(settlement, street)
@@ -405,12 +414,15 @@ def list_outages(
     operation_id="getOutage",
     summary="Отключение",
     description="Без входа в личный кабинет: одно отключение по его id (в том числе отозванное).",
-    responses=answers(
-        200, "Отключение", Outage, {**ERROR_RESPONSES, 404: {"description": "Не найдено", **PROBLEM_RESPONSE}}
+    responses=answers_later(
+        200,
+        "Отключение",
+        lambda: outages.Outage,
+        {**ERROR_RESPONSES, 404: {"description": "Не найдено", **PROBLEM_RESPONSE}},
     ),
     tags=OUTAGE_TAGS,
 )
-def get_outage(id: Annotated[str, Path(max_length=64, description="id отключения")]) -> Outage:
+def get_outage(id: Annotated[str, Path(max_length=64, description="id отключения")]) -> outages.Outage:
     from functions.outages import service as outages
 
     return outages.one(id)
@@ -435,4 +447,4 @@ def _load_services() -> None:
 
 
 # SnapStart (template.yaml): what the first requests would load is loaded before the snapshot.
-prime(app, aws.dynamodb, partial(load_settings, ReadingsSettings), _load_services)
+prime(app, aws.dynamodb, lambda: load_settings(store.ReadingsSettings), _load_services)

@@ -465,7 +465,6 @@ class MeterList(BaseModel):
 
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
-MAX_MONTHS = 24
 
 
 class MonthConsumption(BaseModel):

@@ -70,6 +70,11 @@ LEFT_TO_THE_ROUTES = {
         "functions.requests.uploads",
     ],
     "functions.readings.handler": [
+        # Its routes' models, bound lazily (functions/common/lazy.py); SnapStart primes them.
+        "functions.readings.models",
+        "functions.readings.store",
+        "functions.objects.models",
+        "functions.outages.models",
         "functions.readings.service",
         "functions.objects.service",
         "functions.outages.service",
