@@ -31,13 +31,14 @@ from functions.integration.access import FORBIDDEN, TAGS, IfMatch, actor, log_re
 from functions.integration.outage_routes import router as outages_router
 from functions.integration.replays import IdempotencyKey, with_replayed_header
 from functions.integration.support import router as support_router
+from functions.requests.vocabulary import RequestStatus
 
 # The routes' models, built when a route first needs them, not at every cold start: these modules
 # are named only inside functions, annotations and `lambda:` (functions/common/lazy.py).
 if TYPE_CHECKING:
     from functions.integration import consumers, feed, models, readings
     from functions.objects import models as objects
-    from functions.requests import inputs, integration_views, outputs, registry, stage_mark_input
+    from functions.requests import inputs, integration_views, outputs, stage_mark_input
 else:
     consumers = lazy_module("functions.integration.consumers")
     feed = lazy_module("functions.integration.feed")
@@ -47,7 +48,6 @@ else:
     inputs = lazy_module("functions.requests.inputs")
     integration_views = lazy_module("functions.requests.integration_views")
     outputs = lazy_module("functions.requests.outputs")
-    registry = lazy_module("functions.requests.registry")
     stage_mark_input = lazy_module("functions.requests.stage_mark_input")
 
 logger = Logger()
@@ -137,7 +137,7 @@ def reset_password(
     tags=TAGS,
 )
 def list_requests(
-    status: Annotated[registry.RequestStatus | None, Query()] = None,
+    status: Annotated[RequestStatus | None, Query()] = None,
     unanswered: Annotated[
         bool, Query(description="true — только заявки с неотвеченным сообщением потребителя")
     ] = False,

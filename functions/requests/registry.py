@@ -25,7 +25,6 @@ from pydantic_core import PydanticCustomError
 from functions.requests import connection_fields, type_fields
 from functions.requests.type_fields import TypeFields
 from functions.requests.vocabulary import KIND_OF, RequestKind, RequestType
-from functions.requests.vocabulary import RequestStatus as RequestStatus  # the integration handler's import
 
 MAX_ATTACHMENTS = 5
 
