@@ -12,9 +12,12 @@ Accounts (HTTP Basic):
   (entity expansion, "billion laughs"), `fault-encoding…` (UTF-8 labelled windows-1251, or
   windows-1251 where JSON must be UTF-8), `flaky-<k>-…` (the first k requests answer 503, then one
   meter), `once-…` (the first request succeeds, every later one is refused with 401: a password that
-  stopped working), `changeover-…` (one meter; its 80020 document is Moscow's last day clocks went
-  back, 26.10.2014, whatever day is asked, as such a day is sent: `daylightsavingtime` 2, 50
-  half-hours with 01:00–02:00 twice, decimal commas, the repeated hour's values flagged).
+  stopped working), `changing-…` (one meter, until its password is changed by `POST
+  /control/password-changed?login=…`: the same story without counting requests, so a client's retry
+  of a lost answer cannot use the one good request up; what the tests use), `changeover-…` (one
+  meter; its 80020 document is Moscow's last day clocks went back, 26.10.2014, whatever day is asked,
+  as such a day is sent: `daylightsavingtime` 2, 50 half-hours with 01:00–02:00 twice, decimal
+  commas, the repeated hour's values flagged).
 
 Every other 80020 document is written as generators write them today: `daylightsavingtime` 1 (Moscow
 has had no clock change since 2014, and the flag stayed), `<area timezone="1">`, the last half-hour
@@ -148,6 +151,7 @@ def one_meter(n: int, label: str) -> tuple[Meter, ...]:
 
 
 CHANGEOVER_PREFIX = "changeover-"
+CHANGING_PREFIX = "changing-"  # one meter, until `POST /control/password-changed?login=…`
 _LOAD = re.compile(r"\Aload-(\d{1,9})\Z")
 _FLAKY = re.compile(r"\Aflaky-(\d{1,2})-")
 _STATUS_FAULTS = {"fault-500": 500, "fault-502": 502, "fault-503": 503, "fault-504": 504}
@@ -277,6 +281,7 @@ class AskueSimulator:
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self.requests: Counter[str] = Counter()
+        self.changed_passwords: set[str] = set()  # `changing-…` logins whose password was changed
 
     # ------------------------------------------------------------------ lifecycle
     @property
@@ -307,6 +312,13 @@ class AskueSimulator:
     def dispatch(self, request: Request) -> Response:
         if request.path == "/health":
             return Response("ok", content_type="text/plain")
+        if request.path == "/control/password-changed" and request.method == "POST":
+            login = request.args.get("login", "")
+            if not login.startswith(CHANGING_PREFIX):
+                return Response("only changing-… accounts", status=400, content_type="text/plain")
+            with self._lock:
+                self.changed_passwords.add(login)
+            return Response("changed", content_type="text/plain")
         if request.path not in ("/v1/registers", "/v1/80020"):
             return Response("not found", status=404, content_type="text/plain")
         if self.latency:
@@ -349,6 +361,10 @@ class AskueSimulator:
         if load:
             n = int(load.group(1))
             return one_meter(n, "Объект нагрузочного теста") if password == f"pw-{n}" else None
+        if login.startswith(CHANGING_PREFIX):
+            with self._lock:
+                changed = login in self.changed_passwords
+            return None if changed else one_meter(sum(login.encode()) % 1000, "Объект")
         if login.startswith(("flaky-", CHANGEOVER_PREFIX)) or (login.startswith("once-") and count == 1):
             return one_meter(sum(login.encode()) % 1000, "Объект")
         return None

@@ -46,6 +46,7 @@ class LocalSettings:
     mail_sender: str = os.environ.get("MAIL_SENDER", "no-reply@portal.example.ru")
     quiet_mail: bool = os.environ.get("QUIET_MAIL", "") == "1"
     askue_latency_ms: float = float(os.environ.get("ASKUE_LATENCY_MS", "150"))
+    askue_port: int = int(os.environ.get("ASKUE_PORT", "0"))  # 0: any free port, printed at start
     askue_connector: str = os.environ.get("ASKUE_CONNECTOR", "json")
     askue_sync_every: float = float(os.environ.get("ASKUE_SYNC_EVERY", "60"))
     # Multiplies the web ACL's per-address rate limits (infra/waf.py): the tests run with 100.
@@ -107,7 +108,9 @@ def start(settings: LocalSettings) -> tuple[World, LocalGateway, Outbox, AskueSi
         AWS_SECRET_ACCESS_KEY=os.environ.get("AWS_SECRET_ACCESS_KEY", "local"),
     )
     os.environ.pop("AWS_PROFILE", None)
-    simulator = AskueSimulator(latency=settings.askue_latency_ms / 1000, host=settings.host).start()
+    simulator = AskueSimulator(
+        latency=settings.askue_latency_ms / 1000, host=settings.host, port=settings.askue_port
+    ).start()
     world = build_world(
         boto3.Session(region_name=settings.region),
         overrides={

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
@@ -51,6 +52,7 @@ class LocalStack:
     moto_url: str
     api_key: str
     process: subprocess.Popen[str]
+    askue_url: str = ""  # the ASKUE simulator's (infra/askue_simulator.py)
     _output: list[str] = field(default_factory=list)
     _reader: threading.Thread | None = None
 
@@ -91,6 +93,15 @@ class LocalStack:
             if time.monotonic() > deadline:
                 raise AssertionError(f"the stack printed {line!r} fewer than {count} times")
             time.sleep(0.05)
+
+    def change_askue_password(self, login: str) -> None:
+        """The ASKUE simulator's `changing-…` account `login` refuses its password from now on."""
+        query = urllib.parse.urlencode({"login": login})
+        request = urllib.request.Request(  # noqa: S310 (the local simulator)
+            f"{self.askue_url}/control/password-changed?{query}", method="POST"
+        )
+        with urllib.request.urlopen(request, timeout=10):  # noqa: S310
+            pass
 
     def outbox(self) -> list[dict[str, str]]:
         with urllib.request.urlopen(f"{self.url}/_local/outbox", timeout=10) as response:  # noqa: S310 (local)
@@ -158,13 +169,14 @@ TEST_WAF_RATE_LIMIT_FACTOR = "100"
 def start_local_stack(timeout: float = 60, environment: dict[str, str] | None = None) -> LocalStack:
     """The stack as `make run` starts it; `environment` adds or overrides its settings (for example
     ASKUE_CONNECTOR=xml80020, WAF_RATE_LIMIT_FACTOR=1)."""
-    port, moto_port = free_port(), free_port()
+    port, moto_port, askue_port = free_port(), free_port(), free_port()
     env = {
         **os.environ,
         "WAF_RATE_LIMIT_FACTOR": TEST_WAF_RATE_LIMIT_FACTOR,
         **(environment or {}),
         "PORT": str(port),
         "MOTO_PORT": str(moto_port),
+        "ASKUE_PORT": str(askue_port),
         "INTEGRATOR_KEY_PREFIX": INTEGRATOR_KEY_PREFIX,
         "INTEGRATORS": _integrators(),
         "QUIET_MAIL": "1",
@@ -180,7 +192,11 @@ def start_local_stack(timeout: float = 60, environment: dict[str, str] | None = 
         text=True,
     )
     stack = LocalStack(
-        f"http://127.0.0.1:{port}", f"http://127.0.0.1:{moto_port}", INTEGRATION_API_KEY, process
+        f"http://127.0.0.1:{port}",
+        f"http://127.0.0.1:{moto_port}",
+        INTEGRATION_API_KEY,
+        process,
+        askue_url=f"http://127.0.0.1:{askue_port}",
     )
     stack.read_output()
     deadline = time.monotonic() + timeout

@@ -164,8 +164,9 @@ def test_the_synced_registers_reach_billing_once_each_with_their_values(consumer
 
 
 def test_a_password_that_stopped_working_marks_the_link_and_mails_once(consumer: Consumer) -> None:
-    login = f"once-{uuid.uuid4().hex[:8]}"  # the simulator accepts it once, then refuses it
+    login = f"changing-{uuid.uuid4().hex[:8]}"  # the simulator takes its password until it is changed
     assert consumer.fetch({"login": login, "password": "пароль", "remember": True}).status_code == 200
+    consumer.stack.change_askue_password(login)
 
     run_schedule(consumer.stack)
     wait_for(lambda: consumer.latest()["link"]["state"] == "credentials_rejected")

@@ -115,11 +115,13 @@ def test_askue_on_a_phone_and_a_password_that_stopped_working(
     page: Page, portal: Portal, page_log: PageLog, artifacts: Path
 ) -> None:
     open_askue_as_new_consumer(page, portal)
-    # `once-…` accounts of the simulator accept their password once, then refuse it.
-    fetch(page, f"once-{uuid.uuid4().hex[:8]}", "пароль", remember=True)
+    # A `changing-…` account of the simulator takes any password until it is changed there.
+    login = f"changing-{uuid.uuid4().hex[:8]}"
+    fetch(page, login, "пароль", remember=True)
     expect(page.locator("#askue-table tbody tr")).to_have_count(1)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 375, "no sideways scrolling"
     shot(page, artifacts, "45-phone-askue-table")
+    portal.change_askue_password(login)
 
     request = urllib.request.Request(  # noqa: S310 (the local stack)
         f"{portal.url}/_local/schedule/AskueSyncPlannerFunction", method="POST"

@@ -141,3 +141,28 @@ def test_an_oversized_answer_is_refused(simulator: AskueSimulator) -> None:
 
     with pytest.raises(AskueBadData, match="larger"):
         JsonRegistersConnector(AskueHttp(simulator.url, small)).fetch_latest("demo", DEMO_PASSWORD)
+
+
+def test_a_changing_account_takes_its_password_however_often_until_it_is_changed(
+    simulator: AskueSimulator,
+) -> None:
+    """What the tests of «a password that stopped working» use: a retried request (an answer lost on
+    the way) cannot use the account up, as it could `once-…`'s one good request; the change can."""
+    import urllib.request
+
+    connector = JsonRegistersConnector(AskueHttp(simulator.url, FAST))
+    for _ in range(3):
+        assert len(connector.fetch_latest("changing-a1", "any")) == 1
+
+    def change(login: str) -> None:
+        url = f"{simulator.url}/control/password-changed?login={login}"
+        request = urllib.request.Request(url, method="POST")  # noqa: S310 (the local simulator)
+        urllib.request.urlopen(request, timeout=5).close()  # noqa: S310
+
+    with pytest.raises(urllib.error.HTTPError):  # only a changing-… account's password changes
+        change("demo")
+    change("changing-a1")
+
+    with pytest.raises(AskueCredentialsRejected):
+        connector.fetch_latest("changing-a1", "any")
+    assert len(connector.fetch_latest("changing-b2", "any")) == 1, "another account is unchanged"
