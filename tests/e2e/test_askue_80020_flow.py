@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import DESKTOP, PageLog, Portal, log_in_new_consumer, shot
+from tests.e2e.conftest import DESKTOP, PageLog, Portal, shot
+from tests.e2e.test_askue_flow import fetch, open_askue_as_new_consumer
 from tests.stack import start_local_stack
 
 pytestmark = pytest.mark.e2e
@@ -26,16 +27,8 @@ def portal() -> Iterator[Portal]:
 def test_a_changeover_day_with_decimal_commas_shows_with_its_unreliable_total_marked(
     page: Page, portal: Portal, page_log: PageLog, artifacts: Path, viewport: dict[str, int]
 ) -> None:
-    log_in_new_consumer(page, portal, tag="askue80020", start="#/readings/askue")
-    expect(page.get_by_role("heading", level=1, name="АСКУЭ")).to_be_visible()
-
-    form = page.locator("#askue-form")
-    form.get_by_label("Идентификатор", exact=True).fill("changeover-e2e")
-    form.get_by_label("Пароль", exact=True).fill("любой")
-    # The fetch reads the ASKUE (the simulator) and may take a while on a busy machine: wait for
-    # its answer, then for the page.
-    with page.expect_response(lambda r: r.url.endswith("/api/askue/fetch"), timeout=60_000):
-        form.get_by_role("button", name="Получить данные").click()
+    open_askue_as_new_consumer(page, portal, tag="askue80020")
+    fetch(page, "changeover-e2e", "любой", remember=False)
 
     table = page.locator("#askue-table")
     expect(table.locator("tbody tr")).to_have_count(1)

@@ -26,20 +26,29 @@ REFUSED = "АСКУЭ не приняла идентификатор или па
 RUSSIAN_NUMBER = re.compile(r"^\d{1,3}(?:[\u00a0\u202f ]\d{3})*(?:,\d{1,3})?$")
 
 
-def open_askue_as_new_consumer(page: Page, portal: Portal) -> None:
-    log_in_new_consumer(page, portal, tag="askue", start="#/readings/askue")
+def open_askue_as_new_consumer(page: Page, portal: Portal, tag: str = "askue") -> None:
+    """Logs a new consumer in on «АСКУЭ» and waits for the page to have drawn what it read
+    (`/api/askue/latest`: the line under the table says when data came, or that none did) and
+    for the router to mark the page ready: a form filled before that may be drawn again."""
+    log_in_new_consumer(page, portal, tag=tag, start="#/readings/askue")
     expect(page.get_by_role("heading", level=1, name="АСКУЭ")).to_be_visible()
+    expect(page.locator("#askue-fetched-at")).not_to_be_empty()
+    expect(page.locator("html[data-ready=askue]")).to_be_attached()
 
 
-def fetch(page: Page, login: str, password: str, *, remember: bool) -> None:
+def fetch(page: Page, login: str, password: str, *, remember: bool, status: int = 200) -> None:
+    """Fills the form and presses «Получить данные»; the answer must have `status` (its problem
+    is shown when it has not)."""
     form = page.locator("#askue-form")
     form.get_by_label("Идентификатор", exact=True).fill(login)
     form.get_by_label("Пароль", exact=True).fill(password)
     form.get_by_label("Запомнить для автоматического обновления").set_checked(remember)
     # The fetch reads the ASKUE (the simulator) and may take a while on a busy machine: wait for
     # its answer, then for the page.
-    with page.expect_response(lambda r: r.url.endswith("/api/askue/fetch"), timeout=60_000):
+    with page.expect_response(lambda r: r.url.endswith("/api/askue/fetch"), timeout=60_000) as answered:
         form.get_by_role("button", name="Получить данные").click()
+    answer = answered.value
+    assert answer.status == status, f"{answer.status}: {answer.text()}"
 
 
 def test_demo_account_data_remember_reload_and_forget(
@@ -51,7 +60,7 @@ def test_demo_account_data_remember_reload_and_forget(
     shot(page, artifacts, "40-askue-empty")
 
     # A wrong password: the АСКУЭ's refusal next to the password field, nothing shown as data.
-    fetch(page, "demo", "не-тот-пароль", remember=True)
+    fetch(page, "demo", "не-тот-пароль", remember=True, status=422)
     password = page.locator("#askue-form").get_by_label("Пароль", exact=True)
     expect(password).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#askue-form .field-error")).to_have_text(REFUSED)
