@@ -10,6 +10,7 @@ import json
 import re
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -133,11 +134,23 @@ def imported_by(module: str) -> set[str]:
         "AWS_DEFAULT_REGION": "eu-central-1",
         "LAMBDA_TASK_ROOT": str(ROOT),
     }
+    return set(fresh_interpreter(PROBE, env, module))
+
+
+def fresh_interpreter(code: str, env: dict[str, str], *args: str, given: str | None = None) -> Any:
+    """What `code`, run by a fresh interpreter of the repository with `args` (and `given` on its
+    standard input), printed as JSON."""
     result = subprocess.run(
-        [sys.executable, "-c", PROBE, module], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+        [sys.executable, "-c", code, *args],
+        input=given,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
-    return set(json.loads(result.stdout))
+    return json.loads(result.stdout)
 
 
 @pytest.mark.parametrize("handler", sorted(LEFT_TO_THE_ROUTES))
@@ -176,16 +189,7 @@ def test_auth_s_api_models_are_built_when_first_used_not_by_an_import() -> None:
 
     def built(module: str) -> list[str]:
         env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "AWS_DEFAULT_REGION": "eu-central-1"}
-        result = subprocess.run(
-            [sys.executable, "-c", BUILT, module],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert result.returncode == 0, result.stderr
-        names: list[str] = json.loads(result.stdout)
+        names: list[str] = fresh_interpreter(BUILT, env, module)
         return names
 
     assert built("functions.auth.handler") == []
@@ -236,17 +240,7 @@ def test_every_integration_route_refuses_with_russian_field_names_in_a_fresh_int
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_LOG_LEVEL": "CRITICAL",
     }
-    result = subprocess.run(
-        [sys.executable, "-c", ANSWER_EACH],
-        input=json.dumps(events),
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    answers = json.loads(result.stdout)
+    answers = fresh_interpreter(ANSWER_EACH, env, given=json.dumps(events))
 
     routes = [f"{method} {path}" for method, path, _ in INTEGRATION_REFUSALS]
     assert [answer["statusCode"] for answer in answers] == [422] * len(routes), routes
